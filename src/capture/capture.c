@@ -1,0 +1,3 @@
+#include "capture/capture.h"
+int cap_placeholder(void);
+int cap_placeholder(void) { return 0; }

@@ -1,0 +1,2 @@
+/* src/engine/observer.c: in progress */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* src/engine/tcp.c: in progress */
+#include "config.h"

@@ -1,0 +1,292 @@
+/* engine/tcp.h: one TCP connection as RFC 9293 §3.10 describes it.
+ *
+ * Pure and deterministic: no I/O, no globals, no clock. Time comes in as an
+ * argument (microseconds of a virtual clock), segments come in as values, and
+ * everything that happens comes out in a struct tt_out: the segments to put on
+ * the wire and the events (state changes, drops, errors) with the rule that
+ * caused them. Any number of connections can live side by side.
+ */
+#ifndef TT_ENGINE_TCP_H
+#define TT_ENGINE_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Time on the virtual clock, in microseconds. */
+typedef int64_t tt_time;
+#define TT_NEVER INT64_MAX
+#define TT_MS(x) ((tt_time)(x) * 1000)
+#define TT_SEC(x) ((tt_time)(x) * 1000000)
+
+/* RFC 9293 §3.3.2 connection states. One list makes the enum and the names. */
+#define TT_STATES(_)                                                     \
+	_(CLOSED, "CLOSED") _(LISTEN, "LISTEN") _(SYN_SENT, "SYN-SENT")  \
+	_(SYN_RECEIVED, "SYN-RECEIVED") _(ESTABLISHED, "ESTABLISHED")    \
+	_(FIN_WAIT_1, "FIN-WAIT-1") _(FIN_WAIT_2, "FIN-WAIT-2")          \
+	_(CLOSE_WAIT, "CLOSE-WAIT") _(CLOSING, "CLOSING")                \
+	_(LAST_ACK, "LAST-ACK") _(TIME_WAIT, "TIME-WAIT")
+
+enum tt_state {
+#define TT_STATE_ENUM(id, name) TT_##id,
+	TT_STATES(TT_STATE_ENUM)
+#undef TT_STATE_ENUM
+	TT_NSTATES
+};
+
+const char *tt_state_name(enum tt_state s);
+/* Returns the state named exactly as RFC 9293 writes it, or -1. */
+int tt_state_from_name(const char *name);
+
+/* Flag bits as they sit in the TCP header's 13th/14th bytes. */
+enum {
+	TT_FIN = 0x01,
+	TT_SYN = 0x02,
+	TT_RST = 0x04,
+	TT_PSH = 0x08,
+	TT_ACK = 0x10,
+	TT_URG = 0x20,
+	TT_ECE = 0x40,
+	TT_CWR = 0x80,
+	TT_AE = 0x100
+};
+
+/* Writes "FIN,PSH,ACK" (Wireshark's order) or "none"; returns buf. */
+char *tt_flags_format(unsigned flags, char *buf, size_t len);
+/* Writes the classic texts' form: "SYN=1,ACK=0" for the SYN/ACK/FIN/RST bits set
+ * or relevant; returns buf. */
+char *tt_flags_format_bits(unsigned flags, char *buf, size_t len);
+/* Parses "SYN,ACK" / "syn|ack" / "none"; returns -1 on an unknown name. */
+int tt_flags_parse(const char *s);
+
+/* Wraparound-safe sequence space comparisons (RFC 9293 §3.4). */
+#define TT_SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define TT_SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define TT_SEQ_GT(a, b) TT_SEQ_LT(b, a)
+#define TT_SEQ_GEQ(a, b) TT_SEQ_LEQ(b, a)
+
+/* A segment as the state machine sees it: header fields and payload. */
+struct tt_seg {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t wnd;           /* window field as sent (unscaled) */
+	uint16_t flags;
+	uint16_t mss;           /* MSS option, 0 when absent */
+	uint16_t up;            /* urgent pointer */
+	uint32_t len;           /* payload bytes */
+	const uint8_t *data;    /* payload, may be NULL when only len matters */
+};
+
+/* Segment length as RFC 9293 counts it: payload plus one each for SYN, FIN. */
+uint32_t tt_seg_seqlen(const struct tt_seg *seg);
+
+/* Why something happened. Each reason names the RFC 9293 section whose rule
+ * applied and carries a one-line English explanation (translated by the
+ * caller through gettext; the strings are marked for xgettext with N_). */
+#define TT_REASONS(_)                                                                 \
+	_(NONE, "", "")                                                               \
+	_(OPEN_PASSIVE, "3.10.1", "OPEN (passive): the application listens; the connection waits for a SYN")     \
+	_(OPEN_ACTIVE, "3.10.1", "OPEN (active): the application connects; a SYN carrying the ISS is sent")     \
+	_(OPEN_LISTEN_ACTIVE, "3.10.1", "OPEN (active) on a listening connection: it becomes active and sends a SYN") \
+	_(OPEN_EXISTS, "3.10.1", "error: connection already exists")                    \
+	_(SEND_QUEUED, "3.10.2", "SEND: the data is queued until the connection is established") \
+	_(SEND_DATA, "3.10.2", "SEND: the data is segmented and sent")                 \
+	_(SEND_CLOSING, "3.10.2", "error: connection closing (this side already sent its FIN)") \
+	_(SEND_NO_CONN, "3.10.2", "error: connection does not exist")                  \
+	_(SEND_LISTEN, "3.10.2", "error: foreign socket unspecified (a listening connection cannot send)") \
+	_(RECEIVE_DATA, "3.10.3", "RECEIVE: the application reads the bytes that arrived in order") \
+	_(CLOSE_LISTEN, "3.10.4", "CLOSE in LISTEN: the listening connection is deleted")           \
+	_(CLOSE_SYN_SENT, "3.10.4", "CLOSE in SYN-SENT: the connection is deleted before it was established") \
+	_(CLOSE_SEND_FIN, "3.10.4", "CLOSE: a FIN is sent after any queued data; this side will send no more data") \
+	_(CLOSE_QUEUED, "3.10.4", "CLOSE: queued until the data already queued has been sent") \
+	_(CLOSE_CLOSING, "3.10.4", "error: connection closing")                        \
+	_(CLOSE_NO_CONN, "3.10.4", "error: connection does not exist")                 \
+	_(ABORT, "3.10.5", "ABORT: a RST is sent and the connection is deleted at once") \
+	_(ABORT_QUIET, "3.10.5", "ABORT: the connection is deleted; nothing is sent in this state") \
+	_(CLOSED_RST, "3.10.7.1", "segment to a CLOSED port: answered with a RST")      \
+	_(CLOSED_DROP_RST, "3.10.7.1", "a RST arriving at a CLOSED port is discarded")  \
+	_(LISTEN_DROP_RST, "3.10.7.2", "LISTEN ignores a RST")                           \
+	_(LISTEN_RST_ACK, "3.10.7.2", "an ACK arriving in LISTEN is bad: answered with a RST") \
+	_(LISTEN_SYN, "3.10.7.2", "SYN in LISTEN: IRS recorded, SYN,ACK sent, enter SYN-RECEIVED") \
+	_(LISTEN_SYN_TWO_WAY, "what-if", "two-way handshake rule: SYN in LISTEN, SYN,ACK sent and the connection counted as ESTABLISHED at once") \
+	_(LISTEN_DROP, "3.10.7.2", "segment without SYN in LISTEN: discarded")           \
+	_(SYNSENT_BAD_ACK, "3.10.7.3", "SYN-SENT got an ACK for something never sent: answered with a RST") \
+	_(SYNSENT_BAD_ACK_DROP, "3.10.7.3", "SYN-SENT got a RST with an unacceptable ACK: discarded") \
+	_(SYNSENT_RST, "3.10.7.3", "RST acknowledging our SYN: connection refused, enter CLOSED") \
+	_(SYNSENT_DROP_RST, "3.10.7.3", "RST without ACK in SYN-SENT: discarded")        \
+	_(SYNSENT_SYN_ACK, "3.10.7.3", "SYN,ACK acknowledging our SYN: ACK sent, enter ESTABLISHED") \
+	_(SYNSENT_SYN, "3.10.7.3", "SYN without ACK in SYN-SENT (simultaneous open): SYN,ACK sent, enter SYN-RECEIVED") \
+	_(SYNSENT_DROP, "3.10.7.3", "neither SYN nor RST in SYN-SENT: discarded")      \
+	_(UNACCEPTABLE, "3.10.7.4", "segment not acceptable (outside the receive window): an ACK is sent and the segment dropped") \
+	_(UNACCEPTABLE_RST, "3.10.7.4", "unacceptable RST: discarded")                   \
+	_(RST_CHALLENGE, "3.10.7.4", "RST in the window but not at RCV.NXT: a challenge ACK is sent (RFC 5961)") \
+	_(RST_SYNRCVD_PASSIVE, "3.10.7.4", "RST in SYN-RECEIVED of a passive open: back to LISTEN") \
+	_(RST_SYNRCVD_ACTIVE, "3.10.7.4", "RST in SYN-RECEIVED of an active open: connection refused, enter CLOSED") \
+	_(RST_RESET, "3.10.7.4", "RST: connection reset, enter CLOSED")                  \
+	_(RST_CLOSE, "3.10.7.4", "RST while closing: enter CLOSED")                      \
+	_(SYN_SYNRCVD_PASSIVE, "3.10.7.4", "SYN in SYN-RECEIVED of a passive open: back to LISTEN") \
+	_(SYN_CHALLENGE, "3.10.7.4", "SYN in a synchronized state: a challenge ACK is sent (RFC 5961)") \
+	_(NO_ACK_DROP, "3.10.7.4", "ACK bit off: the segment is discarded")              \
+	_(SYNRCVD_ACK, "3.10.7.4", "ACK of our SYN in SYN-RECEIVED: enter ESTABLISHED")   \
+	_(SYNRCVD_BAD_ACK, "3.10.7.4", "unacceptable ACK in SYN-RECEIVED: answered with a RST") \
+	_(ACK_NEW, "3.10.7.4", "ACK of new data: SND.UNA advances, acknowledged bytes leave the retransmission queue") \
+	_(ACK_DUP, "3.10.7.4", "duplicate ACK (SEG.ACK < SND.UNA or nothing new): ignored") \
+	_(ACK_TOO_FAR, "3.10.7.4", "ACK of something not yet sent: an ACK is sent and the segment dropped") \
+	_(ACK_WINDOW, "3.10.7.4", "send window updated (SND.WND, SND.WL1, SND.WL2)")     \
+	_(FW1_FIN_ACKED, "3.10.7.4", "our FIN is acknowledged in FIN-WAIT-1: enter FIN-WAIT-2") \
+	_(CLOSING_FIN_ACKED, "3.10.7.4", "our FIN is acknowledged in CLOSING: enter TIME-WAIT") \
+	_(LASTACK_FIN_ACKED, "3.10.7.4", "our FIN is acknowledged in LAST-ACK: the connection is deleted, enter CLOSED") \
+	_(TW_FIN_AGAIN, "3.10.7.4", "a retransmitted FIN in TIME-WAIT: acknowledged again and the 2MSL timer restarted") \
+	_(DATA_ACCEPT, "3.10.7.4", "data accepted in order: RCV.NXT advances and an ACK is due") \
+	_(DATA_OUT_OF_ORDER, "3.10.7.4", "data beyond RCV.NXT: kept for later, a duplicate ACK is sent") \
+	_(DATA_IGNORED, "3.10.7.4", "data after the peer's FIN: ignored")                \
+	_(FIN_EST, "3.10.7.4", "FIN in ESTABLISHED: acknowledged, enter CLOSE-WAIT (the application is told; this side may still send)") \
+	_(FIN_FW1, "3.10.7.4", "FIN in FIN-WAIT-1 before our FIN was acknowledged (simultaneous close): acknowledged, enter CLOSING") \
+	_(FIN_FW1_ACKED, "3.10.7.4", "FIN that also acknowledges our FIN in FIN-WAIT-1: acknowledged, enter TIME-WAIT") \
+	_(FIN_FW2, "3.10.7.4", "FIN in FIN-WAIT-2: acknowledged, enter TIME-WAIT and start the 2MSL timer") \
+	_(FIN_SYNRCVD, "3.10.7.4", "FIN in SYN-RECEIVED: acknowledged, enter CLOSE-WAIT") \
+	_(FIN_AGAIN, "3.10.7.4", "a FIN seen again: acknowledged, no state change")      \
+	_(RTX_TIMEOUT, "3.8.1", "retransmission timeout: the oldest unacknowledged segment is sent again and the timeout doubled") \
+	_(RTX_GIVE_UP, "3.8.3", "too many retransmissions: the connection is aborted, enter CLOSED") \
+	_(USER_TIMEOUT, "3.10.8", "user timeout: nothing acknowledged for too long, the connection is aborted") \
+	_(TIME_WAIT_EXPIRED, "3.10.8", "the 2MSL timer expired: TIME-WAIT ends, the connection is deleted") \
+	_(KEEPALIVE_PROBE, "3.8.4", "keep-alive: the connection was idle, a probe (seq = SND.UNA - 1) asks the peer to answer") \
+	_(KEEPALIVE_GIVE_UP, "3.8.4", "keep-alive: no answer to the probes, the peer is presumed dead; connection aborted") \
+	_(DELAYED_ACK, "3.8.6.3", "delayed ACK timer: the pending acknowledgment is sent") \
+	_(ZERO_WINDOW_PROBE, "3.8.6.1", "the peer's window is zero: a one-byte window probe is sent") \
+	_(HOST_CRASH, "sim", "the host crashed: its TCB is lost without a segment being sent")
+
+enum tt_reason {
+#define TT_REASON_ENUM(id, sec, text) TT_R_##id,
+	TT_REASONS(TT_REASON_ENUM)
+#undef TT_REASON_ENUM
+	TT_NREASONS
+};
+
+const char *tt_reason_id(enum tt_reason r);      /* "LISTEN_SYN" */
+const char *tt_reason_rfc(enum tt_reason r);     /* "3.10.7.2" */
+const char *tt_reason_text(enum tt_reason r);    /* English; translate with _() */
+
+/* What the application is told (RFC 9293 §3.10 error messages). */
+enum tt_error {
+	TT_E_NONE = 0,
+	TT_E_EXISTS,            /* connection already exists */
+	TT_E_NO_CONN,           /* connection does not exist */
+	TT_E_CLOSING,           /* connection closing */
+	TT_E_REFUSED,           /* connection refused */
+	TT_E_RESET,             /* connection reset */
+	TT_E_TIMEOUT,           /* connection aborted due to user or retransmission timeout */
+	TT_E_FOREIGN            /* foreign socket unspecified */
+};
+
+struct tt_event {
+	enum tt_reason reason;
+	enum tt_state from, to;  /* equal when the state did not change */
+	enum tt_error error;     /* what the user call or the application learns */
+};
+
+#define TT_OUT_SEGS 16
+#define TT_OUT_EVENTS 8
+
+/* What one call did. Segment payloads point into the connection's send
+ * queue and stay valid until the next call on the same connection. */
+struct tt_out {
+	unsigned nseg;
+	struct tt_seg seg[TT_OUT_SEGS];
+	unsigned nev;
+	struct tt_event ev[TT_OUT_EVENTS];
+};
+
+void tt_out_clear(struct tt_out *out);
+
+struct tt_config {
+	tt_time rto_initial;    /* RFC 6298: 1 s */
+	tt_time rto_min;        /* 1 s */
+	tt_time rto_max;        /* 60 s */
+	unsigned syn_retries;   /* SYN / SYN,ACK retransmissions before giving up */
+	unsigned data_retries;  /* retransmissions of data or FIN before giving up */
+	tt_time user_timeout;   /* 0: none; else abort when nothing is acked this long */
+	tt_time msl;            /* RFC 9293 §3.4.2: 2 minutes; TIME-WAIT lasts 2 * msl */
+	tt_time ka_idle;        /* keep-alive: idle time before the first probe */
+	tt_time ka_interval;    /* between unanswered probes */
+	unsigned ka_probes;     /* unanswered probes before the peer is declared dead */
+	tt_time delack;         /* 0: acknowledge at once; else delay a lone ACK this long */
+	uint32_t rcv_wnd;       /* receive buffer and advertised window */
+	uint16_t mss;           /* our MSS (option sent on SYN) */
+	int two_way_handshake;  /* what-if: LISTEN goes to ESTABLISHED on SYN */
+	int no_challenge_ack;   /* RFC 793 behaviour: RST in window resets at once */
+};
+
+/* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
+void tt_config_default(struct tt_config *cfg);
+/* The Linux keep-alive preset: 7200 s / 75 s / 9 probes, TIME-WAIT 60 s. */
+void tt_config_linux(struct tt_config *cfg);
+
+/* A read-only copy of a TCB's variables, for tables and tests. */
+struct tt_tcb_view {
+	enum tt_state state;
+	int passive;            /* opened by LISTEN */
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t rcv_nxt, rcv_wnd;
+	uint32_t snd_queued;    /* bytes handed to SEND not yet acknowledged */
+	uint32_t rcv_queued;    /* bytes received in order, not yet read */
+	uint64_t delivered;     /* bytes the application has received so far */
+	int fin_sent, fin_rcvd, keepalive;
+	unsigned retries;       /* retransmissions of the current segment */
+	tt_time rto;            /* current retransmission timeout */
+	tt_time rtx_at, tw_at, ka_at, delack_at, user_at; /* deadlines or TT_NEVER */
+};
+
+struct tt_conn;
+
+struct tt_conn *tt_conn_new(const struct tt_config *cfg, uint32_t iss);
+void tt_conn_free(struct tt_conn *c);
+struct tt_conn *tt_conn_clone(const struct tt_conn *c);
+
+enum tt_state tt_conn_state(const struct tt_conn *c);
+void tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v);
+
+/* User calls, RFC 9293 §3.10.1-3.10.6. Each returns the tt_error the caller
+ * would see (TT_E_NONE on success) and records events and segments in out. */
+enum tt_error tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out);
+enum tt_error tt_conn_send(struct tt_conn *c, const uint8_t *data, size_t len, tt_time now,
+                           struct tt_out *out);
+/* Copies up to cap bytes received in order into buf; *got says how many. */
+enum tt_error tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got,
+                              tt_time now, struct tt_out *out);
+enum tt_error tt_conn_close(struct tt_conn *c, tt_time now, struct tt_out *out);
+enum tt_error tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out);
+/* Turns keep-alive on or off (SO_KEEPALIVE); it is off unless asked for. */
+void tt_conn_keepalive(struct tt_conn *c, int on, tt_time now);
+
+/* SEGMENT ARRIVES, RFC 9293 §3.10.7. */
+void tt_conn_input(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out);
+
+/* Earliest pending timer deadline, or TT_NEVER. */
+tt_time tt_conn_next_timer(const struct tt_conn *c);
+/* Fires every timer due at or before now (RFC 9293 §3.10.8). */
+void tt_conn_tick(struct tt_conn *c, tt_time now, struct tt_out *out);
+
+/* ---- observer: infer both endpoints' states from segments seen on a wire ----
+ * Used by capture replay. Tracks the two endpoints' TCBs from what each sends
+ * and receives, without emitting anything. Small and allocation-free. */
+struct tt_obs {
+	struct tt_obs_side {
+		enum tt_state state;
+		uint8_t syn_sent, syn_rcvd, fin_sent, fin_rcvd, fin_acked, passive;
+		uint32_t iss, irs, snd_nxt, snd_una, fin_seq, rcv_nxt;
+	} side[2];              /* 0: client, 1: server */
+	uint8_t started, midstream;
+};
+
+enum {
+	TT_OBS_MIDSTREAM = 1,   /* the first segment seen was not a SYN */
+	TT_OBS_IGNORED = 2      /* the receiver would have discarded it */
+};
+
+void tt_obs_init(struct tt_obs *o);
+/* A segment seen travelling from side `from` (0 client, 1 server) to the
+ * other; returns TT_OBS_* bits. States after: o->side[i].state. */
+unsigned tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg);
+
+#endif

@@ -1,0 +1,248 @@
+/* main.c: the command line. Parses options with getopt_long, sets up the
+ * language, decides batch or TUI, and hands over to one subcommand. */
+#include "config.h"
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "paths.h"
+
+void
+tt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("tcptutor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, _("Usage: tcptutor [OPTION]... [COMMAND [ARG]...]\n"
+	             "An interactive terminal tutor for the TCP state machine (RFC 9293).\n"
+	             "\n"));
+	fprintf(f, _("Commands:\n"
+	             "  (none)                       start menu: lessons, sandbox, replay, quiz\n"
+	             "  lesson [NAME|FILE] [--list]  run a lesson; NAME from the bundled lessons\n"
+	             "  sandbox                      free play: both hosts under your keys\n"
+	             "                               (batch: scenario actions read from stdin)\n"
+	             "  replay [FILE|-] [FILTER...]  step through a pcap/pcapng capture;\n"
+	             "                               FILTER is tcpdump (BPF) syntax; no FILE:\n"
+	             "                               the bundled sample capture\n"
+	             "  quiz [--topic T] [--list]    interview questions with explanations\n"
+	             "\n"));
+	fprintf(f, _("Options:\n"
+	             "  -b, --batch          no TUI: print to stdout (implied when stdout is\n"
+	             "                       not a terminal)\n"
+	             "  -f, --format FMT     batch output: text, tsv or json (default text)\n"
+	             "  -L, --lang LANG      en or zh_CN (default: from the locale)\n"
+	             "  -l, --list           list lessons or questions\n"
+	             "  -a, --absolute       replay: raw sequence numbers, not relative\n"
+	             "  -s, --streams        replay: one row per TCP stream\n"
+	             "  -S, --stream N       replay: only stream N\n"
+	             "  -t, --topic TOPIC    quiz: only this topic\n"
+	             "      --seed N         quiz: seed for generated practice questions\n"
+	             "  -p, --present        presenter mode: large text, fewer panels\n"
+	             "  -h, --help           show this help and exit\n"
+	             "  -V, --version        show version information and exit\n"
+	             "\n"));
+	fprintf(f, _("Exit status: 0 ok, 1 runtime error (bad capture or file), 2 usage error.\n"
+	             "Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcptutor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fprintf(stderr, _("Try 'tcptutor --help' for more information.\n"));
+	return TT_EXIT_USAGE;
+}
+
+static int
+lang_is_zh(const char *s)
+{
+	return s != NULL && strncmp(s, "zh", 2) == 0;
+}
+
+/* The content language follows --lang, else the locale environment in the
+ * order gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). */
+static int
+lang_from_env(void)
+{
+	static const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v != NULL && *v != '\0')
+			return lang_is_zh(v);
+	}
+	return 0;
+}
+
+/* Chinese needs a UTF-8 character type even where zh_CN.UTF-8 is not
+ * generated: C.UTF-8 gives that, and LANGUAGE picks the catalog (glibc reads
+ * LANGUAGE whenever the message locale is not plain "C"). */
+static void
+setup_language(int zh)
+{
+	const char *cs;
+
+	if (zh) {
+		setenv("LANGUAGE", "zh_CN", 1);
+		cs = nl_langinfo(CODESET);
+		if (strcmp(cs, "UTF-8") != 0 || strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0) {
+			if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
+				setlocale(LC_ALL, "C.UTF-8");
+		}
+	} else {
+		setenv("LANGUAGE", "en", 1);
+	}
+	bindtextdomain(PACKAGE, tt_path_localedir());
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+}
+
+enum { OPT_SEED = 256 };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'L' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "absolute", no_argument, NULL, 'a' },
+		{ "streams", no_argument, NULL, 's' },
+		{ "stream", required_argument, NULL, 'S' },
+		{ "topic", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "present", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tt_cli cli;
+	const char *lang = NULL, *format = NULL;
+	int c, want_help = 0, want_version = 0;
+	char *end;
+
+	memset(&cli, 0, sizeof cli);
+	cli.prog = "tcptutor";
+	cli.stream = -1;
+	setlocale(LC_ALL, "");
+
+	/* First pass: find --lang so that usage errors are already translated. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "--lang") == 0 || strcmp(argv[i], "-L") == 0) && i + 1 < argc)
+			lang = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	if (lang != NULL && strcmp(lang, "en") != 0 && strcmp(lang, "zh_CN") != 0 &&
+	    strcmp(lang, "zh") != 0) {
+		setup_language(lang_from_env());
+		return usage_error(_("unknown language '%s' (use en or zh_CN)"), lang);
+	}
+	cli.zh = lang != NULL ? lang_is_zh(lang) : lang_from_env();
+	setup_language(cli.zh);
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:phV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': cli.batch = 1; break;
+		case 'f': format = optarg; break;
+		case 'L': break;
+		case 'l': cli.list = 1; break;
+		case 'a': cli.absolute = 1; break;
+		case 's': cli.streams = 1; break;
+		case 'S':
+			cli.stream = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || cli.stream < 0)
+				return usage_error(_("invalid stream number '%s'"), optarg);
+			break;
+		case 't': cli.topic = optarg; break;
+		case OPT_SEED:
+			cli.seed = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0')
+				return usage_error(_("invalid seed '%s'"), optarg);
+			cli.has_seed = 1;
+			break;
+		case 'p': cli.present = 1; break;
+		case 'h': want_help = 1; break;
+		case 'V': want_version = 1; break;
+		case ':':
+			return usage_error(_("option '%s' requires an argument"), argv[optind - 1]);
+		default:
+			return usage_error(_("unrecognized option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (want_help) {
+		usage(stdout);
+		return TT_EXIT_OK;
+	}
+	if (want_version) {
+		printf("tcptutor %s\n", PACKAGE_VERSION);
+		printf(_("Copyright (C) 2026 the tcptutor authors.\n"
+		         "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+		         "This is free software: you are free to change and redistribute it.\n"
+		         "There is NO WARRANTY, to the extent permitted by law.\n"));
+		return TT_EXIT_OK;
+	}
+	if (format != NULL) {
+		if (strcmp(format, "text") == 0)
+			cli.format = TT_FMT_TEXT;
+		else if (strcmp(format, "tsv") == 0)
+			cli.format = TT_FMT_TSV;
+		else if (strcmp(format, "json") == 0)
+			cli.format = TT_FMT_JSON;
+		else
+			return usage_error(_("unknown format '%s' (use text, tsv or json)"), format);
+	}
+	if (!isatty(STDOUT_FILENO))
+		cli.batch = 1;
+	cli.datadir = tt_path_datadir();
+
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		if (cli.batch) {
+			usage(stdout);
+			return TT_EXIT_OK;
+		}
+		return cmd_menu(&cli);
+	}
+	if (strcmp(argv[0], "lesson") == 0)
+		return cmd_lesson(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "sandbox") == 0)
+		return cmd_sandbox(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "replay") == 0)
+		return cmd_replay(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "quiz") == 0)
+		return cmd_quiz(&cli, argc - 1, argv + 1);
+	return usage_error(_("unknown command '%s'"), argv[0]);
+}

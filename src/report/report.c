@@ -1,0 +1,142 @@
+/* report/report.c: print segment-table rows as text, TSV or JSON lines.
+ * Output goes through stdio's buffer; nothing is allocated per row. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+struct tt_report {
+	FILE *out;
+	enum tt_report_format fmt;
+	unsigned last_stream;
+	int any;
+};
+
+struct tt_report *
+tt_report_new(FILE *out, enum tt_report_format fmt)
+{
+	struct tt_report *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	r->out = out;
+	r->fmt = fmt;
+	return r;
+}
+
+void
+tt_report_free(struct tt_report *r)
+{
+	free(r);
+}
+
+static const char *tsv_columns[] = {
+	"stream", "frame", "time", "dir", "src", "dst", "flags", "seq", "ack", "len",
+	"win", "client_state", "server_state", "notes"
+};
+
+void
+tt_report_header(struct tt_report *r)
+{
+	switch (r->fmt) {
+	case TT_REPORT_TSV:
+		for (size_t i = 0; i < sizeof tsv_columns / sizeof tsv_columns[0]; i++)
+			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
+		fputc('\n', r->out);
+		break;
+	case TT_REPORT_TEXT:
+		fprintf(r->out, "%6s %11s %3s %-12s %10s %10s %5s %5s  %-12s %-12s %s\n",
+		        "frame", "time", "dir", "flags", "seq", "ack", "len", "win",
+		        "client", "server", "notes");
+		break;
+	case TT_REPORT_JSON:
+		break;
+	}
+}
+
+/* Seconds with six decimals, rounded to the nearest microsecond. */
+static void
+format_time(char *buf, size_t len, int64_t ns)
+{
+	int neg = ns < 0;
+	uint64_t us = ((neg ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, neg ? "-" : "", us / 1000000, us % 1000000);
+}
+
+void
+tt_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void
+tt_report_row(struct tt_report *r, const struct tt_row *row)
+{
+	char t[32], flags[64], ack[16];
+	const char *dir = row->dir == 0 ? "C>S" : "S>C";
+
+	format_time(t, sizeof t, row->time_ns);
+	tt_flags_format(row->flags, flags, sizeof flags);
+	if (row->flags & TT_ACK)
+		snprintf(ack, sizeof ack, "%" PRIu32, row->ack);
+	else
+		strcpy(ack, "-");
+
+	switch (r->fmt) {
+	case TT_REPORT_TSV:
+		fprintf(r->out, "%u\t%" PRIu64 "\t%s\t%s\t%s\t%s\t%s\t%" PRIu32 "\t%s\t%" PRIu32
+		        "\t%" PRIu32 "\t%s\t%s\t%s\n",
+		        row->stream, row->frame, t, dir, row->src, row->dst, flags, row->seq, ack,
+		        row->len, row->win, tt_state_name(row->cstate), tt_state_name(row->sstate),
+		        row->notes);
+		break;
+	case TT_REPORT_JSON:
+		fprintf(r->out, "{\"stream\":%u,\"frame\":%" PRIu64 ",\"time\":%s,\"dir\":\"%s\",\"src\":",
+		        row->stream, row->frame, t, dir);
+		tt_json_string(r->out, row->src);
+		fputs(",\"dst\":", r->out);
+		tt_json_string(r->out, row->dst);
+		fprintf(r->out, ",\"flags\":\"%s\",\"seq\":%" PRIu32 ",\"ack\":", flags, row->seq);
+		if (row->flags & TT_ACK)
+			fprintf(r->out, "%" PRIu32, row->ack);
+		else
+			fputs("null", r->out);
+		fprintf(r->out, ",\"len\":%" PRIu32 ",\"win\":%" PRIu32
+		        ",\"client_state\":\"%s\",\"server_state\":\"%s\",\"notes\":",
+		        row->len, row->win, tt_state_name(row->cstate), tt_state_name(row->sstate));
+		tt_json_string(r->out, row->notes);
+		fputs("}\n", r->out);
+		break;
+	case TT_REPORT_TEXT:
+		if (!r->any || row->stream != r->last_stream)
+			fprintf(r->out, "-- stream %u: %s %s %s\n", row->stream,
+			        row->dir == 0 ? row->src : row->dst, "<->",
+			        row->dir == 0 ? row->dst : row->src);
+		fprintf(r->out, "%6" PRIu64 " %11s %3s %-12s %10" PRIu32 " %10s %5" PRIu32 " %5" PRIu32
+		        "  %-12s %-12s %s\n",
+		        row->frame, t, dir, flags, row->seq, ack, row->len, row->win,
+		        tt_state_name(row->cstate), tt_state_name(row->sstate), row->notes);
+		break;
+	}
+	r->any = 1;
+	r->last_stream = row->stream;
+}

@@ -1,0 +1,38 @@
+/* report/report.h: the segment table in batch form (text, TSV, JSON lines).
+ * Columns and their meaning are DESIGN.md's; this is the one place that
+ * prints them, for lessons, the sandbox and replay alike. No curses. */
+#ifndef TT_REPORT_H
+#define TT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/tcp.h"
+
+enum tt_report_format { TT_REPORT_TEXT, TT_REPORT_TSV, TT_REPORT_JSON };
+
+struct tt_row {
+	unsigned stream;
+	uint64_t frame;
+	int64_t time_ns;        /* since the first packet / scenario start */
+	int dir;                /* 0: C>S, 1: S>C */
+	const char *src, *dst;  /* "addr:port" / "[addr]:port" */
+	unsigned flags;         /* TT_FIN ... TT_CWR */
+	uint32_t seq, ack;      /* already relative (or absolute) as wanted */
+	uint32_t len;
+	uint32_t win;           /* raw window field */
+	enum tt_state cstate, sstate;
+	const char *notes;      /* comma-joined, "" for none */
+};
+
+struct tt_report;
+
+struct tt_report *tt_report_new(FILE *out, enum tt_report_format fmt);
+void tt_report_free(struct tt_report *r);
+/* The TSV header / text column heads; JSON prints none. */
+void tt_report_header(struct tt_report *r);
+void tt_report_row(struct tt_report *r, const struct tt_row *row);
+/* Writes s as a JSON string literal (with quotes) to f. */
+void tt_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,2 @@
+/* src/sim/scenario.c: in progress */
+#include "config.h"

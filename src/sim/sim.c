@@ -1,0 +1,2 @@
+/* src/sim/sim.c: in progress */
+#include "config.h"

@@ -1,0 +1,147 @@
+/* sim/sim.h: two hosts, a wire between them and a virtual clock.
+ *
+ * The simulation is driven one action at a time (listen, connect, send,
+ * deliver, drop, advance time, ...). Every action appends steps to a trace:
+ * a step is either a segment that crossed (or was lost on) the wire, or an
+ * event at one host with no segment (a user call, a timer, a crash). Each
+ * step keeps both TCBs as they were after it, so a viewer can move back and
+ * forth without re-running anything. Deterministic: same actions, same trace.
+ */
+#ifndef TT_SIM_H
+#define TT_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/tcp.h"
+
+enum { TT_CLIENT = 0, TT_SERVER = 1 };
+
+/* Annotations on a step; names as in the batch table's notes column. */
+#define TT_NOTES(_)                                                          \
+	_(RETRANSMISSION, "retransmission") _(OUT_OF_ORDER, "out-of-order")  \
+	_(LOST_SEGMENT, "lost-segment") _(DUP_ACK, "dup-ack")                \
+	_(KEEP_ALIVE, "keep-alive") _(KEEP_ALIVE_ACK, "keep-alive-ack")      \
+	_(ZERO_WINDOW, "zero-window") _(WINDOW_UPDATE, "window-update")      \
+	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
+	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")
+
+enum {
+#define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,
+	TT_NOTES(TT_NOTE_BIT)
+#undef TT_NOTE_BIT
+	TT_NNOTES
+};
+#define TT_NOTE(id) (1u << TT_NOTE_BIT_##id)
+
+/* Writes the comma-joined note names (empty string for none); returns buf. */
+char *tt_notes_format(unsigned notes, char *buf, size_t len);
+
+enum tt_step_kind { TT_STEP_SEGMENT, TT_STEP_EVENT };
+
+#define TT_STEP_EVENTS 8
+#define TT_PREVIEW 24
+
+struct tt_step {
+	enum tt_step_kind kind;
+	unsigned action;         /* index of the action that produced it */
+	tt_time time;            /* segment: when it was sent; event: when it happened */
+	tt_time arrival;         /* segment: when it arrived (or was lost) */
+	int dir;                 /* segment: sender (TT_CLIENT: C>S); event: the host */
+	struct tt_seg seg;       /* seg.data is NULL; see preview */
+	uint8_t preview[TT_PREVIEW]; /* first payload bytes */
+	unsigned notes;          /* TT_NOTE() bits */
+	unsigned nev;            /* what the hosts did in this step */
+	struct tt_step_event {
+		int host;
+		struct tt_event ev;
+	} ev[TT_STEP_EVENTS];
+	struct tt_tcb_view tcb[2]; /* both endpoints after the step */
+};
+
+/* A fault armed on the wire for a future segment. */
+enum tt_fault_kind { TT_FAULT_DROP, TT_FAULT_DUPLICATE, TT_FAULT_DELAY };
+
+struct tt_host_config {
+	char name[16];           /* "client", "server" */
+	char addr[48];           /* "192.0.2.1" or "2001:db8::1" */
+	uint16_t port;
+	uint32_t iss;
+	struct tt_config tcp;
+};
+
+struct tt_sim_config {
+	struct tt_host_config host[2];
+	tt_time delay[2];        /* one-way delay of segments sent by host i */
+	int auto_deliver;        /* deliver in-flight segments as the clock passes their arrival */
+};
+
+void tt_sim_config_default(struct tt_sim_config *cfg);
+
+enum tt_action_kind {
+	TT_A_LISTEN, TT_A_CONNECT, TT_A_SEND, TT_A_RECEIVE, TT_A_CLOSE, TT_A_ABORT,
+	TT_A_KEEPALIVE, TT_A_DELIVER, TT_A_DELIVER_ALL, TT_A_DROP, TT_A_DUPLICATE,
+	TT_A_DELAY, TT_A_ADVANCE, TT_A_CRASH, TT_A_INJECT, TT_A_NACTIONS
+};
+
+struct tt_action {
+	enum tt_action_kind kind;
+	int host;                /* TT_CLIENT / TT_SERVER; -1 where not used */
+	int toward;              /* deliver/drop/...: -1 any direction, else the receiving host */
+	unsigned nth;            /* drop/duplicate/delay: 0 the next in-flight segment, n: the nth */
+	unsigned flags_match;    /* drop/...: nonzero: the next segment with exactly these flags */
+	unsigned count;          /* send: byte count; deliver: how many */
+	tt_time amount;          /* advance / delay: microseconds */
+	struct tt_seg inject;    /* inject: a hand-made segment sent by `host` (e.g. an old SYN) */
+	int on;                  /* keepalive on/off */
+	char text[64];           /* send: the bytes, when given as text */
+};
+
+/* Keywords: one list gives the action names used by scenario files. */
+const char *tt_action_name(enum tt_action_kind k);
+
+struct tt_sim;
+
+struct tt_sim *tt_sim_new(const struct tt_sim_config *cfg);
+void tt_sim_free(struct tt_sim *s);
+
+/* Applies one action; returns 0, or -1 with a message in err for an action
+ * that cannot be done (e.g. deliver with nothing on the wire). User-call
+ * errors (connection exists, ...) are not failures: they show as events. */
+int tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen);
+
+size_t tt_sim_nsteps(const struct tt_sim *s);
+const struct tt_step *tt_sim_step(const struct tt_sim *s, size_t i);
+tt_time tt_sim_now(const struct tt_sim *s);
+size_t tt_sim_in_flight(const struct tt_sim *s);
+const struct tt_sim_config *tt_sim_config(const struct tt_sim *s);
+/* "addr:port" or "[addr]:port"; returns buf. */
+char *tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len);
+/* Both hosts' TCBs now. */
+void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);
+
+/* ---- scenario files: the action part of a lesson ----
+ * Line-oriented, '#' comments. A scenario collects host settings and a list
+ * of actions; tt_scenario_line() takes one line and says whether it was a
+ * scenario line, so the lesson parser can hand it everything it does not
+ * know itself. */
+struct tt_scenario;
+
+struct tt_scenario *tt_scenario_new(void);
+void tt_scenario_free(struct tt_scenario *sc);
+/* Returns 1 when the line was taken, 0 when its keyword is not a scenario
+ * keyword, -1 on an error (message in err, without file:line). */
+int tt_scenario_line(struct tt_scenario *sc, const char *line, char *err, size_t errlen);
+/* Parses a whole buffer of scenario lines; errors as "FILE:LINE: message". */
+struct tt_scenario *tt_scenario_parse(const char *buf, size_t len, const char *fname,
+                                      char *err, size_t errlen);
+size_t tt_scenario_nactions(const struct tt_scenario *sc);
+const struct tt_action *tt_scenario_action(const struct tt_scenario *sc, size_t i);
+const struct tt_sim_config *tt_scenario_config(const struct tt_scenario *sc);
+/* Runs every action in a new simulation; on failure returns NULL with
+ * "action N: message" in err. first_step[i] (if not NULL, nactions+1 long)
+ * receives the index of the first step each action produced. */
+struct tt_sim *tt_scenario_run(const struct tt_scenario *sc, size_t *first_step,
+                               char *err, size_t errlen);
+
+#endif
