@@ -45,6 +45,7 @@ enum tt_step_kind { TT_STEP_SEGMENT, TT_STEP_EVENT };
 struct tt_step {
 	enum tt_step_kind kind;
 	unsigned action;         /* index of the action that produced it */
+	uint64_t frame;          /* segment rows: 1-based row number (replay: frame in the file) */
 	tt_time time;            /* segment: when it was sent; event: when it happened */
 	tt_time arrival;         /* segment: when it arrived (or was lost) */
 	int dir;                 /* segment: sender (TT_CLIENT: C>S); event: the host */

@@ -1,4 +1,54 @@
-/* ui/ui.h: the terminal interface; the only part that includes curses. */
+/* ui/ui.h: the terminal interface. The only part that includes curses, and
+ * it does so in its .c files only: this header is plain C so that the
+ * subcommands can hand their material to the screens.
+ *
+ * Every screen that steps through a connection (lesson, sandbox, replay)
+ * is the same step view over a struct ui_story: an array of steps (struct
+ * tt_step from sim/, which replay fills from a capture too) plus optional
+ * narration, checkpoints and detail text supplied through callbacks. */
 #ifndef TT_UI_H
 #define TT_UI_H
+
+#include <stddef.h>
+
+#include "sim/sim.h"
+
+/* A "predict what happens next" question asked before a step is shown. */
+struct ui_checkpoint {
+	const char *question;          /* in the chosen language */
+	const char *const *choices;    /* NULL/0: the learner types the answer */
+	size_t nchoices;
+	const char *answer;            /* the right choice's text, or the number */
+	const char *why;               /* shown after the answer, right or wrong */
+};
+
+struct ui_story {
+	const char *title;             /* shown in the top bar */
+	const char *endpoint[2];       /* client and server "addr:port" */
+	size_t nsteps;
+	const struct tt_step *steps;   /* nsteps steps */
+	int replay;                    /* steps come from a capture (frames, relative numbers) */
+	size_t start;                  /* step to open at */
+	void *ctx;                     /* passed to the callbacks below */
+	/* Narration for step i in the chosen language, or NULL. */
+	const char *(*narration)(void *ctx, size_t i);
+	/* A checkpoint asked before step i is shown, or NULL. */
+	const struct ui_checkpoint *(*checkpoint)(void *ctx, size_t i);
+	/* The learner answered the checkpoint of step i. */
+	void (*answered)(void *ctx, size_t i, int correct);
+	/* Full header and options of step i for the detail view, or NULL to let
+	 * the UI describe the segment itself. */
+	const char *(*detail)(void *ctx, size_t i);
+	/* Closing summary shown after the last step, or NULL. */
+	const char *(*summary)(void *ctx);
+};
+
+struct ui_opts {
+	int zh;                        /* Chinese text */
+	int present;                   /* presenter mode */
+};
+
+/* Runs the step view until the user quits; returns an exit status. */
+int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
+
 #endif
