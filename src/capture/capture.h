@@ -1,4 +1,181 @@
-/* capture/capture.h: reading captures and decoding TCP segments. */
+/* capture/capture.h: reading real captures and following their TCP streams.
+ *
+ * Three layers, each usable alone:
+ *  - cap_decode(): one frame's bytes (link type, bytes, caplen) to a TCP
+ *    segment description. Touches nothing else; every byte is read through a
+ *    bounds-checked getter, so a fuzzer may call it directly.
+ *  - struct cap_replay: the stream table (Wireshark's tcp.stream numbering,
+ *    relative sequence numbers, TCP analysis notes, both endpoints' states
+ *    from the engine's observer) fed one frame at a time. Memory grows with
+ *    the number of streams, never with the bytes of the capture.
+ *  - struct cap_story: a whole capture loaded for stepping (the TUI): the
+ *    stream list, then one stream's segments as struct tt_step with detail.
+ * Only capture/pcapfile.c includes <pcap.h>. Nothing here prints: failures
+ * return -1 with a message in err ("frame N: ..." when a frame is to blame).
+ */
 #ifndef TT_CAPTURE_H
 #define TT_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/tcp.h"
+#include "sim/sim.h"
+
+/* ---- one frame ---------------------------------------------------------- */
+
+/* Link types, numbered as LINKTYPE_* in the pcap/pcapng headers. */
+enum {
+	CAP_LINK_NULL = 0, CAP_LINK_ETHERNET = 1, CAP_LINK_RAW = 101,
+	CAP_LINK_LOOP = 108, CAP_LINK_SLL = 113, CAP_LINK_IPV4 = 228,
+	CAP_LINK_IPV6 = 229, CAP_LINK_SLL2 = 276
+};
+
+enum cap_status {
+	CAP_TCP,         /* a TCP segment (maybe with a truncated payload) */
+	CAP_NOT_TCP,     /* well formed, but no TCP in it (ARP, UDP, ...) */
+	CAP_FRAGMENT,    /* an IP fragment: not reassembled */
+	CAP_TRUNCATED,   /* cut off before the end of the TCP header */
+	CAP_MALFORMED,   /* a header contradicts itself */
+	CAP_UNSUPPORTED  /* a link type or encapsulation this reader does not know */
+};
+
+#define CAP_MAX_SACK 4
+
+struct cap_tcpopts {
+	uint16_t mss;             /* 0: absent */
+	int16_t wscale;           /* -1: absent */
+	uint8_t sack_ok;
+	uint8_t nsack;
+	uint8_t has_ts;
+	uint8_t nother;           /* options of other kinds */
+	uint8_t bad;              /* the option list ran past the header */
+	uint32_t sack[CAP_MAX_SACK][2]; /* left, right edges (absolute) */
+	uint32_t tsval, tsecr;
+};
+
+struct cap_pkt {
+	enum cap_status status;
+	const char *why;          /* English reason (N_ marked) unless CAP_TCP */
+	uint8_t ipver;            /* 4 or 6 */
+	uint8_t nvlan;            /* 802.1Q/802.1ad tags passed */
+	uint8_t ttl;              /* TTL or hop limit */
+	uint8_t ip_hlen;          /* IPv4 header length with options, or IPv6
+	                           * 40 plus the extension headers */
+	uint16_t ip_id;           /* IPv4 identification */
+	uint16_t vlan[2];         /* VLAN ids, outermost first */
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t flags;           /* TT_FIN ... TT_CWR, TT_AE */
+	uint16_t win;             /* raw window field */
+	uint16_t urp, cksum;
+	uint8_t thlen;            /* TCP header length in bytes */
+	uint32_t len;             /* TCP payload length as the IP header says */
+	uint32_t caplen_payload;  /* payload bytes actually in the capture */
+	uint32_t payload_off;     /* offset of the payload in the frame */
+	struct cap_tcpopts opt;
+};
+
+/* The decoder's one entry point: never reads outside bytes[0..caplen). */
+enum cap_status cap_decode(int linktype, const uint8_t *bytes, uint32_t caplen,
+                           struct cap_pkt *out);
+/* "Ethernet", "Linux cooked (SLL2)", ... or NULL when unsupported. */
+const char *cap_link_name(int linktype);
+/* Formats "addr:port" or "[addr]:port". */
+char *cap_endpoint(int ipver, const uint8_t *addr, uint16_t port, char *buf, size_t len);
+
+/* ---- streams -------------------------------------------------------------- */
+
+enum cap_end {
+	CAP_END_OPEN,       /* still open at the end of the capture */
+	CAP_END_FIN,        /* FIN both ways */
+	CAP_END_HALF,       /* FIN one way only */
+	CAP_END_RST,        /* reset */
+	CAP_END_REFUSED     /* SYN answered by RST */
+};
+const char *cap_end_name(enum cap_end e); /* "fin", "half-close", "rst", "refused", "open" */
+
+/* What --streams prints for one stream. */
+struct cap_stream_info {
+	unsigned index;           /* tcp.stream */
+	char endpoint[2][56];     /* client, server */
+	uint64_t packets;
+	uint64_t bytes[2];        /* payload bytes sent by client, server */
+	uint64_t first_frame, last_frame;
+	int64_t first_ns, last_ns; /* since the first packet of the file */
+	int handshake;            /* SYN, SYN,ACK and the ACK all seen */
+	int midstream;            /* the capture starts after the handshake */
+	enum cap_end end;
+	enum tt_state final[2];   /* client, server after the last segment */
+};
+
+/* One TCP frame after the stream table has seen it: a batch table row. */
+struct cap_seg {
+	uint64_t frame;
+	int64_t time_ns;          /* since the first packet of the file */
+	unsigned stream;
+	int dir;                  /* TT_CLIENT: sent by the client */
+	const struct cap_pkt *pkt;
+	uint32_t rel_seq, rel_ack; /* relative as Wireshark computes them */
+	unsigned notes;           /* TT_NOTE() bits */
+	enum tt_state state[2];   /* client, server after the segment */
+	const struct cap_stream_info *info; /* the stream so far */
+};
+
+struct cap_replay;
+struct cap_replay *cap_replay_new(void);
+void cap_replay_free(struct cap_replay *r);
+/* Feeds one decoded TCP frame; fills *seg (valid until the next call). */
+void cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
+                      const struct cap_pkt *pkt, struct cap_seg *seg);
+size_t cap_replay_nstreams(const struct cap_replay *r);
+const struct cap_stream_info *cap_replay_stream(const struct cap_replay *r, size_t i);
+
+/* ---- reading files (pcapfile.c, the only <pcap.h> user) -------------------- */
+
+struct cap_frame {
+	uint64_t number;          /* 1-based, every packet in the file counts */
+	int64_t time_ns;          /* since the first packet */
+	int linktype;
+	const uint8_t *data;      /* valid until the next cap_file_next */
+	uint32_t caplen, wirelen;
+};
+
+struct cap_file;
+/* path "-" reads standard input; filter NULL or "" takes every packet
+ * (frame numbers still count every packet). */
+int cap_file_open(const char *path, const char *filter, struct cap_file **out,
+                  char *err, size_t errlen);
+/* 1: a frame that passed the filter, 0: end of file, -1: damage (message in
+ * err as "frame N: ..."; the frames before it were good). */
+int cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen);
+void cap_file_close(struct cap_file *f);
+
+/* ---- a capture loaded for stepping (the TUI) ----------------------------- */
+
+struct cap_story;
+/* Reads the whole capture once and builds the stream list. A damaged file
+ * still opens when frames before the damage were read: the message is kept
+ * (cap_story_warning). Returns -1 with a message when nothing could be read
+ * or the capture holds no TCP stream. */
+int cap_story_open(const char *path, const char *filter, struct cap_story **out,
+                   char *err, size_t errlen);
+void cap_story_free(struct cap_story *s);
+size_t cap_story_nstreams(const struct cap_story *s);
+const struct cap_stream_info *cap_story_stream(const struct cap_story *s, size_t i);
+/* "frame N: ..." when the file was damaged, else NULL. */
+const char *cap_story_warning(const struct cap_story *s);
+/* Makes stream i the current one: its segments become the steps. */
+int cap_story_select(struct cap_story *s, size_t i, char *err, size_t errlen);
+/* The current stream's steps: kind TT_STEP_SEGMENT, frame number, time in
+ * microseconds since the first packet, dir, seg with ABSOLUTE seq/ack,
+ * notes, and tcb[0/1] as far as the observer knows (state, iss/irs as seen,
+ * snd_una, snd_nxt, rcv_nxt, snd_wnd/rcv_wnd from the windows seen). */
+size_t cap_story_nsteps(const struct cap_story *s);
+const struct tt_step *cap_story_steps(const struct cap_story *s);
+/* Full header and decoded options of step i, English labels (translated
+ * through gettext); the text stays valid until the next call. */
+const char *cap_story_detail(struct cap_story *s, size_t i);
+
 #endif
