@@ -1,3 +1,24 @@
-#include "ui/ui.h"
-int ui_placeholder(void);
-int ui_placeholder(void) { return 0; }
+/* ui/ui.c: entry points not yet written. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ui/term.h"
+
+int
+ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
+{
+	(void)story;
+	(void)opts;
+	fprintf(stderr, "tcptutor: the step view is not available in this build\n");
+	return 1;
+}
+
+int
+ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
+{
+	(void)cfg;
+	(void)opts;
+	fprintf(stderr, "tcptutor: the sandbox is not available in this build\n");
+	return 1;
+}

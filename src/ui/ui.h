@@ -46,9 +46,40 @@ struct ui_story {
 struct ui_opts {
 	int zh;                        /* Chinese text */
 	int present;                   /* presenter mode */
+	int absolute;                  /* raw sequence numbers, not relative */
+	int autoplay;                  /* start auto-playing (presenter: auto-advance) */
 };
 
 /* Runs the step view until the user quits; returns an exit status. */
 int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
+
+/* Sets up the terminal (nested calls only count) / restores it when the
+ * outermost caller is done. ui_begin returns 0, or -1 with a message in err
+ * when there is no usable terminal (TERM unset, not a tty, unknown TERM).
+ * ui_stepview, ui_pick and ui_sandbox call them themselves; a caller that
+ * opens several screens in a row (the menu) brackets them to avoid flicker. */
+int ui_begin(char *err, size_t errlen);
+void ui_end(void);
+
+/* A list to choose from (arrows, Enter; '/' filters, q/Esc cancels); returns
+ * the chosen index or -1. Items may hold several columns separated by
+ * spaces; they are shown as given. */
+int ui_pick(const char *title, const char *const *items, size_t n, const struct ui_opts *o);
+
+/* Like ui_pick, with a line of help under the title and a start position. */
+int ui_pick_ex(const char *title, const char *help, const char *const *items, size_t n,
+               size_t start, const struct ui_opts *o);
+
+/* Asks for one line of text (a file name, a number); returns 0 with the
+ * answer in buf (which also holds the initial text), or -1 when cancelled. */
+int ui_input(const char *title, const char *prompt, char *buf, size_t len,
+             const struct ui_opts *o);
+
+/* Shows a message until a key is pressed. */
+void ui_message(const char *title, const char *text, const struct ui_opts *o);
+
+/* The sandbox: both hosts of a live simulation under the user's keys, in
+ * the step view. cfg NULL: the default hosts. Returns an exit status. */
+int ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts);
 
 #endif

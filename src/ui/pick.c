@@ -1,0 +1,293 @@
+/* ui/pick.c: the small screens every part can use: a list to choose from
+ * (with '/' to filter), one line of input, and a message. Each brackets
+ * itself with ui_begin()/ui_end(), so it works alone or from the menu. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "ui/term.h"
+
+struct pick {
+	const char *title, *help;
+	const char *const *items;
+	size_t n;
+	size_t *shown;          /* indexes of the items that match the filter */
+	size_t nshown;
+	size_t cur, top;        /* positions in shown[] */
+	char filter[128];
+	int filtering;          /* typing into the filter */
+	int rows;               /* list rows at the last draw */
+	int chosen;
+};
+
+/* Case-insensitive substring match (ASCII case; other text as is). */
+static int
+matches(const char *item, const char *filter)
+{
+	size_t fl = strlen(filter);
+
+	if (fl == 0)
+		return 1;
+	for (const char *p = item; *p != '\0'; p++)
+		if (strncasecmp(p, filter, fl) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+refilter(struct pick *p)
+{
+	size_t keep = p->nshown > 0 ? p->shown[p->cur] : 0;
+
+	p->nshown = 0;
+	p->cur = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!matches(p->items[i], p->filter))
+			continue;
+		if (i == keep)
+			p->cur = p->nshown;
+		p->shown[p->nshown++] = i;
+	}
+	p->top = 0;
+}
+
+static void
+pick_draw(void *ctx)
+{
+	struct pick *p = ctx;
+	int y = 2, rows;
+	struct ui_keyhint keys[] = {
+		{ "\u2191\u2193", _("move") }, { "Enter", _("choose") }, { "/", _("search") },
+		{ "q", _("back") },
+	};
+
+	if (!ui_unicode())
+		keys[0].key = "Up/Down";
+	ui_titlebar(p->title, "tcptutor");
+	if (p->help != NULL && *p->help != '\0') {
+		int used = ui_wrap(stdscr, 2, 2, 3, COLS - 4, ui_attr(UI_R_DIM), p->help, 0, 0);
+
+		y = 2 + (used > 3 ? 3 : used) + 1;
+	}
+	if (p->filtering || p->filter[0] != '\0') {
+		ui_textf(stdscr, y, 2, COLS - 4, ui_attr(UI_R_HEADING), "/%s%s", p->filter,
+		         p->filtering ? "_" : "");
+		y += 2;
+	}
+	rows = LINES - 1 - y - 1;
+	if (rows < 1)
+		rows = 1;
+	p->rows = rows;
+	if (p->cur < p->top)
+		p->top = p->cur;
+	if (p->cur >= p->top + (size_t)rows)
+		p->top = p->cur - (size_t)rows + 1;
+	if (p->nshown == 0)
+		ui_text(stdscr, y, 4, COLS - 6, ui_attr(UI_R_DIM), _("(nothing matches)"));
+	for (int r = 0; r < rows && p->top + (size_t)r < p->nshown; r++) {
+		size_t k = p->top + (size_t)r;
+		int cur = k == p->cur;
+		attr_t a = cur ? ui_attr(UI_R_CURRENT) : 0;
+
+		if (cur)
+			ui_text(stdscr, y + r, 1, 2, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
+		ui_text_pad(stdscr, y + r, 3, COLS - 5, a, p->items[p->shown[k]]);
+	}
+	if (p->nshown > (size_t)rows)
+		ui_textf(stdscr, LINES - 2, COLS - 12, 11, ui_attr(UI_R_DIM), "%zu/%zu", p->cur + 1,
+		         p->nshown);
+	ui_keybar(LINES - 1, keys, sizeof keys / sizeof keys[0]);
+}
+
+static enum ui_next
+pick_key(void *ctx, int key)
+{
+	struct pick *p = ctx;
+	size_t len = strlen(p->filter);
+
+	if (p->filtering) {
+		switch (key) {
+		case '\r':
+		case '\n':
+		case UI_FN(KEY_ENTER):
+			p->filtering = 0;
+			return UI_REDRAW;
+		case 27:
+			p->filtering = 0;
+			p->filter[0] = '\0';
+			refilter(p);
+			return UI_REDRAW;
+		case UI_FN(KEY_BACKSPACE):
+		case 127:
+		case UI_CTRL('h'):
+			if (len > 0) {
+				while (len > 0 && (p->filter[len - 1] & 0xc0) == 0x80)
+					len--;
+				p->filter[len > 0 ? len - 1 : 0] = '\0';
+				refilter(p);
+			}
+			return UI_REDRAW;
+		case UI_FN(KEY_UP):
+		case UI_FN(KEY_DOWN):
+			p->filtering = 0;
+			break;
+		default:
+			if (!UI_IS_FN(key) && key >= 0x20) {
+				char mb[8];
+				int m = wctomb(mb, (wchar_t)key);
+
+				if (m > 0 && len + (size_t)m + 1 < sizeof p->filter) {
+					memcpy(p->filter + len, mb, (size_t)m);
+					p->filter[len + (size_t)m] = '\0';
+					refilter(p);
+				}
+			}
+			return UI_REDRAW;
+		}
+	}
+	switch (key) {
+	case UI_FN(KEY_UP):
+	case 'k':
+		if (p->cur > 0)
+			p->cur--;
+		return UI_REDRAW;
+	case UI_FN(KEY_DOWN):
+	case 'j':
+		if (p->cur + 1 < p->nshown)
+			p->cur++;
+		return UI_REDRAW;
+	case UI_FN(KEY_PPAGE):
+		p->cur = p->cur > (size_t)p->rows ? p->cur - (size_t)p->rows : 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_NPAGE):
+		p->cur += (size_t)p->rows;
+		if (p->cur >= p->nshown)
+			p->cur = p->nshown > 0 ? p->nshown - 1 : 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_HOME):
+		p->cur = 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_END):
+		p->cur = p->nshown > 0 ? p->nshown - 1 : 0;
+		return UI_REDRAW;
+	case '/':
+		p->filtering = 1;
+		return UI_REDRAW;
+	case '\r':
+	case '\n':
+	case ' ':
+	case UI_FN(KEY_ENTER):
+	case UI_FN(KEY_RIGHT):
+		if (p->nshown == 0)
+			return UI_STAY;
+		p->chosen = (int)p->shown[p->cur];
+		return UI_DONE;
+	case 'q':
+	case 27:
+	case UI_FN(KEY_LEFT):
+		return UI_BACK;
+	default:
+		/* 1-9 choose the n-th item shown. */
+		if (key >= '1' && key <= '9' && (size_t)(key - '1') < p->nshown) {
+			p->chosen = (int)p->shown[key - '1'];
+			return UI_DONE;
+		}
+		return UI_STAY;
+	}
+}
+
+int
+ui_pick_ex(const char *title, const char *help, const char *const *items, size_t n,
+           size_t start, const struct ui_opts *o)
+{
+	struct pick p;
+	struct ui_screen s = { &p, pick_draw, pick_key, NULL, NULL, 0 };
+	char err[256];
+	enum ui_next r;
+
+	(void)o;
+	if (n == 0)
+		return -1;
+	if (ui_begin(err, sizeof err) != 0) {
+		fprintf(stderr, "tcptutor: %s\n", err);
+		return -1;
+	}
+	memset(&p, 0, sizeof p);
+	p.title = title;
+	p.help = help;
+	p.items = items;
+	p.n = n;
+	p.shown = calloc(n, sizeof *p.shown);
+	if (p.shown == NULL)
+		ui_fatal("%s", _("out of memory"));
+	p.chosen = -1;
+	refilter(&p);
+	if (start < n)
+		p.cur = start;
+	r = ui_run(&s);
+	free(p.shown);
+	ui_end();
+	return r == UI_DONE ? p.chosen : -1;
+}
+
+int
+ui_pick(const char *title, const char *const *items, size_t n, const struct ui_opts *o)
+{
+	return ui_pick_ex(title, NULL, items, n, 0, o);
+}
+
+int
+ui_input(const char *title, const char *prompt, char *buf, size_t len, const struct ui_opts *o)
+{
+	char err[256];
+	int r;
+
+	(void)o;
+	if (ui_begin(err, sizeof err) != 0) {
+		fprintf(stderr, "tcptutor: %s\n", err);
+		return -1;
+	}
+	r = ui_ask(title, prompt, buf, len);
+	ui_end();
+	return r;
+}
+
+struct msg {
+	const char *title, *text;
+};
+
+static void
+msg_draw(void *ctx)
+{
+	struct msg *m = ctx;
+
+	ui_box_text(m->title, m->text, _("press any key"));
+}
+
+static enum ui_next
+msg_key(void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	return UI_BACK;
+}
+
+void
+ui_message(const char *title, const char *text, const struct ui_opts *o)
+{
+	struct msg m = { title, text };
+	struct ui_screen s = { &m, msg_draw, msg_key, NULL, NULL, 1 };
+	char err[256];
+
+	(void)o;
+	if (ui_begin(err, sizeof err) != 0) {
+		fprintf(stderr, "tcptutor: %s: %s\n", title, text);
+		return;
+	}
+	ui_run(&s);
+	ui_end();
+}

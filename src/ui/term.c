@@ -1,0 +1,815 @@
+/* ui/term.c: terminal setup and restore, the one key loop, and the text and
+ * line-drawing helpers of term.h. All drawing goes through here so that wide
+ * (CJK) characters, clipping and the ASCII fallback live in one place. */
+#include "config.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "i18n.h"
+#include "ui/term.h"
+
+/* ---- terminal ownership ------------------------------------------------ */
+
+static SCREEN *scr;            /* created once, kept for later ui_begin()s */
+static int depth;              /* nesting of ui_begin() */
+static int color_on, utf8_on;
+static volatile sig_atomic_t got_signal;
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction old_act[3];
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+restore_now(void)
+{
+	if (scr != NULL && !isendwin()) {
+		curs_set(1);
+		endwin();
+	}
+}
+
+static void
+at_exit(void)
+{
+	restore_now();
+}
+
+long long
+ui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Colours per role, and the monochrome look of the same role. */
+static const struct {
+	short fg, bg;
+	attr_t color_extra, mono;
+} looks[UI_NROLES] = {
+	[UI_R_NORMAL] = { -1, -1, 0, 0 },
+	[UI_R_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[UI_R_BAR] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+	[UI_R_KEY] = { COLOR_BLACK, COLOR_CYAN, 0, A_BOLD },
+	[UI_R_CURRENT] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[UI_R_CHANGED] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UI_R_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	[UI_R_CLIENT] = { COLOR_GREEN, -1, A_BOLD, 0 },
+	[UI_R_SERVER] = { COLOR_MAGENTA, -1, A_BOLD, 0 },
+	[UI_R_DROP] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[UI_R_OK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[UI_R_BAD] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[UI_R_HEADING] = { -1, -1, A_BOLD, A_BOLD },
+	[UI_R_FOCUS] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[UI_R_MARK] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UI_R_CLIENT_LIT] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE },
+	[UI_R_SERVER_LIT] = { COLOR_BLACK, COLOR_MAGENTA, 0, A_REVERSE | A_UNDERLINE },
+	[UI_R_BOTH_LIT] = { COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE | A_BOLD },
+};
+
+static void
+setup_colors(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	color_on = 0;
+	if (nc != NULL && *nc != '\0')
+		return;
+	if (!has_colors() || start_color() == ERR)
+		return;
+	use_default_colors();
+	for (int r = 1; r < UI_NROLES; r++)
+		init_pair((short)r, looks[r].fg, looks[r].bg);
+	color_on = 1;
+}
+
+int
+ui_begin(char *err, size_t errlen)
+{
+	const char *term = getenv("TERM");
+	struct sigaction sa;
+
+	if (depth > 0) {
+		depth++;
+		return 0;
+	}
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen, "%s", _("no terminal: TERM is not set (use --batch for plain output)"));
+		return -1;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "%s", _("no terminal: input or output is not a terminal (use --batch)"));
+		return -1;
+	}
+	if (scr == NULL) {
+		/* Our handlers go in first so that curses leaves these signals to us. */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = 0;        /* no SA_RESTART: a blocked read returns */
+		for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+			sigaction(caught[i], &sa, &old_act[i]);
+		scr = newterm(NULL, stdout, stdin);
+		if (scr == NULL) {
+			for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+				sigaction(caught[i], &old_act[i], NULL);
+			snprintf(err, errlen, _("no terminal: unknown terminal type '%s'"), term);
+			return -1;
+		}
+		set_term(scr);
+		atexit(at_exit);
+		utf8_on = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		setup_colors();
+	} else {
+		reset_prog_mode();
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	depth = 1;
+	clear();
+	refresh();
+	return 0;
+}
+
+void
+ui_end(void)
+{
+	if (depth == 0)
+		return;
+	if (--depth > 0)
+		return;
+	restore_now();
+}
+
+void
+ui_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	depth = 0;
+	restore_now();
+	fputs("tcptutor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* A signal arrived: the terminal goes back to normal, then the signal takes
+ * its ordinary course (so the exit status says what ended us). */
+static void
+die_by_signal(void)
+{
+	int sig = got_signal;
+
+	depth = 0;
+	restore_now();
+	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+		sigaction(caught[i], &old_act[i], NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+enum ui_next
+ui_run(const struct ui_screen *s)
+{
+	int need_draw = 1, blank = !s->overlay;
+
+	for (;;) {
+		wint_t wc;
+		int r, t, key;
+		enum ui_next next;
+
+		if (got_signal)
+			die_by_signal();
+		if (need_draw) {
+			if (blank)
+				erase();
+			s->draw(s->ctx);
+			refresh();
+			need_draw = 0;
+		}
+		t = s->timer != NULL ? s->timer(s->ctx) : -1;
+		timeout(t < 0 ? -1 : t);
+		errno = 0;
+		r = get_wch(&wc);
+		if (got_signal)
+			die_by_signal();
+		if (r == ERR) {
+			if (t >= 0 && s->tick != NULL) {
+				next = s->tick(s->ctx);
+				goto handle;
+			}
+			continue;   /* interrupted by a signal we do not own */
+		}
+		if (r == KEY_CODE_YES) {
+			if (wc == KEY_RESIZE) {
+				need_draw = 1;
+				blank = 1;
+				clear();
+				continue;
+			}
+			key = UI_FN((int)wc);
+		} else {
+			key = (int)wc;
+		}
+		next = s->key(s->ctx, key);
+handle:
+		switch (next) {
+		case UI_STAY:
+			break;
+		case UI_REDRAW:
+			need_draw = 1;
+			break;
+		case UI_BACK:
+		case UI_DONE:
+		case UI_QUIT:
+			timeout(-1);
+			return next;
+		}
+	}
+}
+
+/* ---- looks --------------------------------------------------------------- */
+
+attr_t
+ui_attr(enum ui_role r)
+{
+	if ((unsigned)r >= UI_NROLES)
+		return 0;
+	if (color_on)
+		return r == UI_R_NORMAL ? 0 : (COLOR_PAIR(r) | looks[r].color_extra);
+	return looks[r].mono;
+}
+
+static const char *const glyph_u[] = {
+#define UI_GLYPH_U(id, u, a) u,
+	UI_GLYPHS(UI_GLYPH_U)
+#undef UI_GLYPH_U
+};
+static const char *const glyph_a[] = {
+#define UI_GLYPH_A(id, u, a) a,
+	UI_GLYPHS(UI_GLYPH_A)
+#undef UI_GLYPH_A
+};
+
+const char *
+ui_glyph(enum ui_glyph g)
+{
+	if ((unsigned)g >= UI_NGLYPHS)
+		return "?";
+	return utf8_on ? glyph_u[g] : glyph_a[g];
+}
+
+int
+ui_has_color(void)
+{
+	return color_on;
+}
+
+int
+ui_unicode(void)
+{
+	return utf8_on;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Decodes one UTF-8 character at s (n bytes left); returns its length (at
+ * least 1) and the code point in *cp (U+FFFD for a bad sequence). */
+static int
+utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	int len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0)
+		len = 2, c &= 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, c &= 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, c &= 0x07;
+	else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if ((size_t)len > n) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return 1;
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/* Columns a code point takes as drawn here: control characters and, outside
+ * a UTF-8 locale, everything non-ASCII is shown as a one-column '?'. */
+static int
+cp_width(unsigned cp)
+{
+	int w;
+
+	if (cp < 0x20 || cp == 0x7f)
+		return 1;
+	if (cp < 0x80)
+		return 1;
+	if (!utf8_on)
+		return 1;
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : w;
+}
+
+static void
+put_cp(WINDOW *w, unsigned cp, attr_t a)
+{
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && (!utf8_on || wcwidth((wchar_t)cp) < 0))) {
+		waddch(w, (chtype)'?' | a);
+	} else if (cp < 0x80) {
+		waddch(w, (chtype)cp | a);
+	} else {
+		wchar_t ws[2] = { (wchar_t)cp, 0 };
+		cchar_t cc;
+
+		setcchar(&cc, ws, a, PAIR_NUMBER(a), NULL);
+		wadd_wch(w, &cc);
+	}
+}
+
+int
+ui_width(const char *s)
+{
+	size_t n = strlen(s);
+	int cols = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+
+		i += (size_t)utf8_next((const unsigned char *)s + i, n - i, &cp);
+		cols += cp_width(cp);
+	}
+	return cols;
+}
+
+/* Draws bytes [s, s+n) clipped to maxw columns; returns columns used. */
+static int
+draw_span(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n)
+{
+	int cols = 0, room;
+
+	if (w == NULL || maxw <= 0 || y < 0 || x < 0 || y >= getmaxy(w) || x >= getmaxx(w))
+		return 0;
+	room = getmaxx(w) - x;
+	if (maxw > room)
+		maxw = room;
+	wmove(w, y, x);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		int cw, len;
+
+		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		cw = cp_width(cp);
+		if (cw == 0) {  /* combining mark: drawn with the previous char by curses */
+			i += (size_t)len;
+			continue;
+		}
+		if (cols + cw > maxw)
+			break;
+		put_cp(w, cp, a);
+		cols += cw;
+		i += (size_t)len;
+	}
+	return cols;
+}
+
+int
+ui_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
+{
+	return draw_span(w, y, x, maxw, a, s, strlen(s));
+}
+
+int
+ui_textf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return ui_text(w, y, x, maxw, a, buf);
+}
+
+void
+ui_fill(WINDOW *w, int y, int x, int n, attr_t a)
+{
+	if (y < 0 || y >= getmaxy(w) || x < 0)
+		return;
+	if (x + n > getmaxx(w))
+		n = getmaxx(w) - x;
+	if (n <= 0)
+		return;
+	wmove(w, y, x);
+	for (int i = 0; i < n; i++)
+		waddch(w, ' ' | a);
+}
+
+int
+ui_text_pad(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
+{
+	int used = ui_text(w, y, x, maxw, a, s);
+
+	ui_fill(w, y, x + used, maxw - used, a);
+	return maxw > 0 ? maxw : 0;
+}
+
+int
+ui_text_right(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
+{
+	int tw = ui_width(s);
+
+	if (tw >= maxw)
+		return ui_text(w, y, x, maxw, a, s);
+	return ui_text(w, y, x + maxw - tw, tw, a, s);
+}
+
+int
+ui_text_center(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
+{
+	int tw = ui_width(s);
+
+	if (tw >= maxw)
+		return ui_text(w, y, x, maxw, a, s);
+	return ui_text(w, y, x + (maxw - tw) / 2, tw, a, s);
+}
+
+int
+ui_wrap(WINDOW *w, int y, int x, int h, int maxw, attr_t a, const char *s, int skip, int gap)
+{
+	size_t n = strlen(s), pos = 0;
+	int line = 0;
+
+	if (maxw <= 0)
+		return 0;
+	while (pos < n) {
+		size_t start = pos, end = n, next = n, brk_end = 0, brk_next = 0;
+		int col = 0, have_brk = 0;
+
+		while (pos < n) {
+			unsigned cp;
+			int len = utf8_next((const unsigned char *)s + pos, n - pos, &cp);
+			int cw = cp_width(cp);
+
+			if (cp == '\n') {
+				end = pos;
+				next = pos + 1;
+				goto emit;
+			}
+			if (cw == 2 && col > 0) {  /* a break may come before a CJK char */
+				have_brk = 1;
+				brk_end = pos;
+				brk_next = pos;
+			}
+			if (col + cw > maxw) {
+				if (have_brk && brk_end > start) {
+					end = brk_end;
+					next = brk_next;
+				} else {
+					end = pos > start ? pos : pos + (size_t)len;
+					next = end;
+				}
+				goto emit;
+			}
+			if (cp == ' ') {
+				have_brk = 1;
+				brk_end = pos;
+				brk_next = pos + 1;
+			} else if (cw == 2) {
+				have_brk = 1;
+				brk_end = pos + (size_t)len;
+				brk_next = pos + (size_t)len;
+			}
+			col += cw;
+			pos += (size_t)len;
+		}
+		end = n;
+		next = n;
+emit:
+		if (w != NULL && line >= skip) {
+			int row = (line - skip) * (1 + gap);
+
+			if (row < h)
+				draw_span(w, y + row, x, maxw, a, s + start, end - start);
+		}
+		line++;
+		pos = next;
+		/* A wrapped (not a newline) continuation starts at its first word. */
+		if (pos > 0 && s[pos - 1] != '\n')
+			while (pos < n && s[pos] == ' ')
+				pos++;
+	}
+	return line;
+}
+
+void
+ui_hline(WINDOW *w, int y, int x, int n, attr_t a)
+{
+	const char *g = ui_glyph(UI_G_HLINE);
+
+	for (int i = 0; i < n; i++)
+		ui_text(w, y, x + i, 1, a, g);
+}
+
+void
+ui_vline(WINDOW *w, int y, int x, int n, attr_t a)
+{
+	const char *g = ui_glyph(UI_G_VLINE);
+
+	for (int i = 0; i < n; i++)
+		ui_text(w, y + i, x, 1, a, g);
+}
+
+void
+ui_frame(WINDOW *w, int y, int x, int h, int wd, const char *title, int focused)
+{
+	attr_t a = focused ? ui_attr(UI_R_FOCUS) : ui_attr(UI_R_DIM);
+
+	if (h < 2 || wd < 2)
+		return;
+	ui_text(w, y, x, 1, a, ui_glyph(UI_G_TL));
+	ui_hline(w, y, x + 1, wd - 2, a);
+	ui_text(w, y, x + wd - 1, 1, a, ui_glyph(UI_G_TR));
+	ui_vline(w, y + 1, x, h - 2, a);
+	ui_vline(w, y + 1, x + wd - 1, h - 2, a);
+	ui_text(w, y + h - 1, x, 1, a, ui_glyph(UI_G_BL));
+	ui_hline(w, y + h - 1, x + 1, wd - 2, a);
+	ui_text(w, y + h - 1, x + wd - 1, 1, a, ui_glyph(UI_G_BR));
+	if (title != NULL && *title != '\0' && wd > 6) {
+		char buf[256];
+
+		snprintf(buf, sizeof buf, " %s ", title);
+		ui_text(w, y, x + 2, wd - 4, focused ? ui_attr(UI_R_FOCUS) : ui_attr(UI_R_HEADING), buf);
+	}
+}
+
+void
+ui_titlebar(const char *left, const char *right)
+{
+	int cols = COLS, rw = right != NULL ? ui_width(right) : 0;
+	attr_t a = ui_attr(UI_R_TITLE);
+
+	ui_fill(stdscr, 0, 0, cols, a);
+	if (rw > 0 && rw + 2 < cols)
+		ui_text(stdscr, 0, cols - rw - 1, rw, a, right);
+	else
+		rw = -2;
+	ui_text(stdscr, 0, 1, cols - rw - 3, a, left != NULL ? left : "");
+}
+
+void
+ui_keybar(int y, const struct ui_keyhint *k, size_t n)
+{
+	int x = 0, cols = COLS;
+	attr_t ak = ui_attr(UI_R_KEY), al = ui_attr(UI_R_BAR);
+
+	ui_fill(stdscr, y, 0, cols, al);
+	for (size_t i = 0; i < n; i++) {
+		int need = ui_width(k[i].key) + 1 + ui_width(k[i].label) + 1;
+
+		if (x + need > cols)
+			break;
+		x += ui_text(stdscr, y, x, cols - x, ak, k[i].key);
+		x += ui_text(stdscr, y, x, 1, al, " ");
+		x += ui_text(stdscr, y, x, cols - x, al, k[i].label);
+		x += ui_text(stdscr, y, x, 1, al, " ");
+	}
+}
+
+void
+ui_box_text(const char *title, const char *s, const char *footer)
+{
+	int wd = COLS - 4 > 72 ? 72 : COLS - 4, lines, h, y, x;
+
+	if (wd < 10)
+		wd = COLS;
+	lines = ui_wrap(NULL, 0, 0, 0, wd - 4, 0, s, 0, 0);
+	h = lines + 2 + (footer != NULL ? 2 : 0);
+	if (h > LINES)
+		h = LINES;
+	y = (LINES - h) / 2;
+	x = (COLS - wd) / 2;
+	for (int r = 0; r < h; r++)
+		ui_fill(stdscr, y + r, x, wd, 0);
+	ui_frame(stdscr, y, x, h, wd, title, 1);
+	ui_wrap(stdscr, y + 1, x + 2, h - 2 - (footer != NULL ? 2 : 0), wd - 4, 0, s, 0, 0);
+	if (footer != NULL)
+		ui_text(stdscr, y + h - 2, x + 2, wd - 4, ui_attr(UI_R_DIM), footer);
+}
+
+/* ---- one line of input ---------------------------------------------------- */
+
+struct ask {
+	const char *title, *prompt;
+	wchar_t buf[256];
+	size_t len;
+};
+
+static void
+ask_draw(void *ctx)
+{
+	struct ask *k = ctx;
+	int wd = COLS - 4 > 64 ? 64 : COLS - 4, y = LINES / 2 - 2, x = (COLS - wd) / 2, cx;
+	char text[1024];
+
+	for (int r = 0; r < 5; r++)
+		ui_fill(stdscr, y + r, x, wd, 0);
+	ui_frame(stdscr, y, x, 5, wd, k->title, 1);
+	ui_text(stdscr, y + 1, x + 2, wd - 4, 0, k->prompt);
+	if (wcstombs(text, k->buf, sizeof text) == (size_t)-1)
+		text[0] = '\0';
+	/* Keep the end of a long answer in view. */
+	{
+		const char *show = text;
+		int room = wd - 6;
+
+		while (ui_width(show) > room && *show != '\0') {
+			show++;
+			while ((*show & 0xc0) == 0x80)
+				show++;
+		}
+		ui_text_pad(stdscr, y + 2, x + 2, wd - 4, ui_attr(UI_R_CURRENT), "");
+		cx = x + 2 + ui_text(stdscr, y + 2, x + 2, room, ui_attr(UI_R_CURRENT), show);
+	}
+	ui_text(stdscr, y + 3, x + 2, wd - 4, ui_attr(UI_R_DIM), _("Enter: OK   Esc: cancel"));
+	move(y + 2, cx);
+}
+
+static enum ui_next
+ask_key(void *ctx, int key)
+{
+	struct ask *k = ctx;
+
+	switch (key) {
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		return UI_DONE;
+	case 27:
+	case UI_CTRL('g'):
+		return UI_BACK;
+	case UI_FN(KEY_BACKSPACE):
+	case 127:
+	case UI_CTRL('h'):
+		if (k->len > 0)
+			k->buf[--k->len] = 0;
+		return UI_REDRAW;
+	case UI_CTRL('u'):
+		k->len = 0;
+		k->buf[0] = 0;
+		return UI_REDRAW;
+	default:
+		if (UI_IS_FN(key) || key < 0x20)
+			return UI_STAY;
+		if (k->len + 1 < sizeof k->buf / sizeof k->buf[0]) {
+			k->buf[k->len++] = (wchar_t)key;
+			k->buf[k->len] = 0;
+		}
+		return UI_REDRAW;
+	}
+}
+
+int
+ui_ask(const char *title, const char *prompt, char *buf, size_t len)
+{
+	struct ask k;
+	struct ui_screen s = { &k, ask_draw, ask_key, NULL, NULL, 1 };
+	enum ui_next r;
+	size_t got;
+
+	memset(&k, 0, sizeof k);
+	k.title = title;
+	k.prompt = prompt;
+	got = mbstowcs(k.buf, buf, sizeof k.buf / sizeof k.buf[0] - 1);
+	k.len = got == (size_t)-1 ? 0 : got;
+	k.buf[k.len] = 0;
+	curs_set(1);
+	r = ui_run(&s);
+	curs_set(0);
+	if (r != UI_DONE)
+		return -1;
+	if (wcstombs(buf, k.buf, len) == (size_t)-1 || len == 0)
+		return -1;
+	buf[len - 1] = '\0';
+	return 0;
+}
+
+/* ---- pager ------------------------------------------------------------------ */
+
+struct pager {
+	const char *title, *text;
+	int top, total, page;
+};
+
+static void
+pager_draw(void *ctx)
+{
+	struct pager *p = ctx;
+	int wd = COLS - 2 > 100 ? 100 : COLS - 2, h = LINES - 2, y = 1, x = (COLS - wd) / 2;
+	char foot[128];
+
+	if (wd < 10 || h < 4)
+		return;
+	p->page = h - 3;
+	p->total = ui_wrap(NULL, 0, 0, 0, wd - 4, 0, p->text, 0, 0);
+	if (p->top > p->total - p->page)
+		p->top = p->total - p->page;
+	if (p->top < 0)
+		p->top = 0;
+	for (int r = 0; r < h; r++)
+		ui_fill(stdscr, y + r, x, wd, 0);
+	ui_frame(stdscr, y, x, h, wd, p->title, 1);
+	ui_wrap(stdscr, y + 1, x + 2, p->page, wd - 4, 0, p->text, p->top, 0);
+	if (p->total > p->page)
+		snprintf(foot, sizeof foot, _("lines %d-%d of %d   arrows/PgUp/PgDn: scroll   q: close"),
+		         p->top + 1, p->top + p->page, p->total);
+	else
+		snprintf(foot, sizeof foot, "%s", _("q: close"));
+	ui_text(stdscr, y + h - 2, x + 2, wd - 4, ui_attr(UI_R_DIM), foot);
+}
+
+static enum ui_next
+pager_key(void *ctx, int key)
+{
+	struct pager *p = ctx;
+
+	switch (key) {
+	case 'q':
+	case 27:
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+	case '?':
+		return UI_BACK;
+	case UI_FN(KEY_DOWN):
+	case 'j':
+		p->top++;
+		return UI_REDRAW;
+	case UI_FN(KEY_UP):
+	case 'k':
+		p->top--;
+		return UI_REDRAW;
+	case UI_FN(KEY_NPAGE):
+	case ' ':
+		p->top += p->page;
+		return UI_REDRAW;
+	case UI_FN(KEY_PPAGE):
+		p->top -= p->page;
+		return UI_REDRAW;
+	case UI_FN(KEY_HOME):
+		p->top = 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_END):
+		p->top = p->total;
+		return UI_REDRAW;
+	default:
+		return UI_STAY;
+	}
+}
+
+void
+ui_pager(const char *title, const char *text)
+{
+	struct pager p = { title, text, 0, 0, 1 };
+	struct ui_screen s = { &p, pager_draw, pager_key, NULL, NULL, 1 };
+
+	ui_run(&s);
+}
