@@ -1,2 +1,766 @@
-/* src/sim/sim.c: in progress */
+/* sim/sim.c: two hosts, a wire with per-direction delay and faults, and a
+ * virtual clock, driven one action at a time.
+ *
+ * Every action appends steps to the trace (see sim.h). Segments in flight
+ * wait on the wire until they are delivered: `deliver` takes the one that
+ * arrives first, `advance` lets time flow and delivers whatever arrives on
+ * the way, firing the hosts' timers in order. Faults are armed for "the
+ * next segment" that matches and spent when one does.
+ */
 #include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim.h"
+
+struct flight {
+	int from;
+	tt_time sent, arrive;
+	struct tt_seg seg;
+	uint8_t *data;
+	unsigned notes;
+	unsigned long order;     /* tie-break: first sent, first delivered */
+};
+
+struct fault {
+	enum tt_fault_kind kind;
+	unsigned flags;          /* 0: any segment */
+	int toward;              /* -1: either direction */
+	tt_time amount;
+};
+
+struct tt_sim {
+	struct tt_sim_config cfg;
+	struct tt_conn *host[2];
+	int down[2];             /* powered off: segments to it vanish */
+	tt_time now;
+	unsigned action;
+
+	struct flight *fl;
+	size_t nfl, capfl;
+	unsigned long order;
+
+	struct fault faults[16];
+	size_t nfaults;
+
+	struct tt_step *steps;
+	size_t nsteps, capsteps;
+	uint64_t rows;
+
+	/* what each host has put on the wire, for the retransmission note */
+	uint32_t sent_max[2];
+	int sent_any[2];
+	uint32_t last_ack[2], last_wnd[2];
+	int last_ack_valid[2];   /* the host's last segment was a pure ACK */
+	unsigned last_flags[2];
+	int probe_out[2];        /* a keep-alive probe from host i is in flight */
+};
+
+static const char *const action_names[TT_A_NACTIONS] = {
+	[TT_A_LISTEN] = "listen", [TT_A_CONNECT] = "connect", [TT_A_SEND] = "send",
+	[TT_A_RECEIVE] = "receive", [TT_A_CLOSE] = "close", [TT_A_ABORT] = "abort",
+	[TT_A_KEEPALIVE] = "keepalive", [TT_A_DELIVER] = "deliver", [TT_A_DELIVER_ALL] = "run",
+	[TT_A_DROP] = "drop", [TT_A_DUPLICATE] = "duplicate", [TT_A_DELAY] = "delay",
+	[TT_A_ADVANCE] = "advance", [TT_A_CRASH] = "crash", [TT_A_INJECT] = "inject",
+};
+
+const char *
+tt_action_name(enum tt_action_kind k)
+{
+	return (unsigned)k < TT_A_NACTIONS ? action_names[k] : "?";
+}
+
+static const char *const note_names[] = {
+#define TT_NOTE_NAME(id, name) name,
+	TT_NOTES(TT_NOTE_NAME)
+#undef TT_NOTE_NAME
+};
+
+char *
+tt_notes_format(unsigned notes, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < TT_NNOTES; i++) {
+		int n;
+
+		if (!(notes & (1u << i)))
+			continue;
+		n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", note_names[i]);
+		if (n < 0 || (size_t)n >= len - at)
+			break;
+		at += (size_t)n;
+	}
+	return buf;
+}
+
+void
+tt_sim_config_default(struct tt_sim_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	/* RFC 5737 documentation addresses */
+	snprintf(cfg->host[0].name, sizeof cfg->host[0].name, "client");
+	snprintf(cfg->host[0].addr, sizeof cfg->host[0].addr, "192.0.2.1");
+	cfg->host[0].port = 49152;
+	cfg->host[0].iss = 1000;
+	snprintf(cfg->host[1].name, sizeof cfg->host[1].name, "server");
+	snprintf(cfg->host[1].addr, sizeof cfg->host[1].addr, "198.51.100.2");
+	cfg->host[1].port = 80;
+	cfg->host[1].iss = 5000;
+	tt_config_default(&cfg->host[0].tcp);
+	tt_config_default(&cfg->host[1].tcp);
+	cfg->delay[0] = cfg->delay[1] = TT_MS(50);
+}
+
+struct tt_sim *
+tt_sim_new(const struct tt_sim_config *cfg)
+{
+	struct tt_sim *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->cfg = *cfg;
+	for (int i = 0; i < 2; i++) {
+		s->host[i] = tt_conn_new(&cfg->host[i].tcp, cfg->host[i].iss);
+		if (s->host[i] == NULL) {
+			tt_sim_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+void
+tt_sim_free(struct tt_sim *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+		tt_conn_free(s->host[i]);
+	for (size_t i = 0; i < s->nfl; i++)
+		free(s->fl[i].data);
+	free(s->fl);
+	free(s->steps);
+	free(s);
+}
+
+size_t
+tt_sim_nsteps(const struct tt_sim *s)
+{
+	return s->nsteps;
+}
+
+const struct tt_step *
+tt_sim_step(const struct tt_sim *s, size_t i)
+{
+	return i < s->nsteps ? &s->steps[i] : NULL;
+}
+
+tt_time
+tt_sim_now(const struct tt_sim *s)
+{
+	return s->now;
+}
+
+size_t
+tt_sim_in_flight(const struct tt_sim *s)
+{
+	return s->nfl;
+}
+
+const struct tt_sim_config *
+tt_sim_config(const struct tt_sim *s)
+{
+	return &s->cfg;
+}
+
+char *
+tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len)
+{
+	const struct tt_host_config *h = &s->cfg.host[host & 1];
+
+	if (strchr(h->addr, ':') != NULL)
+		snprintf(buf, len, "[%s]:%u", h->addr, h->port);
+	else
+		snprintf(buf, len, "%s:%u", h->addr, h->port);
+	return buf;
+}
+
+void
+tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2])
+{
+	for (int h = 0; h < 2; h++) {
+		int have = 0;
+
+		base[h] = s->cfg.host[h].iss;
+		for (size_t i = 0; i < s->nsteps && !have; i++) {
+			const struct tt_step *st = &s->steps[i];
+
+			if (st->kind == TT_STEP_SEGMENT && st->dir == h && st->seg.flags & TT_SYN &&
+			    st->seg.seq == s->cfg.host[h].iss)
+				have = 1;
+		}
+		for (size_t i = 0; i < s->nsteps && !have; i++) {
+			const struct tt_step *st = &s->steps[i];
+
+			if (st->kind == TT_STEP_SEGMENT && st->dir == h) {
+				base[h] = st->seg.seq;
+				have = 1;
+			}
+		}
+	}
+}
+
+void
+tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v)
+{
+	tt_conn_view(s->host[host & 1], v);
+}
+
+/* ---- the trace ---------------------------------------------------------- */
+
+static struct tt_step *
+new_step(struct tt_sim *s, enum tt_step_kind kind, int dir)
+{
+	struct tt_step *st;
+
+	if (s->nsteps == s->capsteps) {
+		size_t ncap = s->capsteps ? s->capsteps * 2 : 64;
+		struct tt_step *n = realloc(s->steps, ncap * sizeof *n);
+
+		if (n == NULL)
+			return NULL;
+		s->steps = n;
+		s->capsteps = ncap;
+	}
+	st = &s->steps[s->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->kind = kind;
+	st->action = s->action;
+	st->time = s->now;
+	st->arrival = s->now;
+	st->dir = dir;
+	return st;
+}
+
+static void
+finish_step(struct tt_sim *s, struct tt_step *st)
+{
+	tt_conn_view(s->host[0], &st->tcb[0]);
+	tt_conn_view(s->host[1], &st->tcb[1]);
+}
+
+static void
+add_events(struct tt_step *st, int host, const struct tt_out *out)
+{
+	for (unsigned i = 0; i < out->nev && st->nev < TT_STEP_EVENTS; i++) {
+		st->ev[st->nev].host = host;
+		st->ev[st->nev].ev = out->ev[i];
+		st->nev++;
+	}
+}
+
+/* ---- the wire ----------------------------------------------------------- */
+
+static int
+fault_matches(const struct fault *f, int from, const struct tt_seg *seg)
+{
+	if (f->toward >= 0 && f->toward == from)
+		return 0;
+	return f->flags == 0 || (seg->flags & 0xff) == f->flags;
+}
+
+/* Takes the first armed fault of one kind that matches this segment. */
+static int
+take_fault(struct tt_sim *s, enum tt_fault_kind kind, int from, const struct tt_seg *seg,
+           tt_time *amount)
+{
+	for (size_t i = 0; i < s->nfaults; i++) {
+		if (s->faults[i].kind != kind || !fault_matches(&s->faults[i], from, seg))
+			continue;
+		if (amount != NULL)
+			*amount = s->faults[i].amount;
+		memmove(&s->faults[i], &s->faults[i + 1], (s->nfaults - i - 1) * sizeof s->faults[0]);
+		s->nfaults--;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+segment_step_fill(struct tt_sim *s, struct tt_step *st, const struct flight *f)
+{
+	st->time = f->sent;
+	st->arrival = f->arrive;
+	st->dir = f->from;
+	st->seg = f->seg;
+	st->seg.data = NULL;
+	st->notes = f->notes;
+	st->frame = ++s->rows;
+	if (f->data != NULL)
+		memcpy(st->preview, f->data, f->seg.len < TT_PREVIEW ? f->seg.len : TT_PREVIEW);
+}
+
+/* Notes a sender-side observer would make (Wireshark's analysis terms). */
+static unsigned
+sender_notes(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
+{
+	uint32_t end = seg->seq + tt_seg_seqlen(seg);
+	unsigned notes = 0;
+
+	int pure_ack = (seg->flags & TT_ACK) && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) &&
+	               seg->len == 0;
+
+	if (probe) {
+		notes |= TT_NOTE(KEEP_ALIVE);
+	} else if (tt_seg_seqlen(seg) > 0 && s->sent_any[from] && TT_SEQ_LT(seg->seq, s->sent_max[from]) &&
+	           !(seg->flags & TT_RST) &&
+	           /* simultaneous open: SYN,ACK repeats the SYN's number, not its segment */
+	           !((seg->flags & TT_SYN) && (seg->flags & TT_ACK) && !(s->last_flags[from] & TT_ACK))) {
+		notes |= TT_NOTE(RETRANSMISSION);
+	}
+	if (!s->sent_any[from] || TT_SEQ_GT(end, s->sent_max[from]))
+		s->sent_max[from] = end;
+	s->sent_any[from] = 1;
+	s->last_flags[from] = seg->flags;
+	if (!(seg->flags & TT_RST) && seg->wnd == 0 && !(seg->flags & (TT_SYN | TT_FIN)))
+		notes |= TT_NOTE(ZERO_WINDOW);
+	if (pure_ack && !probe) {
+		if (s->probe_out[!from]) {
+			notes |= TT_NOTE(KEEP_ALIVE_ACK);
+			s->probe_out[!from] = 0;
+		} else if (s->last_ack_valid[from] && s->last_ack[from] == seg->ack) {
+			if (s->last_wnd[from] == seg->wnd)
+				notes |= TT_NOTE(DUP_ACK);
+			else
+				notes |= TT_NOTE(WINDOW_UPDATE);
+		}
+	}
+	s->last_ack[from] = seg->ack;
+	s->last_wnd[from] = seg->wnd;
+	s->last_ack_valid[from] = pure_ack;
+	if (probe)
+		s->probe_out[from] = 1;
+	return notes;
+}
+
+static void
+put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
+{
+	struct flight f;
+	tt_time extra = 0;
+
+	memset(&f, 0, sizeof f);
+	f.from = from;
+	f.sent = s->now;
+	f.arrive = s->now + s->cfg.delay[from];
+	f.seg = *seg;
+	f.notes = sender_notes(s, from, seg, probe);
+	if (seg->len > 0) {
+		f.data = malloc(seg->len);
+		if (f.data == NULL)
+			return;
+		if (seg->data != NULL)
+			memcpy(f.data, seg->data, seg->len);
+		else
+			memset(f.data, 'x', seg->len);
+	}
+	f.seg.data = NULL;
+	if (take_fault(s, TT_FAULT_DROP, from, seg, NULL)) {
+		struct tt_step *st = new_step(s, TT_STEP_SEGMENT, from);
+
+		f.notes |= TT_NOTE(DROPPED);
+		if (st != NULL) {
+			segment_step_fill(s, st, &f);
+			finish_step(s, st);
+		}
+		free(f.data);
+		return;
+	}
+	if (take_fault(s, TT_FAULT_DELAY, from, seg, &extra)) {
+		f.arrive += extra;
+		f.notes |= TT_NOTE(DELAYED);
+	}
+	for (int copies = 1 + take_fault(s, TT_FAULT_DUPLICATE, from, seg, NULL); copies > 0; copies--) {
+		if (s->nfl == s->capfl) {
+			size_t ncap = s->capfl ? s->capfl * 2 : 16;
+			struct flight *n = realloc(s->fl, ncap * sizeof *n);
+
+			if (n == NULL) {
+				free(f.data);
+				return;
+			}
+			s->fl = n;
+			s->capfl = ncap;
+		}
+		f.order = s->order++;
+		s->fl[s->nfl++] = f;
+		if (copies == 2) {
+			/* the second copy trails the first by one delay */
+			if (f.data != NULL) {
+				uint8_t *d = malloc(f.seg.len);
+
+				if (d == NULL)
+					return;
+				memcpy(d, f.data, f.seg.len);
+				f.data = d;
+			}
+			f.arrive += s->cfg.delay[from];
+			f.notes |= TT_NOTE(DUPLICATE);
+			f.notes &= ~TT_NOTE(RETRANSMISSION);
+		}
+	}
+}
+
+/* Puts what a host emitted on the wire and records its events in st. */
+static void
+collect(struct tt_sim *s, int host, const struct tt_out *out, struct tt_step *st)
+{
+	int probe = 0;
+
+	for (unsigned i = 0; i < out->nev; i++)
+		if (out->ev[i].reason == TT_R_KEEPALIVE_PROBE)
+			probe = 1;
+	if (st != NULL) {
+		add_events(st, host, out);
+		finish_step(s, st);
+	}
+	for (unsigned i = 0; i < out->nseg; i++)
+		put_on_wire(s, host, &out->seg[i], probe && (out->seg[i].flags == TT_ACK));
+}
+
+/* The in-flight segment that arrives first (toward `to`, or any if -1). */
+static long
+next_flight(const struct tt_sim *s, int to)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < s->nfl; i++) {
+		const struct flight *f = &s->fl[i];
+
+		if (to >= 0 && f->from == to)
+			continue;
+		if (best < 0 || f->arrive < s->fl[best].arrive ||
+		    (f->arrive == s->fl[best].arrive && f->order < s->fl[best].order))
+			best = (long)i;
+	}
+	return best;
+}
+
+static void
+remove_flight(struct tt_sim *s, size_t i, struct flight *f)
+{
+	*f = s->fl[i];
+	memmove(&s->fl[i], &s->fl[i + 1], (s->nfl - i - 1) * sizeof s->fl[0]);
+	s->nfl--;
+}
+
+static void
+deliver_flight(struct tt_sim *s, size_t i)
+{
+	struct flight f;
+	struct tt_step *st;
+	struct tt_out out;
+	int to;
+
+	remove_flight(s, i, &f);
+	to = !f.from;
+	if (f.arrive > s->now)
+		s->now = f.arrive;
+	st = new_step(s, TT_STEP_SEGMENT, f.from);
+	if (st == NULL) {
+		free(f.data);
+		return;
+	}
+	segment_step_fill(s, st, &f);
+	if (s->down[to]) {
+		st->notes |= TT_NOTE(DROPPED);
+		finish_step(s, st);
+		free(f.data);
+		return;
+	}
+	tt_out_clear(&out);
+	f.seg.data = f.data;
+	tt_conn_input(s->host[to], &f.seg, s->now, &out);
+	collect(s, to, &out, st);
+	free(f.data);
+}
+
+/* Fires host timers that fall due before `limit` (strictly), in order. */
+static void
+fire_timers_before(struct tt_sim *s, tt_time limit, int inclusive)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		tt_time t0 = s->down[0] ? TT_NEVER : tt_conn_next_timer(s->host[0]);
+		tt_time t1 = s->down[1] ? TT_NEVER : tt_conn_next_timer(s->host[1]);
+		int h = t1 < t0;
+		tt_time t = h ? t1 : t0;
+		struct tt_out out;
+		struct tt_step *st;
+
+		if (t == TT_NEVER || t > limit || (!inclusive && t == limit))
+			return;
+		if (t > s->now)
+			s->now = t;
+		tt_out_clear(&out);
+		tt_conn_tick(s->host[h], s->now, &out);
+		if (out.nev == 0 && out.nseg == 0)
+			continue;
+		st = new_step(s, TT_STEP_EVENT, h);
+		collect(s, h, &out, st);
+	}
+}
+
+/* Lets time flow to `until`, delivering arrivals and firing timers in order. */
+static void
+advance_to(struct tt_sim *s, tt_time until)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		long i = next_flight(s, -1);
+
+		if (i < 0 || s->fl[i].arrive > until)
+			break;
+		fire_timers_before(s, s->fl[i].arrive, 0);
+		i = next_flight(s, -1);
+		if (i < 0 || s->fl[i].arrive > until)
+			break;
+		deliver_flight(s, (size_t)i);
+	}
+	fire_timers_before(s, until, 1);
+	if (until > s->now)
+		s->now = until;
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static int
+user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
+{
+	struct tt_conn *c = s->host[a->host];
+	struct tt_out out;
+	struct tt_step *st;
+	uint8_t buf[65536];
+	size_t got;
+
+	if (s->down[a->host]) {
+		snprintf(err, errlen, "the %s is powered off", s->cfg.host[a->host].name);
+		return -1;
+	}
+	tt_out_clear(&out);
+	switch (a->kind) {
+	case TT_A_LISTEN:
+		tt_conn_open(c, 0, s->now, &out);
+		break;
+	case TT_A_CONNECT:
+		tt_conn_open(c, 1, s->now, &out);
+		break;
+	case TT_A_SEND:
+		if (a->text[0] != '\0')
+			tt_conn_send(c, (const uint8_t *)a->text, strlen(a->text), s->now, &out);
+		else
+			tt_conn_send(c, NULL, a->count, s->now, &out);
+		break;
+	case TT_A_RECEIVE:
+		tt_conn_receive(c, buf, sizeof buf, &got, s->now, &out);
+		break;
+	case TT_A_CLOSE:
+		tt_conn_close(c, s->now, &out);
+		break;
+	case TT_A_ABORT:
+		tt_conn_abort(c, s->now, &out);
+		break;
+	case TT_A_KEEPALIVE:
+		tt_conn_keepalive(c, a->on, s->now);
+		return 0;
+	default:
+		return -1;
+	}
+	st = new_step(s, TT_STEP_EVENT, a->host);
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	collect(s, a->host, &out, st);
+	return 0;
+}
+
+static int
+arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, char *err,
+          size_t errlen)
+{
+	struct fault f = { kind, a->flags_match, a->toward, a->amount };
+	unsigned skip = a->nth;
+	unsigned long floor = 0;
+
+	/* A matching segment already in flight is "the next one" (or the
+	 * nth, counting in the order they were sent). */
+	for (;;) {
+		long best = -1;
+
+		for (size_t i = 0; i < s->nfl; i++) {
+			const struct flight *fl = &s->fl[i];
+
+			if (!fault_matches(&f, fl->from, &fl->seg) || fl->order < floor)
+				continue;
+			if (best < 0 || fl->order < s->fl[best].order)
+				best = (long)i;
+		}
+		if (best < 0)
+			break;
+		if (skip > 0) {
+			skip--;
+			floor = s->fl[best].order + 1;
+			continue;
+		}
+		switch (kind) {
+		case TT_FAULT_DROP: {
+			struct flight fl;
+			struct tt_step *st = new_step(s, TT_STEP_SEGMENT, s->fl[best].from);
+
+			remove_flight(s, (size_t)best, &fl);
+			fl.notes |= TT_NOTE(DROPPED);
+			if (st != NULL) {
+				segment_step_fill(s, st, &fl);
+				st->arrival = s->now;
+				finish_step(s, st);
+			}
+			free(fl.data);
+			return 0;
+		}
+		case TT_FAULT_DELAY:
+			s->fl[best].arrive += a->amount;
+			s->fl[best].notes |= TT_NOTE(DELAYED);
+			return 0;
+		case TT_FAULT_DUPLICATE: {
+			struct flight copy = s->fl[best];
+
+			if (copy.data != NULL) {
+				copy.data = malloc(copy.seg.len);
+				if (copy.data == NULL)
+					return -1;
+				memcpy(copy.data, s->fl[best].data, copy.seg.len);
+			}
+			copy.arrive += s->cfg.delay[copy.from];
+			copy.notes = (copy.notes | TT_NOTE(DUPLICATE)) & ~TT_NOTE(RETRANSMISSION);
+			copy.order = s->order++;
+			if (s->nfl == s->capfl) {
+				struct flight *n = realloc(s->fl, (s->capfl * 2 + 1) * sizeof *n);
+
+				if (n == NULL) {
+					free(copy.data);
+					return -1;
+				}
+				s->fl = n;
+				s->capfl = s->capfl * 2 + 1;
+			}
+			s->fl[s->nfl++] = copy;
+			return 0;
+		}
+		}
+	}
+	/* Otherwise it waits for the next segment sent. */
+	if (s->nfaults == sizeof s->faults / sizeof s->faults[0]) {
+		snprintf(err, errlen, "too many faults armed at once");
+		return -1;
+	}
+	s->faults[s->nfaults++] = f;
+	return 0;
+}
+
+static void
+crash(struct tt_sim *s, int h, int silent)
+{
+	struct tt_step *st;
+	enum tt_state from = tt_conn_state(s->host[h]);
+
+	tt_conn_free(s->host[h]);
+	s->host[h] = tt_conn_new(&s->cfg.host[h].tcp, s->cfg.host[h].iss);
+	s->down[h] = silent;
+	st = new_step(s, TT_STEP_EVENT, h);
+	if (st == NULL)
+		return;
+	st->nev = 1;
+	st->ev[0].host = h;
+	st->ev[0].ev.reason = TT_R_HOST_CRASH;
+	st->ev[0].ev.from = from;
+	st->ev[0].ev.to = TT_CLOSED;
+	st->ev[0].ev.error = TT_E_NONE;
+	finish_step(s, st);
+}
+
+int
+tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
+{
+	long i;
+
+	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
+	                     a->kind == TT_A_INJECT) && a->host < 0)) {
+		snprintf(err, errlen, "no such host");
+		return -1;
+	}
+	switch (a->kind) {
+	case TT_A_LISTEN: case TT_A_CONNECT: case TT_A_SEND: case TT_A_RECEIVE:
+	case TT_A_CLOSE: case TT_A_ABORT: case TT_A_KEEPALIVE:
+		if (user_call(s, a, err, errlen) == -1)
+			return -1;
+		break;
+	case TT_A_DELIVER: {
+		unsigned n = a->count ? a->count : 1;
+
+		for (unsigned k = 0; k < n; k++) {
+			i = next_flight(s, a->toward);
+			if (i < 0) {
+				snprintf(err, errlen, "nothing on the wire to deliver");
+				return -1;
+			}
+			fire_timers_before(s, s->fl[i].arrive, 0);
+			i = next_flight(s, a->toward);
+			if (i < 0)
+				break;
+			deliver_flight(s, (size_t)i);
+		}
+		break;
+	}
+	case TT_A_DELIVER_ALL:
+		for (int guard = 0; guard < 10000; guard++) {
+			i = next_flight(s, a->toward);
+			if (i < 0)
+				break;
+			fire_timers_before(s, s->fl[i].arrive, 0);
+			i = next_flight(s, a->toward);
+			if (i < 0)
+				break;
+			deliver_flight(s, (size_t)i);
+		}
+		break;
+	case TT_A_DROP:
+		return arm_fault(s, a, TT_FAULT_DROP, err, errlen);
+	case TT_A_DUPLICATE:
+		return arm_fault(s, a, TT_FAULT_DUPLICATE, err, errlen);
+	case TT_A_DELAY:
+		return arm_fault(s, a, TT_FAULT_DELAY, err, errlen);
+	case TT_A_ADVANCE:
+		if (a->amount < 0) {
+			snprintf(err, errlen, "time cannot go backwards");
+			return -1;
+		}
+		advance_to(s, s->now + a->amount);
+		break;
+	case TT_A_CRASH:
+		crash(s, a->host, a->on);
+		break;
+	case TT_A_INJECT:
+		put_on_wire(s, a->host, &a->inject, 0);
+		break;
+	default:
+		snprintf(err, errlen, "unknown action");
+		return -1;
+	}
+	s->action++;
+	return 0;
+}

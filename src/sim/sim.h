@@ -118,6 +118,10 @@ size_t tt_sim_in_flight(const struct tt_sim *s);
 const struct tt_sim_config *tt_sim_config(const struct tt_sim *s);
 /* "addr:port" or "[addr]:port"; returns buf. */
 char *tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len);
+/* The base of each host's relative sequence numbers, as Wireshark picks
+ * it: the ISS of the host's SYN when it sent one, else its first segment's
+ * sequence number (a RST from a host with no TCB, say). */
+void tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2]);
 /* Both hosts' TCBs now. */
 void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);
 
@@ -133,6 +137,9 @@ void tt_scenario_free(struct tt_scenario *sc);
 /* Returns 1 when the line was taken, 0 when its keyword is not a scenario
  * keyword, -1 on an error (message in err, without file:line). */
 int tt_scenario_line(struct tt_scenario *sc, const char *line, char *err, size_t errlen);
+/* Says where the next lines come from, so that a failing action can be
+ * reported as "FILE:LINE: message" by tt_scenario_run(). */
+void tt_scenario_at(struct tt_scenario *sc, const char *fname, unsigned line);
 /* Parses a whole buffer of scenario lines; errors as "FILE:LINE: message". */
 struct tt_scenario *tt_scenario_parse(const char *buf, size_t len, const char *fname,
                                       char *err, size_t errlen);
@@ -140,7 +147,7 @@ size_t tt_scenario_nactions(const struct tt_scenario *sc);
 const struct tt_action *tt_scenario_action(const struct tt_scenario *sc, size_t i);
 const struct tt_sim_config *tt_scenario_config(const struct tt_scenario *sc);
 /* Runs every action in a new simulation; on failure returns NULL with
- * "action N: message" in err. first_step[i] (if not NULL, nactions+1 long)
+ * "FILE:LINE: action: message" (or "action N (...): message") in err. first_step[i] (if not NULL, nactions+1 long)
  * receives the index of the first step each action produced. */
 struct tt_sim *tt_scenario_run(const struct tt_scenario *sc, size_t *first_step,
                                char *err, size_t errlen);
