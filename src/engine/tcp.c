@@ -931,9 +931,10 @@ process_fin(struct tt_conn *c, tt_time now, struct tt_out *out)
 		note(c, out, TT_R_FIN_AGAIN);
 		break;
 	}
-	ack_now_or_later(c, now, out);
 	if (c->state == TT_TIME_WAIT || c->state == TT_CLOSING)
-		emit_ack(c, out);       /* a pending delayed ACK goes now */
+		emit_ack(c, out);       /* nothing more will come to ride on */
+	else
+		ack_now_or_later(c, now, out);
 }
 
 static void
@@ -951,6 +952,22 @@ input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 		note(c, out, TT_R_TW_FIN_AGAIN);
 		emit_ack(c, out);
 		enter_time_wait(c, now);
+		return;
+	}
+	/* Simultaneous open (RFC 9293 Figure 7, line 6): the peer's SYN,ACK
+	 * repeats the SYN already received; its ACK completes the handshake. */
+	if (c->state == TT_SYN_RECEIVED && (seg->flags & (TT_SYN | TT_ACK | TT_RST)) == (TT_SYN | TT_ACK) &&
+	    seg->seq == c->irs && TT_SEQ_LT(c->snd_una, seg->ack) && TT_SEQ_LEQ(seg->ack, c->snd_nxt)) {
+		c->snd_una = seg->ack;
+		ack_our_syn(c, now);
+		c->snd_wnd = seg->wnd;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+		set_state(c, out, TT_ESTABLISHED, TT_R_SYNRCVD_ACK, TT_E_NONE);
+		idle_restart(c, now);
+		if (c->close_pending && !c->fin_sent)
+			set_state(c, out, TT_FIN_WAIT_1, TT_R_CLOSE_SEND_FIN, TT_E_NONE);
+		output(c, now, out);
 		return;
 	}
 	/* first: check sequence number */
