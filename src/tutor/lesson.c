@@ -31,6 +31,7 @@ struct check {
 
 struct part {
 	struct lesson_part pub;
+	unsigned scene;               /* scenario lessons: which scene */
 	char *say[LESSON_NLANG];
 	uint64_t flo, fhi;            /* capture lessons: the frame range */
 };
@@ -42,7 +43,8 @@ struct lesson {
 	char *title[LESSON_NLANG];
 	char *summary[LESSON_NLANG];
 	unsigned title_line, summary_line;
-	struct tt_scenario *sc;
+	struct tt_scenario **scs;     /* one per scene; the last one is being read */
+	size_t nscs;
 	char *capture;
 	unsigned capture_line;
 	unsigned stream;
@@ -56,8 +58,9 @@ struct lesson {
 	int ran;
 	struct tt_step *steps;
 	size_t nsteps;
-	char endpoint[2][64];
-	uint32_t iss[2];
+	char (*endpoint)[2][64];      /* per scene */
+	uint32_t (*iss)[2];           /* per scene */
+	unsigned *step_scene;         /* nsteps entries */
 	int capture_steps;            /* steps carry their own ISS views */
 	const struct part **step_part; /* nsteps entries */
 	const struct check **step_check;
@@ -229,7 +232,23 @@ size_t lesson_nchecks(const struct lesson *l) { return l->nchecks; }
 const char *
 lesson_endpoint(const struct lesson *l, int host)
 {
-	return l->endpoint[host == TT_SERVER];
+	return l->ran ? l->endpoint[0][host == TT_SERVER] : "";
+}
+
+size_t lesson_nscenes(const struct lesson *l) { return l->capture ? 1 : l->nscs; }
+
+const char *
+lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host)
+{
+	if (!l->ran || scene >= lesson_nscenes(l))
+		return "";
+	return l->endpoint[scene][host == TT_SERVER];
+}
+
+unsigned
+lesson_step_scene(const struct lesson *l, size_t i)
+{
+	return l->ran && i < l->nsteps ? l->step_scene[i] : 0;
 }
 
 const struct lesson_part *
@@ -264,7 +283,9 @@ void
 lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq, uint32_t *ack)
 {
 	int from = st->dir == TT_SERVER, to = !from;
-	uint32_t siss = l->iss[from], riss = l->iss[to];
+	size_t i = (size_t)(st - l->steps);
+	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
+	uint32_t siss = l->iss[sc][from], riss = l->iss[sc][to];
 
 	if (l->capture_steps) {
 		siss = st->tcb[from].iss;
@@ -272,6 +293,11 @@ lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
 	}
 	*seq = st->seg.seq - siss;
 	*ack = st->seg.ack - riss;
+	/* RFC 9293 §3.10.7.1: a RST from a host with no connection carries
+	 * SEQ=0 when the offending segment had no ACK: it is in nobody's
+	 * sequence space, so it stays 0 (as Wireshark shows it). */
+	if ((st->seg.flags & TT_RST) && st->seg.seq == 0 && st->tcb[from].state == TT_CLOSED)
+		*seq = 0;
 }
 
 int
@@ -333,8 +359,12 @@ lesson_free(struct lesson *l)
 	free(l->steps);
 	free(l->step_part);
 	free(l->step_check);
-	if (l->sc != NULL)
-		tt_scenario_free(l->sc);
+	for (size_t i = 0; i < l->nscs; i++)
+		tt_scenario_free(l->scs[i]);
+	free(l->scs);
+	free(l->endpoint);
+	free(l->iss);
+	free(l->step_scene);
 	free(l);
 }
 
@@ -680,6 +710,7 @@ parse_line(struct parser *p, char *line)
 	struct lesson *l = p->l;
 	char *args = line, *kw = next_word(&args);
 	char serr[256];
+	struct tt_scenario *sc;
 	size_t before;
 	int r;
 
@@ -755,14 +786,32 @@ parse_line(struct parser *p, char *line)
 	}
 	if (strcmp(kw, "frames") == 0 || strcmp(kw, "frame") == 0)
 		return parse_frames(p, kw, args);
+	if (strcmp(kw, "scene") == 0) {
+		struct tt_scenario **ns;
+
+		if (next_word(&args) != NULL)
+			return perr(p, p->line, "scene takes no argument");
+		if (l->capture != NULL)
+			return perr(p, p->line, "scene belongs to scenario lessons, not to a capture");
+		if (tt_scenario_nactions(l->scs[l->nscs - 1]) == 0)
+			return perr(p, p->line, "the scene before this one has no action");
+		if ((ns = realloc(l->scs, (l->nscs + 1) * sizeof *ns)) == NULL)
+			return oom(p);
+		l->scs = ns;
+		if ((l->scs[l->nscs] = tt_scenario_new()) == NULL)
+			return oom(p);
+		l->nscs++;
+		return 0;
+	}
 
 	/* Everything else is the scenario reader's. The keyword was cut off
 	 * by next_word(); put the blank back for it. */
 	if (args != kw + strlen(kw))
 		kw[strlen(kw)] = ' ';
-	before = tt_scenario_nactions(l->sc);
+	sc = l->scs[l->nscs - 1];
+	before = tt_scenario_nactions(sc);
 	serr[0] = '\0';
-	r = tt_scenario_line(l->sc, line, serr, sizeof serr);
+	r = tt_scenario_line(sc, line, serr, sizeof serr);
 	if (r < 0)
 		return perr(p, p->line, "%s", serr[0] ? serr : "bad scenario line");
 	if (r == 0) {
@@ -771,14 +820,16 @@ parse_line(struct parser *p, char *line)
 		w = next_word(&w);
 		return perr(p, p->line, "unknown keyword '%s'", w ? w : "");
 	}
-	if (tt_scenario_nactions(l->sc) > before) {
+	if (tt_scenario_nactions(sc) > before) {
 		struct part *pt;
 
 		if (l->capture != NULL)
 			return perr(p, p->line, "scenario actions cannot be mixed with a capture");
-		if (tt_scenario_nactions(l->sc) != before + 1)
+		if (tt_scenario_nactions(sc) != before + 1)
 			return perr(p, p->line, "one line made several actions");
-		return new_part(p, &pt);
+		if (new_part(p, &pt) < 0)
+			return -1;
+		pt->scene = (unsigned)(l->nscs - 1);
 	}
 	return 0;
 }
@@ -792,11 +843,13 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 	size_t cap = 0, at = 0;
 	int rc = 0;
 
-	if (l == NULL || (l->fname = xstrdup(fname)) == NULL || (l->sc = tt_scenario_new()) == NULL) {
+	if (l == NULL || (l->fname = xstrdup(fname)) == NULL ||
+	    (l->scs = calloc(1, sizeof *l->scs)) == NULL || (l->scs[0] = tt_scenario_new()) == NULL) {
 		fail(err, errlen, fname, 0, "out of memory");
 		lesson_free(l);
 		return NULL;
 	}
+	l->nscs = 1;
 	l->order = 1000;
 	memset(&p, 0, sizeof p);
 	p.l = l;
@@ -1096,60 +1149,93 @@ answer_checks(struct lesson *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* Runs one scene and appends its steps; parts[*pi..] are its actions. */
 static int
-run_scenario(struct lesson *l, char *err, size_t errlen)
+run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen)
 {
-	size_t na = tt_scenario_nactions(l->sc), *fs;
-	const struct tt_sim_config *cfg = tt_scenario_config(l->sc);
+	const struct tt_scenario *sc = l->scs[scene];
+	size_t na = tt_scenario_nactions(sc), *fs, base = l->nsteps, n;
+	const struct tt_sim_config *cfg = tt_scenario_config(sc);
+	uint64_t frame0 = 0;
 	struct tt_sim *sim;
+	struct tt_step *ns;
+	unsigned *nsc;
 	char serr[256];
 
-	if (na != l->nparts)
-		return fail(err, errlen, l->fname, 0, "internal error: %zu actions, %zu parts", na,
-		            l->nparts);
+	for (size_t i = 0; i < base; i++)
+		if (l->steps[i].kind == TT_STEP_SEGMENT && l->steps[i].frame > frame0)
+			frame0 = l->steps[i].frame;
+	if (*pi + na > l->nparts)
+		return fail(err, errlen, l->fname, 0, "internal error: more actions than parts");
 	if ((fs = calloc(na + 1, sizeof *fs)) == NULL)
 		return fail(err, errlen, l->fname, 0, "out of memory");
 	serr[0] = '\0';
-	sim = tt_scenario_run(l->sc, fs, serr, sizeof serr);
+	sim = tt_scenario_run(sc, fs, serr, sizeof serr);
 	if (sim == NULL) {
-		unsigned long n = 0;
+		unsigned long k = 0;
 		unsigned line = 0;
 		const char *msg = serr;
 
-		/* "action N: message": N counts actions from 1 or 0; try both. */
-		if (sscanf(serr, "action %lu:", &n) == 1) {
-			const char *colon = strchr(serr, ':');
-
-			if (n >= 1 && n <= na)
-				line = l->parts[n - 1].pub.line;
-			else if (n < na)
-				line = l->parts[n].pub.line;
-			msg = colon + 1;
+		/* "action N: message", N counted from 1 */
+		if (sscanf(serr, "action %lu", &k) == 1 && strchr(serr, ':') != NULL) {
+			if (k >= 1 && k <= na)
+				line = l->parts[*pi + k - 1].pub.line;
+			msg = strchr(serr, ':') + 1;
 			while (*msg == ' ')
 				msg++;
 		}
 		free(fs);
 		return fail(err, errlen, l->fname, line, "%s", *msg ? msg : "the scenario failed");
 	}
-	l->nsteps = tt_sim_nsteps(sim);
-	l->steps = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->steps);
-	if (l->steps == NULL) {
+	n = tt_sim_nsteps(sim);
+	ns = realloc(l->steps, (base + n + 1) * sizeof *ns);
+	if (ns != NULL)
+		l->steps = ns;
+	nsc = realloc(l->step_scene, (base + n + 1) * sizeof *nsc);
+	if (nsc != NULL)
+		l->step_scene = nsc;
+	if (ns == NULL || nsc == NULL) {
 		free(fs);
 		tt_sim_free(sim);
 		return fail(err, errlen, l->fname, 0, "out of memory");
 	}
-	for (size_t i = 0; i < l->nsteps; i++)
-		l->steps[i] = *tt_sim_step(sim, i);
-	for (size_t i = 0; i < na; i++) {
-		l->parts[i].pub.first = fs[i];
-		l->parts[i].pub.end = fs[i + 1];
+	for (size_t i = 0; i < n; i++) {
+		l->steps[base + i] = *tt_sim_step(sim, i);
+		l->steps[base + i].frame += frame0;   /* rows are numbered through the lesson */
+		if (l->steps[base + i].kind != TT_STEP_SEGMENT)
+			l->steps[base + i].frame = 0;
+		l->step_scene[base + i] = scene;
 	}
+	l->nsteps = base + n;
+	for (size_t i = 0; i < na; i++) {
+		l->parts[*pi + i].pub.first = base + fs[i];
+		l->parts[*pi + i].pub.end = base + fs[i + 1];
+	}
+	*pi += na;
 	for (int h = 0; h < 2; h++) {
-		tt_sim_endpoint(sim, h, l->endpoint[h], sizeof l->endpoint[h]);
-		l->iss[h] = cfg->host[h].iss;
+		tt_sim_endpoint(sim, h, l->endpoint[scene][h], sizeof l->endpoint[scene][h]);
+		l->iss[scene][h] = cfg->host[h].iss;
 	}
 	free(fs);
 	tt_sim_free(sim);
+	return 0;
+}
+
+static int
+run_scenario(struct lesson *l, char *err, size_t errlen)
+{
+	size_t pi = 0;
+
+	l->endpoint = calloc(l->nscs, sizeof *l->endpoint);
+	l->iss = calloc(l->nscs, sizeof *l->iss);
+	if (l->endpoint == NULL || l->iss == NULL)
+		return fail(err, errlen, l->fname, 0, "out of memory");
+	for (unsigned sc = 0; sc < l->nscs; sc++)
+		if (run_scene(l, sc, &pi, err, errlen) < 0)
+			return -1;
+	if (pi != l->nparts)
+		return fail(err, errlen, l->fname, 0, "internal error: %zu actions, %zu parts", pi,
+		            l->nparts);
 	return 0;
 }
 
@@ -1179,12 +1265,19 @@ run_capture(struct lesson *l, const char *datadir, char *err, size_t errlen)
 		return fail(err, errlen, l->fname, l->capture_line, "%s: %s", l->capture, cerr);
 	}
 	info = cap_story_stream(cs, l->stream);
-	snprintf(l->endpoint[0], sizeof l->endpoint[0], "%s", info->endpoint[0]);
-	snprintf(l->endpoint[1], sizeof l->endpoint[1], "%s", info->endpoint[1]);
+	l->endpoint = calloc(1, sizeof *l->endpoint);
+	l->iss = calloc(1, sizeof *l->iss);
+	if (l->endpoint == NULL || l->iss == NULL) {
+		cap_story_free(cs);
+		return fail(err, errlen, l->fname, 0, "out of memory");
+	}
+	snprintf(l->endpoint[0][0], sizeof l->endpoint[0][0], "%s", info->endpoint[0]);
+	snprintf(l->endpoint[0][1], sizeof l->endpoint[0][1], "%s", info->endpoint[1]);
 	n = cap_story_nsteps(cs);
 	st = cap_story_steps(cs);
 	l->steps = calloc(n ? n : 1, sizeof *l->steps);
-	if (l->steps == NULL) {
+	l->step_scene = calloc(n ? n : 1, sizeof *l->step_scene);
+	if (l->steps == NULL || l->step_scene == NULL) {
 		cap_story_free(cs);
 		return fail(err, errlen, l->fname, 0, "out of memory");
 	}

@@ -80,8 +80,13 @@ int lesson_run(struct lesson *l, const char *datadir, char *err, size_t errlen);
 /* After lesson_run(): the steps, in order. */
 size_t lesson_nsteps(const struct lesson *l);
 const struct tt_step *lesson_steps(const struct lesson *l);
-/* "addr:port" of the client (0) or server (1). */
+/* "addr:port" of the client (0) or server (1) (of the first scene). */
 const char *lesson_endpoint(const struct lesson *l, int host);
+/* Scenario lessons may hold several scenes (`scene`: a fresh pair of hosts,
+ * a new TCP stream in the table); capture lessons have one. */
+size_t lesson_nscenes(const struct lesson *l);
+const char *lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host);
+unsigned lesson_step_scene(const struct lesson *l, size_t i);
 /* Relative sequence and acknowledgment numbers of a segment step: seq minus
  * its sender's ISS, ack minus its receiver's ISS. */
 void lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
