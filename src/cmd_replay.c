@@ -1,15 +1,308 @@
-/* cmd_replay.c: the 'replay' subcommand. */
+/* cmd_replay.c: the 'replay' subcommand.
+ *
+ * Batch mode streams the capture once: each frame is decoded, passed through
+ * the stream table and printed as a segment-table row (or, with --streams,
+ * summed up into one row per stream at the end). The TUI mode loads the
+ * capture as a story, lets the user pick a stream and steps through it.
+ * Damage in the file ends the table where it happened: the rows before it
+ * are printed, the message names the frame, the exit status is 1.
+ */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
 #include "cli.h"
 #include "i18n.h"
+#include "report/report.h"
+#include "ui/ui.h"
+
+/* The bundled sample opened when no file is given. */
+#define SAMPLE "assets/01-normal.pcap"
+/* Frames that carry IP but no usable TCP header are reported on stderr,
+ * up to this many; the rest are counted. */
+#define MAX_NOTES 10
+
+static enum tt_report_format
+report_format(enum tt_format f)
+{
+	switch (f) {
+	case TT_FMT_TSV: return TT_REPORT_TSV;
+	case TT_FMT_JSON: return TT_REPORT_JSON;
+	case TT_FMT_TEXT: break;
+	}
+	return TT_REPORT_TEXT;
+}
+
+/* Joins the words after the file into one filter expression. */
+static char *
+join_filter(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static void
+print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
+{
+	size_t n = cap_replay_nstreams(r);
+	struct cap_stream_info si;
+
+	if (cli->format == TT_FMT_TSV)
+		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
+		      out);
+	else if (cli->format == TT_FMT_TEXT)
+		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
+		        "server", "packets", "handshake", "end", "client", "server");
+	for (size_t i = 0; i < n; i++) {
+		if (cli->stream >= 0 && (size_t)cli->stream != i)
+			continue;
+		cap_replay_stream(r, i, &si);
+		switch (cli->format) {
+		case TT_FMT_TSV:
+			fprintf(out, "%u\t%s\t%s\t%" PRIu64 "\t%s\t%s\t%s\t%s\n", si.index,
+			        si.endpoint[0], si.endpoint[1], si.packets,
+			        si.handshake ? "yes" : "no", cap_end_name(si.end),
+			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
+			break;
+		case TT_FMT_JSON:
+			fprintf(out, "{\"stream\":%u,\"client\":", si.index);
+			tt_json_string(out, si.endpoint[0]);
+			fputs(",\"server\":", out);
+			tt_json_string(out, si.endpoint[1]);
+			fprintf(out, ",\"packets\":%" PRIu64 ",\"handshake\":%s,\"end\":\"%s\","
+			        "\"client_state\":\"%s\",\"server_state\":\"%s\"}\n",
+			        si.packets, si.handshake ? "true" : "false", cap_end_name(si.end),
+			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
+			break;
+		case TT_FMT_TEXT:
+			fprintf(out, "%6u  %-24s %-24s %7" PRIu64 " %-9s %-10s  %-12s %s\n", si.index,
+			        si.endpoint[0], si.endpoint[1], si.packets,
+			        si.handshake ? _("yes") : _("no"), cap_end_name(si.end),
+			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
+			break;
+		}
+	}
+}
+
+static int
+replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
+{
+	char err[512], src[64], dst[64], notes[160];
+	struct cap_file *f;
+	struct cap_replay *r;
+	struct tt_report *rep = NULL;
+	struct cap_frame fr;
+	struct cap_pkt pkt;
+	struct cap_seg seg;
+	struct tt_row row;
+	unsigned long odd = 0;
+	int rc, status = TT_EXIT_OK;
+	static char obuf[1 << 16];
+
+	if (cap_file_open(path, filter, &f, err, sizeof err) < 0) {
+		tt_warn("%s: %s", path, err);
+		return TT_EXIT_FAIL;
+	}
+	r = cap_replay_new();
+	if (r == NULL) {
+		cap_file_close(f);
+		tt_warn("%s", _("out of memory"));
+		return TT_EXIT_FAIL;
+	}
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (!cli->streams) {
+		rep = tt_report_new(stdout, report_format(cli->format));
+		if (rep == NULL) {
+			cap_replay_free(r);
+			cap_file_close(f);
+			tt_warn("%s", _("out of memory"));
+			return TT_EXIT_FAIL;
+		}
+		tt_report_header(rep);
+	}
+	while ((rc = cap_file_next(f, &fr, err, sizeof err)) == 1) {
+		enum cap_status st = cap_decode(fr.linktype, fr.data, fr.caplen, &pkt);
+
+		if (st != CAP_TCP) {
+			if (st == CAP_FRAGMENT || st == CAP_TRUNCATED || st == CAP_MALFORMED ||
+			    (st == CAP_UNSUPPORTED && fr.number == 1)) {
+				if (odd++ < MAX_NOTES)
+					tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number,
+					        _(pkt.why));
+			}
+			continue;
+		}
+		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
+			snprintf(err, sizeof err, _("frame %" PRIu64 ": out of memory"), fr.number);
+			rc = -1;
+			break;
+		}
+		if (rep == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
+			continue;
+		cap_endpoint(pkt.ipver, pkt.src, pkt.sport, src, sizeof src);
+		cap_endpoint(pkt.ipver, pkt.dst, pkt.dport, dst, sizeof dst);
+		memset(&row, 0, sizeof row);
+		row.stream = seg.stream;
+		row.frame = seg.frame;
+		row.time_ns = seg.time_ns;
+		row.dir = seg.dir;
+		row.src = src;
+		row.dst = dst;
+		row.flags = pkt.flags;
+		row.seq = cli->absolute ? pkt.seq : seg.rel_seq;
+		row.ack = cli->absolute ? pkt.ack : seg.rel_ack;
+		row.len = pkt.len;
+		row.win = pkt.win;
+		row.cstate = seg.state[0];
+		row.sstate = seg.state[1];
+		row.notes = tt_notes_format(seg.notes, notes, sizeof notes);
+		tt_report_row(rep, &row);
+	}
+	if (rc < 0)
+		status = TT_EXIT_FAIL;
+	if (cli->streams)
+		print_streams(cli, r, stdout);
+	if (odd > MAX_NOTES)
+		tt_warn(_("%s: %lu more frames with notes"), path, odd - MAX_NOTES);
+	fflush(stdout);
+	if (rc < 0)
+		tt_warn("%s: %s", path, err);
+	tt_report_free(rep);
+	cap_replay_free(r);
+	cap_file_close(f);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return status;
+}
+
+/* ---- the step view -------------------------------------------------------- */
+
+static const char *
+story_detail(void *ctx, size_t i)
+{
+	return cap_story_detail(ctx, i);
+}
+
+static int
+replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
+{
+	char err[512], title[256];
+	struct cap_story *s;
+	struct ui_story story;
+	struct ui_opts opts;
+	size_t n, pick = 0;
+	int rc;
+
+	if (cap_story_open(path, filter, &s, err, sizeof err) < 0) {
+		tt_warn("%s: %s", path, err);
+		return TT_EXIT_FAIL;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.zh = cli->zh;
+	opts.present = cli->present;
+	n = cap_story_nstreams(s);
+	if (cli->stream >= 0) {
+		if ((size_t)cli->stream >= n) {
+			tt_warn(_("%s: no stream %d (the capture has %zu)"), path, cli->stream, n);
+			cap_story_free(s);
+			return TT_EXIT_FAIL;
+		}
+		pick = (size_t)cli->stream;
+	} else if (n > 1) {
+		char **items = calloc(n, sizeof *items);
+		int got = -1;
+
+		if (items != NULL) {
+			size_t i;
+
+			for (i = 0; i < n; i++) {
+				const struct cap_stream_info *si = cap_story_stream(s, i);
+
+				items[i] = malloc(200);
+				if (items[i] == NULL)
+					break;
+				snprintf(items[i], 200, "%4u  %-24s %-24s %6" PRIu64 " %-3s %-10s %s/%s",
+				         si->index, si->endpoint[0], si->endpoint[1], si->packets,
+				         si->handshake ? _("yes") : _("no"), cap_end_name(si->end),
+				         tt_state_name(si->final[0]), tt_state_name(si->final[1]));
+			}
+			if (i == n)
+				got = ui_pick(_("Pick a TCP stream"), (const char *const *)items, n, &opts);
+			for (i = 0; i < n; i++)
+				free(items[i]);
+			free(items);
+		}
+		if (got < 0) {
+			cap_story_free(s);
+			return TT_EXIT_OK;
+		}
+		pick = (size_t)got;
+	}
+	if (cap_story_select(s, pick, err, sizeof err) < 0) {
+		tt_warn("%s: %s", path, err);
+		cap_story_free(s);
+		return TT_EXIT_FAIL;
+	}
+	{
+		const struct cap_stream_info *si = cap_story_stream(s, pick);
+
+		memset(&story, 0, sizeof story);
+		snprintf(title, sizeof title, _("%s, stream %zu"), path, pick);
+		story.title = title;
+		story.endpoint[0] = si->endpoint[0];
+		story.endpoint[1] = si->endpoint[1];
+		story.nsteps = cap_story_nsteps(s);
+		story.steps = cap_story_steps(s);
+		story.replay = 1;
+		story.ctx = s;
+		story.detail = story_detail;
+	}
+	rc = ui_stepview(&story, &opts);
+	if (cap_story_warning(s) != NULL)
+		tt_warn("%s: %s", path, cap_story_warning(s));
+	cap_story_free(s);
+	return rc;
+}
 
 int
 cmd_replay(const struct tt_cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	(void)argc;
-	(void)argv;
-	tt_warn("%s", _("'replay' is not available in this build"));
-	return TT_EXIT_FAIL;
+	char sample[4096];
+	const char *path;
+	char *filter;
+	int rc;
+
+	if (argc > 0) {
+		path = argv[0];
+	} else {
+		snprintf(sample, sizeof sample, "%s/%s", cli->datadir, SAMPLE);
+		path = sample;
+	}
+	filter = join_filter(argc > 1 ? argc - 1 : 0, argv + 1);
+	if (filter == NULL) {
+		tt_warn("%s", _("out of memory"));
+		return TT_EXIT_FAIL;
+	}
+	if (cli->batch || cli->streams)
+		rc = replay_batch(cli, path, filter);
+	else
+		rc = replay_tui(cli, path, filter);
+	free(filter);
+	return rc;
 }

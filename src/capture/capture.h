@@ -120,17 +120,21 @@ struct cap_seg {
 	uint32_t rel_seq, rel_ack; /* relative as Wireshark computes them */
 	unsigned notes;           /* TT_NOTE() bits */
 	enum tt_state state[2];   /* client, server after the segment */
-	const struct cap_stream_info *info; /* the stream so far */
+	unsigned obs;             /* TT_OBS_* bits the observer returned */
+	const struct tt_obs *tcbs; /* both endpoints as the observer knows them */
 };
 
 struct cap_replay;
+/* NULL when out of memory. */
 struct cap_replay *cap_replay_new(void);
 void cap_replay_free(struct cap_replay *r);
-/* Feeds one decoded TCP frame; fills *seg (valid until the next call). */
-void cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
+/* Feeds one decoded TCP frame; fills *seg (valid until the next call).
+ * Returns 0, or -1 when out of memory. */
+int cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
                       const struct cap_pkt *pkt, struct cap_seg *seg);
 size_t cap_replay_nstreams(const struct cap_replay *r);
-const struct cap_stream_info *cap_replay_stream(const struct cap_replay *r, size_t i);
+/* Fills *info with what is known of stream i so far. */
+void cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *info);
 
 /* ---- reading files (pcapfile.c, the only <pcap.h> user) -------------------- */
 

@@ -1,3 +1,0 @@
-#include "capture/capture.h"
-int cap_placeholder(void);
-int cap_placeholder(void) { return 0; }

@@ -1,0 +1,387 @@
+/* capture/story.c: a capture loaded for stepping through one stream.
+ *
+ * Opening reads the file once and keeps the stream list. Selecting a
+ * stream reads it again and keeps that stream's segments only, as
+ * struct tt_step (what the step view shows for lessons too) plus the
+ * decoded headers for the detail view, so memory follows the stream being
+ * looked at, not the capture. Standard input is spooled to a temporary file
+ * first, since it can be read only once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "i18n.h"
+
+struct cap_story {
+	char *path;               /* the file read (the spool for stdin) */
+	char *spool;              /* temporary file to remove, or NULL */
+	char *filter;
+	struct cap_stream_info *info;
+	size_t ninfo;
+	char *warning;
+	struct tt_step *steps;
+	struct cap_pkt *pkts;     /* the decoded frame of each step */
+	size_t nsteps, cap;
+	char detail[4096];
+};
+
+static char *
+dupstr(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* Copies standard input to a temporary file; returns its name or NULL. */
+static char *
+spool_stdin(char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	char *name;
+	FILE *out;
+	char buf[65536];
+	size_t n;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	name = malloc(strlen(dir) + 32);
+	if (name == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return NULL;
+	}
+	sprintf(name, "%s/tcptutor-stdin.XXXXXX", dir);
+	fd = mkstemp(name);
+	if (fd < 0 || (out = fdopen(fd, "wb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(name);
+		}
+		free(name);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	}
+	if (ferror(stdin) || fclose(out) != 0) {
+		snprintf(err, errlen, "%s", _("cannot read standard input"));
+		unlink(name);
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+void
+cap_story_free(struct cap_story *s)
+{
+	if (s == NULL)
+		return;
+	if (s->spool != NULL)
+		unlink(s->spool);
+	free(s->spool);
+	free(s->path);
+	free(s->filter);
+	free(s->info);
+	free(s->warning);
+	free(s->steps);
+	free(s->pkts);
+	free(s);
+}
+
+/* One pass over the file. With want == SIZE_MAX the stream list is built;
+ * otherwise stream `want`'s steps are collected. */
+static int
+story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
+{
+	struct cap_file *f;
+	struct cap_replay *r;
+	struct cap_frame fr;
+	struct cap_pkt pkt;
+	struct cap_seg seg;
+	uint32_t base[2] = { 0, 0 };
+	int known[2] = { 0, 0 };
+	int8_t wscale[2] = { -1, -1 };
+	uint32_t lastwin[2] = { 0, 0 };
+	int rc;
+
+	if (cap_file_open(s->path, s->filter, &f, err, errlen) < 0)
+		return -1;
+	r = cap_replay_new();
+	if (r == NULL) {
+		cap_file_close(f);
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return -1;
+	}
+	while ((rc = cap_file_next(f, &fr, err, errlen)) == 1) {
+		struct tt_step *st;
+
+		if (cap_decode(fr.linktype, fr.data, fr.caplen, &pkt) != CAP_TCP)
+			continue;
+		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
+			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
+			rc = -1;
+			break;
+		}
+		if (seg.stream != want)
+			continue;
+		if (s->nsteps == s->cap) {
+			size_t n = s->cap ? s->cap * 2 : 64;
+			struct tt_step *ns = realloc(s->steps, n * sizeof *ns);
+			struct cap_pkt *np;
+
+			if (ns == NULL) {
+				snprintf(err, errlen, "%s", _("out of memory"));
+				rc = -1;
+				break;
+			}
+			s->steps = ns;
+			np = realloc(s->pkts, n * sizeof *np);
+			if (np == NULL) {
+				snprintf(err, errlen, "%s", _("out of memory"));
+				rc = -1;
+				break;
+			}
+			s->pkts = np;
+			s->cap = n;
+		}
+		s->pkts[s->nsteps] = pkt;
+		st = &s->steps[s->nsteps++];
+		memset(st, 0, sizeof *st);
+		st->kind = TT_STEP_SEGMENT;
+		st->frame = fr.number;
+		st->time = fr.time_ns / 1000;
+		st->arrival = st->time;
+		st->dir = seg.dir;
+		st->seg.seq = pkt.seq;
+		st->seg.ack = pkt.ack;
+		st->seg.wnd = pkt.win;
+		st->seg.flags = pkt.flags;
+		st->seg.mss = pkt.opt.mss;
+		st->seg.up = pkt.urp;
+		st->seg.len = pkt.len;
+		if (pkt.caplen_payload > 0) {
+			uint32_t n = pkt.caplen_payload < TT_PREVIEW ? pkt.caplen_payload : TT_PREVIEW;
+
+			if (pkt.payload_off <= fr.caplen && fr.caplen - pkt.payload_off >= n)
+				memcpy(st->preview, fr.data + pkt.payload_off, n);
+		}
+		st->notes = seg.notes;
+		/* relative bases as Wireshark sets them, and windows as seen */
+		if (!known[seg.dir]) {
+			base[seg.dir] = pkt.seq - seg.rel_seq;
+			known[seg.dir] = 1;
+		}
+		if (!known[!seg.dir] && (pkt.flags & TT_ACK)) {
+			base[!seg.dir] = pkt.ack - seg.rel_ack;
+			known[!seg.dir] = 1;
+		}
+		if (pkt.flags & TT_SYN)
+			wscale[seg.dir] = (int8_t)pkt.opt.wscale;
+		lastwin[seg.dir] = pkt.win;
+		if (!(pkt.flags & TT_SYN) && wscale[0] >= 0 && wscale[1] >= 0)
+			lastwin[seg.dir] = (uint32_t)pkt.win << (wscale[seg.dir] > 14 ? 14 : wscale[seg.dir]);
+		for (int d = 0; d < 2; d++) {
+			const struct tt_obs_side *o = &seg.tcbs->side[d];
+			struct tt_tcb_view *v = &st->tcb[d];
+
+			v->state = o->state;
+			v->passive = o->passive;
+			v->iss = known[d] ? base[d] : o->iss;
+			v->irs = known[!d] ? base[!d] : o->irs;
+			v->snd_una = o->snd_una;
+			v->snd_nxt = o->snd_nxt;
+			v->rcv_nxt = o->rcv_nxt;
+			v->rcv_wnd = lastwin[d];
+			v->snd_wnd = lastwin[!d];
+			v->fin_sent = o->fin_sent;
+			v->fin_rcvd = o->fin_rcvd;
+			v->rto = 0;
+			v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = TT_NEVER;
+		}
+	}
+	if (want == SIZE_MAX) {
+		size_t n = cap_replay_nstreams(r);
+
+		s->info = n ? calloc(n, sizeof *s->info) : NULL;
+		if (n && s->info == NULL) {
+			snprintf(err, errlen, "%s", _("out of memory"));
+			rc = -2;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				cap_replay_stream(r, i, &s->info[i]);
+			s->ninfo = n;
+		}
+	}
+	cap_replay_free(r);
+	cap_file_close(f);
+	if (rc == -1) {
+		/* damage: keep what came before, remember the message */
+		free(s->warning);
+		s->warning = dupstr(err);
+		return 0;
+	}
+	return rc == -2 ? -1 : 0;
+}
+
+int
+cap_story_open(const char *path, const char *filter, struct cap_story **out, char *err,
+               size_t errlen)
+{
+	struct cap_story *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (s == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return -1;
+	}
+	if (strcmp(path, "-") == 0) {
+		s->spool = spool_stdin(err, errlen);
+		if (s->spool == NULL) {
+			free(s);
+			return -1;
+		}
+		s->path = dupstr(s->spool);
+	} else {
+		s->path = dupstr(path);
+	}
+	s->filter = dupstr(filter != NULL ? filter : "");
+	if (s->path == NULL || s->filter == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		cap_story_free(s);
+		return -1;
+	}
+	if (story_pass(s, SIZE_MAX, err, errlen) < 0) {
+		cap_story_free(s);
+		return -1;
+	}
+	if (s->ninfo == 0) {
+		if (s->warning != NULL)
+			snprintf(err, errlen, "%s", s->warning);
+		else
+			snprintf(err, errlen, "%s", _("no TCP stream in the capture"));
+		cap_story_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+size_t
+cap_story_nstreams(const struct cap_story *s)
+{
+	return s->ninfo;
+}
+
+const struct cap_stream_info *
+cap_story_stream(const struct cap_story *s, size_t i)
+{
+	return i < s->ninfo ? &s->info[i] : NULL;
+}
+
+const char *
+cap_story_warning(const struct cap_story *s)
+{
+	return s->warning;
+}
+
+int
+cap_story_select(struct cap_story *s, size_t i, char *err, size_t errlen)
+{
+	if (i >= s->ninfo) {
+		snprintf(err, errlen, _("no stream %zu"), i);
+		return -1;
+	}
+	s->nsteps = 0;
+	return story_pass(s, i, err, errlen);
+}
+
+size_t
+cap_story_nsteps(const struct cap_story *s)
+{
+	return s->nsteps;
+}
+
+const struct tt_step *
+cap_story_steps(const struct cap_story *s)
+{
+	return s->steps;
+}
+
+#define ADD(...)                                                                    \
+	do {                                                                        \
+		if (at < sizeof s->detail)                                          \
+			at += (size_t)snprintf(s->detail + at, sizeof s->detail - at, \
+			                       __VA_ARGS__);                        \
+	} while (0)
+
+const char *
+cap_story_detail(struct cap_story *s, size_t i)
+{
+	const struct cap_pkt *p;
+	const struct tt_step *st;
+	char a[64], b[64], fl[64];
+	size_t at = 0;
+
+	if (i >= s->nsteps)
+		return NULL;
+	p = &s->pkts[i];
+	st = &s->steps[i];
+	cap_endpoint(p->ipver, p->src, p->sport, a, sizeof a);
+	cap_endpoint(p->ipver, p->dst, p->dport, b, sizeof b);
+	ADD(_("Frame %" PRIu64 ", %" PRId64 ".%06" PRId64 " s\n"), st->frame,
+	    st->time / 1000000, st->time % 1000000);
+	if (p->nvlan > 0)
+		ADD(_("VLAN %u%s\n"), p->vlan[0], p->nvlan > 1 ? " (+)" : "");
+	if (p->ipver == 4)
+		ADD(_("IPv4: header %u bytes, id %u, TTL %u\n"), p->ip_hlen, p->ip_id, p->ttl);
+	else
+		ADD(_("IPv6: headers %u bytes, hop limit %u\n"), p->ip_hlen, p->ttl);
+	ADD(_("TCP %s -> %s\n"), a, b);
+	ADD(_("  sequence number        %" PRIu32 "\n"), p->seq);
+	ADD(_("  acknowledgment number  %" PRIu32 "%s\n"), p->ack,
+	    (p->flags & TT_ACK) ? "" : _(" (ACK not set: ignored)"));
+	ADD(_("  header length          %u bytes\n"), p->thlen);
+	ADD(_("  flags                  0x%03x %s\n"), p->flags, tt_flags_format(p->flags, fl, sizeof fl));
+	ADD(_("  window                 %u\n"), p->win);
+	ADD(_("  checksum               0x%04x\n"), p->cksum);
+	ADD(_("  urgent pointer         %u\n"), p->urp);
+	ADD(_("  payload                %" PRIu32 " bytes"), p->len);
+	if (p->caplen_payload < p->len)
+		ADD(_(" (%" PRIu32 " captured)"), p->caplen_payload);
+	ADD("\n");
+	if (p->thlen > 20) {
+		ADD("%s", _("Options:\n"));
+		if (p->opt.mss)
+			ADD(_("  MSS %u\n"), p->opt.mss);
+		if (p->opt.wscale >= 0)
+			ADD(_("  window scale %d (x%u)\n"), p->opt.wscale,
+			    1u << (p->opt.wscale > 14 ? 14 : p->opt.wscale));
+		if (p->opt.sack_ok)
+			ADD("%s", _("  SACK permitted\n"));
+		for (unsigned k = 0; k < p->opt.nsack; k++)
+			ADD(_("  SACK block %" PRIu32 "-%" PRIu32 "\n"), p->opt.sack[k][0],
+			    p->opt.sack[k][1]);
+		if (p->opt.has_ts)
+			ADD(_("  timestamps TSval %" PRIu32 " TSecr %" PRIu32 "\n"), p->opt.tsval,
+			    p->opt.tsecr);
+		if (p->opt.nother)
+			ADD(_("  %u other option(s)\n"), p->opt.nother);
+		if (p->opt.bad)
+			ADD("%s", _("  (option list cut off or malformed)\n"));
+	}
+	return s->detail;
+}
