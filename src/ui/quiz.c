@@ -1,0 +1,643 @@
+/* ui/quiz.c: the quiz screen. One screen in four phases: the question (a
+ * list of choices to move through, or a line to type in), the self-grade of
+ * an open answer against the key points, the feedback (right or wrong, why,
+ * the explanation, "show me"), and the closing score per topic. The sitting
+ * itself (what to ask, checking, saving after every answer) is tutor/'s. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "engine/tcp.h"
+#include "i18n.h"
+#include "ui/quizui.h"
+#include "ui/term.h"
+
+enum phase { PH_ASK, PH_SELFGRADE, PH_FEEDBACK, PH_SUMMARY };
+
+struct qscreen {
+	const struct tt_quiz *qz;
+	struct tt_quiz_session *s;
+	const struct ui_quiz_opts *o;
+	int lang;
+	const struct tt_question *q;
+	size_t num;
+	enum phase phase;
+	size_t cur;              /* highlighted choice */
+	unsigned sel;            /* multiple choice: ticked choices */
+	wchar_t in[256];         /* typed answer */
+	size_t inlen;
+	char typed[1024];        /* open question: the learner's own words */
+	int right;
+	char norm[64];
+	char msg[512];           /* a one-line notice (unreadable answer, error) */
+	int scroll;
+	int body_lines;          /* wrapped lines of the scrollable part at the last draw */
+	char *fb;                /* feedback text */
+};
+
+static int
+is_choice_kind(const struct tt_question *q)
+{
+	return q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE || q->kind == TT_QK_STATE;
+}
+
+static size_t
+nchoices(const struct tt_question *q)
+{
+	return q->kind == TT_QK_STATE ? (size_t)TT_NSTATES : q->nchoices;
+}
+
+static const char *
+choice_text(const struct qscreen *x, size_t i)
+{
+	if (x->q->kind == TT_QK_STATE)
+		return tt_state_name((enum tt_state)i);
+	return tt_qtext_get(&x->q->choice[i], x->lang);
+}
+
+/* ---- a growing string ---- */
+
+struct sb {
+	char *s;
+	size_t n, cap;
+};
+
+static void sb_add(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap - b->n;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? room : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->s != NULL && (size_t)n < room) {
+			b->n += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
+		char *ns = realloc(b->s, cap);
+
+		if (ns == NULL)
+			ui_fatal("%s", _("out of memory"));
+		b->s = ns;
+		b->cap = cap;
+	}
+}
+
+/* ---- moving on ---- */
+
+static void
+next_question(struct qscreen *x)
+{
+	char err[512];
+
+	free(x->fb);
+	x->fb = NULL;
+	x->msg[0] = '\0';
+	x->cur = 0;
+	x->sel = 0;
+	x->inlen = 0;
+	x->in[0] = 0;
+	x->typed[0] = '\0';
+	x->scroll = 0;
+	x->q = tt_quiz_session_next(x->s, err, sizeof err);
+	if (x->q == NULL) {
+		x->phase = PH_SUMMARY;
+		if (err[0] != '\0')
+			snprintf(x->msg, sizeof x->msg, "%s", err);
+		return;
+	}
+	x->num++;
+	x->phase = PH_ASK;
+}
+
+static void
+build_feedback(struct qscreen *x)
+{
+	const struct tt_question *q = x->q;
+	const struct tt_qwrong *w[TT_QUIZ_MAXITEMS];
+	struct sb b = { NULL, 0, 0 };
+	char ans[64];
+	size_t nw;
+
+	if (q->kind == TT_QK_OPEN)
+		sb_add(&b, "%s\n", x->right ? _("Graded right.") : _("Graded wrong: study the key points."));
+	else if (x->right)
+		sb_add(&b, "%s\n", _("Right."));
+	else {
+		tt_quiz_answer_text(q, ans, sizeof ans);
+		sb_add(&b, _("Wrong. The answer is %s.\n"), ans);
+		if (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE)
+			for (size_t i = 0; i < q->nchoices; i++)
+				if (q->answer_mask & (1u << i))
+					sb_add(&b, "  %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], x->lang));
+		if (q->kind == TT_QK_ORDER)
+			for (size_t i = 0; i < q->nchoices; i++)
+				sb_add(&b, "  %zu. %s\n", (size_t)q->order[i] + 1,
+				       tt_qtext_get(&q->choice[q->order[i]], x->lang));
+		nw = tt_quiz_wrong_for(q, x->norm, w, TT_QUIZ_MAXITEMS);
+		for (size_t i = 0; i < nw; i++)
+			sb_add(&b, _("Why %s is wrong: %s\n"), w[i]->match, tt_qtext_get(&w[i]->text, x->lang));
+	}
+	if (q->kind == TT_QK_OPEN) {
+		sb_add(&b, "\n%s\n", _("Key points of the model answer:"));
+		for (size_t i = 0; i < q->nkeys; i++)
+			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
+	}
+	sb_add(&b, "\n%s\n%s\n", _("Explanation:"), tt_qtext_get(&q->explain, x->lang));
+	nw = 0;
+	for (size_t i = 0; i < q->nwrong; i++)
+		if (q->wrong[i].match[0] == '\0') {
+			if (nw++ == 0)
+				sb_add(&b, "\n%s\n", _("Common wrong answers:"));
+			sb_add(&b, "  - %s\n", tt_qtext_get(&q->wrong[i].text, x->lang));
+		}
+	sb_add(&b, "\n");
+	sb_add(&b, _("Show me (s): lesson %s, step %u"), q->show_lesson, q->show_step);
+	if (q->scenario != NULL)
+		sb_add(&b, "\n%s", _("This question's own scenario (g): the run the answer was computed from"));
+	x->fb = b.s;
+}
+
+static void
+grade(struct qscreen *x, const char *answer)
+{
+	char err[512];
+	int r = tt_quiz_check(x->q, answer, x->norm, sizeof x->norm, err, sizeof err);
+
+	if (r < 0) {
+		/* On screen an unreadable answer is simply asked again. */
+		snprintf(x->msg, sizeof x->msg, "%s", _(err));
+		return;
+	}
+	x->right = r;
+	x->msg[0] = '\0';
+	if (tt_quiz_session_answer(x->s, r, err, sizeof err) == -1)
+		snprintf(x->msg, sizeof x->msg, _("progress not saved: %s"), err);
+	x->phase = PH_FEEDBACK;
+	x->scroll = 0;
+	build_feedback(x);
+}
+
+static void
+submit(struct qscreen *x)
+{
+	char ans[1024];
+
+	if (is_choice_kind(x->q)) {
+		if (x->q->kind == TT_QK_STATE)
+			snprintf(ans, sizeof ans, "%s", tt_state_name((enum tt_state)x->cur));
+		else if (x->q->kind == TT_QK_SINGLE)
+			snprintf(ans, sizeof ans, "%c", (char)('a' + x->cur));
+		else {
+			size_t n = 0;
+
+			for (size_t i = 0; i < x->q->nchoices; i++)
+				if (x->sel & (1u << i))
+					ans[n++] = (char)('a' + i);
+			ans[n] = '\0';
+			if (n == 0) {
+				snprintf(x->msg, sizeof x->msg, "%s",
+				         _("tick every right choice with Space, then press Enter"));
+				return;
+			}
+		}
+		grade(x, ans);
+		return;
+	}
+	if (wcstombs(ans, x->in, sizeof ans) == (size_t)-1)
+		ans[0] = '\0';
+	if (x->q->kind == TT_QK_OPEN) {
+		if (ans[0] == '\0') {
+			snprintf(x->msg, sizeof x->msg, "%s", _("write your answer first, then press Enter"));
+			return;
+		}
+		snprintf(x->typed, sizeof x->typed, "%s", ans);
+		x->phase = PH_SELFGRADE;
+		x->msg[0] = '\0';
+		return;
+	}
+	grade(x, ans);
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_summary(struct qscreen *x)
+{
+	struct sb b = { NULL, 0, 0 };
+	unsigned asked, right;
+	struct ui_keyhint keys[] = { { "Enter", _("done") } };
+
+	tt_quiz_session_score(x->s, NULL, &asked, &right);
+	sb_add(&b, _("Score: %u of %u right\n"), right, asked);
+	for (size_t i = 0; i < tt_quiz_session_ntopics(x->s); i++) {
+		const char *t = tt_quiz_session_topic(x->s, i);
+		const char *name = strcmp(t, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
+		                   : tt_quiz_topic_name(x->qz, t, x->lang);
+
+		tt_quiz_session_score(x->s, t, &asked, &right);
+		sb_add(&b, "  %u/%u  %s\n", right, asked, name);
+	}
+	if (x->o->progress_path != NULL)
+		sb_add(&b, "\n%s\n%s\n", _("Progress saved in"), x->o->progress_path);
+	if (x->msg[0] != '\0')
+		sb_add(&b, "\n%s\n", x->msg);
+	ui_titlebar(_("Quiz: the end of this sitting"), "tcptutor");
+	ui_wrap(stdscr, 2, 2, LINES - 4, COLS - 4, 0, b.s ? b.s : "", 0, x->o->present);
+	ui_keybar(LINES - 1, keys, 1);
+	free(b.s);
+}
+
+static void
+draw(void *ctx)
+{
+	struct qscreen *x = ctx;
+	const struct tt_question *q = x->q;
+	char left[256], right[64];
+	unsigned asked, nright;
+	size_t planned = tt_quiz_session_planned(x->s);
+	int y = 2, w = COLS - 4, gap = x->o->present, rows;
+	const char *topic;
+
+	if (x->phase == PH_SUMMARY) {
+		draw_summary(x);
+		return;
+	}
+	topic = strcmp(q->topic, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
+	        : tt_quiz_topic_name(x->qz, q->topic, x->lang);
+	if (planned > 0)
+		snprintf(left, sizeof left, _("Quiz \xc2\xb7 %s \xc2\xb7 question %zu of %zu \xc2\xb7 %s"),
+		         topic, x->num, planned, _(tt_quiz_kind_name(q->kind)));
+	else
+		snprintf(left, sizeof left, _("Quiz \xc2\xb7 %s \xc2\xb7 question %zu \xc2\xb7 %s"), topic,
+		         x->num, _(tt_quiz_kind_name(q->kind)));
+	tt_quiz_session_score(x->s, NULL, &asked, &nright);
+	snprintf(right, sizeof right, _("score %u/%u"), nright, asked);
+	ui_titlebar(left, right);
+
+	ui_text(stdscr, y++, 2, w, ui_attr(UI_R_HEADING), tt_qtext_get(&q->title, x->lang));
+	y++;
+	{
+		int h = LINES / 3, used;
+
+		used = ui_wrap(stdscr, y, 2, h, w, 0, tt_qtext_get(&q->prompt, x->lang), 0, gap);
+		y += (used > h ? h : used) + 1;
+	}
+	/* Choices, or the items to order. */
+	if (is_choice_kind(q) || q->kind == TT_QK_ORDER) {
+		for (size_t i = 0; i < nchoices(q) && y < LINES - 4; i++) {
+			int cur = x->phase == PH_ASK && is_choice_kind(q) && i == x->cur;
+			attr_t a = cur ? ui_attr(UI_R_CURRENT) : 0;
+			char lead[16];
+			int lx = 2;
+
+			if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE) &&
+			    (q->answer_mask & (1u << i)))
+				a = ui_attr(UI_R_OK);
+			if (x->phase == PH_FEEDBACK && q->kind == TT_QK_STATE && (int)i == q->state)
+				a = ui_attr(UI_R_OK);
+			if (cur)
+				ui_text(stdscr, y, 1, 1, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
+			if (q->kind == TT_QK_ORDER)
+				snprintf(lead, sizeof lead, "%zu. ", i + 1);
+			else if (q->kind == TT_QK_MULTIPLE)
+				snprintf(lead, sizeof lead, "[%c] %c) ", (x->sel & (1u << i)) ? 'x' : ' ',
+				         (char)('a' + i));
+			else
+				snprintf(lead, sizeof lead, "%c) ", (char)('a' + i));
+			lx += ui_text(stdscr, y, lx, w, a, lead);
+			ui_text_pad(stdscr, y, lx, w - (lx - 2), a, choice_text(x, i));
+			y++;
+		}
+		y++;
+	}
+	/* The typed answer. */
+	if (!is_choice_kind(q) && y < LINES - 3) {
+		char text[1024];
+
+		if (x->phase == PH_ASK) {
+			if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
+				text[0] = '\0';
+			ui_text(stdscr, y, 2, w, ui_attr(UI_R_DIM),
+			        q->kind == TT_QK_NUMBER ? _("Type a number and press Enter:")
+			        : q->kind == TT_QK_ORDER ? _("Type the item numbers in order (e.g. 3 1 2 4) and press Enter:")
+			        : _("Answer in your own words and press Enter:"));
+			y++;
+			ui_text_pad(stdscr, y, 2, w, ui_attr(UI_R_CURRENT), "");
+			ui_textf(stdscr, y, 2, w, ui_attr(UI_R_CURRENT), "> %s_", text);
+			y += 2;
+		} else {
+			if (q->kind == TT_QK_OPEN)
+				snprintf(text, sizeof text, "%s", x->typed);
+			else if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
+				text[0] = '\0';
+			ui_textf(stdscr, y, 2, w, ui_attr(UI_R_DIM), _("Your answer: %s"), text);
+			y += 2;
+		}
+	}
+	if (x->msg[0] != '\0' && y < LINES - 2) {
+		ui_text(stdscr, y, 2, w, ui_attr(UI_R_BAD), x->msg);
+		y += 2;
+	}
+	rows = LINES - 2 - y;
+	if (x->phase == PH_SELFGRADE && rows > 0) {
+		struct sb b = { NULL, 0, 0 };
+
+		sb_add(&b, "%s\n", _("Key points of the model answer:"));
+		for (size_t i = 0; i < q->nkeys; i++)
+			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
+		sb_add(&b, "\n%s", _("Did your answer cover them? (y/n)"));
+		ui_wrap(stdscr, y, 2, rows, w, 0, b.s, 0, gap);
+		free(b.s);
+	}
+	if (x->phase == PH_FEEDBACK && rows > 0 && x->fb != NULL) {
+		x->body_lines = ui_wrap(stdscr, y, 2, rows, w, 0, x->fb, x->scroll, gap);
+		ui_text(stdscr, y, 2, w, ui_attr(x->right ? UI_R_OK : UI_R_BAD),
+		        x->scroll == 0 ? (x->q->kind == TT_QK_OPEN
+		                              ? (x->right ? _("Graded right.")
+		                                          : _("Graded wrong: study the key points."))
+		                              : (x->right ? _("Right.") : "")) : "");
+		if (x->body_lines > rows)
+			ui_textf(stdscr, LINES - 2, COLS - 14, 13, ui_attr(UI_R_DIM), "%d/%d",
+			         x->scroll + rows < x->body_lines ? x->scroll + rows : x->body_lines,
+			         x->body_lines);
+	}
+	if (x->phase == PH_ASK) {
+		struct ui_keyhint ck[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
+		                           { "a-h", _("choose") }, { "Enter", _("answer") },
+		                           { "q", _("end") } };
+		struct ui_keyhint mk[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
+		                           { "Space", _("tick") }, { "Enter", _("answer") },
+		                           { "q", _("end") } };
+		struct ui_keyhint tk[] = { { "Enter", _("answer") }, { "Esc", _("end") } };
+
+		if (!ui_unicode())
+			ck[0].key = mk[0].key = "Up/Down";
+		if (q->kind == TT_QK_MULTIPLE)
+			ui_keybar(LINES - 1, mk, 4);
+		else if (is_choice_kind(q))
+			ui_keybar(LINES - 1, ck, 4);
+		else
+			ui_keybar(LINES - 1, tk, 2);
+	} else if (x->phase == PH_SELFGRADE) {
+		struct ui_keyhint k[] = { { "y", _("covered the key points") }, { "n", _("missed some") },
+		                          { "Esc", _("end") } };
+
+		ui_keybar(LINES - 1, k, 3);
+	} else {
+		struct ui_keyhint k[] = { { "Enter", _("next") }, { "s", _("show me") },
+		                          { "g", _("this scenario") }, { "PgDn", _("scroll") },
+		                          { "q", _("end") } };
+		struct ui_keyhint k2[] = { { "Enter", _("next") }, { "s", _("show me") },
+		                           { "PgDn", _("scroll") }, { "q", _("end") } };
+
+		if (q->scenario != NULL)
+			ui_keybar(LINES - 1, k, 5);
+		else
+			ui_keybar(LINES - 1, k2, 4);
+	}
+}
+
+/* ---- keys ---- */
+
+static enum ui_next
+key_ask(struct qscreen *x, int key)
+{
+	const struct tt_question *q = x->q;
+	size_t n = nchoices(q);
+
+	if (is_choice_kind(q)) {
+		switch (key) {
+		case UI_FN(KEY_UP):
+		case 'k':
+			if (x->cur > 0)
+				x->cur--;
+			return UI_REDRAW;
+		case UI_FN(KEY_DOWN):
+		case 'j':
+			if (x->cur + 1 < n)
+				x->cur++;
+			return UI_REDRAW;
+		case ' ':
+			if (q->kind == TT_QK_MULTIPLE) {
+				x->sel ^= 1u << x->cur;
+				return UI_REDRAW;
+			}
+			submit(x);
+			return UI_REDRAW;
+		case '\r':
+		case '\n':
+		case UI_FN(KEY_ENTER):
+			submit(x);
+			return UI_REDRAW;
+		case 'q':
+		case 27:
+			x->phase = PH_SUMMARY;
+			return UI_REDRAW;
+		default:
+			if (key >= 'a' && key < 'a' + (int)n && key != 'j' && key != 'k' && key != 'q') {
+				x->cur = (size_t)(key - 'a');
+				if (q->kind == TT_QK_MULTIPLE)
+					x->sel ^= 1u << x->cur;
+				else
+					submit(x);
+				return UI_REDRAW;
+			}
+			if (key >= '1' && key <= '9' && (size_t)(key - '1') < n) {
+				x->cur = (size_t)(key - '1');
+				if (q->kind == TT_QK_MULTIPLE)
+					x->sel ^= 1u << x->cur;
+				else
+					submit(x);
+				return UI_REDRAW;
+			}
+			return UI_STAY;
+		}
+	}
+	switch (key) {
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		submit(x);
+		return UI_REDRAW;
+	case 27:
+		x->phase = PH_SUMMARY;
+		return UI_REDRAW;
+	case UI_FN(KEY_BACKSPACE):
+	case 127:
+	case UI_CTRL('h'):
+		if (x->inlen > 0)
+			x->in[--x->inlen] = 0;
+		return UI_REDRAW;
+	case UI_CTRL('u'):
+		x->inlen = 0;
+		x->in[0] = 0;
+		return UI_REDRAW;
+	default:
+		if (UI_IS_FN(key) || key < 0x20)
+			return UI_STAY;
+		if (x->inlen + 1 < sizeof x->in / sizeof x->in[0]) {
+			x->in[x->inlen++] = (wchar_t)key;
+			x->in[x->inlen] = 0;
+		}
+		return UI_REDRAW;
+	}
+}
+
+static enum ui_next
+key(void *ctx, int k)
+{
+	struct qscreen *x = ctx;
+	char err[512];
+
+	switch (x->phase) {
+	case PH_ASK:
+		return key_ask(x, k);
+	case PH_SELFGRADE:
+		if (k == 'y' || k == 'Y')
+			grade(x, "y");
+		else if (k == 'n' || k == 'N')
+			grade(x, "n");
+		else if (k == 27)
+			x->phase = PH_SUMMARY;
+		else
+			return UI_STAY;
+		return UI_REDRAW;
+	case PH_FEEDBACK:
+		switch (k) {
+		case '\r':
+		case '\n':
+		case ' ':
+		case 'n':
+		case UI_FN(KEY_ENTER):
+		case UI_FN(KEY_RIGHT):
+			next_question(x);
+			return UI_REDRAW;
+		case 's':
+		case 'g':
+			if (x->o->show == NULL || (k == 'g' && x->q->scenario == NULL))
+				return UI_STAY;
+			if (x->o->show(x->o->show_ctx, x->q, k == 'g', err, sizeof err) == -1)
+				snprintf(x->msg, sizeof x->msg, "%s", err);
+			clear();
+			return UI_REDRAW;
+		case UI_FN(KEY_DOWN):
+		case 'j':
+			if (x->scroll + 1 < x->body_lines)
+				x->scroll++;
+			return UI_REDRAW;
+		case UI_FN(KEY_UP):
+		case 'k':
+			if (x->scroll > 0)
+				x->scroll--;
+			return UI_REDRAW;
+		case UI_FN(KEY_NPAGE):
+			x->scroll += LINES / 2;
+			if (x->scroll >= x->body_lines)
+				x->scroll = x->body_lines > 0 ? x->body_lines - 1 : 0;
+			return UI_REDRAW;
+		case UI_FN(KEY_PPAGE):
+			x->scroll = x->scroll > LINES / 2 ? x->scroll - LINES / 2 : 0;
+			return UI_REDRAW;
+		case 'q':
+		case 27:
+			x->phase = PH_SUMMARY;
+			return UI_REDRAW;
+		default:
+			return UI_STAY;
+		}
+	case PH_SUMMARY:
+		return UI_DONE;
+	}
+	return UI_STAY;
+}
+
+int
+ui_quiz(const struct tt_quiz *qz, struct tt_quiz_session *s, const struct ui_quiz_opts *o)
+{
+	struct qscreen x;
+	struct ui_screen scr = { &x, draw, key, NULL, NULL, 0 };
+	char err[256];
+
+	if (ui_begin(err, sizeof err) != 0) {
+		fprintf(stderr, "tcptutor: %s\n", err);
+		return 1;
+	}
+	memset(&x, 0, sizeof x);
+	x.qz = qz;
+	x.s = s;
+	x.o = o;
+	x.lang = o->zh ? TT_ZH : TT_EN;
+	next_question(&x);
+	ui_run(&scr);
+	free(x.fb);
+	ui_end();
+	return 0;
+}
+
+const char *
+ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
+                   const struct ui_quiz_opts *o)
+{
+	size_t nt = tt_quiz_ntopics(qz), n = 0;
+	char **items = calloc(nt + 2, sizeof *items);
+	const char *ids[64];
+	struct ui_opts uo = { o->zh, o->present, 0, 0 };
+	int lang = o->zh ? TT_ZH : TT_EN, r;
+	const char *chosen = NULL;
+
+	if (items == NULL || nt + 2 > sizeof ids / sizeof ids[0]) {
+		free(items);
+		return "all";
+	}
+	for (size_t i = 0; i < nt + 2; i++) {
+		const char *id = i == 0 ? "all" : i == nt + 1 ? TT_PRACTICE_TOPIC : tt_quiz_topic(qz, i - 1);
+		unsigned total = 0, due = 0;
+		char buf[256];
+
+		for (size_t k = 0; k < tt_quiz_count(qz); k++) {
+			const struct tt_question *q = tt_quiz_get(qz, k);
+			struct tt_qrecord rec;
+
+			if (i != 0 && strcmp(q->topic, id) != 0)
+				continue;
+			rec = tt_progress_get(p, q->id);
+			total++;
+			due += tt_progress_due(&rec, tt_progress_session(p) + 1);
+		}
+		if (i == 0)
+			snprintf(buf, sizeof buf, _("All topics  (%u questions, %u due)"), total, due);
+		else if (i == nt + 1)
+			snprintf(buf, sizeof buf, "%s", _("Generated practice  (numbers computed by the engine; never runs out)"));
+		else
+			snprintf(buf, sizeof buf, _("%-36s (%u questions, %u due)"),
+			         tt_quiz_topic_name(qz, id, lang), total, due);
+		ids[n] = id;
+		items[n++] = strdup(buf);
+		if (items[n - 1] == NULL)
+			ui_fatal("%s", _("out of memory"));
+	}
+	r = ui_pick_ex(_("Quiz: pick a topic"),
+	               _("Questions due in your Leitner boxes come first; right answers move a "
+	                 "question up a box, wrong ones back to box 1."),
+	               (const char *const *)items, n, 0, &uo);
+	if (r >= 0 && (size_t)r < n)
+		chosen = ids[r];
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+	return chosen;
+}
