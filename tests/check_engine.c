@@ -1,10 +1,1415 @@
-/* tests/check_engine.c */
+/* tests/check_engine.c: the RFC 9293 engine, transition by transition.
+ *
+ * Each fixture builds a connection in one state by driving it through real
+ * segments; ARRIVES hands it a segment, EMITS says what must leave, STATE_IS
+ * where it must be. Our ISS is 1000, the peer's 5000.
+ */
 #include "config.h"
-#include "tt_check.h"
 
-START_TEST(test_placeholder_engine)
+#include <string.h>
+
+#include "tt_check.h"
+#include "engine/tcp.h"
+
+#define OUR_ISS 1000u
+#define PEER_ISS 5000u
+
+static struct tt_out out;
+static tt_time now;
+static struct tt_config cfg;
+
+static void
+setup(void)
 {
-	ck_assert_int_eq(1, 1);
+	tt_out_clear(&out);
+	now = 0;
+	tt_config_default(&cfg);
+}
+
+static void
+arrive(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len, uint32_t wnd)
+{
+	struct tt_seg s;
+
+	memset(&s, 0, sizeof s);
+	s.flags = (uint16_t)flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.len = len;
+	s.wnd = wnd;
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+}
+
+#define ARRIVES(c, flags, seq, ack) arrive((c), (flags), (seq), (ack), 0, 65535)
+#define ARRIVES_DATA(c, flags, seq, ack, len) arrive((c), (flags), (seq), (ack), (len), 65535)
+#define STATE_IS(c, st) ck_assert_str_eq(tt_state_name(tt_conn_state(c)), tt_state_name(st))
+#define EMITS_NOTHING() ck_assert_uint_eq(out.nseg, 0)
+#define EMITS(k, fl, sq, ak)                                                    \
+	do {                                                                    \
+		char want_[64], got_[64];                                      \
+		ck_assert_uint_gt(out.nseg, (k));                              \
+		ck_assert_str_eq(tt_flags_format(out.seg[k].flags, got_, 64),  \
+		                 tt_flags_format((fl), want_, 64));            \
+		ck_assert_uint_eq(out.seg[k].seq, (uint32_t)(sq));             \
+		if ((fl) & TT_ACK)                                             \
+			ck_assert_uint_eq(out.seg[k].ack, (uint32_t)(ak));     \
+	} while (0)
+#define REASON_IS(r) ck_assert_msg(has_reason(r), "reason %s not reported", tt_reason_id(r))
+
+static int
+has_reason(enum tt_reason r)
+{
+	for (unsigned i = 0; i < out.nev; i++)
+		if (out.ev[i].reason == r)
+			return 1;
+	return 0;
+}
+
+static struct tt_conn *
+conn_closed(void)
+{
+	return tt_conn_new(&cfg, OUR_ISS);
+}
+
+static struct tt_conn *
+conn_listen(void)
+{
+	struct tt_conn *c = conn_closed();
+
+	tt_conn_open(c, 0, now, &out);
+	return c;
+}
+
+static struct tt_conn *
+conn_syn_sent(void)
+{
+	struct tt_conn *c = conn_closed();
+
+	tt_out_clear(&out);
+	tt_conn_open(c, 1, now, &out);
+	return c;
+}
+
+/* passive: LISTEN got SYN(5000) and answered SYN,ACK(1000, ack 5001) */
+static struct tt_conn *
+conn_syn_received(void)
+{
+	struct tt_conn *c = conn_listen();
+
+	ARRIVES(c, TT_SYN, PEER_ISS, 0);
+	return c;
+}
+
+/* active open: SND.NXT = 1001, RCV.NXT = 5001 */
+static struct tt_conn *
+conn_established(void)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	return c;
+}
+
+/* CLOSE: FIN 1001 sent, SND.NXT = 1002 */
+static struct tt_conn *
+conn_fin_wait_1(void)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	return c;
+}
+
+static struct tt_conn *
+conn_fin_wait_2(void)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	return c;
+}
+
+/* peer's FIN 5001 received: RCV.NXT = 5002 */
+static struct tt_conn *
+conn_close_wait(void)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	return c;
+}
+
+static struct tt_conn *
+conn_closing(void)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	return c;
+}
+
+static struct tt_conn *
+conn_last_ack(void)
+{
+	struct tt_conn *c = conn_close_wait();
+
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	return c;
+}
+
+static struct tt_conn *
+conn_time_wait(void)
+{
+	struct tt_conn *c = conn_fin_wait_2();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	return c;
+}
+
+/* ---- Tests for the fixtures themselves: every state reachable ---------- */
+
+START_TEST(test_fixtures_reach_every_state)
+{
+	struct tt_conn *(*mk[])(void) = { conn_closed, conn_listen, conn_syn_sent,
+		conn_syn_received, conn_established, conn_fin_wait_1, conn_fin_wait_2,
+		conn_close_wait, conn_closing, conn_last_ack, conn_time_wait };
+	enum tt_state want[] = { TT_CLOSED, TT_LISTEN, TT_SYN_SENT, TT_SYN_RECEIVED,
+		TT_ESTABLISHED, TT_FIN_WAIT_1, TT_FIN_WAIT_2, TT_CLOSE_WAIT, TT_CLOSING,
+		TT_LAST_ACK, TT_TIME_WAIT };
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		struct tt_conn *c = mk[i]();
+
+		STATE_IS(c, want[i]);
+		tt_conn_free(c);
+	}
+}
+END_TEST
+
+/* ---- Tests for the CLOSED state -------------------------------------- */
+
+START_TEST(test_closed_passive_open_enters_listen)
+{
+	struct tt_conn *c = conn_closed();
+
+	ck_assert_int_eq(tt_conn_open(c, 0, now, &out), TT_E_NONE);
+	STATE_IS(c, TT_LISTEN);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_OPEN_PASSIVE);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_closed_active_open_sends_syn_and_enters_syn_sent)
+{
+	struct tt_conn *c = conn_syn_sent();
+	struct tt_tcb_view v;
+
+	STATE_IS(c, TT_SYN_SENT);
+	EMITS(0, TT_SYN, OUR_ISS, 0);
+	ck_assert_uint_eq(out.seg[0].mss, 1460);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.snd_una, OUR_ISS);
+	ck_assert_uint_eq(v.snd_nxt, OUR_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_closed_answers_ack_with_rst_at_its_ack)
+{
+	struct tt_conn *c = conn_closed();
+
+	ARRIVES(c, TT_ACK, 7, 42);
+	EMITS(0, TT_RST, 42, 0);
+	REASON_IS(TT_R_CLOSED_RST);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_closed_answers_syn_with_rst_ack_covering_it)
+{
+	struct tt_conn *c = conn_closed();
+
+	ARRIVES_DATA(c, TT_SYN, 300, 0, 10);
+	/* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, SYN counted */
+	EMITS(0, TT_RST | TT_ACK, 0, 311);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_closed_discards_rst)
+{
+	struct tt_conn *c = conn_closed();
+
+	ARRIVES(c, TT_RST, 7, 0);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_CLOSED_DROP_RST);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_closed_user_calls_report_no_connection)
+{
+	struct tt_conn *c = conn_closed();
+	size_t got;
+
+	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"x", 1, now, &out), TT_E_NO_CONN);
+	ck_assert_int_eq(tt_conn_close(c, now, &out), TT_E_NO_CONN);
+	ck_assert_int_eq(tt_conn_abort(c, now, &out), TT_E_NO_CONN);
+	ck_assert_int_eq(tt_conn_receive(c, NULL, 0, &got, now, &out), TT_E_NO_CONN);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the LISTEN state -------------------------------------- */
+
+START_TEST(test_listen_syn_sends_syn_ack_and_enters_syn_received)
+{
+	struct tt_conn *c = conn_syn_received();
+	struct tt_tcb_view v;
+
+	STATE_IS(c, TT_SYN_RECEIVED);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	REASON_IS(TT_R_LISTEN_SYN);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.irs, PEER_ISS);
+	ck_assert_uint_eq(v.rcv_nxt, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_ignores_rst)
+{
+	struct tt_conn *c = conn_listen();
+
+	ARRIVES(c, TT_RST, 1, 0);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_LISTEN);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_answers_ack_with_rst)
+{
+	struct tt_conn *c = conn_listen();
+
+	ARRIVES(c, TT_ACK, 1, 99);
+	EMITS(0, TT_RST, 99, 0);
+	STATE_IS(c, TT_LISTEN);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_drops_segment_without_syn)
+{
+	struct tt_conn *c = conn_listen();
+
+	ARRIVES_DATA(c, TT_PSH, 1, 0, 5);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_LISTEN_DROP);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_close_returns_to_closed)
+{
+	struct tt_conn *c = conn_listen();
+
+	tt_conn_close(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_send_is_an_error)
+{
+	struct tt_conn *c = conn_listen();
+
+	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"x", 1, now, &out), TT_E_FOREIGN);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_listen_active_open_sends_syn)
+{
+	struct tt_conn *c = conn_listen();
+
+	tt_out_clear(&out);
+	tt_conn_open(c, 1, now, &out);
+	STATE_IS(c, TT_SYN_SENT);
+	EMITS(0, TT_SYN, OUR_ISS, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_open_on_existing_connection_is_an_error)
+{
+	struct tt_conn *c = conn_established();
+
+	ck_assert_int_eq(tt_conn_open(c, 1, now, &out), TT_E_EXISTS);
+	STATE_IS(c, TT_ESTABLISHED);
+	tt_conn_free(c);
+	c = conn_listen();
+	ck_assert_int_eq(tt_conn_open(c, 0, now, &out), TT_E_EXISTS);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the SYN-SENT state ------------------------------------ */
+
+START_TEST(test_syn_sent_syn_ack_sends_ack_and_enters_established)
+{
+	struct tt_conn *c = conn_established();
+
+	STATE_IS(c, TT_ESTABLISHED);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	REASON_IS(TT_R_SYNSENT_SYN_ACK);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_syn_enters_syn_received_simultaneous_open)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_SYN, PEER_ISS, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	/* Figure 7 line 6: the peer's SYN,ACK completes it */
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_bad_ack_answered_with_rst)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, 91);  /* acks an old SYN (Figure 8) */
+	EMITS(0, TT_RST, 91, 0);
+	STATE_IS(c, TT_SYN_SENT);
+	REASON_IS(TT_R_SYNSENT_BAD_ACK);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_bad_ack_with_rst_is_dropped)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_RST | TT_ACK, 0, 91);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_SYN_SENT);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_rst_acking_syn_means_refused)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_RST | TT_ACK, 0, OUR_ISS + 1);
+	STATE_IS(c, TT_CLOSED);
+	ck_assert_int_eq(out.ev[0].error, TT_E_REFUSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_rst_without_ack_is_dropped)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_RST, 0, 0);
+	STATE_IS(c, TT_SYN_SENT);
+	REASON_IS(TT_R_SYNSENT_DROP_RST);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_drops_segment_without_syn_or_rst)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_ACK, PEER_ISS, OUR_ISS + 1);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_SYN_SENT);
+	REASON_IS(TT_R_SYNSENT_DROP);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_close_deletes_connection)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	tt_conn_close(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_send_is_queued_until_established)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out), TT_E_NONE);
+	EMITS_NOTHING();
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	EMITS(1, TT_PSH | TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[1].len, 5);
+	ck_assert_int_eq(memcmp(out.seg[1].data, "hello", 5), 0);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_sent_retransmits_syn_with_backoff_then_gives_up)
+{
+	struct tt_conn *c = conn_syn_sent();
+	tt_time expect[] = { TT_SEC(1), TT_SEC(3), TT_SEC(7), TT_SEC(15), TT_SEC(31), TT_SEC(63) };
+
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_int_eq(tt_conn_next_timer(c), expect[i]);
+		now = expect[i];
+		tt_out_clear(&out);
+		tt_conn_tick(c, now, &out);
+		EMITS(0, TT_SYN, OUR_ISS, 0);
+		REASON_IS(TT_R_RTX_TIMEOUT);
+	}
+	now = tt_conn_next_timer(c);
+	ck_assert_int_eq(now, TT_SEC(63) + TT_SEC(60));    /* capped at rto_max */
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_RTX_GIVE_UP);
+	ck_assert_int_eq(out.ev[0].error, TT_E_TIMEOUT);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the SYN-RECEIVED state -------------------------------- */
+
+START_TEST(test_syn_received_ack_enters_established)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_SYNRCVD_ACK);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_bad_ack_answered_with_rst)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 77);
+	EMITS(0, TT_RST, OUR_ISS + 77, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_rst_returns_to_listen)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_RST, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_LISTEN);
+	REASON_IS(TT_R_RST_SYNRCVD_PASSIVE);
+	/* and it can take the next SYN */
+	ARRIVES(c, TT_SYN, 9000, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_rst_of_active_open_is_refused)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	ARRIVES(c, TT_SYN, PEER_ISS, 0);
+	ARRIVES(c, TT_RST, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_RST_SYNRCVD_ACTIVE);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_syn_of_passive_open_returns_to_listen)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_SYN, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_LISTEN);
+	REASON_IS(TT_R_SYN_SYNRCVD_PASSIVE);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_close_sends_fin_and_enters_fin_wait_1)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	STATE_IS(c, TT_FIN_WAIT_1);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_fin_enters_close_wait)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_received_retransmits_syn_ack)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	now = tt_conn_next_timer(c);
+	ck_assert_int_eq(now, TT_SEC(1));
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_two_way_handshake_rule_establishes_on_syn)
+{
+	struct tt_conn *c;
+
+	cfg.two_way_handshake = 1;
+	c = conn_syn_received();
+	STATE_IS(c, TT_ESTABLISHED);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	REASON_IS(TT_R_LISTEN_SYN_TWO_WAY);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the synchronized states: the acceptability test -------- */
+
+START_TEST(test_unacceptable_segment_is_acked_and_dropped)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1 + 70000, OUR_ISS + 1, 10);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	REASON_IS(TT_R_UNACCEPTABLE);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS - 20, OUR_ISS + 1, 10);   /* wholly old */
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_acceptability_four_cases)
+{
+	struct tt_conn *c = conn_established();
+
+	/* len 0, window > 0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
+	ARRIVES(c, TT_ACK, PEER_ISS, OUR_ISS + 1);
+	REASON_IS(TT_R_UNACCEPTABLE);
+	/* len > 0, window > 0: the tail in the window is enough */
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS - 4, OUR_ISS + 1, 10);
+	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
+	REASON_IS(TT_R_DATA_ACCEPT);
+	tt_conn_free(c);
+	/* window 0: only SEG.SEQ = RCV.NXT with no data */
+	cfg.rcv_wnd = 10;
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	REASON_IS(TT_R_DATA_ACCEPT);
+	ck_assert_uint_eq(out.seg[0].wnd, 0);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 1, 1);
+	REASON_IS(TT_R_UNACCEPTABLE);
+	ARRIVES(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 1);
+	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rst_at_rcv_nxt_resets_established)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_RST, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_RST_RESET);
+	ck_assert_int_eq(out.ev[0].error, TT_E_RESET);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rst_in_window_not_exact_gets_challenge_ack)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_RST, PEER_ISS + 100, 0);
+	STATE_IS(c, TT_ESTABLISHED);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	REASON_IS(TT_R_RST_CHALLENGE);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rst_outside_window_is_dropped_silently)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_RST, PEER_ISS + 100000, 0);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_ESTABLISHED);
+	REASON_IS(TT_R_UNACCEPTABLE_RST);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rst_in_closing_states_enters_closed)
+{
+	struct tt_conn *(*mk[])(void) = { conn_closing, conn_last_ack, conn_time_wait };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct tt_conn *c = mk[i]();
+
+		ARRIVES(c, TT_RST, PEER_ISS + 2, 0);
+		STATE_IS(c, TT_CLOSED);
+		REASON_IS(TT_R_RST_CLOSE);
+		tt_conn_free(c);
+	}
+}
+END_TEST
+
+START_TEST(test_rst_in_fin_wait_and_close_wait_resets)
+{
+	struct tt_conn *c = conn_fin_wait_2();
+
+	ARRIVES(c, TT_RST, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+	c = conn_close_wait();
+	ARRIVES(c, TT_RST, PEER_ISS + 2, 0);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_syn_in_established_gets_challenge_ack)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_SYN, PEER_ISS + 1, 0);
+	STATE_IS(c, TT_ESTABLISHED);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	REASON_IS(TT_R_SYN_CHALLENGE);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_segment_without_ack_is_dropped)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES_DATA(c, TT_PSH, PEER_ISS + 1, 0, 4);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_NO_ACK_DROP);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the ESTABLISHED state --------------------------------- */
+
+START_TEST(test_established_send_segments_by_mss_and_window)
+{
+	struct tt_conn *c = conn_established();
+	uint8_t data[4000];
+	struct tt_tcb_view v;
+
+	memset(data, 'a', sizeof data);
+	tt_out_clear(&out);
+	tt_conn_send(c, data, sizeof data, now, &out);
+	/* peer MSS unknown (no option on the SYN,ACK): 536 */
+	ck_assert_uint_eq(out.nseg, 8);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].len, 536);
+	ck_assert_uint_eq(out.seg[7].len, 4000 - 7 * 536);
+	ck_assert(out.seg[7].flags & TT_PSH);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.snd_nxt, OUR_ISS + 1 + 4000);
+	ck_assert_uint_eq(v.snd_una, OUR_ISS + 1);
+	/* a cumulative ACK of the first 1000 bytes */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1001);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.snd_una, OUR_ISS + 1001);
+	ck_assert_uint_eq(v.snd_queued, 3000);
+	REASON_IS(TT_R_ACK_NEW);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_data_advances_rcv_nxt_and_is_acked)
+{
+	struct tt_conn *c = conn_established();
+	uint8_t buf[64];
+	size_t got;
+
+	ARRIVES_DATA(c, TT_ACK | TT_PSH, PEER_ISS + 1, OUR_ISS + 1, 100);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 101);
+	ck_assert_uint_eq(out.seg[0].wnd, 65535 - 100);
+	tt_conn_receive(c, buf, sizeof buf, &got, now, &out);
+	ck_assert_uint_eq(got, 64);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_out_of_order_data_waits_for_the_hole)
+{
+	struct tt_conn *c = conn_established();
+	struct tt_tcb_view v;
+
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 101, OUR_ISS + 1, 100);
+	REASON_IS(TT_R_DATA_OUT_OF_ORDER);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);     /* duplicate ACK */
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 201);   /* both, cumulatively */
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.rcv_queued, 200);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_ack_of_unsent_data_is_acked_and_dropped)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 500);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	REASON_IS(TT_R_ACK_TOO_FAR);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_duplicate_ack_is_ignored)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_ACK_DUP);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_window_update_follows_wl1_wl2)
+{
+	struct tt_conn *c = conn_established();
+	struct tt_tcb_view v;
+
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 1000);
+	REASON_IS(TT_R_ACK_WINDOW);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.snd_wnd, 1000);
+	ck_assert_uint_eq(v.snd_wl1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_zero_window_is_probed_after_the_rto)
+{
+	struct tt_conn *c = conn_established();
+
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"abc", 3, now, &out);
+	EMITS_NOTHING();
+	now = tt_conn_next_timer(c);
+	ck_assert_int_eq(now, TT_SEC(1));
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	REASON_IS(TT_R_ZERO_WINDOW_PROBE);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].len, 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_data_is_retransmitted_on_timeout)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	now = tt_conn_next_timer(c);
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	EMITS(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].len, 5);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(2));
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 6);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_close_sends_fin_and_enters_fin_wait_1)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	STATE_IS(c, TT_FIN_WAIT_1);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_close_sends_fin_after_queued_data)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"data", 4, now, &out);
+	tt_conn_close(c, now, &out);
+	EMITS(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1);
+	EMITS(1, TT_FIN | TT_ACK, OUR_ISS + 5, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_fin_enters_close_wait)
+{
+	struct tt_conn *c = conn_close_wait();
+
+	STATE_IS(c, TT_CLOSE_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	REASON_IS(TT_R_FIN_EST);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_abort_sends_rst)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	tt_conn_abort(c, now, &out);
+	EMITS(0, TT_RST, OUR_ISS + 1, 0);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_established_fin_after_hole_waits)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 11, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 12);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_delayed_ack_rides_on_the_fin)
+{
+	struct tt_conn *c;
+
+	cfg.delack = TT_MS(200);
+	c = conn_established();
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	EMITS_NOTHING();
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	STATE_IS(c, TT_LAST_ACK);
+	ck_assert_uint_eq(out.nseg, 1);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_delayed_ack_timer_sends_the_ack)
+{
+	struct tt_conn *c;
+
+	cfg.delack = TT_MS(200);
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	EMITS_NOTHING();
+	now = tt_conn_next_timer(c);
+	ck_assert_int_eq(now, TT_MS(200));
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 11);
+	REASON_IS(TT_R_DELAYED_ACK);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the FIN-WAIT-1 state ---------------------------------- */
+
+START_TEST(test_fin_wait_1_ack_of_fin_enters_fin_wait_2)
+{
+	struct tt_conn *c = conn_fin_wait_2();
+
+	STATE_IS(c, TT_FIN_WAIT_2);
+	REASON_IS(TT_R_FW1_FIN_ACKED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_fin_wait_1_fin_enters_closing)
+{
+	struct tt_conn *c = conn_closing();
+
+	STATE_IS(c, TT_CLOSING);
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 2);
+	REASON_IS(TT_R_FIN_FW1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_fin_wait_1_fin_acking_our_fin_enters_time_wait)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	STATE_IS(c, TT_TIME_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 2);
+	REASON_IS(TT_R_FIN_FW1_ACKED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_fin_wait_1_send_is_an_error)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"x", 1, now, &out), TT_E_CLOSING);
+	ck_assert_int_eq(tt_conn_close(c, now, &out), TT_E_CLOSING);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_fin_wait_1_retransmits_fin)
+{
+	struct tt_conn *c = conn_fin_wait_1();
+
+	now = tt_conn_next_timer(c);
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the FIN-WAIT-2 state ---------------------------------- */
+
+START_TEST(test_fin_wait_2_fin_enters_time_wait)
+{
+	struct tt_conn *c = conn_time_wait();
+
+	STATE_IS(c, TT_TIME_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 2);
+	REASON_IS(TT_R_FIN_FW2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_fin_wait_2_still_receives_data)
+{
+	struct tt_conn *c = conn_fin_wait_2();
+
+	ARRIVES_DATA(c, TT_ACK | TT_PSH, PEER_ISS + 1, OUR_ISS + 2, 50);
+	STATE_IS(c, TT_FIN_WAIT_2);
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 51);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the CLOSE-WAIT state ---------------------------------- */
+
+START_TEST(test_close_wait_can_still_send)
+{
+	struct tt_conn *c = conn_close_wait();
+
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"late", 4, now, &out), TT_E_NONE);
+	EMITS(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_close_wait_close_sends_fin_and_enters_last_ack)
+{
+	struct tt_conn *c = conn_last_ack();
+
+	STATE_IS(c, TT_LAST_ACK);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_close_wait_ignores_data_and_reacks_fin)
+{
+	struct tt_conn *c = conn_close_wait();
+
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 1);   /* FIN again */
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_close_wait_receive_drains_then_reports_closing)
+{
+	struct tt_conn *c = conn_established();
+	uint8_t buf[16];
+	size_t got;
+
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 5);
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 6, OUR_ISS + 1);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	ck_assert_int_eq(tt_conn_receive(c, buf, sizeof buf, &got, now, &out), TT_E_NONE);
+	ck_assert_uint_eq(got, 5);
+	ck_assert_int_eq(tt_conn_receive(c, buf, sizeof buf, &got, now, &out), TT_E_CLOSING);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the CLOSING state ------------------------------------- */
+
+START_TEST(test_closing_ack_of_fin_enters_time_wait)
+{
+	struct tt_conn *c = conn_closing();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 2, OUR_ISS + 2);
+	STATE_IS(c, TT_TIME_WAIT);
+	REASON_IS(TT_R_CLOSING_FIN_ACKED);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the LAST-ACK state ------------------------------------ */
+
+START_TEST(test_last_ack_ack_of_fin_enters_closed)
+{
+	struct tt_conn *c = conn_last_ack();
+
+	ARRIVES(c, TT_ACK, PEER_ISS + 2, OUR_ISS + 2);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_LASTACK_FIN_ACKED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_last_ack_retransmits_fin_until_acked)
+{
+	struct tt_conn *c = conn_last_ack();
+
+	now = tt_conn_next_timer(c);
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- Tests for the TIME-WAIT state ----------------------------------- */
+
+START_TEST(test_time_wait_lasts_two_msl_then_closed)
+{
+	struct tt_conn *c = conn_time_wait();
+
+	ck_assert_int_eq(tt_conn_next_timer(c), 2 * cfg.msl);
+	now = 2 * cfg.msl - 1;
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	STATE_IS(c, TT_TIME_WAIT);
+	now = 2 * cfg.msl;
+	tt_conn_tick(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_TIME_WAIT_EXPIRED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_time_wait_retransmitted_fin_is_acked_and_restarts_timer)
+{
+	struct tt_conn *c = conn_time_wait();
+
+	now = TT_SEC(10);
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 2);
+	REASON_IS(TT_R_TW_FIN_AGAIN);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_SEC(10) + 2 * cfg.msl);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_time_wait_linux_preset_is_sixty_seconds)
+{
+	struct tt_conn *c;
+
+	tt_config_linux(&cfg);
+	c = conn_time_wait();
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_SEC(60));
+	ck_assert_uint_eq(cfg.ka_probes, 9);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- keep-alive ------------------------------------------------------ */
+
+START_TEST(test_keepalive_is_off_unless_enabled)
+{
+	struct tt_conn *c = conn_established();
+
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_keepalive(c, 1, now);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_SEC(7200));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_keepalive_probes_then_gives_up)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_conn_keepalive(c, 1, now);
+	for (unsigned i = 0; i < cfg.ka_probes; i++) {
+		now = tt_conn_next_timer(c);
+		ck_assert_int_eq(now, TT_SEC(7200) + (tt_time)i * TT_SEC(75));
+		tt_out_clear(&out);
+		tt_conn_tick(c, now, &out);
+		/* <SEQ=SND.UNA-1><ACK=RCV.NXT> */
+		EMITS(0, TT_ACK, OUR_ISS, PEER_ISS + 1);
+		REASON_IS(TT_R_KEEPALIVE_PROBE);
+	}
+	now = tt_conn_next_timer(c);
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_KEEPALIVE_GIVE_UP);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_keepalive_answer_restarts_idle_timer)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_conn_keepalive(c, 1, now);
+	now = tt_conn_next_timer(c);
+	tt_conn_tick(c, now, &out);
+	now += TT_MS(50);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(7200));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_keepalive_probe_is_answered_by_peer)
+{
+	struct tt_conn *c = conn_established();
+
+	/* the peer sees <SEQ=RCV.NXT-1>: unacceptable, so it answers with an ACK */
+	ARRIVES(c, TT_ACK, PEER_ISS, OUR_ISS + 1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ---- the rest of the user calls -------------------------------------- */
+
+START_TEST(test_abort_in_closing_states_sends_nothing)
+{
+	struct tt_conn *c = conn_time_wait();
+
+	tt_out_clear(&out);
+	tt_conn_abort(c, now, &out);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_clone_is_independent)
+{
+	struct tt_conn *c = conn_established(), *d;
+
+	tt_conn_send(c, (const uint8_t *)"abc", 3, now, &out);
+	d = tt_conn_clone(c);
+	tt_conn_abort(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	STATE_IS(d, TT_ESTABLISHED);
+	tt_conn_free(c);
+	tt_conn_free(d);
+}
+END_TEST
+
+START_TEST(test_sequence_compare_wraps_around)
+{
+	ck_assert(TT_SEQ_LT(0xfffffff0u, 0x10u));
+	ck_assert(TT_SEQ_GT(0x10u, 0xfffffff0u));
+	ck_assert(TT_SEQ_LEQ(5u, 5u));
+	ck_assert(!TT_SEQ_LT(5u, 5u));
+}
+END_TEST
+
+START_TEST(test_handshake_across_sequence_wrap)
+{
+	struct tt_conn *c = tt_conn_new(&cfg, 0xffffffffu);
+	struct tt_tcb_view v;
+
+	tt_conn_open(c, 1, now, &out);
+	ARRIVES(c, TT_SYN | TT_ACK, 0xfffffff0u, 0);
+	STATE_IS(c, TT_ESTABLISHED);
+	ARRIVES_DATA(c, TT_ACK, 0xfffffff1u, 0, 100);
+	tt_conn_view(c, &v);
+	ck_assert_uint_eq(v.rcv_nxt, 0xfffffff1u + 100);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_names_round_trip)
+{
+	char buf[64];
+
+	for (int i = 0; i < TT_NSTATES; i++)
+		ck_assert_int_eq(tt_state_from_name(tt_state_name(i)), i);
+	ck_assert_int_eq(tt_state_from_name("SYN_RCVD"), TT_SYN_RECEIVED);
+	ck_assert_int_eq(tt_state_from_name("nonsense"), -1);
+	ck_assert_str_eq(tt_flags_format(TT_FIN | TT_PSH | TT_ACK, buf, sizeof buf), "FIN,PSH,ACK");
+	ck_assert_str_eq(tt_flags_format(0, buf, sizeof buf), "none");
+	ck_assert_int_eq(tt_flags_parse("syn,ack"), TT_SYN | TT_ACK);
+	ck_assert_int_eq(tt_flags_parse("SYN,BOGUS"), -1);
+	ck_assert_str_eq(tt_flags_format_bits(TT_SYN, buf, sizeof buf), "SYN=1,ACK=0");
+	for (int r = 0; r < TT_NREASONS; r++)
+		ck_assert_ptr_nonnull(tt_reason_text(r));
+}
+END_TEST
+
+/* ---- observer mode ---------------------------------------------------- */
+
+static void
+obs(struct tt_obs *o, int from, unsigned flags, uint32_t seq, uint32_t ack)
+{
+	struct tt_seg s;
+
+	memset(&s, 0, sizeof s);
+	s.flags = (uint16_t)flags;
+	s.seq = seq;
+	s.ack = ack;
+	tt_obs_segment(o, from, &s);
+}
+
+#define OBS_STATES(o, cs, ss)                                                        \
+	do {                                                                         \
+		ck_assert_str_eq(tt_state_name((o).side[0].state), tt_state_name(cs)); \
+		ck_assert_str_eq(tt_state_name((o).side[1].state), tt_state_name(ss)); \
+	} while (0)
+
+START_TEST(test_observer_follows_handshake_and_client_first_close)
+{
+	struct tt_obs o;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	OBS_STATES(o, TT_SYN_SENT, TT_SYN_RECEIVED);
+	obs(&o, 1, TT_SYN | TT_ACK, 300, 101);
+	OBS_STATES(o, TT_ESTABLISHED, TT_SYN_RECEIVED);
+	obs(&o, 0, TT_ACK, 101, 301);
+	OBS_STATES(o, TT_ESTABLISHED, TT_ESTABLISHED);
+	obs(&o, 0, TT_FIN | TT_ACK, 101, 301);
+	OBS_STATES(o, TT_FIN_WAIT_1, TT_CLOSE_WAIT);
+	obs(&o, 1, TT_ACK, 301, 102);
+	OBS_STATES(o, TT_FIN_WAIT_2, TT_CLOSE_WAIT);
+	obs(&o, 1, TT_FIN | TT_ACK, 301, 102);
+	OBS_STATES(o, TT_TIME_WAIT, TT_LAST_ACK);
+	obs(&o, 0, TT_ACK, 102, 302);
+	OBS_STATES(o, TT_TIME_WAIT, TT_CLOSED);
+}
+END_TEST
+
+START_TEST(test_observer_three_segment_close)
+{
+	struct tt_obs o;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	obs(&o, 1, TT_SYN | TT_ACK, 300, 101);
+	obs(&o, 0, TT_ACK, 101, 301);
+	obs(&o, 0, TT_FIN | TT_ACK, 101, 301);
+	obs(&o, 1, TT_FIN | TT_ACK, 301, 102);
+	OBS_STATES(o, TT_TIME_WAIT, TT_LAST_ACK);
+	obs(&o, 0, TT_ACK, 102, 302);
+	OBS_STATES(o, TT_TIME_WAIT, TT_CLOSED);
+}
+END_TEST
+
+START_TEST(test_observer_refused_connection)
+{
+	struct tt_obs o;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	obs(&o, 1, TT_RST | TT_ACK, 0, 101);
+	OBS_STATES(o, TT_CLOSED, TT_CLOSED);
+}
+END_TEST
+
+START_TEST(test_observer_simultaneous_close)
+{
+	struct tt_obs o;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	obs(&o, 1, TT_SYN | TT_ACK, 300, 101);
+	obs(&o, 0, TT_ACK, 101, 301);
+	obs(&o, 0, TT_FIN | TT_ACK, 101, 301);
+	obs(&o, 1, TT_FIN | TT_ACK, 301, 101);  /* crossed: does not ack our FIN */
+	OBS_STATES(o, TT_CLOSING, TT_CLOSING);
+	obs(&o, 1, TT_ACK, 302, 102);
+	obs(&o, 0, TT_ACK, 102, 302);
+	OBS_STATES(o, TT_TIME_WAIT, TT_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_observer_midstream_capture)
+{
+	struct tt_obs o;
+	struct tt_seg s;
+
+	tt_obs_init(&o);
+	memset(&s, 0, sizeof s);
+	s.flags = TT_ACK | TT_PSH;
+	s.seq = 700;
+	s.ack = 900;
+	s.len = 10;
+	ck_assert_uint_eq(tt_obs_segment(&o, 0, &s) & TT_OBS_MIDSTREAM, TT_OBS_MIDSTREAM);
+	OBS_STATES(o, TT_ESTABLISHED, TT_ESTABLISHED);
+	obs(&o, 1, TT_RST, 900, 0);
+	OBS_STATES(o, TT_CLOSED, TT_CLOSED);
 }
 END_TEST
 
@@ -12,9 +1417,80 @@ int
 main(void)
 {
 	Suite *s = suite_create("engine");
-	TCase *tc = tcase_create("core");
+	struct {
+		const char *name;
+		const TTest *tests[40];
+	} groups[] = {
+		{ "fixtures", { test_fixtures_reach_every_state } },
+		{ "closed", { test_closed_passive_open_enters_listen,
+			test_closed_active_open_sends_syn_and_enters_syn_sent,
+			test_closed_answers_ack_with_rst_at_its_ack,
+			test_closed_answers_syn_with_rst_ack_covering_it, test_closed_discards_rst,
+			test_closed_user_calls_report_no_connection } },
+		{ "listen", { test_listen_syn_sends_syn_ack_and_enters_syn_received,
+			test_listen_ignores_rst, test_listen_answers_ack_with_rst,
+			test_listen_drops_segment_without_syn, test_listen_close_returns_to_closed,
+			test_listen_send_is_an_error, test_listen_active_open_sends_syn,
+			test_open_on_existing_connection_is_an_error } },
+		{ "syn-sent", { test_syn_sent_syn_ack_sends_ack_and_enters_established,
+			test_syn_sent_syn_enters_syn_received_simultaneous_open,
+			test_syn_sent_bad_ack_answered_with_rst, test_syn_sent_bad_ack_with_rst_is_dropped,
+			test_syn_sent_rst_acking_syn_means_refused, test_syn_sent_rst_without_ack_is_dropped,
+			test_syn_sent_drops_segment_without_syn_or_rst, test_syn_sent_close_deletes_connection,
+			test_syn_sent_send_is_queued_until_established,
+			test_syn_sent_retransmits_syn_with_backoff_then_gives_up } },
+		{ "syn-received", { test_syn_received_ack_enters_established,
+			test_syn_received_bad_ack_answered_with_rst, test_syn_received_rst_returns_to_listen,
+			test_syn_received_rst_of_active_open_is_refused,
+			test_syn_received_syn_of_passive_open_returns_to_listen,
+			test_syn_received_close_sends_fin_and_enters_fin_wait_1,
+			test_syn_received_fin_enters_close_wait, test_syn_received_retransmits_syn_ack,
+			test_two_way_handshake_rule_establishes_on_syn } },
+		{ "acceptability", { test_unacceptable_segment_is_acked_and_dropped,
+			test_acceptability_four_cases, test_rst_at_rcv_nxt_resets_established,
+			test_rst_in_window_not_exact_gets_challenge_ack,
+			test_rst_outside_window_is_dropped_silently, test_rst_in_closing_states_enters_closed,
+			test_rst_in_fin_wait_and_close_wait_resets, test_syn_in_established_gets_challenge_ack,
+			test_segment_without_ack_is_dropped } },
+		{ "established", { test_established_send_segments_by_mss_and_window,
+			test_established_data_advances_rcv_nxt_and_is_acked,
+			test_established_out_of_order_data_waits_for_the_hole,
+			test_established_ack_of_unsent_data_is_acked_and_dropped,
+			test_established_duplicate_ack_is_ignored, test_established_window_update_follows_wl1_wl2,
+			test_zero_window_is_probed_after_the_rto, test_established_data_is_retransmitted_on_timeout,
+			test_established_close_sends_fin_and_enters_fin_wait_1,
+			test_established_close_sends_fin_after_queued_data, test_established_fin_enters_close_wait,
+			test_established_abort_sends_rst, test_established_fin_after_hole_waits,
+			test_delayed_ack_rides_on_the_fin, test_delayed_ack_timer_sends_the_ack } },
+		{ "fin-wait-1", { test_fin_wait_1_ack_of_fin_enters_fin_wait_2, test_fin_wait_1_fin_enters_closing,
+			test_fin_wait_1_fin_acking_our_fin_enters_time_wait, test_fin_wait_1_send_is_an_error,
+			test_fin_wait_1_retransmits_fin } },
+		{ "fin-wait-2", { test_fin_wait_2_fin_enters_time_wait, test_fin_wait_2_still_receives_data } },
+		{ "close-wait", { test_close_wait_can_still_send, test_close_wait_close_sends_fin_and_enters_last_ack,
+			test_close_wait_ignores_data_and_reacks_fin,
+			test_close_wait_receive_drains_then_reports_closing } },
+		{ "closing", { test_closing_ack_of_fin_enters_time_wait } },
+		{ "last-ack", { test_last_ack_ack_of_fin_enters_closed, test_last_ack_retransmits_fin_until_acked } },
+		{ "time-wait", { test_time_wait_lasts_two_msl_then_closed,
+			test_time_wait_retransmitted_fin_is_acked_and_restarts_timer,
+			test_time_wait_linux_preset_is_sixty_seconds } },
+		{ "keep-alive", { test_keepalive_is_off_unless_enabled, test_keepalive_probes_then_gives_up,
+			test_keepalive_answer_restarts_idle_timer, test_keepalive_probe_is_answered_by_peer } },
+		{ "misc", { test_abort_in_closing_states_sends_nothing, test_clone_is_independent,
+			test_sequence_compare_wraps_around, test_handshake_across_sequence_wrap,
+			test_names_round_trip } },
+		{ "observer", { test_observer_follows_handshake_and_client_first_close,
+			test_observer_three_segment_close, test_observer_refused_connection,
+			test_observer_simultaneous_close, test_observer_midstream_capture } },
+	};
 
-	tcase_add_test(tc, test_placeholder_engine);
-	suite_add_tcase(s, tc);
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		TCase *tc = tcase_create(groups[g].name);
+
+		tcase_add_checked_fixture(tc, setup, NULL);
+		for (size_t i = 0; groups[g].tests[i] != NULL; i++)
+			tcase_add_test(tc, groups[g].tests[i]);
+		suite_add_tcase(s, tc);
+	}
 	return tt_check_run(s);
 }

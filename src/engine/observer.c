@@ -24,7 +24,7 @@ tt_obs_init(struct tt_obs *o)
 
 /* What sending seg tells about the sender (§3.10.1-3.10.5). */
 static void
-sent(struct tt_obs_side *a, const struct tt_seg *seg)
+sent(struct tt_obs_side *a, const struct tt_obs_side *b, const struct tt_seg *seg)
 {
 	uint32_t end = seg->seq + tt_seg_seqlen(seg);
 
@@ -53,6 +53,11 @@ sent(struct tt_obs_side *a, const struct tt_seg *seg)
 		/* §3.10.4 CLOSE */
 		if (a->state == TT_ESTABLISHED || a->state == TT_SYN_RECEIVED)
 			a->state = TT_FIN_WAIT_1;
+		else if (a->state == TT_CLOSE_WAIT && b->fin_sent &&
+		         (!(seg->flags & TT_ACK) || TT_SEQ_LEQ(seg->ack, b->fin_seq)))
+			/* the FIN does not ack the peer's: the two FINs crossed
+			 * (simultaneous close): FIN-WAIT-1, then CLOSING */
+			a->state = TT_CLOSING;
 		else if (a->state == TT_CLOSE_WAIT)
 			a->state = TT_LAST_ACK;
 	}
@@ -217,7 +222,7 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg)
 		a->state = TT_CLOSED;
 		a->passive = 0;
 	}
-	sent(a, seg);
+	sent(a, b, seg);
 	r |= received(b, seg);
 	return r;
 }

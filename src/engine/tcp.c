@@ -823,7 +823,8 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 	}
 	switch (c->state) {
 	case TT_FIN_WAIT_1:
-		if (fin_acked(c))
+		/* a FIN that also acks ours goes straight to TIME-WAIT below */
+		if (fin_acked(c) && !((seg->flags & TT_FIN) && seg->seq + seg->len == c->rcv_nxt))
 			set_state(c, out, TT_FIN_WAIT_2, TT_R_FW1_FIN_ACKED, TT_E_NONE);
 		break;
 	case TT_CLOSING:
