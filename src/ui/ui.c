@@ -6,15 +6,6 @@
 #include "ui/term.h"
 
 int
-ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
-{
-	(void)story;
-	(void)opts;
-	fprintf(stderr, "tcptutor: the step view is not available in this build\n");
-	return 1;
-}
-
-int
 ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
 {
 	(void)cfg;

@@ -1,0 +1,373 @@
+/* ui/diagram.c: the ladder and the state diagram. Both are pure drawing
+ * from the steps they are handed; neither keeps state between calls. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui/diagram.h"
+
+/* ---- the RFC 9293 state diagram ---------------------------------------------
+ * The art is drawn cell by cell; the mask says what each cell belongs to:
+ * an upper-case letter a state's name, a lower-case letter an edge. */
+static const char *const states_art[UI_STATES_H] = {
+	"                  CLOSED                                 ",
+	"       passive╭──────┴──────╮active                      ",
+	"           LISTEN       SYN-SENT                         ",
+	"      rcv SYN │             │rcv SYN,ACK                 ",
+	"        SYN-RECEIVED        │                            ",
+	"      rcv ACK ╰──────────╮  │                            ",
+	"                       ESTABLISHED─rcv FIN─▶CLOSE-WAIT   ",
+	"         close╭─────────╯                        │close  ",
+	"         FIN-WAIT-1 ─rcv FIN─▶ CLOSING       LAST-ACK    ",
+	"      rcv ACK │                   │rcv ACK       │rcv ACK",
+	"         FIN-WAIT-2 ─rcv FIN─▶TIME-WAIT          ▼       ",
+	"                                  ╰──2MSL───▶ CLOSED     ",
+};
+static const char *const states_mask[UI_STATES_H] = {
+	"                  AAAAAA                                 ",
+	"       aaaaaaaaaaaaaaabbbbbbbbbbbbb                      ",
+	"           BBBBBB       CCCCCCCC                         ",
+	"      ccccccc c             dddddddddddd                 ",
+	"        DDDDDDDDDDDD        d                            ",
+	"      eeeeeee eeeeeeeeeeee  d                            ",
+	"                       EEEEEEEEEEEffffffffffFFFFFFFFFF   ",
+	"         gggggggggggggggg                        hhhhhh  ",
+	"         GGGGGGGGGG iiiiiiiiii IIIIIII       HHHHHHHH    ",
+	"      jjjjjjj j                   kkkkkkkk       llllllll",
+	"         JJJJJJJJJJ mmmmmmmmmmKKKKKKKKK          l       ",
+	"                                  nnnnnnnnnnn LLLLLL     ",
+};
+
+/* Mask letters of the states, A.. in order; 'L' is the second CLOSED. */
+static const enum tt_state node_state[] = {
+	TT_CLOSED, TT_LISTEN, TT_SYN_SENT, TT_SYN_RECEIVED, TT_ESTABLISHED, TT_CLOSE_WAIT,
+	TT_FIN_WAIT_1, TT_LAST_ACK, TT_CLOSING, TT_FIN_WAIT_2, TT_TIME_WAIT, TT_CLOSED,
+};
+
+/* Mask letters of the edges, a.. in order. */
+static const struct {
+	enum tt_state from, to;
+} edges[] = {
+	{ TT_CLOSED, TT_LISTEN }, { TT_CLOSED, TT_SYN_SENT }, { TT_LISTEN, TT_SYN_RECEIVED },
+	{ TT_SYN_SENT, TT_ESTABLISHED }, { TT_SYN_RECEIVED, TT_ESTABLISHED },
+	{ TT_ESTABLISHED, TT_CLOSE_WAIT }, { TT_ESTABLISHED, TT_FIN_WAIT_1 },
+	{ TT_CLOSE_WAIT, TT_LAST_ACK }, { TT_FIN_WAIT_1, TT_CLOSING }, { TT_FIN_WAIT_1, TT_FIN_WAIT_2 },
+	{ TT_CLOSING, TT_TIME_WAIT }, { TT_LAST_ACK, TT_CLOSED }, { TT_FIN_WAIT_2, TT_TIME_WAIT },
+	{ TT_TIME_WAIT, TT_CLOSED },
+};
+
+static const char *
+ascii_of(unsigned cp)
+{
+	switch (cp) {
+	case 0x2500: return "-";
+	case 0x2502: return "|";
+	case 0x25b6: return ">";
+	case 0x25bc: return "v";
+	default: return "+";
+	}
+}
+
+/* Which drawn CLOSED a host in CLOSED sits on: the lower one when it got
+ * there along a drawn edge ending there. */
+static int
+closed_node(enum tt_state from)
+{
+	return from == TT_LAST_ACK || from == TT_TIME_WAIT ? 'L' : 'A';
+}
+
+void
+ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2],
+               const enum tt_state from[2], const enum tt_state to[2])
+{
+	int lit[2], mark[2];
+
+	for (int k = 0; k < 2; k++) {
+		lit[k] = 0;
+		for (int n = 0; n < (int)(sizeof node_state / sizeof node_state[0]); n++)
+			if (node_state[n] == st[k] && st[k] != TT_CLOSED)
+				lit[k] = 'A' + n;
+		if (st[k] == TT_CLOSED)
+			lit[k] = closed_node(from[k] != TT_NSTATES && to[k] == TT_CLOSED ? from[k] : TT_NSTATES);
+		mark[k] = 0;
+		for (int e = 0; e < (int)(sizeof edges / sizeof edges[0]); e++)
+			if (from[k] == edges[e].from && to[k] == edges[e].to)
+				mark[k] = 'a' + e;
+	}
+	for (int r = 0; r < UI_STATES_H && r < h; r++) {
+		const char *s = states_art[r], *m = states_mask[r];
+		int col = 0;
+
+		while (*s != '\0' && col < wd) {
+			unsigned cp = (unsigned char)*s;
+			int len = 1, ch = m[col];
+			attr_t a;
+			char one[8];
+
+			if (cp >= 0xc0) {
+				len = cp >= 0xf0 ? 4 : cp >= 0xe0 ? 3 : 2;
+				cp = 0;
+				{
+					const unsigned char *u = (const unsigned char *)s;
+
+					if (len == 3)
+						cp = ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
+					else if (len == 2)
+						cp = ((u[0] & 0x1fu) << 6) | (u[1] & 0x3fu);
+				}
+			}
+			if (ch >= 'A' && ch <= 'Z') {
+				if (ch == lit[0] && ch == lit[1])
+					a = ui_attr(UI_R_BOTH_LIT);
+				else if (ch == lit[0])
+					a = ui_attr(UI_R_CLIENT_LIT);
+				else if (ch == lit[1])
+					a = ui_attr(UI_R_SERVER_LIT);
+				else
+					a = A_BOLD;
+			} else if (ch >= 'a' && ch <= 'z') {
+				a = ch == mark[0] || ch == mark[1] ? ui_attr(UI_R_MARK) | A_REVERSE : ui_attr(UI_R_DIM);
+			} else {
+				a = 0;
+			}
+			if (cp >= 0x80 && !ui_unicode()) {
+				ui_text(w, y + r, x + col, 1, a, ascii_of(cp));
+			} else {
+				memcpy(one, s, (size_t)len);
+				one[len] = '\0';
+				ui_text(w, y + r, x + col, 1, a, one);
+			}
+			s += len;
+			col++;
+		}
+	}
+	/* C and S beside the lit states, so that monochrome screens tell them apart. */
+	for (int k = 0; k < 2 && !ui_has_color(); k++) {
+		for (int r = 0; r < UI_STATES_H && r < h && lit[k]; r++) {
+			const char *m = states_mask[r], *p = strchr(m, lit[k]);
+			int c0, c1;
+
+			if (p == NULL)
+				continue;
+			c0 = (int)(p - m);
+			c1 = c0;
+			while (m[c1] == lit[k])
+				c1++;
+			if (k == 0 && c0 > 0 && m[c0 - 1] == ' ' && c0 - 1 < wd)
+				ui_text(w, y + r, x + c0 - 1, 1, ui_attr(UI_R_CLIENT), "C");
+			if (k == 1 && m[c1] == ' ' && c1 < wd)
+				ui_text(w, y + r, x + c1, 1, ui_attr(UI_R_SERVER), "S");
+		}
+	}
+}
+
+/* ---- the ladder -------------------------------------------------------------- */
+
+static tt_time
+key_time(const struct tt_step *s)
+{
+	return s->kind == TT_STEP_SEGMENT ? s->arrival : s->time;
+}
+
+struct canvas {
+	int y, x, h, w;     /* visible box */
+	int first;          /* ladder row shown on the box's first row */
+};
+
+static void
+put(const struct canvas *c, int row, int col, attr_t a, const char *s)
+{
+	int yy = row - c->first;
+
+	if (yy < 0 || yy >= c->h || col < c->x || col >= c->x + c->w)
+		return;
+	ui_text(stdscr, c->y + yy, col, c->x + c->w - col, a, s);
+}
+
+static void
+label_of(const struct ui_ladder *L, const struct tt_step *s, int terse, char *buf, size_t len)
+{
+	char fl[64];
+	uint32_t seq = s->seg.seq, ack = s->seg.ack;
+	int d = s->dir == TT_SERVER;
+	size_t at;
+
+	if (!L->absolute) {
+		seq -= s->tcb[d].iss;
+		ack -= s->tcb[!d].iss;
+	}
+	tt_flags_format(s->seg.flags, fl, sizeof fl);
+	at = (size_t)snprintf(buf, len, terse ? "%s %u" : "%s seq=%u", fl, seq);
+	if (at < len && (s->seg.flags & TT_ACK))
+		at += (size_t)snprintf(buf + at, len - at, terse ? "/%u" : " ack=%u", ack);
+	if (at < len && s->seg.len > 0)
+		snprintf(buf + at, len - at, terse ? " +%u" : " len=%u", s->seg.len);
+}
+
+static void
+draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_step *s,
+           int ys, int ya, int x0, int x1, int current, int pass)
+{
+	int right = s->dir != TT_SERVER, dir = right ? 1 : -1;
+	int xs = right ? x0 + 1 : x1 - 1, xe = right ? x1 - 1 : x0 + 1;
+	int D = abs(xe - xs), dy = ya - ys, t[64], lw, dropped = (s->notes & TT_NOTE(DROPPED)) != 0;
+	attr_t la = current ? ui_attr(UI_R_FOCUS) : 0, ta = current ? ui_attr(UI_R_CURRENT) : A_BOLD;
+	const char *hl = ui_glyph(UI_G_HLINE);
+	const char *up_c = ui_glyph(right ? UI_G_DOWN_R : UI_G_DOWN_L);
+	const char *lo_c = ui_glyph(right ? UI_G_UP_R : UI_G_UP_L);
+	char lab[128];
+
+	if (dy < 1)
+		dy = 1;
+	if (dy > 63)
+		dy = 63;
+	label_of(L, s, 0, lab, sizeof lab);
+	lw = ui_width(lab);
+	if (lw > D / 2 + D / 4) {
+		label_of(L, s, 1, lab, sizeof lab);
+		lw = ui_width(lab);
+	}
+	if (lw > D - 6)
+		lw = D - 6 > 0 ? D - 6 : 0;
+	for (int k = 1; k <= dy; k++) {
+		t[k] = xs + dir * (k * D / (dy + 1));
+		if (k == 1 && abs(t[1] - xs) < lw + 2)
+			t[1] = xs + dir * (lw + 2);
+		if (k > 1 && dir * (t[k] - t[k - 1]) < 1)
+			t[k] = t[k - 1] + dir;
+		if (dir * (xe - t[k]) < 2)
+			t[k] = xe - 2 * dir;
+	}
+	for (int k = 0; k <= dy && pass == 0; k++) {
+		int row = ys + k, from = k == 0 ? xs : t[k], to = k == dy ? xe : t[k + 1];
+		int lo = from < to ? from : to, hi = from < to ? to : from;
+
+		if (k == dy && dropped)
+			to = from + dir * (abs(xe - from) / 2), lo = from < to ? from : to, hi = from < to ? to : from;
+		for (int xx = lo; xx <= hi; xx++)
+			put(c, row, xx, la, hl);
+		if (k > 0)
+			put(c, row, t[k], la, lo_c);
+		if (k < dy)
+			put(c, row, t[k + 1], la, up_c);
+		if (k == dy) {
+			if (dropped)
+				put(c, row, to, ui_attr(UI_R_DROP), ui_glyph(UI_G_CROSS));
+			else
+				put(c, row, xe, la, ui_glyph(right ? UI_G_ARROW_R : UI_G_ARROW_L));
+		}
+	}
+	/* The label rides on the first row, next to the sender. */
+	if (lw > 0 && pass == 1) {
+		int lx = right ? xs + 1 : xs - lw;
+		int yy = ys - c->first;
+
+		if (yy >= 0 && yy < c->h)
+			ui_text(stdscr, c->y + yy, lx, lw, ta, lab);
+	}
+}
+
+int
+ui_ladder_draw(const struct ui_ladder *L)
+{
+	int lw = L->w >= 72 ? 13 : 12, x0 = L->x + lw, x1 = L->x + L->w - lw - 1;
+	int *start, total = 0, back = L->back, body = L->h - 1;
+	struct canvas c;
+	size_t n = L->empty ? 0 : L->cur + 1;
+
+	if (L->h < 2 || L->w < 30)
+		return back;
+	/* Names above the timelines. */
+	ui_text(stdscr, L->y, L->x, L->w / 2 - 1, ui_attr(UI_R_CLIENT), L->left);
+	ui_text_right(stdscr, L->y, L->x + L->w / 2, L->w / 2, ui_attr(UI_R_SERVER), L->right);
+	start = malloc((n + 1) * sizeof *start);
+	if (start == NULL)
+		ui_fatal("%s", _("out of memory"));
+	for (size_t i = 0; i < n; i++) {
+		start[i] = total;
+		total += L->steps[i].kind == TT_STEP_SEGMENT ? 2 : 1;
+	}
+	if (back > total - body)
+		back = total - body;
+	if (back < 0)
+		back = 0;
+	c.y = L->y + 1;
+	c.x = L->x;
+	c.h = body;
+	c.w = L->w;
+	c.first = total - body - back;
+	if (c.first < 0)
+		c.first = 0;
+	for (int r = 0; r < body; r++) {
+		ui_text(stdscr, c.y + r, x0, 1, ui_attr(UI_R_CLIENT), ui_glyph(UI_G_VLINE));
+		ui_text(stdscr, c.y + r, x1, 1, ui_attr(UI_R_SERVER), ui_glyph(UI_G_VLINE));
+	}
+	/* Lines first, then labels, so that a crossing line never hides a label. */
+	for (int pass = 0; pass < 2; pass++)
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_step *s = &L->steps[i];
+		int cur = i == L->cur, last = start[i] + (s->kind == TT_STEP_SEGMENT ? 1 : 0);
+
+		if (s->kind == TT_STEP_SEGMENT) {
+			size_t j = i;
+
+			/* A segment the wire held back starts where it was sent. */
+			while ((s->notes & TT_NOTE(DELAYED)) && j > 0 &&
+			       key_time(&L->steps[j - 1]) > s->time)
+				j--;
+			draw_arrow(L, &c, s, start[j], start[i] + 1, x0, x1, cur, pass);
+			if (pass == 0)
+				continue;
+		} else if (pass == 0) {
+			continue;
+		} else {
+			const char *what = _("event");
+			char lab[96];
+
+			for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS; k++)
+				if (s->ev[k].ev.reason != TT_R_NONE && s->ev[k].host == s->dir) {
+					what = L->event_label(s->ev[k].ev.reason);
+					break;
+				}
+			snprintf(lab, sizeof lab, " %s ", what);
+			if (s->dir == TT_SERVER) {
+				int wl = ui_width(lab);
+
+				put(&c, start[i], x1, ui_attr(UI_R_SERVER), ui_glyph(UI_G_DOT));
+				put(&c, start[i], x1 - wl, cur ? ui_attr(UI_R_CURRENT) : ui_attr(UI_R_SERVER), lab);
+			} else {
+				put(&c, start[i], x0, ui_attr(UI_R_CLIENT), ui_glyph(UI_G_DOT));
+				put(&c, start[i], x0 + 1, cur ? ui_attr(UI_R_CURRENT) : ui_attr(UI_R_CLIENT), lab);
+			}
+		}
+		/* Each side's state beside its timeline, where it changes. */
+		for (int h = 0; h < 2; h++) {
+			enum tt_state now = s->tcb[h].state;
+			enum tt_state was = i > 0 ? L->steps[i - 1].tcb[h].state : TT_NSTATES;
+			int row = last;
+
+			if (now == was && !(i > 0 && (int)start[i] == c.first))
+				continue;
+			if (s->kind == TT_STEP_SEGMENT && h == (s->dir == TT_SERVER))
+				row = start[i];   /* the sender changes as it sends */
+			if (h == 0)
+				put(&c, row, L->x, cur ? A_BOLD | ui_attr(UI_R_CLIENT) : ui_attr(UI_R_CLIENT), "");
+			{
+				const char *nm = tt_state_name(now);
+				int yy = row - c.first;
+
+				if (yy < 0 || yy >= c.h)
+					continue;
+				if (h == 0)
+					ui_text_right(stdscr, c.y + yy, L->x, lw - 1, ui_attr(UI_R_CLIENT) | (cur ? A_BOLD : 0), nm);
+				else
+					ui_text(stdscr, c.y + yy, x1 + 2, lw - 1, ui_attr(UI_R_SERVER) | (cur ? A_BOLD : 0), nm);
+			}
+		}
+	}
+	free(start);
+	return back;
+}

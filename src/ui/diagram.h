@@ -1,0 +1,32 @@
+/* ui/diagram.h: the two drawings of the step view: the ladder (time runs
+ * down, one slanted arrow per segment) and the RFC 9293 state diagram with
+ * both endpoints lit. For ui/ only. */
+#ifndef TT_UI_DIAGRAM_H
+#define TT_UI_DIAGRAM_H
+
+#include "ui/term.h"
+
+/* The state diagram's size in cells. */
+enum { UI_STATES_W = 57, UI_STATES_H = 12 };
+
+/* Draws the diagram at (y, x), clipped to h rows and w columns. st[h] is
+ * host h's state (0 client, 1 server); from[h]/to[h] the transition host h
+ * just took (TT_NSTATES when none), marked where the diagram has its edge. */
+void ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2],
+                    const enum tt_state from[2], const enum tt_state to[2]);
+
+struct ui_ladder {
+	int y, x, h, w;                 /* the box to draw in */
+	const struct tt_step *steps;
+	size_t nsteps, cur;             /* steps 0..cur are drawn */
+	int empty;                      /* no step at all */
+	int back;                       /* rows scrolled up from the newest */
+	int absolute;                   /* raw sequence numbers */
+	const char *left, *right;       /* "client addr:port", "server addr:port" */
+	const char *(*event_label)(enum tt_reason r);
+};
+
+/* Draws the ladder; returns the scroll position actually used (back clamped). */
+int ui_ladder_draw(const struct ui_ladder *L);
+
+#endif

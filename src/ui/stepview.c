@@ -1,0 +1,1456 @@
+/* ui/stepview.c: the step view, the one screen that lessons, the sandbox
+ * and replay share. It walks over an array of struct tt_step; everything on
+ * screen (table row, ladder, lit states, TCB values, explanation) is computed
+ * from the steps up to the current one, so stepping back shows exactly the
+ * earlier state. Panels: the segment table, the ladder diagram, the RFC 9293
+ * state diagram, both TCBs, and the explanation; how many are visible
+ * depends on the terminal size (layout()). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "ui/diagram.h"
+#include "ui/stepview.h"
+
+enum panel { P_TABLE, P_LADDER, P_STATES, P_TCB, P_EXPL, P_N };
+
+/* The smallest terminal the step view draws in. */
+enum { MIN_W = 64, MIN_H = 16 };
+
+struct rect {
+	int y, x, h, w, on;
+};
+
+struct sv {
+	const struct ui_story *st;
+	const struct ui_opts *o;
+	const struct sv_ext *ext;
+	size_t cur;                 /* current step (when there is one) */
+	int focus;                  /* enum panel */
+	int swap;                   /* compact/presenter: the panel in the middle slot */
+	int table_top;              /* first table row shown */
+	int expl_skip, expl_lines, expl_h;
+	int ladder_back;            /* ladder rows scrolled up from the current step */
+	int auto_on, interval;      /* auto-play and its step interval (ms) */
+	long long due;
+	unsigned char *asked;       /* checkpoint answered, per step */
+	size_t nasked;
+	long ask;                   /* step whose checkpoint is open, or -1 */
+	int ask_state;              /* 0 open, 1 right, 2 wrong, 3 revealed */
+	int ask_choice;             /* what was picked (-1 typed) */
+	char ask_typed[128];
+	char msg[256];              /* one-off status message */
+	char search[128];
+	int at_end;                 /* stepped past the last step */
+	int quit;
+	struct rect r[P_N];
+};
+
+static size_t
+nsteps(const struct sv *v)
+{
+	return v->st->nsteps;
+}
+
+static const struct tt_step *
+step_at(const struct sv *v, size_t i)
+{
+	return &v->st->steps[i];
+}
+
+/* ---- numbers and words -------------------------------------------------- */
+
+static void
+seg_numbers(const struct sv *v, const struct tt_step *s, uint32_t *seq, uint32_t *ack)
+{
+	int d = s->dir == TT_SERVER ? 1 : 0;
+
+	*seq = s->seg.seq;
+	*ack = s->seg.ack;
+	if (!v->o->absolute) {
+		*seq -= s->tcb[d].iss;
+		*ack -= s->tcb[!d].iss;
+	}
+}
+
+static double
+secs(tt_time t)
+{
+	return (double)t / 1e6;
+}
+
+/* The time the TCB view of a step belongs to. */
+static tt_time
+step_now(const struct tt_step *s)
+{
+	return s->kind == TT_STEP_SEGMENT ? s->arrival : s->time;
+}
+
+static const char *
+host_name(int host)
+{
+	return host == TT_SERVER ? _("server") : _("client");
+}
+
+/* A short word for what happened at a host, for the ladder's event marks. */
+static const char *
+event_label(enum tt_reason r)
+{
+	switch (r) {
+	case TT_R_OPEN_PASSIVE: return _("listen");
+	case TT_R_OPEN_ACTIVE:
+	case TT_R_OPEN_LISTEN_ACTIVE: return _("connect");
+	case TT_R_SEND_QUEUED:
+	case TT_R_SEND_DATA: return _("send");
+	case TT_R_RECEIVE_DATA: return _("receive");
+	case TT_R_CLOSE_LISTEN:
+	case TT_R_CLOSE_SYN_SENT:
+	case TT_R_CLOSE_SEND_FIN:
+	case TT_R_CLOSE_QUEUED: return _("close");
+	case TT_R_ABORT:
+	case TT_R_ABORT_QUIET: return _("abort");
+	case TT_R_RTX_TIMEOUT:
+	case TT_R_RTX_GIVE_UP: return _("retransmission timer");
+	case TT_R_USER_TIMEOUT: return _("user timeout");
+	case TT_R_TIME_WAIT_EXPIRED: return _("2MSL timer");
+	case TT_R_KEEPALIVE_PROBE:
+	case TT_R_KEEPALIVE_GIVE_UP: return _("keep-alive timer");
+	case TT_R_DELAYED_ACK: return _("delayed-ACK timer");
+	case TT_R_ZERO_WINDOW_PROBE: return _("window probe");
+	case TT_R_HOST_CRASH: return _("crash");
+	default: return _("error");
+	}
+}
+
+static const char *
+error_text(enum tt_error e)
+{
+	switch (e) {
+	case TT_E_EXISTS: return _("connection already exists");
+	case TT_E_NO_CONN: return _("connection does not exist");
+	case TT_E_CLOSING: return _("connection closing");
+	case TT_E_REFUSED: return _("connection refused");
+	case TT_E_RESET: return _("connection reset");
+	case TT_E_TIMEOUT: return _("connection aborted due to user or retransmission timeout");
+	case TT_E_FOREIGN: return _("foreign socket unspecified");
+	default: return "";
+	}
+}
+
+/* "RFC 9293 §3.10.7.2", or the simulator's / a what-if rule's name. */
+static void
+rule_name(enum tt_reason r, char *buf, size_t len)
+{
+	const char *sec = tt_reason_rfc(r);
+
+	if (sec == NULL || *sec == '\0')
+		buf[0] = '\0';
+	else if (strcmp(sec, "sim") == 0)
+		snprintf(buf, len, "%s", _("the simulator"));
+	else if (strcmp(sec, "what-if") == 0)
+		snprintf(buf, len, "%s", _("a what-if rule, not RFC 9293"));
+	else
+		snprintf(buf, len, "RFC 9293 \u00a7%s", sec);
+}
+
+/* One line naming the segment: "SYN,ACK seq=0 ack=1 len=0". */
+static void
+seg_label(const struct sv *v, const struct tt_step *s, int terse, char *buf, size_t len)
+{
+	char fl[64];
+	uint32_t seq, ack;
+	size_t at;
+
+	seg_numbers(v, s, &seq, &ack);
+	tt_flags_format(s->seg.flags, fl, sizeof fl);
+	if (terse)
+		at = (size_t)snprintf(buf, len, "%s %u", fl, seq);
+	else
+		at = (size_t)snprintf(buf, len, "%s seq=%u", fl, seq);
+	if (at < len && (s->seg.flags & TT_ACK))
+		at += (size_t)snprintf(buf + at, len - at, terse ? "/%u" : " ack=%u", ack);
+	if (at < len && s->seg.len > 0)
+		snprintf(buf + at, len - at, terse ? " +%u" : " len=%u", s->seg.len);
+}
+
+/* ---- layout ------------------------------------------------------------- */
+
+static int
+bars(const struct sv *v)
+{
+	return v->ext != NULL && v->ext->hints != NULL ? 2 : 1;
+}
+
+static void
+set(struct rect *r, int y, int x, int h, int w)
+{
+	r->y = y;
+	r->x = x;
+	r->h = h;
+	r->w = w;
+	r->on = h > 0 && w > 0;
+}
+
+/* Decides where each panel goes; returns -1 when the terminal is too small. */
+static int
+layout(struct sv *v)
+{
+	int W = COLS, H = LINES, top = 1, avail = H - 1 - bars(v), th, eh, mid;
+	struct rect *r = v->r;
+
+	memset(v->r, 0, sizeof v->r);
+	if (W < MIN_W || H < MIN_H)
+		return -1;
+	if (v->o->present) {
+		eh = avail * 2 / 5;
+		mid = avail - eh;
+		if (W >= 110 && mid >= 14) {
+			int rw = UI_STATES_W + 2;
+
+			set(&r[v->swap], top, 0, mid, W - rw - 1);
+			set(&r[P_STATES], top, W - rw, mid, rw);
+		} else {
+			set(&r[v->swap == P_STATES ? P_STATES : v->swap], top, 0, mid, W);
+		}
+		set(&r[P_EXPL], top + mid, 0, eh, W);
+	} else if (W >= 120 && H >= 40) {
+		int rw = UI_STATES_W + 2, sh = UI_STATES_H + 2;
+
+		th = 2 + avail * 26 / 100;
+		eh = avail / 5;
+		mid = avail - th - eh;
+		set(&r[P_TABLE], top, 0, th, W);
+		set(&r[P_LADDER], top + th, 0, mid, W - rw - 1);
+		if (mid - sh < 6)
+			sh = mid - 6;
+		set(&r[P_STATES], top + th, W - rw, sh, rw);
+		set(&r[P_TCB], top + th + sh, W - rw, mid - sh, rw);
+		set(&r[P_EXPL], top + th + mid, 0, eh, W);
+	} else {
+		eh = avail / 4 > 4 ? avail / 4 : 4;
+		if (v->swap == P_STATES)
+			mid = UI_STATES_H + 1;
+		else
+			mid = avail * 45 / 100;
+		th = avail - eh - mid;
+		if (th < 4) {
+			th = 4;
+			mid = avail - eh - th;
+		}
+		set(&r[P_TABLE], top, 0, th, W);
+		set(&r[v->swap], top + th, 0, mid, W);
+		set(&r[P_EXPL], top + th + mid, 0, eh, W);
+	}
+	if (!r[v->focus].on)
+		v->focus = r[P_TABLE].on ? P_TABLE : P_EXPL;
+	return 0;
+}
+
+/* A panel's heading: a rule with the title in it. */
+static void
+heading(const struct sv *v, const struct rect *r, const char *title, const char *right)
+{
+	int focused = v->focus == (int)(r - v->r);
+	attr_t a = focused ? ui_attr(UI_R_FOCUS) : ui_attr(UI_R_DIM);
+	int x;
+
+	ui_hline(stdscr, r->y, r->x, r->w, a);
+	x = r->x + 1;
+	x += ui_text(stdscr, r->y, x, r->w - 2, a, " ");
+	x += ui_text(stdscr, r->y, x, r->w - 4, focused ? ui_attr(UI_R_FOCUS) : ui_attr(UI_R_HEADING),
+	             title);
+	ui_text(stdscr, r->y, x, 1, a, " ");
+	if (right != NULL) {
+		int rw = ui_width(right) + 2;
+
+		if (x + rw + 2 < r->x + r->w) {
+			ui_text(stdscr, r->y, r->x + r->w - rw - 1, 1, a, " ");
+			ui_text(stdscr, r->y, r->x + r->w - rw, rw, ui_attr(UI_R_DIM), right);
+		}
+	}
+}
+
+/* ---- the segment table ---------------------------------------------------- */
+
+enum col { C_FRAME, C_TIME, C_DIR, C_FLAGS, C_SEQ, C_ACK, C_LEN, C_WIN, C_CST, C_SST, C_NOTES, C_N };
+
+/* Segment step index at or before i, or -1. */
+static long
+segment_at_or_before(const struct sv *v, size_t i)
+{
+	for (long k = (long)i; k >= 0; k--)
+		if (step_at(v, (size_t)k)->kind == TT_STEP_SEGMENT)
+			return k;
+	return -1;
+}
+
+static void
+cell(const struct sv *v, const struct tt_step *s, enum col c, char *buf, size_t len)
+{
+	uint32_t seq, ack;
+
+	seg_numbers(v, s, &seq, &ack);
+	switch (c) {
+	case C_FRAME: snprintf(buf, len, "%llu", (unsigned long long)s->frame); break;
+	case C_TIME: snprintf(buf, len, "%.6f", secs(s->time)); break;
+	case C_DIR: snprintf(buf, len, "%s", s->dir == TT_SERVER ? "S>C" : "C>S"); break;
+	case C_FLAGS: tt_flags_format(s->seg.flags, buf, len); break;
+	case C_SEQ: snprintf(buf, len, "%u", seq); break;
+	case C_ACK:
+		if (s->seg.flags & TT_ACK)
+			snprintf(buf, len, "%u", ack);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case C_LEN: snprintf(buf, len, "%u", s->seg.len); break;
+	case C_WIN: snprintf(buf, len, "%u", s->seg.wnd); break;
+	case C_CST: snprintf(buf, len, "%s", tt_state_name(s->tcb[TT_CLIENT].state)); break;
+	case C_SST: snprintf(buf, len, "%s", tt_state_name(s->tcb[TT_SERVER].state)); break;
+	case C_NOTES: tt_notes_format(s->notes, buf, len); break;
+	default: buf[0] = '\0';
+	}
+}
+
+static const char *
+col_title(enum col c)
+{
+	switch (c) {
+	case C_FRAME: return "#";
+	case C_TIME: return _("time");
+	case C_DIR: return _("dir");
+	case C_FLAGS: return _("flags");
+	case C_SEQ: return _("seq");
+	case C_ACK: return _("ack");
+	case C_LEN: return _("len");
+	case C_WIN: return _("win");
+	case C_CST: return _("client");
+	case C_SST: return _("server");
+	case C_NOTES: return _("notes");
+	default: return "";
+	}
+}
+
+static int
+col_right(enum col c)
+{
+	return c == C_FRAME || c == C_TIME || c == C_SEQ || c == C_ACK || c == C_LEN || c == C_WIN;
+}
+
+/* Table rows: indexes of segment steps that are shown (all in replay, up to
+ * the current step otherwise). */
+static size_t
+table_rows(const struct sv *v, size_t *rows, size_t max)
+{
+	size_t n = 0, last = nsteps(v);
+
+	if (!v->st->replay && last > 0)
+		last = v->cur + 1;
+	for (size_t i = 0; i < last && n < max; i++)
+		if (step_at(v, i)->kind == TT_STEP_SEGMENT)
+			rows[n++] = i;
+	return n;
+}
+
+static void
+draw_table(struct sv *v, const struct rect *r)
+{
+	static const enum col drop_order[] = { C_TIME, C_WIN, C_LEN, C_NOTES };
+	int width[C_N], on[C_N], total, y, nrows_shown;
+	size_t *rows, nrows, n = nsteps(v);
+	long cur_row = -1, curseg;
+	char buf[128];
+
+	heading(v, r, _("Segments"), NULL);
+	rows = malloc((n > 0 ? n : 1) * sizeof *rows);
+	if (rows == NULL)
+		ui_fatal("%s", _("out of memory"));
+	nrows = n > 0 ? table_rows(v, rows, n) : 0;
+	curseg = n > 0 ? segment_at_or_before(v, v->cur) : -1;
+	/* Column widths from the titles and the data. */
+	for (int c = 0; c < C_N; c++) {
+		width[c] = ui_width(col_title((enum col)c));
+		on[c] = 1;
+	}
+	for (size_t k = 0; k < nrows; k++) {
+		const struct tt_step *s = step_at(v, rows[k]);
+
+		if ((long)rows[k] == curseg)
+			cur_row = (long)k;
+		for (int c = 0; c < C_N; c++) {
+			int wd;
+
+			cell(v, s, (enum col)c, buf, sizeof buf);
+			wd = ui_width(buf);
+			if (wd > width[c])
+				width[c] = wd;
+		}
+	}
+	if (width[C_FLAGS] < 7)
+		width[C_FLAGS] = 7;
+	if (width[C_CST] < 11)
+		width[C_CST] = 11;
+	if (width[C_SST] < 11)
+		width[C_SST] = 11;
+	if (width[C_NOTES] > 30)
+		width[C_NOTES] = 30;
+	for (size_t d = 0;; d++) {
+		total = -1;
+		for (int c = 0; c < C_N; c++)
+			if (on[c])
+				total += width[c] + 1;
+		if (total <= r->w - 2 || d >= sizeof drop_order / sizeof drop_order[0])
+			break;
+		if (drop_order[d] == C_NOTES && total - width[C_NOTES] + 6 <= r->w - 2) {
+			width[C_NOTES] -= total - (r->w - 2);
+			break;
+		}
+		on[drop_order[d]] = 0;
+	}
+	/* Header row under the heading. */
+	y = r->y + 1;
+	{
+		int x = r->x + 1;
+
+		for (int c = 0; c < C_N; c++) {
+			if (!on[c])
+				continue;
+			if (col_right((enum col)c))
+				ui_text_right(stdscr, y, x, width[c], ui_attr(UI_R_HEADING), col_title((enum col)c));
+			else
+				ui_text(stdscr, y, x, width[c], ui_attr(UI_R_HEADING), col_title((enum col)c));
+			x += width[c] + 1;
+		}
+	}
+	nrows_shown = r->h - 3;   /* heading, header, detail line */
+	if (nrows_shown < 1)
+		nrows_shown = 1;
+	if (cur_row >= 0) {
+		if (cur_row < v->table_top)
+			v->table_top = (int)cur_row;
+		if (cur_row >= v->table_top + nrows_shown)
+			v->table_top = (int)cur_row - nrows_shown + 1;
+	}
+	if (v->table_top > (int)nrows - nrows_shown)
+		v->table_top = (int)nrows - nrows_shown;
+	if (v->table_top < 0)
+		v->table_top = 0;
+	if (nrows == 0)
+		ui_text(stdscr, y + 1, r->x + 2, r->w - 4, ui_attr(UI_R_DIM),
+		        n == 0 && v->ext != NULL && v->ext->empty != NULL ? v->ext->empty
+		                                                       : _("(no segment yet)"));
+	for (int k = 0; k < nrows_shown && v->table_top + k < (int)nrows; k++) {
+		size_t si = rows[v->table_top + k];
+		const struct tt_step *s = step_at(v, si);
+		int x = r->x + 1, iscur = (long)(v->table_top + k) == cur_row;
+		attr_t base = iscur ? ui_attr(UI_R_CURRENT) : 0;
+
+		if (!iscur && si > v->cur)
+			base = ui_attr(UI_R_DIM);
+		if (iscur)
+			ui_fill(stdscr, y + 1 + k, r->x, r->w, base);
+		if (iscur)
+			ui_text(stdscr, y + 1 + k, r->x, 1, base, ui_glyph(UI_G_CURSOR));
+		for (int c = 0; c < C_N; c++) {
+			attr_t a = base;
+
+			if (!on[c])
+				continue;
+			cell(v, s, (enum col)c, buf, sizeof buf);
+			if (!iscur) {
+				if (c == C_DIR || c == C_CST)
+					a = c == C_CST ? ui_attr(UI_R_CLIENT) : a;
+				if (c == C_SST)
+					a = ui_attr(UI_R_SERVER);
+				if (c == C_NOTES && (s->notes & TT_NOTE(DROPPED)))
+					a = ui_attr(UI_R_DROP);
+				if (si > v->cur)
+					a = ui_attr(UI_R_DIM);
+			}
+			if (col_right((enum col)c))
+				ui_text_right(stdscr, y + 1 + k, x, width[c], a, buf);
+			else
+				ui_text(stdscr, y + 1 + k, x, width[c], a, buf);
+			x += width[c] + 1;
+		}
+	}
+	/* The detail line: the current segment as the classic texts write it. */
+	if (curseg >= 0) {
+		const struct tt_step *s = step_at(v, (size_t)curseg);
+		char bits[64], line[320], nt[128];
+		uint32_t seq, ack;
+		const char *from = v->st->endpoint[s->dir == TT_SERVER], *to = v->st->endpoint[s->dir != TT_SERVER];
+
+		char ackbuf[24];
+
+		seg_numbers(v, s, &seq, &ack);
+		tt_flags_format_bits(s->seg.flags, bits, sizeof bits);
+		tt_notes_format(s->notes, nt, sizeof nt);
+		if (s->seg.flags & TT_ACK)
+			snprintf(ackbuf, sizeof ackbuf, " ack=%u", ack);
+		else
+			ackbuf[0] = '\0';
+		snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%u len=%u%s%s",
+		         (unsigned long long)s->frame, from ? from : host_name(s->dir),
+		         ui_glyph(UI_G_RIGHTWARDS), to ? to : host_name(!s->dir), bits, seq, ackbuf,
+		         s->seg.wnd, s->seg.len, *nt ? "  " : "", nt);
+		if (ui_width(line) > r->w - 2)
+			snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%u len=%u%s%s",
+			         (unsigned long long)s->frame, host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
+			         host_name(!s->dir), bits, seq, ackbuf, s->seg.wnd, s->seg.len,
+			         *nt ? "  " : "", nt);
+		ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING), line);
+	}
+	free(rows);
+}
+
+/* ---- ladder ---------------------------------------------------------------- */
+
+static void
+draw_ladder(struct sv *v, const struct rect *r)
+{
+	char left[96], right[96];
+	size_t n = nsteps(v);
+
+	snprintf(left, sizeof left, "%s %s", _("client"), v->st->endpoint[0] ? v->st->endpoint[0] : "");
+	snprintf(right, sizeof right, "%s %s", _("server"), v->st->endpoint[1] ? v->st->endpoint[1] : "");
+	heading(v, r, _("Ladder"), NULL);
+	{
+		struct ui_ladder L;
+
+		memset(&L, 0, sizeof L);
+		L.y = r->y + 1;
+		L.x = r->x;
+		L.h = r->h - 1;
+		L.w = r->w;
+		L.steps = v->st->steps;
+		L.nsteps = n;
+		L.cur = n > 0 ? v->cur : 0;
+		L.empty = n == 0;
+		L.back = v->ladder_back;
+		L.absolute = v->o->absolute;
+		L.left = left;
+		L.right = right;
+		L.event_label = event_label;
+		v->ladder_back = ui_ladder_draw(&L);
+	}
+}
+
+/* ---- state diagram --------------------------------------------------------- */
+
+static void
+transitions(const struct tt_step *s, int host, enum tt_state *from, enum tt_state *to)
+{
+	*from = *to = TT_NSTATES;
+	for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS; k++) {
+		if (s->ev[k].host != host || s->ev[k].ev.from == s->ev[k].ev.to)
+			continue;
+		if (*from == TT_NSTATES)
+			*from = s->ev[k].ev.from;
+		*to = s->ev[k].ev.to;
+	}
+}
+
+static void
+draw_states(struct sv *v, const struct rect *r)
+{
+	enum tt_state st[2] = { TT_CLOSED, TT_CLOSED }, from[2], to[2];
+	char line[256];
+
+	heading(v, r, _("RFC 9293 states"), NULL);
+	if (r->w > 40) {
+		int lx = r->x + r->w - 2 - ui_width(_("client")) - ui_width(_("server")) - 5;
+
+		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
+		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_CLIENT_LIT), "%s%s", ui_has_color() ? "" : "C ", _("client"));
+		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
+		ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_SERVER_LIT), "%s%s", ui_has_color() ? "" : "S ", _("server"));
+	}
+	from[0] = from[1] = to[0] = to[1] = TT_NSTATES;
+	if (nsteps(v) > 0) {
+		const struct tt_step *s = step_at(v, v->cur);
+
+		st[0] = s->tcb[0].state;
+		st[1] = s->tcb[1].state;
+		transitions(s, 0, &from[0], &to[0]);
+		transitions(s, 1, &from[1], &to[1]);
+	}
+	ui_states_draw(stdscr, r->y + 1, r->x + 1, r->h - 1, r->w - 1, st, from, to);
+	/* What moved, in words, on the last row if there is room under the art. */
+	line[0] = '\0';
+	for (int h = 0; h < 2; h++) {
+		if (from[h] == TT_NSTATES)
+			continue;
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s: %s %s %s",
+		         line[0] ? "   " : "", host_name(h), tt_state_name(from[h]),
+		         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(to[h]));
+	}
+	if (line[0] && r->h - 1 > UI_STATES_H)
+		ui_text(stdscr, r->y + 1 + UI_STATES_H, r->x + 1, r->w - 2, ui_attr(UI_R_MARK), line);
+}
+
+/* ---- TCBs ------------------------------------------------------------------ */
+
+enum tcbrow { T_STATE, T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_TIMERS, T_N };
+
+static const char *const tcb_names[T_N] = {
+	"state", "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "timers"
+};
+
+static int
+synced_rcv(enum tt_state s)
+{
+	return s != TT_CLOSED && s != TT_LISTEN && s != TT_SYN_SENT;
+}
+
+static void
+tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, char *buf, size_t len)
+{
+	int snd = t->state != TT_CLOSED && t->state != TT_LISTEN, rcv = synced_rcv(t->state);
+
+	switch (row) {
+	case T_STATE: snprintf(buf, len, "%s", tt_state_name(t->state)); break;
+	case T_ISS: snd ? snprintf(buf, len, "%u", t->iss) : snprintf(buf, len, "-"); break;
+	case T_IRS: rcv ? snprintf(buf, len, "%u", t->irs) : snprintf(buf, len, "-"); break;
+	case T_SUNA: snd ? snprintf(buf, len, "%u", t->snd_una) : snprintf(buf, len, "-"); break;
+	case T_SNXT: snd ? snprintf(buf, len, "%u", t->snd_nxt) : snprintf(buf, len, "-"); break;
+	case T_SWND: rcv ? snprintf(buf, len, "%u", t->snd_wnd) : snprintf(buf, len, "-"); break;
+	case T_RNXT: rcv ? snprintf(buf, len, "%u", t->rcv_nxt) : snprintf(buf, len, "-"); break;
+	case T_RWND: t->state != TT_CLOSED ? snprintf(buf, len, "%u", t->rcv_wnd) : snprintf(buf, len, "-"); break;
+	case T_TIMERS: {
+		struct { tt_time at; const char *name; } tm[] = {
+			{ t->rtx_at, "RTX" }, { t->tw_at, "2MSL" }, { t->ka_at, "KA" },
+			{ t->delack_at, "DACK" }, { t->user_at, "UTO" },
+		};
+		size_t at = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < sizeof tm / sizeof tm[0] && at < len; i++) {
+			if (tm[i].at == TT_NEVER)
+				continue;
+			at += (size_t)snprintf(buf + at, len - at, "%s%s %gs", at ? " " : "", tm[i].name,
+			                       secs(tm[i].at - now));
+		}
+		if (at == 0)
+			snprintf(buf, len, "-");
+		break;
+	}
+	default: buf[0] = '\0';
+	}
+}
+
+static void
+draw_tcb(struct sv *v, const struct rect *r)
+{
+	struct tt_tcb_view now[2], before[2];
+	tt_time tnow = 0, tbefore = 0;
+	int rows = r->h - 2, pairs, colw, x0 = r->x + 1;
+	char a[64], b[64];
+
+	heading(v, r, _("TCBs"), v->o->absolute ? NULL : _("absolute numbers"));
+	memset(now, 0, sizeof now);
+	memset(before, 0, sizeof before);
+	for (int h = 0; h < 2; h++) {
+		now[h].rtx_at = now[h].tw_at = now[h].ka_at = now[h].delack_at = now[h].user_at = TT_NEVER;
+		before[h] = now[h];
+	}
+	if (nsteps(v) > 0) {
+		const struct tt_step *s = step_at(v, v->cur);
+
+		now[0] = s->tcb[0];
+		now[1] = s->tcb[1];
+		tnow = step_now(s);
+		if (v->cur > 0) {
+			before[0] = step_at(v, v->cur - 1)->tcb[0];
+			before[1] = step_at(v, v->cur - 1)->tcb[1];
+			tbefore = step_now(step_at(v, v->cur - 1));
+		}
+	}
+	pairs = rows < T_N;
+	colw = pairs ? (r->w - 2) / 2 : (r->w - 2 - 9) / 2;
+	if (colw < 8)
+		colw = 8;
+	/* Header: client / server columns. */
+	if (!pairs) {
+		ui_text(stdscr, r->y + 1, x0 + 9, colw, ui_attr(UI_R_CLIENT), _("client"));
+		ui_text(stdscr, r->y + 1, x0 + 9 + colw, colw, ui_attr(UI_R_SERVER), _("server"));
+		for (int row = 0; row < T_N && row + 2 < r->h; row++) {
+			ui_text(stdscr, r->y + 2 + row, x0, 8, ui_attr(UI_R_HEADING), tcb_names[row]);
+			for (int h = 0; h < 2; h++) {
+				tcb_value(&now[h], (enum tcbrow)row, tnow, a, sizeof a);
+				tcb_value(&before[h], (enum tcbrow)row, tbefore, b, sizeof b);
+				ui_text(stdscr, r->y + 2 + row, x0 + 9 + h * colw, colw - 1,
+				        strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) :
+				        row == T_STATE ? ui_attr(h ? UI_R_SERVER : UI_R_CLIENT) : 0, a);
+			}
+		}
+		return;
+	}
+	/* Short panel: client on the left half, server on the right, two
+	 * variables per row. */
+	for (int h = 0; h < 2; h++) {
+		int x = x0 + h * colw, y = r->y + 1;
+
+		tcb_value(&now[h], T_STATE, tnow, a, sizeof a);
+		ui_textf(stdscr, y, x, colw - 1, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT), "%s %s",
+		         host_name(h), a);
+		for (int row = T_ISS; row < T_N; row++) {
+			int yy = y + 1 + (row - T_ISS) / 2, xx = x + ((row - T_ISS) % 2) * (colw / 2);
+			int cw = (colw / 2) - 1;
+
+			if (row == T_TIMERS) {
+				yy = y + 1 + (T_TIMERS - T_ISS + 1) / 2;
+				xx = x;
+				cw = colw - 1;
+			}
+			if (yy >= r->y + r->h)
+				break;
+			tcb_value(&now[h], (enum tcbrow)row, tnow, a, sizeof a);
+			tcb_value(&before[h], (enum tcbrow)row, tbefore, b, sizeof b);
+			{
+				int used = ui_text(stdscr, yy, xx, cw, ui_attr(UI_R_DIM), tcb_names[row]);
+
+				ui_text(stdscr, yy, xx + used + 1, cw - used - 1,
+				        strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) : 0, a);
+			}
+		}
+	}
+}
+
+/* ---- explanation ------------------------------------------------------------ */
+
+struct para {
+	const char *text;
+	attr_t a;
+};
+
+/* Draws paragraphs one after another with a common scroll; returns lines. */
+static int
+draw_paras(const struct para *p, size_t n, int y, int x, int h, int w, int skip, int gap)
+{
+	int line = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int need = ui_wrap(NULL, 0, 0, 0, w, 0, p[i].text, 0, 0);
+		int first = line, rows_before = (first - skip) * (1 + gap);
+
+		if (first + need > skip && rows_before < h) {
+			int s0 = skip > first ? skip - first : 0;
+			int yy = y + (first > skip ? rows_before : 0);
+
+			ui_wrap(stdscr, yy, x, h - (yy - y), w, p[i].a, p[i].text, s0, gap);
+		}
+		line += need;
+	}
+	return line;
+}
+
+static void
+step_headline(const struct sv *v, const struct tt_step *s, size_t i, char *buf, size_t len)
+{
+	char lab[160], nt[128];
+
+	if (s->kind == TT_STEP_SEGMENT) {
+		seg_label(v, s, 0, lab, sizeof lab);
+		tt_notes_format(s->notes, nt, sizeof nt);
+		snprintf(buf, len, _("Step %zu of %zu: %s %s %s: %s%s%s%s"), i + 1, nsteps(v),
+		         host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS), host_name(!s->dir),
+		         lab, *nt ? "  [" : "", nt, *nt ? "]" : "");
+	} else {
+		snprintf(buf, len, _("Step %zu of %zu: at the %s"), i + 1, nsteps(v), host_name(s->dir));
+	}
+}
+
+/* What the hosts did in step s, one line per event. */
+static void
+step_events(const struct tt_step *s, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS && at < len; k++) {
+		const struct tt_event *e = &s->ev[k].ev;
+		const char *why = tt_reason_text(e->reason);
+		char rule[96], chg[96];
+
+		if (e->reason == TT_R_NONE)
+			continue;
+		rule_name(e->reason, rule, sizeof rule);
+		if (e->from != e->to)
+			snprintf(chg, sizeof chg, "%s %s %s. ", tt_state_name(e->from),
+			         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(e->to));
+		else
+			chg[0] = '\0';
+		at += (size_t)snprintf(buf + at, len - at, "%s%s: %s%s", at ? "\n" : "",
+		                       host_name(s->ev[k].host), chg, *why ? _(why) : "");
+		if (at < len && *rule)
+			at += (size_t)snprintf(buf + at, len - at, " (%s)", rule);
+		if (at < len && e->error != TT_E_NONE)
+			at += (size_t)snprintf(buf + at, len - at, _(" The application is told: %s."),
+			                       error_text(e->error));
+	}
+	if (at < len && (s->notes & TT_NOTE(DROPPED)))
+		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
+		         _("The segment was lost on the wire: the receiver never saw it."));
+	else if (at < len && (s->notes & TT_NOTE(DUPLICATE)))
+		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
+		         _("The wire delivered a second copy of this segment."));
+	else if (at < len && (s->notes & TT_NOTE(DELAYED)))
+		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
+		         _("The wire held this segment back: it arrives later than sent."));
+}
+
+static int
+choice_correct(const struct ui_checkpoint *cp, int k, const char *typed)
+{
+	char num[16];
+	const char *given = typed;
+
+	if (cp->answer == NULL)
+		return 0;
+	if (k >= 0) {
+		snprintf(num, sizeof num, "%d", k + 1);
+		if (strcmp(cp->answer, num) == 0)
+			return 1;
+		given = cp->choices[k];
+	}
+	while (*given == ' ')
+		given++;
+	{
+		size_t gl = strlen(given), al = strlen(cp->answer);
+
+		while (gl > 0 && given[gl - 1] == ' ')
+			gl--;
+		return gl == al && strncasecmp(given, cp->answer, gl) == 0;
+	}
+}
+
+static void
+draw_expl(struct sv *v, const struct rect *r)
+{
+	struct para p[12];
+	size_t np = 0;
+	char head[512], evs[2048], extra[1024], states[160];
+	int present = v->o->present, gap = present ? 1 : 0;
+	attr_t big = present ? A_BOLD : 0;
+
+	heading(v, r, _("What happened"), NULL);
+	if (v->ask >= 0) {
+		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
+		char q[1024];
+		size_t at = 0;
+
+		p[np++] = (struct para){ _("Checkpoint: predict what happens next."), ui_attr(UI_R_MARK) };
+		p[np++] = (struct para){ cp->question, A_BOLD };
+		q[0] = '\0';
+		for (size_t k = 0; k < cp->nchoices && at < sizeof q; k++)
+			at += (size_t)snprintf(q + at, sizeof q - at, "%s%zu) %s", k ? "   " : "", k + 1,
+			                       cp->choices[k]);
+		if (cp->nchoices > 0)
+			p[np++] = (struct para){ q, 0 };
+		if (v->ask_state == 0) {
+			if (present)
+				p[np++] = (struct para){ _("Press r to reveal the answer."), ui_attr(UI_R_DIM) };
+			else if (cp->nchoices > 0)
+				p[np++] = (struct para){ _("Press the number of your answer (r: reveal)."), ui_attr(UI_R_DIM) };
+			else
+				p[np++] = (struct para){ _("Press Enter to type your answer (r: reveal)."), ui_attr(UI_R_DIM) };
+		} else {
+			if (v->ask_state == 1)
+				snprintf(extra, sizeof extra, _("Right: %s."), cp->answer);
+			else if (v->ask_state == 2)
+				snprintf(extra, sizeof extra, _("Not quite: the answer is %s."), cp->answer);
+			else
+				snprintf(extra, sizeof extra, _("The answer: %s."), cp->answer);
+			p[np++] = (struct para){ extra, ui_attr(v->ask_state == 2 ? UI_R_BAD : UI_R_OK) };
+			if (cp->why != NULL)
+				p[np++] = (struct para){ cp->why, 0 };
+			p[np++] = (struct para){ _("Press n to see what happens."), ui_attr(UI_R_DIM) };
+		}
+	} else if (nsteps(v) == 0) {
+		p[np++] = (struct para){ v->ext != NULL && v->ext->empty != NULL ? v->ext->empty :
+		                         _("Nothing has happened yet."), 0 };
+	} else {
+		const struct tt_step *s = step_at(v, v->cur);
+		const char *nar = v->st->narration != NULL ? v->st->narration(v->st->ctx, v->cur) : NULL;
+
+		if (present) {
+			snprintf(states, sizeof states, "%s: %s    %s: %s", _("client"),
+			         tt_state_name(s->tcb[0].state), _("server"), tt_state_name(s->tcb[1].state));
+			p[np++] = (struct para){ states, ui_attr(UI_R_MARK) };
+		}
+		if (nar != NULL && *nar != '\0')
+			p[np++] = (struct para){ nar, big };
+		step_headline(v, s, v->cur, head, sizeof head);
+		p[np++] = (struct para){ head, ui_attr(UI_R_HEADING) };
+		step_events(s, evs, sizeof evs);
+		if (evs[0])
+			p[np++] = (struct para){ evs, big };
+		if (v->at_end) {
+			const char *sum = v->st->summary != NULL ? v->st->summary(v->st->ctx) : NULL;
+
+			p[np++] = (struct para){ sum != NULL ? sum : _("This is the last step. Press p to go back, q to leave."),
+			                         ui_attr(UI_R_OK) };
+		}
+	}
+	if (v->msg[0])
+		p[np++] = (struct para){ v->msg, ui_attr(UI_R_BAD) };
+	v->expl_h = r->h - 1;
+	v->expl_lines = draw_paras(p, np, r->y + 1, r->x + 1, r->h - 1, r->w - 2, 0, gap);
+	if (v->expl_skip > 0) {
+		for (int y = r->y + 1; y < r->y + r->h; y++)
+			ui_fill(stdscr, y, r->x, r->w, 0);
+		draw_paras(p, np, r->y + 1, r->x + 1, r->h - 1, r->w - 2, v->expl_skip, gap);
+	}
+	if (v->expl_lines * (1 + gap) > r->h - 1)
+		ui_text(stdscr, r->y, r->x + r->w - 10, 9, ui_attr(UI_R_DIM),
+		        v->expl_skip > 0 ? "[\u2191\u2193]" : "[\u2193]");
+}
+
+/* ---- whole screen ------------------------------------------------------------- */
+
+static void
+sv_draw(void *ctx)
+{
+	struct sv *v = ctx;
+	char right[160], status[160];
+	struct ui_keyhint keys[16], ext[16];
+	size_t nk = 0, ne = 0;
+
+	if (layout(v) != 0) {
+		char m[160];
+
+		snprintf(m, sizeof m, _("Please enlarge the terminal to at least %dx%d (now %dx%d)."),
+		         MIN_W, MIN_H, COLS, LINES);
+		ui_wrap(stdscr, LINES / 2 - 1, 1, LINES - LINES / 2, COLS - 2, A_BOLD, m, 0, 0);
+		ui_text(stdscr, LINES - 1, 0, COLS, ui_attr(UI_R_DIM), _("q: quit"));
+		return;
+	}
+	if (nsteps(v) > 0)
+		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), v->cur + 1, nsteps(v),
+		         secs(step_now(step_at(v, v->cur))), v->auto_on ? _("  [auto]") : "");
+	else
+		snprintf(right, sizeof right, "%s", _("no steps yet"));
+	ui_titlebar(v->st->title != NULL ? v->st->title : "tcptutor", right);
+	if (v->r[P_TABLE].on)
+		draw_table(v, &v->r[P_TABLE]);
+	if (v->r[P_LADDER].on)
+		draw_ladder(v, &v->r[P_LADDER]);
+	if (v->r[P_STATES].on)
+		draw_states(v, &v->r[P_STATES]);
+	if (v->r[P_TCB].on)
+		draw_tcb(v, &v->r[P_TCB]);
+	if (v->r[P_EXPL].on)
+		draw_expl(v, &v->r[P_EXPL]);
+	/* Key bars. */
+	keys[nk++] = (struct ui_keyhint){ "n", _("next") };
+	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
+	keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
+	keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
+	keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
+	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
+		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
+	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
+	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
+	keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
+	keys[nk++] = (struct ui_keyhint){ "/", _("search") };
+	if (v->ext != NULL && v->ext->hints != NULL) {
+		ne = v->ext->hints(v->ext->ctx, ext, sizeof ext / sizeof ext[0]);
+		ui_keybar(LINES - 2, ext, ne);
+	}
+	ui_keybar(LINES - 1, keys, nk);
+	if (v->ext != NULL && v->ext->status != NULL) {
+		v->ext->status(v->ext->ctx, status, sizeof status);
+		if (status[0]) {
+			int sw = ui_width(status);
+
+			ui_text(stdscr, 0, COLS - sw - 2 - ui_width(right) - 2, sw + 1, ui_attr(UI_R_TITLE), status);
+		}
+	}
+}
+
+/* ---- moving ----------------------------------------------------------------- */
+
+static void
+ensure_asked(struct sv *v)
+{
+	if (v->nasked >= nsteps(v))
+		return;
+	v->asked = realloc(v->asked, nsteps(v) + 1);
+	if (v->asked == NULL)
+		ui_fatal("%s", _("out of memory"));
+	memset(v->asked + v->nasked, 0, nsteps(v) + 1 - v->nasked);
+	v->nasked = nsteps(v) + 1;
+}
+
+static void
+go_to(struct sv *v, size_t i)
+{
+	if (nsteps(v) == 0)
+		return;
+	if (i >= nsteps(v))
+		i = nsteps(v) - 1;
+	v->cur = i;
+	v->expl_skip = 0;
+	v->ladder_back = 0;
+	v->at_end = 0;
+	v->ask = -1;
+}
+
+static enum ui_next
+go_next(struct sv *v)
+{
+	size_t i;
+
+	v->msg[0] = '\0';
+	if (v->ask >= 0) {
+		if (v->ask_state == 0)
+			return UI_STAY;
+		i = (size_t)v->ask;
+		go_to(v, i);
+		return UI_REDRAW;
+	}
+	if (nsteps(v) == 0 || v->cur + 1 >= nsteps(v)) {
+		size_t before = nsteps(v);
+
+		if (v->ext != NULL && v->ext->more != NULL && v->ext->more(v->ext->ctx)) {
+			go_to(v, before == 0 ? 0 : v->cur + 1);
+			return UI_REDRAW;
+		}
+		if (nsteps(v) > 0)
+			v->at_end = 1;
+		v->auto_on = 0;
+		return UI_REDRAW;
+	}
+	i = v->cur + 1;
+	ensure_asked(v);
+	if (v->st->checkpoint != NULL && !v->asked[i] && v->st->checkpoint(v->st->ctx, i) != NULL) {
+		v->ask = (long)i;
+		v->ask_state = 0;
+		v->auto_on = 0;
+		v->expl_skip = 0;
+		return UI_REDRAW;
+	}
+	go_to(v, i);
+	return UI_REDRAW;
+}
+
+static enum ui_next
+answer(struct sv *v, int k, const char *typed)
+{
+	const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
+	int ok;
+
+	if (k < -1 || (k >= 0 && (size_t)k >= cp->nchoices))
+		return UI_STAY;
+	ok = choice_correct(cp, k, typed);
+	v->ask_state = ok ? 1 : 2;
+	v->asked[v->ask] = 1;
+	if (v->st->answered != NULL)
+		v->st->answered(v->st->ctx, (size_t)v->ask, ok);
+	return UI_REDRAW;
+}
+
+static const char *
+help_text(const struct sv *v)
+{
+	static char buf[4096];
+	const char *extra = v->ext != NULL && v->ext->help != NULL ? v->ext->help(v->ext->ctx) : NULL;
+
+	snprintf(buf, sizeof buf, "%s%s%s",
+	         _("Keys of the step view\n"
+	           "\n"
+	           "  n, Space, Right   next step\n"
+	           "  p, Left           previous step (shows exactly the earlier state)\n"
+	           "  Home, End         first / last step\n"
+	           "  g                 go to a frame (the # column) or step number\n"
+	           "  Enter             full header and options of the current segment\n"
+	           "  a                 auto-play on/off;  + / -  faster / slower\n"
+	           "  Tab               move the focus between panels\n"
+	           "  Up, Down          in the focused panel: table rows, ladder or text scroll\n"
+	           "  PgUp, PgDn        scroll the explanation\n"
+	           "  v                 small screens: switch the middle panel (ladder, states, TCBs)\n"
+	           "  /                 search segments (flags, notes, states), again: next match\n"
+	           "  ?                 this help\n"
+	           "  q                 back / quit\n"
+	           "\n"
+	           "The table shows one row per segment: # (step or frame), time, direction\n"
+	           "(C>S client to server), flags, relative seq and ack (the sender's initial\n"
+	           "sequence number counts as 0), payload length, window, and both endpoints'\n"
+	           "RFC 9293 states after the segment. The line under it writes the flags as\n"
+	           "the classic texts do (SYN=1,ACK=0). In the ladder time runs downwards; a\n"
+	           "cross marks a segment lost on the wire. In the state diagram the client's\n"
+	           "state is lit in one colour (marked C), the server's in another (marked S),\n"
+	           "and the transition just taken is highlighted. In the TCBs, values that\n"
+	           "changed in this step are highlighted.\n"),
+	         extra != NULL ? "\n" : "", extra != NULL ? extra : "");
+	return buf;
+}
+
+static void
+detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
+{
+	char fl[64], bits[64], nt[128], evs[2048], hex[3 * TT_PREVIEW + 1], asc[TT_PREVIEW + 1];
+	uint32_t seq, ack;
+	size_t at, np = s->seg.len < TT_PREVIEW ? s->seg.len : TT_PREVIEW;
+	const char *from = v->st->endpoint[s->dir == TT_SERVER], *to = v->st->endpoint[s->dir != TT_SERVER];
+
+	seg_numbers(v, s, &seq, &ack);
+	tt_flags_format(s->seg.flags, fl, sizeof fl);
+	tt_flags_format_bits(s->seg.flags, bits, sizeof bits);
+	tt_notes_format(s->notes, nt, sizeof nt);
+	for (size_t i = 0; i < np; i++) {
+		snprintf(hex + 3 * i, 4, "%02x ", s->preview[i]);
+		asc[i] = s->preview[i] >= 0x20 && s->preview[i] < 0x7f ? (char)s->preview[i] : '.';
+	}
+	hex[3 * np] = '\0';
+	asc[np] = '\0';
+	at = (size_t)snprintf(buf, len,
+	                      _("Segment #%llu: %s %s (%s %s %s)\n"
+	                        "Sent at %.6f s, arrives at %.6f s\n\n"
+	                        "Flags:             %s   (%s)\n"
+	                        "Sequence number:   %u   (absolute %u)\n"
+	                        "Acknowledgment:    %s%u   (absolute %u)\n"
+	                        "Window:            %u\n"
+	                        "Payload length:    %u   (sequence space used: %u)\n"
+	                        "Urgent pointer:    %u\n"
+	                        "Options:           %s%u\n"),
+	                      (unsigned long long)s->frame, from ? from : host_name(s->dir),
+	                      to ? to : host_name(!s->dir), host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
+	                      host_name(!s->dir), secs(s->time), secs(s->arrival), fl, bits, seq,
+	                      s->seg.seq, (s->seg.flags & TT_ACK) ? "" : _("(ACK not set) "), ack, s->seg.ack,
+	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up,
+	                      s->seg.mss ? "MSS=" : _("none"), s->seg.mss);
+	if (!s->seg.mss && at >= 2 && at < len) {
+		/* drop the "0" printed after "none" */
+		char *p = strrchr(buf, '0');
+
+		if (p != NULL && p[1] == '\n') {
+			p[0] = '\n';
+			p[1] = '\0';
+			at--;
+		}
+	}
+	if (at < len && np > 0)
+		at += (size_t)snprintf(buf + at, len - at, _("Payload (first %zu bytes): %s |%s|\n"), np, hex, asc);
+	if (at < len && nt[0])
+		at += (size_t)snprintf(buf + at, len - at, _("Notes:             %s\n"), nt);
+	step_events(s, evs, sizeof evs);
+	if (at < len && evs[0])
+		snprintf(buf + at, len - at, "\n%s\n", evs);
+}
+
+static int
+search_match(const struct sv *v, const struct tt_step *s, const char *q)
+{
+	char row[512] = "", buf[128];
+	size_t ql = strlen(q);
+
+	for (int c = 0; c < C_N; c++) {
+		cell(v, s, (enum col)c, buf, sizeof buf);
+		strncat(row, buf, sizeof row - strlen(row) - 2);
+		strcat(row, " ");
+	}
+	for (const char *p = row; *p; p++)
+		if (strncasecmp(p, q, ql) == 0)
+			return 1;
+	return 0;
+}
+
+static enum ui_next
+sv_key(void *ctx, int key)
+{
+	struct sv *v = ctx;
+	size_t n = nsteps(v);
+
+	if (key != '/' && key != 'g')
+		v->msg[0] = '\0';
+	/* Checkpoint open: answers first. */
+	if (v->ask >= 0 && v->ask_state == 0) {
+		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
+
+		if (key >= '1' && key <= '9' && cp->nchoices > 0)
+			return answer(v, key - '1', NULL);
+		if (key == 'r') {
+			v->ask_state = 3;
+			v->asked[v->ask] = 1;
+			return UI_REDRAW;
+		}
+		if ((key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) && cp->nchoices == 0) {
+			v->ask_typed[0] = '\0';
+			if (ui_ask(_("Your answer"), cp->question, v->ask_typed, sizeof v->ask_typed) == 0)
+				return answer(v, -1, v->ask_typed);
+			return UI_REDRAW;
+		}
+		if (key == 'p' || key == UI_FN(KEY_LEFT)) {
+			v->ask = -1;
+			return UI_REDRAW;
+		}
+		if (key == 'n' || key == ' ' || key == UI_FN(KEY_RIGHT))
+			return UI_STAY;
+	}
+	if (v->ext != NULL && v->ext->key != NULL) {
+		size_t c = v->cur;
+		int r = v->ext->key(v->ext->ctx, key, &c);
+
+		if (r >= 0) {
+			if (nsteps(v) > 0 && c != v->cur)
+				go_to(v, c);
+			return (enum ui_next)r;
+		}
+	}
+	switch (key) {
+	case 'n':
+	case ' ':
+	case UI_FN(KEY_RIGHT):
+		return go_next(v);
+	case 'p':
+	case UI_FN(KEY_LEFT):
+	case UI_FN(KEY_BACKSPACE):
+		if (v->ask >= 0) {
+			v->ask = -1;
+			return UI_REDRAW;
+		}
+		if (v->at_end) {
+			v->at_end = 0;
+			return UI_REDRAW;
+		}
+		if (v->cur > 0)
+			go_to(v, v->cur - 1);
+		return UI_REDRAW;
+	case UI_FN(KEY_HOME):
+		go_to(v, 0);
+		return UI_REDRAW;
+	case UI_FN(KEY_END):
+		/* Checkpoints on the way are not skipped: stop at the first open one. */
+		while (n > 0 && v->cur + 1 < n) {
+			go_next(v);
+			if (v->ask >= 0)
+				break;
+		}
+		return UI_REDRAW;
+	case 'g': {
+		char buf[32] = "";
+		char *end;
+		unsigned long k;
+
+		if (n == 0 || ui_ask(_("Go to"), _("Frame (# column) or step number:"), buf, sizeof buf) != 0)
+			return UI_REDRAW;
+		k = strtoul(buf, &end, 10);
+		if (*buf == '\0' || *end != '\0') {
+			snprintf(v->msg, sizeof v->msg, _("'%s' is not a number."), buf);
+			return UI_REDRAW;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->frame == k) {
+				go_to(v, i);
+				return UI_REDRAW;
+			}
+		if (k >= 1 && k <= n)
+			go_to(v, k - 1);
+		else
+			snprintf(v->msg, sizeof v->msg, _("There is no frame or step %lu."), k);
+		return UI_REDRAW;
+	}
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER): {
+		long si = n > 0 ? segment_at_or_before(v, v->cur) : -1;
+		char text[8192];
+		const char *d = NULL;
+
+		if (si < 0) {
+			snprintf(v->msg, sizeof v->msg, "%s", _("No segment to show yet."));
+			return UI_REDRAW;
+		}
+		if (v->st->detail != NULL)
+			d = v->st->detail(v->st->ctx, (size_t)si);
+		if (d == NULL) {
+			detail_text(v, step_at(v, (size_t)si), text, sizeof text);
+			d = text;
+		}
+		ui_pager(_("Segment detail"), d);
+		return UI_REDRAW;
+	}
+	case 'a':
+		v->auto_on = !v->auto_on;
+		v->due = ui_now_ms() + v->interval;
+		return UI_REDRAW;
+	case '+':
+	case '=':
+		if (v->interval > 250)
+			v->interval /= 2;
+		snprintf(v->msg, sizeof v->msg, _("Auto-play: one step every %.2f s."), v->interval / 1000.0);
+		return UI_REDRAW;
+	case '-':
+		if (v->interval < 16000)
+			v->interval *= 2;
+		snprintf(v->msg, sizeof v->msg, _("Auto-play: one step every %.2f s."), v->interval / 1000.0);
+		return UI_REDRAW;
+	case '\t':
+		for (int k = 1; k <= P_N; k++) {
+			int f = (v->focus + k) % P_N;
+
+			if (v->r[f].on) {
+				v->focus = f;
+				break;
+			}
+		}
+		return UI_REDRAW;
+	case 'v': {
+		static const int order_c[] = { P_LADDER, P_STATES, P_TCB };
+		static const int order_p[] = { P_LADDER, P_TABLE, P_TCB };
+		const int *o = v->o->present ? order_p : order_c;
+		int k = 0;
+
+		while (k < 3 && o[k] != v->swap)
+			k++;
+		v->swap = o[(k + 1) % 3];
+		v->focus = v->swap;
+		return UI_REDRAW;
+	}
+	case UI_FN(KEY_UP):
+	case 'k':
+		if (v->focus == P_TABLE && n > 0) {
+			long s = segment_at_or_before(v, v->cur);
+			long prev = s > 0 ? segment_at_or_before(v, (size_t)s - 1) : -1;
+
+			if ((size_t)s != v->cur && s >= 0)
+				go_to(v, (size_t)s);
+			else if (prev >= 0)
+				go_to(v, (size_t)prev);
+		} else if (v->focus == P_LADDER) {
+			v->ladder_back++;
+		} else if (v->expl_skip > 0) {
+			v->expl_skip--;
+		}
+		return UI_REDRAW;
+	case UI_FN(KEY_DOWN):
+	case 'j':
+		if (v->focus == P_TABLE && n > 0) {
+			for (size_t i = v->cur + 1; i < n; i++)
+				if (step_at(v, i)->kind == TT_STEP_SEGMENT) {
+					while (v->cur < i && v->ask < 0)
+						go_next(v);
+					break;
+				}
+		} else if (v->focus == P_LADDER) {
+			if (v->ladder_back > 0)
+				v->ladder_back--;
+		} else if (v->expl_skip + v->expl_h < v->expl_lines) {
+			v->expl_skip++;
+		}
+		return UI_REDRAW;
+	case UI_FN(KEY_PPAGE):
+		v->expl_skip -= v->expl_h > 1 ? v->expl_h - 1 : 1;
+		if (v->expl_skip < 0)
+			v->expl_skip = 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_NPAGE):
+		if (v->expl_skip + v->expl_h < v->expl_lines)
+			v->expl_skip += v->expl_h > 1 ? v->expl_h - 1 : 1;
+		return UI_REDRAW;
+	case '/': {
+		char buf[128];
+
+		snprintf(buf, sizeof buf, "%s", v->search);
+		if (n == 0 || ui_ask(_("Search"), _("Find a segment (flags, note, state, number):"), buf,
+		                     sizeof buf) != 0 || buf[0] == '\0')
+			return UI_REDRAW;
+		snprintf(v->search, sizeof v->search, "%s", buf);
+		for (size_t k = 1; k <= n; k++) {
+			size_t i = (v->cur + k) % n;
+
+			if (step_at(v, i)->kind == TT_STEP_SEGMENT && search_match(v, step_at(v, i), buf)) {
+				if (!v->st->replay && i > v->cur) {
+					while (v->cur < i && v->ask < 0)
+						go_next(v);
+				} else {
+					go_to(v, i);
+				}
+				return UI_REDRAW;
+			}
+		}
+		snprintf(v->msg, sizeof v->msg, _("No segment matches '%s'."), buf);
+		return UI_REDRAW;
+	}
+	case '?':
+	case UI_FN(KEY_F(1)):
+		ui_pager(_("Help"), help_text(v));
+		return UI_REDRAW;
+	case 'q':
+	case 27:
+		return UI_BACK;
+	case UI_CTRL('l'):
+		clear();
+		return UI_REDRAW;
+	default:
+		return UI_STAY;
+	}
+}
+
+static int
+sv_timer(void *ctx)
+{
+	struct sv *v = ctx;
+	long long left;
+
+	if (!v->auto_on)
+		return -1;
+	left = v->due - ui_now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+static enum ui_next
+sv_tick(void *ctx)
+{
+	struct sv *v = ctx;
+	enum ui_next r;
+
+	if (ui_now_ms() < v->due)
+		return UI_STAY;
+	r = go_next(v);
+	v->due = ui_now_ms() + v->interval;
+	return r;
+}
+
+int
+sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ext *ext)
+{
+	struct sv v;
+	struct ui_screen s = { &v, sv_draw, sv_key, sv_timer, sv_tick, 0 };
+	char err[256];
+
+	if (ui_begin(err, sizeof err) != 0) {
+		fprintf(stderr, "tcptutor: %s\n", err);
+		return 1;
+	}
+	memset(&v, 0, sizeof v);
+	v.st = story;
+	v.o = o;
+	v.ext = ext;
+	v.ask = -1;
+	v.swap = P_LADDER;
+	v.focus = P_TABLE;
+	v.interval = o->present ? 3000 : 1500;
+	v.auto_on = o->autoplay;
+	v.due = ui_now_ms() + v.interval;
+	if (story->nsteps > 0)
+		v.cur = story->start < story->nsteps ? story->start : 0;
+	ensure_asked(&v);
+	ui_run(&s);
+	free(v.asked);
+	ui_end();
+	return 0;
+}
+
+int
+ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
+{
+	struct ui_opts none = { 0, 0, 0, 0 };
+
+	return sv_run(story, opts != NULL ? opts : &none, NULL);
+}

@@ -1,0 +1,32 @@
+/* ui/stepview.h: the step view's inside, for the screens that extend it
+ * (the sandbox adds host actions and faults, and grows the story as the
+ * user acts). Not for use outside ui/. */
+#ifndef TT_UI_STEPVIEW_H
+#define TT_UI_STEPVIEW_H
+
+#include <stddef.h>
+
+#include "ui/term.h"
+
+struct sv_ext {
+	void *ctx;
+	/* A key the step view does not know. Returns -1 when it is not the
+	 * extension's either, else what happens next. It may change the story
+	 * (steps, nsteps) and set *cur to the step to show. */
+	int (*key)(void *ctx, int key, size_t *cur);
+	/* Called when the user steps forward past the last step: returns 1
+	 * when new steps were appended (the view then moves on), 0 if not. */
+	int (*more)(void *ctx);
+	/* Extra key hints (a second bar) and a status line; both optional. */
+	size_t (*hints)(void *ctx, struct ui_keyhint *k, size_t max);
+	void (*status)(void *ctx, char *buf, size_t len);
+	/* Help text for the extra keys, appended to '?'. */
+	const char *(*help)(void *ctx);
+	/* What to say when there is no step yet. */
+	const char *empty;
+};
+
+/* The step view over a story that may grow (ext may be NULL). */
+int sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ext *ext);
+
+#endif
