@@ -207,6 +207,12 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 			c->no_challenge_ack = !b;
 		return 0;
 	}
+	if (strcmp(name, "syn-retries") != 0 && strcmp(name, "retries") != 0 &&
+	    strcmp(name, "ka-probes") != 0 && strcmp(name, "window") != 0 &&
+	    strcmp(name, "mss") != 0) {
+		snprintf(err, errlen, "unknown setting '%s'", name);
+		return -1;
+	}
 	if (parse_u32(val, &v) == -1) {
 		snprintf(err, errlen, "'%s' is not a number", val);
 		return -1;

@@ -201,9 +201,10 @@ tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2])
 		for (size_t i = 0; i < s->nsteps && !have; i++) {
 			const struct tt_step *st = &s->steps[i];
 
-			if (st->kind == TT_STEP_SEGMENT && st->dir == h && st->seg.flags & TT_SYN &&
-			    st->seg.seq == s->cfg.host[h].iss)
+			if (st->kind == TT_STEP_SEGMENT && st->dir == h && (st->seg.flags & TT_SYN)) {
+				base[h] = st->seg.seq;
 				have = 1;
+			}
 		}
 		for (size_t i = 0; i < s->nsteps && !have; i++) {
 			const struct tt_step *st = &s->steps[i];
@@ -350,7 +351,7 @@ sender_notes(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
 }
 
 static void
-put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
+put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe, int injected)
 {
 	struct flight f;
 	tt_time extra = 0;
@@ -360,7 +361,7 @@ put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
 	f.sent = s->now;
 	f.arrive = s->now + s->cfg.delay[from];
 	f.seg = *seg;
-	f.notes = sender_notes(s, from, seg, probe);
+	f.notes = injected ? 0 : sender_notes(s, from, seg, probe);
 	if (seg->len > 0) {
 		f.data = malloc(seg->len);
 		if (f.data == NULL)
@@ -431,7 +432,7 @@ collect(struct tt_sim *s, int host, const struct tt_out *out, struct tt_step *st
 		finish_step(s, st);
 	}
 	for (unsigned i = 0; i < out->nseg; i++)
-		put_on_wire(s, host, &out->seg[i], probe && (out->seg[i].flags == TT_ACK));
+		put_on_wire(s, host, &out->seg[i], probe && (out->seg[i].flags == TT_ACK), 0);
 }
 
 /* The in-flight segment that arrives first (toward `to`, or any if -1). */
@@ -491,47 +492,62 @@ deliver_flight(struct tt_sim *s, size_t i)
 	free(f.data);
 }
 
-/* Fires host timers that fall due before `limit` (strictly), in order. */
-static void
-fire_timers_before(struct tt_sim *s, tt_time limit, int inclusive)
+/* The host whose timer falls due first, or -1; its deadline in *when. */
+static int
+next_timer(const struct tt_sim *s, tt_time *when)
 {
-	for (int guard = 0; guard < 100000; guard++) {
-		tt_time t0 = s->down[0] ? TT_NEVER : tt_conn_next_timer(s->host[0]);
-		tt_time t1 = s->down[1] ? TT_NEVER : tt_conn_next_timer(s->host[1]);
-		int h = t1 < t0;
-		tt_time t = h ? t1 : t0;
-		struct tt_out out;
-		struct tt_step *st;
+	tt_time t0 = s->down[0] ? TT_NEVER : tt_conn_next_timer(s->host[0]);
+	tt_time t1 = s->down[1] ? TT_NEVER : tt_conn_next_timer(s->host[1]);
+	int h = t1 < t0;
 
-		if (t == TT_NEVER || t > limit || (!inclusive && t == limit))
-			return;
-		if (t > s->now)
-			s->now = t;
-		tt_out_clear(&out);
-		tt_conn_tick(s->host[h], s->now, &out);
-		if (out.nev == 0 && out.nseg == 0)
-			continue;
-		st = new_step(s, TT_STEP_EVENT, h);
-		collect(s, h, &out, st);
-	}
+	*when = h ? t1 : t0;
+	return *when == TT_NEVER ? -1 : h;
 }
 
-/* Lets time flow to `until`, delivering arrivals and firing timers in order. */
+static void
+fire_timer(struct tt_sim *s, int h, tt_time when)
+{
+	struct tt_out out;
+	struct tt_step *st;
+
+	if (when > s->now)
+		s->now = when;
+	tt_out_clear(&out);
+	tt_conn_tick(s->host[h], s->now, &out);
+	if (out.nev == 0 && out.nseg == 0)
+		return;
+	st = new_step(s, TT_STEP_EVENT, h);
+	collect(s, h, &out, st);
+}
+
+/* Fires host timers that fall due before `limit` (strictly), in order. */
+static void
+fire_timers_before(struct tt_sim *s, tt_time limit)
+{
+	tt_time t;
+	int h;
+
+	for (int guard = 0; guard < 100000 && (h = next_timer(s, &t)) >= 0 && t < limit; guard++)
+		fire_timer(s, h, t);
+}
+
+/* Lets time flow to `until`: arrivals and timers happen in time order (an
+ * arrival first when both fall at the same instant). */
 static void
 advance_to(struct tt_sim *s, tt_time until)
 {
 	for (int guard = 0; guard < 100000; guard++) {
 		long i = next_flight(s, -1);
+		tt_time ta = i >= 0 ? s->fl[i].arrive : TT_NEVER, tt;
+		int h = next_timer(s, &tt);
 
-		if (i < 0 || s->fl[i].arrive > until)
+		if (h >= 0 && tt < ta && tt <= until)
+			fire_timer(s, h, tt);
+		else if (i >= 0 && ta <= until)
+			deliver_flight(s, (size_t)i);
+		else
 			break;
-		fire_timers_before(s, s->fl[i].arrive, 0);
-		i = next_flight(s, -1);
-		if (i < 0 || s->fl[i].arrive > until)
-			break;
-		deliver_flight(s, (size_t)i);
 	}
-	fire_timers_before(s, until, 1);
 	if (until > s->now)
 		s->now = until;
 }
@@ -718,7 +734,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 				snprintf(err, errlen, "nothing on the wire to deliver");
 				return -1;
 			}
-			fire_timers_before(s, s->fl[i].arrive, 0);
+			fire_timers_before(s, s->fl[i].arrive);
 			i = next_flight(s, a->toward);
 			if (i < 0)
 				break;
@@ -731,7 +747,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 			i = next_flight(s, a->toward);
 			if (i < 0)
 				break;
-			fire_timers_before(s, s->fl[i].arrive, 0);
+			fire_timers_before(s, s->fl[i].arrive);
 			i = next_flight(s, a->toward);
 			if (i < 0)
 				break;
@@ -755,7 +771,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		crash(s, a->host, a->on);
 		break;
 	case TT_A_INJECT:
-		put_on_wire(s, a->host, &a->inject, 0);
+		put_on_wire(s, a->host, &a->inject, 0, 1);
 		break;
 	default:
 		snprintf(err, errlen, "unknown action");

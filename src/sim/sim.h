@@ -119,8 +119,8 @@ const struct tt_sim_config *tt_sim_config(const struct tt_sim *s);
 /* "addr:port" or "[addr]:port"; returns buf. */
 char *tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len);
 /* The base of each host's relative sequence numbers, as Wireshark picks
- * it: the ISS of the host's SYN when it sent one, else its first segment's
- * sequence number (a RST from a host with no TCB, say). */
+ * it: the sequence number of the first SYN the host sent, else of its first
+ * segment (a RST from a host with no TCB, say). */
 void tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2]);
 /* Both hosts' TCBs now. */
 void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);
