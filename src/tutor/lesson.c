@@ -32,6 +32,7 @@ struct check {
 struct part {
 	struct lesson_part pub;
 	unsigned scene;               /* scenario lessons: which scene */
+	int carry;                    /* a fault line: its steps belong to the next action */
 	char *say[LESSON_NLANG];
 	uint64_t flo, fhi;            /* capture lessons: the frame range */
 };
@@ -510,6 +511,31 @@ new_part(struct parser *p, struct part **out)
 	return 0;
 }
 
+/* A part that takes nothing waiting (a fault armed on the wire). */
+static int
+bare_part(struct parser *p, struct part **out)
+{
+	struct lesson *l = p->l;
+	struct part *pt;
+
+	if (l->nparts == l->capparts) {
+		size_t cap = l->capparts ? l->capparts * 2 : 16;
+		struct part *np = realloc(l->parts, cap * sizeof *np);
+
+		if (np == NULL)
+			return oom(p);
+		l->parts = np;
+		l->capparts = cap;
+	}
+	pt = &l->parts[l->nparts++];
+	memset(pt, 0, sizeof *pt);
+	pt->pub.line = p->line;
+	pt->pub.check = -1;
+	p->actions = 1;
+	*out = pt;
+	return 0;
+}
+
 static int
 new_check(struct parser *p, char *args)
 {
@@ -711,6 +737,7 @@ parse_line(struct parser *p, char *line)
 	char *args = line, *kw = next_word(&args);
 	char serr[256];
 	struct tt_scenario *sc;
+	enum tt_action_kind kind;
 	size_t before;
 	int r;
 
@@ -827,8 +854,16 @@ parse_line(struct parser *p, char *line)
 			return perr(p, p->line, "scenario actions cannot be mixed with a capture");
 		if (tt_scenario_nactions(sc) != before + 1)
 			return perr(p, p->line, "one line made several actions");
-		if (new_part(p, &pt) < 0)
+		kind = tt_scenario_action(sc, before)->kind;
+		if (kind == TT_A_DROP || kind == TT_A_DUPLICATE || kind == TT_A_DELAY) {
+			/* Arming a fault makes no step: the narration and checkpoint
+			 * waiting here belong to the action that sends the segment. */
+			if (bare_part(p, &pt) < 0)
+				return -1;
+			pt->carry = 1;
+		} else if (new_part(p, &pt) < 0) {
 			return -1;
+		}
 		pt->scene = (unsigned)(l->nscs - 1);
 	}
 	return 0;
@@ -1316,6 +1351,17 @@ lesson_run(struct lesson *l, const char *datadir, char *err, size_t errlen)
 	l->step_check = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_check);
 	if (l->step_part == NULL || l->step_check == NULL)
 		return fail(err, errlen, l->fname, 0, "out of memory");
+	/* A fault armed on a segment already in flight loses it at once: that
+	 * step is shown with the narration of the action after the fault. */
+	for (size_t i = 0; i + 1 < l->nparts; i++) {
+		struct part *f = &l->parts[i], *n = &l->parts[i + 1];
+
+		if (f->carry && f->pub.first < f->pub.end && n->scene == f->scene &&
+		    n->pub.first == f->pub.end) {
+			n->pub.first = f->pub.first;
+			f->pub.end = f->pub.first;
+		}
+	}
 	for (size_t i = 0; i < l->nparts; i++)
 		for (size_t s = l->parts[i].pub.first; s < l->parts[i].pub.end && s < l->nsteps; s++)
 			l->step_part[s] = &l->parts[i];
