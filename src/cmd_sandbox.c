@@ -1,23 +1,357 @@
-/* cmd_sandbox.c: the 'sandbox' subcommand. */
+/* cmd_sandbox.c: the 'sandbox' subcommand and the start menu.
+ *
+ * sandbox: in a terminal, both hosts under the user's keys (ui_sandbox);
+ * with --batch, scenario lines are read from FILE or stdin, run, and the
+ * segment table printed (report/). The menu (no command) lists lessons,
+ * sandbox, replay, quiz, language and help, and hands over to the same
+ * functions the subcommands use. */
 #include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "i18n.h"
+#include "report/report.h"
+#include "sim/sim.h"
+#include "tutor/lesson.h"
+#include "ui/ui.h"
+
+static char *
+read_all(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf != NULL) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (got == 0)
+			break;
+		if (cap - n - 1 == 0) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (nb == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf != NULL)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+sandbox_batch(const struct tt_cli *cli, const char *path)
+{
+	const char *fname = path != NULL && strcmp(path, "-") != 0 ? path : "<stdin>";
+	FILE *f = path != NULL && strcmp(path, "-") != 0 ? fopen(path, "rb") : stdin;
+	struct tt_scenario *sc;
+	struct tt_sim *sim;
+	struct tt_report *rep;
+	char err[512], *buf;
+	size_t len;
+	int bad;
+
+	if (f == NULL) {
+		tt_warn(_("%s: cannot open: %s"), fname, strerror(errno));
+		return TT_EXIT_FAIL;
+	}
+	buf = read_all(f, &len);
+	bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (buf == NULL || bad) {
+		free(buf);
+		tt_warn(_("%s: read error"), fname);
+		return TT_EXIT_FAIL;
+	}
+	sc = tt_scenario_parse(buf, len, fname, err, sizeof err);
+	free(buf);
+	if (sc == NULL) {
+		tt_warn("%s", err);
+		return TT_EXIT_FAIL;
+	}
+	sim = tt_scenario_run(sc, NULL, err, sizeof err);
+	tt_scenario_free(sc);
+	if (sim == NULL) {
+		tt_warn("%s: %s", fname, err);
+		return TT_EXIT_FAIL;
+	}
+	rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON :
+	                            cli->format == TT_FMT_TSV ? TT_REPORT_TSV : TT_REPORT_TEXT);
+	if (rep == NULL) {
+		tt_sim_free(sim);
+		tt_warn("%s", _("out of memory"));
+		return TT_EXIT_FAIL;
+	}
+	tt_report_header(rep);
+	tt_report_sim(rep, sim, cli->absolute, cli->format == TT_FMT_TEXT);
+	tt_report_free(rep);
+	tt_sim_free(sim);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tt_warn("%s", _("write error on standard output"));
+		return TT_EXIT_FAIL;
+	}
+	return TT_EXIT_OK;
+}
 
 int
 cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	(void)argc;
-	(void)argv;
-	tt_warn("%s", _("'sandbox' is not available in this build"));
-	return TT_EXIT_FAIL;
+	struct ui_opts o;
+
+	if (argc > 1) {
+		tt_warn(_("sandbox: at most one FILE of actions (got '%s' and '%s')"), argv[0], argv[1]);
+		return TT_EXIT_USAGE;
+	}
+	if (cli->batch || argc == 1 || !isatty(STDIN_FILENO))
+		return sandbox_batch(cli, argc == 1 ? argv[0] : NULL);
+	memset(&o, 0, sizeof o);
+	o.zh = cli->zh;
+	o.present = cli->present;
+	o.absolute = cli->absolute;
+	return ui_sandbox(NULL, &o);
+}
+
+/* ---- the start menu ------------------------------------------------------- */
+
+/* Runs a subcommand with stderr caught, so that a message it prints does
+ * not scribble over the screen: it is shown in a box afterwards. */
+static int
+guarded(int (*fn)(const struct tt_cli *, int, char **), const struct tt_cli *cli, int argc,
+        char **argv, const struct ui_opts *o)
+{
+	FILE *tmp = tmpfile();
+	int saved = -1, rc;
+
+	fflush(stderr);
+	if (tmp != NULL) {
+		saved = dup(STDERR_FILENO);
+		if (saved >= 0)
+			dup2(fileno(tmp), STDERR_FILENO);
+	}
+	rc = fn(cli, argc, argv);
+	fflush(stderr);
+	if (saved >= 0) {
+		char msg[2048];
+		size_t n;
+
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		rewind(tmp);
+		n = fread(msg, 1, sizeof msg - 1, tmp);
+		msg[n] = '\0';
+		if (n > 0)
+			ui_message(rc == 0 ? _("Note") : _("Error"), msg, o);
+	}
+	if (tmp != NULL)
+		fclose(tmp);
+	return rc;
+}
+
+struct lesson_item {
+	int order;
+	char name[128];
+	char line[1024];
+};
+
+static int
+by_order(const void *a, const void *b)
+{
+	const struct lesson_item *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void
+menu_lessons(const struct tt_cli *cli, const struct ui_opts *o)
+{
+	char dir[4096], path[4352], err[512];
+	struct lesson_item *items = NULL;
+	const char **lines = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d;
+	struct dirent *e;
+	int pick;
+
+	snprintf(dir, sizeof dir, "%s/lessons", cli->datadir);
+	d = opendir(dir);
+	if (d == NULL) {
+		snprintf(err, sizeof err, _("%s: cannot open the lessons folder"), dir);
+		ui_message(_("Lessons"), err, o);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		struct lesson *l;
+
+		if (len <= 7 || strcmp(e->d_name + len - 7, ".lesson") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		l = lesson_load(path, err, sizeof err);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			items = realloc(items, cap * sizeof *items);
+			if (items == NULL)
+				break;
+		}
+		memset(&items[n], 0, sizeof items[n]);
+		snprintf(items[n].name, sizeof items[n].name, "%.*s", (int)(len - 7), e->d_name);
+		items[n].order = l != NULL ? lesson_order(l) : 1000;
+		if (l != NULL) {
+			const char *title = lesson_title(l, cli->zh);
+
+			snprintf(items[n].line, sizeof items[n].line, "%-18s %s", items[n].name,
+			         title != NULL ? title : "");
+		} else {
+			snprintf(items[n].line, sizeof items[n].line, "%-18s (%s)", items[n].name, err);
+		}
+		lesson_free(l);
+		n++;
+	}
+	closedir(d);
+	if (items == NULL || n == 0) {
+		free(items);
+		ui_message(_("Lessons"), _("No lessons were found."), o);
+		return;
+	}
+	qsort(items, n, sizeof *items, by_order);
+	lines = calloc(n, sizeof *lines);
+	if (lines == NULL) {
+		free(items);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		lines[i] = items[i].line;
+	for (size_t start = 0;;) {
+		char *argv[2];
+
+		pick = ui_pick_ex(_("Lessons"), _("Each lesson runs a scenario on the TCP engine and stops "
+		                                  "at checkpoints to let you predict what happens next."),
+		                  lines, n, start, o);
+		if (pick < 0)
+			break;
+		start = (size_t)pick;
+		argv[0] = items[pick].name;
+		argv[1] = NULL;
+		guarded(cmd_lesson, cli, 1, argv, o);
+	}
+	free(lines);
+	free(items);
+}
+
+static void
+switch_language(struct tt_cli *cli)
+{
+	cli->zh = !cli->zh;
+	setenv("LANGUAGE", cli->zh ? "zh_CN" : "en", 1);
+	/* A new text domain call makes gettext drop what it has cached. */
+	textdomain(PACKAGE);
+}
+
+static const char *
+menu_help(void)
+{
+	return _("tcptutor shows how TCP connections live and die, segment by segment, as\n"
+	         "RFC 9293 describes them.\n"
+	         "\n"
+	         "  Lessons   the story from \"TCP vs UDP\" to keep-alive, with checkpoints\n"
+	         "  Sandbox   both hosts under your keys: listen, connect, send, close,\n"
+	         "            abort; the wire under your keys too: drop, duplicate,\n"
+	         "            delay, advance time, crash a host\n"
+	         "  Replay    step through a real capture (pcap/pcapng), both endpoints'\n"
+	         "            states inferred by the same engine\n"
+	         "  Quiz      interview-style questions with explanations\n"
+	         "\n"
+	         "In every step view: n / Space / Right next, p / Left back, Enter the full\n"
+	         "segment, a auto-play, ? every key, q back. In this menu: arrows and Enter,\n"
+	         "or the item's number; q quits.\n"
+	         "\n"
+	         "From a shell: tcptutor lesson --list, tcptutor replay FILE, tcptutor quiz,\n"
+	         "and --batch for plain tables (see tcptutor --help).\n");
 }
 
 int
-cmd_menu(const struct tt_cli *cli)
+cmd_menu(const struct tt_cli *cli_in)
 {
-	(void)cli;
-	tt_warn("%s", _("the menu is not available in this build"));
-	return TT_EXIT_FAIL;
+	struct tt_cli cli = *cli_in;
+	struct ui_opts o;
+	char err[256];
+	size_t start = 0;
+
+	if (ui_begin(err, sizeof err) != 0) {
+		tt_warn("%s", err);
+		return TT_EXIT_FAIL;
+	}
+	for (;;) {
+		char lang[128];
+		const char *items[8];
+		char *argv[2];
+		char path[1024] = "";
+		int pick;
+
+		memset(&o, 0, sizeof o);
+		o.zh = cli.zh;
+		o.present = cli.present;
+		o.absolute = cli.absolute;
+		snprintf(lang, sizeof lang, "%s", cli.zh ? _("Language: 中文 (switch to English)")
+		                                         : _("Language: English (switch to 中文)"));
+		items[0] = _("Lessons        learn the TCP state machine step by step");
+		items[1] = _("Sandbox        both hosts and the wire under your keys");
+		items[2] = _("Replay         the bundled sample capture");
+		items[3] = _("Replay a file  open a pcap or pcapng capture");
+		items[4] = _("Quiz           interview questions with explanations");
+		items[5] = lang;
+		items[6] = _("Help");
+		items[7] = _("Quit");
+		pick = ui_pick_ex(_("tcptutor: the TCP state machine, step by step"),
+		                  _("Choose with the arrows and Enter, or press the number."), items, 8,
+		                  start, &o);
+		if (pick < 0 || pick == 7)
+			break;
+		start = (size_t)pick;
+		switch (pick) {
+		case 0:
+			menu_lessons(&cli, &o);
+			break;
+		case 1:
+			ui_sandbox(NULL, &o);
+			break;
+		case 2:
+			guarded(cmd_replay, &cli, 0, NULL, &o);
+			break;
+		case 3:
+			if (ui_input(_("Replay a file"), _("Path of a pcap or pcapng file:"), path, sizeof path,
+			             &o) == 0 && path[0] != '\0') {
+				argv[0] = path;
+				argv[1] = NULL;
+				guarded(cmd_replay, &cli, 1, argv, &o);
+			}
+			break;
+		case 4:
+			guarded(cmd_quiz, &cli, 0, NULL, &o);
+			break;
+		case 5:
+			switch_language(&cli);
+			break;
+		case 6:
+			ui_message(_("Help"), menu_help(), &o);
+			break;
+		}
+	}
+	ui_end();
+	return TT_EXIT_OK;
 }

@@ -25,6 +25,11 @@ struct rect {
 	int y, x, h, w, on;
 };
 
+struct para {
+	const char *text;
+	attr_t a;
+};
+
 struct sv {
 	const struct ui_story *st;
 	const struct ui_opts *o;
@@ -48,6 +53,11 @@ struct sv {
 	int at_end;                 /* stepped past the last step */
 	int quit;
 	struct rect r[P_N];
+	/* The explanation of the step on screen, built before the layout so that
+	 * the layout can give it the room it needs. */
+	struct para e_p[12];
+	size_t e_np;
+	char e_head[512], e_evs[2048], e_extra[1024], e_states[160], e_status[256];
 };
 
 static size_t
@@ -195,6 +205,22 @@ set(struct rect *r, int y, int x, int h, int w)
 	r->on = h > 0 && w > 0;
 }
 
+static size_t table_rows(const struct sv *v, size_t *rows, size_t max);
+static int expl_need(const struct sv *v, int w);
+
+/* How many rows the table would show. */
+static int
+table_count(const struct sv *v)
+{
+	size_t n = nsteps(v), last = n, k = 0;
+
+	if (!v->st->replay && n > 0)
+		last = v->cur + 1;
+	for (size_t i = 0; i < last; i++)
+		k += step_at(v, i)->kind == TT_STEP_SEGMENT;
+	return (int)k;
+}
+
 /* Decides where each panel goes; returns -1 when the terminal is too small. */
 static int
 layout(struct sv *v)
@@ -220,8 +246,18 @@ layout(struct sv *v)
 	} else if (W >= 120 && H >= 40) {
 		int rw = UI_STATES_W + 2, sh = UI_STATES_H + 2;
 
+		int need = 1 + expl_need(v, W - 2);
+
 		th = 2 + avail * 26 / 100;
 		eh = avail / 5;
+		if (need > eh) {
+			int more = need - eh < th - 6 ? need - eh : th - 6;
+
+			if (more > 0) {
+				th -= more;
+				eh += more;
+			}
+		}
 		mid = avail - th - eh;
 		set(&r[P_TABLE], top, 0, th, W);
 		set(&r[P_LADDER], top + th, 0, mid, W - rw - 1);
@@ -231,12 +267,25 @@ layout(struct sv *v)
 		set(&r[P_TCB], top + th + sh, W - rw, mid - sh, rw);
 		set(&r[P_EXPL], top + th + mid, 0, eh, W);
 	} else {
+		int need = 1 + expl_need(v, W - 2), rows = table_count(v);
+
 		eh = avail / 4 > 4 ? avail / 4 : 4;
+		if (need > eh)
+			eh = need < avail / 2 ? need : avail / 2;
 		if (v->swap == P_STATES)
 			mid = UI_STATES_H + 1;
 		else
 			mid = avail * 45 / 100;
 		th = avail - eh - mid;
+		/* A short table lends its rows to the explanation. */
+		if (th > 3 + (rows > 0 ? rows : 1) && need > eh) {
+			int spare = th - 3 - (rows > 0 ? rows : 1);
+
+			if (spare > need - eh)
+				spare = need - eh;
+			th -= spare;
+			eh += spare;
+		}
 		if (th < 4) {
 			th = 4;
 			mid = avail - eh - th;
@@ -722,11 +771,6 @@ draw_tcb(struct sv *v, const struct rect *r)
 
 /* ---- explanation ------------------------------------------------------------ */
 
-struct para {
-	const char *text;
-	attr_t a;
-};
-
 /* Draws paragraphs one after another with a common scroll; returns lines. */
 static int
 draw_paras(const struct para *p, size_t n, int y, int x, int h, int w, int skip, int gap)
@@ -829,15 +873,20 @@ choice_correct(const struct ui_checkpoint *cp, int k, const char *typed)
 }
 
 static void
-draw_expl(struct sv *v, const struct rect *r)
+build_expl(struct sv *v)
 {
-	struct para p[12];
+	struct para *p = v->e_p;
 	size_t np = 0;
-	char head[512], evs[2048], extra[1024], states[160];
-	int present = v->o->present, gap = present ? 1 : 0;
+	char *head = v->e_head, *evs = v->e_evs, *extra = v->e_extra, *states = v->e_states;
+	char *status = v->e_status;
+	int present = v->o->present;
 	attr_t big = present ? A_BOLD : 0;
 
-	heading(v, r, _("What happened"), NULL);
+	if (v->ext != NULL && v->ext->status != NULL) {
+		v->ext->status(v->ext->ctx, status, sizeof v->e_status);
+		if (status[0])
+			p[np++] = (struct para){ status, ui_attr(UI_R_MARK) };
+	}
 	if (v->ask >= 0) {
 		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
 		char q[1024];
@@ -860,11 +909,11 @@ draw_expl(struct sv *v, const struct rect *r)
 				p[np++] = (struct para){ _("Press Enter to type your answer (r: reveal)."), ui_attr(UI_R_DIM) };
 		} else {
 			if (v->ask_state == 1)
-				snprintf(extra, sizeof extra, _("Right: %s."), cp->answer);
+				snprintf(extra, sizeof v->e_extra, _("Right: %s."), cp->answer);
 			else if (v->ask_state == 2)
-				snprintf(extra, sizeof extra, _("Not quite: the answer is %s."), cp->answer);
+				snprintf(extra, sizeof v->e_extra, _("Not quite: the answer is %s."), cp->answer);
 			else
-				snprintf(extra, sizeof extra, _("The answer: %s."), cp->answer);
+				snprintf(extra, sizeof v->e_extra, _("The answer: %s."), cp->answer);
 			p[np++] = (struct para){ extra, ui_attr(v->ask_state == 2 ? UI_R_BAD : UI_R_OK) };
 			if (cp->why != NULL)
 				p[np++] = (struct para){ cp->why, 0 };
@@ -878,15 +927,15 @@ draw_expl(struct sv *v, const struct rect *r)
 		const char *nar = v->st->narration != NULL ? v->st->narration(v->st->ctx, v->cur) : NULL;
 
 		if (present) {
-			snprintf(states, sizeof states, "%s: %s    %s: %s", _("client"),
+			snprintf(states, sizeof v->e_states, "%s: %s    %s: %s", _("client"),
 			         tt_state_name(s->tcb[0].state), _("server"), tt_state_name(s->tcb[1].state));
 			p[np++] = (struct para){ states, ui_attr(UI_R_MARK) };
 		}
 		if (nar != NULL && *nar != '\0')
 			p[np++] = (struct para){ nar, big };
-		step_headline(v, s, v->cur, head, sizeof head);
+		step_headline(v, s, v->cur, head, sizeof v->e_head);
 		p[np++] = (struct para){ head, ui_attr(UI_R_HEADING) };
-		step_events(s, evs, sizeof evs);
+		step_events(s, evs, sizeof v->e_evs);
 		if (evs[0])
 			p[np++] = (struct para){ evs, big };
 		if (v->at_end) {
@@ -898,6 +947,28 @@ draw_expl(struct sv *v, const struct rect *r)
 	}
 	if (v->msg[0])
 		p[np++] = (struct para){ v->msg, ui_attr(UI_R_BAD) };
+	v->e_np = np;
+}
+
+/* Rows the explanation needs at width w. */
+static int
+expl_need(const struct sv *v, int w)
+{
+	int lines = 0;
+
+	for (size_t i = 0; i < v->e_np; i++)
+		lines += ui_wrap(NULL, 0, 0, 0, w, 0, v->e_p[i].text, 0, 0);
+	return lines * (v->o->present ? 2 : 1);
+}
+
+static void
+draw_expl(struct sv *v, const struct rect *r)
+{
+	const struct para *p = v->e_p;
+	size_t np = v->e_np;
+	int gap = v->o->present ? 1 : 0;
+
+	heading(v, r, _("What happened"), NULL);
 	v->expl_h = r->h - 1;
 	v->expl_lines = draw_paras(p, np, r->y + 1, r->x + 1, r->h - 1, r->w - 2, 0, gap);
 	if (v->expl_skip > 0) {
@@ -916,10 +987,11 @@ static void
 sv_draw(void *ctx)
 {
 	struct sv *v = ctx;
-	char right[160], status[160];
+	char right[160];
 	struct ui_keyhint keys[16], ext[16];
 	size_t nk = 0, ne = 0;
 
+	build_expl(v);
 	if (layout(v) != 0) {
 		char m[160];
 
@@ -962,14 +1034,6 @@ sv_draw(void *ctx)
 		ui_keybar(LINES - 2, ext, ne);
 	}
 	ui_keybar(LINES - 1, keys, nk);
-	if (v->ext != NULL && v->ext->status != NULL) {
-		v->ext->status(v->ext->ctx, status, sizeof status);
-		if (status[0]) {
-			int sw = ui_width(status);
-
-			ui_text(stdscr, 0, COLS - sw - 2 - ui_width(right) - 2, sw + 1, ui_attr(UI_R_TITLE), status);
-		}
-	}
 }
 
 /* ---- moving ----------------------------------------------------------------- */
@@ -1313,7 +1377,6 @@ sv_key(void *ctx, int key)
 		return UI_REDRAW;
 	}
 	case UI_FN(KEY_UP):
-	case 'k':
 		if (v->focus == P_TABLE && n > 0) {
 			long s = segment_at_or_before(v, v->cur);
 			long prev = s > 0 ? segment_at_or_before(v, (size_t)s - 1) : -1;
@@ -1329,7 +1392,6 @@ sv_key(void *ctx, int key)
 		}
 		return UI_REDRAW;
 	case UI_FN(KEY_DOWN):
-	case 'j':
 		if (v->focus == P_TABLE && n > 0) {
 			for (size_t i = v->cur + 1; i < n; i++)
 				if (step_at(v, i)->kind == TT_STEP_SEGMENT) {

@@ -1,0 +1,349 @@
+/* ui/sandbox.c: free play. Both hosts of a live simulation are under the
+ * user's keys (listen, connect, send, close, abort) and so is the wire (drop,
+ * duplicate or delay the next segment, advance the clock, crash a host).
+ * It is the step view with extra keys: every action appends steps, and
+ * stepping forward past the last step delivers the next segment in flight.
+ *
+ * Going back and then acting rewinds the world: the simulation is rebuilt
+ * from the actions that led to the step on screen (it is deterministic), so
+ * what the user sees is exactly the state the new action starts from. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui/stepview.h"
+
+struct sandbox {
+	struct tt_sim_config cfg;
+	struct tt_sim *sim;
+	struct tt_action *log;      /* actions applied, in order */
+	size_t nlog, caplog;
+	struct tt_step *steps;      /* copies of the simulation's steps */
+	size_t capsteps;
+	struct ui_story story;
+	int host;                   /* the host the user acts as */
+	char ep[2][64];
+	char status[160];
+};
+
+static void
+sync_steps(struct sandbox *sb)
+{
+	size_t n = tt_sim_nsteps(sb->sim);
+
+	if (n > sb->capsteps) {
+		size_t cap = sb->capsteps ? sb->capsteps * 2 : 64;
+
+		while (cap < n)
+			cap *= 2;
+		sb->steps = realloc(sb->steps, cap * sizeof *sb->steps);
+		if (sb->steps == NULL)
+			ui_fatal("%s", _("out of memory"));
+		sb->capsteps = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		sb->steps[i] = *tt_sim_step(sb->sim, i);
+	sb->story.steps = sb->steps;
+	sb->story.nsteps = n;
+}
+
+static int
+record(struct sandbox *sb, const struct tt_action *a)
+{
+	if (sb->nlog == sb->caplog) {
+		sb->caplog = sb->caplog ? sb->caplog * 2 : 32;
+		sb->log = realloc(sb->log, sb->caplog * sizeof *sb->log);
+		if (sb->log == NULL)
+			ui_fatal("%s", _("out of memory"));
+	}
+	sb->log[sb->nlog++] = *a;
+	return 0;
+}
+
+/* Rebuilds the simulation from the first `keep` actions. */
+static void
+rewind_to(struct sandbox *sb, size_t keep)
+{
+	char err[256];
+
+	tt_sim_free(sb->sim);
+	sb->sim = tt_sim_new(&sb->cfg);
+	if (sb->sim == NULL)
+		ui_fatal("%s", _("out of memory"));
+	for (size_t i = 0; i < keep && i < sb->nlog; i++)
+		tt_sim_do(sb->sim, &sb->log[i], err, sizeof err);
+	sb->nlog = keep < sb->nlog ? keep : sb->nlog;
+}
+
+/* Applies an action at the step on screen; *cur moves to the first new step. */
+static enum ui_next
+act(struct sandbox *sb, struct tt_action *a, size_t *cur)
+{
+	size_t n = tt_sim_nsteps(sb->sim), before;
+	char err[256];
+
+	if (n > 0 && *cur + 1 < n) {
+		/* The user went back: continue from the step on screen. */
+		size_t keep = sb->steps[*cur].action + 1;
+
+		rewind_to(sb, keep);
+		snprintf(sb->status, sizeof sb->status, "%s",
+		         _("Rewound to the step on screen; later steps were discarded."));
+	} else {
+		sb->status[0] = '\0';
+	}
+	before = tt_sim_nsteps(sb->sim);
+	if (tt_sim_do(sb->sim, a, err, sizeof err) != 0) {
+		snprintf(sb->status, sizeof sb->status, "%s", _(err));
+		sync_steps(sb);
+		if (sb->story.nsteps > 0 && *cur >= sb->story.nsteps)
+			*cur = sb->story.nsteps - 1;
+		return UI_REDRAW;
+	}
+	record(sb, a);
+	sync_steps(sb);
+	if (sb->story.nsteps > before)
+		*cur = before;
+	else if (sb->story.nsteps > 0)
+		*cur = sb->story.nsteps - 1;
+	return UI_REDRAW;
+}
+
+static void
+init_action(struct tt_action *a, enum tt_action_kind k, int host)
+{
+	memset(a, 0, sizeof *a);
+	a->kind = k;
+	a->host = host;
+	a->toward = -1;
+}
+
+/* The earliest running timer of either host, relative to now, or -1. */
+static tt_time
+next_timer_in(const struct sandbox *sb)
+{
+	tt_time best = TT_NEVER, now = tt_sim_now(sb->sim);
+
+	for (int h = 0; h < 2; h++) {
+		struct tt_tcb_view v;
+		tt_time t[5];
+
+		tt_sim_view(sb->sim, h, &v);
+		t[0] = v.rtx_at, t[1] = v.tw_at, t[2] = v.ka_at, t[3] = v.delack_at, t[4] = v.user_at;
+		for (int k = 0; k < 5; k++)
+			if (t[k] < best)
+				best = t[k];
+	}
+	return best == TT_NEVER ? -1 : (best > now ? best - now : 0);
+}
+
+static int
+sb_key(void *ctx, int key, size_t *cur)
+{
+	struct sandbox *sb = ctx;
+	struct tt_action a;
+	char buf[64];
+
+	switch (key) {
+	case 'h':
+		sb->host = !sb->host;
+		return UI_REDRAW;
+	case 'l':
+		init_action(&a, TT_A_LISTEN, sb->host);
+		return act(sb, &a, cur);
+	case 'c':
+		init_action(&a, TT_A_CONNECT, sb->host);
+		return act(sb, &a, cur);
+	case 's':
+		snprintf(buf, sizeof buf, "hello");
+		if (ui_ask(_("Send"), _("Bytes to send (text):"), buf, sizeof buf) != 0 || buf[0] == '\0')
+			return UI_REDRAW;
+		init_action(&a, TT_A_SEND, sb->host);
+		snprintf(a.text, sizeof a.text, "%s", buf);
+		a.count = (unsigned)strlen(a.text);
+		return act(sb, &a, cur);
+	case 'x':
+		init_action(&a, TT_A_CLOSE, sb->host);
+		return act(sb, &a, cur);
+	case 'r':
+		init_action(&a, TT_A_ABORT, sb->host);
+		return act(sb, &a, cur);
+	case 'k':
+		init_action(&a, TT_A_CRASH, sb->host);
+		return act(sb, &a, cur);
+	case 'd':
+	case 'u': {
+		enum ui_next r;
+
+		init_action(&a, key == 'd' ? TT_A_DROP : TT_A_DUPLICATE, -1);
+		r = act(sb, &a, cur);
+		if (sb->status[0] == '\0')
+			snprintf(sb->status, sizeof sb->status, "%s", key == 'd' ?
+			         _("The next segment on the wire will be dropped.") :
+			         _("The next segment on the wire will be duplicated."));
+		return r;
+	}
+	case 'y': {
+		enum ui_next r;
+		double sec;
+		char *end;
+
+		snprintf(buf, sizeof buf, "0.5");
+		if (ui_ask(_("Delay"), _("Hold the next segment back by how many seconds?"), buf,
+		           sizeof buf) != 0)
+			return UI_REDRAW;
+		sec = strtod(buf, &end);
+		if (*end != '\0' || sec < 0 || sec > 86400) {
+			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
+			return UI_REDRAW;
+		}
+		init_action(&a, TT_A_DELAY, -1);
+		a.amount = (tt_time)(sec * 1e6);
+		r = act(sb, &a, cur);
+		if (sb->status[0] == '\0')
+			snprintf(sb->status, sizeof sb->status, "%s", _("The next segment on the wire will be delayed."));
+		return r;
+	}
+	case 't': {
+		tt_time next = next_timer_in(sb);
+		double sec;
+		char *end;
+
+		buf[0] = '\0';
+		if (next >= 0)
+			snprintf(buf, sizeof buf, "%g", (double)next / 1e6);
+		if (ui_ask(_("Advance time"), _("Advance the clock by how many seconds? (proposed: the next timer)"),
+		           buf, sizeof buf) != 0 || buf[0] == '\0')
+			return UI_REDRAW;
+		sec = strtod(buf, &end);
+		if (*end != '\0' || sec < 0 || sec > 1e7) {
+			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
+			return UI_REDRAW;
+		}
+		init_action(&a, TT_A_ADVANCE, -1);
+		a.amount = (tt_time)(sec * 1e6 + 0.5);
+		return act(sb, &a, cur);
+	}
+	case 'w':
+		if (tt_sim_in_flight(sb->sim) == 0) {
+			snprintf(sb->status, sizeof sb->status, "%s", _("Nothing is on the wire."));
+			return UI_REDRAW;
+		}
+		init_action(&a, TT_A_DELIVER_ALL, -1);
+		return act(sb, &a, cur);
+	default:
+		return -1;
+	}
+}
+
+static int
+sb_more(void *ctx)
+{
+	struct sandbox *sb = ctx;
+	struct tt_action a;
+	size_t before = tt_sim_nsteps(sb->sim), cur = before > 0 ? before - 1 : 0;
+
+	if (tt_sim_in_flight(sb->sim) == 0) {
+		snprintf(sb->status, sizeof sb->status, "%s",
+		         _("Nothing is on the wire: act with the keys in the upper bar."));
+		return 0;
+	}
+	init_action(&a, TT_A_DELIVER, -1);
+	a.count = 1;
+	act(sb, &a, &cur);
+	return tt_sim_nsteps(sb->sim) > before;
+}
+
+static size_t
+sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
+{
+	struct sandbox *sb = ctx;
+	static char hostlab[64];
+	size_t n = 0;
+	const struct ui_keyhint all[] = {
+		{ "h", hostlab }, { "l", _("listen") }, { "c", _("connect") }, { "s", _("send") },
+		{ "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
+		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "w", _("run") },
+	};
+
+	snprintf(hostlab, sizeof hostlab, _("host=%s"), sb->host ? _("server") : _("client"));
+	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
+		k[n++] = all[i];
+	return n;
+}
+
+static void
+sb_status(void *ctx, char *buf, size_t len)
+{
+	struct sandbox *sb = ctx;
+	size_t f = tt_sim_in_flight(sb->sim);
+
+	if (sb->status[0])
+		snprintf(buf, len, "%s", sb->status);
+	else if (f > 0)
+		snprintf(buf, len, _("%zu on the wire (n delivers)"), f);
+	else
+		buf[0] = '\0';
+}
+
+static const char *
+sb_help(void *ctx)
+{
+	(void)ctx;
+	return _("Sandbox keys (upper bar)\n"
+	         "\n"
+	         "  h   switch the host you act as (client / server)\n"
+	         "  l   listen (passive OPEN)          c   connect (active OPEN)\n"
+	         "  s   send bytes                      x   close (FIN)\n"
+	         "  r   abort (RST)                     k   crash the host (its TCB is lost)\n"
+	         "  d   drop the next segment           u   duplicate the next segment\n"
+	         "  y   delay the next segment          t   advance the clock (timers fire)\n"
+	         "  w   deliver everything on the wire\n"
+	         "  n   at the last step: deliver the next segment on the wire\n"
+	         "\n"
+	         "Going back with p and then acting continues from the step on screen:\n"
+	         "later steps are discarded.\n");
+}
+
+int
+ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
+{
+	struct sandbox sb;
+	struct sv_ext ext;
+	struct ui_opts none = { 0, 0, 0, 0 };
+	int rc;
+
+	memset(&sb, 0, sizeof sb);
+	if (cfg != NULL)
+		sb.cfg = *cfg;
+	else
+		tt_sim_config_default(&sb.cfg);
+	sb.sim = tt_sim_new(&sb.cfg);
+	if (sb.sim == NULL) {
+		fprintf(stderr, "tcptutor: %s\n", _("out of memory"));
+		return 1;
+	}
+	sb.host = TT_SERVER;
+	sb.story.title = _("Sandbox");
+	sb.story.endpoint[0] = tt_sim_endpoint(sb.sim, 0, sb.ep[0], sizeof sb.ep[0]);
+	sb.story.endpoint[1] = tt_sim_endpoint(sb.sim, 1, sb.ep[1], sizeof sb.ep[1]);
+	sync_steps(&sb);
+	memset(&ext, 0, sizeof ext);
+	ext.ctx = &sb;
+	ext.key = sb_key;
+	ext.more = sb_more;
+	ext.hints = sb_hints;
+	ext.status = sb_status;
+	ext.help = sb_help;
+	ext.empty = _("Nothing has happened yet. Both hosts are CLOSED. Press l to make the "
+	              "server listen, then h to act as the client and c to connect; n delivers "
+	              "the next segment on the wire. ? lists every key.");
+	rc = sv_run(&sb.story, opts != NULL ? opts : &none, &ext);
+	tt_sim_free(sb.sim);
+	free(sb.log);
+	free(sb.steps);
+	return rc;
+}
