@@ -1,0 +1,131 @@
+/* cmd_scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
+ * the engine runs the actions and the table is printed, or shown in the step
+ * view. Used by 'lesson FILE.scenario' and by 'sandbox --batch' on stdin. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "report/report.h"
+#include "sim/sim.h"
+#include "ui/ui.h"
+
+/* Reads a whole file, or standard input for "-"; NULL after a message. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL) {
+		tt_warn("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 4096) {
+			char *nb;
+
+			if (cap >= ((size_t)16 << 20)) {
+				tt_warn(_("%s: scenario larger than 16 MiB"), path);
+				goto fail;
+			}
+			nb = realloc(buf, cap ? cap * 2 : 8192);
+			if (nb == NULL)
+				goto fail;
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		tt_warn("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static int
+show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
+{
+	struct ui_story story;
+	struct ui_opts opts;
+	char ep[2][64];
+
+	memset(&story, 0, sizeof story);
+	memset(&opts, 0, sizeof opts);
+	story.title = title;
+	story.endpoint[0] = tt_sim_endpoint(s, TT_CLIENT, ep[0], sizeof ep[0]);
+	story.endpoint[1] = tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
+	story.nsteps = tt_sim_nsteps(s);
+	story.steps = tt_sim_nsteps(s) ? tt_sim_step(s, 0) : NULL;
+	opts.zh = cli->zh;
+	opts.present = cli->present;
+	return ui_stepview(&story, &opts);
+}
+
+int
+tt_scenario_command(const struct tt_cli *cli, const char *path)
+{
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct tt_scenario *sc;
+	struct tt_sim *s;
+	struct tt_report *r;
+	char err[1024];
+	size_t len;
+	char *buf = slurp(path, &len);
+	int rc = TT_EXIT_OK;
+
+	if (buf == NULL)
+		return TT_EXIT_FAIL;
+	sc = tt_scenario_parse(buf, len, name, err, sizeof err);
+	free(buf);
+	if (sc == NULL) {
+		tt_warn("%s", err);
+		return TT_EXIT_FAIL;
+	}
+	s = tt_scenario_run(sc, NULL, err, sizeof err);
+	tt_scenario_free(sc);
+	if (s == NULL) {
+		tt_warn("%s", err);
+		return TT_EXIT_FAIL;
+	}
+	if (!cli->batch) {
+		rc = show(cli, s, name);
+		tt_sim_free(s);
+		return rc;
+	}
+	r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_REPORT_TSV :
+	                  cli->format == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
+	if (r == NULL) {
+		tt_sim_free(s);
+		return TT_EXIT_FAIL;
+	}
+	tt_report_header(r);
+	tt_report_sim(r, s, cli->absolute, 1);
+	tt_report_free(r);
+	tt_sim_free(s);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		tt_warn(_("error writing output: %s"), strerror(errno));
+		return TT_EXIT_FAIL;
+	}
+	return rc;
+}
