@@ -687,6 +687,9 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 			return list_lessons(cli);
 		return pick_and_run(cli);
 	}
+	/* a plain scenario: the engine's table without narration */
+	if (strlen(argv[0]) > 9 && strcmp(argv[0] + strlen(argv[0]) - 9, ".scenario") == 0)
+		return tt_scenario_command(cli, argv[0]);
 	if (strchr(argv[0], '/') != NULL || (strlen(argv[0]) > 7 &&
 	                                     strcmp(argv[0] + strlen(argv[0]) - 7, ".lesson") == 0))
 		snprintf(path, sizeof path, "%s", argv[0]);
