@@ -349,12 +349,11 @@ ui_ladder_draw(const struct ui_ladder *L)
 			enum tt_state was = i > 0 ? L->steps[i - 1].tcb[h].state : TT_NSTATES;
 			int row = last;
 
-			if (now == was && !(i > 0 && (int)start[i] == c.first))
+			/* Also on the first row in view, so that a scrolled ladder still says. */
+			if (now == was && start[i] != c.first)
 				continue;
 			if (s->kind == TT_STEP_SEGMENT && h == (s->dir == TT_SERVER))
 				row = start[i];   /* the sender changes as it sends */
-			if (h == 0)
-				put(&c, row, L->x, cur ? A_BOLD | ui_attr(UI_R_CLIENT) : ui_attr(UI_R_CLIENT), "");
 			{
 				const char *nm = tt_state_name(now);
 				int yy = row - c.first;

@@ -95,7 +95,9 @@ pick_draw(void *ctx)
 
 		if (cur)
 			ui_text(stdscr, y + r, 1, 2, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
-		ui_text_pad(stdscr, y + r, 3, COLS - 5, a, p->items[p->shown[k]]);
+		if (k < 9)
+			ui_textf(stdscr, y + r, 3, 2, ui_attr(UI_R_DIM), "%zu", k + 1);
+		ui_text_pad(stdscr, y + r, 5, COLS - 7, a, p->items[p->shown[k]]);
 	}
 	if (p->nshown > (size_t)rows)
 		ui_textf(stdscr, LINES - 2, COLS - 12, 11, ui_attr(UI_R_DIM), "%zu/%zu", p->cur + 1,

@@ -269,7 +269,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "w", _("run") },
 	};
 
-	snprintf(hostlab, sizeof hostlab, _("host=%s"), sb->host ? _("server") : _("client"));
+	snprintf(hostlab, sizeof hostlab, _("acting as %s"), sb->host ? _("server") : _("client"));
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
 		k[n++] = all[i];
 	return n;

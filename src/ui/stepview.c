@@ -189,10 +189,40 @@ seg_label(const struct sv *v, const struct tt_step *s, int terse, char *buf, siz
 
 /* ---- layout ------------------------------------------------------------- */
 
+static size_t
+collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
+{
+	size_t nk = 0;
+
+	if (v->ext != NULL && v->ext->hints != NULL)
+		nk = v->ext->hints(v->ext->ctx, keys, max > 12 ? max - 12 : 0);
+	keys[nk++] = (struct ui_keyhint){ "n", _("next") };
+	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
+	keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
+	keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
+	keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
+	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
+		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
+	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
+	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
+	keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
+	keys[nk++] = (struct ui_keyhint){ "/", _("search") };
+	return nk;
+}
+
+/* Rows of key bars: one, or as many as the sandbox's extra keys need. */
 static int
 bars(const struct sv *v)
 {
-	return v->ext != NULL && v->ext->hints != NULL ? 2 : 1;
+	struct ui_keyhint keys[40];
+	size_t nk;
+	int rows;
+
+	if (v->ext == NULL || v->ext->hints == NULL)
+		return 1;
+	nk = collect_keys(v, keys, sizeof keys / sizeof keys[0]);
+	rows = ui_keyflow(-1, 4, keys, nk);
+	return rows < 1 ? 1 : rows;
 }
 
 static void
@@ -488,9 +518,7 @@ draw_table(struct sv *v, const struct rect *r)
 	if (v->table_top < 0)
 		v->table_top = 0;
 	if (nrows == 0)
-		ui_text(stdscr, y + 1, r->x + 2, r->w - 4, ui_attr(UI_R_DIM),
-		        n == 0 && v->ext != NULL && v->ext->empty != NULL ? v->ext->empty
-		                                                       : _("(no segment yet)"));
+		ui_text(stdscr, y + 1, r->x + 2, r->w - 4, ui_attr(UI_R_DIM), _("(no segment yet)"));
 	for (int k = 0; k < nrows_shown && v->table_top + k < (int)nrows; k++) {
 		size_t si = rows[v->table_top + k];
 		const struct tt_step *s = step_at(v, si);
@@ -938,7 +966,7 @@ build_expl(struct sv *v)
 		step_events(s, evs, sizeof v->e_evs);
 		if (evs[0])
 			p[np++] = (struct para){ evs, big };
-		if (v->at_end) {
+		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
 			const char *sum = v->st->summary != NULL ? v->st->summary(v->st->ctx) : NULL;
 
 			p[np++] = (struct para){ sum != NULL ? sum : _("This is the last step. Press p to go back, q to leave."),
@@ -988,8 +1016,6 @@ sv_draw(void *ctx)
 {
 	struct sv *v = ctx;
 	char right[160];
-	struct ui_keyhint keys[16], ext[16];
-	size_t nk = 0, ne = 0;
 
 	build_expl(v);
 	if (layout(v) != 0) {
@@ -1017,23 +1043,15 @@ sv_draw(void *ctx)
 		draw_tcb(v, &v->r[P_TCB]);
 	if (v->r[P_EXPL].on)
 		draw_expl(v, &v->r[P_EXPL]);
-	/* Key bars. */
-	keys[nk++] = (struct ui_keyhint){ "n", _("next") };
-	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
-	keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
-	keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
-	keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
-	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
-		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
-	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
-	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
-	keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
-	keys[nk++] = (struct ui_keyhint){ "/", _("search") };
-	if (v->ext != NULL && v->ext->hints != NULL) {
-		ne = v->ext->hints(v->ext->ctx, ext, sizeof ext / sizeof ext[0]);
-		ui_keybar(LINES - 2, ext, ne);
+	/* Key bars: the extension's keys first (the sandbox's actions), then
+	 * the step view's, flowed over as many rows as bars() gave them. */
+	{
+		struct ui_keyhint keys[40];
+		size_t nk = collect_keys(v, keys, sizeof keys / sizeof keys[0]);
+		int nb = bars(v);
+
+		ui_keyflow(LINES - nb, nb, keys, nk);
 	}
-	ui_keybar(LINES - 1, keys, nk);
 }
 
 /* ---- moving ----------------------------------------------------------------- */
@@ -1278,7 +1296,7 @@ sv_key(void *ctx, int key)
 			v->ask = -1;
 			return UI_REDRAW;
 		}
-		if (v->at_end) {
+		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
 			v->at_end = 0;
 			return UI_REDRAW;
 		}

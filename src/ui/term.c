@@ -614,6 +614,36 @@ ui_keybar(int y, const struct ui_keyhint *k, size_t n)
 	}
 }
 
+int
+ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n)
+{
+	int x = 0, row = 0, cols = COLS;
+	attr_t ak = ui_attr(UI_R_KEY), al = ui_attr(UI_R_BAR);
+
+	if (y >= 0)
+		for (int r = 0; r < rows; r++)
+			ui_fill(stdscr, y + r, 0, cols, al);
+	for (size_t i = 0; i < n; i++) {
+		int need = ui_width(k[i].key) + 1 + ui_width(k[i].label) + 1;
+
+		if (x + need > cols + 1 && x > 0) {
+			if (row + 1 >= rows)
+				break;
+			row++;
+			x = 0;
+		}
+		if (y >= 0) {
+			x += ui_text(stdscr, y + row, x, cols - x, ak, k[i].key);
+			x += ui_text(stdscr, y + row, x, 1, al, " ");
+			x += ui_text(stdscr, y + row, x, cols - x, al, k[i].label);
+			x += ui_text(stdscr, y + row, x, 1, al, " ");
+		} else {
+			x += need;
+		}
+	}
+	return row + 1;
+}
+
 void
 ui_box_text(const char *title, const char *s, const char *footer)
 {
@@ -647,30 +677,32 @@ static void
 ask_draw(void *ctx)
 {
 	struct ask *k = ctx;
-	int wd = COLS - 4 > 64 ? 64 : COLS - 4, y = LINES / 2 - 2, x = (COLS - wd) / 2, cx;
+	int wd = COLS - 4 > 64 ? 64 : COLS - 4, pl, h, y, x = (COLS - wd) / 2, cx;
 	char text[1024];
+	const char *show = text;
+	int room = wd - 6;
 
-	for (int r = 0; r < 5; r++)
+	pl = ui_wrap(NULL, 0, 0, 0, wd - 4, 0, k->prompt, 0, 0);
+	if (pl > 3)
+		pl = 3;
+	h = pl + 4;
+	y = (LINES - h) / 2;
+	for (int r = 0; r < h; r++)
 		ui_fill(stdscr, y + r, x, wd, 0);
-	ui_frame(stdscr, y, x, 5, wd, k->title, 1);
-	ui_text(stdscr, y + 1, x + 2, wd - 4, 0, k->prompt);
+	ui_frame(stdscr, y, x, h, wd, k->title, 1);
+	ui_wrap(stdscr, y + 1, x + 2, pl, wd - 4, 0, k->prompt, 0, 0);
 	if (wcstombs(text, k->buf, sizeof text) == (size_t)-1)
 		text[0] = '\0';
 	/* Keep the end of a long answer in view. */
-	{
-		const char *show = text;
-		int room = wd - 6;
-
-		while (ui_width(show) > room && *show != '\0') {
+	while (ui_width(show) > room && *show != '\0') {
+		show++;
+		while ((*show & 0xc0) == 0x80)
 			show++;
-			while ((*show & 0xc0) == 0x80)
-				show++;
-		}
-		ui_text_pad(stdscr, y + 2, x + 2, wd - 4, ui_attr(UI_R_CURRENT), "");
-		cx = x + 2 + ui_text(stdscr, y + 2, x + 2, room, ui_attr(UI_R_CURRENT), show);
 	}
-	ui_text(stdscr, y + 3, x + 2, wd - 4, ui_attr(UI_R_DIM), _("Enter: OK   Esc: cancel"));
-	move(y + 2, cx);
+	ui_text_pad(stdscr, y + 1 + pl, x + 2, wd - 4, ui_attr(UI_R_CURRENT), "");
+	cx = x + 2 + ui_text(stdscr, y + 1 + pl, x + 2, room, ui_attr(UI_R_CURRENT), show);
+	ui_text(stdscr, y + 2 + pl, x + 2, wd - 4, ui_attr(UI_R_DIM), _("Enter: OK   Esc: cancel"));
+	move(y + 1 + pl, cx);
 }
 
 static enum ui_next

@@ -137,6 +137,9 @@ struct ui_keyhint {
 };
 void ui_titlebar(const char *left, const char *right);
 void ui_keybar(int y, const struct ui_keyhint *k, size_t n);
+/* Flows the hints over up to `rows` bars from row y (y < 0: only counts);
+ * returns the rows needed. */
+int ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n);
 
 /* A framed message box in the middle of the screen, over whatever is there;
  * the caller's next draw() repaints below it. */
