@@ -168,6 +168,24 @@ START_TEST(test_first_step_maps_actions_to_steps)
 }
 END_TEST
 
+START_TEST(test_seed_derives_repeatable_iss)
+{
+	struct tt_sim *a = run_text("set seed 7\nconnect client\n");
+	struct tt_sim *b = run_text("set seed 7\nconnect client\n");
+	struct tt_sim *c = run_text("set seed 8\nconnect client\n");
+	struct tt_sim *d = run_text("host client 10.0.0.1 1000 iss=42\nset seed 7\nconnect client\n");
+
+	ck_assert_uint_eq(tt_sim_config(a)->host[0].iss, tt_sim_config(b)->host[0].iss);
+	ck_assert_uint_ne(tt_sim_config(a)->host[0].iss, tt_sim_config(c)->host[0].iss);
+	ck_assert_uint_ne(tt_sim_config(a)->host[0].iss, tt_sim_config(a)->host[1].iss);
+	ck_assert_uint_eq(tt_sim_config(d)->host[0].iss, 42);      /* explicit wins */
+	tt_sim_free(a);
+	tt_sim_free(b);
+	tt_sim_free(c);
+	tt_sim_free(d);
+}
+END_TEST
+
 /* ---- the wire ------------------------------------------------------------- */
 
 START_TEST(test_deliver_follows_arrival_time_and_delay)
@@ -595,6 +613,7 @@ main(void)
 	tcase_add_test(tc, test_scenario_run_error_names_line);
 	tcase_add_test(tc, test_scenario_survives_garbage);
 	tcase_add_test(tc, test_first_step_maps_actions_to_steps);
+	tcase_add_test(tc, test_seed_derives_repeatable_iss);
 	suite_add_tcase(s, tc);
 	tcase_add_test(wire, test_deliver_follows_arrival_time_and_delay);
 	tcase_add_test(wire, test_duplicate_delivers_twice);

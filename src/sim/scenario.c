@@ -23,7 +23,20 @@ struct tt_scenario {
 	size_t nact, cap;
 	char fname[256];
 	unsigned cur_line;
+	int iss_set[2];          /* iss= given on the host line */
 };
+
+/* An ISS derived from a seed (splitmix64), so "set seed N" gives varied but
+ * repeatable initial sequence numbers. */
+static uint32_t
+seeded_iss(uint64_t seed, int host)
+{
+	uint64_t z = seed + 0x9e3779b97f4a7c15ull * (uint64_t)(host + 1);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)(z ^ (z >> 31));
+}
 
 void
 tt_scenario_at(struct tt_scenario *sc, const char *fname, unsigned line)
@@ -472,12 +485,25 @@ parse_setting(struct tt_scenario *sc, char **w, int n, char *err, size_t errlen)
 				snprintf(err, errlen, "'%s' is not iss=NUMBER", w[k]);
 				return -1;
 			}
+			sc->iss_set[i] = 1;
 		}
 		return 1;
 	}
 	if (strcmp(w[0], "set") == 0) {
 		int i;
 
+		if (n == 3 && strcmp(w[1], "seed") == 0) {
+			uint32_t seed;
+
+			if (parse_u32(w[2], &seed) == -1) {
+				snprintf(err, errlen, "'%s' is not a seed (a number)", w[2]);
+				return -1;
+			}
+			for (i = 0; i < 2; i++)
+				if (!sc->iss_set[i])
+					sc->cfg.host[i].iss = seeded_iss(seed, i);
+			return 1;
+		}
 		if (n >= 3 && strcmp(w[1], "delay") == 0) {
 			tt_time t;
 
