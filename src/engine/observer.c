@@ -42,6 +42,8 @@ sent(struct tt_obs_side *a, const struct tt_obs_side *b, const struct tt_seg *se
 		}
 		if (!(seg->flags & TT_ACK) && a->state == TT_CLOSED)
 			a->state = TT_SYN_SENT;                 /* OPEN (active) */
+		if (!(seg->flags & TT_ACK))
+			a->passive = 0;    /* a bare SYN: this side opened actively */
 		else if ((seg->flags & TT_ACK) && (a->state == TT_CLOSED || a->state == TT_LISTEN))
 			a->state = TT_SYN_RECEIVED;            /* answered a SYN in LISTEN */
 	}
