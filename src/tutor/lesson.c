@@ -121,7 +121,12 @@ text_append(char **dst, const char *add)
 	} else if (old > 0 && (*dst)[old - 1] != '\n') {
 		unsigned char last = (unsigned char)(*dst)[old - 1], first = (unsigned char)add[0];
 
-		if (last < 0x80 || first < 0x80)
+		/* full-width punctuation (U+3000-303F, U+FF00-FFEF) needs no blank */
+		const unsigned char *e = (const unsigned char *)*dst + old;
+		int fullwidth = old >= 3 && ((e[-3] == 0xe3 && e[-2] >= 0x80 && e[-2] <= 0x80) ||
+		                             (e[-3] == 0xef && (e[-2] == 0xbc || e[-2] == 0xbd)));
+
+		if ((last < 0x80 || first < 0x80) && !fullwidth)
 			sep = " ";
 	}
 	p = realloc(*dst, old + strlen(sep) + n + 1);
@@ -316,6 +321,9 @@ lesson_check_correct(const struct lesson_check *c, const char *answer)
 		return 0;
 	memcpy(buf, answer, n);
 	buf[n] = '\0';
+	for (char *q = buf; *q != '\0'; q++)
+		if (*q >= 'a' && *q <= 'z')
+			*q = (char)(*q - 'a' + 'A');
 	if (c->kind == LESSON_CHECK_STATE) {
 		int s = tt_state_from_name(buf);
 

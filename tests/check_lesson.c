@@ -1,0 +1,296 @@
+/* tests/check_lesson.c: the lesson parser, its answers and the progress file.
+ * Answers must come from the engine; errors must be FILE:LINE; the parser
+ * must survive any bytes; every bundled lesson narrates every step in both
+ * languages. */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tt_check.h"
+#include "tutor/lesson.h"
+#include "tutor/progress.h"
+
+#define HEAD "lesson t\ntitle en T\ntitle zh 测\n"
+#define TAIL "summary en S\nsummary zh 结\n"
+#define ASK "ask en q\nask zh 问\nwhy en w\nwhy zh 因\n"
+
+static struct lesson *
+parse_run(const char *text, char *err, size_t errlen)
+{
+	struct lesson *l = lesson_parse(text, strlen(text), "t.lesson", err, errlen);
+
+	if (l != NULL && lesson_run(l, NULL, err, errlen) < 0) {
+		lesson_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+START_TEST(test_handshake_checkpoints_are_answered_by_the_engine)
+{
+	char err[512] = "";
+	struct lesson *l = parse_run(HEAD "listen server\n"
+	                             "check state client\n" ASK "connect client\n"
+	                             "check state server\n" ASK "deliver\n"
+	                             "check flags\n" ASK "deliver\n"
+	                             "check ack\n" ASK "deliver\n" TAIL, err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_uint_eq(lesson_nchecks(l), 4);
+	ck_assert_str_eq(lesson_check(l, 0)->answer, "SYN-SENT");
+	ck_assert_str_eq(lesson_check(l, 1)->answer, "SYN-RECEIVED");
+	ck_assert_str_eq(lesson_check(l, 2)->answer, "SYN,ACK");
+	ck_assert_str_eq(lesson_check(l, 3)->answer, "1");
+	ck_assert_uint_eq(lesson_check(l, 3)->nchoices, 0);
+	ck_assert_uint_eq(lesson_check(l, 0)->nchoices, 4);
+	ck_assert_str_eq(lesson_check(l, 0)->choices[lesson_check(l, 0)->answer_choice], "SYN-SENT");
+	ck_assert(lesson_check_correct(lesson_check(l, 1), " syn_rcvd "));
+	ck_assert(lesson_check_correct(lesson_check(l, 2), "syn|ack"));
+	ck_assert(!lesson_check_correct(lesson_check(l, 2), "ACK"));
+	ck_assert(lesson_check_correct(lesson_check(l, 3), "1\n"));
+	ck_assert(lesson_check_before(l, lesson_check(l, 1)->step) == lesson_check(l, 1));
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_narration_joins_lines_per_language)
+{
+	char err[512] = "";
+	struct lesson *l = parse_run(HEAD "say en one\nsay en two\nsay en\nsay en three\n"
+	                             "say zh 第一\nsay zh 第二\nlisten server\n" TAIL, err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_EN], "one two\nthree");
+	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_ZH], "第一第二");
+	ck_assert_str_eq(lesson_part_of_step(l, 0)->say[LESSON_ZH], "第一第二");
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_fault_lines_pass_narration_to_the_sending_action)
+{
+	char err[512] = "";
+	struct lesson *l = parse_run(HEAD "listen server\nconnect client\n"
+	                             "drop SYN,ACK to client\nsay en lost\nsay zh 丢\n"
+	                             "check flags\n" ASK "deliver\n" TAIL, err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_str_eq(lesson_check(l, 0)->answer, "SYN");
+	ck_assert_str_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->say[LESSON_EN], "lost");
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_scenes_restart_the_hosts_as_new_streams)
+{
+	char err[512] = "";
+	struct lesson *l = parse_run(HEAD "listen server\nconnect client\nrun\nscene\n"
+	                             "host client 192.0.2.9 40000 iss=7\nconnect client\n"
+	                             "check state client\n" ASK "run\n" TAIL, err, sizeof err);
+	size_t n;
+
+	ck_assert_msg(l != NULL, "%s", err);
+	n = lesson_nsteps(l);
+	ck_assert_uint_eq(lesson_nscenes(l), 2);
+	ck_assert_uint_eq(lesson_step_scene(l, n - 1), 1);
+	ck_assert_str_eq(lesson_scene_endpoint(l, 1, 0), "192.0.2.9:40000");
+	ck_assert_str_eq(lesson_check(l, 0)->answer, "CLOSED");   /* refused: nobody listens */
+	lesson_free(l);
+}
+END_TEST
+
+struct bad {
+	const char *text, *msg;
+};
+
+START_TEST(test_broken_lessons_report_file_and_line)
+{
+	static const struct bad bad[] = {
+		{ HEAD "sey en x\nlisten server\n" TAIL, "t.lesson:4: unknown keyword 'sey'" },
+		{ HEAD "say en x\nlisten server\n" TAIL, "t.lesson:4: say has no Chinese text (say zh)" },
+		{ HEAD "listen server\ncheck state server\n" ASK TAIL,
+		  "t.lesson:5: checkpoint is not followed by an action" },
+		{ HEAD "listen server\ncheck state server\nask en q\nask zh 问\nconnect client\n" TAIL,
+		  "t.lesson:5: checkpoint has no reason (why en, why zh)" },
+		{ HEAD "listen server\nconnect client\ncheck state server\n" ASK
+		  "choices LISTEN | CLOSED\ndeliver\n" TAIL,
+		  "t.lesson:11: choices do not include the engine's answer 'SYN-RECEIVED'" },
+		{ HEAD "listen server\ncheck seq\n" ASK "connect client\n" TAIL,
+		  "t.lesson:5: check seq: the action on line 10 produces no segment" },
+		{ HEAD "check state nobody\n", "t.lesson:4: unknown host 'nobody' (client or server)" },
+		{ "title en x\n", "t.lesson:1: a lesson starts with 'lesson NAME'" },
+		{ HEAD "listen server\n", "t.lesson:4: the lesson has no summary (summary en, summary zh)" },
+		{ HEAD "listen server\nsay en a\nsay zh 甲\n" TAIL, "t.lesson:5: narration is not followed by an action" },
+		{ HEAD "listen server\nconnect client\ncheck state client\nask en q\n", "t.lesson:6: checkpoint is not followed by an action" },
+		{ HEAD "listen server\nconnect client\ncheck state client\nask en q\n" "why en w\nwhy zh 因\ndeliver\n" TAIL,
+		  "t.lesson:7: ask has no Chinese text (ask zh)" },
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char err[512] = "";
+		struct lesson *l = parse_run(bad[i].text, err, sizeof err);
+
+		ck_assert_msg(l == NULL, "case %zu accepted", i);
+		ck_assert_str_eq(err, bad[i].msg);
+	}
+}
+END_TEST
+
+START_TEST(test_parser_survives_any_bytes)
+{
+	static const char *words[] = { "lesson t\n", "title en T\n", "title zh T\n", "say en x\n",
+	                               "say zh y\n", "check flags\n", "ask en q\n", "why zh w\n",
+	                               "deliver\n", "listen server\n", "connect client\n", "scene\n",
+	                               "choices SYN | ACK\n", "\xff", "\0", "#", "\n", "frames 1-2\n",
+	                               "summary en s\n", "summary zh s\n", "run\n", "capture x\n" };
+	unsigned seed = 12345;
+	char buf[2048];
+
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0;
+		char err[256];
+		struct lesson *l;
+		int n = (int)(seed % 24);
+
+		for (int k = 0; k < n; k++) {
+			const char *w;
+			size_t wl;
+
+			seed = seed * 1103515245u + 12345u;
+			w = words[(seed >> 8) % (sizeof words / sizeof words[0])];
+			wl = w[0] == '\0' ? 1 : strlen(w);
+			if (len + wl >= sizeof buf)
+				break;
+			memcpy(buf + len, w, wl);
+			len += wl;
+		}
+		seed = seed * 1103515245u + 12345u;
+		l = lesson_parse(buf, len, "fuzz", err, sizeof err);
+		if (l != NULL) {
+			(void)lesson_run(l, NULL, err, sizeof err);
+			lesson_free(l);
+		} else {
+			ck_assert_msg(strncmp(err, "fuzz:", 5) == 0, "%s", err);
+		}
+	}
+}
+END_TEST
+
+/* Every bundled lesson: runs, every step has narration in both languages,
+ * every checkpoint has its texts in both. */
+START_TEST(test_bundled_lessons_narrate_every_step_in_both_languages)
+{
+	char dir[4096];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof dir, "%s/lessons", TT_SRCDIR);
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[4400], err[1024] = "";
+		size_t len = strlen(de->d_name);
+		struct lesson *l;
+
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		l = lesson_load(path, err, sizeof err);
+		ck_assert_msg(l != NULL, "%s", err);
+		ck_assert_msg(lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
+		ck_assert_msg(strncmp(de->d_name, lesson_name(l), strlen(lesson_name(l))) == 0 &&
+		              len == strlen(lesson_name(l)) + 7, "%s: lesson name '%s' is not the file stem",
+		              de->d_name, lesson_name(l));
+		for (size_t i = 0; i < lesson_nsteps(l); i++) {
+			const struct lesson_part *pt = lesson_part_of_step(l, i);
+
+			ck_assert_msg(pt != NULL && pt->say[LESSON_EN] && *pt->say[LESSON_EN] &&
+			              pt->say[LESSON_ZH] && *pt->say[LESSON_ZH],
+			              "%s: step %zu has no narration in both languages", de->d_name, i);
+		}
+		ck_assert_msg(lesson_nchecks(l) >= 3, "%s: fewer than three checkpoints", de->d_name);
+		for (size_t i = 0; i < lesson_nchecks(l); i++) {
+			const struct lesson_check *c = lesson_check(l, i);
+
+			ck_assert(c->ask[LESSON_EN] && c->ask[LESSON_ZH] && c->why[LESSON_EN] && c->why[LESSON_ZH]);
+			ck_assert(c->answer[0] != '\0');
+		}
+		ck_assert(*lesson_summary(l, LESSON_EN) && *lesson_summary(l, LESSON_ZH));
+		lesson_free(l);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 6);
+}
+END_TEST
+
+START_TEST(test_progress_survives_runs_and_corruption)
+{
+	char dir[] = "/tmp/tt-progress-XXXXXX", path[256], warn[512], err[256];
+	struct lesson_progress *p;
+	struct lesson_record r;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	p = lesson_progress_load(dir, warn, sizeof warn);
+	ck_assert_str_eq(warn, "");
+	ck_assert_int_eq(lesson_progress_finish(p, "handshake", 3, 5), 0);
+	ck_assert_int_eq(lesson_progress_finish(p, "handshake", 5, 5), 0);
+	ck_assert_int_eq(lesson_progress_finish(p, "data", 1, 3), 0);
+	ck_assert_int_eq(lesson_progress_save(p, err, sizeof err), 0);
+	lesson_progress_free(p);
+
+	p = lesson_progress_load(dir, warn, sizeof warn);
+	ck_assert_str_eq(warn, "");
+	ck_assert(lesson_progress_get(p, "handshake", &r));
+	ck_assert_uint_eq(r.finished, 2);
+	ck_assert_uint_eq(r.best, 5);
+	ck_assert_uint_eq(r.of, 5);
+	ck_assert_uint_eq(lesson_progress_nfinished(p), 2);
+	lesson_progress_free(p);
+
+	snprintf(path, sizeof path, "%s/progress", dir);
+	f = fopen(path, "w");
+	fputs("tcptutor-progress 1\nlesson handshake finished=x\n", f);
+	fclose(f);
+	p = lesson_progress_load(dir, warn, sizeof warn);
+	ck_assert_msg(strstr(warn, "corrupt") != NULL, "%s", warn);
+	ck_assert(!lesson_progress_get(p, "handshake", &r));
+	lesson_progress_free(p);
+	snprintf(path, sizeof path, "%s/progress.corrupt-1", dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *
+lesson_suite(void)
+{
+	Suite *s = suite_create("lesson");
+	TCase *tc = tcase_create("lesson");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_handshake_checkpoints_are_answered_by_the_engine);
+	tcase_add_test(tc, test_narration_joins_lines_per_language);
+	tcase_add_test(tc, test_fault_lines_pass_narration_to_the_sending_action);
+	tcase_add_test(tc, test_scenes_restart_the_hosts_as_new_streams);
+	tcase_add_test(tc, test_broken_lessons_report_file_and_line);
+	tcase_add_test(tc, test_parser_survives_any_bytes);
+	tcase_add_test(tc, test_bundled_lessons_narrate_every_step_in_both_languages);
+	tcase_add_test(tc, test_progress_survives_runs_and_corruption);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tt_check_run(lesson_suite());
+}
