@@ -196,17 +196,23 @@ collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
 
 	if (v->ext != NULL && v->ext->hints != NULL)
 		nk = v->ext->hints(v->ext->ctx, keys, max > 12 ? max - 12 : 0);
+	/* Beside the sandbox's keys, small screens keep the essential ones. */
+	int all = nk == 0 || COLS >= 100;
+
 	keys[nk++] = (struct ui_keyhint){ "n", _("next") };
 	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
-	keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
+	if (all)
+		keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
 	keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
 	keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
 	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
 		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
 	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
 	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
-	keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
-	keys[nk++] = (struct ui_keyhint){ "/", _("search") };
+	if (all) {
+		keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
+		keys[nk++] = (struct ui_keyhint){ "/", _("search") };
+	}
 	return nk;
 }
 
@@ -852,14 +858,17 @@ step_events(const struct tt_step *s, char *buf, size_t len)
 			continue;
 		rule_name(e->reason, rule, sizeof rule);
 		if (e->from != e->to)
-			snprintf(chg, sizeof chg, "%s %s %s. ", tt_state_name(e->from),
+			snprintf(chg, sizeof chg, _("%s %s %s. "), tt_state_name(e->from),
 			         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(e->to));
 		else
 			chg[0] = '\0';
-		at += (size_t)snprintf(buf + at, len - at, "%s%s: %s%s", at ? "\n" : "",
-		                       host_name(s->ev[k].host), chg, *why ? _(why) : "");
+		at += (size_t)snprintf(buf + at, len - at, "%s", at ? "\n" : "");
+		if (at < len)
+			at += (size_t)snprintf(buf + at, len - at, _("%s: "), host_name(s->ev[k].host));
+		if (at < len)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", chg, *why ? _(why) : "");
 		if (at < len && *rule)
-			at += (size_t)snprintf(buf + at, len - at, " (%s)", rule);
+			at += (size_t)snprintf(buf + at, len - at, _(" (%s)"), rule);
 		if (at < len && e->error != TT_E_NONE)
 			at += (size_t)snprintf(buf + at, len - at, _(" The application is told: %s."),
 			                       error_text(e->error));
@@ -1176,10 +1185,15 @@ static void
 detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 {
 	char fl[64], bits[64], nt[128], evs[2048], hex[3 * TT_PREVIEW + 1], asc[TT_PREVIEW + 1];
+	char opts[32];
 	uint32_t seq, ack;
 	size_t at, np = s->seg.len < TT_PREVIEW ? s->seg.len : TT_PREVIEW;
 	const char *from = v->st->endpoint[s->dir == TT_SERVER], *to = v->st->endpoint[s->dir != TT_SERVER];
 
+	if (s->seg.mss)
+		snprintf(opts, sizeof opts, "MSS=%u", s->seg.mss);
+	else
+		snprintf(opts, sizeof opts, "%s", _("none"));
 	seg_numbers(v, s, &seq, &ack);
 	tt_flags_format(s->seg.flags, fl, sizeof fl);
 	tt_flags_format_bits(s->seg.flags, bits, sizeof bits);
@@ -1199,23 +1213,12 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 	                        "Window:            %u\n"
 	                        "Payload length:    %u   (sequence space used: %u)\n"
 	                        "Urgent pointer:    %u\n"
-	                        "Options:           %s%u\n"),
+	                        "Options:           %s\n"),
 	                      (unsigned long long)s->frame, from ? from : host_name(s->dir),
 	                      to ? to : host_name(!s->dir), host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
 	                      host_name(!s->dir), secs(s->time), secs(s->arrival), fl, bits, seq,
 	                      s->seg.seq, (s->seg.flags & TT_ACK) ? "" : _("(ACK not set) "), ack, s->seg.ack,
-	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up,
-	                      s->seg.mss ? "MSS=" : _("none"), s->seg.mss);
-	if (!s->seg.mss && at >= 2 && at < len) {
-		/* drop the "0" printed after "none" */
-		char *p = strrchr(buf, '0');
-
-		if (p != NULL && p[1] == '\n') {
-			p[0] = '\n';
-			p[1] = '\0';
-			at--;
-		}
-	}
+	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up, opts);
 	if (at < len && np > 0)
 		at += (size_t)snprintf(buf + at, len - at, _("Payload (first %zu bytes): %s |%s|\n"), np, hex, asc);
 	if (at < len && nt[0])

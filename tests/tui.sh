@@ -1,0 +1,191 @@
+#!/bin/sh
+# tests/tui.sh: the terminal screens, driven through tmux at 80x24 and
+# 160x48: the menu, the sandbox's step view (table, ladder, states, TCBs,
+# explanation), stepping forward and back, resizing, the presenter layout,
+# a lesson with a checkpoint, switching language, quitting, and the terminal
+# restored afterwards (also on SIGINT and SIGTERM, and with no terminal).
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+. "${top_srcdir:-.}/tests/tmux.sh"
+T=${TCPTUTOR:-src/tcptutor}
+LANG=C.UTF-8
+LC_ALL=C.UTF-8
+LANGUAGE=
+export LANG LC_ALL LANGUAGE
+unset NO_COLOR
+
+# ---- sandbox at 80x24: the step view, forward and back ----------------------
+tm_open 80 24
+tm_run "$T sandbox"
+tm_expect "Nothing has happened yet" "sandbox opens empty"
+tm_expect "l listen" "sandbox shows its action keys"
+tm_expect "q quit" "key bar shows q"
+tm_keys l
+tm_expect "LISTEN" "l: the server listens"
+tm_keys h c
+tm_expect "SYN-SENT" "h c: the client connects"
+tm_keys n
+tm_expect "C>S SYN " "n: the SYN is a table row"
+tm_expect "SYN-SENT    SYN-RECEIVED" "the row shows both states"
+tm_expect "SYN=1,ACK=0" "detail line writes the flags the classic way"
+tm_expect "SYN in LISTEN: IRS recorded" "explanation names the rule"
+tm_expect "RFC 9293 §3.10.7.2" "explanation cites RFC 9293"
+tm_keys n n
+tm_expect "SYN-RECEIVED → ESTABLISHED" "third segment: the server is established"
+tm_expect "step 5/5" "title shows the step"
+tm_expect "ESTABLISHED ESTABLISHED" "table row shows both states"
+tm_expect "╰─────────────────────────▶│ ESTABLISHED" "ladder: arrow reaches the server and its state"
+tm_keys p
+tm_expect "step 4/5" "p goes back"
+tm_expect "SYN=1,ACK=1" "back: the SYN,ACK is current again"
+tm_expect "SYN-SENT → ESTABLISHED" "back: its explanation is back"
+tm_keys Home
+tm_expect "step 1/5" "Home: first step"
+tm_keys End
+tm_expect "step 5/5" "End: last step"
+tm_keys v
+tm_expect "RFC 9293 states" "v: the state diagram"
+tm_expect "FIN-WAIT-1 ─rcv FIN─▶ CLOSING" "state diagram drawn"
+tm_keys v
+tm_expect "SND.NXT" "v again: the TCBs"
+tm_expect "RCV.WND" "TCB shows the receive window"
+tm_keys v
+tm_expect "─ Ladder " "v again: back to the ladder"
+tm_keys Enter
+tm_expect "Segment detail" "Enter: full header"
+tm_expect "Acknowledgment:" "detail lists the acknowledgment"
+tm_keys q
+tm_keys '?'
+tm_expect "Keys of the step view" "?: help"
+tm_expect "auto-play" "help lists auto-play"
+tm_keys q
+# the wire under the user's keys: send, drop, deliver
+tm_keys s
+tm_expect "Bytes to send" "s asks what to send"
+tm_keys C-u w o r l d Enter n
+tm_expect "PSH,ACK" "the data segment is sent"
+tm_keys d n
+tm_expect "dropped" "d drops the next segment"
+tm_expect "✕" "the ladder ends the lost segment in a cross"
+tm_keys t
+tm_expect "Advance the clock" "t asks how far to advance"
+tm_keys Enter
+tm_expect "retransmission" "the retransmission timer fires"
+# resize: all panels at 160x48, the same step stays
+tm_screen | sed -n 1p > "$TMPD/title"
+tm_resize 160 48
+tm_expect "─ RFC 9293 states" "160x48: state diagram shown"
+tm_expect "─ TCBs" "160x48: TCBs shown"
+tm_expect "─ Ladder" "160x48: ladder shown"
+tm_expect "─ What happened" "160x48: explanation shown"
+step=$(grep -o 'step [0-9]*/[0-9]*' "$TMPD/title")
+tm_expect "$step" "resize keeps the current step"
+tm_resize 50 12
+tm_expect "enlarge the terminal" "too small: a clear message"
+tm_resize 80 24
+tm_expect "$step" "back to 80x24, same step"
+tm_keys q
+tm_expect_exit 0 "sandbox q"
+
+# ---- the menu at 160x48: lessons, a checkpoint, language, quit --------------
+tm_open 160 48
+tm_run "$T"
+tm_expect "Sandbox" "menu lists the sandbox"
+tm_expect "Replay" "menu lists replay"
+tm_expect "Quiz" "menu lists the quiz"
+tm_expect "Language" "menu lists the language"
+tm_keys 1
+tm_expect "handshake" "lessons are listed"
+tm_keys / h a n d s h a k e Enter Enter
+tm_expect "The three-way handshake" "the handshake lesson opens"
+tm_expect "─ RFC 9293 states" "160x48: all panels in a lesson"
+i=0
+while [ $i -lt 12 ] && ! tm_screen | grep -qF "Checkpoint"; do
+	tm_keys n
+	i=$((i + 1))
+	tm_wait "step" >/dev/null
+done
+tm_expect "Checkpoint: predict what happens next." "a checkpoint stops the lesson"
+tm_keys r
+tm_expect "The answer:" "r reveals the answer"
+tm_keys n
+tm_expect "SYN" "after the checkpoint the lesson goes on"
+tm_keys q
+tm_expect "why-three" "q: back to the lesson list"
+tm_keys q
+tm_expect "Language: English" "q again: the menu"
+tm_keys 6
+tm_expect "语言" "language switch: the menu in Chinese"
+tm_keys 2
+tm_expect "沙盒" "the sandbox in Chinese"
+tm_keys l
+tm_expect "监听" "Chinese explanation"
+# wide characters counted right: rules still start at column 0, bars stay put
+if tm_screen | sed -n 2p | grep -q '^─'; then pass; else fail "Chinese title bar pushed the next row"; fi
+tm_keys q
+tm_expect "语言" "back in the Chinese menu"
+tm_keys 6
+tm_expect "Language: English" "switched back to English"
+tm_keys 8
+tm_expect_exit 0 "menu quit"
+
+# ---- presenter mode ----------------------------------------------------------
+tm_open 160 48
+tm_run "$T --present sandbox"
+tm_keys l h c n n n
+tm_expect "client: ESTABLISHED    server: ESTABLISHED" "presenter: states in the explanation"
+tm_expect "─ RFC 9293 states" "presenter: state diagram beside the ladder"
+if tm_screen | grep -qF "─ Segments"; then fail "presenter: the table should be a key away"; else pass; fi
+tm_keys v
+tm_expect "─ Segments" "presenter: v shows the table"
+tm_keys q
+tm_expect_exit 0 "presenter quit"
+
+# ---- auto-play runs on a timer and stops at the end ---------------------------
+tm_open 80 24
+tm_run "$T sandbox"
+tm_keys l h c n n n Home a
+tm_expect "[auto]" "a starts auto-play"
+tm_keys + + +
+tm_expect "step 5/5" "auto-play reaches the last step"
+tm_keys q
+tm_expect_exit 0 "auto-play quit"
+
+# ---- signals and missing terminals restore or refuse cleanly ------------------
+tm_open 80 24
+tm_run "$T sandbox"
+tm_expect "Nothing has happened yet" "sandbox for SIGINT"
+tm_keys C-c
+tm_expect_signal_exit 130 "Ctrl-C"
+tm_run "$T sandbox"
+tm_expect "Nothing has happened yet" "sandbox for SIGTERM"
+shell=$(tm display-message -p -t tt '#{pane_pid}')
+child=$(ps -o pid= --ppid "$shell" | head -1)
+[ -n "$child" ] && kill -TERM $child
+tm_expect_exit 143 "SIGTERM"
+tm_run "TERM= $T sandbox"
+tm_expect "TERM is not set" "no TERM: a clear message"
+tm_expect "EXIT=1" "no TERM: exit 1"
+tm_run "TERM=no-such-terminal $T sandbox"
+tm_expect "unknown terminal type" "unknown TERM: a clear message"
+
+# ---- NO_COLOR: attributes, no colours -----------------------------------------
+tm_run "NO_COLOR=1 $T sandbox"
+tm_keys l
+tm_expect "LISTEN" "NO_COLOR sandbox"
+if tm capture-pane -e -p -t tt | grep -q '\[[0-9;]*3[0-7]m\|;3[0-7][;m]'; then
+	fail "NO_COLOR: colour escape sequences on screen"
+else
+	pass
+fi
+tm_keys q
+tm_expect_exit 0 "NO_COLOR quit"
+
+# ---- ASCII fallback outside UTF-8 ------------------------------------------------
+tm_run "LC_ALL=C LANG=C $T sandbox"
+tm_keys l h c n
+tm_expect "|-SYN seq=0" "C locale: ASCII line drawing"
+tm_keys q
+tm_expect_exit 0 "ASCII quit"
+
+finish
