@@ -842,11 +842,49 @@ step_headline(const struct sv *v, const struct tt_step *s, size_t i, char *buf, 
 	}
 }
 
-/* What the hosts did in step s, one line per event. */
+/* One sentence per annotation of a segment. */
+static const char *
+note_text(unsigned bit)
+{
+	switch (bit) {
+	case TT_NOTE(RETRANSMISSION):
+		return _("Retransmission: this segment carries sequence numbers sent before.");
+	case TT_NOTE(OUT_OF_ORDER):
+		return _("Out of order: it arrived after a segment with higher sequence numbers.");
+	case TT_NOTE(LOST_SEGMENT):
+		return _("A previous segment was not captured: there is a gap in the sequence numbers.");
+	case TT_NOTE(DUP_ACK):
+		return _("Duplicate ACK: the same acknowledgment again, nothing new acknowledged.");
+	case TT_NOTE(KEEP_ALIVE):
+		return _("Keep-alive probe: one byte (or none) below SND.NXT to ask whether the peer is still there.");
+	case TT_NOTE(KEEP_ALIVE_ACK):
+		return _("The answer to a keep-alive probe.");
+	case TT_NOTE(ZERO_WINDOW):
+		return _("Zero window: the sender's receive buffer is full; the peer must stop sending.");
+	case TT_NOTE(WINDOW_UPDATE):
+		return _("Window update: only the advertised window changed.");
+	case TT_NOTE(MID_STREAM):
+		return _("The capture starts after the handshake: the states are inferred from here on.");
+	case TT_NOTE(TRUNCATED):
+		return _("The packet was truncated in the capture.");
+	case TT_NOTE(DROPPED):
+		return _("The segment was lost on the wire: the receiver never saw it.");
+	case TT_NOTE(DUPLICATE):
+		return _("The wire delivered a second copy of this segment.");
+	case TT_NOTE(DELAYED):
+		return _("The wire held this segment back: it arrives later than sent.");
+	default:
+		return "";
+	}
+}
+
+/* What the hosts did in step s (prev: the step before, or NULL), one line
+ * per event. Without events (a capture) the state changes are described. */
 static void
-step_events(const struct tt_step *s, char *buf, size_t len)
+step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size_t len)
 {
 	size_t at = 0;
+	int said = 0;
 
 	buf[0] = '\0';
 	for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS && at < len; k++) {
@@ -856,6 +894,7 @@ step_events(const struct tt_step *s, char *buf, size_t len)
 
 		if (e->reason == TT_R_NONE)
 			continue;
+		said = 1;
 		rule_name(e->reason, rule, sizeof rule);
 		if (e->from != e->to)
 			snprintf(chg, sizeof chg, _("%s %s %s. "), tt_state_name(e->from),
@@ -873,15 +912,24 @@ step_events(const struct tt_step *s, char *buf, size_t len)
 			at += (size_t)snprintf(buf + at, len - at, _(" The application is told: %s."),
 			                       error_text(e->error));
 	}
-	if (at < len && (s->notes & TT_NOTE(DROPPED)))
-		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
-		         _("The segment was lost on the wire: the receiver never saw it."));
-	else if (at < len && (s->notes & TT_NOTE(DUPLICATE)))
-		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
-		         _("The wire delivered a second copy of this segment."));
-	else if (at < len && (s->notes & TT_NOTE(DELAYED)))
-		snprintf(buf + at, len - at, "%s%s", at ? "\n" : "",
-		         _("The wire held this segment back: it arrives later than sent."));
+	for (int h = 0; h < 2 && !said && at < len; h++) {
+		enum tt_state was = prev != NULL ? prev->tcb[h].state : TT_CLOSED;
+
+		if (s->tcb[h].state == was)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s", at ? "\n" : "");
+		if (at < len)
+			at += (size_t)snprintf(buf + at, len - at, _("%s: "), host_name(h));
+		if (at < len)
+			at += (size_t)snprintf(buf + at, len - at, _("%s %s %s (inferred from the segments seen)."),
+			                       tt_state_name(was), ui_glyph(UI_G_RIGHTWARDS),
+			                       tt_state_name(s->tcb[h].state));
+	}
+	for (unsigned b = 0; b < TT_NNOTES && at < len; b++) {
+		if (!(s->notes & (1u << b)))
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "\n" : "", note_text(1u << b));
+	}
 }
 
 static int
@@ -972,7 +1020,7 @@ build_expl(struct sv *v)
 			p[np++] = (struct para){ nar, big };
 		step_headline(v, s, v->cur, head, sizeof v->e_head);
 		p[np++] = (struct para){ head, ui_attr(UI_R_HEADING) };
-		step_events(s, evs, sizeof v->e_evs);
+		step_events(s, v->cur > 0 ? step_at(v, v->cur - 1) : NULL, evs, sizeof v->e_evs);
 		if (evs[0])
 			p[np++] = (struct para){ evs, big };
 		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
@@ -1223,7 +1271,7 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 		at += (size_t)snprintf(buf + at, len - at, _("Payload (first %zu bytes): %s |%s|\n"), np, hex, asc);
 	if (at < len && nt[0])
 		at += (size_t)snprintf(buf + at, len - at, _("Notes:             %s\n"), nt);
-	step_events(s, evs, sizeof evs);
+	step_events(s, NULL, evs, sizeof evs);
 	if (at < len && evs[0])
 		snprintf(buf + at, len - at, "\n%s\n", evs);
 }
