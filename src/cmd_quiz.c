@@ -256,7 +256,8 @@ print_summary(const struct tt_quiz *qz, const struct tt_quiz_session *s, const c
 		tt_quiz_session_score(s, t, &asked, &right);
 		printf("  %-14s %u/%u  %s\n", t, right, asked, name);
 	}
-	if (path != NULL)
+	tt_quiz_session_score(s, NULL, &asked, &right);
+	if (path != NULL && asked > 0)
 		printf(_("Progress saved in %s\n"), path);
 }
 

@@ -197,13 +197,13 @@ static const struct {
 	const char *action, *en, *zh;
 } teardown[] = {
 	{ "close client", "the client application closes (its FIN goes out)",
-	  "客户端应用调用 close(FIN 发出)" },
+	  "客户端应用调用 close()（FIN 发出）" },
 	{ "deliver", "the client's FIN arrives at the server",
 	  "客户端的 FIN 到达服务器" },
 	{ "deliver", "the server's ACK of that FIN arrives at the client",
 	  "服务器对这个 FIN 的 ACK 到达客户端" },
 	{ "close server", "the server application closes too (its FIN goes out)",
-	  "服务器应用也调用 close(它的 FIN 发出)" },
+	  "服务器应用也调用 close()（它的 FIN 发出）" },
 	{ "deliver", "the server's FIN arrives at the client",
 	  "服务器的 FIN 到达客户端" },
 	{ "deliver", "the client's ACK of it arrives at the server",
@@ -261,12 +261,12 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's initial sequence number (ISN) is %" PRIu32 ". Its SYN "
 		       "reaches the listening server, which answers with SYN,ACK.\nWhat acknowledgment "
 		       "number does the SYN,ACK carry?", b->x);
-		sb_add(&b->pzh, "客户端的初始序号(ISN)是 %" PRIu32 "。它的 SYN 到达处于 LISTEN 的服务器,"
-		       "服务器回复 SYN,ACK。\n这个 SYN,ACK 携带的确认号是多少?", b->x);
+		sb_add(&b->pzh, "客户端的初始序号（ISN）是 %" PRIu32 "。它的 SYN 到达处于 LISTEN 的服务器，"
+		       "服务器回复 SYN,ACK。\n这个 SYN,ACK 携带的确认号是多少？", b->x);
 		sb_add(&b->een, "A SYN occupies one sequence number, so the next number the server "
 		       "expects is ISN + 1 = %" PRIu32 " + 1 = %" PRIu32 " (modulo 2^32).", b->x, v);
-		sb_add(&b->ezh, "SYN 本身占用一个序号,所以服务器期待的下一个序号是 ISN + 1 = %" PRIu32
-		       " + 1 = %" PRIu32 "(按 2^32 取模)。", b->x, v);
+		sb_add(&b->ezh, "SYN 本身占用一个序号，所以服务器期待的下一个序号是 ISN + 1 = %" PRIu32
+		       " + 1 = %" PRIu32 "（按 2^32 取模）。", b->x, v);
 		break;
 	case P_HANDSHAKE_ACK:
 		i = find_seg(sim, 0, TT_CLIENT, TT_ACK, TT_SYN | TT_FIN | TT_RST, 0);
@@ -276,13 +276,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 " and the server's ISN is %" PRIu32
 		       ". The handshake runs without loss.\nWhat acknowledgment number does the "
 		       "client's third segment (the ACK) carry?", b->x, b->y);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 ",服务器的 ISN 是 %" PRIu32 ",握手过程没有丢包。\n"
-		       "客户端发出的第三个报文段(ACK)携带的确认号是多少?", b->x, b->y);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "，服务器的 ISN 是 %" PRIu32 "，握手过程没有丢包。\n"
+		       "客户端发出的第三个报文段（ACK）携带的确认号是多少？", b->x, b->y);
 		sb_add(&b->een, "The third segment acknowledges the server's SYN, which occupies one "
 		       "sequence number: server ISN + 1 = %" PRIu32 ". The client's own ISN does not "
 		       "matter here; it is a distractor.", v);
-		sb_add(&b->ezh, "第三个报文段确认的是服务器的 SYN,SYN 占一个序号:服务器 ISN + 1 = %" PRIu32
-		       "。客户端自己的 ISN 在这里无关,是干扰项。", v);
+		sb_add(&b->ezh, "第三个报文段确认的是服务器的 SYN，SYN 占一个序号：服务器 ISN + 1 = %" PRIu32
+		       "。客户端自己的 ISN 在这里无关，是干扰项。", v);
 		break;
 	case P_DATA_ACK:
 		d = find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1);
@@ -295,13 +295,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 ". After the handshake the client sends "
 		       "%" PRIu32 " bytes in one segment.\nWhat acknowledgment number does the server's "
 		       "ACK carry?", b->x, b->n1);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手完成后,客户端用一个报文段发送 %" PRIu32
-		       " 字节。\n服务器回复的 ACK 携带的确认号是多少?", b->x, b->n1);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手完成后，客户端用一个报文段发送 %" PRIu32
+		       " 字节。\n服务器回复的 ACK 携带的确认号是多少？", b->x, b->n1);
 		sb_add(&b->een, "The first data byte has number ISN + 1 (the SYN used ISN). The server "
 		       "acknowledges the next byte it expects: ISN + 1 + %" PRIu32 " = %" PRIu32
 		       " (modulo 2^32).", b->n1, v);
-		sb_add(&b->ezh, "第一个数据字节的序号是 ISN + 1(ISN 已被 SYN 占用)。服务器确认的是它期待的"
-		       "下一个字节:ISN + 1 + %" PRIu32 " = %" PRIu32 "(按 2^32 取模)。", b->n1, v);
+		sb_add(&b->ezh, "第一个数据字节的序号是 ISN + 1（ISN 已被 SYN 占用）。服务器确认的是它期待的"
+		       "下一个字节：ISN + 1 + %" PRIu32 " = %" PRIu32 "（按 2^32 取模）。", b->n1, v);
 		break;
 	case P_DATA_SEQ2:
 		d = find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1);
@@ -314,15 +314,15 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 ". After the handshake it sends %" PRIu32
 		       " bytes, then %" PRIu32 " more bytes in a second segment.\nWhat sequence number "
 		       "does the second data segment carry?", b->x, b->n1, b->n2);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它先发送 %" PRIu32 " 字节,再用第二个"
-		       "报文段发送 %" PRIu32 " 字节。\n第二个数据报文段的序号是多少?", b->x, b->n1, b->n2);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它先发送 %" PRIu32 " 字节，再用第二个"
+		       "报文段发送 %" PRIu32 " 字节。\n第二个数据报文段的序号是多少？", b->x, b->n1, b->n2);
 		sb_add(&b->een, "seq is the number of the segment's first byte. The first segment "
 		       "carried bytes ISN + 1 to ISN + %" PRIu32 ", so the second starts at ISN + 1 + "
 		       "%" PRIu32 " = %" PRIu32 ". Its own length (%" PRIu32 ") does not matter.",
 		       b->n1, b->n1, v, b->n2);
 		sb_add(&b->ezh, "seq 是报文段第一个字节的序号。第一个报文段携带 ISN + 1 到 ISN + %" PRIu32
-		       " 的字节,所以第二个从 ISN + 1 + %" PRIu32 " = %" PRIu32 " 开始,与它自己的长度(%"
-		       PRIu32 ")无关。", b->n1, b->n1, v, b->n2);
+		       " 的字节，所以第二个从 ISN + 1 + %" PRIu32 " = %" PRIu32 " 开始，与它自己的长度（%"
+		       PRIu32 "）无关。", b->n1, b->n1, v, b->n2);
 		break;
 	case P_FIN_SEQ:
 		i = find_seg(sim, 0, TT_CLIENT, TT_FIN, 0, 0);
@@ -332,12 +332,12 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 ". After the handshake it sends %" PRIu32
 		       " bytes, they are acknowledged, and then the client closes.\nWhat sequence number "
 		       "does the client's FIN carry?", b->x, b->n1);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节并得到确认,"
-		       "然后客户端关闭连接。\n客户端 FIN 的序号是多少?", b->x, b->n1);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节并得到确认，"
+		       "然后客户端关闭连接。\n客户端 FIN 的序号是多少？", b->x, b->n1);
 		sb_add(&b->een, "The FIN takes the number after the last data byte: ISN + 1 (the SYN) "
 		       "+ %" PRIu32 " (the data) = %" PRIu32 ". The FIN itself then uses up that number.",
 		       b->n1, v);
-		sb_add(&b->ezh, "FIN 使用最后一个数据字节之后的序号:ISN + 1(SYN)+ %" PRIu32 "(数据)= %"
+		sb_add(&b->ezh, "FIN 使用最后一个数据字节之后的序号：ISN + 1（SYN）+ %" PRIu32 "（数据）= %"
 		       PRIu32 "。FIN 自己随后占用这个序号。", b->n1, v);
 		break;
 	case P_FIN_ACK:
@@ -351,12 +351,12 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 ". After the handshake it sends %" PRIu32
 		       " bytes and then closes.\nWhat acknowledgment number does the server send when "
 		       "the client's FIN arrives?", b->x, b->n1);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节,然后关闭连接。\n"
-		       "客户端的 FIN 到达时,服务器发送的确认号是多少?", b->x, b->n1);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节，然后关闭连接。\n"
+		       "客户端的 FIN 到达时，服务器发送的确认号是多少？", b->x, b->n1);
 		sb_add(&b->een, "SYN and FIN each occupy one sequence number, like a byte of data: "
 		       "ISN + 1 (SYN) + %" PRIu32 " (data) + 1 (FIN) = %" PRIu32 ".", b->n1, v);
-		sb_add(&b->ezh, "SYN 和 FIN 各占一个序号,就像一个数据字节:ISN + 1(SYN)+ %" PRIu32
-		       "(数据)+ 1(FIN)= %" PRIu32 "。", b->n1, v);
+		sb_add(&b->ezh, "SYN 和 FIN 各占一个序号，就像一个数据字节：ISN + 1（SYN）+ %" PRIu32
+		       "（数据）+ 1（FIN）= %" PRIu32 "。", b->n1, v);
 		break;
 	case P_HALFCLOSE_ACK:
 		d = find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1);
@@ -369,13 +369,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The server's ISN is %" PRIu32 ". Right after the handshake the client "
 		       "closes; the server (now in CLOSE-WAIT) still sends %" PRIu32 " bytes.\nWhat "
 		       "acknowledgment number does the client (in FIN-WAIT-2) send for them?", b->y, b->n1);
-		sb_add(&b->pzh, "服务器的 ISN 是 %" PRIu32 "。握手一完成客户端就关闭了;处于 CLOSE-WAIT 的"
-		       "服务器仍然发送了 %" PRIu32 " 字节。\n处于 FIN-WAIT-2 的客户端对这些数据回复的确认号是多少?",
+		sb_add(&b->pzh, "服务器的 ISN 是 %" PRIu32 "。握手一完成客户端就关闭了；处于 CLOSE-WAIT 的"
+		       "服务器仍然发送了 %" PRIu32 " 字节。\n处于 FIN-WAIT-2 的客户端对这些数据回复的确认号是多少？",
 		       b->y, b->n1);
 		sb_add(&b->een, "A half-closed connection still carries data the other way, and the "
 		       "client still acknowledges it: server ISN + 1 (its SYN) + %" PRIu32 " = %" PRIu32
 		       ".", b->n1, v);
-		sb_add(&b->ezh, "半关闭的连接在另一个方向上仍可传数据,客户端也照常确认:服务器 ISN + 1(它的 SYN)"
+		sb_add(&b->ezh, "半关闭的连接在另一个方向上仍可传数据，客户端也照常确认：服务器 ISN + 1（它的 SYN）"
 		       "+ %" PRIu32 " = %" PRIu32 "。", b->n1, v);
 		break;
 	case P_SERVER_DATA_ACK:
@@ -389,11 +389,11 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pen, "The client's ISN is %" PRIu32 " and the server's ISN is %" PRIu32
 		       ". After the handshake the server sends %" PRIu32 " bytes.\nWhat acknowledgment "
 		       "number does the client's ACK carry?", b->x, b->y, b->n1);
-		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 ",服务器的 ISN 是 %" PRIu32 "。握手后服务器发送 %"
-		       PRIu32 " 字节。\n客户端回复的 ACK 携带的确认号是多少?", b->x, b->y, b->n1);
+		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "，服务器的 ISN 是 %" PRIu32 "。握手后服务器发送 %"
+		       PRIu32 " 字节。\n客户端回复的 ACK 携带的确认号是多少？", b->x, b->y, b->n1);
 		sb_add(&b->een, "Each direction has its own sequence numbers. The client acknowledges "
 		       "the server's bytes: server ISN + 1 + %" PRIu32 " = %" PRIu32 ".", b->n1, v);
-		sb_add(&b->ezh, "两个方向各有各的序号。客户端确认的是服务器的字节:服务器 ISN + 1 + %" PRIu32
+		sb_add(&b->ezh, "两个方向各有各的序号。客户端确认的是服务器的字节：服务器 ISN + 1 + %" PRIu32
 		       " = %" PRIu32 "。", b->n1, v);
 		break;
 	case P_TEARDOWN_STATE: {
@@ -405,15 +405,15 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		name = tt_state_name(view.state);
 		i = (long)tt_sim_nsteps(sim) - 1;
 		sb_add(&b->pen, "A connection is established. Then, in order:");
-		sb_add(&b->pzh, "连接已经建立。然后依次发生:");
+		sb_add(&b->pzh, "连接已经建立。然后依次发生：");
 		for (unsigned k = 0; k < b->stop; k++) {
 			sb_add(&b->pen, "\n  %u. %s", k + 1, teardown[k].en);
 			sb_add(&b->pzh, "\n  %u. %s", k + 1, teardown[k].zh);
 		}
 		sb_add(&b->pen, "\nWhat state is the %s in now?", host_en[b->host]);
-		sb_add(&b->pzh, "\n此时%s处于什么状态?", host_zh[b->host]);
+		sb_add(&b->pzh, "\n此时%s处于什么状态？", host_zh[b->host]);
 		sb_add(&b->een, "Follow the %s through the steps:", host_en[b->host]);
-		sb_add(&b->ezh, "跟着%s一步步走:", host_zh[b->host]);
+		sb_add(&b->ezh, "跟着%s一步步走：", host_zh[b->host]);
 		for (size_t k = 0; k < tt_sim_nsteps(sim); k++) {
 			const struct tt_step *s = tt_sim_step(sim, k);
 
@@ -421,7 +421,7 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 				if (s->ev[e].host == b->host && s->ev[e].ev.from != s->ev[e].ev.to) {
 					sb_add(&b->een, " %s -> %s;", tt_state_name(s->ev[e].ev.from),
 					       tt_state_name(s->ev[e].ev.to));
-					sb_add(&b->ezh, " %s -> %s;", tt_state_name(s->ev[e].ev.from),
+					sb_add(&b->ezh, " %s -> %s；", tt_state_name(s->ev[e].ev.from),
 					       tt_state_name(s->ev[e].ev.to));
 				}
 		}

@@ -25,7 +25,7 @@ static const char *const kind_words[] = {
 };
 
 static const char *const kind_names[] = {
-#define TT_QUIZ_KIND_NAME(id, word, name) N_(name),
+#define TT_QUIZ_KIND_NAME(id, word, name) name,
 	TT_QUIZ_KINDS(TT_QUIZ_KIND_NAME)
 #undef TT_QUIZ_KIND_NAME
 };
@@ -226,6 +226,7 @@ struct parser {
 	size_t nchoice[TT_NLANG], nkey[TT_NLANG], nwrong[TT_NLANG];
 	char answer[256];
 	unsigned answer_line, kind_set, show_set;
+	char zhmatch[TT_QUIZ_MAXITEMS][32]; /* wrong.zh [..] as written, checked at the end */
 };
 
 static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -640,10 +641,22 @@ finish_question(struct parser *ps)
 		if (q->kind == TT_QK_ORDER)
 			memcpy(q->order, order, sizeof order);
 	}
-	/* Wrong-answer matches in normal form. */
+	/* Wrong-answer matches in normal form; a [..] on wrong.zh must say
+	 * the same as the one on wrong.en. */
 	for (size_t i = 0; i < q->nwrong; i++) {
-		char *m = q->wrong[i].match;
+		char *m = q->wrong[i].match, zn[64];
 
+		if (ps->zhmatch[i][0] != '\0') {
+			if (m[0] == '\0' ||
+			    (q->kind != TT_QK_OPEN &&
+			     (normalize(q, ps->zhmatch[i], zn, sizeof zn, &mask, &num, order, &state, e,
+			                sizeof e) == -1 ||
+			      normalize(q, m, norm, sizeof norm, &mask, &num, order, &state, e,
+			                sizeof e) == -1 ||
+			      strcmp(zn, norm) != 0)))
+				return perr(ps, "question %s: wrong.zh [%s] differs from wrong.en's [%s]",
+				            q->id, ps->zhmatch[i], m);
+		}
 		if (m[0] == '\0')
 			continue;
 		if (q->kind == TT_QK_OPEN)
@@ -663,9 +676,11 @@ static int
 start_question(struct parser *ps, const char *id)
 {
 	struct tt_question *q;
+	unsigned line = ps->line;
 
 	if (finish_question(ps) == -1)
 		return -1;
+	ps->line = line;
 	if (!valid_id(id))
 		return perr(ps, "question id '%s': use 1-31 of a-z 0-9 - _", id);
 	if (tt_quiz_find(ps->qz, id) != NULL) {
@@ -692,6 +707,7 @@ start_question(struct parser *ps, const char *id)
 	memset(ps->nchoice, 0, sizeof ps->nchoice);
 	memset(ps->nkey, 0, sizeof ps->nkey);
 	memset(ps->nwrong, 0, sizeof ps->nwrong);
+	memset(ps->zhmatch, 0, sizeof ps->zhmatch);
 	ps->answer[0] = '\0';
 	ps->kind_set = ps->show_set = 0;
 	return q->file == NULL ? perr(ps, "out of memory") : 0;
@@ -857,14 +873,10 @@ parse_line(struct parser *ps, char *line)
 		}
 		if (*rest == '\0')
 			return perr(ps, "%s: empty", word);
-		if (lang == TT_EN || w->match[0] == '\0') {
-			if (lang == TT_ZH && w->text.s[TT_EN] != NULL && match[0] != '\0')
-				return perr(ps, "%s: [%s] has no matching wrong.en", word, match);
-			if (match[0] != '\0')
-				snprintf(w->match, sizeof w->match, "%s", match);
-		} else if (match[0] != '\0' && strcmp(match, w->match) != 0) {
-			return perr(ps, "%s: [%s] differs from wrong.en's [%s]", word, match, w->match);
-		}
+		if (lang == TT_EN)
+			memcpy(w->match, match, sizeof match);
+		else
+			memcpy(ps->zhmatch[i], match, sizeof match);
 		w->text.s[lang] = strdup(rest);
 		ps->nwrong[lang]++;
 		return w->text.s[lang] == NULL ? perr(ps, "out of memory") : 0;

@@ -12,15 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Question kinds: identifier, file keyword, English name (marked for
- * translation with N_ in quiz.c). */
+/* Question kinds: identifier, file keyword, English name. The names are
+ * marked with N_ for xgettext; the list is expanded only where i18n.h is
+ * included. */
 #define TT_QUIZ_KINDS(_)                                              \
-	_(SINGLE, "single", "single choice")                          \
-	_(MULTIPLE, "multiple", "multiple choice")                    \
-	_(NUMBER, "number", "number")                                 \
-	_(ORDER, "order", "ordering")                                 \
-	_(STATE, "state", "state prediction")                         \
-	_(OPEN, "open", "open question")
+	_(SINGLE, "single", N_("single choice"))                      \
+	_(MULTIPLE, "multiple", N_("multiple choice"))                \
+	_(NUMBER, "number", N_("number"))                             \
+	_(ORDER, "order", N_("ordering"))                             \
+	_(STATE, "state", N_("state prediction"))                     \
+	_(OPEN, "open", N_("open question"))
 
 enum tt_quiz_kind {
 #define TT_QUIZ_KIND_ENUM(id, word, name) TT_QK_##id,

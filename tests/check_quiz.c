@@ -1,0 +1,815 @@
+/* tests/check_quiz.c: the quiz: the parser (every kind, every error with its
+ * file and line), answer checking, Leitner boxes, the progress file (atomic,
+ * corrupt files moved aside), the bundled bank (the four classic questions,
+ * 40 more, both languages, every "show me" an existing lesson step) and the
+ * generated practice questions (answers equal to the arithmetic and to the
+ * engine's own steps). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/tcp.h"
+#include "sim/sim.h"
+#include "tt_check.h"
+#include "tutor/lesson.h"
+#include "tutor/quiz.h"
+#include "tutor/store.h"
+
+/* ---- helpers ---- */
+
+static struct tt_quiz *
+parse_ok(const char *text)
+{
+	struct tt_quiz *qz = tt_quiz_new();
+	char err[512];
+
+	ck_assert_ptr_nonnull(qz);
+	ck_assert_msg(tt_quiz_parse(qz, text, strlen(text), "t.quiz", err, sizeof err) == 0, "%s",
+	              err);
+	return qz;
+}
+
+/* Parses text that must fail; returns the message. */
+static const char *
+parse_err(const char *text)
+{
+	static char err[512];
+	struct tt_quiz *qz = tt_quiz_new();
+	int rc = tt_quiz_parse(qz, text, strlen(text), "t.quiz", err, sizeof err);
+
+	ck_assert_msg(rc == -1, "parsed, but should fail:\n%s", text);
+	ck_assert_uint_eq(tt_quiz_count(qz), 0);
+	tt_quiz_free(qz);
+	return err;
+}
+
+#define HEAD(id, kind)                                                     \
+	"question " id "\ntopic t\nkind " kind "\n"                        \
+	"title.en T\ntitle.zh 标题\nprompt.en P\nprompt.zh 问\n"           \
+	"explain.en E\nexplain.zh 解释\nshow handshake 1\n"
+
+#define CHOICES3                                                           \
+	"choice.en A\nchoice.zh 甲\nchoice.en B\nchoice.zh 乙\n"           \
+	"choice.en C\nchoice.zh 丙\n"
+
+static const char *const kinds_text =
+	"# every kind once\n"
+	"topic-name.en t Topic\ntopic-name.zh t 主题\n"
+	HEAD("s1", "single") CHOICES3 "answer b\n"
+	"wrong.en [A] why a\nwrong.zh [a] 为何 a\nwrong.en general\nwrong.zh 一般\n"
+	HEAD("m1", "multiple") CHOICES3 "answer c,a\n"
+	"wrong.en [b] b is wrong\nwrong.zh b 错\nwrong.en [c] c is right\nwrong.zh c 对\n"
+	HEAD("n1", "number") "answer 1001\nwrong.en [1000] off by one\nwrong.zh [1000] 差一\n"
+	HEAD("o1", "order") CHOICES3 "choice.en D\nchoice.zh 丁\nanswer 3 1 4 2\n"
+	HEAD("st1", "state") "answer syn_rcvd\nwrong.en [established] no\nwrong.zh 不对\n"
+	HEAD("op1", "open") "key.en k1\nkey.zh 要点1\nkey.en k2\nkey.zh 要点2\n"
+	"prompt.en second line\nprompt.zh 第二行\n";
+
+/* ---- the parser ---- */
+
+START_TEST(test_parser_reads_every_kind)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	const struct tt_question *q;
+
+	ck_assert_uint_eq(tt_quiz_count(qz), 6);
+	ck_assert_uint_eq(tt_quiz_ntopics(qz), 1);
+	ck_assert_str_eq(tt_quiz_topic_name(qz, "t", TT_ZH), "主题");
+	q = tt_quiz_find(qz, "s1");
+	ck_assert_int_eq(q->kind, TT_QK_SINGLE);
+	ck_assert_uint_eq(q->nchoices, 3);
+	ck_assert_uint_eq(q->answer_mask, 2);
+	ck_assert_str_eq(q->wrong[0].match, "a");
+	ck_assert_str_eq(q->wrong[0].text.s[TT_ZH], "为何 a");
+	ck_assert_str_eq(q->wrong[1].match, "");
+	ck_assert_str_eq(q->show_lesson, "handshake");
+	ck_assert_uint_eq(q->show_step, 1);
+	ck_assert_uint_eq(q->line, 4);
+	q = tt_quiz_find(qz, "m1");
+	ck_assert_uint_eq(q->answer_mask, 5);
+	ck_assert_str_eq(q->wrong[0].match, "b");
+	q = tt_quiz_find(qz, "n1");
+	ck_assert_uint_eq(q->answer_num, 1001);
+	q = tt_quiz_find(qz, "o1");
+	ck_assert_uint_eq(q->nchoices, 4);
+	ck_assert_int_eq(q->order[0], 2);
+	ck_assert_int_eq(q->order[3], 1);
+	q = tt_quiz_find(qz, "st1");
+	ck_assert_int_eq(q->state, TT_SYN_RECEIVED);
+	ck_assert_str_eq(q->wrong[0].match, "ESTABLISHED");
+	q = tt_quiz_find(qz, "op1");
+	ck_assert_uint_eq(q->nkeys, 2);
+	ck_assert_str_eq(q->prompt.s[TT_EN], "P\nsecond line");
+	ck_assert_str_eq(tt_qtext_get(&q->prompt, TT_ZH), "问\n第二行");
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_parser_errors_name_file_and_line)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "frobnicate x\n", "t.quiz:1: '" },
+		{ HEAD("a", "single") CHOICES3 "answer b\nbogus.en x\n", "t.quiz:18: unknown keyword 'bogus.en'" },
+		{ "question a\ntopic t\nkind single\ntitle.en T\nprompt.en P\nprompt.zh P\n"
+		  "explain.en E\nexplain.zh E\nchoice.en A\nchoice.zh A\nchoice.en B\nchoice.zh B\n"
+		  "answer a\nshow x 1\n", "t.quiz:1: question a: no title.zh" },
+		{ HEAD("a", "single") CHOICES3 "choice.en D\nanswer b\n", "choice.en but" },
+		{ HEAD("a", "single") CHOICES3 "answer d\n", "t.quiz:17: answer: there is no such choice" },
+		{ HEAD("a", "single") CHOICES3 "answer a b\n", "give one choice only" },
+		{ HEAD("a", "state") "answer FINISHED\n", "not an RFC 9293 state name" },
+		{ HEAD("a", "order") CHOICES3 "answer 1 1 2\n", "item number once" },
+		{ HEAD("a", "number") "answer 99999999999\n", "4294967295" },
+		{ HEAD("a", "open") "answer 3\nkey.en k\nkey.zh k\n", "t.quiz:11: question a: an open question has key points" },
+		{ HEAD("a", "open"), "needs key points" },
+		{ HEAD("a", "kinda"), "t.quiz:3: unknown kind 'kinda'" },
+		{ HEAD("a", "number"), "question a: no answer" },
+		{ HEAD("a", "number") "answer 5\n" HEAD("a", "number") "answer 6\n",
+		  "t.quiz:12: question a already defined at t.quiz:1" },
+		{ "question Bad!\n", "t.quiz:1: question id 'Bad!'" },
+		{ HEAD("a", "number") "answer 1\nshow handshake zero\n", "show: expected LESSON STEP" },
+		{ HEAD("a", "number") "answer 1\nwrong.en [x] t\nwrong.zh t\n", "wrong [x]" },
+		{ HEAD("a", "number") "answer 1\nwrong.en [1] t\nwrong.zh [2] t\n", "differs" },
+		{ "question a\ntopic all\n", "reserved" },
+		{ "question a\ntopic t\nkind number\ntitle.en T\ntitle.zh T\nprompt.en P\nprompt.zh P\n"
+		  "explain.en E\nexplain.zh E\nanswer 1\n", "no show" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *e = parse_err(cases[i].text);
+
+		ck_assert_msg(strstr(e, cases[i].want) != NULL, "case %zu: got '%s', want '%s'", i, e,
+		              cases[i].want);
+		ck_assert_msg(strncmp(e, "t.quiz:", 7) == 0, "case %zu: no file:line in '%s'", i, e);
+	}
+}
+END_TEST
+
+START_TEST(test_failed_parse_leaves_the_bank_as_it_was)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	const char *bad = HEAD("new1", "number") "answer 1\n" HEAD("new2", "number");
+	char err[256];
+
+	ck_assert_int_eq(tt_quiz_parse(qz, bad, strlen(bad), "b.quiz", err, sizeof err), -1);
+	ck_assert_uint_eq(tt_quiz_count(qz), 6);
+	ck_assert_ptr_null(tt_quiz_find(qz, "new1"));
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_parser_survives_binary_garbage)
+{
+	char buf[4096], err[256];
+	uint64_t x = 42;
+
+	for (int round = 0; round < 200; round++) {
+		struct tt_quiz *qz = tt_quiz_new();
+		size_t len = (size_t)(round * 19 % (int)sizeof buf);
+
+		for (size_t i = 0; i < len; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[i] = (char)(x >> 56);
+			if (i % 7 == 0)
+				buf[i] = "\nq e #[]"[x % 8];
+		}
+		tt_quiz_parse(qz, buf, len, "g.quiz", err, sizeof err);
+		tt_quiz_free(qz);
+	}
+}
+END_TEST
+
+/* ---- answers ---- */
+
+static int
+check(const struct tt_quiz *qz, const char *id, const char *answer)
+{
+	char norm[64], err[256];
+
+	return tt_quiz_check(tt_quiz_find(qz, id), answer, norm, sizeof norm, err, sizeof err);
+}
+
+START_TEST(test_answers_in_every_form)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+
+	ck_assert_int_eq(check(qz, "s1", "b"), 1);
+	ck_assert_int_eq(check(qz, "s1", " B "), 1);
+	ck_assert_int_eq(check(qz, "s1", "2"), 1);
+	ck_assert_int_eq(check(qz, "s1", "a"), 0);
+	ck_assert_int_eq(check(qz, "s1", "z"), -1);
+	ck_assert_int_eq(check(qz, "s1", "a b"), -1);
+	ck_assert_int_eq(check(qz, "s1", ""), -1);
+	ck_assert_int_eq(check(qz, "m1", "a c"), 1);
+	ck_assert_int_eq(check(qz, "m1", "ca"), 1);
+	ck_assert_int_eq(check(qz, "m1", "c,a"), 1);
+	ck_assert_int_eq(check(qz, "m1", "a"), 0);
+	ck_assert_int_eq(check(qz, "m1", "a b c"), 0);
+	ck_assert_int_eq(check(qz, "n1", "1001"), 1);
+	ck_assert_int_eq(check(qz, "n1", " 1001 "), 1);
+	ck_assert_int_eq(check(qz, "n1", "1000"), 0);
+	ck_assert_int_eq(check(qz, "n1", "ten"), -1);
+	ck_assert_int_eq(check(qz, "n1", "-1"), -1);
+	ck_assert_int_eq(check(qz, "o1", "3 1 4 2"), 1);
+	ck_assert_int_eq(check(qz, "o1", "3142"), 1);
+	ck_assert_int_eq(check(qz, "o1", "3,1,4,2"), 1);
+	ck_assert_int_eq(check(qz, "o1", "1 2 3 4"), 0);
+	ck_assert_int_eq(check(qz, "o1", "3 1 4"), -1);
+	ck_assert_int_eq(check(qz, "o1", "3 1 4 4"), -1);
+	ck_assert_int_eq(check(qz, "st1", "SYN-RECEIVED"), 1);
+	ck_assert_int_eq(check(qz, "st1", "syn-rcvd"), 1);
+	ck_assert_int_eq(check(qz, "st1", "SYN_RECEIVED"), 1);
+	ck_assert_int_eq(check(qz, "st1", "LISTEN"), 0);
+	ck_assert_int_eq(check(qz, "st1", "WAITING"), -1);
+	ck_assert_int_eq(check(qz, "op1", "y"), 1);
+	ck_assert_int_eq(check(qz, "op1", "yes"), 1);
+	ck_assert_int_eq(check(qz, "op1", "是"), 1);
+	ck_assert_int_eq(check(qz, "op1", "n"), 0);
+	ck_assert_int_eq(check(qz, "op1", "maybe"), -1);
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_wrong_answer_explanations_match_the_answer_given)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	const struct tt_qwrong *w[8];
+	char buf[64];
+
+	ck_assert_uint_eq(tt_quiz_wrong_for(tt_quiz_find(qz, "s1"), "a", w, 8), 1);
+	ck_assert_str_eq(w[0]->text.s[TT_EN], "why a");
+	ck_assert_uint_eq(tt_quiz_wrong_for(tt_quiz_find(qz, "s1"), "c", w, 8), 0);
+	/* Multiple: b wrongly ticked, c wrongly left out. */
+	ck_assert_uint_eq(tt_quiz_wrong_for(tt_quiz_find(qz, "m1"), "a b", w, 8), 2);
+	ck_assert_uint_eq(tt_quiz_wrong_for(tt_quiz_find(qz, "n1"), "1000", w, 8), 1);
+	ck_assert_str_eq(tt_quiz_answer_text(tt_quiz_find(qz, "m1"), buf, sizeof buf), "a c");
+	ck_assert_str_eq(tt_quiz_answer_text(tt_quiz_find(qz, "o1"), buf, sizeof buf), "3 1 4 2");
+	ck_assert_str_eq(tt_quiz_answer_text(tt_quiz_find(qz, "st1"), buf, sizeof buf), "SYN-RECEIVED");
+	tt_quiz_free(qz);
+}
+END_TEST
+
+/* ---- Leitner boxes and progress ---- */
+
+START_TEST(test_right_answers_climb_boxes_and_wrong_ones_fall_to_box_1)
+{
+	struct tt_progress *p = tt_progress_new();
+	struct tt_qrecord r;
+
+	r = tt_progress_get(p, "x");
+	ck_assert_uint_eq(r.box, 1);
+	ck_assert(tt_progress_due(&r, 1));
+	tt_progress_begin_session(p);
+	for (int i = 0; i < 7; i++)
+		tt_progress_record(p, "x", 1);
+	r = tt_progress_get(p, "x");
+	ck_assert_uint_eq(r.box, TT_QUIZ_BOXES);
+	ck_assert_uint_eq(r.asked, 7);
+	ck_assert_uint_eq(r.right, 7);
+	tt_progress_record(p, "x", 0);
+	r = tt_progress_get(p, "x");
+	ck_assert_uint_eq(r.box, 1);
+	ck_assert_uint_eq(r.right, 7);
+	ck_assert_uint_eq(r.last_session, 1);
+	/* Box k is due 2^(k-1) sittings after it was last asked. */
+	r.box = 3;
+	r.last_session = 10;
+	ck_assert(!tt_progress_due(&r, 13));
+	ck_assert(tt_progress_due(&r, 14));
+	r.box = 1;
+	ck_assert(tt_progress_due(&r, 11));
+	tt_progress_free(p);
+}
+END_TEST
+
+START_TEST(test_progress_text_round_trips)
+{
+	struct tt_progress *p = tt_progress_new(), *q = tt_progress_new();
+	char *text, *again, err[256];
+	size_t len, len2;
+
+	tt_progress_begin_session(p);
+	tt_progress_record(p, "a", 1);
+	tt_progress_record(p, "b", 0);
+	tt_progress_begin_session(p);
+	tt_progress_record(p, "a", 1);
+	text = tt_progress_format(p, &len);
+	ck_assert_msg(tt_progress_parse(q, text, len, err, sizeof err) == 0, "%s", err);
+	again = tt_progress_format(q, &len2);
+	ck_assert_str_eq(text, again);
+	ck_assert_uint_eq(tt_progress_session(q), 2);
+	ck_assert_uint_eq(tt_progress_get(q, "a").box, 3);
+	free(text);
+	free(again);
+	tt_progress_free(p);
+	tt_progress_free(q);
+}
+END_TEST
+
+START_TEST(test_damaged_progress_is_refused)
+{
+	static const char *const bad[] = {
+		"",
+		"garbage\n",
+		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\n",            /* no end: truncated */
+		"tcptutor-quiz-progress 1\nsession 2\nq a 9 1 1 1\nend\n",        /* box 9 */
+		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 2\nend\n",        /* right > asked */
+		"tcptutor-quiz-progress 1\nsession 2\nq a 1 5 1 1\nend\n",        /* future session */
+		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\nq a 1 1 1 1\nend\n",
+		"tcptutor-quiz-progress 1\nsession 2\nend\nq a 1 1 1 1\n",
+		"tcptutor-quiz-progress 2\nsession 2\nend\n",
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct tt_progress *p = tt_progress_new();
+
+		ck_assert_msg(tt_progress_parse(p, bad[i], strlen(bad[i]), err, sizeof err) == -1,
+		              "case %zu parsed", i);
+		tt_progress_free(p);
+	}
+}
+END_TEST
+
+static char tmpdir[256];
+
+static void
+make_tmpdir(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "%s/tests/out/check_quiz.XXXXXX", TT_BUILDDIR);
+	mkdir(TT_BUILDDIR "/tests/out", 0700);
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
+{
+	char path[512], moved[600], warn[600], err[256], other[512];
+	struct tt_progress *p;
+	struct stat st;
+	FILE *f;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	snprintf(other, sizeof other, "%s/progress", tmpdir);
+	f = fopen(other, "w");
+	fputs("lesson progress stays\n", f);
+	fclose(f);
+	/* Missing: empty, no warning. */
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(warn, "");
+	ck_assert_uint_eq(tt_progress_count(p), 0);
+	tt_progress_free(p);
+	/* Corrupt: moved to .corrupt-1, warning, empty progress. */
+	f = fopen(path, "w");
+	fputs("tcptutor-quiz-progress 1\nsession 3\nq a 1 1", f);
+	fclose(f);
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(strstr(warn, "quiz-progress") != NULL, "%s", warn);
+	ck_assert_msg(strstr(moved, "quiz-progress.corrupt-1") != NULL, "%s", moved);
+	ck_assert_int_eq(stat(moved, &st), 0);
+	ck_assert_int_eq(stat(path, &st), -1);
+	ck_assert_int_eq(stat(other, &st), 0);
+	ck_assert_uint_eq(tt_progress_session(p), 0);
+	/* Saving writes a good file that loads back without a warning. */
+	tt_progress_begin_session(p);
+	tt_progress_record(p, "q1", 1);
+	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
+	tt_progress_free(p);
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_str_eq(warn, "");
+	ck_assert_uint_eq(tt_progress_get(p, "q1").box, 2);
+	tt_progress_free(p);
+}
+END_TEST
+
+/* ---- sittings ---- */
+
+START_TEST(test_sitting_asks_due_questions_lowest_box_first_in_seed_order)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	struct tt_progress *p = tt_progress_new();
+	struct tt_quiz_session *s;
+	const struct tt_question *q;
+	char err[256], first[6][48];
+	size_t n = 0;
+
+	/* A fresh learner: all six, in an order fixed by the seed. */
+	s = tt_quiz_session_new(qz, p, NULL, "t", 7, 0, err, sizeof err);
+	ck_assert_uint_eq(tt_quiz_session_planned(s), 6);
+	while ((q = tt_quiz_session_next(s, err, sizeof err)) != NULL) {
+		snprintf(first[n++], sizeof first[0], "%s", q->id);
+		/* s1 right, the rest wrong. */
+		ck_assert_int_eq(tt_quiz_session_answer(s, strcmp(q->id, "s1") == 0, err, sizeof err), 0);
+	}
+	ck_assert_uint_eq(n, 6);
+	tt_quiz_session_free(s);
+	tt_progress_free(p);
+
+	/* The same seed and the same state give the same order. */
+	p = tt_progress_new();
+	s = tt_quiz_session_new(qz, p, NULL, NULL, 7, 0, err, sizeof err);
+	for (size_t i = 0; i < 6; i++) {
+		q = tt_quiz_session_next(s, err, sizeof err);
+		ck_assert_str_eq(q->id, first[i]);
+		ck_assert_int_eq(tt_quiz_session_answer(s, strcmp(q->id, "s1") == 0, err, sizeof err), 0);
+	}
+	ck_assert_ptr_null(tt_quiz_session_next(s, err, sizeof err));
+	tt_quiz_session_free(s);
+
+	/* Sitting 2: s1 is in box 2 and not due (asked in sitting 1). */
+	s = tt_quiz_session_new(qz, p, NULL, NULL, 7, 0, err, sizeof err);
+	ck_assert_uint_eq(tt_quiz_session_planned(s), 5);
+	while ((q = tt_quiz_session_next(s, err, sizeof err)) != NULL) {
+		ck_assert_str_ne(q->id, "s1");
+		tt_quiz_session_answer(s, 1, err, sizeof err);
+	}
+	tt_quiz_session_free(s);
+	/* Sitting 3: s1 (box 2, two sittings later) is due again; the others
+	 * are in box 2, asked one sitting ago: not due. */
+	s = tt_quiz_session_new(qz, p, NULL, NULL, 7, 0, err, sizeof err);
+	ck_assert_uint_eq(tt_quiz_session_planned(s), 1);
+	q = tt_quiz_session_next(s, err, sizeof err);
+	ck_assert_str_eq(q->id, "s1");
+	tt_quiz_session_free(s);
+	tt_progress_free(p);
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_sitting_with_nothing_due_still_asks_the_topic)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	struct tt_progress *p = tt_progress_new();
+	struct tt_quiz_session *s;
+	char err[256];
+
+	tt_progress_begin_session(p);
+	for (size_t i = 0; i < tt_quiz_count(qz); i++)
+		for (int k = 0; k < 4; k++)
+			tt_progress_record(p, tt_quiz_get(qz, i)->id, 1);
+	s = tt_quiz_session_new(qz, p, NULL, "t", 1, 0, err, sizeof err);
+	ck_assert_uint_eq(tt_quiz_session_planned(s), 6);
+	tt_quiz_session_free(s);
+	tt_progress_free(p);
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_sitting_saves_progress_after_every_answer)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	struct tt_progress *p = tt_progress_new(), *back;
+	struct tt_quiz_session *s;
+	char path[512], err[256], warn[512], moved[512];
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	s = tt_quiz_session_new(qz, p, path, NULL, 3, 0, err, sizeof err);
+	for (unsigned i = 1; i <= 3; i++) {
+		unsigned asked = 0;
+
+		ck_assert_ptr_nonnull(tt_quiz_session_next(s, err, sizeof err));
+		ck_assert_int_eq(tt_quiz_session_answer(s, 1, err, sizeof err), 0);
+		back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_str_eq(warn, "");
+		for (size_t k = 0; k < tt_quiz_count(qz); k++)
+			asked += tt_progress_get(back, tt_quiz_get(qz, k)->id).asked;
+		ck_assert_uint_eq(asked, i);
+		tt_progress_free(back);
+	}
+	/* Answering twice is refused. */
+	ck_assert_int_eq(tt_quiz_session_answer(s, 1, err, sizeof err), -1);
+	tt_quiz_session_free(s);
+	tt_progress_free(p);
+	tt_quiz_free(qz);
+}
+END_TEST
+
+/* ---- the bundled bank ---- */
+
+static struct tt_quiz *
+load_bank(void)
+{
+	struct tt_quiz *qz = tt_quiz_new();
+	char err[1024];
+
+	ck_assert_msg(tt_quiz_load_dir(qz, TT_SRCDIR "/quiz", err, sizeof err) == 0, "%s", err);
+	return qz;
+}
+
+static void
+both_languages(const struct tt_question *q, const struct tt_qtext *t, const char *what)
+{
+	ck_assert_msg(t->s[TT_EN] != NULL && t->s[TT_EN][0] != '\0', "%s: %s has no English", q->id,
+	              what);
+	ck_assert_msg(t->s[TT_ZH] != NULL && t->s[TT_ZH][0] != '\0', "%s: %s has no Chinese", q->id,
+	              what);
+}
+
+START_TEST(test_bank_has_the_four_classic_questions)
+{
+	static const char *const classic[] = {
+		"classic-three-vs-four",  /* why three segments to connect, four to close */
+		"classic-time-wait",      /* why TIME-WAIT lasts 2MSL */
+		"classic-why-not-two",    /* why two segments cannot open a connection */
+		"classic-client-dies",    /* what happens when a connected client dies */
+	};
+	struct tt_quiz *qz = load_bank();
+
+	for (size_t i = 0; i < 4; i++) {
+		const struct tt_question *q = tt_quiz_find(qz, classic[i]);
+		size_t general = 0;
+
+		ck_assert_msg(q != NULL, "missing %s", classic[i]);
+		ck_assert_int_eq(q->kind, TT_QK_OPEN);
+		ck_assert_msg(q->nkeys >= 3, "%s: a full model answer has at least 3 key points", q->id);
+		for (size_t k = 0; k < q->nwrong; k++)
+			general += q->wrong[k].match[0] == '\0';
+		ck_assert_msg(general >= 2, "%s: explain at least two common wrong answers", q->id);
+	}
+	tt_quiz_free(qz);
+}
+END_TEST
+
+START_TEST(test_bank_has_forty_more_in_every_kind_and_both_languages)
+{
+	struct tt_quiz *qz = load_bank();
+	unsigned kinds[TT_QK_NKINDS] = { 0 };
+
+	ck_assert_msg(tt_quiz_count(qz) >= 44, "only %zu questions", tt_quiz_count(qz));
+	for (size_t i = 0; i < tt_quiz_count(qz); i++) {
+		const struct tt_question *q = tt_quiz_get(qz, i);
+
+		kinds[q->kind]++;
+		both_languages(q, &q->title, "title");
+		both_languages(q, &q->prompt, "prompt");
+		both_languages(q, &q->explain, "explanation");
+		for (size_t k = 0; k < q->nchoices; k++)
+			both_languages(q, &q->choice[k], "a choice");
+		for (size_t k = 0; k < q->nkeys; k++)
+			both_languages(q, &q->key[k], "a key point");
+		for (size_t k = 0; k < q->nwrong; k++)
+			both_languages(q, &q->wrong[k].text, "a wrong answer");
+		ck_assert_msg(q->nwrong > 0, "%s: explain at least one common wrong answer", q->id);
+		ck_assert_str_ne(tt_quiz_topic_name(qz, q->topic, TT_ZH), q->topic);
+	}
+	for (int k = 0; k < TT_QK_NKINDS; k++)
+		ck_assert_msg(kinds[k] > 0, "no %s question", tt_quiz_kind_word((enum tt_quiz_kind)k));
+	tt_quiz_free(qz);
+}
+END_TEST
+
+/* Every "show me" (bank and practice templates) must name an existing step
+ * of a bundled lesson. All dangling references are reported together. */
+START_TEST(test_every_show_me_opens_an_existing_lesson_step)
+{
+	struct tt_quiz *qz = load_bank();
+	struct {
+		char name[32];
+		long nsteps;            /* -1: missing or failing */
+		char why[256];
+	} seen[32];
+	size_t nseen = 0, n = tt_quiz_count(qz) + tt_practice_ntemplates();
+	char report[8192] = "";
+	size_t at = 0, bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct tt_question tq;
+		const struct tt_question *q;
+		size_t k;
+
+		if (i < tt_quiz_count(qz))
+			q = tt_quiz_get(qz, i);
+		else {
+			tt_practice_describe(i - tt_quiz_count(qz), &tq);
+			q = &tq;
+		}
+		for (k = 0; k < nseen; k++)
+			if (strcmp(seen[k].name, q->show_lesson) == 0)
+				break;
+		if (k == nseen) {
+			char path[512], err[256];
+			struct lesson *l;
+
+			ck_assert_uint_lt(nseen, 32);
+			snprintf(seen[k].name, sizeof seen[k].name, "%s", q->show_lesson);
+			snprintf(path, sizeof path, "%s/lessons/%s.lesson", TT_SRCDIR, q->show_lesson);
+			seen[k].nsteps = -1;
+			l = lesson_load(path, err, sizeof err);
+			if (l == NULL)
+				snprintf(seen[k].why, sizeof seen[k].why, "%s", err);
+			else if (lesson_run(l, TT_SRCDIR, err, sizeof err) == -1)
+				snprintf(seen[k].why, sizeof seen[k].why, "%s", err);
+			else
+				seen[k].nsteps = (long)lesson_nsteps(l);
+			lesson_free(l);
+			nseen++;
+		}
+		if (seen[k].nsteps < 0 || (long)q->show_step > seen[k].nsteps) {
+			bad++;
+			if (at < sizeof report - 200) {
+				if (seen[k].nsteps < 0)
+					at += (size_t)snprintf(report + at, sizeof report - at,
+					                       "\n  %s: show %s %u: lesson unavailable (%s)",
+					                       q->id, q->show_lesson, q->show_step, seen[k].why);
+				else
+					at += (size_t)snprintf(report + at, sizeof report - at,
+					                       "\n  %s: show %s %u: the lesson has %ld steps",
+					                       q->id, q->show_lesson, q->show_step, seen[k].nsteps);
+			}
+		}
+	}
+	ck_assert_msg(bad == 0, "%zu dangling \"show me\" references:%s", bad, report);
+	tt_quiz_free(qz);
+}
+END_TEST
+
+/* ---- generated practice ---- */
+
+static const struct tt_step *
+run_and_get_step(const struct tt_question *q, struct tt_sim **simp)
+{
+	char err[256];
+	struct tt_scenario *sc = tt_scenario_parse(q->scenario, strlen(q->scenario), q->id, err,
+	                                           sizeof err);
+	struct tt_sim *sim;
+
+	ck_assert_msg(sc != NULL, "%s", err);
+	sim = tt_scenario_run(sc, NULL, err, sizeof err);
+	tt_scenario_free(sc);
+	ck_assert_msg(sim != NULL, "%s", err);
+	ck_assert_uint_ge(q->scenario_step, 1);
+	ck_assert_uint_le(q->scenario_step, tt_sim_nsteps(sim));
+	*simp = sim;
+	return tt_sim_step(sim, q->scenario_step - 1);
+}
+
+/* The states after the first k actions of the practice teardown (close
+ * client, FIN arrives, its ACK arrives, close server, FIN arrives, ACK
+ * arrives): RFC 9293 §3.10.7.4 by hand. */
+static const int teardown_states[7][2] = {
+	{ TT_ESTABLISHED, TT_ESTABLISHED },
+	{ TT_FIN_WAIT_1, TT_ESTABLISHED },
+	{ TT_FIN_WAIT_1, TT_CLOSE_WAIT },
+	{ TT_FIN_WAIT_2, TT_CLOSE_WAIT },
+	{ TT_FIN_WAIT_2, TT_LAST_ACK },
+	{ TT_TIME_WAIT, TT_LAST_ACK },
+	{ TT_TIME_WAIT, TT_CLOSED },
+};
+
+START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
+{
+	size_t nt = tt_practice_ntemplates();
+
+	ck_assert_uint_ge(nt, 5);
+	for (size_t t = 0; t < nt; t++) {
+		for (unsigned long seed = 1; seed <= 40; seed++) {
+			char err[256], norm[64];
+			struct tt_question *q = tt_practice_new(t, seed * 7919 + t, err, sizeof err);
+			const char *id = tt_practice_template_id(t);
+			const struct tt_step *st;
+			struct tt_sim *sim;
+			uint32_t x, y, n1, n2, want = 0;
+			int want_state = -1;
+
+			ck_assert_msg(q != NULL, "%s seed %lu: %s", id, seed, err);
+			x = q->gen.iss[0];
+			y = q->gen.iss[1];
+			n1 = q->gen.n[0];
+			n2 = q->gen.n[1];
+			both_languages(q, &q->title, "title");
+			both_languages(q, &q->prompt, "prompt");
+			both_languages(q, &q->explain, "explanation");
+			st = run_and_get_step(q, &sim);
+			/* Sequence arithmetic modulo 2^32 (uint32_t wraps). */
+			if (strcmp(id, "practice-synack-ack") == 0) {
+				want = x + 1;
+				ck_assert_uint_eq(st->seg.flags & (TT_SYN | TT_ACK), TT_SYN | TT_ACK);
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-handshake-ack") == 0) {
+				want = y + 1;
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-data-ack") == 0) {
+				want = x + 1 + n1;
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-data-seq2") == 0) {
+				want = x + 1 + n1;
+				ck_assert_uint_eq(st->seg.seq, want);
+				ck_assert_uint_eq(st->seg.len, n2);
+			} else if (strcmp(id, "practice-fin-seq") == 0) {
+				want = x + 1 + n1;
+				ck_assert(st->seg.flags & TT_FIN);
+				ck_assert_uint_eq(st->seg.seq, want);
+			} else if (strcmp(id, "practice-fin-ack") == 0) {
+				want = x + 1 + n1 + 1;
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-halfclose-ack") == 0) {
+				want = y + 1 + n1;
+				ck_assert_int_eq(st->dir, TT_CLIENT);
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-server-data-ack") == 0) {
+				want = y + 1 + n1;
+				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-teardown-state") == 0) {
+				ck_assert_uint_le(q->gen.stop, 6);
+				want_state = teardown_states[q->gen.stop][q->gen.host];
+				ck_assert_int_eq(q->kind, TT_QK_STATE);
+				ck_assert_int_eq(st->tcb[q->gen.host].state, want_state);
+			} else {
+				ck_abort_msg("no independent check for template %s", id);
+			}
+			if (q->kind == TT_QK_NUMBER) {
+				char ans[16];
+
+				ck_assert_uint_eq(q->answer_num, want);
+				snprintf(ans, sizeof ans, "%" PRIu32, want);
+				ck_assert_int_eq(tt_quiz_check(q, ans, norm, sizeof norm, err, sizeof err), 1);
+				snprintf(ans, sizeof ans, "%" PRIu32, want - 1);
+				ck_assert_int_eq(tt_quiz_check(q, ans, norm, sizeof norm, err, sizeof err), 0);
+			} else {
+				ck_assert_int_eq(q->state, want_state);
+				ck_assert_int_eq(tt_quiz_check(q, tt_state_name((enum tt_state)want_state), norm,
+				                               sizeof norm, err, sizeof err), 1);
+			}
+			tt_sim_free(sim);
+			tt_question_free(q);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_generated_questions_repeat_with_the_seed_and_wrap_around)
+{
+	char err[256];
+	int wrapped = 0;
+
+	for (unsigned long seed = 0; seed < 200; seed++) {
+		struct tt_question *a = tt_practice_new((size_t)-1, seed, err, sizeof err);
+		struct tt_question *b = tt_practice_new((size_t)-1, seed, err, sizeof err);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_str_eq(a->scenario, b->scenario);
+		ck_assert_str_eq(a->prompt.s[TT_EN], b->prompt.s[TT_EN]);
+		ck_assert_uint_eq(a->answer_num, b->answer_num);
+		if (a->kind == TT_QK_NUMBER && a->answer_num < a->gen.iss[0] && a->answer_num < a->gen.iss[1])
+			wrapped = 1;
+		tt_question_free(a);
+		tt_question_free(b);
+	}
+	ck_assert_msg(wrapped, "no generated question exercised sequence wraparound");
+}
+END_TEST
+
+static Suite *
+quiz_suite(void)
+{
+	Suite *s = suite_create("quiz");
+	TCase *tc = tcase_create("parser");
+
+	tcase_add_test(tc, test_parser_reads_every_kind);
+	tcase_add_test(tc, test_parser_errors_name_file_and_line);
+	tcase_add_test(tc, test_failed_parse_leaves_the_bank_as_it_was);
+	tcase_add_test(tc, test_parser_survives_binary_garbage);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("answers");
+	tcase_add_test(tc, test_answers_in_every_form);
+	tcase_add_test(tc, test_wrong_answer_explanations_match_the_answer_given);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("progress");
+	tcase_add_test(tc, test_right_answers_climb_boxes_and_wrong_ones_fall_to_box_1);
+	tcase_add_test(tc, test_progress_text_round_trips);
+	tcase_add_test(tc, test_damaged_progress_is_refused);
+	tcase_add_test(tc, test_corrupt_progress_is_moved_aside_and_a_fresh_one_started);
+	tcase_add_test(tc, test_sitting_asks_due_questions_lowest_box_first_in_seed_order);
+	tcase_add_test(tc, test_sitting_with_nothing_due_still_asks_the_topic);
+	tcase_add_test(tc, test_sitting_saves_progress_after_every_answer);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bank");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_bank_has_the_four_classic_questions);
+	tcase_add_test(tc, test_bank_has_forty_more_in_every_kind_and_both_languages);
+	tcase_add_test(tc, test_every_show_me_opens_an_existing_lesson_step);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("practice");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_generated_answers_match_the_arithmetic_and_the_engine);
+	tcase_add_test(tc, test_generated_questions_repeat_with_the_seed_and_wrap_around);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tt_check_run(quiz_suite());
+}
