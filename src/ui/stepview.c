@@ -1585,3 +1585,40 @@ ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
 
 	return sv_run(story, opts != NULL ? opts : &none, NULL);
 }
+
+double
+sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present)
+{
+	struct ui_opts o = { 0, present, 0, 0 };
+	struct sv v;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *sc;
+	long long t0, t1;
+
+	if (out == NULL || in == NULL)
+		return -1;
+	sc = newterm(getenv("TERM") != NULL ? NULL : "xterm", out, in);
+	if (sc == NULL)
+		return -1;
+	set_term(sc);
+	resize_term(rows, cols);
+	memset(&v, 0, sizeof v);
+	v.st = story;
+	v.o = &o;
+	v.ask = -1;
+	v.swap = P_LADDER;
+	v.focus = P_TABLE;
+	t0 = ui_now_ms();
+	for (int f = 0; f < frames; f++) {
+		v.cur = story->nsteps > 0 ? (size_t)f % story->nsteps : 0;
+		erase();
+		sv_draw(&v);
+		refresh();
+	}
+	t1 = ui_now_ms();
+	endwin();
+	delscreen(sc);
+	fclose(out);
+	fclose(in);
+	return (double)(t1 - t0) / (frames > 0 ? frames : 1);
+}

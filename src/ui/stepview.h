@@ -29,4 +29,10 @@ struct sv_ext {
 /* The step view over a story that may grow (ext may be NULL). */
 int sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ext *ext);
 
+/* For make bench: paints the step view `frames` times (a different step
+ * each time) at cols x rows onto a terminal whose output goes to /dev/null;
+ * returns the mean milliseconds per frame, or -1 when no terminal type is
+ * known. Not for use while ui_begin() holds the terminal. */
+double sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present);
+
 #endif
