@@ -301,8 +301,8 @@ draw(void *ctx)
 		for (size_t i = 0; i < nchoices(q) && y < LINES - 4; i++) {
 			int cur = x->phase == PH_ASK && is_choice_kind(q) && i == x->cur;
 			attr_t a = cur ? ui_attr(UI_R_CURRENT) : 0;
-			char lead[16];
-			int lx = 2;
+			char lead[32];
+			int lx = 3, used;
 
 			if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE) &&
 			    (q->answer_mask & (1u << i)))
@@ -319,8 +319,9 @@ draw(void *ctx)
 			else
 				snprintf(lead, sizeof lead, "%c) ", (char)('a' + i));
 			lx += ui_text(stdscr, y, lx, w, a, lead);
-			ui_text_pad(stdscr, y, lx, w - (lx - 2), a, choice_text(x, i));
-			y++;
+			/* Long choices wrap, up to three rows each. */
+			used = ui_wrap(stdscr, y, lx, 3, COLS - 2 - lx, a, choice_text(x, i), 0, 0);
+			y += used < 1 ? 1 : used > 3 ? 3 : used;
 		}
 		y++;
 	}
@@ -377,7 +378,8 @@ draw(void *ctx)
 	}
 	if (x->phase == PH_ASK) {
 		struct ui_keyhint ck[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
-		                           { "a-h", _("choose") }, { "Enter", _("answer") },
+		                           { q->kind == TT_QK_STATE ? "a-k" : q->nchoices > 4 ? "a-h" : "a-d",
+		                             _("choose") }, { "Enter", _("answer") },
 		                           { "q", _("end") } };
 		struct ui_keyhint mk[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
 		                           { "Space", _("tick") }, { "Enter", _("answer") },
@@ -420,6 +422,12 @@ key_ask(struct qscreen *x, int key)
 	size_t n = nchoices(q);
 
 	if (is_choice_kind(q)) {
+		/* State questions have eleven choices: j and k are letters there. */
+		if (q->kind == TT_QK_STATE && key >= 'a' && key < 'a' + (int)n) {
+			x->cur = (size_t)(key - 'a');
+			submit(x);
+			return UI_REDRAW;
+		}
 		switch (key) {
 		case UI_FN(KEY_UP):
 		case 'k':
