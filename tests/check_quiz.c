@@ -343,6 +343,7 @@ static void
 make_tmpdir(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "%s/tests/out/check_quiz.XXXXXX", TT_BUILDDIR);
+	mkdir(TT_BUILDDIR "/tests", 0700);
 	mkdir(TT_BUILDDIR "/tests/out", 0700);
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
