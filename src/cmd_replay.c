@@ -26,6 +26,98 @@
  * up to this many; the rest are counted. */
 #define MAX_NOTES 10
 
+/* Rows wait here while a SYN is unanswered: until the server speaks, the
+ * observer presumes it listened (SYN-RECEIVED), and a RST in answer shows
+ * it had no connection at all (CLOSED), which the held rows then say too.
+ * Rows of other streams queue behind them to keep frame order; a full
+ * queue prints its oldest row with the presumption. */
+#define HOLD 256
+
+struct held {
+	struct tt_row row;
+	int pending;              /* its stream's SYN is still unanswered */
+	char src[64], dst[64], notes[160];
+};
+
+struct rowq {
+	struct tt_report *rep;
+	struct held q[HOLD];
+	size_t head, n;
+};
+
+static void
+rowq_pop(struct rowq *rq)
+{
+	tt_report_row(rq->rep, &rq->q[rq->head].row);
+	rq->head = (rq->head + 1) % HOLD;
+	rq->n--;
+}
+
+static void
+rowq_flush(struct rowq *rq)
+{
+	while (rq->n > 0)
+		rowq_pop(rq);
+}
+
+static void
+copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Takes one row; pending says the row's stream waits for the server. */
+static void
+rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
+{
+	struct held *h;
+
+	/* the server spoke: its stream's held rows are settled */
+	if (row->dir == 1 || !pending) {
+		for (size_t i = 0; i < rq->n; i++) {
+			struct held *o = &rq->q[(rq->head + i) % HOLD];
+
+			if (o->row.stream != row->stream || !o->pending)
+				continue;
+			o->pending = 0;
+			if (refused && o->row.sstate == TT_SYN_RECEIVED)
+				o->row.sstate = TT_CLOSED;
+		}
+	}
+	while (rq->n > 0 && !rq->q[rq->head].pending)
+		rowq_pop(rq);
+	if (rq->n == 0 && !pending) {
+		tt_report_row(rq->rep, row);
+		return;
+	}
+	if (rq->n == HOLD)
+		rowq_pop(rq);
+	h = &rq->q[(rq->head + rq->n) % HOLD];
+	rq->n++;
+	h->row = *row;
+	h->pending = pending;
+	copy_str(h->src, sizeof h->src, row->src);
+	copy_str(h->dst, sizeof h->dst, row->dst);
+	copy_str(h->notes, sizeof h->notes, row->notes);
+	h->row.src = h->src;
+	h->row.dst = h->dst;
+	h->row.notes = h->notes;
+}
+
+/* The server has said nothing yet and was presumed listening. */
+static int
+server_unheard(const struct cap_seg *seg)
+{
+	const struct tt_obs_side *sv = &seg->tcbs->side[1];
+
+	return sv->passive && !sv->syn_sent && sv->state == TT_SYN_RECEIVED;
+}
+
 static enum tt_report_format
 report_format(enum tt_format f)
 {
@@ -107,7 +199,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	char err[512], src[64], dst[64], notes[160];
 	struct cap_file *f;
 	struct cap_replay *r;
-	struct tt_report *rep = NULL;
+	struct rowq *rq = NULL;
 	struct cap_frame fr;
 	struct cap_pkt pkt;
 	struct cap_seg seg;
@@ -120,6 +212,11 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", path, err);
 		return TT_EXIT_FAIL;
 	}
+	if (cap_file_linktype(f) >= 0 && cap_link_name(cap_file_linktype(f)) == NULL) {
+		tt_warn(_("%s: link type %d is not supported"), path, cap_file_linktype(f));
+		cap_file_close(f);
+		return TT_EXIT_FAIL;
+	}
 	r = cap_replay_new();
 	if (r == NULL) {
 		cap_file_close(f);
@@ -128,21 +225,24 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	}
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (!cli->streams) {
-		rep = tt_report_new(stdout, report_format(cli->format));
-		if (rep == NULL) {
+		rq = calloc(1, sizeof *rq);
+		if (rq != NULL)
+			rq->rep = tt_report_new(stdout, report_format(cli->format));
+		if (rq == NULL || rq->rep == NULL) {
+			free(rq);
 			cap_replay_free(r);
 			cap_file_close(f);
 			tt_warn("%s", _("out of memory"));
 			return TT_EXIT_FAIL;
 		}
-		tt_report_header(rep);
+		tt_report_header(rq->rep);
 	}
 	while ((rc = cap_file_next(f, &fr, err, sizeof err)) == 1) {
 		enum cap_status st = cap_decode(fr.linktype, fr.data, fr.caplen, &pkt);
 
 		if (st != CAP_TCP) {
 			if (st == CAP_FRAGMENT || st == CAP_TRUNCATED || st == CAP_MALFORMED ||
-			    (st == CAP_UNSUPPORTED && fr.number == 1)) {
+			    st == CAP_UNSUPPORTED) {
 				if (odd++ < MAX_NOTES)
 					tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number,
 					        _(pkt.why));
@@ -154,7 +254,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 			rc = -1;
 			break;
 		}
-		if (rep == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
+		if (rq == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
 			continue;
 		cap_endpoint(pkt.ipver, pkt.src, pkt.sport, src, sizeof src);
 		cap_endpoint(pkt.ipver, pkt.dst, pkt.dport, dst, sizeof dst);
@@ -173,8 +273,11 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		row.cstate = seg.state[0];
 		row.sstate = seg.state[1];
 		row.notes = tt_notes_format(seg.notes, notes, sizeof notes);
-		tt_report_row(rep, &row);
+		rowq_add(rq, &row, server_unheard(&seg),
+		         seg.dir == 1 && (pkt.flags & TT_RST) && seg.state[1] == TT_CLOSED);
 	}
+	if (rq != NULL)
+		rowq_flush(rq);
 	if (rc < 0)
 		status = TT_EXIT_FAIL;
 	if (cli->streams)
@@ -184,7 +287,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	fflush(stdout);
 	if (rc < 0)
 		tt_warn("%s: %s", path, err);
-	tt_report_free(rep);
+	if (rq != NULL) {
+		tt_report_free(rq->rep);
+		free(rq);
+	}
 	cap_replay_free(r);
 	cap_file_close(f);
 	setvbuf(stdout, NULL, _IOLBF, 0);

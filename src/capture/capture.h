@@ -155,6 +155,8 @@ int cap_file_open(const char *path, const char *filter, struct cap_file **out,
  * err as "frame N: ..."; the frames before it were good). */
 int cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen);
 void cap_file_close(struct cap_file *f);
+/* The file's link type (LINKTYPE_ numbering). */
+int cap_file_linktype(const struct cap_file *f);
 
 /* ---- a capture loaded for stepping (the TUI) ----------------------------- */
 

@@ -673,11 +673,39 @@ cap_link_name(int linktype)
 	}
 }
 
+/* Appends the decimal digits of v at p; returns the end. */
+static char *
+put_dec(char *p, unsigned v)
+{
+	char t[10];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = t[--n];
+	return p;
+}
+
 char *
 cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
 {
 	if (ipver == 4) {
-		snprintf(buf, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], port);
+		/* by hand: a table row needs two of these per segment */
+		char t[24], *p = t;
+
+		for (int i = 0; i < 4; i++) {
+			p = put_dec(p, a[i]);
+			*p++ = i < 3 ? '.' : ':';
+		}
+		p = put_dec(p, port);
+		*p = '\0';
+		if (len > (size_t)(p - t))
+			memcpy(buf, t, (size_t)(p - t) + 1);
+		else if (len > 0)
+			snprintf(buf, len, "%s", t);
 		return buf;
 	}
 	/* RFC 5952: lower case, longest run of two or more zero groups as "::" */

@@ -23,7 +23,7 @@ struct cap_file {
 	int has_prog;
 	int linktype;
 	uint64_t number;
-	int64_t first_ns;
+	int64_t first_sec, first_nsec;
 	int started;
 };
 
@@ -82,7 +82,7 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 	for (;;) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
-		int64_t ns;
+		int64_t sec, ns;
 		int rc = pcap_next_ex(f->p, &h, &data);
 
 		if (rc == PCAP_ERROR_BREAK)
@@ -93,15 +93,20 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 			return -1;
 		}
 		f->number++;
-		ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
 		if (!f->started) {
 			f->started = 1;
-			f->first_ns = ns;
+			f->first_sec = (int64_t)h->ts.tv_sec;
+			f->first_nsec = (int64_t)h->ts.tv_usec;  /* nanoseconds, as asked */
 		}
+		/* relative time; a damaged time stamp saturates, never overflows */
+		sec = (int64_t)((uint64_t)h->ts.tv_sec - (uint64_t)f->first_sec);
+		if (sec > 9000000000 || sec < -9000000000)
+			sec = sec > 0 ? 9000000000 : -9000000000;
+		ns = sec * 1000000000 + ((int64_t)h->ts.tv_usec - f->first_nsec);
 		if (f->has_prog && pcap_offline_filter(&f->prog, h, data) == 0)
 			continue;
 		fr->number = f->number;
-		fr->time_ns = ns - f->first_ns;
+		fr->time_ns = ns;
 		fr->linktype = f->linktype;
 		fr->data = data;
 		fr->caplen = h->caplen;
@@ -119,4 +124,10 @@ cap_file_close(struct cap_file *f)
 		pcap_freecode(&f->prog);
 	pcap_close(f->p);
 	free(f);
+}
+
+int
+cap_file_linktype(const struct cap_file *f)
+{
+	return f->linktype;
 }

@@ -34,10 +34,17 @@ struct stream {
 #define BLOCK_SHIFT 12
 #define BLOCK (1u << BLOCK_SHIFT)
 
+/* The hash is kept beside the index so that probing and growing the table
+ * touch stream records only on a real match. */
+struct slot {
+	uint32_t hash;
+	uint32_t idx;             /* stream index + 1, 0: free */
+};
+
 struct cap_replay {
 	struct stream **blocks;
 	size_t nblocks, nstreams;
-	uint32_t *slot;           /* hash slots: stream index + 1, 0 free */
+	struct slot *slot;        /* open addressing, linear probing */
 	size_t nslots;            /* power of two */
 };
 
@@ -99,7 +106,15 @@ tuple_hash(const struct cap_pkt *p)
 	h = (h ^ (pa & 255)) * 16777619u;
 	h = (h ^ (pb >> 8)) * 16777619u;
 	h = (h ^ (pb & 255)) * 16777619u;
-	return h ^ p->ipver;
+	h ^= p->ipver;
+	/* MurmurHash3's finalizer: FNV's low bits alone cluster on
+	 * neighbouring addresses and ports, and the table uses the low bits */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
 }
 
 /* -1: not this stream; else the sender's side (0 client, 1 server). */
@@ -121,27 +136,18 @@ static int
 grow_slots(struct cap_replay *r)
 {
 	size_t n = r->nslots * 2;
-	uint32_t *slot = calloc(n, sizeof *slot);
+	struct slot *slot = calloc(n, sizeof *slot);
 
 	if (slot == NULL)
 		return -1;
 	for (size_t i = 0; i < r->nslots; i++) {
-		uint32_t v = r->slot[i];
-		struct stream *s;
-		struct cap_pkt k;
 		size_t j;
 
-		if (v == 0)
+		if (r->slot[i].idx == 0)
 			continue;
-		s = stream_at(r, v - 1);
-		k.ipver = s->ipver;
-		memcpy(k.src, s->addr[0], 16);
-		memcpy(k.dst, s->addr[1], 16);
-		k.sport = s->port[0];
-		k.dport = s->port[1];
-		for (j = tuple_hash(&k) & (n - 1); slot[j] != 0; j = (j + 1) & (n - 1))
+		for (j = r->slot[i].hash & (n - 1); slot[j].idx != 0; j = (j + 1) & (n - 1))
 			;
-		slot[j] = v;
+		slot[j] = r->slot[i];
 	}
 	free(r->slot);
 	r->slot = slot;
@@ -198,13 +204,15 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	int side = -1;
 	struct tt_seg seg;
 
-	for (j = h & (r->nslots - 1); r->slot[j] != 0; j = (j + 1) & (r->nslots - 1)) {
-		s = stream_at(r, r->slot[j] - 1);
+	for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1)) {
+		if (r->slot[j].hash != h)
+			continue;
+		s = stream_at(r, r->slot[j].idx - 1);
 		side = tuple_side(s, p);
 		if (side >= 0)
 			break;
 	}
-	if (r->slot[j] != 0) {
+	if (r->slot[j].idx != 0) {
 		struct cap_flow *fwd = &s->an.flow[side];
 
 		/* Wireshark: a new SYN with another ISN on a known 4-tuple is
@@ -213,20 +221,21 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 			s = new_stream(r, p, 1);
 			if (s == NULL)
 				return -1;
-			r->slot[j] = (uint32_t)r->nstreams;
+			r->slot[j].idx = (uint32_t)r->nstreams;
 			side = 0;
 		}
 	} else {
 		if ((r->nstreams + 1) * 2 > r->nslots) {
 			if (grow_slots(r) < 0)
 				return -1;
-			for (j = h & (r->nslots - 1); r->slot[j] != 0; j = (j + 1) & (r->nslots - 1))
+			for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1))
 				;
 		}
 		s = new_stream(r, p, opener_is_client(p));
 		if (s == NULL)
 			return -1;
-		r->slot[j] = (uint32_t)r->nstreams;
+		r->slot[j].hash = h;
+		r->slot[j].idx = (uint32_t)r->nstreams;
 		side = opener_is_client(p) ? 0 : 1;
 	}
 

@@ -19,7 +19,7 @@ NOTES = [("retransmission", ("retransmission",)),
          ("out-of-order", ("out-of-order",)),
          ("lost-segment", ("previous segment(s) not captured",)),
          ("dup-ack", ("duplicate ack",)),
-         ("keep-alive", ("keep-alive segment",)),
+         ("keep-alive", ("tcp keep-alive segment",)),
          ("keep-alive-ack", ("ack to a tcp keep-alive",)),
          ("zero-window", ("zero window segment", "zero window.")),
          ("window-update", ("window update",))]
@@ -32,7 +32,8 @@ def note_names(msgs):
         for m in low:
             if "probe" in m:
                 continue
-            if any(k in m for k in keys):
+            # "ACK to a TCP keep-alive segment" is not itself a keep-alive
+            if any(m.startswith(k) if name == "keep-alive" else k in m for k in keys):
                 out.append(name)
                 break
     return ",".join(out)

@@ -1,0 +1,107 @@
+/* bench/mkpcap.c: writes a big synthetic pcap for `make bench` only (never
+ * used as a test capture): N connections, each a handshake, request and
+ * answer with their ACKs, and a FIN exchange (10 packets), interleaved
+ * 64 at a time as on a busy server. Ethernet, IPv4, microsecond stamps.
+ * Usage: mkpcap FILE CONNECTIONS
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+static void
+be16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static void
+be32(uint8_t *p, uint32_t v)
+{
+	be16(p, v >> 16);
+	be16(p + 2, v & 0xffff);
+}
+
+static uint64_t usec;
+
+static void
+packet(FILE *f, uint32_t conn, int from_server, unsigned flags, uint32_t seq, uint32_t ack,
+       unsigned len)
+{
+	uint8_t b[16 + 14 + 20 + 20 + 200];
+	uint8_t *e = b + 16, *ip = e + 14, *tcp = ip + 20;
+	uint32_t cli = 0x0a000000u | (conn >> 14), srv = 0xc0000201u;
+	unsigned cport = 1024 + (conn & 0x3fff), n = 14 + 20 + 20 + len;
+
+	memset(b, 0, sizeof b);
+	usec += 7;
+	le32(b, (uint32_t)(1700000000 + usec / 1000000));
+	le32(b + 4, (uint32_t)(usec % 1000000));
+	le32(b + 8, n);
+	le32(b + 12, n);
+	e[5] = 1, e[11] = 2;
+	be16(e + 12, 0x0800);
+	ip[0] = 0x45;
+	be16(ip + 2, 20 + 20 + len);
+	ip[8] = 64, ip[9] = 6;
+	be32(ip + 12, from_server ? srv : cli);
+	be32(ip + 16, from_server ? cli : srv);
+	be16(tcp, from_server ? 443 : cport);
+	be16(tcp + 2, from_server ? cport : 443);
+	be32(tcp + 4, seq);
+	be32(tcp + 8, ack);
+	tcp[12] = 5 << 4;
+	tcp[13] = (uint8_t)flags;
+	be16(tcp + 14, 502);
+	fwrite(b, 1, 16 + n, f);
+}
+
+int
+main(int argc, char **argv)
+{
+	uint8_t gh[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+	FILE *f;
+	uint32_t nconn;
+
+	if (argc != 3 || (nconn = (uint32_t)strtoul(argv[2], NULL, 10)) == 0) {
+		fprintf(stderr, "usage: mkpcap FILE CONNECTIONS\n");
+		return 2;
+	}
+	f = fopen(argv[1], "wb");
+	if (f == NULL) {
+		perror(argv[1]);
+		return 1;
+	}
+	le32(gh + 16, 262144);
+	le32(gh + 20, 1);
+	fwrite(gh, 1, sizeof gh, f);
+	for (uint32_t base = 0; base < nconn; base += 64) {
+		uint32_t end = base + 64 < nconn ? base + 64 : nconn;
+
+		for (int step = 0; step < 10; step++) {
+			for (uint32_t c = base; c < end; c++) {
+				uint32_t ci = c * 7919u, si = c * 104729u;
+
+				switch (step) {
+				case 0: packet(f, c, 0, 0x02, ci, 0, 0); break;
+				case 1: packet(f, c, 1, 0x12, si, ci + 1, 0); break;
+				case 2: packet(f, c, 0, 0x10, ci + 1, si + 1, 0); break;
+				case 3: packet(f, c, 0, 0x18, ci + 1, si + 1, 100); break;
+				case 4: packet(f, c, 1, 0x10, si + 1, ci + 101, 0); break;
+				case 5: packet(f, c, 1, 0x18, si + 1, ci + 101, 200); break;
+				case 6: packet(f, c, 0, 0x10, ci + 101, si + 201, 0); break;
+				case 7: packet(f, c, 0, 0x11, ci + 101, si + 201, 0); break;
+				case 8: packet(f, c, 1, 0x11, si + 201, ci + 102, 0); break;
+				case 9: packet(f, c, 0, 0x10, ci + 102, si + 202, 0); break;
+				}
+			}
+		}
+	}
+	return fclose(f) == 0 ? 0 : 1;
+}

@@ -1,0 +1,590 @@
+/* tests/check_capture.c: the capture part, layer by layer.
+ *
+ * Decoder: hand-built frames (each header spelled out byte by byte) for
+ * every link type and the IP/TCP features, and every truncation of them.
+ * Stream table: segments fed directly, checking stream numbers, relative
+ * numbers, Wireshark's notes and the states the observer infers. Reader:
+ * the recorded captures of tests/replay.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tt_check.h"
+#include "capture/capture.h"
+
+/* ---- frame building ------------------------------------------------------ */
+
+struct frame {
+	uint8_t b[512];
+	uint32_t n;
+};
+
+static void
+put(struct frame *f, const void *p, uint32_t n)
+{
+	memcpy(f->b + f->n, p, n);
+	f->n += n;
+}
+
+static void
+put8(struct frame *f, unsigned v)
+{
+	f->b[f->n++] = (uint8_t)v;
+}
+
+static void
+put16(struct frame *f, unsigned v)
+{
+	put8(f, v >> 8);
+	put8(f, v & 255);
+}
+
+static void
+put32(struct frame *f, uint32_t v)
+{
+	put16(f, v >> 16);
+	put16(f, v & 0xffff);
+}
+
+static const uint8_t A4[4] = { 192, 0, 2, 1 }, B4[4] = { 198, 51, 100, 7 };
+static const uint8_t A6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t B6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+
+/* TCP header with MSS 1460, SACK permitted, timestamps, window scale 7 and
+ * one SACK block: 20 + 4 + 2 + 10 + 3 + 1(nop) + 10 = 50 -> pad to 52 */
+static void
+put_tcp(struct frame *f, unsigned flags, uint32_t seq, uint32_t ack, int opts)
+{
+	uint32_t hl = opts ? 52 : 20;
+
+	put16(f, 40000);
+	put16(f, 80);
+	put32(f, seq);
+	put32(f, ack);
+	put8(f, (hl / 4) << 4);
+	put8(f, flags);
+	put16(f, 29200);
+	put16(f, 0xbeef);
+	put16(f, 0);
+	if (opts) {
+		put8(f, 2); put8(f, 4); put16(f, 1460);
+		put8(f, 4); put8(f, 2);
+		put8(f, 8); put8(f, 10); put32(f, 111); put32(f, 222);
+		put8(f, 3); put8(f, 3); put8(f, 7);
+		put8(f, 1);
+		put8(f, 5); put8(f, 10); put32(f, 1000); put32(f, 2000);
+		put8(f, 1); put8(f, 0);
+	}
+}
+
+/* IPv4 with one option (4 bytes of NOPs... an RFC 791 "no operation" run),
+ * total length computed from the TCP header and payload. */
+static void
+put_ip4(struct frame *f, uint32_t tcplen, uint16_t frag)
+{
+	put8(f, 0x46);
+	put8(f, 0);
+	put16(f, 24 + tcplen);
+	put16(f, 0x1234);
+	put16(f, frag);
+	put8(f, 64);
+	put8(f, 6);
+	put16(f, 0);
+	put(f, A4, 4);
+	put(f, B4, 4);
+	put32(f, 0x01010100);   /* NOP NOP NOP EOL */
+}
+
+static void
+put_ip6(struct frame *f, uint32_t tcplen)
+{
+	put32(f, 0x60000000);
+	put16(f, tcplen + 16);  /* hop-by-hop 8 + destination options 8 */
+	put8(f, 0);             /* hop-by-hop */
+	put8(f, 64);
+	put(f, A6, 16);
+	put(f, B6, 16);
+	put8(f, 60); put8(f, 0); put16(f, 0x0104); put32(f, 0);  /* HBH: PadN */
+	put8(f, 6); put8(f, 0); put16(f, 0x0104); put32(f, 0);   /* dest opts -> TCP */
+}
+
+static void
+put_ether(struct frame *f, int ntags, unsigned type)
+{
+	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+	put(f, mac, 12);
+	if (ntags > 1) {
+		put16(f, 0x88a8);
+		put16(f, 100);
+	}
+	if (ntags > 0) {
+		put16(f, 0x8100);
+		put16(f, 200);
+	}
+	put16(f, type);
+}
+
+static void
+check_tcp4(const struct cap_pkt *p)
+{
+	ck_assert_int_eq(p->status, CAP_TCP);
+	ck_assert_uint_eq(p->ipver, 4);
+	ck_assert_mem_eq(p->src, A4, 4);
+	ck_assert_mem_eq(p->dst, B4, 4);
+	ck_assert_uint_eq(p->ip_hlen, 24);
+	ck_assert_uint_eq(p->sport, 40000);
+	ck_assert_uint_eq(p->dport, 80);
+	ck_assert_uint_eq(p->seq, 0x11223344);
+	ck_assert_uint_eq(p->ack, 0x55667788);
+	ck_assert_uint_eq(p->flags, TT_SYN | TT_ACK);
+	ck_assert_uint_eq(p->win, 29200);
+	ck_assert_uint_eq(p->thlen, 52);
+	ck_assert_uint_eq(p->len, 5);
+}
+
+static void
+check_opts(const struct cap_pkt *p)
+{
+	ck_assert_uint_eq(p->opt.mss, 1460);
+	ck_assert_int_eq(p->opt.wscale, 7);
+	ck_assert_uint_eq(p->opt.sack_ok, 1);
+	ck_assert_uint_eq(p->opt.has_ts, 1);
+	ck_assert_uint_eq(p->opt.tsval, 111);
+	ck_assert_uint_eq(p->opt.tsecr, 222);
+	ck_assert_uint_eq(p->opt.nsack, 1);
+	ck_assert_uint_eq(p->opt.sack[0][0], 1000);
+	ck_assert_uint_eq(p->opt.sack[0][1], 2000);
+	ck_assert_uint_eq(p->opt.bad, 0);
+}
+
+/* Every shorter copy of a frame decodes to something other than a full
+ * segment read past its end; the decoder must stay inside caplen (the
+ * sanitizer build checks the "inside"). */
+static void
+check_truncations(int lt, const struct frame *f)
+{
+	struct cap_pkt p;
+
+	for (uint32_t n = 0; n < f->n; n++) {
+		uint8_t copy[512];
+		enum cap_status st;
+
+		memcpy(copy, f->b, n);
+		st = cap_decode(lt, n ? copy : NULL, n, &p);
+		if (st == CAP_TCP)
+			ck_assert_uint_le(p.caplen_payload, n);
+	}
+}
+
+START_TEST(test_ethernet_qinq_ipv4_options_tcp_options)
+{
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+
+	put_ether(&f, 2, 0x0800);
+	put_ip4(&f, 52 + 5, 0x4000);
+	put_tcp(&f, TT_SYN | TT_ACK, 0x11223344, 0x55667788, 1);
+	put(&f, "hello", 5);
+	ck_assert_int_eq(cap_decode(CAP_LINK_ETHERNET, f.b, f.n, &p), CAP_TCP);
+	check_tcp4(&p);
+	check_opts(&p);
+	ck_assert_uint_eq(p.nvlan, 2);
+	ck_assert_uint_eq(p.vlan[0], 100);
+	ck_assert_uint_eq(p.vlan[1], 200);
+	ck_assert_uint_eq(p.caplen_payload, 5);
+	ck_assert_mem_eq(f.b + p.payload_off, "hello", 5);
+	check_truncations(CAP_LINK_ETHERNET, &f);
+}
+END_TEST
+
+START_TEST(test_ipv6_extension_headers)
+{
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+	char buf[64];
+
+	put_ether(&f, 0, 0x86dd);
+	put_ip6(&f, 20);
+	put_tcp(&f, TT_FIN | TT_ACK, 7, 9, 0);
+	ck_assert_int_eq(cap_decode(CAP_LINK_ETHERNET, f.b, f.n, &p), CAP_TCP);
+	ck_assert_uint_eq(p.ipver, 6);
+	ck_assert_uint_eq(p.ip_hlen, 56);
+	ck_assert_uint_eq(p.len, 0);
+	ck_assert_uint_eq(p.flags, TT_FIN | TT_ACK);
+	ck_assert_str_eq(cap_endpoint(6, p.src, p.sport, buf, sizeof buf), "[2001:db8::1]:40000");
+	check_truncations(CAP_LINK_ETHERNET, &f);
+}
+END_TEST
+
+START_TEST(test_every_link_type_reaches_tcp)
+{
+	static const struct { int lt; uint8_t hdr[44]; uint32_t n; } links[] = {
+		{ CAP_LINK_NULL, { 2, 0, 0, 0 }, 4 },            /* AF_INET, little endian */
+		{ CAP_LINK_NULL, { 0, 0, 0, 2 }, 4 },            /* AF_INET, big endian */
+		{ CAP_LINK_LOOP, { 0, 0, 0, 2 }, 4 },
+		{ CAP_LINK_RAW, { 0 }, 0 },
+		{ CAP_LINK_IPV4, { 0 }, 0 },
+		{ CAP_LINK_SLL, { 0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00 }, 16 },
+		{ CAP_LINK_SLL2, { 0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0 }, 20 },
+		{ 9, { 0xff, 0x03, 0x00, 0x21 }, 4 },              /* PPP in HDLC framing */
+	};
+
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		struct frame f = { .n = 0 };
+		struct cap_pkt p;
+
+		put(&f, links[i].hdr, links[i].n);
+		put_ip4(&f, 52 + 5, 0);
+		put_tcp(&f, TT_SYN | TT_ACK, 0x11223344, 0x55667788, 1);
+		put(&f, "hello", 5);
+		ck_assert_msg(cap_decode(links[i].lt, f.b, f.n, &p) == CAP_TCP, "link %d (#%zu): %s",
+		              links[i].lt, i, p.why ? p.why : "");
+		check_tcp4(&p);
+		check_truncations(links[i].lt, &f);
+	}
+}
+END_TEST
+
+START_TEST(test_fragment_is_noted_not_decoded)
+{
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+
+	put_ip4(&f, 20, 0x2000);        /* more fragments */
+	put_tcp(&f, TT_ACK, 1, 1, 0);
+	ck_assert_int_eq(cap_decode(CAP_LINK_RAW, f.b, f.n, &p), CAP_FRAGMENT);
+	ck_assert_ptr_nonnull(p.why);
+}
+END_TEST
+
+START_TEST(test_bad_headers_are_malformed)
+{
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+
+	put_ip4(&f, 20, 0);
+	put_tcp(&f, TT_ACK, 1, 1, 0);
+	f.b[24 + 12] = 0x40;            /* TCP data offset 4 */
+	ck_assert_int_eq(cap_decode(CAP_LINK_RAW, f.b, f.n, &p), CAP_MALFORMED);
+	f.b[24 + 12] = 0x50;
+	f.b[0] = 0x44;                  /* IHL 4 */
+	ck_assert_int_eq(cap_decode(CAP_LINK_RAW, f.b, f.n, &p), CAP_MALFORMED);
+	f.b[0] = 0x76;                  /* version 7 */
+	ck_assert_int_eq(cap_decode(CAP_LINK_RAW, f.b, f.n, &p), CAP_MALFORMED);
+	ck_assert_int_eq(cap_decode(147, f.b, f.n, &p), CAP_UNSUPPORTED);
+	ck_assert_ptr_null(cap_link_name(147));
+}
+END_TEST
+
+START_TEST(test_snaplen_cut_payload_keeps_ip_length)
+{
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+
+	put_ip4(&f, 20 + 100, 0);
+	put_tcp(&f, TT_PSH | TT_ACK, 1, 1, 0);
+	put(&f, "abc", 3);              /* 100 bytes sent, 3 captured */
+	ck_assert_int_eq(cap_decode(CAP_LINK_RAW, f.b, f.n, &p), CAP_TCP);
+	ck_assert_uint_eq(p.len, 100);
+	ck_assert_uint_eq(p.caplen_payload, 3);
+}
+END_TEST
+
+START_TEST(test_ipv6_address_text_follows_rfc5952)
+{
+	static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t lo[16] = { [15] = 1 };
+	static const uint8_t m[16] = { [10] = 0xff, [11] = 0xff, 192, 0, 2, 9 };
+	char buf[64];
+
+	ck_assert_str_eq(cap_endpoint(6, a, 443, buf, sizeof buf), "[2001:db8::1:0:0:1]:443");
+	ck_assert_str_eq(cap_endpoint(6, lo, 1, buf, sizeof buf), "[::1]:1");
+	ck_assert_str_eq(cap_endpoint(6, m, 2, buf, sizeof buf), "[::ffff:192.0.2.9]:2");
+	ck_assert_str_eq(cap_endpoint(4, A4, 80, buf, sizeof buf), "192.0.2.1:80");
+}
+END_TEST
+
+/* ---- stream table --------------------------------------------------------- */
+
+static struct cap_replay *rp;
+static struct cap_seg sg;
+static uint64_t fno;
+static int64_t tnow;
+
+static void
+st_setup(void)
+{
+	rp = cap_replay_new();
+	fno = 0;
+	tnow = 0;
+}
+
+static void
+st_teardown(void)
+{
+	cap_replay_free(rp);
+}
+
+/* A segment from the client (dir 0) or the server (1) of 192.0.2.1:cport <->
+ * 198.51.100.7:80, `gap` microseconds after the previous one. */
+static void
+seg_in(int dir, uint16_t cport, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
+       uint16_t win, int64_t gap)
+{
+	static struct cap_pkt p;
+
+	memset(&p, 0, sizeof p);
+	p.status = CAP_TCP;
+	p.ipver = 4;
+	memcpy(dir ? p.dst : p.src, A4, 4);
+	memcpy(dir ? p.src : p.dst, B4, 4);
+	p.sport = dir ? 80 : cport;
+	p.dport = dir ? cport : 80;
+	p.flags = (uint16_t)flags;
+	p.seq = seq;
+	p.ack = ack;
+	p.len = len;
+	p.caplen_payload = len;
+	p.win = win;
+	p.opt.wscale = -1;
+	tnow += gap * 1000;
+	ck_assert_int_eq(cap_replay_frame(rp, ++fno, tnow, &p, &sg), 0);
+}
+
+#define C 0
+#define S 1
+#define STATES(c, s)                                                                   \
+	do {                                                                           \
+		ck_assert_str_eq(tt_state_name(sg.state[0]), tt_state_name(c));      \
+		ck_assert_str_eq(tt_state_name(sg.state[1]), tt_state_name(s));      \
+	} while (0)
+#define NOTES(want)                                                                    \
+	do {                                                                           \
+		char got_[160];                                                        \
+		ck_assert_str_eq(tt_notes_format(sg.notes, got_, sizeof got_), (want)); \
+	} while (0)
+
+/* client ISS 1000, server ISS 5000 */
+static void
+handshake(uint16_t cport)
+{
+	seg_in(C, cport, TT_SYN, 1000, 0, 0, 64240, 1000);
+	STATES(TT_SYN_SENT, TT_SYN_RECEIVED);
+	seg_in(S, cport, TT_SYN | TT_ACK, 5000, 1001, 0, 65160, 1000);
+	STATES(TT_ESTABLISHED, TT_SYN_RECEIVED);
+	seg_in(C, cport, TT_ACK, 1001, 5001, 0, 502, 1000);
+	STATES(TT_ESTABLISHED, TT_ESTABLISHED);
+}
+
+START_TEST(test_relative_numbers_count_from_each_isn)
+{
+	handshake(40000);
+	seg_in(C, 40000, TT_PSH | TT_ACK, 1001, 5001, 10, 502, 1000);
+	ck_assert_uint_eq(sg.rel_seq, 1);
+	ck_assert_uint_eq(sg.rel_ack, 1);
+	seg_in(S, 40000, TT_ACK, 5001, 1011, 0, 509, 1000);
+	ck_assert_uint_eq(sg.rel_seq, 1);
+	ck_assert_uint_eq(sg.rel_ack, 11);
+	ck_assert_uint_eq(sg.dir, 1);
+	ck_assert_uint_eq(sg.stream, 0);
+}
+END_TEST
+
+START_TEST(test_midstream_capture_starts_at_one_and_says_so)
+{
+	seg_in(S, 40000, TT_PSH | TT_ACK, 777, 333, 20, 500, 0);
+	ck_assert_uint_eq(sg.rel_seq, 1);
+	ck_assert_uint_eq(sg.rel_ack, 1);
+	NOTES("mid-stream");
+	STATES(TT_ESTABLISHED, TT_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(test_port_reuse_after_close_starts_a_new_stream)
+{
+	struct cap_stream_info si;
+
+	handshake(40000);
+	seg_in(S, 40000, TT_FIN | TT_ACK, 5001, 1001, 0, 509, 1000);
+	seg_in(C, 40000, TT_FIN | TT_ACK, 1001, 5002, 0, 502, 1000);
+	seg_in(S, 40000, TT_ACK, 5002, 1002, 0, 509, 1000);
+	STATES(TT_CLOSED, TT_TIME_WAIT);
+	seg_in(C, 40000, TT_SYN, 9000, 0, 0, 64240, 1000);
+	ck_assert_uint_eq(sg.stream, 1);
+	ck_assert_uint_eq(sg.rel_seq, 0);
+	STATES(TT_SYN_SENT, TT_SYN_RECEIVED);
+	ck_assert_uint_eq(cap_replay_nstreams(rp), 2);
+	cap_replay_stream(rp, 0, &si);
+	ck_assert_int_eq(si.handshake, 1);
+	ck_assert_int_eq(si.end, CAP_END_FIN);
+	ck_assert_str_eq(si.endpoint[0], "192.0.2.1:40000");
+	ck_assert_str_eq(si.endpoint[1], "198.51.100.7:80");
+}
+END_TEST
+
+START_TEST(test_retransmitted_syn_stays_in_its_stream)
+{
+	seg_in(C, 40000, TT_SYN, 1000, 0, 0, 64240, 0);
+	seg_in(C, 40000, TT_SYN, 1000, 0, 0, 64240, 1000000);
+	ck_assert_uint_eq(sg.stream, 0);
+	NOTES("retransmission");
+}
+END_TEST
+
+START_TEST(test_simultaneous_open_and_close)
+{
+	seg_in(C, 40000, TT_SYN, 1000, 0, 0, 64240, 0);
+	seg_in(S, 40000, TT_SYN, 5000, 0, 0, 64240, 10);   /* SYNs crossed */
+	STATES(TT_SYN_RECEIVED, TT_SYN_RECEIVED);
+	seg_in(C, 40000, TT_SYN | TT_ACK, 1000, 5001, 0, 64240, 10);
+	seg_in(S, 40000, TT_SYN | TT_ACK, 5000, 1001, 0, 64240, 10);
+	STATES(TT_ESTABLISHED, TT_ESTABLISHED);
+	seg_in(C, 40000, TT_FIN | TT_ACK, 1001, 5001, 0, 64240, 10);
+	seg_in(S, 40000, TT_FIN | TT_ACK, 5001, 1001, 0, 64240, 10); /* FINs crossed */
+	STATES(TT_CLOSING, TT_CLOSING);
+	seg_in(C, 40000, TT_ACK, 1002, 5002, 0, 64240, 10);
+	seg_in(S, 40000, TT_ACK, 5002, 1002, 0, 64240, 10);
+	STATES(TT_TIME_WAIT, TT_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_rst_in_syn_received_and_refused_connection)
+{
+	struct cap_stream_info si;
+
+	seg_in(C, 40000, TT_SYN, 1000, 0, 0, 64240, 0);
+	seg_in(S, 40000, TT_RST | TT_ACK, 0, 1001, 0, 0, 10);
+	STATES(TT_CLOSED, TT_CLOSED);
+	cap_replay_stream(rp, 0, &si);
+	ck_assert_int_eq(si.end, CAP_END_REFUSED);
+	ck_assert_int_eq(si.handshake, 0);
+}
+END_TEST
+
+START_TEST(test_analysis_notes_as_wireshark)
+{
+	handshake(40000);
+	seg_in(C, 40000, TT_ACK, 1001, 5001, 100, 502, 1000);
+	seg_in(C, 40000, TT_ACK, 1201, 5001, 100, 502, 1000);  /* 1101..1201 missing */
+	NOTES("lost-segment");
+	seg_in(S, 40000, TT_ACK, 5001, 1101, 0, 509, 1000);
+	NOTES("");
+	seg_in(S, 40000, TT_ACK, 5001, 1101, 0, 509, 1000);
+	NOTES("dup-ack");
+	seg_in(S, 40000, TT_ACK, 5001, 1101, 0, 509, 1000);
+	NOTES("dup-ack");
+	seg_in(C, 40000, TT_ACK, 1101, 5001, 100, 502, 100);    /* fast retransmission */
+	NOTES("retransmission");
+	seg_in(S, 40000, TT_ACK, 5001, 1301, 0, 0, 1000);
+	NOTES("zero-window");
+	seg_in(S, 40000, TT_ACK, 5001, 1301, 0, 509, 1000);
+	NOTES("window-update");
+	seg_in(C, 40000, TT_ACK, 1300, 5001, 0, 502, 2000000);
+	NOTES("keep-alive");
+	seg_in(S, 40000, TT_ACK, 5001, 1301, 0, 509, 100);
+	NOTES("keep-alive-ack");
+	seg_in(C, 40000, TT_ACK, 1301, 5001, 100, 502, 1000000);
+	seg_in(C, 40000, TT_ACK, 1401, 5001, 100, 502, 1000);
+	seg_in(C, 40000, TT_ACK, 1301, 5001, 100, 502, 1000);   /* within 3 ms */
+	NOTES("out-of-order");
+	seg_in(C, 40000, TT_ACK, 1301, 5001, 100, 502, 1000000);
+	NOTES("retransmission");
+}
+END_TEST
+
+/* ---- the file reader -------------------------------------------------------- */
+
+START_TEST(test_reader_counts_every_frame_and_filters)
+{
+	char err[256];
+	struct cap_file *f;
+	struct cap_frame fr;
+	uint64_t n = 0, last = 0;
+
+	ck_assert_int_eq(cap_file_open(TT_SRCDIR "/tests/replay/lo/lo-normal.pcap", NULL, &f, err,
+	                               sizeof err), 0);
+	ck_assert_int_eq(cap_file_linktype(f), CAP_LINK_ETHERNET);
+	while (cap_file_next(f, &fr, err, sizeof err) == 1)
+		n++;
+	cap_file_close(f);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_int_eq(cap_file_open(TT_SRCDIR "/tests/replay/lo/lo-normal.pcap",
+	                               "tcp[tcpflags] & tcp-fin != 0", &f, err, sizeof err), 0);
+	n = 0;
+	while (cap_file_next(f, &fr, err, sizeof err) == 1) {
+		n++;
+		last = fr.number;
+	}
+	cap_file_close(f);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(last, 9);
+	ck_assert_int_eq(cap_file_open(TT_SRCDIR "/tests/replay/lo/lo-normal.pcap", "port fish", &f,
+	                               err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "port fish"));
+}
+END_TEST
+
+START_TEST(test_story_steps_of_one_stream)
+{
+	char err[256];
+	struct cap_story *s;
+	const struct tt_step *st;
+
+	ck_assert_int_eq(cap_story_open(TT_SRCDIR "/tests/replay/lo/lo-reuse.pcap", NULL, &s, err,
+	                                sizeof err), 0);
+	ck_assert_uint_eq(cap_story_nstreams(s), 2);
+	ck_assert_int_eq(cap_story_select(s, 1, err, sizeof err), 0);
+	ck_assert_uint_eq(cap_story_nsteps(s), 8);
+	st = cap_story_steps(s);
+	ck_assert_uint_eq(st[0].frame, 9);
+	ck_assert_int_eq(st[0].kind, TT_STEP_SEGMENT);
+	ck_assert_uint_eq(st[0].seg.flags, TT_SYN);
+	ck_assert_uint_eq(st[0].tcb[0].iss, st[0].seg.seq);     /* absolute, ISS as base */
+	ck_assert_int_eq(st[7].tcb[1].state, TT_TIME_WAIT);
+	ck_assert_int_eq(st[7].tcb[0].state, TT_CLOSED);
+	ck_assert_ptr_nonnull(strstr(cap_story_detail(s, 0), "MSS 65495"));
+	ck_assert_ptr_null(cap_story_warning(s));
+	cap_story_free(s);
+
+	ck_assert_int_eq(cap_story_open(TT_SRCDIR "/tests/replay/lo/lo-refused.pcap", NULL, &s, err,
+	                                sizeof err), 0);
+	ck_assert_int_eq(cap_story_select(s, 0, err, sizeof err), 0);
+	/* the server never listened: CLOSED all along, not SYN-RECEIVED */
+	ck_assert_int_eq(cap_story_steps(s)[0].tcb[1].state, TT_CLOSED);
+	cap_story_free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("capture");
+	TCase *tc = tcase_create("decode");
+
+	tcase_add_test(tc, test_ethernet_qinq_ipv4_options_tcp_options);
+	tcase_add_test(tc, test_ipv6_extension_headers);
+	tcase_add_test(tc, test_every_link_type_reaches_tcp);
+	tcase_add_test(tc, test_fragment_is_noted_not_decoded);
+	tcase_add_test(tc, test_bad_headers_are_malformed);
+	tcase_add_test(tc, test_snaplen_cut_payload_keeps_ip_length);
+	tcase_add_test(tc, test_ipv6_address_text_follows_rfc5952);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("streams");
+	tcase_add_checked_fixture(tc, st_setup, st_teardown);
+	tcase_add_test(tc, test_relative_numbers_count_from_each_isn);
+	tcase_add_test(tc, test_midstream_capture_starts_at_one_and_says_so);
+	tcase_add_test(tc, test_port_reuse_after_close_starts_a_new_stream);
+	tcase_add_test(tc, test_retransmitted_syn_stays_in_its_stream);
+	tcase_add_test(tc, test_simultaneous_open_and_close);
+	tcase_add_test(tc, test_rst_in_syn_received_and_refused_connection);
+	tcase_add_test(tc, test_analysis_notes_as_wireshark);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
+	tcase_add_test(tc, test_story_steps_of_one_stream);
+	suite_add_tcase(s, tc);
+	return tt_check_run(s);
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# tests/replay.sh: `tcptutor replay` against Wireshark and the kernel.
+# - every TCP frame of every capture in tests/replay/{good,lo}: the columns
+#   stream frame time flags seq ack len win equal tshark's (golden TSVs made
+#   by tests/replay/mkgolden.py), and for the loopback recordings the notes too;
+# - the loopback recordings end in the states the kernel reported (ss);
+# - standard input, BPF filters, --streams, --absolute, --stream, json.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+T=${TCPTUTOR:-src/tcptutor}
+R=${top_srcdir:-.}/tests/replay
+
+# The golden comparison leaves out frames this reader cannot decode by
+# design; SOURCES says why for each file listed there as "nogolden".
+nogolden=$(awk '$2 == "nogolden" { printf "%s ", $1 }' "$R/good/SOURCES")
+
+# columns stream frame time flags seq ack len win [notes] of our TSV
+ours() { # file notes?(0/1)
+	"$T" --batch --format tsv replay "$1" 2>/dev/null |
+		awk -F'\t' -v n="$2" 'NR > 1 {
+			notes = $14; gsub(/(^|,)(mid-stream|truncated)/, "", notes); sub(/^,/, "", notes)
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", $1, $2, $3, $7, $8, $9, $10, $11
+			if (n) printf "\t%s", notes
+			printf "\n" }'
+}
+golden() { # file notes?(0/1)
+	if [ "$2" = 1 ]; then tail -n +2 "$1"; else tail -n +2 "$1" | cut -f1-8; fi
+}
+
+for dir in good lo; do
+	for f in "$R/$dir"/*.pcap "$R/$dir"/*.pcapng; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f")
+		case " $nogolden " in *" $name "*) continue ;; esac
+		n=0; [ $dir = lo ] && n=1
+		ours "$f" $n >"$TMPD/ours"
+		golden "${f%.*}.tsv" $n >"$TMPD/want"
+		expect_same "$TMPD/want" "$TMPD/ours" "$dir/$name: columns as tshark"
+	done
+done
+
+# The recordings end where the kernel ended (tests/replay/lo/*.kernel).
+for k in "$R"/lo/*.kernel; do
+	f=${k%.kernel}.pcap
+	name=$(basename "$f")
+	last=$("$T" --batch --format tsv --streams replay "$f" | tail -n 1)
+	got=$(printf '%s\n' "$last" | awk -F'\t' '{ print "client " $7; print "server " $8 }')
+	want=$(cat "$k")
+	[ "$got" = "$want" ] && pass || fail "$name: final states '$got', kernel said '$want'"
+done
+
+# RFC 9293 state sequences (both endpoints after each segment, repeats folded)
+states() {
+	"$T" --batch --format tsv replay "$R/lo/$1" | awk -F'\t' -v s="${2:-0}" '
+		NR > 1 && $1 == s { p = $12 "/" $13; if (p != last) printf "%s ", p; last = p }'
+}
+expect_states() { # file want [stream]
+	got=$(states "$1" "${3:-0}")
+	[ "$got" = "$2 " ] && pass || fail "$1: states
+  got:  $got
+  want: $2"
+}
+H="SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/ESTABLISHED"
+expect_states lo-normal.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
+expect_states lo-normal6.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
+expect_states lo-server-close.pcap "$H CLOSE-WAIT/FIN-WAIT-1 CLOSE-WAIT/FIN-WAIT-2 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT"
+expect_states lo-half-close.pcap "$H FIN-WAIT-1/CLOSE-WAIT FIN-WAIT-2/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
+expect_states lo-abort.pcap "$H CLOSED/CLOSED"
+expect_states lo-refused.pcap "SYN-SENT/CLOSED CLOSED/CLOSED"
+expect_states lo-keepalive.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
+expect_states lo-reuse.pcap "$H CLOSE-WAIT/FIN-WAIT-1 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT" 0
+expect_states lo-reuse.pcap "$H CLOSE-WAIT/FIN-WAIT-1 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT" 1
+
+# --streams: one row per stream
+out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-reuse.pcap")
+expect_match "$out" "^stream	client	server	packets	handshake	end	client_state	server_state$" "--streams header"
+expect_match "$out" "^1	127\.0\.0\.1:[0-9]+	127\.0\.0\.1:[0-9]+	8	yes	fin	CLOSED	TIME-WAIT$" "--streams: port reuse is a second stream"
+out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-refused.pcap")
+expect_match "$out" "^0	.*	2	no	refused	CLOSED	CLOSED$" "--streams: refused"
+out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-abort.pcap")
+expect_match "$out" "^0	.*	yes	rst	CLOSED	CLOSED$" "--streams: reset"
+out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-half-close.pcap")
+expect_match "$out" "^0	.*	yes	fin	TIME-WAIT	CLOSED$" "--streams: half-close then FIN"
+out=$("$T" --batch --format json --streams replay "$R/lo/lo-normal6.pcap")
+expect_match "$out" '^\{"stream":0,"client":"\[::1\]:[0-9]+","server":"\[::1\]:[0-9]+","packets":10,"handshake":true,"end":"fin"' "--streams json"
+
+# standard input gives the same table as the file
+"$T" --batch --format tsv replay "$R/lo/lo-normal.pcap" >"$TMPD/file"
+"$T" --batch --format tsv replay - <"$R/lo/lo-normal.pcap" >"$TMPD/stdin"
+expect_status 0 $? "replay - reads standard input"
+expect_same "$TMPD/file" "$TMPD/stdin" "replay - equals replay FILE"
+
+# a BPF filter after the file; frame numbers still count every packet
+out=$("$T" --batch --format tsv replay "$R/lo/lo-merged.pcapng" tcp and 'tcp[tcpflags] & tcp-fin != 0')
+expect_status 0 $? "filter accepted"
+[ "$(printf '%s\n' "$out" | tail -n +2 | wc -l)" -eq 4 ] && pass || fail "filter keeps the 4 FIN segments: $out"
+expect_match "$out" "	(FIN,ACK|FIN,PSH,ACK)	" "filter rows are FINs"
+expect_match "$(printf '%s\n' "$out" | sed -n 2p | cut -f2)" "^(8|9|10|11)$" "filtered rows keep the file's frame numbers"
+"$T" --batch replay "$R/lo/lo-normal.pcap" "port" "notaport" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "bad filter exits 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*lo-normal\.pcap: bad filter 'port notaport'" "bad filter named"
+
+# --absolute prints the raw numbers; --stream N picks one stream
+abs=$("$T" --batch --format tsv --absolute replay "$R/lo/lo-normal.pcap" | sed -n 2p | cut -f8)
+raw=$(od -An -tu1 -j$((24 + 16 + 14 + 20 + 4)) -N4 "$R/lo/lo-normal.pcap" | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+[ "$abs" = "$raw" ] && pass || fail "--absolute: SYN seq $abs, file says $raw"
+out=$("$T" --batch --format tsv --stream 1 replay "$R/lo/lo-reuse.pcap" | tail -n +2 | cut -f1 | sort -u)
+[ "$out" = 1 ] && pass || fail "--stream 1 prints only stream 1: $out"
+
+# json rows carry the same keys as the TSV header
+out=$("$T" --batch --format json replay "$R/lo/lo-refused.pcap")
+expect_match "$out" '^\{"stream":0,"frame":2,"time":0\.0000[0-9]+,"dir":"S>C","src":"127\.0\.0\.1:[0-9]+","dst":"127\.0\.0\.1:[0-9]+","flags":"RST,ACK","seq":1,"ack":1,"len":0,"win":0,"client_state":"CLOSED","server_state":"CLOSED","notes":""\}$' "json row"
+
+# no file: the first bundled sample
+"$T" --batch replay >"$TMPD/sample"
+expect_status 0 $? "replay without a file opens the sample"
+expect_match "$(cat "$TMPD/sample")" "-- stream 0: " "sample has a stream"
+
+# a missing file: one line, exit 1
+"$T" --batch replay "$TMPD/nonexistent.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "missing file exits 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*nonexistent\.pcap: " "missing file named"
+finish

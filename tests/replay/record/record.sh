@@ -1,0 +1,51 @@
+#!/bin/sh
+# tests/replay/record/record.sh: records the loopback conversations of
+# talk.py with tcpdump (needs root) into DIR/NAME.pcap, and what the kernel
+# says became of both endpoints afterwards into DIR/NAME.kernel
+# ("client STATE" / "server STATE", CLOSED when the kernel has no socket).
+# Usage: record.sh DIR [SCENARIO[@any][@nano]...]
+#   @any: capture on the "any" device (Linux cooked SLL2 headers)
+#   @nano: nanosecond time stamps
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$1
+shift
+[ $# -gt 0 ] || set -- normal server_close refused abort half_close keepalive normal6 reuse \
+	normal@any@nano normal@nano
+port=${RECORD_PORT:-47000}
+for spec in "$@"; do
+	sc=${spec%%@*}
+	port=$((port + 10))
+	dev=lo
+	opts=
+	case $spec in *@any*) dev=any ;; esac
+	case $spec in *@nano*) opts=--time-stamp-precision=nano ;; esac
+	out=$dir/lo-$(echo "$spec" | tr _@ --).pcap
+	log=$(mktemp)
+	# --immediate-mode -U: hand over and write each packet at once, so
+	# stopping tcpdump loses nothing
+	tcpdump -i $dev $opts --immediate-mode -U -s 256 -w "$out" "tcp port $port" 2>"$log" &
+	pid=$!
+	i=0
+	until grep -q listening "$log"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "tcpdump did not start" >&2; cat "$log" >&2; exit 1; }
+		sleep 0.1
+	done
+	python3 "$here/talk.py" "$sc" "$port"
+	sleep 0.3
+	# the kernel's view: sockets still around for this port (TIME-WAIT, ...)
+	ss -tanH state all "( sport = :$port or dport = :$port )" |
+		awk -v p=":$port" '$4 ~ p"$" { s = $1 } $4 !~ p"$" { c = $1 }
+			END { print "client", c ? c : "CLOSED"; print "server", s ? s : "CLOSED" }' \
+		>"${out%.pcap}.kernel"
+	kill "$pid"
+	wait "$pid" || true
+	rm -f "$log"
+done
+# pcapng with two interfaces (micro- and nanosecond time stamps): two of the
+# recordings above merged, each keeping its own interface block
+if command -v mergecap >/dev/null && [ -f "$dir/lo-server-close.pcap" ] && [ -f "$dir/lo-normal-nano.pcap" ]; then
+	mergecap -I none -F pcapng -w "$dir/lo-merged.pcapng" "$dir/lo-server-close.pcap" \
+		"$dir/lo-normal-nano.pcap"
+fi

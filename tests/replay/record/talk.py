@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""tests/replay/record/talk.py: small TCP conversations over loopback, for
+recording real captures of the kernel's TCP (see record.sh).
+
+Usage: talk.py SCENARIO PORT
+Each scenario runs a server and a client in this process and exits when both
+sockets are closed. After it, record.sh asks the kernel (ss) what became of
+the two endpoints, so the tests can check the inferred final states.
+"""
+import socket
+import struct
+import sys
+import threading
+import time
+
+HOST4, HOST6 = "127.0.0.1", "::1"
+
+
+def listener(port, family=socket.AF_INET):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((HOST6 if family == socket.AF_INET6 else HOST4, port))
+    s.listen(4)
+    return s
+
+
+def serve(lst, handler):
+    def run():
+        c, _ = lst.accept()
+        handler(c)
+        lst.close()
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def connect(port, family=socket.AF_INET, bind_port=None):
+    c = socket.socket(family, socket.SOCK_STREAM)
+    if bind_port:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind((HOST6 if family == socket.AF_INET6 else HOST4, bind_port))
+    c.connect((HOST6 if family == socket.AF_INET6 else HOST4, port))
+    return c
+
+
+def read_all(s):
+    data = b""
+    while True:
+        b = s.recv(4096)
+        if not b:
+            return data
+        data += b
+
+
+def normal(port, family=socket.AF_INET):
+    """Client sends a request, server answers; the client closes first."""
+    def srv(c):
+        c.recv(100)
+        c.sendall(b"HTTP/1.0 200 OK\r\n\r\nhello\n")
+        read_all(c)             # the client's FIN
+        c.close()
+    t = serve(listener(port, family), srv)
+    c = connect(port, family)
+    c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    c.recv(100)
+    time.sleep(0.05)
+    c.close()
+    t.join()
+
+
+def normal6(port):
+    normal(port, socket.AF_INET6)
+
+
+def server_close(port):
+    """The server answers and closes first; the client closes after EOF."""
+    def srv(c):
+        c.recv(100)
+        c.sendall(b"bye\n")
+        c.close()
+    t = serve(listener(port), srv)
+    c = connect(port)
+    c.sendall(b"hi\n")
+    read_all(c)
+    time.sleep(0.05)
+    c.close()
+    t.join()
+
+
+def refused(port):
+    """Nobody listens: the SYN is answered by a RST."""
+    c = socket.socket()
+    try:
+        c.connect((HOST4, port))
+    except ConnectionRefusedError:
+        pass
+    c.close()
+
+
+def abort(port):
+    """The client aborts with SO_LINGER 0: close() sends a RST."""
+    done = threading.Event()
+
+    def srv(c):
+        c.recv(100)
+        c.sendall(b"data\n")
+        done.wait()
+        try:
+            read_all(c)
+        except ConnectionResetError:
+            pass
+        c.close()
+    t = serve(listener(port), srv)
+    c = connect(port)
+    c.sendall(b"hi\n")
+    c.recv(100)
+    time.sleep(0.05)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    done.set()
+    t.join()
+
+
+def half_close(port):
+    """The client shuts down its sending side; the server keeps sending,
+    then closes."""
+    def srv(c):
+        req = read_all(c)       # up to the client's FIN
+        for i in range(3):
+            c.sendall(b"line %d after your FIN (%d bytes)\n" % (i, len(req)))
+            time.sleep(0.02)
+        c.close()
+    t = serve(listener(port), srv)
+    c = connect(port)
+    c.sendall(b"all of my request\n")
+    c.shutdown(socket.SHUT_WR)
+    read_all(c)
+    c.close()
+    t.join()
+
+
+def keepalive(port):
+    """Keep-alive probes after one second idle, answered by the peer."""
+    def srv(c):
+        c.recv(100)
+        read_all(c)
+        c.close()
+    t = serve(listener(port), srv)
+    c = connect(port)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    c.sendall(b"hi\n")
+    time.sleep(3.5)
+    c.close()
+    t.join()
+
+
+def reuse(port):
+    """Two connections in a row from the same client port (the server closes
+    first, so the port is free again): two streams."""
+    cport = port + 1
+    for _ in range(2):
+        def srv(c):
+            c.recv(100)
+            c.close()
+        t = serve(listener(port), srv)
+        c = connect(port, bind_port=cport)
+        c.sendall(b"hi\n")
+        read_all(c)
+        c.close()
+        t.join()
+        time.sleep(0.05)
+
+
+SCENARIOS = {f.__name__: f for f in (normal, normal6, server_close, refused, abort,
+                                     half_close, keepalive, reuse)}
+
+if __name__ == "__main__":
+    SCENARIOS[sys.argv[1]](int(sys.argv[2]))
