@@ -57,7 +57,7 @@ struct sv {
 	 * the layout can give it the room it needs. */
 	struct para e_p[12];
 	size_t e_np;
-	char e_head[512], e_evs[2048], e_extra[1024], e_states[160], e_status[256];
+	char e_head[512], e_evs[2048], e_extra[1024], e_states[160], e_status[256], e_q[1024];
 };
 
 static size_t
@@ -974,14 +974,14 @@ build_expl(struct sv *v)
 	}
 	if (v->ask >= 0) {
 		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
-		char q[1024];
+		char *q = v->e_q;
 		size_t at = 0;
 
 		p[np++] = (struct para){ _("Checkpoint: predict what happens next."), ui_attr(UI_R_MARK) };
 		p[np++] = (struct para){ cp->question, A_BOLD };
 		q[0] = '\0';
-		for (size_t k = 0; k < cp->nchoices && at < sizeof q; k++)
-			at += (size_t)snprintf(q + at, sizeof q - at, "%s%zu) %s", k ? "   " : "", k + 1,
+		for (size_t k = 0; k < cp->nchoices && at < sizeof v->e_q; k++)
+			at += (size_t)snprintf(q + at, sizeof v->e_q - at, "%s%zu) %s", k ? "   " : "", k + 1,
 			                       cp->choices[k]);
 		if (cp->nchoices > 0)
 			p[np++] = (struct para){ q, 0 };
