@@ -464,6 +464,8 @@ tt_conn_send(struct tt_conn *c, const uint8_t *data, size_t len, tt_time now, st
 		event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
+	if (len == 0)
+		return TT_E_NONE;
 	if (reserve(&c->sbuf, &c->scap, c->slen + len) == -1)
 		return TT_E_NO_CONN;
 	if (data != NULL)
@@ -507,7 +509,8 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 	n = c->rlen < cap ? c->rlen : cap;
 	if (n > 0 && buf != NULL)
 		memcpy(buf, c->rbuf, n);
-	memmove(c->rbuf, c->rbuf + n, c->rlen - n);
+	if (n > 0 && c->rlen > n)
+		memmove(c->rbuf, c->rbuf + n, c->rlen - n);
 	c->rlen -= n;
 	c->delivered += n;
 	*got = n;
@@ -752,7 +755,8 @@ drop_acked(struct tt_conn *c)
 	n = end - c->sbuf_seq;
 	if (n > c->slen)
 		n = (uint32_t)c->slen;
-	memmove(c->sbuf, c->sbuf + n, c->slen - n);
+	if (n > 0 && c->slen > n)
+		memmove(c->sbuf, c->sbuf + n, c->slen - n);
 	c->slen -= n;
 	c->sbuf_seq += n;
 }
