@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report/report.h"
 
 struct tt_report {
@@ -48,6 +49,7 @@ tt_report_header(struct tt_report *r)
 		fputc('\n', r->out);
 		break;
 	case TT_REPORT_TEXT:
+		/* the column names of the TSV header, aligned over the columns */
 		fprintf(r->out, "%6s %11s %3s %-12s %10s %10s %5s %5s  %-12s %-12s %s\n",
 		        "frame", "time", "dir", "flags", "seq", "ack", "len", "win",
 		        "client", "server", "notes");
@@ -126,16 +128,25 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		tt_json_string(r->out, row->notes);
 		fputs("}\n", r->out);
 		break;
-	case TT_REPORT_TEXT:
+	case TT_REPORT_TEXT: {
+		char line[256];
+		size_t n;
+
 		if (!r->any || row->stream != r->last_stream)
-			fprintf(r->out, "-- stream %u: %s %s %s\n", row->stream,
-			        row->dir == 0 ? row->src : row->dst, "<->",
-			        row->dir == 0 ? row->dst : row->src);
-		fprintf(r->out, "%6" PRIu64 " %11s %3s %-12s %10" PRIu32 " %10s %5" PRIu32 " %5" PRIu32
-		        "  %-12s %-12s %s\n",
-		        row->frame, t, dir, flags, row->seq, ack, row->len, row->win,
-		        tt_state_name(row->cstate), tt_state_name(row->sstate), row->notes);
+			fprintf(r->out, _("-- stream %u: %s <-> %s\n"), row->stream,
+			        row->dir == 0 ? row->src : row->dst, row->dir == 0 ? row->dst : row->src);
+		n = (size_t)snprintf(line, sizeof line,
+		                     "%6" PRIu64 " %11s %3s %-12s %10" PRIu32 " %10s %5" PRIu32 " %5" PRIu32
+		                     "  %-12s %-12s %s",
+		                     row->frame, t, dir, flags, row->seq, ack, row->len, row->win,
+		                     tt_state_name(row->cstate), tt_state_name(row->sstate), row->notes);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		fprintf(r->out, "%s\n", line);
 		break;
+	}
 	}
 	r->any = 1;
 	r->last_stream = row->stream;
