@@ -22,8 +22,9 @@
 
 /* The bundled sample opened when no file is given. */
 #define SAMPLE "assets/01-normal.pcap"
-/* Frames that carry IP but no usable TCP header are reported on stderr,
- * up to this many; the rest are counted. */
+/* Frames whose IP header says TCP but whose segment cannot be shown (a
+ * fragment, a cut-off or broken header) are reported on stderr, up to this
+ * many; the rest are counted. */
 #define MAX_NOTES 10
 
 /* Rows wait here while a SYN is unanswered: until the server speaks, the
@@ -241,8 +242,8 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		enum cap_status st = cap_decode(fr.linktype, fr.data, fr.caplen, &pkt);
 
 		if (st != CAP_TCP) {
-			if (st == CAP_FRAGMENT || st == CAP_TRUNCATED || st == CAP_MALFORMED ||
-			    st == CAP_UNSUPPORTED) {
+			/* a TCP segment that cannot be shown: say so */
+			if (pkt.ipproto == 6 && st != CAP_NOT_TCP) {
 				if (odd++ < MAX_NOTES)
 					tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number,
 					        _(pkt.why));

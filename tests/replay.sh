@@ -116,6 +116,23 @@ expect_match "$out" '^\{"stream":0,"frame":2,"time":0\.0000[0-9]+,"dir":"S>C","s
 expect_status 0 $? "replay without a file opens the sample"
 expect_match "$(cat "$TMPD/sample")" "-- stream 0: " "sample has a stream"
 
+# a TCP fragment is a note, not a row and not an error
+"$T" --batch replay "$R/bad/rpki-rtr-oobr.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 0 $? "unreassembled fragment: exit 0"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*rpki-rtr-oobr\.pcap: frame 1: note: IPv4 fragment \(not reassembled\)$" "fragment noted with its frame"
+
+# a file cut inside frame 6: frames 1-5 shown, the message names frame 6
+head -c 500 "$R/lo/lo-normal.pcap" >"$TMPD/cut.pcap"
+"$T" --batch --format tsv replay "$TMPD/cut.pcap" >"$TMPD/out" 2>"$TMPD/err"
+expect_status 1 $? "cut file: exit 1"
+[ "$(tail -n +2 "$TMPD/out" | cut -f2 | tr '\n' ' ')" = "1 2 3 4 5 " ] && pass || fail "cut file: frames 1-5 shown"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*cut\.pcap: frame 6: truncated dump file" "cut file: message names frame 6"
+
+# an unsupported link type: one line, exit 1
+"$T" --batch replay "$R/bad/kday6.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "unsupported link type: exit 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*kday6\.pcap: link type [0-9]+ is not supported$" "unsupported link type named"
+
 # a missing file: one line, exit 1
 "$T" --batch replay "$TMPD/nonexistent.pcap" >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "missing file exits 1"

@@ -60,6 +60,7 @@ struct cap_pkt {
 	uint8_t ipver;            /* 4 or 6 */
 	uint8_t nvlan;            /* 802.1Q/802.1ad tags passed */
 	uint8_t ttl;              /* TTL or hop limit */
+	uint8_t ipproto;          /* the innermost IP's protocol (6: TCP), 0 before IP */
 	uint8_t ip_hlen;          /* IPv4 header length with options, or IPv6
 	                           * 40 plus the extension headers */
 	uint16_t ip_id;           /* IPv4 identification */

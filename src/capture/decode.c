@@ -275,6 +275,7 @@ static enum cap_status
 dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_pkt *pkt,
           int depth)
 {
+	pkt->ipproto = proto;
 	if (depth > MAX_DEPTH)
 		return fail(pkt, CAP_UNSUPPORTED, N_("too many nested tunnels"));
 	switch (proto) {
@@ -339,6 +340,9 @@ dec_ip(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth
 		if (tot < hl)
 			return fail(pkt, CAP_MALFORMED, N_("IPv4 total length shorter than its header"));
 		dend = off + tot;
+		if ((frag & 0x3fff) && proto != 6)
+			return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
+		pkt->ipproto = proto;
 		if (frag & 0x3fff)
 			return fail(pkt, CAP_FRAGMENT, N_("IPv4 fragment (not reassembled)"));
 		return dec_proto(c, proto, off + hl, dend, pkt, depth);
@@ -395,6 +399,9 @@ dec_ip(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth
 
 				if (c->bad)
 					return fail(pkt, CAP_TRUNCATED, N_("IPv6 extension header cut off"));
+				if ((fo & 0xfff9) && get_u8(c, p) != 6)
+					return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
+				pkt->ipproto = 6;
 				if (fo & 0xfff9)
 					return fail(pkt, CAP_FRAGMENT, N_("IPv6 fragment (not reassembled)"));
 				next = get_u8(c, p);

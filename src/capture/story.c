@@ -29,6 +29,7 @@ struct cap_story {
 	struct tt_step *steps;
 	struct cap_pkt *pkts;     /* the decoded frame of each step */
 	size_t nsteps, cap;
+	int linktype;
 	char detail[4096];
 };
 
@@ -126,6 +127,7 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		cap_file_close(f);
 		return -1;
 	}
+	s->linktype = cap_file_linktype(f);
 	r = cap_replay_new();
 	if (r == NULL) {
 		cap_file_close(f);
@@ -360,16 +362,24 @@ cap_story_detail(struct cap_story *s, size_t i)
 	cap_endpoint(p->ipver, p->dst, p->dport, b, sizeof b);
 	ADD(_("Frame %" PRIu64 ", %" PRId64 ".%06" PRId64 " s\n"), st->frame,
 	    st->time / 1000000, st->time % 1000000);
+	ADD(_("Link: %s"), cap_link_name(s->linktype) ? cap_link_name(s->linktype) : "?");
 	if (p->nvlan > 0)
-		ADD(_("VLAN %u%s\n"), p->vlan[0], p->nvlan > 1 ? " (+)" : "");
+		ADD(_(", VLAN %u"), p->vlan[0]);
+	if (p->nvlan > 1)
+		ADD(_(" in VLAN %u"), p->vlan[1]);
+	ADD("\n");
 	if (p->ipver == 4)
 		ADD(_("IPv4: header %u bytes, id %u, TTL %u\n"), p->ip_hlen, p->ip_id, p->ttl);
 	else
 		ADD(_("IPv6: headers %u bytes, hop limit %u\n"), p->ip_hlen, p->ttl);
 	ADD(_("TCP %s -> %s\n"), a, b);
-	ADD(_("  sequence number        %" PRIu32 "\n"), p->seq);
-	ADD(_("  acknowledgment number  %" PRIu32 "%s\n"), p->ack,
-	    (p->flags & TT_ACK) ? "" : _(" (ACK not set: ignored)"));
+	ADD(_("  sequence number        %" PRIu32 " (relative %" PRIu32 ")\n"), p->seq,
+	    p->seq - st->tcb[st->dir].iss);
+	if (p->flags & TT_ACK)
+		ADD(_("  acknowledgment number  %" PRIu32 " (relative %" PRIu32 ")\n"), p->ack,
+		    p->ack - st->tcb[!st->dir].iss);
+	else
+		ADD(_("  acknowledgment number  %" PRIu32 " (ACK not set: ignored)\n"), p->ack);
 	ADD(_("  header length          %u bytes\n"), p->thlen);
 	ADD(_("  flags                  0x%03x %s\n"), p->flags, tt_flags_format(p->flags, fl, sizeof fl));
 	ADD(_("  window                 %u\n"), p->win);
