@@ -65,6 +65,35 @@ tm_expect() {
 	fi
 }
 
+# Polls until a basic regular expression matches a line on screen.
+tm_expect_re() {
+	i=0
+	while [ "$i" -lt $((TM_WAIT * 10)) ]; do
+		if tm_screen | grep -q -- "$1"; then
+			pass
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$2: /$1/ not on screen:"
+	tm_screen | sed 's/^/    | /' >&2
+}
+
+# Polls until a fixed string has left the screen.
+tm_expect_gone() {
+	i=0
+	while [ "$i" -lt $((TM_WAIT * 10)) ]; do
+		if ! tm_screen | grep -qF -- "$1"; then
+			pass
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$2: '$1' still on screen"
+}
+
 # Waits until the program has left the alternate screen.
 tm_wait_normal() {
 	i=0

@@ -43,6 +43,16 @@ tm_keys Home
 tm_expect "step 1/5" "Home: first step"
 tm_keys End
 tm_expect "step 5/5" "End: last step"
+tm_keys g
+tm_expect "Frame (# column) or step number" "g asks where to go"
+tm_keys 2 Enter
+tm_expect "#2  " "g 2: frame 2 is current"
+tm_expect "SYN=1,ACK=1" "g 2: the SYN,ACK"
+tm_keys /
+tm_expect "Find a segment" "/ asks what to find"
+tm_keys C-u A C K Enter
+tm_expect "#3  " "/ACK: the next segment with ACK"
+tm_keys End
 tm_keys v
 tm_expect "RFC 9293 states" "v: the state diagram"
 tm_expect "FIN-WAIT-1 ─rcv FIN─▶ CLOSING" "state diagram drawn"
@@ -128,6 +138,47 @@ tm_keys 6
 tm_expect "Language: English" "switched back to English"
 tm_keys 8
 tm_expect_exit 0 "menu quit"
+
+# ---- the menu at 80x24: replay, quiz, help, a bad file --------------------
+tm_open 80 24
+tm_run "$T"
+tm_expect "1 Lessons" "80x24 menu numbers its items"
+tm_keys 3
+tm_expect "C>S SYN " "replay: the sample's first segment"
+tm_expect "─ Ladder" "replay: the ladder"
+tm_expect "step 1/" "replay: at the first step"
+tm_keys n
+tm_expect "step 2/" "replay: n steps"
+tm_expect "S>C SYN,ACK" "replay: the SYN,ACK row"
+tm_keys q
+tm_expect "Replay a file" "replay q: back in the menu"
+tm_keys 5
+tm_expect_gone "Replay a file" "quiz opens from the menu"
+tm_keys q
+tm_expect "Replay a file" "quiz q: back in the menu"
+tm_keys 7
+tm_expect "interview-style questions" "help from the menu"
+tm_keys q
+tm_keys 4
+tm_expect "Path of a pcap" "replay a file asks for a path"
+tm_keys /nonexistent/x.pcap Enter
+tm_expect "Error" "a bad file: the error in a box"
+tm_expect "x.pcap" "the box names the file"
+tm_keys q
+tm_expect "Replay a file" "back in the menu after the error"
+tm_keys q
+tm_expect_exit 0 "menu q"
+
+# ---- replay at 160x48: every panel --------------------------------------------
+tm_open 160 48
+tm_run "$T replay"
+tm_expect "C>S SYN " "160x48 replay: table"
+tm_expect "─ RFC 9293 states" "160x48 replay: state diagram"
+tm_expect "─ TCBs" "160x48 replay: TCBs"
+tm_keys End
+tm_expect_re 'step \([0-9][0-9]*\)/\1 ' "replay End: the last step"
+tm_keys q
+tm_expect_exit 0 "replay q"
 
 # ---- presenter mode ----------------------------------------------------------
 tm_open 160 48
