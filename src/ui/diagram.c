@@ -156,10 +156,10 @@ ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2]
 			c1 = c0;
 			while (m[c1] == lit[k])
 				c1++;
-			if (k == 0 && c0 > 0 && m[c0 - 1] == ' ' && c0 - 1 < wd)
-				ui_text(w, y + r, x + c0 - 1, 1, ui_attr(UI_R_CLIENT), "C");
-			if (k == 1 && m[c1] == ' ' && c1 < wd)
-				ui_text(w, y + r, x + c1, 1, ui_attr(UI_R_SERVER), "S");
+			if (k == 0 && c0 > 1 && m[c0 - 1] == ' ' && m[c0 - 2] == ' ' && c0 - 2 < wd)
+				ui_text(w, y + r, x + c0 - 2, 1, ui_attr(UI_R_CLIENT), "C");
+			if (k == 1 && m[c1] == ' ' && m[c1 + 1] == ' ' && c1 + 1 < wd)
+				ui_text(w, y + r, x + c1 + 1, 1, ui_attr(UI_R_SERVER), "S");
 		}
 	}
 }

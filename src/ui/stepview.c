@@ -203,8 +203,10 @@ collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
 	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
 	if (all)
 		keys[nk++] = (struct ui_keyhint){ "g", _("go to") };
-	keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
-	keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
+	if (all) {
+		keys[nk++] = (struct ui_keyhint){ "Enter", _("detail") };
+		keys[nk++] = (struct ui_keyhint){ "a", v->auto_on ? _("stop") : _("auto") };
+	}
 	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
 		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
 	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
@@ -321,6 +323,12 @@ layout(struct sv *v)
 				spare = need - eh;
 			th -= spare;
 			eh += spare;
+		}
+		if (th < 4 && eh > 4) {   /* the explanation gives a little first */
+			int give = 4 - th < eh - 4 ? 4 - th : eh - 4;
+
+			eh -= give;
+			th += give;
 		}
 		if (th < 4) {
 			th = 4;
