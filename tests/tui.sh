@@ -169,6 +169,30 @@ tm_expect "Replay a file" "back in the menu after the error"
 tm_keys q
 tm_expect_exit 0 "menu q"
 
+# ---- a lesson at 80x24, and the quiz at 160x48 -------------------------------
+tm_open 80 24
+tm_run "$T lesson handshake"
+tm_expect "The three-way handshake" "80x24 lesson opens"
+tm_expect "─ What happened" "80x24 lesson: explanation"
+i=0
+while [ $i -lt 12 ] && ! tm_screen | grep -qF "Checkpoint"; do
+	tm_keys n
+	i=$((i + 1))
+	tm_wait "step" >/dev/null
+done
+tm_expect "Checkpoint: predict what happens next." "80x24 lesson: a checkpoint"
+tm_expect "1) " "80x24 lesson: the choices are numbered"
+tm_keys q
+tm_expect_exit 0 "80x24 lesson q"
+tm_open 160 48
+tm_run "$T"
+tm_keys 5
+tm_expect_gone "Replay a file" "160x48: the quiz opens from the menu"
+tm_keys q
+tm_expect "Replay a file" "160x48: quiz q, back in the menu"
+tm_keys q
+tm_expect_exit 0 "160x48 menu q"
+
 # ---- replay at 160x48: every panel --------------------------------------------
 tm_open 160 48
 tm_run "$T replay"
