@@ -88,6 +88,29 @@ main(int argc, char **argv)
 		       "%.1f%% of a 16 ms frame\n", sizes[k].cols, sizes[k].rows,
 		       sizes[k].present ? " presenter" : "", ms, n, frames, ms / 16.0 * 100.0);
 	}
+	/* A long capture: the segments repeated to 100,000 rows, as replay shows them. */
+	{
+		size_t big = 100000, k = 0;
+		struct tt_step *many = calloc(big, sizeof *many);
+		double ms;
+
+		if (many == NULL)
+			return 1;
+		while (k < big)
+			for (size_t i = 0; i < n && k < big; i++)
+				if (steps[i].kind == TT_STEP_SEGMENT) {
+					many[k] = steps[i];
+					many[k].frame = k + 1;
+					k++;
+				}
+		story.steps = many;
+		story.nsteps = big;
+		story.replay = 1;
+		ms = sv_bench(&story, 160, 48, frames, 0);
+		printf("step view 160x48, replay of %zu segments: %.3f ms per redraw; "
+		       "%.1f%% of a 16 ms frame\n", big, ms, ms / 16.0 * 100.0);
+		free(many);
+	}
 	free(steps);
 	tt_sim_free(sim);
 	tt_scenario_free(sc);

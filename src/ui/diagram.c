@@ -311,6 +311,10 @@ ui_ladder_draw(const struct ui_ladder *L)
 		const struct tt_step *s = &L->steps[i];
 		int cur = i == L->cur, last = start[i] + (s->kind == TT_STEP_SEGMENT ? 1 : 0);
 
+		/* Rows above the view: nothing to draw (a held-back segment is
+		 * drawn from where it lands, so it is never skipped). */
+		if (last < c.first)
+			continue;
 		if (s->kind == TT_STEP_SEGMENT) {
 			size_t j = i;
 

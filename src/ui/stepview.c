@@ -53,6 +53,8 @@ struct sv {
 	int at_end;                 /* stepped past the last step */
 	int quit;
 	struct rect r[P_N];
+	int colw[11];               /* replay: column widths over every row, once */
+	int colw_ok;
 	/* The explanation of the step on screen, built before the layout so that
 	 * the layout can give it the room it needs. */
 	struct para e_p[12];
@@ -468,18 +470,28 @@ draw_table(struct sv *v, const struct rect *r)
 		width[c] = ui_width(col_title((enum col)c));
 		on[c] = 1;
 	}
-	for (size_t k = 0; k < nrows; k++) {
-		const struct tt_step *s = step_at(v, rows[k]);
-
+	for (size_t k = 0; k < nrows; k++)
 		if ((long)rows[k] == curseg)
 			cur_row = (long)k;
-		for (int c = 0; c < C_N; c++) {
-			int wd;
+	/* A capture can hold many thousand rows: their widths are measured once. */
+	if (v->st->replay && v->colw_ok) {
+		memcpy(width, v->colw, sizeof width);
+	} else {
+		for (size_t k = 0; k < nrows; k++) {
+			const struct tt_step *s = step_at(v, rows[k]);
 
-			cell(v, s, (enum col)c, buf, sizeof buf);
-			wd = ui_width(buf);
-			if (wd > width[c])
-				width[c] = wd;
+			for (int c = 0; c < C_N; c++) {
+				int wd;
+
+				cell(v, s, (enum col)c, buf, sizeof buf);
+				wd = ui_width(buf);
+				if (wd > width[c])
+					width[c] = wd;
+			}
+		}
+		if (v->st->replay) {
+			memcpy(v->colw, width, sizeof width);
+			v->colw_ok = 1;
 		}
 	}
 	if (width[C_FLAGS] < 7)
@@ -1618,7 +1630,8 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 	v.focus = P_TABLE;
 	t0 = ui_now_ms();
 	for (int f = 0; f < frames; f++) {
-		v.cur = story->nsteps > 0 ? (size_t)f % story->nsteps : 0;
+		/* Steps spread over the story, so that long captures are timed deep in. */
+		v.cur = story->nsteps > 0 ? ((size_t)f * 7919u) % story->nsteps : 0;
 		erase();
 		sv_draw(&v);
 		refresh();
