@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/capture.h"
 #include "cli.h"
@@ -224,7 +225,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	/* a terminal sees each row at once (tcpdump -U -w - | tcptutor replay -);
+	 * a file or pipe gets big buffered writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (!cli->streams) {
 		rq = calloc(1, sizeof *rq);
 		if (rq != NULL)
@@ -294,7 +298,6 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	}
 	cap_replay_free(r);
 	cap_file_close(f);
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	return status;
 }
 
@@ -318,6 +321,14 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 
 	if (cap_story_open(path, filter, &s, err, sizeof err) < 0) {
 		tt_warn("%s: %s", path, err);
+		return TT_EXIT_FAIL;
+	}
+	/* the capture came through standard input: the keys come from the
+	 * terminal itself */
+	if (strcmp(path, "-") == 0 && !isatty(STDIN_FILENO) &&
+	    freopen("/dev/tty", "r", stdin) == NULL) {
+		tt_warn("%s", _("no terminal to read keys from (use --batch)"));
+		cap_story_free(s);
 		return TT_EXIT_FAIL;
 	}
 	memset(&opts, 0, sizeof opts);
@@ -370,7 +381,8 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 		const struct cap_stream_info *si = cap_story_stream(s, pick);
 
 		memset(&story, 0, sizeof story);
-		snprintf(title, sizeof title, _("%s, stream %zu"), path, pick);
+		snprintf(title, sizeof title, _("%s, stream %zu"),
+		         strcmp(path, "-") == 0 ? _("standard input") : path, pick);
 		story.title = title;
 		story.endpoint[0] = si->endpoint[0];
 		story.endpoint[1] = si->endpoint[1];

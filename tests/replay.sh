@@ -3,8 +3,8 @@
 # - every TCP frame of every capture in tests/replay/{good,lo}: the columns
 #   stream frame time flags seq ack len win equal tshark's (golden TSVs made
 #   by tests/replay/mkgolden.py), and for the loopback recordings the notes too;
-# - the loopback recordings end in the states the kernel reported (ss);
-# - standard input, BPF filters, --streams, --absolute, --stream, json.
+# - standard input, BPF filters, --absolute, --stream, json, damaged files.
+# The inferred states of the loopback recordings: tests/replay-lo.sh.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 T=${TCPTUTOR:-src/tcptutor}
@@ -38,51 +38,6 @@ for dir in good lo; do
 		expect_same "$TMPD/want" "$TMPD/ours" "$dir/$name: columns as tshark"
 	done
 done
-
-# The recordings end where the kernel ended (tests/replay/lo/*.kernel).
-for k in "$R"/lo/*.kernel; do
-	f=${k%.kernel}.pcap
-	name=$(basename "$f")
-	last=$("$T" --batch --format tsv --streams replay "$f" | tail -n 1)
-	got=$(printf '%s\n' "$last" | awk -F'\t' '{ print "client " $7; print "server " $8 }')
-	want=$(cat "$k")
-	[ "$got" = "$want" ] && pass || fail "$name: final states '$got', kernel said '$want'"
-done
-
-# RFC 9293 state sequences (both endpoints after each segment, repeats folded)
-states() {
-	"$T" --batch --format tsv replay "$R/lo/$1" | awk -F'\t' -v s="${2:-0}" '
-		NR > 1 && $1 == s { p = $12 "/" $13; if (p != last) printf "%s ", p; last = p }'
-}
-expect_states() { # file want [stream]
-	got=$(states "$1" "${3:-0}")
-	[ "$got" = "$2 " ] && pass || fail "$1: states
-  got:  $got
-  want: $2"
-}
-H="SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/ESTABLISHED"
-expect_states lo-normal.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
-expect_states lo-normal6.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
-expect_states lo-server-close.pcap "$H CLOSE-WAIT/FIN-WAIT-1 CLOSE-WAIT/FIN-WAIT-2 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT"
-expect_states lo-half-close.pcap "$H FIN-WAIT-1/CLOSE-WAIT FIN-WAIT-2/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
-expect_states lo-abort.pcap "$H CLOSED/CLOSED"
-expect_states lo-refused.pcap "SYN-SENT/CLOSED CLOSED/CLOSED"
-expect_states lo-keepalive.pcap "$H FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED"
-expect_states lo-reuse.pcap "$H CLOSE-WAIT/FIN-WAIT-1 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT" 0
-expect_states lo-reuse.pcap "$H CLOSE-WAIT/FIN-WAIT-1 LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT" 1
-
-# --streams: one row per stream
-out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-reuse.pcap")
-expect_match "$out" "^stream	client	server	packets	handshake	end	client_state	server_state$" "--streams header"
-expect_match "$out" "^1	127\.0\.0\.1:[0-9]+	127\.0\.0\.1:[0-9]+	8	yes	fin	CLOSED	TIME-WAIT$" "--streams: port reuse is a second stream"
-out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-refused.pcap")
-expect_match "$out" "^0	.*	2	no	refused	CLOSED	CLOSED$" "--streams: refused"
-out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-abort.pcap")
-expect_match "$out" "^0	.*	yes	rst	CLOSED	CLOSED$" "--streams: reset"
-out=$("$T" --batch --format tsv --streams replay "$R/lo/lo-half-close.pcap")
-expect_match "$out" "^0	.*	yes	fin	TIME-WAIT	CLOSED$" "--streams: half-close then FIN"
-out=$("$T" --batch --format json --streams replay "$R/lo/lo-normal6.pcap")
-expect_match "$out" '^\{"stream":0,"client":"\[::1\]:[0-9]+","server":"\[::1\]:[0-9]+","packets":10,"handshake":true,"end":"fin"' "--streams json"
 
 # standard input gives the same table as the file
 "$T" --batch --format tsv replay "$R/lo/lo-normal.pcap" >"$TMPD/file"
