@@ -195,7 +195,12 @@ label_of(const struct ui_ladder *L, const struct tt_step *s, int terse, char *bu
 	int d = s->dir == TT_SERVER;
 	size_t at;
 
-	if (!L->absolute) {
+	if (!L->absolute && L->base != NULL) {
+		size_t i = (size_t)(s - L->steps);
+
+		seq -= L->base[2 * i + d];
+		ack -= L->base[2 * i + !d];
+	} else if (!L->absolute) {
 		seq -= s->tcb[d].iss;
 		ack -= s->tcb[!d].iss;
 	}

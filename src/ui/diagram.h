@@ -24,6 +24,7 @@ struct ui_ladder {
 	int absolute;                   /* raw sequence numbers */
 	const char *left, *right;       /* "client addr:port", "server addr:port" */
 	const char *(*event_label)(enum tt_reason r);
+	const uint32_t *base;           /* 2 per step: each side's ISN, or NULL: the TCBs' ISS */
 };
 
 /* Draws the ladder; returns the scroll position actually used (back clamped). */

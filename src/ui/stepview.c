@@ -53,6 +53,8 @@ struct sv {
 	int at_end;                 /* stepped past the last step */
 	int quit;
 	struct rect r[P_N];
+	uint32_t *base;             /* per step, 2 values: each side's ISN for relative numbers */
+	size_t nbase;
 	int colw[11];               /* replay: column widths over every row, once */
 	int colw_ok;
 	/* The explanation of the step on screen, built before the layout so that
@@ -76,14 +78,61 @@ step_at(const struct sv *v, size_t i)
 
 /* ---- numbers and words -------------------------------------------------- */
 
+/* Relative numbers count from each side's initial sequence number as the
+ * batch table does: the sequence number of the latest SYN that side sent (a
+ * new connection after a crash starts a new count), before any SYN its first
+ * segment's, else its TCB's ISS. Replay steps carry the ISNs seen in their
+ * TCB views already. Recomputed when the story grows. */
+static void
+ensure_bases(struct sv *v)
+{
+	size_t n = nsteps(v);
+	uint32_t first[2], cur[2];
+
+	if (v->st->replay || (v->base != NULL && v->nbase == n) || n == 0)
+		return;
+	free(v->base);
+	v->base = malloc(n * 2 * sizeof *v->base);
+	if (v->base == NULL)
+		ui_fatal("%s", _("out of memory"));
+	v->nbase = n;
+	for (int h = 0; h < 2; h++) {
+		int have = 0;
+
+		first[h] = step_at(v, 0)->tcb[h].iss;
+		for (size_t i = 0; i < n && !have; i++)
+			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->dir == h &&
+			    (step_at(v, i)->seg.flags & TT_SYN))
+				first[h] = step_at(v, i)->seg.seq, have = 1;
+		for (size_t i = 0; i < n && !have; i++)
+			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->dir == h)
+				first[h] = step_at(v, i)->seg.seq, have = 1;
+		cur[h] = first[h];
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_step *s = step_at(v, i);
+
+		if (s->kind == TT_STEP_SEGMENT && (s->seg.flags & TT_SYN))
+			cur[s->dir == TT_SERVER] = s->seg.seq;
+		v->base[2 * i] = cur[0];
+		v->base[2 * i + 1] = cur[1];
+	}
+}
+
 static void
 seg_numbers(const struct sv *v, const struct tt_step *s, uint32_t *seq, uint32_t *ack)
 {
 	int d = s->dir == TT_SERVER ? 1 : 0;
+	size_t i = (size_t)(s - v->st->steps);
 
 	*seq = s->seg.seq;
 	*ack = s->seg.ack;
-	if (!v->o->absolute) {
+	if (v->o->absolute)
+		return;
+	if (v->base != NULL && i < v->nbase) {
+		*seq -= v->base[2 * i + d];
+		*ack -= v->base[2 * i + !d];
+	} else {
 		*seq -= s->tcb[d].iss;
 		*ack -= s->tcb[!d].iss;
 	}
@@ -638,6 +687,7 @@ draw_ladder(struct sv *v, const struct rect *r)
 		L.left = left;
 		L.right = right;
 		L.event_label = event_label;
+		L.base = v->base != NULL && v->nbase == n ? v->base : NULL;
 		v->ladder_back = ui_ladder_draw(&L);
 	}
 }
@@ -1094,6 +1144,7 @@ sv_draw(void *ctx)
 	struct sv *v = ctx;
 	char right[160];
 
+	ensure_bases(v);
 	build_expl(v);
 	if (layout(v) != 0) {
 		char m[160];
@@ -1594,6 +1645,7 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	ensure_asked(&v);
 	ui_run(&s);
 	free(v.asked);
+	free(v.base);
 	ui_end();
 	return 0;
 }
@@ -1637,6 +1689,7 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 		refresh();
 	}
 	t1 = ui_now_ms();
+	free(v.base);
 	endwin();
 	delscreen(sc);
 	fclose(out);
