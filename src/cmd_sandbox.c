@@ -85,7 +85,11 @@ sandbox_batch(const struct tt_cli *cli, const char *path)
 	sim = tt_scenario_run(sc, NULL, err, sizeof err);
 	tt_scenario_free(sc);
 	if (sim == NULL) {
-		tt_warn("%s: %s", fname, err);
+		/* The runner names FILE:LINE itself when it knows the line. */
+		if (strncmp(err, fname, strlen(fname)) == 0)
+			tt_warn("%s", err);
+		else
+			tt_warn("%s: %s", fname, err);
 		return TT_EXIT_FAIL;
 	}
 	rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON :
