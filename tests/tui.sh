@@ -186,6 +186,7 @@ tm_keys q
 tm_expect_exit 0 "80x24 lesson q"
 tm_open 160 48
 tm_run "$T"
+tm_expect "Replay a file" "160x48 menu"
 tm_keys 5
 tm_expect_gone "Replay a file" "160x48: the quiz opens from the menu"
 tm_keys q
@@ -207,6 +208,7 @@ tm_expect_exit 0 "replay q"
 # ---- presenter mode ----------------------------------------------------------
 tm_open 160 48
 tm_run "$T --present sandbox"
+tm_expect "Nothing has happened yet" "presenter sandbox opens"
 tm_keys l h c n n n
 tm_expect "client: ESTABLISHED    server: ESTABLISHED" "presenter: states in the explanation"
 tm_expect "─ RFC 9293 states" "presenter: state diagram beside the ladder"
@@ -219,6 +221,7 @@ tm_expect_exit 0 "presenter quit"
 # ---- auto-play runs on a timer and stops at the end ---------------------------
 tm_open 80 24
 tm_run "$T sandbox"
+tm_expect "Nothing has happened yet" "sandbox for auto-play"
 tm_keys l h c n n n Home a
 tm_expect "[auto]" "a starts auto-play"
 tm_keys + + +
@@ -246,6 +249,7 @@ tm_expect "unknown terminal type" "unknown TERM: a clear message"
 
 # ---- NO_COLOR: attributes, no colours -----------------------------------------
 tm_run "NO_COLOR=1 $T sandbox"
+tm_expect "Nothing has happened yet" "NO_COLOR sandbox opens"
 tm_keys l
 tm_expect "LISTEN" "NO_COLOR sandbox"
 if tm capture-pane -e -p -t tt | grep -q '\[[0-9;]*3[0-7]m\|;3[0-7][;m]'; then
@@ -258,6 +262,7 @@ tm_expect_exit 0 "NO_COLOR quit"
 
 # ---- ASCII fallback outside UTF-8 ------------------------------------------------
 tm_run "LC_ALL=C LANG=C $T sandbox"
+tm_expect "Nothing has happened yet" "C locale sandbox opens"
 tm_keys l h c n
 tm_expect "|-SYN seq=0" "C locale: ASCII line drawing"
 tm_keys q
