@@ -4,6 +4,8 @@
  * 64 at a time as on a busy server. Ethernet, IPv4, microsecond stamps.
  * Usage: mkpcap FILE CONNECTIONS
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * over a file, touching one byte of each packet so nothing is optimized
  * away. (Outside src/, so the one-<pcap.h>-user rule of the program holds.)
  */
+#include "config.h"
+
 #include <pcap.h>
 #include <stdio.h>
 
