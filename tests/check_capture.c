@@ -464,6 +464,46 @@ START_TEST(test_rst_in_syn_received_and_refused_connection)
 }
 END_TEST
 
+/* Segments the capture missed are inferred from what acknowledges them. */
+START_TEST(test_missed_syn_ack_is_inferred_from_the_clients_ack)
+{
+	seg_in(C, 40000, TT_SYN, 1000, 0, 0, 64240, 0);
+	seg_in(C, 40000, TT_ACK, 1001, 5001, 0, 502, 1000);       /* SYN,ACK not captured */
+	STATES(TT_ESTABLISHED, TT_ESTABLISHED);
+	seg_in(S, 40000, TT_FIN | TT_ACK, 5001, 1001, 0, 509, 1000);
+	STATES(TT_CLOSE_WAIT, TT_FIN_WAIT_1);
+}
+END_TEST
+
+START_TEST(test_missed_fin_is_inferred_from_its_ack)
+{
+	handshake(40000);
+	seg_in(C, 40000, TT_FIN | TT_ACK, 1001, 5001, 0, 502, 1000);
+	seg_in(S, 40000, TT_ACK, 5001, 1002, 0, 509, 1000);
+	STATES(TT_FIN_WAIT_2, TT_CLOSE_WAIT);
+	seg_in(C, 40000, TT_ACK, 1002, 5002, 0, 502, 1000);       /* server FIN not captured */
+	STATES(TT_TIME_WAIT, TT_CLOSED);
+}
+END_TEST
+
+START_TEST(test_missed_fin_acknowledged_by_the_peers_fin)
+{
+	handshake(40000);
+	seg_in(S, 40000, TT_FIN | TT_ACK, 5001, 1002, 0, 509, 1000); /* client FIN not captured */
+	STATES(TT_TIME_WAIT, TT_LAST_ACK);
+	seg_in(C, 40000, TT_ACK, 1002, 5002, 0, 502, 1000);
+	STATES(TT_TIME_WAIT, TT_CLOSED);
+}
+END_TEST
+
+START_TEST(test_one_byte_beyond_is_not_a_fin_while_established)
+{
+	handshake(40000);
+	seg_in(S, 40000, TT_ACK, 5001, 1002, 0, 509, 1000);  /* a 1-byte segment not captured */
+	STATES(TT_ESTABLISHED, TT_ESTABLISHED);
+}
+END_TEST
+
 START_TEST(test_analysis_notes_as_wireshark)
 {
 	handshake(40000);
@@ -581,6 +621,10 @@ main(void)
 	tcase_add_test(tc, test_simultaneous_open_and_close);
 	tcase_add_test(tc, test_rst_in_syn_received_and_refused_connection);
 	tcase_add_test(tc, test_analysis_notes_as_wireshark);
+	tcase_add_test(tc, test_missed_syn_ack_is_inferred_from_the_clients_ack);
+	tcase_add_test(tc, test_missed_fin_is_inferred_from_its_ack);
+	tcase_add_test(tc, test_missed_fin_acknowledged_by_the_peers_fin);
+	tcase_add_test(tc, test_one_byte_beyond_is_not_a_fin_while_established);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
