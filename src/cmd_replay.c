@@ -73,14 +73,15 @@ copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-/* Takes one row; pending says the row's stream waits for the server. */
+/* Takes one row; pending says the row's stream waits for the server,
+ * refused that the server has just answered with a RST. */
 static void
 rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
 {
 	struct held *h;
 
-	/* the server spoke: its stream's held rows are settled */
-	if (row->dir == 1 || !pending) {
+	/* the wait is over: the stream's held rows are settled */
+	if (!pending) {
 		for (size_t i = 0; i < rq->n; i++) {
 			struct held *o = &rq->q[(rq->head + i) % HOLD];
 
@@ -109,15 +110,6 @@ rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
 	h->row.src = h->src;
 	h->row.dst = h->dst;
 	h->row.notes = h->notes;
-}
-
-/* The server has said nothing yet and was presumed listening. */
-static int
-server_unheard(const struct cap_seg *seg)
-{
-	const struct tt_obs_side *sv = &seg->tcbs->side[1];
-
-	return sv->passive && !sv->syn_sent && sv->state == TT_SYN_RECEIVED;
 }
 
 static enum tt_report_format
@@ -214,7 +206,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", path, err);
 		return TT_EXIT_FAIL;
 	}
-	if (cap_file_linktype(f) >= 0 && cap_link_name(cap_file_linktype(f)) == NULL) {
+	if (cap_link_name(cap_file_linktype(f)) == NULL) {
 		tt_warn(_("%s: link type %d is not supported"), path, cap_file_linktype(f));
 		cap_file_close(f);
 		return TT_EXIT_FAIL;
@@ -278,8 +270,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		row.cstate = seg.state[0];
 		row.sstate = seg.state[1];
 		row.notes = tt_notes_format(seg.notes, notes, sizeof notes);
-		rowq_add(rq, &row, server_unheard(&seg),
-		         seg.dir == 1 && (pkt.flags & TT_RST) && seg.state[1] == TT_CLOSED);
+		rowq_add(rq, &row, seg.presumed, seg.refused);
 	}
 	if (rq != NULL)
 		rowq_flush(rq);

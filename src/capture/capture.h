@@ -122,6 +122,10 @@ struct cap_seg {
 	unsigned notes;           /* TT_NOTE() bits */
 	enum tt_state state[2];   /* client, server after the segment */
 	unsigned obs;             /* TT_OBS_* bits the observer returned */
+	int presumed;             /* the server has not spoken: SYN-RECEIVED is the
+	                           * observer's presumption that it listened */
+	int refused;              /* the server's first word is this RST: it never
+	                           * listened, it was CLOSED all along (§3.10.7.1) */
 	const struct tt_obs *tcbs; /* both endpoints as the observer knows them */
 };
 

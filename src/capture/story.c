@@ -117,7 +117,6 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	int known[2] = { 0, 0 };
 	int8_t wscale[2] = { -1, -1 };
 	uint32_t lastwin[2] = { 0, 0 };
-	int server_spoke = 0;
 	int rc;
 
 	if (cap_file_open(s->path, s->filter, &f, err, errlen) < 0)
@@ -220,16 +219,14 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 			v->rto = 0;
 			v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = TT_NEVER;
 		}
-		/* A RST as the server's first word: it never listened, so it was
-		 * CLOSED all along, not SYN-RECEIVED as presumed (§3.10.7.1). */
-		if (seg.dir == 1 && !server_spoke && (pkt.flags & TT_RST) && st->tcb[1].state == TT_CLOSED)
+		/* the server never listened: CLOSED all along, not SYN-RECEIVED
+		 * as the steps before presumed */
+		if (seg.refused)
 			for (size_t k = 0; k + 1 < s->nsteps; k++)
 				if (s->steps[k].tcb[1].state == TT_SYN_RECEIVED) {
 					s->steps[k].tcb[1].state = TT_CLOSED;
 					s->steps[k].tcb[1].passive = 0;
 				}
-		if (seg.dir == 1)
-			server_spoke = 1;
 	}
 	if (want == SIZE_MAX) {
 		size_t n = cap_replay_nstreams(r);

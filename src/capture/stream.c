@@ -260,7 +260,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	uint32_t h = tuple_hash(p);
 	size_t j;
 	struct stream *s = NULL;
-	int side = -1;
+	int side = -1, unheard;
 	struct tt_seg seg;
 	struct slot *rc = &r->recent[h & (RECENT - 1)];
 
@@ -358,7 +358,12 @@ found:
 	seg.up = p->urp;
 	seg.len = p->len;
 	fill_missed(&s->obs, side, p);
+	unheard = s->obs.side[1].passive && !s->obs.side[1].syn_sent;
 	out->obs = tt_obs_segment(&s->obs, side, &seg);
+	out->refused = unheard && side == 1 && (p->flags & TT_RST) &&
+	               s->obs.side[1].state == TT_CLOSED;
+	out->presumed = s->obs.side[1].passive && !s->obs.side[1].syn_sent &&
+	                s->obs.side[1].state == TT_SYN_RECEIVED;
 	if (out->obs & TT_OBS_MIDSTREAM) {
 		s->midstream = 1;
 		out->notes |= TT_NOTE(MID_STREAM);
