@@ -206,11 +206,6 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", path, err);
 		return TT_EXIT_FAIL;
 	}
-	if (cap_link_name(cap_file_linktype(f)) == NULL) {
-		tt_warn(_("%s: link type %d is not supported"), path, cap_file_linktype(f));
-		cap_file_close(f);
-		return TT_EXIT_FAIL;
-	}
 	r = cap_replay_new();
 	if (r == NULL) {
 		cap_file_close(f);

@@ -153,7 +153,8 @@ struct cap_frame {
 
 struct cap_file;
 /* path "-" reads standard input; filter NULL or "" takes every packet
- * (frame numbers still count every packet). */
+ * (frame numbers still count every packet). A link type the decoder does
+ * not know is an error here, before any frame is read. */
 int cap_file_open(const char *path, const char *filter, struct cap_file **out,
                   char *err, size_t errlen);
 /* 1: a frame that passed the filter, 0: end of file, -1: damage (message in

@@ -63,6 +63,12 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		return -1;
 	}
 	f->linktype = linktype_of(pcap_datalink(f->p));
+	if (cap_link_name(f->linktype) == NULL) {
+		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
+		pcap_close(f->p);
+		free(f);
+		return -1;
+	}
 	if (filter != NULL && *filter != '\0') {
 		if (pcap_compile(f->p, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));

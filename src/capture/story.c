@@ -115,17 +115,12 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	struct cap_seg seg;
 	uint32_t base[2] = { 0, 0 };
 	int known[2] = { 0, 0 };
-	int8_t wscale[2] = { -1, -1 };
+	int wscale[2] = { -1, -1 };
 	uint32_t lastwin[2] = { 0, 0 };
 	int rc;
 
 	if (cap_file_open(s->path, s->filter, &f, err, errlen) < 0)
 		return -1;
-	if (cap_link_name(cap_file_linktype(f)) == NULL) {
-		snprintf(err, errlen, _("link type %d is not supported"), cap_file_linktype(f));
-		cap_file_close(f);
-		return -1;
-	}
 	s->linktype = cap_file_linktype(f);
 	r = cap_replay_new();
 	if (r == NULL) {
@@ -197,7 +192,7 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 			known[!seg.dir] = 1;
 		}
 		if (pkt.flags & TT_SYN)
-			wscale[seg.dir] = (int8_t)pkt.opt.wscale;
+			wscale[seg.dir] = pkt.opt.wscale;
 		lastwin[seg.dir] = pkt.win;
 		if (!(pkt.flags & TT_SYN) && wscale[0] >= 0 && wscale[1] >= 0)
 			lastwin[seg.dir] = (uint32_t)pkt.win << (wscale[seg.dir] > 14 ? 14 : wscale[seg.dir]);
