@@ -212,6 +212,12 @@ tm_expect "Nothing has happened yet" "presenter sandbox opens"
 tm_keys l h c n n n
 tm_expect "client: ESTABLISHED    server: ESTABLISHED" "presenter: states in the explanation"
 tm_expect "─ RFC 9293 states" "presenter: state diagram beside the ladder"
+# colours: the edge just taken (SYN-RECEIVED to ESTABLISHED on "rcv ACK") is
+# marked in reverse video, and both hosts in ESTABLISHED light it in the
+# "both" colour (yellow background)
+attrs=$(tm capture-pane -e -p -t tt)
+if printf '%s\n' "$attrs" | grep -q '7m.\{0,12\}rcv ACK'; then pass; else fail "the transition taken is not marked"; fi
+if printf '%s\n' "$attrs" | grep -q '43m.\{0,12\}ESTABLISHED'; then pass; else fail "ESTABLISHED is not lit for both"; fi
 if tm_screen | grep -qF "─ Segments"; then fail "presenter: the table should be a key away"; else pass; fi
 tm_keys v
 tm_expect "─ Segments" "presenter: v shows the table"
