@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,14 @@ switch_language(struct tt_cli *cli)
 {
 	cli->zh = !cli->zh;
 	setenv("LANGUAGE", cli->zh ? "zh_CN" : "en", 1);
+	/* As at start-up: Chinese needs a UTF-8 character type, and gettext
+	 * reads LANGUAGE only when the message locale is not plain "C". */
+	if (cli->zh && (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 ||
+	                strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0)) {
+		if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
+			setlocale(LC_ALL, "C.UTF-8");
+		ui_locale_changed();
+	}
 	/* A new text domain call makes gettext drop what it has cached. */
 	textdomain(PACKAGE);
 }

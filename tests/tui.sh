@@ -273,5 +273,11 @@ tm_keys l h c n
 tm_expect "|-SYN seq=0" "C locale: ASCII line drawing"
 tm_keys q
 tm_expect_exit 0 "ASCII quit"
+tm_run "LC_ALL=C LANG=C $T"
+tm_expect "Language: English" "C locale menu"
+tm_keys 6
+tm_expect "语言" "C locale: switching to Chinese still shows Chinese"
+tm_keys 8
+tm_expect_exit 0 "C locale menu quit"
 
 finish

@@ -150,6 +150,12 @@ ui_begin(char *err, size_t errlen)
 }
 
 void
+ui_locale_changed(void)
+{
+	utf8_on = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+void
 ui_end(void)
 {
 	if (depth == 0)

@@ -60,6 +60,8 @@ int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
  * opens several screens in a row (the menu) brackets them to avoid flicker. */
 int ui_begin(char *err, size_t errlen);
 void ui_end(void);
+/* The caller changed LC_CTYPE (a language switch): text drawing follows. */
+void ui_locale_changed(void);
 
 /* A list to choose from (arrows, Enter; '/' filters, q/Esc cancels); returns
  * the chosen index or -1. Items may hold several columns separated by
