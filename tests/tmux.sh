@@ -65,6 +65,21 @@ tm_expect() {
 	fi
 }
 
+# The pid of the program running in the pane (the pane's shell's child),
+# read from /proc so that no process tools are needed.
+tm_child() {
+	shell=$(tm display-message -p -t tt '#{pane_pid}')
+	for st in /proc/[0-9]*/stat; do
+		pp=$(sed 's/.*) [A-Za-z] \([0-9]*\) .*/\1/' "$st" 2>/dev/null)
+		if [ "$pp" = "$shell" ]; then
+			pid=${st#/proc/}
+			echo "${pid%/stat}"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Polls until a basic regular expression matches a line on screen.
 tm_expect_re() {
 	i=0

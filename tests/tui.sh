@@ -243,9 +243,8 @@ tm_keys C-c
 tm_expect_signal_exit 130 "Ctrl-C"
 tm_run "$T sandbox"
 tm_expect "Nothing has happened yet" "sandbox for SIGTERM"
-shell=$(tm display-message -p -t tt '#{pane_pid}')
-child=$(ps -o pid= --ppid "$shell" | head -1)
-[ -n "$child" ] && kill -TERM $child
+child=$(tm_child)
+if [ -n "$child" ]; then kill -TERM "$child"; else fail "no program in the pane to signal"; fi
 tm_expect_exit 143 "SIGTERM"
 tm_run "TERM= $T sandbox"
 tm_expect "TERM is not set" "no TERM: a clear message"
