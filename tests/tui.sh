@@ -232,6 +232,12 @@ tm_keys l h c n n n Home a
 tm_expect "[auto]" "a starts auto-play"
 tm_keys + + +
 tm_expect "step 5/5" "auto-play reaches the last step"
+tm_expect_gone "[auto]" "auto-play stops by itself at the end"
+# acting on an earlier step continues from there
+tm_keys p p r
+tm_expect "Rewound to the step on screen" "acting after going back rewinds"
+tm_expect "SYN-SENT → CLOSED" "the abort acts on the state on screen"
+tm_expect "step 4/4" "later steps are gone"
 tm_keys q
 tm_expect_exit 0 "auto-play quit"
 
