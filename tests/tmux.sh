@@ -19,9 +19,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 TM_N=0
-TM_SOCK="tcptutor-test-$$-$TM_N"
+TM_SOCK="$TMPD/tmux-$TM_N"
 TM_WAIT=${TM_WAIT:-10}
-tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
+# The server's socket lives in the test's scratch folder, removed at exit.
+tm() { tmux -S "$TM_SOCK" -f /dev/null "$@"; }
 
 tm_close() { tm kill-server >/dev/null 2>&1 || :; }
 trap 'tm_close; rm -rf "$TMPD"' EXIT
@@ -30,7 +31,7 @@ tm_open() {
 	tm_close
 	# A new server on a new socket: the old one may still be shutting down.
 	TM_N=$((TM_N + 1))
-	TM_SOCK="tcptutor-test-$$-$TM_N"
+	TM_SOCK="$TMPD/tmux-$TM_N"
 	tm new-session -d -s tt -x "$1" -y "$2" "env PS1='$ ' TERM=screen sh" \; \
 		set-option -g status off >/dev/null 2>&1 ||
 		{ fail "tmux: cannot start a session"; return 1; }
