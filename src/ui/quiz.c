@@ -400,10 +400,10 @@ draw(void *ctx)
 
 		ui_keybar(LINES - 1, k, 3);
 	} else {
-		struct ui_keyhint k[] = { { "Enter", _("next") }, { "s", _("show me") },
+		struct ui_keyhint k[] = { { "Enter", _("next question") }, { "s", _("show me") },
 		                          { "g", _("this scenario") }, { "PgDn", _("scroll") },
 		                          { "q", _("end") } };
-		struct ui_keyhint k2[] = { { "Enter", _("next") }, { "s", _("show me") },
+		struct ui_keyhint k2[] = { { "Enter", _("next question") }, { "s", _("show me") },
 		                           { "PgDn", _("scroll") }, { "q", _("end") } };
 
 		if (q->scenario != NULL)
