@@ -191,7 +191,7 @@ static int
 replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 {
 	char err[512], src[64], dst[64], notes[160];
-	struct cap_file *f;
+	struct cap_reader *f;
 	struct cap_replay *r;
 	struct rowq *rq = NULL;
 	struct cap_frame fr;
@@ -202,13 +202,13 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	int rc, status = TT_EXIT_OK;
 	static char obuf[1 << 16];
 
-	if (cap_file_open(path, filter, &f, err, sizeof err) < 0) {
+	if (cap_reader_open(path, filter, &f, err, sizeof err) < 0) {
 		tt_warn("%s: %s", path, err);
 		return TT_EXIT_FAIL;
 	}
 	r = cap_replay_new();
 	if (r == NULL) {
-		cap_file_close(f);
+		cap_reader_close(f);
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
@@ -223,22 +223,16 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		if (rq == NULL || rq->rep == NULL) {
 			free(rq);
 			cap_replay_free(r);
-			cap_file_close(f);
+			cap_reader_close(f);
 			tt_warn("%s", _("out of memory"));
 			return TT_EXIT_FAIL;
 		}
 		tt_report_header(rq->rep);
 	}
-	while ((rc = cap_file_next(f, &fr, err, sizeof err)) == 1) {
-		enum cap_status st = cap_decode(fr.linktype, fr.data, fr.caplen, &pkt);
-
-		if (st != CAP_TCP) {
-			/* a TCP segment that cannot be shown: say so */
-			if (pkt.ipproto == 6 && st != CAP_NOT_TCP) {
-				if (odd++ < MAX_NOTES)
-					tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number,
-					        _(pkt.why));
-			}
+	while ((rc = cap_reader_next(f, &fr, &pkt, err, sizeof err)) > 0) {
+		if (rc == 2) {          /* a TCP segment that cannot be shown */
+			if (odd++ < MAX_NOTES)
+				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number, _(pkt.why));
 			continue;
 		}
 		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
@@ -283,7 +277,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		free(rq);
 	}
 	cap_replay_free(r);
-	cap_file_close(f);
+	cap_reader_close(f);
 	return status;
 }
 

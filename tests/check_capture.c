@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tt_check.h"
 #include "capture/capture.h"
@@ -537,6 +539,95 @@ END_TEST
 
 /* ---- the file reader -------------------------------------------------------- */
 
+/* Writes frames (raw IPv4) into a pcap file in the test's scratch space. */
+static void
+write_pcap(const char *path, const struct frame *fr, size_t n)
+{
+	static const uint8_t gh[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+	                                0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	fwrite(gh, 1, sizeof gh, f);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t rh[16] = { 0 };
+
+		rh[0] = (uint8_t)i;     /* one second apart */
+		rh[8] = rh[12] = (uint8_t)fr[i].n;
+		rh[9] = rh[13] = (uint8_t)(fr[i].n >> 8);
+		fwrite(rh, 1, sizeof rh, f);
+		fwrite(fr[i].b, 1, fr[i].n, f);
+	}
+	fclose(f);
+}
+
+/* A fragment of a datagram with id 77 carrying `tcp` (n bytes), holding
+ * tcp[off .. off+len). */
+static void
+put_fragment(struct frame *f, const uint8_t *tcp, uint32_t off, uint32_t len, int more)
+{
+	f->n = 0;
+	put8(f, 0x45);
+	put8(f, 0);
+	put16(f, 20 + len);
+	put16(f, 77);
+	put16(f, (more ? 0x2000 : 0) | off / 8);
+	put8(f, 64);
+	put8(f, 6);
+	put16(f, 0);
+	put(f, A4, 4);
+	put(f, B4, 4);
+	put(f, tcp + off, len);
+}
+
+START_TEST(test_ipv4_fragments_are_reassembled_at_the_last_one)
+{
+	char err[256], path[] = "tests/out/frag-XXXXXX";
+	struct frame tcpf = { .n = 0 }, fr[5];
+	struct cap_reader *r;
+	struct cap_frame cf;
+	struct cap_pkt p;
+	int fd;
+
+	put_tcp(&tcpf, TT_PSH | TT_ACK, 1000, 2000, 0);
+	for (int i = 0; i < 100; i++)
+		put8(&tcpf, 'a' + i % 26);                      /* 120 bytes of TCP */
+	/* out of order: the middle, the last, a stray, then the first */
+	put_fragment(&fr[0], tcpf.b, 48, 40, 1);
+	put_fragment(&fr[1], tcpf.b, 88, 32, 0);
+	put_fragment(&fr[2], tcpf.b, 0, 48, 1);
+	fr[2].b[5] = 78;                                        /* another datagram */
+	put_fragment(&fr[3], tcpf.b, 0, 48, 1);
+	put_fragment(&fr[4], tcpf.b, 0, 16, 0);                 /* cut: 16 of 20 header bytes */
+	fr[4].b[3] = 20 + 16;
+	fr[4].b[6] = 0x20;                                      /* ... with MF */
+	fr[4].b[5] = 79;
+	fr[4].n -= 8;                                           /* and the capture cut it short */
+	mkdir("tests/out", 0777);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_pcap(path, fr, 5);
+
+	ck_assert_int_eq(cap_reader_open(path, NULL, &r, err, sizeof err), 0);
+	ck_assert_int_eq(cap_reader_next(r, &cf, &p, err, sizeof err), 1);
+	ck_assert_uint_eq(cf.number, 4);                        /* where it became whole */
+	ck_assert_uint_eq(p.len, 100);
+	ck_assert_uint_eq(p.seq, 1000);
+	ck_assert_mem_eq(cf.data + p.payload_off, "abcdefghij", 10);
+	ck_assert_int_eq(cap_reader_next(r, &cf, &p, err, sizeof err), 2);
+	ck_assert_uint_eq(cf.number, 5);
+	ck_assert_str_eq(p.why, "IPv4 fragment cut off by the capture length");
+	ck_assert_int_eq(cap_reader_next(r, &cf, &p, err, sizeof err), 2);
+	ck_assert_uint_eq(cf.number, 3);                        /* never completed */
+	ck_assert_str_eq(p.why, "IPv4 fragment (not reassembled)");
+	ck_assert_int_eq(cap_reader_next(r, &cf, &p, err, sizeof err), 0);
+	cap_reader_close(r);
+	unlink(path);
+}
+END_TEST
+
+
 START_TEST(test_reader_counts_every_frame_and_filters)
 {
 	char err[256];
@@ -628,6 +719,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
+	tcase_add_test(tc, test_ipv4_fragments_are_reassembled_at_the_last_one);
 	tcase_add_test(tc, test_story_steps_of_one_stream);
 	suite_add_tcase(s, tc);
 	return tt_check_run(s);

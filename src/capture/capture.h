@@ -64,6 +64,10 @@ struct cap_pkt {
 	uint8_t ip_hlen;          /* IPv4 header length with options, or IPv6
 	                           * 40 plus the extension headers */
 	uint16_t ip_id;           /* IPv4 identification */
+	uint32_t ip_off;          /* where the (innermost) IP header starts */
+	uint32_t ip_len;          /* IPv4 total length */
+	uint16_t frag_off;        /* IPv4 fragment: offset of its data, in bytes */
+	uint8_t frag_more;        /* IPv4 fragment: more fragments follow */
 	uint16_t vlan[2];         /* VLAN ids, outermost first */
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
 	uint16_t sport, dport;
@@ -163,6 +167,23 @@ int cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t er
 void cap_file_close(struct cap_file *f);
 /* The file's link type (LINKTYPE_ numbering). */
 int cap_file_linktype(const struct cap_file *f);
+
+/* ---- TCP segments out of a file (reader.c): frames, decoded, IPv4
+ * fragments reassembled ------------------------------------------------------ */
+
+struct cap_reader;
+int cap_reader_open(const char *path, const char *filter, struct cap_reader **out,
+                    char *err, size_t errlen);
+/* 1: a TCP segment in *pkt; fr->number is the frame that carried it (for a
+ *    reassembled datagram, the frame of its last fragment) and fr->data the
+ *    bytes pkt's offsets refer to;
+ * 2: a frame whose IP says TCP but that cannot be shown: pkt->why says why
+ *    (a fragment that was not reassembled, a cut-off or broken header);
+ * 0: end of file; -1: damage, message in err as "frame N: ...". */
+int cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
+                    char *err, size_t errlen);
+int cap_reader_linktype(const struct cap_reader *r);
+void cap_reader_close(struct cap_reader *r);
 
 /* ---- a capture loaded for stepping (the TUI) ----------------------------- */
 

@@ -343,8 +343,13 @@ dec_ip(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth
 		if ((frag & 0x3fff) && proto != 6)
 			return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
 		pkt->ipproto = proto;
-		if (frag & 0x3fff)
+		pkt->ip_off = off;
+		pkt->ip_len = tot;
+		if (frag & 0x3fff) {
+			pkt->frag_off = (uint16_t)((frag & 0x1fff) * 8);
+			pkt->frag_more = (frag & 0x2000) != 0;
 			return fail(pkt, CAP_FRAGMENT, N_("IPv4 fragment (not reassembled)"));
+		}
 		return dec_proto(c, proto, off + hl, dend, pkt, depth);
 	}
 	if (v >> 4 == 6) {

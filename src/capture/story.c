@@ -108,7 +108,7 @@ cap_story_free(struct cap_story *s)
 static int
 story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 {
-	struct cap_file *f;
+	struct cap_reader *f;
 	struct cap_replay *r;
 	struct cap_frame fr;
 	struct cap_pkt pkt;
@@ -119,19 +119,19 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	uint32_t lastwin[2] = { 0, 0 };
 	int rc;
 
-	if (cap_file_open(s->path, s->filter, &f, err, errlen) < 0)
+	if (cap_reader_open(s->path, s->filter, &f, err, errlen) < 0)
 		return -1;
-	s->linktype = cap_file_linktype(f);
+	s->linktype = cap_reader_linktype(f);
 	r = cap_replay_new();
 	if (r == NULL) {
-		cap_file_close(f);
+		cap_reader_close(f);
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
-	while ((rc = cap_file_next(f, &fr, err, errlen)) == 1) {
+	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
 		struct tt_step *st;
 
-		if (cap_decode(fr.linktype, fr.data, fr.caplen, &pkt) != CAP_TCP)
+		if (rc != 1)
 			continue;
 		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
 			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
@@ -237,7 +237,7 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		}
 	}
 	cap_replay_free(r);
-	cap_file_close(f);
+	cap_reader_close(f);
 	if (rc == -1) {
 		/* damage: keep what came before, remember the message */
 		free(s->warning);
