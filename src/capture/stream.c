@@ -88,33 +88,28 @@ cap_replay_free(struct cap_replay *r)
 	free(r);
 }
 
-/* FNV-1a over the 4-tuple in a direction-independent order. */
+/* One endpoint (address, port) folded to a word. */
+static uint32_t
+end_hash(const uint8_t *a, int alen, uint16_t port)
+{
+	uint32_t w = 0, x;
+
+	for (int i = 0; i < alen; i += 4) {
+		memcpy(&x, a + i, 4);
+		w ^= x;
+	}
+	return (w ^ port) * 0x9e3779b1u + port;
+}
+
+/* The 4-tuple's hash, the same in both directions: the two endpoints'
+ * words are added, then mixed by MurmurHash3's finalizer (the table uses
+ * the low bits, which neighbouring addresses and ports would cluster). */
 static uint32_t
 tuple_hash(const struct cap_pkt *p)
 {
-	const uint8_t *a = p->src, *b = p->dst;
-	uint16_t pa = p->sport, pb = p->dport;
-	int alen = p->ipver == 4 ? 4 : 16, c = memcmp(a, b, (size_t)alen);
-	uint32_t h = 2166136261u;
+	int alen = p->ipver == 4 ? 4 : 16;
+	uint32_t h = end_hash(p->src, alen, p->sport) + end_hash(p->dst, alen, p->dport) + p->ipver;
 
-	if (c > 0 || (c == 0 && pa > pb)) {
-		const uint8_t *t = a;
-		uint16_t tp = pa;
-
-		a = b, b = t;
-		pa = pb, pb = tp;
-	}
-	for (int i = 0; i < alen; i++)
-		h = (h ^ a[i]) * 16777619u;
-	for (int i = 0; i < alen; i++)
-		h = (h ^ b[i]) * 16777619u;
-	h = (h ^ (pa >> 8)) * 16777619u;
-	h = (h ^ (pa & 255)) * 16777619u;
-	h = (h ^ (pb >> 8)) * 16777619u;
-	h = (h ^ (pb & 255)) * 16777619u;
-	h ^= p->ipver;
-	/* MurmurHash3's finalizer: FNV's low bits alone cluster on
-	 * neighbouring addresses and ports, and the table uses the low bits */
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
