@@ -341,7 +341,9 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 				         tt_state_name(si->final[0]), tt_state_name(si->final[1]));
 			}
 			if (i == n)
-				got = ui_pick(_("Pick a TCP stream"), (const char *const *)items, n, &opts);
+				got = ui_pick_ex(_("Pick a TCP stream"),
+				                 _("stream  client  server  packets  handshake  end  final states"),
+				                 (const char *const *)items, n, 0, &opts);
 			for (i = 0; i < n; i++)
 				free(items[i]);
 			free(items);
