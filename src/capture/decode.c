@@ -106,8 +106,7 @@ fail(struct cap_pkt *pkt, enum cap_status st, const char *why)
 static enum cap_status dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt,
                                 int depth);
 static enum cap_status dec_ether(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth);
-static enum cap_status dec_ip(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt,
-                              int depth);
+static enum cap_status dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth);
 
 /* RFC 9293 §3.2: the option list. Kinds 0 (end), 1 (no-op), 2 (MSS);
  * RFC 7323: 3 (window scale), 8 (timestamps); RFC 2018: 4, 5 (SACK). */
@@ -213,7 +212,7 @@ dec_tcp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt)
 
 /* VXLAN (RFC 7348) and Geneve (RFC 8926) carry Ethernet frames in UDP. */
 static enum cap_status
-dec_udp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth)
+dec_udp(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	uint16_t sport = get_be16(c, off), dport = get_be16(c, off + 2);
 
@@ -234,15 +233,14 @@ dec_udp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int dept
 		if (proto == 0x6558)
 			return dec_ether(c, inner, pkt, depth + 1);
 		if (proto == 0x0800 || proto == 0x86dd)
-			return dec_ip(c, inner, c->len, pkt, depth + 1);
+			return dec_ip(c, inner, pkt, depth + 1);
 	}
-	(void)end;
 	return fail(pkt, CAP_NOT_TCP, N_("UDP"));
 }
 
 /* RFC 2784/2890 GRE, with PPTP's version 1 and WCCP redirection. */
 static enum cap_status
-dec_gre(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth)
+dec_gre(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	uint16_t fl = get_be16(c, off), proto = get_be16(c, off + 2);
 	uint32_t p = off + 4;
@@ -260,11 +258,11 @@ dec_gre(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int dept
 	switch (proto) {
 	case 0x0800:
 	case 0x86dd:
-		return dec_ip(c, p, end, pkt, depth + 1);
+		return dec_ip(c, p, pkt, depth + 1);
 	case 0x6558:
 		return dec_ether(c, p, pkt, depth + 1);
 	case 0x883e:                /* WCCP: a 4-byte redirect header, then IP */
-		return dec_ip(c, p + 4, end, pkt, depth + 1);
+		return dec_ip(c, p + 4, pkt, depth + 1);
 	default:
 		return fail(pkt, CAP_NOT_TCP, N_("GRE payload other than IP"));
 	}
@@ -283,11 +281,11 @@ dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_p
 		return dec_tcp(c, off, end, pkt);
 	case 4:
 	case 41:
-		return dec_ip(c, off, end, pkt, depth + 1);
+		return dec_ip(c, off, pkt, depth + 1);
 	case 17:
-		return dec_udp(c, off, end, pkt, depth);
+		return dec_udp(c, off, pkt, depth);
 	case 47:
-		return dec_gre(c, off, end, pkt, depth);
+		return dec_gre(c, off, pkt, depth);
 	case 51: {      /* RFC 4302 AH: (payload length + 2) 32-bit words */
 		uint8_t next = get_u8(c, off);
 		uint32_t len = ((uint32_t)get_u8(c, off + 1) + 2) * 4;
@@ -304,11 +302,10 @@ dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_p
 /* RFC 791 IPv4 (options skipped by IHL) and RFC 8200 IPv6 with extension
  * headers. `end` bounds the datagram for inner packets of tunnels. */
 static enum cap_status
-dec_ip(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt, int depth)
+dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	uint8_t v = get_u8(c, off);
 
-	(void)end;
 	if (c->bad)
 		return fail(pkt, CAP_TRUNCATED, N_("IP header cut off by the capture length"));
 	if (depth > MAX_DEPTH)
@@ -444,7 +441,7 @@ dec_mpls(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 			return fail(pkt, CAP_TRUNCATED, N_("MPLS label stack cut off"));
 		off += 4;
 		if (l & 0x100)
-			return dec_ip(c, off, c->len, pkt, depth + 1);
+			return dec_ip(c, off, pkt, depth + 1);
 	}
 	return fail(pkt, CAP_MALFORMED, N_("MPLS label stack too deep"));
 }
@@ -455,7 +452,7 @@ dec_ethertype(struct cur *c, uint16_t type, uint32_t off, struct cap_pkt *pkt, i
 	switch (type) {
 	case 0x0800:
 	case 0x86dd:
-		return dec_ip(c, off, c->len, pkt, depth);
+		return dec_ip(c, off, pkt, depth);
 	case 0x8847:
 	case 0x8848:
 		return dec_mpls(c, off, pkt, depth);
@@ -530,7 +527,7 @@ dec_af(struct cur *c, uint32_t af, uint32_t off, struct cap_pkt *pkt, int depth)
 	switch (af) {
 	case 2:                     /* AF_INET */
 	case 10: case 24: case 28: case 30: /* AF_INET6: Linux, BSDs, macOS */
-		return dec_ip(c, off, c->len, pkt, depth);
+		return dec_ip(c, off, pkt, depth);
 	default:
 		return fail(pkt, CAP_NOT_TCP, N_("not IP"));
 	}
@@ -563,7 +560,7 @@ dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt, int dep
 	case 14:                    /* DLT_RAW on OpenBSD */
 	case CAP_LINK_IPV4:
 	case CAP_LINK_IPV6:
-		return dec_ip(c, off, c->len, pkt, depth);
+		return dec_ip(c, off, pkt, depth);
 	case CAP_LINK_SLL: {        /* 16 bytes: ..., protocol at 14 */
 		uint16_t proto = get_be16(c, off + 14);
 
@@ -593,8 +590,8 @@ dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt, int dep
 		if (c->bad)
 			return fail(pkt, CAP_TRUNCATED, N_("PPP header cut off"));
 		switch (proto) {
-		case 0x21: return dec_ip(c, off, c->len, pkt, depth);
-		case 0x57: return dec_ip(c, off, c->len, pkt, depth);
+		case 0x21: return dec_ip(c, off, pkt, depth);
+		case 0x57: return dec_ip(c, off, pkt, depth);
 		case 0x281: case 0x283: return dec_mpls(c, off, pkt, depth);
 		default: return fail(pkt, CAP_NOT_TCP, N_("not IP"));
 		}
@@ -613,7 +610,7 @@ dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt, int dep
 			return fail(pkt, CAP_TRUNCATED, N_("ARCNET header cut off"));
 		if (t != 0xd4 && t != 0xf0)
 			return fail(pkt, CAP_NOT_TCP, N_("not IP"));
-		return dec_ip(c, off + hl, c->len, pkt, depth);
+		return dec_ip(c, off + hl, pkt, depth);
 	}
 	case 192: {                 /* PPI: version, flags, length (LE), DLT (LE) */
 		uint16_t hl = get_le16(c, off + 2);
@@ -645,7 +642,7 @@ dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt, int dep
 		if (c->bad)
 			return fail(pkt, CAP_TRUNCATED, N_("Juniper header cut off"));
 		if (fl & 0x02)      /* no layer 2: a 4-byte family, then IP */
-			return dec_ip(c, off + hl + 4, c->len, pkt, depth);
+			return dec_ip(c, off + hl + 4, pkt, depth);
 		return dec_ether(c, off + hl, pkt, depth);
 	}
 	default:
