@@ -336,11 +336,8 @@ found:
 	           !(p->flags & (TT_SYN | TT_RST)) && p->seq == s->syn_seq + 1) {
 		s->handshake = 1;
 	}
-	if (p->flags & TT_RST) {
-		if (!s->handshake && !s->saw_synack && s->saw_syn && side == 1)
-			s->refused = 1;
+	if (p->flags & TT_RST)
 		s->rst = 1;
-	}
 	if (p->flags & TT_FIN)
 		s->fin[side] = 1;
 
@@ -359,6 +356,8 @@ found:
 	               s->obs.side[1].state == TT_CLOSED;
 	out->presumed = s->obs.side[1].passive && !s->obs.side[1].syn_sent &&
 	                s->obs.side[1].state == TT_SYN_RECEIVED;
+	if (out->refused)
+		s->refused = 1;
 	if (out->obs & TT_OBS_MIDSTREAM) {
 		s->midstream = 1;
 		out->notes |= TT_NOTE(MID_STREAM);
