@@ -155,7 +155,7 @@ print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
 		      out);
 	else if (cli->format == TT_FMT_TEXT)
 		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
-		        "server", "packets", "handshake", "end", "client", "server");
+		        "server", "packets", "handshake", "end", "client_state", "server_state");
 	for (size_t i = 0; i < n; i++) {
 		if (cli->stream >= 0 && (size_t)cli->stream != i)
 			continue;
