@@ -49,6 +49,11 @@ check_dir() { # directory of recordings
 	expect_states "$d" lo-refused.pcap "SYN-SENT/CLOSED CLOSED/CLOSED"
 	expect_states "$d" lo-reuse.pcap "$S" 0
 	expect_states "$d" lo-reuse.pcap "$S" 1
+	# SYNs crossed (RFC 9293 Figure 7), then one side closes first
+	expect_states "$d" lo-simultaneous-open.pcap "SYN-SENT/SYN-RECEIVED SYN-RECEIVED/SYN-RECEIVED \
+(SYN-RECEIVED/ESTABLISHED|ESTABLISHED/SYN-RECEIVED) ESTABLISHED/ESTABLISHED \
+(FIN-WAIT-1/CLOSE-WAIT (FIN-WAIT-2/CLOSE-WAIT )?TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED|\
+CLOSE-WAIT/FIN-WAIT-1 (CLOSE-WAIT/FIN-WAIT-2 )?LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT)"
 
 	# keep-alive probes and their answers, as Wireshark marks them
 	n=$("$T" --batch --format tsv replay "$d/lo-keepalive.pcap" | awk -F'\t' '$14 == "keep-alive"' | wc -l)

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$1
 shift
 [ $# -gt 0 ] || set -- normal server_close refused abort half_close keepalive normal6 reuse \
-	normal@any@nano normal@nano
+	simultaneous_open normal@any@nano normal@nano
 port=${RECORD_PORT:-47000}
 for spec in "$@"; do
 	sc=${spec%%@*}
@@ -22,23 +22,36 @@ for spec in "$@"; do
 	case $spec in *@nano*) opts=--time-stamp-precision=nano ;; esac
 	out=$dir/lo-$(echo "$spec" | tr _@ --).pcap
 	log=$(mktemp)
-	# --immediate-mode -U: hand over and write each packet at once, so
-	# stopping tcpdump loses nothing
-	tcpdump -i $dev $opts --immediate-mode -U -s 256 -w "$out" "tcp port $port" 2>"$log" &
-	pid=$!
-	i=0
-	until grep -q listening "$log"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "tcpdump did not start" >&2; cat "$log" >&2; exit 1; }
-		sleep 0.1
+	# talk.py exits 3 when the kernel's timing did not give the scenario
+	# (SYNs that did not cross): record it again
+	try=0
+	while :; do
+		try=$((try + 1))
+		# --immediate-mode -U: hand over and write each packet at once, so
+		# stopping tcpdump loses nothing
+		tcpdump -i $dev $opts --immediate-mode -U -s 256 -w "$out" "tcp port $port" 2>"$log" &
+		pid=$!
+		i=0
+		until grep -q listening "$log"; do
+			i=$((i + 1))
+			[ $i -lt 100 ] || { echo "tcpdump did not start" >&2; cat "$log" >&2; exit 1; }
+			sleep 0.1
+		done
+		st=0
+		python3 "$here/talk.py" "$sc" "$port" || st=$?
+		sleep 0.3
+		[ $st -eq 3 ] && [ $try -lt 20 ] || break
+		kill "$pid"
+		wait "$pid" || true
 	done
-	python3 "$here/talk.py" "$sc" "$port"
-	sleep 0.3
+	[ $st -eq 0 ] || { echo "$sc: talk.py failed ($st)" >&2; exit 1; }
 	# the kernel's view: sockets still around for this port (TIME-WAIT, ...)
 	ss -tanH state all "( sport = :$port or dport = :$port )" |
 		awk -v p=":$port" '$4 ~ p"$" { s = $1 } $4 !~ p"$" { c = $1 }
 			END { print "client", c ? c : "CLOSED"; print "server", s ? s : "CLOSED" }' \
 		>"${out%.pcap}.kernel"
+	# both sockets connected, so neither is "the server": no roles to record
+	[ "$sc" != simultaneous_open ] || rm -f "${out%.pcap}.kernel"
 	kill "$pid"
 	wait "$pid" || true
 	rm -f "$log"

@@ -173,8 +173,41 @@ def reuse(port):
         time.sleep(0.05)
 
 
+def simultaneous_open(port):
+    """Two sockets bound to PORT and PORT+1 connect to each other at the
+    same moment, nobody listening: when their SYNs cross (RFC 9293 Figure 7)
+    both connect() calls succeed. When they do not cross, the first SYN is
+    refused: exit status 3 asks record.sh to try again."""
+    socks = []
+    for p in (port, port + 1):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((HOST4, p))
+        socks.append(s)
+    start = threading.Barrier(2)
+    ok = [False, False]
+
+    def go(i):
+        start.wait()
+        try:
+            socks[i].connect((HOST4, port + 1 - i))
+            ok[i] = True
+        except OSError:
+            pass
+    ts = [threading.Thread(target=go, args=(i,)) for i in (0, 1)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    time.sleep(0.05)
+    for s in socks:
+        s.close()
+    if not all(ok):
+        sys.exit(3)
+
+
 SCENARIOS = {f.__name__: f for f in (normal, normal6, server_close, refused, abort,
-                                     half_close, keepalive, reuse)}
+                                     half_close, keepalive, reuse, simultaneous_open)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]](int(sys.argv[2]))
