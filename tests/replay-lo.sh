@@ -82,11 +82,11 @@ if [ "$(id -u)" -eq 0 ] && command -v tcpdump >/dev/null && command -v ss >/dev/
    command -v python3 >/dev/null; then
 	fresh=$TMPD/lo
 	mkdir -p "$fresh"
-	if RECORD_PORT=$((30000 + $$ % 300 * 100)) sh "$R/record/record.sh" "$fresh" >"$TMPD/rec.log" 2>&1 &&
+	if RECORD_PORT=$((20000 + $$ % 20 * 600)) sh "$R/record/record.sh" "$fresh" >"$TMPD/rec.log" 2>&1 &&
 	   [ -s "$fresh/lo-normal.pcap" ]; then
 		check_dir "$fresh"
 		# tcpdump -w - | tcptutor replay -: rows as the packets come
-		port=$((29000 + $$ % 900))
+		port=$((19000 + $$ % 900))
 		(tcpdump -i lo --immediate-mode -U -c 10 -w - "tcp port $port" 2>"$TMPD/td.log" |
 			"$T" --batch --format tsv replay - >"$TMPD/live.tsv" 2>&1) &
 		live=$!

@@ -12,10 +12,10 @@ dir=$1
 shift
 [ $# -gt 0 ] || set -- normal server_close refused abort half_close keepalive normal6 reuse \
 	simultaneous_open normal@any@nano normal@nano
-port=${RECORD_PORT:-47000}
+base=${RECORD_PORT:-20000}
 for spec in "$@"; do
 	sc=${spec%%@*}
-	port=$((port + 10))
+	base=$((base + 50))
 	dev=lo
 	opts=
 	case $spec in *@any*) dev=any ;; esac
@@ -27,6 +27,9 @@ for spec in "$@"; do
 	try=0
 	while :; do
 		try=$((try + 1))
+		# a fresh port for each try, so that no socket of an earlier try
+		# is taken for this one's
+		port=$((base + try * 2))
 		# --immediate-mode -U: hand over and write each packet at once, so
 		# stopping tcpdump loses nothing
 		tcpdump -i $dev $opts --immediate-mode -U -s 256 -w "$out" "tcp port $port" 2>"$log" &
