@@ -8,14 +8,14 @@ B=${top_builddir:-.}
 T=$B/src/tcptutor
 F=${TMPDIR:-/tmp}/tcptutor-bench.pcap
 [ -f "$F" ] || "$B/bench/mkpcap" "$F" 100000
-best() { # command... : the best of three wall-clock runs, in seconds
+best() { # command... : the best of three wall-clock runs, in seconds (needs GNU date)
 	b=
 	for i in 1 2 3; do
 		s=$(date +%s.%N)
 		"$@" >/dev/null
 		e=$(date +%s.%N)
-		t=$(echo "$e - $s" | bc)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
+		if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
 	done
 	echo "$b"
 }
@@ -31,7 +31,8 @@ streams=$(best "$T" --batch --streams --format tsv replay "$F")
 tsv=$(best "$T" --batch --format tsv replay "$F")
 echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 100k connections"
 printf '   bare libpcap loop   %6.3f s\n' "$floor"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$streams" \
-	"$(echo "$streams / $floor" | bc -l)" "$(peak "$T" --batch --streams replay "$F")"
+	"$(ratio "$streams" "$floor")" "$(peak "$T" --batch --streams replay "$F")"
 printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    peak %s KiB (goal < 65536)\n' "$tsv" \
-	"$(echo "$tsv / $floor" | bc -l)" "$(peak "$T" --batch --format tsv replay "$F")"
+	"$(ratio "$tsv" "$floor")" "$(peak "$T" --batch --format tsv replay "$F")"
