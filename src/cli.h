@@ -33,6 +33,8 @@ int cmd_menu(const struct tt_cli *cli);
 /* Runs a plain scenario file ("-" for standard input): the table in batch
  * mode, the step view otherwise. */
 int tt_scenario_command(const struct tt_cli *cli, const char *path);
+/* The same, always printing the table (sandbox --batch). */
+int tt_scenario_batch(const struct tt_cli *cli, const char *path);
 
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

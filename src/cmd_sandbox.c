@@ -23,94 +23,6 @@
 #include "tutor/lesson.h"
 #include "ui/ui.h"
 
-static char *
-read_all(FILE *f, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-
-	while (buf != NULL) {
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (got == 0)
-			break;
-		if (cap - n - 1 == 0) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (nb == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf != NULL)
-		buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-static int
-sandbox_batch(const struct tt_cli *cli, const char *path)
-{
-	const char *fname = path != NULL && strcmp(path, "-") != 0 ? path : "<stdin>";
-	FILE *f = path != NULL && strcmp(path, "-") != 0 ? fopen(path, "rb") : stdin;
-	struct tt_scenario *sc;
-	struct tt_sim *sim;
-	struct tt_report *rep;
-	char err[512], *buf;
-	size_t len;
-	int bad;
-
-	if (f == NULL) {
-		tt_warn(_("%s: cannot open: %s"), fname, strerror(errno));
-		return TT_EXIT_FAIL;
-	}
-	buf = read_all(f, &len);
-	bad = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (buf == NULL || bad) {
-		free(buf);
-		tt_warn(_("%s: read error"), fname);
-		return TT_EXIT_FAIL;
-	}
-	sc = tt_scenario_parse(buf, len, fname, err, sizeof err);
-	free(buf);
-	if (sc == NULL) {
-		tt_warn("%s", err);
-		return TT_EXIT_FAIL;
-	}
-	sim = tt_scenario_run(sc, NULL, err, sizeof err);
-	tt_scenario_free(sc);
-	if (sim == NULL) {
-		/* The runner names FILE:LINE itself when it knows the line. */
-		if (strncmp(err, fname, strlen(fname)) == 0)
-			tt_warn("%s", err);
-		else
-			tt_warn("%s: %s", fname, err);
-		return TT_EXIT_FAIL;
-	}
-	rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON :
-	                            cli->format == TT_FMT_TSV ? TT_REPORT_TSV : TT_REPORT_TEXT);
-	if (rep == NULL) {
-		tt_sim_free(sim);
-		tt_warn("%s", _("out of memory"));
-		return TT_EXIT_FAIL;
-	}
-	tt_report_header(rep);
-	tt_report_sim(rep, sim, cli->absolute, cli->format == TT_FMT_TEXT);
-	tt_report_free(rep);
-	tt_sim_free(sim);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		tt_warn("%s", _("write error on standard output"));
-		return TT_EXIT_FAIL;
-	}
-	return TT_EXIT_OK;
-}
-
 int
 cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 {
@@ -121,7 +33,7 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 		return TT_EXIT_USAGE;
 	}
 	if (cli->batch || argc == 1 || !isatty(STDIN_FILENO))
-		return sandbox_batch(cli, argc == 1 ? argv[0] : NULL);
+		return tt_scenario_batch(cli, argc == 1 ? argv[0] : "-");
 	memset(&o, 0, sizeof o);
 	o.zh = cli->zh;
 	o.present = cli->present;

@@ -23,7 +23,7 @@ slurp(const char *path, size_t *len)
 	size_t cap = 0, n = 0;
 
 	if (f == NULL) {
-		tt_warn("%s: %s", path, strerror(errno));
+		tt_warn(_("%s: cannot open: %s"), path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -82,8 +82,22 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	return ui_stepview(&story, &opts);
 }
 
+static int run_scenario(const struct tt_cli *cli, const char *path, int batch);
+
 int
 tt_scenario_command(const struct tt_cli *cli, const char *path)
+{
+	return run_scenario(cli, path, cli->batch);
+}
+
+int
+tt_scenario_batch(const struct tt_cli *cli, const char *path)
+{
+	return run_scenario(cli, path, 1);
+}
+
+static int
+run_scenario(const struct tt_cli *cli, const char *path, int batch)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	struct tt_scenario *sc;
@@ -108,7 +122,7 @@ tt_scenario_command(const struct tt_cli *cli, const char *path)
 		tt_warn("%s", err);
 		return TT_EXIT_FAIL;
 	}
-	if (!cli->batch) {
+	if (!batch) {
 		rc = show(cli, s, name);
 		tt_sim_free(s);
 		return rc;
