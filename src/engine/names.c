@@ -44,35 +44,42 @@ tt_state_from_name(const char *name)
 }
 
 /* Wireshark's order: FIN,SYN,RST,PSH,ACK,URG,ECE,CWR (the bit order). */
-static const struct {
-	unsigned bit;
-	const char *name;
-} flag_names[] = {
-	{ TT_FIN, "FIN" }, { TT_SYN, "SYN" }, { TT_RST, "RST" }, { TT_PSH, "PSH" },
-	{ TT_ACK, "ACK" }, { TT_URG, "URG" }, { TT_ECE, "ECE" }, { TT_CWR, "CWR" },
-	{ TT_AE, "AE" },
+static const char *const flag_bit_names[] = {
+	"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"
 };
-#define NFLAGS (sizeof flag_names / sizeof flag_names[0])
+#define NFLAGS (sizeof flag_bit_names / sizeof flag_bit_names[0])
 
-char *
-tt_flags_format(unsigned flags, char *buf, size_t len)
+const char *
+tt_flag_name(unsigned bit)
+{
+	return bit < NFLAGS ? flag_bit_names[bit] : NULL;
+}
+
+size_t
+tt_bits_format(unsigned bits, const char *const *names, unsigned nnames, char *buf, size_t len)
 {
 	size_t at = 0;
 
 	if (len == 0)
-		return buf;
+		return 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < NFLAGS; i++) {
+	for (unsigned i = 0; i < nnames; i++) {
 		int n;
 
-		if (!(flags & flag_names[i].bit))
+		if (!(bits & (1u << i)))
 			continue;
-		n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", flag_names[i].name);
+		n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", names[i]);
 		if (n < 0 || (size_t)n >= len - at)
 			break;
 		at += (size_t)n;
 	}
-	if (at == 0)
+	return at;
+}
+
+char *
+tt_flags_format(unsigned flags, char *buf, size_t len)
+{
+	if (tt_bits_format(flags, flag_bit_names, NFLAGS, buf, len) == 0 && len > 0)
 		snprintf(buf, len, "none");
 	return buf;
 }
@@ -108,11 +115,11 @@ tt_flags_parse(const char *s)
 		if (*s != '\0')
 			s++;
 		for (i = 0; i < NFLAGS; i++)
-			if (strcmp(word, flag_names[i].name) == 0)
+			if (strcmp(word, flag_bit_names[i]) == 0)
 				break;
 		if (i == NFLAGS)
 			return -1;
-		flags |= (int)flag_names[i].bit;
+		flags |= 1 << i;
 	}
 	return flags;
 }

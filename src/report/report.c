@@ -126,16 +126,15 @@ put_time(struct line *l, int64_t ns)
 static void
 put_flags(struct line *l, unsigned flags)
 {
-	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE",
-	                                      "CWR", "AE" };
+	const char *name;
 	int any = 0;
 
-	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+	for (unsigned i = 0; (name = tt_flag_name(i)) != NULL; i++) {
 		if (!(flags & (1u << i)))
 			continue;
 		if (any)
 			put_ch(l, ',');
-		put_str(l, names[i]);
+		put_str(l, name);
 		any = 1;
 	}
 	if (!any)

@@ -81,21 +81,7 @@ static const char *const note_names[] = {
 char *
 tt_notes_format(unsigned notes, char *buf, size_t len)
 {
-	size_t at = 0;
-
-	if (len == 0)
-		return buf;
-	buf[0] = '\0';
-	for (unsigned i = 0; i < TT_NNOTES; i++) {
-		int n;
-
-		if (!(notes & (1u << i)))
-			continue;
-		n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", note_names[i]);
-		if (n < 0 || (size_t)n >= len - at)
-			break;
-		at += (size_t)n;
-	}
+	tt_bits_format(notes, note_names, TT_NNOTES, buf, len);
 	return buf;
 }
 
