@@ -1395,6 +1395,43 @@ START_TEST(test_observer_simultaneous_close)
 }
 END_TEST
 
+START_TEST(test_observer_infers_a_missed_syn_ack)
+{
+	struct tt_obs o;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	/* the SYN,ACK (seq 300) was not captured; the client's ACK shows it */
+	obs(&o, 0, TT_ACK, 101, 301);
+	OBS_STATES(o, TT_ESTABLISHED, TT_ESTABLISHED);
+	obs(&o, 0, TT_FIN | TT_ACK, 101, 301);
+	OBS_STATES(o, TT_FIN_WAIT_1, TT_CLOSE_WAIT);
+}
+END_TEST
+
+START_TEST(test_observer_infers_a_missed_fin)
+{
+	struct tt_obs o;
+	struct tt_seg s;
+
+	tt_obs_init(&o);
+	obs(&o, 0, TT_SYN, 100, 0);
+	obs(&o, 1, TT_SYN | TT_ACK, 300, 101);
+	obs(&o, 0, TT_ACK, 101, 301);
+	obs(&o, 0, TT_FIN | TT_ACK, 101, 301);
+	obs(&o, 1, TT_ACK, 301, 102);
+	OBS_STATES(o, TT_FIN_WAIT_2, TT_CLOSE_WAIT);
+	/* the server's FIN (seq 301) was lost to the capture; the client's ACK
+	 * of 302 shows it was sent and received */
+	memset(&s, 0, sizeof s);
+	s.flags = TT_ACK;
+	s.seq = 102;
+	s.ack = 302;
+	ck_assert_uint_eq(tt_obs_segment(&o, 0, &s) & TT_OBS_INFERRED, TT_OBS_INFERRED);
+	OBS_STATES(o, TT_TIME_WAIT, TT_CLOSED);
+}
+END_TEST
+
 START_TEST(test_observer_midstream_capture)
 {
 	struct tt_obs o;
@@ -1481,7 +1518,8 @@ main(void)
 			test_names_round_trip } },
 		{ "observer", { test_observer_follows_handshake_and_client_first_close,
 			test_observer_three_segment_close, test_observer_refused_connection,
-			test_observer_simultaneous_close, test_observer_midstream_capture } },
+			test_observer_simultaneous_close, test_observer_midstream_capture,
+			test_observer_infers_a_missed_syn_ack, test_observer_infers_a_missed_fin } },
 	};
 
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

@@ -181,6 +181,42 @@ received(struct tt_obs_side *b, const struct tt_seg *seg)
 	return 0;
 }
 
+/* A capture can miss segments. When what `from` sends acknowledges a SYN
+ * or a FIN the observer never saw, that segment was sent (and received):
+ * replay it first, so both states move as the real ones did. Returns 1
+ * when a missed segment was inferred. */
+static int
+infer_missed(struct tt_obs *o, int from, const struct tt_seg *seg)
+{
+	struct tt_obs_side *a = &o->side[from & 1], *b = &o->side[!(from & 1)];
+	struct tt_seg ph;
+
+	if (!o->started || !(seg->flags & TT_ACK) || (seg->flags & (TT_SYN | TT_RST)))
+		return 0;
+	memset(&ph, 0, sizeof ph);
+	ph.wnd = seg->wnd;
+	/* the client ACKs a SYN,ACK that was not captured */
+	if (a->state == TT_SYN_SENT && a->syn_sent && !b->syn_sent && seg->ack != 0) {
+		ph.flags = TT_SYN | TT_ACK;
+		ph.seq = seg->ack - 1;
+		ph.ack = a->snd_nxt;
+		tt_obs_segment(o, !(from & 1), &ph);
+		return 1;
+	}
+	/* a closing side ACKs one more than the peer sent: the peer's FIN */
+	if (b->syn_sent && !b->fin_sent && !a->fin_rcvd && seg->ack == b->snd_nxt + 1 &&
+	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
+	    (a->state == TT_FIN_WAIT_1 || a->state == TT_FIN_WAIT_2 ||
+	     ((seg->flags & TT_FIN) && (a->state == TT_ESTABLISHED || a->state == TT_CLOSE_WAIT)))) {
+		ph.flags = TT_FIN | TT_ACK;
+		ph.seq = b->snd_nxt;
+		ph.ack = a->snd_una;
+		tt_obs_segment(o, !(from & 1), &ph);
+		return 1;
+	}
+	return 0;
+}
+
 unsigned
 tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg)
 {
@@ -218,6 +254,8 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg)
 			r |= TT_OBS_MIDSTREAM;
 		}
 	}
+	if (infer_missed(o, from, seg))
+		r |= TT_OBS_INFERRED;
 	/* the peer that was presumed listening was in fact closed: the answer
 	 * to the SYN is a RST, §3.10.7.1 */
 	if ((seg->flags & TT_RST) && a->state == TT_SYN_RECEIVED && a->passive && !a->syn_sent) {

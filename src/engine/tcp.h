@@ -287,7 +287,8 @@ struct tt_obs {
 
 enum {
 	TT_OBS_MIDSTREAM = 1,   /* the first segment seen was not a SYN */
-	TT_OBS_IGNORED = 2      /* the receiver would have discarded it */
+	TT_OBS_IGNORED = 2,     /* the receiver would have discarded it */
+	TT_OBS_INFERRED = 4     /* a SYN,ACK or FIN the capture missed was inferred first */
 };
 
 void tt_obs_init(struct tt_obs *o);
