@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "i18n.h"
+#include "ui/bigtext.h"
 #include "ui/diagram.h"
 #include "ui/stepview.h"
 
@@ -20,6 +21,9 @@ enum panel { P_TABLE, P_LADDER, P_STATES, P_TCB, P_EXPL, P_N };
 
 /* The smallest terminal the step view draws in. */
 enum { MIN_W = 64, MIN_H = 16 };
+/* The narrowest terminal that shows the presenter's big letters: two state
+ * names side by side, the long ones as RFC 9293's Figure 5 writes them. */
+enum { BIG_MIN_W = 110 };
 
 struct rect {
 	int y, x, h, w, on;
@@ -53,6 +57,7 @@ struct sv {
 	int at_end;                 /* stepped past the last step */
 	int quit;
 	struct rect r[P_N];
+	struct rect big;            /* presenter: both states in big letters */
 	uint32_t *base;             /* per step, 2 values: each side's ISN for relative numbers */
 	size_t nbase;
 	int colw[11];               /* replay: column widths over every row, once */
@@ -310,6 +315,20 @@ table_count(const struct sv *v)
 	return (int)k;
 }
 
+/* Presenter mode: rows of big letters the terminal has room for (0: none,
+ * the states are then spelled out in the explanation). */
+static int
+big_rows(const struct sv *v)
+{
+	if (!v->o->present || COLS < BIG_MIN_W)
+		return 0;
+	if (LINES >= 40)
+		return UI_BIG_TALL;
+	if (LINES >= 30 && ui_unicode())
+		return UI_BIG_SHORT;
+	return 0;
+}
+
 /* Decides where each panel goes; returns -1 when the terminal is too small. */
 static int
 layout(struct sv *v)
@@ -318,9 +337,18 @@ layout(struct sv *v)
 	struct rect *r = v->r;
 
 	memset(v->r, 0, sizeof v->r);
+	memset(&v->big, 0, sizeof v->big);
 	if (W < MIN_W || H < MIN_H)
 		return -1;
 	if (v->o->present) {
+		int bh = big_rows(v);
+
+		if (bh > 0) {
+			/* the label row, the letters, a blank row under them */
+			set(&v->big, top, 0, bh + 1, W);
+			top += bh + 2;
+			avail -= bh + 2;
+		}
 		eh = avail * 2 / 5;
 		mid = avail - eh;
 		if (W >= 110 && mid >= 14) {
@@ -745,6 +773,95 @@ draw_states(struct sv *v, const struct rect *r)
 		ui_text(stdscr, r->y + 1 + UI_STATES_H, r->x + 1, r->w - 2, ui_attr(UI_R_MARK), line);
 }
 
+/* ---- presenter: big letters ----------------------------------------------- */
+
+/* A line of n cells pointing right (dir 0) or left, ending in a cross when
+ * the segment was lost on the wire. */
+static void
+big_arrow(int y, int x, int n, int dir, int lost, attr_t a)
+{
+	if (n < 2)
+		return;
+	ui_hline(stdscr, y, x, n, a);
+	if (lost)
+		ui_text(stdscr, y, dir ? x : x + n - 1, 1, ui_attr(UI_R_DROP), ui_glyph(UI_G_CROSS));
+	else
+		ui_text(stdscr, y, dir ? x : x + n - 1, 1, a,
+		        ui_glyph(dir ? UI_G_ARROW_L : UI_G_ARROW_R));
+}
+
+static const char *
+big_short_name(const char *state)
+{
+	if (strcmp(state, "SYN-RECEIVED") == 0)
+		return "SYN-RCVD";
+	if (strcmp(state, "ESTABLISHED") == 0)
+		return "ESTAB";
+	return state;
+}
+
+/* Both endpoints' states in big letters, client on the left and server on
+ * the right, the current segment's flags between them with an arrow its way
+ * over them. Whatever does not fit is written in plain bold text instead. */
+static void
+draw_big(struct sv *v, const struct rect *r)
+{
+	const struct tt_step *s = nsteps(v) > 0 ? step_at(v, v->cur) : NULL;
+	const char *cs = tt_state_name(s != NULL ? s->tcb[0].state : TT_CLOSED);
+	const char *ss = tt_state_name(s != NULL ? s->tcb[1].state : TT_CLOSED);
+	int rows = r->h - 1, y = r->y + 1, W = r->w, wc, ws, mx, mw;
+	attr_t ac = ui_attr(UI_R_CLIENT) | A_BOLD, as = ui_attr(UI_R_SERVER) | A_BOLD;
+	char lab[128], fl[64];
+
+	snprintf(lab, sizeof lab, "%s %s", _("client"), v->st->endpoint[0] ? v->st->endpoint[0] : "");
+	ui_text(stdscr, r->y, r->x + 1, W / 2 - 2, ac, lab);
+	snprintf(lab, sizeof lab, "%s %s", _("server"), v->st->endpoint[1] ? v->st->endpoint[1] : "");
+	ui_text_right(stdscr, r->y, r->x + W / 2 + 1, W / 2 - 2, as, lab);
+	wc = ui_big_width(cs);
+	ws = ui_big_width(ss);
+	if (wc + ws + 6 > W - 2) {
+		/* RFC 9293's Figure 5 writes the two long names shorter */
+		cs = big_short_name(cs);
+		ss = big_short_name(ss);
+		wc = ui_big_width(cs);
+		ws = ui_big_width(ss);
+	}
+	if (wc < 0 || ws < 0 || wc + ws + 6 > W - 2) {
+		/* too long a pair for this width: plain text on the middle row */
+		wc = ui_text(stdscr, y + rows / 2, r->x + 1, W / 2 - 2, ac, cs);
+		ws = ui_text_right(stdscr, y + rows / 2, r->x + W / 2 + 1, W / 2 - 2, as, ss);
+		ws = ui_width(ss);
+	} else {
+		ui_big_draw(stdscr, y, r->x + 1, wc, rows, ac, cs);
+		ui_big_draw(stdscr, y, r->x + W - 1 - ws, ws, rows, as, ss);
+	}
+	/* the middle: the segment's flags, or what the hosts did */
+	mx = r->x + 1 + wc + 3;
+	mw = W - 2 - wc - ws - 6;
+	if (s == NULL || mw < 6)
+		return;
+	if (s->kind == TT_STEP_SEGMENT) {
+		int lost = (s->notes & TT_NOTE(DROPPED)) != 0, fw;
+		attr_t a = ui_attr(s->dir == TT_SERVER ? UI_R_SERVER : UI_R_CLIENT) | A_BOLD;
+
+		tt_flags_format(s->seg.flags, fl, sizeof fl);
+		fw = ui_big_width(fl);
+		if (fw > 0 && fw <= mw) {
+			ui_big_draw(stdscr, y, mx + (mw - fw) / 2, fw, rows, a, fl);
+			big_arrow(r->y, mx + (mw - fw) / 2, fw, s->dir == TT_SERVER, lost, a);
+		} else {
+			fw = ui_width(fl);
+			if (fw > mw)
+				fw = mw;
+			ui_text(stdscr, y + rows / 2 - 1, mx + (mw - fw) / 2, fw, a, fl);
+			big_arrow(y + rows / 2, mx, mw, s->dir == TT_SERVER, lost, a);
+		}
+	} else if (s->nev > 0 && s->ev[0].ev.reason != TT_R_NONE) {
+		snprintf(lab, sizeof lab, "%s: %s", host_name(s->ev[0].host), event_label(s->ev[0].ev.reason));
+		ui_text_center(stdscr, y + rows / 2, mx, mw, ui_attr(UI_R_DIM), lab);
+	}
+}
+
 /* ---- TCBs ------------------------------------------------------------------ */
 
 enum tcbrow { T_STATE, T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_TIMERS, T_N };
@@ -1081,7 +1198,7 @@ build_expl(struct sv *v)
 		const struct tt_step *s = step_at(v, v->cur);
 		const char *nar = v->st->narration != NULL ? v->st->narration(v->st->ctx, v->cur) : NULL;
 
-		if (present) {
+		if (present && big_rows(v) == 0) {
 			snprintf(states, sizeof v->e_states, "%s: %s    %s: %s", _("client"),
 			         tt_state_name(s->tcb[0].state), _("server"), tt_state_name(s->tcb[1].state));
 			p[np++] = (struct para){ states, ui_attr(UI_R_MARK) };
@@ -1161,6 +1278,8 @@ sv_draw(void *ctx)
 	else
 		snprintf(right, sizeof right, "%s", _("no steps yet"));
 	ui_titlebar(v->st->title != NULL ? v->st->title : "tcptutor", right);
+	if (v->big.on)
+		draw_big(v, &v->big);
 	if (v->r[P_TABLE].on)
 		draw_table(v, &v->r[P_TABLE]);
 	if (v->r[P_LADDER].on)
