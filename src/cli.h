@@ -17,6 +17,8 @@ struct tt_cli {
 	int absolute;           /* --absolute: raw sequence numbers */
 	int streams;            /* --streams: one row per stream */
 	int present;            /* --present: presenter layout */
+	int autoplay;           /* --autoplay: the step view starts auto-playing */
+	int autoplay_ms;        /* --autoplay=SECONDS: its pace; 0 the default */
 	const char *topic;      /* quiz --topic */
 	int stream;             /* replay --stream N, -1 for all */
 	unsigned long seed;     /* --seed, for generated practice */

@@ -605,6 +605,8 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
+	opts.autoplay = cli->autoplay;
+	opts.autoplay_ms = cli->autoplay_ms;
 	opts.absolute = cli->absolute;
 	rc = ui_stepview(&story, &opts);
 	if (t.warn[0] != '\0')
@@ -657,6 +659,8 @@ pick_and_run(const struct tt_cli *cli)
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
+	opts.autoplay = cli->autoplay;
+	opts.autoplay_ms = cli->autoplay_ms;
 	choice = ui_pick_ex(_("Lessons"), _("Enter: start the lesson   q: back"),
 	                    (const char *const *)items, n, start, &opts);
 	if (choice >= 0 && (size_t)choice < n)

@@ -355,6 +355,8 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
+	opts.autoplay = cli->autoplay;
+	opts.autoplay_ms = cli->autoplay_ms;
 	opts.absolute = cli->absolute;
 	if (own_scenario && q->scenario != NULL) {
 		struct tt_scenario *sc = tt_scenario_parse(q->scenario, strlen(q->scenario), q->id, err,

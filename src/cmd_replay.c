@@ -314,6 +314,8 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
+	opts.autoplay = cli->autoplay;
+	opts.autoplay_ms = cli->autoplay_ms;
 	n = cap_story_nstreams(s);
 	if (cli->stream >= 0) {
 		if ((size_t)cli->stream >= n) {

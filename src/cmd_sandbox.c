@@ -37,6 +37,8 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.zh = cli->zh;
 	o.present = cli->present;
+	o.autoplay = cli->autoplay;
+	o.autoplay_ms = cli->autoplay_ms;
 	o.absolute = cli->absolute;
 	return ui_sandbox(NULL, &o);
 }
@@ -231,6 +233,10 @@ cmd_menu(const struct tt_cli *cli_in)
 		memset(&o, 0, sizeof o);
 		o.zh = cli.zh;
 		o.present = cli.present;
+		o.autoplay = cli.autoplay;
+		o.autoplay_ms = cli.autoplay_ms;
+	o.autoplay = cli.autoplay;
+	o.autoplay_ms = cli.autoplay_ms;
 		o.absolute = cli.absolute;
 		snprintf(lang, sizeof lang, "%s", cli.zh ? _("Language: 中文 (switch to English)")
 		                                         : _("Language: English (switch to 中文)"));

@@ -79,6 +79,8 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	story.steps = tt_sim_nsteps(s) ? tt_sim_step(s, 0) : NULL;
 	opts.zh = cli->zh;
 	opts.present = cli->present;
+	opts.autoplay = cli->autoplay;
+	opts.autoplay_ms = cli->autoplay_ms;
 	return ui_stepview(&story, &opts);
 }
 

@@ -56,6 +56,9 @@ usage(FILE *f)
 	             "  -t, --topic TOPIC    quiz: only this topic\n"
 	             "      --seed N         quiz: seed for generated practice questions\n"
 	             "  -p, --present        presenter mode: large text, fewer panels\n"
+	             "      --autoplay[=SECONDS]\n"
+	             "                       step on by itself every SECONDS (default 3 in\n"
+	             "                       presenter mode, else 1.5); checkpoints wait\n"
 	             "  -h, --help           show this help and exit\n"
 	             "  -V, --version        show version information and exit\n"
 	             "\n"));
@@ -124,7 +127,26 @@ setup_language(int zh)
 	textdomain(PACKAGE);
 }
 
-enum { OPT_SEED = 256 };
+enum { OPT_SEED = 256, OPT_AUTOPLAY };
+
+/* "2", "2.5", ".5" seconds (not the locale's decimal comma) to milliseconds
+ * from 100 ms to an hour; -1 for anything else. */
+static int
+parse_seconds(const char *s)
+{
+	long ms = 0, unit = 1000;
+	int digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((ms = ms * 10 + (*s - '0') * 1000) > 3600000L)
+			return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			ms += (unit /= 10) * (*s - '0');
+	if (*s != '\0' || digits == 0 || ms < 100 || ms > 3600000L)
+		return -1;
+	return (int)ms;
+}
 
 int
 main(int argc, char **argv)
@@ -140,6 +162,7 @@ main(int argc, char **argv)
 		{ "topic", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "present", no_argument, NULL, 'p' },
+		{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -193,6 +216,12 @@ main(int argc, char **argv)
 			cli.has_seed = 1;
 			break;
 		case 'p': cli.present = 1; break;
+		case OPT_AUTOPLAY:
+			cli.autoplay = 1;
+			if (optarg != NULL && (cli.autoplay_ms = parse_seconds(optarg)) < 0)
+				return usage_error(_("invalid auto-play interval '%s' (seconds, 0.1 to 3600)"),
+				                   optarg);
+			break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

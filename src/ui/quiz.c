@@ -603,7 +603,7 @@ ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
 	size_t nt = tt_quiz_ntopics(qz), n = 0;
 	char **items = calloc(nt + 2, sizeof *items);
 	const char *ids[64];
-	struct ui_opts uo = { o->zh, o->present, 0, 0 };
+	struct ui_opts uo = { o->zh, o->present, 0, 0, 0 };
 	int lang = o->zh ? TT_ZH : TT_EN, r;
 	const char *chosen = NULL;
 

@@ -313,7 +313,7 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
 {
 	struct sandbox sb;
 	struct sv_ext ext;
-	struct ui_opts none = { 0, 0, 0, 0 };
+	struct ui_opts none = { 0, 0, 0, 0, 0 };
 	int rc;
 
 	memset(&sb, 0, sizeof sb);

@@ -75,6 +75,13 @@ nsteps(const struct sv *v)
 	return v->st->nsteps;
 }
 
+/* Auto-play waits while a checkpoint is open and not yet answered. */
+static int
+paused(const struct sv *v)
+{
+	return v->ask >= 0 && v->ask_state == 0;
+}
+
 static const struct tt_step *
 step_at(const struct sv *v, size_t i)
 {
@@ -1274,7 +1281,8 @@ sv_draw(void *ctx)
 	}
 	if (nsteps(v) > 0)
 		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), v->cur + 1, nsteps(v),
-		         secs(step_now(step_at(v, v->cur))), v->auto_on ? _("  [auto]") : "");
+		         secs(step_now(step_at(v, v->cur))),
+		         !v->auto_on ? "" : paused(v) ? _("  [auto: waits for the answer]") : _("  [auto]"));
 	else
 		snprintf(right, sizeof right, "%s", _("no steps yet"));
 	ui_titlebar(v->st->title != NULL ? v->st->title : "tcptutor", right);
@@ -1323,6 +1331,7 @@ go_to(struct sv *v, size_t i)
 	if (i >= nsteps(v))
 		i = nsteps(v) - 1;
 	v->cur = i;
+	v->due = ui_now_ms() + v->interval;
 	v->expl_skip = 0;
 	v->ladder_back = 0;
 	v->at_end = 0;
@@ -1357,9 +1366,9 @@ go_next(struct sv *v)
 	i = v->cur + 1;
 	ensure_asked(v);
 	if (v->st->checkpoint != NULL && !v->asked[i] && v->st->checkpoint(v->st->ctx, i) != NULL) {
+		/* auto-play waits here until the checkpoint is answered */
 		v->ask = (long)i;
 		v->ask_state = 0;
-		v->auto_on = 0;
 		v->expl_skip = 0;
 		return UI_REDRAW;
 	}
@@ -1378,6 +1387,7 @@ answer(struct sv *v, int k, const char *typed)
 	ok = choice_correct(cp, k, typed);
 	v->ask_state = ok ? 1 : 2;
 	v->asked[v->ask] = 1;
+	v->due = ui_now_ms() + 2 * v->interval;   /* time to read why */
 	if (v->st->answered != NULL)
 		v->st->answered(v->st->ctx, (size_t)v->ask, ok);
 	return UI_REDRAW;
@@ -1500,6 +1510,7 @@ sv_key(void *ctx, int key)
 		if (key == 'r') {
 			v->ask_state = 3;
 			v->asked[v->ask] = 1;
+			v->due = ui_now_ms() + 2 * v->interval;
 			return UI_REDRAW;
 		}
 		if ((key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) && cp->nchoices == 0) {
@@ -1719,7 +1730,7 @@ sv_timer(void *ctx)
 	struct sv *v = ctx;
 	long long left;
 
-	if (!v->auto_on)
+	if (!v->auto_on || paused(v))
 		return -1;
 	left = v->due - ui_now_ms();
 	return left < 0 ? 0 : (int)left;
@@ -1731,7 +1742,7 @@ sv_tick(void *ctx)
 	struct sv *v = ctx;
 	enum ui_next r;
 
-	if (ui_now_ms() < v->due)
+	if (ui_now_ms() < v->due || paused(v))
 		return UI_STAY;
 	r = go_next(v);
 	v->due = ui_now_ms() + v->interval;
@@ -1756,8 +1767,8 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	v.ask = -1;
 	v.swap = P_LADDER;
 	v.focus = P_TABLE;
-	v.interval = o->present ? 3000 : 1500;
-	v.auto_on = o->autoplay;
+	v.interval = o->autoplay_ms > 0 ? o->autoplay_ms : o->present ? 3000 : 1500;
+	v.auto_on = o->autoplay != 0;
 	v.due = ui_now_ms() + v.interval;
 	if (story->nsteps > 0)
 		v.cur = story->start < story->nsteps ? story->start : 0;
@@ -1772,7 +1783,7 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 int
 ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
 {
-	struct ui_opts none = { 0, 0, 0, 0 };
+	struct ui_opts none = { 0, 0, 0, 0, 0 };
 
 	return sv_run(story, opts != NULL ? opts : &none, NULL);
 }
@@ -1780,7 +1791,7 @@ ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
 double
 sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present)
 {
-	struct ui_opts o = { 0, present, 0, 0 };
+	struct ui_opts o = { 0, present, 0, 0, 0 };
 	struct sv v;
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	SCREEN *sc;

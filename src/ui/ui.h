@@ -48,6 +48,7 @@ struct ui_opts {
 	int present;                   /* presenter mode */
 	int absolute;                  /* raw sequence numbers, not relative */
 	int autoplay;                  /* start auto-playing (presenter: auto-advance) */
+	int autoplay_ms;               /* its pace in milliseconds; 0 the default */
 };
 
 /* Runs the step view until the user quits; returns an exit status. */
