@@ -112,6 +112,32 @@ rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
 	h->row.notes = h->notes;
 }
 
+/* The rows' "addr:port" strings, formatted once per stream rather than
+ * twice per row: a small table indexed by the stream number. Streams that
+ * are busy at the same time were mostly opened near each other, so their
+ * numbers rarely share a slot. */
+#define NAMES 512
+
+struct names {
+	unsigned stream[NAMES];   /* stream number + 1; 0: empty */
+	char ep[NAMES][2][56];    /* client, server */
+};
+
+/* The endpoint strings of stream i: [0] the client's, [1] the server's. */
+static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i))[56]
+{
+	size_t k = i % NAMES;
+
+	if (nm->stream[k] != i + 1) {
+		struct cap_stream_info si;
+
+		cap_replay_stream(r, i, &si);
+		memcpy(nm->ep[k], si.endpoint, sizeof nm->ep[k]);
+		nm->stream[k] = i + 1;
+	}
+	return nm->ep[k];
+}
+
 static enum tt_report_format
 report_format(enum tt_format f)
 {
@@ -190,7 +216,9 @@ print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
 static int
 replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 {
-	char err[512], src[64], dst[64], notes[160];
+	char err[512], notes[160];
+	char (*ep)[56];
+	struct names *nm = NULL;
 	struct cap_reader *f;
 	struct cap_replay *r;
 	struct rowq *rq = NULL;
@@ -218,10 +246,14 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (!cli->streams) {
 		rq = calloc(1, sizeof *rq);
+		nm = calloc(1, sizeof *nm);
 		if (rq != NULL)
 			rq->rep = tt_report_new(stdout, report_format(cli->format));
-		if (rq == NULL || rq->rep == NULL) {
+		if (rq == NULL || rq->rep == NULL || nm == NULL) {
+			if (rq != NULL)
+				tt_report_free(rq->rep);
 			free(rq);
+			free(nm);
 			cap_replay_free(r);
 			cap_reader_close(f);
 			tt_warn("%s", _("out of memory"));
@@ -242,15 +274,14 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		}
 		if (rq == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
 			continue;
-		cap_endpoint(pkt.ipver, pkt.src, pkt.sport, src, sizeof src);
-		cap_endpoint(pkt.ipver, pkt.dst, pkt.dport, dst, sizeof dst);
+		ep = names_of(nm, r, seg.stream);
 		memset(&row, 0, sizeof row);
 		row.stream = seg.stream;
 		row.frame = seg.frame;
 		row.time_ns = seg.time_ns;
 		row.dir = seg.dir;
-		row.src = src;
-		row.dst = dst;
+		row.src = ep[seg.dir];
+		row.dst = ep[!seg.dir];
 		row.flags = pkt.flags;
 		row.seq = cli->absolute ? pkt.seq : seg.rel_seq;
 		row.ack = cli->absolute ? pkt.ack : seg.rel_ack;
@@ -258,7 +289,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		row.win = pkt.win;
 		row.cstate = seg.state[0];
 		row.sstate = seg.state[1];
-		row.notes = tt_notes_format(seg.notes, notes, sizeof notes);
+		row.notes = seg.notes ? tt_notes_format(seg.notes, notes, sizeof notes) : "";
 		rowq_add(rq, &row, seg.presumed, seg.refused);
 	}
 	if (rq != NULL)
@@ -276,6 +307,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_report_free(rq->rep);
 		free(rq);
 	}
+	free(nm);
 	cap_replay_free(r);
 	cap_reader_close(f);
 	return status;
