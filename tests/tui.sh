@@ -210,7 +210,18 @@ tm_open 160 48
 tm_run "$T --present sandbox"
 tm_expect "Nothing has happened yet" "presenter sandbox opens"
 tm_keys l h c n n n
-tm_expect "client: ESTABLISHED    server: ESTABLISHED" "presenter: states in the explanation"
+# both states in big letters: the top row of ESTABLISHED, once per side, and
+# the ACK flags between them under an arrow from client to server
+big_est='████  ███ █████  ██  ███  █    ███  ███ █  █ ████ ███'
+tm_expect "$big_est" "presenter: big letters for the states"
+if [ "$(tm_screen | grep -oF "$big_est" | wc -l)" -eq 2 ]; then pass; else fail "presenter: not both states in big letters"; fi
+tm_expect " ██   ███ █  █ " "presenter: the flags in big letters"
+tm_expect "─────▶" "presenter: the segment's direction over the flags"
+if tm_screen | grep -qF "client: ESTABLISHED    server: ESTABLISHED"; then
+	fail "presenter: states spelled out again under the big letters"
+else
+	pass
+fi
 tm_expect "─ RFC 9293 states" "presenter: state diagram beside the ladder"
 # colours: the edge just taken (SYN-RECEIVED to ESTABLISHED on "rcv ACK") is
 # marked in reverse video, and both hosts in ESTABLISHED light it in the
@@ -221,8 +232,46 @@ if printf '%s\n' "$attrs" | grep -q '43m.\{0,12\}ESTABLISHED'; then pass; else f
 if tm_screen | grep -qF "─ Segments"; then fail "presenter: the table should be a key away"; else pass; fi
 tm_keys v
 tm_expect "─ Segments" "presenter: v shows the table"
+# smaller terminals: half-block letters from 30 rows, then plain words
+tm_resize 120 34
+tm_expect "▀▀█▀▀" "presenter 120x34: letters in half blocks"
+tm_resize 80 24
+tm_expect "client: ESTABLISHED    server: ESTABLISHED" "presenter 80x24: the states spelled out"
 tm_keys q
 tm_expect_exit 0 "presenter quit"
+tm_resize 160 48
+tm_run "LC_ALL=C LANG=C $T --present sandbox"
+tm_expect "Nothing has happened yet" "presenter in the C locale"
+tm_keys l
+tm_expect "#    ###  ### ##### #### #   #" "presenter, C locale: LISTEN in '#' letters"
+tm_keys q
+tm_expect_exit 0 "presenter C locale quit"
+
+# ---- --autoplay: steps on by itself, waits at each checkpoint -----------------
+out=$("$T" --autoplay=soon sandbox 2>&1)
+expect_status 2 $? "--autoplay=soon is a usage error"
+expect_match "$out" "invalid auto-play interval 'soon'" "--autoplay=soon says why"
+tm_open 160 48
+tm_run "$T --present --autoplay=0.2 lesson handshake"
+tm_expect "[auto: waits for the answer]" "autoplay: stops at the first checkpoint"
+tm_expect "Press r to reveal the answer." "autoplay: the checkpoint asks"
+at=$(tm_screen | sed -n 1p | grep -o 'step [0-9]*/[0-9]*')
+sleep 1   # five intervals: a running timer would have moved on by now
+if tm_screen | sed -n 1p | grep -qF "$at  "; then pass; else fail "autoplay: went past an open checkpoint"; fi
+tm_keys r
+tm_expect "The answer:" "autoplay: r reveals"
+tm_expect_gone "$at  " "autoplay: goes on after the answer"
+# on to the end, revealing every checkpoint on the way (polled, bounded)
+i=0
+while [ $i -lt 150 ] && ! tm_screen | sed -n 1p | grep -q 'step \([0-9]*\)/\1 '; do
+	if tm_screen | grep -qF "Press r to reveal"; then tm_keys r; fi
+	sleep 0.2
+	i=$((i + 1))
+done
+tm_expect_re 'step \([0-9][0-9]*\)/\1 ' "autoplay: reaches the last step"
+tm_expect_gone "[auto" "autoplay: stops at the end"
+tm_keys q
+tm_expect_exit 0 "autoplay quit"
 
 # ---- auto-play runs on a timer and stops at the end ---------------------------
 tm_open 80 24

@@ -1256,8 +1256,8 @@ draw_expl(struct sv *v, const struct rect *r)
 		draw_paras(p, np, r->y + 1, r->x + 1, r->h - 1, r->w - 2, v->expl_skip, gap);
 	}
 	if (v->expl_lines * (1 + gap) > r->h - 1)
-		ui_text(stdscr, r->y, r->x + r->w - 10, 9, ui_attr(UI_R_DIM),
-		        v->expl_skip > 0 ? "[\u2191\u2193]" : "[\u2193]");
+		ui_textf(stdscr, r->y, r->x + r->w - 10, 9, ui_attr(UI_R_DIM), "[%s%s]",
+		         v->expl_skip > 0 ? ui_glyph(UI_G_ARROW_U) : "", ui_glyph(UI_G_ARROW_D));
 }
 
 /* ---- whole screen ------------------------------------------------------------- */
