@@ -94,6 +94,16 @@ tm_resize 50 12
 tm_expect "enlarge the terminal" "too small: a clear message"
 tm_resize 80 24
 tm_expect "$step" "back to 80x24, same step"
+# 120 columns: the sandbox's keys on the upper bar, the step view's below,
+# and the state diagram's legend inside its own heading
+tm_resize 120 40
+tm_expect "─ RFC 9293 states" "120x40: state diagram shown"
+bars=$(tm_screen | tail -2)
+expect_match "$(printf '%s\n' "$bars" | sed -n 1p)" '^h .* w run *$' "120x40: sandbox keys on the upper bar"
+expect_match "$(printf '%s\n' "$bars" | sed -n 2p)" '^n next p back .* / search *$' "120x40: step keys on the lower bar"
+expect_match "$(tm_screen | grep -F '─ RFC 9293 states')" ' client server ─$' "120x40: legend ends the heading"
+tm_resize 80 24
+tm_expect "$step" "back to 80x24 again"
 tm_keys q
 tm_expect_exit 0 "sandbox q"
 

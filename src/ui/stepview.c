@@ -262,6 +262,9 @@ collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
 	/* Beside the sandbox's keys, small screens keep the essential ones. */
 	int all = nk == 0 || COLS >= 100;
 
+	if (nk > 0)
+		keys[nk++] = (struct ui_keyhint){ NULL, NULL };   /* the sandbox's own bar */
+
 	keys[nk++] = (struct ui_keyhint){ "n", _("next") };
 	keys[nk++] = (struct ui_keyhint){ "p", _("back") };
 	if (all)
@@ -750,12 +753,16 @@ draw_states(struct sv *v, const struct rect *r)
 
 	heading(v, r, _("RFC 9293 states"), NULL);
 	if (r->w > 40) {
-		int lx = r->x + r->w - 2 - ui_width(_("client")) - ui_width(_("server")) - 5;
+		/* the legend, right-aligned: " client server " (" C client S server "
+		 * without colours), one rule cell after it */
+		int lx = r->x + r->w - 1 - (ui_width(_("client")) + ui_width(_("server")) + 3 +
+		                            (ui_has_color() ? 0 : 4));
 
 		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
 		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_CLIENT_LIT), "%s%s", ui_has_color() ? "" : "C ", _("client"));
 		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
-		ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_SERVER_LIT), "%s%s", ui_has_color() ? "" : "S ", _("server"));
+		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_SERVER_LIT), "%s%s", ui_has_color() ? "" : "S ", _("server"));
+		ui_text(stdscr, r->y, lx, 1, ui_attr(UI_R_DIM), " ");
 	}
 	from[0] = from[1] = to[0] = to[1] = TT_NSTATES;
 	if (nsteps(v) > 0) {

@@ -620,18 +620,27 @@ ui_keybar(int y, const struct ui_keyhint *k, size_t n)
 	}
 }
 
-int
-ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n)
+/* Lays the hints out over rows from y (y < 0: only counts); a hint with a
+ * NULL key starts a new row when `breaks` is set. Returns the rows used. */
+static int
+keyflow(int y, int rows, const struct ui_keyhint *k, size_t n, int breaks)
 {
 	int x = 0, row = 0, cols = COLS;
 	attr_t ak = ui_attr(UI_R_KEY), al = ui_attr(UI_R_BAR);
 
-	if (y >= 0)
-		for (int r = 0; r < rows; r++)
-			ui_fill(stdscr, y + r, 0, cols, al);
 	for (size_t i = 0; i < n; i++) {
-		int need = ui_width(k[i].key) + 1 + ui_width(k[i].label) + 1;
+		int need;
 
+		if (k[i].key == NULL) {
+			if (breaks && x > 0 && i + 1 < n) {
+				if (row + 1 >= rows)
+					break;
+				row++;
+				x = 0;
+			}
+			continue;
+		}
+		need = ui_width(k[i].key) + 1 + ui_width(k[i].label) + 1;
 		if (x + need > cols + 1 && x > 0) {
 			if (row + 1 >= rows)
 				break;
@@ -648,6 +657,21 @@ ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n)
 		}
 	}
 	return row + 1;
+}
+
+int
+ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n)
+{
+	/* Groups get rows of their own when that costs no extra row. */
+	int flowed = keyflow(-1, 100, k, n, 0), grouped = keyflow(-1, 100, k, n, 1);
+	int breaks = grouped <= flowed;
+
+	if (y >= 0) {
+		for (int r = 0; r < rows; r++)
+			ui_fill(stdscr, y + r, 0, COLS, ui_attr(UI_R_BAR));
+		keyflow(y, rows, k, n, breaks);
+	}
+	return (breaks ? grouped : flowed) < rows ? (breaks ? grouped : flowed) : rows;
 }
 
 void

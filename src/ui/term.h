@@ -138,7 +138,8 @@ struct ui_keyhint {
 void ui_titlebar(const char *left, const char *right);
 void ui_keybar(int y, const struct ui_keyhint *k, size_t n);
 /* Flows the hints over up to `rows` bars from row y (y < 0: only counts);
- * returns the rows needed. */
+ * returns the rows needed. A hint with a NULL key ends a group: the next
+ * group starts a bar of its own when that needs no more bars. */
 int ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n);
 
 /* A framed message box in the middle of the screen, over whatever is there;
