@@ -45,5 +45,20 @@ tm_keys Enter
 tm_expect "EXIT=0" "the quiz ends with status 0"
 [ "$(awk '$1 == "q" { s += $5 } END { print s + 0 }' "$P" 2>/dev/null)" = 3 ] && pass ||
 	fail "three answers saved"
+
+# the bundled topics in Chinese: the counts line up in one column although
+# the names mix double-width characters and ASCII (columns = ASCII bytes +
+# 2 per 3-byte CJK character, counted in the C locale)
+tm_run "XDG_DATA_HOME='$TMPD/xdg2' '$T' --lang zh_CN quiz"
+tm_expect "全部主题" "Chinese topic picker"
+tm_expect "三次握手" "Chinese topic names"
+cols=$(tm_screen | grep -F '题到期' | sed -n '2,$p' | LC_ALL=C awk '{
+	i = index($0, "\357\274\210")   # the full-width "("
+	p = substr($0, 1, i - 1); hi = 0
+	for (k = 1; k <= length(p); k++) if (substr(p, k, 1) > "\177") hi++
+	print length(p) - hi + 2 * hi / 3 }' | sort -u | wc -l)
+if [ "$cols" -eq 1 ]; then pass; else fail "Chinese topic counts start in $cols different columns"; fi
+tm_keys q
+tm_expect "EXIT=0" "Chinese picker q"
 tm_close
 finish

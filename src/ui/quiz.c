@@ -604,12 +604,21 @@ ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
 	char **items = calloc(nt + 2, sizeof *items);
 	const char *ids[64];
 	struct ui_opts uo = { o->zh, o->present, 0, 0, 0 };
-	int lang = o->zh ? TT_ZH : TT_EN, r;
+	int lang = o->zh ? TT_ZH : TT_EN, r, namew = 0, began;
 	const char *chosen = NULL;
+	char err[256];
 
 	if (items == NULL || nt + 2 > sizeof ids / sizeof ids[0]) {
 		free(items);
 		return "all";
+	}
+	/* the terminal first: text widths follow its character set */
+	began = ui_begin(err, sizeof err) == 0;
+	for (size_t i = 0; i < nt; i++) {
+		int w = ui_width(tt_quiz_topic_name(qz, tt_quiz_topic(qz, i), lang));
+
+		if (w > namew)
+			namew = w;
 	}
 	for (size_t i = 0; i < nt + 2; i++) {
 		const char *id = i == 0 ? "all" : i == nt + 1 ? TT_PRACTICE_TOPIC : tt_quiz_topic(qz, i - 1);
@@ -630,9 +639,15 @@ ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
 			snprintf(buf, sizeof buf, _("All topics  (%u questions, %u due)"), total, due);
 		else if (i == nt + 1)
 			snprintf(buf, sizeof buf, "%s", _("Generated practice  (numbers computed by the engine; never runs out)"));
-		else
-			snprintf(buf, sizeof buf, _("%-36s (%u questions, %u due)"),
-			         tt_quiz_topic_name(qz, id, lang), total, due);
+		else {
+			/* names padded by columns, not bytes: Chinese lines up too */
+			const char *name = tt_quiz_topic_name(qz, id, lang);
+			char padded[160];
+			int pad = namew - ui_width(name);
+
+			snprintf(padded, sizeof padded, "%s%*s", name, pad > 0 ? pad : 0, "");
+			snprintf(buf, sizeof buf, _("%s  (%u questions, %u due)"), padded, total, due);
+		}
 		ids[n] = id;
 		items[n++] = strdup(buf);
 		if (items[n - 1] == NULL)
@@ -647,5 +662,7 @@ ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
 	for (size_t i = 0; i < n; i++)
 		free(items[i]);
 	free(items);
+	if (began)
+		ui_end();
 	return chosen;
 }
