@@ -9,11 +9,21 @@
 #include "i18n.h"
 #include "report/report.h"
 
+/* "FIN,PSH,ACK" or "none" for each combination of the nine flag bits,
+ * formatted the first time a TSV row has it. */
+#define NCOMBOS (TT_AE << 1)
+
+struct flag_names {
+	uint8_t len[NCOMBOS];     /* 0: not formatted yet */
+	char s[NCOMBOS][40];
+};
+
 struct tt_report {
 	FILE *out;
 	enum tt_report_format fmt;
 	unsigned last_stream;
 	int any;
+	struct flag_names *flags; /* TSV only */
 };
 
 struct tt_report *
@@ -25,12 +35,17 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
+	/* without it, TSV rows format their flags each time */
+	if (fmt == TT_REPORT_TSV)
+		r->flags = calloc(1, sizeof *r->flags);
 	return r;
 }
 
 void
 tt_report_free(struct tt_report *r)
 {
+	if (r != NULL)
+		free(r->flags);
 	free(r);
 }
 
@@ -70,17 +85,16 @@ format_time(char *buf, size_t len, int64_t ns)
 }
 
 /* The hot path of a large replay prints millions of rows: the TSV line is
- * built by hand into one buffer and written once, without printf. */
+ * built by hand into one buffer and written once, without printf. Every
+ * put_ checks the room left, so a line is cut rather than overrun. */
 struct line {
 	char buf[512];
 	size_t n;
 };
 
 static void
-put_str(struct line *l, const char *s)
+put_mem(struct line *l, const char *s, size_t k)
 {
-	size_t k = strlen(s);
-
 	if (k > sizeof l->buf - 1 - l->n)
 		k = sizeof l->buf - 1 - l->n;
 	memcpy(l->buf + l->n, s, k);
@@ -88,17 +102,9 @@ put_str(struct line *l, const char *s)
 }
 
 static void
-put_u64(struct line *l, uint64_t v)
+put_str(struct line *l, const char *s)
 {
-	char tmp[24];
-	size_t k = 0;
-
-	do {
-		tmp[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (k > 0 && l->n < sizeof l->buf - 1)
-		l->buf[l->n++] = tmp[--k];
+	put_mem(l, s, strlen(s));
 }
 
 static void
@@ -108,37 +114,81 @@ put_ch(struct line *l, char c)
 		l->buf[l->n++] = c;
 }
 
+/* "00" ... "99": two digits per division. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Writes the last n digits of v (n even, leading zeros kept) ending at end;
+ * returns what is left of v. */
+static uint64_t
+digits_back(char *end, uint64_t v, int n)
+{
+	for (; n > 0; n -= 2) {
+		end -= 2;
+		memcpy(end, &digit_pairs[v % 100 * 2], 2);
+		v /= 100;
+	}
+	return v;
+}
+
+/* The digits go straight into the line, from the last one back. */
+static void
+put_u64(struct line *l, uint64_t v)
+{
+	uint64_t top = v;
+	size_t k = 1;
+	char *p;
+
+	while (top >= 100) {
+		top /= 100;
+		k += 2;
+	}
+	if (top >= 10)
+		k++;
+	if (k > sizeof l->buf - 1 - l->n)
+		return;                 /* no room: the line is cut here */
+	l->n += k;
+	p = l->buf + l->n;
+	while (v >= 100) {
+		v = digits_back(p, v, 2);
+		p -= 2;
+	}
+	if (v >= 10)
+		digits_back(p, v, 2);
+	else
+		p[-1] = (char)('0' + v);
+}
+
 /* Seconds with six decimals, as format_time() writes them. */
 static void
 put_time(struct line *l, int64_t ns)
 {
 	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
-	uint64_t frac = us % 1000000;
+	char frac[7] = { '.' };
 
 	if (ns < 0)
 		put_ch(l, '-');
 	put_u64(l, us / 1000000);
-	put_ch(l, '.');
-	for (uint64_t d = 100000; d > 0; d /= 10)
-		put_ch(l, (char)('0' + frac / d % 10));
+	digits_back(frac + sizeof frac, us % 1000000, 6);
+	put_mem(l, frac, sizeof frac);
 }
 
 static void
-put_flags(struct line *l, unsigned flags)
+put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 {
-	const char *name;
-	int any = 0;
+	char buf[64];
 
-	for (unsigned i = 0; (name = tt_flag_name(i)) != NULL; i++) {
-		if (!(flags & (1u << i)))
-			continue;
-		if (any)
-			put_ch(l, ',');
-		put_str(l, name);
-		any = 1;
+	if (flags >= NCOMBOS || fn == NULL) {
+		put_str(l, tt_flags_format(flags, buf, sizeof buf));
+		return;
 	}
-	if (!any)
-		put_str(l, "none");
+	if (fn->len[flags] == 0) {
+		tt_flags_format(flags, fn->s[flags], sizeof fn->s[flags]);
+		fn->len[flags] = (uint8_t)strlen(fn->s[flags]);
+	}
+	put_mem(l, fn->s[flags], fn->len[flags]);
 }
 
 static void
@@ -158,7 +208,7 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	put_ch(&l, '\t');
 	put_str(&l, row->dst);
 	put_ch(&l, '\t');
-	put_flags(&l, row->flags);
+	put_flags(&l, r->flags, row->flags);
 	put_ch(&l, '\t');
 	put_u64(&l, row->seq);
 	put_ch(&l, '\t');
