@@ -275,21 +275,22 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		if (rq == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
 			continue;
 		ep = names_of(nm, r, seg.stream);
-		memset(&row, 0, sizeof row);
-		row.stream = seg.stream;
-		row.frame = seg.frame;
-		row.time_ns = seg.time_ns;
-		row.dir = seg.dir;
-		row.src = ep[seg.dir];
-		row.dst = ep[!seg.dir];
-		row.flags = pkt.flags;
-		row.seq = cli->absolute ? pkt.seq : seg.rel_seq;
-		row.ack = cli->absolute ? pkt.ack : seg.rel_ack;
-		row.len = pkt.len;
-		row.win = pkt.win;
-		row.cstate = seg.state[0];
-		row.sstate = seg.state[1];
-		row.notes = seg.notes ? tt_notes_format(seg.notes, notes, sizeof notes) : "";
+		row = (struct tt_row){
+			.stream = seg.stream,
+			.frame = seg.frame,
+			.time_ns = seg.time_ns,
+			.dir = seg.dir,
+			.src = ep[seg.dir],
+			.dst = ep[!seg.dir],
+			.flags = pkt.flags,
+			.seq = cli->absolute ? pkt.seq : seg.rel_seq,
+			.ack = cli->absolute ? pkt.ack : seg.rel_ack,
+			.len = pkt.len,
+			.win = pkt.win,
+			.cstate = seg.state[0],
+			.sstate = seg.state[1],
+			.notes = seg.notes ? tt_notes_format(seg.notes, notes, sizeof notes) : "",
+		};
 		rowq_add(rq, &row, seg.presumed, seg.refused);
 	}
 	if (rq != NULL)
