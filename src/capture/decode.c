@@ -2,8 +2,9 @@
  *
  * cap_decode() is the only entry point and works on (link type, bytes,
  * caplen) alone: no globals, no allocation, no I/O. Every byte is read
- * through the getters below, which check the offset against caplen; a read
- * past the end marks the frame truncated instead of touching memory. The
+ * through the getters below, which check the offset against caplen, or from
+ * a fixed-size header they checked as a whole; a read past the end marks the
+ * frame truncated instead of touching memory. The
  * layering follows tcpdump's: link layer, then IP (with tunnels: GRE, VXLAN,
  * Geneve, IP in IP, MPLS), then TCP (RFC 9293 §3.1 header, §3.2 options).
  */
@@ -16,7 +17,9 @@
 #include "i18n.h"
 
 /* A bounds-checked view of the frame. Any read outside [0, len) sets bad
- * and returns 0; callers test bad after reading a header. */
+ * and returns 0; callers test bad after reading a header. A header of fixed
+ * size is checked once with span() and its fields read from the span with
+ * be16()/be32(), which never look past the bytes span() vouched for. */
 struct cur {
 	const uint8_t *p;
 	uint32_t len;
@@ -79,6 +82,26 @@ static int
 have(const struct cur *c, uint32_t off, uint32_t n)
 {
 	return off <= c->len && c->len - off >= n;
+}
+
+/* The n bytes at off, or NULL when the frame ends before them. */
+static const uint8_t *
+span(const struct cur *c, uint32_t off, uint32_t n)
+{
+	return have(c, off, n) ? c->p + off : NULL;
+}
+
+/* Fields inside a span: h + i + 1 (or + 3) lies within it. */
+static uint16_t
+be16(const uint8_t *h, uint32_t i)
+{
+	return (uint16_t)(h[i] << 8 | h[i + 1]);
+}
+
+static uint32_t
+be32(const uint8_t *h, uint32_t i)
+{
+	return (uint32_t)h[i] << 24 | (uint32_t)h[i + 1] << 16 | (uint32_t)h[i + 2] << 8 | h[i + 3];
 }
 
 static void
@@ -170,24 +193,22 @@ dec_tcpopts(struct cur *c, uint32_t off, uint32_t end, struct cap_tcpopts *o)
 static enum cap_status
 dec_tcp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt)
 {
+	const uint8_t *h = span(c, off, 20);
 	uint32_t thlen, optend;
-	uint8_t b12, b13;
 
-	if (!have(c, off, 20))
+	if (h == NULL)
 		return fail(pkt, CAP_TRUNCATED, N_("TCP header cut off by the capture length"));
 	if (end < off + 20)
 		return fail(pkt, CAP_MALFORMED, N_("IP payload too short for a TCP header"));
-	pkt->sport = get_be16(c, off);
-	pkt->dport = get_be16(c, off + 2);
-	pkt->seq = get_be32(c, off + 4);
-	pkt->ack = get_be32(c, off + 8);
-	b12 = get_u8(c, off + 12);
-	b13 = get_u8(c, off + 13);
-	pkt->flags = (uint16_t)(b13 | ((b12 & 0x01) ? TT_AE : 0));
-	pkt->win = get_be16(c, off + 14);
-	pkt->cksum = get_be16(c, off + 16);
-	pkt->urp = get_be16(c, off + 18);
-	thlen = (uint32_t)(b12 >> 4) * 4;
+	pkt->sport = be16(h, 0);
+	pkt->dport = be16(h, 2);
+	pkt->seq = be32(h, 4);
+	pkt->ack = be32(h, 8);
+	pkt->flags = (uint16_t)(h[13] | ((h[12] & 0x01) ? TT_AE : 0));
+	pkt->win = be16(h, 14);
+	pkt->cksum = be16(h, 16);
+	pkt->urp = be16(h, 18);
+	thlen = (uint32_t)(h[12] >> 4) * 4;
 	pkt->thlen = (uint8_t)thlen;
 	if (thlen < 20)
 		return fail(pkt, CAP_MALFORMED, N_("TCP data offset below 5"));
@@ -311,27 +332,28 @@ dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 	if (depth > MAX_DEPTH)
 		return fail(pkt, CAP_UNSUPPORTED, N_("too many nested tunnels"));
 	if (v >> 4 == 4) {
+		const uint8_t *h = span(c, off, 20);
 		uint32_t hl = (uint32_t)(v & 15) * 4, tot, dend;
 		uint16_t frag;
 		uint8_t proto;
 
-		if (!have(c, off, 20))
+		if (h == NULL)
 			return fail(pkt, CAP_TRUNCATED, N_("IPv4 header cut off by the capture length"));
 		if (hl < 20)
 			return fail(pkt, CAP_MALFORMED, N_("IPv4 header length below 20 bytes"));
 		if (!have(c, off, hl))
 			return fail(pkt, CAP_TRUNCATED, N_("IPv4 options cut off by the capture length"));
-		tot = get_be16(c, off + 2);
+		tot = be16(h, 2);
 		pkt->ipver = 4;
 		pkt->ip_hlen = (uint8_t)hl;
-		pkt->ip_id = get_be16(c, off + 4);
-		frag = get_be16(c, off + 6);
-		pkt->ttl = get_u8(c, off + 8);
-		proto = get_u8(c, off + 9);
-		memset(pkt->src, 0, sizeof pkt->src);
+		pkt->ip_id = be16(h, 4);
+		frag = be16(h, 6);
+		pkt->ttl = h[8];
+		proto = h[9];
+		memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
 		memset(pkt->dst, 0, sizeof pkt->dst);
-		get_bytes(c, off + 12, pkt->src, 4);
-		get_bytes(c, off + 16, pkt->dst, 4);
+		memcpy(pkt->src, h + 12, 4);
+		memcpy(pkt->dst, h + 16, 4);
 		if (tot == 0)           /* TSO/GSO: the length is left to the NIC */
 			tot = c->len - off;
 		if (tot < hl)
