@@ -37,13 +37,15 @@
 
 struct held {
 	struct tt_row row;
-	int pending;              /* its stream's SYN is still unanswered */
 	char src[64], dst[64], notes[160];
 };
 
 struct rowq {
 	struct tt_report *rep;
 	struct held q[HOLD];
+	/* beside the rows, so that settling a stream scans one small array:
+	 * the stream number + 1 of a row whose SYN is still unanswered, else 0 */
+	unsigned waiting[HOLD];
 	size_t head, n;
 };
 
@@ -51,6 +53,7 @@ static void
 rowq_pop(struct rowq *rq)
 {
 	tt_report_row(rq->rep, &rq->q[rq->head].row);
+	rq->waiting[rq->head] = 0;
 	rq->head = (rq->head + 1) % HOLD;
 	rq->n--;
 }
@@ -83,16 +86,17 @@ rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
 	/* the wait is over: the stream's held rows are settled */
 	if (!pending) {
 		for (size_t i = 0; i < rq->n; i++) {
-			struct held *o = &rq->q[(rq->head + i) % HOLD];
+			size_t k = (rq->head + i) % HOLD;
+			struct held *o = &rq->q[k];
 
-			if (o->row.stream != row->stream || !o->pending)
+			if (rq->waiting[k] != row->stream + 1)
 				continue;
-			o->pending = 0;
+			rq->waiting[k] = 0;
 			if (refused && o->row.sstate == TT_SYN_RECEIVED)
 				o->row.sstate = TT_CLOSED;
 		}
 	}
-	while (rq->n > 0 && !rq->q[rq->head].pending)
+	while (rq->n > 0 && rq->waiting[rq->head] == 0)
 		rowq_pop(rq);
 	if (rq->n == 0 && !pending) {
 		tt_report_row(rq->rep, row);
@@ -101,9 +105,9 @@ rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
 	if (rq->n == HOLD)
 		rowq_pop(rq);
 	h = &rq->q[(rq->head + rq->n) % HOLD];
+	rq->waiting[(rq->head + rq->n) % HOLD] = pending ? row->stream + 1 : 0;
 	rq->n++;
 	h->row = *row;
-	h->pending = pending;
 	copy_str(h->src, sizeof h->src, row->src);
 	copy_str(h->dst, sizeof h->dst, row->dst);
 	copy_str(h->notes, sizeof h->notes, row->notes);
