@@ -7,6 +7,7 @@ table prints them: flags by name in Wireshark's order, time with 6 decimals,
 ack '-' when the ACK bit is off, notes mapped from tshark's expert messages.
 Usage: tests/replay/mkgolden.py tests/replay/*.pcap tests/replay/*.pcapng
 """
+from decimal import Decimal, ROUND_HALF_UP
 import os
 import subprocess
 import sys
@@ -53,7 +54,8 @@ def golden(path):
         bits = int(f[3], 16)
         names = ",".join(n for b, n in FLAGS if bits & b) or "none"
         ack = f[5] if bits & 0x10 else "-"
-        t = "%.6f" % float(f[2])
+        # exact decimal rounding, half up, as tcptutor rounds nanoseconds
+        t = str(Decimal(f[2]).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
         rows.append("\t".join([f[0], f[1], t, names, f[4], ack, f[6], f[7],
                                note_names(f[8])]))
     base = os.path.splitext(path)[0]
