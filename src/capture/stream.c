@@ -208,46 +208,6 @@ opener_is_client(const struct cap_pkt *p)
 	return (p->flags & (TT_SYN | TT_ACK)) != (TT_SYN | TT_ACK);
 }
 
-/* What the capture must have missed, told to the observer before the
- * segment that proves it (the observer follows only what it is shown):
- * - an ACK from a side still in SYN-SENT acknowledges a SYN,ACK the peer
- *   sent: the peer's SYN,ACK, seq one below that ACK;
- * - an ACK one beyond everything the peer was seen sending, from a side that
- *   had not seen the peer's FIN, acknowledges a FIN (RFC 9293 §3.4: the FIN
- *   takes one sequence number): the peer's FIN at its SND.NXT. A lost
- *   one-byte segment looks the same, so this is believed only from a side
- *   that is closing itself (it sent its FIN before or sends it now).
- * Returns how many segments were filled in. */
-static int
-fill_missed(struct tt_obs *o, int side, const struct cap_pkt *p)
-{
-	struct tt_obs_side *a = &o->side[side], *b = &o->side[!side];
-	struct tt_seg ph;
-
-	if (!o->started || !(p->flags & TT_ACK) || (p->flags & (TT_SYN | TT_RST)))
-		return 0;
-	memset(&ph, 0, sizeof ph);
-	ph.wnd = p->win;
-	if (a->state == TT_SYN_SENT && a->syn_sent && !b->syn_sent && p->ack != 0) {
-		ph.flags = TT_SYN | TT_ACK;
-		ph.seq = p->ack - 1;
-		ph.ack = a->snd_nxt;
-		tt_obs_segment(o, !side, &ph);
-		return 1;
-	}
-	if (b->syn_sent && !b->fin_sent && !a->fin_rcvd && p->ack == b->snd_nxt + 1 &&
-	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
-	    (a->state == TT_FIN_WAIT_1 || a->state == TT_FIN_WAIT_2 ||
-	     ((p->flags & TT_FIN) && (a->state == TT_ESTABLISHED || a->state == TT_CLOSE_WAIT)))) {
-		ph.flags = TT_FIN | TT_ACK;
-		ph.seq = b->snd_nxt;
-		ph.ack = a->snd_una;
-		tt_obs_segment(o, !side, &ph);
-		return 1;
-	}
-	return 0;
-}
-
 int
 cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p,
                  struct cap_seg *out)
@@ -349,7 +309,6 @@ found:
 	seg.mss = p->opt.mss;
 	seg.up = p->urp;
 	seg.len = p->len;
-	fill_missed(&s->obs, side, p);
 	unheard = s->obs.side[1].passive && !s->obs.side[1].syn_sent;
 	out->obs = tt_obs_segment(&s->obs, side, &seg);
 	out->refused = unheard && side == 1 && (p->flags & TT_RST) &&

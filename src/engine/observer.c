@@ -203,7 +203,10 @@ infer_missed(struct tt_obs *o, int from, const struct tt_seg *seg)
 		tt_obs_segment(o, !(from & 1), &ph);
 		return 1;
 	}
-	/* a closing side ACKs one more than the peer sent: the peer's FIN */
+	/* a closing side ACKs one more than the peer was seen sending: the
+	 * peer's FIN (it takes one number, RFC 9293 §3.4). A lost one-byte
+	 * segment looks the same, so this is believed only from a side that
+	 * is closing itself (its FIN sent before, or in this segment). */
 	if (b->syn_sent && !b->fin_sent && !a->fin_rcvd && seg->ack == b->snd_nxt + 1 &&
 	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
 	    (a->state == TT_FIN_WAIT_1 || a->state == TT_FIN_WAIT_2 ||
