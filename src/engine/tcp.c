@@ -404,6 +404,17 @@ send_syn(struct tt_conn *c, struct tt_out *out, int with_ack)
 	emit(c, out, c->iss, c->rcv_nxt, with_ack ? TT_SYN | TT_ACK : TT_SYN, NULL, 0);
 }
 
+/* RFC 9293 §3.10.1: select an ISS; SND.UNA = ISS, SND.NXT = ISS+1. The ISS
+ * is the host's configured one, so that scenarios stay repeatable. */
+static void
+choose_iss(struct tt_conn *c)
+{
+	c->iss = c->cfg_iss;
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss + 1;
+	c->sbuf_seq = c->iss + 1;
+}
+
 /* ---- user calls, RFC 9293 §3.10.1-3.10.6 ------------------------------- */
 
 enum tt_error
@@ -414,10 +425,7 @@ tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out)
 	if (c->state == TT_LISTEN && active) {
 		/* §3.10.1: LISTEN with the foreign socket now specified */
 		c->passive = 0;
-		c->iss = c->cfg_iss;
-		c->snd_una = c->iss;
-		c->snd_nxt = c->iss + 1;
-		c->sbuf_seq = c->iss + 1;
+		choose_iss(c);
 		set_state(c, out, TT_SYN_SENT, TT_R_OPEN_LISTEN_ACTIVE, TT_E_NONE);
 		send_syn(c, out, 0);
 		arm_rtx(c, now);
@@ -433,10 +441,7 @@ tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out)
 		set_state(c, out, TT_LISTEN, TT_R_OPEN_PASSIVE, TT_E_NONE);
 		return TT_E_NONE;
 	}
-	c->iss = c->cfg_iss;
-	c->snd_una = c->iss;
-	c->snd_nxt = c->iss + 1;
-	c->sbuf_seq = c->iss + 1;
+	choose_iss(c);
 	set_state(c, out, TT_SYN_SENT, TT_R_OPEN_ACTIVE, TT_E_NONE);
 	send_syn(c, out, 0);
 	arm_rtx(c, now);
@@ -616,10 +621,7 @@ input_listen(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt
 	}
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
-	c->iss = c->cfg_iss;
-	c->snd_una = c->iss;
-	c->snd_nxt = c->iss + 1;
-	c->sbuf_seq = c->iss + 1;
+	choose_iss(c);
 	c->snd_wnd = seg->wnd;
 	c->snd_max_wnd = seg->wnd;
 	c->snd_wl1 = seg->seq;
