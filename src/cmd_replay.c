@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
@@ -48,6 +49,38 @@ struct rowq {
 	unsigned waiting[HOLD];
 	size_t head, n;
 };
+
+
+/* Appends text to buf padded with blanks to `width` screen columns (wide
+ * characters count two); width 0 appends it as it is. */
+static void
+pad_cell(char *buf, size_t len, const char *text, int width)
+{
+	size_t at = strlen(buf);
+	int cols = 0;
+	mbstate_t st;
+	const char *p = text;
+
+	memset(&st, 0, sizeof st);
+	while (*p != '\0') {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, p, strlen(p), &st);
+		int w;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+			break;
+		w = wcwidth(wc);
+		cols += w > 0 ? w : 1;
+		p += k;
+	}
+	snprintf(buf + at, len - at, "%s", text);
+	at = strlen(buf);
+	while (cols < width && at + 1 < len) {
+		buf[at++] = ' ';
+		buf[at] = '\0';
+		cols++;
+	}
+}
 
 static void
 rowq_pop(struct rowq *rq)
@@ -404,20 +437,41 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 		if (items != NULL) {
 			size_t i;
 
+			char head[400];
+			int ew = 9;
+
+			/* endpoint columns as wide as the widest endpoint */
 			for (i = 0; i < n; i++) {
 				const struct cap_stream_info *si = cap_story_stream(s, i);
 
-				items[i] = malloc(200);
+				for (int k = 0; k < 2; k++)
+					if ((int)strlen(si->endpoint[k]) > ew)
+						ew = (int)strlen(si->endpoint[k]);
+			}
+			/* what tells streams apart, narrow enough for 80 columns
+			 * (packet counts and handshakes: replay --streams) */
+			snprintf(head, sizeof head, "   ");
+			pad_cell(head, sizeof head, "#", 5);
+			pad_cell(head, sizeof head, _("client"), ew + 1);
+			pad_cell(head, sizeof head, _("server"), ew + 1);
+			pad_cell(head, sizeof head, _("end"), 11);
+			pad_cell(head, sizeof head, _("final states"), 0);
+			for (i = 0; i < n; i++) {
+				const struct cap_stream_info *si = cap_story_stream(s, i);
+				char line[400], states[64];
+
+				items[i] = malloc(sizeof line + 64);
 				if (items[i] == NULL)
 					break;
-				snprintf(items[i], 200, "%4u  %-24s %-24s %6" PRIu64 " %-3s %-10s %s/%s",
-				         si->index, si->endpoint[0], si->endpoint[1], si->packets,
-				         si->handshake ? _("yes") : _("no"), cap_end_name(si->end),
-				         tt_state_name(si->final[0]), tt_state_name(si->final[1]));
+				snprintf(line, sizeof line, "%-4u %-*s %-*s ", si->index, ew,
+				         si->endpoint[0], ew, si->endpoint[1]);
+				pad_cell(line, sizeof line, cap_end_name(si->end), 11);
+				snprintf(states, sizeof states, "%s/%s", tt_state_name(si->final[0]),
+				         tt_state_name(si->final[1]));
+				snprintf(items[i], sizeof line + 64, "%s%s", line, states);
 			}
 			if (i == n)
-				got = ui_pick_ex(_("Pick a TCP stream"),
-				                 _("stream  client  server  packets  handshake  end  final states"),
+				got = ui_pick_ex(_("Pick a TCP stream"), head,
 				                 (const char *const *)items, n, 0, &opts);
 			for (i = 0; i < n; i++)
 				free(items[i]);

@@ -11,7 +11,11 @@ R=${top_srcdir:-.}/tests/replay
 tm_open 120 40
 tm_run "$T --lang en replay $R/lo/lo-reuse.pcap"
 tm_expect "Pick a TCP stream" "several streams: a picker"
-tm_expect "handshake" "picker: the column help"
+tm_expect "final states" "picker: the column heads"
+# the heads stand over their columns
+hcol=$(tm_screen | awk '/final states/ { print index($0, "client"); exit }')
+rcol=$(tm_screen | awk '/^   [0-9]/ && /127\.0\.0\.1/ { print index($0, "127.0.0.1"); exit }')
+[ -n "$hcol" ] && [ "$hcol" = "$rcol" ] && pass || fail "picker: 'client' head over the addresses ($hcol vs $rcol)"
 tm_expect "CLOSED/TIME-WAIT" "picker: final states of each stream"
 tm_keys Down Enter
 tm_expect "stream 1" "the chosen stream opens"
