@@ -315,44 +315,20 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 }
 
 void
-tt_report_step_row(const struct tt_sim *s, const struct tt_step *st, int absolute,
-                   struct tt_row *row, char *notes, size_t notes_len, char *src, char *dst,
-                   size_t addr_len)
-{
-	int from = st->dir & 1;
-	uint32_t base[2] = { 0, 0 };
-
-	if (!absolute)
-		tt_sim_seq_base(s, base);
-
-	memset(row, 0, sizeof *row);
-	tt_sim_endpoint(s, from, src, addr_len);
-	tt_sim_endpoint(s, !from, dst, addr_len);
-	row->stream = 0;
-	row->frame = st->frame;
-	row->time_ns = st->time * 1000;
-	row->dir = from;
-	row->src = src;
-	row->dst = dst;
-	row->flags = st->seg.flags;
-	row->seq = st->seg.seq - base[from];
-	row->ack = (st->seg.flags & TT_ACK) ? st->seg.ack - base[!from] : 0;
-	row->len = st->seg.len;
-	row->win = st->seg.wnd;
-	row->cstate = st->tcb[0].state;
-	row->sstate = st->tcb[1].state;
-	tt_notes_format(st->notes, notes, notes_len);
-	row->notes = notes;
-}
-
-void
 tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events)
 {
-	char notes[128], src[64], dst[64];
+	char notes[128], ep[2][64];
+	uint32_t base[2] = { 0, 0 };
 	struct tt_row row;
 
+	/* the same for every row: relative bases and both endpoints */
+	if (!absolute)
+		tt_sim_seq_base(s, base);
+	tt_sim_endpoint(s, TT_CLIENT, ep[0], sizeof ep[0]);
+	tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
 	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
 		const struct tt_step *st = tt_sim_step(s, i);
+		int from = st->dir & 1;
 
 		if (st->kind != TT_STEP_SEGMENT) {
 			if (events && r->fmt == TT_REPORT_TEXT) {
@@ -364,14 +340,26 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 					fprintf(r->out, "%6s %11s %s: %s%s%s (%s)\n", "*", t,
 					        tt_sim_config(s)->host[st->ev[k].host].name,
 					        ev->from != ev->to ? tt_state_name(ev->from) : "",
-					        ev->from != ev->to ? " -> " : "",
-					        ev->from != ev->to ? tt_state_name(ev->to) : tt_state_name(ev->to),
+					        ev->from != ev->to ? " -> " : "", tt_state_name(ev->to),
 					        tt_reason_id(ev->reason));
 				}
 			}
 			continue;
 		}
-		tt_report_step_row(s, st, absolute, &row, notes, sizeof notes, src, dst, sizeof src);
+		memset(&row, 0, sizeof row);
+		row.frame = st->frame;
+		row.time_ns = st->time * 1000;
+		row.dir = from;
+		row.src = ep[from];
+		row.dst = ep[!from];
+		row.flags = st->seg.flags;
+		row.seq = st->seg.seq - base[from];
+		row.ack = (st->seg.flags & TT_ACK) ? st->seg.ack - base[!from] : 0;
+		row.len = st->seg.len;
+		row.win = st->seg.wnd;
+		row.cstate = st->tcb[0].state;
+		row.sstate = st->tcb[1].state;
+		row.notes = tt_notes_format(st->notes, notes, sizeof notes);
 		tt_report_row(r, &row);
 	}
 }

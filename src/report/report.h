@@ -44,7 +44,3 @@ void tt_json_string(FILE *f, const char *s);
  * frame = row number, relative numbers unless absolute). Event steps are
  * printed as comment lines in text format only, when events is set. */
 void tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events);
-/* The row for one segment step of s. notes receives the note names. */
-void tt_report_step_row(const struct tt_sim *s, const struct tt_step *st, int absolute,
-                        struct tt_row *row, char *notes, size_t notes_len,
-                        char *src, char *dst, size_t addr_len);
