@@ -343,7 +343,6 @@ static void
 output(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
 	uint32_t mss = c->peer_mss ? c->peer_mss : 536;
-	int sent = 0;
 
 	if (mss > c->cfg.mss)
 		mss = c->cfg.mss;
@@ -371,7 +370,6 @@ output(struct tt_conn *c, tt_time now, struct tt_out *out)
 		emit(c, out, c->snd_nxt, c->rcv_nxt, flags, c->sbuf + (c->snd_nxt - c->sbuf_seq), n);
 		c->snd_nxt += n;
 		arm_rtx(c, now);
-		sent = 1;
 		if (out->nseg >= TT_OUT_SEGS)
 			return;
 	}
@@ -381,9 +379,7 @@ output(struct tt_conn *c, tt_time now, struct tt_out *out)
 		emit(c, out, c->snd_nxt, c->rcv_nxt, TT_FIN | TT_ACK, NULL, 0);
 		c->snd_nxt++;
 		arm_rtx(c, now);
-		sent = 1;
 	}
-	(void)sent;
 }
 
 static void
@@ -883,12 +879,10 @@ drain_ooo(struct tt_conn *c, int *fin)
 }
 
 static void
-keep_ooo(struct tt_conn *c, const struct tt_seg *seg, uint32_t seq, const uint8_t *data,
-         uint32_t len, int fin)
+keep_ooo(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, int fin)
 {
 	struct ooo *o;
 
-	(void)seg;
 	for (unsigned i = 0; i < c->nooo; i++)
 		if (c->ooo[i].seq == seq && c->ooo[i].len >= len)
 			return;
@@ -1067,7 +1061,7 @@ input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 		case TT_ESTABLISHED: case TT_FIN_WAIT_1: case TT_FIN_WAIT_2:
 			if (seq != c->rcv_nxt) {
 				note(c, out, TT_R_DATA_OUT_OF_ORDER);
-				keep_ooo(c, seg, seq, data, len, fin);
+				keep_ooo(c, seq, data, len, fin);
 				emit_ack(c, out);
 				return;
 			}
@@ -1096,7 +1090,7 @@ input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 	            c->state == TT_FIN_WAIT_2)) {
 		/* a FIN beyond a hole: keep it until the hole is filled */
 		note(c, out, TT_R_DATA_OUT_OF_ORDER);
-		keep_ooo(c, seg, fin_at, NULL, 0, 1);
+		keep_ooo(c, fin_at, NULL, 0, 1);
 		emit_ack(c, out);
 		return;
 	}
