@@ -336,6 +336,59 @@ sender_notes(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
 	return notes;
 }
 
+/* Puts a segment in flight (the flight's data now belongs to the wire);
+ * -1 and the data freed when out of memory. */
+static int
+push_flight(struct tt_sim *s, struct flight *f)
+{
+	if (s->nfl == s->capfl) {
+		size_t ncap = s->capfl ? s->capfl * 2 : 16;
+		struct flight *n = realloc(s->fl, ncap * sizeof *n);
+
+		if (n == NULL) {
+			free(f->data);
+			return -1;
+		}
+		s->fl = n;
+		s->capfl = ncap;
+	}
+	f->order = s->order++;
+	s->fl[s->nfl++] = *f;
+	return 0;
+}
+
+/* A second copy of f, one delay behind it. */
+static int
+push_duplicate(struct tt_sim *s, const struct flight *f)
+{
+	struct flight copy = *f;
+
+	if (f->data != NULL) {
+		copy.data = malloc(f->seg.len);
+		if (copy.data == NULL)
+			return -1;
+		memcpy(copy.data, f->data, f->seg.len);
+	}
+	copy.arrive += s->cfg.delay[f->from];
+	copy.notes = (copy.notes | TT_NOTE(DUPLICATE)) & ~TT_NOTE(RETRANSMISSION);
+	return push_flight(s, &copy);
+}
+
+/* A segment lost on the wire: a step noted "dropped", its data freed. */
+static void
+lose(struct tt_sim *s, struct flight *f, tt_time arrival)
+{
+	struct tt_step *st = new_step(s, TT_STEP_SEGMENT, f->from);
+
+	f->notes |= TT_NOTE(DROPPED);
+	if (st != NULL) {
+		segment_step_fill(s, st, f);
+		st->arrival = arrival;
+		finish_step(s, st);
+	}
+	free(f->data);
+}
+
 static void
 put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe, int injected)
 {
@@ -359,49 +412,15 @@ put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe, int
 	}
 	f.seg.data = NULL;
 	if (take_fault(s, TT_FAULT_DROP, from, seg, NULL)) {
-		struct tt_step *st = new_step(s, TT_STEP_SEGMENT, from);
-
-		f.notes |= TT_NOTE(DROPPED);
-		if (st != NULL) {
-			segment_step_fill(s, st, &f);
-			finish_step(s, st);
-		}
-		free(f.data);
+		lose(s, &f, f.arrive);
 		return;
 	}
 	if (take_fault(s, TT_FAULT_DELAY, from, seg, &extra)) {
 		f.arrive += extra;
 		f.notes |= TT_NOTE(DELAYED);
 	}
-	for (int copies = 1 + take_fault(s, TT_FAULT_DUPLICATE, from, seg, NULL); copies > 0; copies--) {
-		if (s->nfl == s->capfl) {
-			size_t ncap = s->capfl ? s->capfl * 2 : 16;
-			struct flight *n = realloc(s->fl, ncap * sizeof *n);
-
-			if (n == NULL) {
-				free(f.data);
-				return;
-			}
-			s->fl = n;
-			s->capfl = ncap;
-		}
-		f.order = s->order++;
-		s->fl[s->nfl++] = f;
-		if (copies == 2) {
-			/* the second copy trails the first by one delay */
-			if (f.data != NULL) {
-				uint8_t *d = malloc(f.seg.len);
-
-				if (d == NULL)
-					return;
-				memcpy(d, f.data, f.seg.len);
-				f.data = d;
-			}
-			f.arrive += s->cfg.delay[from];
-			f.notes |= TT_NOTE(DUPLICATE);
-			f.notes &= ~TT_NOTE(RETRANSMISSION);
-		}
-	}
+	if (push_flight(s, &f) == 0 && take_fault(s, TT_FAULT_DUPLICATE, from, seg, NULL))
+		push_duplicate(s, &f);
 }
 
 /* Puts what a host emitted on the wire and records its events in st. */
@@ -622,47 +641,17 @@ arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, 
 		switch (kind) {
 		case TT_FAULT_DROP: {
 			struct flight fl;
-			struct tt_step *st = new_step(s, TT_STEP_SEGMENT, s->fl[best].from);
 
 			remove_flight(s, (size_t)best, &fl);
-			fl.notes |= TT_NOTE(DROPPED);
-			if (st != NULL) {
-				segment_step_fill(s, st, &fl);
-				st->arrival = s->now;
-				finish_step(s, st);
-			}
-			free(fl.data);
+			lose(s, &fl, s->now);
 			return 0;
 		}
 		case TT_FAULT_DELAY:
 			s->fl[best].arrive += a->amount;
 			s->fl[best].notes |= TT_NOTE(DELAYED);
 			return 0;
-		case TT_FAULT_DUPLICATE: {
-			struct flight copy = s->fl[best];
-
-			if (copy.data != NULL) {
-				copy.data = malloc(copy.seg.len);
-				if (copy.data == NULL)
-					return -1;
-				memcpy(copy.data, s->fl[best].data, copy.seg.len);
-			}
-			copy.arrive += s->cfg.delay[copy.from];
-			copy.notes = (copy.notes | TT_NOTE(DUPLICATE)) & ~TT_NOTE(RETRANSMISSION);
-			copy.order = s->order++;
-			if (s->nfl == s->capfl) {
-				struct flight *n = realloc(s->fl, (s->capfl * 2 + 1) * sizeof *n);
-
-				if (n == NULL) {
-					free(copy.data);
-					return -1;
-				}
-				s->fl = n;
-				s->capfl = s->capfl * 2 + 1;
-			}
-			s->fl[s->nfl++] = copy;
-			return 0;
-		}
+		case TT_FAULT_DUPLICATE:
+			return push_duplicate(s, &s->fl[best]);
 		}
 	}
 	/* Otherwise it waits for the next segment sent. */

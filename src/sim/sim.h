@@ -74,7 +74,6 @@ struct tt_host_config {
 struct tt_sim_config {
 	struct tt_host_config host[2];
 	tt_time delay[2];        /* one-way delay of segments sent by host i */
-	int auto_deliver;        /* deliver in-flight segments as the clock passes their arrival */
 };
 
 void tt_sim_config_default(struct tt_sim_config *cfg);
