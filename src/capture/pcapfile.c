@@ -58,7 +58,13 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 	ebuf[0] = '\0';
 	f->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (f->p == NULL) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot read the capture"));
+		const char *msg = ebuf;
+		size_t n = strlen(path);
+
+		/* libpcap names the file itself; the caller already does */
+		if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+			msg += n + 2;
+		snprintf(err, errlen, "%s", *msg ? msg : _("cannot read the capture"));
 		free(f);
 		return -1;
 	}
