@@ -247,8 +247,10 @@ rule_label(enum tt_reason r, char *buf, size_t len)
 		snprintf(buf, len, " (%s)", _("what-if rule"));
 	else if (strcmp(sec, "sim") == 0)
 		snprintf(buf, len, " (%s)", _("simulation"));
-	else
+	else if (sec[0] >= '0' && sec[0] <= '9')
 		snprintf(buf, len, " (RFC 9293 §%s)", sec);
+	else
+		snprintf(buf, len, " (%s)", sec);
 }
 
 /* The events of one step, one line each. */

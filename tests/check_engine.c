@@ -57,6 +57,30 @@ arrive(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t l
 	} while (0)
 #define REASON_IS(r) ck_assert_msg(has_reason(r), "reason %s not reported", tt_reason_id(r))
 
+/* The whole output list, as smoltcp's recv!: segment k has exactly these
+ * flags, numbers, length and window; EMITS_EXACTLY(n) says there are n. */
+#define EMITS_EXACTLY(n) ck_assert_uint_eq(out.nseg, (n))
+#define EMITS_SEG(k, fl, sq, ak, ln, wn)                                         \
+	do {                                                                     \
+		EMITS((k), (fl), (sq), (ak));                                    \
+		ck_assert_uint_eq(out.seg[k].len, (uint32_t)(ln));               \
+		ck_assert_uint_eq(out.seg[k].wnd, (uint32_t)(wn));               \
+	} while (0)
+
+static void
+tick_at(struct tt_conn *c, tt_time t)
+{
+	now = t;
+	tt_out_clear(&out);
+	tt_conn_tick(c, now, &out);
+}
+
+static void
+view(const struct tt_conn *c, struct tt_tcb_view *v)
+{
+	tt_conn_view(c, v);
+}
+
 static int
 has_reason(enum tt_reason r)
 {
@@ -118,7 +142,7 @@ conn_fin_wait_1(void)
 	struct tt_conn *c = conn_established();
 
 	tt_out_clear(&out);
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	return c;
 }
 
@@ -156,7 +180,7 @@ conn_last_ack(void)
 	struct tt_conn *c = conn_close_wait();
 
 	tt_out_clear(&out);
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	return c;
 }
 
@@ -258,7 +282,7 @@ START_TEST(test_closed_user_calls_report_no_connection)
 	size_t got;
 
 	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"x", 1, now, &out), TT_E_NO_CONN);
-	ck_assert_int_eq(tt_conn_close(c, now, &out), TT_E_NO_CONN);
+	ck_assert_int_eq(tt_conn_shutdown(c, now, &out), TT_E_NO_CONN);
 	ck_assert_int_eq(tt_conn_abort(c, now, &out), TT_E_NO_CONN);
 	ck_assert_int_eq(tt_conn_receive(c, NULL, 0, &got, now, &out), TT_E_NO_CONN);
 	tt_conn_free(c);
@@ -319,7 +343,7 @@ START_TEST(test_listen_close_returns_to_closed)
 {
 	struct tt_conn *c = conn_listen();
 
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	STATE_IS(c, TT_CLOSED);
 	tt_conn_free(c);
 }
@@ -447,7 +471,7 @@ START_TEST(test_syn_sent_close_deletes_connection)
 {
 	struct tt_conn *c = conn_syn_sent();
 
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	STATE_IS(c, TT_CLOSED);
 	tt_conn_free(c);
 }
@@ -472,9 +496,11 @@ END_TEST
 START_TEST(test_syn_sent_retransmits_syn_with_backoff_then_gives_up)
 {
 	struct tt_conn *c = conn_syn_sent();
-	tt_time expect[] = { TT_SEC(1), TT_SEC(3), TT_SEC(7), TT_SEC(15), TT_SEC(31), TT_SEC(63) };
+	tt_time expect[] = { TT_SEC(1), TT_SEC(3), TT_SEC(7), TT_SEC(15), TT_SEC(31), TT_SEC(63),
+		TT_SEC(123) };
 
-	for (size_t i = 0; i < 6; i++) {
+	/* MUST-23: retransmitted for at least 3 minutes */
+	for (size_t i = 0; i < 7; i++) {
 		ck_assert_int_eq(tt_conn_next_timer(c), expect[i]);
 		now = expect[i];
 		tt_out_clear(&out);
@@ -483,7 +509,7 @@ START_TEST(test_syn_sent_retransmits_syn_with_backoff_then_gives_up)
 		REASON_IS(TT_R_RTX_TIMEOUT);
 	}
 	now = tt_conn_next_timer(c);
-	ck_assert_int_eq(now, TT_SEC(63) + TT_SEC(60));    /* capped at rto_max */
+	ck_assert_int_eq(now, TT_SEC(123) + TT_SEC(60));   /* capped at rto_max */
 	tt_out_clear(&out);
 	tt_conn_tick(c, now, &out);
 	STATE_IS(c, TT_CLOSED);
@@ -561,7 +587,7 @@ START_TEST(test_syn_received_close_sends_fin_and_enters_fin_wait_1)
 	struct tt_conn *c = conn_syn_received();
 
 	tt_out_clear(&out);
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	STATE_IS(c, TT_FIN_WAIT_1);
 	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
 	tt_conn_free(c);
@@ -634,13 +660,16 @@ START_TEST(test_acceptability_four_cases)
 	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
 	REASON_IS(TT_R_DATA_ACCEPT);
 	tt_conn_free(c);
-	/* window 0: only SEG.SEQ = RCV.NXT with no data */
+	/* window 0: only SEG.SEQ = RCV.NXT, and then only for its ACK */
 	cfg.rcv_wnd = 10;
 	c = conn_established();
 	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
 	REASON_IS(TT_R_DATA_ACCEPT);
 	ck_assert_uint_eq(out.seg[0].wnd, 0);
 	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 1, 1);
+	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
+	REASON_IS(TT_R_DATA_BEYOND_WINDOW);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 12, OUR_ISS + 1, 1);
 	REASON_IS(TT_R_UNACCEPTABLE);
 	ARRIVES(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 1);
 	ck_assert(!has_reason(TT_R_UNACCEPTABLE));
@@ -885,7 +914,7 @@ START_TEST(test_established_close_sends_fin_after_queued_data)
 
 	tt_out_clear(&out);
 	tt_conn_send(c, (const uint8_t *)"data", 4, now, &out);
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	EMITS(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1);
 	EMITS(1, TT_FIN | TT_ACK, OUR_ISS + 5, PEER_ISS + 1);
 	tt_conn_free(c);
@@ -938,7 +967,7 @@ START_TEST(test_delayed_ack_rides_on_the_fin)
 	STATE_IS(c, TT_CLOSE_WAIT);
 	EMITS_NOTHING();
 	tt_out_clear(&out);
-	tt_conn_close(c, now, &out);
+	tt_conn_shutdown(c, now, &out);
 	STATE_IS(c, TT_LAST_ACK);
 	ck_assert_uint_eq(out.nseg, 1);
 	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 2);
@@ -1004,7 +1033,7 @@ START_TEST(test_fin_wait_1_send_is_an_error)
 	struct tt_conn *c = conn_fin_wait_1();
 
 	ck_assert_int_eq(tt_conn_send(c, (const uint8_t *)"x", 1, now, &out), TT_E_CLOSING);
-	ck_assert_int_eq(tt_conn_close(c, now, &out), TT_E_CLOSING);
+	ck_assert_int_eq(tt_conn_shutdown(c, now, &out), TT_E_CLOSING);
 	tt_conn_free(c);
 }
 END_TEST
@@ -1450,6 +1479,586 @@ START_TEST(test_observer_midstream_capture)
 }
 END_TEST
 
+/* ---- RFC conformance: what random scenarios found ---------------------- */
+
+/* Zero-window probe: the byte goes out at SND.NXT and SND.NXT moves past it,
+ * so the ACK that takes it is an ACK of sent data, not of "unsent data". */
+START_TEST(test_window_probe_byte_is_sent_data)
+{
+	struct tt_conn *c = conn_established();
+	struct tt_tcb_view v;
+
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	EMITS_NOTHING();
+	tick_at(c, tt_conn_next_timer(c));
+	REASON_IS(TT_R_ZERO_WINDOW_PROBE);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 1, 65535);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_nxt, OUR_ISS + 2);
+	/* the window reopened at the peer, which took the byte */
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2, 0, 100);
+	ck_assert(!has_reason(TT_R_ACK_TOO_FAR));
+	REASON_IS(TT_R_ACK_NEW);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 2, PEER_ISS + 1, 4, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* A refused probe byte goes again as the first byte once the window opens. */
+START_TEST(test_refused_probe_byte_is_sent_again_when_window_opens)
+{
+	struct tt_conn *c = conn_established();
+
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	tick_at(c, tt_conn_next_timer(c));
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);   /* refused */
+	EMITS_NOTHING();
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 100); /* window update */
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1, 5, 65535);
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 6, 0, 100);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* A peer that answers every probe with a zero window is probed for ever; a
+ * peer that answers none is given up on after data_retries probes. */
+START_TEST(test_window_probes_give_up_only_on_a_silent_peer)
+{
+	struct tt_conn *c;
+
+	cfg.data_retries = 3;
+	c = conn_established();
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	for (int i = 0; i < 10; i++) {
+		tick_at(c, tt_conn_next_timer(c));
+		REASON_IS(TT_R_ZERO_WINDOW_PROBE);
+		arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
+	}
+	STATE_IS(c, TT_ESTABLISHED);
+	for (int i = 0; i < 3; i++) {
+		tick_at(c, tt_conn_next_timer(c));
+		REASON_IS(TT_R_ZERO_WINDOW_PROBE);
+	}
+	tick_at(c, tt_conn_next_timer(c));
+	REASON_IS(TT_R_ZERO_WINDOW_GIVE_UP);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 1122 §4.2.3.3: with a buffer smaller than the MSS the reopened window
+ * is announced once it is buffer/2, not when it crosses the MSS. */
+START_TEST(test_small_buffer_announces_reopened_window)
+{
+	struct tt_conn *c;
+	uint8_t buf[600];
+	size_t got;
+
+	cfg.rcv_wnd = 500;
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 500);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 501, 0, 0);
+	tt_out_clear(&out);
+	tt_conn_receive(c, buf, sizeof buf, &got, now, &out);
+	ck_assert_uint_eq(got, 500);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 501, 0, 500);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* Keep-alive waits while data is outstanding; the retransmission timer
+ * rules, and its give-up leaves every emitted payload readable. */
+START_TEST(test_keepalive_waits_while_data_is_outstanding)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+	int gave_up = 0;
+
+	cfg.ka_idle = TT_SEC(1);
+	cfg.ka_interval = TT_SEC(1);
+	cfg.ka_probes = 1;
+	cfg.data_retries = 3;
+	c = conn_established();
+	tt_conn_keepalive(c, 1, now);
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	view(c, &v);
+	ck_assert_int_eq(v.ka_at, TT_NEVER);
+	for (int i = 0; i < 10 && !gave_up; i++) {
+		tick_at(c, tt_conn_next_timer(c));
+		ck_assert(!has_reason(TT_R_KEEPALIVE_PROBE));
+		for (unsigned k = 0; k < out.nseg; k++)
+			if (out.seg[k].len > 0)
+				ck_assert(memcmp(out.seg[k].data, "hello", out.seg[k].len) == 0);
+		gave_up = has_reason(TT_R_RTX_GIVE_UP);
+	}
+	ck_assert(gave_up);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* An ACK that advances SND.UNA updates SND.WND even when it rides on old,
+ * retransmitted data (SEG.SEQ < SND.WL1). */
+START_TEST(test_ack_advancing_snd_una_updates_the_window)
+{
+	struct tt_conn *c = conn_established();
+	uint8_t data[3000];
+	struct tt_tcb_view v;
+
+	memset(data, 'a', sizeof data);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	ARRIVES(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 1);      /* SND.WL1 = 5011 */
+	tt_out_clear(&out);
+	tt_conn_send(c, data, 1000, now, &out);
+	/* retransmitted from 5001 with ten new bytes: acceptable, SEG.SEQ < WL1 */
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1001, 20, 500);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_una, OUR_ISS + 1001);
+	ck_assert_uint_eq(v.snd_wnd, 500);
+	tt_out_clear(&out);
+	tt_conn_send(c, data, 1000, now, &out);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1001, PEER_ISS + 21, 500, 65515);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 5961 §7: replies to out-of-window pure segments are rate-limited;
+ * a segment carrying data is always answered. */
+START_TEST(test_out_of_window_replies_are_rate_limited)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	now += TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_OOW_RATE_LIMITED);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 5);       /* ACK of unsent data */
+	EMITS_NOTHING();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1, 10);
+	EMITS_EXACTLY(1);
+	now += TT_MS(500);
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_EXACTLY(1);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* §3.10.7.4: a zero window still takes the ACK of a data segment, and a bare
+ * FIN at RCV.NXT (as Linux does). */
+START_TEST(test_zero_window_takes_acks_and_a_bare_fin)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+
+	cfg.rcv_wnd = 10;
+	c = conn_established();
+	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 11, OUR_ISS + 6, 5);
+	REASON_IS(TT_R_DATA_BEYOND_WINDOW);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 6, PEER_ISS + 11, 0, 0);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_una, OUR_ISS + 6);
+	ARRIVES(c, TT_FIN | TT_ACK, PEER_ISS + 11, OUR_ISS + 6);
+	STATE_IS(c, TT_CLOSE_WAIT);
+	EMITS(0, TT_ACK, OUR_ISS + 6, PEER_ISS + 12);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 9293 §3.4.1 MUST-8: the ISS follows a clock (one tick per 4 us) over
+ * incarnations and over a crash. */
+START_TEST(test_iss_follows_the_clock_across_incarnations)
+{
+	struct tt_conn *c = conn_closed();
+	struct tt_tcb_view v;
+
+	now = TT_SEC(2);
+	tt_conn_open(c, 1, now, &out);
+	view(c, &v);
+	ck_assert_uint_eq(v.iss, OUR_ISS);               /* the first: as configured */
+	tt_conn_abort(c, now, &out);
+	now = TT_SEC(12);
+	tt_conn_open(c, 1, now, &out);
+	view(c, &v);
+	ck_assert_uint_eq(v.iss, OUR_ISS + 2500000);
+	tt_conn_crash(c, now, &out);
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_HOST_CRASH);
+	now = TT_SEC(22);
+	tt_conn_open(c, 1, now, &out);
+	view(c, &v);
+	ck_assert_uint_eq(v.iss, OUR_ISS + 5000000);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 6298: RTO.min is honoured, and Karn's backed-off RTO survives the ACK
+ * of a retransmitted segment; only an ACK of data sent once resets it. */
+START_TEST(test_rto_min_and_backoff_survive_until_new_data_is_acked)
+{
+	struct tt_conn *c;
+
+	cfg.rto_initial = TT_MS(100);
+	cfg.rto_min = TT_SEC(1);
+	c = conn_established();
+	tt_conn_send(c, (const uint8_t *)"a", 1, now, &out);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_SEC(1));
+	tick_at(c, TT_SEC(1));                          /* RTO 2 s */
+	tick_at(c, TT_SEC(3));                          /* RTO 4 s */
+	now = TT_SEC(3) + TT_MS(500);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2);  /* acks the retransmission */
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"b", 1, now, &out);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(4));
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 3);  /* data sent once */
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"c", 1, now, &out);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(1));
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 6298 §5.7: after the SYN timed out, data starts with an RTO of 3 s. */
+START_TEST(test_rto_is_three_seconds_after_a_syn_timeout)
+{
+	struct tt_conn *c = conn_syn_sent();
+
+	tick_at(c, TT_SEC(1));
+	EMITS(0, TT_SYN, OUR_ISS, 0);
+	now = TT_MS(1500);
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"a", 1, now, &out);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(3));
+	tt_conn_free(c);
+}
+END_TEST
+
+/* Out-of-order text is trimmed at the window's right edge, and the queue
+ * keeps more than eight segments. */
+START_TEST(test_out_of_order_text_is_trimmed_at_the_right_edge)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+
+	cfg.rcv_wnd = 2000;
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1001, OUR_ISS + 1, 3000);
+	REASON_IS(TT_R_DATA_OUT_OF_ORDER);
+	for (uint32_t i = 0; i < 12; i++)
+		ARRIVES_DATA(c, TT_ACK, PEER_ISS + 101 + 10 * i, OUR_ISS + 1, 5);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100);
+	view(c, &v);
+	/* 100 in order + 12 x 5 that then lie in order up to 166 */
+	ck_assert_uint_eq(v.rcv_nxt, PEER_ISS + 106);
+	for (uint32_t i = 0; i < 12; i++)
+		ARRIVES_DATA(c, TT_ACK, PEER_ISS + 106 + 10 * i, OUR_ISS + 1, 5);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 221, OUR_ISS + 1, 780);
+	view(c, &v);
+	ck_assert_uint_eq(v.rcv_nxt, PEER_ISS + 2001);   /* the right edge, not 3000 more */
+	ck_assert_uint_eq(v.rcv_queued, 2000);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 1122 §4.2.2.13 with tw_reuse: a SYN above RCV.NXT reopens TIME-WAIT,
+ * the new ISS above anything the old incarnation sent. */
+START_TEST(test_time_wait_reopens_on_a_new_syn_when_allowed)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+
+	c = conn_time_wait();
+	ARRIVES(c, TT_SYN, PEER_ISS + 100000, 0);
+	STATE_IS(c, TT_TIME_WAIT);                       /* off: a challenge ACK */
+	EMITS(0, TT_ACK, OUR_ISS + 2, PEER_ISS + 2);
+	tt_conn_free(c);
+	cfg.tw_reuse = 1;
+	c = conn_time_wait();
+	ARRIVES(c, TT_SYN, PEER_ISS + 1, 0);             /* not above RCV.NXT: old */
+	STATE_IS(c, TT_TIME_WAIT);
+	ARRIVES(c, TT_SYN, PEER_ISS + 100000, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	REASON_IS(TT_R_TW_REOPEN);
+	ck_assert_int_eq(out.ev[0].from, TT_TIME_WAIT);
+	view(c, &v);
+	ck_assert(TT_SEQ_GEQ(v.iss, OUR_ISS + 2 + 65535 + 2));
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_SYN | TT_ACK, v.iss, PEER_ISS + 100001);
+	tt_conn_free(c);
+}
+END_TEST
+
+static void
+arrive_text(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, const char *text)
+{
+	struct tt_seg s;
+
+	memset(&s, 0, sizeof s);
+	s.flags = (uint16_t)flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.wnd = 65535;
+	s.data = (const uint8_t *)text;
+	s.len = (uint32_t)strlen(text);
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+}
+
+/* §3.10.7.3: text and FIN on a SYN,ACK are processed from the sixth step. */
+START_TEST(test_syn_sent_takes_text_and_fin_on_the_syn_ack)
+{
+	struct tt_conn *c = conn_syn_sent();
+	struct tt_tcb_view v;
+
+	arrive_text(c, TT_SYN | TT_ACK | TT_FIN, PEER_ISS, OUR_ISS + 1, "hello");
+	STATE_IS(c, TT_CLOSE_WAIT);
+	view(c, &v);
+	ck_assert_uint_eq(v.rcv_queued, 5);
+	ck_assert_uint_eq(v.rcv_nxt, PEER_ISS + 7);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 7, 0, 65530);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* §3.10.7.2: text on a SYN waits until the connection is established. */
+START_TEST(test_listen_keeps_text_on_a_syn_until_established)
+{
+	struct tt_conn *c = conn_listen();
+	struct tt_tcb_view v;
+
+	arrive_text(c, TT_SYN, PEER_ISS, 0, "hello");
+	STATE_IS(c, TT_SYN_RECEIVED);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	view(c, &v);
+	ck_assert_uint_eq(v.rcv_queued, 5);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 6);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* A SYN,ACK in a passive SYN-RECEIVED does not complete the open: it is old
+ * (SEG.SEQ < RCV.NXT), answered with an ACK and dropped. */
+START_TEST(test_syn_received_passive_does_not_take_a_syn_ack)
+{
+	struct tt_conn *c = conn_syn_received();
+
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	REASON_IS(TT_R_UNACCEPTABLE);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 9293 §3.8.5: the urgent pointer, sent and received. */
+START_TEST(test_urgent_pointer_sent_and_received)
+{
+	struct tt_conn *c = conn_established();
+	struct tt_tcb_view v;
+	struct tt_seg s;
+	uint8_t buf[16];
+	size_t got;
+
+	tt_out_clear(&out);
+	tt_conn_send_urgent(c, (const uint8_t *)"abc", 3, now, &out);
+	REASON_IS(TT_R_SEND_URGENT);
+	EMITS(0, TT_ACK | TT_PSH | TT_URG, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].up, 3);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 4);
+	tt_out_clear(&out);
+	tt_conn_send(c, (const uint8_t *)"d", 1, now, &out);
+	ck_assert_uint_eq(out.seg[0].flags & TT_URG, 0);
+	memset(&s, 0, sizeof s);
+	s.flags = TT_ACK | TT_URG;
+	s.seq = PEER_ISS + 1;
+	s.ack = OUR_ISS + 5;
+	s.wnd = 65535;
+	s.len = 4;
+	s.up = 2;
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+	REASON_IS(TT_R_URG_RECEIVED);
+	view(c, &v);
+	ck_assert(v.rcv_urg);
+	ck_assert_uint_eq(v.rcv_up, PEER_ISS + 3);
+	tt_conn_receive(c, buf, sizeof buf, &got, now, &out);
+	view(c, &v);
+	ck_assert(!v.rcv_urg);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 5961 §5.2: an ACK below SND.UNA - MAX.SND.WND is challenged, dropped. */
+START_TEST(test_ack_below_the_lower_bound_is_challenged)
+{
+	struct tt_conn *c = conn_syn_sent();
+	uint8_t data[300];
+	struct tt_tcb_view v;
+
+	memset(data, 'z', sizeof data);
+	arrive(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 0, 100);
+	tt_conn_send(c, data, 300, now, &out);
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 101, 0, 100);
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 201, 0, 100);
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 301, 0, 100);
+	arrive_text(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 150, "data");
+	REASON_IS(TT_R_ACK_TOO_OLD);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 301, PEER_ISS + 1);
+	view(c, &v);
+	ck_assert_uint_eq(v.rcv_queued, 0);
+	arrive_text(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 250, "data");
+	ck_assert(!has_reason(TT_R_ACK_TOO_OLD));
+	view(c, &v);
+	ck_assert_uint_eq(v.rcv_queued, 4);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* SYN,ACK retransmissions have their own limit (Linux tcp_synack_retries). */
+START_TEST(test_syn_ack_retries_have_their_own_limit)
+{
+	struct tt_conn *c;
+	int n = 0;
+
+	cfg.synack_retries = 2;
+	c = conn_syn_received();
+	while (tt_conn_state(c) == TT_SYN_RECEIVED && n < 20) {
+		tick_at(c, tt_conn_next_timer(c));
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	REASON_IS(TT_R_RTX_GIVE_UP);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* RFC 9293 §3.8.6.3: an ACK at least every second full-sized segment, and
+ * no delay of 0.5 s or more. */
+START_TEST(test_delayed_ack_every_second_full_segment_and_capped)
+{
+	struct tt_conn *c;
+
+	cfg.delack = TT_SEC(2);
+	cfg.mss = 100;
+	c = conn_syn_sent();
+	arrive(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 0, 65535);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100);
+	EMITS_NOTHING();
+	ck_assert_int_lt(tt_conn_next_timer(c), now + TT_MS(500));
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 101, OUR_ISS + 1, 100);
+	REASON_IS(TT_R_DELAYED_ACK_SECOND);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 201);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* ABORT: RFC's bare RST; Linux's RST,ACK with rst_ack. */
+START_TEST(test_abort_rst_carries_ack_in_the_linux_preset)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	tt_conn_abort(c, now, &out);
+	EMITS_SEG(0, TT_RST, OUR_ISS + 1, 0, 0, 0);
+	tt_conn_free(c);
+	tt_config_linux(&cfg);
+	c = conn_established();
+	tt_out_clear(&out);
+	tt_conn_abort(c, now, &out);
+	EMITS_SEG(0, TT_RST | TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* close() with unread data sends a RST (RFC 2525 §2.17); shutdown does not. */
+START_TEST(test_close_with_unread_data_resets)
+{
+	struct tt_conn *c = conn_established();
+
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	REASON_IS(TT_R_CLOSE_UNREAD_RST);
+	STATE_IS(c, TT_CLOSED);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_RST, OUR_ISS + 1, 0, 0, 0);
+	tt_conn_free(c);
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 10);
+	tt_out_clear(&out);
+	tt_conn_shutdown(c, now, &out);
+	STATE_IS(c, TT_FIN_WAIT_1);
+	REASON_IS(TT_R_SHUTDOWN_SEND_FIN);
+	EMITS(0, TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 11);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* After close(), new data is answered with a RST; after shutdown it is read. */
+START_TEST(test_data_after_close_resets)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	tt_conn_close(c, now, &out);
+	STATE_IS(c, TT_FIN_WAIT_1);
+	REASON_IS(TT_R_CLOSE_SEND_FIN);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	STATE_IS(c, TT_FIN_WAIT_2);
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2, 10);
+	REASON_IS(TT_R_DATA_AFTER_CLOSE);
+	STATE_IS(c, TT_CLOSED);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_RST, OUR_ISS + 2, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* Linux's tcp_fin_timeout: FIN-WAIT-2 after close() ends on its own. */
+START_TEST(test_fin_wait_2_times_out_after_close)
+{
+	struct tt_conn *c;
+
+	cfg.fin_timeout = TT_SEC(60);
+	c = conn_fin_wait_2();                          /* by shutdown: no timeout */
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_free(c);
+	c = conn_established();
+	tt_conn_close(c, now, &out);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2);
+	STATE_IS(c, TT_FIN_WAIT_2);
+	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(60));
+	tick_at(c, now + TT_SEC(60));
+	STATE_IS(c, TT_CLOSED);
+	REASON_IS(TT_R_FIN_WAIT_2_TIMEOUT);
+	EMITS_NOTHING();
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1516,6 +2125,29 @@ main(void)
 		{ "misc", { test_abort_in_closing_states_sends_nothing, test_clone_is_independent,
 			test_sequence_compare_wraps_around, test_handshake_across_sequence_wrap,
 			test_names_round_trip } },
+		{ "conformance", { test_window_probe_byte_is_sent_data,
+			test_refused_probe_byte_is_sent_again_when_window_opens,
+			test_window_probes_give_up_only_on_a_silent_peer,
+			test_small_buffer_announces_reopened_window,
+			test_keepalive_waits_while_data_is_outstanding,
+			test_ack_advancing_snd_una_updates_the_window,
+			test_out_of_window_replies_are_rate_limited,
+			test_zero_window_takes_acks_and_a_bare_fin,
+			test_iss_follows_the_clock_across_incarnations,
+			test_rto_min_and_backoff_survive_until_new_data_is_acked,
+			test_rto_is_three_seconds_after_a_syn_timeout,
+			test_out_of_order_text_is_trimmed_at_the_right_edge,
+			test_time_wait_reopens_on_a_new_syn_when_allowed,
+			test_syn_sent_takes_text_and_fin_on_the_syn_ack,
+			test_listen_keeps_text_on_a_syn_until_established,
+			test_syn_received_passive_does_not_take_a_syn_ack,
+			test_urgent_pointer_sent_and_received,
+			test_ack_below_the_lower_bound_is_challenged,
+			test_syn_ack_retries_have_their_own_limit,
+			test_delayed_ack_every_second_full_segment_and_capped,
+			test_abort_rst_carries_ack_in_the_linux_preset,
+			test_close_with_unread_data_resets, test_data_after_close_resets,
+			test_fin_wait_2_times_out_after_close } },
 		{ "observer", { test_observer_follows_handshake_and_client_first_close,
 			test_observer_three_segment_close, test_observer_refused_connection,
 			test_observer_simultaneous_close, test_observer_midstream_capture,

@@ -150,6 +150,318 @@ START_TEST(test_scenario_survives_garbage)
 }
 END_TEST
 
+/* The dropped segment steps of a run. */
+static const struct tt_step *
+nth_dropped(const struct tt_sim *s, unsigned k)
+{
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_SEGMENT && (st->notes & TT_NOTE(DROPPED)) && k-- == 0)
+			return st;
+	}
+	return NULL;
+}
+
+/* "#N" is the segment count of drop/duplicate/delay, not a comment. */
+START_TEST(test_hash_n_picks_the_nth_segment)
+{
+	struct tt_sim *s = run_text("set both mss 100\nlisten server\nconnect client\nrun\n"
+	                            "send client 300\ndrop to server #3 # the last of three\nrun\n");
+	const struct tt_step *st = nth_dropped(s, 0);
+	struct tt_tcb_view v;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_uint_eq(st->seg.seq, 1000 + 1 + 200);    /* the third, not the first */
+	ck_assert_ptr_null(nth_dropped(s, 1));
+	tt_sim_view(s, TT_SERVER, &v);
+	ck_assert_uint_eq(v.rcv_queued, 200);              /* the first two arrived */
+	tt_sim_free(s);
+
+	/* a fault armed before the segments are sent counts the same way */
+	s = run_text("set both mss 100\nlisten server\nconnect client\nrun\n"
+	             "duplicate to server #2\nsend client 300\nrun\n");
+	ck_assert_uint_eq(count_segments(s, TT_ACK, TT_NOTE(DUPLICATE)), 1);
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *d = tt_sim_step(s, i);
+
+		if (d->kind == TT_STEP_SEGMENT && (d->notes & TT_NOTE(DUPLICATE)))
+			ck_assert_uint_eq(d->seg.seq, 1000 + 1 + 100);
+	}
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_comments_still_work)
+{
+	const char *text = "# a comment line\n"
+	                   "  #2 a comment too: '#' opens the line\n"
+	                   "listen server   # trailing comment\n"
+	                   "connect client #no blank after the hash\n"
+	                   "drop SYN,ACK # #3 inside a comment\n"
+	                   "advance 3 #\n";
+	struct tt_scenario *sc = tt_scenario_parse(text, strlen(text), "c", err, sizeof err);
+
+	ck_assert_msg(sc != NULL, "%s", err);
+	ck_assert_uint_eq(tt_scenario_nactions(sc), 4);
+	ck_assert_uint_eq(tt_scenario_action(sc, 2)->nth, 0);
+	ck_assert_uint_eq(tt_scenario_action(sc, 2)->flags_match, TT_SYN | TT_ACK);
+	tt_scenario_free(sc);
+}
+END_TEST
+
+/* Every word is used or is an error: nothing is skipped silently. */
+START_TEST(test_unusable_words_are_errors)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "listen server now\n", "x.scenario:1: unexpected 'now'" },
+		{ "shutdown client at once\n", "unexpected 'at'" },
+		{ "send client 10 loud\n", "unexpected 'loud'" },
+		{ "send client 70000\n", "is not a byte count" },
+		{ "send client 12abc\n", "'12abc' is not a byte count" },
+		{ "send client -5\n", "'-5' is not a byte count" },
+		{ "send client \"ab\"c\n", "closing quote must end the word" },
+		{ "send client ab\"c\"\n", "stray quote" },
+		{ "keepalive client maybe\n", "use: keepalive client on|off" },
+		{ "deliver #2\n", "'#2' is not a count of segments" },
+		{ "deliver 3 4\n", "unexpected '4'" },
+		{ "deliver 0\n", "not a count of segments" },
+		{ "deliver soon\n", "'soon' is not a count of segments" },
+		{ "run now\n", "unexpected 'now'" },
+		{ "deliver all #2\n", "unexpected '#2'" },
+		{ "advance 5 more\n", "unexpected 'more'" },
+		{ "drop SYN ACK\n", "flags given twice" },
+		{ "drop to\n", "'to' needs a host" },
+		{ "drop to server to client\n", "'to' given twice" },
+		{ "drop #0\n", "'#0' is not a segment count" },
+		{ "drop #2 #3\n", "#N given twice" },
+		{ "delay 0.5 SYN soon\n", "'soon' is not a flag list" },
+		{ "crash client loudly\n", "unexpected 'loudly'" },
+		{ "inject client SYN seq=1 seq=2\n", "seq= given twice" },
+		{ "inject client SYN seq=1 len=70000\n", "len must be 0 to 65535" },
+		{ "inject client SYN seq=1 urg=1\n", "unknown field 'urg'" },
+		{ "host client 1.2.3 80\n", "not an IPv4 or IPv6 address" },
+		{ "host client 192.0.2.1 80 iss=1 iss=2\n", "use: host" },
+		{ "set seed 7 8\n", "use: set seed" },
+		{ "set delay\n", "use: set delay" },
+		{ "set both window 70000\n", "window must be a number from 0 to 65535" },
+		{ "set both syn-retries 1000\n", "syn-retries must be a number from 0 to 255" },
+		{ "set both rto 0\n", "rto must be more than 0 seconds" },
+		{ "set both ka-probes 0\n", "ka-probes must be a number from 1 to 255" },
+		{ "set both tw-reuse maybe\n", "'maybe' is not on or off" },
+		{ "set both fin-timeout soon\n", "'soon' is not a number of seconds" },
+		{ "set client delack 0.6\n", "RFC 9293 §3.8.6.3" },
+		{ "set client delack 0.5\n", "MUST be less than 0.5 s" },
+		{ "listen a b c d e f g h i j k l m n o p q\n", "too many words" },
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		expect_parse_error(bad[i].text, bad[i].want);
+}
+END_TEST
+
+START_TEST(test_quoted_number_is_text)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nsend client \"100\"\nrun\n");
+	struct tt_tcb_view v;
+
+	tt_sim_view(s, TT_SERVER, &v);
+	ck_assert_uint_eq(v.rcv_queued, 3);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_new_settings_reach_the_engine)
+{
+	const char *text = "set client synack-retries 3\nset client fin-timeout 30\n"
+	                   "set client tw-reuse on\nset client rst-ack yes\n"
+	                   "set client oow-ratelimit 0\nset server oow-ratelimit 1.5\n"
+	                   "set server delack 0.2\nset server challenge-ack off\n";
+	struct tt_scenario *sc = tt_scenario_parse(text, strlen(text), "s", err, sizeof err);
+	const struct tt_config *c, *sv;
+
+	ck_assert_msg(sc != NULL, "%s", err);
+	c = &tt_scenario_config(sc)->host[TT_CLIENT].tcp;
+	sv = &tt_scenario_config(sc)->host[TT_SERVER].tcp;
+	ck_assert_uint_eq(c->synack_retries, 3);
+	ck_assert_int_eq(c->fin_timeout, TT_SEC(30));
+	ck_assert_int_eq(c->tw_reuse, 1);
+	ck_assert_int_eq(c->rst_ack, 1);
+	ck_assert_int_eq(c->oow_ratelimit, 0);
+	ck_assert_int_eq(sv->oow_ratelimit, TT_MS(1500));
+	ck_assert_int_eq(sv->delack, TT_MS(200));
+	ck_assert_int_eq(sv->no_challenge_ack, 1);
+	ck_assert_int_eq(sv->tw_reuse, 0);
+	tt_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_shutdown_close_and_urgent_actions)
+{
+	const char *text = "shutdown client\nclose server\nsend client 5 urgent\n"
+	                   "send client \"hi\" urgent\nsend client urgent\n";
+	struct tt_scenario *sc = tt_scenario_parse(text, strlen(text), "u", err, sizeof err);
+
+	ck_assert_msg(sc != NULL, "%s", err);
+	ck_assert_int_eq(tt_scenario_action(sc, 0)->kind, TT_A_SHUTDOWN);
+	ck_assert_int_eq(tt_scenario_action(sc, 0)->host, TT_CLIENT);
+	ck_assert_int_eq(tt_scenario_action(sc, 1)->kind, TT_A_CLOSE);
+	ck_assert_int_eq(tt_scenario_action(sc, 2)->urgent, 1);
+	ck_assert_uint_eq(tt_scenario_action(sc, 2)->count, 5);
+	ck_assert_int_eq(tt_scenario_action(sc, 3)->urgent, 1);
+	ck_assert_str_eq(tt_scenario_action(sc, 3)->text, "hi");
+	/* a lone word after the host is the text, "urgent" included */
+	ck_assert_int_eq(tt_scenario_action(sc, 4)->urgent, 0);
+	ck_assert_str_eq(tt_scenario_action(sc, 4)->text, "urgent");
+	ck_assert_str_eq(tt_action_name(TT_A_SHUTDOWN), "shutdown");
+	ck_assert_str_eq(tt_action_name(TT_A_CLOSE), "close");
+	tt_scenario_free(sc);
+}
+END_TEST
+
+/* shutdown is RFC 9293's CLOSE: a FIN, and the data already there stays
+ * readable; close() with that data unread resets (RFC 2525 §2.17). */
+START_TEST(test_shutdown_sends_fin_close_with_unread_data_resets)
+{
+	const char *head = "listen server\nconnect client\nrun\nsend client 10\nrun\n";
+	char text[256];
+	struct tt_sim *s;
+	struct tt_tcb_view v;
+
+	snprintf(text, sizeof text, "%sshutdown server\nrun\n", head);
+	s = run_text(text);
+	ck_assert_uint_eq(count_segments(s, TT_FIN | TT_ACK, 0), 1);
+	ck_assert_uint_eq(count_segments(s, TT_RST, 0) + count_segments(s, TT_RST | TT_ACK, 0), 0);
+	tt_sim_view(s, TT_SERVER, &v);
+	ck_assert_int_eq(v.state, TT_FIN_WAIT_2);
+	ck_assert_uint_eq(v.rcv_queued, 10);
+	tt_sim_free(s);
+
+	snprintf(text, sizeof text, "%sclose server\nrun\n", head);
+	s = run_text(text);
+	ck_assert_uint_eq(count_segments(s, TT_FIN | TT_ACK, 0), 0);
+	ck_assert_uint_eq(count_segments(s, TT_RST, 0) + count_segments(s, TT_RST | TT_ACK, 0), 1);
+	tt_sim_view(s, TT_SERVER, &v);
+	ck_assert_int_eq(v.state, TT_CLOSED);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_send_urgent_sets_urg)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nsend client 10 urgent\nrun\n");
+	int urg = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_SEGMENT && st->dir == TT_CLIENT && st->seg.len == 10)
+			urg = (st->seg.flags & TT_URG) != 0;
+	}
+	ck_assert_int_eq(urg, 1);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* A crash deletes the TCB through the engine and keeps the host's ISN
+ * clock: the rebooted host starts its next connection at another ISS. */
+START_TEST(test_crash_keeps_the_isn_clock)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\ncrash client\n"
+	                            "advance 10\nconnect client\n");
+	uint32_t syn[2];
+	unsigned n = 0;
+	const struct tt_step *crash = NULL;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_EVENT && st->nev > 0 && st->ev[0].ev.reason == TT_R_HOST_CRASH)
+			crash = st;
+	}
+	ck_assert_ptr_nonnull(crash);
+	ck_assert_int_eq(crash->ev[0].ev.from, TT_ESTABLISHED);
+	ck_assert_int_eq(crash->ev[0].ev.to, TT_CLOSED);
+	ck_assert_int_eq(crash->tcb[TT_CLIENT].state, TT_CLOSED);
+	tt_sim_free(s);
+	s = run_text("listen server\nconnect client\nrun\ncrash client\nadvance 10\n"
+	             "connect client\nrun\n");
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_SEGMENT && st->dir == TT_CLIENT && st->seg.flags == TT_SYN &&
+		    n < 2)
+			syn[n++] = st->seg.seq;
+	}
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_ne(syn[0], syn[1]);
+	ck_assert_uint_eq(count_segments(s, TT_SYN, TT_NOTE(RETRANSMISSION)), 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* The run of a scenario whose hosts never settle fails, naming the line. */
+static void
+expect_run_limit(const char *text, const char *want)
+{
+	struct tt_scenario *sc = tt_scenario_parse(text, strlen(text), "loop.scenario", err,
+	                                           sizeof err);
+
+	ck_assert_msg(sc != NULL, "parse: %s", err);
+	ck_assert_ptr_null(tt_scenario_run(sc, NULL, err, sizeof err));
+	ck_assert_msg(strstr(err, want) != NULL, "error '%s' lacks '%s'", err, want);
+	ck_assert_msg(strstr(err, "did not settle") != NULL, "%s", err);
+	tt_scenario_free(sc);
+}
+
+/* An ACK war (RFC 5961 §7): data injected in the client's name moves the
+ * server's RCV.NXT past what the client sent. The server's ACK acknowledges
+ * data the client never sent (answered by an ACK), whose sequence number is
+ * below the server's window (answered by an ACK), for ever, unless the
+ * replies are rate-limited; oow-ratelimit 0 turns that off. */
+#define ACK_WAR "set both oow-ratelimit 0\nlisten server\nconnect client\nrun\n" \
+	"inject client PSH,ACK seq=1001 ack=5001 len=10\n"
+
+START_TEST(test_endless_exchange_hits_the_limit)
+{
+	struct tt_sim *s;
+	struct tt_action a;
+
+	expect_run_limit(ACK_WAR "run\n",
+	                 "loop.scenario:6: run: the hosts did not settle: 10000 segments delivered "
+	                 "and the wire is still not empty");
+	expect_run_limit(ACK_WAR "advance 100000\n", "loop.scenario:6: advance: the hosts did not "
+	                 "settle: 100000 arrivals and timers in one action");
+	/* tt_sim_do itself says -2 */
+	s = run_text(ACK_WAR);
+	memset(&a, 0, sizeof a);
+	a.kind = TT_A_DELIVER_ALL;
+	a.host = a.toward = -1;
+	ck_assert_int_eq(tt_sim_do(s, &a, err, sizeof err), -2);
+	ck_assert_uint_gt(tt_sim_in_flight(s), 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* The limits hold for one action: many actions may do more in all. */
+START_TEST(test_limit_is_counted_per_action)
+{
+	struct tt_sim *s = run_text(ACK_WAR "deliver 8000\ndeliver 8000\ndeliver 8000\n");
+
+	ck_assert_uint_gt(tt_sim_nsteps(s), 24000);
+	tt_sim_free(s);
+	/* a long advance full of finite work is no failure: a keep-alive probe
+	 * and its ACK every 1.1 s for 10000 s */
+	s = run_text("set both ka-idle 1\nlisten server\nconnect client\nrun\n"
+	             "keepalive client on\nadvance 10000\n");
+	ck_assert_uint_gt(count_segments(s, TT_ACK, TT_NOTE(KEEP_ALIVE)), 8000);
+	ck_assert_int_eq(tt_sim_now(s), TT_MS(150) + TT_SEC(10000));
+	tt_sim_free(s);
+}
+END_TEST
+
 START_TEST(test_first_step_maps_actions_to_steps)
 {
 	const char *text = "listen server\nconnect client\ndeliver\nrun\n";
@@ -612,6 +924,12 @@ main(void)
 	tcase_add_test(tc, test_scenario_errors_name_file_and_line);
 	tcase_add_test(tc, test_scenario_run_error_names_line);
 	tcase_add_test(tc, test_scenario_survives_garbage);
+	tcase_add_test(tc, test_hash_n_picks_the_nth_segment);
+	tcase_add_test(tc, test_comments_still_work);
+	tcase_add_test(tc, test_unusable_words_are_errors);
+	tcase_add_test(tc, test_quoted_number_is_text);
+	tcase_add_test(tc, test_new_settings_reach_the_engine);
+	tcase_add_test(tc, test_shutdown_close_and_urgent_actions);
 	tcase_add_test(tc, test_first_step_maps_actions_to_steps);
 	tcase_add_test(tc, test_seed_derives_repeatable_iss);
 	suite_add_tcase(s, tc);
@@ -620,6 +938,11 @@ main(void)
 	tcase_add_test(wire, test_delay_reorders_segments);
 	tcase_add_test(wire, test_advance_delivers_and_fires_timers_in_order);
 	tcase_add_test(wire, test_same_actions_give_same_trace);
+	tcase_add_test(wire, test_shutdown_sends_fin_close_with_unread_data_resets);
+	tcase_add_test(wire, test_send_urgent_sets_urg);
+	tcase_add_test(wire, test_crash_keeps_the_isn_clock);
+	tcase_add_test(wire, test_endless_exchange_hits_the_limit);
+	tcase_add_test(wire, test_limit_is_counted_per_action);
 	suite_add_tcase(s, wire);
 	tcase_add_test(bundled, test_bundled_handshake);
 	tcase_add_test(bundled, test_bundled_client_first_close);

@@ -5,7 +5,7 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 T=${TCPTUTOR:-src/tcptutor}
 
-printf 'listen server\nconnect client\nrun\nsend client hello\nrun\nclose client\nrun\nclose server\nrun\n' > "$TMPD/close.txt"
+printf 'listen server\nconnect client\nrun\nsend client hello\nrun\nclose client\nrun\nreceive server\nclose server\nrun\n' > "$TMPD/close.txt"
 out=$("$T" sandbox --format tsv < "$TMPD/close.txt"); expect_status 0 $? "batch from stdin"
 expect_match "$out" "^stream	frame	time	dir	src	dst	flags	seq	ack	len	win	client_state	server_state	notes$" "TSV header"
 expect_match "$out" "^0	1	0\.000000	C>S	192\.0\.2\.1:49152	198\.51\.100\.2:80	SYN	0	-	0	" "first row: the SYN"

@@ -149,7 +149,6 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(FIN_FW1, "3.10.7.4", "FIN in FIN-WAIT-1 before our FIN was acknowledged (simultaneous close): acknowledged, enter CLOSING") \
 	_(FIN_FW1_ACKED, "3.10.7.4", "FIN that also acknowledges our FIN in FIN-WAIT-1: acknowledged, enter TIME-WAIT") \
 	_(FIN_FW2, "3.10.7.4", "FIN in FIN-WAIT-2: acknowledged, enter TIME-WAIT and start the 2MSL timer") \
-	_(FIN_SYNRCVD, "3.10.7.4", "FIN in SYN-RECEIVED: acknowledged, enter CLOSE-WAIT") \
 	_(FIN_AGAIN, "3.10.7.4", "a FIN seen again: acknowledged, no state change")      \
 	_(RTX_TIMEOUT, "3.8.1", "retransmission timeout: the oldest unacknowledged segment is sent again and the timeout doubled") \
 	_(RTX_GIVE_UP, "3.8.3", "too many retransmissions: the connection is aborted, enter CLOSED") \
@@ -159,7 +158,19 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(KEEPALIVE_GIVE_UP, "3.8.4", "keep-alive: no answer to the probes, the peer is presumed dead; connection aborted") \
 	_(DELAYED_ACK, "3.8.6.3", "delayed ACK timer: the pending acknowledgment is sent") \
 	_(ZERO_WINDOW_PROBE, "3.8.6.1", "the peer's window is zero: a one-byte window probe is sent") \
-	_(HOST_CRASH, "sim", "the host crashed: its TCB is lost without a segment being sent")
+	_(HOST_CRASH, "sim", "the host crashed: its TCB is lost without a segment being sent") \
+	_(SHUTDOWN_SEND_FIN, "3.10.4", "shutdown (CLOSE): a FIN is sent after any queued data; this side still receives") \
+	_(CLOSE_UNREAD_RST, "RFC 2525 \u00a72.17", "close() with data the application never read: a RST is sent instead of a FIN and the connection is deleted") \
+	_(DATA_AFTER_CLOSE, "RFC 2525 \u00a72.17", "new data after the application closed the socket: nobody can read it, a RST is sent and the connection is deleted") \
+	_(FIN_WAIT_2_TIMEOUT, "Linux tcp_fin_timeout", "FIN-WAIT-2 timeout (tcp_fin_timeout): the socket was closed and the peer never sent its FIN; the connection is deleted") \
+	_(DATA_BEYOND_WINDOW, "3.10.7.4", "the receive window is zero: the data is not accepted (its ACK still is), an ACK repeats the window") \
+	_(OOW_RATE_LIMITED, "RFC 5961 \u00a77", "the reply to this segment is rate-limited: one ACK already answered such a segment moments ago") \
+	_(ACK_TOO_OLD, "RFC 5961 \u00a75.2", "ACK older than SND.UNA minus the largest window the peer ever offered: a challenge ACK is sent and the segment dropped") \
+	_(TW_REOPEN, "RFC 1122 \u00a74.2.2.13", "a new SYN with a higher sequence number in TIME-WAIT: the old incarnation ends and the new connection is accepted (SYN,ACK sent)") \
+	_(URG_RECEIVED, "3.8.5", "URG: the urgent pointer moved (RCV.UP); the application is told that urgent data lies ahead") \
+	_(SEND_URGENT, "3.8.5", "SEND with URGENT: the urgent pointer (SND.UP) marks the end of this data; segments carry URG until it is acknowledged") \
+	_(ZERO_WINDOW_GIVE_UP, "3.8.6.1", "window probes unanswered too many times: the peer is presumed dead; connection aborted") \
+	_(DELAYED_ACK_SECOND, "3.8.6.3", "a second full-sized segment arrived: it is acknowledged at once (an ACK at least every second full-sized segment)")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
@@ -169,7 +180,9 @@ enum tt_reason {
 };
 
 const char *tt_reason_id(enum tt_reason r);      /* "LISTEN_SYN" */
-const char *tt_reason_rfc(enum tt_reason r);     /* "3.10.7.2" */
+/* "3.10.7.2" (a section of RFC 9293), "sim", "what-if", or a whole citation
+ * of another document ("RFC 5961 §7", "Linux tcp_fin_timeout"). */
+const char *tt_reason_rfc(enum tt_reason r);
 const char *tt_reason_text(enum tt_reason r);    /* English; translate with _() */
 
 /* What the application is told (RFC 9293 §3.10 error messages). */
@@ -205,11 +218,13 @@ struct tt_out {
 void tt_out_clear(struct tt_out *out);
 
 struct tt_config {
-	tt_time rto_initial;    /* RFC 6298: 1 s */
-	tt_time rto_min;        /* 1 s */
-	tt_time rto_max;        /* 60 s */
-	unsigned syn_retries;   /* SYN / SYN,ACK retransmissions before giving up */
-	unsigned data_retries;  /* retransmissions of data or FIN before giving up */
+	tt_time rto_initial;    /* RFC 6298 §2.1: 1 s */
+	tt_time rto_min;        /* RFC 6298 §2.4: 1 s (Linux: 200 ms) */
+	tt_time rto_max;        /* 60 s (Linux: 120 s) */
+	unsigned syn_retries;   /* SYN retransmissions before giving up (MUST-23: >= 3 min) */
+	unsigned synack_retries; /* SYN,ACK retransmissions (Linux tcp_synack_retries: 5) */
+	unsigned data_retries;  /* retransmissions of data or FIN, and unanswered window
+	                           probes, before giving up */
 	tt_time user_timeout;   /* 0: none; else abort when nothing is acked this long */
 	tt_time msl;            /* RFC 9293 §3.4.2: 2 minutes; TIME-WAIT lasts 2 * msl */
 	tt_time ka_idle;        /* keep-alive: idle time before the first probe */
@@ -220,11 +235,20 @@ struct tt_config {
 	uint16_t mss;           /* our MSS (option sent on SYN) */
 	int two_way_handshake;  /* what-if: LISTEN goes to ESTABLISHED on SYN */
 	int no_challenge_ack;   /* RFC 793 behaviour: RST in window resets at once */
+	tt_time oow_ratelimit;  /* RFC 5961 §7: least time between two ACKs that answer
+	                           out-of-window pure segments, challenges, ACKs of unsent
+	                           data (Linux tcp_invalid_ratelimit: 500 ms); 0: none */
+	tt_time fin_timeout;    /* after close(): how long FIN-WAIT-2 waits for the peer's
+	                           FIN (Linux tcp_fin_timeout: 60 s); 0: for ever (RFC) */
+	int tw_reuse;           /* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT (Linux) */
+	int rst_ack;            /* ABORT's RST also carries ACK (Linux); RFC: bare RST */
 };
 
 /* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
 void tt_config_default(struct tt_config *cfg);
-/* The Linux keep-alive preset: 7200 s / 75 s / 9 probes, TIME-WAIT 60 s. */
+/* The Linux preset: keep-alive 7200 s / 75 s / 9 probes, TIME-WAIT 60 s, RTO
+ * 200 ms..120 s, SYN retries 6 and SYN,ACK retries 5, FIN-WAIT-2 timeout 60 s,
+ * TIME-WAIT reopened by a new SYN, RST,ACK on abort. */
 void tt_config_linux(struct tt_config *cfg);
 
 /* A read-only copy of a TCB's variables, for tables and tests. */
@@ -238,14 +262,26 @@ struct tt_tcb_view {
 	uint32_t rcv_queued;    /* bytes received in order, not yet read */
 	uint64_t delivered;     /* bytes the application has received so far */
 	int fin_sent, fin_rcvd, keepalive;
+	int closed;             /* the application called close(): it reads no more */
+	uint32_t snd_up, rcv_up; /* urgent pointers (RFC 9293 §3.8.5); valid when urg_* */
+	int snd_urg, rcv_urg;   /* urgent data is being sent / lies ahead of the reader */
 	unsigned retries;       /* retransmissions of the current segment */
+	unsigned probes;        /* window probes sent since the peer last answered */
 	tt_time rto;            /* current retransmission timeout */
-	tt_time rtx_at, tw_at, ka_at, delack_at, user_at; /* deadlines or TT_NEVER */
+	tt_time rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at; /* deadlines or TT_NEVER */
 };
 
 struct tt_conn;
 
+/* iss is the ISS of the first connection; later ones follow the ISN clock
+ * (RFC 9293 §3.4.1, RFC 6528: one tick every 4 microseconds from then). */
 struct tt_conn *tt_conn_new(const struct tt_config *cfg, uint32_t iss);
+/* The ISN clock belongs to the host, not to one connection: a host with
+ * several connections reads it from one and sets it on the others. *epoch
+ * is the time at which the clock read the configured ISS; returns 0 while
+ * the connection has not picked an ISS yet (the clock starts then). */
+int tt_conn_isn_clock(const struct tt_conn *c, tt_time *epoch);
+void tt_conn_set_isn_clock(struct tt_conn *c, tt_time epoch);
 void tt_conn_free(struct tt_conn *c);
 struct tt_conn *tt_conn_clone(const struct tt_conn *c);
 
@@ -257,11 +293,24 @@ void tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v);
 enum tt_error tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out);
 enum tt_error tt_conn_send(struct tt_conn *c, const uint8_t *data, size_t len, tt_time now,
                            struct tt_out *out);
+/* SEND with the URGENT flag (RFC 9293 §3.8.5): SND.UP moves past this data. */
+enum tt_error tt_conn_send_urgent(struct tt_conn *c, const uint8_t *data, size_t len,
+                                  tt_time now, struct tt_out *out);
 /* Copies up to cap bytes received in order into buf; *got says how many. */
 enum tt_error tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got,
                               tt_time now, struct tt_out *out);
+/* RFC 9293's CLOSE, the socket call shutdown(SHUT_WR): a FIN after the queued
+ * data; this side still receives. */
+enum tt_error tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out);
+/* The socket call close(): CLOSE, and the application reads no more. Unread
+ * data makes it a RST instead (RFC 2525 §2.17), and so does data arriving
+ * later; with cfg.fin_timeout FIN-WAIT-2 ends after that long. */
 enum tt_error tt_conn_close(struct tt_conn *c, tt_time now, struct tt_out *out);
 enum tt_error tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out);
+/* The host crashed: the TCB is lost and nothing is sent. The host's ISN
+ * clock (RFC 9293 §3.4.1) keeps running, so the next connection after the
+ * reboot starts at another ISS. */
+void tt_conn_crash(struct tt_conn *c, tt_time now, struct tt_out *out);
 /* Turns keep-alive on or off (SO_KEEPALIVE); it is off unless asked for. */
 void tt_conn_keepalive(struct tt_conn *c, int on, tt_time now);
 

@@ -29,6 +29,7 @@ struct fault {
 	unsigned flags;          /* 0: any segment */
 	int toward;              /* -1: either direction */
 	tt_time amount;
+	unsigned skip;           /* matching segments still to let pass (#N) */
 };
 
 struct tt_sim {
@@ -56,11 +57,20 @@ struct tt_sim {
 	int last_ack_valid[2];   /* the host's last segment was a pure ACK */
 	unsigned last_flags[2];
 	int probe_out[2];        /* a keep-alive probe from host i is in flight */
+
+	unsigned long work;      /* arrivals and timers in the current action */
 };
+
+/* The simulator's limits, counted per action: an action that gets there has
+ * hosts that do not settle (segments or timers without end), and tt_sim_do
+ * says so instead of running for ever. */
+#define SIM_MAX_DELIVERIES 10000    /* segments one run (deliver all) delivers */
+#define SIM_MAX_WORK 100000         /* arrivals and timers in one action */
 
 static const char *const action_names[TT_A_NACTIONS] = {
 	[TT_A_LISTEN] = "listen", [TT_A_CONNECT] = "connect", [TT_A_SEND] = "send",
-	[TT_A_RECEIVE] = "receive", [TT_A_CLOSE] = "close", [TT_A_ABORT] = "abort",
+	[TT_A_RECEIVE] = "receive", [TT_A_CLOSE] = "close", [TT_A_SHUTDOWN] = "shutdown",
+	[TT_A_ABORT] = "abort",
 	[TT_A_KEEPALIVE] = "keepalive", [TT_A_DELIVER] = "deliver", [TT_A_DELIVER_ALL] = "run",
 	[TT_A_DROP] = "drop", [TT_A_DUPLICATE] = "duplicate", [TT_A_DELAY] = "delay",
 	[TT_A_ADVANCE] = "advance", [TT_A_CRASH] = "crash", [TT_A_INJECT] = "inject",
@@ -262,21 +272,28 @@ fault_matches(const struct fault *f, int from, const struct tt_seg *seg)
 	return f->flags == 0 || (seg->flags & 0xff) == f->flags;
 }
 
-/* Takes the first armed fault of one kind that matches this segment. */
+/* Takes the first armed fault of one kind that matches this segment; a
+ * fault still counting segments (#N) lets it pass and counts it. */
 static int
 take_fault(struct tt_sim *s, enum tt_fault_kind kind, int from, const struct tt_seg *seg,
            tt_time *amount)
 {
-	for (size_t i = 0; i < s->nfaults; i++) {
+	int taken = 0;
+
+	for (size_t i = 0; i < s->nfaults && !taken; i++) {
 		if (s->faults[i].kind != kind || !fault_matches(&s->faults[i], from, seg))
 			continue;
+		if (s->faults[i].skip > 0) {
+			s->faults[i].skip--;
+			continue;
+		}
 		if (amount != NULL)
 			*amount = s->faults[i].amount;
 		memmove(&s->faults[i], &s->faults[i + 1], (s->nfaults - i - 1) * sizeof s->faults[0]);
 		s->nfaults--;
-		return 1;
+		taken = 1;
 	}
-	return 0;
+	return taken;
 }
 
 static void
@@ -525,36 +542,116 @@ fire_timer(struct tt_sim *s, int h, tt_time when)
 	collect(s, h, &out, st);
 }
 
-/* Fires host timers that fall due before `limit` (strictly), in order. */
-static void
+/* Counts one arrival or timer of the current action; -1 past the limit. */
+static int
+spend(struct tt_sim *s)
+{
+	return ++s->work > SIM_MAX_WORK ? -1 : 0;
+}
+
+static int
+too_much_work(const struct tt_sim *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one action "
+	         "(the simulator's limit), the clock at %.6f s", SIM_MAX_WORK, (double)s->now / 1e6);
+	return -2;
+}
+
+/* Fires host timers that fall due before `limit` (strictly), in order;
+ * -1 when the action's limit was hit. */
+static int
 fire_timers_before(struct tt_sim *s, tt_time limit)
 {
 	tt_time t;
 	int h;
 
-	for (int guard = 0; guard < 100000 && (h = next_timer(s, &t)) >= 0 && t < limit; guard++)
+	while ((h = next_timer(s, &t)) >= 0 && t < limit) {
+		if (spend(s) == -1)
+			return -1;
 		fire_timer(s, h, t);
+	}
+	return 0;
 }
 
 /* Lets time flow to `until`: arrivals and timers happen in time order (an
- * arrival first when both fall at the same instant). */
-static void
-advance_to(struct tt_sim *s, tt_time until)
+ * arrival first when both fall at the same instant). -2 with a message when
+ * the action's limit was hit before `until`. */
+static int
+advance_to(struct tt_sim *s, tt_time until, char *err, size_t errlen)
 {
-	for (int guard = 0; guard < 100000; guard++) {
+	for (;;) {
 		long i = next_flight(s, -1);
 		tt_time ta = i >= 0 ? s->fl[i].arrive : TT_NEVER, tt;
 		int h = next_timer(s, &tt);
 
+		if (!(h >= 0 && tt < ta && tt <= until) && !(i >= 0 && ta <= until))
+			break;
+		if (spend(s) == -1) {
+			snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
+			         "action (the simulator's limit), the clock stopped at %.6f s instead "
+			         "of %.6f s", SIM_MAX_WORK, (double)s->now / 1e6,
+			         (double)until / 1e6);
+			return -2;
+		}
 		if (h >= 0 && tt < ta && tt <= until)
 			fire_timer(s, h, tt);
-		else if (i >= 0 && ta <= until)
-			deliver_flight(s, (size_t)i);
 		else
-			break;
+			deliver_flight(s, (size_t)i);
 	}
 	if (until > s->now)
 		s->now = until;
+	return 0;
+}
+
+/* deliver N: the next N segments (toward `to`, or any), timers due before
+ * each arrival first. */
+static int
+deliver_some(struct tt_sim *s, unsigned n, int to, char *err, size_t errlen)
+{
+	for (unsigned k = 0; k < n; k++) {
+		long i = next_flight(s, to);
+
+		if (i < 0) {
+			snprintf(err, errlen, "nothing on the wire to deliver");
+			return -1;
+		}
+		if (fire_timers_before(s, s->fl[i].arrive) == -1)
+			return too_much_work(s, err, errlen);
+		i = next_flight(s, to);
+		if (i < 0)
+			break;
+		if (spend(s) == -1)
+			return too_much_work(s, err, errlen);
+		deliver_flight(s, (size_t)i);
+	}
+	return 0;
+}
+
+/* run: deliver until the wire (toward `to`) is empty. */
+static int
+deliver_all(struct tt_sim *s, int to, char *err, size_t errlen)
+{
+	unsigned n = 0;
+	long i;
+
+	while ((i = next_flight(s, to)) >= 0) {
+		if (n == SIM_MAX_DELIVERIES) {
+			snprintf(err, errlen, "the hosts did not settle: %u segments delivered and the "
+			         "wire is still not empty (the simulator's limit for one run), the clock "
+			         "at %.6f s", n, (double)s->now / 1e6);
+			return -2;
+		}
+		if (fire_timers_before(s, s->fl[i].arrive) == -1)
+			return too_much_work(s, err, errlen);
+		i = next_flight(s, to);
+		if (i < 0)
+			break;
+		if (spend(s) == -1)
+			return too_much_work(s, err, errlen);
+		deliver_flight(s, (size_t)i);
+		n++;
+	}
+	return 0;
 }
 
 /* ---- actions -------------------------------------------------------------- */
@@ -580,17 +677,24 @@ user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	case TT_A_CONNECT:
 		tt_conn_open(c, 1, s->now, &out);
 		break;
-	case TT_A_SEND:
-		if (a->text[0] != '\0')
-			tt_conn_send(c, (const uint8_t *)a->text, strlen(a->text), s->now, &out);
+	case TT_A_SEND: {
+		const uint8_t *data = a->text[0] != '\0' ? (const uint8_t *)a->text : NULL;
+		size_t len = a->text[0] != '\0' ? strlen(a->text) : a->count;
+
+		if (a->urgent)
+			tt_conn_send_urgent(c, data, len, s->now, &out);
 		else
-			tt_conn_send(c, NULL, a->count, s->now, &out);
+			tt_conn_send(c, data, len, s->now, &out);
 		break;
+	}
 	case TT_A_RECEIVE:
 		tt_conn_receive(c, buf, sizeof buf, &got, s->now, &out);
 		break;
 	case TT_A_CLOSE:
 		tt_conn_close(c, s->now, &out);
+		break;
+	case TT_A_SHUTDOWN:
+		tt_conn_shutdown(c, s->now, &out);
 		break;
 	case TT_A_ABORT:
 		tt_conn_abort(c, s->now, &out);
@@ -614,7 +718,7 @@ static int
 arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, char *err,
           size_t errlen)
 {
-	struct fault f = { kind, a->flags_match, a->toward, a->amount };
+	struct fault f = { kind, a->flags_match, a->toward, a->amount, 0 };
 	unsigned skip = a->nth;
 	unsigned long floor = 0;
 
@@ -654,7 +758,9 @@ arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, 
 			return push_duplicate(s, &s->fl[best]);
 		}
 	}
-	/* Otherwise it waits for the next segment sent. */
+	/* Otherwise it waits for the next segment sent (after `skip` more
+	 * matching ones, when #N reached beyond the wire). */
+	f.skip = skip;
 	if (s->nfaults == sizeof s->faults / sizeof s->faults[0]) {
 		snprintf(err, errlen, "too many faults armed at once");
 		return -1;
@@ -663,32 +769,45 @@ arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, 
 	return 0;
 }
 
+/* The host crashes: the engine deletes its TCB (the connection object and
+ * its ISN clock live on, so a rebooted host picks another ISS); silent, it
+ * stays powered off. A crash sends nothing. */
 static void
 crash(struct tt_sim *s, int h, int silent)
 {
 	struct tt_step *st;
+	struct tt_out out;
 	enum tt_state from = tt_conn_state(s->host[h]);
 
-	tt_conn_free(s->host[h]);
-	s->host[h] = tt_conn_new(&s->cfg.host[h].tcp, s->cfg.host[h].iss);
+	tt_out_clear(&out);
+	tt_conn_crash(s->host[h], s->now, &out);
 	s->down[h] = silent;
+	/* what the host sent before is no longer its stream's past */
+	s->sent_any[h] = 0;
+	s->last_ack_valid[h] = 0;
+	s->probe_out[h] = 0;
 	st = new_step(s, TT_STEP_EVENT, h);
 	if (st == NULL)
 		return;
-	st->nev = 1;
-	st->ev[0].host = h;
-	st->ev[0].ev.reason = TT_R_HOST_CRASH;
-	st->ev[0].ev.from = from;
-	st->ev[0].ev.to = TT_CLOSED;
-	st->ev[0].ev.error = TT_E_NONE;
+	add_events(st, h, &out);
+	if (st->nev == 0) {
+		/* the step always shows the crash, even of a CLOSED host */
+		st->nev = 1;
+		st->ev[0].host = h;
+		st->ev[0].ev.reason = TT_R_HOST_CRASH;
+		st->ev[0].ev.from = from;
+		st->ev[0].ev.to = TT_CLOSED;
+		st->ev[0].ev.error = TT_E_NONE;
+	}
 	finish_step(s, st);
 }
 
 int
 tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 {
-	long i;
+	int r = 0;
 
+	s->work = 0;
 	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
 	                     a->kind == TT_A_INJECT) && a->host < 0)) {
 		snprintf(err, errlen, "no such host");
@@ -696,38 +815,15 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	}
 	switch (a->kind) {
 	case TT_A_LISTEN: case TT_A_CONNECT: case TT_A_SEND: case TT_A_RECEIVE:
-	case TT_A_CLOSE: case TT_A_ABORT: case TT_A_KEEPALIVE:
+	case TT_A_CLOSE: case TT_A_SHUTDOWN: case TT_A_ABORT: case TT_A_KEEPALIVE:
 		if (user_call(s, a, err, errlen) == -1)
 			return -1;
 		break;
-	case TT_A_DELIVER: {
-		unsigned n = a->count ? a->count : 1;
-
-		for (unsigned k = 0; k < n; k++) {
-			i = next_flight(s, a->toward);
-			if (i < 0) {
-				snprintf(err, errlen, "nothing on the wire to deliver");
-				return -1;
-			}
-			fire_timers_before(s, s->fl[i].arrive);
-			i = next_flight(s, a->toward);
-			if (i < 0)
-				break;
-			deliver_flight(s, (size_t)i);
-		}
+	case TT_A_DELIVER:
+		r = deliver_some(s, a->count ? a->count : 1, a->toward, err, errlen);
 		break;
-	}
 	case TT_A_DELIVER_ALL:
-		for (int guard = 0; guard < 10000; guard++) {
-			i = next_flight(s, a->toward);
-			if (i < 0)
-				break;
-			fire_timers_before(s, s->fl[i].arrive);
-			i = next_flight(s, a->toward);
-			if (i < 0)
-				break;
-			deliver_flight(s, (size_t)i);
-		}
+		r = deliver_all(s, a->toward, err, errlen);
 		break;
 	case TT_A_DROP:
 		return arm_fault(s, a, TT_FAULT_DROP, err, errlen);
@@ -740,7 +836,8 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 			snprintf(err, errlen, "time cannot go backwards");
 			return -1;
 		}
-		advance_to(s, s->now + a->amount);
+		r = advance_to(s, a->amount > TT_NEVER - s->now ? TT_NEVER : s->now + a->amount,
+		               err, errlen);
 		break;
 	case TT_A_CRASH:
 		crash(s, a->host, a->on);
@@ -752,6 +849,10 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown action");
 		return -1;
 	}
+	/* -1: nothing was done. -2 (the limit) leaves the steps the action
+	 * made, so it still counts as an action. */
+	if (r == -1)
+		return -1;
 	s->action++;
-	return 0;
+	return r;
 }

@@ -79,8 +79,8 @@ struct tt_sim_config {
 void tt_sim_config_default(struct tt_sim_config *cfg);
 
 enum tt_action_kind {
-	TT_A_LISTEN, TT_A_CONNECT, TT_A_SEND, TT_A_RECEIVE, TT_A_CLOSE, TT_A_ABORT,
-	TT_A_KEEPALIVE, TT_A_DELIVER, TT_A_DELIVER_ALL, TT_A_DROP, TT_A_DUPLICATE,
+	TT_A_LISTEN, TT_A_CONNECT, TT_A_SEND, TT_A_RECEIVE, TT_A_CLOSE, TT_A_SHUTDOWN,
+	TT_A_ABORT, TT_A_KEEPALIVE, TT_A_DELIVER, TT_A_DELIVER_ALL, TT_A_DROP, TT_A_DUPLICATE,
 	TT_A_DELAY, TT_A_ADVANCE, TT_A_CRASH, TT_A_INJECT, TT_A_NACTIONS
 };
 
@@ -93,7 +93,8 @@ struct tt_action {
 	unsigned count;          /* send: byte count; deliver: how many */
 	tt_time amount;          /* advance / delay: microseconds */
 	struct tt_seg inject;    /* inject: a hand-made segment sent by `host` (e.g. an old SYN) */
-	int on;                  /* keepalive on/off */
+	int on;                  /* keepalive on/off; crash: silent */
+	int urgent;              /* send: with the URGENT flag (RFC 9293 §3.8.5) */
 	char text[64];           /* send: the bytes, when given as text */
 };
 
@@ -106,8 +107,11 @@ struct tt_sim *tt_sim_new(const struct tt_sim_config *cfg);
 void tt_sim_free(struct tt_sim *s);
 
 /* Applies one action; returns 0, or -1 with a message in err for an action
- * that cannot be done (e.g. deliver with nothing on the wire). User-call
- * errors (connection exists, ...) are not failures: they show as events. */
+ * that cannot be done (e.g. deliver with nothing on the wire), or -2 when the
+ * action hit the simulator's limit (the hosts kept exchanging segments or
+ * firing timers without end): err says so, and the run is not to be trusted.
+ * User-call errors (connection exists, ...) are not failures: they show as
+ * events. */
 int tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen);
 
 size_t tt_sim_nsteps(const struct tt_sim *s);

@@ -231,7 +231,7 @@ write_scenario(size_t t, struct build *b)
 		sb_add(&b->scen, "send client %" PRIu32 "\nrun\nclose client\nrun\n", b->n1);
 		break;
 	case P_HALFCLOSE_ACK:
-		sb_add(&b->scen, "close client\nrun\nsend server %" PRIu32 "\nrun\n", b->n1);
+		sb_add(&b->scen, "shutdown client\nrun\nsend server %" PRIu32 "\nrun\n", b->n1);
 		break;
 	case P_SERVER_DATA_ACK:
 		sb_add(&b->scen, "send server %" PRIu32 "\nrun\n", b->n1);
@@ -367,9 +367,9 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 			break;
 		v = tt_sim_step(sim, (size_t)i)->seg.ack;
 		sb_add(&b->pen, "The server's ISN is %" PRIu32 ". Right after the handshake the client "
-		       "closes; the server (now in CLOSE-WAIT) still sends %" PRIu32 " bytes.\nWhat "
+		       "calls shutdown(SHUT_WR); the server (now in CLOSE-WAIT) still sends %" PRIu32 " bytes.\nWhat "
 		       "acknowledgment number does the client (in FIN-WAIT-2) send for them?", b->y, b->n1);
-		sb_add(&b->pzh, "服务器的 ISN 是 %" PRIu32 "。握手一完成客户端就关闭了；处于 CLOSE-WAIT 的"
+		sb_add(&b->pzh, "服务器的 ISN 是 %" PRIu32 "。握手一完成客户端就调用了 shutdown(SHUT_WR)；处于 CLOSE-WAIT 的"
 		       "服务器仍然发送了 %" PRIu32 " 字节。\n处于 FIN-WAIT-2 的客户端对这些数据回复的确认号是多少？",
 		       b->y, b->n1);
 		sb_add(&b->een, "A half-closed connection still carries data the other way, and the "

@@ -1,5 +1,5 @@
 /* ui/sandbox.c: free play. Both hosts of a live simulation are under the
- * user's keys (listen, connect, send, close, abort) and so is the wire (drop,
+ * user's keys (listen, connect, send, shutdown, close, abort) and so is the wire (drop,
  * duplicate or delay the next segment, advance the clock, crash a host).
  * It is the step view with extra keys: every action appends steps, and
  * stepping forward past the last step delivers the next segment in flight.
@@ -26,7 +26,7 @@ struct sandbox {
 	struct ui_story story;
 	int host;                   /* the host the user acts as */
 	char ep[2][64];
-	char status[160];
+	char status[256];
 };
 
 static void
@@ -84,6 +84,7 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 {
 	size_t n = tt_sim_nsteps(sb->sim), before;
 	char err[256];
+	int r;
 
 	if (n > 0 && *cur + 1 < n) {
 		/* The user went back: continue from the step on screen. */
@@ -96,13 +97,20 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 		sb->status[0] = '\0';
 	}
 	before = tt_sim_nsteps(sb->sim);
-	if (tt_sim_do(sb->sim, a, err, sizeof err) != 0) {
+	r = tt_sim_do(sb->sim, a, err, sizeof err);
+	if (r == -1) {
 		snprintf(sb->status, sizeof sb->status, "%s", _(err));
 		sync_steps(sb);
 		if (sb->story.nsteps > 0 && *cur >= sb->story.nsteps)
 			*cur = sb->story.nsteps - 1;
 		return UI_REDRAW;
 	}
+	/* -2: the action stopped at the simulator's limit; its steps stay
+	 * (a rewind repeats them exactly), and the user is told why. */
+	if (r == -2)
+		snprintf(sb->status, sizeof sb->status, "%s",
+		         _("The hosts did not settle (segments or timers without end): the action "
+		           "stopped at the simulator's limit."));
 	record(sb, a);
 	sync_steps(sb);
 	if (sb->story.nsteps > before)
@@ -164,6 +172,9 @@ sb_key(void *ctx, int key, size_t *cur)
 		init_action(&a, TT_A_SEND, sb->host);
 		snprintf(a.text, sizeof a.text, "%s", buf);
 		a.count = (unsigned)strlen(a.text);
+		return act(sb, &a, cur);
+	case 'f':
+		init_action(&a, TT_A_SHUTDOWN, sb->host);
 		return act(sb, &a, cur);
 	case 'x':
 		init_action(&a, TT_A_CLOSE, sb->host);
@@ -265,7 +276,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 	size_t n = 0;
 	const struct ui_keyhint all[] = {
 		{ "h", hostlab }, { "l", _("listen") }, { "c", _("connect") }, { "s", _("send") },
-		{ "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
+		{ "f", _("shutdown") }, { "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
 		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "w", _("run") },
 	};
 
@@ -296,9 +307,10 @@ sb_help(void *ctx)
 	return _("Sandbox keys (upper bar)\n"
 	         "\n"
 	         "  h   switch the host you act as (client / server)\n"
-	         "  l   listen (passive OPEN)          c   connect (active OPEN)\n"
-	         "  s   send bytes                      x   close (FIN)\n"
-	         "  r   abort (RST)                     k   crash the host (its TCB is lost)\n"
+	         "  l   listen (passive OPEN)           c   connect (active OPEN)\n"
+	         "  s   send bytes                      f   shutdown: a FIN, still receives\n"
+	         "  x   close(): FIN (RST if unread)    r   abort (RST)\n"
+	         "  k   crash the host (its TCB is lost)\n"
 	         "  d   drop the next segment           u   duplicate the next segment\n"
 	         "  y   delay the next segment          t   advance the clock (timers fire)\n"
 	         "  w   deliver everything on the wire\n"

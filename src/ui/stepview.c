@@ -226,8 +226,10 @@ rule_name(enum tt_reason r, char *buf, size_t len)
 		snprintf(buf, len, "%s", _("the simulator"));
 	else if (strcmp(sec, "what-if") == 0)
 		snprintf(buf, len, "%s", _("a what-if rule, not RFC 9293"));
-	else
+	else if (sec[0] >= '0' && sec[0] <= '9')
 		snprintf(buf, len, "RFC 9293 \u00a7%s", sec);
+	else
+		snprintf(buf, len, "%s", sec);
 }
 
 /* One line naming the segment: "SYN,ACK seq=0 ack=1 len=0". */

@@ -1,0 +1,110 @@
+/* engine/tcb.h: the transmission control block, shared by the engine's
+ * parts (tcp.c: user calls and output; input.c: SEGMENT ARRIVES; timer.c:
+ * timeouts). Not for use outside src/engine: the API is engine/tcp.h. */
+#ifndef TT_ENGINE_TCB_H
+#define TT_ENGINE_TCB_H
+
+#include "engine/tcp.h"
+
+/* RFC 9293 §3.7.1: the MSS a host may assume when the peer sent none. */
+#define TT_DEFAULT_MSS 536
+/* RFC 6528: the ISN clock ticks once every 4 microseconds. */
+#define ISN_TICK 4
+/* RFC 6298 §5.7: the RTO after a SYN timed out, when data transfer begins. */
+#define RTO_AFTER_SYN_TIMEOUT TT_SEC(3)
+/* RFC 9293 §3.8.6.3 (MUST-40): an ACK is delayed less than 0.5 s. */
+#define DELACK_MAX (TT_MS(500) - 1)
+
+struct ooo {                    /* a segment that arrived ahead of RCV.NXT */
+	uint32_t seq, len;
+	int fin;
+	uint8_t *data;
+};
+
+struct tt_conn {
+	struct tt_config cfg;
+	enum tt_state state;
+	int passive;            /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
+
+	/* the host's ISN clock (RFC 9293 §3.4.1): survives the TCB */
+	uint32_t cfg_iss;
+	int iss_clock_set;
+	tt_time iss_epoch;
+
+	/* RFC 9293 §3.3.1 send and receive sequence variables */
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, snd_max_wnd;
+	uint32_t snd_max;       /* highest sequence number sent + 1 */
+	uint32_t snd_up, rcv_up; /* urgent pointers, RFC 9293 §3.8.5 */
+	int snd_urg, rcv_urg;
+	uint32_t rcv_nxt;
+	uint16_t peer_mss;
+
+	/* send queue: bytes from sequence number sbuf_seq onward, acked ones
+	 * dropped. Its memory outlives the TCB, since segments in a struct
+	 * tt_out point into it until the next call. */
+	uint8_t *sbuf;
+	size_t slen, scap;
+	uint32_t sbuf_seq;
+	int close_pending;      /* CLOSE called: FIN goes after the queued data */
+	int closed;             /* close(): the application reads no more */
+	int fin_sent;
+	uint32_t fin_seq;
+
+	/* receive queue: in-order bytes not yet read, and what arrived early */
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	int fin_rcvd;
+	unsigned nooo, capooo;
+	struct ooo *ooo;
+	uint64_t delivered;
+
+	/* timers: deadlines on the virtual clock, TT_NEVER when off */
+	tt_time rto, rto_base, rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at;
+	unsigned retries, probes, ka_sent;
+	int probing;            /* a window probe's byte is outstanding */
+	int rtx_any;            /* something was retransmitted ... */
+	uint32_t rtx_hi;        /* ... and nothing below this was sent only once */
+	int syn_timed_out;      /* RFC 6298 §5.7 */
+	int keepalive, ack_pending;
+	unsigned full_segs;     /* full-sized segments received since our last ACK */
+	int oow_replied;
+	tt_time oow_at;         /* when an out-of-window reply was last sent */
+};
+
+
+/* Events: what happened and why (tcp.c). */
+void tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r);
+void tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r, enum tt_error e);
+
+/* Segments out: a segment, a RST (in reply, or from our TCB), an ACK, an ACK
+ * answering an out-of-window segment (rate-limited), SYN, FIN, what the
+ * window allows of the queue, an ACK now or delayed (tcp.c). */
+void tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags, const uint8_t *data, uint32_t len);
+void tcb_emit_rst_for(struct tt_conn *c, struct tt_out *out, const struct tt_seg *seg);
+void tcb_emit_rst_ours(struct tt_conn *c, struct tt_out *out);
+void tcb_emit_ack(struct tt_conn *c, struct tt_out *out);
+void tcb_emit_oow_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out);
+void tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out);
+void tcb_ack_now_or_later(struct tt_conn *c, tt_time now, struct tt_out *out);
+void tcb_send_syn(struct tt_conn *c, struct tt_out *out, int with_ack);
+void tcb_send_fin(struct tt_conn *c, tt_time now, struct tt_out *out);
+
+/* The TCB's life and measures (tcp.c). */
+uint32_t tcb_rcv_wnd(const struct tt_conn *c);
+void tcb_delete(struct tt_conn *c);
+int tcb_reserve(uint8_t **buf, size_t *cap, size_t need);
+int tcb_synchronized(enum tt_state s);
+uint32_t tcb_send_end(const struct tt_conn *c);
+uint32_t tcb_eff_mss(const struct tt_conn *c);
+void tcb_choose_iss(struct tt_conn *c, tt_time now);
+void tcb_reset_and_delete(struct tt_conn *c, struct tt_out *out, enum tt_reason r);
+int tcb_fin_acked(const struct tt_conn *c);
+
+/* Timers armed from the user calls and from input (tcp.c). */
+void tcb_arm_rtx(struct tt_conn *c, tt_time now);
+void tcb_idle_restart(struct tt_conn *c, tt_time now);
+void tcb_arm_fin_timeout(struct tt_conn *c, tt_time now);
+void tcb_enter_time_wait(struct tt_conn *c, tt_time now);
+
+#endif
