@@ -1648,7 +1648,22 @@ START_TEST(test_out_of_window_replies_are_rate_limited)
 	EMITS_NOTHING();
 	ARRIVES_DATA(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1, 10);
 	EMITS_EXACTLY(1);
+	/* the gap doubles with each reply: 1 s now, then 2 s */
 	now += TT_MS(500);
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_NOTHING();
+	now += TT_MS(500);
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_EXACTLY(1);
+	now += TT_MS(1500);
+	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
+	EMITS_NOTHING();
+	/* a keep-alive probe is answered at the plain limit */
+	ARRIVES(c, TT_ACK, PEER_ISS, OUR_ISS + 1);
+	EMITS_EXACTLY(1);
+	/* an acceptable ACK: the gap starts over at 500 ms */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	now += TT_MS(600);
 	ARRIVES(c, TT_ACK, PEER_ISS - 100, OUR_ISS + 1);
 	EMITS_EXACTLY(1);
 	tt_conn_free(c);

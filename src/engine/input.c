@@ -335,6 +335,13 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 		tcb_note(c, out, TT_R_ACK_DUP);
 	}
 	update_window(c, seg, advanced, out);
+	/* the peer refused the probe byte (its window is still zero): it goes
+	 * again with the next probe, and our ACKs carry SEQ = RCV.NXT there */
+	if (c->probing && c->snd_wnd == 0 && seg->ack == c->snd_una) {
+		c->snd_nxt = c->snd_una;
+		c->probing = 0;
+	}
+	c->oow_gap = 0;         /* an acceptable ACK: the reply limit starts over */
 	switch (c->state) {
 	case TT_FIN_WAIT_1:
 		/* a FIN that also acks ours goes straight to TIME-WAIT below */
@@ -362,47 +369,49 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 	return 0;
 }
 
-/* Moves early segments that RCV.NXT has reached into the receive queue;
- * *fin is set when a FIN kept with them is now in order. */
+/* Moves early segments that RCV.NXT has reached into the receive queue
+ * (the queue is sorted by sequence number); *fin is set when a FIN kept
+ * with them is now in order. A FIN that text already ran past is stale (as
+ * Linux drops it), and nothing after an in-order FIN is text. */
 static void
 drain_ooo(struct tt_conn *c, int *fin)
 {
-	int again = 1;
+	unsigned k = 0;
 
-	while (again) {
-		again = 0;
-		for (unsigned i = 0; i < c->nooo; i++) {
-			struct ooo *o = &c->ooo[i];
-			uint32_t skip;
+	while (k < c->nooo && !TT_SEQ_GT(c->ooo[k].seq, c->rcv_nxt)) {
+		struct ooo *o = &c->ooo[k++];
+		uint32_t skip = c->rcv_nxt - o->seq;
 
-			if (TT_SEQ_GT(o->seq, c->rcv_nxt))
-				continue;
-			skip = c->rcv_nxt - o->seq;
-			if (skip < o->len && tcb_reserve(&c->rbuf, &c->rcap, c->rlen + o->len - skip) == 0) {
-				memcpy(c->rbuf + c->rlen, o->data + skip, o->len - skip);
-				c->rlen += o->len - skip;
-				c->rcv_nxt += o->len - skip;
-			}
-			if (o->fin && TT_SEQ_GEQ(c->rcv_nxt, o->seq + o->len))
-				*fin = 1;
-			free(o->data);
-			c->ooo[i] = c->ooo[--c->nooo];
-			again = 1;
-			break;
+		if (skip < o->len && tcb_reserve(&c->rbuf, &c->rcap, c->rlen + o->len - skip) == 0) {
+			memcpy(c->rbuf + c->rlen, o->data + skip, o->len - skip);
+			c->rlen += o->len - skip;
+			c->rcv_nxt += o->len - skip;
+		}
+		if (o->fin && c->rcv_nxt == o->seq + o->len) {
+			*fin = 1;
+			k = c->nooo;
 		}
 	}
+	for (unsigned i = 0; i < k; i++)
+		free(c->ooo[i].data);
+	memmove(c->ooo, c->ooo + k, (c->nooo - k) * sizeof *c->ooo);
+	c->nooo -= k;
 }
 
-/* Keeps a segment that arrived ahead of RCV.NXT. The queue holds only what
- * lies inside the window, so it needs no limit of its own. */
+/* Keeps a segment that arrived ahead of RCV.NXT, in sequence order (found
+ * from the back: segments mostly arrive in order). The queue holds only
+ * what lies inside the window, so it needs no limit of its own. */
 static void
 keep_ooo(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, int fin)
 {
 	struct ooo *o;
+	unsigned i = c->nooo;
 
-	for (unsigned i = 0; i < c->nooo; i++)
-		if (c->ooo[i].seq == seq && c->ooo[i].len >= len && (c->ooo[i].fin || !fin))
-			return;
+	while (i > 0 && TT_SEQ_GT(c->ooo[i - 1].seq, seq))
+		i--;
+	if (i > 0 && c->ooo[i - 1].seq == seq && c->ooo[i - 1].len >= len &&
+	    (c->ooo[i - 1].fin || !fin))
+		return;                 /* a copy of what is kept */
 	if (c->nooo == c->capooo) {
 		unsigned ncap = c->capooo ? c->capooo * 2 : 8;
 		struct ooo *n = realloc(c->ooo, ncap * sizeof *n);
@@ -412,10 +421,13 @@ keep_ooo(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, int
 		c->ooo = n;
 		c->capooo = ncap;
 	}
-	o = &c->ooo[c->nooo];
+	o = &c->ooo[i];
+	memmove(o + 1, o, (c->nooo - i) * sizeof *o);
 	o->data = malloc(len ? len : 1);
-	if (o->data == NULL)
+	if (o->data == NULL) {
+		memmove(o, o + 1, (c->nooo - i) * sizeof *o);
 		return;
+	}
 	if (len > 0) {
 		if (data != NULL)
 			memcpy(o->data, data, len);
@@ -546,6 +558,10 @@ process_text_fin(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struc
 	int fin = !!(seg->flags & TT_FIN), refused = 0;
 
 	process_urg(c, seg, out);
+	/* a FIN below RCV.NXT that is not the one already taken is stale: text
+	 * already ran past it (as Linux drops it) */
+	if (fin && TT_SEQ_LT(seq + len, c->rcv_nxt) && !(c->fin_rcvd && seq + len + 1 == c->rcv_nxt))
+		fin = 0;
 	if (TT_SEQ_LT(seq, c->rcv_nxt)) {
 		uint32_t skip = c->rcv_nxt - seq;
 

@@ -69,7 +69,7 @@ struct tt_conn {
 	int keepalive, ack_pending;
 	unsigned full_segs;     /* full-sized segments received since our last ACK */
 	int oow_replied;
-	tt_time oow_at;         /* when an out-of-window reply was last sent */
+	tt_time oow_at, oow_gap; /* the last out-of-window reply, the gap before the next */
 };
 
 

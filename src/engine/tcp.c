@@ -115,21 +115,31 @@ tcb_emit_ack(struct tt_conn *c, struct tt_out *out)
 
 /* RFC 5961 §7 (and Linux's tcp_invalid_ratelimit): an ACK that answers an
  * out-of-window or otherwise unacceptable segment, a challenge, or an ACK of
- * unsent data, goes out at most once per cfg.oow_ratelimit. A segment that
- * carries data or a FIN is always answered: that answer is how a lost ACK
- * is repaired. */
+ * unsent data, goes out at most once per cfg.oow_ratelimit, and the gap
+ * doubles with each such reply until an acceptable ACK arrives: two hosts
+ * whose numbers disagree (after an injected segment, say) stop answering
+ * each other instead of trading ACKs for ever. A segment that carries data
+ * or a FIN is always answered: that answer is how a lost ACK is repaired.
+ * A keep-alive probe (SEQ = RCV.NXT - 1, RFC 9293 §3.8.4) must be answered
+ * too (RFC 1122 §4.2.3.6): it is held to the plain limit, no doubling. */
 void
 tcb_emit_oow_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out)
 {
 	int carries = (seg->len > 0 || (seg->flags & TT_FIN)) && !(seg->flags & TT_SYN);
+	int probe = seg->len == 0 && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) &&
+	            seg->seq == c->rcv_nxt - 1;
 
 	if (!carries && c->cfg.oow_ratelimit > 0) {
-		if (c->oow_replied && now - c->oow_at < c->cfg.oow_ratelimit) {
+		tt_time gap = c->oow_gap && !probe ? c->oow_gap : c->cfg.oow_ratelimit;
+
+		if (c->oow_replied && now - c->oow_at < gap) {
 			tcb_note(c, out, TT_R_OOW_RATE_LIMITED);
 			return;
 		}
 		c->oow_replied = 1;
 		c->oow_at = now;
+		if (!probe)
+			c->oow_gap = gap < TT_SEC(3600) ? 2 * gap : gap;
 	}
 	tcb_emit_ack(c, out);
 }
@@ -163,6 +173,9 @@ tcb_delete(struct tt_conn *c)
 	c->iss_epoch = keep.iss_epoch;
 	c->sbuf = keep.sbuf;
 	c->scap = keep.scap;
+	c->oow_replied = keep.oow_replied;     /* the reply limit is the socket's */
+	c->oow_at = keep.oow_at;
+	c->oow_gap = keep.oow_gap;
 	c->state = TT_CLOSED;
 	c->rto_base = c->cfg.rto_initial;
 	if (c->rto_base < c->cfg.rto_min)

@@ -64,8 +64,8 @@ struct tt_sim {
 /* The simulator's limits, counted per action: an action that gets there has
  * hosts that do not settle (segments or timers without end), and tt_sim_do
  * says so instead of running for ever. */
-#define SIM_MAX_DELIVERIES 10000    /* segments one run (deliver all) delivers */
-#define SIM_MAX_WORK 100000         /* arrivals and timers in one action */
+#define SIM_MAX_DELIVERIES 100000   /* segments one run (deliver all) delivers */
+#define SIM_MAX_WORK 200000         /* arrivals and timers in one action */
 
 static const char *const action_names[TT_A_NACTIONS] = {
 	[TT_A_LISTEN] = "listen", [TT_A_CONNECT] = "connect", [TT_A_SEND] = "send",
@@ -501,6 +501,7 @@ deliver_flight(struct tt_sim *s, size_t i)
 		return;
 	}
 	segment_step_fill(s, st, &f);
+	st->arrival = s->now;   /* later than planned when `deliver to` held it back */
 	if (s->down[to]) {
 		st->notes |= TT_NOTE(DROPPED);
 		finish_step(s, st);
