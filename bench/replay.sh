@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/replay.sh: replay's speed and memory against a bare libpcap loop
-# (DESIGN.md: --streams within 1.5x, the TSV table within 3x, peak memory
+# (doc/design.md: --streams within 1.5x, the TSV table within 3x, peak memory
 # under 64 MiB on 1.5 million packets in 100,000 connections).
 # Reports ratios; asserts nothing. Run from the build tree: `make bench`.
 set -eu

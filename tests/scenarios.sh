@@ -19,7 +19,7 @@ for f in "$S"/lessons/scenarios/*.scenario; do
 	"$T" lesson "$f" --batch --format json > "$TMPD/$n.json"
 	[ "$(wc -l < "$TMPD/$n.json")" -eq $(($(wc -l < "$TMPD/$n.tsv") - 1)) ] && pass ||
 		fail "$n: one JSON object per TSV row"
-	# every row has exactly the 14 columns of DESIGN.md
+	# every row has exactly the 14 columns of doc/design.md
 	awk -F '\t' 'NF != 14 { bad = 1 } END { exit bad }' "$TMPD/$n.tsv" && pass ||
 		fail "$n: 14 columns on every row"
 done

@@ -201,7 +201,7 @@ new_stream(struct cap_replay *r, const struct cap_pkt *p, int sender_is_client)
 }
 
 /* The sender of a SYN,ACK is the server; of anything else that opens a
- * stream, the client (DESIGN.md: the client sent the first SYN). */
+ * stream, the client (doc/design.md: the client sent the first SYN). */
 static int
 opener_is_client(const struct cap_pkt *p)
 {

@@ -1,5 +1,5 @@
 /* report/report.h: the segment table in batch form (text, TSV, JSON lines).
- * Columns and their meaning are DESIGN.md's; this is the one place that
+ * Columns and their meaning are doc/design.md's; this is the one place that
  * prints them, for lessons, the sandbox and replay alike. No curses. */
 #ifndef TT_REPORT_H
 #define TT_REPORT_H
