@@ -267,16 +267,19 @@ fmt_match(const struct tt_action *a, int flags_ok, char *buf, size_t len)
 static char *
 fmt_action(const struct tt_action *a, char *buf, size_t len)
 {
-	const char *h = host_name[a->host & 1];
-	char t[32], f[64];
+	char h[24], t[32], f[64];
 
+	if (a->conn > 0)
+		snprintf(h, sizeof h, "%s:%u", host_name[a->host & 1], a->conn - 1);
+	else
+		snprintf(h, sizeof h, "%s", host_name[a->host & 1]);
 	buf[0] = '\0';
 	switch (a->kind) {
 	case TT_A_LISTEN:
 		snprintf(buf, len, "listen %s", h);
 		break;
 	case TT_A_CONNECT:
-		snprintf(buf, len, "connect %s", h);
+		snprintf(buf, len, "connect %s%s", h, a->fresh ? " new" : "");
 		break;
 	case TT_A_SEND:
 		snprintf(buf, len, "send %s %u%s", h, a->count, a->urgent ? " urgent" : "");
@@ -575,6 +578,8 @@ gen_action(struct gen *gs, struct rng *r, const struct tt_sim *s, struct tt_acti
 	memset(a, 0, sizeof *a);
 	a->host = (int)rn(r, 2);
 	a->toward = -1;
+	if (tt_sim_nstreams(s) > 1 && chance(r, 25))
+		a->conn = 1 + rn(r, (uint32_t)tt_sim_nstreams(s));
 	tt_sim_view(s, 0, &v[0]);
 	tt_sim_view(s, 1, &v[1]);
 	if (w < 18) {
@@ -624,6 +629,8 @@ gen_action(struct gen *gs, struct rng *r, const struct tt_sim *s, struct tt_acti
 		a->on = chance(r, 50);
 	} else if (w < 81) {
 		a->kind = chance(r, 50) ? TT_A_LISTEN : TT_A_CONNECT;
+		if (a->kind == TT_A_CONNECT && chance(r, 30))
+			a->fresh = 1;   /* another connection, on the next port */
 	} else {
 		a->kind = TT_A_INJECT;
 		gen_inject(r, v, a);
@@ -787,9 +794,12 @@ static struct stats {
 } stats;
 static int counting;
 
+#define MAXSOCK 256             /* sockets a host makes in one scenario, at most */
+
 struct checker {
 	const struct tt_sim_config *cfg;
-	enum tt_state cur[2];
+	enum tt_state cur[2][MAXSOCK];  /* each socket's state, by the events */
+	unsigned char seen[2][MAXSOCK];
 	struct inc inc[2][MAXINC];
 	unsigned ninc[2];
 	struct ivl *ivl[2];
@@ -808,7 +818,6 @@ ck_init(struct checker *ck, const struct tt_sim_config *cfg)
 {
 	memset(ck, 0, sizeof *ck);
 	ck->cfg = cfg;
-	ck->cur[0] = ck->cur[1] = TT_CLOSED;
 }
 
 static void
@@ -1023,13 +1032,23 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 		if (e->ev.to == TT_CLOSED || e->ev.to == TT_LISTEN || e->ev.reason == TT_R_TW_REOPEN)
 			ck->epoch[h]++;
 		fmt_ev(e, eb, sizeof eb);
-		if (e->ev.from != ck->cur[h]) {
+		if (e->sock < 0 || e->sock >= MAXSOCK)
+			return violated(v, INV_DIAGRAM, idx, "socket",
+			            "event \"%s\" changes the state of socket %d of the %s", eb,
+			            e->sock, host_name[h]);
+		/* a socket starts CLOSED, or LISTEN (a listener's child) */
+		if (!ck->seen[h][e->sock]) {
+			ck->seen[h][e->sock] = 1;
+			ck->cur[h][e->sock] = e->ev.from == TT_LISTEN ? TT_LISTEN : TT_CLOSED;
+		}
+		if (e->ev.from != ck->cur[h][e->sock]) {
 			char key[64];
 
 			snprintf(key, sizeof key, "continuity %s", tt_reason_id(e->ev.reason));
 			return violated(v, INV_DIAGRAM, idx, key,
-			            "event \"%s\" starts from %s, but the %s was in %s", eb,
-			            tt_state_name(e->ev.from), host_name[h], tt_state_name(ck->cur[h]));
+			            "event \"%s\" starts from %s, but socket %d of the %s was in %s",
+			            eb, tt_state_name(e->ev.from), e->sock, host_name[h],
+			            tt_state_name(ck->cur[h][e->sock]));
 		}
 		if (!edge_allowed(e->ev.from, e->ev.to, e->ev.reason)) {
 			char key[80];
@@ -1040,14 +1059,22 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            "event \"%s\": %s -> %s is not an edge of the state diagram", eb,
 			            tt_state_name(e->ev.from), tt_state_name(e->ev.to));
 		}
-		ck->cur[h] = e->ev.to;
+		ck->cur[h][e->sock] = e->ev.to;
 		stats.changes += counting;
 	}
+	/* the TCBs the step shows are where their events left them */
 	for (int h = 0; h < 2; h++) {
-		if (st->tcb[h].state != ck->cur[h])
+		int i = st->sock[h];
+		enum tt_state was;
+
+		if (i < 0 || i >= MAXSOCK)
+			continue;
+		was = ck->seen[h][i] ? ck->cur[h][i] : TT_CLOSED;
+		if (st->tcb[h].state != was)
 			return violated(v, INV_DIAGRAM, idx, "silent",
-			            "the %s went from %s to %s without a state-change event",
-			            host_name[h], tt_state_name(ck->cur[h]), tt_state_name(st->tcb[h].state));
+			            "socket %d of the %s went from %s to %s without a state-change "
+			            "event", i, host_name[h], tt_state_name(was),
+			            tt_state_name(st->tcb[h].state));
 	}
 
 	for (int h = 0; h < 2; h++)

@@ -776,6 +776,120 @@ START_TEST(test_bundled_old_duplicate_syn_recovers)
 }
 END_TEST
 
+/* ---- hosts with sockets --------------------------------------------------- */
+
+/* The segments of one stream, as "FLAGS FLAGS ..." in row order. */
+static unsigned
+rows_in_stream(const struct tt_sim *s, unsigned stream)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		n += st->kind == TT_STEP_SEGMENT && st->stream == stream;
+	}
+	return n;
+}
+
+/* A listener serves two clients at once: `connect client new` opens a second
+ * connection from the next port, a stream of its own, and the listener's
+ * second child answers it while the first is still established. */
+START_TEST(test_listener_serves_two_connections)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nconnect client new\nrun\n"
+	                            "send client:0 10\nsend client:1 20\nrun\n");
+	const struct tt_step *last = tt_sim_step(s, tt_sim_nsteps(s) - 1);
+	char ep[64];
+
+	ck_assert_uint_eq(tt_sim_nstreams(s), 2);
+	ck_assert_str_eq(tt_sim_stream_endpoint(s, 0, TT_CLIENT, ep, sizeof ep), "192.0.2.1:49152");
+	ck_assert_str_eq(tt_sim_stream_endpoint(s, 1, TT_CLIENT, ep, sizeof ep), "192.0.2.1:49153");
+	ck_assert_str_eq(tt_sim_stream_endpoint(s, 1, TT_SERVER, ep, sizeof ep), "198.51.100.2:80");
+	ck_assert_uint_eq(rows_in_stream(s, 0), 5);  /* SYN, SYN,ACK, ACK, data, ACK */
+	ck_assert_uint_eq(rows_in_stream(s, 1), 5);
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_SEGMENT && st->seg.len > 0)
+			ck_assert_uint_eq(st->seg.len, st->stream == 0 ? 10 : 20);
+	}
+	ck_assert_int_eq(last->tcb[TT_SERVER].state, TT_ESTABLISHED);
+	ck_assert_int_ne(last->sock[TT_SERVER], -1);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* The listener keeps listening after a connection ends or is reset: a new
+ * connection is accepted, and a segment for a port nothing listens on is
+ * still refused. */
+START_TEST(test_listener_keeps_listening_after_a_reset)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nabort client\nrun\n"
+	                            "connect client\nrun\n");
+	const struct tt_step *last = tt_sim_step(s, tt_sim_nsteps(s) - 1);
+
+	ck_assert_uint_eq(tt_sim_nstreams(s), 2);
+	ck_assert_uint_eq(last->stream, 1);
+	ck_assert_int_eq(last->tcb[TT_CLIENT].state, TT_ESTABLISHED);
+	ck_assert_int_eq(last->tcb[TT_SERVER].state, TT_ESTABLISHED);
+	/* the host's states in order, over its sockets: the second child starts
+	 * in LISTEN as a copy of the listener, so path_of shows no step there */
+	ck_assert_str_eq(path_of(s, TT_SERVER),
+	                 "CLOSED LISTEN SYN-RECEIVED ESTABLISHED CLOSED SYN-RECEIVED ESTABLISHED");
+	tt_sim_free(s);
+}
+END_TEST
+
+/* A new incarnation on the same ports (after TIME-WAIT) is a new stream,
+ * with a new ISS from the ISN clock and no "retransmission" note. */
+START_TEST(test_new_incarnation_is_a_new_stream)
+{
+	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nsend client 10\nrun\n"
+	                            "receive server\nclose client\nclose server\nrun\nadvance 241\n"
+	                            "connect client\nrun\n");
+	uint32_t syn[2] = { 0, 0 };
+
+	ck_assert_uint_eq(tt_sim_nstreams(s), 2);
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT)
+			continue;
+		if (st->seg.flags == TT_SYN)
+			syn[st->stream] = st->seg.seq;
+		if (st->stream == 1)
+			ck_assert_uint_eq(st->notes & TT_NOTE(RETRANSMISSION), 0);
+	}
+	ck_assert_uint_eq(syn[0], 1000);
+	/* 241.35 s later on a clock of one tick per 4 us */
+	ck_assert_uint_eq(syn[1], 1000 + 241350000 / 4);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* HOST:N picks the host's connection in stream N; one it lacks is an error
+ * with the line; listen takes no stream. */
+START_TEST(test_user_calls_pick_a_stream)
+{
+	const char *text = "listen server\nconnect client\nrun\nsend client:3 10\n";
+	struct tt_scenario *sc = tt_scenario_parse(text, strlen(text), "x.scenario", err,
+	                                           sizeof err);
+
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_ptr_null(tt_scenario_run(sc, NULL, err, sizeof err));
+	ck_assert_msg(strstr(err, "x.scenario:4: send: the client has no connection in stream 3"),
+	              "%s", err);
+	tt_scenario_free(sc);
+	expect_parse_error("listen server:0\n", "a host listens on its own port");
+	expect_parse_error("send client:x 10\n", "after the ':' comes a stream number");
+	sc = tt_scenario_parse("connect client new\n", 19, "x", err, sizeof err);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(tt_scenario_action(sc, 0)->fresh, 1);
+	tt_scenario_free(sc);
+}
+END_TEST
+
 /* ---- seeded random scenarios -------------------------------------------- */
 
 static uint32_t
@@ -944,6 +1058,10 @@ main(void)
 	tcase_add_test(wire, test_endless_exchange_hits_the_limit);
 	tcase_add_test(wire, test_limit_is_counted_per_action);
 	suite_add_tcase(s, wire);
+	tcase_add_test(wire, test_listener_serves_two_connections);
+	tcase_add_test(wire, test_listener_keeps_listening_after_a_reset);
+	tcase_add_test(wire, test_new_incarnation_is_a_new_stream);
+	tcase_add_test(tc, test_user_calls_pick_a_stream);
 	tcase_add_test(bundled, test_bundled_handshake);
 	tcase_add_test(bundled, test_bundled_client_first_close);
 	tcase_add_test(bundled, test_bundled_server_first_close);

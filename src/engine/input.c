@@ -341,7 +341,7 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 		c->snd_nxt = c->snd_una;
 		c->probing = 0;
 	}
-	c->oow_gap = 0;         /* an acceptable ACK: the reply limit starts over */
+	c->oow->gap = 0;        /* an acceptable ACK: the reply limit starts over */
 	switch (c->state) {
 	case TT_FIN_WAIT_1:
 		/* a FIN that also acks ours goes straight to TIME-WAIT below */

@@ -68,8 +68,8 @@ struct tt_conn {
 	int syn_timed_out;      /* RFC 6298 §5.7 */
 	int keepalive, ack_pending;
 	unsigned full_segs;     /* full-sized segments received since our last ACK */
-	int oow_replied;
-	tt_time oow_at, oow_gap; /* the last out-of-window reply, the gap before the next */
+	struct tt_oow_limit own_oow;
+	struct tt_oow_limit *oow; /* &own_oow, or the host's shared limit */
 };
 
 

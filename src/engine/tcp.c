@@ -130,16 +130,17 @@ tcb_emit_oow_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struc
 	            seg->seq == c->rcv_nxt - 1;
 
 	if (!carries && c->cfg.oow_ratelimit > 0) {
-		tt_time gap = c->oow_gap && !probe ? c->oow_gap : c->cfg.oow_ratelimit;
+		struct tt_oow_limit *l = c->oow;
+		tt_time gap = l->gap && !probe ? l->gap : c->cfg.oow_ratelimit;
 
-		if (c->oow_replied && now - c->oow_at < gap) {
+		if (l->replied && now - l->at < gap) {
 			tcb_note(c, out, TT_R_OOW_RATE_LIMITED);
 			return;
 		}
-		c->oow_replied = 1;
-		c->oow_at = now;
+		l->replied = 1;
+		l->at = now;
 		if (!probe)
-			c->oow_gap = gap < TT_SEC(3600) ? 2 * gap : gap;
+			l->gap = gap < TT_SEC(3600) ? 2 * gap : gap;
 	}
 	tcb_emit_ack(c, out);
 }
@@ -173,9 +174,8 @@ tcb_delete(struct tt_conn *c)
 	c->iss_epoch = keep.iss_epoch;
 	c->sbuf = keep.sbuf;
 	c->scap = keep.scap;
-	c->oow_replied = keep.oow_replied;     /* the reply limit is the socket's */
-	c->oow_at = keep.oow_at;
-	c->oow_gap = keep.oow_gap;
+	c->own_oow = keep.own_oow;     /* the reply limit is the socket's, or the host's */
+	c->oow = keep.oow == NULL || keep.oow == &c->own_oow ? &c->own_oow : keep.oow;
 	c->state = TT_CLOSED;
 	c->rto_base = c->cfg.rto_initial;
 	if (c->rto_base < c->cfg.rto_min)
@@ -326,6 +326,12 @@ tt_conn_new(const struct tt_config *cfg, uint32_t iss)
 	return c;
 }
 
+void
+tt_conn_share_oow_limit(struct tt_conn *c, struct tt_oow_limit *l)
+{
+	c->oow = l != NULL ? l : &c->own_oow;
+}
+
 int
 tt_conn_isn_clock(const struct tt_conn *c, tt_time *epoch)
 {
@@ -371,6 +377,8 @@ tt_conn_clone(const struct tt_conn *c)
 	if (n == NULL)
 		return NULL;
 	*n = *c;
+	if (c->oow == &c->own_oow)
+		n->oow = &n->own_oow;
 	n->sbuf = dup_bytes(c->sbuf, c->slen, c->scap);
 	n->rbuf = dup_bytes(c->rbuf, c->rlen, c->rcap);
 	n->ooo = c->capooo ? malloc(c->capooo * sizeof *n->ooo) : NULL;

@@ -276,6 +276,15 @@ struct tt_conn;
 /* iss is the ISS of the first connection; later ones follow the ISN clock
  * (RFC 9293 §3.4.1, RFC 6528: one tick every 4 microseconds from then). */
 struct tt_conn *tt_conn_new(const struct tt_config *cfg, uint32_t iss);
+/* RFC 5961 §7 limits replies to out-of-window segments per system: the
+ * connections of one host may share one limit (each has its own until told
+ * otherwise). The struct belongs to the caller and must outlive them. */
+struct tt_oow_limit {
+	int replied;
+	tt_time at, gap;        /* the last reply, the gap before the next one */
+};
+void tt_conn_share_oow_limit(struct tt_conn *c, struct tt_oow_limit *l);
+
 /* The ISN clock belongs to the host, not to one connection: a host with
  * several connections reads it from one and sets it on the others. *epoch
  * is the time at which the clock read the configured ISS; returns 0 while

@@ -318,17 +318,18 @@ void
 tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events)
 {
 	char notes[128], ep[2][64];
-	uint32_t base[2] = { 0, 0 };
+	size_t nstreams = tt_sim_nstreams(s);
+	uint32_t (*base)[2] = calloc(nstreams ? nstreams : 1, sizeof *base);
+	unsigned ep_stream = (unsigned)-1;
 	struct tt_row row;
 
-	/* the same for every row: relative bases and both endpoints */
-	if (!absolute)
-		tt_sim_seq_base(s, base);
-	tt_sim_endpoint(s, TT_CLIENT, ep[0], sizeof ep[0]);
-	tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
+	/* relative bases of every stream, worked out once */
+	if (base != NULL && !absolute)
+		tt_sim_seq_bases(s, base);
 	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
 		const struct tt_step *st = tt_sim_step(s, i);
 		int from = st->dir & 1;
+		uint32_t b[2] = { 0, 0 };
 
 		if (st->kind != TT_STEP_SEGMENT) {
 			if (events && r->fmt == TT_REPORT_TEXT) {
@@ -346,15 +347,25 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 			}
 			continue;
 		}
+		if (st->stream != ep_stream) {
+			ep_stream = st->stream;
+			tt_sim_stream_endpoint(s, st->stream, TT_CLIENT, ep[0], sizeof ep[0]);
+			tt_sim_stream_endpoint(s, st->stream, TT_SERVER, ep[1], sizeof ep[1]);
+		}
+		if (base != NULL && !absolute && st->stream < nstreams) {
+			b[0] = base[st->stream][0];
+			b[1] = base[st->stream][1];
+		}
 		memset(&row, 0, sizeof row);
+		row.stream = st->stream;
 		row.frame = st->frame;
 		row.time_ns = st->time * 1000;
 		row.dir = from;
 		row.src = ep[from];
 		row.dst = ep[!from];
 		row.flags = st->seg.flags;
-		row.seq = st->seg.seq - base[from];
-		row.ack = (st->seg.flags & TT_ACK) ? st->seg.ack - base[!from] : 0;
+		row.seq = st->seg.seq - b[from];
+		row.ack = (st->seg.flags & TT_ACK) ? st->seg.ack - b[!from] : 0;
 		row.len = st->seg.len;
 		row.win = st->seg.wnd;
 		row.cstate = st->tcb[0].state;
@@ -362,4 +373,5 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		row.notes = tt_notes_format(st->notes, notes, sizeof notes);
 		tt_report_row(r, &row);
 	}
+	free(base);
 }

@@ -408,7 +408,26 @@ need_host(struct tt_action *a, char *const *w, int n, char *err, size_t errlen)
 		return -1;
 	}
 	if ((a->host = host_index(w[1])) < 0) {
-		snprintf(err, errlen, "unknown host '%s' (use client or server)", w[1]);
+		const char *colon = strchr(w[1], ':');
+		char name[16];
+		uint32_t sn;
+
+		/* HOST:N, the host's connection in stream N */
+		if (colon != NULL && (size_t)(colon - w[1]) < sizeof name) {
+			memcpy(name, w[1], (size_t)(colon - w[1]));
+			name[colon - w[1]] = '\0';
+			a->host = host_index(name);
+			if (a->host >= 0 && parse_u32(colon + 1, &sn) == 0 && sn < 65535) {
+				a->conn = sn + 1;
+				return 0;
+			}
+			if (a->host >= 0) {
+				snprintf(err, errlen, "'%s': after the ':' comes a stream number", w[1]);
+				return -1;
+			}
+		}
+		snprintf(err, errlen, "unknown host '%s' (use client or server, or client:N "
+		         "for its connection in stream N)", w[1]);
 		return -1;
 	}
 	return 0;
@@ -580,6 +599,15 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		a->kind = calls[i].kind;
 		if (need_host(a, w, n, err, errlen) == -1)
 			return -1;
+		if (a->kind == TT_A_CONNECT && n == 3 && strcmp(w[2], "new") == 0 && a->conn == 0) {
+			a->fresh = 1;   /* connect HOST new: another connection */
+			return 1;
+		}
+		if (a->kind == TT_A_LISTEN && a->conn > 0) {
+			snprintf(err, errlen, "'%s': a host listens on its own port, not in a stream",
+			         w[1]);
+			return -1;
+		}
 		if (n > 2) {
 			snprintf(err, errlen, "unexpected '%s' (use: %s %s)", w[2], w[0], w[1]);
 			return -1;

@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/host.h"
 
 struct flight {
 	int from;
+	unsigned stream;
 	tt_time sent, arrive;
 	struct tt_seg seg;
 	uint8_t *data;
@@ -32,9 +33,22 @@ struct fault {
 	unsigned skip;           /* matching segments still to let pass (#N) */
 };
 
+/* One stream: a pair of ports and one incarnation of the connection on it,
+ * with what each side has put on the wire there (for the notes). */
+struct stream {
+	uint16_t port[2];        /* the client's, the server's */
+	int sock[2];             /* each host's socket in it, or -1 */
+	uint32_t sent_max[2];
+	int sent_any[2];
+	uint32_t last_ack[2], last_wnd[2];
+	int last_ack_valid[2];   /* the host's last segment was a pure ACK */
+	unsigned last_flags[2];
+	int probe_out[2];        /* a keep-alive probe from host i is in flight */
+};
+
 struct tt_sim {
 	struct tt_sim_config cfg;
-	struct tt_conn *host[2];
+	struct sim_host host[2];
 	int down[2];             /* powered off: segments to it vanish */
 	tt_time now;
 	unsigned action;
@@ -50,13 +64,9 @@ struct tt_sim {
 	size_t nsteps, capsteps;
 	uint64_t rows;
 
-	/* what each host has put on the wire, for the retransmission note */
-	uint32_t sent_max[2];
-	int sent_any[2];
-	uint32_t last_ack[2], last_wnd[2];
-	int last_ack_valid[2];   /* the host's last segment was a pure ACK */
-	unsigned last_flags[2];
-	int probe_out[2];        /* a keep-alive probe from host i is in flight */
+	struct stream *streams;
+	size_t nstreams, capstreams;
+	unsigned last_stream;    /* of the latest step: where listener events go */
 
 	unsigned long work;      /* arrivals and timers in the current action */
 };
@@ -122,8 +132,7 @@ tt_sim_new(const struct tt_sim_config *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	for (int i = 0; i < 2; i++) {
-		s->host[i] = tt_conn_new(&cfg->host[i].tcp, cfg->host[i].iss);
-		if (s->host[i] == NULL) {
+		if (sim_host_init(&s->host[i], &cfg->host[i]) == -1) {
 			tt_sim_free(s);
 			return NULL;
 		}
@@ -137,11 +146,12 @@ tt_sim_free(struct tt_sim *s)
 	if (s == NULL)
 		return;
 	for (int i = 0; i < 2; i++)
-		tt_conn_free(s->host[i]);
+		sim_host_free(&s->host[i]);
 	for (size_t i = 0; i < s->nfl; i++)
 		free(s->fl[i].data);
 	free(s->fl);
 	free(s->steps);
+	free(s->streams);
 	free(s);
 }
 
@@ -175,54 +185,133 @@ tt_sim_config(const struct tt_sim *s)
 	return &s->cfg;
 }
 
-char *
-tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len)
+static char *
+endpoint(const struct tt_host_config *h, uint16_t port, char *buf, size_t len)
 {
-	const struct tt_host_config *h = &s->cfg.host[host & 1];
-
 	if (strchr(h->addr, ':') != NULL)
-		snprintf(buf, len, "[%s]:%u", h->addr, h->port);
+		snprintf(buf, len, "[%s]:%u", h->addr, port);
 	else
-		snprintf(buf, len, "%s:%u", h->addr, h->port);
+		snprintf(buf, len, "%s:%u", h->addr, port);
 	return buf;
 }
 
-void
-tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2])
+char *
+tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len)
 {
-	for (int h = 0; h < 2; h++) {
-		int have = 0;
+	return endpoint(&s->cfg.host[host & 1], s->cfg.host[host & 1].port, buf, len);
+}
 
-		base[h] = s->cfg.host[h].iss;
-		for (size_t i = 0; i < s->nsteps && !have; i++) {
-			const struct tt_step *st = &s->steps[i];
+char *
+tt_sim_stream_endpoint(const struct tt_sim *s, unsigned stream, int host, char *buf,
+                       size_t len)
+{
+	uint16_t port = stream < s->nstreams ? s->streams[stream].port[host & 1]
+	                                      : s->cfg.host[host & 1].port;
 
-			if (st->kind == TT_STEP_SEGMENT && st->dir == h && (st->seg.flags & TT_SYN)) {
-				base[h] = st->seg.seq;
-				have = 1;
-			}
-		}
-		for (size_t i = 0; i < s->nsteps && !have; i++) {
-			const struct tt_step *st = &s->steps[i];
+	return endpoint(&s->cfg.host[host & 1], port, buf, len);
+}
 
-			if (st->kind == TT_STEP_SEGMENT && st->dir == h) {
-				base[h] = st->seg.seq;
-				have = 1;
-			}
+size_t
+tt_sim_nstreams(const struct tt_sim *s)
+{
+	return s->nstreams;
+}
+
+void
+tt_sim_seq_bases(const struct tt_sim *s, uint32_t (*base)[2])
+{
+	/* have[k][h]: 0 nothing yet, 1 a segment, 2 a SYN */
+	unsigned char (*have)[2] = calloc(s->nstreams ? s->nstreams : 1, sizeof *have);
+
+	for (size_t k = 0; k < s->nstreams; k++) {
+		base[k][0] = s->cfg.host[0].iss;
+		base[k][1] = s->cfg.host[1].iss;
+	}
+	for (size_t i = 0; i < s->nsteps && have != NULL; i++) {
+		const struct tt_step *st = &s->steps[i];
+		unsigned char want;
+
+		if (st->kind != TT_STEP_SEGMENT || st->stream >= s->nstreams)
+			continue;
+		want = (st->seg.flags & TT_SYN) ? 2 : 1;
+		if (have[st->stream][st->dir] < want && have[st->stream][st->dir] != 2) {
+			if (have[st->stream][st->dir] == 0 || want == 2)
+				base[st->stream][st->dir] = st->seg.seq;
+			have[st->stream][st->dir] = want;
 		}
 	}
+	free(have);
 }
 
 void
 tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v)
 {
-	tt_conn_view(s->host[host & 1], v);
+	tt_conn_view(sim_host_default(&s->host[host & 1]), v);
+}
+
+/* ---- streams and sockets -------------------------------------------------- */
+
+/* A new stream on these ports (the client's, the server's), or -1. */
+static int
+new_stream(struct tt_sim *s, uint16_t cport, uint16_t sport)
+{
+	struct stream *st;
+
+	if (s->nstreams == s->capstreams) {
+		size_t ncap = s->capstreams ? s->capstreams * 2 : 4;
+		struct stream *n = realloc(s->streams, ncap * sizeof *n);
+
+		if (n == NULL)
+			return -1;
+		s->streams = n;
+		s->capstreams = ncap;
+	}
+	st = &s->streams[s->nstreams];
+	memset(st, 0, sizeof *st);
+	st->port[0] = cport;
+	st->port[1] = sport;
+	st->sock[0] = st->sock[1] = -1;
+	return (int)s->nstreams++;
+}
+
+/* Socket i of host h belongs to stream k from now on. */
+static void
+join(struct tt_sim *s, int h, int i, int k)
+{
+	s->host[h].socks[i].stream = k;
+	s->streams[k].sock[h] = i;
+}
+
+/* The socket of host h in stream k (its listener before it has one), or
+ * -1 for the TCB of ports nothing uses. */
+static int
+stream_sock(const struct tt_sim *s, unsigned k, int h)
+{
+	if (k < s->nstreams && s->streams[k].sock[h] >= 0)
+		return s->streams[k].sock[h];
+	return s->host[h].listener;
+}
+
+static const struct tt_conn *
+sock_conn(const struct tt_sim *s, int h, int i)
+{
+	return i >= 0 ? s->host[h].socks[i].c : s->host[h].nobody;
+}
+
+/* The index of TCB c among host h's sockets, -1 for the unused ports' one. */
+static int
+sock_of(const struct tt_sim *s, int h, const struct tt_conn *c)
+{
+	for (size_t i = 0; i < s->host[h].nsocks; i++)
+		if (s->host[h].socks[i].c == c)
+			return (int)i;
+	return -1;
 }
 
 /* ---- the trace ---------------------------------------------------------- */
 
 static struct tt_step *
-new_step(struct tt_sim *s, enum tt_step_kind kind, int dir)
+new_step(struct tt_sim *s, enum tt_step_kind kind, int dir, int stream)
 {
 	struct tt_step *st;
 
@@ -235,6 +324,8 @@ new_step(struct tt_sim *s, enum tt_step_kind kind, int dir)
 		s->steps = n;
 		s->capsteps = ncap;
 	}
+	if (stream >= 0)
+		s->last_stream = (unsigned)stream;
 	st = &s->steps[s->nsteps++];
 	memset(st, 0, sizeof *st);
 	st->kind = kind;
@@ -242,21 +333,31 @@ new_step(struct tt_sim *s, enum tt_step_kind kind, int dir)
 	st->time = s->now;
 	st->arrival = s->now;
 	st->dir = dir;
+	st->stream = s->last_stream;
+	st->port[0] = s->cfg.host[0].port;
+	st->port[1] = s->cfg.host[1].port;
+	if (st->stream < s->nstreams) {
+		st->port[0] = s->streams[st->stream].port[0];
+		st->port[1] = s->streams[st->stream].port[1];
+	}
 	return st;
 }
 
 static void
 finish_step(struct tt_sim *s, struct tt_step *st)
 {
-	tt_conn_view(s->host[0], &st->tcb[0]);
-	tt_conn_view(s->host[1], &st->tcb[1]);
+	for (int h = 0; h < 2; h++) {
+		st->sock[h] = stream_sock(s, st->stream, h);
+		tt_conn_view(sock_conn(s, h, st->sock[h]), &st->tcb[h]);
+	}
 }
 
 static void
-add_events(struct tt_step *st, int host, const struct tt_out *out)
+add_events(struct tt_step *st, int host, int sock, const struct tt_out *out)
 {
 	for (unsigned i = 0; i < out->nev && st->nev < TT_STEP_EVENTS; i++) {
 		st->ev[st->nev].host = host;
+		st->ev[st->nev].sock = sock;
 		st->ev[st->nev].ev = out->ev[i];
 		st->nev++;
 	}
@@ -310,46 +411,46 @@ segment_step_fill(struct tt_sim *s, struct tt_step *st, const struct flight *f)
 		memcpy(st->preview, f->data, f->seg.len < TT_PREVIEW ? f->seg.len : TT_PREVIEW);
 }
 
-/* Notes a sender-side observer would make (Wireshark's analysis terms). */
+/* Notes a sender-side observer would make (Wireshark's analysis terms),
+ * from what this side sent before in the same stream. */
 static unsigned
-sender_notes(struct tt_sim *s, int from, const struct tt_seg *seg, int probe)
+sender_notes(struct stream *k, int from, const struct tt_seg *seg, int probe)
 {
 	uint32_t end = seg->seq + tt_seg_seqlen(seg);
 	unsigned notes = 0;
-
 	int pure_ack = (seg->flags & TT_ACK) && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) &&
 	               seg->len == 0;
 
 	if (probe) {
 		notes |= TT_NOTE(KEEP_ALIVE);
-	} else if (tt_seg_seqlen(seg) > 0 && s->sent_any[from] && TT_SEQ_LT(seg->seq, s->sent_max[from]) &&
+	} else if (tt_seg_seqlen(seg) > 0 && k->sent_any[from] && TT_SEQ_LT(seg->seq, k->sent_max[from]) &&
 	           !(seg->flags & TT_RST) &&
 	           /* simultaneous open: SYN,ACK repeats the SYN's number, not its segment */
-	           !((seg->flags & TT_SYN) && (seg->flags & TT_ACK) && !(s->last_flags[from] & TT_ACK))) {
+	           !((seg->flags & TT_SYN) && (seg->flags & TT_ACK) && !(k->last_flags[from] & TT_ACK))) {
 		notes |= TT_NOTE(RETRANSMISSION);
 	}
-	if (!s->sent_any[from] || TT_SEQ_GT(end, s->sent_max[from]))
-		s->sent_max[from] = end;
-	s->sent_any[from] = 1;
-	s->last_flags[from] = seg->flags;
+	if (!k->sent_any[from] || TT_SEQ_GT(end, k->sent_max[from]))
+		k->sent_max[from] = end;
+	k->sent_any[from] = 1;
+	k->last_flags[from] = seg->flags;
 	if (!(seg->flags & TT_RST) && seg->wnd == 0 && !(seg->flags & (TT_SYN | TT_FIN)))
 		notes |= TT_NOTE(ZERO_WINDOW);
 	if (pure_ack && !probe) {
-		if (s->probe_out[!from]) {
+		if (k->probe_out[!from]) {
 			notes |= TT_NOTE(KEEP_ALIVE_ACK);
-			s->probe_out[!from] = 0;
-		} else if (s->last_ack_valid[from] && s->last_ack[from] == seg->ack) {
-			if (s->last_wnd[from] == seg->wnd)
+			k->probe_out[!from] = 0;
+		} else if (k->last_ack_valid[from] && k->last_ack[from] == seg->ack) {
+			if (k->last_wnd[from] == seg->wnd)
 				notes |= TT_NOTE(DUP_ACK);
 			else
 				notes |= TT_NOTE(WINDOW_UPDATE);
 		}
 	}
-	s->last_ack[from] = seg->ack;
-	s->last_wnd[from] = seg->wnd;
-	s->last_ack_valid[from] = pure_ack;
+	k->last_ack[from] = seg->ack;
+	k->last_wnd[from] = seg->wnd;
+	k->last_ack_valid[from] = pure_ack;
 	if (probe)
-		s->probe_out[from] = 1;
+		k->probe_out[from] = 1;
 	return notes;
 }
 
@@ -395,7 +496,7 @@ push_duplicate(struct tt_sim *s, const struct flight *f)
 static void
 lose(struct tt_sim *s, struct flight *f, tt_time arrival)
 {
-	struct tt_step *st = new_step(s, TT_STEP_SEGMENT, f->from);
+	struct tt_step *st = new_step(s, TT_STEP_SEGMENT, f->from, (int)f->stream);
 
 	f->notes |= TT_NOTE(DROPPED);
 	if (st != NULL) {
@@ -407,17 +508,19 @@ lose(struct tt_sim *s, struct flight *f, tt_time arrival)
 }
 
 static void
-put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe, int injected)
+put_on_wire(struct tt_sim *s, int from, unsigned stream, const struct tt_seg *seg, int probe,
+            int injected)
 {
 	struct flight f;
 	tt_time extra = 0;
 
 	memset(&f, 0, sizeof f);
 	f.from = from;
+	f.stream = stream;
 	f.sent = s->now;
 	f.arrive = s->now + s->cfg.delay[from];
 	f.seg = *seg;
-	f.notes = injected ? 0 : sender_notes(s, from, seg, probe);
+	f.notes = injected ? 0 : sender_notes(&s->streams[stream], from, seg, probe);
 	if (seg->len > 0) {
 		f.data = malloc(seg->len);
 		if (f.data == NULL)
@@ -440,9 +543,11 @@ put_on_wire(struct tt_sim *s, int from, const struct tt_seg *seg, int probe, int
 		push_duplicate(s, &f);
 }
 
-/* Puts what a host emitted on the wire and records its events in st. */
+/* Records what a host's TCB did in st, then puts what it emitted on the
+ * wire, in stream k. */
 static void
-collect(struct tt_sim *s, int host, const struct tt_out *out, struct tt_step *st)
+collect(struct tt_sim *s, int host, const struct tt_conn *c, unsigned k,
+        const struct tt_out *out, struct tt_step *st)
 {
 	int probe = 0;
 
@@ -450,11 +555,13 @@ collect(struct tt_sim *s, int host, const struct tt_out *out, struct tt_step *st
 		if (out->ev[i].reason == TT_R_KEEPALIVE_PROBE)
 			probe = 1;
 	if (st != NULL) {
-		add_events(st, host, out);
+		add_events(st, host, sock_of(s, host, c), out);
 		finish_step(s, st);
 	}
+	if (k >= s->nstreams)
+		return;                 /* a TCB with no stream sends nothing */
 	for (unsigned i = 0; i < out->nseg; i++)
-		put_on_wire(s, host, &out->seg[i], probe && (out->seg[i].flags == TT_ACK), 0);
+		put_on_wire(s, host, k, &out->seg[i], probe && (out->seg[i].flags == TT_ACK), 0);
 }
 
 /* The in-flight segment that arrives first (toward `to`, or any if -1). */
@@ -483,19 +590,46 @@ remove_flight(struct tt_sim *s, size_t i, struct flight *f)
 	s->nfl--;
 }
 
+/* The TCB a segment of stream k reaches at host h: the connection on its
+ * ports; for a SYN that finds none (or only a CLOSED one), the listener's
+ * new child; else the listener, else the TCB of a port nothing uses. */
+static struct tt_conn *
+demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg)
+{
+	struct sim_host *hh = &s->host[h];
+	const struct stream *st = &s->streams[k];
+	uint16_t lport = st->port[h], rport = st->port[!h];
+	int i = sim_host_find(hh, lport, rport);
+	int syn = (seg->flags & (TT_SYN | TT_ACK | TT_RST)) == TT_SYN;
+	int listening = hh->listener >= 0 && hh->socks[hh->listener].lport == lport &&
+	                tt_conn_state(hh->socks[hh->listener].c) == TT_LISTEN;
+
+	if (syn && listening && (i < 0 || tt_conn_state(hh->socks[i].c) == TT_CLOSED)) {
+		i = sim_host_child(hh, lport, rport);
+		if (i >= 0)
+			hh->cur = i;    /* accept(): the new connection is the current one */
+	}
+	if (i >= 0) {
+		join(s, h, i, (int)k);
+		return hh->socks[i].c;
+	}
+	return listening ? hh->socks[hh->listener].c : hh->nobody;
+}
+
 static void
 deliver_flight(struct tt_sim *s, size_t i)
 {
 	struct flight f;
 	struct tt_step *st;
 	struct tt_out out;
+	struct tt_conn *c;
 	int to;
 
 	remove_flight(s, i, &f);
 	to = !f.from;
 	if (f.arrive > s->now)
 		s->now = f.arrive;
-	st = new_step(s, TT_STEP_SEGMENT, f.from);
+	st = new_step(s, TT_STEP_SEGMENT, f.from, (int)f.stream);
 	if (st == NULL) {
 		free(f.data);
 		return;
@@ -510,37 +644,54 @@ deliver_flight(struct tt_sim *s, size_t i)
 	}
 	tt_out_clear(&out);
 	f.seg.data = f.data;
-	tt_conn_input(s->host[to], &f.seg, s->now, &out);
-	collect(s, to, &out, st);
+	c = demux(s, to, f.stream, &f.seg);
+	sim_host_clock_in(&s->host[to], c);
+	tt_conn_input(c, &f.seg, s->now, &out);
+	sim_host_clock_out(&s->host[to], c);
+	collect(s, to, c, f.stream, &out, st);
 	free(f.data);
 }
 
-/* The host whose timer falls due first, or -1; its deadline in *when. */
+/* The socket whose timer falls due first, or -1; its host in *host and its
+ * deadline in *when. */
 static int
-next_timer(const struct tt_sim *s, tt_time *when)
+next_timer(const struct tt_sim *s, int *host, tt_time *when)
 {
-	tt_time t0 = s->down[0] ? TT_NEVER : tt_conn_next_timer(s->host[0]);
-	tt_time t1 = s->down[1] ? TT_NEVER : tt_conn_next_timer(s->host[1]);
-	int h = t1 < t0;
+	int best = -1;
 
-	*when = h ? t1 : t0;
-	return *when == TT_NEVER ? -1 : h;
+	*when = TT_NEVER;
+	for (int h = 0; h < 2; h++) {
+		if (s->down[h])
+			continue;
+		for (size_t i = 0; i < s->host[h].nsocks; i++) {
+			tt_time t = tt_conn_next_timer(s->host[h].socks[i].c);
+
+			if (t < *when) {
+				*when = t;
+				*host = h;
+				best = (int)i;
+			}
+		}
+	}
+	return best;
 }
 
 static void
-fire_timer(struct tt_sim *s, int h, tt_time when)
+fire_timer(struct tt_sim *s, int h, int i, tt_time when)
 {
+	struct sim_sock *k = &s->host[h].socks[i];
 	struct tt_out out;
 	struct tt_step *st;
 
 	if (when > s->now)
 		s->now = when;
 	tt_out_clear(&out);
-	tt_conn_tick(s->host[h], s->now, &out);
+	sim_host_clock_in(&s->host[h], k->c);
+	tt_conn_tick(k->c, s->now, &out);
 	if (out.nev == 0 && out.nseg == 0)
 		return;
-	st = new_step(s, TT_STEP_EVENT, h);
-	collect(s, h, &out, st);
+	st = new_step(s, TT_STEP_EVENT, h, k->stream);
+	collect(s, h, k->c, k->stream < 0 ? (unsigned)-1 : (unsigned)k->stream, &out, st);
 }
 
 /* Counts one arrival or timer of the current action; -1 past the limit. */
@@ -564,12 +715,12 @@ static int
 fire_timers_before(struct tt_sim *s, tt_time limit)
 {
 	tt_time t;
-	int h;
+	int h, i;
 
-	while ((h = next_timer(s, &t)) >= 0 && t < limit) {
+	while ((i = next_timer(s, &h, &t)) >= 0 && t < limit) {
 		if (spend(s) == -1)
 			return -1;
-		fire_timer(s, h, t);
+		fire_timer(s, h, i, t);
 	}
 	return 0;
 }
@@ -583,9 +734,9 @@ advance_to(struct tt_sim *s, tt_time until, char *err, size_t errlen)
 	for (;;) {
 		long i = next_flight(s, -1);
 		tt_time ta = i >= 0 ? s->fl[i].arrive : TT_NEVER, tt;
-		int h = next_timer(s, &tt);
+		int h = 0, k = next_timer(s, &h, &tt);
 
-		if (!(h >= 0 && tt < ta && tt <= until) && !(i >= 0 && ta <= until))
+		if (!(k >= 0 && tt < ta && tt <= until) && !(i >= 0 && ta <= until))
 			break;
 		if (spend(s) == -1) {
 			snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
@@ -594,8 +745,8 @@ advance_to(struct tt_sim *s, tt_time until, char *err, size_t errlen)
 			         (double)until / 1e6);
 			return -2;
 		}
-		if (h >= 0 && tt < ta && tt <= until)
-			fire_timer(s, h, tt);
+		if (k >= 0 && tt < ta && tt <= until)
+			fire_timer(s, h, k, tt);
 		else
 			deliver_flight(s, (size_t)i);
 	}
@@ -657,61 +808,173 @@ deliver_all(struct tt_sim *s, int to, char *err, size_t errlen)
 
 /* ---- actions -------------------------------------------------------------- */
 
+/* The stream a new connection on these ports joins: one that the peer's
+ * connection on the same ports opened and this host has no socket in yet
+ * (a simultaneous open), else a new one; -1 when out of memory. */
 static int
-user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
+stream_for(struct tt_sim *s, int h, uint16_t cport, uint16_t sport)
 {
-	struct tt_conn *c = s->host[a->host];
-	struct tt_out out;
-	struct tt_step *st;
+	for (size_t k = s->nstreams; k-- > 0;) {
+		const struct stream *st = &s->streams[k];
+
+		if (st->port[0] != cport || st->port[1] != sport)
+			continue;
+		if (st->sock[h] < 0 && st->sock[!h] >= 0 &&
+		    tt_conn_state(s->host[!h].socks[st->sock[!h]].c) != TT_CLOSED)
+			return (int)k;
+		break;
+	}
+	return new_stream(s, cport, sport);
+}
+
+/* connect: the socket an active OPEN goes to. The host's current
+ * connection again (a CLOSED one starts a new incarnation: a new stream on
+ * the same ports), else a listener nothing has reached becomes active (RFC
+ * 9293 §3.10.1), else a new socket on the host's port (with `fresh`, on its
+ * next free port); -1 when out of memory. */
+static int
+connect_sock(struct tt_sim *s, int h, int fresh)
+{
+	struct sim_host *hh = &s->host[h];
+	uint16_t peer = s->cfg.host[!h].port, me;
+	int i = fresh ? -1 : hh->cur, k;
+
+	if (i >= 0) {
+		if (tt_conn_state(hh->socks[i].c) != TT_CLOSED || !hh->socks[i].opened)
+			return i;
+	} else if (!fresh && hh->listener >= 0 && hh->nsocks == 1) {
+		i = hh->listener;
+		hh->listener = -1;
+		hh->socks[i].rport = peer;
+	} else {
+		i = sim_host_add(hh, fresh ? sim_host_free_port(hh) : hh->port, peer);
+		if (i < 0)
+			return -1;
+	}
+	me = hh->socks[i].lport;
+	k = stream_for(s, h, h == 0 ? me : peer, h == 0 ? peer : me);
+	if (k < 0)
+		return -1;
+	join(s, h, i, k);
+	hh->cur = i;
+	return i;
+}
+
+/* The socket (or TCB) a user call goes to; NULL with a message in err. */
+static struct tt_conn *
+call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err, size_t errlen)
+{
+	struct sim_host *hh = &s->host[a->host];
+	int i;
+
+	*stream = -1;
+	if (a->conn > 0 && a->kind == TT_A_LISTEN) {
+		snprintf(err, errlen, "a host listens on its own port, not in a stream");
+		return NULL;
+	}
+	if (a->conn > 0) {
+		i = sim_host_in_stream(hh, (int)a->conn - 1);
+		if (i < 0) {
+			snprintf(err, errlen, "the %s has no connection in stream %u",
+			         s->cfg.host[a->host].name, a->conn - 1);
+			return NULL;
+		}
+	} else if (a->kind == TT_A_LISTEN) {
+		if (hh->listener < 0) {
+			hh->listener = sim_host_add(hh, hh->port, 0);
+			if (hh->listener < 0) {
+				snprintf(err, errlen, "out of memory");
+				return NULL;
+			}
+		}
+		i = hh->listener;
+	} else if (a->kind == TT_A_CONNECT) {
+		i = connect_sock(s, a->host, a->fresh);
+		if (i < 0) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+	} else {
+		i = hh->cur >= 0 ? hh->cur : hh->listener;
+		if (i < 0)
+			return hh->nobody;
+	}
+	if (a->kind == TT_A_LISTEN || a->kind == TT_A_CONNECT)
+		hh->socks[i].opened = 1;
+	*stream = hh->socks[i].stream;
+	return hh->socks[i].c;
+}
+
+static void
+call(struct tt_conn *c, const struct tt_action *a, tt_time now, struct tt_out *out)
+{
 	uint8_t buf[65536];
 	size_t got;
 
-	if (s->down[a->host]) {
-		snprintf(err, errlen, "the %s is powered off", s->cfg.host[a->host].name);
-		return -1;
-	}
-	tt_out_clear(&out);
 	switch (a->kind) {
 	case TT_A_LISTEN:
-		tt_conn_open(c, 0, s->now, &out);
+		tt_conn_open(c, 0, now, out);
 		break;
 	case TT_A_CONNECT:
-		tt_conn_open(c, 1, s->now, &out);
+		tt_conn_open(c, 1, now, out);
 		break;
 	case TT_A_SEND: {
 		const uint8_t *data = a->text[0] != '\0' ? (const uint8_t *)a->text : NULL;
 		size_t len = a->text[0] != '\0' ? strlen(a->text) : a->count;
 
 		if (a->urgent)
-			tt_conn_send_urgent(c, data, len, s->now, &out);
+			tt_conn_send_urgent(c, data, len, now, out);
 		else
-			tt_conn_send(c, data, len, s->now, &out);
+			tt_conn_send(c, data, len, now, out);
 		break;
 	}
 	case TT_A_RECEIVE:
-		tt_conn_receive(c, buf, sizeof buf, &got, s->now, &out);
+		tt_conn_receive(c, buf, sizeof buf, &got, now, out);
 		break;
 	case TT_A_CLOSE:
-		tt_conn_close(c, s->now, &out);
+		tt_conn_close(c, now, out);
 		break;
 	case TT_A_SHUTDOWN:
-		tt_conn_shutdown(c, s->now, &out);
+		tt_conn_shutdown(c, now, out);
 		break;
 	case TT_A_ABORT:
-		tt_conn_abort(c, s->now, &out);
+		tt_conn_abort(c, now, out);
 		break;
-	case TT_A_KEEPALIVE:
-		tt_conn_keepalive(c, a->on, s->now);
-		return 0;
 	default:
+		break;
+	}
+}
+
+static int
+user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
+{
+	struct sim_host *hh = &s->host[a->host];
+	struct tt_conn *c;
+	struct tt_out out;
+	struct tt_step *st;
+	int stream;
+
+	if (s->down[a->host]) {
+		snprintf(err, errlen, "the %s is powered off", s->cfg.host[a->host].name);
 		return -1;
 	}
-	st = new_step(s, TT_STEP_EVENT, a->host);
+	c = call_target(s, a, &stream, err, errlen);
+	if (c == NULL)
+		return -1;
+	if (a->kind == TT_A_KEEPALIVE) {
+		tt_conn_keepalive(c, a->on, s->now);
+		return 0;
+	}
+	tt_out_clear(&out);
+	sim_host_clock_in(hh, c);
+	call(c, a, s->now, &out);
+	sim_host_clock_out(hh, c);
+	st = new_step(s, TT_STEP_EVENT, a->host, stream);
 	if (st == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	collect(s, a->host, &out, st);
+	collect(s, a->host, c, stream < 0 ? (unsigned)-1 : (unsigned)stream, &out, st);
 	return 0;
 }
 
@@ -770,37 +1033,70 @@ arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, 
 	return 0;
 }
 
-/* The host crashes: the engine deletes its TCB (the connection object and
- * its ISN clock live on, so a rebooted host picks another ISS); silent, it
- * stays powered off. A crash sends nothing. */
+/* The host crashes: the engine deletes every TCB it has (their objects
+ * and the host's ISN clock live on, so a rebooted host picks another ISS);
+ * silent, it stays powered off. A crash sends nothing. */
 static void
 crash(struct tt_sim *s, int h, int silent)
 {
+	struct sim_host *hh = &s->host[h];
+	struct tt_conn *cur = sim_host_default(hh);
 	struct tt_step *st;
 	struct tt_out out;
-	enum tt_state from = tt_conn_state(s->host[h]);
+	enum tt_state from = tt_conn_state(cur);
+	int stream = hh->cur >= 0 ? hh->socks[hh->cur].stream : -1;
 
-	tt_out_clear(&out);
-	tt_conn_crash(s->host[h], s->now, &out);
+	st = new_step(s, TT_STEP_EVENT, h, stream);
+	for (size_t i = 0; i < hh->nsocks; i++) {
+		tt_out_clear(&out);
+		tt_conn_crash(hh->socks[i].c, s->now, &out);
+		if (st != NULL && (hh->socks[i].c == cur || out.ev[0].from != TT_CLOSED))
+			add_events(st, h, (int)i, &out);
+	}
 	s->down[h] = silent;
-	/* what the host sent before is no longer its stream's past */
-	s->sent_any[h] = 0;
-	s->last_ack_valid[h] = 0;
-	s->probe_out[h] = 0;
-	st = new_step(s, TT_STEP_EVENT, h);
+	memset(&hh->oow, 0, sizeof hh->oow);    /* a rebooted host forgets its limits */
+	/* what the host sent before is no longer its streams' past */
+	for (size_t k = 0; k < s->nstreams; k++) {
+		s->streams[k].sent_any[h] = 0;
+		s->streams[k].last_ack_valid[h] = 0;
+		s->streams[k].probe_out[h] = 0;
+	}
 	if (st == NULL)
 		return;
-	add_events(st, h, &out);
 	if (st->nev == 0) {
 		/* the step always shows the crash, even of a CLOSED host */
 		st->nev = 1;
 		st->ev[0].host = h;
+		st->ev[0].sock = sock_of(s, h, cur);
 		st->ev[0].ev.reason = TT_R_HOST_CRASH;
 		st->ev[0].ev.from = from;
 		st->ev[0].ev.to = TT_CLOSED;
 		st->ev[0].ev.error = TT_E_NONE;
 	}
 	finish_step(s, st);
+}
+
+/* inject: a hand-made segment from the host's address and the ports of its
+ * current connection (or of the first stream); it is not from a TCB. */
+static void
+inject(struct tt_sim *s, const struct tt_action *a)
+{
+	struct sim_host *hh = &s->host[a->host];
+	int k = hh->cur >= 0 ? hh->socks[hh->cur].stream : -1;
+
+	if (a->conn > 0 && a->conn - 1 < s->nstreams)
+		k = (int)a->conn - 1;
+	if (k < 0) {
+		for (size_t i = 0; i < s->nstreams && k < 0; i++)
+			if (s->streams[i].port[0] == s->cfg.host[0].port &&
+			    s->streams[i].port[1] == s->cfg.host[1].port)
+				k = (int)i;
+		if (k < 0)
+			k = new_stream(s, s->cfg.host[0].port, s->cfg.host[1].port);
+		if (k < 0)
+			return;
+	}
+	put_on_wire(s, a->host, (unsigned)k, &a->inject, 0, 1);
 }
 
 int
@@ -844,7 +1140,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		crash(s, a->host, a->on);
 		break;
 	case TT_A_INJECT:
-		put_on_wire(s, a->host, &a->inject, 0, 1);
+		inject(s, a);
 		break;
 	default:
 		snprintf(err, errlen, "unknown action");

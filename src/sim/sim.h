@@ -4,8 +4,11 @@
  * deliver, drop, advance time, ...). Every action appends steps to a trace:
  * a step is either a segment that crossed (or was lost on) the wire, or an
  * event at one host with no segment (a user call, a timer, a crash). Each
- * step keeps both TCBs as they were after it, so a viewer can move back and
- * forth without re-running anything. Deterministic: same actions, same trace.
+ * step keeps both TCBs of its stream as they were after it, so a viewer can
+ * move back and forth without re-running anything. A host has sockets: a
+ * listener whose SYNs make child connections, and any number of
+ * connections, each a stream of the trace (sim/host.h). Deterministic:
+ * same actions, same trace.
  */
 #ifndef TT_SIM_H
 #define TT_SIM_H
@@ -55,9 +58,15 @@ struct tt_step {
 	unsigned nev;            /* what the hosts did in this step */
 	struct tt_step_event {
 		int host;
+		int sock;        /* the host's socket (0, 1, ... as made), -1: a port
+		                    nothing uses */
 		struct tt_event ev;
 	} ev[TT_STEP_EVENTS];
-	struct tt_tcb_view tcb[2]; /* both endpoints after the step */
+	struct tt_tcb_view tcb[2]; /* both endpoints of its stream after the step */
+	unsigned stream;         /* the connection (simulation: a pair of ports and an
+	                            incarnation; replay: Wireshark's tcp.stream) */
+	uint16_t port[2];        /* simulation: the client's and the server's port */
+	int sock[2];             /* simulation: whose TCB tcb[h] is (as ev[].sock) */
 };
 
 /* A fault armed on the wire for a future segment. */
@@ -95,6 +104,9 @@ struct tt_action {
 	struct tt_seg inject;    /* inject: a hand-made segment sent by `host` (e.g. an old SYN) */
 	int on;                  /* keepalive on/off; crash: silent */
 	int urgent;              /* send: with the URGENT flag (RFC 9293 §3.8.5) */
+	unsigned conn;           /* user calls: 0 the host's current connection; N + 1
+	                            its connection in stream N */
+	int fresh;               /* connect: a new connection from the next free port */
 	char text[64];           /* send: the bytes, when given as text */
 };
 
@@ -119,13 +131,20 @@ const struct tt_step *tt_sim_step(const struct tt_sim *s, size_t i);
 tt_time tt_sim_now(const struct tt_sim *s);
 size_t tt_sim_in_flight(const struct tt_sim *s);
 const struct tt_sim_config *tt_sim_config(const struct tt_sim *s);
-/* "addr:port" or "[addr]:port"; returns buf. */
+/* "addr:port" or "[addr]:port" with the host's configured port; returns buf. */
 char *tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len);
-/* The base of each host's relative sequence numbers, as Wireshark picks
- * it: the sequence number of the first SYN the host sent, else of its first
- * segment (a RST from a host with no TCB, say). */
-void tt_sim_seq_base(const struct tt_sim *s, uint32_t base[2]);
-/* Both hosts' TCBs now. */
+/* The same for the host's end of one stream. */
+char *tt_sim_stream_endpoint(const struct tt_sim *s, unsigned stream, int host, char *buf,
+                             size_t len);
+/* Streams so far: each connection a host opened (or that a SYN opened at a
+ * listener), a new one for each new incarnation on the same ports. */
+size_t tt_sim_nstreams(const struct tt_sim *s);
+/* The base of each host's relative sequence numbers in every stream
+ * (base[k][host], tt_sim_nstreams() rows), as Wireshark picks it: the
+ * sequence number of the first SYN the host sent there, else of its first
+ * segment (a RST from a host with no TCB, say), else its configured ISS. */
+void tt_sim_seq_bases(const struct tt_sim *s, uint32_t (*base)[2]);
+/* A host's current connection now (its listener, when it has nothing else). */
 void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);
 
 /* ---- scenario files: the action part of a lesson ----

@@ -1,0 +1,148 @@
+/* sim/host.c: a simulated host's sockets (see host.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/host.h"
+
+int
+sim_host_init(struct sim_host *h, const struct tt_host_config *cfg)
+{
+	memset(h, 0, sizeof *h);
+	h->cfg = cfg->tcp;
+	h->iss = cfg->iss;
+	h->port = cfg->port;
+	h->listener = h->cur = -1;
+	h->nobody = tt_conn_new(&h->cfg, h->iss);
+	if (h->nobody == NULL)
+		return -1;
+	tt_conn_share_oow_limit(h->nobody, &h->oow);
+	return 0;
+}
+
+void
+sim_host_free(struct sim_host *h)
+{
+	for (size_t i = 0; i < h->nsocks; i++)
+		tt_conn_free(h->socks[i].c);
+	free(h->socks);
+	tt_conn_free(h->nobody);
+	memset(h, 0, sizeof *h);
+}
+
+static int
+grow(struct sim_host *h)
+{
+	size_t ncap;
+	struct sim_sock *n;
+
+	if (h->nsocks < h->capsocks)
+		return 0;
+	ncap = h->capsocks ? h->capsocks * 2 : 4;
+	n = realloc(h->socks, ncap * sizeof *n);
+	if (n == NULL)
+		return -1;
+	h->socks = n;
+	h->capsocks = ncap;
+	return 0;
+}
+
+int
+sim_host_add(struct sim_host *h, uint16_t lport, uint16_t rport)
+{
+	struct sim_sock *k;
+
+	if (grow(h) == -1)
+		return -1;
+	k = &h->socks[h->nsocks];
+	memset(k, 0, sizeof *k);
+	k->c = tt_conn_new(&h->cfg, h->iss);
+	if (k->c == NULL)
+		return -1;
+	tt_conn_share_oow_limit(k->c, &h->oow);
+	k->lport = lport;
+	k->rport = rport;
+	k->stream = -1;
+	return (int)h->nsocks++;
+}
+
+int
+sim_host_find(const struct sim_host *h, uint16_t lport, uint16_t rport)
+{
+	for (size_t i = h->nsocks; i-- > 0;)
+		if ((int)i != h->listener && h->socks[i].lport == lport && h->socks[i].rport == rport)
+			return (int)i;
+	return -1;
+}
+
+int
+sim_host_in_stream(const struct sim_host *h, int stream)
+{
+	for (size_t i = h->nsocks; i-- > 0;)
+		if ((int)i != h->listener && h->socks[i].stream == stream)
+			return (int)i;
+	return -1;
+}
+
+uint16_t
+sim_host_free_port(const struct sim_host *h)
+{
+	uint16_t p = h->port;
+
+	for (;;) {
+		size_t i;
+
+		for (i = 0; i < h->nsocks && h->socks[i].lport != p; i++)
+			;
+		if (i == h->nsocks)
+			return p;
+		p = p == 65535 ? 1024 : (uint16_t)(p + 1);
+	}
+}
+
+int
+sim_host_child(struct sim_host *h, uint16_t lport, uint16_t rport)
+{
+	struct tt_conn *c = tt_conn_clone(h->socks[h->listener].c);
+	int i;
+
+	if (c == NULL)
+		return -1;
+	if (grow(h) == -1) {
+		tt_conn_free(c);
+		return -1;
+	}
+	i = (int)h->nsocks++;
+	memset(&h->socks[i], 0, sizeof h->socks[i]);
+	h->socks[i].stream = -1;
+	h->socks[i].c = c;
+	h->socks[i].lport = lport;
+	h->socks[i].rport = rport;
+	h->socks[i].opened = 1;
+	return i;
+}
+
+void
+sim_host_clock_in(struct sim_host *h, struct tt_conn *c)
+{
+	if (h->clock_set)
+		tt_conn_set_isn_clock(c, h->epoch);
+}
+
+void
+sim_host_clock_out(struct sim_host *h, const struct tt_conn *c)
+{
+	if (!h->clock_set)
+		h->clock_set = tt_conn_isn_clock(c, &h->epoch);
+}
+
+struct tt_conn *
+sim_host_default(const struct sim_host *h)
+{
+	if (h->cur >= 0)
+		return h->socks[h->cur].c;
+	if (h->listener >= 0)
+		return h->socks[h->listener].c;
+	return h->nobody;
+}
