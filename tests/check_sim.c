@@ -890,6 +890,32 @@ START_TEST(test_user_calls_pick_a_stream)
 }
 END_TEST
 
+/* Keep-alive with data outstanding to a silent peer: the retransmission
+ * timer rules (no probe while data waits), gives up, and no payload it
+ * sent is read after the TCB is gone (ASan watches this run). */
+START_TEST(test_keepalive_waits_for_outstanding_data)
+{
+	struct tt_sim *s = run_text("set client ka-idle 1\nset client ka-interval 1\n"
+	                            "set client ka-probes 1\nset client retries 3\n"
+	                            "listen server\nconnect client\nrun\nkeepalive client on\n"
+	                            "crash server silent\nsend client 100\nadvance 100\n");
+	int gave_up = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		for (unsigned k = 0; k < st->nev; k++) {
+			ck_assert_int_ne(st->ev[k].ev.reason, TT_R_KEEPALIVE_PROBE);
+			gave_up |= st->ev[k].ev.reason == TT_R_RTX_GIVE_UP;
+		}
+		if (st->kind == TT_STEP_SEGMENT && st->seg.len > 0)
+			ck_assert(memcmp(st->preview, "xxxxxxxx", 8) == 0);
+	}
+	ck_assert(gave_up);
+	tt_sim_free(s);
+}
+END_TEST
+
 /* ---- seeded random scenarios -------------------------------------------- */
 
 static uint32_t
@@ -1058,6 +1084,7 @@ main(void)
 	tcase_add_test(wire, test_endless_exchange_hits_the_limit);
 	tcase_add_test(wire, test_limit_is_counted_per_action);
 	suite_add_tcase(s, wire);
+	tcase_add_test(wire, test_keepalive_waits_for_outstanding_data);
 	tcase_add_test(wire, test_listener_serves_two_connections);
 	tcase_add_test(wire, test_listener_keeps_listening_after_a_reset);
 	tcase_add_test(wire, test_new_incarnation_is_a_new_stream);
