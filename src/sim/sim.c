@@ -755,26 +755,41 @@ advance_to(struct tt_sim *s, tt_time until, char *err, size_t errlen)
 	return 0;
 }
 
+/* Delivers the segment that arrives first (toward `to`, or any), after the
+ * timers due before it: 1 when one was delivered, 0 when nothing was on the
+ * wire toward `to`, 2 when the timers left nothing, -2 at the limit. */
+static int
+deliver_next(struct tt_sim *s, int to, char *err, size_t errlen)
+{
+	long i = next_flight(s, to);
+
+	if (i < 0)
+		return 0;
+	if (fire_timers_before(s, s->fl[i].arrive) == -1)
+		return too_much_work(s, err, errlen);
+	i = next_flight(s, to);
+	if (i < 0)
+		return 2;
+	if (spend(s) == -1)
+		return too_much_work(s, err, errlen);
+	deliver_flight(s, (size_t)i);
+	return 1;
+}
+
 /* deliver N: the next N segments (toward `to`, or any), timers due before
  * each arrival first. */
 static int
 deliver_some(struct tt_sim *s, unsigned n, int to, char *err, size_t errlen)
 {
 	for (unsigned k = 0; k < n; k++) {
-		long i = next_flight(s, to);
+		int r = deliver_next(s, to, err, errlen);
 
-		if (i < 0) {
+		if (r == 0) {
 			snprintf(err, errlen, "nothing on the wire to deliver");
 			return -1;
 		}
-		if (fire_timers_before(s, s->fl[i].arrive) == -1)
-			return too_much_work(s, err, errlen);
-		i = next_flight(s, to);
-		if (i < 0)
-			break;
-		if (spend(s) == -1)
-			return too_much_work(s, err, errlen);
-		deliver_flight(s, (size_t)i);
+		if (r != 1)
+			return r == 2 ? 0 : r;
 	}
 	return 0;
 }
@@ -783,25 +798,17 @@ deliver_some(struct tt_sim *s, unsigned n, int to, char *err, size_t errlen)
 static int
 deliver_all(struct tt_sim *s, int to, char *err, size_t errlen)
 {
-	unsigned n = 0;
-	long i;
+	for (unsigned n = 0; next_flight(s, to) >= 0; n++) {
+		int r;
 
-	while ((i = next_flight(s, to)) >= 0) {
 		if (n == SIM_MAX_DELIVERIES) {
 			snprintf(err, errlen, "the hosts did not settle: %u segments delivered and the "
 			         "wire is still not empty (the simulator's limit for one run), the clock "
 			         "at %.6f s", n, (double)s->now / 1e6);
 			return -2;
 		}
-		if (fire_timers_before(s, s->fl[i].arrive) == -1)
-			return too_much_work(s, err, errlen);
-		i = next_flight(s, to);
-		if (i < 0)
-			break;
-		if (spend(s) == -1)
-			return too_much_work(s, err, errlen);
-		deliver_flight(s, (size_t)i);
-		n++;
+		if ((r = deliver_next(s, to, err, errlen)) != 1)
+			return r == -2 ? -2 : 0;
 	}
 	return 0;
 }
