@@ -392,6 +392,8 @@ drain_ooo(struct tt_conn *c, int *fin)
 			k = c->nooo;
 		}
 	}
+	if (k == 0)
+		return;
 	for (unsigned i = 0; i < k; i++)
 		free(c->ooo[i].data);
 	memmove(c->ooo, c->ooo + k, (c->nooo - k) * sizeof *c->ooo);
