@@ -2,7 +2,10 @@
  * used as a test capture): N connections, each a handshake, request and
  * answer with their ACKs, and a FIN exchange (10 packets), interleaved
  * 64 at a time as on a busy server. Ethernet, IPv4, microsecond stamps.
- * Usage: mkpcap FILE CONNECTIONS
+ * Or a SYN flood over IPv6: N unanswered SYNs, each from its own source
+ * address; `collide` picks the addresses [x, x, 0, 0] that an unkeyed XOR-fold
+ * of the 4-tuple would put in one bucket, `syn` addresses that nothing
+ * relates. Usage: mkpcap FILE CONNECTIONS [syn|collide]
  */
 #include "config.h"
 
@@ -64,6 +67,38 @@ packet(FILE *f, uint32_t conn, int from_server, unsigned flags, uint32_t seq, ui
 	fwrite(b, 1, 16 + n, f);
 }
 
+/* One IPv6 SYN from source number x to [2001:db8::1]:80. */
+static void
+syn6(FILE *f, uint32_t x, int collide)
+{
+	uint8_t b[16 + 14 + 40 + 20];
+	uint8_t *e = b + 16, *ip = e + 14, *tcp = ip + 40;
+	unsigned n = 14 + 40 + 20;
+
+	memset(b, 0, sizeof b);
+	usec += 3;
+	le32(b, (uint32_t)(1700000000 + usec / 1000000));
+	le32(b + 4, (uint32_t)(usec % 1000000));
+	le32(b + 8, n);
+	le32(b + 12, n);
+	e[5] = 1, e[11] = 2;
+	be16(e + 12, 0x86dd);
+	ip[0] = 0x60;
+	be16(ip + 4, 20);
+	ip[6] = 6, ip[7] = 64;
+	be32(ip + 8, collide ? x : 0x20010db8u);
+	be32(ip + 12, collide ? x : 0xaa000000u + (x * 2654435761u >> 8));
+	be32(ip + 20, collide ? 0 : x);
+	ip[24] = 0x20, ip[25] = 0x01, ip[26] = 0x0d, ip[27] = 0xb8, ip[39] = 1;
+	be16(tcp, 40000);
+	be16(tcp + 2, 80);
+	be32(tcp + 4, x * 7919u);
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x02;
+	be16(tcp + 14, 65535);
+	fwrite(b, 1, 16 + n, f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -71,8 +106,11 @@ main(int argc, char **argv)
 	FILE *f;
 	uint32_t nconn;
 
-	if (argc != 3 || (nconn = (uint32_t)strtoul(argv[2], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: mkpcap FILE CONNECTIONS\n");
+	int flood = argc == 4 ? (strcmp(argv[3], "collide") == 0 ? 2 : strcmp(argv[3], "syn") == 0) : 0;
+
+	if (argc < 3 || argc > 4 || (argc == 4 && flood == 0) ||
+	    (nconn = (uint32_t)strtoul(argv[2], NULL, 10)) == 0) {
+		fprintf(stderr, "usage: mkpcap FILE CONNECTIONS [syn|collide]\n");
 		return 2;
 	}
 	f = fopen(argv[1], "wb");
@@ -83,7 +121,9 @@ main(int argc, char **argv)
 	le32(gh + 16, 262144);
 	le32(gh + 20, 1);
 	fwrite(gh, 1, sizeof gh, f);
-	for (uint32_t base = 0; base < nconn; base += 64) {
+	for (uint32_t c = 0; flood && c < nconn; c++)
+		syn6(f, 0x01000000u + c, flood == 2);
+	for (uint32_t base = 0; !flood && base < nconn; base += 64) {
 		uint32_t end = base + 64 < nconn ? base + 64 : nconn;
 
 		for (int step = 0; step < 15; step++) {

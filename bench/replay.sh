@@ -36,3 +36,20 @@ printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$st
 	"$(ratio "$streams" "$floor")" "$(peak "$T" --batch --streams replay "$F")"
 printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    peak %s KiB (goal < 65536)\n' "$tsv" \
 	"$(ratio "$tsv" "$floor")" "$(peak "$T" --batch --format tsv replay "$F")"
+
+# Adversarial input: 100,000 SYNs whose 4-tuples an unkeyed hash would pile
+# into one bucket, against as many unrelated ones (goal: within 2x), and the
+# peak memory of a SYN flood of a million (goal < 192 MiB).
+C=${TMPDIR:-/tmp}/tcptutor-bench-collide.pcap
+P=${TMPDIR:-/tmp}/tcptutor-bench-syn.pcap
+M=${TMPDIR:-/tmp}/tcptutor-bench-flood.pcap
+[ -f "$C" ] || "$B/bench/mkpcap" "$C" 100000 collide
+[ -f "$P" ] || "$B/bench/mkpcap" "$P" 100000 syn
+[ -f "$M" ] || "$B/bench/mkpcap" "$M" 1000000 syn
+plain=$(best "$T" --batch --streams --format tsv replay "$P")
+crafted=$(best "$T" --batch --streams --format tsv replay "$C")
+echo "== replay: crafted collisions and a SYN flood"
+printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
+printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"
+printf '   1M SYN flood --streams      peak %s KiB (goal < 196608)\n' \
+	"$(peak "$T" --batch --streams replay "$M")"

@@ -689,6 +689,116 @@ START_TEST(test_story_steps_of_one_stream)
 }
 END_TEST
 
+/* ---- a stream table no capture can make slow ------------------------------ */
+
+/* The hash this table used before it was keyed: XOR-folded endpoints, so
+ * that every IPv6 address [x, x, 0, 0] folds to the same word. */
+static uint32_t
+old_end_hash(const uint8_t *a, uint16_t port)
+{
+	uint32_t w = 0, x;
+
+	for (int i = 0; i < 16; i += 4) {
+		memcpy(&x, a + i, 4);
+		w ^= x;
+	}
+	return (w ^ port) * 0x9e3779b1u + port;
+}
+
+static void
+syn_from(struct cap_pkt *p, uint32_t x, uint16_t sport)
+{
+	memset(p, 0, sizeof *p);
+	p->status = CAP_TCP;
+	p->ipver = 6;
+	memcpy(p->src, &x, 4);
+	memcpy(p->src + 4, &x, 4);
+	p->dst[0] = 0x20;
+	p->dst[15] = 1;
+	p->sport = sport;
+	p->dport = 80;
+	p->seq = x;
+	p->flags = TT_SYN;
+	p->win = 65535;
+}
+
+/* Feeds n SYNs from the tuples made by next(i) and returns the stats. */
+static void
+feed(struct cap_replay *tab, unsigned n, void (*next)(struct cap_pkt *, unsigned),
+     struct cap_probe_stats *st)
+{
+	struct cap_pkt p;
+	struct cap_seg out;
+
+	for (unsigned i = 0; i < n; i++) {
+		next(&p, i);
+		ck_assert_int_eq(cap_replay_frame(tab, i + 1, i, &p, &out), 0);
+		ck_assert_uint_eq(out.stream, i);
+	}
+	cap_replay_probe_stats(tab, st);
+}
+
+static void
+old_collider(struct cap_pkt *p, unsigned i)
+{
+	syn_from(p, 0x01000000u + i, 40000);
+}
+
+/* 20,000 streams crafted so that the old hash gave every one the same
+ * value (quadratic probing: 80 s for 100,000 of them) probe as any others. */
+START_TEST(test_streams_crafted_against_the_old_hash_probe_briefly)
+{
+	struct cap_replay *tab = cap_replay_new();
+	struct cap_probe_stats st;
+	struct cap_pkt a, b;
+
+	old_collider(&a, 1);
+	old_collider(&b, 2);
+	ck_assert_uint_eq(old_end_hash(a.src, a.sport), old_end_hash(b.src, b.sport));
+	feed(tab, 20000, old_collider, &st);
+	ck_assert_uint_le(st.longest, 48);
+	ck_assert_uint_lt(st.probes, 3 * st.lookups);
+	cap_replay_free(tab);
+}
+END_TEST
+
+/* Tuples crafted against a known key (all in one bucket of a 4096-slot
+ * table) make the table take a new key; probes stay short. */
+static uint32_t craft_sport[1500];
+
+static void
+key_collider(struct cap_pkt *p, unsigned i)
+{
+	syn_from(p, 7, 0);
+	p->sport = (uint16_t)craft_sport[i];
+	p->src[15] = (uint8_t)(craft_sport[i] >> 16);
+}
+
+START_TEST(test_streams_crafted_against_a_known_key_make_a_new_key)
+{
+	static const uint8_t key[CAP_REPLAY_KEY] = "fixed test key!";
+	struct cap_replay *tab = cap_replay_new();
+	struct cap_probe_stats st;
+	struct cap_pkt p;
+	unsigned n = 0;
+
+	cap_replay_set_key(tab, key);
+	for (uint32_t c = 1; n < 1500 && c < (1u << 24); c++) {
+		syn_from(&p, 7, 0);
+		p.sport = (uint16_t)c;
+		p.src[15] = (uint8_t)(c >> 16);
+		if (p.sport != 0 && (cap_replay_hash(tab, &p) & 4095) == 0)
+			craft_sport[n++] = c;
+	}
+	ck_assert_uint_eq(n, 1500);
+	feed(tab, 1500, key_collider, &st);
+	ck_assert_uint_ge(st.rekeys, 1);
+	ck_assert_uint_le(st.longest, 64);
+	ck_assert_uint_lt(st.probes, 5 * st.lookups);
+	cap_replay_free(tab);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -721,6 +831,8 @@ main(void)
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
 	tcase_add_test(tc, test_ipv4_fragments_are_reassembled_at_the_last_one);
 	tcase_add_test(tc, test_story_steps_of_one_stream);
+	tcase_add_test(tc, test_streams_crafted_against_the_old_hash_probe_briefly);
+	tcase_add_test(tc, test_streams_crafted_against_a_known_key_make_a_new_key);
 	suite_add_tcase(s, tc);
 	return tt_check_run(s);
 }

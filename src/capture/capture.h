@@ -134,9 +134,26 @@ struct cap_seg {
 };
 
 struct cap_replay;
-/* NULL when out of memory. */
+/* NULL when out of memory (or when no random key can be had). The stream
+ * table's hash is keyed per run from a random key, so that no file can be
+ * crafted to make its probing long; a probe that still grows long makes the
+ * table take a new key and rebuild. */
 struct cap_replay *cap_replay_new(void);
 void cap_replay_free(struct cap_replay *r);
+/* Sets the hash key (CAP_REPLAY_KEY bytes) before the first frame: for
+ * tests and benchmarks that must craft or repeat collisions. */
+#define CAP_REPLAY_KEY 16
+void cap_replay_set_key(struct cap_replay *r, const uint8_t *key);
+/* How the table probed: lookups, slots visited, the longest probe, and how
+ * often it took a new key. */
+struct cap_probe_stats {
+	uint64_t lookups, probes;
+	unsigned longest, rekeys;
+};
+void cap_replay_probe_stats(const struct cap_replay *r, struct cap_probe_stats *st);
+/* The table's hash of a frame's 4-tuple under the current key (the same in
+ * both directions): what the table uses, for tests that craft collisions. */
+uint32_t cap_replay_hash(const struct cap_replay *r, const struct cap_pkt *pkt);
 /* Feeds one decoded TCP frame; fills *seg (valid until the next call).
  * Returns 0, or -1 when out of memory. */
 int cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,

@@ -4,8 +4,9 @@
  * appearance, and a SYN (without ACK) whose seq differs from the one that
  * opened the current stream of its 4-tuple starts a new stream (port reuse).
  * Per stream one fixed-size record (kept in blocks, never moved) and one
- * slot in an open-addressing hash table keyed by the 4-tuple; nothing is
- * allocated per packet. Each segment goes through Wireshark's analysis
+ * slot in an open-addressing hash table keyed by the 4-tuple, hashed with
+ * a key drawn per run (SipHash, libsodium's crypto_shorthash) so that no
+ * capture can be crafted to collide; nothing is allocated per packet. Each segment goes through Wireshark's analysis
  * rules (analysis.c) and the engine's observer (engine/observer.c), which
  * infers both endpoints' RFC 9293 states.
  */
@@ -13,6 +14,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "capture/analysis.h"
 #include "capture/capture.h"
@@ -46,12 +49,19 @@ struct slot {
  * one does not. */
 #define RECENT 1024
 
+/* A probe past this many slots means the keys collide more than chance
+ * allows at a load of at most one half: the table takes a new key. */
+#define PROBE_LIMIT 48
+
 struct cap_replay {
 	struct stream **blocks;
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
 	struct slot *slot;        /* open addressing, linear probing */
 	size_t nslots;            /* power of two */
+	unsigned char key[crypto_shorthash_KEYBYTES];
+	struct cap_probe_stats stats;
+	int rekey_due;            /* a probe went past PROBE_LIMIT */
 };
 
 static struct stream *
@@ -67,6 +77,11 @@ cap_replay_new(void)
 
 	if (r == NULL)
 		return NULL;
+	if (sodium_init() < 0) {
+		free(r);
+		return NULL;
+	}
+	randombytes_buf(r->key, sizeof r->key);
 	r->nslots = 1024;
 	r->slot = calloc(r->nslots, sizeof *r->slot);
 	if (r->slot == NULL) {
@@ -74,6 +89,18 @@ cap_replay_new(void)
 		return NULL;
 	}
 	return r;
+}
+
+void
+cap_replay_set_key(struct cap_replay *r, const uint8_t *key)
+{
+	memcpy(r->key, key, sizeof r->key);
+}
+
+void
+cap_replay_probe_stats(const struct cap_replay *r, struct cap_probe_stats *st)
+{
+	*st = r->stats;
 }
 
 void
@@ -88,34 +115,51 @@ cap_replay_free(struct cap_replay *r)
 	free(r);
 }
 
-/* One endpoint (address, port) folded to a word. */
+/* The 4-tuple's keyed hash, the same in both directions: the two
+ * endpoints (address, port) in a fixed order, then SipHash. */
 static uint32_t
-end_hash(const uint8_t *a, int alen, uint16_t port)
+hash_tuple(const unsigned char *key, int ipver, const uint8_t *a, uint16_t ap,
+           const uint8_t *b, uint16_t bp)
 {
-	uint32_t w = 0, x;
+	size_t alen = ipver == 4 ? 4 : 16;
+	unsigned char in[1 + 2 * (16 + 2)], out[crypto_shorthash_BYTES];
+	int c = memcmp(a, b, alen);
+	size_t n = 0;
+	uint32_t h;
 
-	for (int i = 0; i < alen; i += 4) {
-		memcpy(&x, a + i, 4);
-		w ^= x;
+	if (c > 0 || (c == 0 && ap > bp)) {
+		const uint8_t *t = a;
+		uint16_t tp = ap;
+
+		a = b;
+		ap = bp;
+		b = t;
+		bp = tp;
 	}
-	return (w ^ port) * 0x9e3779b1u + port;
+	in[n++] = (unsigned char)ipver;
+	memcpy(in + n, a, alen);
+	n += alen;
+	in[n++] = (unsigned char)(ap >> 8);
+	in[n++] = (unsigned char)ap;
+	memcpy(in + n, b, alen);
+	n += alen;
+	in[n++] = (unsigned char)(bp >> 8);
+	in[n++] = (unsigned char)bp;
+	crypto_shorthash(out, in, n, key);
+	memcpy(&h, out, sizeof h);
+	return h;
 }
 
-/* The 4-tuple's hash, the same in both directions: the two endpoints'
- * words are added, then mixed by MurmurHash3's finalizer (the table uses
- * the low bits, which neighbouring addresses and ports would cluster). */
 static uint32_t
-tuple_hash(const struct cap_pkt *p)
+tuple_hash(const struct cap_replay *r, const struct cap_pkt *p)
 {
-	int alen = p->ipver == 4 ? 4 : 16;
-	uint32_t h = end_hash(p->src, alen, p->sport) + end_hash(p->dst, alen, p->dport) + p->ipver;
+	return hash_tuple(r->key, p->ipver, p->src, p->sport, p->dst, p->dport);
+}
 
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+uint32_t
+cap_replay_hash(const struct cap_replay *r, const struct cap_pkt *pkt)
+{
+	return tuple_hash(r, pkt);
 }
 
 /* -1: not this stream; else the sender's side (0 client, 1 server). */
@@ -146,19 +190,32 @@ tuple_side(const struct stream *s, const struct cap_pkt *p)
 	return -1;
 }
 
+
+/* Rebuilds the table with n slots; with `rekey`, under a new random key
+ * (every slot's hash computed again from its stream's 4-tuple). */
 static int
-grow_slots(struct cap_replay *r)
+rebuild_slots(struct cap_replay *r, size_t n, int rekey)
 {
-	size_t n = r->nslots * 2;
 	struct slot *slot = calloc(n, sizeof *slot);
 
 	if (slot == NULL)
 		return -1;
+	if (rekey) {
+		randombytes_buf(r->key, sizeof r->key);
+		memset(r->recent, 0, sizeof r->recent);
+		r->stats.rekeys++;
+	}
 	for (size_t i = 0; i < r->nslots; i++) {
 		size_t j;
 
 		if (r->slot[i].idx == 0)
 			continue;
+		if (rekey) {
+			const struct stream *s = stream_at(r, r->slot[i].idx - 1);
+
+			r->slot[i].hash = hash_tuple(r->key, s->ipver, s->addr[0], s->port[0],
+			                             s->addr[1], s->port[1]);
+		}
 		for (j = r->slot[i].hash & (n - 1); slot[j].idx != 0; j = (j + 1) & (n - 1))
 			;
 		slot[j] = r->slot[i];
@@ -167,6 +224,18 @@ grow_slots(struct cap_replay *r)
 	r->slot = slot;
 	r->nslots = n;
 	return 0;
+}
+
+/* Counts one probe sequence of `len` slots. */
+static void
+probed(struct cap_replay *r, unsigned len)
+{
+	r->stats.lookups++;
+	r->stats.probes += len;
+	if (len > r->stats.longest)
+		r->stats.longest = len;
+	if (len > PROBE_LIMIT)
+		r->rekey_due = 1;
 }
 
 static struct stream *
@@ -212,12 +281,23 @@ int
 cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p,
                  struct cap_seg *out)
 {
-	uint32_t h = tuple_hash(p);
+	uint32_t h;
 	size_t j;
+	unsigned len = 0;
 	struct stream *s = NULL;
 	int side = -1, unheard;
 	struct tt_seg seg;
-	struct slot *rc = &r->recent[h & (RECENT - 1)];
+	struct slot *rc;
+
+	/* a long probe last time: a new key before going on (rarely twice in
+	 * a row: after a rebuild under a random key it takes new collisions) */
+	if (r->rekey_due) {
+		r->rekey_due = 0;
+		if (rebuild_slots(r, r->nslots, 1) < 0)
+			return -1;
+	}
+	h = tuple_hash(r, p);
+	rc = &r->recent[h & (RECENT - 1)];
 
 	/* a stream seen lately, unless this SYN may start a new one */
 	if (rc->idx != 0 && rc->hash == h && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
@@ -227,6 +307,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 			goto found;
 	}
 	for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1)) {
+		len++;
 		if (r->slot[j].hash != h)
 			continue;
 		s = stream_at(r, r->slot[j].idx - 1);
@@ -234,6 +315,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		if (side >= 0)
 			break;
 	}
+	probed(r, len);
 	if (r->slot[j].idx != 0) {
 		struct cap_flow *fwd = &s->an.flow[side];
 
@@ -248,7 +330,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		}
 	} else {
 		if ((r->nstreams + 1) * 2 > r->nslots) {
-			if (grow_slots(r) < 0)
+			if (rebuild_slots(r, r->nslots * 2, 0) < 0)
 				return -1;
 			for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1))
 				;
