@@ -1,6 +1,8 @@
 /* tests/check_quiz.c: the quiz: the parser (every kind, every error with its
- * file and line), answer checking, Leitner boxes, the progress file (atomic,
- * corrupt files moved aside), the bundled bank (the four classic questions,
+ * file and line), answer checking, Leitner boxes, the progress files (atomic,
+ * a damaged line costing only itself, CRLF read, files with nothing of ours
+ * moved aside, a directory in the way named, two sittings at once merged,
+ * stale temporaries removed), the bundled bank (the four classic questions,
  * 40 more, both languages, every "show me" an existing lesson step) and the
  * generated practice questions (answers equal to the arithmetic and to the
  * engine's own steps). */
@@ -11,12 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "engine/tcp.h"
 #include "sim/sim.h"
 #include "tt_check.h"
 #include "tutor/lesson.h"
+#include "tutor/progress.h"
 #include "tutor/quiz.h"
 #include "tutor/store.h"
 
@@ -312,26 +318,50 @@ START_TEST(test_progress_text_round_trips)
 }
 END_TEST
 
-START_TEST(test_damaged_progress_is_refused)
+START_TEST(test_damaged_progress_lines_cost_only_themselves)
 {
-	static const char *const bad[] = {
-		"",
-		"garbage\n",
-		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\n",            /* no end: truncated */
-		"tcptutor-quiz-progress 1\nsession 2\nq a 9 1 1 1\nend\n",        /* box 9 */
-		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 2\nend\n",        /* right > asked */
-		"tcptutor-quiz-progress 1\nsession 2\nq a 1 5 1 1\nend\n",        /* future session */
-		"tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\nq a 1 1 1 1\nend\n",
-		"tcptutor-quiz-progress 1\nsession 2\nend\nq a 1 1 1 1\n",
-		"tcptutor-quiz-progress 2\nsession 2\nend\n",
+	static const struct {
+		const char *text;
+		int rc;                 /* -1: not a progress file; else damaged lines */
+		size_t kept;
+		unsigned session;
+	} cases[] = {
+		{ "", -1, 0, 0 },
+		{ "garbage\n", -1, 0, 0 },
+		{ "tcptutor-quiz-progress 2\nsession 2\nend\n", -1, 0, 0 },       /* another version */
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\n", 1, 1, 2 }, /* no end: cut short */
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 9 1 1 1\nq b 1 1 1 1\nend\n", 1, 1, 2 },
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 2\nend\n", 1, 0, 2 },  /* right > asked */
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 5 1 1\nq b 2 2 1 1\nend\n", 1, 1, 2 },
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\nq a 1 1 1 1\nend\n", 1, 1, 2 },
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\nq b 1 1 1 x\nend\n", 1, 1, 2 },
+		/* one flipped byte in the session line: rebuilt from the records */
+		{ "tcptutor-quiz-progress 1\nsessiom 4\nq a 1 3 1 1\nq b 2 1 1 1\nend\n", 2, 2, 3 },
+		/* ... or in the first line: the records are still ours */
+		{ "tcptutor-quiz-progresz 1\nsession 2\nq a 1 1 1 1\nend\n", 1, 1, 2 },
+		{ "tcptutor-quiz-progress 1\r\nsession 2\r\nq a 1 1 1 1\r\nq b 3 2 4 2\r\nend\r\n", 0, 2, 2 },
+		{ "tcptutor-quiz-progress 1\nsession 2\nq a 1 1 1 1\nend\n\0\0\0\n", 1, 1, 2 },
 	};
 	char err[256];
 
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct tt_progress *p = tt_progress_new();
+		size_t len = strlen(cases[i].text);
+		int rc;
 
-		ck_assert_msg(tt_progress_parse(p, bad[i], strlen(bad[i]), err, sizeof err) == -1,
-		              "case %zu parsed", i);
+		if (i == sizeof cases / sizeof cases[0] - 1)
+			len += 4;       /* the NULs and the newline after them */
+		err[0] = '\0';
+		rc = tt_progress_parse(p, cases[i].text, len, err, sizeof err);
+		ck_assert_msg(rc == cases[i].rc, "case %zu: %d, want %d (%s)", i, rc, cases[i].rc, err);
+		if (rc >= 0) {
+			ck_assert_msg(tt_progress_count(p) == cases[i].kept, "case %zu: %zu kept", i,
+			              tt_progress_count(p));
+			ck_assert_uint_eq(tt_progress_session(p), cases[i].session);
+		}
+		if (rc != 0)
+			ck_assert_msg(strncmp(err, "line ", 5) == 0 || strcmp(err, "empty") == 0,
+			              "case %zu: %s", i, err);
 		tt_progress_free(p);
 	}
 }
@@ -348,32 +378,38 @@ make_tmpdir(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 {
 	char path[512], moved[600], warn[600], err[256], other[512];
 	struct tt_progress *p;
 	struct stat st;
-	FILE *f;
 
 	make_tmpdir();
 	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
 	snprintf(other, sizeof other, "%s/progress", tmpdir);
-	f = fopen(other, "w");
-	fputs("lesson progress stays\n", f);
-	fclose(f);
+	write_file(other, "lesson progress stays\n");
 	/* Missing: empty, no warning. */
 	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(warn, "");
 	ck_assert_uint_eq(tt_progress_count(p), 0);
 	tt_progress_free(p);
-	/* Corrupt: moved to .corrupt-1, warning, empty progress. */
-	f = fopen(path, "w");
-	fputs("tcptutor-quiz-progress 1\nsession 3\nq a 1 1", f);
-	fclose(f);
+	/* Nothing of ours in it: moved to .corrupt-1, warning, empty progress. */
+	write_file(path, "this is not progress\n");
 	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
-	ck_assert_msg(strstr(warn, "quiz-progress") != NULL, "%s", warn);
+	ck_assert_msg(strstr(warn, "quiz-progress: line 1: not a tcptutor quiz progress file") != NULL,
+	              "%s", warn);
 	ck_assert_msg(strstr(moved, "quiz-progress.corrupt-1") != NULL, "%s", moved);
 	ck_assert_int_eq(stat(moved, &st), 0);
 	ck_assert_int_eq(stat(path, &st), -1);
@@ -388,6 +424,221 @@ START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 	ck_assert_str_eq(warn, "");
 	ck_assert_uint_eq(tt_progress_get(p, "q1").box, 2);
 	tt_progress_free(p);
+}
+END_TEST
+
+START_TEST(test_a_damaged_line_or_crlf_keeps_every_good_record)
+{
+	char path[512], moved[600], warn[600], err[256];
+	struct tt_progress *p;
+	struct stat st;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	/* CRLF line endings (the file went through an editor on Windows). */
+	write_file(path, "tcptutor-quiz-progress 1\r\nsession 3\r\nq a 2 3 4 3\r\nq c 3 3 2 2\r\nend\r\n");
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(warn, "");
+	ck_assert_uint_eq(tt_progress_count(p), 2);
+	ck_assert_uint_eq(tt_progress_get(p, "c").box, 3);
+	tt_progress_free(p);
+	/* One damaged byte: that record goes, the others stay, one warning,
+	 * nothing moved aside. */
+	write_file(path, "tcptutor-quiz-progress 1\nsession 3\nq a 2 3 4 3\nq b 1 2 1 \x01\n"
+	                 "q c 3 3 2 2\nend\n");
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(strstr(warn, "quiz-progress: line 4: not a progress line") != NULL, "%s", warn);
+	ck_assert_str_eq(moved, "");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(tt_progress_count(p), 2);
+	ck_assert_uint_eq(tt_progress_get(p, "a").asked, 4);
+	ck_assert_uint_eq(tt_progress_get(p, "c").right, 2);
+	ck_assert_uint_eq(tt_progress_session(p), 3);
+	/* The next save writes a clean file. */
+	tt_progress_begin_session(p);
+	tt_progress_record(p, "a", 1);
+	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
+	tt_progress_free(p);
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_str_eq(warn, "");
+	ck_assert_uint_eq(tt_progress_get(p, "a").asked, 5);
+	ck_assert_uint_eq(tt_progress_count(p), 2);
+	tt_progress_free(p);
+}
+END_TEST
+
+START_TEST(test_two_sittings_at_once_keep_every_answer)
+{
+	char path[512], moved[600], warn[600], err[256];
+	struct tt_progress *p1, *p2, *back;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	write_file(path, "tcptutor-quiz-progress 1\nsession 1\nq a 2 1 1 1\nend\n");
+	p1 = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p2 = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	tt_progress_begin_session(p1);
+	tt_progress_begin_session(p2);
+	/* Interleaved: each saves after every answer from what it loaded. */
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tt_progress_record(p1, "a", 1), 0);
+		ck_assert_msg(tt_progress_save(p1, path, err, sizeof err) == 0, "%s", err);
+		ck_assert_int_eq(tt_progress_record(p2, i == 0 ? "a" : "b", 0), 0);
+		ck_assert_msg(tt_progress_save(p2, path, err, sizeof err) == 0, "%s", err);
+	}
+	back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_str_eq(warn, "");
+	ck_assert_uint_eq(tt_progress_get(back, "a").asked, 1 + 3 + 1);
+	ck_assert_uint_eq(tt_progress_get(back, "a").right, 1 + 3);
+	ck_assert_uint_eq(tt_progress_get(back, "b").asked, 2);
+	ck_assert_uint_eq(tt_progress_session(back), 2);
+	/* Each sitting now sees the other's answers too. */
+	ck_assert_uint_eq(tt_progress_get(p1, "b").asked, 1);
+	ck_assert_uint_eq(tt_progress_get(p2, "a").asked, 5);
+	tt_progress_free(back);
+	tt_progress_free(p1);
+	tt_progress_free(p2);
+}
+END_TEST
+
+START_TEST(test_a_failed_save_keeps_the_answers_for_the_next_one)
+{
+	char dir[600], path[700], moved[800], warn[800], err[800];
+	struct tt_progress *p = tt_progress_new(), *back;
+
+	make_tmpdir();
+	snprintf(dir, sizeof dir, "%s/later", tmpdir);
+	snprintf(path, sizeof path, "%s/quiz-progress", dir);
+	tt_progress_begin_session(p);
+	tt_progress_record(p, "a", 1);
+	ck_assert_int_eq(tt_progress_save(p, path, err, sizeof err), -1);
+	tt_progress_record(p, "b", 1);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
+	back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_uint_eq(tt_progress_get(back, "a").asked, 1);
+	ck_assert_uint_eq(tt_progress_get(back, "b").asked, 1);
+	tt_progress_free(back);
+	tt_progress_free(p);
+}
+END_TEST
+
+START_TEST(test_a_directory_in_the_way_is_named)
+{
+	char path[512], moved[600], warn[900], err[900];
+	struct lesson_progress *lp;
+	struct tt_progress *p;
+	size_t len;
+	int missing;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_ptr_null(tt_store_read(path, &len, &missing, err, sizeof err));
+	ck_assert_int_eq(missing, 0);
+	ck_assert_msg(strstr(err, "quiz-progress is a directory, not a file") != NULL, "%s", err);
+	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(strstr(err, "quiz-progress is a directory, not a file") != NULL, "%s", err);
+	ck_assert_int_eq(tt_store_write(path, "x", 1, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "quiz-progress is a directory, not a file") != NULL, "%s", err);
+	/* The lessons' file: a warning, an empty start, and a save that says why. */
+	snprintf(path, sizeof path, "%s/progress", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	lp = lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_ptr_nonnull(lp);
+	ck_assert_msg(strstr(warn, "/progress is a directory, not a file") != NULL, "%s", warn);
+	ck_assert_int_eq(lesson_progress_finish(lp, "handshake", 1, 2), 0);
+	ck_assert_int_eq(lesson_progress_save(lp, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "/progress is a directory, not a file") != NULL, "%s", err);
+	lesson_progress_free(lp);
+}
+END_TEST
+
+/* A number that no process has: a child that has been reaped. */
+static pid_t
+dead_pid(void)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+START_TEST(test_stale_temporaries_are_removed_by_the_next_save)
+{
+	char path[512], dead[600], live[600], odd[600], other[600], err[256];
+	struct stat st;
+	struct utimbuf ut;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	snprintf(dead, sizeof dead, "%s.tmp.%ld", path, (long)dead_pid());
+	snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());     /* a writer at work */
+	snprintf(odd, sizeof odd, "%s.tmp.12ab", path);
+	snprintf(other, sizeof other, "%s/progress.tmp.%ld", tmpdir, (long)dead_pid());
+	write_file(dead, "half");
+	write_file(live, "half");
+	write_file(odd, "mine");
+	write_file(other, "not this file's");
+	ck_assert_int_eq(tt_store_write(path, "x\n", 2, err, sizeof err), 0);
+	ck_assert_msg(stat(dead, &st) == -1, "the temporary of a writer that is gone is still there");
+	ck_assert_msg(stat(live, &st) == 0, "a live writer's temporary was removed");
+	ck_assert_int_eq(stat(odd, &st), 0);
+	ck_assert_int_eq(stat(other, &st), 0);
+	/* The live number's file untouched for an hour: stale whoever has it. */
+	ut.actime = ut.modtime = time(NULL) - 3600;
+	ck_assert_int_eq(utime(live, &ut), 0);
+	ck_assert_int_eq(tt_store_write(path, "y\n", 2, err, sizeof err), 0);
+	ck_assert_msg(stat(live, &st) == -1, "an hour-old temporary is still there");
+}
+END_TEST
+
+START_TEST(test_lesson_progress_keeps_good_lines_and_merges_two_runs)
+{
+	char path[512], warn[900], err[256];
+	struct lesson_progress *a, *b;
+	struct lesson_record r;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/progress", tmpdir);
+	write_file(path, "tcptutor-progress 1\r\nlesson handshake finished=2 best=3 last=1 of=3\r\n"
+	                 "lesson teardown finished=1 best=9 last=1 of=3\r\n"
+	                 "lesson data finished=1 best=1 last=1 of=2\r\n");
+	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_msg(strstr(warn, "progress:3: 1 damaged line skipped") != NULL, "%s", warn);
+	ck_assert_int_eq(lesson_progress_get(a, "handshake", &r), 1);
+	ck_assert_uint_eq(r.finished, 2);
+	ck_assert_int_eq(lesson_progress_get(a, "data", &r), 1);
+	ck_assert_int_eq(lesson_progress_get(a, "teardown", &r), 0);
+	/* Two lessons at once, each saving what it finished. */
+	b = lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_int_eq(lesson_progress_finish(a, "handshake", 3, 3), 0);
+	ck_assert_int_eq(lesson_progress_finish(b, "data", 2, 2), 0);
+	ck_assert_msg(lesson_progress_save(a, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(lesson_progress_save(b, err, sizeof err) == 0, "%s", err);
+	lesson_progress_free(a);
+	lesson_progress_free(b);
+	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_str_eq(warn, "");
+	lesson_progress_get(a, "handshake", &r);
+	ck_assert_uint_eq(r.finished, 3);
+	ck_assert_uint_eq(r.best, 3);
+	lesson_progress_get(a, "data", &r);
+	ck_assert_uint_eq(r.finished, 2);
+	ck_assert_uint_eq(r.best, 2);
+	lesson_progress_free(a);
+	/* Nothing of ours: moved aside as before. */
+	write_file(path, "garbage\n");
+	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_msg(strstr(warn, "moved to") != NULL, "%s", warn);
+	ck_assert_uint_eq(lesson_progress_nfinished(a), 0);
+	lesson_progress_free(a);
 }
 END_TEST
 
@@ -789,8 +1040,14 @@ quiz_suite(void)
 	tc = tcase_create("progress");
 	tcase_add_test(tc, test_right_answers_climb_boxes_and_wrong_ones_fall_to_box_1);
 	tcase_add_test(tc, test_progress_text_round_trips);
-	tcase_add_test(tc, test_damaged_progress_is_refused);
+	tcase_add_test(tc, test_damaged_progress_lines_cost_only_themselves);
 	tcase_add_test(tc, test_corrupt_progress_is_moved_aside_and_a_fresh_one_started);
+	tcase_add_test(tc, test_a_damaged_line_or_crlf_keeps_every_good_record);
+	tcase_add_test(tc, test_two_sittings_at_once_keep_every_answer);
+	tcase_add_test(tc, test_a_failed_save_keeps_the_answers_for_the_next_one);
+	tcase_add_test(tc, test_a_directory_in_the_way_is_named);
+	tcase_add_test(tc, test_stale_temporaries_are_removed_by_the_next_save);
+	tcase_add_test(tc, test_lesson_progress_keeps_good_lines_and_merges_two_runs);
 	tcase_add_test(tc, test_sitting_asks_due_questions_lowest_box_first_in_seed_order);
 	tcase_add_test(tc, test_sitting_with_nothing_due_still_asks_the_topic);
 	tcase_add_test(tc, test_sitting_saves_progress_after_every_answer);

@@ -1,10 +1,13 @@
 /* tutor/progress.c: the learner's lesson progress file.
  *
- * Format (line-oriented, written whole and replaced atomically):
+ * Format (line-oriented, LF or CRLF, written whole and replaced atomically):
  *     tcptutor-progress 1
  *     lesson NAME finished=N best=C last=C of=T
- * Anything else makes the file corrupt: it is moved aside, never trusted in
- * part, so a damaged file cannot turn into a wrong score. */
+ * Each line stands alone: a damaged one is skipped (and reported once), the
+ * others are kept, so one bad byte costs one lesson's record, never all of
+ * them. A file with nothing of ours in it is moved aside. A save takes the
+ * file's lock, reads what is there now, replays the runs finished since the
+ * last save onto it and writes that, so two lessons at once keep both. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,16 +19,24 @@
 #include "tutor/store.h"
 
 #define PROGRESS_MAGIC "tcptutor-progress 1"
+#define PROGRESS_FAMILY "tcptutor-progress "
 
 struct entry {
 	char name[64];
 	struct lesson_record r;
 };
 
+struct finish {              /* a finished run not saved yet */
+	char name[64];
+	unsigned correct, of;
+};
+
 struct lesson_progress {
 	char path[4096];
 	struct entry *e;
 	size_t n, cap;
+	struct finish *pend;
+	size_t npend, cappend;
 };
 
 static struct entry *
@@ -72,38 +83,80 @@ valid_name(const char *s)
 	return 1;
 }
 
-/* 0 when the whole buffer is a good progress file. */
+/* One line (without CR LF): 1 a good record or the header, 0 damaged, -1
+ * the header of another version (not ours to read), -2 out of memory. */
 static int
-parse(struct lesson_progress *p, char *buf)
+parse_line(struct lesson_progress *p, const char *line, int *magic)
 {
-	char *save = NULL, *line;
-	int first = 1;
+	char name[64];
+	unsigned f, b, l, o;
+	int used = 0;
+	struct entry *e;
 
-	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char name[64];
-		unsigned f, b, l, o;
-		int used = 0;
-		struct entry *e;
-
-		if (first) {
-			if (strcmp(line, PROGRESS_MAGIC) != 0)
-				return -1;
-			first = 0;
-			continue;
-		}
-		if (sscanf(line, "lesson %63s finished=%u best=%u last=%u of=%u%n", name, &f, &b, &l,
-		           &o, &used) != 5 || line[used] != '\0')
-			return -1;
-		if (!valid_name(name) || b > o || l > o || find(p, name) != NULL)
-			return -1;
-		if ((e = add(p, name)) == NULL)
-			return -1;
-		e->r.finished = f;
-		e->r.best = b;
-		e->r.last = l;
-		e->r.of = o;
+	if (strcmp(line, PROGRESS_MAGIC) == 0 && !*magic) {
+		*magic = 1;
+		return 1;
 	}
-	return first ? -1 : 0;
+	if (strncmp(line, PROGRESS_FAMILY, strlen(PROGRESS_FAMILY)) == 0 && !*magic && p->n == 0)
+		return -1;
+	if (sscanf(line, "lesson %63s finished=%u best=%u last=%u of=%u%n", name, &f, &b, &l, &o,
+	           &used) != 5 || line[used] != '\0')
+		return 0;
+	if (!valid_name(name) || b > o || l > o || find(p, name) != NULL)
+		return 0;
+	if ((e = add(p, name)) == NULL)
+		return -2;
+	e->r.finished = f;
+	e->r.best = b;
+	e->r.last = l;
+	e->r.of = o;
+	return 1;
+}
+
+/* Reads a file's text into p: the number of damaged lines (*first the
+ * first of them), or -1 when nothing in it is lesson progress, -2 when out
+ * of memory. */
+static int
+parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
+{
+	size_t at = 0;
+	unsigned line = 0;
+	int magic = 0, bad = 0;
+
+	p->n = 0;
+	p->npend = 0;
+	while (at < len) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
+		char l[256];
+		int rc = 0;
+
+		line++;
+		if (ll < sizeof l) {
+			size_t n = ll;
+
+			memcpy(l, buf + at, n);
+			if (n > 0 && l[n - 1] == '\r')
+				n--;
+			l[n] = '\0';
+			if (n == 0)
+				rc = 1;         /* a blank line harms nothing */
+			else if (memchr(l, '\0', n) == NULL)
+				rc = parse_line(p, l, &magic);
+		}
+		at += ll + (nl != NULL);
+		if (rc == -1 || rc == -2)
+			return rc;
+		if (rc == 0 && bad++ == 0)
+			*first = line;
+	}
+	if (!magic && p->n == 0)
+		return -1;
+	if (!magic && bad == 0) {  /* the header line is gone: nothing else is lost */
+		bad = 1;
+		*first = 1;
+	}
+	return bad;
 }
 
 struct lesson_progress *
@@ -112,7 +165,8 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 	struct lesson_progress *p = calloc(1, sizeof *p);
 	char err[512], moved[4200];
 	size_t len;
-	int missing = 0;
+	int missing = 0, bad;
+	unsigned first = 0;
 	char *buf;
 
 	if (warnlen > 0)
@@ -126,7 +180,16 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 			snprintf(warn, warnlen, "%s", err);
 		return p;
 	}
-	if (memchr(buf, '\0', len) != NULL || parse(p, buf) < 0) {
+	bad = parse(p, buf, len, &first);
+	free(buf);
+	if (bad == -2) {
+		lesson_progress_free(p);
+		return NULL;
+	}
+	if (bad > 0) {
+		snprintf(warn, warnlen, "%s:%u: %d damaged line%s skipped; every other record kept",
+		         p->path, first, bad, bad == 1 ? "" : "s");
+	} else if (bad == -1) {
 		p->n = 0;
 		if (tt_store_quarantine(p->path, moved, sizeof moved, err, sizeof err) == 0)
 			snprintf(warn, warnlen, "%s: corrupt progress file moved to %s; starting afresh",
@@ -134,7 +197,6 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 		else
 			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", p->path, err);
 	}
-	free(buf);
 	return p;
 }
 
@@ -144,6 +206,7 @@ lesson_progress_free(struct lesson_progress *p)
 	if (p == NULL)
 		return;
 	free(p->e);
+	free(p->pend);
 	free(p);
 }
 
@@ -159,22 +222,42 @@ lesson_progress_get(const struct lesson_progress *p, const char *name, struct le
 	return 1;
 }
 
+static void
+apply_finish(struct lesson_record *r, unsigned correct, unsigned of)
+{
+	r->finished++;
+	r->last = correct;
+	if (r->of != of)        /* the lesson changed: the old best no longer compares */
+		r->best = 0;
+	r->of = of;
+	if (correct > r->best)
+		r->best = correct;
+}
+
 int
 lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned correct, unsigned of)
 {
 	struct entry *e;
+	struct finish *f;
 
 	if (!valid_name(name) || correct > of)
 		return -1;
+	if (p->npend == p->cappend) {
+		size_t cap = p->cappend ? p->cappend * 2 : 8;
+		struct finish *nf = realloc(p->pend, cap * sizeof *nf);
+
+		if (nf == NULL)
+			return -1;
+		p->pend = nf;
+		p->cappend = cap;
+	}
 	if ((e = add(p, name)) == NULL)
 		return -1;
-	e->r.finished++;
-	e->r.last = correct;
-	if (e->r.of != of)      /* the lesson changed: the old best no longer compares */
-		e->r.best = 0;
-	e->r.of = of;
-	if (correct > e->r.best)
-		e->r.best = correct;
+	apply_finish(&e->r, correct, of);
+	f = &p->pend[p->npend++];
+	snprintf(f->name, sizeof f->name, "%s", name);
+	f->correct = correct;
+	f->of = of;
 	return 0;
 }
 
@@ -188,17 +271,39 @@ lesson_progress_nfinished(const struct lesson_progress *p)
 	return n;
 }
 
-int
-lesson_progress_save(const struct lesson_progress *p, char *err, size_t errlen)
+/* d (the file as it is now) gets p's unsaved runs; lessons the file does not
+ * know come from p as they are (they already hold p's runs). */
+static int
+merge_into(struct lesson_progress *d, const struct lesson_progress *p)
+{
+	size_t ondisk = d->n;
+
+	for (size_t i = 0; i < p->npend; i++) {
+		struct entry *e = find(d, p->pend[i].name);
+
+		if (e != NULL && (size_t)(e - d->e) < ondisk)
+			apply_finish(&e->r, p->pend[i].correct, p->pend[i].of);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct entry *e;
+
+		if (find(d, p->e[i].name) != NULL)
+			continue;
+		if ((e = add(d, p->e[i].name)) == NULL)
+			return -1;
+		e->r = p->e[i].r;
+	}
+	return 0;
+}
+
+static char *
+format(const struct lesson_progress *p, size_t *len)
 {
 	size_t cap = 64 + p->n * 128, at = 0;
 	char *buf = malloc(cap);
-	int rc;
 
-	if (buf == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if (buf == NULL)
+		return NULL;
 	at += (size_t)snprintf(buf + at, cap - at, "%s\n", PROGRESS_MAGIC);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct entry *e = &p->e[i];
@@ -206,7 +311,65 @@ lesson_progress_save(const struct lesson_progress *p, char *err, size_t errlen)
 		at += (size_t)snprintf(buf + at, cap - at, "lesson %s finished=%u best=%u last=%u of=%u\n",
 		                       e->name, e->r.finished, e->r.best, e->r.last, e->r.of);
 	}
-	rc = tt_store_write(p->path, buf, at, err, errlen);
+	*len = at;
+	return buf;
+}
+
+/* What the file holds now, into d (a missing file is empty): 0, or -1. */
+static int
+reread(struct lesson_progress *d, const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	int missing, rc;
+	unsigned first;
+	char *buf = tt_store_read(path, &len, &missing, err, errlen);
+
+	if (buf == NULL)
+		return missing ? 0 : -1;
+	rc = parse(d, buf, len, &first);
 	free(buf);
+	if (rc == -1)
+		snprintf(err, errlen, "%s: not a progress file any more; left as it is", path);
+	else if (rc == -2)
+		snprintf(err, errlen, "%s: out of memory", path);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+lesson_progress_save(struct lesson_progress *p, char *err, size_t errlen)
+{
+	struct lesson_progress *d = calloc(1, sizeof *d);
+	size_t len;
+	char *buf = NULL;
+	int lock, rc = -1;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((lock = tt_store_lock(p->path, err, errlen)) == -1) {
+		free(d);
+		return -1;
+	}
+	if (reread(d, p->path, err, errlen) == 0) {
+		if (merge_into(d, p) == -1 || (buf = format(d, &len)) == NULL)
+			snprintf(err, errlen, "out of memory");
+		else
+			rc = tt_store_write(p->path, buf, len, err, errlen);
+	}
+	tt_store_unlock(lock);
+	free(buf);
+	if (rc == 0) {          /* p becomes what the file holds now */
+		struct entry *old = p->e;
+
+		p->e = d->e;
+		p->n = d->n;
+		p->cap = d->cap;
+		p->npend = 0;
+		d->e = old;
+	}
+	free(d->e);
+	free(d->pend);
+	free(d);
 	return rc;
 }

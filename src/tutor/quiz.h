@@ -151,18 +151,28 @@ struct tt_qrecord {
 
 struct tt_progress *tt_progress_new(void);
 void tt_progress_free(struct tt_progress *p);
-/* Parses a progress file's text; -1 with err when it is not one. */
+/* Parses a progress file's text (LF or CRLF lines). Every good record is
+ * kept; a damaged line is skipped. Returns 0 when all was good, the number
+ * of damaged lines (err: "line N: what is wrong", with how many more), or
+ * -1 with err when the text is not a progress file at all (nothing in it
+ * is progress, or it is another version of the format). */
 int tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err,
                       size_t errlen);
-/* Loads path. A missing file gives empty progress; a corrupt one is moved
- * aside (tt_store_quarantine) and empty progress is started: warn gets
- * "PATH: what is wrong" and moved_to the new name (else both are "").
- * Returns NULL only when the file cannot be read or moved (err). */
+/* Loads path. A missing file gives empty progress. Damaged lines are
+ * skipped and the rest kept: warn gets "PATH: line N: what is wrong" and
+ * moved_to is "" (the next save writes a clean file). A file that is not
+ * progress at all is moved aside (tt_store_quarantine) and empty progress
+ * started: warn gets "PATH: what is wrong" and moved_to the new name. Else
+ * both are "". Returns NULL only when the file cannot be read or moved
+ * (err, e.g. "PATH is a directory, not a file"). */
 struct tt_progress *tt_progress_load(const char *path, char *warn, size_t warnlen,
                                      char *moved_to, size_t movedlen, char *err, size_t errlen);
-/* Writes the whole progress atomically. */
-int tt_progress_save(const struct tt_progress *p, const char *path, char *err, size_t errlen);
-/* The text that tt_progress_save writes (malloc'ed; *len its length). */
+/* Saves the answers recorded since the last save: under the file's lock it
+ * reads what the file holds now (another sitting may have saved since),
+ * replays those answers onto it, writes the result atomically and makes it
+ * p's content. 0, or -1 with err (the answers stay to be saved next time). */
+int tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen);
+/* p as the text of a progress file (malloc'ed; *len its length). */
 char *tt_progress_format(const struct tt_progress *p, size_t *len);
 unsigned tt_progress_session(const struct tt_progress *p);
 void tt_progress_begin_session(struct tt_progress *p);

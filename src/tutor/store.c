@@ -1,18 +1,104 @@
-/* tutor/store.c: atomic replacement of small files (progress, quiz boxes).
- * The new content goes to a temporary file in the same folder, is flushed
- * to disk, then renamed over the old one; the folder is synced after. */
+/* tutor/store.c: the learner's small files (progress, quiz boxes).
+ *
+ * A file is replaced atomically: the new content goes to PATH.tmp.PID in
+ * the same folder, is flushed to disk, then renamed over the old one; the
+ * folder is synced after. A writer killed midway leaves its temporary file
+ * behind; the next write removes those of writers that are gone (or that
+ * are older than STALE_SECONDS, whoever owns the number now). A
+ * read-modify-write holds PATH.lock (flock), so two tcptutors at once take
+ * turns instead of overwriting each other's answers. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tutor/store.h"
+
+#define STALE_SECONDS (10 * 60)
+#define LOCK_WAIT_MS 10000
+
+/* "PATH is a directory, not a file" and the like, or 0 when path is a
+ * regular file or does not exist. */
+static int
+not_a_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1 || S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		snprintf(err, errlen, "%s is a directory, not a file", path);
+	else
+		snprintf(err, errlen, "%s is not a regular file", path);
+	return -1;
+}
+
+/* The folder of path into dir (len bytes). */
+static const char *
+folder_of(const char *path, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", path);
+	return dirname(dir);
+}
+
+/* Says that nothing can be written next to path. */
+static void
+cannot_write(const char *path, int e, char *err, size_t errlen)
+{
+	char dir[4096];
+
+	snprintf(err, errlen, "cannot write in %s: %s", folder_of(path, dir, sizeof dir), strerror(e));
+}
+
+/* Removes BASE.tmp.PID files of writers that are gone (kill(PID, 0) says
+ * no such process) or that were last written STALE_SECONDS ago. Our own
+ * number and anything not named exactly so are left alone. */
+static void
+remove_stale(const char *path)
+{
+	char dir[4096], base[4096], full[8300];
+	const char *b;
+	size_t blen;
+	DIR *d;
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	snprintf(base, sizeof base, "%s", path);
+	b = basename(base);
+	blen = strlen(b);
+	if ((d = opendir(folder_of(path, dir, sizeof dir))) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *num = de->d_name + blen + 5;
+		char *end;
+		long pid;
+		struct stat st;
+
+		if (strncmp(de->d_name, b, blen) != 0 || strncmp(de->d_name + blen, ".tmp.", 5) != 0 ||
+		    *num < '1' || *num > '9')
+			continue;
+		errno = 0;
+		pid = strtol(num, &end, 10);
+		if (*end != '\0' || errno != 0 || pid <= 0 || pid == (long)getpid())
+			continue;
+		snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+		if (lstat(full, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if ((kill((pid_t)pid, 0) == -1 && errno == ESRCH) || now - st.st_mtime > STALE_SECONDS)
+			unlink(full);
+	}
+	closedir(d);
+}
 
 int
 tt_store_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
@@ -25,9 +111,15 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
+	if (not_a_file(path, err, errlen) == -1)
+		return -1;
+	remove_stale(path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (errno == EACCES || errno == EROFS || errno == EPERM)
+			cannot_write(path, errno, err, errlen);
+		else
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	while (len > 0) {
@@ -36,7 +128,7 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			snprintf(err, errlen, "%s: %s", tmp, strerror(n == 0 ? EIO : errno));
 			close(fd);
 			unlink(tmp);
 			return -1;
@@ -54,8 +146,7 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 		unlink(tmp);
 		return -1;
 	}
-	snprintf(dir, sizeof dir, "%s", path);
-	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(folder_of(path, dir, sizeof dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd != -1) {
 		fsync(dfd);
 		close(dfd);
@@ -66,45 +157,108 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 char *
 tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
+	struct stat st;
+	int fd;
 
 	*missing = 0;
-	if (f == NULL) {
+	/* O_NONBLOCK: a FIFO in the way must not hang us before fstat(). */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
 		*missing = errno == ENOENT;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (not_a_file(path, err, errlen) == 0)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
 	for (;;) {
+		ssize_t got;
+
 		if (cap - n < 4096) {
 			char *nb = realloc(buf, cap ? cap * 2 : 8192);
 
 			if (nb == NULL) {
 				snprintf(err, errlen, "%s: out of memory", path);
 				free(buf);
-				fclose(f);
+				close(fd);
 				return NULL;
 			}
 			buf = nb;
 			cap = cap ? cap * 2 : 8192;
 		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
+		got = read(fd, buf + n, cap - n - 1);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+int
+tt_store_lock(const char *path, char *err, size_t errlen)
+{
+	char lock[4096];
+	int fd;
+
+	if ((size_t)snprintf(lock, sizeof lock, "%s.lock", path) >= sizeof lock) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+		int e = errno;
+
+		fd = open(lock, O_RDONLY | O_CLOEXEC);  /* flock() needs no write access */
+		if (fd == -1) {
+			cannot_write(path, e, err, errlen);
+			return -1;
+		}
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+		return -1;
+	}
+	/* Holders keep it for a read and a write; waiting long means a stuck one. */
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; waited += 10) {
+		struct timespec ts = { 0, 10 * 1000000L };
+
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			snprintf(err, errlen, "%s: another tcptutor has held its lock for %d seconds",
+			         path, LOCK_WAIT_MS / 1000);
+			close(fd);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return fd;
+}
+
+void
+tt_store_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);          /* closing drops the flock */
 }
 
 int

@@ -1,16 +1,25 @@
 /* tutor/store.h: the learner's files under $XDG_DATA_HOME/tcptutor, read
- * whole and replaced atomically (write a temporary file, fsync, rename), so
- * a crash or a kill never leaves a half-written file behind. */
+ * whole and replaced atomically (write PATH.tmp.PID, fsync, rename), so a
+ * crash or a kill never leaves a half-written file behind; temporaries of
+ * writers that are gone are removed by the next write. A read-modify-write
+ * holds PATH.lock (flock) from the read to the rename. Errors name the
+ * file and what is wrong ("PATH is a directory, not a file"). */
 #ifndef TT_STORE_H
 #define TT_STORE_H
 
 #include <stddef.h>
 
-/* Replaces path with len bytes of data atomically; 0, or -1 with err. */
+/* Replaces path with len bytes of data atomically (removing stale
+ * temporaries first); 0, or -1 with err. */
 int tt_store_write(const char *path, const void *data, size_t len, char *err, size_t errlen);
 /* Reads a whole file into a new NUL-terminated buffer (free it); *len gets
  * its size. Returns NULL with err; a missing file sets *missing to 1. */
 char *tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t errlen);
+/* Takes PATH.lock (creating it), waiting a few seconds at most for another
+ * holder. Returns the descriptor to hand to tt_store_unlock(), or -1 with
+ * err (e.g. "cannot write in DIR: Read-only file system"). */
+int tt_store_lock(const char *path, char *err, size_t errlen);
+void tt_store_unlock(int fd);
 /* Moves a corrupt file aside to path.corrupt-N; 0, or -1 with err. Fills
  * moved_to with the new name. */
 int tt_store_quarantine(const char *path, char *moved_to, size_t len, char *err, size_t errlen);

@@ -22,14 +22,55 @@
 static SCREEN *scr;            /* created once, kept for later ui_begin()s */
 static int depth;              /* nesting of ui_begin() */
 static int color_on, utf8_on;
-static volatile sig_atomic_t got_signal;
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
-static struct sigaction old_act[3];
+/* The signal that ends us (got_signal), Ctrl-Z (got_stop) and a continue
+ * (got_cont): the handler only notes them; ui_run() acts on them. */
+static volatile sig_atomic_t got_signal, got_stop, got_cont;
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT };
+#define NCAUGHT (sizeof caught / sizeof caught[0])
+static struct sigaction old_act[NCAUGHT];
+static int installed;          /* our handlers are in place */
 
 static void
 on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGTSTP)
+		got_stop = 1;
+	else if (sig == SIGCONT)
+		got_cont = 1;
+	else
+		got_signal = sig;
+}
+
+/* Takes the signals over while the terminal is ours (before newterm(), so
+ * that curses leaves them to us); a signal the shell ignores stays ignored
+ * (a background job without job control, nohup). */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (installed)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;        /* no SA_RESTART: a blocked read returns */
+	for (size_t i = 0; i < NCAUGHT; i++) {
+		sigaction(caught[i], NULL, &old_act[i]);
+		if (old_act[i].sa_handler != SIG_IGN)
+			sigaction(caught[i], &sa, NULL);
+	}
+	installed = 1;
+}
+
+static void
+release_signals(void)
+{
+	if (!installed)
+		return;
+	for (size_t i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &old_act[i], NULL);
+	installed = 0;
 }
 
 static void
@@ -101,7 +142,6 @@ int
 ui_begin(char *err, size_t errlen)
 {
 	const char *term = getenv("TERM");
-	struct sigaction sa;
 
 	if (depth > 0) {
 		depth++;
@@ -115,18 +155,12 @@ ui_begin(char *err, size_t errlen)
 		snprintf(err, errlen, "%s", _("no terminal: input or output is not a terminal (use --batch)"));
 		return -1;
 	}
+	got_signal = got_stop = got_cont = 0;
+	catch_signals();
 	if (scr == NULL) {
-		/* Our handlers go in first so that curses leaves these signals to us. */
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sa.sa_flags = 0;        /* no SA_RESTART: a blocked read returns */
-		for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
-			sigaction(caught[i], &sa, &old_act[i]);
 		scr = newterm(NULL, stdout, stdin);
 		if (scr == NULL) {
-			for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
-				sigaction(caught[i], &old_act[i], NULL);
+			release_signals();
 			snprintf(err, errlen, _("no terminal: unknown terminal type '%s'"), term);
 			return -1;
 		}
@@ -155,6 +189,8 @@ ui_locale_changed(void)
 	utf8_on = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
+static void die_by_signal(void) __attribute__((noreturn));
+
 void
 ui_end(void)
 {
@@ -163,6 +199,16 @@ ui_end(void)
 	if (--depth > 0)
 		return;
 	restore_now();
+	release_signals();
+	/* What arrived outside ui_run() takes its course now, with the
+	 * terminal already restored. */
+	if (got_signal)
+		die_by_signal();
+	if (got_stop) {
+		got_stop = 0;
+		raise(SIGTSTP);
+	}
+	got_cont = 0;
 }
 
 void
@@ -172,6 +218,7 @@ ui_fatal(const char *fmt, ...)
 
 	depth = 0;
 	restore_now();
+	release_signals();
 	fputs("tcptutor: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -189,11 +236,68 @@ die_by_signal(void)
 
 	depth = 0;
 	restore_now();
-	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
-		sigaction(caught[i], &old_act[i], NULL);
+	release_signals();
 	signal(sig, SIG_DFL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+/* Back from a stop (or continued after a SIGSTOP that could not be caught):
+ * the tty modes, keypad mode and cursor are the program's again, and the
+ * whole screen is repainted from what curses holds. */
+static void
+resume_now(int cursor)
+{
+	got_cont = 0;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	keypad(stdscr, TRUE);    /* endwin() turned the keypad mode off */
+	if (cursor != ERR)
+		curs_set(cursor);
+}
+
+/* Ctrl-Z: the terminal is restored for the shell, the process stops as
+ * SIGTSTP's default says, and on `fg` the screen comes back. */
+static void
+suspend_now(void)
+{
+	struct sigaction dfl, ours;
+	sigset_t set, old;
+	int cursor;
+
+	got_stop = 0;
+	cursor = curs_set(1);
+	endwin();
+	fflush(stdout);
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &ours);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, &old);
+	raise(SIGTSTP);          /* stopped here until SIGCONT */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGTSTP, &ours, NULL);
+	resume_now(cursor);
+}
+
+/* What the handler noted: returns 1 when the screen was repainted. */
+static int
+take_signals(void)
+{
+	if (got_signal)
+		die_by_signal();
+	if (got_stop) {
+		suspend_now();
+		return 1;
+	}
+	if (got_cont) {
+		resume_now(ERR);
+		return 1;
+	}
+	return 0;
 }
 
 enum ui_next
@@ -206,8 +310,7 @@ ui_run(const struct ui_screen *s)
 		int r, t, key;
 		enum ui_next next;
 
-		if (got_signal)
-			die_by_signal();
+		take_signals();
 		if (need_draw) {
 			if (blank)
 				erase();
@@ -219,8 +322,8 @@ ui_run(const struct ui_screen *s)
 		timeout(t < 0 ? -1 : t);
 		errno = 0;
 		r = get_wch(&wc);
-		if (got_signal)
-			die_by_signal();
+		if (take_signals() && r == ERR)
+			continue;   /* stopped and resumed: the timer starts again */
 		if (r == ERR) {
 			if (t >= 0 && s->tick != NULL) {
 				next = s->tick(s->ctx);
@@ -478,72 +581,312 @@ ui_text_center(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 	return ui_text(w, y, x + (maxw - tw) / 2, tw, a, s);
 }
 
+/* ---- wrapping ---------------------------------------------------------------
+ * Text comes with hard line breaks, often placed for some other width (help
+ * written for 76 columns shown in 68). Lines that fit are drawn as they are.
+ * A paragraph with a line that does not fit is reflowed as a whole, so that
+ * no orphan like "segment, as" is left between two full rows: its lines are
+ * joined, then wrapped again. A paragraph is a line and the lines that
+ * continue it: not blank, indented like its continuation rows, and the
+ * previous line was broken because the next word did not fit (the widest
+ * line of the block standing for the width the text was written for). The
+ * continuation rows of an indented line hang under its text ("  key   what
+ * it does" under "what", "  - point" under "point"). */
+
+static int
+span_width(const char *s, size_t n)
+{
+	int cols = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+
+		i += (size_t)utf8_next((const unsigned char *)s + i, n - i, &cp);
+		cols += cp_width(cp);
+	}
+	return cols;
+}
+
+static size_t
+line_end(const char *s, size_t n, size_t pos)
+{
+	const char *nl = memchr(s + pos, '\n', n - pos);
+
+	return nl != NULL ? (size_t)(nl - s) : n;
+}
+
+static int
+lead_of(const char *s, size_t a, size_t b)
+{
+	size_t i = a;
+
+	while (i < b && s[i] == ' ')
+		i++;
+	return (int)(i - a);
+}
+
+static int
+is_wide_at(const char *s, size_t i, size_t n)
+{
+	unsigned cp;
+
+	utf8_next((const unsigned char *)s + i, n - i, &cp);
+	return cp_width(cp) == 2;
+}
+
+/* Columns of the first word of the line [a, b) (a CJK character is one). */
+static int
+first_word(const char *s, size_t a, size_t b)
+{
+	size_t i = a + (size_t)lead_of(s, a, b), j = i;
+
+	if (i < b && is_wide_at(s, i, b))
+		return 2;
+	while (j < b && s[j] != ' ' && !is_wide_at(s, j, b))
+		j++;
+	return span_width(s + i, j - i);
+}
+
+/* Where the continuation rows of the line [a, b) start: under the text of
+ * an indented "key   text" or "- text" line, else under its indent. */
+static int
+hang_of(const char *s, size_t a, size_t b, int maxw)
+{
+	int lead = lead_of(s, a, b), hang = lead;
+	size_t i = a + (size_t)lead;
+
+	if (lead == 0)
+		return 0;
+	if (i + 1 < b && (s[i] == '-' || s[i] == '*') && s[i + 1] == ' ') {
+		hang = lead + 2;
+	} else {
+		for (size_t j = i; j + 1 < b; j++) {
+			if (s[j] == ' ' && s[j + 1] == ' ') {
+				while (j < b && s[j] == ' ')
+					j++;
+				if (j < b)
+					hang = span_width(s + a, j - a);
+				break;
+			}
+		}
+	}
+	if (hang > maxw / 2)
+		hang = lead > maxw / 2 ? 0 : lead;
+	return hang;
+}
+
+/* The widest line from pos to the next blank line (or the end). */
+static int
+block_width(const char *s, size_t n, size_t pos, size_t *blk_end)
+{
+	int wmax = 0;
+
+	while (pos < n) {
+		size_t e = line_end(s, n, pos);
+		int lw = span_width(s + pos, e - pos);
+
+		if (lead_of(s, pos, e) == (int)(e - pos))
+			break;
+		if (lw > wmax)
+			wmax = lw;
+		pos = e + 1;
+	}
+	*blk_end = pos;
+	return wmax;
+}
+
+static unsigned
+next_cp(const char *s, size_t i, size_t n)
+{
+	unsigned cp;
+
+	utf8_next((const unsigned char *)s + i, n - i, &cp);
+	return cp;
+}
+
+/* CJK punctuation that must not start a row / end one. */
+static int
+closing_cp(unsigned cp)
+{
+	static const unsigned c[] = { 0x3001, 0x3002, 0x300b, 0x300d, 0x300f, 0x3011, 0xff01,
+	                              0xff09, 0xff0c, 0xff1a, 0xff1b, 0xff1f, 0x201d, 0x2019 };
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		if (cp == c[i])
+			return 1;
+	return 0;
+}
+
+static int
+opening_cp(unsigned cp)
+{
+	return cp == 0x300a || cp == 0x300c || cp == 0x300e || cp == 0x3010 || cp == 0xff08 ||
+	       cp == 0x201c || cp == 0x2018;
+}
+
+/* One row of s[pos, n) in maxw columns: [pos, *end) is drawn, the next row
+ * starts at *next, past the spaces of the break. */
+static void
+wrap_row(const char *s, size_t n, size_t pos, int maxw, size_t *end, size_t *next)
+{
+	size_t start = pos, brk_end = 0, brk_next = 0;
+	int col = 0, have_brk = 0;
+	unsigned prev = 0;
+
+	*end = *next = n;
+	while (pos < n) {
+		unsigned cp;
+		int len = utf8_next((const unsigned char *)s + pos, n - pos, &cp);
+		int cw = cp_width(cp);
+
+		/* A break may come before a CJK char, not before a closing mark
+		 * nor after an opening one. */
+		if (cw == 2 && col > 0 && !closing_cp(cp) && !opening_cp(prev)) {
+			have_brk = 1;
+			brk_end = pos;
+			brk_next = pos;
+		}
+		if (col + cw > maxw) {
+			if (have_brk && brk_end > start) {
+				*end = brk_end;
+				*next = brk_next;
+			} else {
+				*end = pos > start ? pos : pos + (size_t)len;
+				*next = *end;
+			}
+			while (*next < n && s[*next] == ' ')
+				(*next)++;
+			return;
+		}
+		if (cp == ' ') {
+			have_brk = 1;
+			brk_end = pos;
+			brk_next = pos + 1;
+		} else if (cw == 2 && !opening_cp(cp) && !(pos + (size_t)len < n &&
+		           closing_cp(next_cp(s, pos + (size_t)len, n)))) {
+			have_brk = 1;
+			brk_end = pos + (size_t)len;
+			brk_next = pos + (size_t)len;
+		}
+		prev = cp;
+		col += cw;
+		pos += (size_t)len;
+	}
+}
+
+struct wrap_out {
+	WINDOW *w;
+	int y, x, h, skip, gap, line;
+	attr_t a;
+};
+
+static void
+wrap_emit(struct wrap_out *o, int dx, int maxw, const char *s, size_t len)
+{
+	if (o->w != NULL && o->line >= o->skip) {
+		int row = (o->line - o->skip) * (1 + o->gap);
+
+		if (row < o->h)
+			draw_span(o->w, o->y + row, o->x + dx, maxw, o->a, s, len);
+	}
+	o->line++;
+}
+
+/* Rows of one line without newlines; continuation rows hang `hang` in. */
+static void
+wrap_line(struct wrap_out *o, const char *s, size_t n, int maxw, int hang)
+{
+	size_t pos = 0, end, next;
+
+	if (n == 0)
+		wrap_emit(o, 0, maxw, s, 0);
+	for (int dx = 0; pos < n; dx = hang) {
+		wrap_row(s, n, pos, maxw - dx, &end, &next);
+		wrap_emit(o, dx, maxw - dx, s + pos, end - pos);
+		pos = next;
+	}
+}
+
+/* The lines of s[0, n) joined into one (a space between words, none next to
+ * a CJK character) and wrapped again; line by line when out of memory. */
+static void
+wrap_joined(struct wrap_out *o, const char *s, size_t n, int maxw, int hang)
+{
+	char small[2048], *buf = n < sizeof small ? small : malloc(n + 1);
+	size_t at = 0, pos = 0, e;
+
+	for (;; pos = e + 1) {
+		size_t a = pos;
+
+		e = line_end(s, n, pos);
+		if (buf == NULL) {
+			wrap_line(o, s + pos, e - pos, maxw, hang);
+		} else {
+			if (at > 0) {
+				a += (size_t)lead_of(s, a, e);
+				while (at > 0 && buf[at - 1] == ' ')
+					at--;
+				if (at > 0 && a < e) {
+					size_t last = at - 1;
+
+					while (last > 0 && ((unsigned char)buf[last] & 0xc0) == 0x80)
+						last--;
+					if (!is_wide_at(buf, last, at) && !is_wide_at(s, a, e))
+						buf[at++] = ' ';
+				}
+			}
+			memcpy(buf + at, s + a, e - a);
+			at += e - a;
+		}
+		if (e >= n)
+			break;
+	}
+	if (buf != NULL)
+		wrap_line(o, buf, at, maxw, hang);
+	if (buf != small)
+		free(buf);
+}
+
 int
 ui_wrap(WINDOW *w, int y, int x, int h, int maxw, attr_t a, const char *s, int skip, int gap)
 {
-	size_t n = strlen(s), pos = 0;
-	int line = 0;
+	struct wrap_out o = { w, y, x, h, skip, gap, 0, a };
+	size_t n = strlen(s), pos = 0, blk_end = 0;
+	int blk_w = 0;
 
 	if (maxw <= 0)
 		return 0;
 	while (pos < n) {
-		size_t start = pos, end = n, next = n, brk_end = 0, brk_next = 0;
-		int col = 0, have_brk = 0;
+		size_t pa = pos, pb = line_end(s, n, pos), b = pb;
+		int hang = hang_of(s, pa, pb, maxw), fits = span_width(s + pa, pb - pa) <= maxw;
 
-		while (pos < n) {
-			unsigned cp;
-			int len = utf8_next((const unsigned char *)s + pos, n - pos, &cp);
-			int cw = cp_width(cp);
+		if (pos >= blk_end)
+			blk_w = block_width(s, n, pos, &blk_end);
+		/* Gather the lines that continue this one. */
+		while (lead_of(s, pa, pb) < (int)(pb - pa) && b + 1 < n) {
+			size_t na = b + 1, nb = line_end(s, n, na);
+			int lead = lead_of(s, na, nb);
 
-			if (cp == '\n') {
-				end = pos;
-				next = pos + 1;
-				goto emit;
-			}
-			if (cw == 2 && col > 0) {  /* a break may come before a CJK char */
-				have_brk = 1;
-				brk_end = pos;
-				brk_next = pos;
-			}
-			if (col + cw > maxw) {
-				if (have_brk && brk_end > start) {
-					end = brk_end;
-					next = brk_next;
-				} else {
-					end = pos > start ? pos : pos + (size_t)len;
-					next = end;
-				}
-				goto emit;
-			}
-			if (cp == ' ') {
-				have_brk = 1;
-				brk_end = pos;
-				brk_next = pos + 1;
-			} else if (cw == 2) {
-				have_brk = 1;
-				brk_end = pos + (size_t)len;
-				brk_next = pos + (size_t)len;
-			}
-			col += cw;
-			pos += (size_t)len;
+			if (lead == (int)(nb - na) || lead != hang ||
+			    span_width(s + pa, pb - pa) + 1 + first_word(s, na, nb) <= blk_w)
+				break;
+			fits &= span_width(s + na, nb - na) <= maxw;
+			pa = na;
+			pb = b = nb;
 		}
-		end = n;
-		next = n;
-emit:
-		if (w != NULL && line >= skip) {
-			int row = (line - skip) * (1 + gap);
-
-			if (row < h)
-				draw_span(w, y + row, x, maxw, a, s + start, end - start);
+		if (!fits) {
+			wrap_joined(&o, s + pos, b - pos, maxw, hang);
+		} else {
+			for (size_t la = pos, lb; la <= b; la = lb + 1) {
+				lb = line_end(s, n, la);
+				wrap_line(&o, s + la, lb - la, maxw, hang);
+				if (lb >= b)
+					break;
+			}
 		}
-		line++;
-		pos = next;
-		/* A wrapped (not a newline) continuation starts at its first word. */
-		if (pos > 0 && s[pos - 1] != '\n')
-			while (pos < n && s[pos] == ' ')
-				pos++;
+		pos = b + 1;
 	}
-	return line;
+	return o.line;
 }
 
 void
@@ -674,13 +1017,34 @@ ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n)
 	return (breaks ? grouped : flowed) < rows ? (breaks ? grouped : flowed) : rows;
 }
 
+/* A box's width: `usual` columns, wider (up to the whole screen) when the
+ * text's longest line needs it, so that text broken for 76 columns is not
+ * wrapped again at 80x24. */
+static int
+box_width(const char *s, int usual)
+{
+	size_t n = strlen(s);
+	int want = 0;
+
+	for (size_t pos = 0; pos < n;) {
+		size_t e = line_end(s, n, pos);
+		int lw = span_width(s + pos, e - pos);
+
+		if (lw > want)
+			want = lw;
+		pos = e + 1;
+	}
+	want += 4;              /* frame and a space on each side */
+	if (want > usual)
+		usual = want < COLS ? want : COLS;
+	return usual < 10 ? COLS : usual;
+}
+
 void
 ui_box_text(const char *title, const char *s, const char *footer)
 {
-	int wd = COLS - 4 > 72 ? 72 : COLS - 4, lines, h, y, x;
+	int wd = box_width(s, COLS - 4 > 72 ? 72 : COLS - 4), lines, h, y, x;
 
-	if (wd < 10)
-		wd = COLS;
 	lines = ui_wrap(NULL, 0, 0, 0, wd - 4, 0, s, 0, 0);
 	h = lines + 2 + (footer != NULL ? 2 : 0);
 	if (h > LINES)
@@ -805,7 +1169,8 @@ static void
 pager_draw(void *ctx)
 {
 	struct pager *p = ctx;
-	int wd = COLS - 2 > 100 ? 100 : COLS - 2, h = LINES - 2, y = 1, x = (COLS - wd) / 2;
+	int wd = box_width(p->text, COLS - 2 > 100 ? 100 : COLS - 2), h = LINES - 2, y = 1;
+	int x = (COLS - wd) / 2;
 	char foot[128];
 
 	if (wd < 10 || h < 4)

@@ -2,10 +2,15 @@
  * screen shares (for the ui/ files only: this header includes curses).
  *
  * ui_begin()/ui_end() set the terminal up and restore it; they nest, so a
- * screen opened from the menu does not flash the shell in between. The
- * terminal is also restored on exit(), on SIGINT/SIGTERM/SIGHUP (the handler
- * only sets a flag; ui_run() notices it, restores, and re-raises) and on
- * ui_fatal().
+ * screen opened from the menu does not flash the shell in between. While
+ * the terminal is ours the signal handlers only set flags, and ui_run()
+ * acts on them: on SIGINT/SIGTERM/SIGHUP/SIGQUIT it restores the terminal
+ * and re-raises (the exit status says which signal); on SIGTSTP (Ctrl-Z) it
+ * restores the terminal, stops, and on SIGCONT (fg) gives the program its
+ * tty modes, keypad mode and cursor back and repaints the whole screen. A
+ * signal the shell ignores stays ignored; at the last ui_end() the old
+ * handlers come back, and what arrived meanwhile takes its course. The
+ * terminal is also restored on exit() and on ui_fatal().
  *
  * A screen is init/draw/key: ui_run() is the only loop that reads keys and
  * handles KEY_RESIZE; it calls the screen's draw() whenever the screen must
@@ -88,8 +93,9 @@ struct ui_screen {
 };
 
 /* Runs a screen until its key() or tick() answers UI_BACK, UI_DONE or
- * UI_QUIT, and returns that answer. On SIGINT/SIGTERM/SIGHUP the terminal is
- * restored and the signal re-raised (the process ends as the signal says). */
+ * UI_QUIT, and returns that answer. On SIGINT/SIGTERM/SIGHUP/SIGQUIT the
+ * terminal is restored and the signal re-raised (the process ends as the
+ * signal says); Ctrl-Z suspends and fg resumes (see above). */
 enum ui_next ui_run(const struct ui_screen *s);
 
 /* Milliseconds on a monotonic clock, for timers (auto-play). */
@@ -116,10 +122,14 @@ int ui_text_right(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8)
 int ui_text_center(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8);
 /* Columns s takes on the screen (CJK count two). */
 int ui_width(const char *utf8);
-/* Word-wraps s (spaces, newlines, and between CJK characters) into the box at
- * (y, x) of h rows and maxw columns, starting `skip` wrapped lines down;
- * returns the number of wrapped lines the whole text needs. With w NULL it
- * only counts. `gap` blank rows are left between lines (presenter mode). */
+/* Word-wraps s (spaces, newlines, and between CJK characters, never before
+ * closing CJK punctuation) into the box at (y, x) of h rows and maxw
+ * columns, starting `skip` wrapped lines down; returns the number of
+ * wrapped lines the whole text needs. With w NULL it only counts. `gap`
+ * blank rows are left between lines (presenter mode). Lines that fit are
+ * drawn as written; a paragraph with a line that does not fit (text broken
+ * for a wider box) is joined and wrapped again as a whole, and an indented
+ * "key   text" or "- text" line wraps under its text. */
 int ui_wrap(WINDOW *w, int y, int x, int h, int maxw, attr_t a, const char *utf8,
             int skip, int gap);
 /* Fills a row span with spaces in attribute a. */
@@ -143,7 +153,9 @@ void ui_keybar(int y, const struct ui_keyhint *k, size_t n);
 int ui_keyflow(int y, int rows, const struct ui_keyhint *k, size_t n);
 
 /* A framed message box in the middle of the screen, over whatever is there;
- * the caller's next draw() repaints below it. */
+ * the caller's next draw() repaints below it. It is 72 columns wide, wider
+ * (up to the screen) when a line of the text needs it; so is the pager
+ * (100). */
 void ui_box_text(const char *title, const char *utf8, const char *footer);
 
 /* Reads one line in a box in the middle of the screen (its own little loop:
