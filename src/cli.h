@@ -10,8 +10,10 @@ enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };
 
 struct tt_cli {
 	const char *prog;       /* "tcptutor" */
-	int batch;              /* no TUI: print to stdout */
+	int batch;              /* no TUI: print to stdout (also set by --format) */
 	enum tt_format format;
+	int format_given;       /* --format was given: batch output in that format,
+	                         * on a terminal too (main.c sets batch as well) */
 	int zh;                 /* content language: 0 English, 1 Simplified Chinese */
 	int list;               /* --list */
 	int absolute;           /* --absolute: raw sequence numbers */

@@ -1,6 +1,7 @@
 /* cmd_quiz.c: the 'quiz' subcommand. Loads the bank from DATADIR/quiz,
  * then lists it (--list), runs a scripted sitting (--batch: answers read
- * from stdin, one per line) or hands the sitting to the quiz screen.
+ * from stdin, one per line; with --format tsv or json one row per answered
+ * question instead of the dialogue) or hands the sitting to the quiz screen.
  * Progress lives in $XDG_DATA_HOME/tcptutor/quiz-progress and is saved
  * after every answer. */
 #include "config.h"
@@ -261,56 +262,127 @@ print_summary(const struct tt_quiz *qz, const struct tt_quiz_session *s, const c
 		printf(_("Progress saved in %s\n"), path);
 }
 
+/* A TSV field: tabs and line breaks would split the row. */
+static void
+tsv_field(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+/* --format tsv|json: one answered question per row, instead of the dialogue.
+ * "expected" is the right answer (none for an open question). */
+static void
+print_answer_row(enum tt_format fmt, const struct tt_question *q, size_t num, const char *answer,
+                 int right)
+{
+	char buf[64];
+	const char *expected = q->kind == TT_QK_OPEN ? NULL : tt_quiz_answer_text(q, buf, sizeof buf);
+
+	if (fmt == TT_FMT_TSV) {
+		printf("%zu\t%s\t%s\t%s\t", num, q->id, q->topic, tt_quiz_kind_word(q->kind));
+		tsv_field(answer);
+		printf("\t%s\t%s\n", right ? "yes" : "no", expected != NULL ? expected : "-");
+		return;
+	}
+	printf("{\"question\":%zu,\"id\":", num);
+	json_str(stdout, q->id);
+	printf(",\"topic\":");
+	json_str(stdout, q->topic);
+	printf(",\"kind\":");
+	json_str(stdout, tt_quiz_kind_word(q->kind));
+	printf(",\"answer\":");
+	json_str(stdout, answer);
+	printf(",\"right\":%s,\"expected\":", right ? "true" : "false");
+	if (expected != NULL)
+		json_str(stdout, expected);
+	else
+		printf("null");
+	printf("}\n");
+}
+
+/* Reads an answer (and an open question's self-grade) into line; words gets
+ * the learner's own words. 0 at the end of input. */
+static int
+read_answer(const struct tt_question *q, int text, int lang, char *line, char *words, size_t len)
+{
+	if (!read_line(line, len)) {
+		if (text)
+			printf("%s\n", _("(end of input: the sitting ends here)"));
+		return 0;
+	}
+	snprintf(words, len, "%s", line);
+	if (text)
+		printf(_("Your answer: %s\n"), line);
+	if (q->kind != TT_QK_OPEN)
+		return 1;
+	if (text) {
+		printf("%s\n", _("Key points of the model answer:"));
+		for (size_t i = 0; i < q->nkeys; i++)
+			printf("  - %s\n", tt_qtext_get(&q->key[i], lang));
+		printf("%s\n", _("Did your answer cover them? (y/n)"));
+	}
+	if (!read_line(line, len)) {
+		if (text)
+			printf("%s\n", _("(end of input: the sitting ends here)"));
+		return 0;
+	}
+	if (text)
+		printf(_("Self-grade: %s\n"), line);
+	return 1;
+}
+
 static int
 batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz_session *s,
               const char *path)
 {
-	int lang = cli->zh ? TT_ZH : TT_EN;
-	char line[1024], norm[64], err[512];
+	int lang = cli->zh ? TT_ZH : TT_EN, text = cli->format == TT_FMT_TEXT;
+	char line[1024], words[1024], norm[64], err[512];
 	size_t num = 0;
 	const struct tt_question *q;
-	int rc = TT_EXIT_OK;
+	int rc = TT_EXIT_OK, unsaved = 0, said = 0;
 
+	if (cli->format == TT_FMT_TSV)
+		printf("question\tid\ttopic\tkind\tanswer\tright\texpected\n");
 	while ((q = tt_quiz_session_next(s, err, sizeof err)) != NULL) {
 		int right;
 
-		if (num > 0)
+		if (text && num > 0)
 			printf("\n");
-		print_question(qz, q, ++num, tt_quiz_session_planned(s), lang);
-		if (!read_line(line, sizeof line)) {
-			printf("%s\n", _("(end of input: the sitting ends here)"));
+		num++;
+		if (text)
+			print_question(qz, q, num, tt_quiz_session_planned(s), lang);
+		if (!read_answer(q, text, lang, line, words, sizeof line))
 			break;
-		}
-		printf(_("Your answer: %s\n"), line);
-		if (q->kind == TT_QK_OPEN) {
-			printf("%s\n", _("Key points of the model answer:"));
-			for (size_t i = 0; i < q->nkeys; i++)
-				printf("  - %s\n", tt_qtext_get(&q->key[i], lang));
-			printf("%s\n", _("Did your answer cover them? (y/n)"));
-			if (!read_line(line, sizeof line)) {
-				printf("%s\n", _("(end of input: the sitting ends here)"));
-				break;
-			}
-			printf(_("Self-grade: %s\n"), line);
-		}
 		right = tt_quiz_check(q, line, norm, sizeof norm, err, sizeof err);
 		if (right < 0) {
-			printf(_("Could not read that answer (%s); it counts as wrong.\n"), _(err));
+			if (text)
+				printf(_("Could not read that answer (%s); it counts as wrong.\n"), _(err));
 			right = 0;
 		}
-		print_feedback(q, norm, right, lang);
+		if (text)
+			print_feedback(q, norm, right, lang);
+		else
+			print_answer_row(cli->format, q, num, words, right);
 		fflush(stdout);
+		/* A failed save is said once; the sitting goes on and every later
+		 * answer tries again (the unsaved answers are kept for it). */
 		if (tt_quiz_session_answer(s, right, err, sizeof err) == -1) {
-			tt_warn("%s", err);
-			rc = TT_EXIT_FAIL;
-			break;
+			if (!said)
+				tt_warn(_("progress not saved: %s"), err);
+			said = unsaved = 1;
+		} else {
+			unsaved = 0;
 		}
 	}
 	if (err[0] != '\0' && q == NULL && rc == TT_EXIT_OK) {
 		tt_warn("%s", err);
 		rc = TT_EXIT_FAIL;
 	}
-	print_summary(qz, s, path, lang);
+	if (unsaved)
+		rc = TT_EXIT_FAIL;
+	if (text)
+		print_summary(qz, s, unsaved ? NULL : path, lang);
 	if (fflush(stdout) != 0)
 		rc = TT_EXIT_FAIL;
 	return rc;
@@ -466,9 +538,11 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 		tt_warn("%s", err);
 		goto out;
 	}
-	if (warn[0] != '\0')
+	if (warn[0] != '\0' && moved[0] != '\0')
 		tt_warn(_("%s: the progress file is damaged; it was moved to %s and fresh progress "
 		          "started"), warn, moved);
+	else if (warn[0] != '\0')
+		tt_warn(_("%s: skipped; every other record was kept"), warn);
 	seed = cli->has_seed ? cli->seed : (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
 	memset(&o, 0, sizeof o);
 	o.zh = cli->zh;

@@ -5,7 +5,10 @@
  * summed up into one row per stream at the end). The TUI mode loads the
  * capture as a story, lets the user pick a stream and steps through it.
  * Damage in the file ends the table where it happened: the rows before it
- * are printed, the message names the frame, the exit status is 1.
+ * are printed, the message names the frame, the exit status is 1; on screen
+ * the title, the stream list and the first and last steps say so too. A
+ * capture with no TCP stream, or without the --stream asked for, is an
+ * error in both modes, with the same message.
  */
 #include "config.h"
 
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wchar.h>
 #include <unistd.h>
 
@@ -286,64 +290,87 @@ print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
 	}
 }
 
-static int
-replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
+/* How messages name the capture: standard input is not "-". */
+static const char *
+source_name(const char *path)
 {
-	char err[512], notes[160];
+	return strcmp(path, "-") == 0 ? _("standard input") : path;
+}
+
+/* The capture comes from a pipe, a socket or a terminal (tcpdump -U -w - |):
+ * each row is written as soon as it is known. */
+static int
+live_input(const char *path)
+{
+	struct stat st;
+	int r = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+
+	return r == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+/* Nothing to show: the same message in batch and on screen. */
+static void
+warn_no_tcp(const char *name, const char *filter)
+{
+	if (filter != NULL && *filter != '\0')
+		tt_warn(_("%s: no TCP stream passes the filter '%s'"), name, filter);
+	else
+		tt_warn(_("%s: no TCP stream in the capture"), name);
+}
+
+static void
+warn_no_stream(const char *name, int stream, size_t n)
+{
+	tt_warn(_("%s: no stream %d (the capture has %zu)"), name, stream, n);
+}
+
+/* The row queue and the endpoint names, with the table's header printed;
+ * -1 when out of memory. */
+static int
+rows_open(const struct tt_cli *cli, struct rowq **rqp, struct names **nmp)
+{
+	struct rowq *rq = calloc(1, sizeof *rq);
+	struct names *nm = calloc(1, sizeof *nm);
+
+	if (rq != NULL)
+		rq->rep = tt_report_new(stdout, report_format(cli->format));
+	if (rq == NULL || rq->rep == NULL || nm == NULL) {
+		if (rq != NULL)
+			tt_report_free(rq->rep);
+		free(rq);
+		free(nm);
+		return -1;
+	}
+	tt_report_header(rq->rep);
+	*rqp = rq;
+	*nmp = nm;
+	return 0;
+}
+
+/* Reads every frame, printing rows (rq NULL: --streams, only counting).
+ * Returns 0 at the end of the file, -1 on damage (message in err). */
+static int
+batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
+             struct cap_replay *r, struct rowq *rq, struct names *nm, unsigned long *odd,
+             char *err, size_t errlen)
+{
+	char notes[160];
 	char (*ep)[56];
-	struct names *nm = NULL;
-	struct cap_reader *f;
-	struct cap_replay *r;
-	struct rowq *rq = NULL;
 	struct cap_frame fr;
 	struct cap_pkt pkt;
 	struct cap_seg seg;
 	struct tt_row row;
-	unsigned long odd = 0;
-	int rc, status = TT_EXIT_OK;
-	static char obuf[1 << 16];
+	int rc;
 
-	if (cap_reader_open(path, filter, &f, err, sizeof err) < 0) {
-		tt_warn("%s: %s", path, err);
-		return TT_EXIT_FAIL;
-	}
-	r = cap_replay_new();
-	if (r == NULL) {
-		cap_reader_close(f);
-		tt_warn("%s", _("out of memory"));
-		return TT_EXIT_FAIL;
-	}
-	/* a terminal sees each row at once (tcpdump -U -w - | tcptutor replay -);
-	 * a file or pipe gets big buffered writes */
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	if (!cli->streams) {
-		rq = calloc(1, sizeof *rq);
-		nm = calloc(1, sizeof *nm);
-		if (rq != NULL)
-			rq->rep = tt_report_new(stdout, report_format(cli->format));
-		if (rq == NULL || rq->rep == NULL || nm == NULL) {
-			if (rq != NULL)
-				tt_report_free(rq->rep);
-			free(rq);
-			free(nm);
-			cap_replay_free(r);
-			cap_reader_close(f);
-			tt_warn("%s", _("out of memory"));
-			return TT_EXIT_FAIL;
-		}
-		tt_report_header(rq->rep);
-	}
-	while ((rc = cap_reader_next(f, &fr, &pkt, err, sizeof err)) > 0) {
+	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
 		if (rc == 2) {          /* a TCP segment that cannot be shown */
-			if (odd++ < MAX_NOTES)
-				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), path, fr.number, _(pkt.why));
+			if ((*odd)++ < MAX_NOTES)
+				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr.number, _(pkt.why));
 			continue;
 		}
 		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
-			snprintf(err, sizeof err, _("frame %" PRIu64 ": out of memory"), fr.number);
-			rc = -1;
-			break;
+			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
+			return -1;
 		}
 		if (rq == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
 			continue;
@@ -366,17 +393,60 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		};
 		rowq_add(rq, &row, seg.presumed, seg.refused);
 	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
+{
+	const char *name = source_name(path);
+	char err[512];
+	struct names *nm = NULL;
+	struct cap_reader *f;
+	struct cap_replay *r;
+	struct rowq *rq = NULL;
+	unsigned long odd = 0;
+	size_t n;
+	int rc, status = TT_EXIT_OK;
+	static char obuf[1 << 16];
+
+	if (cap_reader_open(path, filter, &f, err, sizeof err) < 0) {
+		tt_warn("%s: %s", name, err);
+		return TT_EXIT_FAIL;
+	}
+	r = cap_replay_new();
+	if (r == NULL || (!cli->streams && rows_open(cli, &rq, &nm) < 0)) {
+		cap_replay_free(r);
+		cap_reader_close(f);
+		tt_warn("%s", _("out of memory"));
+		return TT_EXIT_FAIL;
+	}
+	/* rows from a pipe or a terminal go out one by one, as the packets come
+	 * (tcpdump -U -w - | tcptutor replay --batch -); from a file they go
+	 * in big writes, unless they go to a terminal */
+	if (live_input(path))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	rc = batch_frames(cli, name, f, r, rq, nm, &odd, err, sizeof err);
 	if (rq != NULL)
 		rowq_flush(rq);
-	if (rc < 0)
-		status = TT_EXIT_FAIL;
 	if (cli->streams)
 		print_streams(cli, r, stdout);
 	if (odd > MAX_NOTES)
-		tt_warn(_("%s: %lu more frames with notes"), path, odd - MAX_NOTES);
+		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
 	fflush(stdout);
-	if (rc < 0)
-		tt_warn("%s: %s", path, err);
+	n = cap_replay_nstreams(r);
+	if (rc < 0) {
+		tt_warn("%s: %s", name, err);
+		status = TT_EXIT_FAIL;
+	} else if (n == 0) {
+		warn_no_tcp(name, filter);
+		status = TT_EXIT_FAIL;
+	} else if (cli->stream >= 0 && (size_t)cli->stream >= n) {
+		warn_no_stream(name, cli->stream, n);
+		status = TT_EXIT_FAIL;
+	}
 	if (rq != NULL) {
 		tt_report_free(rq->rep);
 		free(rq);
@@ -384,29 +454,143 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	free(nm);
 	cap_replay_free(r);
 	cap_reader_close(f);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		status = TT_EXIT_FAIL;
 	return status;
 }
 
 /* ---- the step view -------------------------------------------------------- */
 
+/* What the step view's callbacks see: the capture, and where it is damaged. */
+struct view {
+	struct cap_story *s;
+	const char *damage;       /* the sentence shown, or NULL */
+	size_t last;              /* the last step */
+};
+
 static const char *
 story_detail(void *ctx, size_t i)
 {
-	return cap_story_detail(ctx, i);
+	struct view *v = ctx;
+
+	return cap_story_detail(v->s, i);
+}
+
+/* A damaged capture says so where the story starts and where it ends. */
+static const char *
+story_narration(void *ctx, size_t i)
+{
+	struct view *v = ctx;
+
+	return i == 0 || i == v->last ? v->damage : NULL;
+}
+
+/* The stream list, its column heads, and the damage above them when there
+ * is any; the chosen index, or -1. */
+static int
+pick_stream(struct cap_story *s, const char *damage, size_t start, const struct ui_opts *opts)
+{
+	size_t n = cap_story_nstreams(s), i;
+	char **items = calloc(n, sizeof *items);
+	char head[1400];
+	int ew = 9, got = -1;
+
+	if (items == NULL)
+		return -1;
+	/* endpoint columns as wide as the widest endpoint */
+	for (i = 0; i < n; i++) {
+		const struct cap_stream_info *si = cap_story_stream(s, i);
+
+		for (int k = 0; k < 2; k++)
+			if ((int)strlen(si->endpoint[k]) > ew)
+				ew = (int)strlen(si->endpoint[k]);
+	}
+	/* what tells streams apart, narrow enough for 80 columns
+	 * (packet counts and handshakes: replay --streams) */
+	snprintf(head, sizeof head, "%s%s   ", damage != NULL ? damage : "", damage != NULL ? "\n" : "");
+	pad_cell(head, sizeof head, "#", 5);
+	pad_cell(head, sizeof head, _("client"), ew + 1);
+	pad_cell(head, sizeof head, _("server"), ew + 1);
+	pad_cell(head, sizeof head, _("end"), 11);
+	pad_cell(head, sizeof head, _("final states"), 0);
+	for (i = 0; i < n; i++) {
+		const struct cap_stream_info *si = cap_story_stream(s, i);
+		char line[400], states[64];
+
+		items[i] = malloc(sizeof line + 64);
+		if (items[i] == NULL)
+			break;
+		snprintf(line, sizeof line, "%-4u %-*s %-*s ", si->index, ew, si->endpoint[0], ew,
+		         si->endpoint[1]);
+		pad_cell(line, sizeof line, cap_end_name(si->end), 11);
+		snprintf(states, sizeof states, "%s/%s", tt_state_name(si->final[0]),
+		         tt_state_name(si->final[1]));
+		snprintf(items[i], sizeof line + 64, "%s%s", line, states);
+	}
+	if (i == n)
+		got = ui_pick_ex(_("Pick a TCP stream"), head, (const char *const *)items, n, start, opts);
+	for (i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+	return got;
+}
+
+/* Steps through stream `pick`; an exit status. */
+static int
+view_stream(struct cap_story *s, size_t pick, const char *name, const char *damage,
+            const char *frame, const struct ui_opts *opts)
+{
+	const struct cap_stream_info *si = cap_story_stream(s, pick);
+	struct ui_story story;
+	struct view v = { s, damage, 0 };
+	char title[512];
+
+	/* the file's own name: a long path would push the rest off the bar */
+	if (strrchr(name, '/') != NULL && strrchr(name, '/')[1] != '\0')
+		name = strrchr(name, '/') + 1;
+	if (damage == NULL)
+		snprintf(title, sizeof title, _("%s, stream %zu"), name, pick);
+	else if (frame[0] != '\0')
+		snprintf(title, sizeof title, _("%s, stream %zu, damaged at frame %s"), name, pick, frame);
+	else
+		snprintf(title, sizeof title, _("%s, stream %zu, damaged"), name, pick);
+	memset(&story, 0, sizeof story);
+	story.title = title;
+	story.endpoint[0] = si->endpoint[0];
+	story.endpoint[1] = si->endpoint[1];
+	story.nsteps = cap_story_nsteps(s);
+	story.steps = cap_story_steps(s);
+	story.replay = 1;
+	story.ctx = &v;
+	story.detail = story_detail;
+	v.last = story.nsteps > 0 ? story.nsteps - 1 : 0;
+	if (damage != NULL)
+		story.narration = story_narration;
+	return ui_stepview(&story, opts);
 }
 
 static int
 replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 {
-	char err[512], title[256];
+	const char *name = source_name(path);
+	char err[512], damage[700], frame[24];
+	const char *warning;
 	struct cap_story *s;
-	struct ui_story story;
 	struct ui_opts opts;
 	size_t n, pick = 0;
 	int rc;
 
-	if (cap_story_open(path, filter, &s, err, sizeof err) < 0) {
-		tt_warn("%s: %s", path, err);
+	rc = cap_story_open(path, filter, &s, err, sizeof err);
+	if (rc == -2)
+		warn_no_tcp(name, filter);
+	else if (rc < 0)
+		tt_warn("%s: %s", name, err);
+	if (rc < 0)
+		return TT_EXIT_FAIL;
+	n = cap_story_nstreams(s);
+	if (cli->stream >= 0 && (size_t)cli->stream >= n) {
+		warn_no_stream(name, cli->stream, n);
+		cap_story_free(s);
 		return TT_EXIT_FAIL;
 	}
 	/* the capture came through standard input: the keys come from the
@@ -422,90 +606,45 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 	opts.present = cli->present;
 	opts.autoplay = cli->autoplay;
 	opts.autoplay_ms = cli->autoplay_ms;
-	n = cap_story_nstreams(s);
-	if (cli->stream >= 0) {
-		if ((size_t)cli->stream >= n) {
-			tt_warn(_("%s: no stream %d (the capture has %zu)"), path, cli->stream, n);
+	/* the damage is said where the story starts and ends, and in the title
+	 * (the warning names the frame already: "frame N: what") */
+	warning = cap_story_warning(s);
+	if (warning != NULL)
+		snprintf(damage, sizeof damage,
+		         _("The capture is damaged: %s. Nothing after it could be read."), warning);
+	frame[0] = '\0';
+	if (cap_story_damage_frame(s) > 0)
+		snprintf(frame, sizeof frame, "%" PRIu64, cap_story_damage_frame(s));
+	if (cli->stream >= 0)
+		pick = (size_t)cli->stream;
+	for (;;) {
+		/* q in a stream chosen from the list comes back to the list */
+		int listed = cli->stream < 0 && n > 1;
+
+		if (listed) {
+			int got = pick_stream(s, warning != NULL ? damage : NULL, pick, &opts);
+
+			if (got < 0) {
+				rc = TT_EXIT_OK;
+				break;
+			}
+			pick = (size_t)got;
+		}
+		if (cap_story_select(s, pick, err, sizeof err) < 0) {
+			tt_warn("%s: %s", name, err);
 			cap_story_free(s);
 			return TT_EXIT_FAIL;
 		}
-		pick = (size_t)cli->stream;
-	} else if (n > 1) {
-		char **items = calloc(n, sizeof *items);
-		int got = -1;
-
-		if (items != NULL) {
-			size_t i;
-
-			char head[400];
-			int ew = 9;
-
-			/* endpoint columns as wide as the widest endpoint */
-			for (i = 0; i < n; i++) {
-				const struct cap_stream_info *si = cap_story_stream(s, i);
-
-				for (int k = 0; k < 2; k++)
-					if ((int)strlen(si->endpoint[k]) > ew)
-						ew = (int)strlen(si->endpoint[k]);
-			}
-			/* what tells streams apart, narrow enough for 80 columns
-			 * (packet counts and handshakes: replay --streams) */
-			snprintf(head, sizeof head, "   ");
-			pad_cell(head, sizeof head, "#", 5);
-			pad_cell(head, sizeof head, _("client"), ew + 1);
-			pad_cell(head, sizeof head, _("server"), ew + 1);
-			pad_cell(head, sizeof head, _("end"), 11);
-			pad_cell(head, sizeof head, _("final states"), 0);
-			for (i = 0; i < n; i++) {
-				const struct cap_stream_info *si = cap_story_stream(s, i);
-				char line[400], states[64];
-
-				items[i] = malloc(sizeof line + 64);
-				if (items[i] == NULL)
-					break;
-				snprintf(line, sizeof line, "%-4u %-*s %-*s ", si->index, ew,
-				         si->endpoint[0], ew, si->endpoint[1]);
-				pad_cell(line, sizeof line, cap_end_name(si->end), 11);
-				snprintf(states, sizeof states, "%s/%s", tt_state_name(si->final[0]),
-				         tt_state_name(si->final[1]));
-				snprintf(items[i], sizeof line + 64, "%s%s", line, states);
-			}
-			if (i == n)
-				got = ui_pick_ex(_("Pick a TCP stream"), head,
-				                 (const char *const *)items, n, 0, &opts);
-			for (i = 0; i < n; i++)
-				free(items[i]);
-			free(items);
-		}
-		if (got < 0) {
-			cap_story_free(s);
-			return TT_EXIT_OK;
-		}
-		pick = (size_t)got;
+		rc = view_stream(s, pick, name, warning != NULL ? damage : NULL, frame, &opts);
+		if (!listed || rc != 0)
+			break;
 	}
-	if (cap_story_select(s, pick, err, sizeof err) < 0) {
-		tt_warn("%s: %s", path, err);
-		cap_story_free(s);
-		return TT_EXIT_FAIL;
+	/* damage is an error on screen as in batch: said again, status 1 */
+	if (warning != NULL) {
+		tt_warn("%s: %s", name, warning);
+		if (rc == TT_EXIT_OK)
+			rc = TT_EXIT_FAIL;
 	}
-	{
-		const struct cap_stream_info *si = cap_story_stream(s, pick);
-
-		memset(&story, 0, sizeof story);
-		snprintf(title, sizeof title, _("%s, stream %zu"),
-		         strcmp(path, "-") == 0 ? _("standard input") : path, pick);
-		story.title = title;
-		story.endpoint[0] = si->endpoint[0];
-		story.endpoint[1] = si->endpoint[1];
-		story.nsteps = cap_story_nsteps(s);
-		story.steps = cap_story_steps(s);
-		story.replay = 1;
-		story.ctx = s;
-		story.detail = story_detail;
-	}
-	rc = ui_stepview(&story, &opts);
-	if (cap_story_warning(s) != NULL)
-		tt_warn("%s: %s", path, cap_story_warning(s));
 	cap_story_free(s);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,97 +80,12 @@ guarded(int (*fn)(const struct tt_cli *, int, char **), const struct tt_cli *cli
 	return rc;
 }
 
-struct lesson_item {
-	int order;
-	char name[128];
-	char line[1024];
-};
-
-static int
-by_order(const void *a, const void *b)
-{
-	const struct lesson_item *x = a, *y = b;
-
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
+/* The lesson list is the one 'tcptutor lesson' opens (scores, the first
+ * unfinished lesson, q in a lesson back to the list). */
 static void
 menu_lessons(const struct tt_cli *cli, const struct ui_opts *o)
 {
-	char dir[4096], path[4352], err[512];
-	struct lesson_item *items = NULL;
-	const char **lines = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d;
-	struct dirent *e;
-	int pick;
-
-	snprintf(dir, sizeof dir, "%s/lessons", cli->datadir);
-	d = opendir(dir);
-	if (d == NULL) {
-		snprintf(err, sizeof err, _("%s: cannot open the lessons folder"), dir);
-		ui_message(_("Lessons"), err, o);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		struct lesson *l;
-
-		if (len <= 7 || strcmp(e->d_name + len - 7, ".lesson") != 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		l = lesson_load(path, err, sizeof err);
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			items = realloc(items, cap * sizeof *items);
-			if (items == NULL)
-				break;
-		}
-		memset(&items[n], 0, sizeof items[n]);
-		snprintf(items[n].name, sizeof items[n].name, "%.*s", (int)(len - 7), e->d_name);
-		items[n].order = l != NULL ? lesson_order(l) : 1000;
-		if (l != NULL) {
-			const char *title = lesson_title(l, cli->zh);
-
-			snprintf(items[n].line, sizeof items[n].line, "%-18s %s", items[n].name,
-			         title != NULL ? title : "");
-		} else {
-			snprintf(items[n].line, sizeof items[n].line, "%-18s (%s)", items[n].name, err);
-		}
-		lesson_free(l);
-		n++;
-	}
-	closedir(d);
-	if (items == NULL || n == 0) {
-		free(items);
-		ui_message(_("Lessons"), _("No lessons were found."), o);
-		return;
-	}
-	qsort(items, n, sizeof *items, by_order);
-	lines = calloc(n, sizeof *lines);
-	if (lines == NULL) {
-		free(items);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		lines[i] = items[i].line;
-	for (size_t start = 0;;) {
-		char *argv[2];
-
-		pick = ui_pick_ex(_("Lessons"), _("Each lesson runs a scenario on the TCP engine and stops "
-		                                  "at checkpoints to let you predict what happens next."),
-		                  lines, n, start, o);
-		if (pick < 0)
-			break;
-		start = (size_t)pick;
-		argv[0] = items[pick].name;
-		argv[1] = NULL;
-		guarded(cmd_lesson, cli, 1, argv, o);
-	}
-	free(lines);
-	free(items);
+	guarded(cmd_lesson, cli, 0, NULL, o);
 }
 
 static void
@@ -187,6 +103,63 @@ switch_language(struct tt_cli *cli)
 	}
 	/* A new text domain call makes gettext drop what it has cached. */
 	textdomain(PACKAGE);
+}
+
+/* The path typed into "Replay a file" as a shell would take it: blanks
+ * around it and one pair of quotes around it (a terminal's drag and drop)
+ * dropped, and a leading ~ or ~USER made the home folder (left as typed
+ * when that folder is unknown: the error then names the path). */
+static void
+expand_path(const char *typed, char *out, size_t len)
+{
+	char buf[1024], user[256];
+	const char *p = typed, *home = NULL, *rest;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	snprintf(buf, sizeof buf, "%s", p);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+	if (n >= 2 && (buf[0] == '\'' || buf[0] == '"') && buf[n - 1] == buf[0]) {
+		buf[n - 1] = '\0';
+		memmove(buf, buf + 1, n - 1);
+	}
+	snprintf(out, len, "%s", buf);
+	if (buf[0] != '~')
+		return;
+	rest = buf + 1 + strcspn(buf + 1, "/");
+	if (rest == buf + 1) {
+		home = getenv("HOME");
+		if (home == NULL || *home == '\0') {
+			struct passwd *pw = getpwuid(getuid());
+
+			home = pw != NULL ? pw->pw_dir : NULL;
+		}
+	} else if ((size_t)(rest - buf - 1) < sizeof user) {
+		struct passwd *pw;
+
+		memcpy(user, buf + 1, (size_t)(rest - buf - 1));
+		user[rest - buf - 1] = '\0';
+		pw = getpwnam(user);
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home != NULL)
+		snprintf(out, len, "%s%s", home, rest);
+}
+
+/* The language item: the other language's own name, or an ASCII form of it
+ * where the locale cannot show Chinese (LC_ALL=C). */
+static void
+language_item(const struct tt_cli *cli, char *buf, size_t len)
+{
+	if (cli->zh)
+		snprintf(buf, len, "%s", _("Language: 中文 (switch to English)"));
+	else if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+		snprintf(buf, len, "%s", _("Language: English (switch to 中文)"));
+	else
+		snprintf(buf, len, "%s", _("Language: English (switch to Chinese, zh_CN)"));
 }
 
 static const char *
@@ -227,7 +200,7 @@ cmd_menu(const struct tt_cli *cli_in)
 		char lang[128];
 		const char *items[8];
 		char *argv[2];
-		char path[1024] = "";
+		char path[1024] = "", full[4096];
 		int pick;
 
 		memset(&o, 0, sizeof o);
@@ -235,11 +208,8 @@ cmd_menu(const struct tt_cli *cli_in)
 		o.present = cli.present;
 		o.autoplay = cli.autoplay;
 		o.autoplay_ms = cli.autoplay_ms;
-	o.autoplay = cli.autoplay;
-	o.autoplay_ms = cli.autoplay_ms;
 		o.absolute = cli.absolute;
-		snprintf(lang, sizeof lang, "%s", cli.zh ? _("Language: 中文 (switch to English)")
-		                                         : _("Language: English (switch to 中文)"));
+		language_item(&cli, lang, sizeof lang);
 		items[0] = _("Lessons        learn the TCP state machine step by step");
 		items[1] = _("Sandbox        both hosts and the wire under your keys");
 		items[2] = _("Replay         the bundled sample capture");
@@ -266,8 +236,11 @@ cmd_menu(const struct tt_cli *cli_in)
 			break;
 		case 3:
 			if (ui_input(_("Replay a file"), _("Path of a pcap or pcapng file:"), path, sizeof path,
-			             &o) == 0 && path[0] != '\0') {
-				argv[0] = path;
+			             &o) != 0)
+				break;
+			expand_path(path, full, sizeof full);
+			if (full[0] != '\0') {
+				argv[0] = full;
 				argv[1] = NULL;
 				guarded(cmd_replay, &cli, 1, argv, &o);
 			}

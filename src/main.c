@@ -47,7 +47,8 @@ usage(FILE *f)
 	fprintf(f, _("Options:\n"
 	             "  -b, --batch          no TUI: print to stdout (implied when stdout is\n"
 	             "                       not a terminal)\n"
-	             "  -f, --format FMT     batch output: text, tsv or json (default text)\n"
+	             "  -f, --format FMT     print in this format (implies --batch): text,\n"
+	             "                       tsv or json (default text)\n"
 	             "  -L, --lang LANG      en or zh_CN (default: from the locale)\n"
 	             "  -l, --list           list lessons or questions\n"
 	             "  -a, --absolute       replay: raw sequence numbers, not relative\n"
@@ -125,6 +126,24 @@ setup_language(int zh)
 	bindtextdomain(PACKAGE, tt_path_localedir());
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
+}
+
+/* --format: asking for a format is asking for that output, not a screen,
+ * so it implies --batch (cli->format_given says it was given). */
+static int
+set_format(struct tt_cli *cli, const char *format)
+{
+	if (strcmp(format, "text") == 0)
+		cli->format = TT_FMT_TEXT;
+	else if (strcmp(format, "tsv") == 0)
+		cli->format = TT_FMT_TSV;
+	else if (strcmp(format, "json") == 0)
+		cli->format = TT_FMT_JSON;
+	else
+		return -1;
+	cli->format_given = 1;
+	cli->batch = 1;
+	return 0;
 }
 
 enum { OPT_SEED = 256, OPT_AUTOPLAY };
@@ -242,16 +261,8 @@ main(int argc, char **argv)
 		         "There is NO WARRANTY, to the extent permitted by law.\n"));
 		return TT_EXIT_OK;
 	}
-	if (format != NULL) {
-		if (strcmp(format, "text") == 0)
-			cli.format = TT_FMT_TEXT;
-		else if (strcmp(format, "tsv") == 0)
-			cli.format = TT_FMT_TSV;
-		else if (strcmp(format, "json") == 0)
-			cli.format = TT_FMT_JSON;
-		else
-			return usage_error(_("unknown format '%s' (use text, tsv or json)"), format);
-	}
+	if (format != NULL && set_format(&cli, format) < 0)
+		return usage_error(_("unknown format '%s' (use text, tsv or json)"), format);
 	if (!isatty(STDOUT_FILENO))
 		cli.batch = 1;
 	cli.datadir = tt_path_datadir();

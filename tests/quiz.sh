@@ -70,6 +70,22 @@ printf '发送方不再发送数据\ny\nclose_wait\n231\n' |
 expect_status 0 $? "Chinese sitting exits 0"
 sed "s|$XDG_DATA_HOME|XDG|" "$TMPD/more.out" >"$TMPD/more.got"
 expect_same "$FIX/more.zh.out" "$TMPD/more.got" "golden: Chinese sitting"
+# --format tsv|json: one row per answered question instead of the dialogue
+rm -rf "$XDG_DATA_HOME"
+printf 'c a\nz\n1000\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 --topic basic \
+	--format tsv >"$TMPD/sit.tsv" 2>"$TMPD/err"
+expect_status 0 $? "tsv sitting exits 0"
+printf 'question\tid\ttopic\tkind\tanswer\tright\texpected\n1\tb-multiple\tbasic\tmultiple\tc a\tyes\ta c\n2\tb-single\tbasic\tsingle\tz\tno\tb\n3\tb-number\tbasic\tnumber\t1000\tno\t1001\n' >"$TMPD/sit.want"
+expect_same "$TMPD/sit.want" "$TMPD/sit.tsv" "tsv sitting: a header and one row per answer"
+[ "$(asked)" -eq 3 ] && pass || fail "tsv sitting: $(asked) answers saved, want 3"
+rm -rf "$XDG_DATA_HOME"
+printf '发送方不再发送数据\ty\ny\nclose_wait\n' |
+	TCPTUTOR_DATADIR="$FIX" "$T" --lang zh_CN quiz --seed 5 --topic more --format json >"$TMPD/sit.json"
+expect_status 0 $? "json sitting exits 0"
+printf '%s\n' '{"question":1,"id":"m-open","topic":"more","kind":"open","answer":"发送方不再发送数据\ty","right":true,"expected":null}' \
+	'{"question":2,"id":"m-state","topic":"more","kind":"state","answer":"close_wait","right":true,"expected":"CLOSE-WAIT"}' >"$TMPD/sit.want"
+expect_same "$TMPD/sit.want" "$TMPD/sit.json" "json sitting: one object per answer, the sitting ends with the input"
+
 # ---- a full sitting over the bundled bank ----
 rm -rf "$XDG_DATA_HOME"
 yes a | head -400 | "$T" quiz --batch --seed 11 >"$TMPD/full.out" 2>"$TMPD/err"

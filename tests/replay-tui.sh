@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/replay-tui.sh: replay's screens through tmux: the stream picker for a
 # capture with several streams, the step view on the chosen one, the detail
-# view with the decoded options, a capture piped on standard input, Chinese.
+# view with the decoded options, a capture piped on standard input, Chinese;
+# a damaged capture (the damage on screen, status 1), nothing to show.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 . "${top_srcdir:-.}/tests/tmux.sh"
@@ -14,7 +15,8 @@ tm_expect "Pick a TCP stream" "several streams: a picker"
 tm_expect "final states" "picker: the column heads"
 # the heads stand over their columns
 hcol=$(tm_screen | awk '/final states/ { print index($0, "client"); exit }')
-rcol=$(tm_screen | awk '/^   [0-9]/ && /127\.0\.0\.1/ { print index($0, "127.0.0.1"); exit }')
+# (a row without the cursor glyph: awk may count its bytes)
+rcol=$(tm_screen | awk '/127\.0\.0\.1/ && !/final states/ && !/\342\226\270/ { print index($0, "127.0.0.1"); exit }')
 [ -n "$hcol" ] && [ "$hcol" = "$rcol" ] && pass || fail "picker: 'client' head over the addresses ($hcol vs $rcol)"
 tm_expect "CLOSED/TIME-WAIT" "picker: final states of each stream"
 tm_keys Down Enter
@@ -27,7 +29,9 @@ tm_expect "window scale 10" "detail: window scale"
 tm_expect "Frame 9," "detail: the frame number in the file"
 tm_keys Escape
 tm_keys q
-tm_expect "EXIT=0" "q leaves with status 0"
+tm_expect "Pick a TCP stream" "q in a stream chosen from the list: back to the list"
+tm_keys q
+tm_expect "EXIT=0" "q in the list leaves with status 0"
 
 # a capture on standard input: the keys still come from the terminal
 tm_open 120 40
@@ -44,4 +48,54 @@ tm_run "$T --lang zh_CN replay $R/lo/lo-reuse.pcap"
 tm_expect "选择一条 TCP 流" "zh: the picker's title"
 tm_keys q
 tm_expect "EXIT=" "zh: q leaves the picker"
+
+# a damaged capture: the damage is on screen while the frames before it are
+# stepped through, and the exit status is 1 as in batch
+head -c 500 "$R/lo/lo-normal.pcap" >"$TMPD/cut.pcap"
+for size in "80 24" "160 48"; do
+	# shellcheck disable=SC2086
+	tm_open $size
+	tm_run "$T --lang en replay $TMPD/cut.pcap"
+	tm_expect "cut.pcap, stream 0, damaged at frame 6" "$size damaged: the title says so"
+	tm_expect "The capture is damaged: frame 6: truncated dump file" "$size damaged: the message at the first step"
+	tm_expect "step 1/5" "$size damaged: the five frames before the damage"
+	tm_keys n
+	tm_expect "step 2/5" "$size damaged: stepping on"
+	tm_expect "damaged at frame 6" "$size damaged: still said on the next step"
+	tm_keys End
+	tm_expect "The capture is damaged: frame 6: truncated dump file" "$size damaged: the message at the last step"
+	tm_keys q
+	tm_expect_exit 1 "$size damaged: q leaves with status 1"
+	tm_expect "tcptutor: $TMPD/cut.pcap: frame 6: truncated dump file" "$size damaged: the message on stderr too"
+done
+# several streams and damage: the picker says so too
+size=$(wc -c <"$R/lo/lo-reuse.pcap")
+head -c $((size * 3 / 4)) "$R/lo/lo-reuse.pcap" >"$TMPD/cut2.pcap"
+tm_open 80 24
+tm_run "$T --lang en replay $TMPD/cut2.pcap"
+tm_expect "Pick a TCP stream" "damaged, two streams: the picker"
+tm_expect_re "The capture is damaged: frame [0-9]*: " "damaged, two streams: the picker says so"
+tm_keys q
+tm_expect_exit 1 "damaged, two streams: q in the picker leaves with status 1"
+tm_run "$T --lang zh_CN replay $TMPD/cut.pcap"
+tm_expect "抓包文件已损坏：第 6 帧：" "zh damaged: the message in Chinese"
+tm_expect "cut.pcap，流 0，第 6 帧处损坏" "zh damaged: the title in Chinese"
+tm_keys q
+tm_expect_exit 1 "zh damaged: status 1"
+
+# nothing to show: the same message and status as in batch (replay.sh)
+tm_open 160 48
+tm_run "$T --lang en replay $R/bad/arp-oobr.pcap"
+tm_expect "arp-oobr.pcap: no TCP stream in the capture" "no TCP: the message"
+tm_expect_exit 1 "no TCP: status 1"
+tm_run "$T --lang en replay $R/lo/lo-normal.pcap udp"
+tm_expect "lo-normal.pcap: no TCP stream passes the filter 'udp'" "filter leaves no TCP: the message"
+tm_expect_exit 1 "filter leaves no TCP: status 1"
+tm_run "$T --lang en --stream 7 replay $R/lo/lo-reuse.pcap"
+tm_expect "lo-reuse.pcap: no stream 7 (the capture has 2)" "--stream 7: the message"
+tm_expect_exit 1 "--stream 7: status 1"
+# an empty capture on standard input
+tm_run "$T --lang en replay - </dev/null"
+tm_expect "tcptutor: standard input: empty file" "empty standard input: named, and called empty"
+tm_expect_exit 1 "empty standard input: status 1"
 finish

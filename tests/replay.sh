@@ -71,10 +71,12 @@ expect_match "$out" '^\{"stream":0,"frame":2,"time":0\.0000[0-9]+,"dir":"S>C","s
 expect_status 0 $? "replay without a file opens the sample"
 expect_match "$(cat "$TMPD/sample")" "-- stream 0: " "sample has a stream"
 
-# a TCP fragment that cannot be reassembled is a note, not a row, not an error
+# a TCP fragment that cannot be reassembled is a note, not a row; this
+# capture holds nothing else, so nothing is left to show (exit 1, below)
 "$T" --batch replay "$R/bad/rpki-rtr-oobr.pcap" >/dev/null 2>"$TMPD/err"
-expect_status 0 $? "unreassembled fragment: exit 0"
+expect_status 1 $? "unreassembled fragment and nothing else: exit 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*rpki-rtr-oobr\.pcap: frame 1: note: IPv4 fragment cut off by the capture length$" "fragment noted with its frame"
+expect_match "$(sed -n 2p "$TMPD/err")" "rpki-rtr-oobr\.pcap: no TCP stream in the capture$" "then: nothing to show"
 
 # a file cut inside frame 6: frames 1-5 shown, the message names frame 6
 head -c 500 "$R/lo/lo-normal.pcap" >"$TMPD/cut.pcap"
@@ -92,4 +94,59 @@ expect_match "$(cat "$TMPD/err")" "^tcptutor: .*kday6\.pcap: link type [0-9]+ is
 "$T" --batch replay "$TMPD/nonexistent.pcap" >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "missing file exits 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*nonexistent\.pcap: " "missing file named"
+
+# an empty file, or empty standard input: "empty file", not libpcap's words
+: >"$TMPD/empty.pcap"
+"$T" --batch replay "$TMPD/empty.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "empty file exits 1"
+[ "$(cat "$TMPD/err")" = "tcptutor: $TMPD/empty.pcap: empty file" ] && pass ||
+	fail "empty file: $(cat "$TMPD/err")"
+"$T" --batch replay - </dev/null >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "empty standard input exits 1"
+[ "$(cat "$TMPD/err")" = "tcptutor: standard input: empty file" ] && pass ||
+	fail "empty standard input: $(cat "$TMPD/err")"
+# standard input is named so in messages, not "-"
+"$T" --batch --format tsv replay - <"$TMPD/cut.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "cut standard input: exit 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: standard input: frame 6: truncated dump file" \
+	"cut standard input: named 'standard input'"
+
+# nothing to show is an error, the same in batch as on screen (replay-tui.sh):
+# the table's header, then one message, exit 1
+for fmt in tsv text json; do
+	"$T" --batch --format $fmt replay "$R/lo/lo-normal.pcap" 2>/dev/null | head -1 >"$TMPD/head"
+	[ $fmt = json ] && : >"$TMPD/head"
+	"$T" --batch --format $fmt replay "$R/bad/arp-oobr.pcap" >"$TMPD/out" 2>"$TMPD/err"
+	expect_status 1 $? "$fmt: no TCP at all: exit 1"
+	expect_same "$TMPD/head" "$TMPD/out" "$fmt: no TCP at all: only the header"
+	[ "$(cat "$TMPD/err")" = "tcptutor: $R/bad/arp-oobr.pcap: no TCP stream in the capture" ] &&
+		pass || fail "$fmt: no TCP at all: $(cat "$TMPD/err")"
+done
+"$T" --batch --format tsv replay "$R/lo/lo-normal.pcap" udp >"$TMPD/out" 2>"$TMPD/err"
+expect_status 1 $? "a filter that leaves no TCP: exit 1"
+[ "$(cat "$TMPD/err")" = "tcptutor: $R/lo/lo-normal.pcap: no TCP stream passes the filter 'udp'" ] &&
+	pass || fail "a filter that leaves no TCP: $(cat "$TMPD/err")"
+"$T" --batch --format tsv --stream 7 replay "$R/lo/lo-reuse.pcap" >"$TMPD/out" 2>"$TMPD/err"
+expect_status 1 $? "--stream 7 of 2: exit 1"
+[ "$(wc -l <"$TMPD/out")" -eq 1 ] && pass || fail "--stream 7 of 2: only the header"
+[ "$(cat "$TMPD/err")" = "tcptutor: $R/lo/lo-reuse.pcap: no stream 7 (the capture has 2)" ] &&
+	pass || fail "--stream 7 of 2: $(cat "$TMPD/err")"
+"$T" --batch --streams --stream 7 replay "$R/lo/lo-reuse.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "--streams --stream 7 of 2: exit 1"
+expect_match "$(cat "$TMPD/err")" "no stream 7 \(the capture has 2\)$" "--streams --stream 7: the message"
+"$T" --batch --streams replay "$R/bad/arp-oobr.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "--streams, no TCP: exit 1"
+expect_match "$(cat "$TMPD/err")" "no TCP stream in the capture$" "--streams, no TCP: the message"
+
+# rows from a pipe come as the packets do: written while the pipe is still
+# open (tcpdump -U -w - | tcptutor replay --batch -), not when it closes
+: >"$TMPD/live"
+( cat "$R/lo/lo-normal.pcap"; while [ ! -e "$TMPD/done" ]; do sleep 0.1; done ) |
+	"$T" --batch --format tsv replay - >"$TMPD/live" 2>&1 &
+n=0
+while [ "$(wc -l <"$TMPD/live")" -lt 11 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+rows=$(wc -l <"$TMPD/live")
+touch "$TMPD/done"
+wait
+[ "$rows" -eq 11 ] && pass || fail "piped input: $rows of 11 lines written while the pipe was open"
 finish

@@ -184,6 +184,8 @@ int cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t er
 void cap_file_close(struct cap_file *f);
 /* The file's link type (LINKTYPE_ numbering). */
 int cap_file_linktype(const struct cap_file *f);
+/* Frames read so far, every packet counted (damage is at the next one). */
+uint64_t cap_file_frames(const struct cap_file *f);
 
 /* ---- TCP segments out of a file (reader.c): frames, decoded, IPv4
  * fragments reassembled ------------------------------------------------------ */
@@ -200,6 +202,8 @@ int cap_reader_open(const char *path, const char *filter, struct cap_reader **ou
 int cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
                     char *err, size_t errlen);
 int cap_reader_linktype(const struct cap_reader *r);
+/* Frames read from the file so far (cap_file_frames). */
+uint64_t cap_reader_frames(const struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
 /* ---- a capture loaded for stepping (the TUI) ----------------------------- */
@@ -207,8 +211,9 @@ void cap_reader_close(struct cap_reader *r);
 struct cap_story;
 /* Reads the whole capture once and builds the stream list. A damaged file
  * still opens when frames before the damage were read: the message is kept
- * (cap_story_warning). Returns -1 with a message when nothing could be read
- * or the capture holds no TCP stream. */
+ * (cap_story_warning). Returns -1 with a message when nothing could be read,
+ * -2 (with a message too) when the capture was read whole but holds no TCP
+ * stream (none passes the filter). */
 int cap_story_open(const char *path, const char *filter, struct cap_story **out,
                    char *err, size_t errlen);
 void cap_story_free(struct cap_story *s);
@@ -216,6 +221,8 @@ size_t cap_story_nstreams(const struct cap_story *s);
 const struct cap_stream_info *cap_story_stream(const struct cap_story *s, size_t i);
 /* "frame N: ..." when the file was damaged, else NULL. */
 const char *cap_story_warning(const struct cap_story *s);
+/* The frame N the damage is at (0 when the file is whole). */
+uint64_t cap_story_damage_frame(const struct cap_story *s);
 /* Makes stream i the current one: its segments become the steps. */
 int cap_story_select(struct cap_story *s, size_t i, char *err, size_t errlen);
 /* The current stream's steps: kind TT_STEP_SEGMENT, frame number, time in

@@ -5,10 +5,13 @@
  * compiled by libpcap and applied here with pcap_offline_filter(), not
  * pcap_setfilter(), so that frame numbers still count every packet of the
  * file as Wireshark's frame.number does. Damage is reported as the frame
- * it hit; the frames before it were already handed out.
+ * it hit; the frames before it were already handed out. The file is opened
+ * here, not by libpcap, so that an empty one (or empty standard input) is
+ * called empty rather than "tried to read 4 file header bytes, only got 0".
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,28 +46,57 @@ linktype_of(int dlt)
 	return dlt;
 }
 
+/* Opens path ("-": standard input) and makes sure it holds a byte. */
+static FILE *
+open_stream(const char *path, char *err, size_t errlen)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int c;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	errno = 0;
+	c = getc(fp);
+	if (c == EOF) {
+		if (ferror(fp))
+			snprintf(err, errlen, "%s", errno ? strerror(errno) : _("cannot read the capture"));
+		else
+			snprintf(err, errlen, "%s", _("empty file"));
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
+	}
+	ungetc(c, fp);
+	return fp;
+}
+
 int
 cap_file_open(const char *path, const char *filter, struct cap_file **out, char *err,
               size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct cap_file *f = calloc(1, sizeof *f);
+	FILE *fp;
 
 	*out = NULL;
 	if (f == NULL) {
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
+	fp = open_stream(path, err, errlen);
+	if (fp == NULL) {
+		free(f);
+		return -1;
+	}
 	ebuf[0] = '\0';
-	f->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	/* from here on pcap_close() closes fp (never standard input) */
+	f->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (f->p == NULL) {
-		const char *msg = ebuf;
-		size_t n = strlen(path);
-
-		/* libpcap names the file itself; the caller already does */
-		if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
-			msg += n + 2;
-		snprintf(err, errlen, "%s", *msg ? msg : _("cannot read the capture"));
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot read the capture"));
+		if (fp != stdin)
+			fclose(fp);
 		free(f);
 		return -1;
 	}
@@ -136,6 +168,12 @@ cap_file_close(struct cap_file *f)
 		pcap_freecode(&f->prog);
 	pcap_close(f->p);
 	free(f);
+}
+
+uint64_t
+cap_file_frames(const struct cap_file *f)
+{
+	return f->number;
 }
 
 int

@@ -75,6 +75,12 @@ cap_reader_close(struct cap_reader *r)
 	free(r);
 }
 
+uint64_t
+cap_reader_frames(const struct cap_reader *r)
+{
+	return cap_file_frames(r->f);
+}
+
 int
 cap_reader_linktype(const struct cap_reader *r)
 {

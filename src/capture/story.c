@@ -26,6 +26,7 @@ struct cap_story {
 	struct cap_stream_info *info;
 	size_t ninfo;
 	char *warning;
+	uint64_t damage_frame;    /* where the warning's damage is */
 	struct tt_step *steps;
 	struct cap_pkt *pkts;     /* the decoded frame of each step */
 	size_t nsteps, cap;
@@ -103,6 +104,52 @@ cap_story_free(struct cap_story *s)
 	free(s);
 }
 
+/* Room for twice as many steps; -1 when out of memory. */
+static int
+grow(struct cap_story *s)
+{
+	size_t n = s->cap ? s->cap * 2 : 64;
+	struct tt_step *ns = realloc(s->steps, n * sizeof *ns);
+	struct cap_pkt *np;
+
+	if (ns == NULL)
+		return -1;
+	s->steps = ns;
+	np = realloc(s->pkts, n * sizeof *np);
+	if (np == NULL)
+		return -1;
+	s->pkts = np;
+	s->cap = n;
+	return 0;
+}
+
+/* The server's first word was a RST: it was CLOSED all along, not
+ * SYN-RECEIVED as the steps before presumed. */
+static void
+never_listened(struct cap_story *s)
+{
+	for (size_t k = 0; k + 1 < s->nsteps; k++)
+		if (s->steps[k].tcb[1].state == TT_SYN_RECEIVED) {
+			s->steps[k].tcb[1].state = TT_CLOSED;
+			s->steps[k].tcb[1].passive = 0;
+		}
+}
+
+/* The stream list from the table; -1 when out of memory. */
+static int
+keep_streams(struct cap_story *s, const struct cap_replay *r)
+{
+	size_t n = cap_replay_nstreams(r);
+
+	s->info = n ? calloc(n, sizeof *s->info) : NULL;
+	if (n && s->info == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		cap_replay_stream(r, i, &s->info[i]);
+	s->ninfo = n;
+	return 0;
+}
+
 /* One pass over the file. With want == SIZE_MAX the stream list is built;
  * otherwise stream `want`'s steps are collected. */
 static int
@@ -135,30 +182,16 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 			continue;
 		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
 			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
+			s->damage_frame = fr.number;
 			rc = -1;
 			break;
 		}
 		if (seg.stream != want)
 			continue;
-		if (s->nsteps == s->cap) {
-			size_t n = s->cap ? s->cap * 2 : 64;
-			struct tt_step *ns = realloc(s->steps, n * sizeof *ns);
-			struct cap_pkt *np;
-
-			if (ns == NULL) {
-				snprintf(err, errlen, "%s", _("out of memory"));
-				rc = -1;
-				break;
-			}
-			s->steps = ns;
-			np = realloc(s->pkts, n * sizeof *np);
-			if (np == NULL) {
-				snprintf(err, errlen, "%s", _("out of memory"));
-				rc = -1;
-				break;
-			}
-			s->pkts = np;
-			s->cap = n;
+		if (s->nsteps == s->cap && grow(s) < 0) {
+			snprintf(err, errlen, "%s", _("out of memory"));
+			rc = -1;
+			break;
 		}
 		s->pkts[s->nsteps] = pkt;
 		st = &s->steps[s->nsteps++];
@@ -217,25 +250,14 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		/* the server never listened: CLOSED all along, not SYN-RECEIVED
 		 * as the steps before presumed */
 		if (seg.refused)
-			for (size_t k = 0; k + 1 < s->nsteps; k++)
-				if (s->steps[k].tcb[1].state == TT_SYN_RECEIVED) {
-					s->steps[k].tcb[1].state = TT_CLOSED;
-					s->steps[k].tcb[1].passive = 0;
-				}
+			never_listened(s);
 	}
-	if (want == SIZE_MAX) {
-		size_t n = cap_replay_nstreams(r);
-
-		s->info = n ? calloc(n, sizeof *s->info) : NULL;
-		if (n && s->info == NULL) {
-			snprintf(err, errlen, "%s", _("out of memory"));
-			rc = -2;
-		} else {
-			for (size_t i = 0; i < n; i++)
-				cap_replay_stream(r, i, &s->info[i]);
-			s->ninfo = n;
-		}
+	if (want == SIZE_MAX && keep_streams(s, r) < 0) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		rc = -2;
 	}
+	if (rc == -1 && s->damage_frame == 0)
+		s->damage_frame = cap_reader_frames(f) + 1;
 	cap_replay_free(r);
 	cap_reader_close(f);
 	if (rc == -1) {
@@ -279,12 +301,14 @@ cap_story_open(const char *path, const char *filter, struct cap_story **out, cha
 		return -1;
 	}
 	if (s->ninfo == 0) {
+		int rc = s->warning != NULL ? -1 : -2;
+
 		if (s->warning != NULL)
 			snprintf(err, errlen, "%s", s->warning);
 		else
 			snprintf(err, errlen, "%s", _("no TCP stream in the capture"));
 		cap_story_free(s);
-		return -1;
+		return rc;
 	}
 	*out = s;
 	return 0;
@@ -306,6 +330,12 @@ const char *
 cap_story_warning(const struct cap_story *s)
 {
 	return s->warning;
+}
+
+uint64_t
+cap_story_damage_frame(const struct cap_story *s)
+{
+	return s->warning != NULL ? s->damage_frame : 0;
 }
 
 int

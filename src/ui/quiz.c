@@ -34,9 +34,12 @@ struct qscreen {
 	int right;
 	char norm[64];
 	char msg[512];           /* a one-line notice (unreadable answer, error) */
-	int scroll;
+	int unsaved;             /* the last save failed: the summary says so */
+	int scroll;              /* first line of the scrollable part shown */
 	int body_lines;          /* wrapped lines of the scrollable part at the last draw */
-	char *fb;                /* feedback text */
+	int body_rows;           /* how many of them were on screen */
+	char verdict[128];       /* "Wrong. The answer is ..." */
+	char *fb;                /* feedback under the verdict */
 };
 
 static int
@@ -132,13 +135,14 @@ build_feedback(struct qscreen *x)
 	char ans[64];
 	size_t nw;
 
+	/* the verdict is a line of its own (draw_body); this is what follows */
+	x->verdict[0] = '\0';
 	if (q->kind == TT_QK_OPEN)
-		sb_add(&b, "%s\n", x->right ? _("Graded right.") : _("Graded wrong: study the key points."));
-	else if (x->right)
-		sb_add(&b, "%s\n", _("Right."));
-	else {
+		sb_add(&b, _("Your answer: %s"), x->typed);
+	else if (!x->right) {
 		tt_quiz_answer_text(q, ans, sizeof ans);
-		sb_add(&b, _("Wrong. The answer is %s.\n"), ans);
+		snprintf(x->verdict, sizeof x->verdict, _("Wrong. The answer is %s.\n"), ans);
+		x->verdict[strcspn(x->verdict, "\n")] = '\0';
 		if (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE)
 			for (size_t i = 0; i < q->nchoices; i++)
 				if (q->answer_mask & (1u << i))
@@ -152,11 +156,12 @@ build_feedback(struct qscreen *x)
 			sb_add(&b, _("Why %s is wrong: %s\n"), w[i]->match, tt_qtext_get(&w[i]->text, x->lang));
 	}
 	if (q->kind == TT_QK_OPEN) {
-		sb_add(&b, "\n%s\n", _("Key points of the model answer:"));
+		sb_add(&b, "\n\n%s\n", _("Key points of the model answer:"));
 		for (size_t i = 0; i < q->nkeys; i++)
 			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
 	}
-	sb_add(&b, "\n%s\n%s\n", _("Explanation:"), tt_qtext_get(&q->explain, x->lang));
+	sb_add(&b, "%s%s\n%s\n", b.n > 0 ? "\n" : "", _("Explanation:"),
+	       tt_qtext_get(&q->explain, x->lang));
 	nw = 0;
 	for (size_t i = 0; i < q->nwrong; i++)
 		if (q->wrong[i].match[0] == '\0') {
@@ -184,7 +189,8 @@ grade(struct qscreen *x, const char *answer)
 	}
 	x->right = r;
 	x->msg[0] = '\0';
-	if (tt_quiz_session_answer(x->s, r, err, sizeof err) == -1)
+	x->unsaved = tt_quiz_session_answer(x->s, r, err, sizeof err) == -1;
+	if (x->unsaved)
 		snprintf(x->msg, sizeof x->msg, _("progress not saved: %s"), err);
 	x->phase = PH_FEEDBACK;
 	x->scroll = 0;
@@ -226,6 +232,7 @@ submit(struct qscreen *x)
 		}
 		snprintf(x->typed, sizeof x->typed, "%s", ans);
 		x->phase = PH_SELFGRADE;
+		x->scroll = 0;
 		x->msg[0] = '\0';
 		return;
 	}
@@ -251,7 +258,9 @@ draw_summary(struct qscreen *x)
 		tt_quiz_session_score(x->s, t, &asked, &right);
 		sb_add(&b, "  %u/%u  %s\n", right, asked, name);
 	}
-	if (x->o->progress_path != NULL)
+	if (x->o->progress_path != NULL && x->unsaved)
+		sb_add(&b, "\n%s\n%s\n", _("Progress could not be saved in"), x->o->progress_path);
+	else if (x->o->progress_path != NULL)
 		sb_add(&b, "\n%s\n%s\n", _("Progress saved in"), x->o->progress_path);
 	if (x->msg[0] != '\0')
 		sb_add(&b, "\n%s\n", x->msg);
@@ -261,23 +270,19 @@ draw_summary(struct qscreen *x)
 	free(b.s);
 }
 
-static void
-draw(void *ctx)
+/* The title bar, the question's title and its prompt; returns the next row.
+ * Once answered, the prompt gets less room: the feedback needs it. */
+static int
+draw_head(struct qscreen *x)
 {
-	struct qscreen *x = ctx;
 	const struct tt_question *q = x->q;
 	char left[256], right[64];
 	unsigned asked, nright;
 	size_t planned = tt_quiz_session_planned(x->s);
-	int y = 2, w = COLS - 4, gap = x->o->present, rows;
-	const char *topic;
+	const char *topic = strcmp(q->topic, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
+	                    : tt_quiz_topic_name(x->qz, q->topic, x->lang);
+	int y = 2, h = x->phase == PH_ASK ? LINES / 3 : LINES / 5, used;
 
-	if (x->phase == PH_SUMMARY) {
-		draw_summary(x);
-		return;
-	}
-	topic = strcmp(q->topic, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
-	        : tt_quiz_topic_name(x->qz, q->topic, x->lang);
 	if (planned > 0)
 		snprintf(left, sizeof left, _("Quiz \xc2\xb7 %s \xc2\xb7 question %zu of %zu \xc2\xb7 %s"),
 		         topic, x->num, planned, _(tt_quiz_kind_name(q->kind)));
@@ -287,104 +292,223 @@ draw(void *ctx)
 	tt_quiz_session_score(x->s, NULL, &asked, &nright);
 	snprintf(right, sizeof right, _("score %u/%u"), nright, asked);
 	ui_titlebar(left, right);
-
-	ui_text(stdscr, y++, 2, w, ui_attr(UI_R_HEADING), tt_qtext_get(&q->title, x->lang));
+	ui_text(stdscr, y++, 2, COLS - 4, ui_attr(UI_R_HEADING), tt_qtext_get(&q->title, x->lang));
 	y++;
-	{
-		int h = LINES / 3, used;
+	if (h < 2)
+		h = 2;
+	used = ui_wrap(stdscr, y, 2, h, COLS - 4, 0, tt_qtext_get(&q->prompt, x->lang), 0, x->o->present);
+	if (used * (1 + x->o->present) > h)     /* cut: say so */
+		ui_text(stdscr, y + h - 1, COLS - 2, 1, ui_attr(UI_R_DIM), ui_glyph(UI_G_ELLIPSIS));
+	used *= 1 + x->o->present;
+	return y + (used > h ? h : used) + 1;
+}
 
-		used = ui_wrap(stdscr, y, 2, h, w, 0, tt_qtext_get(&q->prompt, x->lang), 0, gap);
-		y += (used > h ? h : used) + 1;
+/* The attribute of choice i: current, or after the answer the right one
+ * and the wrong one given. */
+static attr_t
+choice_attr(const struct qscreen *x, size_t i)
+{
+	const struct tt_question *q = x->q;
+
+	if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE) &&
+	    (q->answer_mask & (1u << i)))
+		return ui_attr(UI_R_OK);
+	if (x->phase == PH_FEEDBACK && q->kind == TT_QK_STATE && (int)i == q->state)
+		return ui_attr(UI_R_OK);
+	if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_STATE || q->kind == TT_QK_SINGLE) &&
+	    i == x->cur)
+		return ui_attr(UI_R_BAD);       /* the answer given, and wrong */
+	return x->phase == PH_ASK && is_choice_kind(q) && i == x->cur ? ui_attr(UI_R_CURRENT) : 0;
+}
+
+static void
+choice_lead(const struct qscreen *x, size_t i, char *lead, size_t len)
+{
+	if (x->q->kind == TT_QK_ORDER)
+		snprintf(lead, len, "%zu. ", i + 1);
+	else if (x->q->kind == TT_QK_MULTIPLE)
+		snprintf(lead, len, "[%c] %c) ", (x->sel & (1u << i)) ? 'x' : ' ', (char)('a' + i));
+	else
+		snprintf(lead, len, "%c) ", (char)('a' + i));
+}
+
+/* Rows the choices take one per row (long ones wrap, up to three rows), or
+ * laid out in columns when they are short; *cols says how many. */
+static int
+choice_rows(const struct qscreen *x, int avail, int *cols)
+{
+	size_t n = nchoices(x->q);
+	int rows = 0, widest = 0, colw;
+	char lead[32];
+
+	for (size_t i = 0; i < n; i++) {
+		int w, used;
+
+		choice_lead(x, i, lead, sizeof lead);
+		w = ui_width(lead);
+		used = ui_wrap(NULL, 0, 0, 0, COLS - 5 - w, 0, choice_text(x, i), 0, 0);
+		rows += used < 1 ? 1 : used > 3 ? 3 : used;
+		w += ui_width(choice_text(x, i));
+		if (w > widest)
+			widest = w;
 	}
-	/* Choices, or the items to order. */
-	if (is_choice_kind(q) || q->kind == TT_QK_ORDER) {
-		for (size_t i = 0; i < nchoices(q) && y < LINES - 4; i++) {
-			int cur = x->phase == PH_ASK && is_choice_kind(q) && i == x->cur;
-			attr_t a = cur ? ui_attr(UI_R_CURRENT) : 0;
-			char lead[32];
-			int lx = 3, used;
+	*cols = 1;
+	if (rows <= avail || avail < 1)
+		return rows;
+	colw = widest + 4;
+	if (colw * 2 > COLS - 4)
+		return rows;                 /* too wide for columns: cut */
+	*cols = (int)((n + (size_t)avail - 1) / (size_t)avail);
+	if (*cols * colw > COLS - 4)
+		*cols = (COLS - 4) / colw;
+	return (int)((n + (size_t)*cols - 1) / (size_t)*cols);
+}
 
-			if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE) &&
-			    (q->answer_mask & (1u << i)))
-				a = ui_attr(UI_R_OK);
-			if (x->phase == PH_FEEDBACK && q->kind == TT_QK_STATE && (int)i == q->state)
-				a = ui_attr(UI_R_OK);
-			if (cur)
-				ui_text(stdscr, y, 1, 1, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
-			if (q->kind == TT_QK_ORDER)
-				snprintf(lead, sizeof lead, "%zu. ", i + 1);
-			else if (q->kind == TT_QK_MULTIPLE)
-				snprintf(lead, sizeof lead, "[%c] %c) ", (x->sel & (1u << i)) ? 'x' : ' ',
-				         (char)('a' + i));
-			else
-				snprintf(lead, sizeof lead, "%c) ", (char)('a' + i));
-			lx += ui_text(stdscr, y, lx, w, a, lead);
-			/* Long choices wrap, up to three rows each. */
-			used = ui_wrap(stdscr, y, lx, 3, COLS - 2 - lx, a, choice_text(x, i), 0, 0);
+/* The choices (or the items to order) from row y; returns the next row. */
+static int
+draw_choices(struct qscreen *x, int y, int avail)
+{
+	size_t n = nchoices(x->q);
+	int cols, rows = choice_rows(x, avail, &cols), colw = (COLS - 4) / cols;
+	int y0 = y;
+
+	for (size_t i = 0; i < n; i++) {
+		attr_t a = choice_attr(x, i);
+		int col = cols > 1 ? (int)i / rows : 0, lx = 3 + col * colw, used;
+		char lead[32];
+
+		if (cols > 1)
+			y = y0 + (int)i % rows;
+		if (y >= y0 + avail)
+			break;
+		if (a == ui_attr(UI_R_CURRENT) && a != 0)
+			ui_text(stdscr, y, lx - 2, 1, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
+		choice_lead(x, i, lead, sizeof lead);
+		lx += ui_text(stdscr, y, lx, colw, a, lead);
+		used = ui_wrap(stdscr, y, lx, cols > 1 ? 1 : 3, (cols > 1 ? 3 + (col + 1) * colw : COLS - 2) - lx,
+		               a, choice_text(x, i), 0, 0);
+		if (cols == 1)
 			y += used < 1 ? 1 : used > 3 ? 3 : used;
-		}
-		y++;
 	}
-	/* The typed answer. */
-	if (!is_choice_kind(q) && y < LINES - 3) {
-		char text[1024];
+	return (cols > 1 ? y0 + rows : y) + 1;
+}
 
-		if (x->phase == PH_ASK) {
-			if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
-				text[0] = '\0';
-			ui_text(stdscr, y, 2, w, ui_attr(UI_R_DIM),
-			        q->kind == TT_QK_NUMBER ? _("Type a number and press Enter:")
-			        : q->kind == TT_QK_ORDER ? _("Type the item numbers in order (e.g. 3 1 2 4) and press Enter:")
-			        : _("Answer in your own words and press Enter:"));
-			y++;
-			ui_text_pad(stdscr, y, 2, w, ui_attr(UI_R_CURRENT), "");
-			ui_textf(stdscr, y, 2, w, ui_attr(UI_R_CURRENT), "> %s_", text);
-			y += 2;
-		} else {
-			if (q->kind == TT_QK_OPEN)
-				snprintf(text, sizeof text, "%s", x->typed);
-			else if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
-				text[0] = '\0';
-			ui_textf(stdscr, y, 2, w, ui_attr(UI_R_DIM), _("Your answer: %s"), text);
-			y += 2;
-		}
+/* After the answer, instead of every choice: the one given (and the body
+ * names the right one). */
+static int
+draw_given(struct qscreen *x, int y)
+{
+	const struct tt_question *q = x->q;
+	char text[1100] = "";
+	size_t at = 0;
+
+	if (q->kind == TT_QK_STATE)
+		snprintf(text, sizeof text, "%s", choice_text(x, x->cur));
+	else if (q->kind == TT_QK_SINGLE)
+		snprintf(text, sizeof text, "%c) %s", (char)('a' + x->cur), choice_text(x, x->cur));
+	else if (q->kind == TT_QK_MULTIPLE)
+		for (size_t i = 0; i < q->nchoices && at < sizeof text; i++)
+			if (x->sel & (1u << i))
+				at += (size_t)snprintf(text + at, sizeof text - at, "%s%c) %s", at ? ", " : "",
+				                       (char)('a' + i), choice_text(x, i));
+	if (q->kind == TT_QK_ORDER || q->kind == TT_QK_NUMBER)
+		if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
+			text[0] = '\0';
+	{
+		char line[1200];
+		int used;
+
+		snprintf(line, sizeof line, _("Your answer: %s"), text);
+		used = ui_wrap(stdscr, y, 2, 2, COLS - 4, ui_attr(x->right ? UI_R_OK : UI_R_DIM), line, 0, 0);
+		return y + (used > 2 ? 2 : used) + 1;
 	}
-	if (x->msg[0] != '\0' && y < LINES - 2) {
-		ui_text(stdscr, y, 2, w, ui_attr(UI_R_BAD), x->msg);
+}
+
+/* The line being typed, wrapped; when it is longer than the rows it may
+ * take, its end (where the cursor is) stays on screen. */
+static int
+draw_typing(struct qscreen *x, int y, int avail)
+{
+	const struct tt_question *q = x->q;
+	char text[1100], line[1200];
+	int maxr = avail < 4 ? avail : 4, need, skip;
+
+	if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
+		text[0] = '\0';
+	ui_text(stdscr, y, 2, COLS - 4, ui_attr(UI_R_DIM),
+	        q->kind == TT_QK_NUMBER ? _("Type a number and press Enter:")
+	        : q->kind == TT_QK_ORDER ? _("Type the item numbers in order (e.g. 3 1 2 4) and press Enter:")
+	        : _("Answer in your own words and press Enter:"));
+	y++;
+	snprintf(line, sizeof line, "> %s_", text);
+	need = ui_wrap(NULL, 0, 0, 0, COLS - 4, 0, line, 0, 0);
+	if (maxr < 1)
+		maxr = 1;
+	skip = need > maxr ? need - maxr : 0;
+	for (int r = 0; r < (need < maxr ? need : maxr); r++)
+		ui_text_pad(stdscr, y + r, 2, COLS - 4, ui_attr(UI_R_CURRENT), "");
+	ui_wrap(stdscr, y, 2, maxr, COLS - 4, ui_attr(UI_R_CURRENT), line, skip, 0);
+	return y + (need < maxr ? need : maxr) + 1;
+}
+
+/* The scrollable part under the answer: the key points to grade against, or
+ * the feedback; x->body_rows lines of it show. */
+static void
+draw_body(struct qscreen *x, int y)
+{
+	const struct tt_question *q = x->q;
+	int gap = x->o->present, rows;
+	struct sb b = { NULL, 0, 0 };
+	const char *text = x->fb;
+
+	if (x->phase == PH_FEEDBACK) {
+		const char *verdict = q->kind == TT_QK_OPEN
+		                      ? (x->right ? _("Graded right.") : _("Graded wrong: study the key points."))
+		                      : x->right ? _("Right.") : x->verdict;
+
+		ui_text(stdscr, y, 2, COLS - 4, ui_attr(x->right ? UI_R_OK : UI_R_BAD), verdict);
 		y += 2;
-	}
-	rows = LINES - 2 - y;
-	if (x->phase == PH_SELFGRADE && rows > 0) {
-		struct sb b = { NULL, 0, 0 };
-
-		sb_add(&b, "%s\n", _("Key points of the model answer:"));
+	} else {
+		sb_add(&b, _("Your answer: %s"), x->typed);
+		sb_add(&b, "\n\n%s\n", _("Key points of the model answer:"));
 		for (size_t i = 0; i < q->nkeys; i++)
 			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
 		sb_add(&b, "\n%s", _("Did your answer cover them? (y/n)"));
-		ui_wrap(stdscr, y, 2, rows, w, 0, b.s, 0, gap);
-		free(b.s);
+		text = b.s;
 	}
-	if (x->phase == PH_FEEDBACK && rows > 0 && x->fb != NULL) {
-		x->body_lines = ui_wrap(stdscr, y, 2, rows, w, 0, x->fb, x->scroll, gap);
-		ui_text(stdscr, y, 2, w, ui_attr(x->right ? UI_R_OK : UI_R_BAD),
-		        x->scroll == 0 ? (x->q->kind == TT_QK_OPEN
-		                              ? (x->right ? _("Graded right.")
-		                                          : _("Graded wrong: study the key points."))
-		                              : (x->right ? _("Right.") : "")) : "");
-		if (x->body_lines > rows)
+	rows = LINES - 2 - y;
+	x->body_rows = rows > 0 ? (rows + gap) / (1 + gap) : 0;
+	x->body_lines = 0;
+	if (rows > 0 && text != NULL) {
+		if (x->scroll > 0 && x->scroll + x->body_rows > ui_wrap(NULL, 0, 0, 0, COLS - 4, 0, text, 0, 0))
+			x->scroll = ui_wrap(NULL, 0, 0, 0, COLS - 4, 0, text, 0, 0) - x->body_rows;
+		if (x->scroll < 0)
+			x->scroll = 0;
+		x->body_lines = ui_wrap(stdscr, y, 2, rows, COLS - 4, 0, text, x->scroll, gap);
+		if (x->body_lines > x->body_rows)
 			ui_textf(stdscr, LINES - 2, COLS - 14, 13, ui_attr(UI_R_DIM), "%d/%d",
-			         x->scroll + rows < x->body_lines ? x->scroll + rows : x->body_lines,
+			         x->scroll + x->body_rows < x->body_lines ? x->scroll + x->body_rows
+			                                                  : x->body_lines,
 			         x->body_lines);
 	}
+	free(b.s);
+}
+
+static void
+draw_keys(struct qscreen *x)
+{
+	const struct tt_question *q = x->q;
+	int scrolls = x->body_lines > x->body_rows;
+
 	if (x->phase == PH_ASK) {
 		struct ui_keyhint ck[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
 		                           { q->kind == TT_QK_STATE ? "a-k" : q->nchoices > 4 ? "a-h" : "a-d",
 		                             _("choose") }, { "Enter", _("answer") },
-		                           { "q", _("end") } };
+		                           { "q", _("finish") } };
 		struct ui_keyhint mk[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
 		                           { "Space", _("tick") }, { "Enter", _("answer") },
-		                           { "q", _("end") } };
-		struct ui_keyhint tk[] = { { "Enter", _("answer") }, { "Esc", _("end") } };
+		                           { "q", _("finish") } };
+		struct ui_keyhint tk[] = { { "Enter", _("answer") }, { "Esc", _("finish") } };
 
 		if (!ui_unicode())
 			ck[0].key = mk[0].key = "Up/Down";
@@ -396,21 +520,63 @@ draw(void *ctx)
 			ui_keybar(LINES - 1, tk, 2);
 	} else if (x->phase == PH_SELFGRADE) {
 		struct ui_keyhint k[] = { { "y", _("covered the key points") }, { "n", _("missed some") },
-		                          { "Esc", _("end") } };
+		                          { "PgDn", _("scroll") }, { "Esc", _("finish") } };
 
-		ui_keybar(LINES - 1, k, 3);
+		if (!scrolls)
+			k[2] = k[3];
+		ui_keybar(LINES - 1, k, scrolls ? 4 : 3);
 	} else {
-		struct ui_keyhint k[] = { { "Enter", _("next question") }, { "s", _("show me") },
-		                          { "g", _("this scenario") }, { "PgDn", _("scroll") },
-		                          { "q", _("end") } };
-		struct ui_keyhint k2[] = { { "Enter", _("next question") }, { "s", _("show me") },
-		                           { "PgDn", _("scroll") }, { "q", _("end") } };
+		struct ui_keyhint k[5] = { { "Enter", _("next question") }, { "s", _("show me") } };
+		size_t nk = 2;
 
 		if (q->scenario != NULL)
-			ui_keybar(LINES - 1, k, 5);
-		else
-			ui_keybar(LINES - 1, k2, 4);
+			k[nk++] = (struct ui_keyhint){ "g", _("this scenario") };
+		if (scrolls)
+			k[nk++] = (struct ui_keyhint){ "PgDn", _("scroll") };
+		k[nk++] = (struct ui_keyhint){ "q", _("finish") };
+		ui_keybar(LINES - 1, k, nk);
 	}
+}
+
+static void
+draw(void *ctx)
+{
+	struct qscreen *x = ctx;
+	const struct tt_question *q = x->q;
+	int y, list;
+
+	if (x->phase == PH_SUMMARY) {
+		draw_summary(x);
+		return;
+	}
+	list = is_choice_kind(q) || q->kind == TT_QK_ORDER;
+	y = draw_head(x);
+	if (x->phase == PH_ASK) {
+		if (list)
+			y = draw_choices(x, y, LINES - 3 - y - (is_choice_kind(q) ? 0 : 3));
+		if (!is_choice_kind(q) && y < LINES - 3)
+			y = draw_typing(x, y, LINES - 3 - y);
+	} else if (x->phase == PH_FEEDBACK && list) {
+		/* every choice again when the feedback still has room, else only
+		 * the answer given */
+		int cols, rows = choice_rows(x, LINES, &cols), need = x->fb != NULL ?
+		    ui_wrap(NULL, 0, 0, 0, COLS - 4, 0, x->fb, 0, 0) + 2 : 2;
+
+		if (LINES - 2 - (y + rows + 1) >= (need < LINES / 2 ? need : LINES / 2))
+			y = draw_choices(x, y, rows);
+		else
+			y = draw_given(x, y);
+	} else if (x->phase == PH_FEEDBACK && q->kind == TT_QK_NUMBER) {
+		y = draw_given(x, y);
+	}
+	if (x->msg[0] != '\0' && y < LINES - 2) {
+		ui_text(stdscr, y, 2, COLS - 4, ui_attr(UI_R_BAD), x->msg);
+		y += 2;
+	}
+	x->body_rows = x->body_lines = 0;
+	if (x->phase == PH_SELFGRADE || x->phase == PH_FEEDBACK)
+		draw_body(x, y);
+	draw_keys(x);
 }
 
 /* ---- keys ---- */
@@ -505,6 +671,46 @@ key_ask(struct qscreen *x, int key)
 	}
 }
 
+/* Up, Down, PgUp, PgDn (j, k) move the scrollable part: a page is what
+ * was on screen less one line, so no line is ever skipped. 1 when k was one
+ * of them. */
+static int
+key_scroll(struct qscreen *x, int k)
+{
+	int page = x->body_rows > 1 ? x->body_rows - 1 : 1;
+	int last = x->body_lines > x->body_rows ? x->body_lines - x->body_rows : 0;
+
+	switch (k) {
+	case UI_FN(KEY_DOWN):
+	case 'j':
+		x->scroll++;
+		break;
+	case UI_FN(KEY_UP):
+	case 'k':
+		x->scroll--;
+		break;
+	case UI_FN(KEY_NPAGE):
+		x->scroll += page;
+		break;
+	case UI_FN(KEY_PPAGE):
+		x->scroll -= page;
+		break;
+	case UI_FN(KEY_HOME):
+		x->scroll = 0;
+		break;
+	case UI_FN(KEY_END):
+		x->scroll = last;
+		break;
+	default:
+		return 0;
+	}
+	if (x->scroll > last)
+		x->scroll = last;
+	if (x->scroll < 0)
+		x->scroll = 0;
+	return 1;
+}
+
 static enum ui_next
 key(void *ctx, int k)
 {
@@ -521,10 +727,12 @@ key(void *ctx, int k)
 			grade(x, "n");
 		else if (k == 27)
 			x->phase = PH_SUMMARY;
-		else
+		else if (!key_scroll(x, k))
 			return UI_STAY;
 		return UI_REDRAW;
 	case PH_FEEDBACK:
+		if (key_scroll(x, k))
+			return UI_REDRAW;
 		switch (k) {
 		case '\r':
 		case '\n':
@@ -541,24 +749,6 @@ key(void *ctx, int k)
 			if (x->o->show(x->o->show_ctx, x->q, k == 'g', err, sizeof err) == -1)
 				snprintf(x->msg, sizeof x->msg, "%s", err);
 			clear();
-			return UI_REDRAW;
-		case UI_FN(KEY_DOWN):
-		case 'j':
-			if (x->scroll + 1 < x->body_lines)
-				x->scroll++;
-			return UI_REDRAW;
-		case UI_FN(KEY_UP):
-		case 'k':
-			if (x->scroll > 0)
-				x->scroll--;
-			return UI_REDRAW;
-		case UI_FN(KEY_NPAGE):
-			x->scroll += LINES / 2;
-			if (x->scroll >= x->body_lines)
-				x->scroll = x->body_lines > 0 ? x->body_lines - 1 : 0;
-			return UI_REDRAW;
-		case UI_FN(KEY_PPAGE):
-			x->scroll = x->scroll > LINES / 2 ? x->scroll - LINES / 2 : 0;
 			return UI_REDRAW;
 		case 'q':
 		case 27:

@@ -78,16 +78,20 @@ rewind_to(struct sandbox *sb, size_t keep)
 	sb->nlog = keep < sb->nlog ? keep : sb->nlog;
 }
 
-/* Applies an action at the step on screen; *cur moves to the first new step. */
+/* Applies an action at the step on screen. *cur moves to the last step the
+ * action made: that is where the hosts are now, and the step the next
+ * action continues from (stopping on an earlier one would make the next
+ * action rewind). p steps back through what the action did. */
 static enum ui_next
 act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 {
-	size_t n = tt_sim_nsteps(sb->sim), before;
+	size_t n = tt_sim_nsteps(sb->sim);
 	char err[256];
 	int r;
 
-	if (n > 0 && *cur + 1 < n) {
-		/* The user went back: continue from the step on screen. */
+	/* The user went back past the last action: continue from the step on
+	 * screen. (A step of the last action itself continues after it.) */
+	if (n > 0 && *cur + 1 < n && sb->steps[*cur].action + 1 < sb->nlog) {
 		size_t keep = sb->steps[*cur].action + 1;
 
 		rewind_to(sb, keep);
@@ -96,7 +100,6 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 	} else {
 		sb->status[0] = '\0';
 	}
-	before = tt_sim_nsteps(sb->sim);
 	r = tt_sim_do(sb->sim, a, err, sizeof err);
 	if (r == -1) {
 		snprintf(sb->status, sizeof sb->status, "%s", _(err));
@@ -113,9 +116,7 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 		           "stopped at the simulator's limit."));
 	record(sb, a);
 	sync_steps(sb);
-	if (sb->story.nsteps > before)
-		*cur = before;
-	else if (sb->story.nsteps > 0)
+	if (sb->story.nsteps > 0)
 		*cur = sb->story.nsteps - 1;
 	return UI_REDRAW;
 }
@@ -259,7 +260,7 @@ sb_more(void *ctx)
 
 	if (tt_sim_in_flight(sb->sim) == 0) {
 		snprintf(sb->status, sizeof sb->status, "%s",
-		         _("Nothing is on the wire: act with the keys in the upper bar."));
+		         _("Nothing is on the wire: act with the keys in the bar at the bottom."));
 		return 0;
 	}
 	init_action(&a, TT_A_DELIVER, -1);
@@ -304,7 +305,7 @@ static const char *
 sb_help(void *ctx)
 {
 	(void)ctx;
-	return _("Sandbox keys (upper bar)\n"
+	return _("Sandbox keys (bar at the bottom)\n"
 	         "\n"
 	         "  h   switch the host you act as (client / server)\n"
 	         "  l   listen (passive OPEN)           c   connect (active OPEN)\n"
@@ -316,8 +317,9 @@ sb_help(void *ctx)
 	         "  w   deliver everything on the wire\n"
 	         "  n   at the last step: deliver the next segment on the wire\n"
 	         "\n"
-	         "Going back with p and then acting continues from the step on screen:\n"
-	         "later steps are discarded.\n");
+	         "After an action the view shows its last step, where the hosts are now;\n"
+	         "p steps back through what it did. Going back past an earlier action and\n"
+	         "then acting continues from the step on screen: later steps are discarded.\n");
 }
 
 int

@@ -1,0 +1,121 @@
+#!/bin/sh
+# tests/sandbox-tui.sh: the sandbox and the start menu (cmd_sandbox.c,
+# ui/sandbox.c) through tmux, and the command line on a terminal:
+# - an action lands on the last step it made (w delivers everything and
+#   shows the end, and the next action does not rewind anything);
+# - the sandbox's help and hints say where its keys are (the bottom bar);
+# - the menu's language item in a locale that cannot show Chinese;
+# - "Replay a file" expands ~ and names an empty file as such;
+# - an explicit --format prints in that format, also on a terminal.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+. "${top_srcdir:-.}/tests/tmux.sh"
+T=${TCPTUTOR:-src/tcptutor}
+R=${top_srcdir:-.}/tests/replay
+LANG=C.UTF-8
+LC_ALL=C.UTF-8
+LANGUAGE=
+export LANG LC_ALL LANGUAGE
+
+# the step counter in the title bar shows the last step: "step N/N "
+at_end() { tm_expect_re 'step \([0-9][0-9]*\)/\1 ' "$1"; }
+
+# ---- w delivers everything and shows where that left the hosts -------------
+for size in "80 24" "160 48"; do
+	# shellcheck disable=SC2086
+	tm_open $size
+	tm_run "$T --lang en sandbox"
+	tm_expect "Nothing has happened yet" "$size: sandbox opens"
+	tm_keys l h c w
+	tm_expect "step 5/5" "$size: l h c w: the handshake's three segments, at its end"
+	tm_expect "ESTABLISHED ESTABLISHED" "$size: w: both hosts established"
+	tm_keys s
+	tm_expect "Bytes to send" "$size: s asks what to send"
+	tm_keys C-u d a t a Enter w
+	at_end "$size: send, w: the last step is on screen"
+	tm_keys x w
+	at_end "$size: close, w: the last step is on screen"
+	tm_expect_gone "Rewound" "$size: acting after w rewinds nothing"
+	tm_keys t Enter
+	at_end "$size: advancing the clock ends at its last step"
+	tm_keys q
+	tm_expect_exit 0 "$size: sandbox q"
+done
+
+# ---- where the sandbox's keys are ----------------------------------------
+tm_open 80 24
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "sandbox for its help"
+tm_keys n
+tm_expect "act with the keys in the bar at the bottom" "n with nothing on the wire: where the keys are"
+# the sandbox's part of '?' comes after the step view's keys
+help_page() { # text: PgDn through the help until it is on screen
+	tm_keys '?'
+	tm_wait "Keys of the step view" >/dev/null
+	for k in 1 2 3 4 5 6; do
+		tm_screen | grep -qF -- "$1" && break
+		tm_keys NPage
+		tm_wait "$1" >/dev/null
+	done
+}
+help_page "Sandbox keys ("
+tm_expect "Sandbox keys (bar at the bottom)" "help: the sandbox's keys are on the bottom bar"
+tm_expect_gone "upper bar" "help: no 'upper bar'"
+tm_keys q
+tm_keys q
+tm_expect_exit 0 "sandbox help q"
+tm_run "$T --lang zh_CN sandbox"
+help_page "沙盒按键（"
+tm_expect "沙盒按键（底部的按键栏）" "zh help: the bottom bar"
+tm_keys q
+tm_keys q
+tm_expect_exit 0 "zh sandbox q"
+
+# ---- the menu's language item where Chinese cannot be shown -----------------
+tm_open 80 24
+tm_run "LC_ALL=C LANG=C $T"
+tm_expect "Language: English (switch to Chinese, zh_CN)" "C locale: the language item in ASCII"
+tm_expect_gone "??" "C locale: no question marks in the menu"
+tm_keys 6
+tm_expect "语言：中文" "C locale: switching still gives Chinese"
+tm_keys q
+tm_expect_exit 0 "C locale menu q"
+tm_run "$T --lang en"
+tm_expect "Language: English (switch to 中文)" "UTF-8: the Chinese name shown"
+tm_keys q
+tm_expect_exit 0 "UTF-8 menu q"
+
+# ---- "Replay a file": ~ is the home folder; an empty file says so ---------
+mkdir -p "$TMPD/home"
+cp "$R/lo/lo-normal.pcap" "$TMPD/home/normal.pcap"
+: >"$TMPD/home/empty.pcap"
+tm_open 80 24
+tm_run "HOME='$TMPD/home' $T --lang en"
+tm_expect "Replay a file" "menu for replay"
+tm_keys 4
+tm_expect "Path of a pcap or pcapng file" "4 asks for a path"
+tm_keys "~/normal.pcap" Enter
+tm_expect "normal.pcap, stream 0" "~/normal.pcap opens the capture in the home folder"
+tm_expect "step 1/10" "its ten segments"
+tm_keys q
+tm_expect "Replay a file" "q: back in the menu"
+tm_keys 4
+tm_expect "Path of a pcap or pcapng file" "4 again"
+tm_keys "~/empty.pcap" Enter
+tm_expect "empty.pcap: empty file" "an empty file is named as such"
+tm_expect_gone "file header bytes" "not libpcap's header-bytes message"
+tm_keys Enter q
+tm_expect_exit 0 "menu q"
+
+# ---- an explicit --format means that output, also on a terminal ------------
+tm_open 160 48
+tm_run "$T --lang en lesson handshake --format tsv"
+tm_expect "client_state" "lesson --format tsv on a terminal: the TSV header"
+tm_expect_exit 0 "lesson --format tsv: printed, no screen"
+tm_run "$T --lang en replay $R/lo/lo-normal.pcap --format json"
+tm_expect '{"stream":0,"frame":1,' "replay --format json on a terminal: JSON rows"
+tm_expect_exit 0 "replay --format json: printed, no screen"
+tm_run "$T --lang en quiz --format tsv --topic handshake --seed 1 </dev/null"
+tm_expect_re "^question  *id  *topic" "quiz --format tsv on a terminal: the TSV header"
+tm_expect_exit 0 "quiz --format tsv: printed, no screen"
+finish
