@@ -499,6 +499,8 @@ struct tui {
 	int finished;
 	struct lesson_progress *prog;
 	char warn[512];
+	char score[160];              /* "Lesson finished: 4 of 5 checkpoints right." */
+	char *sum;                    /* the score with the summary under it */
 };
 
 static const char *
@@ -546,24 +548,40 @@ tui_answered(void *ctx, size_t i, int correct)
 	t->correct += correct != 0;
 }
 
+/* How many checkpoints were answered right, and the summary under it. The
+ * first time it is shown the lesson counts as finished. */
 static const char *
 tui_summary(void *ctx)
 {
 	struct tui *t = ctx;
+	const char *sum = lesson_summary(t->l, t->lang);
+	size_t nc = lesson_nchecks(t->l), len;
 	char err[512];
 
-	if (!t->finished && t->prog != NULL) {
+	if (!t->finished) {
 		t->finished = 1;
-		if (lesson_progress_finish(t->prog, lesson_name(t->l), t->correct,
-		                           (unsigned)lesson_nchecks(t->l)) < 0 ||
-		    lesson_progress_save(t->prog, err, sizeof err) < 0)
+		if (t->prog != NULL &&
+		    (lesson_progress_finish(t->prog, lesson_name(t->l), t->correct, (unsigned)nc) < 0 ||
+		     lesson_progress_save(t->prog, err, sizeof err) < 0))
 			snprintf(t->warn, sizeof t->warn, _("progress not saved: %s"), err);
 	}
-	return lesson_summary(t->l, t->lang);
+	if (nc == 0)
+		return sum;
+	snprintf(t->score, sizeof t->score, _("Lesson finished: %u of %zu checkpoints right."),
+	         t->correct, nc);
+	len = strlen(sum) + strlen(t->score) + 3;
+	free(t->sum);
+	if ((t->sum = malloc(len)) == NULL)
+		return sum;
+	snprintf(t->sum, len, "%s\n\n%s", t->score, sum);
+	return t->sum;
 }
 
+/* The lesson in the step view. Prints nothing (the caller may hold the
+ * terminal): the score line goes to score, a warning to warn. */
 static int
-run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress *prog)
+run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress *prog,
+        char *score, size_t slen, char *warn, size_t wlen)
 {
 	struct tui t;
 	struct ui_story story;
@@ -580,7 +598,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	if (t.cp == NULL || t.answered == NULL) {
 		free(t.cp);
 		free(t.answered);
-		tt_warn("%s", _("out of memory"));
+		snprintf(warn, wlen, "%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
 	for (size_t k = 0; k < nc; k++) {
@@ -611,16 +629,61 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	opts.autoplay_ms = cli->autoplay_ms;
 	opts.absolute = cli->absolute;
 	rc = ui_stepview(&story, &opts);
-	if (t.warn[0] != '\0')
-		tt_warn("%s", t.warn);
-	else if (t.finished && nc > 0)
-		printf(_("Lesson finished: %u of %zu checkpoints right.\n"), t.correct, nc);
+	snprintf(warn, wlen, "%s", t.warn);
+	snprintf(score, slen, "%s", t.finished ? t.score : "");
 	free(t.cp);
 	free(t.answered);
+	free(t.sum);
 	return rc;
 }
 
-/* No NAME in the TUI: pick a lesson, marking the finished ones. */
+/* Columns a UTF-8 string takes (CJK two). */
+static int
+text_width(const char *s)
+{
+	int w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+		size_t len;
+
+		w += char_width(p, &len);
+		p += len;
+	}
+	return w;
+}
+
+/* The list's lines: each title, and the best score of a finished lesson
+ * in a column after the longest title. Returns the first unfinished
+ * lesson at or after `from` (wrapping around), or `from` when all are. */
+static size_t
+list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *prog,
+           char **items, size_t from)
+{
+	int tw = 0;
+	size_t first = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		if (text_width(lesson_title(v[i], lang)) > tw)
+			tw = text_width(lesson_title(v[i], lang));
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (from + k) % n;
+		struct lesson_record r;
+		const char *title = lesson_title(v[i], lang);
+		int done = prog != NULL && lesson_progress_get(prog, lesson_name(v[i]), &r) && r.finished;
+
+		if (!done && first == SIZE_MAX)
+			first = i;
+		if (done)
+			snprintf(items[i], 512, "%s%*s  [%u/%u]", title, tw - text_width(title), "", r.best,
+			         r.of);
+		else
+			snprintf(items[i], 512, "%s", title);
+	}
+	return first == SIZE_MAX ? from : first;
+}
+
+/* No NAME in the TUI: the list of lessons (scores of the finished ones),
+ * opening on the first unfinished one; q in a lesson comes back here. */
 static int
 pick_and_run(const struct tt_cli *cli)
 {
@@ -628,9 +691,9 @@ pick_and_run(const struct tt_cli *cli)
 	struct lesson_progress *prog;
 	struct lesson **v;
 	struct ui_opts opts;
-	char **items;
-	size_t n, start = 0;
-	int choice, rc = TT_EXIT_OK;
+	char **items, err[256], help[1024], score[160] = "", warn[512];
+	size_t n, start;
+	int rc = TT_EXIT_OK, oom = 0;
 
 	if (load_all(cli->datadir, &v, &n) < 0)
 		return TT_EXIT_FAIL;
@@ -640,34 +703,38 @@ pick_and_run(const struct tt_cli *cli)
 		return TT_EXIT_FAIL;
 	}
 	prog = load_progress();
-	if ((items = calloc(n, sizeof *items)) == NULL) {
-		free_all(v, n);
-		lesson_progress_free(prog);
-		tt_warn("%s", _("out of memory"));
-		return TT_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct lesson_record r;
-		char done[32] = "";
-		size_t len = 512;
-
-		if (prog != NULL && lesson_progress_get(prog, lesson_name(v[i]), &r) && r.finished)
-			snprintf(done, sizeof done, "  [%u/%u]", r.best, r.of);
-		else if (start == 0 && i > 0)
-			start = i;
-		if ((items[i] = malloc(len)) != NULL)
-			snprintf(items[i], len, "%2zu. %s%s", i + 1, lesson_title(v[i], lang), done);
+	items = calloc(n, sizeof *items);
+	for (size_t i = 0; items != NULL && i < n; i++)
+		if ((items[i] = malloc(512)) == NULL)
+			oom = 1;
+	if (items == NULL || oom || ui_begin(err, sizeof err) != 0) {
+		tt_warn("%s", items == NULL || oom ? _("out of memory") : err);
+		rc = TT_EXIT_FAIL;
+		goto out;
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
-	choice = ui_pick_ex(_("Lessons"), _("Enter: start the lesson   q: back"),
-	                    (const char *const *)items, n, start, &opts);
-	if (choice >= 0 && (size_t)choice < n)
-		rc = run_tui(v[choice], cli, prog);
-	for (size_t i = 0; i < n; i++)
+	start = list_items(v, n, lang, prog, items, 0);
+	for (;;) {
+		int choice;
+
+		snprintf(help, sizeof help, "%s%s%s", score, *score ? "\n" : "",
+		         _("Each lesson runs a scenario on the TCP engine and stops at checkpoints to "
+		           "let you predict what happens next."));
+		choice = ui_pick_ex(_("Lessons"), help, (const char *const *)items, n, start, &opts);
+		if (choice < 0 || (size_t)choice >= n)
+			break;
+		rc = run_tui(v[choice], cli, prog, score, sizeof score, warn, sizeof warn);
+		if (warn[0] != '\0')
+			ui_message(_("Note"), warn, &opts);
+		start = list_items(v, n, lang, prog, items, (size_t)choice);
+		if (score[0] == '\0')
+			start = (size_t)choice;
+	}
+	ui_end();
+out:
+	for (size_t i = 0; items != NULL && i < n; i++)
 		free(items[i]);
 	free(items);
 	lesson_progress_free(prog);
@@ -715,9 +782,15 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 		rc = cli->format == TT_FMT_TEXT ? batch_text(l, cli) : batch_table(l, cli);
 	else {
 		struct lesson_progress *prog = load_progress();
+		char score[160], warn[512];
 
-		rc = run_tui(l, cli, prog);
+		rc = run_tui(l, cli, prog, score, sizeof score, warn, sizeof warn);
 		lesson_progress_free(prog);
+		/* the step view is over and the terminal is the shell's again */
+		if (warn[0] != '\0')
+			tt_warn("%s", warn);
+		else if (score[0] != '\0')
+			printf("%s\n", score);
 	}
 	lesson_free(l);
 	if (fflush(stdout) != 0 && rc == TT_EXIT_OK)

@@ -230,6 +230,105 @@ START_TEST(test_bundled_lessons_narrate_every_step_in_both_languages)
 }
 END_TEST
 
+/* Whether text states `answer`: a state or flags as a word of its own
+ * ("PSH,ACK", not inside "SYN,ACK" or "ACKed"); a number as a number of
+ * its own, and when it has fewer than three digits only right after a
+ * field's name ("seq 1", "ack = 1", "seq 是 1"), where a small number
+ * means that field. */
+static int
+states_answer(const char *text, const char *answer, int number)
+{
+	size_t n = strlen(answer);
+
+	for (const char *p = text; (p = strstr(p, answer)) != NULL; p++) {
+		unsigned char b = p > text ? (unsigned char)p[-1] : ' ', e = (unsigned char)p[n];
+
+		if (number) {
+			const char *q = p;
+
+			if ((b >= '0' && b <= '9') || b == '.' || (e >= '0' && e <= '9') ||
+			    (e == '.' && p[n + 1] >= '0' && p[n + 1] <= '9'))
+				continue;
+			if (n >= 3)
+				return 1;
+			while (q > text && (q[-1] == ' ' || q[-1] == '='))
+				q--;
+			if (q - text >= 3 && strncmp(q - 3, "是", 3) == 0)
+				for (q -= 3; q > text && q[-1] == ' '; q--)
+					;
+			if (q - text >= 3 && (strncmp(q - 3, "seq", 3) == 0 || strncmp(q - 3, "ack", 3) == 0 ||
+			                      strncmp(q - 3, "len", 3) == 0))
+				return 1;
+			continue;
+		}
+		if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == ',' || b == '-' ||
+		    (e >= 'A' && e <= 'Z') || (e >= 'a' && e <= 'z') || e == ',' || e == '-')
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* Checkpoints test what was taught, not what was just read: neither the
+ * narration on screen right before a question (that of the step before it)
+ * nor the reason given for the checkpoint of that step states the answer,
+ * unless the answer is a state one of the hosts is in already (then it is
+ * the question's premise). */
+START_TEST(test_bundled_checkpoints_are_not_answered_by_the_narration_before_them)
+{
+	char dir[4096], bad[4096];
+	size_t at = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "%s/lessons", TT_SRCDIR);
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[4400], err[1024] = "";
+		size_t len = strlen(de->d_name);
+		struct lesson *l;
+
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		l = lesson_load(path, err, sizeof err);
+		ck_assert_msg(l != NULL && lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
+		for (size_t k = 0; k < lesson_nchecks(l); k++) {
+			const struct lesson_check *c = lesson_check(l, k);
+			const struct tt_step *before = lesson_steps(l) + c->step - 1;
+			const struct lesson_check *prev;
+			const struct lesson_part *pt;
+
+			if (c->step == 0)
+				continue;
+			pt = lesson_part_of_step(l, c->step - 1);
+			if (c->kind == LESSON_CHECK_STATE &&
+			    (strcmp(c->answer, tt_state_name(before->tcb[0].state)) == 0 ||
+			     strcmp(c->answer, tt_state_name(before->tcb[1].state)) == 0))
+				continue;
+			prev = lesson_check_before(l, c->step - 1);
+			for (int g = 0; g < LESSON_NLANG; g++) {
+				if (states_answer(pt->say[g], c->answer, c->nchoices == 0) && at < sizeof bad)
+					at += (size_t)snprintf(bad + at, sizeof bad - at,
+					                       "\n%s:%u: the narration before this checkpoint "
+					                       "(line %u, %s) states its answer '%s'", de->d_name,
+					                       c->line, pt->line, g ? "zh" : "en", c->answer);
+				if (prev != NULL && states_answer(prev->why[g], c->answer, c->nchoices == 0) &&
+				    at < sizeof bad)
+					at += (size_t)snprintf(bad + at, sizeof bad - at,
+					                       "\n%s:%u: the reason of the checkpoint before it "
+					                       "(line %u, %s) states its answer '%s'", de->d_name,
+					                       c->line, prev->line, g ? "zh" : "en", c->answer);
+			}
+		}
+		lesson_free(l);
+	}
+	closedir(d);
+	ck_assert_msg(at == 0, "%s", bad);
+}
+END_TEST
+
 START_TEST(test_progress_survives_runs_and_corruption)
 {
 	char dir[] = "/tmp/tt-progress-XXXXXX", path[256], warn[512], err[256];
@@ -257,14 +356,30 @@ START_TEST(test_progress_survives_runs_and_corruption)
 
 	snprintf(path, sizeof path, "%s/progress", dir);
 	f = fopen(path, "w");
-	fputs("tcptutor-progress 1\nlesson handshake finished=x\n", f);
+	/* one damaged line: skipped with a warning, every other record kept */
+	fputs("tcptutor-progress 1\r\nlesson handshake finished=x\r\n"
+	      "lesson data finished=1 best=1 last=1 of=3\r\n", f);
+	fclose(f);
+	p = lesson_progress_load(dir, warn, sizeof warn);
+	ck_assert_msg(strstr(warn, "damaged") != NULL, "%s", warn);
+	ck_assert(!lesson_progress_get(p, "handshake", &r));
+	ck_assert(lesson_progress_get(p, "data", &r));
+	ck_assert_uint_eq(r.of, 3);
+	lesson_progress_free(p);
+	/* nothing of ours in it: moved aside, fresh progress */
+	f = fopen(path, "w");
+	fputs("not a progress file\n", f);
 	fclose(f);
 	p = lesson_progress_load(dir, warn, sizeof warn);
 	ck_assert_msg(strstr(warn, "corrupt") != NULL, "%s", warn);
-	ck_assert(!lesson_progress_get(p, "handshake", &r));
+	ck_assert_uint_eq(lesson_progress_nfinished(p), 0);
 	lesson_progress_free(p);
 	snprintf(path, sizeof path, "%s/progress.corrupt-1", dir);
 	ck_assert_int_eq(access(path, F_OK), 0);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/progress", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/progress.lock", dir);
 	unlink(path);
 	rmdir(dir);
 }
@@ -284,6 +399,7 @@ lesson_suite(void)
 	tcase_add_test(tc, test_broken_lessons_report_file_and_line);
 	tcase_add_test(tc, test_parser_survives_any_bytes);
 	tcase_add_test(tc, test_bundled_lessons_narrate_every_step_in_both_languages);
+	tcase_add_test(tc, test_bundled_checkpoints_are_not_answered_by_the_narration_before_them);
 	tcase_add_test(tc, test_progress_survives_runs_and_corruption);
 	suite_add_tcase(s, tc);
 	return s;

@@ -101,7 +101,7 @@ tm_expect "─ RFC 9293 states" "120x40: state diagram shown"
 bars=$(tm_screen | tail -2)
 expect_match "$(printf '%s\n' "$bars" | sed -n 1p)" '^h .* w run *$' "120x40: sandbox keys on the upper bar"
 expect_match "$(printf '%s\n' "$bars" | sed -n 2p)" '^n next p back .* / search *$' "120x40: step keys on the lower bar"
-expect_match "$(tm_screen | grep -F '─ RFC 9293 states')" ' client server ─$' "120x40: legend ends the heading"
+expect_match "$(tm_screen | grep -F '─ RFC 9293 states')" ' client server both ─$' "120x40: legend ends the heading"
 tm_resize 80 24
 tm_expect "$step" "back to 80x24 again"
 tm_keys q
@@ -131,7 +131,7 @@ tm_expect "The answer:" "r reveals the answer"
 tm_keys n
 tm_expect "SYN" "after the checkpoint the lesson goes on"
 tm_keys q
-tm_expect "why-three" "q: back to the lesson list"
+tm_expect "Why three segments, not two" "q: back to the lesson list"
 tm_keys q
 tm_expect "Language: English" "q again: the menu"
 tm_keys 6
@@ -288,10 +288,10 @@ tm_open 80 24
 tm_run "$T sandbox"
 tm_expect "Nothing has happened yet" "sandbox for auto-play"
 tm_keys l h c n n n Home a
-tm_expect "[auto]" "a starts auto-play"
+tm_expect "[auto: 1.50 s/step]" "a starts auto-play, at its pace"
 tm_keys + + +
 tm_expect "step 5/5" "auto-play reaches the last step"
-tm_expect_gone "[auto]" "auto-play stops by itself at the end"
+tm_expect_gone "[auto" "auto-play stops by itself at the end"
 # acting on an earlier step continues from there
 tm_keys p p r
 tm_expect "Rewound to the step on screen" "acting after going back rewinds"

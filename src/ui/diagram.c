@@ -79,6 +79,51 @@ closed_node(enum tt_state from)
 	return from == TT_LAST_ACK || from == TT_TIME_WAIT ? 'L' : 'A';
 }
 
+/* Whether mask row m has blanks in columns [c0, c1). */
+static int
+blank(const char *m, int c0, int c1)
+{
+	int n = (int)strlen(m);
+
+	if (c0 < 0 || c1 > n)
+		return 0;
+	for (int c = c0; c < c1; c++)
+		if (m[c] != ' ')
+			return 0;
+	return 1;
+}
+
+/* Writes mark beside the state drawn with mask letter node: on its right
+ * (`right`) or left side when there is room there, else on the other. */
+static void
+mono_mark(WINDOW *w, int y, int x, int h, int wd, int node, const char *mark, int right,
+          attr_t a)
+{
+	int len = (int)strlen(mark);
+
+	for (int r = 0; r < UI_STATES_H && r < h; r++) {
+		const char *m = states_mask[r], *p = strchr(m, node);
+		int c0, c1, at = -1;
+
+		if (p == NULL)
+			continue;
+		c0 = (int)(p - m);
+		for (c1 = c0; m[c1] == node; c1++)
+			;
+		for (int side = 0; side < 2 && at < 0; side++) {
+			int on_right = side == 0 ? right : !right;
+
+			if (on_right && c1 + len < wd && blank(m, c1, c1 + len + 1))
+				at = c1 + 1;
+			else if (!on_right && blank(m, c0 - len - 1, c0))
+				at = c0 - len - 1;
+		}
+		if (at >= 0)
+			ui_text(w, y + r, x + at, len, a, mark);
+		return;
+	}
+}
+
 void
 ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2],
                const enum tt_state from[2], const enum tt_state to[2])
@@ -144,23 +189,15 @@ ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2]
 			col++;
 		}
 	}
-	/* C and S beside the lit states, so that monochrome screens tell them apart. */
+	/* C, S (or CS for a state both share) beside the lit states, so that
+	 * monochrome screens tell them apart. */
 	for (int k = 0; k < 2 && !ui_has_color(); k++) {
-		for (int r = 0; r < UI_STATES_H && r < h && lit[k]; r++) {
-			const char *m = states_mask[r], *p = strchr(m, lit[k]);
-			int c0, c1;
+		int both = lit[0] == lit[1];
 
-			if (p == NULL)
-				continue;
-			c0 = (int)(p - m);
-			c1 = c0;
-			while (m[c1] == lit[k])
-				c1++;
-			if (k == 0 && c0 > 1 && m[c0 - 1] == ' ' && m[c0 - 2] == ' ' && c0 - 2 < wd)
-				ui_text(w, y + r, x + c0 - 2, 1, ui_attr(UI_R_CLIENT), "C");
-			if (k == 1 && m[c1] == ' ' && m[c1 + 1] == ' ' && c1 + 1 < wd)
-				ui_text(w, y + r, x + c1 + 1, 1, ui_attr(UI_R_SERVER), "S");
-		}
+		if (!lit[k] || (both && k == 1))
+			continue;
+		mono_mark(w, y, x, h, wd, lit[k], both ? "CS" : k == 0 ? "C" : "S", k == 1 && !both,
+		          ui_attr(both ? UI_R_HEADING : k == 0 ? UI_R_CLIENT : UI_R_SERVER));
 	}
 }
 
@@ -187,29 +224,71 @@ put(const struct canvas *c, int row, int col, attr_t a, const char *s)
 	ui_text(stdscr, c->y + yy, col, c->x + c->w - col, a, s);
 }
 
+/* The parts of a segment's label: its flags, and the relative (or raw)
+ * numbers. */
 static void
-label_of(const struct ui_ladder *L, const struct tt_step *s, int terse, char *buf, size_t len)
+label_parts(const struct ui_ladder *L, const struct tt_step *s, char *fl, size_t fllen,
+            uint32_t *seq, uint32_t *ack)
 {
-	char fl[64];
-	uint32_t seq = s->seg.seq, ack = s->seg.ack;
 	int d = s->dir == TT_SERVER;
-	size_t at;
 
+	*seq = s->seg.seq;
+	*ack = s->seg.ack;
 	if (!L->absolute && L->base != NULL) {
 		size_t i = (size_t)(s - L->steps);
 
-		seq -= L->base[2 * i + d];
-		ack -= L->base[2 * i + !d];
+		*seq -= L->base[2 * i + d];
+		*ack -= L->base[2 * i + !d];
 	} else if (!L->absolute) {
-		seq -= s->tcb[d].iss;
-		ack -= s->tcb[!d].iss;
+		*seq -= s->tcb[d].iss;
+		*ack -= s->tcb[!d].iss;
 	}
-	tt_flags_format(s->seg.flags, fl, sizeof fl);
-	at = (size_t)snprintf(buf, len, terse ? "%s %u" : "%s seq=%u", fl, seq);
-	if (at < len && (s->seg.flags & TT_ACK))
-		at += (size_t)snprintf(buf + at, len - at, terse ? "/%u" : " ack=%u", ack);
-	if (at < len && s->seg.len > 0)
-		snprintf(buf + at, len - at, terse ? " +%u" : " len=%u", s->seg.len);
+	tt_flags_format(s->seg.flags, fl, fllen);
+}
+
+/* The label of an arrow: "PSH,ACK seq=1 ack=1 len=100" within `full`
+ * columns, else the narrow form "PSH,ACK 1/1 +100" within `max`, else that
+ * form with the last parts left out and an ellipsis saying so; a number is
+ * never cut. Returns the columns used (0: no room). */
+static int
+arrow_label(const struct ui_ladder *L, const struct tt_step *s, int full, int max, char *buf,
+            size_t len)
+{
+	char fl[64], part[3][24];
+	uint32_t seq, ack;
+	int np = 0, w;
+	const char *more = ui_glyph(UI_G_ELLIPSIS);
+
+	label_parts(L, s, fl, sizeof fl, &seq, &ack);
+	snprintf(buf, len, "%s seq=%u", fl, seq);
+	if (s->seg.flags & TT_ACK)
+		snprintf(buf + strlen(buf), len - strlen(buf), " ack=%u", ack);
+	if (s->seg.len > 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), " len=%u", s->seg.len);
+	if ((w = ui_width(buf)) <= full && w <= max)
+		return w;
+	snprintf(part[np++], sizeof part[0], " %u", seq);
+	if (s->seg.flags & TT_ACK)
+		snprintf(part[np++], sizeof part[0], "/%u", ack);
+	if (s->seg.len > 0)
+		snprintf(part[np++], sizeof part[0], " +%u", s->seg.len);
+	for (int keep = np; keep >= 0; keep--) {
+		snprintf(buf, len, "%s", fl);
+		for (int k = 0; k < keep; k++)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s", part[k]);
+		if (keep < np)
+			snprintf(buf + strlen(buf), len - strlen(buf), " %s", more);
+		if ((w = ui_width(buf)) <= max)
+			return w;
+	}
+	/* not even the flags fit: as many as do, then the ellipsis */
+	if (max < 2)
+		return 0;
+	snprintf(buf, len, "%s", fl);
+	while (strlen(buf) > 0 && ui_width(buf) + 1 > max)
+		buf[strlen(buf) - 1] = '\0';
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s", more);
+	return ui_width(buf);
 }
 
 static void
@@ -229,14 +308,7 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 		dy = 1;
 	if (dy > 63)
 		dy = 63;
-	label_of(L, s, 0, lab, sizeof lab);
-	lw = ui_width(lab);
-	if (lw > D / 2 + D / 4) {
-		label_of(L, s, 1, lab, sizeof lab);
-		lw = ui_width(lab);
-	}
-	if (lw > D - 6)
-		lw = D - 6 > 0 ? D - 6 : 0;
+	lw = arrow_label(L, s, D / 2 + D / 4, D - 6, lab, sizeof lab);
 	for (int k = 1; k <= dy; k++) {
 		t[k] = xs + dir * (k * D / (dy + 1));
 		if (k == 1 && abs(t[1] - xs) < lw + 2)
@@ -278,7 +350,8 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 int
 ui_ladder_draw(const struct ui_ladder *L)
 {
-	int lw = L->w >= 72 ? 13 : 12, x0 = L->x + lw, x1 = L->x + L->w - lw - 1;
+	/* room beside each timeline for the longest state name, SYN-RECEIVED */
+	int lw = 13, x0 = L->x + lw, x1 = L->x + L->w - lw - 1;
 	int *start, total = 0, back = L->back, body = L->h - 1;
 	struct canvas c;
 	size_t n = L->empty ? 0 : L->cur + 1;

@@ -1,6 +1,10 @@
 /* ui/pick.c: the small screens every part can use: a list to choose from
  * (with '/' to filter), one line of input, and a message. Each brackets
- * itself with ui_begin()/ui_end(), so it works alone or from the menu. */
+ * itself with ui_begin()/ui_end(), so it works alone or from the menu.
+ *
+ * Every item of a list has one number, shown in front of it and typed to
+ * choose it: its position from 1, or, when every item starts with a number
+ * of its own (a stream index), that number. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +26,10 @@ struct pick {
 	int filtering;          /* typing into the filter */
 	int rows;               /* list rows at the last draw */
 	int chosen;
+	unsigned long *num;     /* each item's number */
+	int own;                /* the items carry their numbers themselves */
+	int numw;               /* columns of the widest number */
+	char typed[16];         /* digits typed so far */
 };
 
 /* Case-insensitive substring match (ASCII case; other text as is). */
@@ -36,6 +44,86 @@ matches(const char *item, const char *filter)
 		if (strncasecmp(p, filter, fl) == 0)
 			return 1;
 	return 0;
+}
+
+/* The number an item starts with ("12  ..."), or -1. */
+static long
+own_number(const char *item)
+{
+	unsigned long v = 0;
+	const char *q = item;
+
+	while (*q >= '0' && *q <= '9' && q - item < 9)
+		v = v * 10 + (unsigned long)(*q++ - '0');
+	return q > item && *q == ' ' ? (long)v : -1;
+}
+
+/* Numbers the items: their own when every one has a different one. */
+static void
+number_items(struct pick *p)
+{
+	unsigned long max = 0;
+
+	p->own = 1;
+	for (size_t i = 0; i < p->n && p->own; i++) {
+		long v = own_number(p->items[i]);
+
+		p->own = v >= 0;
+		for (size_t k = 0; k < i && p->own; k++)
+			p->own = p->num[k] != (unsigned long)v;
+		p->num[i] = (unsigned long)v;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->own)
+			p->num[i] = i + 1;
+		if (p->num[i] > max)
+			max = p->num[i];
+	}
+	for (p->numw = 1; max >= 10; max /= 10)
+		p->numw++;
+}
+
+/* A digit typed: moves to the item of that number, and chooses it when no
+ * other number starts with the digits typed so far. */
+static enum ui_next
+type_digit(struct pick *p, int key)
+{
+	size_t len = strlen(p->typed);
+
+	for (int round = 0; round < 2; round++) {
+		unsigned long want;
+		long at = -1;
+		int longer = 0;
+
+		if (len + 1 >= sizeof p->typed)
+			len = 0;
+		p->typed[len] = (char)key;
+		p->typed[len + 1] = '\0';
+		want = strtoul(p->typed, NULL, 10);
+		for (size_t k = 0; k < p->nshown; k++) {
+			char buf[24];
+			unsigned long v = p->num[p->shown[k]];
+
+			snprintf(buf, sizeof buf, "%lu", v);
+			if (v == want && strcmp(buf, p->typed) == 0)
+				at = (long)k;
+			else if (strncmp(buf, p->typed, strlen(p->typed)) == 0)
+				longer = 1;
+		}
+		if (at >= 0) {
+			p->cur = (size_t)at;
+			if (longer)
+				return UI_REDRAW;
+			p->typed[0] = '\0';
+			p->chosen = (int)p->shown[at];
+			return UI_DONE;
+		}
+		if (longer)
+			return UI_REDRAW;
+		len = 0;          /* no such number: the digit starts a new one */
+	}
+	p->typed[0] = '\0';
+	return UI_REDRAW;
 }
 
 static void
@@ -67,6 +155,8 @@ pick_draw(void *ctx)
 
 	if (!ui_unicode())
 		keys[0].key = "Up/Down";
+	int ix = p->own ? 5 : 3 + p->numw + 1;
+
 	ui_titlebar(p->title, "tcptutor");
 	if (p->help != NULL && *p->help != '\0') {
 		int used = ui_wrap(stdscr, 2, 2, 3, COLS - 4, ui_attr(UI_R_DIM), p->help, 0, 0);
@@ -95,10 +185,13 @@ pick_draw(void *ctx)
 
 		if (cur)
 			ui_text(stdscr, y + r, 1, 2, ui_attr(UI_R_FOCUS), ui_glyph(UI_G_CURSOR));
-		if (k < 9)
-			ui_textf(stdscr, y + r, 3, 2, ui_attr(UI_R_DIM), "%zu", k + 1);
-		ui_text_pad(stdscr, y + r, 5, COLS - 7, a, p->items[p->shown[k]]);
+		if (!p->own)
+			ui_textf(stdscr, y + r, 3, p->numw, ui_attr(UI_R_DIM), "%*lu", p->numw,
+			         p->num[p->shown[k]]);
+		ui_text_pad(stdscr, y + r, ix, COLS - ix - 2, a, p->items[p->shown[k]]);
 	}
+	if (p->typed[0] != '\0')
+		ui_textf(stdscr, LINES - 2, 2, COLS - 16, ui_attr(UI_R_HEADING), "%s_", p->typed);
 	if (p->nshown > (size_t)rows)
 		ui_textf(stdscr, LINES - 2, COLS - 12, 11, ui_attr(UI_R_DIM), "%zu/%zu", p->cur + 1,
 		         p->nshown);
@@ -111,6 +204,8 @@ pick_key(void *ctx, int key)
 	struct pick *p = ctx;
 	size_t len = strlen(p->filter);
 
+	if (p->filtering || key < '0' || key > '9')
+		p->typed[0] = '\0';
 	if (p->filtering) {
 		switch (key) {
 		case '\r':
@@ -193,11 +288,8 @@ pick_key(void *ctx, int key)
 	case UI_FN(KEY_LEFT):
 		return UI_BACK;
 	default:
-		/* 1-9 choose the n-th item shown. */
-		if (key >= '1' && key <= '9' && (size_t)(key - '1') < p->nshown) {
-			p->chosen = (int)p->shown[key - '1'];
-			return UI_DONE;
-		}
+		if (key >= '0' && key <= '9')
+			return type_digit(p, key);
 		return UI_STAY;
 	}
 }
@@ -224,14 +316,17 @@ ui_pick_ex(const char *title, const char *help, const char *const *items, size_t
 	p.items = items;
 	p.n = n;
 	p.shown = calloc(n, sizeof *p.shown);
-	if (p.shown == NULL)
+	p.num = calloc(n, sizeof *p.num);
+	if (p.shown == NULL || p.num == NULL)
 		ui_fatal("%s", _("out of memory"));
 	p.chosen = -1;
+	number_items(&p);
 	refilter(&p);
 	if (start < n)
 		p.cur = start;
 	r = ui_run(&s);
 	free(p.shown);
+	free(p.num);
 	ui_end();
 	return r == UI_DONE ? p.chosen : -1;
 }

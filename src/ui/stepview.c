@@ -88,6 +88,26 @@ step_at(const struct sv *v, size_t i)
 	return &v->st->steps[i];
 }
 
+/* Steps on screen: those up to the current one; while a checkpoint is
+ * asked, those before its step, so none when it comes before the first. */
+static size_t
+shown(const struct sv *v)
+{
+	if (nsteps(v) == 0)
+		return 0;
+	if (v->ask >= 0)
+		return (size_t)v->ask;
+	return v->cur + 1;
+}
+
+/* Replay lists the whole capture, later rows dimmed; a story that asks
+ * questions never shows what is still to come. */
+static int
+shows_future(const struct sv *v)
+{
+	return v->st->replay && v->st->checkpoint == NULL;
+}
+
 /* ---- numbers and words -------------------------------------------------- */
 
 /* Relative numbers count from each side's initial sequence number as the
@@ -318,10 +338,8 @@ static int expl_need(const struct sv *v, int w);
 static int
 table_count(const struct sv *v)
 {
-	size_t n = nsteps(v), last = n, k = 0;
+	size_t last = shows_future(v) ? nsteps(v) : shown(v), k = 0;
 
-	if (!v->st->replay && n > 0)
-		last = v->cur + 1;
 	for (size_t i = 0; i < last; i++)
 		k += step_at(v, i)->kind == TT_STEP_SEGMENT;
 	return (int)k;
@@ -529,42 +547,30 @@ col_right(enum col c)
 static size_t
 table_rows(const struct sv *v, size_t *rows, size_t max)
 {
-	size_t n = 0, last = nsteps(v);
+	size_t n = 0, last = shows_future(v) ? nsteps(v) : shown(v);
 
-	if (!v->st->replay && last > 0)
-		last = v->cur + 1;
 	for (size_t i = 0; i < last && n < max; i++)
 		if (step_at(v, i)->kind == TT_STEP_SEGMENT)
 			rows[n++] = i;
 	return n;
 }
 
+/* Column widths from the titles and the data, and which columns are on:
+ * those that do not fit in w are dropped (the notes first narrowed). */
 static void
-draw_table(struct sv *v, const struct rect *r)
+table_widths(struct sv *v, const size_t *rows, size_t nrows, int w, int width[C_N], int on[C_N])
 {
 	static const enum col drop_order[] = { C_TIME, C_WIN, C_LEN, C_NOTES };
-	int width[C_N], on[C_N], total, y, nrows_shown;
-	size_t *rows, nrows, n = nsteps(v);
-	long cur_row = -1, curseg;
 	char buf[128];
+	int total;
 
-	heading(v, r, _("Segments"), NULL);
-	rows = malloc((n > 0 ? n : 1) * sizeof *rows);
-	if (rows == NULL)
-		ui_fatal("%s", _("out of memory"));
-	nrows = n > 0 ? table_rows(v, rows, n) : 0;
-	curseg = n > 0 ? segment_at_or_before(v, v->cur) : -1;
-	/* Column widths from the titles and the data. */
 	for (int c = 0; c < C_N; c++) {
 		width[c] = ui_width(col_title((enum col)c));
 		on[c] = 1;
 	}
-	for (size_t k = 0; k < nrows; k++)
-		if ((long)rows[k] == curseg)
-			cur_row = (long)k;
 	/* A capture can hold many thousand rows: their widths are measured once. */
-	if (v->st->replay && v->colw_ok) {
-		memcpy(width, v->colw, sizeof width);
+	if (shows_future(v) && v->colw_ok) {
+		memcpy(width, v->colw, sizeof v->colw);
 	} else {
 		for (size_t k = 0; k < nrows; k++) {
 			const struct tt_step *s = step_at(v, rows[k]);
@@ -578,8 +584,8 @@ draw_table(struct sv *v, const struct rect *r)
 					width[c] = wd;
 			}
 		}
-		if (v->st->replay) {
-			memcpy(v->colw, width, sizeof width);
+		if (shows_future(v)) {
+			memcpy(v->colw, width, sizeof v->colw);
 			v->colw_ok = 1;
 		}
 	}
@@ -596,14 +602,34 @@ draw_table(struct sv *v, const struct rect *r)
 		for (int c = 0; c < C_N; c++)
 			if (on[c])
 				total += width[c] + 1;
-		if (total <= r->w - 2 || d >= sizeof drop_order / sizeof drop_order[0])
+		if (total <= w || d >= sizeof drop_order / sizeof drop_order[0])
 			break;
-		if (drop_order[d] == C_NOTES && total - width[C_NOTES] + 6 <= r->w - 2) {
-			width[C_NOTES] -= total - (r->w - 2);
+		if (drop_order[d] == C_NOTES && total - width[C_NOTES] + 6 <= w) {
+			width[C_NOTES] -= total - w;
 			break;
 		}
 		on[drop_order[d]] = 0;
 	}
+}
+
+static void
+draw_table(struct sv *v, const struct rect *r)
+{
+	int width[C_N], on[C_N], y, nrows_shown;
+	size_t *rows, nrows, n = nsteps(v);
+	long cur_row = -1, curseg;
+	char buf[128];
+
+	heading(v, r, _("Segments"), NULL);
+	rows = malloc((n > 0 ? n : 1) * sizeof *rows);
+	if (rows == NULL)
+		ui_fatal("%s", _("out of memory"));
+	nrows = n > 0 ? table_rows(v, rows, n) : 0;
+	curseg = shown(v) > 0 ? segment_at_or_before(v, v->cur) : -1;
+	for (size_t k = 0; k < nrows; k++)
+		if ((long)rows[k] == curseg)
+			cur_row = (long)k;
+	table_widths(v, rows, nrows, r->w - 2, width, on);
 	/* Header row under the heading. */
 	y = r->y + 1;
 	{
@@ -720,8 +746,8 @@ draw_ladder(struct sv *v, const struct rect *r)
 		L.w = r->w;
 		L.steps = v->st->steps;
 		L.nsteps = n;
-		L.cur = n > 0 ? v->cur : 0;
-		L.empty = n == 0;
+		L.cur = shown(v) > 0 ? v->cur : 0;
+		L.empty = shown(v) == 0;
 		L.back = v->ladder_back;
 		L.absolute = v->o->absolute;
 		L.left = left;
@@ -747,6 +773,32 @@ transitions(const struct tt_step *s, int host, enum tt_state *from, enum tt_stat
 	}
 }
 
+/* The legend, right-aligned in the heading: " client server both " in
+ * their colours ("C client S server CS both" without colours, as the
+ * diagram marks them), one rule cell after it. */
+static void
+states_legend(const struct rect *r)
+{
+	const struct { enum ui_role role; const char *mark, *name; } e[] = {
+		{ UI_R_CLIENT_LIT, "C ", _("client") },
+		{ UI_R_SERVER_LIT, "S ", _("server") },
+		{ UI_R_BOTH_LIT, "CS ", _("both") },
+	};
+	int mono = !ui_has_color(), need = 1, lx;
+
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+		need += 1 + (mono ? (int)strlen(e[i].mark) : 0) + ui_width(e[i].name);
+	if (r->w < ui_width(_("RFC 9293 states")) + need + 6)
+		return;
+	lx = r->x + r->w - 1 - need;
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
+		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(e[i].role), "%s%s", mono ? e[i].mark : "",
+		               e[i].name);
+	}
+	ui_text(stdscr, r->y, lx, 1, ui_attr(UI_R_DIM), " ");
+}
+
 static void
 draw_states(struct sv *v, const struct rect *r)
 {
@@ -754,20 +806,9 @@ draw_states(struct sv *v, const struct rect *r)
 	char line[256];
 
 	heading(v, r, _("RFC 9293 states"), NULL);
-	if (r->w > 40) {
-		/* the legend, right-aligned: " client server " (" C client S server "
-		 * without colours), one rule cell after it */
-		int lx = r->x + r->w - 1 - (ui_width(_("client")) + ui_width(_("server")) + 3 +
-		                            (ui_has_color() ? 0 : 4));
-
-		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
-		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_CLIENT_LIT), "%s%s", ui_has_color() ? "" : "C ", _("client"));
-		lx += ui_text(stdscr, r->y, lx, r->w, ui_attr(UI_R_DIM), " ");
-		lx += ui_textf(stdscr, r->y, lx, r->w, ui_attr(UI_R_SERVER_LIT), "%s%s", ui_has_color() ? "" : "S ", _("server"));
-		ui_text(stdscr, r->y, lx, 1, ui_attr(UI_R_DIM), " ");
-	}
+	states_legend(r);
 	from[0] = from[1] = to[0] = to[1] = TT_NSTATES;
-	if (nsteps(v) > 0) {
+	if (shown(v) > 0) {
 		const struct tt_step *s = step_at(v, v->cur);
 
 		st[0] = s->tcb[0].state;
@@ -822,7 +863,7 @@ big_short_name(const char *state)
 static void
 draw_big(struct sv *v, const struct rect *r)
 {
-	const struct tt_step *s = nsteps(v) > 0 ? step_at(v, v->cur) : NULL;
+	const struct tt_step *s = shown(v) > 0 ? step_at(v, v->cur) : NULL;
 	const char *cs = tt_state_name(s != NULL ? s->tcb[0].state : TT_CLOSED);
 	const char *ss = tt_state_name(s != NULL ? s->tcb[1].state : TT_CLOSED);
 	int rows = r->h - 1, y = r->y + 1, W = r->w, wc, ws, mx, mw;
@@ -886,124 +927,290 @@ static const char *const tcb_names[T_N] = {
 	"state", "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "timers"
 };
 
+/* How the numbers are written: as they are, relative to ISS and IRS (so
+ * that they fit a narrow panel), or hidden while a checkpoint asks for one. */
+enum tcbmode { TM_ABS, TM_REL };
+
+struct tcbshow {
+	enum tcbmode mode;
+	int hide;                   /* numbers hidden: a checkpoint asks for one */
+	int maxw;                   /* the widest a value may be (timers are fitted) */
+};
+
 static int
 synced_rcv(enum tt_state s)
 {
 	return s != TT_CLOSED && s != TT_LISTEN && s != TT_SYN_SENT;
 }
 
-static void
-tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, char *buf, size_t len)
+/* The rows of host h's TCB at step i that have a value. A capture knows a
+ * host's own numbers and window only from segments it sent, and its peer's
+ * (IRS, SND.WND, RCV.NXT) from segments the peer sent; the rest is "-". */
+static unsigned
+tcb_known(const struct sv *v, size_t i, int h)
 {
-	int snd = t->state != TT_CLOSED && t->state != TT_LISTEN, rcv = synced_rcv(t->state);
+	int sent = 0, heard = 0, own_ack = 0, peer_ack = 0;
 
-	switch (row) {
-	case T_STATE: snprintf(buf, len, "%s", tt_state_name(t->state)); break;
-	case T_ISS: snd ? snprintf(buf, len, "%u", t->iss) : snprintf(buf, len, "-"); break;
-	case T_IRS: rcv ? snprintf(buf, len, "%u", t->irs) : snprintf(buf, len, "-"); break;
-	case T_SUNA: snd ? snprintf(buf, len, "%u", t->snd_una) : snprintf(buf, len, "-"); break;
-	case T_SNXT: snd ? snprintf(buf, len, "%u", t->snd_nxt) : snprintf(buf, len, "-"); break;
-	case T_SWND: rcv ? snprintf(buf, len, "%u", t->snd_wnd) : snprintf(buf, len, "-"); break;
-	case T_RNXT: rcv ? snprintf(buf, len, "%u", t->rcv_nxt) : snprintf(buf, len, "-"); break;
-	case T_RWND: t->state != TT_CLOSED ? snprintf(buf, len, "%u", t->rcv_wnd) : snprintf(buf, len, "-"); break;
-	case T_TIMERS: {
-		struct { tt_time at; const char *name; } tm[] = {
-			{ t->rtx_at, "RTX" }, { t->tw_at, "2MSL" }, { t->ka_at, "KA" },
-			{ t->delack_at, "DACK" }, { t->user_at, "UTO" },
-		};
-		size_t at = 0;
+	if (!v->st->replay)
+		return ~0u;
+	for (size_t k = i + 1; k-- > 0 && !(sent && heard && own_ack && peer_ack);) {
+		const struct tt_step *s = step_at(v, k);
+		int ack = (s->seg.flags & TT_ACK) != 0;
 
+		if (s->kind != TT_STEP_SEGMENT)
+			continue;
+		if ((s->dir == TT_SERVER) == h)
+			sent = 1, own_ack |= ack;
+		else
+			heard = 1, peer_ack |= ack;
+	}
+	return 1u << T_STATE | 1u << T_TIMERS | (sent || peer_ack ? 1u << T_ISS : 0) |
+	       (heard || own_ack ? 1u << T_IRS : 0) |
+	       (sent ? 1u << T_SUNA | 1u << T_SNXT | 1u << T_RWND : 0) |
+	       (heard ? 1u << T_SWND | 1u << T_RNXT : 0);
+}
+
+/* The running timers, "RTX 1s 2MSL 240s", in at most maxw columns: those
+ * that do not fit are left out, and an ellipsis says so. */
+static void
+tcb_timers(const struct tt_tcb_view *t, tt_time now, int maxw, char *buf, size_t len)
+{
+	const struct { tt_time at; const char *name; } tm[] = {
+		{ t->rtx_at, "RTX" }, { t->tw_at, "2MSL" }, { t->ka_at, "KA" },
+		{ t->delack_at, "DACK" }, { t->user_at, "UTO" },
+	};
+	size_t at = 0, keep[sizeof tm / sizeof tm[0]], nk = 0;
+	char one[sizeof tm / sizeof tm[0]][48];
+
+	for (size_t i = 0; i < sizeof tm / sizeof tm[0]; i++)
+		if (tm[i].at != TT_NEVER)
+			snprintf(one[nk], sizeof one[nk], "%s %gs", tm[i].name, secs(tm[i].at - now)),
+			        keep[nk++] = i;
+	if (nk == 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	for (size_t n = nk; n > 0; n--) {
+		at = 0;
 		buf[0] = '\0';
-		for (size_t i = 0; i < sizeof tm / sizeof tm[0] && at < len; i++) {
-			if (tm[i].at == TT_NEVER)
-				continue;
-			at += (size_t)snprintf(buf + at, len - at, "%s%s %gs", at ? " " : "", tm[i].name,
-			                       secs(tm[i].at - now));
-		}
-		if (at == 0)
-			snprintf(buf, len, "-");
-		break;
+		for (size_t i = 0; i < n && at < len; i++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", one[i]);
+		if (n < nk && at < len)
+			snprintf(buf + at, len - at, " %s", ui_glyph(UI_G_ELLIPSIS));
+		if (ui_width(buf) <= maxw)
+			return;
 	}
-	default: buf[0] = '\0';
-	}
+	snprintf(buf, len, "%s", ui_glyph(UI_G_ELLIPSIS));
+	(void)keep;
 }
 
 static void
-draw_tcb(struct sv *v, const struct rect *r)
+tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned known,
+          const struct tcbshow *sh, char *buf, size_t len)
 {
-	struct tt_tcb_view now[2], before[2];
-	tt_time tnow = 0, tbefore = 0;
-	int rows = r->h - 2, pairs, colw, x0 = r->x + 1;
-	char a[64], b[64];
+	int snd = t->state != TT_CLOSED && t->state != TT_LISTEN, rcv = synced_rcv(t->state);
+	int on = (known >> row) & 1, rel = sh->mode == TM_REL;
+	uint32_t val = 0;
 
-	heading(v, r, _("TCBs"), v->o->absolute ? NULL : _("absolute numbers"));
-	memset(now, 0, sizeof now);
-	memset(before, 0, sizeof before);
-	for (int h = 0; h < 2; h++) {
-		now[h].rtx_at = now[h].tw_at = now[h].ka_at = now[h].delack_at = now[h].user_at = TT_NEVER;
-		before[h] = now[h];
+	switch (row) {
+	case T_STATE: snprintf(buf, len, "%s", tt_state_name(t->state)); return;
+	case T_TIMERS: tcb_timers(t, now, sh->maxw, buf, len); return;
+	case T_ISS: on &= snd; val = t->iss; break;
+	case T_IRS: on &= rcv; val = t->irs; break;
+	case T_SUNA: on &= snd; val = t->snd_una - (rel ? t->iss : 0); break;
+	case T_SNXT: on &= snd; val = t->snd_nxt - (rel ? t->iss : 0); break;
+	case T_SWND: on &= rcv; val = t->snd_wnd; break;
+	case T_RNXT: on &= rcv; val = t->rcv_nxt - (rel ? t->irs : 0); break;
+	case T_RWND: on &= t->state != TT_CLOSED; val = t->rcv_wnd; break;
+	default: on = 0;
 	}
-	if (nsteps(v) > 0) {
-		const struct tt_step *s = step_at(v, v->cur);
+	if (!on)
+		snprintf(buf, len, "-");
+	else if (sh->hide)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%u", val);
+}
 
-		now[0] = s->tcb[0];
-		now[1] = s->tcb[1];
-		tnow = step_now(s);
-		if (v->cur > 0) {
-			before[0] = step_at(v, v->cur - 1)->tcb[0];
-			before[1] = step_at(v, v->cur - 1)->tcb[1];
-			tbefore = step_now(step_at(v, v->cur - 1));
+/* The rows shown relative to ISS and IRS: those two are the bases, left out. */
+static int
+tcb_row_shown(enum tcbrow row, enum tcbmode m)
+{
+	return m == TM_ABS || (row != T_ISS && row != T_IRS);
+}
+
+struct tcbpair {
+	const struct tt_tcb_view *now, *before;
+	tt_time tnow, tbefore;
+	unsigned known, kbefore;
+};
+
+/* Whether every number of both hosts fits "NAME value" in cw columns. */
+static int
+tcb_fits(const struct tcbpair hp[2], enum tcbmode m, int cw)
+{
+	struct tcbshow sh = { m, 0, cw };
+	char a[96];
+
+	for (int h = 0; h < 2; h++)
+		for (int row = T_ISS; row < T_TIMERS; row++) {
+			if (!tcb_row_shown((enum tcbrow)row, m))
+				continue;
+			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
+			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
+				return 0;
 		}
+	return 1;
+}
+
+/* One value, highlighted when it changed in this step. */
+static void
+tcb_cell(const struct tcbpair *hp, enum tcbrow row, const struct tcbshow *sh, int y, int x,
+         int w, attr_t plain)
+{
+	char a[96], b[96];
+
+	tcb_value(hp->now, row, hp->tnow, hp->known, sh, a, sizeof a);
+	tcb_value(hp->before, row, hp->tbefore, hp->kbefore, sh, b, sizeof b);
+	ui_text(stdscr, y, x, w, strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) : plain, a);
+}
+
+/* A tall panel: one row per variable, a column per host. With one row too
+ * few the host names go into the state row. */
+static void
+tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow *sh0)
+{
+	int x0 = r->x + 1, colw = (r->w - 2 - 9) / 2, y = r->y + 1;
+	struct tcbshow sh = *sh0;
+
+	sh.maxw = colw - 1;
+	if (r->h - 1 > T_N) {
+		ui_text(stdscr, y, x0 + 9, colw, ui_attr(UI_R_CLIENT), _("client"));
+		ui_text(stdscr, y, x0 + 9 + colw, colw, ui_attr(UI_R_SERVER), _("server"));
+		y++;
 	}
-	pairs = rows < T_N;
-	colw = pairs ? (r->w - 2) / 2 : (r->w - 2 - 9) / 2;
-	if (colw < 8)
-		colw = 8;
-	/* Header: client / server columns. */
-	if (!pairs) {
-		ui_text(stdscr, r->y + 1, x0 + 9, colw, ui_attr(UI_R_CLIENT), _("client"));
-		ui_text(stdscr, r->y + 1, x0 + 9 + colw, colw, ui_attr(UI_R_SERVER), _("server"));
-		for (int row = 0; row < T_N && row + 2 < r->h; row++) {
-			ui_text(stdscr, r->y + 2 + row, x0, 8, ui_attr(UI_R_HEADING), tcb_names[row]);
-			for (int h = 0; h < 2; h++) {
-				tcb_value(&now[h], (enum tcbrow)row, tnow, a, sizeof a);
-				tcb_value(&before[h], (enum tcbrow)row, tbefore, b, sizeof b);
-				ui_text(stdscr, r->y + 2 + row, x0 + 9 + h * colw, colw - 1,
-				        strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) :
-				        row == T_STATE ? ui_attr(h ? UI_R_SERVER : UI_R_CLIENT) : 0, a);
+	for (int row = 0; row < T_N && y < r->y + r->h; row++, y++) {
+		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_names[row]);
+		for (int h = 0; h < 2; h++) {
+			int x = x0 + 9 + h * colw, w = colw - 1;
+
+			if (row == T_STATE && r->h - 1 <= T_N) {
+				int used = ui_text(stdscr, y, x, w, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT),
+				                   host_name(h));
+
+				x += used + 1;
+				w -= used + 1;
 			}
+			tcb_cell(&hp[h], (enum tcbrow)row, &sh, y, x, w,
+			         row == T_STATE ? ui_attr(h ? UI_R_SERVER : UI_R_CLIENT) : 0);
 		}
-		return;
 	}
-	/* Short panel: client on the left half, server on the right, two
-	 * variables per row. */
-	for (int h = 0; h < 2; h++) {
-		int x = x0 + h * colw, y = r->y + 1;
+}
 
-		tcb_value(&now[h], T_STATE, tnow, a, sizeof a);
+/* A short panel: client on the left half, server on the right, `per` values
+ * per row (2, or 1 when two do not fit); rows that do not fit are left out,
+ * and an ellipsis on the last row says so. */
+static void
+tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow *sh0, int per)
+{
+	int colw = (r->w - 2) / 2, cw = colw / per - 1, bottom = r->y + r->h;
+	struct tcbshow sh = *sh0;
+	char a[96];
+
+	for (int h = 0; h < 2; h++) {
+		int x = r->x + 1 + h * colw, y = r->y + 1, k = 0, cut = 0;
+
+		sh.maxw = colw - 1;
+		tcb_value(hp[h].now, T_STATE, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
 		ui_textf(stdscr, y, x, colw - 1, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT), "%s %s",
 		         host_name(h), a);
-		for (int row = T_ISS; row < T_N; row++) {
-			int yy = y + 1 + (row - T_ISS) / 2, xx = x + ((row - T_ISS) % 2) * (colw / 2);
-			int cw = (colw / 2) - 1;
+		sh.maxw = cw;
+		for (int row = T_ISS; row < T_TIMERS; row++) {
+			int yy = y + 1 + k / per, xx = x + (k % per) * (cw + 1), used;
 
-			if (row == T_TIMERS) {
-				yy = y + 1 + (T_TIMERS - T_ISS + 1) / 2;
-				xx = x;
-				cw = colw - 1;
+			if (!tcb_row_shown((enum tcbrow)row, sh.mode))
+				continue;
+			k++;
+			if (yy >= bottom) {
+				cut = 1;
+				continue;
 			}
-			if (yy >= r->y + r->h)
-				break;
-			tcb_value(&now[h], (enum tcbrow)row, tnow, a, sizeof a);
-			tcb_value(&before[h], (enum tcbrow)row, tbefore, b, sizeof b);
-			{
-				int used = ui_text(stdscr, yy, xx, cw, ui_attr(UI_R_DIM), tcb_names[row]);
+			used = ui_text(stdscr, yy, xx, cw, ui_attr(UI_R_DIM), tcb_names[row]);
+			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, cw - used - 1, 0);
+		}
+		y += 1 + (k + per - 1) / per;
+		if (y < bottom) {
+			int used = ui_text(stdscr, y, x, colw - 1, ui_attr(UI_R_DIM), tcb_names[T_TIMERS]);
 
-				ui_text(stdscr, yy, xx + used + 1, cw - used - 1,
-				        strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) : 0, a);
+			sh.maxw = colw - 2 - used;
+			tcb_cell(&hp[h], T_TIMERS, &sh, y, x + used + 1, colw - 2 - used, 0);
+		} else {
+			cut = 1;
+		}
+		if (cut)
+			ui_text(stdscr, bottom - 1, x + colw - 2, 1, ui_attr(UI_R_DIM), ui_glyph(UI_G_ELLIPSIS));
+	}
+}
+
+/* A typed-number checkpoint is open: the TCBs would give its answer away. */
+static int
+tcb_hidden(const struct sv *v)
+{
+	const struct ui_checkpoint *cp;
+
+	if (v->ask < 0 || v->ask_state != 0)
+		return 0;
+	cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
+	return cp != NULL && cp->nchoices == 0;
+}
+
+/* Both TCBs. Numbers are never cut: a tall panel shows every variable as it
+ * is; a short one two per row, as they are when they fit, else relative to
+ * ISS and IRS, else one per row, leaving out what does not fit. */
+static void
+draw_tcb(struct sv *v, const struct rect *r)
+{
+	static const struct tt_tcb_view none = { .state = TT_CLOSED, .rtx_at = TT_NEVER,
+		.tw_at = TT_NEVER, .ka_at = TT_NEVER, .delack_at = TT_NEVER, .user_at = TT_NEVER };
+	struct tcbpair hp[2];
+	struct tcbshow sh = { TM_ABS, tcb_hidden(v), 0 };
+	int rows = r->h - 1, half = (r->w - 2) / 2, per = 2;
+	const char *right;
+
+	for (int h = 0; h < 2; h++) {
+		hp[h].now = hp[h].before = &none;
+		hp[h].tnow = hp[h].tbefore = 0;
+		hp[h].known = hp[h].kbefore = ~0u;
+		if (shown(v) > 0) {
+			const struct tt_step *s = step_at(v, v->cur);
+
+			hp[h].now = &s->tcb[h];
+			hp[h].tnow = step_now(s);
+			hp[h].known = tcb_known(v, v->cur, h);
+			if (v->cur > 0) {
+				hp[h].before = &step_at(v, v->cur - 1)->tcb[h];
+				hp[h].tbefore = step_now(step_at(v, v->cur - 1));
+				hp[h].kbefore = tcb_known(v, v->cur - 1, h);
 			}
 		}
 	}
+	if (rows < T_N) {
+		if (rows < 2 + (T_TIMERS - T_ISS + 1) / 2 || !tcb_fits(hp, TM_ABS, half / 2 - 1))
+			sh.mode = TM_REL;
+		if (sh.mode == TM_REL && !tcb_fits(hp, TM_REL, half / 2 - 1))
+			per = 1;
+	}
+	if (sh.hide)
+		right = _("hidden until you answer");
+	else if (sh.mode == TM_REL)
+		right = _("relative to ISS and IRS");
+	else
+		right = v->o->absolute ? NULL : _("absolute numbers");
+	heading(v, r, _("TCBs"), right);
+	if (rows >= T_N)
+		tcb_table(r, hp, &sh);
+	else
+		tcb_halves(r, hp, &sh, per);
 }
 
 /* ---- explanation ------------------------------------------------------------ */
@@ -1136,6 +1343,44 @@ step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size
 }
 
 static int
+word_char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == ',' || c == '-' || c == '_';
+}
+
+/* The engine's reasons say what a host sends ("SYN,ACK sent"): while the
+ * checkpoint after the step on screen is still to be asked, its answer is
+ * left out of them (an ellipsis stands in), unless it is a state that is on
+ * screen anyway. */
+static void
+hide_next_answer(const struct sv *v, char *buf)
+{
+	const struct ui_checkpoint *cp;
+	const struct tt_step *s = step_at(v, v->cur);
+	const char *mark = ui_glyph(UI_G_ELLIPSIS);
+	size_t i = v->cur + 1, al, ml = strlen(mark);
+
+	if (v->st->checkpoint == NULL || i >= nsteps(v) || (i < v->nasked && v->asked[i]))
+		return;
+	cp = v->st->checkpoint(v->st->ctx, i);
+	if (cp == NULL || cp->nchoices == 0 || cp->answer == NULL || (al = strlen(cp->answer)) < ml)
+		return;
+	if (strcmp(cp->answer, tt_state_name(s->tcb[0].state)) == 0 ||
+	    strcmp(cp->answer, tt_state_name(s->tcb[1].state)) == 0)
+		return;
+	for (char *p = buf; (p = strstr(p, cp->answer)) != NULL;) {
+		if ((p > buf && word_char((unsigned char)p[-1])) || word_char((unsigned char)p[al])) {
+			p += al;
+			continue;
+		}
+		memcpy(p, mark, ml);
+		memmove(p + ml, p + al, strlen(p + al) + 1);
+		p += ml;
+	}
+}
+
+static int
 choice_correct(const struct ui_checkpoint *cp, int k, const char *typed)
 {
 	char num[16];
@@ -1207,13 +1452,20 @@ build_expl(struct sv *v)
 				p[np++] = (struct para){ cp->why, 0 };
 			p[np++] = (struct para){ _("Press n to see what happens."), ui_attr(UI_R_DIM) };
 		}
-	} else if (nsteps(v) == 0) {
+	} else if (shown(v) == 0) {
 		p[np++] = (struct para){ v->ext != NULL && v->ext->empty != NULL ? v->ext->empty :
 		                         _("Nothing has happened yet."), 0 };
 	} else {
 		const struct tt_step *s = step_at(v, v->cur);
 		const char *nar = v->st->narration != NULL ? v->st->narration(v->st->ctx, v->cur) : NULL;
 
+		/* past the last step: the summary first, the step just read under it */
+		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
+			const char *sum = v->st->summary != NULL ? v->st->summary(v->st->ctx) : NULL;
+
+			p[np++] = (struct para){ sum != NULL ? sum : _("This is the last step. Press p to go back, q to leave."),
+			                         ui_attr(UI_R_OK) };
+		}
 		if (present && big_rows(v) == 0) {
 			snprintf(states, sizeof v->e_states, "%s: %s    %s: %s", _("client"),
 			         tt_state_name(s->tcb[0].state), _("server"), tt_state_name(s->tcb[1].state));
@@ -1224,14 +1476,9 @@ build_expl(struct sv *v)
 		step_headline(v, s, v->cur, head, sizeof v->e_head);
 		p[np++] = (struct para){ head, ui_attr(UI_R_HEADING) };
 		step_events(s, v->cur > 0 ? step_at(v, v->cur - 1) : NULL, evs, sizeof v->e_evs);
+		hide_next_answer(v, evs);
 		if (evs[0])
 			p[np++] = (struct para){ evs, big };
-		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
-			const char *sum = v->st->summary != NULL ? v->st->summary(v->st->ctx) : NULL;
-
-			p[np++] = (struct para){ sum != NULL ? sum : _("This is the last step. Press p to go back, q to leave."),
-			                         ui_attr(UI_R_OK) };
-		}
 	}
 	if (v->msg[0])
 		p[np++] = (struct para){ v->msg, ui_attr(UI_R_BAD) };
@@ -1288,11 +1535,14 @@ sv_draw(void *ctx)
 		ui_text(stdscr, LINES - 1, 0, COLS, ui_attr(UI_R_DIM), _("q: quit"));
 		return;
 	}
-	if (nsteps(v) > 0)
-		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), v->cur + 1, nsteps(v),
-		         secs(step_now(step_at(v, v->cur))),
-		         !v->auto_on ? "" : paused(v) ? _("  [auto: waits for the answer]") : _("  [auto]"));
-	else
+	if (nsteps(v) > 0) {
+		char pace[64];
+
+		snprintf(pace, sizeof pace, _("  [auto: %.2f s/step]"), v->interval / 1000.0);
+		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), shown(v) > 0 ? v->cur + 1 : 0,
+		         nsteps(v), shown(v) > 0 ? secs(step_now(step_at(v, v->cur))) : 0.0,
+		         !v->auto_on ? "" : paused(v) ? _("  [auto: waits for the answer]") : pace);
+	} else
 		snprintf(right, sizeof right, "%s", _("no steps yet"));
 	ui_titlebar(v->st->title != NULL ? v->st->title : "tcptutor", right);
 	if (v->big.on)
@@ -1330,6 +1580,21 @@ ensure_asked(struct sv *v)
 		ui_fatal("%s", _("out of memory"));
 	memset(v->asked + v->nasked, 0, nsteps(v) + 1 - v->nasked);
 	v->nasked = nsteps(v) + 1;
+}
+
+/* Opens the checkpoint asked before step i, unless there is none or it was
+ * answered; returns 1 when it opened one. */
+static int
+ask_before(struct sv *v, size_t i)
+{
+	ensure_asked(v);
+	if (v->st->checkpoint == NULL || i >= nsteps(v) || v->asked[i] ||
+	    v->st->checkpoint(v->st->ctx, i) == NULL)
+		return 0;
+	v->ask = (long)i;
+	v->ask_state = 0;
+	v->expl_skip = 0;
+	return 1;
 }
 
 static void
@@ -1373,15 +1638,8 @@ go_next(struct sv *v)
 		return UI_REDRAW;
 	}
 	i = v->cur + 1;
-	ensure_asked(v);
-	if (v->st->checkpoint != NULL && !v->asked[i] && v->st->checkpoint(v->st->ctx, i) != NULL) {
-		/* auto-play waits here until the checkpoint is answered */
-		v->ask = (long)i;
-		v->ask_state = 0;
-		v->expl_skip = 0;
-		return UI_REDRAW;
-	}
-	go_to(v, i);
+	if (!ask_before(v, i))   /* auto-play waits at an open checkpoint */
+		go_to(v, i);
 	return UI_REDRAW;
 }
 
@@ -1405,36 +1663,50 @@ answer(struct sv *v, int k, const char *typed)
 static const char *
 help_text(const struct sv *v)
 {
-	static char buf[4096];
+	static char buf[6144];
 	const char *extra = v->ext != NULL && v->ext->help != NULL ? v->ext->help(v->ext->ctx) : NULL;
+	int n;
 
-	snprintf(buf, sizeof buf, "%s%s%s",
-	         _("Keys of the step view\n"
-	           "\n"
-	           "  n, Space, Right   next step\n"
-	           "  p, Left           previous step (shows exactly the earlier state)\n"
-	           "  Home, End         first / last step\n"
-	           "  g                 go to a frame (the # column) or step number\n"
-	           "  Enter             full header and options of the current segment\n"
-	           "  a                 auto-play on/off;  + / -  faster / slower\n"
-	           "  Tab               move the focus between panels\n"
-	           "  Up, Down          in the focused panel: table rows, ladder or text scroll\n"
-	           "  PgUp, PgDn        scroll the explanation\n"
-	           "  v                 small screens: switch the middle panel (ladder, states, TCBs)\n"
-	           "  /                 search segments (flags, notes, states), again: next match\n"
-	           "  ?                 this help\n"
-	           "  q                 back / quit\n"
-	           "\n"
-	           "The table shows one row per segment: # (step or frame), time, direction\n"
-	           "(C>S client to server), flags, relative seq and ack (the sender's initial\n"
-	           "sequence number counts as 0), payload length, window, and both endpoints'\n"
-	           "RFC 9293 states after the segment. The line under it writes the flags as\n"
-	           "the classic texts do (SYN=1,ACK=0). In the ladder time runs downwards; a\n"
-	           "cross marks a segment lost on the wire. In the state diagram the client's\n"
-	           "state is lit in one colour (marked C), the server's in another (marked S),\n"
-	           "and the transition just taken is highlighted. In the TCBs, values that\n"
-	           "changed in this step are highlighted.\n"),
-	         extra != NULL ? "\n" : "", extra != NULL ? extra : "");
+	n = snprintf(buf, sizeof buf,
+	             _("Keys of the step view\n"
+	               "\n"
+	               "  n, Space, Right   next step\n"
+	               "  p, Left           previous step (shows exactly the earlier state)\n"
+	               "  Home, End         first / last step\n"
+	               "  g                 go to a frame (the # column) or step number\n"
+	               "  Enter             full header and options of the current segment\n"
+	               "  a                 auto-play on/off;  + / -  faster / slower\n"
+	               "  Tab               move the focus between panels\n"
+	               "  Up, Down          in the focused panel: table rows, ladder or text scroll\n"
+	               "  PgUp, PgDn        scroll the explanation\n"
+	               "  v                 small screens: switch the middle panel (ladder, states, TCBs)\n"
+	               "  /                 search segments (flags, notes, states), again: next match\n"
+	               "  ?                 this help\n"
+	               "  q                 back / quit\n"
+	               "\n"
+	               "The table shows one row per segment: # (step or frame), time, direction\n"
+	               "(C>S client to server), flags, relative seq and ack (the sender's initial\n"
+	               "sequence number counts as 0), payload length, window, and both endpoints'\n"
+	               "RFC 9293 states after the segment. The line under it writes the flags as\n"
+	               "the classic texts do (SYN=1,ACK=0).\n"
+	               "\n"
+	               "In the ladder time runs downwards; a cross marks a segment lost on the\n"
+	               "wire. Each arrow is labelled with its flags and numbers, as in\n"
+	               "\"PSH,ACK seq=1 ack=1 len=100\". A short arrow writes them narrow:\n"
+	               "\"PSH,ACK 1/1 +100\" is seq 1, ack 1 (after the slash, only with ACK) and\n"
+	               "100 bytes of data (after the +, only when there are any). Where even that\n"
+	               "does not fit, the last parts are left out and %s says so; Enter shows\n"
+	               "the whole segment.\n"
+	               "\n"
+	               "In the state diagram the client's state is lit in one colour (marked C\n"
+	               "without colours), the server's in another (marked S), a state both are in\n"
+	               "in a third (marked CS), and the transition just taken is highlighted. In\n"
+	               "the TCBs, values that changed in this step are highlighted; a short panel\n"
+	               "writes the numbers relative to ISS and IRS when they would not fit (its\n"
+	               "heading says so), and a capture shows - for what it cannot know.\n"),
+	             ui_glyph(UI_G_ELLIPSIS));
+	if (extra != NULL && n > 0 && (size_t)n < sizeof buf)
+		snprintf(buf + n, sizeof buf - (size_t)n, "\n%s", extra);
 	return buf;
 }
 
@@ -1462,7 +1734,7 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 	hex[3 * np] = '\0';
 	asc[np] = '\0';
 	at = (size_t)snprintf(buf, len,
-	                      _("Segment #%llu: %s %s (%s %s %s)\n"
+	                      _("Segment #%llu: %s %s %s (%s %s %s)\n"
 	                        "Sent at %.6f s, arrives at %.6f s\n\n"
 	                        "Flags:             %s   (%s)\n"
 	                        "Sequence number:   %u   (absolute %u)\n"
@@ -1472,7 +1744,8 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 	                        "Urgent pointer:    %u\n"
 	                        "Options:           %s\n"),
 	                      (unsigned long long)s->frame, from ? from : host_name(s->dir),
-	                      to ? to : host_name(!s->dir), host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
+	                      ui_glyph(UI_G_RIGHTWARDS), to ? to : host_name(!s->dir),
+	                      host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
 	                      host_name(!s->dir), secs(s->time), secs(s->arrival), fl, bits, seq,
 	                      s->seg.seq, (s->seg.flags & TT_ACK) ? "" : _("(ACK not set) "), ack, s->seg.ack,
 	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up, opts);
@@ -1502,43 +1775,183 @@ search_match(const struct sv *v, const struct tt_step *s, const char *q)
 	return 0;
 }
 
+/* v: the next panel in the middle slot (small screens, presenter mode). */
+static void
+swap_panel(struct sv *v)
+{
+	static const int order_c[] = { P_LADDER, P_STATES, P_TCB };
+	static const int order_p[] = { P_LADDER, P_TABLE, P_TCB };
+	const int *o = v->o->present ? order_p : order_c;
+	int k = 0;
+
+	while (k < 3 && o[k] != v->swap)
+		k++;
+	v->swap = o[(k + 1) % 3];
+	v->focus = v->swap;
+}
+
+/* Enter: the full header and options of the segment on screen. */
+static enum ui_next
+show_detail(struct sv *v)
+{
+	long si = shown(v) > 0 ? segment_at_or_before(v, v->cur) : -1;
+	char text[8192];
+	const char *d = NULL;
+
+	if (si < 0) {
+		snprintf(v->msg, sizeof v->msg, "%s", _("No segment to show yet."));
+		return UI_REDRAW;
+	}
+	if (v->st->detail != NULL)
+		d = v->st->detail(v->st->ctx, (size_t)si);
+	if (d == NULL) {
+		detail_text(v, step_at(v, (size_t)si), text, sizeof text);
+		d = text;
+	}
+	ui_pager(_("Segment detail"), d);
+	return UI_REDRAW;
+}
+
+/* A key while a checkpoint is open and unanswered: what happens next, or
+ * -1 when the key is not the checkpoint's. */
+static int
+checkpoint_key(struct sv *v, int key)
+{
+	const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
+
+	if (key >= '1' && key <= '9' && cp->nchoices > 0)
+		return answer(v, key - '1', NULL);
+	if (key == 'r') {
+		v->ask_state = 3;
+		v->asked[v->ask] = 1;
+		v->due = ui_now_ms() + 2 * v->interval;
+		return UI_REDRAW;
+	}
+	if ((key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) && cp->nchoices == 0) {
+		v->ask_typed[0] = '\0';
+		if (ui_ask(_("Your answer"), cp->question, v->ask_typed, sizeof v->ask_typed) == 0)
+			return answer(v, -1, v->ask_typed);
+		return UI_REDRAW;
+	}
+	if (key == 'p' || key == UI_FN(KEY_LEFT)) {
+		if (v->ask == 0)      /* nothing before the first step */
+			return UI_STAY;
+		v->ask = -1;
+		return UI_REDRAW;
+	}
+	if (key == 'n' || key == ' ' || key == UI_FN(KEY_RIGHT))
+		return UI_STAY;
+	return -1;
+}
+
+/* g: asks for a frame or step number and goes there. */
+static enum ui_next
+goto_prompt(struct sv *v)
+{
+	char buf[32] = "";
+	char *end;
+	unsigned long k;
+	size_t n = nsteps(v);
+
+	if (n == 0 || ui_ask(_("Go to"), _("Frame (# column) or step number:"), buf, sizeof buf) != 0)
+		return UI_REDRAW;
+	k = strtoul(buf, &end, 10);
+	if (*buf == '\0' || *end != '\0') {
+		snprintf(v->msg, sizeof v->msg, _("'%s' is not a number."), buf);
+		return UI_REDRAW;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->frame == k) {
+			go_to(v, i);
+			return UI_REDRAW;
+		}
+	if (k >= 1 && k <= n)
+		go_to(v, k - 1);
+	else
+		snprintf(v->msg, sizeof v->msg, _("There is no frame or step %lu."), k);
+	return UI_REDRAW;
+}
+
+/* /: asks what to find and goes to the next segment that matches; what is
+ * still to come is reached step by step, so checkpoints are not skipped. */
+static enum ui_next
+search_prompt(struct sv *v)
+{
+	char buf[128];
+	size_t n = nsteps(v);
+
+	snprintf(buf, sizeof buf, "%s", v->search);
+	if (n == 0 || ui_ask(_("Search"), _("Find a segment (flags, note, state, number):"), buf,
+	                     sizeof buf) != 0 || buf[0] == '\0')
+		return UI_REDRAW;
+	snprintf(v->search, sizeof v->search, "%s", buf);
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = (v->cur + k) % n;
+
+		if (step_at(v, i)->kind == TT_STEP_SEGMENT && search_match(v, step_at(v, i), buf)) {
+			if (!shows_future(v) && i > v->cur) {
+				while (v->cur < i && v->ask < 0)
+					go_next(v);
+			} else {
+				go_to(v, i);
+			}
+			return UI_REDRAW;
+		}
+	}
+	snprintf(v->msg, sizeof v->msg, _("No segment matches '%s'."), buf);
+	return UI_REDRAW;
+}
+
+/* Up and Down in the focused panel: table rows, ladder or text scroll. */
+static enum ui_next
+up_down(struct sv *v, int up)
+{
+	size_t n = nsteps(v);
+
+	if (v->focus == P_TABLE && n > 0 && up) {
+		long s = segment_at_or_before(v, v->cur);
+		long prev = s > 0 ? segment_at_or_before(v, (size_t)s - 1) : -1;
+
+		if ((size_t)s != v->cur && s >= 0)
+			go_to(v, (size_t)s);
+		else if (prev >= 0)
+			go_to(v, (size_t)prev);
+	} else if (v->focus == P_TABLE && n > 0) {
+		for (size_t i = v->cur + 1; i < n; i++)
+			if (step_at(v, i)->kind == TT_STEP_SEGMENT) {
+				while (v->cur < i && v->ask < 0)
+					go_next(v);
+				break;
+			}
+	} else if (v->focus == P_LADDER) {
+		if (up)
+			v->ladder_back++;
+		else if (v->ladder_back > 0)
+			v->ladder_back--;
+	} else if (up && v->expl_skip > 0) {
+		v->expl_skip--;
+	} else if (!up && v->expl_skip + v->expl_h < v->expl_lines) {
+		v->expl_skip++;
+	}
+	return UI_REDRAW;
+}
+
 static enum ui_next
 sv_key(void *ctx, int key)
 {
 	struct sv *v = ctx;
 	size_t n = nsteps(v);
+	int r;
 
 	if (key != '/' && key != 'g')
 		v->msg[0] = '\0';
 	/* Checkpoint open: answers first. */
-	if (v->ask >= 0 && v->ask_state == 0) {
-		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
-
-		if (key >= '1' && key <= '9' && cp->nchoices > 0)
-			return answer(v, key - '1', NULL);
-		if (key == 'r') {
-			v->ask_state = 3;
-			v->asked[v->ask] = 1;
-			v->due = ui_now_ms() + 2 * v->interval;
-			return UI_REDRAW;
-		}
-		if ((key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) && cp->nchoices == 0) {
-			v->ask_typed[0] = '\0';
-			if (ui_ask(_("Your answer"), cp->question, v->ask_typed, sizeof v->ask_typed) == 0)
-				return answer(v, -1, v->ask_typed);
-			return UI_REDRAW;
-		}
-		if (key == 'p' || key == UI_FN(KEY_LEFT)) {
-			v->ask = -1;
-			return UI_REDRAW;
-		}
-		if (key == 'n' || key == ' ' || key == UI_FN(KEY_RIGHT))
-			return UI_STAY;
-	}
+	if (v->ask >= 0 && v->ask_state == 0 && (r = checkpoint_key(v, key)) >= 0)
+		return (enum ui_next)r;
 	if (v->ext != NULL && v->ext->key != NULL) {
 		size_t c = v->cur;
-		int r = v->ext->key(v->ext->ctx, key, &c);
 
+		r = v->ext->key(v->ext->ctx, key, &c);
 		if (r >= 0) {
 			if (nsteps(v) > 0 && c != v->cur)
 				go_to(v, c);
@@ -1553,6 +1966,8 @@ sv_key(void *ctx, int key)
 	case 'p':
 	case UI_FN(KEY_LEFT):
 	case UI_FN(KEY_BACKSPACE):
+		if (v->ask == 0)
+			return UI_STAY;
 		if (v->ask >= 0) {
 			v->ask = -1;
 			return UI_REDRAW;
@@ -1566,6 +1981,7 @@ sv_key(void *ctx, int key)
 		return UI_REDRAW;
 	case UI_FN(KEY_HOME):
 		go_to(v, 0);
+		ask_before(v, 0);
 		return UI_REDRAW;
 	case UI_FN(KEY_END):
 		/* Checkpoints on the way are not skipped: stop at the first open one. */
@@ -1575,61 +1991,23 @@ sv_key(void *ctx, int key)
 				break;
 		}
 		return UI_REDRAW;
-	case 'g': {
-		char buf[32] = "";
-		char *end;
-		unsigned long k;
-
-		if (n == 0 || ui_ask(_("Go to"), _("Frame (# column) or step number:"), buf, sizeof buf) != 0)
-			return UI_REDRAW;
-		k = strtoul(buf, &end, 10);
-		if (*buf == '\0' || *end != '\0') {
-			snprintf(v->msg, sizeof v->msg, _("'%s' is not a number."), buf);
-			return UI_REDRAW;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->frame == k) {
-				go_to(v, i);
-				return UI_REDRAW;
-			}
-		if (k >= 1 && k <= n)
-			go_to(v, k - 1);
-		else
-			snprintf(v->msg, sizeof v->msg, _("There is no frame or step %lu."), k);
-		return UI_REDRAW;
-	}
+	case 'g':
+		return goto_prompt(v);
 	case '\r':
 	case '\n':
-	case UI_FN(KEY_ENTER): {
-		long si = n > 0 ? segment_at_or_before(v, v->cur) : -1;
-		char text[8192];
-		const char *d = NULL;
-
-		if (si < 0) {
-			snprintf(v->msg, sizeof v->msg, "%s", _("No segment to show yet."));
-			return UI_REDRAW;
-		}
-		if (v->st->detail != NULL)
-			d = v->st->detail(v->st->ctx, (size_t)si);
-		if (d == NULL) {
-			detail_text(v, step_at(v, (size_t)si), text, sizeof text);
-			d = text;
-		}
-		ui_pager(_("Segment detail"), d);
-		return UI_REDRAW;
-	}
+	case UI_FN(KEY_ENTER):
+		return show_detail(v);
 	case 'a':
 		v->auto_on = !v->auto_on;
 		v->due = ui_now_ms() + v->interval;
 		return UI_REDRAW;
 	case '+':
 	case '=':
-		if (v->interval > 250)
-			v->interval /= 2;
-		snprintf(v->msg, sizeof v->msg, _("Auto-play: one step every %.2f s."), v->interval / 1000.0);
-		return UI_REDRAW;
 	case '-':
-		if (v->interval < 16000)
+		/* the pace is in the title bar while playing, and said here */
+		if (key != '-' && v->interval > 250)
+			v->interval /= 2;
+		else if (key == '-' && v->interval < 16000)
 			v->interval *= 2;
 		snprintf(v->msg, sizeof v->msg, _("Auto-play: one step every %.2f s."), v->interval / 1000.0);
 		return UI_REDRAW;
@@ -1643,48 +2021,12 @@ sv_key(void *ctx, int key)
 			}
 		}
 		return UI_REDRAW;
-	case 'v': {
-		static const int order_c[] = { P_LADDER, P_STATES, P_TCB };
-		static const int order_p[] = { P_LADDER, P_TABLE, P_TCB };
-		const int *o = v->o->present ? order_p : order_c;
-		int k = 0;
-
-		while (k < 3 && o[k] != v->swap)
-			k++;
-		v->swap = o[(k + 1) % 3];
-		v->focus = v->swap;
+	case 'v':
+		swap_panel(v);
 		return UI_REDRAW;
-	}
 	case UI_FN(KEY_UP):
-		if (v->focus == P_TABLE && n > 0) {
-			long s = segment_at_or_before(v, v->cur);
-			long prev = s > 0 ? segment_at_or_before(v, (size_t)s - 1) : -1;
-
-			if ((size_t)s != v->cur && s >= 0)
-				go_to(v, (size_t)s);
-			else if (prev >= 0)
-				go_to(v, (size_t)prev);
-		} else if (v->focus == P_LADDER) {
-			v->ladder_back++;
-		} else if (v->expl_skip > 0) {
-			v->expl_skip--;
-		}
-		return UI_REDRAW;
 	case UI_FN(KEY_DOWN):
-		if (v->focus == P_TABLE && n > 0) {
-			for (size_t i = v->cur + 1; i < n; i++)
-				if (step_at(v, i)->kind == TT_STEP_SEGMENT) {
-					while (v->cur < i && v->ask < 0)
-						go_next(v);
-					break;
-				}
-		} else if (v->focus == P_LADDER) {
-			if (v->ladder_back > 0)
-				v->ladder_back--;
-		} else if (v->expl_skip + v->expl_h < v->expl_lines) {
-			v->expl_skip++;
-		}
-		return UI_REDRAW;
+		return up_down(v, key == UI_FN(KEY_UP));
 	case UI_FN(KEY_PPAGE):
 		v->expl_skip -= v->expl_h > 1 ? v->expl_h - 1 : 1;
 		if (v->expl_skip < 0)
@@ -1694,30 +2036,8 @@ sv_key(void *ctx, int key)
 		if (v->expl_skip + v->expl_h < v->expl_lines)
 			v->expl_skip += v->expl_h > 1 ? v->expl_h - 1 : 1;
 		return UI_REDRAW;
-	case '/': {
-		char buf[128];
-
-		snprintf(buf, sizeof buf, "%s", v->search);
-		if (n == 0 || ui_ask(_("Search"), _("Find a segment (flags, note, state, number):"), buf,
-		                     sizeof buf) != 0 || buf[0] == '\0')
-			return UI_REDRAW;
-		snprintf(v->search, sizeof v->search, "%s", buf);
-		for (size_t k = 1; k <= n; k++) {
-			size_t i = (v->cur + k) % n;
-
-			if (step_at(v, i)->kind == TT_STEP_SEGMENT && search_match(v, step_at(v, i), buf)) {
-				if (!v->st->replay && i > v->cur) {
-					while (v->cur < i && v->ask < 0)
-						go_next(v);
-				} else {
-					go_to(v, i);
-				}
-				return UI_REDRAW;
-			}
-		}
-		snprintf(v->msg, sizeof v->msg, _("No segment matches '%s'."), buf);
-		return UI_REDRAW;
-	}
+	case '/':
+		return search_prompt(v);
 	case '?':
 	case UI_FN(KEY_F(1)):
 		ui_pager(_("Help"), help_text(v));
@@ -1782,6 +2102,8 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	if (story->nsteps > 0)
 		v.cur = story->start < story->nsteps ? story->start : 0;
 	ensure_asked(&v);
+	if (v.cur == 0)
+		ask_before(&v, 0);   /* a question before the first step comes first */
 	ui_run(&s);
 	free(v.asked);
 	free(v.base);

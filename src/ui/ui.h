@@ -66,7 +66,10 @@ void ui_locale_changed(void);
 
 /* A list to choose from (arrows, Enter; '/' filters, q/Esc cancels); returns
  * the chosen index or -1. Items may hold several columns separated by
- * spaces; they are shown as given. */
+ * spaces; they are shown as given. Each item has one number, typed to
+ * choose it: its position from 1, shown in front of it; when every item
+ * starts with a different number of its own (a stream index, "0  ..."),
+ * that number instead, and the list adds none. Callers do not number. */
 int ui_pick(const char *title, const char *const *items, size_t n, const struct ui_opts *o);
 
 /* Like ui_pick, with a line of help under the title and a start position. */
