@@ -573,8 +573,8 @@ static int
 replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 {
 	const char *name = source_name(path);
-	char err[512], damage[700], frame[24];
-	const char *warning;
+	char err[512], damage[700], frame[24], warnbuf[512];
+	const char *warning = NULL;
 	struct cap_story *s;
 	struct ui_opts opts;
 	size_t n, pick = 0;
@@ -608,7 +608,11 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 	opts.autoplay_ms = cli->autoplay_ms;
 	/* the damage is said where the story starts and ends, and in the title
 	 * (the warning names the frame already: "frame N: what") */
-	warning = cap_story_warning(s);
+	/* a copy: selecting a stream reads the file again and renews the story's */
+	if (cap_story_warning(s) != NULL) {
+		snprintf(warnbuf, sizeof warnbuf, "%s", cap_story_warning(s));
+		warning = warnbuf;
+	}
 	if (warning != NULL)
 		snprintf(damage, sizeof damage,
 		         _("The capture is damaged: %s. Nothing after it could be read."), warning);

@@ -219,7 +219,8 @@ int cap_story_open(const char *path, const char *filter, struct cap_story **out,
 void cap_story_free(struct cap_story *s);
 size_t cap_story_nstreams(const struct cap_story *s);
 const struct cap_stream_info *cap_story_stream(const struct cap_story *s, size_t i);
-/* "frame N: ..." when the file was damaged, else NULL. */
+/* "frame N: ..." when the file was damaged, else NULL; valid until the next
+ * cap_story_select (which reads the file again). */
 const char *cap_story_warning(const struct cap_story *s);
 /* The frame N the damage is at (0 when the file is whole). */
 uint64_t cap_story_damage_frame(const struct cap_story *s);
