@@ -285,7 +285,7 @@ make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *n
 	unsigned scene = lesson_step_scene(l, (size_t)(st - lesson_steps(l)));
 
 	memset(row, 0, sizeof *row);
-	row->stream = scene;
+	row->stream = st->stream;   /* numbered through the lesson, scene after scene */
 	row->frame = st->frame;
 	row->time_ns = st->time * 1000;
 	row->dir = st->dir == TT_SERVER;

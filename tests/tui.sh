@@ -344,4 +344,22 @@ tm_expect "语言" "C locale: switching to Chinese still shows Chinese"
 tm_keys 8
 tm_expect_exit 0 "C locale menu quit"
 
+# ---- several connections: each row says which one it belongs to -----------------
+printf 'listen server\nconnect client\nrun\nconnect client new\nrun\nsend client:0 10\nrun\n' \
+	> "$TMPD/two.scenario"
+tm_run "$T lesson $TMPD/two.scenario"
+tm_keys End
+tm_expect " conn # " "two connections: the table has a conn column"
+tm_expect "    1 6 0.250000 C>S ACK       1   1" "two connections: the second one's rows are in conn 1"
+tm_expect "0 8 0.350000 S>C ACK       1  11" "two connections: each counts its own relative numbers"
+tm_keys q
+tm_expect_exit 0 "two connections quit"
+printf 'listen server\nconnect client\nrun\n' > "$TMPD/one.scenario"
+tm_run "$T lesson $TMPD/one.scenario"
+tm_keys End
+tm_expect "ESTABLISHED ESTABLISHED" "one connection: its table"
+if tm_screen | grep -q " conn # "; then fail "one connection: no conn column"; else pass; fi
+tm_keys q
+tm_expect_exit 0 "one connection quit"
+
 finish

@@ -1200,6 +1200,7 @@ run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen
 	size_t na = tt_scenario_nactions(sc), *fs, base = l->nsteps, n;
 	const struct tt_sim_config *cfg = tt_scenario_config(sc);
 	uint64_t frame0 = 0;
+	unsigned stream0 = 0;
 	struct tt_sim *sim;
 	struct tt_step *ns;
 	unsigned *nsc;
@@ -1242,8 +1243,14 @@ run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen
 		tt_sim_free(sim);
 		return fail(err, errlen, l->fname, 0, "out of memory");
 	}
+	/* streams are numbered through the lesson too: each scene's after the
+	 * ones before it */
+	for (size_t i = 0; i < base; i++)
+		if (l->steps[i].stream + 1 > stream0)
+			stream0 = l->steps[i].stream + 1;
 	for (size_t i = 0; i < n; i++) {
 		l->steps[base + i] = *tt_sim_step(sim, i);
+		l->steps[base + i].stream += stream0;
 		l->steps[base + i].frame += frame0;   /* rows are numbered through the lesson */
 		if (l->steps[base + i].kind != TT_STEP_SEGMENT)
 			l->steps[base + i].frame = 0;

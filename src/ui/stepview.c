@@ -34,6 +34,10 @@ struct para {
 	attr_t a;
 };
 
+/* The segment table's columns; `conn` only when the story has several
+ * connections (a lesson's scenes, a scenario's streams). */
+enum col { C_CONN, C_FRAME, C_TIME, C_DIR, C_FLAGS, C_SEQ, C_ACK, C_LEN, C_WIN, C_CST, C_SST, C_NOTES, C_N };
+
 struct sv {
 	const struct ui_story *st;
 	const struct ui_opts *o;
@@ -60,8 +64,9 @@ struct sv {
 	struct rect big;            /* presenter: both states in big letters */
 	uint32_t *base;             /* per step, 2 values: each side's ISN for relative numbers */
 	size_t nbase;
-	int colw[11];               /* replay: column widths over every row, once */
+	int colw[C_N];              /* replay: column widths over every row, once */
 	int colw_ok;
+	int conn_known, conn_on;    /* the story has more than one stream */
 	/* The explanation of the step on screen, built before the layout so that
 	 * the layout can give it the room it needs. */
 	struct para e_p[12];
@@ -111,44 +116,61 @@ shows_future(const struct sv *v)
 /* ---- numbers and words -------------------------------------------------- */
 
 /* Relative numbers count from each side's initial sequence number as the
- * batch table does: the sequence number of the latest SYN that side sent (a
- * new connection after a crash starts a new count), before any SYN its first
- * segment's, else its TCB's ISS. Replay steps carry the ISNs seen in their
- * TCB views already. Recomputed when the story grows. */
+ * batch table does, per stream: the sequence number of the latest SYN that
+ * side sent in the step's stream (a new connection after a crash starts a
+ * new count), before any SYN its first segment's there, else its TCB's ISS.
+ * Replay steps carry the ISNs seen in their TCB views already. Recomputed
+ * when the story grows. */
 static void
 ensure_bases(struct sv *v)
 {
-	size_t n = nsteps(v);
-	uint32_t first[2], cur[2];
+	size_t n = nsteps(v), nstr = 1;
+	uint32_t (*cur)[2];
+	unsigned char (*have)[2];
 
 	if (v->st->replay || (v->base != NULL && v->nbase == n) || n == 0)
 		return;
+	for (size_t i = 0; i < n; i++)
+		if (step_at(v, i)->stream + 1 > nstr)
+			nstr = step_at(v, i)->stream + 1;
 	free(v->base);
 	v->base = malloc(n * 2 * sizeof *v->base);
-	if (v->base == NULL)
+	cur = calloc(nstr, sizeof *cur);
+	have = calloc(nstr, sizeof *have);   /* 0 nothing, 1 a segment, 2 a SYN */
+	if (v->base == NULL || cur == NULL || have == NULL)
 		ui_fatal("%s", _("out of memory"));
 	v->nbase = n;
-	for (int h = 0; h < 2; h++) {
-		int have = 0;
-
-		first[h] = step_at(v, 0)->tcb[h].iss;
-		for (size_t i = 0; i < n && !have; i++)
-			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->dir == h &&
-			    (step_at(v, i)->seg.flags & TT_SYN))
-				first[h] = step_at(v, i)->seg.seq, have = 1;
-		for (size_t i = 0; i < n && !have; i++)
-			if (step_at(v, i)->kind == TT_STEP_SEGMENT && step_at(v, i)->dir == h)
-				first[h] = step_at(v, i)->seg.seq, have = 1;
-		cur[h] = first[h];
+	for (size_t k = 0; k < nstr; k++) {
+		cur[k][0] = step_at(v, 0)->tcb[0].iss;
+		cur[k][1] = step_at(v, 0)->tcb[1].iss;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct tt_step *s = step_at(v, i);
+		int h = s->dir == TT_SERVER;
 
-		if (s->kind == TT_STEP_SEGMENT && (s->seg.flags & TT_SYN))
-			cur[s->dir == TT_SERVER] = s->seg.seq;
-		v->base[2 * i] = cur[0];
-		v->base[2 * i + 1] = cur[1];
+		if (s->kind == TT_STEP_SEGMENT && have[s->stream][h] < 2) {
+			if ((s->seg.flags & TT_SYN) || have[s->stream][h] == 0)
+				cur[s->stream][h] = s->seg.seq;
+			have[s->stream][h] = (s->seg.flags & TT_SYN) ? 2 : 1;
+		}
 	}
+	memset(have, 0, nstr * sizeof *have);
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_step *s = step_at(v, i);
+
+		/* a SYN after the first one in its stream starts a new count */
+		if (s->kind == TT_STEP_SEGMENT && (s->seg.flags & TT_SYN)) {
+			int h = s->dir == TT_SERVER;
+
+			if (have[s->stream][h])
+				cur[s->stream][h] = s->seg.seq;
+			have[s->stream][h] = 1;
+		}
+		v->base[2 * i] = cur[s->stream][0];
+		v->base[2 * i + 1] = cur[s->stream][1];
+	}
+	free(cur);
+	free(have);
 }
 
 static void
@@ -478,7 +500,6 @@ heading(const struct sv *v, const struct rect *r, const char *title, const char 
 
 /* ---- the segment table ---------------------------------------------------- */
 
-enum col { C_FRAME, C_TIME, C_DIR, C_FLAGS, C_SEQ, C_ACK, C_LEN, C_WIN, C_CST, C_SST, C_NOTES, C_N };
 
 /* Segment step index at or before i, or -1. */
 static long
@@ -497,6 +518,7 @@ cell(const struct sv *v, const struct tt_step *s, enum col c, char *buf, size_t 
 
 	seg_numbers(v, s, &seq, &ack);
 	switch (c) {
+	case C_CONN: snprintf(buf, len, "%u", s->stream); break;
 	case C_FRAME: snprintf(buf, len, "%llu", (unsigned long long)s->frame); break;
 	case C_TIME: snprintf(buf, len, "%.6f", secs(s->time)); break;
 	case C_DIR: snprintf(buf, len, "%s", s->dir == TT_SERVER ? "S>C" : "C>S"); break;
@@ -521,6 +543,7 @@ static const char *
 col_title(enum col c)
 {
 	switch (c) {
+	case C_CONN: return _("conn");
 	case C_FRAME: return "#";
 	case C_TIME: return _("time");
 	case C_DIR: return _("dir");
@@ -539,7 +562,7 @@ col_title(enum col c)
 static int
 col_right(enum col c)
 {
-	return c == C_FRAME || c == C_TIME || c == C_SEQ || c == C_ACK || c == C_LEN || c == C_WIN;
+	return c == C_CONN || c == C_FRAME || c == C_TIME || c == C_SEQ || c == C_ACK || c == C_LEN || c == C_WIN;
 }
 
 /* Table rows: indexes of segment steps that are shown (all in replay, up to
@@ -568,6 +591,12 @@ table_widths(struct sv *v, const size_t *rows, size_t nrows, int w, int width[C_
 		width[c] = ui_width(col_title((enum col)c));
 		on[c] = 1;
 	}
+	if (!v->conn_known) {
+		v->conn_known = 1;
+		for (size_t i = 1; i < nsteps(v) && !v->conn_on; i++)
+			v->conn_on = step_at(v, i)->stream != step_at(v, 0)->stream;
+	}
+	on[C_CONN] = v->conn_on;
 	/* A capture can hold many thousand rows: their widths are measured once. */
 	if (shows_future(v) && v->colw_ok) {
 		memcpy(width, v->colw, sizeof v->colw);
