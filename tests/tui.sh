@@ -362,4 +362,17 @@ if tm_screen | grep -q " conn # "; then fail "one connection: no conn column"; e
 tm_keys q
 tm_expect_exit 0 "one connection quit"
 
+# ---- a flags checkpoint: no flag of its answer in the rule text before it ------
+printf '%s\n' 'lesson hint' 'title en Hint' 'title zh 提示' 'connect client' \
+	'say en The SYN reaches a port where nothing listens.' 'say zh SYN 到达没有监听的端口。' \
+	'deliver' 'check flags' 'ask en Which flags does the reply carry?' 'ask zh 回复带有哪些标志位？' \
+	'why en A RST that acknowledges the SYN.' 'why zh 确认了 SYN 的 RST。' 'deliver' \
+	'summary en Done.' 'summary zh 完成。' > "$TMPD/hint.lesson"
+tm_run "$T lesson $TMPD/hint.lesson"
+tm_keys n
+tm_expect "answered with a … (RFC 9293" "flags checkpoint: the RST in the rule text is left out"
+if tm_screen | grep -q "answered with a RST"; then fail "flags checkpoint: RST given away"; else pass; fi
+tm_keys q
+tm_expect_exit 0 "flags checkpoint quit"
+
 finish

@@ -1378,6 +1378,26 @@ word_char(int c)
 	       c == ',' || c == '-' || c == '_';
 }
 
+/* Puts mark in place of every whole-word `word` in buf (in place: mark is
+ * never longer than the words it stands for here). */
+static void
+mask_word(char *buf, const char *word, const char *mark)
+{
+	size_t al = strlen(word), ml = strlen(mark);
+
+	if (al < ml)
+		return;
+	for (char *p = buf; (p = strstr(p, word)) != NULL;) {
+		if ((p > buf && word_char((unsigned char)p[-1])) || word_char((unsigned char)p[al])) {
+			p += al;
+			continue;
+		}
+		memcpy(p, mark, ml);
+		memmove(p + ml, p + al, strlen(p + al) + 1);
+		p += ml;
+	}
+}
+
 /* The engine's reasons say what a host sends ("SYN,ACK sent"): while the
  * checkpoint after the step on screen is still to be asked, its answer is
  * left out of them (an ellipsis stands in), unless it is a state that is on
@@ -1398,14 +1418,23 @@ hide_next_answer(const struct sv *v, char *buf)
 	if (strcmp(cp->answer, tt_state_name(s->tcb[0].state)) == 0 ||
 	    strcmp(cp->answer, tt_state_name(s->tcb[1].state)) == 0)
 		return;
-	for (char *p = buf; (p = strstr(p, cp->answer)) != NULL;) {
-		if ((p > buf && word_char((unsigned char)p[-1])) || word_char((unsigned char)p[al])) {
-			p += al;
-			continue;
+	mask_word(buf, cp->answer, mark);
+	/* a flags answer ("RST,ACK"): each of its flags is part of the answer
+	 * ("answered with a RST" would give half of it away) */
+	if (strchr(cp->answer, ',') != NULL) {
+		char flag[16];
+		const char *a = cp->answer;
+
+		while (*a != '\0') {
+			size_t n = strcspn(a, ",");
+
+			if (n > 0 && n < sizeof flag) {
+				memcpy(flag, a, n);
+				flag[n] = '\0';
+				mask_word(buf, flag, mark);
+			}
+			a += n + (a[n] == ',');
 		}
-		memcpy(p, mark, ml);
-		memmove(p + ml, p + al, strlen(p + al) + 1);
-		p += ml;
 	}
 }
 
