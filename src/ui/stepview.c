@@ -641,6 +641,20 @@ table_widths(struct sv *v, const size_t *rows, size_t nrows, int w, int width[C_
 	}
 }
 
+/* Host h's "addr:port" for step s: the story's, with the port of the
+ * step's own connection where a simulation has several. */
+static const char *
+endpoint_at(const struct sv *v, const struct tt_step *s, int h, char *buf, size_t len)
+{
+	const char *ep = v->st->endpoint[h & 1], *colon;
+
+	if (ep == NULL || s == NULL || v->st->replay || s->port[h & 1] == 0 ||
+	    (colon = strrchr(ep, ':')) == NULL)
+		return ep;
+	snprintf(buf, len, "%.*s:%u", (int)(colon - ep), ep, s->port[h & 1]);
+	return buf;
+}
+
 static void
 draw_table(struct sv *v, const struct rect *r)
 {
@@ -729,8 +743,9 @@ draw_table(struct sv *v, const struct rect *r)
 		const struct tt_step *s = step_at(v, (size_t)curseg);
 		char bits[64], line[320], nt[128];
 		uint32_t seq, ack;
-		const char *from = v->st->endpoint[s->dir == TT_SERVER], *to = v->st->endpoint[s->dir != TT_SERVER];
-
+		char epf[96], ept[96];
+		const char *from = endpoint_at(v, s, s->dir == TT_SERVER, epf, sizeof epf);
+		const char *to = endpoint_at(v, s, s->dir != TT_SERVER, ept, sizeof ept);
 		char ackbuf[24];
 
 		seg_numbers(v, s, &seq, &ack);
@@ -759,11 +774,14 @@ draw_table(struct sv *v, const struct rect *r)
 static void
 draw_ladder(struct sv *v, const struct rect *r)
 {
-	char left[96], right[96];
+	char left[96], right[96], ep[2][96];
 	size_t n = nsteps(v);
+	const struct tt_step *at = n > 0 ? step_at(v, v->cur < n ? v->cur : n - 1) : NULL;
+	const char *e0 = endpoint_at(v, at, 0, ep[0], sizeof ep[0]);
+	const char *e1 = endpoint_at(v, at, 1, ep[1], sizeof ep[1]);
 
-	snprintf(left, sizeof left, "%s %s", _("client"), v->st->endpoint[0] ? v->st->endpoint[0] : "");
-	snprintf(right, sizeof right, "%s %s", _("server"), v->st->endpoint[1] ? v->st->endpoint[1] : "");
+	snprintf(left, sizeof left, "%s %s", _("client"), e0 ? e0 : "");
+	snprintf(right, sizeof right, "%s %s", _("server"), e1 ? e1 : "");
 	heading(v, r, _("Ladder"), NULL);
 	{
 		struct ui_ladder L;
@@ -1775,7 +1793,9 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 	char opts[32];
 	uint32_t seq, ack;
 	size_t at, np = s->seg.len < TT_PREVIEW ? s->seg.len : TT_PREVIEW;
-	const char *from = v->st->endpoint[s->dir == TT_SERVER], *to = v->st->endpoint[s->dir != TT_SERVER];
+	char epf[96], ept[96];
+	const char *from = endpoint_at(v, s, s->dir == TT_SERVER, epf, sizeof epf);
+	const char *to = endpoint_at(v, s, s->dir != TT_SERVER, ept, sizeof ept);
 
 	if (s->seg.mss)
 		snprintf(opts, sizeof opts, "MSS=%u", s->seg.mss);
