@@ -352,7 +352,7 @@ tm_keys End
 tm_expect " conn # " "two connections: the table has a conn column"
 tm_expect "    1 6 0.250000 C>S ACK       1   1" "two connections: the second one's rows are in conn 1"
 tm_expect "0 8 0.350000 S>C ACK       1  11" "two connections: each counts its own relative numbers"
-tm_keys p p
+tm_keys p p p
 tm_expect "192.0.2.1:49153" "two connections: the second one's port in the detail line and ladder"
 tm_keys q
 tm_expect_exit 0 "two connections quit"
