@@ -642,13 +642,8 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 	case TT_CLOSED:
 		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
-	case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
-		if (c->rlen == 0) {
-			tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
-			return TT_E_CLOSING;
-		}
-		break;
-	case TT_CLOSE_WAIT:
+	case TT_CLOSE_WAIT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
+		/* the peer's FIN came: what arrived before it can still be read */
 		if (c->rlen == 0) {
 			tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 			return TT_E_CLOSING;

@@ -701,11 +701,19 @@ spend(struct tt_sim *s)
 	return ++s->work > SIM_MAX_WORK ? -1 : 0;
 }
 
+/* The action hit SIM_MAX_WORK: -2 with the message; `until` is where an
+ * advance meant to stop the clock (TT_NEVER: no advance). */
 static int
-too_much_work(const struct tt_sim *s, char *err, size_t errlen)
+too_much_work(const struct tt_sim *s, tt_time until, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one action "
-	         "(the simulator's limit), the clock at %.6f s", SIM_MAX_WORK, (double)s->now / 1e6);
+	if (until == TT_NEVER)
+		snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
+		         "action (the simulator's limit), the clock at %.6f s", SIM_MAX_WORK,
+		         (double)s->now / 1e6);
+	else
+		snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
+		         "action (the simulator's limit), the clock stopped at %.6f s instead "
+		         "of %.6f s", SIM_MAX_WORK, (double)s->now / 1e6, (double)until / 1e6);
 	return -2;
 }
 
@@ -738,13 +746,8 @@ advance_to(struct tt_sim *s, tt_time until, char *err, size_t errlen)
 
 		if (!(k >= 0 && tt < ta && tt <= until) && !(i >= 0 && ta <= until))
 			break;
-		if (spend(s) == -1) {
-			snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
-			         "action (the simulator's limit), the clock stopped at %.6f s instead "
-			         "of %.6f s", SIM_MAX_WORK, (double)s->now / 1e6,
-			         (double)until / 1e6);
-			return -2;
-		}
+		if (spend(s) == -1)
+			return too_much_work(s, until, err, errlen);
 		if (k >= 0 && tt < ta && tt <= until)
 			fire_timer(s, h, k, tt);
 		else
@@ -766,12 +769,12 @@ deliver_next(struct tt_sim *s, int to, char *err, size_t errlen)
 	if (i < 0)
 		return 0;
 	if (fire_timers_before(s, s->fl[i].arrive) == -1)
-		return too_much_work(s, err, errlen);
+		return too_much_work(s, TT_NEVER, err, errlen);
 	i = next_flight(s, to);
 	if (i < 0)
 		return 2;
 	if (spend(s) == -1)
-		return too_much_work(s, err, errlen);
+		return too_much_work(s, TT_NEVER, err, errlen);
 	deliver_flight(s, (size_t)i);
 	return 1;
 }
