@@ -6,9 +6,10 @@
  * Per stream one fixed-size record (kept in blocks, never moved) and one
  * slot in an open-addressing hash table keyed by the 4-tuple, hashed with
  * a key drawn per run (SipHash, libsodium's crypto_shorthash) so that no
- * capture can be crafted to collide; nothing is allocated per packet. Each segment goes through Wireshark's analysis
- * rules (analysis.c) and the engine's observer (engine/observer.c), which
- * infers both endpoints' RFC 9293 states.
+ * capture can be crafted to collide; nothing is allocated per packet.
+ * Each segment goes through Wireshark's analysis rules (analysis.c) and the
+ * engine's observer (engine/observer.c), which infers both endpoints' RFC
+ * 9293 states.
  */
 #include "config.h"
 
