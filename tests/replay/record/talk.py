@@ -173,7 +173,7 @@ def reuse(port):
         time.sleep(0.05)
 
 
-def simultaneous_open(port):
+def cross_connect(port):
     """Two sockets bound to PORT and PORT+1 connect to each other at the
     same moment, nobody listening: when their SYNs cross (RFC 9293 Figure 7)
     both connect() calls succeed. When they do not cross, the first SYN is
@@ -199,15 +199,77 @@ def simultaneous_open(port):
         t.start()
     for t in ts:
         t.join()
+    if not all(ok):
+        for s in socks:
+            s.close()
+        sys.exit(3)
+    return socks
+
+
+def simultaneous_open(port):
+    """SYNs crossed (cross_connect), then one side closes first."""
+    socks = cross_connect(port)
     time.sleep(0.05)
     for s in socks:
         s.close()
-    if not all(ok):
+
+
+def time_wait_pairs():
+    """(local port, remote port) of this host's IPv4 sockets in TIME-WAIT."""
+    pairs = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fs = line.split()
+            if fs[3] == "06":
+                pairs.add((int(fs[1].rsplit(":", 1)[1], 16), int(fs[2].rsplit(":", 1)[1], 16)))
+    return pairs
+
+
+def close_at_once(socks):
+    """Both ends shutdown(SHUT_WR) at the same moment, released from a
+    barrier in two threads, then read to EOF and close. The FINs crossed
+    (RFC 9293 Figure 13: each FIN left before the other's arrived, so its ack
+    does not cover the other's FIN) exactly when both ends went through
+    CLOSING and ended in TIME-WAIT; an end whose FIN came after the other's
+    went through CLOSE-WAIT and LAST-ACK to CLOSED. When they did not cross,
+    exit status 3 asks record.sh to try again."""
+    a, b = socks[0].getsockname()[1], socks[1].getsockname()[1]
+    time.sleep(0.05)
+    start = threading.Barrier(2)
+
+    def go(s):
+        start.wait()
+        s.shutdown(socket.SHUT_WR)
+        read_all(s)
+        s.close()
+    ts = [threading.Thread(target=go, args=(s,)) for s in socks]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    tw = time_wait_pairs()
+    if (a, b) not in tw or (b, a) not in tw:
         sys.exit(3)
 
 
+def simultaneous_close(port):
+    """A client connects to a server, then both close at once
+    (close_at_once)."""
+    lst = listener(port)
+    c = connect(port)
+    s, _ = lst.accept()
+    lst.close()
+    close_at_once([c, s])
+
+
+def simultaneous_both(port):
+    """SYNs crossed (cross_connect), then FINs crossed (close_at_once)."""
+    close_at_once(cross_connect(port))
+
+
 SCENARIOS = {f.__name__: f for f in (normal, normal6, server_close, refused, abort,
-                                     half_close, keepalive, reuse, simultaneous_open)}
+                                     half_close, keepalive, reuse, simultaneous_open,
+                                     simultaneous_close, simultaneous_both)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]](int(sys.argv[2]))
