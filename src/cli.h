@@ -3,6 +3,8 @@
 #ifndef TT_CLI_H
 #define TT_CLI_H
 
+#include <stddef.h>
+
 enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
 
 /* Exit statuses (doc/design.md): 0 ok, 1 runtime error, 2 usage error. */
@@ -26,6 +28,8 @@ struct tt_cli {
 	unsigned long seed;     /* --seed, for generated practice */
 	int has_seed;
 	const char *datadir;    /* holds lessons/, quiz/, assets/ */
+	const char *write_path; /* --write FILE: lesson and sandbox also write the
+	                         * segments as a pcap file; NULL: not asked */
 };
 
 /* Each subcommand takes the words after its name. */
@@ -39,6 +43,21 @@ int cmd_menu(const struct tt_cli *cli);
 int tt_scenario_command(const struct tt_cli *cli, const char *path);
 /* The same, always printing the table (sandbox --batch). */
 int tt_scenario_batch(const struct tt_cli *cli, const char *path);
+
+/* --write (cmd_write.c): the segments that crossed the simulated wire as a
+ * pcap file of raw IP packets, time order, each simulation (a lesson's
+ * scene) starting 1 s after the last frame of the one before; a capture
+ * lesson's frames copied from its capture. TT_EXIT_OK, or TT_EXIT_FAIL after
+ * "tcptutor: FILE: reason". */
+struct tt_sim;
+struct tt_scenario;
+struct tt_step;
+int tt_write_sims(const char *path, const struct tt_sim *const *sims, size_t n);
+/* Runs each scenario in a simulation of its own, then tt_write_sims(). */
+int tt_write_scenarios(const char *path, const struct tt_scenario *const *scs, size_t n);
+/* The frames of the segment steps (by frame number) copied from capture. */
+int tt_write_frames(const char *path, const char *capture, const struct tt_step *steps,
+                    size_t n);
 
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,6 +4,7 @@
  *   tcptutor lesson NAME --batch         narration, table, events, checkpoints
  *   tcptutor lesson NAME --format tsv    the plain segment table
  *   tcptutor lesson --list               one row per bundled lesson
+ *   tcptutor lesson NAME --write F.pcap  also the segments as a capture
  *
  * Lessons come from tutor/lesson.h (parsed, run in the engine, answers
  * computed); this file only chooses them, prints them, and hands them to
@@ -420,6 +421,36 @@ batch_table(const struct lesson *l, const struct tt_cli *cli)
 	return TT_EXIT_OK;
 }
 
+/* --write: every scene's segments (each scene run again in a simulation of
+ * its own: the same steps), or a capture lesson's frames from its capture. */
+static int
+write_lesson(const struct lesson *l, const struct tt_cli *cli)
+{
+	const struct tt_scenario **scs;
+	size_t n = lesson_nscenes(l);
+	int rc;
+
+	if (lesson_capture(l) != NULL) {
+		char path[4096];
+
+		/* as lesson_run() found it */
+		if (lesson_capture(l)[0] == '/' || cli->datadir == NULL || *cli->datadir == '\0')
+			snprintf(path, sizeof path, "%s", lesson_capture(l));
+		else
+			snprintf(path, sizeof path, "%s/%s", cli->datadir, lesson_capture(l));
+		return tt_write_frames(cli->write_path, path, lesson_steps(l), lesson_nsteps(l));
+	}
+	if ((scs = calloc(n ? n : 1, sizeof *scs)) == NULL) {
+		tt_warn("%s", _("out of memory"));
+		return TT_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++)
+		scs[i] = lesson_scene_scenario(l, (unsigned)i);
+	rc = tt_write_scenarios(cli->write_path, scs, n);
+	free(scs);
+	return rc;
+}
+
 /* ---- the list --------------------------------------------------------------- */
 
 static struct lesson_progress *
@@ -753,6 +784,10 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 		tt_warn(_("lesson: one lesson at a time (got '%s' and '%s')"), argv[0], argv[1]);
 		return TT_EXIT_USAGE;
 	}
+	if (cli->write_path != NULL && (cli->list || argc == 0)) {
+		tt_warn("%s", _("lesson: --write needs a lesson NAME or FILE"));
+		return TT_EXIT_USAGE;
+	}
 	if (cli->list)
 		return list_lessons(cli);
 	if (argc == 0) {
@@ -778,9 +813,14 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	}
 	if ((l = open_lesson(path, cli->datadir)) == NULL)
 		return TT_EXIT_FAIL;
-	if (cli->batch)
+	if (cli->batch) {
 		rc = cli->format == TT_FMT_TEXT ? batch_text(l, cli) : batch_table(l, cli);
-	else {
+		/* the table first: a file that cannot be written does not hide it */
+		if (cli->write_path != NULL && write_lesson(l, cli) != TT_EXIT_OK)
+			rc = TT_EXIT_FAIL;
+	} else if (cli->write_path != NULL && write_lesson(l, cli) != TT_EXIT_OK) {
+		rc = TT_EXIT_FAIL;      /* said before the screen opens */
+	} else {
 		struct lesson_progress *prog = load_progress();
 		char score[160], warn[512];
 

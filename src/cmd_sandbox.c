@@ -2,7 +2,8 @@
  *
  * sandbox: in a terminal, both hosts under the user's keys (ui_sandbox);
  * with --batch, scenario lines are read from FILE or stdin, run, and the
- * segment table printed (report/). The menu (no command) lists lessons,
+ * segment table printed (report/); --write also writes the segments as a
+ * capture, and takes the lines as in batch. The menu (no command) lists lessons,
  * sandbox, replay, quiz, language and help, and hands over to the same
  * functions the subcommands use. */
 #include "config.h"
@@ -33,7 +34,8 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 		tt_warn(_("sandbox: at most one FILE of actions (got '%s' and '%s')"), argv[0], argv[1]);
 		return TT_EXIT_USAGE;
 	}
-	if (cli->batch || argc == 1 || !isatty(STDIN_FILENO))
+	/* --write asks for a run to save: scenario lines, as in batch */
+	if (cli->batch || cli->write_path != NULL || argc == 1 || !isatty(STDIN_FILENO))
 		return tt_scenario_batch(cli, argc == 1 ? argv[0] : "-");
 	memset(&o, 0, sizeof o);
 	o.zh = cli->zh;

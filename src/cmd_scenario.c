@@ -1,6 +1,7 @@
 /* cmd_scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
  * the engine runs the actions and the table is printed, or shown in the step
- * view. Used by 'lesson FILE.scenario' and by 'sandbox --batch' on stdin. */
+ * view; --write also writes the segments as a capture (cmd_write.c). Used by
+ * 'lesson FILE.scenario' and by 'sandbox --batch' on stdin. */
 #include "config.h"
 
 #include <errno.h>
@@ -125,7 +126,11 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 		return TT_EXIT_FAIL;
 	}
 	if (!batch) {
-		rc = show(cli, s, name);
+		/* --write: the file first, its error before the screen opens */
+		if (cli->write_path != NULL)
+			rc = tt_write_sims(cli->write_path, (const struct tt_sim *const *)&s, 1);
+		if (rc == TT_EXIT_OK)
+			rc = show(cli, s, name);
 		tt_sim_free(s);
 		return rc;
 	}
@@ -138,10 +143,15 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 	tt_report_header(r);
 	tt_report_sim(r, s, cli->absolute, 1);
 	tt_report_free(r);
-	tt_sim_free(s);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		tt_warn(_("error writing output: %s"), strerror(errno));
-		return TT_EXIT_FAIL;
+		rc = TT_EXIT_FAIL;
 	}
+	/* --write: after the table, which a file that cannot be written does
+	 * not hide */
+	if (cli->write_path != NULL &&
+	    tt_write_sims(cli->write_path, (const struct tt_sim *const *)&s, 1) != TT_EXIT_OK)
+		rc = TT_EXIT_FAIL;
+	tt_sim_free(s);
 	return rc;
 }

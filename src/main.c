@@ -63,6 +63,15 @@ usage(FILE *f)
 	             "  -h, --help           show this help and exit\n"
 	             "  -V, --version        show version information and exit\n"
 	             "\n"));
+	fprintf(f, _("Writing a capture:\n"
+	             "  -w, --write FILE     lesson NAME|FILE, sandbox [FILE]: also write the\n"
+	             "                       segments that crossed the simulated wire to FILE\n"
+	             "                       as a pcap capture (raw IP, for Wireshark), then\n"
+	             "                       print or show the run as usual (the sandbox reads\n"
+	             "                       scenario lines, as with --batch); a file that\n"
+	             "                       cannot be written exits 1, after the table or\n"
+	             "                       before the screen\n"
+	             "\n"));
 	fprintf(f, _("Exit status: 0 ok, 1 runtime error (bad capture or file), 2 usage error.\n"
 	             "Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
@@ -181,6 +190,7 @@ main(int argc, char **argv)
 		{ "topic", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "present", no_argument, NULL, 'p' },
+		{ "write", required_argument, NULL, 'w' },
 		{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -214,7 +224,7 @@ main(int argc, char **argv)
 	setup_language(cli.zh);
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:phV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:pw:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': cli.batch = 1; break;
 		case 'f': format = optarg; break;
@@ -235,6 +245,12 @@ main(int argc, char **argv)
 			cli.has_seed = 1;
 			break;
 		case 'p': cli.present = 1; break;
+		case 'w':
+			if (strcmp(optarg, "-") == 0 || *optarg == '\0')
+				return usage_error(_("invalid file name '%s' for --write (it cannot write to "
+				                     "standard output)"), optarg);
+			cli.write_path = optarg;
+			break;
 		case OPT_AUTOPLAY:
 			cli.autoplay = 1;
 			if (optarg != NULL && (cli.autoplay_ms = parse_seconds(optarg)) < 0)
@@ -269,6 +285,10 @@ main(int argc, char **argv)
 
 	argc -= optind;
 	argv += optind;
+	if (cli.write_path != NULL &&
+	    (argc == 0 || (strcmp(argv[0], "lesson") != 0 && strcmp(argv[0], "sandbox") != 0)))
+		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
+		                     "written as a capture"));
 	if (argc == 0) {
 		if (cli.batch) {
 			usage(stdout);

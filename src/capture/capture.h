@@ -10,6 +10,8 @@
  *    the number of streams, never with the bytes of the capture.
  *  - struct cap_story: a whole capture loaded for stepping (the TUI): the
  *    stream list, then one stream's segments as struct tt_step with detail.
+ *  - writing: cap_encode_tcp() builds a raw IP packet from a segment,
+ *    cap_dump_*() write frames to a pcap file.
  * Only capture/pcapfile.c includes <pcap.h>. Nothing here prints: failures
  * return -1 with a message in err ("frame N: ..." when a frame is to blame).
  */
@@ -186,6 +188,40 @@ void cap_file_close(struct cap_file *f);
 int cap_file_linktype(const struct cap_file *f);
 /* Frames read so far, every packet counted (damage is at the next one). */
 uint64_t cap_file_frames(const struct cap_file *f);
+
+/* ---- writing captures ----------------------------------------------------- */
+
+/* One TCP segment as a raw IP packet (encode.c). */
+struct cap_tcp_out {
+	uint8_t ipver;            /* 4 or 6 */
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	uint16_t sport, dport;
+	uint16_t ip_id;           /* IPv4 identification */
+	const struct tt_seg *seg; /* seq, ack, flags (AE too), wnd (65535 at most),
+	                           * up, mss (an MSS option when not 0), len */
+	const uint8_t *payload;   /* seg->len bytes (seg->data is not read) */
+};
+/* The largest frame cap_encode_tcp() makes: an IP datagram. */
+#define CAP_ENCODE_MAX 65535
+/* Writes the IPv4 (version 4, IHL 5, DF, TTL 64) or IPv6 (hop limit 64)
+ * header, the TCP header with both checksums right and the payload into
+ * out, a LINKTYPE_RAW frame; returns its length, or 0 when it does not fit
+ * in outlen or in one IP datagram (or ipver is neither 4 nor 6). */
+size_t cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen);
+
+/* A pcap file being written (pcapfile.c, through libpcap's
+ * pcap_open_dead and pcap_dump). Microsecond time stamps from 0 (the
+ * epoch), every frame whole (caplen = len). */
+struct cap_dump;
+/* Creates (or truncates) path for frames of linktype (LINKTYPE_ numbering);
+ * NULL with the reason in err ("No such file or directory"). */
+struct cap_dump *cap_dump_open(const char *path, int linktype, char *err, size_t errlen);
+/* Appends one frame at time_us (negative: 0); 0, or -1 once the file has a
+ * write error (cap_dump_close says which). */
+int cap_dump_write(struct cap_dump *d, int64_t time_us, const uint8_t *bytes, uint32_t len);
+/* Flushes and closes (d is freed either way): 0, or -1 with the reason
+ * in err when anything could not be written. */
+int cap_dump_close(struct cap_dump *d, char *err, size_t errlen);
 
 /* ---- TCP segments out of a file (reader.c): frames, decoded, IPv4
  * fragments reassembled ------------------------------------------------------ */

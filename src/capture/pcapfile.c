@@ -1,4 +1,5 @@
-/* capture/pcapfile.c: reading pcap and pcapng files through libpcap.
+/* capture/pcapfile.c: reading pcap and pcapng files through libpcap, and
+ * writing pcap files (cap_dump_*).
  *
  * The only file that includes <pcap.h>. Files are opened with nanosecond
  * time stamps; "-" is standard input. A filter (tcpdump/BPF syntax) is
@@ -8,6 +9,9 @@
  * it hit; the frames before it were already handed out. The file is opened
  * here, not by libpcap, so that an empty one (or empty standard input) is
  * called empty rather than "tried to read 4 file header bytes, only got 0".
+ * A file written is opened here too (its error is the system's reason, not
+ * libpcap's sentence) and handed to pcap_dump_fopen(); a write error is
+ * found by flushing it before pcap_dump_close().
  */
 #include "config.h"
 
@@ -180,4 +184,104 @@ int
 cap_file_linktype(const struct cap_file *f)
 {
 	return f->linktype;
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+struct cap_dump {
+	pcap_t *p;
+	pcap_dumper_t *d;
+	FILE *fp;
+	int err;                 /* errno of the first write error, -1 unknown */
+};
+
+/* The inverse of linktype_of(): pcap_open_dead() takes a DLT_ value. */
+static int
+dlt_of(int linktype)
+{
+#ifdef DLT_RAW
+	if (linktype == CAP_LINK_RAW)
+		return DLT_RAW;
+#endif
+#ifdef DLT_LOOP
+	if (linktype == CAP_LINK_LOOP)
+		return DLT_LOOP;
+#endif
+	return linktype;
+}
+
+struct cap_dump *
+cap_dump_open(const char *path, int linktype, char *err, size_t errlen)
+{
+	struct cap_dump *d = calloc(1, sizeof *d);
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return NULL;
+	}
+	d->p = pcap_open_dead_with_tstamp_precision(dlt_of(linktype), 262144,
+	                                            PCAP_TSTAMP_PRECISION_MICRO);
+	if (d->p == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		free(d);
+		return NULL;
+	}
+	if ((d->fp = fopen(path, "wb")) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		pcap_close(d->p);
+		free(d);
+		return NULL;
+	}
+	/* writes the file header; from here on pcap_dump_close() closes fp */
+	if ((d->d = pcap_dump_fopen(d->p, d->fp)) == NULL) {
+		snprintf(err, errlen, "%s", pcap_geterr(d->p));
+		fclose(d->fp);
+		pcap_close(d->p);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int
+cap_dump_write(struct cap_dump *d, int64_t time_us, const uint8_t *bytes, uint32_t len)
+{
+	struct pcap_pkthdr h;
+
+	if (d->err != 0)
+		return -1;
+	if (time_us < 0)
+		time_us = 0;
+	memset(&h, 0, sizeof h);
+	h.ts.tv_sec = (time_t)(time_us / 1000000);
+	h.ts.tv_usec = (suseconds_t)(time_us % 1000000);
+	h.caplen = h.len = len;
+	errno = 0;
+	pcap_dump((u_char *)d->d, &h, bytes);
+	if (ferror(d->fp)) {
+		d->err = errno ? errno : -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cap_dump_close(struct cap_dump *d, char *err, size_t errlen)
+{
+	int e;
+
+	if (d == NULL)
+		return 0;
+	errno = 0;
+	if (d->err == 0 && (pcap_dump_flush(d->d) != 0 || ferror(d->fp)))
+		d->err = errno ? errno : -1;
+	e = d->err;
+	pcap_dump_close(d->d);
+	pcap_close(d->p);
+	free(d);
+	if (e != 0) {
+		snprintf(err, errlen, "%s", e > 0 ? strerror(e) : _("cannot write the capture"));
+		return -1;
+	}
+	return 0;
 }

@@ -63,6 +63,12 @@ struct tt_sim {
 	struct tt_step *steps;
 	size_t nsteps, capsteps;
 	uint64_t rows;
+	/* the payload that crossed the wire in each segment step, beside the
+	 * steps (capsteps entries): an offset into one byte arena, NO_PAYLOAD
+	 * for none (seg.len is its length) */
+	size_t *payload;
+	uint8_t *bytes;
+	size_t nbytes, capbytes;
 
 	struct stream *streams;
 	size_t nstreams, capstreams;
@@ -76,6 +82,8 @@ struct tt_sim {
  * says so instead of running for ever. */
 #define SIM_MAX_DELIVERIES 100000   /* segments one run (deliver all) delivers */
 #define SIM_MAX_WORK 200000         /* arrivals and timers in one action */
+
+#define NO_PAYLOAD ((size_t)-1)
 
 static const char *const action_names[TT_A_NACTIONS] = {
 	[TT_A_LISTEN] = "listen", [TT_A_CONNECT] = "connect", [TT_A_SEND] = "send",
@@ -151,6 +159,8 @@ tt_sim_free(struct tt_sim *s)
 		free(s->fl[i].data);
 	free(s->fl);
 	free(s->steps);
+	free(s->payload);
+	free(s->bytes);
 	free(s->streams);
 	free(s);
 }
@@ -165,6 +175,14 @@ const struct tt_step *
 tt_sim_step(const struct tt_sim *s, size_t i)
 {
 	return i < s->nsteps ? &s->steps[i] : NULL;
+}
+
+const uint8_t *
+tt_sim_payload(const struct tt_sim *s, size_t i)
+{
+	if (i >= s->nsteps || s->payload[i] == NO_PAYLOAD)
+		return NULL;
+	return s->bytes + s->payload[i];
 }
 
 tt_time
@@ -318,12 +336,17 @@ new_step(struct tt_sim *s, enum tt_step_kind kind, int dir, int stream)
 	if (s->nsteps == s->capsteps) {
 		size_t ncap = s->capsteps ? s->capsteps * 2 : 64;
 		struct tt_step *n = realloc(s->steps, ncap * sizeof *n);
+		size_t *np;
 
 		if (n == NULL)
 			return NULL;
 		s->steps = n;
+		if ((np = realloc(s->payload, ncap * sizeof *np)) == NULL)
+			return NULL;
+		s->payload = np;
 		s->capsteps = ncap;
 	}
+	s->payload[s->nsteps] = NO_PAYLOAD;
 	if (stream >= 0)
 		s->last_stream = (unsigned)stream;
 	st = &s->steps[s->nsteps++];
@@ -397,6 +420,30 @@ take_fault(struct tt_sim *s, enum tt_fault_kind kind, int from, const struct tt_
 	return taken;
 }
 
+/* Keeps a copy of step i's payload in the arena (none when out of memory:
+ * tt_sim_payload() then says NULL). */
+static void
+keep_payload(struct tt_sim *s, size_t i, const uint8_t *data, size_t len)
+{
+	if (s->capbytes - s->nbytes < len) {
+		size_t ncap = s->capbytes ? s->capbytes : 4096;
+		uint8_t *n;
+
+		while (ncap - s->nbytes < len) {
+			if (ncap > SIZE_MAX / 2)
+				return;
+			ncap *= 2;
+		}
+		if ((n = realloc(s->bytes, ncap)) == NULL)
+			return;
+		s->bytes = n;
+		s->capbytes = ncap;
+	}
+	memcpy(s->bytes + s->nbytes, data, len);
+	s->payload[i] = s->nbytes;
+	s->nbytes += len;
+}
+
 static void
 segment_step_fill(struct tt_sim *s, struct tt_step *st, const struct flight *f)
 {
@@ -409,6 +456,8 @@ segment_step_fill(struct tt_sim *s, struct tt_step *st, const struct flight *f)
 	st->frame = ++s->rows;
 	if (f->data != NULL)
 		memcpy(st->preview, f->data, f->seg.len < TT_PREVIEW ? f->seg.len : TT_PREVIEW);
+	if (f->data != NULL && f->seg.len > 0)
+		keep_payload(s, (size_t)(st - s->steps), f->data, f->seg.len);
 }
 
 /* Notes a sender-side observer would make (Wireshark's analysis terms),

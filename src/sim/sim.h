@@ -53,7 +53,7 @@ struct tt_step {
 	tt_time arrival;         /* segment: when it arrived (or was lost) */
 	int dir;                 /* segment: sender (TT_CLIENT: C>S); event: the host */
 	struct tt_seg seg;       /* seg.data is NULL; see preview */
-	uint8_t preview[TT_PREVIEW]; /* first payload bytes */
+	uint8_t preview[TT_PREVIEW]; /* first payload bytes (all: tt_sim_payload()) */
 	unsigned notes;          /* TT_NOTE() bits */
 	unsigned nev;            /* what the hosts did in this step */
 	struct tt_step_event {
@@ -128,6 +128,10 @@ int tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t err
 
 size_t tt_sim_nsteps(const struct tt_sim *s);
 const struct tt_step *tt_sim_step(const struct tt_sim *s, size_t i);
+/* The payload of segment step i as it crossed the wire (seg.len bytes: the
+ * text sent, or the engine's 'x' bytes for a count), kept by the simulator
+ * beside the steps; NULL for a step without payload. Valid while s lives. */
+const uint8_t *tt_sim_payload(const struct tt_sim *s, size_t i);
 tt_time tt_sim_now(const struct tt_sim *s);
 size_t tt_sim_in_flight(const struct tt_sim *s);
 const struct tt_sim_config *tt_sim_config(const struct tt_sim *s);

@@ -257,6 +257,12 @@ lesson_step_scene(const struct lesson *l, size_t i)
 	return l->ran && i < l->nsteps ? l->step_scene[i] : 0;
 }
 
+const struct tt_scenario *
+lesson_scene_scenario(const struct lesson *l, unsigned scene)
+{
+	return l->capture == NULL && scene < l->nscs ? l->scs[scene] : NULL;
+}
+
 const struct lesson_part *
 lesson_part(const struct lesson *l, size_t i)
 {

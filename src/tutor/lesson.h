@@ -87,6 +87,9 @@ const char *lesson_endpoint(const struct lesson *l, int host);
 size_t lesson_nscenes(const struct lesson *l);
 const char *lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host);
 unsigned lesson_step_scene(const struct lesson *l, size_t i);
+/* The scenario of one scene (what lesson_run() ran in a simulation of its
+ * own; running it again gives the same steps), NULL for a capture lesson. */
+const struct tt_scenario *lesson_scene_scenario(const struct lesson *l, unsigned scene);
 /* Relative sequence and acknowledgment numbers of a segment step: seq minus
  * its sender's ISS, ack minus its receiver's ISS. */
 void lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
