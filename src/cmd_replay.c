@@ -33,28 +33,6 @@
  * many; the rest are counted. */
 #define MAX_NOTES 10
 
-/* Rows wait here while a SYN is unanswered: until the server speaks, the
- * observer presumes it listened (SYN-RECEIVED), and a RST in answer shows
- * it had no connection at all (CLOSED), which the held rows then say too.
- * Rows of other streams queue behind them to keep frame order; a full
- * queue prints its oldest row with the presumption. */
-#define HOLD 256
-
-struct held {
-	struct tt_row row;
-	char src[64], dst[64], notes[160];
-};
-
-struct rowq {
-	struct tt_report *rep;
-	struct held q[HOLD];
-	/* beside the rows, so that settling a stream scans one small array:
-	 * the stream number + 1 of a row whose SYN is still unanswered, else 0 */
-	unsigned waiting[HOLD];
-	size_t head, n;
-};
-
-
 /* Appends text to buf padded with blanks to `width` screen columns (wide
  * characters count two); width 0 appends it as it is. */
 static void
@@ -84,73 +62,6 @@ pad_cell(char *buf, size_t len, const char *text, int width)
 		buf[at] = '\0';
 		cols++;
 	}
-}
-
-static void
-rowq_pop(struct rowq *rq)
-{
-	tt_report_row(rq->rep, &rq->q[rq->head].row);
-	rq->waiting[rq->head] = 0;
-	rq->head = (rq->head + 1) % HOLD;
-	rq->n--;
-}
-
-static void
-rowq_flush(struct rowq *rq)
-{
-	while (rq->n > 0)
-		rowq_pop(rq);
-}
-
-static void
-copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/* Takes one row; pending says the row's stream waits for the server,
- * refused that the server has just answered with a RST. */
-static void
-rowq_add(struct rowq *rq, const struct tt_row *row, int pending, int refused)
-{
-	struct held *h;
-
-	/* the wait is over: the stream's held rows are settled */
-	if (!pending) {
-		for (size_t i = 0; i < rq->n; i++) {
-			size_t k = (rq->head + i) % HOLD;
-			struct held *o = &rq->q[k];
-
-			if (rq->waiting[k] != row->stream + 1)
-				continue;
-			rq->waiting[k] = 0;
-			if (refused && o->row.sstate == TT_SYN_RECEIVED)
-				o->row.sstate = TT_CLOSED;
-		}
-	}
-	while (rq->n > 0 && rq->waiting[rq->head] == 0)
-		rowq_pop(rq);
-	if (rq->n == 0 && !pending) {
-		tt_report_row(rq->rep, row);
-		return;
-	}
-	if (rq->n == HOLD)
-		rowq_pop(rq);
-	h = &rq->q[(rq->head + rq->n) % HOLD];
-	rq->waiting[(rq->head + rq->n) % HOLD] = pending ? row->stream + 1 : 0;
-	rq->n++;
-	h->row = *row;
-	copy_str(h->src, sizeof h->src, row->src);
-	copy_str(h->dst, sizeof h->dst, row->dst);
-	copy_str(h->notes, sizeof h->notes, row->notes);
-	h->row.src = h->src;
-	h->row.dst = h->dst;
-	h->row.notes = h->notes;
 }
 
 /* The rows' "addr:port" strings, formatted once per stream rather than
@@ -324,55 +235,40 @@ warn_no_stream(const char *name, int stream, size_t n)
 	tt_warn(_("%s: no stream %d (the capture has %zu)"), name, stream, n);
 }
 
-/* The row queue and the endpoint names, with the table's header printed;
- * -1 when out of memory. */
+/* The report and the endpoint names, with the table's header printed; -1
+ * when out of memory. */
 static int
-rows_open(const struct tt_cli *cli, struct rowq **rqp, struct names **nmp)
+rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 {
-	struct rowq *rq = calloc(1, sizeof *rq);
+	struct tt_report *rep = tt_report_new(stdout, report_format(cli->format));
 	struct names *nm = calloc(1, sizeof *nm);
 
-	if (rq != NULL)
-		rq->rep = tt_report_new(stdout, report_format(cli->format));
-	if (rq == NULL || rq->rep == NULL || nm == NULL) {
-		if (rq != NULL)
-			tt_report_free(rq->rep);
-		free(rq);
+	if (rep == NULL || nm == NULL) {
+		tt_report_free(rep);
 		free(nm);
 		return -1;
 	}
-	tt_report_header(rq->rep);
-	*rqp = rq;
+	tt_report_header(rep);
+	*repp = rep;
 	*nmp = nm;
 	return 0;
 }
 
-/* Reads every frame, printing rows (rq NULL: --streams, only counting).
- * Returns 0 at the end of the file, -1 on damage (message in err). */
-static int
-batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
-             struct cap_replay *r, struct rowq *rq, struct names *nm, unsigned long *odd,
-             char *err, size_t errlen)
+/* Prints the rows that are finished. */
+static void
+print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep,
+           struct names *nm)
 {
 	char notes[160];
 	char (*ep)[56];
-	struct cap_frame fr;
-	struct cap_pkt pkt;
 	struct cap_seg seg;
 	struct tt_row row;
-	int rc;
+	struct tt_transition tr[TT_STEP_EVENTS];
 
-	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
-		if (rc == 2) {          /* a TCP segment that cannot be shown */
-			if ((*odd)++ < MAX_NOTES)
-				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr.number, _(pkt.why));
-			continue;
-		}
-		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
-			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
-			return -1;
-		}
-		if (rq == NULL || (cli->stream >= 0 && (unsigned)cli->stream != seg.stream))
+	while (cap_replay_row(r, &seg)) {
+		unsigned ntr = 0;
+
+		if (cli->stream >= 0 && (unsigned)cli->stream != seg.stream)
 			continue;
 		ep = names_of(nm, r, seg.stream);
 		row = (struct tt_row){
@@ -382,16 +278,56 @@ batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
 			.dir = seg.dir,
 			.src = ep[seg.dir],
 			.dst = ep[!seg.dir],
-			.flags = pkt.flags,
-			.seq = cli->absolute ? pkt.seq : seg.rel_seq,
-			.ack = cli->absolute ? pkt.ack : seg.rel_ack,
-			.len = pkt.len,
-			.win = pkt.win,
+			.flags = seg.flags,
+			.seq = cli->absolute ? seg.seq : seg.rel_seq,
+			.ack = cli->absolute ? seg.ack : seg.rel_ack,
+			.len = seg.len,
+			.win = seg.win,
 			.cstate = seg.state[0],
 			.sstate = seg.state[1],
 			.notes = seg.notes ? tt_notes_format(seg.notes, notes, sizeof notes) : "",
+			.trans = tr,
 		};
-		rowq_add(rq, &row, seg.presumed, seg.refused);
+		for (unsigned k = 0; k < seg.nev; k++) {
+			const struct cap_event *ce = &seg.ev[k];
+
+			if (ce->ev.from == ce->ev.to)
+				continue;
+			tr[ntr++] = (struct tt_transition){
+				.host = ce->host, .from = ce->ev.from, .to = ce->ev.to,
+				.reason = ce->ev.reason,
+				.crossed = (ce->flags & TT_OBS_CROSSED) ? ce->arrived : 0,
+				.inferred = (ce->flags & TT_OBS_INFERRED) != 0,
+			};
+		}
+		row.ntrans = ntr;
+		tt_report_row(rep, &row);
+	}
+}
+
+/* Reads every frame, printing rows (rep NULL: --streams, only counting).
+ * Returns 0 at the end of the file, -1 on damage (message in err). */
+static int
+batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
+             struct cap_replay *r, struct tt_report *rep, struct names *nm, unsigned long *odd,
+             char *err, size_t errlen)
+{
+	struct cap_frame fr;
+	struct cap_pkt pkt;
+	int rc;
+
+	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
+		if (rc == 2) {          /* a TCP segment that cannot be shown */
+			if ((*odd)++ < MAX_NOTES)
+				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr.number, _(pkt.why));
+			continue;
+		}
+		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt) < 0) {
+			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
+			return -1;
+		}
+		if (rep != NULL)
+			print_rows(cli, r, rep, nm);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -404,7 +340,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	struct names *nm = NULL;
 	struct cap_reader *f;
 	struct cap_replay *r;
-	struct rowq *rq = NULL;
+	struct tt_report *rep = NULL;
 	unsigned long odd = 0;
 	size_t n;
 	int rc, status = TT_EXIT_OK;
@@ -414,8 +350,8 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", name, err);
 		return TT_EXIT_FAIL;
 	}
-	r = cap_replay_new();
-	if (r == NULL || (!cli->streams && rows_open(cli, &rq, &nm) < 0)) {
+	r = cap_replay_new(cli->streams ? 0 : CAP_ROWS);
+	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);
 		tt_warn("%s", _("out of memory"));
@@ -428,9 +364,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	rc = batch_frames(cli, name, f, r, rq, nm, &odd, err, sizeof err);
-	if (rq != NULL)
-		rowq_flush(rq);
+	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
+	cap_replay_finish(r);
+	if (rep != NULL)
+		print_rows(cli, r, rep, nm);
 	if (cli->streams)
 		print_streams(cli, r, stdout);
 	if (odd > MAX_NOTES)
@@ -447,10 +384,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		warn_no_stream(name, cli->stream, n);
 		status = TT_EXIT_FAIL;
 	}
-	if (rq != NULL) {
-		tt_report_free(rq->rep);
-		free(rq);
-	}
+	tt_report_free(rep);
 	free(nm);
 	cap_replay_free(r);
 	cap_reader_close(f);

@@ -23,6 +23,21 @@ expect_states() { # dir file regex [stream]
   want: $3"; fi
 }
 
+# the states host $3 (client/server) goes through in stream 0, in order:
+# every state change the text table lists under the rows
+chain() { # dir file host
+	"$T" --batch replay "$1/$2" | awk -v h="$3:" '
+		/^-- stream / { s = $3 } s == "0:" && $1 == "*" && $2 == h && $4 == "->" {
+			if (!n++) printf "%s", $3; printf " %s", $5 }'
+}
+expect_chain() { # dir file host "STATE STATE ..." (a part of the chain)
+	[ -f "$1/$2" ] || { fail "$1/$2 missing"; return; }
+	got=$(chain "$1" "$2" "$3")
+	case " $got " in *" $4 "*) pass ;; *) fail "$1/$2: $3 went through
+  got:  $got
+  want: ... $4 ..." ;; esac
+}
+
 check_dir() { # directory of recordings
 	d=$1
 	# the recordings end where the kernel ended (NAME.kernel, from ss)
@@ -49,11 +64,29 @@ check_dir() { # directory of recordings
 	expect_states "$d" lo-refused.pcap "SYN-SENT/CLOSED CLOSED/CLOSED"
 	expect_states "$d" lo-reuse.pcap "$S" 0
 	expect_states "$d" lo-reuse.pcap "$S" 1
-	# SYNs crossed (RFC 9293 Figure 7), then one side closes first
-	expect_states "$d" lo-simultaneous-open.pcap "SYN-SENT/SYN-RECEIVED SYN-RECEIVED/SYN-RECEIVED \
-(SYN-RECEIVED/ESTABLISHED|ESTABLISHED/SYN-RECEIVED) ESTABLISHED/ESTABLISHED \
+	# SYNs crossed (RFC 9293 Figure 7), then one side closes first: the
+	# second host was CLOSED (no listener) until its own SYN
+	O="SYN-SENT/CLOSED SYN-RECEIVED/SYN-RECEIVED (SYN-RECEIVED/ESTABLISHED|ESTABLISHED/SYN-RECEIVED) \
+ESTABLISHED/ESTABLISHED"
+	expect_states "$d" lo-simultaneous-open.pcap "$O \
 (FIN-WAIT-1/CLOSE-WAIT (FIN-WAIT-2/CLOSE-WAIT )?TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED|\
 CLOSE-WAIT/FIN-WAIT-1 (CLOSE-WAIT/FIN-WAIT-2 )?LAST-ACK/TIME-WAIT CLOSED/TIME-WAIT)"
+	# FINs crossed (RFC 9293 Figure 13): each arrives after the other left
+	F="(ESTABLISHED/FIN-WAIT-1|FIN-WAIT-1/ESTABLISHED) CLOSING/CLOSING \
+(TIME-WAIT/CLOSING|CLOSING/TIME-WAIT) TIME-WAIT/TIME-WAIT"
+	expect_states "$d" lo-simultaneous-close.pcap "$H $F"
+	expect_states "$d" lo-simultaneous-both.pcap "$O $F"
+	# and each host's own changes, row by row (the text table lists them)
+	expect_chain "$d" lo-simultaneous-open.pcap client "CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED"
+	expect_chain "$d" lo-simultaneous-open.pcap server "CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED"
+	for h in client server; do
+		expect_chain "$d" lo-simultaneous-close.pcap $h "ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT"
+		expect_chain "$d" lo-simultaneous-both.pcap $h \
+			"CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT"
+	done
+	expect_match "$("$T" --batch replay "$d/lo-simultaneous-close.pcap")" \
+		"FIN-WAIT-1 -> CLOSING \(FIN_FW1; frame [0-9]+ arrives here: the two crossed\)" \
+		"$d: the crossing is said"
 
 	# keep-alive probes and their answers, as Wireshark marks them
 	n=$("$T" --batch --format tsv replay "$d/lo-keepalive.pcap" | awk -F'\t' '$14 == "keep-alive"' | wc -l)

@@ -117,30 +117,42 @@ struct cap_stream_info {
 	enum tt_state final[2];   /* client, server after the last segment */
 };
 
-/* One TCP frame after the stream table has seen it: a batch table row. */
+/* One TCP frame after the stream table has seen it: a batch table row,
+ * self-contained (it outlives the frame). */
 struct cap_seg {
 	uint64_t frame;
 	int64_t time_ns;          /* since the first packet of the file */
 	unsigned stream;
 	int dir;                  /* TT_CLIENT: sent by the client */
-	const struct cap_pkt *pkt;
+	uint32_t seq, ack, len;   /* as in the header (absolute) */
+	uint16_t flags, win;
 	uint32_t rel_seq, rel_ack; /* relative as Wireshark computes them */
 	unsigned notes;           /* TT_NOTE() bits */
-	enum tt_state state[2];   /* client, server after the segment */
-	unsigned obs;             /* TT_OBS_* bits the observer returned */
-	int presumed;             /* the server has not spoken: SYN-RECEIVED is the
-	                           * observer's presumption that it listened */
-	int refused;              /* the server's first word is this RST: it never
-	                           * listened, it was CLOSED all along (§3.10.7.1) */
-	const struct tt_obs *tcbs; /* both endpoints as the observer knows them */
+	enum tt_state state[2];   /* client, server after the segment (doc/design.md:
+	                           * sent, and received unless it crossed) */
+	unsigned obs;             /* TT_OBS_* bits: mid-stream, inferred, crossed */
+	uint64_t arrived_after;   /* crossed: the frame after which it arrived, else 0 */
+	unsigned nev;             /* what the endpoints did in this row, in order */
+	struct cap_event {
+		int host;         /* 0 client, 1 server */
+		uint64_t arrived; /* a delivery: the frame whose segment arrived; 0: a send */
+		unsigned flags;   /* TT_OBS_INFERRED, TT_OBS_CROSSED */
+		struct tt_event ev;
+	} ev[TT_STEP_EVENTS];
+	unsigned lost_events;     /* events past the room above (none in the bundled
+	                           * captures; said so on screen) */
+	struct tt_tcb_view tcb[2]; /* with CAP_VIEWS: both endpoints after the row */
 };
 
 struct cap_replay;
+/* Options: CAP_ROWS: rows come out of cap_replay_row (without it only the
+ * streams are followed, for --streams); CAP_VIEWS: rows carry both TCBs. */
+enum { CAP_ROWS = 1, CAP_VIEWS = 2 };
 /* NULL when out of memory (or when no random key can be had). The stream
  * table's hash is keyed per run from a random key, so that no file can be
  * crafted to make its probing long; a probe that still grows long makes the
  * table take a new key and rebuild. */
-struct cap_replay *cap_replay_new(void);
+struct cap_replay *cap_replay_new(unsigned opts);
 void cap_replay_free(struct cap_replay *r);
 /* Sets the hash key (CAP_REPLAY_KEY bytes) before the first frame: for
  * tests and benchmarks that must craft or repeat collisions. */
@@ -156,10 +168,19 @@ void cap_replay_probe_stats(const struct cap_replay *r, struct cap_probe_stats *
 /* The table's hash of a frame's 4-tuple under the current key (the same in
  * both directions): what the table uses, for tests that craft collisions. */
 uint32_t cap_replay_hash(const struct cap_replay *r, const struct cap_pkt *pkt);
-/* Feeds one decoded TCP frame; fills *seg (valid until the next call).
- * Returns 0, or -1 when out of memory. */
-int cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
-                      const struct cap_pkt *pkt, struct cap_seg *seg);
+/* Feeds one decoded TCP frame. Returns its stream number, or -1 when out
+ * of memory. Its row comes out of cap_replay_row() once its states are
+ * final: a segment's arrival waits for the next word of its receiver,
+ * whose ACK tells whether the two crossed. Rows come out in frame order;
+ * at most CAP_HELD wait at once (then the oldest stream is settled as if
+ * no more evidence came). */
+#define CAP_HELD 4096
+long cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
+                      const struct cap_pkt *pkt);
+/* 1 with the next finished row in *seg, 0 when none is ready. */
+int cap_replay_row(struct cap_replay *r, struct cap_seg *seg);
+/* No more frames: every row is finished (then drain cap_replay_row). */
+void cap_replay_finish(struct cap_replay *r);
 size_t cap_replay_nstreams(const struct cap_replay *r);
 /* Fills *info with what is known of stream i so far. */
 void cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *info);

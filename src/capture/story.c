@@ -123,18 +123,6 @@ grow(struct cap_story *s)
 	return 0;
 }
 
-/* The server's first word was a RST: it was CLOSED all along, not
- * SYN-RECEIVED as the steps before presumed. */
-static void
-never_listened(struct cap_story *s)
-{
-	for (size_t k = 0; k + 1 < s->nsteps; k++)
-		if (s->steps[k].tcb[1].state == TT_SYN_RECEIVED) {
-			s->steps[k].tcb[1].state = TT_CLOSED;
-			s->steps[k].tcb[1].passive = 0;
-		}
-}
-
 /* The stream list from the table; -1 when out of memory. */
 static int
 keep_streams(struct cap_story *s, const struct cap_replay *r)
@@ -150,6 +138,45 @@ keep_streams(struct cap_story *s, const struct cap_replay *r)
 	return 0;
 }
 
+/* A finished row of the stream being collected becomes step k's states,
+ * TCBs and events. Sequence numbers stay relative to Wireshark's bases
+ * (known[] / base[]), windows as the endpoints offered them; the observer
+ * runs no timers. */
+static void
+fill_step(struct tt_step *st, const struct cap_seg *row, uint32_t *base, int *known)
+{
+	if (!known[row->dir]) {
+		base[row->dir] = row->seq - row->rel_seq;
+		known[row->dir] = 1;
+	}
+	if (!known[!row->dir] && (row->flags & TT_ACK)) {
+		base[!row->dir] = row->ack - row->rel_ack;
+		known[!row->dir] = 1;
+	}
+	st->dir = row->dir;
+	st->notes = row->notes;
+	st->nev = 0;
+	for (unsigned k = 0; k < row->nev && k < TT_STEP_EVENTS; k++) {
+		st->ev[st->nev].host = row->ev[k].host;
+		st->ev[st->nev].sock = 0;
+		st->ev[st->nev].ev = row->ev[k].ev;
+		st->nev++;
+	}
+	st->crossed_after = row->arrived_after;
+	st->inferred = (row->obs & TT_OBS_INFERRED) != 0;
+	for (int d = 0; d < 2; d++) {
+		struct tt_tcb_view *v = &st->tcb[d];
+
+		*v = row->tcb[d];
+		if (known[d])
+			v->iss = base[d];
+		if (known[!d])
+			v->irs = base[!d];
+		v->rto = 0;
+		v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = v->fw2_at = TT_NEVER;
+	}
+}
+
 /* One pass over the file. With want == SIZE_MAX the stream list is built;
  * otherwise stream `want`'s steps are collected. */
 static int
@@ -159,35 +186,39 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	struct cap_replay *r;
 	struct cap_frame fr;
 	struct cap_pkt pkt;
-	struct cap_seg seg;
+	struct cap_seg row;
 	uint32_t base[2] = { 0, 0 };
 	int known[2] = { 0, 0 };
-	int wscale[2] = { -1, -1 };
-	uint32_t lastwin[2] = { 0, 0 };
+	size_t filled = 0;
+	long got;
 	int rc;
 
 	if (cap_reader_open(s->path, s->filter, &f, err, errlen) < 0)
 		return -1;
 	s->linktype = cap_reader_linktype(f);
-	r = cap_replay_new();
+	r = cap_replay_new(want == SIZE_MAX ? 0 : CAP_ROWS | CAP_VIEWS);
 	if (r == NULL) {
 		cap_reader_close(f);
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
-	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
+	for (;;) {
 		struct tt_step *st;
 
+		rc = cap_reader_next(f, &fr, &pkt, err, errlen);
+		if (rc <= 0)
+			break;
 		if (rc != 1)
 			continue;
-		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt, &seg) < 0) {
+		got = cap_replay_frame(r, fr.number, fr.time_ns, &pkt);
+		if (got < 0) {
 			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
 			s->damage_frame = fr.number;
 			rc = -1;
 			break;
 		}
-		if (seg.stream != want)
-			continue;
+		if ((size_t)got != want)
+			goto rows;
 		if (s->nsteps == s->cap && grow(s) < 0) {
 			snprintf(err, errlen, "%s", _("out of memory"));
 			rc = -1;
@@ -200,7 +231,6 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		st->frame = fr.number;
 		st->time = fr.time_ns / 1000;
 		st->arrival = st->time;
-		st->dir = seg.dir;
 		st->seg.seq = pkt.seq;
 		st->seg.ack = pkt.ack;
 		st->seg.wnd = pkt.win;
@@ -214,43 +244,17 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 			if (pkt.payload_off <= fr.caplen && fr.caplen - pkt.payload_off >= n)
 				memcpy(st->preview, fr.data + pkt.payload_off, n);
 		}
-		st->notes = seg.notes;
-		/* relative bases as Wireshark sets them, and windows as seen */
-		if (!known[seg.dir]) {
-			base[seg.dir] = pkt.seq - seg.rel_seq;
-			known[seg.dir] = 1;
-		}
-		if (!known[!seg.dir] && (pkt.flags & TT_ACK)) {
-			base[!seg.dir] = pkt.ack - seg.rel_ack;
-			known[!seg.dir] = 1;
-		}
-		if (pkt.flags & TT_SYN)
-			wscale[seg.dir] = pkt.opt.wscale;
-		lastwin[seg.dir] = pkt.win;
-		if (!(pkt.flags & TT_SYN) && wscale[0] >= 0 && wscale[1] >= 0)
-			lastwin[seg.dir] = (uint32_t)pkt.win << (wscale[seg.dir] > 14 ? 14 : wscale[seg.dir]);
-		for (int d = 0; d < 2; d++) {
-			const struct tt_obs_side *o = &seg.tcbs->side[d];
-			struct tt_tcb_view *v = &st->tcb[d];
-
-			v->state = o->state;
-			v->passive = o->passive;
-			v->iss = known[d] ? base[d] : o->iss;
-			v->irs = known[!d] ? base[!d] : o->irs;
-			v->snd_una = o->snd_una;
-			v->snd_nxt = o->snd_nxt;
-			v->rcv_nxt = o->rcv_nxt;
-			v->rcv_wnd = lastwin[d];
-			v->snd_wnd = lastwin[!d];
-			v->fin_sent = o->fin_sent;
-			v->fin_rcvd = o->fin_rcvd;
-			v->rto = 0;
-			v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = TT_NEVER;
-		}
-		/* the server never listened: CLOSED all along, not SYN-RECEIVED
-		 * as the steps before presumed */
-		if (seg.refused)
-			never_listened(s);
+rows:
+		while (cap_replay_row(r, &row))
+			if (row.stream == want && filled < s->nsteps)
+				fill_step(&s->steps[filled++], &row, base, known);
+	}
+	/* the rows still waiting are finished: no more evidence comes */
+	if (want != SIZE_MAX) {
+		cap_replay_finish(r);
+		while (cap_replay_row(r, &row))
+			if (row.stream == want && filled < s->nsteps)
+				fill_step(&s->steps[filled++], &row, base, known);
 	}
 	if (want == SIZE_MAX && keep_streams(s, r) < 0) {
 		snprintf(err, errlen, "%s", _("out of memory"));

@@ -8,11 +8,15 @@
  * a key drawn per run (SipHash, libsodium's crypto_shorthash) so that no
  * capture can be crafted to collide; nothing is allocated per packet.
  * Each segment goes through Wireshark's analysis rules (analysis.c) and the
- * engine's observer (engine/observer.c), which infers both endpoints' RFC
- * 9293 states.
+ * engine's observer (engine/observer.c): two engine connections that infer
+ * both endpoints' RFC 9293 states. A row waits in a ring until the observer
+ * says its states are final (its segment's arrival may be decided only by
+ * the receiver's next segment); a stream whose connection has ended gives
+ * its observer back and keeps its final states.
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +33,10 @@ struct stream {
 	uint8_t saw_syn, saw_synack, handshake, midstream, rst, refused;
 	uint8_t fin[2];
 	uint32_t syn_seq;         /* the client's SYN, for the handshake's ACK */
-	struct tt_obs obs;
+	int8_t wscale[2];         /* RFC 7323 shift each side offered on its SYN, -1 none */
+	uint8_t syn_seen[2], spoke[2];
+	struct tt_obs_ends ends;  /* the endpoints once the observer is given back */
+	struct tt_obs *obs;       /* NULL before the first segment and after the end */
 	struct cap_analysis an;
 	uint64_t packets, bytes[2], first_frame, last_frame;
 	int64_t first_ns, last_ns;
@@ -54,7 +61,17 @@ struct slot {
  * allows at a load of at most one half: the table takes a new key. */
 #define PROBE_LIMIT 48
 
+/* Rows wait here in frame order until final; row ids count every frame
+ * fed, so row id k sits at ring[k % RING]. */
+#define RING (CAP_HELD + 2)
+
 struct cap_replay {
+	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
+	struct cap_seg *ring;
+	uint64_t head, tail;      /* row ids: [head, tail) wait */
+	int finishing;
+	struct tt_obs_out *oout;  /* one call's effects */
+	size_t live;              /* streams holding an observer */
 	struct stream **blocks;
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
@@ -72,13 +89,19 @@ stream_at(const struct cap_replay *r, size_t i)
 }
 
 struct cap_replay *
-cap_replay_new(void)
+cap_replay_new(unsigned opts)
 {
 	struct cap_replay *r = calloc(1, sizeof *r);
 
 	if (r == NULL)
 		return NULL;
-	if (sodium_init() < 0) {
+	r->opts = opts;
+	r->oout = malloc(sizeof *r->oout);
+	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
+	r->head = r->tail = 1;
+	if (sodium_init() < 0 || r->oout == NULL || ((opts & CAP_ROWS) && r->ring == NULL)) {
+		free(r->oout);
+		free(r->ring);
 		free(r);
 		return NULL;
 	}
@@ -86,6 +109,8 @@ cap_replay_new(void)
 	r->nslots = 1024;
 	r->slot = calloc(r->nslots, sizeof *r->slot);
 	if (r->slot == NULL) {
+		free(r->oout);
+		free(r->ring);
 		free(r);
 		return NULL;
 	}
@@ -109,10 +134,14 @@ cap_replay_free(struct cap_replay *r)
 {
 	if (r == NULL)
 		return;
+	for (size_t i = 0; i < r->nstreams; i++)
+		tt_obs_free(stream_at(r, i)->obs);
 	for (size_t i = 0; i < r->nblocks; i++)
 		free(r->blocks[i]);
 	free(r->blocks);
 	free(r->slot);
+	free(r->oout);
+	free(r->ring);
 	free(r);
 }
 
@@ -264,7 +293,7 @@ new_stream(struct cap_replay *r, const struct cap_pkt *p, int sender_is_client)
 	memcpy(s->addr[!c], p->dst, 16);
 	s->port[c] = p->sport;
 	s->port[!c] = p->dport;
-	tt_obs_init(&s->obs);
+	s->wscale[0] = s->wscale[1] = -1;
 	cap_analysis_init(&s->an);
 	r->nstreams++;
 	return s;
@@ -278,16 +307,202 @@ opener_is_client(const struct cap_pkt *p)
 	return (p->flags & (TT_SYN | TT_ACK)) != (TT_SYN | TT_ACK);
 }
 
-int
-cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p,
-                 struct cap_seg *out)
+/* ---- rows and the observer ------------------------------------------ */
+
+static struct cap_seg *
+ring_at(const struct cap_replay *r, uint64_t id)
 {
+	return &r->ring[id % RING];
+}
+
+/* What the observer said: events at their rows, and each endpoint's TCB
+ * after them on every row of the stream from there on (per endpoint the
+ * effects come in row order, so the last word on a row is the right one). */
+static void
+apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
+{
+	for (unsigned i = 0; i < oo->n; i++) {
+		const struct tt_obs_effect *e = &oo->e[i];
+		struct cap_seg *row;
+
+		if (e->row < r->head || e->row > r->tail)
+			continue;       /* out already: cannot happen (tt_obs_settled) */
+		row = ring_at(r, e->row);
+		if (e->flags & TT_OBS_INFERRED)
+			row->obs |= TT_OBS_INFERRED;
+		if ((e->flags & TT_OBS_CROSSED) && e->arrived >= r->head) {
+			struct cap_seg *sent = ring_at(r, e->arrived);
+
+			sent->obs |= TT_OBS_CROSSED;
+			sent->arrived_after = row->frame;
+		}
+		for (unsigned k = 0; k < e->nev; k++) {
+			struct cap_event *ce;
+
+			if (row->nev == TT_STEP_EVENTS) {
+				row->lost_events++;
+				continue;
+			}
+			ce = &row->ev[row->nev++];
+			ce->host = e->host;
+			ce->arrived = e->arrived >= r->head && e->arrived != 0
+			                      ? ring_at(r, e->arrived)->frame : 0;
+			ce->flags = e->flags;
+			ce->ev = e->ev[k];
+		}
+		for (uint64_t id = e->row; id <= r->tail; id++) {
+			struct cap_seg *later = ring_at(r, id);
+
+			if (later->stream != s->index)
+				continue;
+			later->state[e->host] = e->tcb.state;
+			if (r->opts & CAP_VIEWS)
+				later->tcb[e->host] = e->tcb;
+		}
+	}
+}
+
+/* The connection has ended and nothing is in flight: the observer goes,
+ * its endpoints' last numbers stay (a late segment revives them). */
+static void
+maybe_retire(struct cap_replay *r, struct stream *s)
+{
+	enum tt_state a = tt_obs_state(s->obs, 0), b = tt_obs_state(s->obs, 1);
+
+	if (tt_obs_settled(s->obs) != UINT64_MAX)
+		return;
+	if ((a != TT_CLOSED && a != TT_TIME_WAIT) || (b != TT_CLOSED && b != TT_TIME_WAIT))
+		return;
+	tt_obs_get_ends(s->obs, &s->ends);
+	tt_obs_free(s->obs);
+	s->obs = NULL;
+	r->live--;
+}
+
+/* Everything in flight in stream s arrives as early as it can have. */
+static void
+settle(struct cap_replay *r, struct stream *s, int64_t time_ns)
+{
+	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
+
+	if (s->obs == NULL)
+		return;
+	if (oo != NULL)
+		oo->n = 0;
+	tt_obs_flush(s->obs, time_ns / 1000, oo);
+	if (oo != NULL)
+		apply(r, s, oo);
+	maybe_retire(r, s);
+}
+
+/* The ring is full: the oldest row's stream is settled without waiting
+ * for more evidence. */
+static void
+settle_oldest(struct cap_replay *r)
+{
+	struct cap_seg *old = ring_at(r, r->head);
+
+	settle(r, stream_at(r, old->stream), old->time_ns);
+	/* rows nobody took out: the oldest is dropped rather than overwritten */
+	if (r->tail - r->head >= RING - 1)
+		r->head++;
+}
+
+/* The windows as the two SYNs agreed (RFC 7323 §2.2: a SYN is never
+ * scaled, and only when both offered the option); when the SYNs were not
+ * captured the scale is not known and the widest is assumed. */
+static uint32_t
+scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
+{
+	int sh;
+
+	if (p->flags & TT_SYN)
+		return p->win;
+	if (s->syn_seen[0] && s->syn_seen[1])
+		sh = s->wscale[0] >= 0 && s->wscale[1] >= 0 ? s->wscale[side] : 0;
+	else if (s->syn_seen[side] && s->wscale[side] < 0)
+		sh = 0;
+	else
+		sh = 14;
+	return (uint32_t)p->win << (sh > 14 ? 14 : sh);
+}
+
+static int
+observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *p,
+        int64_t time_ns, struct cap_seg *row)
+{
+	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
+	struct tt_seg seg;
+
+	if (s->obs == NULL) {
+		s->obs = s->packets > 1 ? tt_obs_revive(&s->ends) : tt_obs_new();
+		if (s->obs == NULL)
+			return -1;
+		r->live++;
+	}
+	if (p->flags & TT_SYN) {
+		s->syn_seen[side] = 1;
+		s->wscale[side] = (int8_t)p->opt.wscale;
+	}
+	memset(&seg, 0, sizeof seg);
+	seg.seq = p->seq;
+	seg.ack = p->ack;
+	seg.wnd = scaled_window(s, side, p);
+	seg.flags = p->flags;
+	seg.mss = p->opt.mss;
+	seg.up = p->urp;
+	seg.len = p->len;
+	for (int h = 0; h < 2; h++) {
+		row->state[h] = tt_obs_state(s->obs, h);
+		if (r->opts & CAP_VIEWS)
+			tt_obs_view(s->obs, h, &row->tcb[h]);
+	}
+	if (oo != NULL)
+		oo->n = 0;
+	row->obs = tt_obs_segment(s->obs, side, &seg, r->tail, time_ns / 1000, oo);
+	if (oo != NULL)
+		apply(r, s, oo);
+	maybe_retire(r, s);
+	return 0;
+}
+
+int
+cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
+{
+	const struct cap_seg *row;
+	const struct stream *s;
+
+	if (!(r->opts & CAP_ROWS) || r->head == r->tail)
+		return 0;
+	row = ring_at(r, r->head);
+	s = stream_at(r, row->stream);
+	if (!r->finishing && s->obs != NULL && tt_obs_settled(s->obs) <= r->head)
+		return 0;
+	*seg = *row;
+	r->head++;
+	return 1;
+}
+
+void
+cap_replay_finish(struct cap_replay *r)
+{
+	for (size_t i = 0; i < r->nstreams; i++) {
+		struct stream *s = stream_at(r, i);
+
+		settle(r, s, s->last_ns);
+	}
+	r->finishing = 1;
+}
+
+long
+cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p)
+{
+	struct cap_seg one, *out = &one;
 	uint32_t h;
 	size_t j;
 	unsigned len = 0;
 	struct stream *s = NULL;
-	int side = -1, unheard;
-	struct tt_seg seg;
+	int side = -1;
 	struct slot *rc;
 
 	/* a long probe last time: a new key before going on (rarely twice in
@@ -347,12 +562,23 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	rc->hash = h;
 	rc->idx = s->index + 1;
 found:
-	memset(out, 0, sizeof *out);
+	if (r->opts & CAP_ROWS) {
+		if (r->tail - r->head >= CAP_HELD)
+			settle_oldest(r);
+		out = &r->ring[r->tail % RING];
+	}
+	memset(out, 0, offsetof(struct cap_seg, ev));
+	out->nev = 0;
+	out->lost_events = 0;
 	out->frame = frame;
 	out->time_ns = time_ns;
 	out->stream = s->index;
 	out->dir = side;
-	out->pkt = p;
+	out->seq = p->seq;
+	out->ack = p->ack;
+	out->len = p->len;
+	out->flags = p->flags;
+	out->win = p->win;
 
 	if (s->packets == 0) {
 		s->first_frame = frame;
@@ -383,33 +609,22 @@ found:
 		s->rst = 1;
 	if (p->flags & TT_FIN)
 		s->fin[side] = 1;
-
-	memset(&seg, 0, sizeof seg);
-	seg.seq = p->seq;
-	seg.ack = p->ack;
-	seg.wnd = p->win;
-	seg.flags = p->flags;
-	seg.mss = p->opt.mss;
-	seg.up = p->urp;
-	seg.len = p->len;
-	unheard = s->obs.side[1].passive && !s->obs.side[1].syn_sent;
-	out->obs = tt_obs_segment(&s->obs, side, &seg);
-	out->refused = unheard && side == 1 && (p->flags & TT_RST) &&
-	               s->obs.side[1].state == TT_CLOSED;
-	out->presumed = s->obs.side[1].passive && !s->obs.side[1].syn_sent &&
-	                s->obs.side[1].state == TT_SYN_RECEIVED;
-	if (out->refused)
+	/* the server's first word is a RST to the SYN: it never listened */
+	if (side == 1 && !s->spoke[1] && s->saw_syn && !s->saw_synack && (p->flags & TT_RST))
 		s->refused = 1;
+	s->spoke[side] = 1;
+	if (p->caplen_payload < p->len || p->opt.bad)
+		out->notes |= TT_NOTE(TRUNCATED);
+	if (observe(r, s, side, p, time_ns, out) < 0)
+		return -1;
 	if (out->obs & TT_OBS_MIDSTREAM) {
 		s->midstream = 1;
 		out->notes |= TT_NOTE(MID_STREAM);
 	}
-	if (p->caplen_payload < p->len || p->opt.bad)
-		out->notes |= TT_NOTE(TRUNCATED);
-	out->state[0] = s->obs.side[0].state;
-	out->state[1] = s->obs.side[1].state;
-	out->tcbs = &s->obs;
-	return 0;
+	r->tail++;
+	if (!(r->opts & CAP_ROWS))
+		r->head = r->tail;
+	return (long)s->index;
 }
 
 size_t
@@ -459,6 +674,6 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 		info->end = CAP_END_HALF;
 	else
 		info->end = CAP_END_OPEN;
-	info->final[0] = s->obs.side[0].state;
-	info->final[1] = s->obs.side[1].state;
+	info->final[0] = s->obs != NULL ? tt_obs_state(s->obs, 0) : (enum tt_state)s->ends.state[0];
+	info->final[1] = s->obs != NULL ? tt_obs_state(s->obs, 1) : (enum tt_state)s->ends.state[1];
 }

@@ -12,7 +12,7 @@
 static enum tt_reason
 close_reason(const struct tt_conn *c)
 {
-	return c->closed ? TT_R_CLOSE_SEND_FIN : TT_R_SHUTDOWN_SEND_FIN;
+	return c->closed || c->cfg.observer ? TT_R_CLOSE_SEND_FIN : TT_R_SHUTDOWN_SEND_FIN;
 }
 
 /* §3.10.7.4 fifth, SND.WND: the window the peer offers and where it was
@@ -382,7 +382,11 @@ drain_ooo(struct tt_conn *c, int *fin)
 		struct ooo *o = &c->ooo[k++];
 		uint32_t skip = c->rcv_nxt - o->seq;
 
-		if (skip < o->len && tcb_reserve(&c->rbuf, &c->rcap, c->rlen + o->len - skip) == 0) {
+		if (skip < o->len && c->cfg.observer) {
+			c->delivered += o->len - skip;   /* read at once */
+			c->rcv_nxt += o->len - skip;
+		} else if (skip < o->len &&
+		           tcb_reserve(&c->rbuf, &c->rcap, c->rlen + o->len - skip) == 0) {
 			memcpy(c->rbuf + c->rlen, o->data + skip, o->len - skip);
 			c->rlen += o->len - skip;
 			c->rcv_nxt += o->len - skip;
@@ -425,12 +429,13 @@ keep_ooo(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, int
 	}
 	o = &c->ooo[i];
 	memmove(o + 1, o, (c->nooo - i) * sizeof *o);
-	o->data = malloc(len ? len : 1);
-	if (o->data == NULL) {
+	/* an observer keeps where the bytes go, not the bytes */
+	o->data = c->cfg.observer ? NULL : malloc(len ? len : 1);
+	if (o->data == NULL && !c->cfg.observer) {
 		memmove(o, o + 1, (c->nooo - i) * sizeof *o);
 		return;
 	}
-	if (len > 0) {
+	if (len > 0 && o->data != NULL) {
 		if (data != NULL)
 			memcpy(o->data, data, len);
 		else
@@ -528,13 +533,17 @@ take_text(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, in
 		tcb_emit_ack(c, out);
 		return -1;
 	}
-	if (tcb_reserve(&c->rbuf, &c->rcap, c->rlen + len) == -1)
-		return -1;              /* not taken: the peer retransmits */
-	if (data != NULL)
-		memcpy(c->rbuf + c->rlen, data, len);
-	else
-		memset(c->rbuf + c->rlen, 'x', len);
-	c->rlen += len;
+	if (c->cfg.observer) {
+		c->delivered += len;    /* an observer's reader reads at once */
+	} else {
+		if (tcb_reserve(&c->rbuf, &c->rcap, c->rlen + len) == -1)
+			return -1;      /* not taken: the peer retransmits */
+		if (data != NULL)
+			memcpy(c->rbuf + c->rlen, data, len);
+		else
+			memset(c->rbuf + c->rlen, 'x', len);
+		c->rlen += len;
+	}
 	c->rcv_nxt += len;
 	if (len >= tcb_eff_mss(c))
 		c->full_segs++;

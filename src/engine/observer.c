@@ -1,271 +1,521 @@
-/* engine/observer.c: the engine's observer mode, for captures.
+/* engine/observer.c: both endpoints of a captured connection, inferred by
+ * this engine itself (doc/design.md, "The observer").
  *
- * A capture shows each segment once, somewhere between the two hosts. The
- * observer applies the RFC 9293 rules twice per segment: first what sending
- * it says about the sender (a SYN means OPEN, a FIN means CLOSE, a RST means
- * ABORT: §3.10.1-3.10.5), then what receiving it does to the receiver
- * (SEGMENT ARRIVES, §3.10.7), with the receiver's sequence variables learnt
- * from what it sent. No segment is emitted, nothing is allocated: a capture
- * of a hundred thousand connections keeps one small struct per connection.
+ * A capture shows each segment once, somewhere between the two hosts. Each
+ * endpoint is one engine connection in observer mode. What the wire shows an
+ * endpoint sending is a user call (tt_conn_sent: a SYN is OPEN, a FIN CLOSE,
+ * a RST ABORT, RFC 9293 §3.10.1-3.10.5); what it receives goes through
+ * SEGMENT ARRIVES (tt_conn_input, §3.10.7), the same code lessons run. No
+ * rule of TCP is written here: this file only decides when each segment
+ * reached its receiver, from the evidence of the ACKs.
+ *
+ * A segment that takes sequence space waits in flight until its receiver's
+ * next segment: if that one's ACK covers it, it had arrived before (it is
+ * delivered at its own row); if not, the two crossed on the wire and it
+ * arrives after (at the receiver's row). Segments without sequence space
+ * follow the ones before them (a path keeps order) or arrive at once.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include "engine/tcp.h"
+#include "engine/tcb.h"
+
+/* A window not seen yet is taken as open: as wide as sequence arithmetic
+ * allows without wrapping (RFC 7323 §2.3: 2^30). */
+#define OPEN_WND (1u << 30)
+
+struct pend {
+	struct tt_seg seg;      /* data is NULL */
+	uint64_t row;           /* where it was seen */
+	uint64_t point;         /* the earliest row it can have arrived at */
+	unsigned flags;         /* TT_OBS_INFERRED */
+};
+
+struct tt_obs {
+	struct tt_conn *tcb[2];
+	struct pend q[2][TT_OBS_PENDING]; /* q[d]: sent by d, not yet at !d */
+	unsigned nq[2];
+	int started;
+	int spoke[2];           /* the endpoint was seen sending */
+	int presumed[2];        /* it was sent a SYN before it spoke: it listens,
+	                           unless its first word says it never did */
+	int unknown[2];         /* mid-stream: its sequence numbers are not known */
+	int midstream;
+};
+
+/* ---- what sending a segment says about its sender ---------------------- */
+
+/* The send variables reach `end`: the bytes were sent, the queue is empty
+ * there (an observer keeps none). */
+void
+tcb_sent_to(struct tt_conn *c, uint32_t end)
+{
+	if (TT_SEQ_GT(end, c->snd_nxt))
+		c->snd_nxt = end;
+	if (TT_SEQ_GT(end, c->snd_max))
+		c->snd_max = end;
+	if (c->slen == 0)
+		c->sbuf_seq = c->snd_nxt;
+}
+
+/* The ISS is the one the wire shows, whatever the ISN clock picked. */
+static void
+adopt_iss(struct tt_conn *c, uint32_t iss)
+{
+	uint32_t d = iss - c->iss;
+
+	c->iss = iss;
+	c->snd_una += d;
+	c->snd_nxt += d;
+	c->snd_max += d;
+	c->sbuf_seq += d;
+	c->obs_iss_seen = 1;
+}
+
+/* A RST from an endpoint with a TCB is ABORT (§3.10.5), unless it answers
+ * an unacceptable ACK in SYN-RECEIVED or SYN-SENT (§3.10.7.3, fifth of
+ * §3.10.7.4: <SEQ=SEG.ACK><CTL=RST>, the TCB stays); from one without a
+ * TCB it answers a segment (§3.10.7.1-2) and changes nothing. */
+static void
+rst_sent(struct tt_conn *c, const struct tt_seg *seg, struct tt_out *out)
+{
+	switch (c->state) {
+	case TT_CLOSED: case TT_LISTEN: case TT_SYN_SENT:
+		return;
+	case TT_SYN_RECEIVED:
+		if (TT_SEQ_LT(seg->seq, c->snd_una) || TT_SEQ_GT(seg->seq, c->snd_max))
+			return;
+		break;
+	default:
+		break;
+	}
+	tcb_set_state(c, out, TT_CLOSED, TT_R_ABORT, TT_E_NONE);
+	tcb_delete(c);
+}
 
 void
-tt_obs_init(struct tt_obs *o)
+tt_conn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out)
 {
-	memset(o, 0, sizeof *o);
-	o->side[0].state = TT_CLOSED;
-	o->side[1].state = TT_CLOSED;
-}
-
-/* What sending seg tells about the sender (§3.10.1-3.10.5). */
-static void
-sent(struct tt_obs_side *a, const struct tt_obs_side *b, const struct tt_seg *seg)
-{
-	uint32_t end = seg->seq + tt_seg_seqlen(seg);
+	uint32_t text = seg->seq + !!(seg->flags & TT_SYN), end = text + seg->len;
 
 	if (seg->flags & TT_RST) {
-		/* §3.10.5 ABORT, or a reset for a segment this side had no TCB for */
-		a->state = TT_CLOSED;
+		rst_sent(c, seg, out);
 		return;
 	}
+	c->obs_wnd = seg->wnd;
 	if (seg->flags & TT_SYN) {
-		if (!a->syn_sent) {
-			a->syn_sent = 1;
-			a->iss = seg->seq;
-			a->snd_una = seg->seq;
-			a->snd_nxt = seg->seq + 1;
-		}
-		if (!(seg->flags & TT_ACK) && a->state == TT_CLOSED)
-			a->state = TT_SYN_SENT;                 /* OPEN (active) */
-		if (!(seg->flags & TT_ACK))
-			a->passive = 0;    /* a bare SYN: this side opened actively */
-		else if ((seg->flags & TT_ACK) && (a->state == TT_CLOSED || a->state == TT_LISTEN))
-			a->state = TT_SYN_RECEIVED;            /* answered a SYN in LISTEN */
+		/* OPEN (active), §3.10.1: a bare SYN from CLOSED or LISTEN */
+		if (!(seg->flags & TT_ACK) && (c->state == TT_CLOSED || c->state == TT_LISTEN))
+			tt_conn_open(c, 1, now, out);
+		if ((c->state == TT_SYN_SENT || c->state == TT_SYN_RECEIVED) && !c->obs_iss_seen)
+			adopt_iss(c, seg->seq);
 	}
-	if (a->syn_sent && TT_SEQ_GT(end, a->snd_nxt))
-		a->snd_nxt = end;
-	if ((seg->flags & TT_FIN) && !a->fin_sent) {
-		a->fin_sent = 1;
-		a->fin_seq = seg->seq + !!(seg->flags & TT_SYN) + seg->len;
-		/* §3.10.4 CLOSE */
-		if (a->state == TT_ESTABLISHED || a->state == TT_SYN_RECEIVED)
-			a->state = TT_FIN_WAIT_1;
-		else if (a->state == TT_CLOSE_WAIT && b->fin_sent &&
-		         (!(seg->flags & TT_ACK) || TT_SEQ_LEQ(seg->ack, b->fin_seq)))
-			/* the FIN does not ack the peer's: the two FINs crossed
-			 * (simultaneous close): FIN-WAIT-1, then CLOSING */
-			a->state = TT_CLOSING;
-		else if (a->state == TT_CLOSE_WAIT)
-			a->state = TT_LAST_ACK;
+	if (c->state == TT_CLOSED || c->state == TT_LISTEN)
+		return;                 /* no TCB: a reply, nothing to learn */
+	tcb_sent_to(c, (seg->flags & TT_FIN) && !c->fin_sent ? end : end + !!(seg->flags & TT_FIN));
+	if ((seg->flags & TT_FIN) && !c->fin_sent) {
+		/* CLOSE, §3.10.4: the FIN goes where the wire shows it */
+		c->snd_nxt = end;
+		c->sbuf_seq = end;
+		tt_conn_shutdown(c, now, out);
 	}
 }
 
-/* What receiving seg does to the receiver b (§3.10.7). Returns TT_OBS_IGNORED
- * when b would discard it without a state change. */
+/* ---- the observer ------------------------------------------------------- */
+
+struct tt_obs *
+tt_obs_new(void)
+{
+	struct tt_obs *o = calloc(1, sizeof *o);
+	struct tt_config cfg;
+
+	if (o == NULL)
+		return NULL;
+	tt_config_default(&cfg);
+	cfg.observer = 1;
+	cfg.oow_ratelimit = 0;          /* what the real host answered is on the wire */
+	for (int h = 0; h < 2; h++) {
+		o->tcb[h] = tt_conn_new(&cfg, 0);
+		if (o->tcb[h] == NULL) {
+			tt_obs_free(o);
+			return NULL;
+		}
+		o->tcb[h]->obs_wnd = OPEN_WND;    /* not seen yet: open */
+	}
+	return o;
+}
+
+void
+tt_obs_free(struct tt_obs *o)
+{
+	if (o == NULL)
+		return;
+	tt_conn_free(o->tcb[0]);
+	tt_conn_free(o->tcb[1]);
+	free(o);
+}
+
+enum tt_state
+tt_obs_state(const struct tt_obs *o, int host)
+{
+	return o->tcb[host & 1]->state;
+}
+
+void
+tt_obs_view(const struct tt_obs *o, int host, struct tt_tcb_view *v)
+{
+	tt_conn_view(o->tcb[host & 1], v);
+}
+
+uint64_t
+tt_obs_settled(const struct tt_obs *o)
+{
+	uint64_t s = UINT64_MAX;
+
+	/* a segment in flight: its own row waits too, to say where it arrived */
+	for (int d = 0; d < 2; d++)
+		if (o->nq[d] > 0 && o->q[d][0].row < s)
+			s = o->q[d][0].row;
+	return s;
+}
+
+/* Records what one call on endpoint h did at row `row`. */
+static void
+effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t arrived,
+       unsigned flags, const struct tt_out *tout)
+{
+	struct tt_obs_effect *e;
+
+	if (out == NULL || out->n >= TT_OBS_EFFECTS)
+		return;
+	e = &out->e[out->n++];
+	e->row = row;
+	e->host = h;
+	e->arrived = arrived;
+	e->flags = flags;
+	e->nev = tout->nev;
+	memcpy(e->ev, tout->ev, tout->nev * sizeof *tout->ev);
+	tt_conn_view(o->tcb[h], &e->tcb);
+}
+
+/* Before endpoint h receives anything: a SYN came to it before it spoke,
+ * so it was listening (its answers would show otherwise). */
+static void
+materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_out *out)
+{
+	struct tt_out tout;
+
+	if (!o->presumed[h])
+		return;
+	o->presumed[h] = 0;
+	tt_out_clear(&tout);
+	tt_conn_open(o->tcb[h], 0, now, &tout);
+	effect(o, out, h, row, 0, 0, &tout);
+}
+
+/* Segment p reaches endpoint h at row `point`. */
+static void
+deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time now,
+        struct tt_obs_out *out)
+{
+	struct tt_out tout;
+
+	materialize(o, h, point, now, out);
+	tt_out_clear(&tout);
+	tt_conn_input(o->tcb[h], &p->seg, now, &tout);
+	effect(o, out, h, point, p->row, p->flags | (point != p->row ? TT_OBS_CROSSED : 0), &tout);
+}
+
+/* The first n segments in flight toward h arrive. */
+static void
+arrive(struct tt_obs *o, int h, unsigned n, tt_time now, struct tt_obs_out *out)
+{
+	int d = !h;
+
+	for (unsigned i = 0; i < n; i++)
+		deliver(o, h, &o->q[d][i], o->q[d][i].point, now, out);
+	memmove(o->q[d], o->q[d] + n, (o->nq[d] - n) * sizeof o->q[d][0]);
+	o->nq[d] -= n;
+}
+
+/* Endpoint h sends seg at `row`: what is in flight toward it and covered
+ * by seg's ACK arrived before; the rest arrives after this row at the
+ * earliest. */
+static void infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack,
+                  uint32_t len, int sent, uint64_t row, tt_time now, struct tt_obs_out *out);
+
+static void
+evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time now,
+         struct tt_obs_out *out)
+{
+	struct tt_conn *c = o->tcb[h];
+	int d = !h;
+	unsigned n = 0;
+
+	if (seg->flags & TT_ACK) {
+		for (unsigned i = 0; i < o->nq[d]; i++)
+			if (TT_SEQ_GEQ(seg->ack, o->q[d][i].seg.seq + tt_seg_seqlen(&o->q[d][i].seg)))
+				n = i + 1;
+	}
+	/* what has no sequence space follows the ones before it */
+	while (n < o->nq[d] && tt_seg_seqlen(&o->q[d][n].seg) == 0)
+		n++;
+	/* a covered segment beyond a hole: the hole's bytes, never captured,
+	 * came before it */
+	if (n > 0 && tcb_synchronized(c->state) && c->state != TT_TIME_WAIT &&
+	    tcb_synchronized(o->tcb[d]->state)) {
+		const struct pend *first = &o->q[d][0];
+		uint32_t at = first->seg.seq + !!(first->seg.flags & TT_SYN);
+
+		if (TT_SEQ_GT(at, c->rcv_nxt) && TT_SEQ_GEQ(seg->ack, at))
+			infer(o, d, TT_ACK, c->rcv_nxt, o->tcb[d]->rcv_nxt, at - c->rcv_nxt, 0,
+			      first->point, now, out);
+	}
+	arrive(o, h, n, now, out);
+	for (unsigned i = 0; i < o->nq[d]; i++)
+		if (o->q[d][i].point < row)
+			o->q[d][i].point = row;
+}
+
+/* An endpoint's first word settles whether it was listening: a RST in
+ * answer to the SYN, or a SYN of its own, says it was not (§3.10.7.1). */
+static void
+first_word(struct tt_obs *o, int h, const struct tt_seg *seg)
+{
+	if (o->spoke[h])
+		return;
+	o->spoke[h] = 1;
+	if (o->presumed[h] && ((seg->flags & TT_RST) || (seg->flags & (TT_SYN | TT_ACK)) == TT_SYN))
+		o->presumed[h] = 0;
+}
+
+/* A synthesized segment from d, inferred from the ACKs (the capture missed
+ * it): d sends it (when `sent`), and it arrives at the other endpoint at
+ * `row`. */
+static void
+infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
+      int sent, uint64_t row, tt_time now, struct tt_obs_out *out)
+{
+	struct pend p;
+	struct tt_out tout;
+
+	memset(&p, 0, sizeof p);
+	p.seg.flags = (uint16_t)flags;
+	p.seg.seq = seq;
+	p.seg.ack = ack;
+	p.seg.len = len;
+	p.seg.wnd = o->tcb[d]->obs_wnd;
+	p.row = row;
+	p.point = row;
+	p.flags = TT_OBS_INFERRED;
+	if (sent) {
+		/* what was on its way to d arrived before d sent this */
+		arrive(o, d, o->nq[!d], now, out);
+		if (flags & TT_ACK)
+			p.seg.ack = o->tcb[d]->rcv_nxt;
+		tt_out_clear(&tout);
+		tt_conn_sent(o->tcb[d], &p.seg, now, &tout);
+		effect(o, out, d, row, 0, TT_OBS_INFERRED, &tout);
+	}
+	deliver(o, !d, &p, row, now, out);
+}
+
+/* What h's ACK says it received that the capture did not show arriving:
+ * a SYN,ACK or a FIN it missed (RFC 9293 §3.4: each takes one number), or
+ * bytes. Returns TT_OBS_INFERRED when something was inferred. */
 static unsigned
-received(struct tt_obs_side *b, const struct tt_seg *seg)
+missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time now,
+       struct tt_obs_out *out)
 {
-	int acks_all = (seg->flags & TT_ACK) && b->syn_sent && TT_SEQ_GEQ(seg->ack, b->snd_nxt);
+	struct tt_conn *a = o->tcb[h], *b = o->tcb[!h];
+	uint32_t ack = seg->ack;
 
-	if ((seg->flags & TT_ACK) && b->syn_sent && TT_SEQ_GT(seg->ack, b->snd_una) &&
-	    TT_SEQ_LEQ(seg->ack, b->snd_nxt))
-		b->snd_una = seg->ack;
-	switch (b->state) {
-	case TT_CLOSED:
-		return TT_OBS_IGNORED;          /* §3.10.7.1: answered by a RST */
-	case TT_LISTEN:
-		if ((seg->flags & (TT_SYN | TT_ACK | TT_RST)) == TT_SYN) {
-			b->state = TT_SYN_RECEIVED;    /* §3.10.7.2 */
-			b->passive = 1;
-			b->syn_rcvd = 1;
-			b->irs = seg->seq;
-			b->rcv_nxt = seg->seq + 1;
-			return 0;
-		}
-		return TT_OBS_IGNORED;
-	case TT_SYN_SENT:
-		/* §3.10.7.3 */
-		if (seg->flags & TT_RST) {
-			if ((seg->flags & TT_ACK) && seg->ack == b->snd_nxt) {
-				b->state = TT_CLOSED;  /* connection refused */
-				return 0;
-			}
-			return TT_OBS_IGNORED;
-		}
-		if (!(seg->flags & TT_SYN))
-			return TT_OBS_IGNORED;
-		if ((seg->flags & TT_ACK) && seg->ack != b->snd_nxt)
-			return TT_OBS_IGNORED;      /* answered by a RST */
-		b->syn_rcvd = 1;
-		b->irs = seg->seq;
-		b->rcv_nxt = seg->seq + 1;
-		b->state = (seg->flags & TT_ACK) ? TT_ESTABLISHED : TT_SYN_RECEIVED;
+	if (!(seg->flags & TT_ACK) || (seg->flags & TT_RST))
 		return 0;
-	default:
-		break;
+	/* an ACK (not a SYN) from SYN-SENT: the SYN,ACK it answers was missed;
+	 * the SYN reached b before b sent it */
+	if (a->state == TT_SYN_SENT && !(seg->flags & TT_SYN)) {
+		arrive(o, !h, o->nq[h], now, out);
+		if (b->state != TT_SYN_RECEIVED)
+			return 0;
+		infer(o, !h, TT_SYN | TT_ACK, ack - 1, a->snd_nxt, 0, 1, row, now, out);
+		return TT_OBS_INFERRED;
 	}
-	/* §3.10.7.4, synchronized states */
-	if (seg->flags & TT_RST) {
-		if (b->state == TT_SYN_RECEIVED && b->passive)
-			b->state = TT_LISTEN;
-		else
-			b->state = TT_CLOSED;
+	if (!tcb_synchronized(a->state) || !tcb_synchronized(b->state) || a->state == TT_TIME_WAIT)
 		return 0;
+	if (!TT_SEQ_GT(ack, a->rcv_nxt))
+		return 0;
+	/* the window a offers in this segment reaches past SEG.ACK: what it
+	 * says it took fits in it */
+	a->obs_wnd = (ack - a->rcv_nxt) + seg->wnd;
+	/* one number past everything b was seen sending, from an endpoint that
+	 * is closing itself: b's FIN (a lost 1-byte segment looks the same, so
+	 * an endpoint that is not closing is believed to have got bytes) */
+	if (!b->fin_sent && !a->fin_rcvd && ack == b->snd_max + 1 && a->rcv_nxt == b->snd_max &&
+	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
+	    (a->fin_sent || (seg->flags & TT_FIN))) {
+		infer(o, !h, TT_FIN | TT_ACK, b->snd_max, b->rcv_nxt, 0, 1, row, now, out);
+		return TT_OBS_INFERRED;
 	}
-	if (seg->flags & TT_SYN) {
-		if (b->state == TT_SYN_RECEIVED && !(seg->flags & TT_ACK) && b->passive)
-			return TT_OBS_IGNORED;      /* a retransmitted SYN */
-		if (b->state == TT_SYN_RECEIVED && (seg->flags & TT_ACK) && acks_all) {
-			b->state = TT_ESTABLISHED;  /* simultaneous open completes */
-			return 0;
-		}
-		if (!(seg->flags & TT_ACK))
-			return TT_OBS_IGNORED;
-	}
-	if (!(seg->flags & TT_ACK))
-		return TT_OBS_IGNORED;
-	if (b->state == TT_SYN_RECEIVED) {
-		if (!b->syn_sent || TT_SEQ_GT(seg->ack, b->iss))
-			b->state = TT_ESTABLISHED;
-		else
-			return TT_OBS_IGNORED;
-	}
-	if (b->fin_sent && TT_SEQ_GT(seg->ack, b->fin_seq))
-		b->fin_acked = 1;
-	switch (b->state) {
-	case TT_FIN_WAIT_1:
-		if (b->fin_acked)
-			b->state = TT_FIN_WAIT_2;
-		break;
-	case TT_CLOSING:
-		if (b->fin_acked)
-			b->state = TT_TIME_WAIT;
-		break;
-	case TT_LAST_ACK:
-		if (b->fin_acked) {
-			b->state = TT_CLOSED;
-			return 0;
-		}
-		break;
-	default:
-		break;
-	}
-	if (seg->flags & TT_FIN) {
-		uint32_t fin_at = seg->seq + !!(seg->flags & TT_SYN) + seg->len;
+	if (b->fin_sent && ack == b->fin_seq + 1) {
+		/* b's FIN was seen sent; what came before it arrived too */
+		uint32_t len = b->fin_seq - a->rcv_nxt;
 
-		if (b->fin_rcvd)
-			return 0;                   /* a retransmitted FIN */
-		b->fin_rcvd = 1;
-		b->rcv_nxt = fin_at + 1;
-		switch (b->state) {
-		case TT_ESTABLISHED:
-			b->state = TT_CLOSE_WAIT;
-			break;
-		case TT_FIN_WAIT_1:
-			b->state = b->fin_acked ? TT_TIME_WAIT : TT_CLOSING;
-			break;
-		case TT_FIN_WAIT_2:
-			b->state = TT_TIME_WAIT;
-			break;
-		default:
-			break;
-		}
-	} else if (TT_SEQ_GT(seg->seq + seg->len, b->rcv_nxt)) {
-		b->rcv_nxt = seg->seq + seg->len;
+		infer(o, !h, TT_FIN | TT_ACK, a->rcv_nxt, b->rcv_nxt, len, 0, row, now, out);
+		return TT_OBS_INFERRED;
 	}
-	return 0;
+	/* bytes: sent unseen when past what b was seen sending */
+	infer(o, !h, TT_ACK, a->rcv_nxt, b->rcv_nxt, ack - a->rcv_nxt,
+	      TT_SEQ_GT(ack, b->snd_max), row, now, out);
+	return TT_OBS_INFERRED;
 }
 
-/* A capture can miss segments. When what `from` sends acknowledges a SYN
- * or a FIN the observer never saw, that segment was sent (and received):
- * replay it first, so both states move as the real ones did. Returns 1
- * when a missed segment was inferred. */
-static int
-infer_missed(struct tt_obs *o, int from, const struct tt_seg *seg)
+/* Both endpoints taken to be ESTABLISHED when the capture began: their
+ * numbers from this first segment (the other's, if it carries no ACK, from
+ * its own first segment later). */
+static void
+assume_established(struct tt_conn *c, uint32_t iss, int snd_known, uint32_t irs, int rcv_known)
 {
-	struct tt_obs_side *a = &o->side[from & 1], *b = &o->side[!(from & 1)];
-	struct tt_seg ph;
+	c->state = TT_ESTABLISHED;
+	c->obs_iss_seen = 1;
+	if (snd_known) {
+		c->iss = iss;
+		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = iss + 1;
+	}
+	if (rcv_known) {
+		c->irs = irs;
+		c->rcv_nxt = irs + 1;
+	}
+	c->snd_wnd = c->snd_max_wnd = OPEN_WND;
+	c->peer_mss = 0;
+}
 
-	if (!o->started || !(seg->flags & TT_ACK) || (seg->flags & (TT_SYN | TT_RST)))
+static unsigned
+start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_time now,
+      struct tt_obs_out *out)
+{
+	unsigned ctl = seg->flags & (TT_SYN | TT_ACK | TT_RST);
+
+	o->started = 1;
+	if (ctl == TT_SYN) {
+		o->presumed[!from] = 1;
 		return 0;
-	memset(&ph, 0, sizeof ph);
-	ph.wnd = seg->wnd;
-	/* the client ACKs a SYN,ACK that was not captured */
-	if (a->state == TT_SYN_SENT && a->syn_sent && !b->syn_sent && seg->ack != 0) {
-		ph.flags = TT_SYN | TT_ACK;
-		ph.seq = seg->ack - 1;
-		ph.ack = a->snd_nxt;
-		tt_obs_segment(o, !(from & 1), &ph);
-		return 1;
 	}
-	/* a closing side ACKs one more than the peer was seen sending: the
-	 * peer's FIN (it takes one number, RFC 9293 §3.4). A lost one-byte
-	 * segment looks the same, so this is believed only from a side that
-	 * is closing itself (its FIN sent before, or in this segment). */
-	if (b->syn_sent && !b->fin_sent && !a->fin_rcvd && seg->ack == b->snd_nxt + 1 &&
-	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
-	    (a->state == TT_FIN_WAIT_1 || a->state == TT_FIN_WAIT_2 ||
-	     ((seg->flags & TT_FIN) && (a->state == TT_ESTABLISHED || a->state == TT_CLOSE_WAIT)))) {
-		ph.flags = TT_FIN | TT_ACK;
-		ph.seq = b->snd_nxt;
-		ph.ack = a->snd_una;
-		tt_obs_segment(o, !(from & 1), &ph);
-		return 1;
+	if (ctl == (TT_SYN | TT_ACK)) {
+		/* the SYN was not captured: the other end sent it, from CLOSED */
+		o->presumed[from] = 1;
+		infer(o, !from, TT_SYN, seg->ack - 1, 0, 0, 1, row, now, out);
+		o->midstream = 1;
+		return TT_OBS_MIDSTREAM | TT_OBS_INFERRED;
 	}
-	return 0;
+	/* the capture starts after the handshake */
+	assume_established(o->tcb[from], seg->seq - 1, 1, seg->ack - 1, (seg->flags & TT_ACK) != 0);
+	assume_established(o->tcb[!from], seg->ack - 1, (seg->flags & TT_ACK) != 0, seg->seq - 1, 1);
+	o->unknown[!from] = !(seg->flags & TT_ACK);
+	o->spoke[0] = o->spoke[1] = 1;
+	o->midstream = 1;
+	return TT_OBS_MIDSTREAM;
 }
 
 unsigned
-tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg)
+tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row, tt_time now,
+               struct tt_obs_out *out)
 {
-	struct tt_obs_side *a = &o->side[from & 1], *b = &o->side[!(from & 1)];
+	int x = from & 1, y = !x;
+	struct tt_seg seg = *in;
+	struct tt_out tout;
+	struct pend *p;
 	unsigned r = 0;
 
-	if (!o->started) {
-		o->started = 1;
-		if ((seg->flags & (TT_SYN | TT_ACK | TT_RST)) == TT_SYN) {
-			b->state = TT_LISTEN;       /* the peer answers, so it listened */
-			b->passive = 1;
-		} else if ((seg->flags & (TT_SYN | TT_ACK)) == (TT_SYN | TT_ACK)) {
-			/* the SYN was not captured */
-			a->state = TT_LISTEN;
-			a->passive = 1;
-			b->state = TT_SYN_SENT;
-			b->syn_sent = 1;
-			b->iss = seg->ack - 1;
-			b->snd_una = b->iss;
-			b->snd_nxt = seg->ack;
-			r |= TT_OBS_MIDSTREAM;
-		} else {
-			/* the capture starts after the handshake */
-			a->state = b->state = TT_ESTABLISHED;
-			a->syn_sent = b->syn_sent = 1;
-			a->iss = seg->seq - 1;
-			a->snd_una = a->iss;
-			a->snd_nxt = seg->seq;
-			if (seg->flags & TT_ACK) {
-				b->iss = seg->ack - 1;
-				b->snd_una = seg->ack;
-				b->snd_nxt = seg->ack;
-			}
-			o->midstream = 1;
-			r |= TT_OBS_MIDSTREAM;
-		}
+	seg.data = NULL;
+	if (!o->started)
+		r |= start(o, x, &seg, row, now, out);
+	if (o->unknown[x] && !(seg.flags & TT_SYN)) {
+		/* mid-stream without an ACK at first: now x's numbers are seen */
+		struct tt_conn *c = o->tcb[x];
+
+		o->unknown[x] = 0;
+		c->iss = seg.seq - 1;
+		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = seg.seq;
+		o->tcb[y]->irs = seg.seq - 1;
+		o->tcb[y]->rcv_nxt = seg.seq;
 	}
-	if (infer_missed(o, from, seg))
-		r |= TT_OBS_INFERRED;
-	/* the peer that was presumed listening was in fact closed: the answer
-	 * to the SYN is a RST, §3.10.7.1 */
-	if ((seg->flags & TT_RST) && a->state == TT_SYN_RECEIVED && a->passive && !a->syn_sent) {
-		a->state = TT_CLOSED;
-		a->passive = 0;
+	first_word(o, x, &seg);
+	/* still presumed listening: since before the first SYN it was sent */
+	materialize(o, x, o->nq[y] > 0 ? o->q[y][0].point : row, now, out);
+	evidence(o, x, &seg, row, now, out);
+	r |= missed(o, x, &seg, row, now, out);
+	tt_out_clear(&tout);
+	tt_conn_sent(o->tcb[x], &seg, now, &tout);
+	effect(o, out, x, row, 0, r, &tout);
+
+	/* on its way to y */
+	if (o->nq[x] == 0 && tt_seg_seqlen(&seg) == 0) {
+		struct pend now_p = { seg, row, row, 0 };
+
+		deliver(o, y, &now_p, row, now, out);
+		return r;
 	}
-	sent(a, b, seg);
-	r |= received(b, seg);
+	if (o->nq[x] == TT_OBS_PENDING)
+		arrive(o, y, 1, now, out);      /* no room to wait longer */
+	p = &o->q[x][o->nq[x]++];
+	p->seg = seg;
+	p->row = row;
+	p->point = row;
+	p->flags = 0;
 	return r;
+}
+
+void
+tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out)
+{
+	for (int h = 0; h < 2; h++)
+		arrive(o, h, o->nq[!h], now, out);
+}
+
+void
+tt_obs_get_ends(const struct tt_obs *o, struct tt_obs_ends *e)
+{
+	memset(e, 0, sizeof *e);
+	for (int h = 0; h < 2; h++) {
+		const struct tt_conn *c = o->tcb[h];
+
+		e->state[h] = (uint8_t)c->state;
+		e->iss[h] = c->iss;
+		e->irs[h] = c->irs;
+		e->snd_nxt[h] = c->snd_nxt;
+		e->rcv_nxt[h] = c->rcv_nxt;
+	}
+}
+
+/* Only CLOSED and TIME-WAIT ends are kept: a TIME-WAIT end has sent its
+ * FIN, had it acknowledged and taken the peer's (RFC 9293 Figure 5). */
+struct tt_obs *
+tt_obs_revive(const struct tt_obs_ends *e)
+{
+	struct tt_obs *o = tt_obs_new();
+
+	if (o == NULL)
+		return NULL;
+	o->started = 1;
+	o->spoke[0] = o->spoke[1] = 1;
+	for (int h = 0; h < 2; h++) {
+		struct tt_conn *c = o->tcb[h];
+
+		if (e->state[h] != TT_TIME_WAIT)
+			continue;
+		c->state = TT_TIME_WAIT;
+		c->obs_iss_seen = 1;
+		c->iss = e->iss[h];
+		c->irs = e->irs[h];
+		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = e->snd_nxt[h];
+		c->fin_sent = 1;
+		c->fin_seq = e->snd_nxt[h] - 1;
+		c->fin_rcvd = 1;
+		c->rcv_nxt = e->rcv_nxt[h];
+		c->snd_wnd = c->snd_max_wnd = OPEN_WND;
+	}
+	return o;
 }

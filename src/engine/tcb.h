@@ -70,6 +70,10 @@ struct tt_conn {
 	unsigned full_segs;     /* full-sized segments received since our last ACK */
 	struct tt_oow_limit own_oow;
 	struct tt_oow_limit *oow; /* &own_oow, or the host's shared limit */
+
+	/* observer mode (cfg.observer, engine/observer.c) */
+	uint32_t obs_wnd;       /* the window this endpoint was last seen advertising */
+	int obs_iss_seen;       /* its SYN was seen: ISS is the wire's, not the clock's */
 };
 
 
@@ -100,6 +104,9 @@ uint32_t tcb_eff_mss(const struct tt_conn *c);
 void tcb_choose_iss(struct tt_conn *c, tt_time now);
 void tcb_reset_and_delete(struct tt_conn *c, struct tt_out *out, enum tt_reason r);
 int tcb_fin_acked(const struct tt_conn *c);
+
+/* Observer mode (observer.c): what was sent moves the send variables. */
+void tcb_sent_to(struct tt_conn *c, uint32_t end);
 
 /* Timers armed from the user calls and from input (tcp.c). */
 void tcb_arm_rtx(struct tt_conn *c, tt_time now);

@@ -44,6 +44,8 @@ tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_r
 uint32_t
 tcb_rcv_wnd(const struct tt_conn *c)
 {
+	if (c->cfg.observer)
+		return c->obs_wnd;
 	return c->rlen >= c->cfg.rcv_wnd ? 0 : c->cfg.rcv_wnd - (uint32_t)c->rlen;
 }
 
@@ -184,6 +186,7 @@ tcb_delete(struct tt_conn *c)
 		c->rto_base = c->cfg.rto_max;
 	c->rto = c->rto_base;
 	c->rtx_at = c->tw_at = c->ka_at = c->delack_at = c->user_at = c->fw2_at = TT_NEVER;
+	c->obs_wnd = keep.obs_wnd;
 }
 
 int
@@ -678,7 +681,7 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 enum tt_error
 tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
-	enum tt_reason r = c->closed ? TT_R_CLOSE_SEND_FIN : TT_R_SHUTDOWN_SEND_FIN;
+	enum tt_reason r = c->closed || c->cfg.observer ? TT_R_CLOSE_SEND_FIN : TT_R_SHUTDOWN_SEND_FIN;
 
 	switch (c->state) {
 	case TT_CLOSED:

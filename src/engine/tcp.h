@@ -242,6 +242,7 @@ struct tt_config {
 	                           FIN (Linux tcp_fin_timeout: 60 s); 0: for ever (RFC) */
 	int tw_reuse;           /* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT (Linux) */
 	int rst_ack;            /* ABORT's RST also carries ACK (Linux); RFC: bare RST */
+	int observer;           /* observer mode (below): no bytes kept, no timers */
 };
 
 /* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
@@ -331,27 +332,82 @@ tt_time tt_conn_next_timer(const struct tt_conn *c);
 /* Fires every timer due at or before now (RFC 9293 §3.10.8). */
 void tt_conn_tick(struct tt_conn *c, tt_time now, struct tt_out *out);
 
-/* ---- observer: infer both endpoints' states from segments seen on a wire ----
- * Used by capture replay. Tracks the two endpoints' TCBs from what each sends
- * and receives, without emitting anything. Small and allocation-free. */
-struct tt_obs {
-	struct tt_obs_side {
-		enum tt_state state;
-		uint8_t syn_sent, syn_rcvd, fin_sent, fin_rcvd, fin_acked, passive;
-		uint32_t iss, irs, snd_nxt, snd_una, fin_seq, rcv_nxt;
-	} side[2];              /* 0: client, 1: server */
-	uint8_t started, midstream;
+/* ---- observer mode: both endpoints of a captured connection ----
+ * Capture replay infers both endpoints' states with this engine itself: one
+ * connection per endpoint, made with cfg.observer set, driven by what the
+ * wire shows (engine/observer.c, doc/design.md "The observer"). Such a
+ * connection keeps no bytes and runs no timers: tt_conn_sent() says that it
+ * sent a segment (a SYN is OPEN, a FIN CLOSE, a RST ABORT: §3.10.1-3.10.5),
+ * and the peer's segments go through tt_conn_input() as for any connection,
+ * their data counted as read at once; the receive window is the one the
+ * endpoint was last seen advertising. */
+void tt_conn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out);
+
+/* The observer proper. A segment seen on the wire was sent at one moment and
+ * received at another; the receiver's own later segments are the evidence of
+ * when: one whose ACK covers it was sent after it arrived, one that does not
+ * was sent before. So each captured segment is delivered to its receiver at
+ * the earliest row the evidence allows: its own row, or just after the last
+ * segment its receiver sent without covering it (the two crossed). Until the
+ * receiver speaks again the delivery waits, and the rows from there on may
+ * still change: tt_obs_settled() says which are final. */
+#define TT_OBS_PENDING 16       /* segments held in flight per direction */
+#define TT_OBS_EFFECTS (2 * TT_OBS_PENDING + 12)
+
+struct tt_obs;
+
+/* What the observer learnt of one endpoint at one row: the events there and
+ * its TCB after them. Per endpoint, effects come in row order. */
+struct tt_obs_effect {
+	uint64_t row;           /* the caller's row number */
+	int host;               /* 0: the client (first SYN), 1: the server */
+	uint64_t arrived;       /* a delivery: the row whose segment arrived; 0: a send */
+	unsigned flags;         /* TT_OBS_* */
+	unsigned nev;
+	struct tt_event ev[TT_OUT_EVENTS];
+	struct tt_tcb_view tcb;
+};
+
+struct tt_obs_out {
+	unsigned n;
+	struct tt_obs_effect e[TT_OBS_EFFECTS];
 };
 
 enum {
-	TT_OBS_MIDSTREAM = 1,   /* the first segment seen was not a SYN */
-	TT_OBS_IGNORED = 2,     /* the receiver would have discarded it */
-	TT_OBS_INFERRED = 4     /* a SYN,ACK or FIN the capture missed was inferred first */
+	TT_OBS_MIDSTREAM = 1,   /* the capture began after the handshake */
+	TT_OBS_INFERRED = 2,    /* a segment the capture missed, inferred from the
+	                           ACKs that followed */
+	TT_OBS_CROSSED = 4      /* delivered after a segment its receiver sent
+	                           later on the wire (the two crossed) */
 };
 
-void tt_obs_init(struct tt_obs *o);
-/* A segment seen travelling from side `from` (0 client, 1 server) to the
- * other; returns TT_OBS_* bits. States after: o->side[i].state. */
-unsigned tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg);
+/* NULL when out of memory. */
+struct tt_obs *tt_obs_new(void);
+void tt_obs_free(struct tt_obs *o);
+/* A segment seen travelling from side `from` (0 client, 1 server) at the
+ * caller's row `row` (increasing); effects are appended to out. Returns
+ * TT_OBS_* bits for this segment's own row. seg->wnd is the window scaled
+ * as the endpoints agreed (RFC 7323), since the engine does not scale. */
+unsigned tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row,
+                        tt_time now, struct tt_obs_out *out);
+/* Rows before this one are final: nothing later changes them (a segment in
+ * flight holds its own row, which will say where it arrived). UINT64_MAX
+ * when nothing is in flight. */
+uint64_t tt_obs_settled(const struct tt_obs *o);
+/* No more evidence will come (the capture ended, or no room to wait):
+ * everything in flight is delivered at the earliest row it can have
+ * arrived. */
+void tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out);
+enum tt_state tt_obs_state(const struct tt_obs *o, int host);
+/* A connection that has ended (CLOSED or TIME-WAIT at both ends, nothing in
+ * flight) need not keep its observer: its ends are kept in a few bytes, and
+ * a late segment (a FIN retransmitted into TIME-WAIT) finds them again. */
+struct tt_obs_ends {
+	uint8_t state[2];
+	uint32_t iss[2], irs[2], snd_nxt[2], rcv_nxt[2];
+};
+void tt_obs_get_ends(const struct tt_obs *o, struct tt_obs_ends *e);
+struct tt_obs *tt_obs_revive(const struct tt_obs_ends *e);
+void tt_obs_view(const struct tt_obs *o, int host, struct tt_tcb_view *v);
 
 #endif

@@ -288,6 +288,24 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		        ",\"client_state\":\"%s\",\"server_state\":\"%s\",\"notes\":",
 		        row->len, row->win, tt_state_name(row->cstate), tt_state_name(row->sstate));
 		tt_json_string(r->out, row->notes);
+		if (row->trans != NULL) {
+			fputs(",\"transitions\":[", r->out);
+			for (unsigned k = 0; k < row->ntrans; k++) {
+				const struct tt_transition *tr = &row->trans[k];
+
+				fprintf(r->out, "%s{\"host\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
+				        "\"reason\":\"%s\",\"rfc\":", k ? "," : "",
+				        tr->host ? "server" : "client", tt_state_name(tr->from),
+				        tt_state_name(tr->to), tt_reason_id(tr->reason));
+				tt_json_string(r->out, tt_reason_rfc(tr->reason));
+				if (tr->crossed)
+					fprintf(r->out, ",\"crossed\":%" PRIu64, tr->crossed);
+				if (tr->inferred)
+					fputs(",\"inferred\":true", r->out);
+				fputc('}', r->out);
+			}
+			fputc(']', r->out);
+		}
 		fputs("}\n", r->out);
 		break;
 	case TT_REPORT_TEXT: {
@@ -307,6 +325,19 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';
 		fprintf(r->out, "%s\n", line);
+		for (unsigned k = 0; k < row->ntrans; k++) {
+			const struct tt_transition *tr = &row->trans[k];
+
+			fprintf(r->out, "%6s %11s %s: %s -> %s (%s", "*", "",
+			        tr->host ? "server" : "client", tt_state_name(tr->from),
+			        tt_state_name(tr->to), tt_reason_id(tr->reason));
+			if (tr->crossed)
+				fprintf(r->out, _("; frame %" PRIu64 " arrives here: the two crossed"),
+				        tr->crossed);
+			if (tr->inferred)
+				fputs(_("; inferred: the capture missed a segment"), r->out);
+			fputs(")\n", r->out);
+		}
 		break;
 	}
 	}

@@ -24,6 +24,17 @@ struct tt_row {
 	uint32_t win;           /* raw window field */
 	enum tt_state cstate, sstate;
 	const char *notes;      /* comma-joined, "" for none */
+	/* replay: the state changes in this row, in order (text: a line each
+	 * under the row; JSON: "transitions"); NULL for none */
+	unsigned ntrans;
+	const struct tt_transition {
+		int host;               /* 0 client, 1 server */
+		enum tt_state from, to;
+		enum tt_reason reason;
+		uint64_t crossed;       /* the segment of this frame crossed (arrived after
+		                           the row it is shown on), else 0 */
+		int inferred;           /* caused by a segment the capture missed */
+	} *trans;
 };
 
 struct tt_report;

@@ -67,6 +67,9 @@ struct tt_step {
 	                            incarnation; replay: Wireshark's tcp.stream) */
 	uint16_t port[2];        /* simulation: the client's and the server's port */
 	int sock[2];             /* simulation: whose TCB tcb[h] is (as ev[].sock) */
+	uint64_t crossed_after;  /* replay: the segment arrived only after this frame,
+	                            which its receiver sent first (they crossed); 0 */
+	int inferred;            /* replay: a segment the capture missed is inferred here */
 };
 
 /* A fault armed on the wire for a future segment. */
