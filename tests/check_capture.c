@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tt_check.h"
+#include "capture/analysis.h"
 #include "capture/capture.h"
 
 /* ---- frame building ------------------------------------------------------ */
@@ -606,6 +607,134 @@ START_TEST(test_analysis_notes_as_wireshark)
 }
 END_TEST
 
+/* ---- Wireshark's analysis rules, one segment at a time ------------------------ */
+
+static struct cap_analysis an;
+static int64_t an_now;
+
+/* The notes cap_analysis gives a segment sent `gap` microseconds after the
+ * previous one, by the client (C) or the server (S). */
+static const char *
+ana(int dir, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len, uint32_t win,
+    int64_t gap)
+{
+	static char buf[160];
+
+	an_now += gap * 1000;
+	cap_analysis_bases(&an, dir, seq, ack, flags);
+	return tt_notes_format(cap_analysis_segment(&an, dir, an_now, seq, ack, len, flags, win),
+	                       buf, sizeof buf);
+}
+
+/* client ISS 1000, server ISS 5000; the first RTT is 2 ms */
+static void
+ana_handshake(void)
+{
+	cap_analysis_init(&an);
+	an_now = 1000000000;
+	ck_assert_str_eq(ana(C, TT_SYN, 1000, 0, 0, 64240, 0), "");
+	ck_assert_str_eq(ana(S, TT_SYN | TT_ACK, 5000, 1001, 0, 65160, 1000), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1001, 5001, 0, 502, 1000), "");
+}
+
+START_TEST(test_analysis_spurious_before_out_of_order)
+{
+	ana_handshake();
+	ck_assert_str_eq(ana(C, TT_ACK, 1001, 5001, 100, 502, 100), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1101, 5001, 100, 502, 100), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1201, 5001, 100, 502, 100), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 509, 100), "");
+	/* within the first RTT of the highest segment, but acknowledged already:
+	 * Wireshark 4.0 calls it a spurious retransmission, not out-of-order */
+	ck_assert_str_eq(ana(C, TT_ACK, 1101, 5001, 100, 502, 100), "retransmission");
+	/* not acknowledged yet and as soon: out-of-order */
+	ck_assert_str_eq(ana(C, TT_ACK, 1401, 5001, 100, 502, 100), "lost-segment");
+	ck_assert_str_eq(ana(C, TT_ACK, 1301, 5001, 100, 502, 100), "out-of-order");
+}
+END_TEST
+
+START_TEST(test_analysis_dup_acks_count_through_data)
+{
+	ana_handshake();
+	ck_assert_str_eq(ana(C, TT_ACK, 1001, 5001, 100, 502, 100), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1201, 5001, 100, 502, 100), "lost-segment");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1101, 0, 509, 100), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1101, 0, 509, 100), "dup-ack");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1101, 0, 509, 100), "dup-ack");
+	/* data with the same ACK does not reset the count of duplicates ... */
+	ck_assert_str_eq(ana(S, TT_PSH | TT_ACK, 5001, 1101, 50, 509, 100), "");
+	/* ... so this is a fast retransmission (2 dup ACKs, within 20 ms), not
+	 * the out-of-order segment its timing would make it */
+	ck_assert_str_eq(ana(C, TT_ACK, 1101, 5051, 100, 502, 100), "retransmission");
+	/* the ACK moved: the count starts again */
+	ck_assert_str_eq(ana(S, TT_ACK, 5051, 1301, 0, 509, 100), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5051, 1301, 0, 509, 100), "dup-ack");
+	ck_assert_str_eq(ana(C, TT_ACK, 1401, 5051, 100, 502, 100), "lost-segment");
+	ck_assert_str_eq(ana(C, TT_ACK, 1301, 5051, 100, 502, 100), "out-of-order");
+}
+END_TEST
+
+START_TEST(test_analysis_keep_alives_of_zero_and_one_byte)
+{
+	ana_handshake();
+	ck_assert_str_eq(ana(C, TT_PSH | TT_ACK, 1001, 5001, 300, 502, 100), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 509, 100), "");
+	/* seq = next - 1 with no data, or with the last byte again (as Windows
+	 * sends them): keep-alives, tested before retransmission, so never one */
+	ck_assert_str_eq(ana(C, TT_ACK, 1300, 5001, 0, 502, 2000000), "keep-alive");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 509, 100), "keep-alive-ack");
+	ck_assert_str_eq(ana(C, TT_ACK, 1300, 5001, 1, 502, 2000000), "keep-alive");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 509, 100), "keep-alive-ack");
+	/* two in a row, both keep-alives; an answer with another window is a
+	 * window update, not a keep-alive ACK */
+	ck_assert_str_eq(ana(C, TT_ACK, 1300, 5001, 0, 502, 2000000), "keep-alive");
+	ck_assert_str_eq(ana(C, TT_ACK, 1300, 5001, 0, 502, 1000000), "keep-alive");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 600, 100), "window-update");
+	/* two bytes, or a FIN, one before the next seq: not keep-alives */
+	ck_assert_str_eq(ana(C, TT_ACK, 1299, 5001, 2, 502, 2000000), "retransmission");
+	ck_assert_str_eq(ana(C, TT_FIN | TT_ACK, 1300, 5001, 0, 502, 2000000), "retransmission");
+}
+END_TEST
+
+START_TEST(test_analysis_data_from_next_seq_minus_one_is_new)
+{
+	ana_handshake();
+	ck_assert_str_eq(ana(C, TT_PSH | TT_ACK, 1001, 5001, 300, 502, 100), "");
+	/* tshark 4.0: 2 bytes or more starting where a keep-alive would (next
+	 * seq - 1) are neither a retransmission nor out of order, however soon */
+	ck_assert_str_eq(ana(C, TT_PSH | TT_ACK, 1300, 5001, 50, 502, 100), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1349, 5001, 2, 502, 2000000), "");
+	/* so also the data after a keep-alive that carried the last byte */
+	ck_assert_str_eq(ana(C, TT_ACK, 1350, 5001, 1, 502, 2000000), "keep-alive");
+	ck_assert_str_eq(ana(C, TT_ACK, 1350, 5001, 100, 502, 2000000), "");
+	/* one byte earlier, or a FIN of 0 or 1 byte there: retransmissions */
+	ck_assert_str_eq(ana(C, TT_ACK, 1448, 5001, 2, 502, 2000000), "retransmission");
+	ck_assert_str_eq(ana(C, TT_FIN | TT_ACK, 1449, 5001, 0, 502, 2000000), "retransmission");
+	ck_assert_str_eq(ana(C, TT_FIN | TT_ACK, 1449, 5001, 1, 502, 2000000), "retransmission");
+	/* but all of it acknowledged already: a spurious retransmission */
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1452, 0, 509, 100), "");
+	ck_assert_str_eq(ana(C, TT_ACK, 1450, 5001, 2, 502, 100), "retransmission");
+}
+END_TEST
+
+START_TEST(test_analysis_zero_window_probes)
+{
+	ana_handshake();
+	ck_assert_str_eq(ana(C, TT_PSH | TT_ACK, 1001, 5001, 300, 502, 100), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 0, 100), "zero-window");
+	/* one byte at the next seq into a closed window: a zero window probe,
+	 * which notes nothing of ours and does not move the next seq */
+	ck_assert_str_eq(ana(C, TT_ACK, 1301, 5001, 1, 502, 300000), "");
+	/* its ACK: still a zero window, not a duplicate ACK */
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 0, 100), "zero-window");
+	ck_assert_str_eq(ana(C, TT_ACK, 1301, 5001, 1, 502, 600000), "");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 0, 100), "zero-window");
+	ck_assert_str_eq(ana(S, TT_ACK, 5001, 1301, 0, 509, 100000), "window-update");
+	/* the byte probed sent for real: no retransmission */
+	ck_assert_str_eq(ana(C, TT_ACK, 1301, 5001, 100, 502, 100), "");
+}
+END_TEST
+
 /* ---- the file reader -------------------------------------------------------- */
 
 /* Writes frames (raw IPv4) into a pcap file in the test's scratch space. */
@@ -893,6 +1022,13 @@ main(void)
 	tcase_add_test(tc, test_missed_fin_is_inferred_from_its_ack);
 	tcase_add_test(tc, test_missed_fin_acknowledged_by_the_peers_fin);
 	tcase_add_test(tc, test_one_byte_beyond_is_not_a_fin_while_established);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("analysis");
+	tcase_add_test(tc, test_analysis_spurious_before_out_of_order);
+	tcase_add_test(tc, test_analysis_dup_acks_count_through_data);
+	tcase_add_test(tc, test_analysis_keep_alives_of_zero_and_one_byte);
+	tcase_add_test(tc, test_analysis_data_from_next_seq_minus_one_is_new);
+	tcase_add_test(tc, test_analysis_zero_window_probes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
