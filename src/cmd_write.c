@@ -10,7 +10,7 @@
  * at the sender would see it; the frames are in time order (stable: steps
  * at the same instant keep the trace's order). Each later simulation of the
  * same file (a lesson's next scene) starts its clock 1 s after the last
- * frame written before it. A capture lesson's frames are copied from its
+ * frame written before it, its client on the next port up. A capture lesson's frames are copied from its
  * capture as they are. Errors are printed here, as "tcptutor: FILE: reason".
  */
 #include "config.h"
@@ -81,7 +81,18 @@ struct writer {
 	uint8_t *buf;            /* one frame */
 	tt_time base;            /* where the next simulation's clock starts */
 	uint16_t ip_id[2];       /* the next IPv4 identification of each host */
+	uint16_t scene;          /* simulations written so far */
 };
+
+/* Host h's port in step st. Each later scene's client comes from the next
+ * port up, as a new connection would: the same ports and ISS again would be
+ * one connection to Wireshark (and to replay), which reopens a stream only
+ * for a SYN with another sequence number. */
+static uint16_t
+scene_port(const struct writer *w, const struct tt_step *st, int h)
+{
+	return (uint16_t)(st->port[h] + (h == TT_CLIENT ? w->scene : 0));
+}
 
 /* One simulation's segments; -1 after the message. */
 static int
@@ -117,8 +128,8 @@ write_sim(struct writer *w, const struct tt_sim *s)
 		o.ipver = ipver;
 		memcpy(o.src, addr[st->dir & 1], 16);
 		memcpy(o.dst, addr[!(st->dir & 1)], 16);
-		o.sport = st->port[st->dir & 1];
-		o.dport = st->port[!(st->dir & 1)];
+		o.sport = scene_port(w, st, st->dir & 1);
+		o.dport = scene_port(w, st, !(st->dir & 1));
 		o.ip_id = w->ip_id[st->dir & 1]++;
 		o.seg = &st->seg;
 		o.payload = tt_sim_payload(s, fa[k].step);
@@ -140,6 +151,7 @@ write_sim(struct writer *w, const struct tt_sim *s)
 	}
 	if (last >= 0)
 		w->base = last + SCENE_GAP;
+	w->scene++;
 	free(fa);
 	return 0;
 }

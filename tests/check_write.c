@@ -243,6 +243,7 @@ struct want {
 	const struct tt_sim *s;
 	size_t step;
 	tt_time t;
+	unsigned scene;          /* its client writes from its port + scene */
 };
 
 static size_t
@@ -264,6 +265,7 @@ expect(const struct tt_sim *const *sims, size_t nsims, struct want *w, size_t ca
 			w[n].s = sims[k];
 			w[n].step = i;
 			w[n].t = base + ((st->notes & TT_NOTE(DROPPED)) ? st->time : st->arrival);
+			w[n].scene = (unsigned)k;
 			/* insertion sort: stable, by time */
 			for (size_t j = n; j > first && w[j - 1].t > w[j].t; j--) {
 				struct want x = w[j];
@@ -305,8 +307,8 @@ check_file(const char *path, const struct tt_sim *const *sims, size_t nsims, int
 		/* time since the first frame, as the reader gives it */
 		ck_assert_int_eq(fr.time_ns, (w[k].t - w[0].t) * 1000);
 		ck_assert_uint_eq(p.ipver, ipver);
-		ck_assert_uint_eq(p.sport, st->port[st->dir]);
-		ck_assert_uint_eq(p.dport, st->port[!st->dir]);
+		ck_assert_uint_eq(p.sport, st->port[st->dir] + (st->dir == TT_CLIENT ? w[k].scene : 0));
+		ck_assert_uint_eq(p.dport, st->port[!st->dir] + (st->dir == TT_CLIENT ? 0 : w[k].scene));
 		ck_assert_uint_eq(p.seq, st->seg.seq);
 		ck_assert_uint_eq(p.ack, st->seg.ack);
 		ck_assert_uint_eq(p.flags, st->seg.flags);

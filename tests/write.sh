@@ -13,6 +13,11 @@ S=${top_srcdir:-.}
 TSHARK=$(command -v tshark 2>/dev/null || true)
 [ -n "$TSHARK" ] || echo "write.sh: no tshark: checking with tcptutor's own reader only"
 
+# A lesson's scene k has its client on port 49152 + k in the file (a new
+# connection each), while the table shows the scene's own port: rows name
+# the client's port "client".
+CPORT='function cport(p) { return p >= 49152 && p < 49252 ? "client" : p }'
+
 # Table rows as "srcport dstport seq ack flags len", in the file's order:
 # rows sorted by their time in the file (the sort is stable), which is what
 # the table cannot show (arrival), so both sides are sorted the same way
@@ -28,8 +33,9 @@ rows() { # TSV table -> normalised rows
 			else if (fl[i] == "ECE") f += 64; else if (fl[i] == "CWR") f += 128
 			else if (fl[i] == "AE") f += 256
 		}
-		print s[n], d[m], $8, (int(f / 16) % 2 ? $9 : "-"), f, $10
-	}' "$1"
+		print cport(s[n]), cport(d[m]), $8, (int(f / 16) % 2 ? $9 : "-"), f, $10
+	}
+	'"$CPORT"' ' "$1"
 }
 # tshark's fields -> the same rows; also checks every frame is TCP with
 # good checksums (status 1) and an IP checksum where IPv4 has one
@@ -41,12 +47,13 @@ tshark_rows() { # pcap out-rows out-bad check-checksums(1/0)
 	awk -F '\t' -v bad="$3" -v csum="$4" '{
 		f = 0; h = $6; sub(/^0x/, "", h)
 		for (i = 1; i <= length(h); i++) f = f * 16 + index("0123456789abcdef", tolower(substr(h, i, 1))) - 1
-		print $2, $3, $4, (int(f / 16) % 2 ? $5 : "-"), f, $7
+		print cport($2), cport($3), $4, (int(f / 16) % 2 ? $5 : "-"), f, $7
 		if ($2 == "" || (csum && ($8 != "1" || ($10 == "4" && $9 != "1"))) || $11 != "")
 			print "frame " $1 ": tcp " $2 " checksum " $8 " ip " $9 " malformed " $11 > bad
 		if ($12 + 0 < last + 0) print "frame " $1 ": time " $12 " before " last > bad
 		last = $12
-	}' > "$2"
+	}
+	'"$CPORT"' ' > "$2"
 }
 # the project's own reader: replay's table of the file, as rows, and its
 # time column never going back

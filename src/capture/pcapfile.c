@@ -61,6 +61,10 @@ open_stream(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
+	/* libpcap reads a file through stdio, two small reads per packet: a
+	 * big buffer makes that a few hundred system calls, not thousands */
+	if (fp != stdin)
+		setvbuf(fp, NULL, _IOFBF, 1 << 18);
 	errno = 0;
 	c = getc(fp);
 	if (c == EOF) {

@@ -64,6 +64,9 @@ struct slot {
 /* Rows wait here in frame order until final; row ids count every frame
  * fed, so row id k sits at ring[k % RING]. */
 #define RING (CAP_HELD + 2)
+/* Observers kept for reuse: a busy capture opens and ends connections all
+ * the time, and each observer is two TCBs and its segments in flight. */
+#define SPARE 256
 
 struct cap_replay {
 	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
@@ -72,6 +75,9 @@ struct cap_replay {
 	int finishing;
 	struct tt_obs_out *oout;  /* one call's effects */
 	size_t live;              /* streams holding an observer */
+	struct tt_obs *spare[SPARE]; /* observers given back, for the next streams */
+	size_t nspare;
+	uint32_t seen[RECENT];    /* stream index + 1 by a cheap hash of the tuple */
 	struct stream **blocks;
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
@@ -97,6 +103,8 @@ cap_replay_new(unsigned opts)
 		return NULL;
 	r->opts = opts;
 	r->oout = malloc(sizeof *r->oout);
+	if (r->oout != NULL)
+		r->oout->views = (opts & CAP_VIEWS) != 0;
 	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
 	r->head = r->tail = 1;
 	if (sodium_init() < 0 || r->oout == NULL || ((opts & CAP_ROWS) && r->ring == NULL)) {
@@ -136,6 +144,8 @@ cap_replay_free(struct cap_replay *r)
 		return;
 	for (size_t i = 0; i < r->nstreams; i++)
 		tt_obs_free(stream_at(r, i)->obs);
+	for (size_t i = 0; i < r->nspare; i++)
+		tt_obs_free(r->spare[i]);
 	for (size_t i = 0; i < r->nblocks; i++)
 		free(r->blocks[i]);
 	free(r->blocks);
@@ -178,6 +188,23 @@ hash_tuple(const unsigned char *key, int ipver, const uint8_t *a, uint16_t ap,
 	crypto_shorthash(out, in, n, key);
 	memcpy(&h, out, sizeof h);
 	return h;
+}
+
+/* The same in both directions, unkeyed: only a hint (cap_replay_frame). */
+static uint32_t
+cheap_hash(const struct cap_pkt *p)
+{
+	uint32_t x = (uint32_t)(p->sport ^ p->dport), a;
+
+	for (int k = 0; k < (p->ipver == 4 ? 1 : 4); k++) {
+		uint32_t b;
+
+		memcpy(&a, p->src + 4 * k, 4);
+		memcpy(&b, p->dst + 4 * k, 4);
+		x ^= a ^ b;
+	}
+	x *= 0x9e3779b1u;
+	return x ^ (x >> 16);
 }
 
 static uint32_t
@@ -233,6 +260,7 @@ rebuild_slots(struct cap_replay *r, size_t n, int rekey)
 	if (rekey) {
 		randombytes_buf(r->key, sizeof r->key);
 		memset(r->recent, 0, sizeof r->recent);
+		memset(r->seen, 0, sizeof r->seen);
 		r->stats.rekeys++;
 	}
 	for (size_t i = 0; i < r->nslots; i++) {
@@ -328,6 +356,10 @@ apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
 		if (e->row < r->head || e->row > r->tail)
 			continue;       /* out already: cannot happen (tt_obs_settled) */
 		row = ring_at(r, e->row);
+		if (e->flags & TT_OBS_LOST) {   /* says nothing of states */
+			row->obs |= TT_OBS_LOST;
+			continue;
+		}
 		if (e->flags & TT_OBS_INFERRED)
 			row->obs |= TT_OBS_INFERRED;
 		if ((e->flags & TT_OBS_CROSSED) && e->arrived >= r->head) {
@@ -367,14 +399,20 @@ apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
 static void
 maybe_retire(struct cap_replay *r, struct stream *s)
 {
-	enum tt_state a = tt_obs_state(s->obs, 0), b = tt_obs_state(s->obs, 1);
+	enum tt_state a, b;
 
-	if (tt_obs_settled(s->obs) != UINT64_MAX)
+	/* a connection ends with a FIN or a RST */
+	if ((!s->fin[0] && !s->fin[1] && !s->rst) || tt_obs_settled(s->obs) != UINT64_MAX)
 		return;
+	a = tt_obs_state(s->obs, 0);
+	b = tt_obs_state(s->obs, 1);
 	if ((a != TT_CLOSED && a != TT_TIME_WAIT) || (b != TT_CLOSED && b != TT_TIME_WAIT))
 		return;
 	tt_obs_get_ends(s->obs, &s->ends);
-	tt_obs_free(s->obs);
+	if (r->nspare < SPARE)
+		r->spare[r->nspare++] = s->obs;
+	else
+		tt_obs_free(s->obs);
 	s->obs = NULL;
 	r->live--;
 }
@@ -435,9 +473,14 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 	struct tt_seg seg;
 
 	if (s->obs == NULL) {
-		s->obs = s->packets > 1 ? tt_obs_revive(&s->ends) : tt_obs_new();
-		if (s->obs == NULL)
+		if (r->nspare > 0) {
+			s->obs = r->spare[--r->nspare];
+			tt_obs_reset(s->obs);
+		} else if ((s->obs = tt_obs_new()) == NULL) {
 			return -1;
+		}
+		if (s->packets > 1)
+			tt_obs_set_ends(s->obs, &s->ends);   /* a late segment */
 		r->live++;
 	}
 	if (p->flags & TT_SYN) {
@@ -452,7 +495,7 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 	seg.mss = p->opt.mss;
 	seg.up = p->urp;
 	seg.len = p->len;
-	for (int h = 0; h < 2; h++) {
+	for (int h = 0; h < 2 && (r->opts & CAP_ROWS); h++) {
 		row->state[h] = tt_obs_state(s->obs, h);
 		if (r->opts & CAP_VIEWS)
 			tt_obs_view(s->obs, h, &row->tcb[h]);
@@ -478,7 +521,12 @@ cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 	s = stream_at(r, row->stream);
 	if (!r->finishing && s->obs != NULL && tt_obs_settled(s->obs) <= r->head)
 		return 0;
-	*seg = *row;
+	/* what the row holds, not the whole struct */
+	memcpy(seg, row, offsetof(struct cap_seg, ev));
+	memcpy(seg->ev, row->ev, row->nev * sizeof *row->ev);
+	seg->lost_events = row->lost_events;
+	if (r->opts & CAP_VIEWS)
+		memcpy(seg->tcb, row->tcb, sizeof seg->tcb);
 	r->head++;
 	return 1;
 }
@@ -504,6 +552,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	struct stream *s = NULL;
 	int side = -1;
 	struct slot *rc;
+	uint32_t *seen;
 
 	/* a long probe last time: a new key before going on (rarely twice in
 	 * a row: after a rebuild under a random key it takes new collisions) */
@@ -512,15 +561,23 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		if (rebuild_slots(r, r->nslots, 1) < 0)
 			return -1;
 	}
+	/* a stream seen lately, unless this SYN may start a new one: found by
+	 * a cheap hash and checked against the whole tuple, so a crafted file
+	 * can only make it miss, never make it slow */
+	seen = &r->seen[cheap_hash(p) & (RECENT - 1)];
+	if (*seen != 0 && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
+		s = stream_at(r, *seen - 1);
+		side = tuple_side(s, p);
+		if (side >= 0)
+			goto found;
+	}
 	h = tuple_hash(r, p);
 	rc = &r->recent[h & (RECENT - 1)];
-
-	/* a stream seen lately, unless this SYN may start a new one */
 	if (rc->idx != 0 && rc->hash == h && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
 		s = stream_at(r, rc->idx - 1);
 		side = tuple_side(s, p);
 		if (side >= 0)
-			goto found;
+			goto hit;
 	}
 	for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1)) {
 		len++;
@@ -559,8 +616,10 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		side = opener_is_client(p) ? 0 : 1;
 	}
 
+hit:
 	rc->hash = h;
 	rc->idx = s->index + 1;
+	*seen = s->index + 1;
 found:
 	if (r->opts & CAP_ROWS) {
 		if (r->tail - r->head >= CAP_HELD)

@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,11 @@ struct pend {
 	uint64_t row;           /* where it was seen */
 	uint64_t point;         /* the earliest row it can have arrived at */
 	unsigned flags;         /* TT_OBS_INFERRED */
+	int refuted;            /* the receiver's ACK since did not cover it */
 };
 
 struct tt_obs {
-	struct tt_conn *tcb[2];
-	struct pend q[2][TT_OBS_PENDING]; /* q[d]: sent by d, not yet at !d */
+	struct tt_conn *tcb[2];   /* &conn[0], &conn[1] */
 	unsigned nq[2];
 	int started;
 	int spoke[2];           /* the endpoint was seen sending */
@@ -43,6 +44,9 @@ struct tt_obs {
 	                           unless its first word says it never did */
 	int unknown[2];         /* mid-stream: its sequence numbers are not known */
 	int midstream;
+	/* from here on tt_obs_reset clears nothing wholesale */
+	struct tt_conn conn[2];   /* one block: the two TCBs beside each other */
+	struct pend q[2][TT_OBS_PENDING]; /* q[d]: sent by d, not yet at !d */
 };
 
 /* ---- what sending a segment says about its sender ---------------------- */
@@ -136,15 +140,25 @@ tt_obs_new(void)
 	tt_config_default(&cfg);
 	cfg.observer = 1;
 	cfg.oow_ratelimit = 0;          /* what the real host answered is on the wire */
-	for (int h = 0; h < 2; h++) {
-		o->tcb[h] = tt_conn_new(&cfg, 0);
-		if (o->tcb[h] == NULL) {
-			tt_obs_free(o);
-			return NULL;
-		}
-		o->tcb[h]->obs_wnd = OPEN_WND;    /* not seen yet: open */
-	}
+	for (int h = 0; h < 2; h++)
+		o->conn[h].cfg = cfg;
+	tt_obs_reset(o);
 	return o;
+}
+
+void
+tt_obs_reset(struct tt_obs *o)
+{
+	memset(o, 0, offsetof(struct tt_obs, conn));
+	for (int h = 0; h < 2; h++) {
+		struct tt_conn *c = &o->conn[h];
+
+		o->tcb[h] = c;
+		tcb_delete(c);
+		c->cfg_iss = 0;
+		c->iss_clock_set = 0;
+		c->obs_wnd = OPEN_WND;          /* not seen yet: open */
+	}
 }
 
 void
@@ -152,8 +166,10 @@ tt_obs_free(struct tt_obs *o)
 {
 	if (o == NULL)
 		return;
-	tt_conn_free(o->tcb[0]);
-	tt_conn_free(o->tcb[1]);
+	for (int h = 0; h < 2; h++) {
+		tcb_delete(&o->conn[h]);        /* what it kept of segments ahead */
+		free(o->conn[h].sbuf);
+	}
 	free(o);
 }
 
@@ -197,7 +213,10 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 	e->flags = flags;
 	e->nev = tout->nev;
 	memcpy(e->ev, tout->ev, tout->nev * sizeof *tout->ev);
-	tt_conn_view(o->tcb[h], &e->tcb);
+	if (out->views)
+		tt_conn_view(o->tcb[h], &e->tcb);
+	else
+		e->tcb.state = o->tcb[h]->state;
 }
 
 /* Before endpoint h receives anything: a SYN came to it before it spoke,
@@ -251,13 +270,26 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
          struct tt_obs_out *out)
 {
 	struct tt_conn *c = o->tcb[h];
-	int d = !h;
+	int d = !h, refutes;
 	unsigned n = 0;
 
 	if (seg->flags & TT_ACK) {
 		for (unsigned i = 0; i < o->nq[d]; i++)
 			if (TT_SEQ_GEQ(seg->ack, o->q[d][i].seg.seq + tt_seg_seqlen(&o->q[d][i].seg)))
 				n = i + 1;
+	}
+	/* a RST from SYN-SENT with SEQ = SEG.ACK of a SYN,ACK in flight answers
+	 * it (§3.10.7.3): that ACK was not for this host's SYN, so the SYN the
+	 * capture showed was an old duplicate (RFC 9293 Figure 9), not its own */
+	if ((seg->flags & (TT_RST | TT_ACK)) == TT_RST && c->state == TT_SYN_SENT) {
+		for (unsigned i = 0; i < o->nq[d]; i++) {
+			const struct tt_seg *q = &o->q[d][i].seg;
+
+			if ((q->flags & (TT_SYN | TT_ACK)) == (TT_SYN | TT_ACK) && q->ack == seg->seq) {
+				n = i + 1;
+				adopt_iss(c, seg->seq);
+			}
+		}
 	}
 	/* what has no sequence space follows the ones before it */
 	while (n < o->nq[d] && tt_seg_seqlen(&o->q[d][n].seg) == 0)
@@ -274,9 +306,17 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 			      first->point, now, out);
 	}
 	arrive(o, h, n, now, out);
-	for (unsigned i = 0; i < o->nq[d]; i++)
+	/* an ACK that does not cover them, or a SYN sent again from SYN-SENT,
+	 * says they had not arrived yet */
+	refutes = (seg->flags & TT_ACK) ||
+	          ((seg->flags & (TT_SYN | TT_ACK)) == TT_SYN && c->state == TT_SYN_SENT &&
+	           c->obs_iss_seen && seg->seq == c->iss);
+	for (unsigned i = 0; i < o->nq[d]; i++) {
 		if (o->q[d][i].point < row)
 			o->q[d][i].point = row;
+		if (refutes)
+			o->q[d][i].refuted = 1;
+	}
 }
 
 /* An endpoint's first word settles whether it was listening: a RST in
@@ -419,6 +459,36 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 	return TT_OBS_MIDSTREAM;
 }
 
+static void
+lost_copies(struct tt_obs *o, int x, const struct tt_seg *seg, struct tt_obs_out *out)
+{
+	uint32_t len = tt_seg_seqlen(seg);
+
+	if (len == 0)
+		return;
+	for (unsigned i = 0; i < o->nq[x]; i++) {
+		struct pend *p = &o->q[x][i];
+
+		if (!p->refuted || p->seg.seq != seg->seq || tt_seg_seqlen(&p->seg) > len ||
+		    (p->seg.flags & (TT_SYN | TT_ACK | TT_FIN | TT_RST)) !=
+		            (seg->flags & (TT_SYN | TT_ACK | TT_FIN | TT_RST)))
+			continue;
+		if (out != NULL && out->n < TT_OBS_EFFECTS) {
+			struct tt_obs_effect *e = &out->e[out->n++];
+
+			memset(e, 0, offsetof(struct tt_obs_effect, tcb));
+			e->row = p->row;
+			e->host = !x;
+			e->arrived = p->row;
+			e->flags = TT_OBS_LOST;
+			e->tcb.state = o->tcb[!x]->state;
+		}
+		memmove(p, p + 1, (o->nq[x] - i - 1) * sizeof *p);
+		o->nq[x]--;
+		i--;
+	}
+}
+
 unsigned
 tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row, tt_time now,
                struct tt_obs_out *out)
@@ -451,9 +521,12 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 	tt_conn_sent(o->tcb[x], &seg, now, &tout);
 	effect(o, out, x, row, 0, r, &tout);
 
+	/* a copy still in flight that y has since shown it lacks, sent again:
+	 * that copy was lost on the way (RFC 9293 §3.8.1) */
+	lost_copies(o, x, &seg, out);
 	/* on its way to y */
 	if (o->nq[x] == 0 && tt_seg_seqlen(&seg) == 0) {
-		struct pend now_p = { seg, row, row, 0 };
+		struct pend now_p = { seg, row, row, 0, 0 };
 
 		deliver(o, y, &now_p, row, now, out);
 		return r;
@@ -465,6 +538,7 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 	p->row = row;
 	p->point = row;
 	p->flags = 0;
+	p->refuted = 0;
 	return r;
 }
 
@@ -492,13 +566,9 @@ tt_obs_get_ends(const struct tt_obs *o, struct tt_obs_ends *e)
 
 /* Only CLOSED and TIME-WAIT ends are kept: a TIME-WAIT end has sent its
  * FIN, had it acknowledged and taken the peer's (RFC 9293 Figure 5). */
-struct tt_obs *
-tt_obs_revive(const struct tt_obs_ends *e)
+void
+tt_obs_set_ends(struct tt_obs *o, const struct tt_obs_ends *e)
 {
-	struct tt_obs *o = tt_obs_new();
-
-	if (o == NULL)
-		return NULL;
 	o->started = 1;
 	o->spoke[0] = o->spoke[1] = 1;
 	for (int h = 0; h < 2; h++) {
@@ -517,5 +587,4 @@ tt_obs_revive(const struct tt_obs_ends *e)
 		c->rcv_nxt = e->rcv_nxt[h];
 		c->snd_wnd = c->snd_max_wnd = OPEN_WND;
 	}
-	return o;
 }

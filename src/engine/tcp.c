@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,12 +54,17 @@ void
 tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags,
      const uint8_t *data, uint32_t len)
 {
-	struct tt_seg *s;
+	struct tt_seg *s, none;
 	uint32_t end = seq + len + !!(flags & TT_SYN) + !!(flags & TT_FIN);
 
-	if (out->nseg >= TT_OUT_SEGS)
+	/* an observer's endpoint puts nothing on the wire: the capture shows
+	 * what it sent; what sending does to the TCB still happens */
+	if (c->cfg.observer)
+		s = &none;
+	else if (out->nseg >= TT_OUT_SEGS)
 		return;
-	s = &out->seg[out->nseg++];
+	else
+		s = &out->seg[out->nseg++];
 	memset(s, 0, sizeof *s);
 	s->seq = seq;
 	s->ack = (flags & TT_ACK) ? ack : 0;
@@ -166,18 +172,25 @@ free_rcv(struct tt_conn *c)
 void
 tcb_delete(struct tt_conn *c)
 {
-	struct tt_conn keep = *c;
+	/* what outlives the TCB, kept aside (the config stays where it is) */
+	uint32_t cfg_iss = c->cfg_iss, obs_wnd = c->obs_wnd;
+	int clock_set = c->iss_clock_set;
+	tt_time epoch = c->iss_epoch;
+	uint8_t *sbuf = c->sbuf;
+	size_t scap = c->scap;
+	struct tt_oow_limit own = c->own_oow, *oow = c->oow;
 
 	free_rcv(c);
-	memset(c, 0, sizeof *c);
-	c->cfg = keep.cfg;
-	c->cfg_iss = keep.cfg_iss;
-	c->iss_clock_set = keep.iss_clock_set;
-	c->iss_epoch = keep.iss_epoch;
-	c->sbuf = keep.sbuf;
-	c->scap = keep.scap;
-	c->own_oow = keep.own_oow;     /* the reply limit is the socket's, or the host's */
-	c->oow = keep.oow == NULL || keep.oow == &c->own_oow ? &c->own_oow : keep.oow;
+	memset((char *)c + offsetof(struct tt_conn, state), 0,
+	       sizeof *c - offsetof(struct tt_conn, state));
+	c->cfg_iss = cfg_iss;
+	c->iss_clock_set = clock_set;
+	c->iss_epoch = epoch;
+	c->sbuf = sbuf;
+	c->scap = scap;
+	c->own_oow = own;     /* the reply limit is the socket's, or the host's */
+	c->oow = oow == NULL || oow == &c->own_oow ? &c->own_oow : oow;
+	c->obs_wnd = obs_wnd;
 	c->state = TT_CLOSED;
 	c->rto_base = c->cfg.rto_initial;
 	if (c->rto_base < c->cfg.rto_min)
@@ -186,7 +199,6 @@ tcb_delete(struct tt_conn *c)
 		c->rto_base = c->cfg.rto_max;
 	c->rto = c->rto_base;
 	c->rtx_at = c->tw_at = c->ka_at = c->delack_at = c->user_at = c->fw2_at = TT_NEVER;
-	c->obs_wnd = keep.obs_wnd;
 }
 
 int

@@ -369,6 +369,7 @@ struct tt_obs_effect {
 };
 
 struct tt_obs_out {
+	int views;              /* set by the caller: 0 fills only tcb.state */
 	unsigned n;
 	struct tt_obs_effect e[TT_OBS_EFFECTS];
 };
@@ -377,13 +378,17 @@ enum {
 	TT_OBS_MIDSTREAM = 1,   /* the capture began after the handshake */
 	TT_OBS_INFERRED = 2,    /* a segment the capture missed, inferred from the
 	                           ACKs that followed */
-	TT_OBS_CROSSED = 4      /* delivered after a segment its receiver sent
+	TT_OBS_CROSSED = 4,     /* delivered after a segment its receiver sent
 	                           later on the wire (the two crossed) */
+	TT_OBS_LOST = 8         /* never arrived: its receiver spoke without
+	                           acknowledging it, and it was sent again */
 };
 
 /* NULL when out of memory. */
 struct tt_obs *tt_obs_new(void);
 void tt_obs_free(struct tt_obs *o);
+/* As new again, for the next connection (no allocation). */
+void tt_obs_reset(struct tt_obs *o);
 /* A segment seen travelling from side `from` (0 client, 1 server) at the
  * caller's row `row` (increasing); effects are appended to out. Returns
  * TT_OBS_* bits for this segment's own row. seg->wnd is the window scaled
@@ -407,7 +412,8 @@ struct tt_obs_ends {
 	uint32_t iss[2], irs[2], snd_nxt[2], rcv_nxt[2];
 };
 void tt_obs_get_ends(const struct tt_obs *o, struct tt_obs_ends *e);
-struct tt_obs *tt_obs_revive(const struct tt_obs_ends *e);
+/* A new (or reset) observer takes up the ends kept. */
+void tt_obs_set_ends(struct tt_obs *o, const struct tt_obs_ends *e);
 void tt_obs_view(const struct tt_obs *o, int host, struct tt_tcb_view *v);
 
 #endif

@@ -70,6 +70,8 @@ struct tt_step {
 	uint64_t crossed_after;  /* replay: the segment arrived only after this frame,
 	                            which its receiver sent first (they crossed); 0 */
 	int inferred;            /* replay: a segment the capture missed is inferred here */
+	int lost;                /* replay: this segment never arrived (it was sent again
+	                            after its receiver showed it lacked it) */
 };
 
 /* A fault armed on the wire for a future segment. */

@@ -396,11 +396,20 @@ ui_ladder_draw(const struct ui_ladder *L)
 		if (s->kind == TT_STEP_SEGMENT) {
 			size_t j = i;
 
+			int end = start[i] + 1;
+
 			/* A segment the wire held back starts where it was sent. */
 			while ((s->notes & TT_NOTE(DELAYED)) && j > 0 &&
 			       key_time(&L->steps[j - 1]) > s->time)
 				j--;
-			draw_arrow(L, &c, s, start[j], start[i] + 1, x0, x1, cur, pass);
+			/* replay: one that crossed the next segment the other way
+			 * lands after it, so the two arrows cross */
+			for (size_t k = i + 1; s->crossed_after != 0 && k < n; k++)
+				if (L->steps[k].frame == s->crossed_after) {
+					end = start[k] + 1;
+					break;
+				}
+			draw_arrow(L, &c, s, start[j], end, x0, x1, cur, pass);
 			if (pass == 0)
 				continue;
 		} else if (pass == 0) {

@@ -72,6 +72,7 @@ struct sv {
 	struct para e_p[12];
 	size_t e_np;
 	char e_head[512], e_evs[2048], e_extra[1024], e_states[160], e_status[256], e_q[1024];
+	char e_cross[512];
 };
 
 static size_t
@@ -1481,6 +1482,46 @@ choice_correct(const struct ui_checkpoint *cp, int k, const char *typed)
 	}
 }
 
+/* Replay: where a segment crossed another on the wire (its receiver sent
+ * the other one before this arrived, so its ACK does not cover it), or a
+ * segment the capture missed was inferred. Returns 0 when none. */
+static int
+crossing(const struct sv *v, size_t i, char *buf, size_t len)
+{
+	const struct tt_step *s = step_at(v, i);
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (!v->st->replay || s->kind != TT_STEP_SEGMENT)
+		return 0;
+	if (s->crossed_after != 0)
+		at += (size_t)snprintf(buf + at, len - at,
+		                       _("Crossed on the wire: the %s sent frame %llu before this "
+		                         "segment reached it (that frame's ACK does not cover it), "
+		                         "so it arrives only after frame %llu."),
+		                       host_name(!s->dir), (unsigned long long)s->crossed_after,
+		                       (unsigned long long)s->crossed_after);
+	for (size_t k = 0; k < i && at < len; k++) {
+		const struct tt_step *o = step_at(v, k);
+
+		if (o->kind == TT_STEP_SEGMENT && o->crossed_after == s->frame)
+			at += (size_t)snprintf(buf + at, len - at,
+			                       _("%sFrame %llu, which crossed this one on the wire, "
+			                         "arrives at the %s now."), at ? " " : "",
+			                       (unsigned long long)o->frame, host_name(!o->dir));
+	}
+	if (s->lost && at < len)
+		at += (size_t)snprintf(buf + at, len - at,
+		                       _("%sLost on the way: the %s spoke afterwards without "
+		                         "acknowledging it, and it was sent again."), at ? " " : "",
+		                       host_name(!s->dir));
+	if (s->inferred && at < len)
+		snprintf(buf + at, len - at,
+		         _("%sThe capture missed a segment here: what acknowledges it shows it was "
+		           "sent and received, so the engine takes it as if seen."), at ? " " : "");
+	return buf[0] != '\0';
+}
+
 static void
 build_expl(struct sv *v)
 {
@@ -1555,6 +1596,8 @@ build_expl(struct sv *v)
 		hide_next_answer(v, evs);
 		if (evs[0])
 			p[np++] = (struct para){ evs, big };
+		if (crossing(v, v->cur, v->e_cross, sizeof v->e_cross))
+			p[np++] = (struct para){ v->e_cross, ui_attr(UI_R_MARK) };
 	}
 	if (v->msg[0])
 		p[np++] = (struct para){ v->msg, ui_attr(UI_R_BAD) };
