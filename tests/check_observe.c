@@ -465,16 +465,16 @@ END_TEST
 
 START_TEST(test_ended_connection_revives_for_a_late_fin)
 {
-	struct tt_obs_ends e;
+	struct tt_obs_rest e;
 
 	handshake();
 	seen(0, TT_FIN | TT_ACK, 101, 301, 0);
 	seen(1, TT_FIN | TT_ACK, 301, 102, 0);
 	seen(0, TT_ACK, 102, 302, 0);
 	flush();
-	tt_obs_get_ends(o, &e);
+	tt_obs_rest(o, &e);
 	tt_obs_reset(o);
-	tt_obs_set_ends(o, &e);
+	tt_obs_wake(o, &e);
 	ck_assert_uint_eq(tt_obs_state(o, 0), TT_TIME_WAIT);
 	ck_assert_uint_eq(tt_obs_state(o, 1), TT_CLOSED);
 	/* the server's FIN again: TIME-WAIT acknowledges it and stays */

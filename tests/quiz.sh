@@ -136,9 +136,12 @@ a=$(asked)
 [ "$a" -eq 3 ] || [ "$a" -eq 4 ] && pass || fail "after kill -9: $a answers saved, want 3 or 4"
 head -2 "$P" | grep -q '^tcptutor-quiz-progress 1$' && [ "$(tail -1 "$P")" = "end" ] &&
 	pass || fail "progress file intact after kill -9"
-ls "$XDG_DATA_HOME/tcptutor" | grep -q 'tmp' && fail "temporary file left behind" || pass
+# a kill -9 in the middle of a save may leave its PATH.tmp.PID: the next
+# sitting that saves takes it away
 out=$("$T" quiz --batch --seed 3 --topic flags </dev/null 2>&1)
 if printf '%s\n' "$out" | grep -q damaged; then fail "killed sitting left a damaged file"; else pass; fi
+printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>&1
+ls "$XDG_DATA_HOME/tcptutor" | grep -q 'tmp' && fail "temporary file left behind" || pass
 
 # ---- a corrupt progress file is moved aside, nothing else lost ----
 printf 'this is not progress\n' >"$P"

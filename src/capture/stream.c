@@ -32,10 +32,11 @@ struct stream {
 	uint8_t ipver;
 	uint8_t saw_syn, saw_synack, handshake, midstream, rst, refused;
 	uint8_t fin[2];
-	uint32_t syn_seq;         /* the client's SYN, for the handshake's ACK */
 	int8_t wscale[2];         /* RFC 7323 shift each side offered on its SYN, -1 none */
 	uint8_t syn_seen[2], spoke[2];
-	struct tt_obs_ends ends;  /* the endpoints once the observer is given back */
+	uint8_t used;             /* a segment since the clock hand last passed */
+	uint32_t last_row;        /* its newest row in the ring (row id, low bits) */
+	struct tt_obs_rest rest;  /* the observer, while it is given back */
 	struct tt_obs *obs;       /* NULL before the first segment and after the end */
 	struct cap_analysis an;
 	uint64_t packets, bytes[2], first_frame, last_frame;
@@ -67,10 +68,16 @@ struct slot {
 /* Observers kept for reuse: a busy capture opens and ends connections all
  * the time, and each observer is two TCBs and its segments in flight. */
 #define SPARE 256
+/* At most this many streams hold an observer; past it the one least lately
+ * seen (a clock hand over them) settles and rests (struct tt_obs_rest): a
+ * SYN flood of a million streams keeps a million small records, not a
+ * million observers. */
+#define LIVE_MAX 4096
 
 struct cap_replay {
 	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
 	struct cap_seg *ring;
+	uint64_t *next_row;       /* beside ring: the stream's next row id, 0 none */
 	uint64_t head, tail;      /* row ids: [head, tail) wait */
 	int finishing;
 	struct tt_obs_out *oout;  /* one call's effects */
@@ -78,6 +85,8 @@ struct cap_replay {
 	struct tt_obs *spare[SPARE]; /* observers given back, for the next streams */
 	size_t nspare;
 	uint32_t seen[RECENT];    /* stream index + 1 by a cheap hash of the tuple */
+	uint32_t clock[LIVE_MAX]; /* streams that took an observer (stream + 1) */
+	size_t nclock, hand;
 	struct stream **blocks;
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
@@ -106,10 +115,13 @@ cap_replay_new(unsigned opts)
 	if (r->oout != NULL)
 		r->oout->views = (opts & CAP_VIEWS) != 0;
 	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
+	r->next_row = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->next_row) : NULL;
 	r->head = r->tail = 1;
-	if (sodium_init() < 0 || r->oout == NULL || ((opts & CAP_ROWS) && r->ring == NULL)) {
+	if (sodium_init() < 0 || r->oout == NULL ||
+	    ((opts & CAP_ROWS) && (r->ring == NULL || r->next_row == NULL))) {
 		free(r->oout);
 		free(r->ring);
+		free(r->next_row);
 		free(r);
 		return NULL;
 	}
@@ -119,6 +131,7 @@ cap_replay_new(unsigned opts)
 	if (r->slot == NULL) {
 		free(r->oout);
 		free(r->ring);
+		free(r->next_row);
 		free(r);
 		return NULL;
 	}
@@ -152,6 +165,7 @@ cap_replay_free(struct cap_replay *r)
 	free(r->slot);
 	free(r->oout);
 	free(r->ring);
+	free(r->next_row);
 	free(r);
 }
 
@@ -347,7 +361,7 @@ ring_at(const struct cap_replay *r, uint64_t id)
  * after them on every row of the stream from there on (per endpoint the
  * effects come in row order, so the last word on a row is the right one). */
 static void
-apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
+apply(struct cap_replay *r, const struct tt_obs_out *oo)
 {
 	for (unsigned i = 0; i < oo->n; i++) {
 		const struct tt_obs_effect *e = &oo->e[i];
@@ -382,11 +396,10 @@ apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
 			ce->flags = e->flags;
 			ce->ev = e->ev[k];
 		}
-		for (uint64_t id = e->row; id <= r->tail; id++) {
+		/* the stream's rows from there on, linked through next_row */
+		for (uint64_t id = e->row; id != 0 && id <= r->tail; id = r->next_row[id % RING]) {
 			struct cap_seg *later = ring_at(r, id);
 
-			if (later->stream != s->index)
-				continue;
 			later->state[e->host] = e->tcb.state;
 			if (r->opts & CAP_VIEWS)
 				later->tcb[e->host] = e->tcb;
@@ -394,8 +407,51 @@ apply(struct cap_replay *r, const struct stream *s, const struct tt_obs_out *oo)
 	}
 }
 
+/* The observer goes to rest: its ends in the stream record, itself spare. */
+static void
+give_back(struct cap_replay *r, struct stream *s)
+{
+	tt_obs_rest(s->obs, &s->rest);
+	if (r->nspare < SPARE)
+		r->spare[r->nspare++] = s->obs;
+	else
+		tt_obs_free(s->obs);
+	s->obs = NULL;
+	r->live--;
+}
+
+static void settle(struct cap_replay *r, struct stream *s, int64_t time_ns);
+
+/* A stream wants an observer: a place on the clock, making room by putting
+ * the least lately seen stream to rest when all are taken. */
+static void
+take_place(struct cap_replay *r, struct stream *s)
+{
+	if (r->nclock < LIVE_MAX) {
+		r->clock[r->nclock++] = s->index + 1;
+		return;
+	}
+	for (;;) {
+		uint32_t *at = &r->clock[r->hand];
+		struct stream *o = stream_at(r, *at - 1);
+
+		r->hand = (r->hand + 1) % LIVE_MAX;
+		if (o->obs != NULL && o->used) {
+			o->used = 0;            /* a second chance */
+			continue;
+		}
+		if (o->obs != NULL) {
+			settle(r, o, o->last_ns);
+			if (o->obs != NULL)
+				give_back(r, o);
+		}
+		*at = s->index + 1;
+		return;
+	}
+}
+
 /* The connection has ended and nothing is in flight: the observer goes,
- * its endpoints' last numbers stay (a late segment revives them). */
+ * its endpoints' last numbers stay (a late segment wakes them). */
 static void
 maybe_retire(struct cap_replay *r, struct stream *s)
 {
@@ -408,13 +464,7 @@ maybe_retire(struct cap_replay *r, struct stream *s)
 	b = tt_obs_state(s->obs, 1);
 	if ((a != TT_CLOSED && a != TT_TIME_WAIT) || (b != TT_CLOSED && b != TT_TIME_WAIT))
 		return;
-	tt_obs_get_ends(s->obs, &s->ends);
-	if (r->nspare < SPARE)
-		r->spare[r->nspare++] = s->obs;
-	else
-		tt_obs_free(s->obs);
-	s->obs = NULL;
-	r->live--;
+	give_back(r, s);
 }
 
 /* Everything in flight in stream s arrives as early as it can have. */
@@ -429,7 +479,7 @@ settle(struct cap_replay *r, struct stream *s, int64_t time_ns)
 		oo->n = 0;
 	tt_obs_flush(s->obs, time_ns / 1000, oo);
 	if (oo != NULL)
-		apply(r, s, oo);
+		apply(r, oo);
 	maybe_retire(r, s);
 }
 
@@ -472,7 +522,9 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
 	struct tt_seg seg;
 
+	s->used = 1;
 	if (s->obs == NULL) {
+		take_place(r, s);
 		if (r->nspare > 0) {
 			s->obs = r->spare[--r->nspare];
 			tt_obs_reset(s->obs);
@@ -480,7 +532,7 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 			return -1;
 		}
 		if (s->packets > 1)
-			tt_obs_set_ends(s->obs, &s->ends);   /* a late segment */
+			tt_obs_wake(s->obs, &s->rest);  /* it was at rest */
 		r->live++;
 	}
 	if (p->flags & TT_SYN) {
@@ -504,7 +556,7 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 		oo->n = 0;
 	row->obs = tt_obs_segment(s->obs, side, &seg, r->tail, time_ns / 1000, oo);
 	if (oo != NULL)
-		apply(r, s, oo);
+		apply(r, oo);
 	maybe_retire(r, s);
 	return 0;
 }
@@ -622,13 +674,24 @@ hit:
 	*seen = s->index + 1;
 found:
 	if (r->opts & CAP_ROWS) {
+		uint64_t prev = r->tail - (uint32_t)((uint32_t)r->tail - s->last_row);
+
 		if (r->tail - r->head >= CAP_HELD)
 			settle_oldest(r);
 		out = &r->ring[r->tail % RING];
+		/* linked behind the stream's row before, if that one still waits */
+		if (s->packets > 0 && prev >= r->head && prev < r->tail)
+			r->next_row[prev % RING] = r->tail;
+		r->next_row[r->tail % RING] = 0;
+		s->last_row = (uint32_t)r->tail;
 	}
-	memset(out, 0, offsetof(struct cap_seg, ev));
-	out->nev = 0;
-	out->lost_events = 0;
+	if (r->opts & CAP_ROWS) {
+		memset(out, 0, offsetof(struct cap_seg, ev));
+		out->lost_events = 0;
+	} else {
+		out->notes = 0;
+		out->obs = 0;
+	}
 	out->frame = frame;
 	out->time_ns = time_ns;
 	out->stream = s->index;
@@ -657,11 +720,10 @@ found:
 	/* handshake and ending, for --streams */
 	if ((p->flags & (TT_SYN | TT_ACK)) == TT_SYN && side == 0) {
 		s->saw_syn = 1;
-		s->syn_seq = p->seq;
 	} else if ((p->flags & (TT_SYN | TT_ACK)) == (TT_SYN | TT_ACK) && side == 1) {
 		s->saw_synack = s->saw_syn;
 	} else if (s->saw_synack && !s->handshake && side == 0 && (p->flags & TT_ACK) &&
-	           !(p->flags & (TT_SYN | TT_RST)) && p->seq == s->syn_seq + 1) {
+	           !(p->flags & (TT_SYN | TT_RST)) && p->seq == s->an.flow[0].base_seq + 1) {
 		s->handshake = 1;
 	}
 	if (p->flags & TT_RST)
@@ -733,6 +795,6 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 		info->end = CAP_END_HALF;
 	else
 		info->end = CAP_END_OPEN;
-	info->final[0] = s->obs != NULL ? tt_obs_state(s->obs, 0) : (enum tt_state)s->ends.state[0];
-	info->final[1] = s->obs != NULL ? tt_obs_state(s->obs, 1) : (enum tt_state)s->ends.state[1];
+	info->final[0] = s->obs != NULL ? tt_obs_state(s->obs, 0) : (enum tt_state)s->rest.state[0];
+	info->final[1] = s->obs != NULL ? tt_obs_state(s->obs, 1) : (enum tt_state)s->rest.state[1];
 }

@@ -198,7 +198,7 @@ tt_obs_settled(const struct tt_obs *o)
 }
 
 /* Records what one call on endpoint h did at row `row`. */
-static void
+static inline void
 effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t arrived,
        unsigned flags, const struct tt_out *tout)
 {
@@ -549,42 +549,65 @@ tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out)
 		arrive(o, h, o->nq[!h], now, out);
 }
 
+enum { R_PASSIVE = 1, R_FIN_SENT = 2, R_FIN_RCVD = 4, R_ISS_SEEN = 8, R_CLOSE = 16,
+       R_SPOKE = 32, R_PRESUMED = 64, R_UNKNOWN = 128 };
+
 void
-tt_obs_get_ends(const struct tt_obs *o, struct tt_obs_ends *e)
+tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 {
-	memset(e, 0, sizeof *e);
+	memset(r, 0, sizeof *r);
+	r->obs = (uint8_t)(o->started | o->midstream << 1);
 	for (int h = 0; h < 2; h++) {
 		const struct tt_conn *c = o->tcb[h];
 
-		e->state[h] = (uint8_t)c->state;
-		e->iss[h] = c->iss;
-		e->irs[h] = c->irs;
-		e->snd_nxt[h] = c->snd_nxt;
-		e->rcv_nxt[h] = c->rcv_nxt;
+		r->state[h] = (uint8_t)c->state;
+		r->bits[h] = (uint8_t)((c->passive ? R_PASSIVE : 0) | (c->fin_sent ? R_FIN_SENT : 0) |
+		                       (c->fin_rcvd ? R_FIN_RCVD : 0) |
+		                       (c->obs_iss_seen ? R_ISS_SEEN : 0) |
+		                       (c->close_pending ? R_CLOSE : 0) | (o->spoke[h] ? R_SPOKE : 0) |
+		                       (o->presumed[h] ? R_PRESUMED : 0) |
+		                       (o->unknown[h] ? R_UNKNOWN : 0));
+		r->iss[h] = c->iss;
+		r->irs[h] = c->irs;
+		r->snd_una[h] = c->snd_una;
+		r->snd_nxt[h] = c->snd_nxt;
+		r->snd_wnd[h] = c->snd_wnd;
+		r->rcv_nxt[h] = c->rcv_nxt;
+		r->fin_seq[h] = c->fin_seq;
+		r->obs_wnd[h] = c->obs_wnd;
 	}
 }
 
-/* Only CLOSED and TIME-WAIT ends are kept: a TIME-WAIT end has sent its
- * FIN, had it acknowledged and taken the peer's (RFC 9293 Figure 5). */
 void
-tt_obs_set_ends(struct tt_obs *o, const struct tt_obs_ends *e)
+tt_obs_wake(struct tt_obs *o, const struct tt_obs_rest *r)
 {
-	o->started = 1;
-	o->spoke[0] = o->spoke[1] = 1;
+	o->started = r->obs & 1;
+	o->midstream = (r->obs >> 1) & 1;
 	for (int h = 0; h < 2; h++) {
 		struct tt_conn *c = o->tcb[h];
+		unsigned b = r->bits[h];
 
-		if (e->state[h] != TT_TIME_WAIT)
-			continue;
-		c->state = TT_TIME_WAIT;
-		c->obs_iss_seen = 1;
-		c->iss = e->iss[h];
-		c->irs = e->irs[h];
-		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = e->snd_nxt[h];
-		c->fin_sent = 1;
-		c->fin_seq = e->snd_nxt[h] - 1;
-		c->fin_rcvd = 1;
-		c->rcv_nxt = e->rcv_nxt[h];
-		c->snd_wnd = c->snd_max_wnd = OPEN_WND;
+		c->state = (enum tt_state)r->state[h];
+		c->passive = (b & R_PASSIVE) != 0;
+		c->fin_sent = (b & R_FIN_SENT) != 0;
+		c->fin_rcvd = (b & R_FIN_RCVD) != 0;
+		c->obs_iss_seen = (b & R_ISS_SEEN) != 0;
+		c->close_pending = (b & R_CLOSE) != 0;
+		o->spoke[h] = (b & R_SPOKE) != 0;
+		o->presumed[h] = (b & R_PRESUMED) != 0;
+		o->unknown[h] = (b & R_UNKNOWN) != 0;
+		c->iss = r->iss[h];
+		c->irs = r->irs[h];
+		c->snd_una = r->snd_una[h];
+		c->snd_nxt = r->snd_nxt[h];
+		c->snd_max = r->snd_nxt[h] + (c->fin_sent && r->snd_nxt[h] == r->fin_seq[h]);
+		c->sbuf_seq = r->snd_nxt[h];
+		c->snd_wnd = r->snd_wnd[h];
+		c->snd_max_wnd = OPEN_WND;      /* not kept: the RFC 5961 floor opens */
+		c->snd_wl1 = r->rcv_nxt[h] - 1; /* the next segment updates the window */
+		c->snd_wl2 = r->snd_una[h];
+		c->rcv_nxt = r->rcv_nxt[h];
+		c->fin_seq = r->fin_seq[h];
+		c->obs_wnd = r->obs_wnd[h];
 	}
 }
