@@ -847,6 +847,23 @@ wrap_joined(struct wrap_out *o, const char *s, size_t n, int maxw, int hang)
 		free(buf);
 }
 
+/* The line [a, b) ends with "." or ")" (or their CJK forms). */
+static int
+ends_sentence(const char *s, size_t a, size_t b)
+{
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	if (b == a)
+		return 0;
+	if (s[b - 1] == '.' || s[b - 1] == ')')
+		return 1;
+	/* U+3002 (。) and U+FF09 (）) end in 0x82 / 0x89 after 0xe3 0x80 / 0xef 0xbc */
+	return b - a >= 3 && (((unsigned char)s[b - 3] == 0xe3 && (unsigned char)s[b - 2] == 0x80 &&
+	                       (unsigned char)s[b - 1] == 0x82) ||
+	                      ((unsigned char)s[b - 3] == 0xef && (unsigned char)s[b - 2] == 0xbc &&
+	                       (unsigned char)s[b - 1] == 0x89));
+}
+
 int
 ui_wrap(WINDOW *w, int y, int x, int h, int maxw, attr_t a, const char *s, int skip, int gap)
 {
@@ -862,8 +879,10 @@ ui_wrap(WINDOW *w, int y, int x, int h, int maxw, attr_t a, const char *s, int s
 
 		if (pos >= blk_end)
 			blk_w = block_width(s, n, pos, &blk_end);
-		/* Gather the lines that continue this one. */
-		while (lead_of(s, pa, pb) < (int)(pb - pa) && b + 1 < n) {
+		/* Gather the lines that continue this one (a line that ends a
+		 * sentence ends its paragraph: lines listed one by one, as the
+		 * step view's events, stay apart). */
+		while (lead_of(s, pa, pb) < (int)(pb - pa) && b + 1 < n && !ends_sentence(s, pa, pb)) {
 			size_t na = b + 1, nb = line_end(s, n, na);
 			int lead = lead_of(s, na, nb);
 
