@@ -14,7 +14,12 @@
  *      rate-limited: at most 1 + 1 s / oow_ratelimit of them in any second;
  *   5. every action ends (tt_sim_do never returns -2);
  *   6. TCB views are sane: SND.UNA =< SND.NXT, states and reasons in range;
- *   7. (no sanitizer report: automatic in the sanitizer build.)
+ *   7. replay's observer, given the run's segments as a capture on the wire
+ *      shows them (each where it arrived, a lost one where it was sent),
+ *      goes through invariant 1's edges only, each from where the endpoint
+ *      was (engine/observer.c: whatever the segments, the inferred states
+ *      move as RFC 9293 allows);
+ *   8. (no sanitizer report: automatic in the sanitizer build.)
  *
  * Segments made by hand (inject) are known by their fields; they are not
  * held to 2 and 3 as senders, but what they carry counts as sent (3), and
@@ -670,7 +675,7 @@ gen_prologue(struct rng *r, struct tt_action *act)
 /* ---- invariants ------------------------------------------------------------ */
 
 enum {
-	INV_DIAGRAM = 1, INV_WINDOW, INV_ACK, INV_RATE, INV_END, INV_TCB, NINV
+	INV_DIAGRAM = 1, INV_WINDOW, INV_ACK, INV_RATE, INV_END, INV_TCB, INV_OBSERVE, NINV
 };
 
 static const char *const inv_name[NINV] = {
@@ -681,6 +686,7 @@ static const char *const inv_name[NINV] = {
 	"replies to unacceptable segments are rate-limited",
 	"every run ends",
 	"TCB views are sane",
+	"the observer's state changes are diagram edges",
 };
 
 /* Invariant 1: RFC 9293 Figure 5 and the extra edges this engine may take.
@@ -1235,6 +1241,97 @@ print_trace(FILE *fp, const struct tt_sim *s, size_t from, size_t to, const stru
 	}
 }
 
+/* Invariant 7. */
+struct wire_at {
+	tt_time t;
+	size_t step;
+};
+
+static int
+by_wire_time(const void *a, const void *b)
+{
+	const struct wire_at *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->step < y->step ? -1 : x->step > y->step;
+}
+
+static int
+obs_effects(const struct tt_obs_out *out, int (*at)[2], unsigned stream, size_t step,
+            struct violation *v)
+{
+	for (unsigned i = 0; i < out->n; i++) {
+		const struct tt_obs_effect *e = &out->e[i];
+
+		for (unsigned k = 0; k < e->nev; k++) {
+			const struct tt_event *ev = &e->ev[k];
+			int *now = &at[stream][e->host];
+
+			if (ev->from == ev->to)
+				continue;
+			if (*now >= 0 && *now != (int)ev->from)
+				return violated(v, INV_OBSERVE, step, "observer chain",
+				                "stream %u %s: observer was %s, then %s -> %s (%s)", stream,
+				                host_name[e->host], tt_state_name((enum tt_state)*now),
+				                tt_state_name(ev->from), tt_state_name(ev->to),
+				                tt_reason_id(ev->reason));
+			if (!edge_allowed(ev->from, ev->to, ev->reason))
+				return violated(v, INV_OBSERVE, step, "observer edge",
+				                "stream %u %s: observer %s -> %s (%s) is no edge", stream,
+				                host_name[e->host], tt_state_name(ev->from),
+				                tt_state_name(ev->to), tt_reason_id(ev->reason));
+			*now = (int)ev->to;
+		}
+	}
+	return 0;
+}
+
+static int
+check_observer(const struct tt_sim *s, struct violation *v)
+{
+	size_t n = tt_sim_nsteps(s), ns = tt_sim_nstreams(s), nw = 0;
+	struct wire_at *w = malloc((n ? n : 1) * sizeof *w);
+	struct tt_obs **obs = calloc(ns ? ns : 1, sizeof *obs);
+	int (*at)[2] = malloc((ns ? ns : 1) * sizeof *at);
+	static struct tt_obs_out out;
+	int bad = 0;
+
+	ck_assert_msg(w != NULL && obs != NULL && at != NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT || st->stream >= ns)
+			continue;
+		w[nw].t = (st->notes & TT_NOTE(DROPPED)) ? st->time : st->arrival;
+		w[nw++].step = i;
+	}
+	qsort(w, nw, sizeof *w, by_wire_time);
+	for (size_t i = 0; i < ns; i++)
+		at[i][0] = at[i][1] = -1;
+	for (size_t k = 0; k < nw && !bad; k++) {
+		const struct tt_step *st = tt_sim_step(s, w[k].step);
+
+		if (obs[st->stream] == NULL)
+			ck_assert_ptr_nonnull(obs[st->stream] = tt_obs_new());
+		out.n = 0;
+		tt_obs_segment(obs[st->stream], st->dir, &st->seg, k + 1, w[k].t, &out);
+		bad = obs_effects(&out, at, st->stream, w[k].step, v);
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (obs[i] != NULL && !bad) {
+			out.n = 0;
+			tt_obs_flush(obs[i], nw ? w[nw - 1].t : 0, &out);
+			bad = obs_effects(&out, at, (unsigned)i, n ? n - 1 : 0, v);
+		}
+		tt_obs_free(obs[i]);
+	}
+	free(w);
+	free(obs);
+	free(at);
+	return bad;
+}
+
 /* Runs a scenario from scratch, checking every step; with r, generates the
  * actions as it goes (into sc). Returns 1 on a violation (in v). */
 static int
@@ -1296,6 +1393,10 @@ run_scen(struct scen *sc, struct rng *r, struct violation *v, struct run *out, F
 			nact = i + 1;
 			break;
 		}
+	}
+	if (!bad && check_observer(s, v)) {
+		bad = 1;
+		v->action = nact > 0 ? nact - 1 : 0;
 	}
 	if (r != NULL)
 		sc->nact = nact;
