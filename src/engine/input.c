@@ -207,7 +207,7 @@ static int
 acceptable(const struct tt_conn *c, const struct tt_seg *seg)
 {
 	uint32_t wnd = tcb_rcv_wnd(c);
-	uint32_t len = tt_seg_seqlen(seg);
+	uint32_t len = tcb_seqlen(seg);
 
 	if (len == 0 && wnd == 0)
 		return seg->seq == c->rcv_nxt;
@@ -651,7 +651,7 @@ input_special(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct t
 	/* TIME-WAIT: "the only thing that can arrive in this state is a
 	 * retransmission of the remote FIN" (§3.10.7.4, fifth, TIME-WAIT). */
 	if (c->state == TT_TIME_WAIT && (seg->flags & TT_FIN) && !(seg->flags & TT_RST) &&
-	    seg->seq + tt_seg_seqlen(seg) == c->rcv_nxt) {
+	    seg->seq + tcb_seqlen(seg) == c->rcv_nxt) {
 		tcb_note(c, out, TT_R_TW_FIN_AGAIN);
 		tcb_emit_ack(c, out);
 		tcb_enter_time_wait(c, now);

@@ -234,17 +234,24 @@ materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_ou
 	effect(o, out, h, row, 0, 0, &tout);
 }
 
-/* Segment p reaches endpoint h at row `point`. */
+/* A segment seen at row `seen` reaches endpoint h at row `point`. */
 static void
-deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time now,
-        struct tt_obs_out *out)
+deliver_seg(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t seen, unsigned flags,
+            uint64_t point, tt_time now, struct tt_obs_out *out)
 {
 	struct tt_out tout;
 
 	materialize(o, h, point, now, out);
 	tt_out_clear(&tout);
-	tt_conn_input(o->tcb[h], &p->seg, now, &tout);
-	effect(o, out, h, point, p->row, p->flags | (point != p->row ? TT_OBS_CROSSED : 0), &tout);
+	tt_conn_input(o->tcb[h], seg, now, &tout);
+	effect(o, out, h, point, seen, flags | (point != seen ? TT_OBS_CROSSED : 0), &tout);
+}
+
+static void
+deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time now,
+        struct tt_obs_out *out)
+{
+	deliver_seg(o, h, &p->seg, p->row, p->flags, point, now, out);
 }
 
 /* The first n segments in flight toward h arrive. */
@@ -275,7 +282,7 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 
 	if (seg->flags & TT_ACK) {
 		for (unsigned i = 0; i < o->nq[d]; i++)
-			if (TT_SEQ_GEQ(seg->ack, o->q[d][i].seg.seq + tt_seg_seqlen(&o->q[d][i].seg)))
+			if (TT_SEQ_GEQ(seg->ack, o->q[d][i].seg.seq + tcb_seqlen(&o->q[d][i].seg)))
 				n = i + 1;
 	}
 	/* a RST from SYN-SENT with SEQ = SEG.ACK of a SYN,ACK in flight answers
@@ -292,7 +299,7 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 		}
 	}
 	/* what has no sequence space follows the ones before it */
-	while (n < o->nq[d] && tt_seg_seqlen(&o->q[d][n].seg) == 0)
+	while (n < o->nq[d] && tcb_seqlen(&o->q[d][n].seg) == 0)
 		n++;
 	/* a covered segment beyond a hole: the hole's bytes, never captured,
 	 * came before it */
@@ -462,14 +469,14 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 static void
 lost_copies(struct tt_obs *o, int x, const struct tt_seg *seg, struct tt_obs_out *out)
 {
-	uint32_t len = tt_seg_seqlen(seg);
+	uint32_t len = tcb_seqlen(seg);
 
 	if (len == 0)
 		return;
 	for (unsigned i = 0; i < o->nq[x]; i++) {
 		struct pend *p = &o->q[x][i];
 
-		if (!p->refuted || p->seg.seq != seg->seq || tt_seg_seqlen(&p->seg) > len ||
+		if (!p->refuted || p->seg.seq != seg->seq || tcb_seqlen(&p->seg) > len ||
 		    (p->seg.flags & (TT_SYN | TT_ACK | TT_FIN | TT_RST)) !=
 		            (seg->flags & (TT_SYN | TT_ACK | TT_FIN | TT_RST)))
 			continue;
@@ -494,47 +501,45 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
                struct tt_obs_out *out)
 {
 	int x = from & 1, y = !x;
-	struct tt_seg seg = *in;
+	const struct tt_seg *seg = in;  /* its data, if any, is never read */
 	struct tt_out tout;
 	struct pend *p;
 	unsigned r = 0;
 
-	seg.data = NULL;
 	if (!o->started)
-		r |= start(o, x, &seg, row, now, out);
-	if (o->unknown[x] && !(seg.flags & TT_SYN)) {
+		r |= start(o, x, seg, row, now, out);
+	if (o->unknown[x] && !(seg->flags & TT_SYN)) {
 		/* mid-stream without an ACK at first: now x's numbers are seen */
 		struct tt_conn *c = o->tcb[x];
 
 		o->unknown[x] = 0;
-		c->iss = seg.seq - 1;
-		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = seg.seq;
-		o->tcb[y]->irs = seg.seq - 1;
-		o->tcb[y]->rcv_nxt = seg.seq;
+		c->iss = seg->seq - 1;
+		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = seg->seq;
+		o->tcb[y]->irs = seg->seq - 1;
+		o->tcb[y]->rcv_nxt = seg->seq;
 	}
-	first_word(o, x, &seg);
+	first_word(o, x, seg);
 	/* still presumed listening: since before the first SYN it was sent */
 	materialize(o, x, o->nq[y] > 0 ? o->q[y][0].point : row, now, out);
-	evidence(o, x, &seg, row, now, out);
-	r |= missed(o, x, &seg, row, now, out);
+	evidence(o, x, seg, row, now, out);
+	r |= missed(o, x, seg, row, now, out);
 	tt_out_clear(&tout);
-	tt_conn_sent(o->tcb[x], &seg, now, &tout);
+	tt_conn_sent(o->tcb[x], seg, now, &tout);
 	effect(o, out, x, row, 0, r, &tout);
 
 	/* a copy still in flight that y has since shown it lacks, sent again:
 	 * that copy was lost on the way (RFC 9293 §3.8.1) */
-	lost_copies(o, x, &seg, out);
+	lost_copies(o, x, seg, out);
 	/* on its way to y */
-	if (o->nq[x] == 0 && tt_seg_seqlen(&seg) == 0) {
-		struct pend now_p = { seg, row, row, 0, 0 };
-
-		deliver(o, y, &now_p, row, now, out);
+	if (o->nq[x] == 0 && tcb_seqlen(seg) == 0) {
+		deliver_seg(o, y, seg, row, 0, row, now, out);
 		return r;
 	}
 	if (o->nq[x] == TT_OBS_PENDING)
 		arrive(o, y, 1, now, out);      /* no room to wait longer */
 	p = &o->q[x][o->nq[x]++];
-	p->seg = seg;
+	p->seg = *seg;
+	p->seg.data = NULL;
 	p->row = row;
 	p->point = row;
 	p->flags = 0;

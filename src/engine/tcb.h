@@ -77,6 +77,29 @@ struct tt_conn {
 };
 
 
+/* Small measures, inline: they run for every segment (an observer's too). */
+static inline uint32_t
+tcb_seqlen(const struct tt_seg *seg)
+{
+	return seg->len + !!(seg->flags & TT_SYN) + !!(seg->flags & TT_FIN);
+}
+
+static inline int
+tcb_synchronized(enum tt_state s)
+{
+	return s >= TT_ESTABLISHED || s == TT_SYN_RECEIVED;
+}
+
+/* RCV.WND: the free room of the receive buffer, or (an observer) the
+ * window the endpoint was seen advertising. */
+static inline uint32_t
+tcb_rcv_wnd(const struct tt_conn *c)
+{
+	if (c->cfg.observer)
+		return c->obs_wnd;
+	return c->rlen >= c->cfg.rcv_wnd ? 0 : c->cfg.rcv_wnd - (uint32_t)c->rlen;
+}
+
 /* Events: what happened and why (tcp.c). */
 void tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r);
 void tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r, enum tt_error e);
@@ -95,10 +118,8 @@ void tcb_send_syn(struct tt_conn *c, struct tt_out *out, int with_ack);
 void tcb_send_fin(struct tt_conn *c, tt_time now, struct tt_out *out);
 
 /* The TCB's life and measures (tcp.c). */
-uint32_t tcb_rcv_wnd(const struct tt_conn *c);
 void tcb_delete(struct tt_conn *c);
 int tcb_reserve(uint8_t **buf, size_t *cap, size_t need);
-int tcb_synchronized(enum tt_state s);
 uint32_t tcb_send_end(const struct tt_conn *c);
 uint32_t tcb_eff_mss(const struct tt_conn *c);
 void tcb_choose_iss(struct tt_conn *c, tt_time now);

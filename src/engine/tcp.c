@@ -42,14 +42,6 @@ tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_r
 	c->state = to;
 }
 
-uint32_t
-tcb_rcv_wnd(const struct tt_conn *c)
-{
-	if (c->cfg.observer)
-		return c->obs_wnd;
-	return c->rlen >= c->cfg.rcv_wnd ? 0 : c->cfg.rcv_wnd - (uint32_t)c->rlen;
-}
-
 void
 tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags,
      const uint8_t *data, uint32_t len)
@@ -101,7 +93,7 @@ tcb_emit_rst_for(struct tt_conn *c, struct tt_out *out, const struct tt_seg *seg
 	if (seg->flags & TT_ACK)
 		tcb_emit(c, out, seg->ack, 0, TT_RST, NULL, 0);
 	else
-		tcb_emit(c, out, 0, seg->seq + tt_seg_seqlen(seg), TT_RST | TT_ACK, NULL, 0);
+		tcb_emit(c, out, 0, seg->seq + tcb_seqlen(seg), TT_RST | TT_ACK, NULL, 0);
 }
 
 /* A reset from our TCB (ABORT, close() with unread data, data after close):
@@ -218,12 +210,6 @@ tcb_reserve(uint8_t **buf, size_t *cap, size_t need)
 	*buf = nb;
 	*cap = ncap;
 	return 0;
-}
-
-int
-tcb_synchronized(enum tt_state s)
-{
-	return s >= TT_ESTABLISHED || s == TT_SYN_RECEIVED;
 }
 
 /* Sequence number just past the last byte handed to SEND. */
