@@ -139,8 +139,8 @@ struct cap_seg {
 		unsigned flags;   /* TT_OBS_INFERRED, TT_OBS_CROSSED */
 		struct tt_event ev;
 	} ev[TT_STEP_EVENTS];
-	unsigned lost_events;     /* events past the room above (none in the bundled
-	                           * captures; said so on screen) */
+	unsigned lost_events;     /* events past the room above, counted (eight is
+	                           * more than any row of the test captures has) */
 	struct tt_tcb_view tcb[2]; /* with CAP_VIEWS: both endpoints after the row */
 };
 

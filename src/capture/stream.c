@@ -62,6 +62,25 @@ struct slot {
  * allows at a load of at most one half: the table takes a new key. */
 #define PROBE_LIMIT 48
 
+/* A row while it waits: struct cap_seg without the TCB views (kept apart,
+ * with CAP_VIEWS only) and with events in a few bytes each, so that the
+ * ring stays small in the cache. */
+struct held_ev {
+	uint64_t arrived;         /* frame, 0: a send */
+	uint8_t host, flags, reason, from, to, error;
+};
+
+struct held {
+	uint64_t frame, arrived_after;
+	int64_t time_ns;
+	unsigned stream, notes, obs;
+	int dir;
+	uint32_t seq, ack, len, rel_seq, rel_ack;
+	uint16_t flags, win;
+	uint8_t state[2], nev, lost_events;
+	struct held_ev ev[TT_STEP_EVENTS];
+};
+
 /* Rows wait here in frame order until final; row ids count every frame
  * fed, so row id k sits at ring[k % RING]. */
 #define RING (CAP_HELD + 2)
@@ -76,7 +95,8 @@ struct slot {
 
 struct cap_replay {
 	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
-	struct cap_seg *ring;
+	struct held *ring;
+	struct tt_tcb_view (*views)[2]; /* beside ring, with CAP_VIEWS */
 	uint64_t *next_row;       /* beside ring: the stream's next row id, 0 none */
 	uint64_t head, tail;      /* row ids: [head, tail) wait */
 	int finishing;
@@ -116,12 +136,15 @@ cap_replay_new(unsigned opts)
 		r->oout->views = (opts & CAP_VIEWS) != 0;
 	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
 	r->next_row = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->next_row) : NULL;
+	r->views = (opts & CAP_VIEWS) ? calloc(RING, sizeof *r->views) : NULL;
 	r->head = r->tail = 1;
 	if (sodium_init() < 0 || r->oout == NULL ||
-	    ((opts & CAP_ROWS) && (r->ring == NULL || r->next_row == NULL))) {
+	    ((opts & CAP_ROWS) && (r->ring == NULL || r->next_row == NULL)) ||
+	    ((opts & CAP_VIEWS) && r->views == NULL)) {
 		free(r->oout);
 		free(r->ring);
 		free(r->next_row);
+		free(r->views);
 		free(r);
 		return NULL;
 	}
@@ -132,6 +155,7 @@ cap_replay_new(unsigned opts)
 		free(r->oout);
 		free(r->ring);
 		free(r->next_row);
+		free(r->views);
 		free(r);
 		return NULL;
 	}
@@ -166,6 +190,7 @@ cap_replay_free(struct cap_replay *r)
 	free(r->oout);
 	free(r->ring);
 	free(r->next_row);
+	free(r->views);
 	free(r);
 }
 
@@ -351,7 +376,7 @@ opener_is_client(const struct cap_pkt *p)
 
 /* ---- rows and the observer ------------------------------------------ */
 
-static struct cap_seg *
+static struct held *
 ring_at(const struct cap_replay *r, uint64_t id)
 {
 	return &r->ring[id % RING];
@@ -365,7 +390,7 @@ apply(struct cap_replay *r, const struct tt_obs_out *oo)
 {
 	for (unsigned i = 0; i < oo->n; i++) {
 		const struct tt_obs_effect *e = &oo->e[i];
-		struct cap_seg *row;
+		struct held *row;
 
 		if (e->row < r->head || e->row > r->tail)
 			continue;       /* out already: cannot happen (tt_obs_settled) */
@@ -377,32 +402,34 @@ apply(struct cap_replay *r, const struct tt_obs_out *oo)
 		if (e->flags & TT_OBS_INFERRED)
 			row->obs |= TT_OBS_INFERRED;
 		if ((e->flags & TT_OBS_CROSSED) && e->arrived >= r->head) {
-			struct cap_seg *sent = ring_at(r, e->arrived);
+			struct held *sent = ring_at(r, e->arrived);
 
 			sent->obs |= TT_OBS_CROSSED;
 			sent->arrived_after = row->frame;
 		}
 		for (unsigned k = 0; k < e->nev; k++) {
-			struct cap_event *ce;
+			struct held_ev *ce;
 
 			if (row->nev == TT_STEP_EVENTS) {
-				row->lost_events++;
+				if (row->lost_events < UINT8_MAX)
+					row->lost_events++;
 				continue;
 			}
 			ce = &row->ev[row->nev++];
-			ce->host = e->host;
+			ce->host = (uint8_t)e->host;
 			ce->arrived = e->arrived >= r->head && e->arrived != 0
 			                      ? ring_at(r, e->arrived)->frame : 0;
-			ce->flags = e->flags;
-			ce->ev = e->ev[k];
+			ce->flags = (uint8_t)e->flags;
+			ce->reason = (uint8_t)e->ev[k].reason;
+			ce->from = (uint8_t)e->ev[k].from;
+			ce->to = (uint8_t)e->ev[k].to;
+			ce->error = (uint8_t)e->ev[k].error;
 		}
 		/* the stream's rows from there on, linked through next_row */
 		for (uint64_t id = e->row; id != 0 && id <= r->tail; id = r->next_row[id % RING]) {
-			struct cap_seg *later = ring_at(r, id);
-
-			later->state[e->host] = e->tcb.state;
-			if (r->opts & CAP_VIEWS)
-				later->tcb[e->host] = e->tcb;
+			ring_at(r, id)->state[e->host] = (uint8_t)e->tcb.state;
+			if (r->views != NULL)
+				r->views[id % RING][e->host] = e->tcb;
 		}
 	}
 }
@@ -488,7 +515,7 @@ settle(struct cap_replay *r, struct stream *s, int64_t time_ns)
 static void
 settle_oldest(struct cap_replay *r)
 {
-	struct cap_seg *old = ring_at(r, r->head);
+	struct held *old = ring_at(r, r->head);
 
 	settle(r, stream_at(r, old->stream), old->time_ns);
 	/* rows nobody took out: the oldest is dropped rather than overwritten */
@@ -517,7 +544,7 @@ scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 
 static int
 observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *p,
-        int64_t time_ns, struct cap_seg *row)
+        int64_t time_ns, struct held *row)
 {
 	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
 	struct tt_seg seg;
@@ -548,9 +575,9 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 	seg.up = p->urp;
 	seg.len = p->len;
 	for (int h = 0; h < 2 && (r->opts & CAP_ROWS); h++) {
-		row->state[h] = tt_obs_state(s->obs, h);
-		if (r->opts & CAP_VIEWS)
-			tt_obs_view(s->obs, h, &row->tcb[h]);
+		row->state[h] = (uint8_t)tt_obs_state(s->obs, h);
+		if (r->views != NULL)
+			tt_obs_view(s->obs, h, &r->views[r->tail % RING][h]);
 	}
 	if (oo != NULL)
 		oo->n = 0;
@@ -564,7 +591,7 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 int
 cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 {
-	const struct cap_seg *row;
+	const struct held *row;
 	const struct stream *s;
 
 	if (!(r->opts & CAP_ROWS) || r->head == r->tail)
@@ -573,12 +600,35 @@ cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 	s = stream_at(r, row->stream);
 	if (!r->finishing && s->obs != NULL && tt_obs_settled(s->obs) <= r->head)
 		return 0;
-	/* what the row holds, not the whole struct */
-	memcpy(seg, row, offsetof(struct cap_seg, ev));
-	memcpy(seg->ev, row->ev, row->nev * sizeof *row->ev);
+	seg->frame = row->frame;
+	seg->time_ns = row->time_ns;
+	seg->stream = row->stream;
+	seg->dir = row->dir;
+	seg->seq = row->seq;
+	seg->ack = row->ack;
+	seg->len = row->len;
+	seg->flags = row->flags;
+	seg->win = row->win;
+	seg->rel_seq = row->rel_seq;
+	seg->rel_ack = row->rel_ack;
+	seg->notes = row->notes;
+	seg->state[0] = (enum tt_state)row->state[0];
+	seg->state[1] = (enum tt_state)row->state[1];
+	seg->obs = row->obs;
+	seg->arrived_after = row->arrived_after;
+	seg->nev = row->nev;
 	seg->lost_events = row->lost_events;
-	if (r->opts & CAP_VIEWS)
-		memcpy(seg->tcb, row->tcb, sizeof seg->tcb);
+	for (unsigned k = 0; k < row->nev; k++) {
+		const struct held_ev *he = &row->ev[k];
+
+		seg->ev[k] = (struct cap_event){
+			.host = he->host, .arrived = he->arrived, .flags = he->flags,
+			.ev = { (enum tt_reason)he->reason, (enum tt_state)he->from,
+			        (enum tt_state)he->to, (enum tt_error)he->error },
+		};
+	}
+	if (r->views != NULL)
+		memcpy(seg->tcb, r->views[r->head % RING], sizeof seg->tcb);
 	r->head++;
 	return 1;
 }
@@ -597,7 +647,7 @@ cap_replay_finish(struct cap_replay *r)
 long
 cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p)
 {
-	struct cap_seg one, *out = &one;
+	struct held one, *out = &one;
 	uint32_t h;
 	size_t j;
 	unsigned len = 0;
@@ -686,8 +736,7 @@ found:
 		s->last_row = (uint32_t)r->tail;
 	}
 	if (r->opts & CAP_ROWS) {
-		memset(out, 0, offsetof(struct cap_seg, ev));
-		out->lost_events = 0;
+		memset(out, 0, offsetof(struct held, ev));
 	} else {
 		out->notes = 0;
 		out->obs = 0;
