@@ -475,6 +475,70 @@ START_TEST(test_midstream_capture_starts_at_one_and_says_so)
 }
 END_TEST
 
+/* More connections at once than observers are kept (4096) and rows can
+ * wait (4096): each phase of 6000 handshakes and closes goes round all of
+ * them, so every observer rests and wakes several times, and rows are
+ * settled before their receiver speaks. The states still end right. */
+START_TEST(test_many_connections_at_once_rest_and_wake)
+{
+	enum { N = 6000 };
+	struct cap_replay *tab = cap_replay_new(CAP_ROWS);
+	static const struct { int dir; unsigned flags; uint32_t seq, ack; } ph[] = {
+		{ 0, TT_SYN, 1000, 0 }, { 1, TT_SYN | TT_ACK, 5000, 1001 },
+		{ 0, TT_ACK, 1001, 5001 }, { 0, TT_FIN | TT_ACK, 1001, 5001 },
+		{ 1, TT_FIN | TT_ACK, 5001, 1002 }, { 0, TT_ACK, 1002, 5002 },
+	};
+	struct cap_stream_info si;
+	struct cap_seg row;
+	struct cap_pkt p;
+	uint64_t f = 0, out = 0, last[N] = { 0 };
+	enum tt_state lastst[N][2];
+
+	ck_assert_ptr_nonnull(tab);
+	for (size_t k = 0; k < sizeof ph / sizeof ph[0]; k++)
+		for (unsigned i = 0; i < N; i++) {
+			memset(&p, 0, sizeof p);
+			p.status = CAP_TCP;
+			p.ipver = 4;
+			memcpy(ph[k].dir ? p.dst : p.src, A4, 4);
+			memcpy(ph[k].dir ? p.src : p.dst, B4, 4);
+			p.sport = ph[k].dir ? 80 : (uint16_t)(10000 + i);
+			p.dport = ph[k].dir ? (uint16_t)(10000 + i) : 80;
+			p.flags = (uint16_t)ph[k].flags;
+			p.seq = ph[k].seq;
+			p.ack = ph[k].ack;
+			p.win = 1000;
+			p.opt.wscale = -1;
+			f++;
+			ck_assert_int_eq(cap_replay_frame(tab, f, (int64_t)f * 1000, &p), (long)i);
+			while (cap_replay_row(tab, &row)) {
+				ck_assert_uint_eq(row.frame, ++out);    /* in frame order */
+				last[row.stream] = row.frame;
+				lastst[row.stream][0] = row.state[0];
+				lastst[row.stream][1] = row.state[1];
+			}
+		}
+	cap_replay_finish(tab);
+	while (cap_replay_row(tab, &row)) {
+		ck_assert_uint_eq(row.frame, ++out);
+		last[row.stream] = row.frame;
+		lastst[row.stream][0] = row.state[0];
+		lastst[row.stream][1] = row.state[1];
+	}
+	ck_assert_uint_eq(out, f);
+	for (unsigned i = 0; i < N; i++) {
+		cap_replay_stream(tab, i, &si);
+		ck_assert_msg(si.final[0] == TT_TIME_WAIT && si.final[1] == TT_CLOSED,
+		              "stream %u ends %s/%s", i, tt_state_name(si.final[0]),
+		              tt_state_name(si.final[1]));
+		ck_assert_uint_eq(last[i], f - N + 1 + i);
+		ck_assert_int_eq(lastst[i][0], TT_TIME_WAIT);
+		ck_assert_int_eq(lastst[i][1], TT_CLOSED);
+	}
+	cap_replay_free(tab);
+}
+END_TEST
+
 START_TEST(test_port_reuse_after_close_starts_a_new_stream)
 {
 	struct cap_stream_info si;
@@ -1014,6 +1078,7 @@ main(void)
 	tcase_add_test(tc, test_relative_numbers_count_from_each_isn);
 	tcase_add_test(tc, test_midstream_capture_starts_at_one_and_says_so);
 	tcase_add_test(tc, test_port_reuse_after_close_starts_a_new_stream);
+	tcase_add_test(tc, test_many_connections_at_once_rest_and_wake);
 	tcase_add_test(tc, test_retransmitted_syn_stays_in_its_stream);
 	tcase_add_test(tc, test_simultaneous_open_and_close);
 	tcase_add_test(tc, test_rst_in_syn_received_and_refused_connection);
