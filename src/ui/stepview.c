@@ -1510,6 +1510,15 @@ crossing(const struct sv *v, size_t i, char *buf, size_t len)
 			                         "arrives at the %s now."), at ? " " : "",
 			                       (unsigned long long)o->frame, host_name(!o->dir));
 	}
+	for (unsigned k = 0; k < s->nev && at < len; k++)
+		if (s->ev[k].ev.reason == TT_R_OPEN_PASSIVE) {
+			at += (size_t)snprintf(buf + at, len - at,
+			                       _("%sNo capture shows a listen(): the %s is taken to have "
+			                         "been listening since it was sent a SYN (its first answer "
+			                         "would show otherwise: a RST, or a SYN of its own)."),
+			                       at ? " " : "", host_name(s->ev[k].host));
+			break;
+		}
 	if (s->lost && at < len)
 		at += (size_t)snprintf(buf + at, len - at,
 		                       _("%sLost on the way: the %s spoke afterwards without "
