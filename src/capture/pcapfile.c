@@ -34,20 +34,37 @@ struct cap_file {
 	int started;
 };
 
-/* libpcap hands out DLT_ values; the decoder speaks LINKTYPE_ numbers,
- * which differ only where DLT_ values differ between systems. */
+/* libpcap hands out (and pcap_open_dead() takes) DLT_ values; the decoder
+ * speaks LINKTYPE_ numbers, which differ only where DLT_ values differ
+ * between systems: those are listed here, once for both directions. */
+static const struct {
+	int dlt, linktype;
+} dlt_map[] = {
+#ifdef DLT_RAW
+	{ DLT_RAW, CAP_LINK_RAW },
+#endif
+#ifdef DLT_LOOP
+	{ DLT_LOOP, CAP_LINK_LOOP },
+#endif
+	{ -1, -1 }
+};
+
 static int
 linktype_of(int dlt)
 {
-#ifdef DLT_RAW
-	if (dlt == DLT_RAW)
-		return CAP_LINK_RAW;
-#endif
-#ifdef DLT_LOOP
-	if (dlt == DLT_LOOP)
-		return CAP_LINK_LOOP;
-#endif
+	for (size_t i = 0; dlt_map[i].dlt != -1; i++)
+		if (dlt_map[i].dlt == dlt)
+			return dlt_map[i].linktype;
 	return dlt;
+}
+
+static int
+dlt_of(int linktype)
+{
+	for (size_t i = 0; dlt_map[i].dlt != -1; i++)
+		if (dlt_map[i].linktype == linktype)
+			return dlt_map[i].dlt;
+	return linktype;
 }
 
 /* Opens path ("-": standard input) and makes sure it holds a byte. */
@@ -198,21 +215,6 @@ struct cap_dump {
 	FILE *fp;
 	int err;                 /* errno of the first write error, -1 unknown */
 };
-
-/* The inverse of linktype_of(): pcap_open_dead() takes a DLT_ value. */
-static int
-dlt_of(int linktype)
-{
-#ifdef DLT_RAW
-	if (linktype == CAP_LINK_RAW)
-		return DLT_RAW;
-#endif
-#ifdef DLT_LOOP
-	if (linktype == CAP_LINK_LOOP)
-		return DLT_LOOP;
-#endif
-	return linktype;
-}
 
 struct cap_dump *
 cap_dump_open(const char *path, int linktype, char *err, size_t errlen)
