@@ -1931,6 +1931,136 @@ START_TEST(test_fin_wait_2_times_out_after_close)
 }
 END_TEST
 
+/* ---- RFC 6298: round-trip time and the retransmission timeout ---------- */
+
+/* An active open under the Linux preset (RTO.min 200 ms) whose SYN,ACK
+ * comes back after 100 ms. */
+static struct tt_conn *
+conn_linux_100ms(void)
+{
+	struct tt_conn *c;
+
+	tt_config_linux(&cfg);
+	now = 0;
+	c = conn_syn_sent();
+	now = TT_MS(100);
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	return c;
+}
+
+/* Sends n bytes at time t; returns the sequence number after them. */
+static void
+send_at(struct tt_conn *c, tt_time t, size_t n)
+{
+	now = t;
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_send(c, NULL, n, now, &out), TT_E_NONE);
+}
+
+#define RTT_IS(c, s, v, r)                                                   	do {                                                                 		struct tt_tcb_view rv_;                                      		view((c), &rv_);                                             		ck_assert_int_eq(rv_.rtt_valid, 1);                          		ck_assert_int_eq(rv_.srtt, (s));                             		ck_assert_int_eq(rv_.rttvar, (v));                           		ck_assert_int_eq(rv_.rto, (r));                              	} while (0)
+
+START_TEST(test_rtt_first_sample_is_the_handshake)
+{
+	struct tt_conn *c = conn_linux_100ms();
+
+	/* (2.2): SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR = 300 ms */
+	RTT_IS(c, TT_MS(100), TT_MS(50), TT_MS(300));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rtt_later_samples_are_smoothed)
+{
+	struct tt_conn *c = conn_linux_100ms();
+
+	send_at(c, TT_SEC(1), 100);
+	now = TT_SEC(1) + TT_MS(300);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 101);
+	/* (2.3): RTTVAR = 3/4 50 + 1/4 |100 - 300| = 87.5 ms, then
+	 * SRTT = 7/8 100 + 1/8 300 = 125 ms; RTO = 125 + 350 ms */
+	RTT_IS(c, TT_MS(125), 87500, TT_MS(475));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rto_min_holds_under_rfc_defaults)
+{
+	struct tt_conn *c;
+
+	now = 0;
+	c = conn_syn_sent();
+	now = TT_MS(100);
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	/* (2.4): 300 ms computed, rounded up to RTO.min = 1 s */
+	RTT_IS(c, TT_MS(100), TT_MS(50), TT_SEC(1));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rto_is_capped_at_rto_max)
+{
+	struct tt_conn *c;
+
+	tt_config_linux(&cfg);
+	now = 0;
+	c = conn_syn_sent();
+	cfg.syn_retries = 100;
+	now = TT_SEC(100);         /* the SYN's answer took 100 s */
+	ARRIVES(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1);
+	/* (2.5): 100 + 200 s computed, 120 s at most */
+	RTT_IS(c, TT_SEC(100), TT_SEC(50), TT_SEC(120));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_karn_no_sample_from_a_retransmission_and_backoff_kept)
+{
+	struct tt_conn *c = conn_linux_100ms();
+	struct tt_tcb_view v;
+
+	send_at(c, TT_SEC(1), 100);
+	tick_at(c, TT_SEC(1) + TT_MS(300));     /* RTO: sent again, RTO doubled */
+	REASON_IS(TT_R_RTX_TIMEOUT);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1, 100, 65535);
+	now = TT_SEC(1) + TT_MS(400);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 101);
+	/* which copy does it answer? No sample (Karn); the backed-off RTO
+	 * stays until data sent once is acknowledged */
+	RTT_IS(c, TT_MS(100), TT_MS(50), TT_MS(600));
+	/* new data, sent while the backoff lasts: not timed either, but its
+	 * ACK ends the backoff */
+	send_at(c, TT_SEC(2), 100);
+	now = TT_SEC(2) + TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 201);
+	RTT_IS(c, TT_MS(100), TT_MS(50), TT_MS(300));
+	/* and the next is timed again: R = 100 ms, RTTVAR 37.5 ms */
+	send_at(c, TT_SEC(3), 100);
+	now = TT_SEC(3) + TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 301);
+	RTT_IS(c, TT_MS(100), 37500, TT_MS(250));
+	view(c, &v);
+	ck_assert_int_eq(v.rtx_at, TT_NEVER);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_rtt_of_a_passive_open_from_the_final_ack)
+{
+	struct tt_conn *c;
+
+	tt_config_linux(&cfg);
+	now = 0;
+	c = conn_listen();
+	ARRIVES(c, TT_SYN, PEER_ISS, 0);
+	now = TT_MS(80);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1);
+	STATE_IS(c, TT_ESTABLISHED);
+	RTT_IS(c, TT_MS(80), TT_MS(40), TT_MS(240));
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2020,6 +2150,10 @@ main(void)
 			test_abort_rst_carries_ack_in_the_linux_preset,
 			test_close_with_unread_data_resets, test_data_after_close_resets,
 			test_fin_wait_2_times_out_after_close } },
+		{ "rtt", { test_rtt_first_sample_is_the_handshake, test_rtt_later_samples_are_smoothed,
+			test_rto_min_holds_under_rfc_defaults, test_rto_is_capped_at_rto_max,
+			test_karn_no_sample_from_a_retransmission_and_backoff_kept,
+			test_rtt_of_a_passive_open_from_the_final_ack } },
 	};
 
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

@@ -171,8 +171,10 @@ input_syn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct 
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	c->peer_mss = seg->mss;
-	if (ack_ok)
+	if (ack_ok) {
+		tcb_rtt_ack(c, seg->ack, now);
 		c->snd_una = seg->ack;
+	}
 	set_window(c, seg);
 	if (TT_SEQ_GT(c->snd_una, c->iss)) {
 		unsigned nseg;
@@ -246,6 +248,7 @@ ack_new(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out 
 {
 	int syn_acked = c->snd_una == c->iss;
 
+	tcb_rtt_ack(c, seg->ack, now);
 	c->snd_una = seg->ack;
 	c->probing = 0;
 	if (TT_SEQ_GT(seg->ack, c->snd_nxt))
@@ -668,6 +671,7 @@ input_special(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct t
 	if (c->state == TT_SYN_RECEIVED && !c->passive && ctl == (TT_SYN | TT_ACK) &&
 	    seg->seq == c->irs && TT_SEQ_LT(c->snd_una, seg->ack) &&
 	    TT_SEQ_LEQ(seg->ack, c->snd_nxt)) {
+		tcb_rtt_ack(c, seg->ack, now);
 		c->snd_una = seg->ack;
 		ack_our_syn(c);
 		establish(c, seg, now, out);

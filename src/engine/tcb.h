@@ -12,6 +12,10 @@
 #define ISN_TICK 4
 /* RFC 6298 §5.7: the RTO after a SYN timed out, when data transfer begins. */
 #define RTO_AFTER_SYN_TIMEOUT TT_SEC(3)
+/* RFC 6298 §2: the gains of SRTT and RTTVAR are 1/8 and 1/4, K = 4; G, the
+ * clock granularity, is the virtual clock's microsecond. */
+#define RTT_K 4
+#define RTT_G 1
 /* RFC 9293 §3.8.6.3 (MUST-40): an ACK is delayed less than 0.5 s. */
 #define DELACK_MAX (TT_MS(500) - 1)
 
@@ -61,6 +65,12 @@ struct tt_conn {
 
 	/* timers: deadlines on the virtual clock, TT_NEVER when off */
 	tt_time rto, rto_base, rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at;
+	/* RFC 6298 §2: the smoothed round-trip time and its variation, from one
+	 * segment timed at a time (sent at rtt_at, acked once SND.UNA passes
+	 * rtt_seq; TT_NEVER: none timed) */
+	tt_time srtt, rttvar, rtt_at;
+	uint32_t rtt_seq;
+	int rtt_valid;
 	unsigned retries, probes, ka_sent;
 	int probing;            /* a window probe's byte is outstanding */
 	int rtx_any;            /* something was retransmitted ... */
@@ -131,6 +141,7 @@ void tcb_sent_to(struct tt_conn *c, uint32_t end);
 
 /* Timers armed from the user calls and from input (tcp.c). */
 void tcb_arm_rtx(struct tt_conn *c, tt_time now);
+void tcb_rtt_ack(struct tt_conn *c, uint32_t ack, tt_time now);
 void tcb_idle_restart(struct tt_conn *c, tt_time now);
 void tcb_arm_fin_timeout(struct tt_conn *c, tt_time now);
 void tcb_enter_time_wait(struct tt_conn *c, tt_time now);

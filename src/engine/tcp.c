@@ -191,6 +191,7 @@ tcb_delete(struct tt_conn *c)
 		c->rto_base = c->cfg.rto_max;
 	c->rto = c->rto_base;
 	c->rtx_at = c->tw_at = c->ka_at = c->delack_at = c->user_at = c->fw2_at = TT_NEVER;
+	c->rtt_at = TT_NEVER;
 }
 
 int
@@ -236,6 +237,45 @@ tcb_arm_rtx(struct tt_conn *c, tt_time now)
 		c->rtx_at = now + c->rto;
 	if (c->cfg.user_timeout > 0 && c->user_at == TT_NEVER)
 		c->user_at = now + c->cfg.user_timeout;
+	/* RFC 6298 §3: time what was just sent, unless a segment is timed
+	 * already or something was sent again (Karn: its ACK would not say
+	 * which copy it answers) */
+	if (c->rtt_at == TT_NEVER && !c->rtx_any && TT_SEQ_GT(c->snd_max, c->snd_una)) {
+		c->rtt_at = now;
+		c->rtt_seq = c->snd_max;
+	}
+}
+
+/* SND.UNA reaches ack: if that covers the timed segment, a round-trip
+ * sample R updates SRTT and RTTVAR and the RTO (RFC 6298 §2.2-2.4), which
+ * also ends a backoff: the sample is from data sent once (§5, Karn). */
+void
+tcb_rtt_ack(struct tt_conn *c, uint32_t ack, tt_time now)
+{
+	tt_time r, var;
+
+	if (c->rtt_at == TT_NEVER || TT_SEQ_LT(ack, c->rtt_seq))
+		return;
+	r = now > c->rtt_at ? now - c->rtt_at : 0;
+	c->rtt_at = TT_NEVER;
+	if (!c->rtt_valid) {
+		c->srtt = r;                    /* (2.2) */
+		c->rttvar = r / 2;
+		c->rtt_valid = 1;
+	} else {
+		tt_time d = c->srtt > r ? c->srtt - r : r - c->srtt;
+
+		c->rttvar = (3 * c->rttvar + d) / 4;    /* (2.3): beta 1/4, then */
+		c->srtt = (7 * c->srtt + r) / 8;        /* alpha 1/8 */
+	}
+	var = RTT_K * c->rttvar;
+	c->rto_base = c->srtt + (var > RTT_G ? var : RTT_G);
+	if (c->rto_base < c->cfg.rto_min)       /* (2.4) */
+		c->rto_base = c->cfg.rto_min;
+	if (c->rto_base > c->cfg.rto_max)       /* (2.5) */
+		c->rto_base = c->cfg.rto_max;
+	c->rto = c->rto_base;
+	c->rtx_any = 0;
 }
 
 /* The keep-alive timer runs only on an idle synchronized connection: never
@@ -433,6 +473,9 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->retries = c->retries;
 	v->probes = c->probes;
 	v->rto = c->rto;
+	v->srtt = c->srtt;
+	v->rttvar = c->rttvar;
+	v->rtt_valid = c->rtt_valid;
 	v->rtx_at = c->rtx_at;
 	v->tw_at = c->tw_at;
 	v->ka_at = c->ka_at;

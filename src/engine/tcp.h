@@ -269,6 +269,8 @@ struct tt_tcb_view {
 	unsigned retries;       /* retransmissions of the current segment */
 	unsigned probes;        /* window probes sent since the peer last answered */
 	tt_time rto;            /* current retransmission timeout */
+	tt_time srtt, rttvar;   /* RFC 6298: valid once a round trip was measured */
+	int rtt_valid;
 	tt_time rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at; /* deadlines or TT_NEVER */
 };
 

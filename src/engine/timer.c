@@ -122,6 +122,7 @@ rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 		c->syn_timed_out = 1;
 	tcb_note(c, out, TT_R_RTX_TIMEOUT);
 	retransmit(c, out);
+	c->rtt_at = TT_NEVER;   /* Karn: no sample from what was sent again */
 	c->rtx_any = 1;
 	c->rtx_hi = c->snd_nxt;
 	backoff(c, now);
