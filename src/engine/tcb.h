@@ -25,43 +25,35 @@ struct ooo {                    /* a segment that arrived ahead of RCV.NXT */
 	uint8_t *data;
 };
 
+/* The fields every segment reads or writes come first, close together (a
+ * replay runs two of these per captured connection); what outlives the TCB
+ * and the configuration come last. */
 struct tt_conn {
-	struct tt_config cfg;
 	enum tt_state state;
-	int passive;            /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
-
-	/* the host's ISN clock (RFC 9293 §3.4.1): survives the TCB */
-	uint32_t cfg_iss;
-	int iss_clock_set;
-	tt_time iss_epoch;
-
 	/* RFC 9293 §3.3.1 send and receive sequence variables */
 	uint32_t iss, irs;
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, snd_max_wnd;
 	uint32_t snd_max;       /* highest sequence number sent + 1 */
-	uint32_t snd_up, rcv_up; /* urgent pointers, RFC 9293 §3.8.5 */
-	int snd_urg, rcv_urg;
 	uint32_t rcv_nxt;
-	uint16_t peer_mss;
-
-	/* send queue: bytes from sequence number sbuf_seq onward, acked ones
-	 * dropped. Its memory outlives the TCB, since segments in a struct
-	 * tt_out point into it until the next call. */
-	uint8_t *sbuf;
-	size_t slen, scap;
-	uint32_t sbuf_seq;
-	int close_pending;      /* CLOSE called: FIN goes after the queued data */
-	int closed;             /* close(): the application reads no more */
-	int fin_sent;
+	uint32_t sbuf_seq;      /* the send queue starts here (below) */
 	uint32_t fin_seq;
-
-	/* receive queue: in-order bytes not yet read, and what arrived early */
-	uint8_t *rbuf;
-	size_t rlen, rcap;
-	int fin_rcvd;
-	unsigned nooo, capooo;
-	struct ooo *ooo;
-	uint64_t delivered;
+	uint32_t rtx_hi;        /* nothing below this was sent only once (rtx_any) */
+	uint32_t rtt_seq;       /* the timed segment ends here (rtt_at) */
+	uint32_t obs_wnd;       /* observer mode: the window last seen advertised */
+	uint16_t peer_mss;
+	uint8_t passive;        /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
+	uint8_t close_pending;  /* CLOSE called: FIN goes after the queued data */
+	uint8_t closed;         /* close(): the application reads no more */
+	uint8_t fin_sent, fin_rcvd;
+	uint8_t probing;        /* a window probe's byte is outstanding */
+	uint8_t rtx_any;        /* something was retransmitted (rtx_hi) */
+	uint8_t syn_timed_out;  /* RFC 6298 §5.7 */
+	uint8_t keepalive, ack_pending;
+	uint8_t rtt_valid;      /* srtt and rttvar hold a measurement */
+	uint8_t obs_iss_seen;   /* observer mode: ISS is the wire's, not the clock's */
+	uint8_t snd_urg, rcv_urg;
+	unsigned retries, probes, ka_sent;
+	unsigned full_segs;     /* full-sized segments received since our last ACK */
 
 	/* timers: deadlines on the virtual clock, TT_NEVER when off */
 	tt_time rto, rto_base, rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at;
@@ -69,21 +61,32 @@ struct tt_conn {
 	 * segment timed at a time (sent at rtt_at, acked once SND.UNA passes
 	 * rtt_seq; TT_NEVER: none timed) */
 	tt_time srtt, rttvar, rtt_at;
-	uint32_t rtt_seq;
-	int rtt_valid;
-	unsigned retries, probes, ka_sent;
-	int probing;            /* a window probe's byte is outstanding */
-	int rtx_any;            /* something was retransmitted ... */
-	uint32_t rtx_hi;        /* ... and nothing below this was sent only once */
-	int syn_timed_out;      /* RFC 6298 §5.7 */
-	int keepalive, ack_pending;
-	unsigned full_segs;     /* full-sized segments received since our last ACK */
+
+	/* from cfg_iss to oow the TCB's deletion keeps everything (tcb_delete):
+	 * the configuration, its often read head next to the timers, ... */
+	uint32_t cfg_iss;         /* the host's ISN clock (RFC 9293 §3.4.1) */
+	int iss_clock_set;
+	struct tt_config cfg;
+	tt_time iss_epoch;
 	struct tt_oow_limit own_oow;
 	struct tt_oow_limit *oow; /* &own_oow, or the host's shared limit */
 
-	/* observer mode (cfg.observer, engine/observer.c) */
-	uint32_t obs_wnd;       /* the window this endpoint was last seen advertising */
-	int obs_iss_seen;       /* its SYN was seen: ISS is the wire's, not the clock's */
+	/* ... and from here on it clears again (the send queue's memory kept) */
+	uint32_t snd_up, rcv_up; /* urgent pointers, RFC 9293 §3.8.5 */
+
+	/* send queue: bytes from sequence number sbuf_seq onward, acked ones
+	 * dropped. Its memory outlives the TCB, since segments in a struct
+	 * tt_out point into it until the next call. */
+	uint8_t *sbuf;
+	size_t slen, scap;
+
+	/* receive queue: in-order bytes not yet read, and what arrived early */
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	unsigned nooo, capooo;
+	struct ooo *ooo;
+	uint64_t delivered;
+
 };
 
 

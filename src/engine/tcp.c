@@ -164,24 +164,18 @@ free_rcv(struct tt_conn *c)
 void
 tcb_delete(struct tt_conn *c)
 {
-	/* what outlives the TCB, kept aside (the config stays where it is) */
-	uint32_t cfg_iss = c->cfg_iss, obs_wnd = c->obs_wnd;
-	int clock_set = c->iss_clock_set;
-	tt_time epoch = c->iss_epoch;
+	/* what outlives the TCB inside the part that is cleared */
+	uint32_t obs_wnd = c->obs_wnd;
 	uint8_t *sbuf = c->sbuf;
 	size_t scap = c->scap;
-	struct tt_oow_limit own = c->own_oow, *oow = c->oow;
 
 	free_rcv(c);
-	memset((char *)c + offsetof(struct tt_conn, state), 0,
-	       sizeof *c - offsetof(struct tt_conn, state));
-	c->cfg_iss = cfg_iss;
-	c->iss_clock_set = clock_set;
-	c->iss_epoch = epoch;
+	memset(c, 0, offsetof(struct tt_conn, cfg_iss));
+	memset(&c->snd_up, 0, sizeof *c - offsetof(struct tt_conn, snd_up));
 	c->sbuf = sbuf;
 	c->scap = scap;
-	c->own_oow = own;     /* the reply limit is the socket's, or the host's */
-	c->oow = oow == NULL || oow == &c->own_oow ? &c->own_oow : oow;
+	if (c->oow == NULL)
+		c->oow = &c->own_oow;   /* the reply limit is the socket's, or the host's */
 	c->obs_wnd = obs_wnd;
 	c->state = TT_CLOSED;
 	c->rto_base = c->cfg.rto_initial;

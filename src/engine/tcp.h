@@ -218,6 +218,12 @@ struct tt_out {
 void tt_out_clear(struct tt_out *out);
 
 struct tt_config {
+	/* read for nearly every segment: first, in one cache line */
+	int observer;           /* observer mode (below): no bytes kept, no timers */
+	uint32_t rcv_wnd;       /* receive buffer and advertised window */
+	tt_time delack;         /* 0: acknowledge at once; else delay a lone ACK this long */
+	tt_time user_timeout;   /* 0: none; else abort when nothing is acked this long */
+	uint16_t mss;           /* our MSS (option sent on SYN) */
 	tt_time rto_initial;    /* RFC 6298 §2.1: 1 s */
 	tt_time rto_min;        /* RFC 6298 §2.4: 1 s (Linux: 200 ms) */
 	tt_time rto_max;        /* 60 s (Linux: 120 s) */
@@ -225,14 +231,10 @@ struct tt_config {
 	unsigned synack_retries; /* SYN,ACK retransmissions (Linux tcp_synack_retries: 5) */
 	unsigned data_retries;  /* retransmissions of data or FIN, and unanswered window
 	                           probes, before giving up */
-	tt_time user_timeout;   /* 0: none; else abort when nothing is acked this long */
 	tt_time msl;            /* RFC 9293 §3.4.2: 2 minutes; TIME-WAIT lasts 2 * msl */
 	tt_time ka_idle;        /* keep-alive: idle time before the first probe */
 	tt_time ka_interval;    /* between unanswered probes */
 	unsigned ka_probes;     /* unanswered probes before the peer is declared dead */
-	tt_time delack;         /* 0: acknowledge at once; else delay a lone ACK this long */
-	uint32_t rcv_wnd;       /* receive buffer and advertised window */
-	uint16_t mss;           /* our MSS (option sent on SYN) */
 	int two_way_handshake;  /* what-if: LISTEN goes to ESTABLISHED on SYN */
 	int no_challenge_ack;   /* RFC 793 behaviour: RST in window resets at once */
 	tt_time oow_ratelimit;  /* RFC 5961 §7: least time between two ACKs that answer
@@ -242,7 +244,6 @@ struct tt_config {
 	                           FIN (Linux tcp_fin_timeout: 60 s); 0: for ever (RFC) */
 	int tw_reuse;           /* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT (Linux) */
 	int rst_ack;            /* ABORT's RST also carries ACK (Linux); RFC: bare RST */
-	int observer;           /* observer mode (below): no bytes kept, no timers */
 };
 
 /* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
