@@ -36,11 +36,12 @@ struct stream {
 	uint8_t syn_seen[2], spoke[2];
 	uint8_t used;             /* a segment since the clock hand last passed */
 	uint32_t last_row;        /* its newest row in the ring (row id, low bits) */
-	struct tt_obs_rest rest;  /* the observer, while it is given back */
 	struct tt_obs *obs;       /* NULL before the first segment and after the end */
 	struct cap_analysis an;
 	uint64_t packets, bytes[2], first_frame, last_frame;
 	int64_t first_ns, last_ns;
+	struct tt_obs_rest rest;  /* the observer, while it is given back (last:
+	                           * not read while there is one) */
 };
 
 #define BLOCK_SHIFT 12
