@@ -74,19 +74,29 @@ CLOSE-WAIT/FIN-WAIT-1 (CLOSE-WAIT/FIN-WAIT-2 )?LAST-ACK/TIME-WAIT CLOSED/TIME-WA
 	# FINs crossed (RFC 9293 Figure 13): each arrives after the other left
 	F="(ESTABLISHED/FIN-WAIT-1|FIN-WAIT-1/ESTABLISHED) CLOSING/CLOSING \
 (TIME-WAIT/CLOSING|CLOSING/TIME-WAIT) TIME-WAIT/TIME-WAIT"
-	expect_states "$d" lo-simultaneous-close.pcap "$H $F"
-	expect_states "$d" lo-simultaneous-both.pcap "$O $F"
 	# and each host's own changes, row by row (the text table lists them)
 	expect_chain "$d" lo-simultaneous-open.pcap client "CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED"
 	expect_chain "$d" lo-simultaneous-open.pcap server "CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED"
-	for h in client server; do
-		expect_chain "$d" lo-simultaneous-close.pcap $h "ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT"
-		expect_chain "$d" lo-simultaneous-both.pcap $h \
-			"CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT"
+	# a fresh recording of crossed FINs may not have come (record.sh skips
+	# it when the FINs never crossed): the committed ones always count
+	for f in lo-simultaneous-close.pcap lo-simultaneous-both.pcap; do
+		if [ ! -f "$d/$f" ] && [ "$d" != "$R/lo" ]; then
+			echo "note: $d/$f not recorded (the FINs did not cross): not checked" >&2
+			continue
+		fi
+		case $f in
+		*close*) expect_states "$d" $f "$H $F"
+			want="ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT" ;;
+		*) expect_states "$d" $f "$O $F"
+			want="CLOSED SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT" ;;
+		esac
+		for h in client server; do
+			expect_chain "$d" $f $h "$want"
+		done
+		expect_match "$("$T" --batch replay "$d/$f")" \
+			"FIN-WAIT-1 -> CLOSING \(FIN_FW1; frame [0-9]+ arrives here: the two crossed\)" \
+			"$d/$f: the crossing is said"
 	done
-	expect_match "$("$T" --batch replay "$d/lo-simultaneous-close.pcap")" \
-		"FIN-WAIT-1 -> CLOSING \(FIN_FW1; frame [0-9]+ arrives here: the two crossed\)" \
-		"$d: the crossing is said"
 
 	# keep-alive probes and their answers, as Wireshark marks them
 	n=$("$T" --batch --format tsv replay "$d/lo-keepalive.pcap" | awk -F'\t' '$14 == "keep-alive"' | wc -l)
