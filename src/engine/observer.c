@@ -5,9 +5,11 @@
  * endpoint is one engine connection in observer mode. What the wire shows an
  * endpoint sending is a user call (tt_conn_sent: a SYN is OPEN, a FIN CLOSE,
  * a RST ABORT, RFC 9293 §3.10.1-3.10.5); what it receives goes through
- * SEGMENT ARRIVES (tt_conn_input, §3.10.7), the same code lessons run. No
- * rule of TCP is written here: this file only decides when each segment
- * reached its receiver, from the evidence of the ACKs.
+ * SEGMENT ARRIVES (tt_conn_input, §3.10.7), the same code lessons run. The
+ * rules of what sending implies (tt_conn_sent) live here and nowhere else;
+ * the rest of this file decides only when each segment reached its
+ * receiver, from the evidence of the ACKs, and what the ACKs say the
+ * capture missed.
  *
  * A segment that takes sequence space waits in flight until its receiver's
  * next segment: if that one's ACK covers it, it had arrived before (it is
