@@ -2061,6 +2061,85 @@ START_TEST(test_rtt_of_a_passive_open_from_the_final_ack)
 }
 END_TEST
 
+/* ---- Nagle (RFC 896, RFC 1122 §4.2.3.4) ---------------------------------- */
+
+START_TEST(test_nagle_holds_a_small_segment_until_the_ack)
+{
+	struct tt_conn *c;
+
+	cfg.nagle = 1;
+	c = conn_established();
+	send_at(c, 0, 100);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1, 100, 65535);
+	send_at(c, 0, 50);              /* the first 100 bytes are unacknowledged */
+	EMITS_EXACTLY(0);
+	REASON_IS(TT_R_NAGLE_WAIT);
+	send_at(c, 0, 50);              /* still waiting, said once */
+	EMITS_EXACTLY(0);
+	ck_assert(!has_reason(TT_R_NAGLE_WAIT));
+	now = TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 101);
+	/* the ACK lets what waited go, as one segment */
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 101, PEER_ISS + 1, 100, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_nagle_lets_full_segments_go)
+{
+	struct tt_conn *c;
+
+	cfg.nagle = 1;
+	cfg.mss = 100;
+	c = conn_established();
+	send_at(c, 0, 10);
+	EMITS_EXACTLY(1);
+	/* a full segment goes though data is unacknowledged; the rest waits */
+	send_at(c, 0, 250);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 11, PEER_ISS + 1, 100, 65535);
+	EMITS_SEG(1, TT_ACK, OUR_ISS + 111, PEER_ISS + 1, 100, 65535);
+	REASON_IS(TT_R_NAGLE_WAIT);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_nodelay_sends_each_piece_at_once)
+{
+	struct tt_conn *c = conn_established();   /* the RFC column: Nagle off */
+
+	send_at(c, 0, 100);
+	send_at(c, 0, 50);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 101, PEER_ISS + 1, 50, 65535);
+	ck_assert(!has_reason(TT_R_NAGLE_WAIT));
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_nagle_fin_waits_behind_the_held_data)
+{
+	struct tt_conn *c;
+
+	cfg.nagle = 1;
+	c = conn_established();
+	send_at(c, 0, 100);
+	send_at(c, 0, 50);
+	tt_out_clear(&out);
+	tt_conn_shutdown(c, now, &out);
+	STATE_IS(c, TT_FIN_WAIT_1);
+	EMITS_EXACTLY(0);               /* the FIN goes after the data */
+	now = TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 101);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK | TT_PSH, OUR_ISS + 101, PEER_ISS + 1, 50, 65535);
+	EMITS(1, TT_FIN | TT_ACK, OUR_ISS + 151, PEER_ISS + 1);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2154,6 +2233,9 @@ main(void)
 			test_rto_min_holds_under_rfc_defaults, test_rto_is_capped_at_rto_max,
 			test_karn_no_sample_from_a_retransmission_and_backoff_kept,
 			test_rtt_of_a_passive_open_from_the_final_ack } },
+		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
+			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
+			test_nagle_fin_waits_behind_the_held_data } },
 	};
 
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

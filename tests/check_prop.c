@@ -133,6 +133,7 @@ static const struct field {
 	{ "oow-ratelimit", offsetof(struct tt_config, oow_ratelimit), F_TIME },
 	{ "fin-timeout", offsetof(struct tt_config, fin_timeout), F_TIME },
 	{ "tw-reuse", offsetof(struct tt_config, tw_reuse), F_BOOL },
+	{ "nagle", offsetof(struct tt_config, nagle), F_BOOL },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), F_BOOL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -451,6 +452,7 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 	if (!lnx) {
 		c->tw_reuse = chance(r, 50);
 		c->rst_ack = chance(r, 50);
+		c->nagle = chance(r, 30);
 	}
 	c->no_challenge_ack = chance(r, 10);
 }

@@ -108,7 +108,7 @@ START_TEST(test_scenario_errors_name_file_and_line)
 	expect_parse_error("listen server\nset both msl 30\n", "must come before the first action");
 	expect_parse_error("host client 1.2.3.4 99999\n", "not a port");
 	expect_parse_error("set client rto banana\n", "not a number of seconds");
-	expect_parse_error("set client nagle on\n", "unknown setting 'nagle'");
+	expect_parse_error("set client cubic on\n", "unknown setting 'cubic'");
 	expect_parse_error("send client \"unterminated\n", "unterminated quote");
 	expect_parse_error("inject client SYN ack=3\n", "inject needs seq=N");
 }

@@ -52,6 +52,7 @@ struct tt_conn {
 	uint8_t rtt_valid;      /* srtt and rttvar hold a measurement */
 	uint8_t obs_iss_seen;   /* observer mode: ISS is the wire's, not the clock's */
 	uint8_t snd_urg, rcv_urg;
+	uint8_t nagle_said;     /* the data waiting for Nagle was explained */
 	unsigned retries, probes, ka_sent;
 	unsigned full_segs;     /* full-sized segments received since our last ACK */
 

@@ -339,6 +339,7 @@ tt_config_linux(struct tt_config *cfg)
 	cfg->tw_reuse = 1;              /* tcp_timewait_state_process: TCP_TW_SYN */
 	cfg->rst_ack = 1;               /* tcp_send_active_reset sends RST,ACK */
 	cfg->oow_ratelimit = TT_MS(500); /* tcp_invalid_ratelimit */
+	cfg->nagle = 1;                 /* unless TCP_NODELAY */
 }
 
 struct tt_conn *
@@ -518,6 +519,16 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 			n = wnd_end - c->snd_nxt;
 		if (n > mss)
 			n = mss;
+		/* Nagle (RFC 1122 §4.2.3.4): a segment shorter than the MSS waits
+		 * while anything sent is unacknowledged; the ACK, or enough queued
+		 * data for a full segment, lets it go */
+		if (c->cfg.nagle && n < mss && TT_SEQ_LT(c->snd_una, c->snd_nxt)) {
+			if (!c->nagle_said)
+				tcb_note(c, out, TT_R_NAGLE_WAIT);
+			c->nagle_said = 1;
+			break;
+		}
+		c->nagle_said = 0;
 		if (c->snd_nxt + n == tcb_send_end(c))
 			flags |= TT_PSH;
 		tcb_emit(c, out, c->snd_nxt, c->rcv_nxt, flags, c->sbuf + (c->snd_nxt - c->sbuf_seq), n);

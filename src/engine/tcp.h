@@ -170,7 +170,8 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(URG_RECEIVED, "3.8.5", "URG: the urgent pointer moved (RCV.UP); the application is told that urgent data lies ahead") \
 	_(SEND_URGENT, "3.8.5", "SEND with URGENT: the urgent pointer (SND.UP) marks the end of this data; segments carry URG until it is acknowledged") \
 	_(ZERO_WINDOW_GIVE_UP, "3.8.6.1", "window probes unanswered too many times: the peer is presumed dead; connection aborted") \
-	_(DELAYED_ACK_SECOND, "3.8.6.3", "a second full-sized segment arrived: it is acknowledged at once (an ACK at least every second full-sized segment)")
+	_(DELAYED_ACK_SECOND, "3.8.6.3", "a second full-sized segment arrived: it is acknowledged at once (an ACK at least every second full-sized segment)") \
+	_(NAGLE_WAIT, "RFC 1122 \u00a74.2.3.4", "Nagle: data smaller than a full segment waits while earlier data is unacknowledged (TCP_NODELAY turns this off)")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
@@ -244,13 +245,17 @@ struct tt_config {
 	                           FIN (Linux tcp_fin_timeout: 60 s); 0: for ever (RFC) */
 	int tw_reuse;           /* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT (Linux) */
 	int rst_ack;            /* ABORT's RST also carries ACK (Linux); RFC: bare RST */
+	int nagle;              /* RFC 896, RFC 1122 §4.2.3.4: no segment smaller than the
+	                           MSS while data is unacknowledged (off: TCP_NODELAY;
+	                           off by default, so that each send is a segment as the
+	                           lessons draw them; on in the Linux preset) */
 };
 
 /* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
 void tt_config_default(struct tt_config *cfg);
 /* The Linux preset: keep-alive 7200 s / 75 s / 9 probes, TIME-WAIT 60 s, RTO
  * 200 ms..120 s, SYN retries 6 and SYN,ACK retries 5, FIN-WAIT-2 timeout 60 s,
- * TIME-WAIT reopened by a new SYN, RST,ACK on abort. */
+ * TIME-WAIT reopened by a new SYN, RST,ACK on abort, Nagle on. */
 void tt_config_linux(struct tt_config *cfg);
 
 /* A read-only copy of a TCB's variables, for tables and tests. */

@@ -260,6 +260,8 @@ static const struct {
 	{ "challenge-ack", offsetof(struct tt_config, no_challenge_ack), 1 },
 	{ "tw-reuse", offsetof(struct tt_config, tw_reuse), 0 },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), 0 },
+	{ "nagle", offsetof(struct tt_config, nagle), 0 },
+	{ "nodelay", offsetof(struct tt_config, nagle), 1 },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
