@@ -769,9 +769,12 @@ END_TEST
 
 START_TEST(test_established_send_segments_by_mss_and_window)
 {
-	struct tt_conn *c = conn_established();
+	struct tt_conn *c;
 	uint8_t data[4000];
 	struct tt_tcb_view v;
+
+	cfg.congestion = 0;             /* only MSS and the peer's window (cc: group cc) */
+	c = conn_established();
 
 	memset(data, 'a', sizeof data);
 	tt_out_clear(&out);
@@ -2140,6 +2143,128 @@ START_TEST(test_nagle_fin_waits_behind_the_held_data)
 }
 END_TEST
 
+/* ---- RFC 5681 congestion control, RFC 6582 NewReno ------------------------ */
+
+#define SMSS 536u                       /* the peer sent no MSS option */
+#define CWND_IS(c, cw, th)                                                   \
+	do {                                                                 \
+		struct tt_tcb_view cv_;                                      \
+		view((c), &cv_);                                             \
+		ck_assert_uint_eq(cv_.cwnd, (cw));                           \
+		ck_assert_uint_eq(cv_.ssthresh, (th));                       \
+	} while (0)
+#define HIGH (UINT32_MAX / 2)           /* ssthresh before any loss */
+
+START_TEST(test_cc_initial_window_then_slow_start)
+{
+	struct tt_conn *c = conn_established();
+
+	send_at(c, 0, 10 * SMSS);
+	/* RFC 5681 (1): an MSS of 1095 bytes or less starts with 4 segments */
+	EMITS_EXACTLY(4);
+	CWND_IS(c, 4 * SMSS, HIGH);
+	now = TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1 + SMSS);
+	/* slow start (2): one segment more per ACK: two go, one for the
+	 * segment acknowledged and one for the growth */
+	CWND_IS(c, 5 * SMSS, HIGH);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1 + 4 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cc_linux_starts_with_ten_segments)
+{
+	struct tt_conn *c;
+
+	tt_config_linux(&cfg);
+	cfg.nagle = 0;
+	c = conn_established();
+	send_at(c, 0, 20 * SMSS);
+	EMITS_EXACTLY(10);              /* RFC 6928 */
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cc_congestion_avoidance_above_ssthresh)
+{
+	struct tt_conn *c = conn_established();
+
+	cfg.initial_window = 0;
+	send_at(c, 0, 40 * SMSS);
+	tick_at(c, TT_SEC(1));          /* a timeout: ssthresh = flight / 2 */
+	CWND_IS(c, SMSS, 2 * SMSS);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1 + SMSS);
+	CWND_IS(c, 2 * SMSS, 2 * SMSS);     /* slow start up to ssthresh */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1 + 2 * SMSS);
+	/* above it (3): SMSS * SMSS / cwnd a time, about one per round trip */
+	CWND_IS(c, 2 * SMSS + SMSS / 2, 2 * SMSS);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cc_fast_retransmit_and_newreno_recovery)
+{
+	struct tt_conn *c;
+	uint32_t base = OUR_ISS + 1;
+
+	cfg.initial_window = 10;
+	c = conn_established();
+	send_at(c, 0, 10 * SMSS);
+	EMITS_EXACTLY(10);
+	now = TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);  /* segment 2 was lost */
+	CWND_IS(c, 11 * SMSS, HIGH);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	EMITS_EXACTLY(0);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);  /* the third duplicate */
+	REASON_IS(TT_R_FAST_RETRANSMIT);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base + SMSS, PEER_ISS + 1, SMSS, 65535);
+	/* ssthresh = FlightSize / 2 = 9 * 536 / 2; cwnd = ssthresh + 3 SMSS */
+	CWND_IS(c, 9 * SMSS / 2 + 3 * SMSS, 9 * SMSS / 2);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);  /* a fourth: inflate */
+	CWND_IS(c, 9 * SMSS / 2 + 4 * SMSS, 9 * SMSS / 2);
+	/* a partial ACK (segment 5 was lost too): it goes again at once */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 4 * SMSS);
+	REASON_IS(TT_R_RECOVERY_PARTIAL);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base + 4 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	/* the full ACK ends recovery: cwnd = ssthresh */
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 10 * SMSS);
+	REASON_IS(TT_R_RECOVERY_END);
+	CWND_IS(c, 9 * SMSS / 2, 9 * SMSS / 2);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cc_timeout_takes_cwnd_to_one_segment)
+{
+	struct tt_conn *c = conn_established();
+
+	send_at(c, 0, 4 * SMSS);
+	tick_at(c, TT_SEC(1));
+	REASON_IS(TT_R_RTX_TIMEOUT);
+	/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 SMSS); cwnd = 1 SMSS */
+	CWND_IS(c, SMSS, 2 * SMSS);
+	EMITS_EXACTLY(1);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cc_off_only_the_peer_window_limits)
+{
+	struct tt_conn *c;
+
+	cfg.congestion = 0;
+	c = conn_established();
+	send_at(c, 0, 10 * SMSS);
+	EMITS_EXACTLY(10);
+	CWND_IS(c, 0, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2233,6 +2358,10 @@ main(void)
 			test_rto_min_holds_under_rfc_defaults, test_rto_is_capped_at_rto_max,
 			test_karn_no_sample_from_a_retransmission_and_backoff_kept,
 			test_rtt_of_a_passive_open_from_the_final_ack } },
+		{ "cc", { test_cc_initial_window_then_slow_start, test_cc_linux_starts_with_ten_segments,
+			test_cc_congestion_avoidance_above_ssthresh,
+			test_cc_fast_retransmit_and_newreno_recovery,
+			test_cc_timeout_takes_cwnd_to_one_segment, test_cc_off_only_the_peer_window_limits } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },

@@ -134,6 +134,8 @@ static const struct field {
 	{ "fin-timeout", offsetof(struct tt_config, fin_timeout), F_TIME },
 	{ "tw-reuse", offsetof(struct tt_config, tw_reuse), F_BOOL },
 	{ "nagle", offsetof(struct tt_config, nagle), F_BOOL },
+	{ "congestion", offsetof(struct tt_config, congestion), F_BOOL },
+	{ "initial-window", offsetof(struct tt_config, initial_window), F_UINT },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), F_BOOL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -453,6 +455,8 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 		c->tw_reuse = chance(r, 50);
 		c->rst_ack = chance(r, 50);
 		c->nagle = chance(r, 30);
+		c->congestion = !chance(r, 20);
+		c->initial_window = chance(r, 70) ? 0 : rrange(r, 1, 10);
 	}
 	c->no_challenge_ack = chance(r, 10);
 }

@@ -247,6 +247,7 @@ static void
 ack_new(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out)
 {
 	int syn_acked = c->snd_una == c->iss;
+	uint32_t acked = seg->ack - c->snd_una;
 
 	tcb_rtt_ack(c, seg->ack, now);
 	c->snd_una = seg->ack;
@@ -254,6 +255,7 @@ ack_new(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out 
 	if (TT_SEQ_GT(seg->ack, c->snd_nxt))
 		c->snd_nxt = seg->ack;  /* a window probe that went back was taken */
 	drop_acked(c);
+	tcb_cc_ack(c, acked, seg->ack, now, out);
 	if (syn_acked)
 		ack_our_syn(c);
 	if (c->snd_urg && TT_SEQ_GEQ(c->snd_una, c->snd_up))
@@ -336,6 +338,9 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 	           seg->wnd == c->snd_wnd) {
 		/* a pure duplicate: nothing new to learn from it */
 		tcb_note(c, out, TT_R_ACK_DUP);
+	} else if (seg->len == 0 && !(seg->flags & (TT_FIN | TT_SYN)) && seg->ack == c->snd_una &&
+	           seg->wnd == c->snd_wnd) {
+		tcb_cc_dupack(c, now, out);     /* RFC 5681 §2: a duplicate ACK, data in flight */
 	}
 	update_window(c, seg, advanced, out);
 	/* the peer refused the probe byte (its window is still zero): it goes

@@ -40,6 +40,9 @@ struct tt_conn {
 	uint32_t rtx_hi;        /* nothing below this was sent only once (rtx_any) */
 	uint32_t rtt_seq;       /* the timed segment ends here (rtt_at) */
 	uint32_t obs_wnd;       /* observer mode: the window last seen advertised */
+	uint32_t cwnd, ssthresh; /* RFC 5681 (cc.c); cwnd 0: not started yet */
+	uint32_t recover;       /* RFC 6582: the highest sequence number sent when fast
+	                           recovery began */
 	uint16_t peer_mss;
 	uint8_t passive;        /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
 	uint8_t close_pending;  /* CLOSE called: FIN goes after the queued data */
@@ -53,6 +56,8 @@ struct tt_conn {
 	uint8_t obs_iss_seen;   /* observer mode: ISS is the wire's, not the clock's */
 	uint8_t snd_urg, rcv_urg;
 	uint8_t nagle_said;     /* the data waiting for Nagle was explained */
+	uint8_t dupacks;        /* duplicate ACKs in a row (RFC 5681 §2) */
+	uint8_t in_recovery;    /* fast recovery (RFC 6582) */
 	unsigned retries, probes, ka_sent;
 	unsigned full_segs;     /* full-sized segments received since our last ACK */
 
@@ -146,6 +151,15 @@ void tcb_sent_to(struct tt_conn *c, uint32_t end);
 /* Timers armed from the user calls and from input (tcp.c). */
 void tcb_arm_rtx(struct tt_conn *c, tt_time now);
 void tcb_rtt_ack(struct tt_conn *c, uint32_t ack, tt_time now);
+
+/* Congestion control, RFC 5681 and RFC 6582 (cc.c): the window, and what
+ * a new ACK, a duplicate ACK and a timeout do to it. */
+uint32_t tcb_cc_window(struct tt_conn *c);
+void tcb_cc_ack(struct tt_conn *c, uint32_t acked, uint32_t ack, tt_time now, struct tt_out *out);
+void tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out);
+void tcb_cc_timeout(struct tt_conn *c);
+/* Sends the oldest unacknowledged thing again (timer.c). */
+void tcb_retransmit(struct tt_conn *c, struct tt_out *out);
 void tcb_idle_restart(struct tt_conn *c, tt_time now);
 void tcb_arm_fin_timeout(struct tt_conn *c, tt_time now);
 void tcb_enter_time_wait(struct tt_conn *c, tt_time now);

@@ -321,6 +321,7 @@ tt_config_default(struct tt_config *cfg)
 	cfg->rcv_wnd = 65535;
 	cfg->mss = 1460;
 	cfg->oow_ratelimit = TT_MS(500); /* RFC 5961 §7 asks for a limit */
+	cfg->congestion = 1;            /* RFC 1122 §4.2.2.15: MUST */
 }
 
 void
@@ -340,6 +341,7 @@ tt_config_linux(struct tt_config *cfg)
 	cfg->rst_ack = 1;               /* tcp_send_active_reset sends RST,ACK */
 	cfg->oow_ratelimit = TT_MS(500); /* tcp_invalid_ratelimit */
 	cfg->nagle = 1;                 /* unless TCP_NODELAY */
+	cfg->initial_window = 10;       /* TCP_INIT_CWND, RFC 6928 */
 }
 
 struct tt_conn *
@@ -471,6 +473,9 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->srtt = c->srtt;
 	v->rttvar = c->rttvar;
 	v->rtt_valid = c->rtt_valid;
+	v->cwnd = c->cwnd;
+	v->ssthresh = c->ssthresh;
+	v->in_recovery = c->in_recovery;
 	v->rtx_at = c->rtx_at;
 	v->tw_at = c->tw_at;
 	v->ka_at = c->ka_at;
@@ -506,7 +511,8 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 		return;
 	}
 	while (TT_SEQ_LT(c->snd_nxt, tcb_send_end(c))) {
-		uint32_t wnd_end = c->snd_una + c->snd_wnd;
+		uint32_t cwnd = tcb_cc_window(c);
+		uint32_t wnd_end = c->snd_una + (cwnd < c->snd_wnd ? cwnd : c->snd_wnd);
 		uint32_t n = tcb_send_end(c) - c->snd_nxt;
 		unsigned flags = TT_ACK;
 

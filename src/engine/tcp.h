@@ -171,7 +171,10 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(SEND_URGENT, "3.8.5", "SEND with URGENT: the urgent pointer (SND.UP) marks the end of this data; segments carry URG until it is acknowledged") \
 	_(ZERO_WINDOW_GIVE_UP, "3.8.6.1", "window probes unanswered too many times: the peer is presumed dead; connection aborted") \
 	_(DELAYED_ACK_SECOND, "3.8.6.3", "a second full-sized segment arrived: it is acknowledged at once (an ACK at least every second full-sized segment)") \
-	_(NAGLE_WAIT, "RFC 1122 \u00a74.2.3.4", "Nagle: data smaller than a full segment waits while earlier data is unacknowledged (TCP_NODELAY turns this off)")
+	_(NAGLE_WAIT, "RFC 1122 \u00a74.2.3.4", "Nagle: data smaller than a full segment waits while earlier data is unacknowledged (TCP_NODELAY turns this off)") \
+	_(FAST_RETRANSMIT, "RFC 5681 \u00a73.2", "third duplicate ACK: the missing segment is sent again at once, ssthresh is half the data in flight, and fast recovery begins") \
+	_(RECOVERY_PARTIAL, "RFC 6582 \u00a73.2", "partial ACK in fast recovery: the next missing segment is sent again (NewReno)") \
+	_(RECOVERY_END, "RFC 6582 \u00a73.2", "the ACK covers all that was in flight when recovery began: fast recovery ends, cwnd = ssthresh")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
@@ -245,6 +248,9 @@ struct tt_config {
 	                           FIN (Linux tcp_fin_timeout: 60 s); 0: for ever (RFC) */
 	int tw_reuse;           /* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT (Linux) */
 	int rst_ack;            /* ABORT's RST also carries ACK (Linux); RFC: bare RST */
+	int congestion;         /* RFC 5681 congestion control with RFC 6582 fast recovery
+	                           (on; off: only the peer's window limits) */
+	unsigned initial_window; /* segments; 0: RFC 5681's 2-4 by MSS (Linux: 10, RFC 6928) */
 	int nagle;              /* RFC 896, RFC 1122 §4.2.3.4: no segment smaller than the
 	                           MSS while data is unacknowledged (off: TCP_NODELAY;
 	                           off by default, so that each send is a segment as the
@@ -277,6 +283,8 @@ struct tt_tcb_view {
 	tt_time rto;            /* current retransmission timeout */
 	tt_time srtt, rttvar;   /* RFC 6298: valid once a round trip was measured */
 	int rtt_valid;
+	uint32_t cwnd, ssthresh; /* RFC 5681; cwnd 0 until data may flow */
+	int in_recovery;        /* RFC 6582 fast recovery */
 	tt_time rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at; /* deadlines or TT_NEVER */
 };
 

@@ -28,8 +28,8 @@ tt_conn_next_timer(const struct tt_conn *c)
 }
 
 /* Sends the oldest unacknowledged thing again: SYN, SYN,ACK, data or FIN. */
-static void
-retransmit(struct tt_conn *c, struct tt_out *out)
+void
+tcb_retransmit(struct tt_conn *c, struct tt_out *out)
 {
 	uint32_t mss = tcb_eff_mss(c);
 
@@ -92,7 +92,7 @@ persist_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 		c->snd_nxt++;
 		c->probing = 1;
 	} else {
-		retransmit(c, out);
+		tcb_retransmit(c, out);
 	}
 	backoff(c, now);
 }
@@ -121,7 +121,8 @@ rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 	if (handshake)
 		c->syn_timed_out = 1;
 	tcb_note(c, out, TT_R_RTX_TIMEOUT);
-	retransmit(c, out);
+	tcb_cc_timeout(c);
+	tcb_retransmit(c, out);
 	c->rtt_at = TT_NEVER;   /* Karn: no sample from what was sent again */
 	c->rtx_any = 1;
 	c->rtx_hi = c->snd_nxt;

@@ -248,6 +248,7 @@ static const struct {
 	{ "retries", offsetof(struct tt_config, data_retries), 0, 255 },
 	{ "ka-probes", offsetof(struct tt_config, ka_probes), 1, 255 },
 	{ "window", offsetof(struct tt_config, rcv_wnd), 0, 65535 },
+	{ "initial-window", offsetof(struct tt_config, initial_window), 0, 100 },
 };
 
 /* Engine settings that are on or off (stored as an int). */
@@ -261,6 +262,7 @@ static const struct {
 	{ "tw-reuse", offsetof(struct tt_config, tw_reuse), 0 },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), 0 },
 	{ "nagle", offsetof(struct tt_config, nagle), 0 },
+	{ "congestion", offsetof(struct tt_config, congestion), 0 },
 	{ "nodelay", offsetof(struct tt_config, nagle), 1 },
 };
 
