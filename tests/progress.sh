@@ -88,12 +88,20 @@ for seed in 1 2 3; do
 	yes a | head -400 | "$T" quiz --batch --seed $seed >"$TMPD/par$seed.out" 2>"$TMPD/par$seed.err" &
 done
 wait
+# a sitting that starts after another saved a right answer finds that
+# question not yet due (Leitner): it asks one fewer; every answer of all
+# three must be kept all the same
+want=0
 for seed in 1 2 3; do
-	expect_match "$(cat "$TMPD/par$seed.out")" "^Score: [0-9]+ of $total right$" "sitting $seed of three at once"
+	expect_match "$(cat "$TMPD/par$seed.out")" "^Score: [0-9]+ of [0-9]+ right$" "sitting $seed of three at once"
+	n=$(sed -n 's/^Score: [0-9]* of \([0-9]*\) right$/\1/p' "$TMPD/par$seed.out")
+	[ -n "$n" ] && [ "$n" -le "$total" ] && [ "$n" -ge $((total - 10)) ] && pass ||
+		fail "sitting $seed asked ${n:-no} questions of $total"
+	want=$((want + ${n:-0}))
 	[ -s "$TMPD/par$seed.err" ] && fail "sitting $seed wrote: $(head -3 "$TMPD/par$seed.err")" || pass
 done
-[ "$(asked)" -eq $((3 * total)) ] && pass ||
-	fail "three sittings at once: $(asked) answers kept, want $((3 * total))"
+[ "$(asked)" -eq "$want" ] && pass ||
+	fail "three sittings at once: $(asked) answers kept, want $want"
 [ "$(tail -1 "$P")" = "end" ] && pass || fail "after three sittings: the file ends with its end line"
 
 # ---- a damaged byte costs one record; CRLF costs nothing --------------------
