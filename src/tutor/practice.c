@@ -421,7 +421,7 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 				if (s->ev[e].host == b->host && s->ev[e].ev.from != s->ev[e].ev.to) {
 					sb_add(&b->een, " %s -> %s;", tt_state_name(s->ev[e].ev.from),
 					       tt_state_name(s->ev[e].ev.to));
-					sb_add(&b->ezh, " %s -> %s；", tt_state_name(s->ev[e].ev.from),
+					sb_add(&b->ezh, "%s -> %s；", tt_state_name(s->ev[e].ev.from),
 					       tt_state_name(s->ev[e].ev.to));
 				}
 		}
