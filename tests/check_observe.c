@@ -116,31 +116,6 @@ flush(void)
 		ck_assert_str_eq(tt_state_name(rows[n].state[1]), tt_state_name(s));     \
 	} while (0)
 
-/* RFC 9293 Figure 5, plus RST/ABORT to CLOSED from any state and RST in a
- * passive SYN-RECEIVED back to LISTEN (§3.10.7.4). */
-static int
-diagram_edge(enum tt_state a, enum tt_state b)
-{
-	static const enum tt_state edge[][2] = {
-		{ TT_CLOSED, TT_LISTEN }, { TT_CLOSED, TT_SYN_SENT }, { TT_LISTEN, TT_SYN_SENT },
-		{ TT_LISTEN, TT_SYN_RECEIVED }, { TT_LISTEN, TT_CLOSED },
-		{ TT_SYN_SENT, TT_SYN_RECEIVED }, { TT_SYN_SENT, TT_ESTABLISHED },
-		{ TT_SYN_RECEIVED, TT_ESTABLISHED }, { TT_SYN_RECEIVED, TT_FIN_WAIT_1 },
-		{ TT_SYN_RECEIVED, TT_LISTEN }, { TT_ESTABLISHED, TT_FIN_WAIT_1 },
-		{ TT_ESTABLISHED, TT_CLOSE_WAIT }, { TT_FIN_WAIT_1, TT_FIN_WAIT_2 },
-		{ TT_FIN_WAIT_1, TT_CLOSING }, { TT_FIN_WAIT_1, TT_TIME_WAIT },
-		{ TT_FIN_WAIT_2, TT_TIME_WAIT }, { TT_CLOSE_WAIT, TT_LAST_ACK },
-		{ TT_CLOSING, TT_TIME_WAIT }, { TT_LAST_ACK, TT_CLOSED }, { TT_TIME_WAIT, TT_CLOSED },
-	};
-
-	if (b == TT_CLOSED)
-		return 1;
-	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
-		if (edge[i][0] == a && edge[i][1] == b)
-			return 1;
-	return 0;
-}
-
 /* Every row's changes are diagram edges that lead from the previous row's
  * state to this row's. */
 static void
@@ -160,7 +135,8 @@ check_diagram(void)
 				ck_assert_msg(ev->from == at, "row %llu host %d: %s, then from %s",
 				              (unsigned long long)n, h, tt_state_name(at),
 				              tt_state_name(ev->from));
-				ck_assert_msg(diagram_edge(ev->from, ev->to), "row %llu host %d: %s -> %s",
+				ck_assert_msg(tt_check_edge_allowed(ev->from, ev->to, ev->reason),
+				              "row %llu host %d: %s -> %s",
 				              (unsigned long long)n, h, tt_state_name(ev->from),
 				              tt_state_name(ev->to));
 				at = ev->to;

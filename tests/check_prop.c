@@ -695,70 +695,7 @@ static const char *const inv_name[NINV] = {
 	"the observer's state changes are diagram edges",
 };
 
-/* Invariant 1: RFC 9293 Figure 5 and the extra edges this engine may take.
- * ANY_STATE as `from`: any state; ANY_REASON: for whatever reason. */
-#define ANY_STATE (-1)
-#define ANY_REASON (-1)
-
-static const struct edge {
-	int from, to, why;
-} edges[] = {
-	/* RFC 9293 §3.3.2, Figure 5 */
-	{ TT_CLOSED, TT_LISTEN, ANY_REASON },
-	{ TT_CLOSED, TT_SYN_SENT, ANY_REASON },
-	{ TT_LISTEN, TT_SYN_SENT, ANY_REASON },
-	{ TT_LISTEN, TT_SYN_RECEIVED, ANY_REASON },
-	{ TT_LISTEN, TT_CLOSED, ANY_REASON },
-	{ TT_SYN_SENT, TT_SYN_RECEIVED, ANY_REASON },
-	{ TT_SYN_SENT, TT_ESTABLISHED, ANY_REASON },
-	{ TT_SYN_SENT, TT_CLOSED, ANY_REASON },
-	{ TT_SYN_RECEIVED, TT_ESTABLISHED, ANY_REASON },
-	{ TT_SYN_RECEIVED, TT_FIN_WAIT_1, ANY_REASON },
-	{ TT_ESTABLISHED, TT_FIN_WAIT_1, ANY_REASON },
-	{ TT_ESTABLISHED, TT_CLOSE_WAIT, ANY_REASON },
-	{ TT_FIN_WAIT_1, TT_FIN_WAIT_2, ANY_REASON },
-	{ TT_FIN_WAIT_1, TT_CLOSING, ANY_REASON },
-	{ TT_FIN_WAIT_2, TT_TIME_WAIT, ANY_REASON },
-	{ TT_CLOSE_WAIT, TT_LAST_ACK, ANY_REASON },
-	{ TT_CLOSING, TT_TIME_WAIT, ANY_REASON },
-	{ TT_LAST_ACK, TT_CLOSED, ANY_REASON },
-	{ TT_TIME_WAIT, TT_CLOSED, ANY_REASON },
-	/* any state to CLOSED: a RST, ABORT, close()'s RST, a timeout, a crash */
-	{ ANY_STATE, TT_CLOSED, TT_R_RST_RESET },
-	{ ANY_STATE, TT_CLOSED, TT_R_RST_CLOSE },
-	{ ANY_STATE, TT_CLOSED, TT_R_RST_SYNRCVD_ACTIVE },
-	{ ANY_STATE, TT_CLOSED, TT_R_SYNSENT_RST },
-	{ ANY_STATE, TT_CLOSED, TT_R_ABORT },
-	{ ANY_STATE, TT_CLOSED, TT_R_ABORT_QUIET },
-	{ ANY_STATE, TT_CLOSED, TT_R_CLOSE_UNREAD_RST },
-	{ ANY_STATE, TT_CLOSED, TT_R_DATA_AFTER_CLOSE },
-	{ ANY_STATE, TT_CLOSED, TT_R_RTX_GIVE_UP },
-	{ ANY_STATE, TT_CLOSED, TT_R_USER_TIMEOUT },
-	{ ANY_STATE, TT_CLOSED, TT_R_KEEPALIVE_GIVE_UP },
-	{ ANY_STATE, TT_CLOSED, TT_R_ZERO_WINDOW_GIVE_UP },
-	{ ANY_STATE, TT_CLOSED, TT_R_FIN_WAIT_2_TIMEOUT },
-	{ ANY_STATE, TT_CLOSED, TT_R_HOST_CRASH },
-	/* a passive SYN-RECEIVED falls back to LISTEN on a RST or a SYN */
-	{ TT_SYN_RECEIVED, TT_LISTEN, TT_R_RST_SYNRCVD_PASSIVE },
-	{ TT_SYN_RECEIVED, TT_LISTEN, TT_R_SYN_SYNRCVD_PASSIVE },
-	/* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT */
-	{ TT_TIME_WAIT, TT_SYN_RECEIVED, TT_R_TW_REOPEN },
-	/* a FIN that also acknowledges ours */
-	{ TT_FIN_WAIT_1, TT_TIME_WAIT, TT_R_FIN_FW1_ACKED },
-};
-
-static int
-edge_allowed(enum tt_state from, enum tt_state to, enum tt_reason why)
-{
-	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
-		const struct edge *e = &edges[i];
-
-		if ((e->from == ANY_STATE || e->from == (int)from) && e->to == (int)to &&
-		    (e->why == ANY_REASON || e->why == (int)why))
-			return 1;
-	}
-	return 0;
-}
+/* Invariant 1's edges: tt_check_edge_allowed() (tests/tt_check.h). */
 
 /* Invariant 4: the reasons whose ACK answers an unacceptable segment. */
 static int
@@ -1062,7 +999,7 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            eb, tt_state_name(e->ev.from), e->sock, host_name[h],
 			            tt_state_name(ck->cur[h][e->sock]));
 		}
-		if (!edge_allowed(e->ev.from, e->ev.to, e->ev.reason)) {
+		if (!tt_check_edge_allowed(e->ev.from, e->ev.to, e->ev.reason)) {
 			char key[80];
 
 			snprintf(key, sizeof key, "%s->%s %s", tt_state_name(e->ev.from),
@@ -1282,7 +1219,7 @@ obs_effects(const struct tt_obs_out *out, int (*at)[2], unsigned stream, size_t 
 				                host_name[e->host], tt_state_name((enum tt_state)*now),
 				                tt_state_name(ev->from), tt_state_name(ev->to),
 				                tt_reason_id(ev->reason));
-			if (!edge_allowed(ev->from, ev->to, ev->reason))
+			if (!tt_check_edge_allowed(ev->from, ev->to, ev->reason))
 				return violated(v, INV_OBSERVE, step, "observer edge",
 				                "stream %u %s: observer %s -> %s (%s) is no edge", stream,
 				                host_name[e->host], tt_state_name(ev->from),

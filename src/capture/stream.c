@@ -12,7 +12,8 @@
  * both endpoints' RFC 9293 states. A row waits in a ring until the observer
  * says its states are final (its segment's arrival may be decided only by
  * the receiver's next segment); a stream whose connection has ended gives
- * its observer back and keeps its final states.
+ * its observer back (and so does one not seen lately, when many are live)
+ * and keeps its numbers in a few bytes until a later segment wakes them.
  */
 #include "config.h"
 
@@ -102,7 +103,6 @@ struct cap_replay {
 	uint64_t head, tail;      /* row ids: [head, tail) wait */
 	int finishing;
 	struct tt_obs_out *oout;  /* one call's effects */
-	size_t live;              /* streams holding an observer */
 	struct tt_obs *spare[SPARE]; /* observers given back, for the next streams */
 	size_t nspare;
 	uint32_t seen[RECENT];    /* stream index + 1 by a cheap hash of the tuple */
@@ -445,7 +445,6 @@ give_back(struct cap_replay *r, struct stream *s)
 	else
 		tt_obs_free(s->obs);
 	s->obs = NULL;
-	r->live--;
 }
 
 static void settle(struct cap_replay *r, struct stream *s, int64_t time_ns);
@@ -561,7 +560,6 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 		}
 		if (s->packets > 1)
 			tt_obs_wake(s->obs, &s->rest);  /* it was at rest */
-		r->live++;
 	}
 	if (p->flags & TT_SYN) {
 		s->syn_seen[side] = 1;

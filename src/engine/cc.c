@@ -42,6 +42,14 @@ half_flight(const struct tt_conn *c)
 	return flight / 2 > 2 * smss ? flight / 2 : 2 * smss;
 }
 
+/* Congestion control applies: it is on, and the endpoint sends (an
+ * observer's does not) and has started (cwnd set at its first send). */
+static int
+running(const struct tt_conn *c)
+{
+	return c->cfg.congestion && !c->cfg.observer && c->cwnd != 0;
+}
+
 uint32_t
 tcb_cc_window(struct tt_conn *c)
 {
@@ -59,7 +67,7 @@ tcb_cc_ack(struct tt_conn *c, uint32_t acked, uint32_t ack, tt_time now, struct 
 {
 	uint32_t smss = tcb_eff_mss(c);
 
-	if (!c->cfg.congestion || c->cfg.observer || c->cwnd == 0)
+	if (!running(c))
 		return;
 	c->dupacks = 0;
 	if (c->in_recovery) {
@@ -89,7 +97,7 @@ tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
 	uint32_t smss = tcb_eff_mss(c);
 
-	if (!c->cfg.congestion || c->cfg.observer || c->cwnd == 0)
+	if (!running(c))
 		return;
 	if (c->in_recovery) {
 		c->cwnd += smss;        /* RFC 6582 §3.2 (2): inflate, send new data */
@@ -104,9 +112,7 @@ tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out)
 	c->in_recovery = 1;
 	tcb_note(c, out, TT_R_FAST_RETRANSMIT);
 	tcb_retransmit(c, out);
-	c->rtt_at = TT_NEVER;   /* Karn */
-	c->rtx_any = 1;
-	c->rtx_hi = c->snd_nxt;
+	tcb_karn(c);
 	c->cwnd = c->ssthresh + 3 * smss;
 	c->rtx_at = now + c->rto;
 }
@@ -114,7 +120,7 @@ tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out)
 void
 tcb_cc_timeout(struct tt_conn *c)
 {
-	if (!c->cfg.congestion || c->cfg.observer || c->cwnd == 0)
+	if (!running(c))
 		return;
 	/* RFC 5681 §3.1: ssthresh from the flight, cwnd to the loss window */
 	c->ssthresh = half_flight(c);

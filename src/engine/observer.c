@@ -45,7 +45,6 @@ struct tt_obs {
 	int presumed[2];        /* it was sent a SYN before it spoke: it listens,
 	                           unless its first word says it never did */
 	int unknown[2];         /* mid-stream: its sequence numbers are not known */
-	int midstream;
 	/* from here on tt_obs_reset clears nothing wholesale */
 	struct tt_conn conn[2];   /* one block: the two TCBs beside each other */
 	struct pend q[2][TT_OBS_PENDING]; /* q[d]: sent by d, not yet at !d */
@@ -421,6 +420,22 @@ missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time 
 	return TT_OBS_INFERRED;
 }
 
+/* Mid-stream: what this endpoint sends starts after iss; what it receives
+ * after irs. */
+static void
+assume_send(struct tt_conn *c, uint32_t iss)
+{
+	c->iss = iss;
+	c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = iss + 1;
+}
+
+static void
+assume_receive(struct tt_conn *c, uint32_t irs)
+{
+	c->irs = irs;
+	c->rcv_nxt = irs + 1;
+}
+
 /* Both endpoints taken to be ESTABLISHED when the capture began: their
  * numbers from this first segment (the other's, if it carries no ACK, from
  * its own first segment later). */
@@ -429,14 +444,10 @@ assume_established(struct tt_conn *c, uint32_t iss, int snd_known, uint32_t irs,
 {
 	c->state = TT_ESTABLISHED;
 	c->obs_iss_seen = 1;
-	if (snd_known) {
-		c->iss = iss;
-		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = iss + 1;
-	}
-	if (rcv_known) {
-		c->irs = irs;
-		c->rcv_nxt = irs + 1;
-	}
+	if (snd_known)
+		assume_send(c, iss);
+	if (rcv_known)
+		assume_receive(c, irs);
 	c->snd_wnd = c->snd_max_wnd = OPEN_WND;
 	c->peer_mss = 0;
 }
@@ -456,7 +467,6 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 		/* the SYN was not captured: the other end sent it, from CLOSED */
 		o->presumed[from] = 1;
 		infer(o, !from, TT_SYN, seg->ack - 1, 0, 0, 1, row, now, out);
-		o->midstream = 1;
 		return TT_OBS_MIDSTREAM | TT_OBS_INFERRED;
 	}
 	/* the capture starts after the handshake */
@@ -464,7 +474,6 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 	assume_established(o->tcb[!from], seg->ack - 1, (seg->flags & TT_ACK) != 0, seg->seq - 1, 1);
 	o->unknown[!from] = !(seg->flags & TT_ACK);
 	o->spoke[0] = o->spoke[1] = 1;
-	o->midstream = 1;
 	return TT_OBS_MIDSTREAM;
 }
 
@@ -512,13 +521,9 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 		r |= start(o, x, seg, row, now, out);
 	if (o->unknown[x] && !(seg->flags & TT_SYN)) {
 		/* mid-stream without an ACK at first: now x's numbers are seen */
-		struct tt_conn *c = o->tcb[x];
-
 		o->unknown[x] = 0;
-		c->iss = seg->seq - 1;
-		c->snd_una = c->snd_nxt = c->snd_max = c->sbuf_seq = seg->seq;
-		o->tcb[y]->irs = seg->seq - 1;
-		o->tcb[y]->rcv_nxt = seg->seq;
+		assume_send(o->tcb[x], seg->seq - 1);
+		assume_receive(o->tcb[y], seg->seq - 1);
 	}
 	first_word(o, x, seg);
 	/* still presumed listening: since before the first SYN it was sent */
@@ -563,7 +568,7 @@ void
 tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 {
 	memset(r, 0, sizeof *r);
-	r->obs = (uint8_t)(o->started | o->midstream << 1);
+	r->started = (uint8_t)o->started;
 	for (int h = 0; h < 2; h++) {
 		const struct tt_conn *c = o->tcb[h];
 
@@ -588,8 +593,7 @@ tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 void
 tt_obs_wake(struct tt_obs *o, const struct tt_obs_rest *r)
 {
-	o->started = r->obs & 1;
-	o->midstream = (r->obs >> 1) & 1;
+	o->started = r->started;
 	for (int h = 0; h < 2; h++) {
 		struct tt_conn *c = o->tcb[h];
 		unsigned b = r->bits[h];

@@ -428,7 +428,7 @@ enum tt_state tt_obs_state(const struct tt_obs *o, int host);
  * the SND.WL1/WL2 of the last window update and the peer's MSS (an observer
  * sends nothing, so none of them changes a state). */
 struct tt_obs_rest {
-	uint8_t state[2], bits[2], obs;
+	uint8_t state[2], bits[2], started;
 	uint32_t iss[2], irs[2], snd_una[2], snd_nxt[2], snd_wnd[2];
 	uint32_t rcv_nxt[2], fin_seq[2], obs_wnd[2];
 };

@@ -28,6 +28,17 @@ tt_conn_next_timer(const struct tt_conn *c)
 }
 
 /* Sends the oldest unacknowledged thing again: SYN, SYN,ACK, data or FIN. */
+/* Karn (RFC 6298 §3) after a retransmission: no round-trip sample from what
+ * was sent again, and a backed-off RTO stays until data sent once is
+ * acknowledged (beyond rtx_hi). */
+void
+tcb_karn(struct tt_conn *c)
+{
+	c->rtt_at = TT_NEVER;
+	c->rtx_any = 1;
+	c->rtx_hi = c->snd_nxt;
+}
+
 void
 tcb_retransmit(struct tt_conn *c, struct tt_out *out)
 {
@@ -123,9 +134,7 @@ rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 	tcb_note(c, out, TT_R_RTX_TIMEOUT);
 	tcb_cc_timeout(c);
 	tcb_retransmit(c, out);
-	c->rtt_at = TT_NEVER;   /* Karn: no sample from what was sent again */
-	c->rtx_any = 1;
-	c->rtx_hi = c->snd_nxt;
+	tcb_karn(c);
 	backoff(c, now);
 }
 
