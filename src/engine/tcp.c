@@ -46,17 +46,24 @@ void
 tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags,
      const uint8_t *data, uint32_t len)
 {
-	struct tt_seg *s, none;
+	struct tt_seg *s;
 	uint32_t end = seq + len + !!(flags & TT_SYN) + !!(flags & TT_FIN);
 
-	/* an observer's endpoint puts nothing on the wire: the capture shows
-	 * what it sent; what sending does to the TCB still happens */
-	if (c->cfg.observer)
-		s = &none;
-	else if (out->nseg >= TT_OUT_SEGS)
+	if (!c->cfg.observer && out->nseg >= TT_OUT_SEGS)
 		return;
-	else
-		s = &out->seg[out->nseg++];
+	/* what sending does to the TCB */
+	if (!(flags & TT_RST) && TT_SEQ_GT(end, c->snd_max))
+		c->snd_max = end;
+	if ((flags & TT_ACK) && !(flags & TT_RST)) {
+		c->ack_pending = 0;
+		c->full_segs = 0;
+		c->delack_at = TT_NEVER;
+	}
+	/* an observer's endpoint puts nothing on the wire: the capture shows
+	 * what it sent */
+	if (c->cfg.observer)
+		return;
+	s = &out->seg[out->nseg++];
 	memset(s, 0, sizeof *s);
 	s->seq = seq;
 	s->ack = (flags & TT_ACK) ? ack : 0;
@@ -77,13 +84,6 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 		s->mss = c->cfg.mss;
 	s->data = data;
 	s->len = len;
-	if (!(flags & TT_RST) && TT_SEQ_GT(end, c->snd_max))
-		c->snd_max = end;
-	if ((flags & TT_ACK) && !(flags & TT_RST)) {
-		c->ack_pending = 0;
-		c->full_segs = 0;
-		c->delack_at = TT_NEVER;
-	}
 }
 
 /* A reset in reply to a segment, never from our TCB: RFC 9293 §3.10.7.1. */
