@@ -33,7 +33,9 @@
 void
 cap_analysis_init(struct cap_analysis *a)
 {
-	memset(a, 0, sizeof *a);
+	static const struct cap_analysis zero;  /* see zero_pkt in decode.c */
+
+	memcpy(a, &zero, sizeof *a);
 	a->flow[0].window = a->flow[1].window = UINT32_MAX;
 	a->ts_mru_syn = a->ts_first_rtt = UNSET;
 }

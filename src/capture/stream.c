@@ -411,6 +411,8 @@ probed(struct cap_replay *r, unsigned len)
 		r->rekey_due = 1;
 }
 
+static const struct stream zero_stream;   /* see zero_pkt in decode.c */
+
 /* One more block of streams (and of their rows' part). */
 static int
 grow_blocks(struct cap_replay *r)
@@ -448,13 +450,13 @@ new_stream(struct cap_replay *r, const struct cap_pkt *p, int sender_is_client)
 	    grow_blocks(r) < 0)
 		return NULL;
 	s = stream_at(r, r->nstreams);
-	memset(s, 0, sizeof *s);
+	memcpy(s, &zero_stream, sizeof *s);
+	s->wscale0 = s->wscale1 = WS_NONE;
 	s->v6 = p->ipver == 6;
 	memcpy(s->addr[c], p->src, 16);
 	memcpy(s->addr[!c], p->dst, 16);
 	s->port[c] = p->sport;
 	s->port[!c] = p->dport;
-	s->wscale0 = s->wscale1 = WS_NONE;
 	if (r->opts & CAP_ROWS)
 		cap_analysis_init(&rows_at(r, r->nstreams)->an);
 	r->nstreams++;
