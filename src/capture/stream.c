@@ -62,9 +62,11 @@ struct stream_rows {
 #define BLOCK (1u << BLOCK_SHIFT)
 
 /* The recent table keeps the hash beside the index; the big one keeps a
- * byte of it (the tag) beside each index, so that probing touches stream
- * records only on a likely match, in 5 bytes a slot. */
-#define TAG(h) ((uint8_t)((h) >> 24))
+ * byte of it (the tag, never 0: 0 marks a free slot) in an array of its
+ * own beside the indexes, so that a probe reads that small array and
+ * touches an index and a stream record only on a likely match; 5 bytes a
+ * slot. */
+#define TAG(h) ((uint8_t)((h) >> 24) != 0 ? (uint8_t)((h) >> 24) : (uint8_t)1)
 
 struct slot {
 	uint32_t hash;
@@ -132,7 +134,7 @@ struct cap_replay {
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
 	uint32_t *sidx;           /* open addressing, linear probing: stream + 1 */
-	uint8_t *stag;            /* beside sidx: TAG() of the stream's hash */
+	uint8_t *stag;            /* beside sidx: TAG() of the stream's hash, 0 free */
 	size_t nslots;            /* power of two */
 	unsigned char key[crypto_shorthash_KEYBYTES];
 	struct cap_probe_stats stats;
@@ -380,13 +382,13 @@ rebuild_slots(struct cap_replay *r, size_t n, int rekey)
 		struct stream *s;
 		size_t j;
 
-		if (r->sidx[i] == 0)
+		if (r->stag[i] == 0)
 			continue;
 		s = stream_at(r, r->sidx[i] - 1);
 		if (rekey)
 			s->hash = hash_tuple(r->key, ipver_of(s), s->addr[0], s->port[0], s->addr[1],
 			                     s->port[1]);
-		for (j = s->hash & (n - 1); sidx[j] != 0; j = (j + 1) & (n - 1))
+		for (j = s->hash & (n - 1); stag[j] != 0; j = (j + 1) & (n - 1))
 			;
 		sidx[j] = r->sidx[i];
 		stag[j] = TAG(s->hash);
@@ -796,7 +798,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		if (side >= 0)
 			goto hit;
 	}
-	for (j = h & (r->nslots - 1); r->sidx[j] != 0; j = (j + 1) & (r->nslots - 1)) {
+	for (j = h & (r->nslots - 1); r->stag[j] != 0; j = (j + 1) & (r->nslots - 1)) {
 		len++;
 		if (r->stag[j] != TAG(h))
 			continue;
@@ -808,7 +810,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 			break;
 	}
 	probed(r, len);
-	if (r->sidx[j] != 0) {
+	if (r->stag[j] != 0) {
 		idx = r->sidx[j] - 1;
 		/* Wireshark: a new SYN with another ISN on a known 4-tuple is
 		 * port reuse and starts a new stream */
@@ -826,7 +828,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 		if ((r->nstreams + 1) * 2 > r->nslots) {
 			if (rebuild_slots(r, r->nslots * 2, 0) < 0)
 				return -1;
-			for (j = h & (r->nslots - 1); r->sidx[j] != 0; j = (j + 1) & (r->nslots - 1))
+			for (j = h & (r->nslots - 1); r->stag[j] != 0; j = (j + 1) & (r->nslots - 1))
 				;
 		}
 		s = new_stream(r, p, opener_is_client(p));
