@@ -5,7 +5,7 @@
  * stale temporaries removed), the bundled bank (the four classic questions,
  * 40 more, both languages, every "show me" an existing lesson step) and the
  * generated practice questions (answers equal to the arithmetic and to the
- * engine's own steps). */
+ * engine's own steps, "mod 2^32" said exactly when the arithmetic wraps). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -918,9 +918,25 @@ static const int teardown_states[7][2] = {
 	{ TT_TIME_WAIT, TT_CLOSED },
 };
 
+/* Whether text holds the decimal number v as a number of its own. */
+static int
+has_number(const char *text, uint32_t v)
+{
+	char num[16];
+	size_t n;
+
+	snprintf(num, sizeof num, "%" PRIu32, v);
+	n = strlen(num);
+	for (const char *p = text; (p = strstr(p, num)) != NULL; p++)
+		if ((p == text || p[-1] < '0' || p[-1] > '9') && (p[n] < '0' || p[n] > '9'))
+			return 1;
+	return 0;
+}
+
 START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 {
 	size_t nt = tt_practice_ntemplates();
+	unsigned wraps = 0, fits = 0;
 
 	ck_assert_uint_ge(nt, 5);
 	for (size_t t = 0; t < nt; t++) {
@@ -931,6 +947,7 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 			const struct tt_step *st;
 			struct tt_sim *sim;
 			uint32_t x, y, n1, n2, want = 0;
+			uint64_t wide = 0;   /* the same sum without the wrap */
 			int want_state = -1;
 
 			ck_assert_msg(q != NULL, "%s seed %lu: %s", id, seed, err);
@@ -945,31 +962,39 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 			/* Sequence arithmetic modulo 2^32 (uint32_t wraps). */
 			if (strcmp(id, "practice-synack-ack") == 0) {
 				want = x + 1;
+				wide = (uint64_t)x + 1;
 				ck_assert_uint_eq(st->seg.flags & (TT_SYN | TT_ACK), TT_SYN | TT_ACK);
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-handshake-ack") == 0) {
 				want = y + 1;
+				wide = (uint64_t)y + 1;
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-data-ack") == 0) {
 				want = x + 1 + n1;
+				wide = (uint64_t)x + 1 + n1;
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-data-seq2") == 0) {
 				want = x + 1 + n1;
+				wide = (uint64_t)x + 1 + n1;
 				ck_assert_uint_eq(st->seg.seq, want);
 				ck_assert_uint_eq(st->seg.len, n2);
 			} else if (strcmp(id, "practice-fin-seq") == 0) {
 				want = x + 1 + n1;
+				wide = (uint64_t)x + 1 + n1;
 				ck_assert(st->seg.flags & TT_FIN);
 				ck_assert_uint_eq(st->seg.seq, want);
 			} else if (strcmp(id, "practice-fin-ack") == 0) {
 				want = x + 1 + n1 + 1;
+				wide = (uint64_t)x + 1 + n1 + 1;
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-halfclose-ack") == 0) {
 				want = y + 1 + n1;
+				wide = (uint64_t)y + 1 + n1;
 				ck_assert_int_eq(st->dir, TT_CLIENT);
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-server-data-ack") == 0) {
 				want = y + 1 + n1;
+				wide = (uint64_t)y + 1 + n1;
 				ck_assert_uint_eq(st->seg.ack, want);
 			} else if (strcmp(id, "practice-teardown-state") == 0) {
 				ck_assert_uint_le(q->gen.stop, 6);
@@ -983,11 +1008,29 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 				char ans[16];
 
 				ck_assert_uint_eq(q->answer_num, want);
+				/* The explanation shows the result, and says "mod 2^32"
+				 * exactly when the sum went past 2^32 - 1 (RFC 9293 §3.4). */
+				for (int g = 0; g < TT_NLANG; g++) {
+					const char *ex = q->explain.s[g];
+					const char *mod = g == TT_EN ? "(mod 2^32)" : "（模 2^32）";
+
+					ck_assert_msg(has_number(ex, want), "%s seed %lu: the explanation "
+					              "does not show %" PRIu32 ": %s", id, seed, want, ex);
+					ck_assert_msg((strstr(ex, mod) != NULL) == (wide > UINT32_MAX),
+					              "%s seed %lu: sum %" PRIu64 " %s \"%s\": %s", id, seed,
+					              wide, wide > UINT32_MAX ? "wraps but lacks" : "fits but says",
+					              mod, ex);
+				}
+				if (wide > UINT32_MAX)
+					wraps++;
+				else
+					fits++;
 				snprintf(ans, sizeof ans, "%" PRIu32, want);
 				ck_assert_int_eq(tt_quiz_check(q, ans, norm, sizeof norm, err, sizeof err), 1);
 				snprintf(ans, sizeof ans, "%" PRIu32, want - 1);
 				ck_assert_int_eq(tt_quiz_check(q, ans, norm, sizeof norm, err, sizeof err), 0);
 			} else {
+				ck_assert_ptr_null(strstr(q->explain.s[TT_EN], "2^32"));
 				ck_assert_int_eq(q->state, want_state);
 				ck_assert_int_eq(tt_quiz_check(q, tt_state_name((enum tt_state)want_state), norm,
 				                               sizeof norm, err, sizeof err), 1);
@@ -996,6 +1039,9 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 			tt_question_free(q);
 		}
 	}
+	/* Both kinds of sum were met, or the check above proved nothing. */
+	ck_assert_uint_gt(wraps, 0);
+	ck_assert_uint_gt(fits, 0);
 }
 END_TEST
 

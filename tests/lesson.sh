@@ -113,6 +113,38 @@ expect_match "$(path "$TMPD/handshake.tsv" 0 13)" "^SYN-RECEIVED ESTABLISHED" "h
 expect_match "$(path "$TMPD/why-three.tsv" 1 13)" "SYN-RECEIVED LISTEN SYN-RECEIVED ESTABLISHED" "why-three: an old SYN sends the server back to LISTEN"
 expect_match "$(awk -F'\t' '$1 == 2' "$TMPD/why-three.tsv" | head -1)" "CLOSED	ESTABLISHED" "why-three: the two-way what-if"
 
+# The teardown's first scene: the client still reads the response after its
+# FIN, so its application half-closes with shutdown(SHUT_WR); a close() there
+# would answer the response with a RST (RFC 2525 §2.17). The text shown with
+# the client's FIN (from the step before it up to its FIN-WAIT-1 event) must
+# name shutdown(SHUT_WR), and no text of that scene may have the client call
+# close(). English lines are joined with blanks, Chinese ones without.
+fin_text() { # text-file: what is shown with the step that sends the client's FIN
+	awk '/^     / { if (index($0, "client: ESTABLISHED -> FIN-WAIT-1") || index($0, "客户端: ESTABLISHED -> FIN-WAIT-1")) { printf "%s", buf; found = 1; exit } buf = ""; next }
+	{ buf = buf $0 "\n" } END { if (!found) print "NO FIN-WAIT-1 EVENT" }' "$1"
+}
+scene0_text() { # text-file end-marker: the first scene, up to the second one's narration
+	awk -v m="$2" 'index($0, m) { exit } { print }' "$1"
+}
+for lang in en zh_CN; do
+	if [ "$lang" = en ]; then
+		join='tr "\n" " "'; marker="Second scene"
+		close_re="[Cc]lient('s application)? (now |then |also )?(calls|called) close\(\)"
+	else
+		join='tr -d "\n"'; marker="第二个场景"
+		close_re="客户端(的)?(应用程序|应用)?(也|便|就)?(调用了|调用) ?close\(\)"
+	fi
+	at_fin=$(fin_text "$TMPD/teardown.$lang.txt" | eval "$join")
+	expect_match "$at_fin" "shutdown\(SHUT_WR\)" "teardown ($lang): the client's FIN step names shutdown(SHUT_WR)"
+	expect_match "$(cat "$TMPD/teardown.$lang.txt")" "$marker" "teardown ($lang): the second scene begins with '$marker'"
+	scene0=$(scene0_text "$TMPD/teardown.$lang.txt" "$marker" | eval "$join")
+	if printf '%s\n' "$scene0" | grep -Eq -- "$close_re"; then
+		fail "teardown ($lang): the first scene says the client calls close(): $(printf '%s\n' "$scene0" | grep -Eo -- ".{0,60}$close_re.{0,20}" | head -1)"
+	else
+		pass
+	fi
+done
+
 # The list.
 "$TCPTUTOR" lesson --list --batch --format tsv > "$TMPD/list.tsv"
 expect_status 0 $? "lesson --list"

@@ -129,6 +129,21 @@ draw_len(uint64_t *st)
 
 /* ---- text helpers ---- */
 
+/* What an explanation adds after a sum that went past 2^32 - 1: the
+ * sequence space is modulo 2^32 (RFC 9293 §3.4), so the field holds the
+ * sum minus 2^32. Nothing when the sum fits. */
+static const char *
+wrap_en(uint64_t sum)
+{
+	return sum > UINT32_MAX ? " (mod 2^32)" : "";
+}
+
+static const char *
+wrap_zh(uint64_t sum)
+{
+	return sum > UINT32_MAX ? "（模 2^32）" : "";
+}
+
 struct sbuf {
 	char s[2048];
 	size_t n;
@@ -251,6 +266,7 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 	long i = -1, d;
 	const struct tt_step *st;
 	uint32_t v = 0;
+	uint64_t sum = 0;   /* the arithmetic of the explanation, without the wrap */
 
 	switch (t) {
 	case P_SYNACK_ACK:
@@ -263,10 +279,11 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "number does the SYN,ACK carry?", b->x);
 		sb_add(&b->pzh, "客户端的初始序号（ISN）是 %" PRIu32 "。它的 SYN 到达处于 LISTEN 的服务器，"
 		       "服务器回复 SYN,ACK。\n这个 SYN,ACK 携带的确认号是多少？", b->x);
+		sum = (uint64_t)b->x + 1;
 		sb_add(&b->een, "A SYN occupies one sequence number, so the next number the server "
-		       "expects is ISN + 1 = %" PRIu32 " + 1 = %" PRIu32 " (modulo 2^32).", b->x, v);
+		       "expects is ISN + 1 = %" PRIu32 " + 1 = %" PRIu32 "%s.", b->x, v, wrap_en(sum));
 		sb_add(&b->ezh, "SYN 本身占用一个序号，所以服务器期待的下一个序号是 ISN + 1 = %" PRIu32
-		       " + 1 = %" PRIu32 "（按 2^32 取模）。", b->x, v);
+		       " + 1 = %" PRIu32 "%s。", b->x, v, wrap_zh(sum));
 		break;
 	case P_HANDSHAKE_ACK:
 		i = find_seg(sim, 0, TT_CLIENT, TT_ACK, TT_SYN | TT_FIN | TT_RST, 0);
@@ -278,11 +295,12 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "client's third segment (the ACK) carry?", b->x, b->y);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "，服务器的 ISN 是 %" PRIu32 "，握手过程没有丢包。\n"
 		       "客户端发出的第三个报文段（ACK）携带的确认号是多少？", b->x, b->y);
+		sum = (uint64_t)b->y + 1;
 		sb_add(&b->een, "The third segment acknowledges the server's SYN, which occupies one "
-		       "sequence number: server ISN + 1 = %" PRIu32 ". The client's own ISN does not "
-		       "matter here; it is a distractor.", v);
+		       "sequence number: server ISN + 1 = %" PRIu32 " + 1 = %" PRIu32 "%s. The client's "
+		       "own ISN does not matter here; it is a distractor.", b->y, v, wrap_en(sum));
 		sb_add(&b->ezh, "第三个报文段确认的是服务器的 SYN，SYN 占一个序号：服务器 ISN + 1 = %" PRIu32
-		       "。客户端自己的 ISN 在这里无关，是干扰项。", v);
+		       " + 1 = %" PRIu32 "%s。客户端自己的 ISN 在这里无关，是干扰项。", b->y, v, wrap_zh(sum));
 		break;
 	case P_DATA_ACK:
 		d = find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1);
@@ -297,11 +315,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "ACK carry?", b->x, b->n1);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手完成后，客户端用一个报文段发送 %" PRIu32
 		       " 字节。\n服务器回复的 ACK 携带的确认号是多少？", b->x, b->n1);
+		sum = (uint64_t)b->x + 1 + b->n1;
 		sb_add(&b->een, "The first data byte has number ISN + 1 (the SYN used ISN). The server "
 		       "acknowledges the next byte it expects: ISN + 1 + %" PRIu32 " = %" PRIu32
-		       " (modulo 2^32).", b->n1, v);
+		       " + 1 + %" PRIu32 " = %" PRIu32 "%s.", b->n1, b->x, b->n1, v, wrap_en(sum));
 		sb_add(&b->ezh, "第一个数据字节的序号是 ISN + 1（ISN 已被 SYN 占用）。服务器确认的是它期待的"
-		       "下一个字节：ISN + 1 + %" PRIu32 " = %" PRIu32 "（按 2^32 取模）。", b->n1, v);
+		       "下一个字节：ISN + 1 + %" PRIu32 " = %" PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s。",
+		       b->n1, b->x, b->n1, v, wrap_zh(sum));
 		break;
 	case P_DATA_SEQ2:
 		d = find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1);
@@ -316,13 +336,15 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "does the second data segment carry?", b->x, b->n1, b->n2);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它先发送 %" PRIu32 " 字节，再用第二个"
 		       "报文段发送 %" PRIu32 " 字节。\n第二个数据报文段的序号是多少？", b->x, b->n1, b->n2);
+		sum = (uint64_t)b->x + 1 + b->n1;
 		sb_add(&b->een, "seq is the number of the segment's first byte. The first segment "
 		       "carried bytes ISN + 1 to ISN + %" PRIu32 ", so the second starts at ISN + 1 + "
-		       "%" PRIu32 " = %" PRIu32 ". Its own length (%" PRIu32 ") does not matter.",
-		       b->n1, b->n1, v, b->n2);
+		       "%" PRIu32 " = %" PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s. Its own length (%"
+		       PRIu32 ") does not matter.", b->n1, b->n1, b->x, b->n1, v, wrap_en(sum), b->n2);
 		sb_add(&b->ezh, "seq 是报文段第一个字节的序号。第一个报文段携带 ISN + 1 到 ISN + %" PRIu32
-		       " 的字节，所以第二个从 ISN + 1 + %" PRIu32 " = %" PRIu32 " 开始，与它自己的长度（%"
-		       PRIu32 "）无关。", b->n1, b->n1, v, b->n2);
+		       " 的字节，所以第二个从 ISN + 1 + %" PRIu32 " = %" PRIu32 " + 1 + %" PRIu32 " = %"
+		       PRIu32 "%s%s开始，与它自己的长度（%" PRIu32 "）无关。", b->n1, b->n1, b->x, b->n1, v,
+		       wrap_zh(sum), *wrap_zh(sum) ? "" : " ", b->n2);
 		break;
 	case P_FIN_SEQ:
 		i = find_seg(sim, 0, TT_CLIENT, TT_FIN, 0, 0);
@@ -334,11 +356,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "does the client's FIN carry?", b->x, b->n1);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节并得到确认，"
 		       "然后客户端关闭连接。\n客户端 FIN 的序号是多少？", b->x, b->n1);
+		sum = (uint64_t)b->x + 1 + b->n1;
 		sb_add(&b->een, "The FIN takes the number after the last data byte: ISN + 1 (the SYN) "
-		       "+ %" PRIu32 " (the data) = %" PRIu32 ". The FIN itself then uses up that number.",
-		       b->n1, v);
+		       "+ %" PRIu32 " (the data) = %" PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s. The FIN "
+		       "itself then uses up that number.", b->n1, b->x, b->n1, v, wrap_en(sum));
 		sb_add(&b->ezh, "FIN 使用最后一个数据字节之后的序号：ISN + 1（SYN）+ %" PRIu32 "（数据）= %"
-		       PRIu32 "。FIN 自己随后占用这个序号。", b->n1, v);
+		       PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s。FIN 自己随后占用这个序号。", b->n1, b->x,
+		       b->n1, v, wrap_zh(sum));
 		break;
 	case P_FIN_ACK:
 		d = find_seg(sim, 0, TT_CLIENT, TT_FIN, 0, 0);
@@ -353,10 +377,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "the client's FIN arrives?", b->x, b->n1);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "。握手后它发送 %" PRIu32 " 字节，然后关闭连接。\n"
 		       "客户端的 FIN 到达时，服务器发送的确认号是多少？", b->x, b->n1);
+		sum = (uint64_t)b->x + 1 + b->n1 + 1;
 		sb_add(&b->een, "SYN and FIN each occupy one sequence number, like a byte of data: "
-		       "ISN + 1 (SYN) + %" PRIu32 " (data) + 1 (FIN) = %" PRIu32 ".", b->n1, v);
+		       "ISN + 1 (SYN) + %" PRIu32 " (data) + 1 (FIN) = %" PRIu32 " + 1 + %" PRIu32
+		       " + 1 = %" PRIu32 "%s.", b->n1, b->x, b->n1, v, wrap_en(sum));
 		sb_add(&b->ezh, "SYN 和 FIN 各占一个序号，就像一个数据字节：ISN + 1（SYN）+ %" PRIu32
-		       "（数据）+ 1（FIN）= %" PRIu32 "。", b->n1, v);
+		       "（数据）+ 1（FIN）= %" PRIu32 " + 1 + %" PRIu32 " + 1 = %" PRIu32 "%s。", b->n1, b->x,
+		       b->n1, v, wrap_zh(sum));
 		break;
 	case P_HALFCLOSE_ACK:
 		d = find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1);
@@ -372,11 +399,13 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		sb_add(&b->pzh, "服务器的 ISN 是 %" PRIu32 "。握手一完成客户端就调用了 shutdown(SHUT_WR)；处于 CLOSE-WAIT 的"
 		       "服务器仍然发送了 %" PRIu32 " 字节。\n处于 FIN-WAIT-2 的客户端对这些数据回复的确认号是多少？",
 		       b->y, b->n1);
+		sum = (uint64_t)b->y + 1 + b->n1;
 		sb_add(&b->een, "A half-closed connection still carries data the other way, and the "
 		       "client still acknowledges it: server ISN + 1 (its SYN) + %" PRIu32 " = %" PRIu32
-		       ".", b->n1, v);
+		       " + 1 + %" PRIu32 " = %" PRIu32 "%s.", b->n1, b->y, b->n1, v, wrap_en(sum));
 		sb_add(&b->ezh, "半关闭的连接在另一个方向上仍可传数据，客户端也照常确认：服务器 ISN + 1（它的 SYN）"
-		       "+ %" PRIu32 " = %" PRIu32 "。", b->n1, v);
+		       "+ %" PRIu32 " = %" PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s。", b->n1, b->y, b->n1, v,
+		       wrap_zh(sum));
 		break;
 	case P_SERVER_DATA_ACK:
 		d = find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1);
@@ -391,10 +420,12 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 		       "number does the client's ACK carry?", b->x, b->y, b->n1);
 		sb_add(&b->pzh, "客户端的 ISN 是 %" PRIu32 "，服务器的 ISN 是 %" PRIu32 "。握手后服务器发送 %"
 		       PRIu32 " 字节。\n客户端回复的 ACK 携带的确认号是多少？", b->x, b->y, b->n1);
+		sum = (uint64_t)b->y + 1 + b->n1;
 		sb_add(&b->een, "Each direction has its own sequence numbers. The client acknowledges "
-		       "the server's bytes: server ISN + 1 + %" PRIu32 " = %" PRIu32 ".", b->n1, v);
+		       "the server's bytes: server ISN + 1 + %" PRIu32 " = %" PRIu32 " + 1 + %" PRIu32
+		       " = %" PRIu32 "%s.", b->n1, b->y, b->n1, v, wrap_en(sum));
 		sb_add(&b->ezh, "两个方向各有各的序号。客户端确认的是服务器的字节：服务器 ISN + 1 + %" PRIu32
-		       " = %" PRIu32 "。", b->n1, v);
+		       " = %" PRIu32 " + 1 + %" PRIu32 " = %" PRIu32 "%s。", b->n1, b->y, b->n1, v, wrap_zh(sum));
 		break;
 	case P_TEARDOWN_STATE: {
 		struct tt_tcb_view view;
