@@ -696,6 +696,89 @@ START_TEST(test_sitting_asks_due_questions_lowest_box_first_in_seed_order)
 }
 END_TEST
 
+/* A seed's order follows the questions' ids: a question added elsewhere in
+ * the bank (before them, in another topic) leaves a topic's order alone. */
+static void
+order_of(const char *text, const char *topic, unsigned long seed, char out[][48], size_t n)
+{
+	struct tt_quiz *qz = parse_ok(text);
+	struct tt_progress *p = tt_progress_new();
+	struct tt_quiz_session *s;
+	const struct tt_question *q;
+	char err[256];
+
+	s = tt_quiz_session_new(qz, p, NULL, topic, seed, 0, err, sizeof err);
+	for (size_t i = 0; i < n; i++) {
+		q = tt_quiz_session_next(s, err, sizeof err);
+		ck_assert_ptr_nonnull(q);
+		snprintf(out[i], 48, "%s", q->id);
+		tt_quiz_session_answer(s, 1, err, sizeof err);
+	}
+	tt_quiz_session_free(s);
+	tt_progress_free(p);
+	tt_quiz_free(qz);
+}
+
+START_TEST(test_seed_order_stays_when_questions_are_added_elsewhere)
+{
+	static const char extra[] = "topic-name.en u Other\ntopic-name.zh u 其他\n"
+	                            "question x1\ntopic u\nkind number\ntitle.en X\ntitle.zh 甲\n"
+	                            "prompt.en p\nprompt.zh 问\nexplain.en e\nexplain.zh 解\n"
+	                            "show handshake 1\n"
+	                            "answer 1\nwrong.en [2] no\nwrong.zh [2] 不\n\n";
+	char *more = malloc(sizeof extra + strlen(kinds_text));
+	char a[6][48], b[6][48];
+
+	ck_assert_ptr_nonnull(more);
+	strcpy(more, extra);
+	strcat(more, kinds_text);
+	for (unsigned long seed = 1; seed < 40; seed++) {
+		order_of(kinds_text, "t", seed, a, 6);
+		order_of(more, "t", seed, b, 6);
+		for (size_t i = 0; i < 6; i++)
+			ck_assert_str_eq(a[i], b[i]);
+	}
+	free(more);
+}
+END_TEST
+
+/* Consecutive seeds give practice sittings of their own, not the same
+ * questions shifted by one. */
+START_TEST(test_practice_sittings_of_consecutive_seeds_differ)
+{
+	struct tt_quiz *qz = parse_ok(kinds_text);
+	unsigned shifted = 0;
+
+	for (unsigned long seed = 1; seed <= 20; seed++) {
+		char ids[2][5][96];
+		char err[256];
+
+		for (int k = 0; k < 2; k++) {
+			struct tt_progress *p = tt_progress_new();
+			struct tt_quiz_session *s = tt_quiz_session_new(qz, p, NULL, TT_PRACTICE_TOPIC,
+			                                                seed + (unsigned long)k, 5, err,
+			                                                sizeof err);
+			const struct tt_question *q;
+
+			ck_assert_ptr_nonnull(s);
+			for (int i = 0; i < 5; i++) {
+				q = tt_quiz_session_next(s, err, sizeof err);
+				ck_assert_msg(q != NULL, "%s", err);
+				snprintf(ids[k][i], sizeof ids[k][i], "%s", q->id);
+				tt_quiz_session_answer(s, 0, err, sizeof err);
+			}
+			tt_quiz_session_free(s);
+			tt_progress_free(p);
+		}
+		if (strcmp(ids[0][1], ids[1][0]) == 0 && strcmp(ids[0][2], ids[1][1]) == 0 &&
+		    strcmp(ids[0][3], ids[1][2]) == 0)
+			shifted++;
+	}
+	ck_assert_uint_eq(shifted, 0);
+	tt_quiz_free(qz);
+}
+END_TEST
+
 START_TEST(test_sitting_with_nothing_due_still_asks_the_topic)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
@@ -1096,6 +1179,8 @@ quiz_suite(void)
 	tcase_add_test(tc, test_lesson_progress_keeps_good_lines_and_merges_two_runs);
 	tcase_add_test(tc, test_sitting_asks_due_questions_lowest_box_first_in_seed_order);
 	tcase_add_test(tc, test_sitting_with_nothing_due_still_asks_the_topic);
+	tcase_add_test(tc, test_seed_order_stays_when_questions_are_added_elsewhere);
+	tcase_add_test(tc, test_practice_sittings_of_consecutive_seeds_differ);
 	tcase_add_test(tc, test_sitting_saves_progress_after_every_answer);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bank");

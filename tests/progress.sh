@@ -42,9 +42,9 @@ read_only() {
 
 # ---- a read-only data folder: said once, the sitting goes on ----------------
 rm -rf "$XDG_DATA_HOME"
-printf 'a\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 --topic basic >/dev/null 2>&1
+printf 'a\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 11 --topic basic >/dev/null 2>&1
 before=$(cat "$P")
-printf 'c a\nb\n1000\n' | read_only "$D" env TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 \
+printf 'c a\nb\n1000\n' | read_only "$D" env TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 11 \
 	--topic basic >"$TMPD/ro.out" 2>"$TMPD/ro.err"
 st=$?
 if [ $st -eq 77 ]; then
@@ -73,7 +73,7 @@ dead=$(dead_pid)
 printf 'half' >"$P.tmp.$dead"
 printf 'half' >"$P.tmp.$$"              # this shell: a writer still at work
 printf 'x' >"$P.tmp.notanumber"
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 expect_status 0 $? "sitting with stale temporaries"
 [ -e "$P.tmp.$dead" ] && fail "the temporary of a writer that is gone is still there" || pass
 [ -e "$P.tmp.$$" ] && pass || fail "a live writer's temporary was removed"
@@ -111,7 +111,7 @@ awk 'BEGIN { done = 0 } $1 == "q" && !done { sub(/ [0-9] /, " x "); done = 1 } {
 	>"$P.new" && mv "$P.new" "$P"
 lost=$(awk '$1 == "q" && $3 == "x" { print $5 }' "$P")
 line=$(awk '$1 == "q" && $3 == "x" { print NR }' "$P")
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 expect_status 0 $? "sitting over a damaged line"
 expect_match "$(cat "$TMPD/err")" \
 	"^tcptutor: .*/quiz-progress: line $line: not a progress line: skipped; every other record was kept$" \
@@ -120,11 +120,11 @@ expect_match "$(cat "$TMPD/err")" \
 ls "$D" | grep -q corrupt && fail "damaged line: the file was moved aside" || pass
 [ "$(asked)" -eq $((before - lost + 1)) ] && pass ||
 	fail "damaged line: $(asked) answers kept, want $((before - lost + 1))"
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 [ -s "$TMPD/err" ] && fail "the save after a damaged line left it damaged: $(cat "$TMPD/err")" || pass
 before=$(asked)
 sed 's/$/\r/' "$P" >"$P.new" && mv "$P.new" "$P"
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 expect_status 0 $? "sitting over CRLF lines"
 [ -s "$TMPD/err" ] && fail "CRLF: warned: $(cat "$TMPD/err")" || pass
 [ "$(asked)" -eq $((before + 1)) ] && pass || fail "CRLF: $(asked) answers kept, want $((before + 1))"
@@ -142,7 +142,7 @@ expect_match "$out" "^handshake +[0-9]+ +[0-9]+ +2/5 " "lesson progress: the goo
 # ---- a directory where a progress file belongs --------------------------------
 rm -rf "$XDG_DATA_HOME"
 mkdir -p "$P" "$D/progress"
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "quiz progress is a directory: status 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/tcptutor/quiz-progress is a directory, not a file$" \
 	"quiz progress is a directory: said so, with the path"

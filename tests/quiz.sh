@@ -51,8 +51,8 @@ expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/x\.quiz:3: unknown kind 'sidewa
 [ "$(wc -l <"$TMPD/err")" -eq 1 ] && pass || fail "bad bank: one line on stderr"
 
 # ---- scripted sittings with known answers: golden output ----
-# basic (seed 5 asks b-multiple, b-single, b-number): right, unreadable, wrong.
-printf 'c a\nz\n1000\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 --topic basic \
+# basic (seed 11 asks b-multiple, b-single, b-number): right, unreadable, wrong.
+printf 'c a\nz\n1000\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 11 --topic basic \
 	>"$TMPD/basic.out" 2>"$TMPD/err"
 expect_status 0 $? "scripted sitting exits 0"
 sed "s|$XDG_DATA_HOME|XDG|" "$TMPD/basic.out" >"$TMPD/basic.got"
@@ -60,19 +60,19 @@ expect_same "$FIX/basic.out" "$TMPD/basic.got" "golden: basic sitting"
 [ -s "$TMPD/err" ] && fail "scripted sitting wrote to stderr: $(cat "$TMPD/err")" || pass
 [ "$(asked)" -eq 3 ] && pass || fail "progress after the basic sitting: $(asked) answers saved, want 3"
 # Sitting 2 of basic: b-multiple (right in sitting 1, now in box 2) is not due.
-out=$(TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 --topic basic </dev/null)
+out=$(TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 11 --topic basic </dev/null)
 expect_match "$out" "^Question 1 of 2 " "Leitner: a question answered right waits a sitting"
 if printf '%s\n' "$out" | grep -q 'b-multiple'; then fail "b-multiple asked although not due"; else pass; fi
 # more, in Chinese (m-open, m-state, m-order): open graded y, state with an
 # alias, order right.
 printf '发送方不再发送数据\ny\nclose_wait\n231\n' |
-	TCPTUTOR_DATADIR="$FIX" "$T" --lang zh_CN quiz --batch --seed 5 --topic more >"$TMPD/more.out"
+	TCPTUTOR_DATADIR="$FIX" "$T" --lang zh_CN quiz --batch --seed 10 --topic more >"$TMPD/more.out"
 expect_status 0 $? "Chinese sitting exits 0"
 sed "s|$XDG_DATA_HOME|XDG|" "$TMPD/more.out" >"$TMPD/more.got"
 expect_same "$FIX/more.zh.out" "$TMPD/more.got" "golden: Chinese sitting"
 # --format tsv|json: one row per answered question instead of the dialogue
 rm -rf "$XDG_DATA_HOME"
-printf 'c a\nz\n1000\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 5 --topic basic \
+printf 'c a\nz\n1000\n' | TCPTUTOR_DATADIR="$FIX" "$T" quiz --batch --seed 11 --topic basic \
 	--format tsv >"$TMPD/sit.tsv" 2>"$TMPD/err"
 expect_status 0 $? "tsv sitting exits 0"
 printf 'question\tid\ttopic\tkind\tanswer\tright\texpected\n1\tb-multiple\tbasic\tmultiple\tc a\tyes\ta c\n2\tb-single\tbasic\tsingle\tz\tno\tb\n3\tb-number\tbasic\tnumber\t1000\tno\t1001\n' >"$TMPD/sit.want"
@@ -80,7 +80,7 @@ expect_same "$TMPD/sit.want" "$TMPD/sit.tsv" "tsv sitting: a header and one row 
 [ "$(asked)" -eq 3 ] && pass || fail "tsv sitting: $(asked) answers saved, want 3"
 rm -rf "$XDG_DATA_HOME"
 printf '发送方不再发送数据\ty\ny\nclose_wait\n' |
-	TCPTUTOR_DATADIR="$FIX" "$T" --lang zh_CN quiz --seed 5 --topic more --format json >"$TMPD/sit.json"
+	TCPTUTOR_DATADIR="$FIX" "$T" --lang zh_CN quiz --seed 10 --topic more --format json >"$TMPD/sit.json"
 expect_status 0 $? "json sitting exits 0"
 printf '%s\n' '{"question":1,"id":"m-open","topic":"more","kind":"open","answer":"发送方不再发送数据\ty","right":true,"expected":null}' \
 	'{"question":2,"id":"m-state","topic":"more","kind":"state","answer":"close_wait","right":true,"expected":"CLOSE-WAIT"}' >"$TMPD/sit.want"
@@ -121,7 +121,7 @@ fi
 # ---- progress survives a kill -9 midway ----
 rm -rf "$XDG_DATA_HOME"
 mkfifo "$TMPD/fifo"
-"$T" quiz --batch --seed 3 --topic flags <"$TMPD/fifo" >"$TMPD/killed.out" 2>&1 &
+"$T" quiz --batch --seed 2 --topic flags <"$TMPD/fifo" >"$TMPD/killed.out" 2>&1 &
 pid=$!
 exec 3>"$TMPD/fifo"
 printf 'a\na\na\n' >&3
@@ -138,15 +138,15 @@ head -2 "$P" | grep -q '^tcptutor-quiz-progress 1$' && [ "$(tail -1 "$P")" = "en
 	pass || fail "progress file intact after kill -9"
 # a kill -9 in the middle of a save may leave its PATH.tmp.PID: the next
 # sitting that saves takes it away
-out=$("$T" quiz --batch --seed 3 --topic flags </dev/null 2>&1)
+out=$("$T" quiz --batch --seed 2 --topic flags </dev/null 2>&1)
 if printf '%s\n' "$out" | grep -q damaged; then fail "killed sitting left a damaged file"; else pass; fi
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>&1
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>&1
 ls "$XDG_DATA_HOME/tcptutor" | grep -q 'tmp' && fail "temporary file left behind" || pass
 
 # ---- a corrupt progress file is moved aside, nothing else lost ----
 printf 'this is not progress\n' >"$P"
 printf 'keep me\n' >"$XDG_DATA_HOME/tcptutor/progress"
-printf 'a\n' | "$T" quiz --batch --seed 3 --topic flags >/dev/null 2>"$TMPD/err"
+printf 'a\n' | "$T" quiz --batch --seed 2 --topic flags >/dev/null 2>"$TMPD/err"
 expect_status 0 $? "corrupt progress: the sitting still runs"
 expect_match "$(cat "$TMPD/err")" "quiz-progress: line 1: not a tcptutor quiz progress file: the progress file is damaged; it was moved to .*quiz-progress\\.corrupt-1" \
 	"corrupt progress: warning"

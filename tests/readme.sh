@@ -59,7 +59,7 @@ tcptutor lesson handshake --batch --lang zh_CN	0	三次握手
 tcptutor lesson handshake --format tsv	0	^stream	frame	time	dir	src	dst	flags
 tcptutor quiz --topic practice	0	^Question 1 · generated practice
 tcptutor quiz --list --batch --format tsv	0	^id	topic	kind	lesson	languages	title$
-printf 'stale SYNs: the server cannot tell\ny\n2 3 4 1\n' | tcptutor quiz --batch --topic handshake --seed 1	0	^Score: 2 of 2 right$
+printf 'stale SYNs: the server cannot tell\ny\n2 3 4 1\n' | tcptutor quiz --batch --topic handshake --seed 5	0	^Score: 2 of 2 right$
 tcpdump -i lo -U -w - port 8080 | tcptutor replay --batch -	0	^ +10 +[0-9.]+ C>S ACK 
 tcpdump -c 40 -w - port 8080 | tcptutor replay -	0	^ +1 +0\.000000 C>S SYN 
 tcptutor replay trace.pcapng 'host 127.0.0.1 and port 6633'	0	^-- stream 0: 127\.0\.0\.1:6633 <-> 

@@ -1477,6 +1477,18 @@ mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* FNV-1a of a question's id: a sitting's order under a seed follows the
+ * ids, so that adding questions elsewhere in the bank leaves it alone. */
+static uint64_t
+id_hash(const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	return h;
+}
+
 struct rank {
 	size_t idx;
 	unsigned box, last;
@@ -1533,7 +1545,7 @@ tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p, const char 
 		rk[nr].idx = i;
 		rk[nr].box = r.box;
 		rk[nr].last = tt_progress_due(&r, p->session) ? 0 : 1;
-		rk[nr].r = mix(seed ^ mix(i + 1));
+		rk[nr].r = mix(seed ^ id_hash(qz->q[i].id));
 		ndue += rk[nr].last == 0;
 		nr++;
 	}
@@ -1595,7 +1607,10 @@ tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 	}
 	if (!s->endless && s->practice_done >= s->npractice)
 		return NULL;
-	q = tt_practice_new((size_t)-1, (unsigned long)mix(s->seed + 0x51ed + s->practice_done), err,
+	/* each seed's own sequence (seed + k would make seed + 1's sitting the
+	 * same one shifted by a question) */
+	q = tt_practice_new((size_t)-1,
+	                    (unsigned long)mix(mix(s->seed ^ 0x51ed) + s->practice_done), err,
 	                    errlen);
 	if (q == NULL)
 		return NULL;
