@@ -301,13 +301,12 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 	};
 
 	snprintf(hostlab, sizeof hostlab, _("acting as %s"), sb->host ? _("server") : _("client"));
-	if (sb->chal.on)
-		snprintf(chal, sizeof chal, _("challenge %zu/%zu"),
-		         ui_chal_count(&sb->chal), tt_ntransitions());
-	else
-		snprintf(chal, sizeof chal, "%s", _("challenge"));
+	snprintf(chal, sizeof chal, _("challenge %zu/%zu"),
+	         ui_chal_count(&sb->chal), tt_ntransitions());
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++) {
-		if ((all[i].key[0] == 'o' && sb->chal.ch == NULL) || (all[i].key[0] == 'i' && !sb->chal.on))
+		/* the challenge's keys only while it is open (? and the menu's help
+		 * tell of o) */
+		if ((all[i].key[0] == 'o' || all[i].key[0] == 'i') && !sb->chal.on)
 			continue;
 		k[n++] = all[i];
 	}
