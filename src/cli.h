@@ -28,6 +28,7 @@ struct tt_cli {
 	unsigned long seed;     /* --seed, for generated practice */
 	int has_seed;
 	const char *datadir;    /* holds lessons/, quiz/, assets/ */
+	int coverage;           /* --coverage: sandbox prints the transitions covered */
 	const char *write_path; /* --write FILE: lesson and sandbox also write the
 	                         * segments as a pcap file; NULL: not asked */
 };
@@ -58,6 +59,10 @@ int tt_write_scenarios(const char *path, const struct tt_scenario *const *scs, s
 /* The frames of the segment steps (by frame number) copied from capture. */
 int tt_write_frames(const char *path, const char *capture, const struct tt_step *steps,
                     size_t n);
+
+/* --coverage (cmd_cover.c): which transitions of the challenge's list
+ * (tutor/cover.h) the run took and which remain, in cli->format. */
+int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
 
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

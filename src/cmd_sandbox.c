@@ -20,10 +20,14 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "paths.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "tutor/lesson.h"
 #include "ui/ui.h"
+
+/* The challenge's progress is kept beside the lessons'. */
+static const struct ui_challenge challenge = { tt_path_statedir };
 
 int
 cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
@@ -34,8 +38,10 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 		tt_warn(_("sandbox: at most one FILE of actions (got '%s' and '%s')"), argv[0], argv[1]);
 		return TT_EXIT_USAGE;
 	}
-	/* --write asks for a run to save: scenario lines, as in batch */
-	if (cli->batch || cli->write_path != NULL || argc == 1 || !isatty(STDIN_FILENO))
+	/* --write asks for a run to save, --coverage for a run's report:
+	 * scenario lines, as in batch */
+	if (cli->batch || cli->write_path != NULL || cli->coverage || argc == 1 ||
+	    !isatty(STDIN_FILENO))
 		return tt_scenario_batch(cli, argc == 1 ? argv[0] : "-");
 	memset(&o, 0, sizeof o);
 	o.zh = cli->zh;
@@ -43,7 +49,7 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 	o.autoplay = cli->autoplay;
 	o.autoplay_ms = cli->autoplay_ms;
 	o.absolute = cli->absolute;
-	return ui_sandbox(NULL, &o);
+	return ui_sandbox(NULL, &o, &challenge);
 }
 
 /* ---- the start menu ------------------------------------------------------- */
@@ -173,7 +179,8 @@ menu_help(void)
 	         "  Lessons   the story from \"TCP vs UDP\" to keep-alive, with checkpoints\n"
 	         "  Sandbox   both hosts under your keys: listen, connect, send, close,\n"
 	         "            abort; the wire under your keys too: drop, duplicate,\n"
-	         "            delay, advance time, crash a host\n"
+	         "            delay, advance time, crash a host; o there opens the\n"
+	         "            challenge: take every transition of the state diagram\n"
 	         "  Replay    step through a real capture (pcap/pcapng), both endpoints'\n"
 	         "            states inferred by the same engine\n"
 	         "  Quiz      interview-style questions with explanations\n"
@@ -231,7 +238,7 @@ cmd_menu(const struct tt_cli *cli_in)
 			menu_lessons(&cli, &o);
 			break;
 		case 1:
-			ui_sandbox(NULL, &o);
+			ui_sandbox(NULL, &o, &challenge);
 			break;
 		case 2:
 			guarded(cmd_replay, &cli, 0, NULL, &o);

@@ -134,15 +134,20 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 		tt_sim_free(s);
 		return rc;
 	}
-	r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_REPORT_TSV :
-	                  cli->format == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
-	if (r == NULL) {
-		tt_sim_free(s);
-		return TT_EXIT_FAIL;
+	/* --coverage: the transitions taken instead of the table */
+	if (cli->coverage) {
+		rc = tt_cover_report(cli, s);
+	} else {
+		r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_REPORT_TSV :
+		                  cli->format == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
+		if (r == NULL) {
+			tt_sim_free(s);
+			return TT_EXIT_FAIL;
+		}
+		tt_report_header(r);
+		tt_report_sim(r, s, cli->absolute, 1);
+		tt_report_free(r);
 	}
-	tt_report_header(r);
-	tt_report_sim(r, s, cli->absolute, 1);
-	tt_report_free(r);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		tt_warn(_("error writing output: %s"), strerror(errno));
 		rc = TT_EXIT_FAIL;

@@ -72,6 +72,12 @@ usage(FILE *f)
 	             "                       cannot be written exits 1, after the table or\n"
 	             "                       before the screen\n"
 	             "\n"));
+	fprintf(f, _("The challenge (cover every transition):\n"
+	             "      --coverage       sandbox [FILE]: which transitions of the state\n"
+	             "                       diagram the scenario took and which remain,\n"
+	             "                       instead of the table (reads scenario lines, as\n"
+	             "                       with --batch); on screen: o in the sandbox\n"
+	             "\n"));
 	fprintf(f, _("Exit status: 0 ok, 1 runtime error (bad capture or file), 2 usage error.\n"
 	             "Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
@@ -155,7 +161,7 @@ set_format(struct tt_cli *cli, const char *format)
 	return 0;
 }
 
-enum { OPT_SEED = 256, OPT_AUTOPLAY };
+enum { OPT_SEED = 256, OPT_AUTOPLAY, OPT_COVERAGE };
 
 /* "2", "2.5", ".5" seconds (not the locale's decimal comma) to milliseconds
  * from 100 ms to an hour; -1 for anything else. */
@@ -192,6 +198,7 @@ main(int argc, char **argv)
 		{ "present", no_argument, NULL, 'p' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
+		{ "coverage", no_argument, NULL, OPT_COVERAGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -257,6 +264,7 @@ main(int argc, char **argv)
 				return usage_error(_("invalid auto-play interval '%s' (seconds, 0.1 to 3600)"),
 				                   optarg);
 			break;
+		case OPT_COVERAGE: cli.coverage = 1; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':
@@ -289,6 +297,9 @@ main(int argc, char **argv)
 	    (argc == 0 || (strcmp(argv[0], "lesson") != 0 && strcmp(argv[0], "sandbox") != 0)))
 		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
 		                     "written as a capture"));
+	if (cli.coverage && (argc == 0 || strcmp(argv[0], "sandbox") != 0))
+		return usage_error(_("--coverage is for 'sandbox': the transitions a scenario "
+		                     "covered"));
 	if (argc == 0) {
 		if (cli.batch) {
 			usage(stdout);

@@ -23,6 +23,10 @@ simultaneous-open 1: the SYNs crossed: the engine's row is the server after this
 simultaneous-close 4: the FINs crossed: the engine's row is the server after this FIN arrived, when it had sent its own FIN, which the file shows next
 Lerrors 9 13: the SYNs, then the FINs, crossed: the engine's row is the server after the arrival, when it had sent its own, which the file shows next
 Lwhy-four 4 14: the client called close() before this data arrived; its FIN goes out only later: a user call that sent nothing yet
+cover-open 1 2 3 6 7 9 10 15 17 18: a listener closed or sending, a SYN-SENT closed or aborted (calls that send nothing), a simultaneous open aborted with its SYN,ACK lost: the wire shows neither the calls nor the loss
+cover-close 11: the FINs crossed: the engine's row is the server after this FIN arrived, when it had sent its own FIN, which the file shows next
+cover-close 19: the ACK of the FIN was lost after the capture (taken at its sender): replay takes the FIN as acknowledged
+cover-fail 8 9 10 11 12: the server was powered off: a host that loses its TCB sends nothing, so the capture cannot tell
 Lwhy-three 13 14 15 16 17: an old duplicate SYN reaches a two-way-handshake server (a what-if rule) from a client that is CLOSED: the wire shows only a SYN
 EOF
 
@@ -77,5 +81,5 @@ while IFS=: read -r head why; do
 			fail "$name row $row is listed as differing ($why) but no longer does"; fi
 	done
 done <"$TMPD/allowed"
-[ "$(wc -l <"$TMPD/diffs")" -le 40 ] && pass || fail "the list of differences is not short: $(wc -l <"$TMPD/diffs")"
+[ "$(wc -l <"$TMPD/diffs")" -le 56 ] && pass || fail "the list of differences is not short: $(wc -l <"$TMPD/diffs")"
 finish

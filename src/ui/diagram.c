@@ -126,9 +126,10 @@ mono_mark(WINDOW *w, int y, int x, int h, int wd, int node, const char *mark, in
 
 void
 ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2],
-               const enum tt_state from[2], const enum tt_state to[2])
+               const enum tt_state from[2], const enum tt_state to[2],
+               const struct ui_taken *taken)
 {
-	int lit[2], mark[2];
+	int lit[2], mark[2], done[sizeof edges / sizeof edges[0]];
 
 	for (int k = 0; k < 2; k++) {
 		lit[k] = 0;
@@ -142,6 +143,8 @@ ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2]
 			if (from[k] == edges[e].from && to[k] == edges[e].to)
 				mark[k] = 'a' + e;
 	}
+	for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++)
+		done[e] = taken != NULL && taken->edge(taken->ctx, edges[e].from, edges[e].to);
 	for (int r = 0; r < UI_STATES_H && r < h; r++) {
 		const char *s = states_art[r], *m = states_mask[r];
 		int col = 0;
@@ -174,7 +177,8 @@ ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2]
 				else
 					a = A_BOLD;
 			} else if (ch >= 'a' && ch <= 'z') {
-				a = ch == mark[0] || ch == mark[1] ? ui_attr(UI_R_MARK) | A_REVERSE : ui_attr(UI_R_DIM);
+				a = ch == mark[0] || ch == mark[1] ? ui_attr(UI_R_MARK) | A_REVERSE :
+				    done[ch - 'a'] ? ui_attr(UI_R_OK) | A_BOLD | A_UNDERLINE : ui_attr(UI_R_DIM);
 			} else {
 				a = 0;
 			}

@@ -11,9 +11,16 @@ enum { UI_STATES_W = 57, UI_STATES_H = 12 };
 
 /* Draws the diagram at (y, x), clipped to h rows and w columns. st[h] is
  * host h's state (0 client, 1 server); from[h]/to[h] the transition host h
- * just took (TT_NSTATES when none), marked where the diagram has its edge. */
+ * just took (TT_NSTATES when none), marked where the diagram has its edge.
+ * taken (may be NULL) says which edges the challenge has covered: those
+ * are drawn bold and underlined, also without colours. */
+struct ui_taken {
+	int (*edge)(void *ctx, enum tt_state from, enum tt_state to);
+	void *ctx;
+};
 void ui_states_draw(WINDOW *w, int y, int x, int h, int wd, const enum tt_state st[2],
-                    const enum tt_state from[2], const enum tt_state to[2]);
+                    const enum tt_state from[2], const enum tt_state to[2],
+                    const struct ui_taken *taken);
 
 struct ui_ladder {
 	int y, x, h, w;                 /* the box to draw in */

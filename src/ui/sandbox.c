@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "ui/challenge.h"
 #include "ui/stepview.h"
 
 struct sandbox {
@@ -26,7 +27,8 @@ struct sandbox {
 	struct ui_story story;
 	int host;                   /* the host the user acts as */
 	char ep[2][64];
-	char status[256];
+	char status[1024];
+	struct ui_chal chal;        /* cover every transition (o) */
 };
 
 static void
@@ -118,6 +120,7 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 	sync_steps(sb);
 	if (sb->story.nsteps > 0)
 		*cur = sb->story.nsteps - 1;
+	ui_chal_update(&sb->chal, sb->steps, sb->story.nsteps, sb->status, sizeof sb->status);
 	return UI_REDRAW;
 }
 
@@ -239,6 +242,21 @@ sb_key(void *ctx, int key, size_t *cur)
 		a.amount = (tt_time)(sec * 1e6 + 0.5);
 		return act(sb, &a, cur);
 	}
+	case 'o':
+		if (sb->chal.ch == NULL)
+			return -1;
+		ui_chal_toggle(&sb->chal, sb->steps, sb->story.nsteps, sb->status, sizeof sb->status);
+		return UI_REDRAW;
+	case 'i':
+		if (!sb->chal.on)
+			return -1;
+		ui_chal_hint(&sb->chal);
+		return UI_REDRAW;
+	case 'R':
+		if (!sb->chal.on)
+			return -1;
+		ui_chal_reset(&sb->chal, sb->story.nsteps, sb->status, sizeof sb->status);
+		return UI_REDRAW;
 	case 'w':
 		if (tt_sim_in_flight(sb->sim) == 0) {
 			snprintf(sb->status, sizeof sb->status, "%s", _("Nothing is on the wire."));
@@ -273,17 +291,25 @@ static size_t
 sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 {
 	struct sandbox *sb = ctx;
-	static char hostlab[64];
+	static char hostlab[64], chal[64];
 	size_t n = 0;
 	const struct ui_keyhint all[] = {
 		{ "h", hostlab }, { "l", _("listen") }, { "c", _("connect") }, { "s", _("send") },
 		{ "f", _("shutdown") }, { "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
-		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "w", _("run") },
+		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "o", chal }, { "i", _("hint") },
+		{ "w", _("run") },
 	};
 
 	snprintf(hostlab, sizeof hostlab, _("acting as %s"), sb->host ? _("server") : _("client"));
-	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
+	snprintf(chal, sizeof chal, _("challenge %zu/%zu"),
+	         ui_chal_count(&sb->chal), tt_ntransitions());
+	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++) {
+		/* the challenge's keys only while it is open (? and the menu's help
+		 * tell of o) */
+		if ((all[i].key[0] == 'o' || all[i].key[0] == 'i') && !sb->chal.on)
+			continue;
 		k[n++] = all[i];
+	}
 	return n;
 }
 
@@ -295,6 +321,8 @@ sb_status(void *ctx, char *buf, size_t len)
 
 	if (sb->status[0])
 		snprintf(buf, len, "%s", sb->status);
+	else if (sb->chal.on)
+		ui_chal_line(&sb->chal, buf, len);
 	else if (f > 0)
 		snprintf(buf, len, _("%zu on the wire (n delivers)"), f);
 	else
@@ -315,6 +343,8 @@ sb_help(void *ctx)
 	         "  d   drop the next segment           u   duplicate the next segment\n"
 	         "  y   delay the next segment          t   advance the clock (timers fire)\n"
 	         "  w   deliver everything on the wire\n"
+	         "  o   the challenge: take every transition of the state diagram\n"
+	         "      (i which remain and a hint, R forget the progress)\n"
 	         "  n   at the last step: deliver the next segment on the wire\n"
 	         "\n"
 	         "After an action the view shows its last step, where the hosts are now;\n"
@@ -322,8 +352,17 @@ sb_help(void *ctx)
 	         "then acting continues from the step on screen: later steps are discarded.\n");
 }
 
+static int
+sb_edge(void *ctx, enum tt_state from, enum tt_state to)
+{
+	struct sandbox *sb = ctx;
+
+	return ui_chal_edge(&sb->chal, from, to);
+}
+
 int
-ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
+ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
+           const struct ui_challenge *ch)
 {
 	struct sandbox sb;
 	struct sv_ext ext;
@@ -341,6 +380,7 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
 		return 1;
 	}
 	sb.host = TT_SERVER;
+	sb.chal.ch = ch;
 	sb.story.title = _("Sandbox");
 	sb.story.endpoint[0] = tt_sim_endpoint(sb.sim, 0, sb.ep[0], sizeof sb.ep[0]);
 	sb.story.endpoint[1] = tt_sim_endpoint(sb.sim, 1, sb.ep[1], sizeof sb.ep[1]);
@@ -352,11 +392,13 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts)
 	ext.hints = sb_hints;
 	ext.status = sb_status;
 	ext.help = sb_help;
+	ext.edge_taken = sb_edge;
 	ext.empty = _("Nothing has happened yet. Both hosts are CLOSED. Press l to make the "
 	              "server listen, then h to act as the client and c to connect; n delivers "
 	              "the next segment on the wire. ? lists every key.");
 	rc = sv_run(&sb.story, opts != NULL ? opts : &none, &ext);
 	tt_sim_free(sb.sim);
+	ui_chal_free(&sb.chal);
 	free(sb.log);
 	free(sb.steps);
 	return rc;

@@ -851,6 +851,7 @@ static void
 draw_states(struct sv *v, const struct rect *r)
 {
 	enum tt_state st[2] = { TT_CLOSED, TT_CLOSED }, from[2], to[2];
+	struct ui_taken taken = { NULL, NULL };
 	char line[256];
 
 	heading(v, r, _("RFC 9293 states"), NULL);
@@ -864,7 +865,12 @@ draw_states(struct sv *v, const struct rect *r)
 		transitions(s, 0, &from[0], &to[0]);
 		transitions(s, 1, &from[1], &to[1]);
 	}
-	ui_states_draw(stdscr, r->y + 1, r->x + 1, r->h - 1, r->w - 1, st, from, to);
+	if (v->ext != NULL && v->ext->edge_taken != NULL) {
+		taken.edge = v->ext->edge_taken;
+		taken.ctx = v->ext->ctx;
+	}
+	ui_states_draw(stdscr, r->y + 1, r->x + 1, r->h - 1, r->w - 1, st, from, to,
+	               taken.edge != NULL ? &taken : NULL);
 	/* What moved, in words, on the last row if there is room under the art. */
 	line[0] = '\0';
 	for (int h = 0; h < 2; h++) {

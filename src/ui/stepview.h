@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "engine/tcp.h"
 #include "ui/term.h"
 
 struct sv_ext {
@@ -22,6 +23,9 @@ struct sv_ext {
 	void (*status)(void *ctx, char *buf, size_t len);
 	/* Help text for the extra keys, appended to '?'. */
 	const char *(*help)(void *ctx);
+	/* Optional: whether the drawn edge from -> to of the state diagram is
+	 * one the challenge has covered (drawn bold and underlined). */
+	int (*edge_taken)(void *ctx, enum tt_state from, enum tt_state to);
 	/* What to say when there is no step yet. */
 	const char *empty;
 };

@@ -84,8 +84,18 @@ int ui_input(const char *title, const char *prompt, char *buf, size_t len,
 /* Shows a message until a key is pressed. */
 void ui_message(const char *title, const char *text, const struct ui_opts *o);
 
+/* The sandbox's challenge (cover every transition, tutor/cover.h): its
+ * progress lives in the learner's folder, which statedir finds (and
+ * creates) only when the challenge is opened: 0 with the folder in buf,
+ * or -1 with the reason in err. */
+struct ui_challenge {
+	int (*statedir)(char *buf, size_t len, char *err, size_t errlen);
+};
+
 /* The sandbox: both hosts of a live simulation under the user's keys, in
- * the step view. cfg NULL: the default hosts. Returns an exit status. */
-int ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts);
+ * the step view. cfg NULL: the default hosts; ch NULL: no challenge.
+ * Returns an exit status. */
+int ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
+               const struct ui_challenge *ch);
 
 #endif
