@@ -46,7 +46,7 @@ ui_chal_line(const struct ui_chal *c, char *buf, size_t len)
 		snprintf(buf, len, _("Challenge: all %zu transitions taken. Well done! (R starts again)"),
 		         tt_ntransitions());
 	else
-		snprintf(buf, len, _("Challenge: %zu of %zu transitions taken (i: which remain)"),
+		snprintf(buf, len, _("Challenge: %zu of %zu transitions taken (i: which remain)."),
 		         tt_cover_count(s), tt_ntransitions());
 }
 
@@ -139,7 +139,7 @@ ui_chal_hint(const struct ui_chal *c)
 	for (size_t i = 0; i < tt_ntransitions() && at < sizeof buf; i++) {
 		const struct tt_transition *t = tt_transition(i);
 
-		at += (size_t)snprintf(buf + at, sizeof buf - at, "[%s] %s %s %s, %s%s\n",
+		at += (size_t)snprintf(buf + at, sizeof buf - at, _("[%s] %s %s %s, %s%s\n"),
 		                       (s >> i) & 1 ? "x" : " ",
 		                       t->from_name != NULL ? _(t->from_name) : tt_transition_from(t),
 		                       ui_glyph(UI_G_RIGHTWARDS), tt_state_name(t->to), _(t->label),
