@@ -2252,6 +2252,57 @@ START_TEST(test_cc_timeout_takes_cwnd_to_one_segment)
 }
 END_TEST
 
+/* After a timeout the whole flight goes again from SND.UNA in slow start
+ * (RFC 5681 §3.1): the ACK of the segment sent again lets the next two go,
+ * and then the rest, old data every one, not a timeout per lost segment. */
+START_TEST(test_cc_timeout_sends_the_flight_again_as_acks_come)
+{
+	struct tt_conn *c = conn_established();
+	uint32_t base = OUR_ISS + 1;
+
+	send_at(c, 0, 4 * SMSS);
+	EMITS_EXACTLY(4);
+	tick_at(c, TT_SEC(1));          /* all four lost */
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base, PEER_ISS + 1, SMSS, 65535);
+	now = TT_SEC(1) + TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	CWND_IS(c, 2 * SMSS, 2 * SMSS);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK, base + SMSS, PEER_ISS + 1, SMSS, 65535);
+	EMITS_SEG(1, TT_ACK, base + 2 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 3 * SMSS);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base + 3 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 4 * SMSS);
+	EMITS_EXACTLY(0);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* The same with a FIN behind the data: it goes again after the data. */
+START_TEST(test_cc_timeout_sends_the_fin_again_after_the_data)
+{
+	struct tt_conn *c = conn_established();
+	uint32_t base = OUR_ISS + 1;
+
+	send_at(c, 0, 2 * SMSS);
+	tt_conn_shutdown(c, now, &out);
+	tick_at(c, TT_SEC(1));
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base, PEER_ISS + 1, SMSS, 65535);
+	now = TT_SEC(1) + TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base + SMSS, PEER_ISS + 1, SMSS, 65535);
+	EMITS_SEG(1, TT_FIN | TT_ACK, base + 2 * SMSS, PEER_ISS + 1, 0, 65535);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 2 * SMSS + 1);
+	STATE_IS(c, TT_FIN_WAIT_2);
+	tt_conn_free(c);
+}
+END_TEST
+
 START_TEST(test_cc_off_only_the_peer_window_limits)
 {
 	struct tt_conn *c;
@@ -2361,7 +2412,10 @@ main(void)
 		{ "cc", { test_cc_initial_window_then_slow_start, test_cc_linux_starts_with_ten_segments,
 			test_cc_congestion_avoidance_above_ssthresh,
 			test_cc_fast_retransmit_and_newreno_recovery,
-			test_cc_timeout_takes_cwnd_to_one_segment, test_cc_off_only_the_peer_window_limits } },
+			test_cc_timeout_takes_cwnd_to_one_segment,
+			test_cc_timeout_sends_the_flight_again_as_acks_come,
+			test_cc_timeout_sends_the_fin_again_after_the_data,
+			test_cc_off_only_the_peer_window_limits } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },

@@ -160,7 +160,7 @@ void tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out);
 void tcb_cc_timeout(struct tt_conn *c);
 /* Sends the oldest unacknowledged thing again; after a timeout or a fast
  * retransmit, Karn's rule applies to it (timer.c). */
-void tcb_retransmit(struct tt_conn *c, struct tt_out *out);
+uint32_t tcb_retransmit(struct tt_conn *c, struct tt_out *out);
 void tcb_karn(struct tt_conn *c);
 void tcb_idle_restart(struct tt_conn *c, tt_time now);
 void tcb_arm_fin_timeout(struct tt_conn *c, tt_time now);

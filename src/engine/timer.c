@@ -27,30 +27,31 @@ tt_conn_next_timer(const struct tt_conn *c)
 	return t;
 }
 
-/* Sends the oldest unacknowledged thing again: SYN, SYN,ACK, data or FIN. */
 /* Karn (RFC 6298 §3) after a retransmission: no round-trip sample from what
  * was sent again, and a backed-off RTO stays until data sent once is
- * acknowledged (beyond rtx_hi). */
+ * acknowledged (beyond rtx_hi: everything sent so far may go twice). */
 void
 tcb_karn(struct tt_conn *c)
 {
 	c->rtt_at = TT_NEVER;
 	c->rtx_any = 1;
-	c->rtx_hi = c->snd_nxt;
+	c->rtx_hi = c->snd_max;
 }
 
-void
+/* Sends the oldest unacknowledged thing again: SYN, SYN,ACK, data or FIN.
+ * Returns where the data sent again ends (SND.NXT when it was not data). */
+uint32_t
 tcb_retransmit(struct tt_conn *c, struct tt_out *out)
 {
 	uint32_t mss = tcb_eff_mss(c);
 
 	if (c->state == TT_SYN_SENT) {
 		tcb_send_syn(c, out, 0);
-		return;
+		return c->snd_nxt;
 	}
 	if (c->snd_una == c->iss) {
 		tcb_send_syn(c, out, 1);    /* SYN-RECEIVED, or two-way what-if */
-		return;
+		return c->snd_nxt;
 	}
 	if (TT_SEQ_LT(c->snd_una, tcb_send_end(c)) && TT_SEQ_LT(c->snd_una, c->snd_nxt)) {
 		uint32_t n = tcb_send_end(c) - c->snd_una;
@@ -61,10 +62,11 @@ tcb_retransmit(struct tt_conn *c, struct tt_out *out)
 			n = mss;
 		tcb_emit(c, out, c->snd_una, c->rcv_nxt, TT_ACK | TT_PSH,
 		     c->sbuf + (c->snd_una - c->sbuf_seq), n);
-		return;
+		return c->snd_una + n;
 	}
 	if (c->fin_sent && !tcb_fin_acked(c))
 		tcb_emit(c, out, c->fin_seq, c->rcv_nxt, TT_FIN | TT_ACK, NULL, 0);
+	return c->snd_nxt;
 }
 
 static void
@@ -133,8 +135,13 @@ rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 		c->syn_timed_out = 1;
 	tcb_note(c, out, TT_R_RTX_TIMEOUT);
 	tcb_cc_timeout(c);
-	tcb_retransmit(c, out);
 	tcb_karn(c);
+	/* RFC 5681 §3.1: after a timeout everything unacknowledged is taken as
+	 * lost and goes again in slow start from SND.UNA (as BSD resets
+	 * SND.NXT and Linux marks the whole flight lost): the oldest segment
+	 * now, the rest as ACKs open the window. SND.MAX keeps the highest
+	 * number sent. */
+	c->snd_nxt = tcb_retransmit(c, out);
 	backoff(c, now);
 }
 
