@@ -296,40 +296,24 @@ parse(const char *buf, size_t len, tt_cover_set *set, unsigned *first)
 	return bad;
 }
 
+static int
+parse_into(void *ctx, const char *buf, size_t len, unsigned *first)
+{
+	return parse(buf, len, ctx, first);
+}
+
 struct tt_cover_progress *
 tt_cover_progress_load(const char *dir, char *warn, size_t warnlen)
 {
 	struct tt_cover_progress *p = calloc(1, sizeof *p);
-	char err[512], moved[4200];
-	size_t len;
-	int missing = 0, bad;
-	unsigned first = 0;
-	char *buf;
 
 	if (warnlen > 0)
 		warn[0] = '\0';
 	if (p == NULL)
 		return NULL;
 	snprintf(p->path, sizeof p->path, "%s/cover-progress", dir);
-	buf = tt_store_read(p->path, &len, &missing, err, sizeof err);
-	if (buf == NULL) {
-		if (!missing)
-			snprintf(warn, warnlen, "%s", err);
-		return p;
-	}
-	bad = parse(buf, len, &p->set, &first);
-	free(buf);
-	if (bad > 0) {
-		snprintf(warn, warnlen, "%s:%u: %d damaged line%s skipped; every other record kept",
-		         p->path, first, bad, bad == 1 ? "" : "s");
-	} else if (bad == -1) {
+	if (tt_store_load(p->path, parse_into, &p->set, warn, warnlen) == -1)
 		p->set = 0;
-		if (tt_store_quarantine(p->path, moved, sizeof moved, err, sizeof err) == 0)
-			snprintf(warn, warnlen, "%s: corrupt progress file moved to %s; starting afresh",
-			         p->path, moved);
-		else
-			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", p->path, err);
-	}
 	return p;
 }
 

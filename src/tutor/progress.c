@@ -159,44 +159,30 @@ parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
 	return bad;
 }
 
+static int
+parse_into(void *ctx, const char *buf, size_t len, unsigned *first)
+{
+	return parse(ctx, buf, len, first);
+}
+
 struct lesson_progress *
 lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 {
 	struct lesson_progress *p = calloc(1, sizeof *p);
-	char err[512], moved[4200];
-	size_t len;
-	int missing = 0, bad;
-	unsigned first = 0;
-	char *buf;
+	int bad;
 
 	if (warnlen > 0)
 		warn[0] = '\0';
 	if (p == NULL)
 		return NULL;
 	snprintf(p->path, sizeof p->path, "%s/progress", dir);
-	buf = tt_store_read(p->path, &len, &missing, err, sizeof err);
-	if (buf == NULL) {
-		if (!missing)
-			snprintf(warn, warnlen, "%s", err);
-		return p;
-	}
-	bad = parse(p, buf, len, &first);
-	free(buf);
+	bad = tt_store_load(p->path, parse_into, p, warn, warnlen);
 	if (bad == -2) {
 		lesson_progress_free(p);
 		return NULL;
 	}
-	if (bad > 0) {
-		snprintf(warn, warnlen, "%s:%u: %d damaged line%s skipped; every other record kept",
-		         p->path, first, bad, bad == 1 ? "" : "s");
-	} else if (bad == -1) {
+	if (bad == -1)
 		p->n = 0;
-		if (tt_store_quarantine(p->path, moved, sizeof moved, err, sizeof err) == 0)
-			snprintf(warn, warnlen, "%s: corrupt progress file moved to %s; starting afresh",
-			         p->path, moved);
-		else
-			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", p->path, err);
-	}
 	return p;
 }
 

@@ -279,3 +279,37 @@ tt_store_quarantine(const char *path, char *moved_to, size_t len, char *err, siz
 	snprintf(err, errlen, "%s: too many corrupt copies already", path);
 	return -1;
 }
+
+int
+tt_store_load(const char *path, int (*parse)(void *ctx, const char *buf, size_t len,
+                                             unsigned *first),
+              void *ctx, char *warn, size_t warnlen)
+{
+	char err[512], moved[4200];
+	size_t len;
+	int missing = 0, bad;
+	unsigned first = 0;
+	char *buf;
+
+	if (warnlen > 0)
+		warn[0] = '\0';
+	buf = tt_store_read(path, &len, &missing, err, sizeof err);
+	if (buf == NULL) {
+		if (!missing)
+			snprintf(warn, warnlen, "%s", err);
+		return 0;
+	}
+	bad = parse(ctx, buf, len, &first);
+	free(buf);
+	if (bad > 0) {
+		snprintf(warn, warnlen, "%s:%u: %d damaged line%s skipped; every other record kept",
+		         path, first, bad, bad == 1 ? "" : "s");
+	} else if (bad == -1) {
+		if (tt_store_quarantine(path, moved, sizeof moved, err, sizeof err) == 0)
+			snprintf(warn, warnlen, "%s: corrupt progress file moved to %s; starting afresh",
+			         path, moved);
+		else
+			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", path, err);
+	}
+	return bad;
+}

@@ -23,5 +23,14 @@ void tt_store_unlock(int fd);
 /* Moves a corrupt file aside to path.corrupt-N; 0, or -1 with err. Fills
  * moved_to with the new name. */
 int tt_store_quarantine(const char *path, char *moved_to, size_t len, char *err, size_t errlen);
+/* Reads the learner's file at path and hands its text to parse, which
+ * returns how many lines it skipped as damaged (setting *first to the
+ * first), -1 when nothing in it is the caller's (the file is then moved
+ * aside and the caller starts afresh) or -2 when out of memory. Returns
+ * what parse returned, or 0 when there was no file to read; warn says what
+ * was skipped, moved aside or could not be read, else is empty. */
+int tt_store_load(const char *path, int (*parse)(void *ctx, const char *buf, size_t len,
+                                                 unsigned *first),
+                  void *ctx, char *warn, size_t warnlen);
 
 #endif
