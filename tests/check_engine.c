@@ -2303,6 +2303,33 @@ START_TEST(test_cc_timeout_sends_the_fin_again_after_the_data)
 }
 END_TEST
 
+/* Sender SWS avoidance (RFC 9293 §3.8.6.2.1): in congestion avoidance cwnd
+ * is no whole number of segments; the part of a segment it leaves waits for
+ * the ACKs in flight instead of going as a small segment. */
+START_TEST(test_sws_a_window_cut_below_the_mss_waits)
+{
+	struct tt_conn *c = conn_established();
+	uint32_t base = OUR_ISS + 1;
+
+	cfg.initial_window = 0;
+	send_at(c, 0, 40 * SMSS);
+	tick_at(c, TT_SEC(1));
+	now = TT_SEC(1) + TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	EMITS_EXACTLY(2);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 2 * SMSS);
+	CWND_IS(c, 2 * SMSS + SMSS / 2, 2 * SMSS);
+	/* one full segment fits beside the one in flight, then half of one */
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, base + 3 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	REASON_IS(TT_R_SWS_WAIT);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 3 * SMSS);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, base + 4 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
 START_TEST(test_cc_off_only_the_peer_window_limits)
 {
 	struct tt_conn *c;
@@ -2415,6 +2442,7 @@ main(void)
 			test_cc_timeout_takes_cwnd_to_one_segment,
 			test_cc_timeout_sends_the_flight_again_as_acks_come,
 			test_cc_timeout_sends_the_fin_again_after_the_data,
+			test_sws_a_window_cut_below_the_mss_waits,
 			test_cc_off_only_the_peer_window_limits } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,

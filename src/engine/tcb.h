@@ -56,6 +56,7 @@ struct tt_conn {
 	uint8_t obs_iss_seen;   /* observer mode: ISS is the wire's, not the clock's */
 	uint8_t snd_urg, rcv_urg;
 	uint8_t nagle_said;     /* the data waiting for Nagle was explained */
+	uint8_t sws_said;       /* the data waiting for the window was explained */
 	uint8_t dupacks;        /* duplicate ACKs in a row (RFC 5681 §2) */
 	uint8_t in_recovery;    /* fast recovery (RFC 6582) */
 	unsigned retries, probes, ka_sent;

@@ -540,6 +540,20 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 			break;
 		}
 		c->nagle_said = 0;
+		/* Sender SWS avoidance (RFC 9293 §3.8.6.2.1, MUST-38): a segment
+		 * the window (not the data) cut below the MSS waits, unless it is
+		 * half the largest window the peer offered or more, or it goes
+		 * again (after a timeout); while data is in flight its ACKs open
+		 * the window, and with none in flight it goes now (where the RFC's
+		 * override timer would send it) */
+		if (n < mss && n < tcb_send_end(c) - c->snd_nxt && n < c->snd_max_wnd / 2 &&
+		    !TT_SEQ_LT(c->snd_nxt, c->snd_max) && TT_SEQ_LT(c->snd_una, c->snd_nxt)) {
+			if (!c->sws_said)
+				tcb_note(c, out, TT_R_SWS_WAIT);
+			c->sws_said = 1;
+			break;
+		}
+		c->sws_said = 0;
 		if (c->snd_nxt + n == tcb_send_end(c))
 			flags |= TT_PSH;
 		tcb_emit(c, out, c->snd_nxt, c->rcv_nxt, flags, c->sbuf + (c->snd_nxt - c->sbuf_seq), n);

@@ -174,7 +174,8 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(NAGLE_WAIT, "RFC 1122 \u00a74.2.3.4", "Nagle: data smaller than a full segment waits while earlier data is unacknowledged (TCP_NODELAY turns this off)") \
 	_(FAST_RETRANSMIT, "RFC 5681 \u00a73.2", "third duplicate ACK: the missing segment is sent again at once, ssthresh is half the data in flight, and fast recovery begins") \
 	_(RECOVERY_PARTIAL, "RFC 6582 \u00a73.2", "partial ACK in fast recovery: the next missing segment is sent again (NewReno)") \
-	_(RECOVERY_END, "RFC 6582 \u00a73.2", "the ACK covers all that was in flight when recovery began: fast recovery ends, cwnd = ssthresh")
+	_(RECOVERY_END, "RFC 6582 \u00a73.2", "the ACK covers all that was in flight when recovery began: fast recovery ends, cwnd = ssthresh") \
+	_(SWS_WAIT, "3.8.6.2.1", "sender silly window avoidance: the window leaves room only for a segment shorter than the MSS, so the data waits for the ACKs in flight to open it further")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
