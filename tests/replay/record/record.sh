@@ -13,6 +13,20 @@ shift
 [ $# -gt 0 ] || set -- normal server_close refused abort half_close keepalive normal6 reuse \
 	simultaneous_open simultaneous_close simultaneous_both normal@any@nano normal@nano
 base=${RECORD_PORT:-20000}
+# Waits until tcpdump has written what it will (the file has stopped
+# growing for a while; on a busy machine that takes longer than on an idle
+# one, so no fixed pause): stopping it earlier loses the last packets.
+settle() {
+	last=-1
+	same=0
+	n=0
+	while [ $same -lt 3 ] && [ $n -lt 100 ]; do
+		size=$(wc -c <"$1" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then same=$((same + 1)); else same=0; last=$size; fi
+		sleep 0.15
+		n=$((n + 1))
+	done
+}
 for spec in "$@"; do
 	sc=${spec%%@*}
 	# 46 ports a scenario (20 tries of 2 ports each, and PORT+1): the 13
@@ -45,7 +59,7 @@ for spec in "$@"; do
 		done
 		st=0
 		python3 "$here/talk.py" "$sc" "$port" || st=$?
-		sleep 0.3
+		settle "$out"
 		[ $st -eq 3 ] && [ $try -lt 20 ] || break
 		kill "$pid"
 		wait "$pid" || true
