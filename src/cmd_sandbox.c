@@ -177,6 +177,8 @@ menu_help(void)
 	         "  Replay    step through a real capture (pcap/pcapng), both endpoints'\n"
 	         "            states inferred by the same engine\n"
 	         "  Quiz      interview-style questions with explanations\n"
+	         "  Live      this machine's own connections on loopback as they happen,\n"
+	         "            the kernel's states beside the inferred ones (needs root)\n"
 	         "\n"
 	         "In every step view: n / Space / Right next, p / Left back, Enter the full\n"
 	         "segment, a auto-play, ? every key, q back. In this menu: arrows and Enter,\n"
@@ -200,7 +202,7 @@ cmd_menu(const struct tt_cli *cli_in)
 	}
 	for (;;) {
 		char lang[128];
-		const char *items[8];
+		const char *items[9];
 		char *argv[2];
 		char path[1024] = "", full[4096];
 		int pick;
@@ -219,11 +221,12 @@ cmd_menu(const struct tt_cli *cli_in)
 		items[4] = _("Quiz           interview questions with explanations");
 		items[5] = lang;
 		items[6] = _("Help");
-		items[7] = _("Quit");
+		items[7] = _("Watch live     this machine's connections on lo, as they happen");
+		items[8] = _("Quit");
 		pick = ui_pick_ex(_("tcptutor: the TCP state machine, step by step"),
-		                  _("Choose with the arrows and Enter, or press the number."), items, 8,
+		                  _("Choose with the arrows and Enter, or press the number."), items, 9,
 		                  start, &o);
-		if (pick < 0 || pick == 7)
+		if (pick < 0 || pick == 8)
 			break;
 		start = (size_t)pick;
 		switch (pick) {
@@ -255,6 +258,10 @@ cmd_menu(const struct tt_cli *cli_in)
 			break;
 		case 6:
 			ui_message(_("Help"), menu_help(), &o);
+			break;
+		case 7:
+			/* what cannot be done (no privilege) is said in the box */
+			guarded(cmd_live, &cli, 0, NULL, &o);
 			break;
 		}
 	}

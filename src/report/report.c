@@ -23,8 +23,15 @@ struct tt_report {
 	enum tt_report_format fmt;
 	unsigned last_stream;
 	int any;
+	int kernel;               /* client_kernel, server_kernel columns */
 	struct flag_names *flags; /* TSV only */
 };
+
+void
+tt_report_kernel(struct tt_report *r)
+{
+	r->kernel = 1;
+}
 
 struct tt_report *
 tt_report_new(FILE *out, enum tt_report_format fmt)
@@ -61,6 +68,8 @@ tt_report_header(struct tt_report *r)
 	case TT_REPORT_TSV:
 		for (size_t i = 0; i < sizeof tsv_columns / sizeof tsv_columns[0]; i++)
 			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
+		if (r->kernel)
+			fputs("\tclient_kernel\tserver_kernel", r->out);
 		fputc('\n', r->out);
 		break;
 	case TT_REPORT_TEXT:
@@ -226,6 +235,12 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	put_str(&l, tt_state_name(row->sstate));
 	put_ch(&l, '\t');
 	put_str(&l, row->notes);
+	if (r->kernel) {
+		put_ch(&l, '\t');
+		put_str(&l, row->kernel[0] != NULL ? row->kernel[0] : "-");
+		put_ch(&l, '\t');
+		put_str(&l, row->kernel[1] != NULL ? row->kernel[1] : "-");
+	}
 	l.buf[l.n++] = '\n';
 	fwrite(l.buf, 1, l.n, r->out);
 }
@@ -306,6 +321,16 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 			}
 			fputc(']', r->out);
 		}
+		if (r->kernel) {
+			fputs(",\"client_kernel\":", r->out);
+			tt_json_string(r->out, row->kernel[0] != NULL ? row->kernel[0] : "-");
+			fputs(",\"server_kernel\":", r->out);
+			tt_json_string(r->out, row->kernel[1] != NULL ? row->kernel[1] : "-");
+			if (row->kernel_why != NULL) {
+				fputs(",\"kernel_why\":", r->out);
+				tt_json_string(r->out, row->kernel_why);
+			}
+		}
 		fputs("}\n", r->out);
 		break;
 	case TT_REPORT_TEXT: {
@@ -338,6 +363,10 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 				fputs(_("; inferred: the capture missed a segment"), r->out);
 			fputs(")\n", r->out);
 		}
+		if (r->kernel && row->kernel_why != NULL)
+			fprintf(r->out, _("%6s %11s kernel: client %s, server %s: %s\n"), "!", "",
+			        row->kernel[0] != NULL ? row->kernel[0] : "-",
+			        row->kernel[1] != NULL ? row->kernel[1] : "-", row->kernel_why);
 		break;
 	}
 	}

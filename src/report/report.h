@@ -35,12 +35,20 @@ struct tt_row {
 		                           the row it is shown on), else 0 */
 		int inferred;           /* caused by a segment the capture missed */
 	} *trans;
+	/* live with the kernel's view (tt_report_kernel): what the kernel says
+	 * of the client and the server ("-": not a local endpoint), and, when
+	 * it differs from the inference, why (text: a line under the row) */
+	const char *kernel[2];
+	const char *kernel_why;
 };
 
 struct tt_report;
 
 struct tt_report *tt_report_new(FILE *out, enum tt_report_format fmt);
 void tt_report_free(struct tt_report *r);
+/* Rows carry the kernel's view: TSV and JSON get client_kernel and
+ * server_kernel after notes (call before the header). */
+void tt_report_kernel(struct tt_report *r);
 /* The TSV header / text column heads; JSON prints none. */
 void tt_report_header(struct tt_report *r);
 void tt_report_row(struct tt_report *r, const struct tt_row *row);

@@ -59,6 +59,8 @@ struct sv {
 	char msg[256];              /* one-off status message */
 	char search[128];
 	int at_end;                 /* stepped past the last step */
+	int follow;                 /* live: the view stays on the newest step */
+	long long poll_due;
 	int quit;
 	struct rect r[P_N];
 	struct rect big;            /* presenter: both states in big letters */
@@ -1331,6 +1333,8 @@ note_text(unsigned bit)
 		return _("The wire delivered a second copy of this segment.");
 	case TT_NOTE(DELAYED):
 		return _("The wire held this segment back: it arrives later than sent.");
+	case TT_NOTE(KERNEL_DIFFERS):
+		return _("The kernel's own state differs from the inferred one (see above).");
 	default:
 		return "";
 	}
@@ -1669,6 +1673,8 @@ sv_draw(void *ctx)
 		snprintf(pace, sizeof pace, _("  [auto: %.2f s/step]"), v->interval / 1000.0);
 		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), shown(v) > 0 ? v->cur + 1 : 0,
 		         nsteps(v), shown(v) > 0 ? secs(step_now(step_at(v, v->cur))) : 0.0,
+		         v->ext != NULL && v->ext->poll != NULL ?
+		         (v->follow ? _("  [live: following]") : _("  [live: End follows]")) :
 		         !v->auto_on ? "" : paused(v) ? _("  [auto: waits for the answer]") : pace);
 	} else
 		snprintf(right, sizeof right, "%s", _("no steps yet"));
@@ -2075,6 +2081,14 @@ sv_key(void *ctx, int key)
 
 	if (key != '/' && key != 'g')
 		v->msg[0] = '\0';
+	/* live: stepping back stays there; End follows the newest again */
+	if (v->ext != NULL && v->ext->poll != NULL) {
+		if (key == 'p' || key == UI_FN(KEY_LEFT) || key == UI_FN(KEY_BACKSPACE) ||
+		    key == UI_FN(KEY_HOME) || key == 'g' || key == '/' || key == UI_FN(KEY_UP))
+			v->follow = 0;
+		else if (key == UI_FN(KEY_END))
+			v->follow = 1;
+	}
 	/* Checkpoint open: answers first. */
 	if (v->ask >= 0 && v->ask_state == 0 && (r = checkpoint_key(v, key)) >= 0)
 		return (enum ui_next)r;
@@ -2187,12 +2201,17 @@ static int
 sv_timer(void *ctx)
 {
 	struct sv *v = ctx;
-	long long left;
+	long long left = -1, now = ui_now_ms();
 
-	if (!v->auto_on || paused(v))
-		return -1;
-	left = v->due - ui_now_ms();
-	return left < 0 ? 0 : (int)left;
+	if (v->auto_on && !paused(v))
+		left = v->due - now < 0 ? 0 : v->due - now;
+	if (v->ext != NULL && v->ext->poll != NULL) {
+		long long p = v->poll_due - now < 0 ? 0 : v->poll_due - now;
+
+		if (left < 0 || p < left)
+			left = p;
+	}
+	return (int)left;
 }
 
 static enum ui_next
@@ -2201,7 +2220,23 @@ sv_tick(void *ctx)
 	struct sv *v = ctx;
 	enum ui_next r;
 
-	if (ui_now_ms() < v->due || paused(v))
+	if (v->ext != NULL && v->ext->poll != NULL && ui_now_ms() >= v->poll_due) {
+		int grew = v->ext->poll(v->ext->ctx);
+
+		v->poll_due = ui_now_ms() + v->ext->poll_ms;
+		if (grew) {
+			/* the new rows widen the table's columns, maybe the streams */
+			v->colw_ok = 0;
+			v->conn_known = 0;
+			ensure_asked(v);
+			if (v->follow && nsteps(v) > 0 && v->ask < 0)
+				go_to(v, nsteps(v) - 1);
+			return UI_REDRAW;
+		}
+		if (!v->auto_on || ui_now_ms() < v->due)
+			return UI_STAY;
+	}
+	if (!v->auto_on || ui_now_ms() < v->due || paused(v))
 		return UI_STAY;
 	r = go_next(v);
 	v->due = ui_now_ms() + v->interval;
@@ -2229,6 +2264,8 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	v.interval = o->autoplay_ms > 0 ? o->autoplay_ms : o->present ? 3000 : 1500;
 	v.auto_on = o->autoplay != 0;
 	v.due = ui_now_ms() + v.interval;
+	v.follow = ext != NULL && ext->poll != NULL;
+	v.poll_due = ui_now_ms();
 	if (story->nsteps > 0)
 		v.cur = story->start < story->nsteps ? story->start : 0;
 	ensure_asked(&v);

@@ -54,6 +54,22 @@ struct ui_opts {
 /* Runs the step view until the user quits; returns an exit status. */
 int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
 
+/* The step view over a story that grows while it is shown (tcptutor
+ * live): poll(ctx) is called every poll_ms milliseconds and returns 1 when
+ * it appended steps (it may move story->steps and change story->nsteps).
+ * The view follows the newest step until the user steps back (p, Left,
+ * Home, g, /, Up) and stays there; End follows again. status(ctx) fills a
+ * line shown above the explanation (may be NULL); empty is what to say
+ * before the first step. Returns an exit status. */
+struct ui_live {
+	void *ctx;
+	int (*poll)(void *ctx);
+	int poll_ms;
+	void (*status)(void *ctx, char *buf, size_t len);
+	const char *empty;
+};
+int ui_live(const struct ui_story *story, const struct ui_opts *opts, const struct ui_live *live);
+
 /* Sets up the terminal (nested calls only count) / restores it when the
  * outermost caller is done. ui_begin returns 0, or -1 with a message in err
  * when there is no usable terminal (TERM unset, not a tty, unknown TERM).

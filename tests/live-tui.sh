@@ -1,0 +1,45 @@
+#!/bin/sh
+# tests/live-tui.sh: tcptutor live's step view through tmux while real
+# traffic runs on loopback (as root; skipped otherwise): the view follows
+# the newest segment, p steps back and stays there while segments keep
+# coming, End follows again, the kernel's word is in the explanation, the
+# detail view opens, resizing keeps the step, q restores the terminal.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the live step view needs root to capture (CI runs it as root)"; exit 77
+fi
+command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+. "${top_srcdir:-.}/tests/tmux.sh"
+T=${TCPTUTOR:-src/tcptutor}
+TALK=${top_srcdir:-.}/tests/replay/record/talk.py
+TM_WAIT=60
+P=$((35000 + $$ % 1000 * 2))
+
+tm_open 100 30
+tm_run "$T --lang en live -i lo tcp port $P"
+tm_expect "Waiting for the first TCP segment" "live: waits for traffic"
+python3 "$TALK" normal $P
+tm_expect "step 10/10" "live: follows to the newest segment"
+tm_expect "[live: following]" "live: says it follows"
+tm_expect "The kernel (" "live: the kernel's word in the explanation"
+tm_keys p
+tm_expect "step 9/10" "p: one step back"
+tm_expect "[live: End follows]" "p: no longer following"
+python3 "$TALK" normal $P
+tm_expect "step 9/20" "p: stays while segments come"
+tm_keys End
+tm_expect "step 20/20" "End: the newest again"
+tm_expect "[live: following]" "End: following again"
+tm_keys Enter
+tm_expect "seq" "Enter: the detail view"
+tm_keys Escape
+tm_resize 80 24
+tm_expect "step 20/20" "resize keeps the step"
+python3 "$TALK" refused $P
+tm_expect "step 22/22" "still following after the resize"
+tm_keys q
+tm_expect "EXIT=0" "q: leaves with 0"
+[ "$(tm_alt)" = 0 ] && pass || fail "q: the terminal is restored (alternate screen off)"
+tm_close
+finish
