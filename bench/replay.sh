@@ -8,16 +8,16 @@ B=${top_builddir:-.}
 T=$B/src/tcptutor
 F=${TMPDIR:-/tmp}/tcptutor-bench.pcap
 [ -f "$F" ] || "$B/bench/mkpcap" "$F" 100000
-best() { # command... : the best of three wall-clock runs, in seconds (needs GNU date)
-	b=
-	for i in 1 2 3; do
-		s=$(date +%s.%N)
-		"$@" >/dev/null
-		e=$(date +%s.%N)
-		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
-		if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
-	done
-	echo "$b"
+now() { date +%s.%N; }  # GNU date
+# median: the median of the times on standard input. once COMMAND...: one
+# run's wall-clock time in seconds. The runs below interleave the commands
+# (BENCH_RUNS rounds, 3 unless set) so that a busy machine slows each alike.
+median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] }'; }
+once() {
+	s=$(now)
+	"$@" >/dev/null
+	e=$(now)
+	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f\n", e - s }'
 }
 peak() { # command... : peak resident memory in KiB (GNU time if present)
 	if [ -x /usr/bin/time ]; then
@@ -26,10 +26,20 @@ peak() { # command... : peak resident memory in KiB (GNU time if present)
 		echo "?"
 	fi
 }
-floor=$(best "$B/bench/pcaploop" "$F")
-streams=$(best "$T" --batch --streams --format tsv replay "$F")
-tsv=$(best "$T" --batch --format tsv replay "$F")
-echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 100k connections"
+R=${BENCH_RUNS:-3}
+: >"$F.floor"; : >"$F.streams"; : >"$F.tsv"
+i=0
+while [ "$i" -lt "$R" ]; do
+	once "$B/bench/pcaploop" "$F" >>"$F.floor"
+	once "$T" --batch --streams --format tsv replay "$F" >>"$F.streams"
+	once "$T" --batch --format tsv replay "$F" >>"$F.tsv"
+	i=$((i + 1))
+done
+floor=$(median <"$F.floor")
+streams=$(median <"$F.streams")
+tsv=$(median <"$F.tsv")
+rm -f "$F.floor" "$F.streams" "$F.tsv"
+echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 100k connections (medians of $R, interleaved)"
 printf '   bare libpcap loop   %6.3f s\n' "$floor"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$streams" \
@@ -46,8 +56,16 @@ M=${TMPDIR:-/tmp}/tcptutor-bench-flood.pcap
 [ -f "$C" ] || "$B/bench/mkpcap" "$C" 100000 collide
 [ -f "$P" ] || "$B/bench/mkpcap" "$P" 100000 syn
 [ -f "$M" ] || "$B/bench/mkpcap" "$M" 1000000 syn
-plain=$(best "$T" --batch --streams --format tsv replay "$P")
-crafted=$(best "$T" --batch --streams --format tsv replay "$C")
+: >"$P.t"; : >"$C.t"
+i=0
+while [ "$i" -lt "$R" ]; do
+	once "$T" --batch --streams --format tsv replay "$P" >>"$P.t"
+	once "$T" --batch --streams --format tsv replay "$C" >>"$C.t"
+	i=$((i + 1))
+done
+plain=$(median <"$P.t")
+crafted=$(median <"$C.t")
+rm -f "$P.t" "$C.t"
 echo "== replay: crafted collisions and a SYN flood"
 printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
 printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"

@@ -33,24 +33,28 @@
 void
 cap_analysis_init(struct cap_analysis *a)
 {
-	memset(a, 0, sizeof *a);
+	static const struct cap_analysis zero;  /* see zero_pkt in decode.c */
+
+	memcpy(a, &zero, sizeof *a);
 	a->flow[0].window = a->flow[1].window = UINT32_MAX;
 	a->ts_mru_syn = a->ts_first_rtt = UNSET;
 }
 
-void
-cap_analysis_bases(struct cap_analysis *a, int dir, uint32_t seq, uint32_t ack, unsigned flags)
+unsigned
+cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
+                   unsigned flags)
 {
-	struct cap_flow *fwd = &a->flow[dir], *rev = &a->flow[!dir];
+	unsigned fwd = 1u << dir, rev = 2u >> dir;
 
-	if (!fwd->base_set) {
-		fwd->base_seq = (flags & TT_SYN) ? seq : seq - 1;
-		fwd->base_set = 1;
+	if (!(set & fwd)) {
+		base[dir] = (flags & TT_SYN) ? seq : seq - 1;
+		set |= fwd;
 	}
-	if (!rev->base_set && (flags & TT_ACK)) {
-		rev->base_seq = ack - 1;
-		rev->base_set = 1;
+	if (!(set & rev) && (flags & TT_ACK)) {
+		base[!dir] = ack - 1;
+		set |= rev;
 	}
+	return set;
 }
 
 unsigned

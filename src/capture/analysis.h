@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 struct cap_flow {
-	uint32_t base_seq;        /* relative numbers count from here */
 	uint32_t nextseq;         /* highest seq + len seen (0: none yet) */
 	uint32_t maxseqtobeacked;
 	uint32_t lastack;
@@ -14,7 +13,6 @@ struct cap_flow {
 	uint32_t dupacknum;
 	int64_t nextseqtime, lastacktime;
 	unsigned lastsegflags;    /* analysis bits of the last segment */
-	uint8_t base_set;
 };
 
 struct cap_analysis {
@@ -24,10 +22,12 @@ struct cap_analysis {
 };
 
 void cap_analysis_init(struct cap_analysis *a);
-/* Sets the relative bases (Wireshark: the sender's SYN seq, else seq - 1;
- * the receiver's from the first ACK, ack - 1). */
-void cap_analysis_bases(struct cap_analysis *a, int dir, uint32_t seq, uint32_t ack,
-                        unsigned flags);
+/* The relative bases, where relative numbers count from (Wireshark: the
+ * sender's SYN seq, else seq - 1; the receiver's from the first ACK,
+ * ack - 1), for a segment sent by `dir`. Bit d of `set` says base[d] is
+ * known; returns the new bits. */
+unsigned cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
+                            unsigned flags);
 /* Returns TT_NOTE() bits for one segment sent by `dir` at time `now` (ns). */
 unsigned cap_analysis_segment(struct cap_analysis *a, int dir, int64_t now, uint32_t seq,
                               uint32_t ack, uint32_t seglen, unsigned flags, uint32_t window);

@@ -87,6 +87,9 @@ struct cap_pkt {
 /* The decoder's one entry point: never reads outside bytes[0..caplen). */
 enum cap_status cap_decode(int linktype, const uint8_t *bytes, uint32_t caplen,
                            struct cap_pkt *out);
+/* The same without its shortcut for Ethernet/IPv4/TCP (for tests). */
+enum cap_status cap_decode_general(int linktype, const uint8_t *bytes, uint32_t caplen,
+                                   struct cap_pkt *out);
 /* "Ethernet", "Linux cooked (SLL2)", ... or NULL when unsupported. */
 const char *cap_link_name(int linktype);
 /* Formats "addr:port" or "[addr]:port". */

@@ -26,30 +26,46 @@
 #include "capture/analysis.h"
 #include "capture/capture.h"
 
+/* One per stream, for the whole run: so it is kept small (a SYN flood of a
+ * million streams is a million of these). Its index is its place in the
+ * blocks; what only rows need is kept apart (struct stream_rows). */
 struct stream {
-	uint32_t index;
 	uint8_t addr[2][16];      /* client, server */
 	uint16_t port[2];
-	uint8_t ipver;
-	uint8_t saw_syn, saw_synack, handshake, midstream, rst, refused;
-	uint8_t fin[2];
-	int8_t wscale[2];         /* RFC 7323 shift each side offered on its SYN, -1 none */
-	uint8_t syn_seen[2], spoke[2];
-	uint8_t used;             /* a segment since the clock hand last passed */
-	uint32_t last_row;        /* its newest row in the ring (row id, low bits) */
-	struct tt_obs *obs;       /* NULL before the first segment and after the end */
-	struct cap_analysis an;
+	uint32_t base_seq[2];     /* Wireshark's relative bases (cap_analysis_bases) */
+	unsigned base_set : 2;    /* bit d: base_seq[d] is known */
+	unsigned v6 : 1;          /* IPv6, else IPv4 */
+	unsigned wscale0 : 4, wscale1 : 4; /* RFC 7323 shift each side offered on its
+	                           * SYN (0-14), WS_NONE: none */
+	unsigned saw_syn : 1, saw_synack : 1, handshake : 1, midstream : 1, rst : 1,
+	         refused : 1;
+	unsigned fin : 2, syn_seen : 2, spoke : 2; /* bit d: sent by side d */
+	unsigned used : 1;        /* a segment since the clock hand last passed */
+	unsigned live : 1;        /* it holds an observer, at clock[at] */
 	uint64_t packets, bytes[2], first_frame, last_frame;
 	int64_t first_ns, last_ns;
-	struct tt_obs_rest rest;  /* the observer, while it is given back (last:
-	                           * not read while there is one) */
+	union {
+		uint32_t at;              /* live: its place on the clock */
+		struct tt_obs_rest rest;  /* not live: the observer's ends, at rest */
+	} u;
+	uint32_t hash;            /* the 4-tuple's keyed hash (tuple_hash) */
+};
+
+/* What only a run with rows keeps per stream: Wireshark's analysis and
+ * where its newest row waits. */
+struct stream_rows {
+	struct cap_analysis an;
+	uint32_t last_row;        /* its newest row in the ring (row id, low bits) */
 };
 
 #define BLOCK_SHIFT 12
 #define BLOCK (1u << BLOCK_SHIFT)
 
-/* The hash is kept beside the index so that probing and growing the table
- * touch stream records only on a real match. */
+/* The recent table keeps the hash beside the index; the big one keeps a
+ * byte of it (the tag) beside each index, so that probing touches stream
+ * records only on a likely match, in 5 bytes a slot. */
+#define TAG(h) ((uint8_t)((h) >> 24))
+
 struct slot {
 	uint32_t hash;
 	uint32_t idx;             /* stream index + 1, 0: free */
@@ -88,12 +104,12 @@ struct held {
 #define RING (CAP_HELD + 2)
 /* Observers kept for reuse: a busy capture opens and ends connections all
  * the time, and each observer is two TCBs and its segments in flight. */
-#define SPARE 256
+#define SPARE 64
 /* At most this many streams hold an observer; past it the one least lately
  * seen (a clock hand over them) settles and rests (struct tt_obs_rest): a
  * SYN flood of a million streams keeps a million small records, not a
  * million observers. */
-#define LIVE_MAX 4096
+#define LIVE_MAX 2048
 
 struct cap_replay {
 	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
@@ -106,12 +122,17 @@ struct cap_replay {
 	struct tt_obs *spare[SPARE]; /* observers given back, for the next streams */
 	size_t nspare;
 	uint32_t seen[RECENT];    /* stream index + 1 by a cheap hash of the tuple */
-	uint32_t clock[LIVE_MAX]; /* streams that took an observer (stream + 1) */
+	struct {
+		uint32_t stream;  /* stream + 1, 0: none */
+		struct tt_obs *obs;
+	} clock[LIVE_MAX];        /* the streams that hold an observer */
 	size_t nclock, hand;
 	struct stream **blocks;
+	struct stream_rows **rblocks; /* beside blocks, with CAP_ROWS */
 	size_t nblocks, nstreams;
 	struct slot recent[RECENT];
-	struct slot *slot;        /* open addressing, linear probing */
+	uint32_t *sidx;           /* open addressing, linear probing: stream + 1 */
+	uint8_t *stag;            /* beside sidx: TAG() of the stream's hash */
 	size_t nslots;            /* power of two */
 	unsigned char key[crypto_shorthash_KEYBYTES];
 	struct cap_probe_stats stats;
@@ -122,6 +143,46 @@ static struct stream *
 stream_at(const struct cap_replay *r, size_t i)
 {
 	return &r->blocks[i >> BLOCK_SHIFT][i & (BLOCK - 1)];
+}
+
+#define WS_NONE 15
+
+static int
+ipver_of(const struct stream *s)
+{
+	return s->v6 ? 6 : 4;
+}
+
+/* The shift side offered (RFC 7323 §2.3: past 14 it counts as 14), -1 none. */
+static int
+wscale_of(const struct stream *s, int side)
+{
+	unsigned w = side ? s->wscale1 : s->wscale0;
+
+	return w == WS_NONE ? -1 : (int)w;
+}
+
+static void
+set_wscale(struct stream *s, int side, int shift)
+{
+	unsigned w = shift < 0 ? WS_NONE : shift > 14 ? 14 : (unsigned)shift;
+
+	if (side)
+		s->wscale1 = w & 15;
+	else
+		s->wscale0 = w & 15;
+}
+
+static struct stream_rows *
+rows_at(const struct cap_replay *r, size_t i)
+{
+	return &r->rblocks[i >> BLOCK_SHIFT][i & (BLOCK - 1)];
+}
+
+static struct tt_obs *
+obs_of(const struct cap_replay *r, const struct stream *s)
+{
+	return s->live ? r->clock[s->u.at].obs : NULL;
 }
 
 struct cap_replay *
@@ -151,8 +212,11 @@ cap_replay_new(unsigned opts)
 	}
 	randombytes_buf(r->key, sizeof r->key);
 	r->nslots = 1024;
-	r->slot = calloc(r->nslots, sizeof *r->slot);
-	if (r->slot == NULL) {
+	r->sidx = calloc(r->nslots, sizeof *r->sidx);
+	r->stag = calloc(r->nslots, sizeof *r->stag);
+	if (r->sidx == NULL || r->stag == NULL) {
+		free(r->sidx);
+		free(r->stag);
 		free(r->oout);
 		free(r->ring);
 		free(r->next_row);
@@ -180,14 +244,19 @@ cap_replay_free(struct cap_replay *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->nstreams; i++)
-		tt_obs_free(stream_at(r, i)->obs);
+	for (size_t i = 0; i < r->nclock; i++)
+		tt_obs_free(r->clock[i].obs);
 	for (size_t i = 0; i < r->nspare; i++)
 		tt_obs_free(r->spare[i]);
-	for (size_t i = 0; i < r->nblocks; i++)
+	for (size_t i = 0; i < r->nblocks; i++) {
 		free(r->blocks[i]);
+		if (r->rblocks != NULL)
+			free(r->rblocks[i]);
+	}
 	free(r->blocks);
-	free(r->slot);
+	free(r->rblocks);
+	free(r->sidx);
+	free(r->stag);
 	free(r->oout);
 	free(r->ring);
 	free(r->next_row);
@@ -265,7 +334,7 @@ tuple_side(const struct stream *s, const struct cap_pkt *p)
 {
 	size_t alen = p->ipver == 4 ? 4 : 16;
 
-	if (s->ipver != p->ipver)
+	if (ipver_of(s) != p->ipver)
 		return -1;
 	if (alen == 4) {
 		uint32_t a0, a1, ps, pd;
@@ -293,10 +362,14 @@ tuple_side(const struct stream *s, const struct cap_pkt *p)
 static int
 rebuild_slots(struct cap_replay *r, size_t n, int rekey)
 {
-	struct slot *slot = calloc(n, sizeof *slot);
+	uint32_t *sidx = calloc(n, sizeof *sidx);
+	uint8_t *stag = calloc(n, sizeof *stag);
 
-	if (slot == NULL)
+	if (sidx == NULL || stag == NULL) {
+		free(sidx);
+		free(stag);
 		return -1;
+	}
 	if (rekey) {
 		randombytes_buf(r->key, sizeof r->key);
 		memset(r->recent, 0, sizeof r->recent);
@@ -304,22 +377,24 @@ rebuild_slots(struct cap_replay *r, size_t n, int rekey)
 		r->stats.rekeys++;
 	}
 	for (size_t i = 0; i < r->nslots; i++) {
+		struct stream *s;
 		size_t j;
 
-		if (r->slot[i].idx == 0)
+		if (r->sidx[i] == 0)
 			continue;
-		if (rekey) {
-			const struct stream *s = stream_at(r, r->slot[i].idx - 1);
-
-			r->slot[i].hash = hash_tuple(r->key, s->ipver, s->addr[0], s->port[0],
-			                             s->addr[1], s->port[1]);
-		}
-		for (j = r->slot[i].hash & (n - 1); slot[j].idx != 0; j = (j + 1) & (n - 1))
+		s = stream_at(r, r->sidx[i] - 1);
+		if (rekey)
+			s->hash = hash_tuple(r->key, ipver_of(s), s->addr[0], s->port[0], s->addr[1],
+			                     s->port[1]);
+		for (j = s->hash & (n - 1); sidx[j] != 0; j = (j + 1) & (n - 1))
 			;
-		slot[j] = r->slot[i];
+		sidx[j] = r->sidx[i];
+		stag[j] = TAG(s->hash);
 	}
-	free(r->slot);
-	r->slot = slot;
+	free(r->sidx);
+	free(r->stag);
+	r->sidx = sidx;
+	r->stag = stag;
 	r->nslots = n;
 	return 0;
 }
@@ -336,33 +411,54 @@ probed(struct cap_replay *r, unsigned len)
 		r->rekey_due = 1;
 }
 
+static const struct stream zero_stream;   /* see zero_pkt in decode.c */
+
+/* One more block of streams (and of their rows' part). */
+static int
+grow_blocks(struct cap_replay *r)
+{
+	struct stream **b = realloc(r->blocks, (r->nblocks + 1) * sizeof *b);
+
+	if (b == NULL)
+		return -1;
+	r->blocks = b;
+	if (r->opts & CAP_ROWS) {
+		struct stream_rows **rb = realloc(r->rblocks, (r->nblocks + 1) * sizeof *rb);
+
+		if (rb == NULL)
+			return -1;
+		r->rblocks = rb;
+		if ((rb[r->nblocks] = malloc(BLOCK * sizeof **rb)) == NULL)
+			return -1;
+	}
+	if ((b[r->nblocks] = malloc(BLOCK * sizeof **b)) == NULL) {
+		if (r->opts & CAP_ROWS)
+			free(r->rblocks[r->nblocks]);
+		return -1;
+	}
+	r->nblocks++;
+	return 0;
+}
+
 static struct stream *
 new_stream(struct cap_replay *r, const struct cap_pkt *p, int sender_is_client)
 {
 	struct stream *s;
 	int c = sender_is_client ? 0 : 1;
 
-	if ((r->nstreams & (BLOCK - 1)) == 0 && (r->nstreams >> BLOCK_SHIFT) == r->nblocks) {
-		struct stream **b = realloc(r->blocks, (r->nblocks + 1) * sizeof *b);
-
-		if (b == NULL)
-			return NULL;
-		r->blocks = b;
-		b[r->nblocks] = malloc(BLOCK * sizeof **b);
-		if (b[r->nblocks] == NULL)
-			return NULL;
-		r->nblocks++;
-	}
+	if ((r->nstreams & (BLOCK - 1)) == 0 && (r->nstreams >> BLOCK_SHIFT) == r->nblocks &&
+	    grow_blocks(r) < 0)
+		return NULL;
 	s = stream_at(r, r->nstreams);
-	memset(s, 0, sizeof *s);
-	s->index = (uint32_t)r->nstreams;
-	s->ipver = p->ipver;
+	memcpy(s, &zero_stream, sizeof *s);
+	s->wscale0 = s->wscale1 = WS_NONE;
+	s->v6 = p->ipver == 6;
 	memcpy(s->addr[c], p->src, 16);
 	memcpy(s->addr[!c], p->dst, 16);
 	s->port[c] = p->sport;
 	s->port[!c] = p->dport;
-	s->wscale[0] = s->wscale[1] = -1;
-	cap_analysis_init(&s->an);
+	if (r->opts & CAP_ROWS)
+		cap_analysis_init(&rows_at(r, r->nstreams)->an);
 	r->nstreams++;
 	return s;
 }
@@ -439,41 +535,49 @@ apply(struct cap_replay *r, const struct tt_obs_out *oo)
 static void
 give_back(struct cap_replay *r, struct stream *s)
 {
-	tt_obs_rest(s->obs, &s->rest);
+	struct tt_obs **obs = &r->clock[s->u.at].obs;
+
+	tt_obs_rest(*obs, &s->u.rest);
+	s->live = 0;
 	if (r->nspare < SPARE)
-		r->spare[r->nspare++] = s->obs;
+		r->spare[r->nspare++] = *obs;
 	else
-		tt_obs_free(s->obs);
-	s->obs = NULL;
+		tt_obs_free(*obs);
+	*obs = NULL;
 }
 
 static void settle(struct cap_replay *r, struct stream *s, int64_t time_ns);
 
 /* A stream wants an observer: a place on the clock, making room by putting
  * the least lately seen stream to rest when all are taken. */
-static void
-take_place(struct cap_replay *r, struct stream *s)
+static size_t
+take_place(struct cap_replay *r, size_t idx)
 {
+	size_t at;
+
 	if (r->nclock < LIVE_MAX) {
-		r->clock[r->nclock++] = s->index + 1;
-		return;
+		at = r->nclock++;
+		r->clock[at].stream = (uint32_t)idx + 1;
+		return at;
 	}
 	for (;;) {
-		uint32_t *at = &r->clock[r->hand];
-		struct stream *o = stream_at(r, *at - 1);
+		struct stream *o = stream_at(r, r->clock[r->hand].stream - 1);
 
+		at = r->hand;
 		r->hand = (r->hand + 1) % LIVE_MAX;
-		if (o->obs != NULL && o->used) {
+		if (!o->live || o->u.at != at) {
+			/* free: its stream gave the observer back (and may
+			 * have taken another place since) */
+		} else if (o->used) {
 			o->used = 0;            /* a second chance */
 			continue;
-		}
-		if (o->obs != NULL) {
+		} else {
 			settle(r, o, o->last_ns);
-			if (o->obs != NULL)
+			if (o->live)
 				give_back(r, o);
 		}
-		*at = s->index + 1;
-		return;
+		r->clock[at].stream = (uint32_t)idx + 1;
+		return at;
 	}
 }
 
@@ -484,11 +588,13 @@ maybe_retire(struct cap_replay *r, struct stream *s)
 {
 	enum tt_state a, b;
 
+	struct tt_obs *obs = obs_of(r, s);
+
 	/* a connection ends with a FIN or a RST */
-	if ((!s->fin[0] && !s->fin[1] && !s->rst) || tt_obs_settled(s->obs) != UINT64_MAX)
+	if ((!s->fin && !s->rst) || tt_obs_settled(obs) != UINT64_MAX)
 		return;
-	a = tt_obs_state(s->obs, 0);
-	b = tt_obs_state(s->obs, 1);
+	a = tt_obs_state(obs, 0);
+	b = tt_obs_state(obs, 1);
 	if ((a != TT_CLOSED && a != TT_TIME_WAIT) || (b != TT_CLOSED && b != TT_TIME_WAIT))
 		return;
 	give_back(r, s);
@@ -500,11 +606,11 @@ settle(struct cap_replay *r, struct stream *s, int64_t time_ns)
 {
 	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
 
-	if (s->obs == NULL)
+	if (!s->live)
 		return;
 	if (oo != NULL)
 		oo->n = 0;
-	tt_obs_flush(s->obs, time_ns / 1000, oo);
+	tt_obs_flush(obs_of(r, s), time_ns / 1000, oo);
 	if (oo != NULL)
 		apply(r, oo);
 	maybe_retire(r, s);
@@ -533,9 +639,9 @@ scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 
 	if (p->flags & TT_SYN)
 		return p->win;
-	if (s->syn_seen[0] && s->syn_seen[1])
-		sh = s->wscale[0] >= 0 && s->wscale[1] >= 0 ? s->wscale[side] : 0;
-	else if (s->syn_seen[side] && s->wscale[side] < 0)
+	if (s->syn_seen == 3)
+		sh = wscale_of(s, 0) >= 0 && wscale_of(s, 1) >= 0 ? wscale_of(s, side) : 0;
+	else if ((s->syn_seen & (1u << side)) && wscale_of(s, side) < 0)
 		sh = 0;
 	else
 		sh = 14;
@@ -543,27 +649,35 @@ scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 }
 
 static int
-observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *p,
+observe(struct cap_replay *r, size_t idx, struct stream *s, int side, const struct cap_pkt *p,
         int64_t time_ns, struct held *row)
 {
 	struct tt_obs_out *oo = (r->opts & CAP_ROWS) ? r->oout : NULL;
+	struct tt_obs *obs;
 	struct tt_seg seg;
 
 	s->used = 1;
-	if (s->obs == NULL) {
-		take_place(r, s);
+	if (!s->live) {
+		struct tt_obs_rest rest = s->u.rest;    /* the place it takes overlaps */
+		size_t at;
+
 		if (r->nspare > 0) {
-			s->obs = r->spare[--r->nspare];
-			tt_obs_reset(s->obs);
-		} else if ((s->obs = tt_obs_new()) == NULL) {
+			obs = r->spare[--r->nspare];
+			tt_obs_reset(obs);
+		} else if ((obs = tt_obs_new()) == NULL) {
 			return -1;
 		}
+		at = take_place(r, idx);
+		r->clock[at].obs = obs;
+		s->u.at = (uint32_t)at;
+		s->live = 1;
 		if (s->packets > 1)
-			tt_obs_wake(s->obs, &s->rest);  /* it was at rest */
+			tt_obs_wake(obs, &rest);        /* it was at rest */
 	}
+	obs = r->clock[s->u.at].obs;
 	if (p->flags & TT_SYN) {
-		s->syn_seen[side] = 1;
-		s->wscale[side] = (int8_t)p->opt.wscale;
+		s->syn_seen |= 1u << side;
+		set_wscale(s, side, p->opt.wscale);
 	}
 	memset(&seg, 0, sizeof seg);
 	seg.seq = p->seq;
@@ -574,13 +688,13 @@ observe(struct cap_replay *r, struct stream *s, int side, const struct cap_pkt *
 	seg.up = p->urp;
 	seg.len = p->len;
 	for (int h = 0; h < 2 && (r->opts & CAP_ROWS); h++) {
-		row->state[h] = (uint8_t)tt_obs_state(s->obs, h);
+		row->state[h] = (uint8_t)tt_obs_state(obs, h);
 		if (r->views != NULL)
-			tt_obs_view(s->obs, h, &r->views[r->tail % RING][h]);
+			tt_obs_view(obs, h, &r->views[r->tail % RING][h]);
 	}
 	if (oo != NULL)
 		oo->n = 0;
-	row->obs = tt_obs_segment(s->obs, side, &seg, r->tail, time_ns / 1000, oo);
+	row->obs = tt_obs_segment(obs, side, &seg, r->tail, time_ns / 1000, oo);
 	if (oo != NULL)
 		apply(r, oo);
 	maybe_retire(r, s);
@@ -597,7 +711,7 @@ cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 		return 0;
 	row = ring_at(r, r->head);
 	s = stream_at(r, row->stream);
-	if (!r->finishing && s->obs != NULL && tt_obs_settled(s->obs) <= r->head)
+	if (!r->finishing && s->live && tt_obs_settled(obs_of(r, s)) <= r->head)
 		return 0;
 	seg->frame = row->frame;
 	seg->time_ns = row->time_ns;
@@ -648,7 +762,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 {
 	struct held one, *out = &one;
 	uint32_t h;
-	size_t j;
+	size_t j, idx;
 	unsigned len = 0;
 	struct stream *s = NULL;
 	int side = -1;
@@ -667,7 +781,8 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	 * can only make it miss, never make it slow */
 	seen = &r->seen[cheap_hash(p) & (RECENT - 1)];
 	if (*seen != 0 && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
-		s = stream_at(r, *seen - 1);
+		idx = *seen - 1;
+		s = stream_at(r, idx);
 		side = tuple_side(s, p);
 		if (side >= 0)
 			goto found;
@@ -675,55 +790,64 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	h = tuple_hash(r, p);
 	rc = &r->recent[h & (RECENT - 1)];
 	if (rc->idx != 0 && rc->hash == h && (p->flags & (TT_SYN | TT_ACK)) != TT_SYN) {
-		s = stream_at(r, rc->idx - 1);
+		idx = rc->idx - 1;
+		s = stream_at(r, idx);
 		side = tuple_side(s, p);
 		if (side >= 0)
 			goto hit;
 	}
-	for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1)) {
+	for (j = h & (r->nslots - 1); r->sidx[j] != 0; j = (j + 1) & (r->nslots - 1)) {
 		len++;
-		if (r->slot[j].hash != h)
+		if (r->stag[j] != TAG(h))
 			continue;
-		s = stream_at(r, r->slot[j].idx - 1);
+		s = stream_at(r, r->sidx[j] - 1);
+		if (s->hash != h)
+			continue;
 		side = tuple_side(s, p);
 		if (side >= 0)
 			break;
 	}
 	probed(r, len);
-	if (r->slot[j].idx != 0) {
-		struct cap_flow *fwd = &s->an.flow[side];
-
+	if (r->sidx[j] != 0) {
+		idx = r->sidx[j] - 1;
 		/* Wireshark: a new SYN with another ISN on a known 4-tuple is
 		 * port reuse and starts a new stream */
-		if ((p->flags & (TT_SYN | TT_ACK)) == TT_SYN && fwd->base_set && p->seq != fwd->base_seq) {
+		if ((p->flags & (TT_SYN | TT_ACK)) == TT_SYN && (s->base_set & (1u << side)) &&
+		    p->seq != s->base_seq[side]) {
 			s = new_stream(r, p, 1);
 			if (s == NULL)
 				return -1;
-			r->slot[j].idx = (uint32_t)r->nstreams;
+			idx = r->nstreams - 1;
+			s->hash = h;
+			r->sidx[j] = (uint32_t)r->nstreams;
 			side = 0;
 		}
 	} else {
 		if ((r->nstreams + 1) * 2 > r->nslots) {
 			if (rebuild_slots(r, r->nslots * 2, 0) < 0)
 				return -1;
-			for (j = h & (r->nslots - 1); r->slot[j].idx != 0; j = (j + 1) & (r->nslots - 1))
+			for (j = h & (r->nslots - 1); r->sidx[j] != 0; j = (j + 1) & (r->nslots - 1))
 				;
 		}
 		s = new_stream(r, p, opener_is_client(p));
 		if (s == NULL)
 			return -1;
-		r->slot[j].hash = h;
-		r->slot[j].idx = (uint32_t)r->nstreams;
+		idx = r->nstreams - 1;
+		s->hash = h;
+		r->sidx[j] = (uint32_t)r->nstreams;
+		r->stag[j] = TAG(h);
 		side = opener_is_client(p) ? 0 : 1;
 	}
 
 hit:
 	rc->hash = h;
-	rc->idx = s->index + 1;
-	*seen = s->index + 1;
+	rc->idx = (uint32_t)idx + 1;
+	*seen = (uint32_t)idx + 1;
 found:
+	s->base_set = cap_analysis_bases(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
 	if (r->opts & CAP_ROWS) {
-		uint64_t prev = r->tail - (uint32_t)((uint32_t)r->tail - s->last_row);
+		struct stream_rows *sr = rows_at(r, idx);
+		uint64_t prev = r->tail - (uint32_t)((uint32_t)r->tail - sr->last_row);
 
 		if (r->tail - r->head >= CAP_HELD)
 			settle_oldest(r);
@@ -732,23 +856,26 @@ found:
 		if (s->packets > 0 && prev >= r->head && prev < r->tail)
 			r->next_row[prev % RING] = r->tail;
 		r->next_row[r->tail % RING] = 0;
-		s->last_row = (uint32_t)r->tail;
-	}
-	if (r->opts & CAP_ROWS) {
+		sr->last_row = (uint32_t)r->tail;
 		memset(out, 0, offsetof(struct held, ev));
+		out->frame = frame;
+		out->time_ns = time_ns;
+		out->stream = (unsigned)idx;
+		out->dir = side;
+		out->seq = p->seq;
+		out->ack = p->ack;
+		out->len = p->len;
+		out->flags = p->flags;
+		out->win = p->win;
+		out->notes = cap_analysis_segment(&sr->an, side, time_ns, p->seq, p->ack, p->len,
+		                                  p->flags, p->win);
+		out->rel_seq = p->seq - s->base_seq[side];
+		out->rel_ack = (p->flags & TT_ACK) ? p->ack - s->base_seq[!side] : 0;
+		if (p->caplen_payload < p->len || p->opt.bad)
+			out->notes |= TT_NOTE(TRUNCATED);
 	} else {
-		out->notes = 0;
-		out->obs = 0;
+		out->obs = 0;           /* --streams: no row, no notes */
 	}
-	out->frame = frame;
-	out->time_ns = time_ns;
-	out->stream = s->index;
-	out->dir = side;
-	out->seq = p->seq;
-	out->ack = p->ack;
-	out->len = p->len;
-	out->flags = p->flags;
-	out->win = p->win;
 
 	if (s->packets == 0) {
 		s->first_frame = frame;
@@ -759,32 +886,24 @@ found:
 	s->last_ns = time_ns;
 	s->bytes[side] += p->len;
 
-	cap_analysis_bases(&s->an, side, p->seq, p->ack, p->flags);
-	out->notes = cap_analysis_segment(&s->an, side, time_ns, p->seq, p->ack, p->len, p->flags,
-	                                  p->win);
-	out->rel_seq = p->seq - s->an.flow[side].base_seq;
-	out->rel_ack = (p->flags & TT_ACK) ? p->ack - s->an.flow[!side].base_seq : 0;
-
 	/* handshake and ending, for --streams */
 	if ((p->flags & (TT_SYN | TT_ACK)) == TT_SYN && side == 0) {
 		s->saw_syn = 1;
 	} else if ((p->flags & (TT_SYN | TT_ACK)) == (TT_SYN | TT_ACK) && side == 1) {
 		s->saw_synack = s->saw_syn;
 	} else if (s->saw_synack && !s->handshake && side == 0 && (p->flags & TT_ACK) &&
-	           !(p->flags & (TT_SYN | TT_RST)) && p->seq == s->an.flow[0].base_seq + 1) {
+	           !(p->flags & (TT_SYN | TT_RST)) && p->seq == s->base_seq[0] + 1) {
 		s->handshake = 1;
 	}
 	if (p->flags & TT_RST)
 		s->rst = 1;
 	if (p->flags & TT_FIN)
-		s->fin[side] = 1;
+		s->fin |= 1u << side;
 	/* the server's first word is a RST to the SYN: it never listened */
-	if (side == 1 && !s->spoke[1] && s->saw_syn && !s->saw_synack && (p->flags & TT_RST))
+	if (side == 1 && !(s->spoke & 2) && s->saw_syn && !s->saw_synack && (p->flags & TT_RST))
 		s->refused = 1;
-	s->spoke[side] = 1;
-	if (p->caplen_payload < p->len || p->opt.bad)
-		out->notes |= TT_NOTE(TRUNCATED);
-	if (observe(r, s, side, p, time_ns, out) < 0)
+	s->spoke |= 1u << side;
+	if (observe(r, idx, s, side, p, time_ns, out) < 0)
 		return -1;
 	if (out->obs & TT_OBS_MIDSTREAM) {
 		s->midstream = 1;
@@ -793,7 +912,7 @@ found:
 	r->tail++;
 	if (!(r->opts & CAP_ROWS))
 		r->head = r->tail;
-	return (long)s->index;
+	return (long)idx;
 }
 
 size_t
@@ -822,8 +941,8 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 
 	memset(info, 0, sizeof *info);
 	info->index = (unsigned)i;
-	cap_endpoint(s->ipver, s->addr[0], s->port[0], info->endpoint[0], sizeof info->endpoint[0]);
-	cap_endpoint(s->ipver, s->addr[1], s->port[1], info->endpoint[1], sizeof info->endpoint[1]);
+	cap_endpoint(ipver_of(s), s->addr[0], s->port[0], info->endpoint[0], sizeof info->endpoint[0]);
+	cap_endpoint(ipver_of(s), s->addr[1], s->port[1], info->endpoint[1], sizeof info->endpoint[1]);
 	info->packets = s->packets;
 	info->bytes[0] = s->bytes[0];
 	info->bytes[1] = s->bytes[1];
@@ -837,12 +956,12 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 		info->end = CAP_END_REFUSED;
 	else if (s->rst)
 		info->end = CAP_END_RST;
-	else if (s->fin[0] && s->fin[1])
+	else if (s->fin == 3)
 		info->end = CAP_END_FIN;
-	else if (s->fin[0] || s->fin[1])
+	else if (s->fin != 0)
 		info->end = CAP_END_HALF;
 	else
 		info->end = CAP_END_OPEN;
-	info->final[0] = s->obs != NULL ? tt_obs_state(s->obs, 0) : (enum tt_state)s->rest.state[0];
-	info->final[1] = s->obs != NULL ? tt_obs_state(s->obs, 1) : (enum tt_state)s->rest.state[1];
+	for (int h = 0; h < 2; h++)
+		info->final[h] = s->live ? tt_obs_state(obs_of(r, s), h) : tt_obs_rest_state(&s->u.rest, h);
 }

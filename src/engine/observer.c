@@ -561,6 +561,10 @@ tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out)
 		arrive(o, h, o->nq[!h], now, out);
 }
 
+/* state[0] holds the state in its low bits and whether it started */
+#define R_STARTED 0x80
+#define R_STATE 0x7f
+
 enum { R_PASSIVE = 1, R_FIN_SENT = 2, R_FIN_RCVD = 4, R_ISS_SEEN = 8, R_CLOSE = 16,
        R_SPOKE = 32, R_PRESUMED = 64, R_UNKNOWN = 128 };
 
@@ -568,7 +572,6 @@ void
 tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 {
 	memset(r, 0, sizeof *r);
-	r->started = (uint8_t)o->started;
 	for (int h = 0; h < 2; h++) {
 		const struct tt_conn *c = o->tcb[h];
 
@@ -579,6 +582,8 @@ tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 		                       (c->close_pending ? R_CLOSE : 0) | (o->spoke[h] ? R_SPOKE : 0) |
 		                       (o->presumed[h] ? R_PRESUMED : 0) |
 		                       (o->unknown[h] ? R_UNKNOWN : 0));
+		if (o->started && h == 0)
+			r->state[h] |= R_STARTED;
 		r->iss[h] = c->iss;
 		r->irs[h] = c->irs;
 		r->snd_una[h] = c->snd_una;
@@ -590,15 +595,21 @@ tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *r)
 	}
 }
 
+enum tt_state
+tt_obs_rest_state(const struct tt_obs_rest *r, int host)
+{
+	return (enum tt_state)(r->state[host & 1] & R_STATE);
+}
+
 void
 tt_obs_wake(struct tt_obs *o, const struct tt_obs_rest *r)
 {
-	o->started = r->started;
+	o->started = (r->state[0] & R_STARTED) != 0;
 	for (int h = 0; h < 2; h++) {
 		struct tt_conn *c = o->tcb[h];
 		unsigned b = r->bits[h];
 
-		c->state = (enum tt_state)r->state[h];
+		c->state = tt_obs_rest_state(r, h);
 		c->passive = (b & R_PASSIVE) != 0;
 		c->fin_sent = (b & R_FIN_SENT) != 0;
 		c->fin_rcvd = (b & R_FIN_RCVD) != 0;

@@ -46,17 +46,24 @@ void
 tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags,
      const uint8_t *data, uint32_t len)
 {
-	struct tt_seg *s, none;
+	struct tt_seg *s;
 	uint32_t end = seq + len + !!(flags & TT_SYN) + !!(flags & TT_FIN);
 
-	/* an observer's endpoint puts nothing on the wire: the capture shows
-	 * what it sent; what sending does to the TCB still happens */
-	if (c->cfg.observer)
-		s = &none;
-	else if (out->nseg >= TT_OUT_SEGS)
+	if (!c->cfg.observer && out->nseg >= TT_OUT_SEGS)
 		return;
-	else
-		s = &out->seg[out->nseg++];
+	/* what sending does to the TCB */
+	if (!(flags & TT_RST) && TT_SEQ_GT(end, c->snd_max))
+		c->snd_max = end;
+	if ((flags & TT_ACK) && !(flags & TT_RST)) {
+		c->ack_pending = 0;
+		c->full_segs = 0;
+		c->delack_at = TT_NEVER;
+	}
+	/* an observer's endpoint puts nothing on the wire: the capture shows
+	 * what it sent */
+	if (c->cfg.observer)
+		return;
+	s = &out->seg[out->nseg++];
 	memset(s, 0, sizeof *s);
 	s->seq = seq;
 	s->ack = (flags & TT_ACK) ? ack : 0;
@@ -77,13 +84,6 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 		s->mss = c->cfg.mss;
 	s->data = data;
 	s->len = len;
-	if (!(flags & TT_RST) && TT_SEQ_GT(end, c->snd_max))
-		c->snd_max = end;
-	if ((flags & TT_ACK) && !(flags & TT_RST)) {
-		c->ack_pending = 0;
-		c->full_segs = 0;
-		c->delack_at = TT_NEVER;
-	}
 }
 
 /* A reset in reply to a segment, never from our TCB: RFC 9293 §3.10.7.1. */
@@ -158,6 +158,8 @@ free_rcv(struct tt_conn *c)
 	c->nooo = c->capooo = 0;
 }
 
+static const struct tt_conn zero_tcb;
+
 /* The TCB is deleted: RFC 9293 "delete the TCB, enter the CLOSED state".
  * The connection object stays, in CLOSED, answering segments with RST; the
  * ISN clock and the send queue's memory stay with it. */
@@ -170,8 +172,11 @@ tcb_delete(struct tt_conn *c)
 	size_t scap = c->scap;
 
 	free_rcv(c);
-	memset(c, 0, offsetof(struct tt_conn, cfg_iss));
-	memset(&c->snd_up, 0, sizeof *c - offsetof(struct tt_conn, snd_up));
+	/* copied from zeros rather than cleared with memset, which compilers
+	 * turn into a string instruction slow to start; this runs at every
+	 * connection's end */
+	memcpy(c, &zero_tcb, offsetof(struct tt_conn, cfg_iss));
+	memcpy(&c->snd_up, &zero_tcb.snd_up, sizeof *c - offsetof(struct tt_conn, snd_up));
 	c->sbuf = sbuf;
 	c->scap = scap;
 	if (c->oow == NULL)

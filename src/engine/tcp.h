@@ -420,7 +420,7 @@ uint64_t tt_obs_settled(const struct tt_obs *o);
  * arrived. */
 void tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out);
 enum tt_state tt_obs_state(const struct tt_obs *o, int host);
-/* An observer at rest: what it knows of both ends in 72 bytes, so that a
+/* An observer at rest: what it knows of both ends in 68 bytes, so that a
  * capture of a million connections keeps a million of these, not a million
  * observers. Nothing in flight is kept (tt_obs_flush first); what arrived
  * ahead of a hole is forgotten (an ACK that covers it later brings it back,
@@ -428,11 +428,13 @@ enum tt_state tt_obs_state(const struct tt_obs *o, int host);
  * the SND.WL1/WL2 of the last window update and the peer's MSS (an observer
  * sends nothing, so none of them changes a state). */
 struct tt_obs_rest {
-	uint8_t state[2], bits[2], started;
+	uint8_t state[2];         /* tt_obs_rest_state(); state[0] also says started */
+	uint8_t bits[2];
 	uint32_t iss[2], irs[2], snd_una[2], snd_nxt[2], snd_wnd[2];
 	uint32_t rcv_nxt[2], fin_seq[2], obs_wnd[2];
 };
 void tt_obs_rest(const struct tt_obs *o, struct tt_obs_rest *rest);
+enum tt_state tt_obs_rest_state(const struct tt_obs_rest *rest, int host);
 /* A new (or reset) observer takes up where the one at rest left off. */
 void tt_obs_wake(struct tt_obs *o, const struct tt_obs_rest *rest);
 void tt_obs_view(const struct tt_obs *o, int host, struct tt_tcb_view *v);
