@@ -115,6 +115,32 @@ send_skip(const struct live_frame *next, int ipver, const uint8_t *a, uint16_t a
 	return 0;
 }
 
+/* The figures tcp:tcp_probe reported when the segment reached its
+ * receiver: it fires in tcp_rcv_established only, so only for a receiver
+ * that was ESTABLISHED before the segment (as inferred); the probe is the
+ * oldest one not taken yet of that socket (local = the segment's
+ * destination, remote = its source), no earlier than 1 ms before the frame's
+ * time stamp, of the same payload length, whose SND.UNA..SND.NXT holds the
+ * segment's ACK. */
+static int
+receiver_probe(struct live *lv, const struct cap_seg *seg, const struct live_frame *f,
+               struct kn_probe *out)
+{
+	int h = !seg->dir;
+	enum tt_state before = seg->state[h];
+
+	for (unsigned k = 0; k < seg->nev; k++)
+		if (seg->ev[k].host == h && seg->ev[k].ev.from != seg->ev[k].ev.to) {
+			before = seg->ev[k].ev.from;
+			break;
+		}
+	if (before != TT_ESTABLISHED || !kn_is_local(lv->k, f->pkt.ipver, f->pkt.dst))
+		return 0;
+	return kn_probe_take(lv->k, f->pkt.ipver, f->pkt.dst, f->pkt.dport, f->pkt.src,
+	                     f->pkt.sport, f->abs_ns - 1000000, f->pkt.len,
+	                     (f->pkt.flags & TT_ACK) != 0, f->pkt.ack, out);
+}
+
 static void
 settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_frame *next)
 {
@@ -122,6 +148,8 @@ settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_fr
 	char ep[2][64];
 	const char *kernel[2] = { NULL, NULL }, *why = NULL;
 	struct cap_stream_info si;
+	struct live_word kw;
+	struct kn_probe pr;
 	unsigned shown;
 
 	if (seg->stream >= lv->nmap) {
@@ -176,10 +204,16 @@ settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_fr
 	} else if (lv->k != NULL) {
 		kernel[0] = kernel[1] = "-";
 	}
+	memset(&kw, 0, sizeof kw);
+	kw.state[0] = kernel[0];
+	kw.state[1] = kernel[1];
+	kw.why = why != NULL ? _(why) : NULL;
+	if (lv->k != NULL && f != NULL && receiver_probe(lv, seg, f, &pr))
+		kw.probe[!seg->dir] = &pr;
 	snprintf(ep[0], sizeof ep[0], "%s", si.endpoint[0]);
 	snprintf(ep[1], sizeof ep[1], "%s", si.endpoint[1]);
-	lv->emit(lv, seg, shown, ep[seg->dir], ep[!seg->dir], lv->k != NULL ? kernel : NULL,
-	         why != NULL ? _(why) : NULL, f != NULL ? &f->pkt : NULL);
+	lv->emit(lv, seg, shown, ep[seg->dir], ep[!seg->dir], lv->k != NULL ? &kw : NULL,
+	         f != NULL ? &f->pkt : NULL);
 }
 
 /* Rows out of the stream table wait in lv->pend until their bound is known. */
@@ -285,6 +319,9 @@ live_open(struct live *lv, const struct tt_cli *cli, int argc, char **argv, char
 		         _("kernel states from sock_diag polling, which can miss short-lived states: %s"),
 		         why);
 	}
+	if (lv->k != NULL && !kn_has_probe(lv->k, why, sizeof why))
+		snprintf(lv->probe_note, sizeof lv->probe_note,
+		         _("no kernel cwnd, ssthresh or SRTT: %s"), why);
 	if (lv->rd == NULL && lv->k == NULL) {
 		snprintf(err, errlen, "%s", lv->no_capture);
 		return -1;
@@ -489,16 +526,27 @@ struct batch {
 
 static void
 batch_emit(struct live *lv, const struct cap_seg *seg, unsigned stream, const char *src,
-           const char *dst, const char *const *kernel, const char *why, const struct cap_pkt *pkt)
+           const char *dst, const struct live_word *kw, const struct cap_pkt *pkt)
 {
 	struct batch *b = lv->ctx;
+	struct tt_probe_fig fig[2];
+	const struct tt_probe_fig *pf[2] = { NULL, NULL };
 
 	(void)pkt;
 	if (lv->cli->streams)
 		return;
 	if (lv->cli->stream >= 0 && (unsigned)lv->cli->stream != stream)
 		return;
-	tt_replay_row(lv->cli, b->rep, seg, stream, src, dst, kernel, why);
+	for (int h = 0; kw != NULL && h < 2; h++) {
+		const struct kn_probe *p = kw->probe[h];
+
+		if (p == NULL)
+			continue;
+		fig[h] = (struct tt_probe_fig){ p->cwnd, p->ssthresh, p->srtt_us, p->snd_wnd };
+		pf[h] = &fig[h];
+	}
+	tt_replay_row(lv->cli, b->rep, seg, stream, src, dst, kw != NULL ? kw->state : NULL,
+	              kw != NULL ? kw->why : NULL, pf);
 	fflush(stdout);
 }
 
@@ -575,9 +623,13 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	}
 	if (lv->kernel_note[0] != '\0')
 		tt_warn("%s", lv->kernel_note);
+	if (lv->probe_note[0] != '\0' && lv->rd != NULL)
+		tt_warn("%s", lv->probe_note);
 	/* as tcpdump says "listening on": from here on nothing is missed */
 	if (lv->rd != NULL)
 		tt_warn(_("capturing on %s; the kernel's states: %s"), lv->iface,
+		        kn_source_of(lv->k) == KN_TRACE && lv->probe_note[0] == '\0' ?
+		        _("tracepoint sock:inet_sock_set_state, figures from tcp:tcp_probe") :
 		        kn_source_of(lv->k) == KN_TRACE ? _("tracepoint sock:inet_sock_set_state") :
 		        kn_source_of(lv->k) == KN_DIAG ? _("sock_diag polling") : _("none"));
 	fflush(stdout);

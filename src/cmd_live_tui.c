@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +29,20 @@ struct tui {
 	size_t nsteps, cap;
 	struct kinfo {              /* per step: the kernel's word */
 		signed char k[2];   /* enum tt_state, -1: not local / none */
+		unsigned char has[2]; /* pr[h] is tcp:tcp_probe's at host h */
 		const char *why;    /* translated, or NULL */
+		long last[2];       /* the latest step of this stream with pr[h], -1 */
+		long prev;          /* the step before in this stream, -1 */
+		struct kn_probe pr[2];
 	} *kin;
 	uint32_t (*base)[2];        /* per shown stream: each side's ISN, if known */
 	unsigned char (*known)[2];
+	long (*lastp)[2];           /* per shown stream: its latest step with a probe */
+	long *lasts;                /* per shown stream: its latest step */
 	size_t nbase;
 	char ep[2][64];
 	char title[256];
-	char nar[1024];
+	char nar[2048];
 	char err[512];
 	int broke;
 };
@@ -63,6 +70,7 @@ grow_base(struct tui *t, unsigned stream)
 	size_t n = t->nbase ? t->nbase : 16;
 	uint32_t (*b)[2];
 	unsigned char (*k)[2];
+	long (*lp)[2], *ls;
 
 	while (n <= stream)
 		n *= 2;
@@ -73,13 +81,43 @@ grow_base(struct tui *t, unsigned stream)
 		return -1;
 	t->known = k;
 	memset(t->known + t->nbase, 0, (n - t->nbase) * sizeof *k);
+	if ((lp = realloc(t->lastp, n * sizeof *lp)) == NULL)
+		return -1;
+	t->lastp = lp;
+	if ((ls = realloc(t->lasts, n * sizeof *ls)) == NULL)
+		return -1;
+	t->lasts = ls;
+	for (size_t i = t->nbase; i < n; i++)
+		t->lastp[i][0] = t->lastp[i][1] = t->lasts[i] = -1;
 	t->nbase = n;
 	return 0;
 }
 
+/* The kernel's word and figures of the step just added (tui_emit). */
+static void
+keep_word(struct tui *t, unsigned stream, const struct live_word *kw)
+{
+	struct kinfo *ki = &t->kin[t->nsteps];
+
+	memset(ki, 0, sizeof *ki);
+	for (int h = 0; h < 2; h++) {
+		ki->k[h] = (signed char)(kw != NULL && kw->state[h] != NULL ?
+		                         tt_state_from_name(kw->state[h]) : -1);
+		if (kw != NULL && kw->probe[h] != NULL) {
+			ki->pr[h] = *kw->probe[h];
+			ki->has[h] = 1;
+			t->lastp[stream][h] = (long)t->nsteps;
+		}
+		ki->last[h] = t->lastp[stream][h];
+	}
+	ki->why = kw != NULL ? kw->why : NULL;
+	ki->prev = t->lasts[stream];
+	t->lasts[stream] = (long)t->nsteps;
+}
+
 static void
 tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char *src,
-         const char *dst, const char *const *kernel, const char *why, const struct cap_pkt *pkt)
+         const char *dst, const struct live_word *kw, const struct cap_pkt *pkt)
 {
 	struct tui *t = lv->ctx;
 	struct tt_step *st;
@@ -136,10 +174,7 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 		v->rto = 0;
 		v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = v->fw2_at = TT_NEVER;
 	}
-	for (int h = 0; h < 2; h++)
-		t->kin[t->nsteps].k[h] = (signed char)(kernel != NULL && kernel[h] != NULL ?
-		                                       tt_state_from_name(kernel[h]) : -1);
-	t->kin[t->nsteps].why = why;
+	keep_word(t, stream, kw);
 	t->nsteps++;
 }
 
@@ -183,6 +218,8 @@ tui_status(void *ctx, char *buf, size_t len)
 		at += (size_t)snprintf(buf + at, len - at, _("The capture stopped: %s. "), t->err);
 	if (lv->kernel_note[0] != '\0' && at < len)
 		at += (size_t)snprintf(buf + at, len - at, "%s ", lv->kernel_note);
+	if (lv->probe_note[0] != '\0' && lv->rd != NULL && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%s. ", lv->probe_note);
 	if (lv->capture_done && at < len)
 		at += (size_t)snprintf(buf + at, len - at, "%s ", _("The capture has ended."));
 	if (lv->child_done && at < len) {
@@ -193,6 +230,91 @@ tui_status(void *ctx, char *buf, size_t len)
 		else if (WIFSIGNALED(st))
 			snprintf(buf + at, len - at, _("The command was ended by signal %d."), WTERMSIG(st));
 	}
+}
+
+/* "17 us", "1.2 ms" (sp: the space between) */
+static void
+fmt_us(uint64_t us, const char *sp, char *buf, size_t len)
+{
+	if (us < 10000)
+		snprintf(buf, len, "%" PRIu64 "%sus", us, sp);
+	else
+		snprintf(buf, len, "%.1f%sms", (double)us / 1000, sp);
+}
+
+static void
+fmt_count(uint32_t v, char *buf, size_t len)
+{
+	if (v >= KN_NO_SSTHRESH)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%" PRIu32, v);
+}
+
+static size_t
+tui_tcb_kernel(void *ctx, size_t i, int h, char (*piece)[32], size_t max)
+{
+	struct tui *t = ctx;
+	const struct kn_probe *p;
+	char a[20];
+
+	if (i >= t->nsteps || t->kin[i].last[h] < 0 || max < 4)
+		return 0;
+	p = &t->kin[t->kin[i].last[h]].pr[h];
+	/* the most telling first: what does not fit is left out */
+	snprintf(piece[0], sizeof piece[0], "cwnd %" PRIu32, p->cwnd);
+	fmt_us(p->srtt_us, "", a, sizeof a);
+	snprintf(piece[1], sizeof piece[1], "SRTT %s", a);
+	fmt_count(p->ssthresh, a, sizeof a);
+	snprintf(piece[2], sizeof piece[2], "ssthresh %s", a);
+	snprintf(piece[3], sizeof piece[3], "SND.WND %" PRIu32, p->snd_wnd);
+	return 4;
+}
+
+/* tcp:tcp_probe's figures at the receiver of step i, beside the engine's
+ * for that endpoint before the step (the probe fires before the kernel
+ * handles the segment). */
+static void
+probe_sentence(const struct tui *t, size_t i, char *buf, size_t len)
+{
+	const struct kinfo *k = &t->kin[i];
+	int h = !t->steps[i].dir;
+	const struct kn_probe *p = &k->pr[h];
+	const struct tt_tcb_view *e = k->prev >= 0 ? &t->steps[k->prev].tcb[h] : &t->steps[i].tcb[h];
+	char kss[64], krtt[24], ess[64], ertt[24];
+	size_t at;
+
+	buf[0] = '\0';
+	if (!k->has[h])
+		return;
+	if (p->ssthresh >= KN_NO_SSTHRESH)
+		snprintf(kss, sizeof kss, "%s", _("not set yet"));
+	else
+		snprintf(kss, sizeof kss, "%" PRIu32, p->ssthresh);
+	fmt_us(p->srtt_us, " ", krtt, sizeof krtt);
+	at = (size_t)snprintf(buf, len,
+	                      _(" tcp:tcp_probe at the %s as this segment arrived: cwnd %" PRIu32
+	                        " segments, ssthresh %s, SRTT %s, SND.WND %" PRIu32 "."),
+	                      h ? _("server") : _("client"), p->cwnd, kss, krtt, p->snd_wnd);
+	if (at >= len)
+		return;
+	if (e->cwnd == 0) {
+		snprintf(buf + at, len - at,
+		         _(" The engine's model of it: SND.WND %" PRIu32 "; it keeps no cwnd, ssthresh "
+		           "or SRTT, as it sees only the wire."), e->snd_wnd);
+		return;
+	}
+	if (e->ssthresh >= KN_NO_SSTHRESH)
+		snprintf(ess, sizeof ess, "%s", _("not set yet"));
+	else
+		snprintf(ess, sizeof ess, "%" PRIu32, e->ssthresh);
+	if (e->rtt_valid)
+		fmt_us((uint64_t)e->srtt, " ", ertt, sizeof ertt);
+	else
+		snprintf(ertt, sizeof ertt, "-");
+	snprintf(buf + at, len - at,
+	         _(" The engine's model of it: cwnd %" PRIu32 " bytes, ssthresh %s, SRTT %s, "
+	           "SND.WND %" PRIu32 "."), e->cwnd, ess, ertt, e->snd_wnd);
 }
 
 static const char *
@@ -213,6 +335,11 @@ tui_narration(void *ctx, size_t i)
 
 		snprintf(t->nar + at, sizeof t->nar - at, " %s %s",
 		         _("It differs from the inference:"), k->why);
+	}
+	{
+		size_t at = strlen(t->nar);
+
+		probe_sentence(t, i, t->nar + at, sizeof t->nar - at);
 	}
 	return t->nar;
 }
@@ -243,6 +370,8 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	t.story.replay = 1;
 	t.story.ctx = &t;
 	t.story.narration = tui_narration;
+	if (lv->k != NULL)
+		t.story.tcb_kernel = tui_tcb_kernel;
 	memset(&opts, 0, sizeof opts);
 	opts.zh = cli->zh;
 	opts.present = cli->present;
@@ -262,5 +391,7 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	free(t.kin);
 	free(t.base);
 	free(t.known);
+	free(t.lastp);
+	free(t.lasts);
 	return rc != 0 ? rc : t.broke ? TT_EXIT_FAIL : TT_EXIT_OK;
 }

@@ -262,7 +262,7 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 void
 tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
               unsigned stream, const char *src, const char *dst, const char *const *kernel,
-              const char *kernel_why)
+              const char *kernel_why, const struct tt_probe_fig *const *probe)
 {
 	char notes[160];
 	struct tt_row row;
@@ -287,6 +287,7 @@ tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_
 		.trans = tr,
 		.kernel = { kernel != NULL ? kernel[0] : NULL, kernel != NULL ? kernel[1] : NULL },
 		.kernel_why = kernel_why,
+		.probe = { probe != NULL ? probe[0] : NULL, probe != NULL ? probe[1] : NULL },
 	};
 	for (unsigned k = 0; k < seg->nev; k++) {
 		const struct cap_event *ce = &seg->ev[k];
@@ -316,7 +317,7 @@ print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep
 		if (cli->stream >= 0 && (unsigned)cli->stream != seg.stream)
 			continue;
 		ep = names_of(nm, r, seg.stream);
-		tt_replay_row(cli, rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], NULL, NULL);
+		tt_replay_row(cli, rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], NULL, NULL, NULL);
 	}
 }
 

@@ -21,6 +21,12 @@ struct live_frame {               /* a frame read lately */
 	uint8_t preview[TT_PREVIEW];
 };
 
+struct live_word {                /* the kernel's word on a row */
+	const char *state[2];         /* the client's, the server's state names, "-" */
+	const char *why;              /* translated, when they differ from the inference */
+	const struct kn_probe *probe[2]; /* tcp:tcp_probe where the segment arrived, NULL */
+};
+
 struct live {
 	const struct tt_cli *cli;
 	const char *iface;
@@ -47,10 +53,10 @@ struct live {
 	char kernel_err[256];
 	char no_capture[512];         /* why there are no packets, or "" */
 	char kernel_note[640];        /* what the kernel view lacks, or "" */
-	/* where settled rows go, with the kernel's view (NULL: none) */
+	char probe_note[384];         /* why there are no tcp:tcp_probe figures, or "" */
+	/* where settled rows go, with the kernel's word (kw NULL: no kernel view) */
 	void (*emit)(struct live *lv, const struct cap_seg *seg, unsigned stream, const char *src,
-	             const char *dst, const char *const *kernel, const char *why,
-	             const struct cap_pkt *pkt);
+	             const char *dst, const struct live_word *kw, const struct cap_pkt *pkt);
 	void (*note)(struct live *lv, uint64_t frame, const char *why);
 	void *ctx;
 };

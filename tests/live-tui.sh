@@ -23,6 +23,11 @@ python3 "$TALK" normal $P
 tm_expect "step 10/10" "live: follows to the newest segment"
 tm_expect "[live: following]" "live: says it follows"
 tm_expect "The kernel (" "live: the kernel's word in the explanation"
+if [ -e /sys/kernel/tracing/events/tcp/tcp_probe/format ]; then
+	tm_keys v v     # the ladder's place: the states, then the TCBs
+	tm_expect "cwnd " "live: tcp_probe's figures in the TCB panel"
+	tm_keys v
+fi
 tm_keys p
 tm_expect "step 9/10" "p: one step back"
 tm_expect "[live: End follows]" "p: no longer following"

@@ -5,7 +5,7 @@
 # `live --batch` and tcpdump both capture them; the rows equal those of
 # replaying tcpdump's file, and the kernel's columns agree with the inferred
 # states at the end of every connection (or differ in a known Linux way,
-# noted kernel-differs). Then --count, --seconds, Ctrl-C, the privilege
+# noted kernel-differs); tcp:tcp_probe's figures on a transfer. Then --count, --seconds, Ctrl-C, the privilege
 # drop (ids read from /proc/PID/status), no privilege at all, and
 # `live -- COMMAND` following only the command's connection.
 # Nothing waits on a clock: every wait is for a condition, with a generous
@@ -104,7 +104,7 @@ $(diff "$TMPD/replay.tsv" "$TMPD/live14.tsv")"
 	echo "note: segments sent at once came in another order than tcpdump saw them" >&2
 fi
 expect_match "$(head -n 1 "$TMPD/live.tsv")" \
-	"^stream	frame	time	dir	src	dst	flags	seq	ack	len	win	client_state	server_state	notes	client_kernel	server_kernel$" \
+	"^stream	frame	time	dir	src	dst	flags	seq	ack	len	win	client_state	server_state	notes	client_kernel	server_kernel	client_probe	server_probe$" \
 	"live TSV header"
 n=$(tail -n +2 "$TMPD/live.tsv" | cut -f1 | sort -u | wc -l)
 [ "$n" -ge 5 ] && pass || fail "live: $n streams, want 5"
@@ -121,12 +121,43 @@ $(cat "$TMPD/live.tsv")"
 if grep -q "tracepoint" "$TMPD/live.err"; then
 	# the half-open request socket: the server is LISTEN to the kernel
 	expect_match "$(awk -F'\t' '$7 == "SYN,ACK"' "$TMPD/live.tsv" | head -n 1)" \
-		"SYN-RECEIVED	kernel-differs	ESTABLISHED	LISTEN$|SYN-RECEIVED	kernel-differs	SYN-SENT	LISTEN$" \
+		"SYN-RECEIVED	kernel-differs	ESTABLISHED	LISTEN	-	-$|SYN-RECEIVED	kernel-differs	SYN-SENT	LISTEN	-	-$" \
 		"the request socket noted"
 fi
 # a refused connection ends CLOSED on both sides, for both
-expect_match "$(awk -F'\t' '$7 ~ /RST/' "$TMPD/live.tsv")" "CLOSED	CLOSED	[a-z,-]*	CLOSED	CLOSED$" \
+expect_match "$(awk -F'\t' '$7 ~ /RST/' "$TMPD/live.tsv")" "CLOSED	CLOSED	[a-z,-]*	CLOSED	CLOSED	[^	]*	[^	]*$" \
 	"refused/reset: CLOSED everywhere"
+
+# ---- tcp:tcp_probe: the kernel's own cwnd, ssthresh, srtt, snd_wnd ----------
+# It fires at the socket a segment reaches (in ESTABLISHED): a row's figures
+# are the receiver's, in its own column; plausible, not exact, numbers
+if [ -e /sys/kernel/tracing/events/tcp/tcp_probe/format ] ||
+	[ -e /sys/kernel/debug/tracing/events/tcp/tcp_probe/format ]; then
+	"$T" live --batch --format tsv --seconds 3600 -i lo tcp port $P >"$TMPD/probe.tsv" \
+		2>"$TMPD/probe.err" &
+	lv=$!
+	wait_for "$TMPD/probe.err" "capturing on lo"
+	expect_match "$(cat "$TMPD/probe.err")" "figures from tcp:tcp_probe" "tcp_probe: said to be on"
+	python3 "$R/live/bulk.py" $P 64000 || fail "bulk.py: the transfer failed"
+	kill -INT $lv
+	wait_end $lv
+	# S>C rows reach the client (column 17), C>S rows the server (18)
+	bad=$(awk -F'\t' 'NR > 1 { mine = $4 == "S>C" ? $17 : $18; other = $4 == "S>C" ? $18 : $17
+		if (other != "-") print "the sender has figures: " $0
+		if (mine == "-") next
+		if (mine !~ /^[0-9]+\/([0-9]+|-)\/[0-9]+\/[0-9]+$/) { print "form: " $0; next }
+		split(mine, f, "/"); if (f[1] < 1 || f[3] <= 0 || f[4] <= 0) print "implausible: " $0
+		if ($7 ~ /SYN/) print "a probe on a handshake segment: " $0 }' "$TMPD/probe.tsv")
+	[ -z "$bad" ] && pass || fail "tcp_probe figures: $bad"
+	n=$(awk -F'\t' 'NR > 1 && $4 == "S>C" && $10 > 0 && $17 != "-"' "$TMPD/probe.tsv" | wc -l)
+	[ "$n" -ge 5 ] && pass || fail "tcp_probe: $n data rows with the client's figures
+$(cat "$TMPD/probe.tsv")"
+	n=$(awk -F'\t' 'NR > 1 && $4 == "C>S" && $10 == 0 && $18 != "-"' "$TMPD/probe.tsv" | wc -l)
+	[ "$n" -ge 5 ] && pass || fail "tcp_probe: $n ACK rows with the server's (the sender's) figures
+$(cat "$TMPD/probe.tsv")"
+else
+	echo "note: this kernel has no tcp:tcp_probe: its figures are not tested" >&2
+fi
 
 # text and JSON carry the same view
 "$T" live --batch --format json --count 10 -i lo tcp port $P >"$TMPD/live.json" 2>"$TMPD/j.err" &
@@ -138,6 +169,11 @@ expect_status 0 $st "--count 10 ends by itself"
 [ "$(wc -l <"$TMPD/live.json")" -eq 10 ] && pass || fail "--count 10: $(cat "$TMPD/live.json")"
 expect_match "$(tail -n 1 "$TMPD/live.json")" '"client_state":"TIME-WAIT","server_state":"CLOSED",.*"client_kernel":"CLOSED","server_kernel":"CLOSED","kernel_why":"Linux hands TIME-WAIT' \
 	"JSON: kernel columns and why"
+if grep -q "tcp:tcp_probe" "$TMPD/j.err"; then
+	expect_match "$(grep '"dir":"C>S"' "$TMPD/live.json" | grep '"len":[1-9]' | head -n 1)" \
+		'"client_probe":null,"server_probe":\{"cwnd":[1-9][0-9]*,"ssthresh":(null|[0-9]+),"srtt_us":[1-9][0-9]*,"snd_wnd":[1-9][0-9]*\}' \
+		"JSON: the server's figures where the client's data arrived"
+fi
 
 # --streams at the end
 "$T" live --streams --format tsv --count 10 -i lo tcp port $P >"$TMPD/streams.tsv" 2>"$TMPD/s.err" &

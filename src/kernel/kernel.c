@@ -290,6 +290,7 @@ kn_close(struct kn *k)
 	free(k->socks);
 	free(k->inodes);
 	free(k->mine);
+	free(k->probes);
 	free(k);
 }
 

@@ -11,6 +11,8 @@
  *    KN_DIAG_MS (KN_DIAG): no privilege, but a state shorter than the poll
  *    is missed. One dump is also taken when the source opens, so that
  *    sockets older than the first record (a listener) are known.
+ * With the tracepoint, tcp:tcp_probe gives the kernel's cwnd, ssthresh,
+ * srtt and snd_wnd of the socket a segment reached (below).
  * Times are the system's real-time clock in nanoseconds, as pcap stamps
  * packets (the instance's trace clock is "mono"; its offset to real time is
  * measured when it opens). Linux only: elsewhere kn_open() says "not
@@ -76,6 +78,35 @@ int kn_next_record(const struct kn *k, uint64_t *cursor, struct kn_record *r);
 int kn_is_local(const struct kn *k, int ipver, const uint8_t *addr);
 /* Real time now, nanoseconds. */
 int64_t kn_now(void);
+
+/* ---- the kernel's own figures per segment (tcp:tcp_probe) ------------------ */
+
+/* With the tracepoint source, tcp:tcp_probe is enabled in the same instance
+ * when this kernel has it (with the fields below in its format file). It
+ * fires when a segment reaches a socket in ESTABLISHED (tcp_rcv_established),
+ * before the segment is handled: the figures are the receiving socket's
+ * as the segment found them. */
+struct kn_probe {
+	int64_t t;                /* real time, ns */
+	uint32_t cwnd;            /* snd_cwnd, in segments */
+	uint32_t ssthresh;        /* in segments; KN_NO_SSTHRESH: not set yet */
+	uint32_t srtt_us;         /* smoothed RTT in microseconds; 0: no sample yet */
+	uint32_t snd_wnd;         /* the peer's window, bytes, scaled */
+	uint32_t snd_una, snd_nxt, rcv_wnd;
+	uint32_t data_len;        /* the segment's payload */
+};
+#define KN_NO_SSTHRESH 0x7fffffffu   /* TCP_INFINITE_SSTHRESH */
+
+/* 1 when tcp:tcp_probe is on; else 0, and why says why (one sentence). */
+int kn_has_probe(const struct kn *k, char *why, size_t whylen);
+/* Takes the oldest probe not yet taken that fired at the local socket
+ * addr:port talking to peer:pport no earlier than `from` (real time, ns),
+ * for a segment of len payload bytes whose acknowledgment ack (when
+ * has_ack) lies between the socket's SND.UNA and SND.NXT: 1 with it in
+ * *out, else 0. */
+int kn_probe_take(struct kn *k, int ipver, const uint8_t *addr, uint16_t port,
+                  const uint8_t *peer, uint16_t pport, int64_t from, uint32_t len, int has_ack,
+                  uint32_t ack, struct kn_probe *out);
 
 /* ---- following a command's connections (live -- COMMAND) ------------------ */
 

@@ -13,6 +13,7 @@
 #define KN_ADDRS 64
 #define KN_PIDS 256
 #define KN_SOCKS 4096
+#define KN_PROBES 8192
 
 struct kn_rec {
 	int64_t t;
@@ -29,6 +30,13 @@ struct kn_sock {                  /* a socket of the last sock_diag dump */
 	uint16_t ap, bp;
 	int8_t state;
 	uint32_t inode;
+};
+
+struct kn_probe_rec {             /* a tcp:tcp_probe line */
+	uint8_t ipver, taken;
+	uint16_t ap, bp;          /* the receiving socket's port, its peer's */
+	uint8_t a[16], b[16];
+	struct kn_probe p;
 };
 
 struct kn {
@@ -57,6 +65,10 @@ struct kn {
 	size_t ninodes;
 	struct kn_sock *mine;     /* their connections (4-tuples) seen so far */
 	size_t nmine;
+	struct kn_probe_rec *probes;  /* a ring of KN_PROBES, newest last */
+	size_t phead, pn;
+	int probe_on;
+	char probe_why[256];      /* why there are none, when !probe_on */
 };
 
 
@@ -72,5 +84,14 @@ int kn_diag_poll(struct kn *k, int first, int records);
 /* trace.c: the tracefs instance (why: what failed, to fix); its records */
 int kn_trace_open(struct kn *k, char *why, size_t whylen);
 int kn_trace_read(struct kn *k, char *err, size_t errlen);
+int kn_write_file(const char *path, const char *s);
+/* "  task-123 [001] ..... 8123.456789: EVENT: ": the time (real, ns) and
+ * the task's pid of a trace line whose event name ends at ev */
+int64_t kn_trace_time(const struct kn *k, const char *line, const char *ev, int *pid);
+/* probe.c: tcp:tcp_probe enabled in instance inst of tracefs base (else
+ * probe_why says why); a trace line of it ("... tcp_probe: family=..."), 1
+ * when it was one */
+void kn_probe_open(struct kn *k, const char *base, const char *inst);
+int kn_probe_line(struct kn *k, const char *line);
 
 #endif

@@ -22,8 +22,8 @@
 
 static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
-static int
-write_file(const char *path, const char *s)
+int
+kn_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ssize_t n;
@@ -66,7 +66,9 @@ helper_main(int rd, const char *inst)
 			break;
 	}
 	snprintf(path, sizeof path, "%s/events/sock/inet_sock_set_state/enable", inst);
-	write_file(path, "0");
+	kn_write_file(path, "0");
+	snprintf(path, sizeof path, "%s/events/tcp/tcp_probe/enable", inst);
+	kn_write_file(path, "0");
 	/* trace_pipe may still be closing: rmdir says EBUSY meanwhile */
 	for (int i = 0; i < 100 && rmdir(inst) != 0 && errno == EBUSY; i++)
 		usleep(50000);
@@ -131,7 +133,7 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 	k->helper_pid = pid;
 	/* from here on the helper undoes what is done */
 	snprintf(path, sizeof path, "%s/trace_clock", inst);
-	if (write_file(path, "mono") != 0) {
+	if (kn_write_file(path, "mono") != 0) {
 		snprintf(why, whylen, "%s", _("the tracefs instance has no mono trace clock"));
 		return -1;
 	}
@@ -139,14 +141,15 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 	clock_gettime(CLOCK_REALTIME, &rt);
 	k->mono_off = ((int64_t)rt.tv_sec - mo.tv_sec) * 1000000000 + (rt.tv_nsec - mo.tv_nsec);
 	snprintf(path, sizeof path, "%s/events/sock/inet_sock_set_state/filter", inst);
-	write_file(path, "protocol == 6");
+	kn_write_file(path, "protocol == 6");
 	snprintf(path, sizeof path, "%s/trace_pipe", inst);
 	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	snprintf(path, sizeof path, "%s/events/sock/inet_sock_set_state/enable", inst);
-	if (k->fd < 0 || write_file(path, "1") != 0) {
+	if (k->fd < 0 || kn_write_file(path, "1") != 0) {
 		snprintf(why, whylen, _("cannot enable the tracepoint: %s"), strerror(errno));
 		return -1;
 	}
+	kn_probe_open(k, base, inst);
 	return 0;
 }
 
@@ -191,31 +194,42 @@ addr_field(const char *line, const char *name, int family, uint8_t *out)
 	return inet_pton(family, a, out) == 1 ? 0 : -1;
 }
 
+int64_t
+kn_trace_time(const struct kn *k, const char *line, const char *ev, int *pid)
+{
+	const char *p, *q;
+	double sec;
+
+	/* the time stamp ends at ev; the task-pid is before the "[cpu]" */
+	for (p = ev; p > line && p[-1] != ' '; p--)
+		;
+	sec = strtod(p, NULL);
+	*pid = 0;
+	q = strchr(line, '[');
+	if (q != NULL && q < ev) {
+		for (p = q; p > line && p[-1] == ' '; p--)
+			;
+		while (p > line && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		*pid = atoi(p);
+	}
+	return (int64_t)(sec * 1e6 + 0.5) * 1000 + k->mono_off;
+}
+
 /* "  curl-1234  [001] .....  8123.456789: inet_sock_set_state: family=AF_INET ..." */
 static void
 trace_line(struct kn *k, const char *line)
 {
 	const char *ts = strstr(line, ": inet_sock_set_state: "), *p, *q;
 	struct kn_rec r;
-	double sec;
 	int v6;
 
-	if (ts == NULL)
+	if (ts == NULL) {
+		kn_probe_line(k, line);
 		return;
-	memset(&r, 0, sizeof r);
-	/* the time stamp ends at ts; the task-pid is before the "[cpu]" */
-	for (p = ts; p > line && p[-1] != ' '; p--)
-		;
-	sec = strtod(p, NULL);
-	r.t = (int64_t)(sec * 1e6 + 0.5) * 1000 + k->mono_off;
-	q = strchr(line, '[');
-	if (q != NULL) {
-		for (p = q; p > line && p[-1] == ' '; p--)
-			;
-		while (p > line && p[-1] >= '0' && p[-1] <= '9')
-			p--;
-		r.pid = atoi(p);
 	}
+	memset(&r, 0, sizeof r);
+	r.t = kn_trace_time(k, line, ts, &r.pid);
 	v6 = strstr(ts, "family=AF_INET6") != NULL;
 	r.ipver = v6 ? 6 : 4;
 	if ((p = field(ts, " sport=")) == NULL)

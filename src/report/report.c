@@ -69,7 +69,7 @@ tt_report_header(struct tt_report *r)
 		for (size_t i = 0; i < sizeof tsv_columns / sizeof tsv_columns[0]; i++)
 			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
 		if (r->kernel)
-			fputs("\tclient_kernel\tserver_kernel", r->out);
+			fputs("\tclient_kernel\tserver_kernel\tclient_probe\tserver_probe", r->out);
 		fputc('\n', r->out);
 		break;
 	case TT_REPORT_TEXT:
@@ -240,6 +240,25 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 		put_str(&l, row->kernel[0] != NULL ? row->kernel[0] : "-");
 		put_ch(&l, '\t');
 		put_str(&l, row->kernel[1] != NULL ? row->kernel[1] : "-");
+		for (int h = 0; h < 2; h++) {
+			const struct tt_probe_fig *p = row->probe[h];
+
+			put_ch(&l, '\t');
+			if (p == NULL) {
+				put_ch(&l, '-');
+				continue;
+			}
+			put_u64(&l, p->cwnd);
+			put_ch(&l, '/');
+			if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
+				put_ch(&l, '-');
+			else
+				put_u64(&l, p->ssthresh);
+			put_ch(&l, '/');
+			put_u64(&l, p->srtt_us);
+			put_ch(&l, '/');
+			put_u64(&l, p->snd_wnd);
+		}
 	}
 	l.buf[l.n++] = '\n';
 	fwrite(l.buf, 1, l.n, r->out);
@@ -329,6 +348,22 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 			if (row->kernel_why != NULL) {
 				fputs(",\"kernel_why\":", r->out);
 				tt_json_string(r->out, row->kernel_why);
+			}
+			for (int h = 0; h < 2; h++) {
+				const struct tt_probe_fig *p = row->probe[h];
+
+				fprintf(r->out, ",\"%s_probe\":", h ? "server" : "client");
+				if (p == NULL) {
+					fputs("null", r->out);
+					continue;
+				}
+				fprintf(r->out, "{\"cwnd\":%" PRIu32 ",\"ssthresh\":", p->cwnd);
+				if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
+					fputs("null", r->out);
+				else
+					fprintf(r->out, "%" PRIu32, p->ssthresh);
+				fprintf(r->out, ",\"srtt_us\":%" PRIu32 ",\"snd_wnd\":%" PRIu32 "}",
+				        p->srtt_us, p->snd_wnd);
 			}
 		}
 		fputs("}\n", r->out);

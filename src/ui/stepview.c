@@ -1093,7 +1093,36 @@ struct tcbpair {
 	const struct tt_tcb_view *now, *before;
 	tt_time tnow, tbefore;
 	unsigned known, kbefore;
+	int live;                   /* the last row: the kernel's figures */
+	char kp[6][32];
+	size_t nk;
 };
+
+/* The name of a row ("kernel" for the last one in live) */
+static const char *
+tcb_name(const struct tcbpair *hp, enum tcbrow row)
+{
+	return row == T_TIMERS && hp->live ? _("kernel") : tcb_names[row];
+}
+
+/* The kernel's figures, as many as fit in maxw columns, an ellipsis for
+ * the rest. */
+static void
+tcb_kernel_text(const struct tcbpair *hp, int maxw, char *buf, size_t len)
+{
+	for (size_t n = hp->nk; n > 0; n--) {
+		size_t at = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < n && at < len; i++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", hp->kp[i]);
+		if (n < hp->nk && at < len)
+			snprintf(buf + at, len - at, " %s", ui_glyph(UI_G_ELLIPSIS));
+		if (ui_width(buf) <= maxw)
+			return;
+	}
+	snprintf(buf, len, "%s", hp->nk > 0 ? ui_glyph(UI_G_ELLIPSIS) : "-");
+}
 
 /* Whether every number of both hosts fits "NAME value" in cw columns. */
 static int
@@ -1118,8 +1147,13 @@ static void
 tcb_cell(const struct tcbpair *hp, enum tcbrow row, const struct tcbshow *sh, int y, int x,
          int w, attr_t plain)
 {
-	char a[96], b[96];
+	char a[224], b[96];
 
+	if (row == T_TIMERS && hp->live) {
+		tcb_kernel_text(hp, w, a, sizeof a);
+		ui_text(stdscr, y, x, w, plain, a);
+		return;
+	}
 	tcb_value(hp->now, row, hp->tnow, hp->known, sh, a, sizeof a);
 	tcb_value(hp->before, row, hp->tbefore, hp->kbefore, sh, b, sizeof b);
 	ui_text(stdscr, y, x, w, strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) : plain, a);
@@ -1140,7 +1174,7 @@ tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow
 		y++;
 	}
 	for (int row = 0; row < T_N && y < r->y + r->h; row++, y++) {
-		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_names[row]);
+		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_name(&hp[0], (enum tcbrow)row));
 		for (int h = 0; h < 2; h++) {
 			int x = x0 + 9 + h * colw, w = colw - 1;
 
@@ -1190,7 +1224,7 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 		}
 		y += 1 + (k + per - 1) / per;
 		if (y < bottom) {
-			int used = ui_text(stdscr, y, x, colw - 1, ui_attr(UI_R_DIM), tcb_names[T_TIMERS]);
+			int used = ui_text(stdscr, y, x, colw - 1, ui_attr(UI_R_DIM), tcb_name(&hp[h], T_TIMERS));
 
 			sh.maxw = colw - 2 - used;
 			tcb_cell(&hp[h], T_TIMERS, &sh, y, x + used + 1, colw - 2 - used, 0);
@@ -1231,6 +1265,10 @@ draw_tcb(struct sv *v, const struct rect *r)
 		hp[h].now = hp[h].before = &none;
 		hp[h].tnow = hp[h].tbefore = 0;
 		hp[h].known = hp[h].kbefore = ~0u;
+		hp[h].live = v->st->tcb_kernel != NULL;
+		hp[h].nk = 0;
+		if (hp[h].live && shown(v) > 0)
+			hp[h].nk = v->st->tcb_kernel(v->st->ctx, v->cur, h, hp[h].kp, 6);
 		if (shown(v) > 0) {
 			const struct tt_step *s = step_at(v, v->cur);
 

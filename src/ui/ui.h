@@ -41,6 +41,10 @@ struct ui_story {
 	const char *(*detail)(void *ctx, size_t i);
 	/* Closing summary shown after the last step, or NULL. */
 	const char *(*summary)(void *ctx);
+	/* live: the TCB panel's last row is the kernel's own figures of host h
+	 * at step i instead of the timers, as short pieces ("cwnd 10"): returns
+	 * how many (0: none known yet). NULL: the timers. */
+	size_t (*tcb_kernel)(void *ctx, size_t i, int h, char (*piece)[32], size_t max);
 };
 
 struct ui_opts {
