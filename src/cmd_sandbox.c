@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -88,6 +90,46 @@ static void
 menu_lessons(const struct tt_cli *cli, const struct ui_opts *o)
 {
 	guarded(cmd_lesson, cli, 0, NULL, o);
+}
+
+/* Watch live in a child process: live drops its privileges for good once
+ * the capture is open, and the menu keeps what it had for the next time.
+ * The child draws on the menu's terminal as it finds it; when it ends
+ * through its own return it says so on a pipe, else (a signal, a fatal
+ * error that restored the terminal) the menu takes the terminal back. */
+static int
+live_in_child(const struct tt_cli *cli, int argc, char **argv)
+{
+	int done[2], st = 0, clean = 0;
+	pid_t pid;
+	char c;
+
+	if (pipe(done) != 0)
+		return cmd_live(cli, argc, argv);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(done[0]);
+		close(done[1]);
+		return cmd_live(cli, argc, argv);
+	}
+	if (pid == 0) {
+		int rc;
+
+		close(done[0]);
+		rc = cmd_live(cli, argc, argv);
+		fflush(NULL);
+		if (write(done[1], "1", 1) != 1)
+			rc = TT_EXIT_FAIL;
+		_exit(rc);      /* not exit(): the menu's terminal stays as it is */
+	}
+	close(done[1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	clean = read(done[0], &c, 1) == 1;
+	close(done[0]);
+	ui_retake(clean);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : TT_EXIT_FAIL;
 }
 
 static void
@@ -261,7 +303,7 @@ cmd_menu(const struct tt_cli *cli_in)
 			break;
 		case 7:
 			/* what cannot be done (no privilege) is said in the box */
-			guarded(cmd_live, &cli, 0, NULL, &o);
+			guarded(live_in_child, &cli, 0, NULL, &o);
 			break;
 		}
 	}

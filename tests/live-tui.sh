@@ -3,7 +3,8 @@
 # traffic runs on loopback (as root; skipped otherwise): the view follows
 # the newest segment, p steps back and stays there while segments keep
 # coming, End follows again, the kernel's word is in the explanation, the
-# detail view opens, resizing keeps the step, q restores the terminal.
+# detail view opens, resizing keeps the step, q restores the terminal; and
+# Watch live from the menu twice in one session (privileges kept for it).
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
@@ -46,5 +47,27 @@ tm_expect "step 22/22" "still following after the resize"
 tm_keys q
 tm_expect "EXIT=0" "q: leaves with 0"
 [ "$(tm_alt)" = 0 ] && pass || fail "q: the terminal is restored (alternate screen off)"
+
+# Watch live from the menu, twice in one session: the live view drops its
+# privileges (here to nobody, as under sudo) in a child of its own, so the
+# menu keeps them for the second time
+tm_open 100 30
+tm_run "SUDO_UID=65534 SUDO_GID=65534 $T --lang en"
+tm_expect "Watch live" "menu: open"
+tm_keys 8
+tm_expect "Waiting for the first TCP segment" "menu: Watch live"
+python3 "$TALK" normal $P
+tm_expect "step 10/10" "menu: Watch live captures"
+tm_keys q
+tm_expect "Watch live" "menu: back from Watch live"
+tm_keys 8
+tm_expect "Waiting for the first TCP segment" "menu: Watch live again"
+python3 "$TALK" normal $P
+tm_expect "step 10/10" "menu: Watch live captures the second time too"
+tm_keys q
+tm_expect "Watch live" "menu: back again"
+tm_keys q
+tm_expect "EXIT=0" "menu: q leaves with 0"
+[ "$(tm_alt)" = 0 ] && pass || fail "menu: the terminal is restored"
 tm_close
 finish

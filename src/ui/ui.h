@@ -81,6 +81,12 @@ int ui_live(const struct ui_story *story, const struct ui_opts *opts, const stru
  * opens several screens in a row (the menu) brackets them to avoid flicker. */
 int ui_begin(char *err, size_t errlen);
 void ui_end(void);
+/* Another process (a child of ours) drew on the terminal between
+ * ui_begin and ui_end: the next screen repaints everything in our terminal
+ * modes. clean: it left the terminal in the screen mode it found; else
+ * (it restored the terminal for the shell, or was killed) the screen is
+ * entered again. */
+void ui_retake(int clean);
 /* The caller changed LC_CTYPE (a language switch): text drawing follows. */
 void ui_locale_changed(void);
 
