@@ -2,8 +2,8 @@
  *
  * Every settled row of the live pipeline (live.h) becomes a step, as
  * replay's story makes them (capture/story.c): all streams in one story,
- * the conn column telling them apart, the newest stream's endpoints over
- * the ladder. The narration of a step is the kernel's word on it. The
+ * the conn column telling them apart, the endpoints of the current step's
+ * stream over the ladder. The narration of a step is the kernel's word on it. The
  * view polls the pipeline every POLL_MS and follows the newest step until
  * the user steps back (ui_live).
  */
@@ -39,6 +39,7 @@ struct tui {
 	unsigned char (*known)[2];
 	long (*lastp)[2];           /* per shown stream: its latest step with a probe */
 	long *lasts;                /* per shown stream: its latest step */
+	char (*eps)[2][64];         /* per shown stream: client's, server's addr:port */
 	size_t nbase;
 	char ep[2][64];
 	char title[256];
@@ -71,6 +72,7 @@ grow_base(struct tui *t, unsigned stream)
 	uint32_t (*b)[2];
 	unsigned char (*k)[2];
 	long (*lp)[2], *ls;
+	char (*ep)[2][64];
 
 	while (n <= stream)
 		n *= 2;
@@ -87,8 +89,13 @@ grow_base(struct tui *t, unsigned stream)
 	if ((ls = realloc(t->lasts, n * sizeof *ls)) == NULL)
 		return -1;
 	t->lasts = ls;
-	for (size_t i = t->nbase; i < n; i++)
+	if ((ep = realloc(t->eps, n * sizeof *ep)) == NULL)
+		return -1;
+	t->eps = ep;
+	for (size_t i = t->nbase; i < n; i++) {
 		t->lastp[i][0] = t->lastp[i][1] = t->lasts[i] = -1;
+		t->eps[i][0][0] = t->eps[i][1][0] = '\0';
+	}
 	t->nbase = n;
 	return 0;
 }
@@ -126,9 +133,9 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 		t->broke = 1;
 		return;
 	}
-	/* the newest stream's endpoints head the ladder */
-	snprintf(t->ep[row->dir], sizeof t->ep[0], "%s", src);
-	snprintf(t->ep[!row->dir], sizeof t->ep[0], "%s", dst);
+	/* each stream's endpoints head the ladder at its steps */
+	snprintf(t->eps[stream][row->dir], sizeof t->eps[0][0], "%s", src);
+	snprintf(t->eps[stream][!row->dir], sizeof t->eps[0][0], "%s", dst);
 	if (!t->known[stream][row->dir]) {
 		t->base[stream][row->dir] = row->seq - row->rel_seq;
 		t->known[stream][row->dir] = 1;
@@ -176,6 +183,16 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 	}
 	keep_word(t, stream, kw);
 	t->nsteps++;
+}
+
+static const char *
+tui_endpoint(void *ctx, size_t i, int h)
+{
+	struct tui *t = ctx;
+
+	if (i >= t->nsteps || t->steps[i].stream >= t->nbase)
+		return NULL;
+	return t->eps[t->steps[i].stream][h & 1];
 }
 
 static int
@@ -370,6 +387,7 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	t.story.replay = 1;
 	t.story.ctx = &t;
 	t.story.narration = tui_narration;
+	t.story.endpoint_of = tui_endpoint;
 	if (lv->k != NULL)
 		t.story.tcb_kernel = tui_tcb_kernel;
 	memset(&opts, 0, sizeof opts);
@@ -393,5 +411,6 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	free(t.known);
 	free(t.lastp);
 	free(t.lasts);
+	free(t.eps);
 	return rc != 0 ? rc : t.broke ? TT_EXIT_FAIL : TT_EXIT_OK;
 }

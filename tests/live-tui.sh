@@ -37,6 +37,17 @@ tm_expect "step 9/20" "p: stays while segments come"
 tm_keys End
 tm_expect "step 20/20" "End: the newest again"
 tm_expect "[live: following]" "End: following again"
+# two connections now: the ladder is headed by the current step's own
+newest=$(tm_screen | grep -o '^client 127\.0\.0\.1:[0-9]*')
+tm_keys g
+tm_wait "Frame (# column)" >/dev/null
+tm_keys 5 Enter
+tm_expect "step 5/20" "g 5: the first connection's step"
+first=$(tm_screen | grep -o '^client 127\.0\.0\.1:[0-9]*')
+[ -n "$first" ] && [ -n "$newest" ] && [ "$first" != "$newest" ] && pass ||
+	fail "the ladder's heading at step 5 ('$first') is the first connection's, not the newest's ('$newest')"
+tm_keys End
+tm_expect "step 20/20" "End again"
 tm_keys Enter
 tm_expect "seq" "Enter: the detail view"
 tm_keys Escape

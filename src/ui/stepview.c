@@ -644,13 +644,20 @@ table_widths(struct sv *v, const size_t *rows, size_t nrows, int w, int width[C_
 	}
 }
 
-/* Host h's "addr:port" for step s: the story's, with the port of the
- * step's own connection where a simulation has several. */
+/* Host h's "addr:port" for step s: its connection's (live), else the
+ * story's, with the port of the step's own connection where a simulation
+ * has several. */
 static const char *
 endpoint_at(const struct sv *v, const struct tt_step *s, int h, char *buf, size_t len)
 {
 	const char *ep = v->st->endpoint[h & 1], *colon;
 
+	if (s != NULL && v->st->endpoint_of != NULL) {
+		const char *own = v->st->endpoint_of(v->st->ctx, (size_t)(s - v->st->steps), h & 1);
+
+		if (own != NULL)
+			return own;
+	}
 	if (ep == NULL || s == NULL || v->st->replay || s->port[h & 1] == 0 ||
 	    (colon = strrchr(ep, ':')) == NULL)
 		return ep;
@@ -919,10 +926,16 @@ draw_big(struct sv *v, const struct rect *r)
 	int rows = r->h - 1, y = r->y + 1, W = r->w, wc, ws, mx, mw;
 	attr_t ac = ui_attr(UI_R_CLIENT) | A_BOLD, as = ui_attr(UI_R_SERVER) | A_BOLD;
 	char lab[128], fl[64];
+	const char *e0 = v->st->endpoint[0], *e1 = v->st->endpoint[1];
 
-	snprintf(lab, sizeof lab, "%s %s", _("client"), v->st->endpoint[0] ? v->st->endpoint[0] : "");
+	if (s != NULL && v->st->endpoint_of != NULL) {
+		e0 = v->st->endpoint_of(v->st->ctx, v->cur, 0);
+		e1 = v->st->endpoint_of(v->st->ctx, v->cur, 1);
+	}
+
+	snprintf(lab, sizeof lab, "%s %s", _("client"), e0 ? e0 : "");
 	ui_text(stdscr, r->y, r->x + 1, W / 2 - 2, ac, lab);
-	snprintf(lab, sizeof lab, "%s %s", _("server"), v->st->endpoint[1] ? v->st->endpoint[1] : "");
+	snprintf(lab, sizeof lab, "%s %s", _("server"), e1 ? e1 : "");
 	ui_text_right(stdscr, r->y, r->x + W / 2 + 1, W / 2 - 2, as, lab);
 	wc = ui_big_width(cs);
 	ws = ui_big_width(ss);

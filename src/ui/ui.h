@@ -45,6 +45,9 @@ struct ui_story {
 	 * at step i instead of the timers, as short pieces ("cwnd 10"): returns
 	 * how many (0: none known yet). NULL: the timers. */
 	size_t (*tcb_kernel)(void *ctx, size_t i, int h, char (*piece)[32], size_t max);
+	/* Host h's "addr:port" in step i's own connection when the story holds
+	 * several (live), or NULL; NULL callback: endpoint[h]. */
+	const char *(*endpoint_of)(void *ctx, size_t i, int h);
 };
 
 struct ui_opts {
