@@ -44,6 +44,9 @@ struct tui {
 	char ep[2][64];
 	char title[256];
 	char nar[2048];
+	struct cap_pkt *pkts;       /* per step: the decoded packet, for the detail view */
+	unsigned char *haspkt;
+	char det[8192];
 	char err[512];
 	int broke;
 };
@@ -54,6 +57,8 @@ grow(struct tui *t)
 	size_t n = t->cap ? t->cap * 2 : 256;
 	struct tt_step *s = realloc(t->steps, n * sizeof *s);
 	struct kinfo *k;
+	struct cap_pkt *p;
+	unsigned char *h;
 
 	if (s == NULL)
 		return -1;
@@ -61,6 +66,12 @@ grow(struct tui *t)
 	if ((k = realloc(t->kin, n * sizeof *k)) == NULL)
 		return -1;
 	t->kin = k;
+	if ((p = realloc(t->pkts, n * sizeof *p)) == NULL)
+		return -1;
+	t->pkts = p;
+	if ((h = realloc(t->haspkt, n)) == NULL)
+		return -1;
+	t->haspkt = h;
 	t->cap = n;
 	return 0;
 }
@@ -157,9 +168,11 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 	st->seg.wnd = row->win;
 	st->seg.flags = row->flags;
 	st->seg.len = row->len;
+	t->haspkt[t->nsteps] = pkt != NULL;
 	if (pkt != NULL) {
 		st->seg.mss = pkt->opt.mss;
 		st->seg.up = pkt->urp;
+		t->pkts[t->nsteps] = *pkt;
 	}
 	st->notes = row->notes;
 	for (unsigned k = 0; k < row->nev && k < TT_STEP_EVENTS; k++) {
@@ -361,6 +374,24 @@ tui_narration(void *ctx, size_t i)
 	return t->nar;
 }
 
+/* Enter: the headers and decoded options as replay shows a capture's,
+ * then the kernel's word. */
+static const char *
+tui_detail(void *ctx, size_t i)
+{
+	struct tui *t = ctx;
+	const char *nar;
+	size_t at;
+
+	if (i >= t->nsteps || !t->haspkt[i])
+		return NULL;
+	at = cap_pkt_detail(&t->pkts[i], &t->steps[i], t->lv->linktype, t->det, sizeof t->det);
+	nar = tui_narration(ctx, i);
+	if (nar != NULL && at < sizeof t->det)
+		snprintf(t->det + at, sizeof t->det - at, "\n%s\n", nar);
+	return t->det;
+}
+
 int
 live_tui(const struct tt_cli *cli, struct live *lv)
 {
@@ -388,6 +419,7 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	t.story.ctx = &t;
 	t.story.narration = tui_narration;
 	t.story.endpoint_of = tui_endpoint;
+	t.story.detail = tui_detail;
 	if (lv->k != NULL)
 		t.story.tcb_kernel = tui_tcb_kernel;
 	memset(&opts, 0, sizeof opts);
@@ -412,5 +444,7 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	free(t.lastp);
 	free(t.lasts);
 	free(t.eps);
+	free(t.pkts);
+	free(t.haspkt);
 	return rc != 0 ? rc : t.broke ? TT_EXIT_FAIL : TT_EXIT_OK;
 }

@@ -49,8 +49,18 @@ first=$(tm_screen | grep -o '^client 127\.0\.0\.1:[0-9]*')
 tm_keys End
 tm_expect "step 20/20" "End again"
 tm_keys Enter
-tm_expect "seq" "Enter: the detail view"
+tm_expect "header length" "Enter: the detail view, the decoded header"
+tm_expect "The kernel (" "Enter: the detail view, the kernel's word"
 tm_keys Escape
+# a SYN's options, decoded as replay decodes a capture's
+tm_keys g
+tm_wait "Frame (# column)" >/dev/null
+tm_keys 1 Enter
+tm_expect "step 1/20" "g 1: the first SYN"
+tm_keys Enter
+tm_expect "  MSS " "Enter: the SYN's options"
+tm_keys Escape
+tm_keys End
 tm_resize 80 24
 tm_expect "step 20/20" "resize keeps the step"
 python3 "$TALK" refused $P

@@ -314,5 +314,9 @@ const struct tt_step *cap_story_steps(const struct cap_story *s);
 /* Full header and decoded options of step i, English labels (translated
  * through gettext); the text stays valid until the next call. */
 const char *cap_story_detail(struct cap_story *s, size_t i);
+/* The same for any decoded packet p shown as step st (relative numbers
+ * from st's ISSs) into buf; returns the length written. */
+size_t cap_pkt_detail(const struct cap_pkt *p, const struct tt_step *st, int linktype, char *buf,
+                      size_t len);
 
 #endif
