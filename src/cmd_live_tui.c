@@ -234,6 +234,19 @@ tui_poll(void *ctx)
 	return t->nsteps != before;
 }
 
+/* A note of the status line as a sentence of its own. */
+static size_t
+add_note(char *buf, size_t at, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (at >= len || n == 0)
+		return at;
+	if (s[n - 1] == '.' || (n >= 3 && strcmp(s + n - 3, "。") == 0))
+		return at + (size_t)snprintf(buf + at, len - at, "%s ", s);
+	return at + (size_t)snprintf(buf + at, len - at, _("%s. "), s);
+}
+
 static void
 tui_status(void *ctx, char *buf, size_t len)
 {
@@ -243,13 +256,12 @@ tui_status(void *ctx, char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (lv->rd == NULL)
-		at += (size_t)snprintf(buf + at, len - at, "%s ", lv->no_capture);
+		at = add_note(buf, at, len, lv->no_capture);
 	if (t->broke && at < len)
 		at += (size_t)snprintf(buf + at, len - at, _("The capture stopped: %s. "), t->err);
-	if (lv->kernel_note[0] != '\0' && at < len)
-		at += (size_t)snprintf(buf + at, len - at, "%s ", lv->kernel_note);
-	if (lv->probe_note[0] != '\0' && lv->rd != NULL && at < len)
-		at += (size_t)snprintf(buf + at, len - at, "%s. ", lv->probe_note);
+	at = add_note(buf, at, len, lv->kernel_note);
+	if (lv->rd != NULL)
+		at = add_note(buf, at, len, lv->probe_note);
 	if (lv->capture_done && at < len)
 		at += (size_t)snprintf(buf + at, len - at, "%s ", _("The capture has ended."));
 	if (lv->child_done && at < len) {

@@ -82,7 +82,7 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 	char inst[256], path[512];
 	struct stat st;
 	struct timespec rt, mo;
-	int pfd[2];
+	int pfd[2], denied = 0;
 	pid_t pid;
 
 	for (size_t i = 0; i < sizeof tracefs_dirs / sizeof tracefs_dirs[0]; i++) {
@@ -91,6 +91,12 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 			base = tracefs_dirs[i];
 			break;
 		}
+		denied |= errno == EACCES;
+	}
+	if (base == NULL && denied) {
+		/* mounted, but only root may look in */
+		snprintf(why, whylen, "%s", _("the tracepoint needs root (sudo tcptutor live ...)"));
+		return -1;
 	}
 	if (base == NULL) {
 		snprintf(why, whylen, "%s", _("tracefs is not mounted (as root: mount -t tracefs "
