@@ -264,6 +264,23 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	fwrite(l.buf, 1, l.n, r->out);
 }
 
+/* ,"name":{"cwnd":10,"ssthresh":null,"srtt_us":17,"snd_wnd":65536} or null */
+static void
+json_probe(FILE *f, const char *name, const struct tt_probe_fig *p)
+{
+	fprintf(f, ",\"%s\":", name);
+	if (p == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"cwnd\":%" PRIu32 ",\"ssthresh\":", p->cwnd);
+	if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu32, p->ssthresh);
+	fprintf(f, ",\"srtt_us\":%" PRIu32 ",\"snd_wnd\":%" PRIu32 "}", p->srtt_us, p->snd_wnd);
+}
+
 void
 tt_json_string(FILE *f, const char *s)
 {
@@ -349,22 +366,8 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 				fputs(",\"kernel_why\":", r->out);
 				tt_json_string(r->out, row->kernel_why);
 			}
-			for (int h = 0; h < 2; h++) {
-				const struct tt_probe_fig *p = row->probe[h];
-
-				fprintf(r->out, ",\"%s_probe\":", h ? "server" : "client");
-				if (p == NULL) {
-					fputs("null", r->out);
-					continue;
-				}
-				fprintf(r->out, "{\"cwnd\":%" PRIu32 ",\"ssthresh\":", p->cwnd);
-				if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
-					fputs("null", r->out);
-				else
-					fprintf(r->out, "%" PRIu32, p->ssthresh);
-				fprintf(r->out, ",\"srtt_us\":%" PRIu32 ",\"snd_wnd\":%" PRIu32 "}",
-				        p->srtt_us, p->snd_wnd);
-			}
+			json_probe(r->out, "client_probe", row->probe[0]);
+			json_probe(r->out, "server_probe", row->probe[1]);
 		}
 		fputs("}\n", r->out);
 		break;
