@@ -4,6 +4,7 @@
 #define TT_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
 
@@ -31,6 +32,12 @@ struct tt_cli {
 	int coverage;           /* --coverage: sandbox prints the transitions covered */
 	const char *write_path; /* --write FILE: lesson and sandbox also write the
 	                         * segments as a pcap file; NULL: not asked */
+	const char *iface;      /* live -i IFACE; NULL: lo */
+	unsigned long count;    /* live --count N: stop after N TCP segments; 0 never */
+	long seconds_ms;        /* live --seconds S: stop after S seconds; 0 never */
+	const char *user;       /* live --user NAME (-Z): drop to this user */
+	char **command;         /* live -- COMMAND [ARGS...] (NULL-terminated), or NULL */
+	const char *exe;        /* the program as it was started (argv[0]) */
 };
 
 /* Each subcommand takes the words after its name. */
@@ -63,6 +70,22 @@ int tt_write_frames(const char *path, const char *capture, const struct tt_step 
 /* --coverage (cmd_cover.c): which transitions of the challenge's list
  * (tutor/cover.h) the run took and which remain, in cli->format. */
 int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
+
+/* Replay's batch rows and --streams, shared with live (cmd_replay.c):
+ * one row of the stream table as stream `stream` (live renumbers the
+ * streams it follows), with the kernel's view when kernel is not NULL
+ * (and its tcp:tcp_probe figures per endpoint, probe[h] NULL for none);
+ * and the --streams table, map[i] the number to show for stream i or -1
+ * to leave it out (map NULL: all, as they are). */
+struct cap_replay;
+struct cap_seg;
+struct tt_report;
+struct tt_probe_fig;
+void tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
+                   unsigned stream, const char *src, const char *dst, const char *const *kernel,
+                   const char *kernel_why, const struct tt_probe_fig *const *probe);
+void tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map);
+int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -161,8 +161,8 @@ stream_tsv(FILE *out, const struct cap_stream_info *si)
 	fwrite(line, 1, n, out);
 }
 
-static void
-print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
+void
+tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map)
 {
 	size_t n = cap_replay_nstreams(r);
 	struct cap_stream_info si;
@@ -176,7 +176,11 @@ print_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out)
 	for (size_t i = 0; i < n; i++) {
 		if (cli->stream >= 0 && (size_t)cli->stream != i)
 			continue;
+		if (map != NULL && map[i] < 0)
+			continue;
 		cap_replay_stream(r, i, &si);
+		if (map != NULL)
+			si.index = (unsigned)map[i];
 		switch (cli->format) {
 		case TT_FMT_TSV:
 			stream_tsv(out, &si);
@@ -254,54 +258,66 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 	return 0;
 }
 
+/* One row of the stream table as a report row (replay and live). */
+void
+tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
+              unsigned stream, const char *src, const char *dst, const char *const *kernel,
+              const char *kernel_why, const struct tt_probe_fig *const *probe)
+{
+	char notes[160];
+	struct tt_row row;
+	struct tt_transition tr[TT_STEP_EVENTS];
+	unsigned ntr = 0;
+
+	row = (struct tt_row){
+		.stream = stream,
+		.frame = seg->frame,
+		.time_ns = seg->time_ns,
+		.dir = seg->dir,
+		.src = src,
+		.dst = dst,
+		.flags = seg->flags,
+		.seq = cli->absolute ? seg->seq : seg->rel_seq,
+		.ack = cli->absolute ? seg->ack : seg->rel_ack,
+		.len = seg->len,
+		.win = seg->win,
+		.cstate = seg->state[0],
+		.sstate = seg->state[1],
+		.notes = seg->notes ? tt_notes_format(seg->notes, notes, sizeof notes) : "",
+		.trans = tr,
+		.kernel = { kernel != NULL ? kernel[0] : NULL, kernel != NULL ? kernel[1] : NULL },
+		.kernel_why = kernel_why,
+		.probe = { probe != NULL ? probe[0] : NULL, probe != NULL ? probe[1] : NULL },
+	};
+	for (unsigned k = 0; k < seg->nev; k++) {
+		const struct cap_event *ce = &seg->ev[k];
+
+		if (ce->ev.from == ce->ev.to)
+			continue;
+		tr[ntr++] = (struct tt_transition){
+			.host = ce->host, .from = ce->ev.from, .to = ce->ev.to,
+			.reason = ce->ev.reason,
+			.crossed = (ce->flags & TT_OBS_CROSSED) ? ce->arrived : 0,
+			.inferred = (ce->flags & TT_OBS_INFERRED) != 0,
+		};
+	}
+	row.ntrans = ntr;
+	tt_report_row(rep, &row);
+}
+
 /* Prints the rows that are finished. */
 static void
 print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep,
            struct names *nm)
 {
-	char notes[160];
 	char (*ep)[56];
 	struct cap_seg seg;
-	struct tt_row row;
-	struct tt_transition tr[TT_STEP_EVENTS];
 
 	while (cap_replay_row(r, &seg)) {
-		unsigned ntr = 0;
-
 		if (cli->stream >= 0 && (unsigned)cli->stream != seg.stream)
 			continue;
 		ep = names_of(nm, r, seg.stream);
-		row = (struct tt_row){
-			.stream = seg.stream,
-			.frame = seg.frame,
-			.time_ns = seg.time_ns,
-			.dir = seg.dir,
-			.src = ep[seg.dir],
-			.dst = ep[!seg.dir],
-			.flags = seg.flags,
-			.seq = cli->absolute ? seg.seq : seg.rel_seq,
-			.ack = cli->absolute ? seg.ack : seg.rel_ack,
-			.len = seg.len,
-			.win = seg.win,
-			.cstate = seg.state[0],
-			.sstate = seg.state[1],
-			.notes = seg.notes ? tt_notes_format(seg.notes, notes, sizeof notes) : "",
-			.trans = tr,
-		};
-		for (unsigned k = 0; k < seg.nev; k++) {
-			const struct cap_event *ce = &seg.ev[k];
-
-			if (ce->ev.from == ce->ev.to)
-				continue;
-			tr[ntr++] = (struct tt_transition){
-				.host = ce->host, .from = ce->ev.from, .to = ce->ev.to,
-				.reason = ce->ev.reason,
-				.crossed = (ce->flags & TT_OBS_CROSSED) ? ce->arrived : 0,
-				.inferred = (ce->flags & TT_OBS_INFERRED) != 0,
-			};
-		}
-		row.ntrans = ntr;
-		tt_report_row(rep, &row);
+		tt_replay_row(cli, rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], NULL, NULL, NULL);
 	}
 }
 
@@ -369,7 +385,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	if (rep != NULL)
 		print_rows(cli, r, rep, nm);
 	if (cli->streams)
-		print_streams(cli, r, stdout);
+		tt_replay_streams(cli, r, stdout, NULL);
 	if (odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
 	fflush(stdout);

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -94,6 +96,46 @@ static void
 menu_lessons(const struct tt_cli *cli, const struct ui_opts *o)
 {
 	guarded(cmd_lesson, cli, 0, NULL, o);
+}
+
+/* Watch live in a child process: live drops its privileges for good once
+ * the capture is open, and the menu keeps what it had for the next time.
+ * The child draws on the menu's terminal as it finds it; when it ends
+ * through its own return it says so on a pipe, else (a signal, a fatal
+ * error that restored the terminal) the menu takes the terminal back. */
+static int
+live_in_child(const struct tt_cli *cli, int argc, char **argv)
+{
+	int done[2], st = 0, clean = 0;
+	pid_t pid;
+	char c;
+
+	if (pipe(done) != 0)
+		return cmd_live(cli, argc, argv);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(done[0]);
+		close(done[1]);
+		return cmd_live(cli, argc, argv);
+	}
+	if (pid == 0) {
+		int rc;
+
+		close(done[0]);
+		rc = cmd_live(cli, argc, argv);
+		fflush(NULL);
+		if (write(done[1], "1", 1) != 1)
+			rc = TT_EXIT_FAIL;
+		_exit(rc);      /* not exit(): the menu's terminal stays as it is */
+	}
+	close(done[1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	clean = read(done[0], &c, 1) == 1;
+	close(done[0]);
+	ui_retake(clean);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : TT_EXIT_FAIL;
 }
 
 static void
@@ -184,6 +226,8 @@ menu_help(void)
 	         "  Replay    step through a real capture (pcap/pcapng), both endpoints'\n"
 	         "            states inferred by the same engine\n"
 	         "  Quiz      interview-style questions with explanations\n"
+	         "  Live      this machine's own connections on loopback as they happen,\n"
+	         "            the kernel's states beside the inferred ones (needs root)\n"
 	         "\n"
 	         "In every step view: n / Space / Right next, p / Left back, Enter the full\n"
 	         "segment, a auto-play, ? every key, q back. In this menu: arrows and Enter,\n"
@@ -207,7 +251,7 @@ cmd_menu(const struct tt_cli *cli_in)
 	}
 	for (;;) {
 		char lang[128];
-		const char *items[8];
+		const char *items[9];
 		char *argv[2];
 		char path[1024] = "", full[4096];
 		int pick;
@@ -226,11 +270,12 @@ cmd_menu(const struct tt_cli *cli_in)
 		items[4] = _("Quiz           interview questions with explanations");
 		items[5] = lang;
 		items[6] = _("Help");
-		items[7] = _("Quit");
+		items[7] = _("Watch live     this machine's connections on lo, as they happen");
+		items[8] = _("Quit");
 		pick = ui_pick_ex(_("tcptutor: the TCP state machine, step by step"),
-		                  _("Choose with the arrows and Enter, or press the number."), items, 8,
+		                  _("Choose with the arrows and Enter, or press the number."), items, 9,
 		                  start, &o);
-		if (pick < 0 || pick == 7)
+		if (pick < 0 || pick == 8)
 			break;
 		start = (size_t)pick;
 		switch (pick) {
@@ -262,6 +307,10 @@ cmd_menu(const struct tt_cli *cli_in)
 			break;
 		case 6:
 			ui_message(_("Help"), menu_help(), &o);
+			break;
+		case 7:
+			/* what cannot be done (no privilege) is said in the box */
+			guarded(live_in_child, &cli, 0, NULL, &o);
 			break;
 		}
 	}

@@ -44,6 +44,17 @@ usage(FILE *f)
 	             "                               the bundled sample capture\n"
 	             "  quiz [--topic T] [--list]    interview questions with explanations\n"
 	             "\n"));
+	fprintf(f, _("  live [FILTER...]             watch this machine's TCP live (libpcap),\n"
+	             "                               the kernel's own states beside the inferred\n"
+	             "                               ones; live [OPTION]... -- COMMAND [ARG]...\n"
+	             "                               follows only COMMAND's connections\n"
+	             "\n"
+	             "Live:\n"
+	             "  -i, --interface IFACE  capture on IFACE (default lo; any: all)\n"
+	             "      --count N          stop after N TCP segments\n"
+	             "      --seconds S        stop after S seconds\n"
+	             "  -Z, --user NAME        drop privileges to NAME (default: SUDO_UID)\n"
+	             "\n"));
 	fprintf(f, _("Options:\n"
 	             "  -b, --batch          no TUI: print to stdout (implied when stdout is\n"
 	             "                       not a terminal)\n"
@@ -161,25 +172,25 @@ set_format(struct tt_cli *cli, const char *format)
 	return 0;
 }
 
-enum { OPT_SEED = 256, OPT_AUTOPLAY, OPT_COVERAGE };
+enum { OPT_SEED = 256, OPT_AUTOPLAY, OPT_COVERAGE, OPT_COUNT, OPT_SECONDS };
 
 /* "2", "2.5", ".5" seconds (not the locale's decimal comma) to milliseconds
- * from 100 ms to an hour; -1 for anything else. */
-static int
-parse_seconds(const char *s)
+ * from min to max ms; -1 for anything else. */
+static long
+parse_seconds(const char *s, long min, long max)
 {
 	long ms = 0, unit = 1000;
 	int digits = 0;
 
 	for (; *s >= '0' && *s <= '9'; s++, digits++)
-		if ((ms = ms * 10 + (*s - '0') * 1000) > 3600000L)
+		if ((ms = ms * 10 + (*s - '0') * 1000) > max)
 			return -1;
 	if (*s == '.')
 		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
 			ms += (unit /= 10) * (*s - '0');
-	if (*s != '\0' || digits == 0 || ms < 100 || ms > 3600000L)
+	if (*s != '\0' || digits == 0 || ms < min || ms > max)
 		return -1;
-	return (int)ms;
+	return ms;
 }
 
 int
@@ -199,17 +210,22 @@ main(int argc, char **argv)
 		{ "write", required_argument, NULL, 'w' },
 		{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
 		{ "coverage", no_argument, NULL, OPT_COVERAGE },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "seconds", required_argument, NULL, OPT_SECONDS },
+		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tt_cli cli;
 	const char *lang = NULL, *format = NULL;
-	int c, want_help = 0, want_version = 0;
+	int c, want_help = 0, want_version = 0, command_at = 0, command_n = 0;
 	char *end;
 
 	memset(&cli, 0, sizeof cli);
 	cli.prog = "tcptutor";
+	cli.exe = argv[0];
 	cli.stream = -1;
 	setlocale(LC_ALL, "");
 
@@ -230,8 +246,23 @@ main(int argc, char **argv)
 	cli.zh = lang != NULL ? lang_is_zh(lang) : lang_from_env();
 	setup_language(cli.zh);
 
+	/* live -- COMMAND [ARGS...]: the command's words are not ours to parse
+	 * (getopt would take its options and drop the "--") */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") != 0)
+			continue;
+		if (i + 1 < argc) {
+			cli.command = argv + i + 1;
+			command_at = i;
+			command_n = argc - i - 1;
+		}
+		argv[i] = NULL;
+		argc = i;
+		break;
+	}
+
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:pw:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:pw:i:Z:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': cli.batch = 1; break;
 		case 'f': format = optarg; break;
@@ -260,11 +291,23 @@ main(int argc, char **argv)
 			break;
 		case OPT_AUTOPLAY:
 			cli.autoplay = 1;
-			if (optarg != NULL && (cli.autoplay_ms = parse_seconds(optarg)) < 0)
+			if (optarg != NULL &&
+			    (cli.autoplay_ms = (int)parse_seconds(optarg, 100, 3600000L)) < 0)
 				return usage_error(_("invalid auto-play interval '%s' (seconds, 0.1 to 3600)"),
 				                   optarg);
 			break;
 		case OPT_COVERAGE: cli.coverage = 1; break;
+		case 'i': cli.iface = optarg; break;
+		case 'Z': cli.user = optarg; break;
+		case OPT_COUNT:
+			cli.count = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || cli.count == 0)
+				return usage_error(_("invalid count '%s' (a number from 1)"), optarg);
+			break;
+		case OPT_SECONDS:
+			if ((cli.seconds_ms = parse_seconds(optarg, 1, 86400000L)) < 0)
+				return usage_error(_("invalid number of seconds '%s'"), optarg);
+			break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':
@@ -293,6 +336,17 @@ main(int argc, char **argv)
 
 	argc -= optind;
 	argv += optind;
+	if ((cli.iface != NULL || cli.count || cli.seconds_ms || cli.user != NULL) &&
+	    (argc == 0 || strcmp(argv[0], "live") != 0))
+		return usage_error(_("-i, --count, --seconds and --user are for 'live'"));
+	if (cli.command != NULL && (argc == 0 || strcmp(argv[0], "live") != 0)) {
+		/* elsewhere the words after "--" are plain arguments, as before:
+		 * they move down over the "--", after the other arguments */
+		memmove(argv - optind + command_at, argv - optind + command_at + 1,
+		        (size_t)command_n * sizeof *argv);
+		argc += command_n;
+		cli.command = NULL;
+	}
 	if (cli.write_path != NULL &&
 	    (argc == 0 || (strcmp(argv[0], "lesson") != 0 && strcmp(argv[0], "sandbox") != 0)))
 		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
@@ -315,5 +369,7 @@ main(int argc, char **argv)
 		return cmd_replay(&cli, argc - 1, argv + 1);
 	if (strcmp(argv[0], "quiz") == 0)
 		return cmd_quiz(&cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "live") == 0)
+		return cmd_live(&cli, argc - 1, argv + 1);
 	return usage_error(_("unknown command '%s'"), argv[0]);
 }

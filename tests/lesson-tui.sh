@@ -208,7 +208,7 @@ tm_keys q
 tm_expect "Lessons" "menu: back in the list"
 tm_keys q
 tm_expect "Language: English" "menu: q again, the menu"
-tm_keys 8
+tm_keys 9
 tm_expect_exit 0 "menu quit"
 
 # ---- 4, 5. replay's stream list ----------------------------------------------

@@ -43,6 +43,7 @@ TAB=$(printf '\t')
 cat >"$TMPD/want" <<'EOF'
 ./bootstrap && src/tcptutor	skip	-
 make check	skip	-
+tcptutor live [-i IFACE] [--count N] [--seconds S] [FILTER...]	skip	-
 tcptutor	0	^Usage: tcptutor
 tcptutor lesson --list	0	^handshake +[0-9]+ +[0-9]+ .*three-way handshake
 tcptutor lesson handshake	0	C>S +SYN +0

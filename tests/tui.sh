@@ -146,7 +146,7 @@ tm_keys q
 tm_expect "语言" "back in the Chinese menu"
 tm_keys 6
 tm_expect "Language: English" "switched back to English"
-tm_keys 8
+tm_keys 9
 tm_expect_exit 0 "menu quit"
 
 # ---- the menu at 80x24: replay, quiz, help, a bad file --------------------
@@ -341,7 +341,7 @@ tm_run "LC_ALL=C LANG=C $T"
 tm_expect "Language: English" "C locale menu"
 tm_keys 6
 tm_expect "语言" "C locale: switching to Chinese still shows Chinese"
-tm_keys 8
+tm_keys 9
 tm_expect_exit 0 "C locale menu quit"
 
 # ---- several connections: each row says which one it belongs to -----------------

@@ -193,6 +193,7 @@ void cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_i
 struct cap_frame {
 	uint64_t number;          /* 1-based, every packet in the file counts */
 	int64_t time_ns;          /* since the first packet */
+	int64_t abs_ns;           /* the time stamp itself, since the epoch */
 	int linktype;
 	const uint8_t *data;      /* valid until the next cap_file_next */
 	uint32_t caplen, wirelen;
@@ -204,8 +205,19 @@ struct cap_file;
  * not know is an error here, before any frame is read. */
 int cap_file_open(const char *path, const char *filter, struct cap_file **out,
                   char *err, size_t errlen);
+/* A live capture on interface iface ("lo", "any", ...): immediate mode,
+ * nanosecond time stamps where the system has them, the filter applied in
+ * the kernel (frame numbers count what passes it), reads that never block.
+ * -1 with a message; -2 when the system refused the privilege to capture
+ * (the message is libpcap's; the caller says how to get it). */
+int cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
+                       char *err, size_t errlen);
+/* The descriptor to poll() for a live capture's next packet; -1 for a file. */
+int cap_file_fd(const struct cap_file *f);
 /* 1: a frame that passed the filter, 0: end of file, -1: damage (message in
- * err as "frame N: ..."; the frames before it were good). */
+ * err as "frame N: ..."; the frames before it were good); CAP_AGAIN: a live
+ * capture has no packet waiting (poll cap_file_fd, then call again). */
+#define CAP_AGAIN (-3)
 int cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen);
 void cap_file_close(struct cap_file *f);
 /* The file's link type (LINKTYPE_ numbering). */
@@ -253,12 +265,19 @@ int cap_dump_close(struct cap_dump *d, char *err, size_t errlen);
 struct cap_reader;
 int cap_reader_open(const char *path, const char *filter, struct cap_reader **out,
                     char *err, size_t errlen);
+/* The same over a live capture (cap_file_open_live: -2 when the privilege
+ * to capture is missing); cap_reader_next then returns CAP_AGAIN when no
+ * packet is waiting, and cap_reader_fd() is what to poll. */
+int cap_reader_open_live(const char *iface, const char *filter, struct cap_reader **out,
+                         char *err, size_t errlen);
+int cap_reader_fd(const struct cap_reader *r);
 /* 1: a TCP segment in *pkt; fr->number is the frame that carried it (for a
  *    reassembled datagram, the frame of its last fragment) and fr->data the
  *    bytes pkt's offsets refer to;
  * 2: a frame whose IP says TCP but that cannot be shown: pkt->why says why
  *    (a fragment that was not reassembled, a cut-off or broken header);
- * 0: end of file; -1: damage, message in err as "frame N: ...". */
+ * 0: end of file; -1: damage, message in err as "frame N: ...";
+ * CAP_AGAIN: live, nothing waiting. */
 int cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
                     char *err, size_t errlen);
 int cap_reader_linktype(const struct cap_reader *r);
@@ -295,5 +314,9 @@ const struct tt_step *cap_story_steps(const struct cap_story *s);
 /* Full header and decoded options of step i, English labels (translated
  * through gettext); the text stays valid until the next call. */
 const char *cap_story_detail(struct cap_story *s, size_t i);
+/* The same for any decoded packet p shown as step st (relative numbers
+ * from st's ISSs) into buf; returns the length written. */
+size_t cap_pkt_detail(const struct cap_pkt *p, const struct tt_step *st, int linktype, char *buf,
+                      size_t len);
 
 #endif

@@ -12,10 +12,19 @@
  * A file written is opened here too (its error is the system's reason, not
  * libpcap's sentence) and handed to pcap_dump_fopen(); a write error is
  * found by flushing it before pcap_dump_close().
+ *
+ * A live capture (cap_file_open_live) is the same reader over an interface:
+ * pcap_create, immediate mode (each packet handed over at once),
+ * nanosecond time stamps where the system has them, pcap_activate, the
+ * filter in the kernel (pcap_setfilter: frame numbers count the packets
+ * that pass it, as in a file tcpdump wrote with the same filter), and
+ * non-blocking reads: cap_file_next returns CAP_AGAIN when no packet is
+ * waiting, and the caller polls cap_file_fd().
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +41,8 @@ struct cap_file {
 	uint64_t number;
 	int64_t first_sec, first_nsec;
 	int started;
+	int live;                /* an interface, read without blocking */
+	int64_t unit;            /* nanoseconds per tv_usec unit: 1 or 1000 */
 };
 
 /* libpcap hands out (and pcap_open_dead() takes) DLT_ values; the decoder
@@ -125,6 +136,7 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		free(f);
 		return -1;
 	}
+	f->unit = 1;
 	f->linktype = linktype_of(pcap_datalink(f->p));
 	if (cap_link_name(f->linktype) == NULL) {
 		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
@@ -156,6 +168,8 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 
 		if (rc == PCAP_ERROR_BREAK)
 			return 0;
+		if (rc == 0 && f->live)
+			return CAP_AGAIN;
 		if (rc != 1) {
 			snprintf(err, errlen, _("frame %llu: %s"), (unsigned long long)f->number + 1,
 			         pcap_geterr(f->p));
@@ -165,13 +179,14 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 		if (!f->started) {
 			f->started = 1;
 			f->first_sec = (int64_t)h->ts.tv_sec;
-			f->first_nsec = (int64_t)h->ts.tv_usec;  /* nanoseconds, as asked */
+			f->first_nsec = (int64_t)h->ts.tv_usec * f->unit; /* nanoseconds */
 		}
 		/* relative time; a damaged time stamp saturates, never overflows */
 		sec = (int64_t)((uint64_t)h->ts.tv_sec - (uint64_t)f->first_sec);
 		if (sec > 9000000000 || sec < -9000000000)
 			sec = sec > 0 ? 9000000000 : -9000000000;
-		ns = sec * 1000000000 + ((int64_t)h->ts.tv_usec - f->first_nsec);
+		ns = sec * 1000000000 + ((int64_t)h->ts.tv_usec * f->unit - f->first_nsec);
+		fr->abs_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec * f->unit;
 		if (f->has_prog && pcap_offline_filter(&f->prog, h, data) == 0)
 			continue;
 		fr->number = f->number;
@@ -182,6 +197,94 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 		fr->wirelen = h->len;
 		return 1;
 	}
+}
+
+int
+cap_file_open_live(const char *iface, const char *filter, struct cap_file **out, char *err,
+                   size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct cap_file *f = calloc(1, sizeof *f);
+	int rc, fd;
+
+	*out = NULL;
+	if (f == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return -1;
+	}
+	ebuf[0] = '\0';
+	f->p = pcap_create(iface, ebuf);
+	if (f->p == NULL) {
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot open the interface"));
+		free(f);
+		return -1;
+	}
+	f->live = 1;
+	f->unit = 1000;
+	pcap_set_snaplen(f->p, 262144);
+	pcap_set_immediate_mode(f->p, 1);
+	pcap_set_timeout(f->p, 100);
+	if (pcap_set_tstamp_precision(f->p, PCAP_TSTAMP_PRECISION_NANO) == 0)
+		f->unit = 1;
+	rc = pcap_activate(f->p);
+	if (rc < 0) {
+		/* PERM_DENIED: the caller says how to get the privilege */
+		int perm = rc == PCAP_ERROR_PERM_DENIED;
+
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, _("no such interface '%s'"), iface);
+		else
+			snprintf(err, errlen, "%s", pcap_geterr(f->p));
+		pcap_close(f->p);
+		free(f);
+		return perm ? -2 : -1;
+	}
+	if (f->unit == 1 && pcap_get_tstamp_precision(f->p) != PCAP_TSTAMP_PRECISION_NANO)
+		f->unit = 1000;
+	f->linktype = linktype_of(pcap_datalink(f->p));
+	if (cap_link_name(f->linktype) == NULL) {
+		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
+		pcap_close(f->p);
+		free(f);
+		return -1;
+	}
+	if (filter != NULL && *filter != '\0') {
+		if (pcap_compile(f->p, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
+			pcap_close(f->p);
+			free(f);
+			return -1;
+		}
+		f->has_prog = 1;
+		if (pcap_setfilter(f->p, &f->prog) < 0) {
+			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
+			pcap_freecode(&f->prog);
+			pcap_close(f->p);
+			free(f);
+			return -1;
+		}
+		/* applied in the kernel: not again for each packet */
+		pcap_freecode(&f->prog);
+		f->has_prog = 0;
+	}
+	if (pcap_setnonblock(f->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s", ebuf);
+		pcap_close(f->p);
+		free(f);
+		return -1;
+	}
+	/* a command run under `live -- COMMAND` must not inherit the socket */
+	fd = pcap_get_selectable_fd(f->p);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	*out = f;
+	return 0;
+}
+
+int
+cap_file_fd(const struct cap_file *f)
+{
+	return f->live ? pcap_get_selectable_fd(f->p) : -1;
 }
 
 void

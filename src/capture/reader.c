@@ -64,6 +64,32 @@ cap_reader_open(const char *path, const char *filter, struct cap_reader **out, c
 	return 0;
 }
 
+int
+cap_reader_open_live(const char *iface, const char *filter, struct cap_reader **out,
+                     char *err, size_t errlen)
+{
+	struct cap_reader *r = calloc(1, sizeof *r);
+	int rc;
+
+	*out = NULL;
+	if (r == NULL) {
+		snprintf(err, errlen, "%s", _("out of memory"));
+		return -1;
+	}
+	if ((rc = cap_file_open_live(iface, filter, &r->f, err, errlen)) < 0) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int
+cap_reader_fd(const struct cap_reader *r)
+{
+	return cap_file_fd(r->f);
+}
+
 void
 cap_reader_close(struct cap_reader *r)
 {
@@ -231,6 +257,8 @@ cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
 			r->at_eof = 1;
 			continue;
 		}
+		if (rc == CAP_AGAIN)
+			return CAP_AGAIN;
 		if (rc < 0)
 			return -1;
 		st = cap_decode(fr->linktype, fr->data, fr->caplen, pkt);

@@ -368,28 +368,32 @@ cap_story_steps(const struct cap_story *s)
 
 #define ADD(...)                                                                    \
 	do {                                                                        \
-		if (at < sizeof s->detail)                                          \
-			at += (size_t)snprintf(s->detail + at, sizeof s->detail - at, \
-			                       __VA_ARGS__);                        \
+		if (at < len)                                                       \
+			at += (size_t)snprintf(buf + at, len - at, __VA_ARGS__);    \
 	} while (0)
 
 const char *
 cap_story_detail(struct cap_story *s, size_t i)
 {
-	const struct cap_pkt *p;
-	const struct tt_step *st;
+	if (i >= s->nsteps)
+		return NULL;
+	cap_pkt_detail(&s->pkts[i], &s->steps[i], s->linktype, s->detail, sizeof s->detail);
+	return s->detail;
+}
+
+size_t
+cap_pkt_detail(const struct cap_pkt *p, const struct tt_step *st, int linktype, char *buf,
+               size_t len)
+{
 	char a[64], b[64], fl[64];
 	size_t at = 0;
 
-	if (i >= s->nsteps)
-		return NULL;
-	p = &s->pkts[i];
-	st = &s->steps[i];
+	buf[0] = '\0';
 	cap_endpoint(p->ipver, p->src, p->sport, a, sizeof a);
 	cap_endpoint(p->ipver, p->dst, p->dport, b, sizeof b);
 	ADD(_("Frame %" PRIu64 ", %" PRId64 ".%06" PRId64 " s\n"), st->frame,
 	    st->time / 1000000, st->time % 1000000);
-	ADD(_("Link: %s"), cap_link_name(s->linktype) ? cap_link_name(s->linktype) : "?");
+	ADD(_("Link: %s"), cap_link_name(linktype) ? cap_link_name(linktype) : "?");
 	if (p->nvlan > 0)
 		ADD(_(", VLAN %u"), p->vlan[0]);
 	if (p->nvlan > 1)
@@ -436,5 +440,5 @@ cap_story_detail(struct cap_story *s, size_t i)
 		if (p->opt.bad)
 			ADD("%s", _("  (option list cut off or malformed)\n"));
 	}
-	return s->detail;
+	return at < len ? at : len - 1;
 }

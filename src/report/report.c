@@ -23,8 +23,15 @@ struct tt_report {
 	enum tt_report_format fmt;
 	unsigned last_stream;
 	int any;
+	int kernel;               /* client_kernel, server_kernel columns */
 	struct flag_names *flags; /* TSV only */
 };
+
+void
+tt_report_kernel(struct tt_report *r)
+{
+	r->kernel = 1;
+}
 
 struct tt_report *
 tt_report_new(FILE *out, enum tt_report_format fmt)
@@ -61,6 +68,8 @@ tt_report_header(struct tt_report *r)
 	case TT_REPORT_TSV:
 		for (size_t i = 0; i < sizeof tsv_columns / sizeof tsv_columns[0]; i++)
 			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
+		if (r->kernel)
+			fputs("\tclient_kernel\tserver_kernel\tclient_probe\tserver_probe", r->out);
 		fputc('\n', r->out);
 		break;
 	case TT_REPORT_TEXT:
@@ -226,8 +235,50 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	put_str(&l, tt_state_name(row->sstate));
 	put_ch(&l, '\t');
 	put_str(&l, row->notes);
+	if (r->kernel) {
+		put_ch(&l, '\t');
+		put_str(&l, row->kernel[0] != NULL ? row->kernel[0] : "-");
+		put_ch(&l, '\t');
+		put_str(&l, row->kernel[1] != NULL ? row->kernel[1] : "-");
+		for (int h = 0; h < 2; h++) {
+			const struct tt_probe_fig *p = row->probe[h];
+
+			put_ch(&l, '\t');
+			if (p == NULL) {
+				put_ch(&l, '-');
+				continue;
+			}
+			put_u64(&l, p->cwnd);
+			put_ch(&l, '/');
+			if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
+				put_ch(&l, '-');
+			else
+				put_u64(&l, p->ssthresh);
+			put_ch(&l, '/');
+			put_u64(&l, p->srtt_us);
+			put_ch(&l, '/');
+			put_u64(&l, p->snd_wnd);
+		}
+	}
 	l.buf[l.n++] = '\n';
 	fwrite(l.buf, 1, l.n, r->out);
+}
+
+/* ,"name":{"cwnd":10,"ssthresh":null,"srtt_us":17,"snd_wnd":65536} or null */
+static void
+json_probe(FILE *f, const char *name, const struct tt_probe_fig *p)
+{
+	fprintf(f, ",\"%s\":", name);
+	if (p == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"cwnd\":%" PRIu32 ",\"ssthresh\":", p->cwnd);
+	if (p->ssthresh == TT_PROBE_NO_SSTHRESH)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu32, p->ssthresh);
+	fprintf(f, ",\"srtt_us\":%" PRIu32 ",\"snd_wnd\":%" PRIu32 "}", p->srtt_us, p->snd_wnd);
 }
 
 void
@@ -306,6 +357,18 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 			}
 			fputc(']', r->out);
 		}
+		if (r->kernel) {
+			fputs(",\"client_kernel\":", r->out);
+			tt_json_string(r->out, row->kernel[0] != NULL ? row->kernel[0] : "-");
+			fputs(",\"server_kernel\":", r->out);
+			tt_json_string(r->out, row->kernel[1] != NULL ? row->kernel[1] : "-");
+			if (row->kernel_why != NULL) {
+				fputs(",\"kernel_why\":", r->out);
+				tt_json_string(r->out, row->kernel_why);
+			}
+			json_probe(r->out, "client_probe", row->probe[0]);
+			json_probe(r->out, "server_probe", row->probe[1]);
+		}
 		fputs("}\n", r->out);
 		break;
 	case TT_REPORT_TEXT: {
@@ -338,6 +401,10 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 				fputs(_("; inferred: the capture missed a segment"), r->out);
 			fputs(")\n", r->out);
 		}
+		if (r->kernel && row->kernel_why != NULL)
+			fprintf(r->out, _("%6s %11s kernel: client %s, server %s: %s\n"), "!", "",
+			        row->kernel[0] != NULL ? row->kernel[0] : "-",
+			        row->kernel[1] != NULL ? row->kernel[1] : "-", row->kernel_why);
 		break;
 	}
 	}

@@ -35,12 +35,31 @@ struct tt_row {
 		                           the row it is shown on), else 0 */
 		int inferred;           /* caused by a segment the capture missed */
 	} *trans;
+	/* live with the kernel's view (tt_report_kernel): what the kernel says
+	 * of the client and the server ("-": not a local endpoint), and, when
+	 * it differs from the inference, why (text: a line under the row) */
+	const char *kernel[2];
+	const char *kernel_why;
+	/* and what tcp:tcp_probe said at the endpoint the segment reached
+	 * (NULL: it did not fire there, or is not available) */
+	const struct tt_probe_fig {
+		uint32_t cwnd;          /* segments */
+		uint32_t ssthresh;      /* segments; TT_PROBE_NO_SSTHRESH: not set */
+		uint32_t srtt_us;       /* 0: no sample yet */
+		uint32_t snd_wnd;       /* bytes */
+	} *probe[2];
 };
+#define TT_PROBE_NO_SSTHRESH 0x7fffffffu
 
 struct tt_report;
 
 struct tt_report *tt_report_new(FILE *out, enum tt_report_format fmt);
 void tt_report_free(struct tt_report *r);
+/* Rows carry the kernel's view: TSV and JSON get client_kernel,
+ * server_kernel, client_probe and server_probe after notes (call before
+ * the header). A probe is "cwnd/ssthresh/srtt_us/snd_wnd" in TSV ("-" for
+ * none, and for an unset ssthresh), an object in JSON (null for none). */
+void tt_report_kernel(struct tt_report *r);
 /* The TSV header / text column heads; JSON prints none. */
 void tt_report_header(struct tt_report *r);
 void tt_report_row(struct tt_report *r, const struct tt_row *row);

@@ -27,7 +27,8 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(KEEP_ALIVE, "keep-alive") _(KEEP_ALIVE_ACK, "keep-alive-ack")      \
 	_(ZERO_WINDOW, "zero-window") _(WINDOW_UPDATE, "window-update")      \
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
-	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")
+	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
+	_(KERNEL_DIFFERS, "kernel-differs")
 
 enum {
 #define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,

@@ -59,6 +59,8 @@ struct sv {
 	char msg[256];              /* one-off status message */
 	char search[128];
 	int at_end;                 /* stepped past the last step */
+	int follow;                 /* live: the view stays on the newest step */
+	long long poll_due;
 	int quit;
 	struct rect r[P_N];
 	struct rect big;            /* presenter: both states in big letters */
@@ -642,13 +644,20 @@ table_widths(struct sv *v, const size_t *rows, size_t nrows, int w, int width[C_
 	}
 }
 
-/* Host h's "addr:port" for step s: the story's, with the port of the
- * step's own connection where a simulation has several. */
+/* Host h's "addr:port" for step s: its connection's (live), else the
+ * story's, with the port of the step's own connection where a simulation
+ * has several. */
 static const char *
 endpoint_at(const struct sv *v, const struct tt_step *s, int h, char *buf, size_t len)
 {
 	const char *ep = v->st->endpoint[h & 1], *colon;
 
+	if (s != NULL && v->st->endpoint_of != NULL) {
+		const char *own = v->st->endpoint_of(v->st->ctx, (size_t)(s - v->st->steps), h & 1);
+
+		if (own != NULL)
+			return own;
+	}
 	if (ep == NULL || s == NULL || v->st->replay || s->port[h & 1] == 0 ||
 	    (colon = strrchr(ep, ':')) == NULL)
 		return ep;
@@ -923,10 +932,16 @@ draw_big(struct sv *v, const struct rect *r)
 	int rows = r->h - 1, y = r->y + 1, W = r->w, wc, ws, mx, mw;
 	attr_t ac = ui_attr(UI_R_CLIENT) | A_BOLD, as = ui_attr(UI_R_SERVER) | A_BOLD;
 	char lab[128], fl[64];
+	const char *e0 = v->st->endpoint[0], *e1 = v->st->endpoint[1];
 
-	snprintf(lab, sizeof lab, "%s %s", _("client"), v->st->endpoint[0] ? v->st->endpoint[0] : "");
+	if (s != NULL && v->st->endpoint_of != NULL) {
+		e0 = v->st->endpoint_of(v->st->ctx, v->cur, 0);
+		e1 = v->st->endpoint_of(v->st->ctx, v->cur, 1);
+	}
+
+	snprintf(lab, sizeof lab, "%s %s", _("client"), e0 ? e0 : "");
 	ui_text(stdscr, r->y, r->x + 1, W / 2 - 2, ac, lab);
-	snprintf(lab, sizeof lab, "%s %s", _("server"), v->st->endpoint[1] ? v->st->endpoint[1] : "");
+	snprintf(lab, sizeof lab, "%s %s", _("server"), e1 ? e1 : "");
 	ui_text_right(stdscr, r->y, r->x + W / 2 + 1, W / 2 - 2, as, lab);
 	wc = ui_big_width(cs);
 	ws = ui_big_width(ss);
@@ -1097,7 +1112,36 @@ struct tcbpair {
 	const struct tt_tcb_view *now, *before;
 	tt_time tnow, tbefore;
 	unsigned known, kbefore;
+	int live;                   /* the last row: the kernel's figures */
+	char kp[6][32];
+	size_t nk;
 };
+
+/* The name of a row ("kernel" for the last one in live) */
+static const char *
+tcb_name(const struct tcbpair *hp, enum tcbrow row)
+{
+	return row == T_TIMERS && hp->live ? _("kernel") : tcb_names[row];
+}
+
+/* The kernel's figures, as many as fit in maxw columns, an ellipsis for
+ * the rest. */
+static void
+tcb_kernel_text(const struct tcbpair *hp, int maxw, char *buf, size_t len)
+{
+	for (size_t n = hp->nk; n > 0; n--) {
+		size_t at = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < n && at < len; i++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", hp->kp[i]);
+		if (n < hp->nk && at < len)
+			snprintf(buf + at, len - at, " %s", ui_glyph(UI_G_ELLIPSIS));
+		if (ui_width(buf) <= maxw)
+			return;
+	}
+	snprintf(buf, len, "%s", hp->nk > 0 ? ui_glyph(UI_G_ELLIPSIS) : "-");
+}
 
 /* Whether every number of both hosts fits "NAME value" in cw columns. */
 static int
@@ -1122,8 +1166,13 @@ static void
 tcb_cell(const struct tcbpair *hp, enum tcbrow row, const struct tcbshow *sh, int y, int x,
          int w, attr_t plain)
 {
-	char a[96], b[96];
+	char a[224], b[96];
 
+	if (row == T_TIMERS && hp->live) {
+		tcb_kernel_text(hp, w, a, sizeof a);
+		ui_text(stdscr, y, x, w, plain, a);
+		return;
+	}
 	tcb_value(hp->now, row, hp->tnow, hp->known, sh, a, sizeof a);
 	tcb_value(hp->before, row, hp->tbefore, hp->kbefore, sh, b, sizeof b);
 	ui_text(stdscr, y, x, w, strcmp(a, b) != 0 && row != T_TIMERS ? ui_attr(UI_R_CHANGED) : plain, a);
@@ -1144,7 +1193,7 @@ tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow
 		y++;
 	}
 	for (int row = 0; row < T_N && y < r->y + r->h; row++, y++) {
-		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_names[row]);
+		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_name(&hp[0], (enum tcbrow)row));
 		for (int h = 0; h < 2; h++) {
 			int x = x0 + 9 + h * colw, w = colw - 1;
 
@@ -1194,7 +1243,7 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 		}
 		y += 1 + (k + per - 1) / per;
 		if (y < bottom) {
-			int used = ui_text(stdscr, y, x, colw - 1, ui_attr(UI_R_DIM), tcb_names[T_TIMERS]);
+			int used = ui_text(stdscr, y, x, colw - 1, ui_attr(UI_R_DIM), tcb_name(&hp[h], T_TIMERS));
 
 			sh.maxw = colw - 2 - used;
 			tcb_cell(&hp[h], T_TIMERS, &sh, y, x + used + 1, colw - 2 - used, 0);
@@ -1235,6 +1284,10 @@ draw_tcb(struct sv *v, const struct rect *r)
 		hp[h].now = hp[h].before = &none;
 		hp[h].tnow = hp[h].tbefore = 0;
 		hp[h].known = hp[h].kbefore = ~0u;
+		hp[h].live = v->st->tcb_kernel != NULL;
+		hp[h].nk = 0;
+		if (hp[h].live && shown(v) > 0)
+			hp[h].nk = v->st->tcb_kernel(v->st->ctx, v->cur, h, hp[h].kp, 6);
 		if (shown(v) > 0) {
 			const struct tt_step *s = step_at(v, v->cur);
 
@@ -1337,6 +1390,8 @@ note_text(unsigned bit)
 		return _("The wire delivered a second copy of this segment.");
 	case TT_NOTE(DELAYED):
 		return _("The wire held this segment back: it arrives later than sent.");
+	case TT_NOTE(KERNEL_DIFFERS):
+		return _("The kernel's own state differs from the inferred one (see above).");
 	default:
 		return "";
 	}
@@ -1675,6 +1730,8 @@ sv_draw(void *ctx)
 		snprintf(pace, sizeof pace, _("  [auto: %.2f s/step]"), v->interval / 1000.0);
 		snprintf(right, sizeof right, _("step %zu/%zu  t=%.6f s%s"), shown(v) > 0 ? v->cur + 1 : 0,
 		         nsteps(v), shown(v) > 0 ? secs(step_now(step_at(v, v->cur))) : 0.0,
+		         v->ext != NULL && v->ext->poll != NULL ?
+		         (v->follow ? _("  [live: following]") : _("  [live: End follows]")) :
 		         !v->auto_on ? "" : paused(v) ? _("  [auto: waits for the answer]") : pace);
 	} else
 		snprintf(right, sizeof right, "%s", _("no steps yet"));
@@ -2081,6 +2138,14 @@ sv_key(void *ctx, int key)
 
 	if (key != '/' && key != 'g')
 		v->msg[0] = '\0';
+	/* live: stepping back stays there; End follows the newest again */
+	if (v->ext != NULL && v->ext->poll != NULL) {
+		if (key == 'p' || key == UI_FN(KEY_LEFT) || key == UI_FN(KEY_BACKSPACE) ||
+		    key == UI_FN(KEY_HOME) || key == 'g' || key == '/' || key == UI_FN(KEY_UP))
+			v->follow = 0;
+		else if (key == UI_FN(KEY_END))
+			v->follow = 1;
+	}
 	/* Checkpoint open: answers first. */
 	if (v->ask >= 0 && v->ask_state == 0 && (r = checkpoint_key(v, key)) >= 0)
 		return (enum ui_next)r;
@@ -2193,12 +2258,17 @@ static int
 sv_timer(void *ctx)
 {
 	struct sv *v = ctx;
-	long long left;
+	long long left = -1, now = ui_now_ms();
 
-	if (!v->auto_on || paused(v))
-		return -1;
-	left = v->due - ui_now_ms();
-	return left < 0 ? 0 : (int)left;
+	if (v->auto_on && !paused(v))
+		left = v->due - now < 0 ? 0 : v->due - now;
+	if (v->ext != NULL && v->ext->poll != NULL) {
+		long long p = v->poll_due - now < 0 ? 0 : v->poll_due - now;
+
+		if (left < 0 || p < left)
+			left = p;
+	}
+	return (int)left;
 }
 
 static enum ui_next
@@ -2207,7 +2277,23 @@ sv_tick(void *ctx)
 	struct sv *v = ctx;
 	enum ui_next r;
 
-	if (ui_now_ms() < v->due || paused(v))
+	if (v->ext != NULL && v->ext->poll != NULL && ui_now_ms() >= v->poll_due) {
+		int grew = v->ext->poll(v->ext->ctx);
+
+		v->poll_due = ui_now_ms() + v->ext->poll_ms;
+		if (grew) {
+			/* the new rows widen the table's columns, maybe the streams */
+			v->colw_ok = 0;
+			v->conn_known = 0;
+			ensure_asked(v);
+			if (v->follow && nsteps(v) > 0 && v->ask < 0)
+				go_to(v, nsteps(v) - 1);
+			return UI_REDRAW;
+		}
+		if (!v->auto_on || ui_now_ms() < v->due)
+			return UI_STAY;
+	}
+	if (!v->auto_on || ui_now_ms() < v->due || paused(v))
 		return UI_STAY;
 	r = go_next(v);
 	v->due = ui_now_ms() + v->interval;
@@ -2235,6 +2321,8 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	v.interval = o->autoplay_ms > 0 ? o->autoplay_ms : o->present ? 3000 : 1500;
 	v.auto_on = o->autoplay != 0;
 	v.due = ui_now_ms() + v.interval;
+	v.follow = ext != NULL && ext->poll != NULL;
+	v.poll_due = ui_now_ms();
 	if (story->nsteps > 0)
 		v.cur = story->start < story->nsteps ? story->start : 0;
 	ensure_asked(&v);

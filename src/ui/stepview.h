@@ -28,6 +28,12 @@ struct sv_ext {
 	int (*edge_taken)(void *ctx, enum tt_state from, enum tt_state to);
 	/* What to say when there is no step yet. */
 	const char *empty;
+	/* A story that grows by itself (live): poll() is called every poll_ms
+	 * and returns 1 when it appended steps. The view follows the newest
+	 * step until the user steps back (p, Left, Home, g, /, Up); End
+	 * follows again. */
+	int (*poll)(void *ctx);
+	int poll_ms;
 };
 
 /* The step view over a story that may grow (ext may be NULL). */

@@ -184,6 +184,24 @@ ui_begin(char *err, size_t errlen)
 }
 
 void
+ui_retake(int clean)
+{
+	if (scr == NULL || depth == 0)
+		return;
+	if (!clean) {
+		endwin();       /* the next refresh enters the screen again */
+		refresh();
+	}
+	reset_prog_mode();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	clearok(curscr, TRUE);
+}
+
+void
 ui_locale_changed(void)
 {
 	utf8_on = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

@@ -41,6 +41,13 @@ struct ui_story {
 	const char *(*detail)(void *ctx, size_t i);
 	/* Closing summary shown after the last step, or NULL. */
 	const char *(*summary)(void *ctx);
+	/* live: the TCB panel's last row is the kernel's own figures of host h
+	 * at step i instead of the timers, as short pieces ("cwnd 10"): returns
+	 * how many (0: none known yet). NULL: the timers. */
+	size_t (*tcb_kernel)(void *ctx, size_t i, int h, char (*piece)[32], size_t max);
+	/* Host h's "addr:port" in step i's own connection when the story holds
+	 * several (live), or NULL; NULL callback: endpoint[h]. */
+	const char *(*endpoint_of)(void *ctx, size_t i, int h);
 };
 
 struct ui_opts {
@@ -54,6 +61,22 @@ struct ui_opts {
 /* Runs the step view until the user quits; returns an exit status. */
 int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
 
+/* The step view over a story that grows while it is shown (tcptutor
+ * live): poll(ctx) is called every poll_ms milliseconds and returns 1 when
+ * it appended steps (it may move story->steps and change story->nsteps).
+ * The view follows the newest step until the user steps back (p, Left,
+ * Home, g, /, Up) and stays there; End follows again. status(ctx) fills a
+ * line shown above the explanation (may be NULL); empty is what to say
+ * before the first step. Returns an exit status. */
+struct ui_live {
+	void *ctx;
+	int (*poll)(void *ctx);
+	int poll_ms;
+	void (*status)(void *ctx, char *buf, size_t len);
+	const char *empty;
+};
+int ui_live(const struct ui_story *story, const struct ui_opts *opts, const struct ui_live *live);
+
 /* Sets up the terminal (nested calls only count) / restores it when the
  * outermost caller is done. ui_begin returns 0, or -1 with a message in err
  * when there is no usable terminal (TERM unset, not a tty, unknown TERM).
@@ -61,6 +84,12 @@ int ui_stepview(const struct ui_story *story, const struct ui_opts *opts);
  * opens several screens in a row (the menu) brackets them to avoid flicker. */
 int ui_begin(char *err, size_t errlen);
 void ui_end(void);
+/* Another process (a child of ours) drew on the terminal between
+ * ui_begin and ui_end: the next screen repaints everything in our terminal
+ * modes. clean: it left the terminal in the screen mode it found; else
+ * (it restored the terminal for the shell, or was killed) the screen is
+ * entered again. */
+void ui_retake(int clean);
 /* The caller changed LC_CTYPE (a language switch): text drawing follows. */
 void ui_locale_changed(void);
 
