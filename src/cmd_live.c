@@ -686,6 +686,9 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 		tt_warn(_("%s: %lu more frames with notes"), lv->iface, lv->odd - MAX_NOTES);
 	if (lv->kernel_broke)
 		tt_warn("%s", lv->kernel_err);
+	if (lv->rd != NULL && cap_reader_drops(lv->rd) > 0)
+		tt_warn(_("%s: the system dropped %" PRIu64 " packets the capture did not read in "
+		          "time; the rows may miss segments"), lv->iface, cap_reader_drops(lv->rd));
 	if (fflush(stdout) != 0 || ferror(stdout))
 		status = TT_EXIT_FAIL;
 	tt_report_free(b.rep);

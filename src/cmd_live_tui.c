@@ -20,7 +20,7 @@
 #include "live.h"
 #include "ui/ui.h"
 
-#define POLL_MS 100
+#define POLL_MS 20        /* a burst waits in the capture's ring meanwhile */
 
 struct tui {
 	struct live *lv;
@@ -262,6 +262,11 @@ tui_status(void *ctx, char *buf, size_t len)
 	at = add_note(buf, at, len, lv->kernel_note);
 	if (lv->rd != NULL)
 		at = add_note(buf, at, len, lv->probe_note);
+	if (lv->rd != NULL && cap_reader_drops(lv->rd) > 0 && at < len)
+		at += (size_t)snprintf(buf + at, len - at, _("The system dropped %" PRIu64 " packets "
+		                                             "the capture did not read in time: segments "
+		                                             "may be missing. "),
+		                       cap_reader_drops(lv->rd));
 	if (lv->capture_done && at < len)
 		at += (size_t)snprintf(buf + at, len - at, "%s ", _("The capture has ended."));
 	if (lv->child_done && at < len) {

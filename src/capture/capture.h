@@ -214,6 +214,7 @@ int cap_file_open_live(const char *iface, const char *filter, struct cap_file **
                        char *err, size_t errlen);
 /* The descriptor to poll() for a live capture's next packet; -1 for a file. */
 int cap_file_fd(const struct cap_file *f);
+uint64_t cap_file_drops(const struct cap_file *f);
 /* 1: a frame that passed the filter, 0: end of file, -1: damage (message in
  * err as "frame N: ..."; the frames before it were good); CAP_AGAIN: a live
  * capture has no packet waiting (poll cap_file_fd, then call again). */
@@ -271,6 +272,9 @@ int cap_reader_open(const char *path, const char *filter, struct cap_reader **ou
 int cap_reader_open_live(const char *iface, const char *filter, struct cap_reader **out,
                          char *err, size_t errlen);
 int cap_reader_fd(const struct cap_reader *r);
+/* Packets a live capture's system dropped because they were not read in
+ * time (libpcap's ps_drop); 0 for a file or when the system does not say. */
+uint64_t cap_reader_drops(const struct cap_reader *r);
 /* 1: a TCP segment in *pkt; fr->number is the frame that carried it (for a
  *    reassembled datagram, the frame of its last fragment) and fr->data the
  *    bytes pkt's offsets refer to;

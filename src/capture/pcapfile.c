@@ -199,6 +199,9 @@ cap_file_next(struct cap_file *f, struct cap_frame *fr, char *err, size_t errlen
 	}
 }
 
+#define LIVE_SNAPLEN (65536 + 64)
+#define LIVE_BUFFER (16 << 20)
+
 int
 cap_file_open_live(const char *iface, const char *filter, struct cap_file **out, char *err,
                    size_t errlen)
@@ -221,7 +224,13 @@ cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
 	}
 	f->live = 1;
 	f->unit = 1000;
-	pcap_set_snaplen(f->p, 262144);
+	/* Immediate mode gives each packet a ring frame as large as the
+	 * snapshot length: the largest loopback frame (MTU 65536 and a link
+	 * header) rather than libpcap's 256 KiB, and a ring of 16 MiB, so that
+	 * a burst of some 250 full-sized packets waits for the reader instead
+	 * of being dropped (cap_file_drops() counts what still is). */
+	pcap_set_snaplen(f->p, LIVE_SNAPLEN);
+	pcap_set_buffer_size(f->p, LIVE_BUFFER);
 	pcap_set_immediate_mode(f->p, 1);
 	pcap_set_timeout(f->p, 100);
 	if (pcap_set_tstamp_precision(f->p, PCAP_TSTAMP_PRECISION_NANO) == 0)
@@ -285,6 +294,16 @@ int
 cap_file_fd(const struct cap_file *f)
 {
 	return f->live ? pcap_get_selectable_fd(f->p) : -1;
+}
+
+uint64_t
+cap_file_drops(const struct cap_file *f)
+{
+	struct pcap_stat st;
+
+	if (!f->live || pcap_stats(f->p, &st) != 0)
+		return 0;
+	return st.ps_drop;
 }
 
 void

@@ -90,6 +90,12 @@ cap_reader_fd(const struct cap_reader *r)
 	return cap_file_fd(r->f);
 }
 
+uint64_t
+cap_reader_drops(const struct cap_reader *r)
+{
+	return cap_file_drops(r->f);
+}
+
 void
 cap_reader_close(struct cap_reader *r)
 {

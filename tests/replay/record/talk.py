@@ -72,6 +72,25 @@ def normal6(port):
     normal(port, socket.AF_INET6)
 
 
+def burst(port):
+    """Six short conversations at once, each a request and a 16 KiB answer,
+    the server closing: some sixty segments within a few milliseconds."""
+    lst = listener(port)
+    lst.listen(8)
+    clients = [connect(port) for _ in range(6)]
+    for c in clients:
+        c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    for _ in clients:
+        s, _ = lst.accept()
+        s.recv(100)
+        s.sendall(b"HTTP/1.0 200 OK\r\n\r\n" + b"x" * 16384)
+        s.close()
+    for c in clients:
+        read_all(c)
+        c.close()
+    lst.close()
+
+
 def server_close(port):
     """The server answers and closes first; the client closes after EOF."""
     def srv(c):
@@ -267,7 +286,7 @@ def simultaneous_both(port):
     close_at_once(cross_connect(port))
 
 
-SCENARIOS = {f.__name__: f for f in (normal, normal6, server_close, refused, abort,
+SCENARIOS = {f.__name__: f for f in (normal, normal6, burst, server_close, refused, abort,
                                      half_close, keepalive, reuse, simultaneous_open,
                                      simultaneous_close, simultaneous_both)}
 
