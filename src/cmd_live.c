@@ -37,6 +37,7 @@
 
 #define FRING 8192            /* frames remembered (addresses, time stamps) */
 #define IDLE_MS 300           /* a row waits at most this long for the next one */
+#define HOLD_MS 1000          /* and for its receiver's answer while others come */
 #define MAX_NOTES 10
 
 static volatile sig_atomic_t stop_signal;
@@ -461,6 +462,20 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 	}
 	if (lv->k != NULL && lv->rd == NULL && kn_update(lv->k, err, errlen) < 0)
 		return -1;
+	/* a segment whose receiver never answers (lost, or a peer gone) would
+	 * hold every later row: after HOLD_MS, or when nothing comes for
+	 * IDLE_MS, its stream settles as if no more evidence came */
+	if (lv->nframes > 0) {
+		int idle = now - lv->last_wall > (int64_t)IDLE_MS * 1000000;
+		int64_t before = idle ? INT64_MAX
+		                      : lv->last_abs - lv->first_abs - (int64_t)HOLD_MS * 1000000;
+
+		while (cap_replay_settle_older(lv->r, before))
+			if (take_rows(lv) < 0) {
+				snprintf(err, errlen, "%s", _("out of memory"));
+				return -1;
+			}
+	}
 	settle_rows(lv, now - lv->last_wall > (int64_t)IDLE_MS * 1000000);
 	if (lv->child > 0) {
 		int st;

@@ -476,6 +476,45 @@ START_TEST(test_midstream_capture_starts_at_one_and_says_so)
 }
 END_TEST
 
+/* Live: a SYN nobody answers holds its row, and every row after it (rows
+ * come out in frame order), until cap_replay_settle_older() lets it go as
+ * if no more evidence came; a row younger than the bound still waits. */
+START_TEST(test_settle_older_lets_an_unanswered_segment_go)
+{
+	struct cap_replay *tab = cap_replay_new(CAP_ROWS);
+	struct cap_seg row;
+	struct cap_pkt p;
+
+	ck_assert_ptr_nonnull(tab);
+	for (unsigned i = 0; i < 2; i++) {
+		memset(&p, 0, sizeof p);
+		p.status = CAP_TCP;
+		p.ipver = 4;
+		memcpy(p.src, A4, 4);
+		memcpy(p.dst, B4, 4);
+		p.sport = (uint16_t)(10000 + i);
+		p.dport = 80;
+		p.flags = TT_SYN;
+		p.seq = 1000;
+		p.win = 1000;
+		p.opt.wscale = -1;
+		ck_assert_int_eq(cap_replay_frame(tab, i + 1, (int64_t)i * 1000000000, &p), (long)i);
+	}
+	ck_assert_int_eq(cap_replay_row(tab, &row), 0);         /* the first SYN waits */
+	ck_assert_int_eq(cap_replay_settle_older(tab, 0), 0);   /* not older than 0 s */
+	ck_assert_int_eq(cap_replay_settle_older(tab, 500000000), 1);
+	ck_assert_int_eq(cap_replay_row(tab, &row), 1);
+	ck_assert_uint_eq(row.frame, 1);
+	ck_assert_int_eq(row.state[0], TT_SYN_SENT);
+	ck_assert_int_eq(cap_replay_row(tab, &row), 0);         /* the second (1 s) still waits */
+	ck_assert_int_eq(cap_replay_settle_older(tab, 500000000), 0);
+	ck_assert_int_eq(cap_replay_settle_older(tab, 1500000000), 1);
+	ck_assert_int_eq(cap_replay_row(tab, &row), 1);
+	ck_assert_uint_eq(row.frame, 2);
+	cap_replay_free(tab);
+}
+END_TEST
+
 /* More connections at once than observers are kept (2048) and rows can
  * wait (4096): each phase of 6000 handshakes and closes goes round all of
  * them, so every observer rests and wakes several times, and rows are
@@ -1138,6 +1177,7 @@ main(void)
 	tcase_add_test(tc, test_midstream_capture_starts_at_one_and_says_so);
 	tcase_add_test(tc, test_port_reuse_after_close_starts_a_new_stream);
 	tcase_add_test(tc, test_many_connections_at_once_rest_and_wake);
+	tcase_add_test(tc, test_settle_older_lets_an_unanswered_segment_go);
 	tcase_add_test(tc, test_retransmitted_syn_stays_in_its_stream);
 	tcase_add_test(tc, test_simultaneous_open_and_close);
 	tcase_add_test(tc, test_rst_in_syn_received_and_refused_connection);

@@ -184,6 +184,11 @@ long cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns,
 int cap_replay_row(struct cap_replay *r, struct cap_seg *seg);
 /* No more frames: every row is finished (then drain cap_replay_row). */
 void cap_replay_finish(struct cap_replay *r);
+/* For a live capture, where the next segment may never come: the oldest
+ * waiting row, when it is older than before_ns (capture time), has its
+ * stream settled as if no more evidence came. Returns 1 when it did (take
+ * the rows, then call again), 0 when the oldest row may wait. */
+int cap_replay_settle_older(struct cap_replay *r, int64_t before_ns);
 size_t cap_replay_nstreams(const struct cap_replay *r);
 /* Fills *info with what is known of stream i so far. */
 void cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *info);

@@ -759,6 +759,22 @@ cap_replay_finish(struct cap_replay *r)
 	r->finishing = 1;
 }
 
+int
+cap_replay_settle_older(struct cap_replay *r, int64_t before_ns)
+{
+	const struct held *old;
+	struct stream *s;
+
+	if (!(r->opts & CAP_ROWS) || r->head == r->tail)
+		return 0;
+	old = ring_at(r, r->head);
+	s = stream_at(r, old->stream);
+	if (old->time_ns >= before_ns || !s->live || tt_obs_settled(obs_of(r, s)) > r->head)
+		return 0;
+	settle(r, s, s->last_ns);
+	return 1;
+}
+
 long
 cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const struct cap_pkt *p)
 {
