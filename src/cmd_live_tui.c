@@ -380,8 +380,9 @@ tui_narration(void *ctx, size_t i)
 	if (k->why != NULL) {
 		size_t at = strlen(t->nar);
 
-		snprintf(t->nar + at, sizeof t->nar - at, " %s %s",
-		         _("It differs from the inference:"), k->why);
+		/* TRANSLATORS: after the kernel's states, the reason they differ */
+		snprintf(t->nar + at, sizeof t->nar - at, _(" It differs from the inference: %s"),
+		         k->why);
 	}
 	{
 		size_t at = strlen(t->nar);
