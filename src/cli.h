@@ -87,6 +87,10 @@ void tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct
 void tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map);
 int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 
+/* The words of a capture filter given after the command (replay, live)
+ * joined into one expression (malloc'd; NULL when out of memory). */
+char *tt_join_words(int argc, char **argv);
+
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

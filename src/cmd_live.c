@@ -48,25 +48,6 @@ on_stop(int sig)
 	stop_signal = sig;
 }
 
-static char *
-join_words(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = malloc(len)) == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 /* ---- the pipeline ------------------------------------------------------------ */
 
 static struct live_frame *
@@ -287,7 +268,7 @@ live_open(struct live *lv, const struct tt_cli *cli, int argc, char **argv, char
 {
 	char why[512], kerr[256];
 	const char *iface = cli->iface != NULL ? cli->iface : "lo";
-	char *filter = join_words(argc, argv);
+	char *filter = tt_join_words(argc, argv);
 	int rc, dropped;
 
 	memset(lv, 0, sizeof *lv);

@@ -147,14 +147,6 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 	/* each stream's endpoints head the ladder at its steps */
 	snprintf(t->eps[stream][row->dir], sizeof t->eps[0][0], "%s", src);
 	snprintf(t->eps[stream][!row->dir], sizeof t->eps[0][0], "%s", dst);
-	if (!t->known[stream][row->dir]) {
-		t->base[stream][row->dir] = row->seq - row->rel_seq;
-		t->known[stream][row->dir] = 1;
-	}
-	if (!t->known[stream][!row->dir] && (row->flags & TT_ACK)) {
-		t->base[stream][!row->dir] = row->ack - row->rel_ack;
-		t->known[stream][!row->dir] = 1;
-	}
 	st = &t->steps[t->nsteps];
 	memset(st, 0, sizeof *st);
 	st->kind = TT_STEP_SEGMENT;
@@ -174,26 +166,7 @@ tui_emit(struct live *lv, const struct cap_seg *row, unsigned stream, const char
 		st->seg.up = pkt->urp;
 		t->pkts[t->nsteps] = *pkt;
 	}
-	st->notes = row->notes;
-	for (unsigned k = 0; k < row->nev && k < TT_STEP_EVENTS; k++) {
-		st->ev[st->nev].host = row->ev[k].host;
-		st->ev[st->nev].ev = row->ev[k].ev;
-		st->nev++;
-	}
-	st->crossed_after = row->arrived_after;
-	st->inferred = (row->obs & TT_OBS_INFERRED) != 0;
-	st->lost = (row->obs & TT_OBS_LOST) != 0;
-	for (int d = 0; d < 2; d++) {
-		struct tt_tcb_view *v = &st->tcb[d];
-
-		*v = row->tcb[d];
-		if (t->known[stream][d])
-			v->iss = t->base[stream][d];
-		if (t->known[stream][!d])
-			v->irs = t->base[stream][!d];
-		v->rto = 0;
-		v->rtx_at = v->tw_at = v->ka_at = v->delack_at = v->user_at = v->fw2_at = TT_NEVER;
-	}
+	cap_step_fill(st, row, t->base[stream], t->known[stream]);
 	keep_word(t, stream, kw);
 	t->nsteps++;
 }

@@ -101,9 +101,8 @@ report_format(enum tt_format f)
 	return TT_REPORT_TEXT;
 }
 
-/* Joins the words after the file into one filter expression. */
-static char *
-join_filter(int argc, char **argv)
+char *
+tt_join_words(int argc, char **argv)
 {
 	size_t len = 1;
 	char *s;
@@ -617,7 +616,7 @@ cmd_replay(const struct tt_cli *cli, int argc, char **argv)
 		snprintf(sample, sizeof sample, "%s/%s", cli->datadir, SAMPLE);
 		path = sample;
 	}
-	filter = join_filter(argc > 1 ? argc - 1 : 0, argv + 1);
+	filter = tt_join_words(argc > 1 ? argc - 1 : 0, argv + 1);
 	if (filter == NULL) {
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;

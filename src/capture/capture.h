@@ -323,6 +323,12 @@ const struct tt_step *cap_story_steps(const struct cap_story *s);
 /* Full header and decoded options of step i, English labels (translated
  * through gettext); the text stays valid until the next call. */
 const char *cap_story_detail(struct cap_story *s, size_t i);
+/* A finished row becomes a step's states, TCBs and events (its kind,
+ * time and segment are the caller's). Sequence numbers stay relative to
+ * Wireshark's bases, learnt into base[]/known[] as the stream's rows come;
+ * windows as the endpoints offered them; the observer runs no timers. */
+void cap_step_fill(struct tt_step *st, const struct cap_seg *row, uint32_t base[2],
+                   unsigned char known[2]);
 /* The same for any decoded packet p shown as step st (relative numbers
  * from st's ISSs) into buf; returns the length written. */
 size_t cap_pkt_detail(const struct cap_pkt *p, const struct tt_step *st, int linktype, char *buf,

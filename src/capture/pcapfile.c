@@ -108,6 +108,31 @@ open_stream(const char *path, char *err, size_t errlen)
 	return fp;
 }
 
+/* A handle just opened: its link type must be one the decoder reads, and
+ * the filter is compiled for it. -1 with err, the handle closed and f
+ * freed. */
+static int
+take_handle(struct cap_file *f, const char *filter, char *err, size_t errlen)
+{
+	f->linktype = linktype_of(pcap_datalink(f->p));
+	if (cap_link_name(f->linktype) == NULL) {
+		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
+		goto fail;
+	}
+	if (filter != NULL && *filter != '\0') {
+		if (pcap_compile(f->p, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
+			goto fail;
+		}
+		f->has_prog = 1;
+	}
+	return 0;
+fail:
+	pcap_close(f->p);
+	free(f);
+	return -1;
+}
+
 int
 cap_file_open(const char *path, const char *filter, struct cap_file **out, char *err,
               size_t errlen)
@@ -137,22 +162,8 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		return -1;
 	}
 	f->unit = 1;
-	f->linktype = linktype_of(pcap_datalink(f->p));
-	if (cap_link_name(f->linktype) == NULL) {
-		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
-		pcap_close(f->p);
-		free(f);
+	if (take_handle(f, filter, err, errlen) < 0)
 		return -1;
-	}
-	if (filter != NULL && *filter != '\0') {
-		if (pcap_compile(f->p, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
-			pcap_close(f->p);
-			free(f);
-			return -1;
-		}
-		f->has_prog = 1;
-	}
 	*out = f;
 	return 0;
 }
@@ -250,21 +261,9 @@ cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
 	}
 	if (f->unit == 1 && pcap_get_tstamp_precision(f->p) != PCAP_TSTAMP_PRECISION_NANO)
 		f->unit = 1000;
-	f->linktype = linktype_of(pcap_datalink(f->p));
-	if (cap_link_name(f->linktype) == NULL) {
-		snprintf(err, errlen, _("link type %d is not supported"), f->linktype);
-		pcap_close(f->p);
-		free(f);
+	if (take_handle(f, filter, err, errlen) < 0)
 		return -1;
-	}
-	if (filter != NULL && *filter != '\0') {
-		if (pcap_compile(f->p, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
-			pcap_close(f->p);
-			free(f);
-			return -1;
-		}
-		f->has_prog = 1;
+	if (f->has_prog) {
 		if (pcap_setfilter(f->p, &f->prog) < 0) {
 			snprintf(err, errlen, _("bad filter '%s': %s"), filter, pcap_geterr(f->p));
 			pcap_freecode(&f->prog);

@@ -138,12 +138,9 @@ keep_streams(struct cap_story *s, const struct cap_replay *r)
 	return 0;
 }
 
-/* A finished row of the stream being collected becomes step k's states,
- * TCBs and events. Sequence numbers stay relative to Wireshark's bases
- * (known[] / base[]), windows as the endpoints offered them; the observer
- * runs no timers. */
-static void
-fill_step(struct tt_step *st, const struct cap_seg *row, uint32_t *base, int *known)
+void
+cap_step_fill(struct tt_step *st, const struct cap_seg *row, uint32_t base[2],
+              unsigned char known[2])
 {
 	if (!known[row->dir]) {
 		base[row->dir] = row->seq - row->rel_seq;
@@ -189,7 +186,7 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	struct cap_pkt pkt;
 	struct cap_seg row;
 	uint32_t base[2] = { 0, 0 };
-	int known[2] = { 0, 0 };
+	unsigned char known[2] = { 0, 0 };
 	size_t filled = 0;
 	long got;
 	int rc;
@@ -248,14 +245,14 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 rows:
 		while (cap_replay_row(r, &row))
 			if (row.stream == want && filled < s->nsteps)
-				fill_step(&s->steps[filled++], &row, base, known);
+				cap_step_fill(&s->steps[filled++], &row, base, known);
 	}
 	/* the rows still waiting are finished: no more evidence comes */
 	if (want != SIZE_MAX) {
 		cap_replay_finish(r);
 		while (cap_replay_row(r, &row))
 			if (row.stream == want && filled < s->nsteps)
-				fill_step(&s->steps[filled++], &row, base, known);
+				cap_step_fill(&s->steps[filled++], &row, base, known);
 	}
 	if (want == SIZE_MAX && keep_streams(s, r) < 0) {
 		snprintf(err, errlen, "%s", _("out of memory"));
