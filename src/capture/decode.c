@@ -320,6 +320,30 @@ dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_p
 	}
 }
 
+/* An IPv4 header (h, hl bytes with options, checked by the caller) in pkt:
+ * what it says of itself, then of the datagram it heads. Used by dec_ip
+ * and by cap_decode's shortcut alike. */
+static void
+ipv4_header(struct cap_pkt *pkt, const uint8_t *h, uint32_t hl)
+{
+	pkt->ipver = 4;
+	pkt->ip_hlen = (uint8_t)hl;
+	pkt->ip_id = be16(h, 4);
+	pkt->ttl = h[8];
+	memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
+	memset(pkt->dst, 0, sizeof pkt->dst);
+	memcpy(pkt->src, h + 12, 4);
+	memcpy(pkt->dst, h + 16, 4);
+}
+
+static void
+ipv4_datagram(struct cap_pkt *pkt, uint8_t proto, uint32_t off, uint32_t tot)
+{
+	pkt->ipproto = proto;
+	pkt->ip_off = off;
+	pkt->ip_len = tot;
+}
+
 /* RFC 791 IPv4 (options skipped by IHL) and RFC 8200 IPv6 with extension
  * headers. `end` bounds the datagram for inner packets of tunnels. */
 static enum cap_status
@@ -344,16 +368,9 @@ dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 		if (!have(c, off, hl))
 			return fail(pkt, CAP_TRUNCATED, N_("IPv4 options cut off by the capture length"));
 		tot = be16(h, 2);
-		pkt->ipver = 4;
-		pkt->ip_hlen = (uint8_t)hl;
-		pkt->ip_id = be16(h, 4);
 		frag = be16(h, 6);
-		pkt->ttl = h[8];
 		proto = h[9];
-		memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
-		memset(pkt->dst, 0, sizeof pkt->dst);
-		memcpy(pkt->src, h + 12, 4);
-		memcpy(pkt->dst, h + 16, 4);
+		ipv4_header(pkt, h, hl);
 		if (tot == 0)           /* TSO/GSO: the length is left to the NIC */
 			tot = c->len - off;
 		if (tot < hl)
@@ -361,9 +378,7 @@ dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 		dend = off + tot;
 		if ((frag & 0x3fff) && proto != 6)
 			return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
-		pkt->ipproto = proto;
-		pkt->ip_off = off;
-		pkt->ip_len = tot;
+		ipv4_datagram(pkt, proto, off, tot);
 		if (frag & 0x3fff) {
 			pkt->frag_off = (uint16_t)((frag & 0x1fff) * 8);
 			pkt->frag_more = (frag & 0x2000) != 0;
@@ -714,15 +729,8 @@ cap_decode(int linktype, const uint8_t *bytes, uint32_t caplen, struct cap_pkt *
 	    (be16(h, 6) & 0x3fff) != 0 || (tot = be16(h, 2)) < 20)
 		return cap_decode_general(linktype, bytes, caplen, out);
 	fresh_pkt(out);
-	out->ipver = 4;
-	out->ip_hlen = 20;
-	out->ip_id = be16(h, 4);
-	out->ttl = h[8];
-	memcpy(out->src, h + 12, 4);
-	memcpy(out->dst, h + 16, 4);
-	out->ipproto = 6;
-	out->ip_off = 14;
-	out->ip_len = tot;
+	ipv4_header(out, h, 20);
+	ipv4_datagram(out, 6, 14, tot);
 	return dec_tcp(&c, 14 + 20, 14 + tot, out);
 }
 
