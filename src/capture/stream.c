@@ -202,30 +202,16 @@ cap_replay_new(unsigned opts)
 	r->next_row = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->next_row) : NULL;
 	r->views = (opts & CAP_VIEWS) ? calloc(RING, sizeof *r->views) : NULL;
 	r->head = r->tail = 1;
-	if (sodium_init() < 0 || r->oout == NULL ||
-	    ((opts & CAP_ROWS) && (r->ring == NULL || r->next_row == NULL)) ||
-	    ((opts & CAP_VIEWS) && r->views == NULL)) {
-		free(r->oout);
-		free(r->ring);
-		free(r->next_row);
-		free(r->views);
-		free(r);
-		return NULL;
-	}
-	randombytes_buf(r->key, sizeof r->key);
 	r->nslots = 1024;
 	r->sidx = calloc(r->nslots, sizeof *r->sidx);
 	r->stag = calloc(r->nslots, sizeof *r->stag);
-	if (r->sidx == NULL || r->stag == NULL) {
-		free(r->sidx);
-		free(r->stag);
-		free(r->oout);
-		free(r->ring);
-		free(r->next_row);
-		free(r->views);
-		free(r);
+	if (sodium_init() < 0 || r->oout == NULL || r->sidx == NULL || r->stag == NULL ||
+	    ((opts & CAP_ROWS) && (r->ring == NULL || r->next_row == NULL)) ||
+	    ((opts & CAP_VIEWS) && r->views == NULL)) {
+		cap_replay_free(r);     /* what was made so far */
 		return NULL;
 	}
+	randombytes_buf(r->key, sizeof r->key);
 	return r;
 }
 
@@ -588,9 +574,8 @@ take_place(struct cap_replay *r, size_t idx)
 static void
 maybe_retire(struct cap_replay *r, struct stream *s)
 {
-	enum tt_state a, b;
-
 	struct tt_obs *obs = obs_of(r, s);
+	enum tt_state a, b;
 
 	/* a connection ends with a FIN or a RST */
 	if ((!s->fin && !s->rst) || tt_obs_settled(obs) != UINT64_MAX)
