@@ -380,6 +380,7 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 	struct pollfd pfd[2];
 	nfds_t n = 0;
 	int64_t now;
+	int idle;
 
 	if (lv->rd != NULL && !lv->capture_done) {
 		pfd[n].fd = cap_reader_fd(lv->rd);
@@ -446,8 +447,8 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 	/* a segment whose receiver never answers (lost, or a peer gone) would
 	 * hold every later row: after HOLD_MS, or when nothing comes for
 	 * IDLE_MS, its stream settles as if no more evidence came */
+	idle = now - lv->last_wall > (int64_t)IDLE_MS * 1000000;
 	if (lv->nframes > 0) {
-		int idle = now - lv->last_wall > (int64_t)IDLE_MS * 1000000;
 		int64_t before = idle ? INT64_MAX
 		                      : lv->last_abs - lv->first_abs - (int64_t)HOLD_MS * 1000000;
 
@@ -457,18 +458,22 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 				return -1;
 			}
 	}
-	settle_rows(lv, now - lv->last_wall > (int64_t)IDLE_MS * 1000000);
-	if (lv->child > 0) {
-		int st;
-
-		if (waitpid(lv->child, &st, WNOHANG) == lv->child) {
-			lv->child = -1;
-			lv->child_status = st;
-			lv->child_done = 1;
-			lv->child_done_at = now;
-		}
-	}
+	settle_rows(lv, idle);
+	live_reap(lv, now);
 	return 0;
+}
+
+void
+live_reap(struct live *lv, int64_t now)
+{
+	int st;
+
+	if (lv->child > 0 && waitpid(lv->child, &st, WNOHANG) == lv->child) {
+		lv->child = -1;
+		lv->child_status = st;
+		lv->child_done = 1;
+		lv->child_done_at = now;
+	}
 }
 
 /* No more packets: every row is settled. */

@@ -190,13 +190,8 @@ tui_poll(void *ctx)
 	if (!t->lv->capture_done && !t->broke && t->lv->rd != NULL &&
 	    live_pump(t->lv, 0, t->err, sizeof t->err) < 0)
 		t->broke = 1;
-	if (t->lv->rd == NULL || t->lv->capture_done) {
-		/* --count reached or no capture: the command may still end */
-		if (t->lv->child > 0 && waitpid(t->lv->child, &t->lv->child_status, WNOHANG) == t->lv->child) {
-			t->lv->child = -1;
-			t->lv->child_done = 1;
-		}
-	}
+	if (t->lv->rd == NULL || t->lv->capture_done)
+		live_reap(t->lv, kn_now());     /* no capture: the command may still end */
 	if (t->lv->cli->seconds_ms &&
 	    kn_now() - t->lv->start_ns >= t->lv->cli->seconds_ms * 1000000 && !t->lv->capture_done) {
 		live_finish(t->lv);

@@ -69,6 +69,8 @@ int live_open(struct live *lv, const struct tt_cli *cli, int argc, char **argv, 
 int live_start_command(struct live *lv, char **command, int quiet, char *err, size_t errlen);
 /* Waits up to wait_ms (-1: until something comes) and takes what came. */
 int live_pump(struct live *lv, int wait_ms, char *err, size_t errlen);
+/* Notes (without waiting) that the command has ended, at time now. */
+void live_reap(struct live *lv, int64_t now);
 void live_finish(struct live *lv);
 void live_close(struct live *lv);
 int live_tui(const struct tt_cli *cli, struct live *lv);
