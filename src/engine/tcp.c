@@ -563,15 +563,12 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 		if (out->nseg >= TT_OUT_SEGS)
 			return;
 	}
-	if (c->close_pending && !c->fin_sent && c->snd_nxt == tcb_send_end(c)) {
+	/* the FIN after the data; again when sending from SND.UNA after a
+	 * timeout (timer.c) reached it */
+	if (c->snd_nxt == tcb_send_end(c) &&
+	    (c->fin_sent ? c->snd_nxt == c->fin_seq && TT_SEQ_LT(c->snd_nxt, c->snd_max)
+	                 : c->close_pending))
 		tcb_send_fin(c, now, out);
-	} else if (c->fin_sent && c->snd_nxt == c->fin_seq && TT_SEQ_LT(c->snd_nxt, c->snd_max)) {
-		/* sending again from SND.UNA after a timeout (timer.c) reached the
-		 * FIN: it goes again after the data */
-		tcb_emit(c, out, c->fin_seq, c->rcv_nxt, TT_FIN | TT_ACK, NULL, 0);
-		c->snd_nxt++;
-		tcb_arm_rtx(c, now);
-	}
 }
 
 /* RFC 9293 §3.8.6.3: a lone ACK may wait (less than 0.5 s), but every
