@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "report/report.h"
 #include "sim/sim.h"
 #include "tutor/cover.h"
 
@@ -59,18 +60,36 @@ host_text(unsigned h)
 	}
 }
 
+/* One transition as a JSON object, its strings through the report's
+ * escaping. */
+static void
+json_row(const struct tt_cover_item *t, int on, const char *causes, const char *hosts)
+{
+	static const char *const keys[] = { "from", "to", "cause", "hosts", "label" };
+	const char *vals[] = { tt_cover_item_from(t), tt_state_name(t->to), causes, hosts, t->label };
+
+	fputs("{\"id\":", stdout);
+	tt_json_string(stdout, t->id);
+	printf(",\"covered\":%s", on ? "true" : "false");
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		printf(",\"%s\":", keys[k]);
+		tt_json_string(stdout, vals[k]);
+	}
+	fputs("}\n", stdout);
+}
+
 static void
 text(tt_cover_set set, const unsigned *host, unsigned outside)
 {
-	size_t n = tt_ntransitions();
+	size_t n = tt_cover_nitems();
 
 	printf(_("Transitions covered: %zu of %zu\n"), tt_cover_count(set), n);
 	for (size_t i = 0; i < n; i++) {
-		const struct tt_transition *t = tt_transition(i);
+		const struct tt_cover_item *t = tt_cover_item(i);
 		int on = (int)((set >> i) & 1);
 
 		printf("[%c] ", on ? 'x' : ' ');
-		padded(t->from_name != NULL ? _(t->from_name) : tt_transition_from(t), 12);
+		padded(t->from_name != NULL ? _(t->from_name) : tt_cover_item_from(t), 12);
 		printf(" -> ");
 		padded(tt_state_name(t->to), 13);
 		fputs(_(t->label), stdout);
@@ -84,13 +103,13 @@ text(tt_cover_set set, const unsigned *host, unsigned outside)
 	if (set == tt_cover_all())
 		printf("%s\n", _("Every transition is covered."));
 	else
-		printf(_("Next: %s\n"), _(tt_transition((size_t)tt_cover_next(set))->how));
+		printf(_("Next: %s\n"), _(tt_cover_item((size_t)tt_cover_next(set))->how));
 }
 
 int
 tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 {
-	size_t n = tt_ntransitions(), ns = tt_sim_nsteps(s);
+	size_t n = tt_cover_nitems(), ns = tt_sim_nsteps(s);
 	unsigned *host = calloc(n, sizeof *host), outside;
 	tt_cover_set set;
 
@@ -105,7 +124,7 @@ tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 		if (cli->format == TT_FMT_TSV)
 			printf("covered\tid\tfrom\tto\tcause\thosts\tlabel\n");
 		for (size_t i = 0; i < n; i++) {
-			const struct tt_transition *t = tt_transition(i);
+			const struct tt_cover_item *t = tt_cover_item(i);
 			int on = (int)((set >> i) & 1);
 			char causes[64] = "";
 
@@ -115,13 +134,10 @@ tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 					         causes[0] ? "," : "", tt_cause_name((enum tt_cause)c));
 			if (cli->format == TT_FMT_TSV)
 				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", on ? "yes" : "no", t->id,
-				       tt_transition_from(t), tt_state_name(t->to), causes,
+				       tt_cover_item_from(t), tt_state_name(t->to), causes,
 				       host_ids[host[i] & 3], t->label);
 			else
-				printf("{\"id\":\"%s\",\"covered\":%s,\"from\":\"%s\",\"to\":\"%s\","
-				       "\"cause\":\"%s\",\"hosts\":\"%s\",\"label\":\"%s\"}\n",
-				       t->id, on ? "true" : "false", tt_transition_from(t),
-				       tt_state_name(t->to), causes, host_ids[host[i] & 3], t->label);
+				json_row(t, on, causes, host_ids[host[i] & 3]);
 		}
 	}
 	free(host);

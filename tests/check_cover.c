@@ -85,7 +85,7 @@ check_events(const char *name, const struct tt_sim *s, void *ctx)
 
 		for (unsigned k = 0; k < st->nev; k++) {
 			const struct tt_event *ev = &st->ev[k].ev;
-			int t = tt_transition_of(ev);
+			int t = tt_cover_item_of(ev);
 
 			if (ev->from == ev->to)
 				continue;
@@ -125,8 +125,8 @@ START_TEST(test_the_cover_scenarios_take_every_entry)
 	tt_cover_set all = 0;
 
 	each_scenario(collect, &all);
-	for (size_t i = 0; i < tt_ntransitions(); i++)
-		ck_assert_msg((all >> i) & 1, "no cover-*.scenario takes %s", tt_transition(i)->id);
+	for (size_t i = 0; i < tt_cover_nitems(); i++)
+		ck_assert_msg((all >> i) & 1, "no cover-*.scenario takes %s", tt_cover_item(i)->id);
 	ck_assert(all == tt_cover_all());
 }
 END_TEST
@@ -135,14 +135,14 @@ END_TEST
  * is an edge the independent list of tests/tt_check.h allows. */
 START_TEST(test_entries_are_distinct_and_allowed)
 {
-	ck_assert_uint_le(tt_ntransitions(), 64);
+	ck_assert_uint_le(tt_cover_nitems(), 64);
 	for (int f = 0; f < TT_NSTATES; f++)
 		for (int t = 0; t < TT_NSTATES; t++)
 			for (int c = 0; c < TT_CAUSE_OUTSIDE; c++) {
 				int n = 0;
 
-				for (size_t i = 0; i < tt_ntransitions(); i++) {
-					const struct tt_transition *e = tt_transition(i);
+				for (size_t i = 0; i < tt_cover_nitems(); i++) {
+					const struct tt_cover_item *e = tt_cover_item(i);
 
 					n += (e->from & (1u << f)) && (int)e->to == t && (e->causes & (1u << c));
 				}
@@ -150,13 +150,13 @@ START_TEST(test_entries_are_distinct_and_allowed)
 				              tt_state_name((enum tt_state)f), tt_state_name((enum tt_state)t),
 				              tt_cause_name((enum tt_cause)c));
 			}
-	for (size_t i = 0; i < tt_ntransitions(); i++) {
-		const struct tt_transition *e = tt_transition(i);
+	for (size_t i = 0; i < tt_cover_nitems(); i++) {
+		const struct tt_cover_item *e = tt_cover_item(i);
 
 		ck_assert(e->id != NULL && e->label != NULL && e->how != NULL && e->from != 0);
 		ck_assert_msg(strpbrk(e->label, "\"\\\t\n") == NULL, "%s: label not plain", e->id);
 		for (size_t j = 0; j < i; j++)
-			ck_assert_str_ne(tt_transition(j)->id, e->id);
+			ck_assert_str_ne(tt_cover_item(j)->id, e->id);
 		for (int f = 0; f < TT_NSTATES; f++) {
 			int ok = 0;
 
@@ -191,8 +191,8 @@ event_step(int host, enum tt_state from, enum tt_state to, enum tt_reason r)
 static int
 index_of(const char *id)
 {
-	for (size_t i = 0; i < tt_ntransitions(); i++)
-		if (strcmp(tt_transition(i)->id, id) == 0)
+	for (size_t i = 0; i < tt_cover_nitems(); i++)
+		if (strcmp(tt_cover_item(i)->id, id) == 0)
 			return (int)i;
 	ck_abort_msg("no transition %s", id);
 	return -1;
@@ -230,11 +230,11 @@ START_TEST(test_coverage_of_steps)
 	/* a reset from a synchronized state and an abort from LISTEN */
 	st[0] = event_step(TT_CLIENT, TT_LAST_ACK, TT_CLOSED, TT_R_RST_CLOSE);
 	st[1] = event_step(TT_CLIENT, TT_LISTEN, TT_CLOSED, TT_R_ABORT_QUIET);
-	ck_assert_int_eq(tt_transition_of(&st[0].ev[0].ev), index_of("reset"));
-	ck_assert_int_eq(tt_transition_of(&st[1].ev[0].ev), ab);
+	ck_assert_int_eq(tt_cover_item_of(&st[0].ev[0].ev), index_of("reset"));
+	ck_assert_int_eq(tt_cover_item_of(&st[1].ev[0].ev), ab);
 	/* an engine state change the list does not know */
 	st[2] = event_step(TT_CLIENT, TT_ESTABLISHED, TT_LISTEN, TT_R_ACK_NEW);
-	ck_assert_int_eq(tt_transition_of(&st[2].ev[0].ev), -3);
+	ck_assert_int_eq(tt_cover_item_of(&st[2].ev[0].ev), -3);
 }
 END_TEST
 

@@ -19,7 +19,7 @@
 /* The one list. Each state change of the engine under RFC 9293's rules is
  * exactly one of these (tests/check_cover.c runs every bundled scenario to
  * hold it to that); lessons/scenarios/cover-*.scenario take them all. */
-static const struct tt_transition list[] = {
+static const struct tt_cover_item list[] = {
 	/* RFC 9293 Figure 5 */
 	{ "passive-open", B(CLOSED), NULL, TT_LISTEN, C(CALL), 1, N_("passive OPEN (listen)"),
 	  N_("act as the server (h) and press l: listen") },
@@ -97,19 +97,19 @@ static const struct tt_transition list[] = {
 #define NLIST (sizeof list / sizeof list[0])
 
 size_t
-tt_ntransitions(void)
+tt_cover_nitems(void)
 {
 	return NLIST;
 }
 
-const struct tt_transition *
-tt_transition(size_t i)
+const struct tt_cover_item *
+tt_cover_item(size_t i)
 {
 	return i < NLIST ? &list[i] : NULL;
 }
 
 const char *
-tt_transition_from(const struct tt_transition *t)
+tt_cover_item_from(const struct tt_cover_item *t)
 {
 	if (t->from_name != NULL)
 		return t->from_name;
@@ -161,7 +161,7 @@ tt_cause_name(enum tt_cause c)
 }
 
 int
-tt_transition_of(const struct tt_event *ev)
+tt_cover_item_of(const struct tt_event *ev)
 {
 	enum tt_cause c;
 
@@ -189,7 +189,7 @@ tt_cover_steps(const struct tt_step *steps, size_t n, unsigned *host, unsigned *
 	for (size_t i = 0; i < n; i++)
 		for (unsigned k = 0; k < steps[i].nev && k < TT_STEP_EVENTS; k++) {
 			const struct tt_step_event *e = &steps[i].ev[k];
-			int t = tt_transition_of(&e->ev);
+			int t = tt_cover_item_of(&e->ev);
 
 			if (t >= 0) {
 				s |= (tt_cover_set)1 << t;

@@ -27,7 +27,7 @@ enum tt_cause {
 enum tt_cause tt_reason_cause(enum tt_reason r);
 const char *tt_cause_name(enum tt_cause c);     /* "call", "segment", ... */
 
-struct tt_transition {
+struct tt_cover_item {
 	const char *id;         /* stable: "listen-rcv-syn" */
 	unsigned from;          /* one bit per state it leaves (1u << state) */
 	const char *from_name;  /* a group's name ("synchronized"), NULL: one state */
@@ -39,21 +39,21 @@ struct tt_transition {
 };
 
 /* The list, in a stable order (Figure 5 first). */
-size_t tt_ntransitions(void);
-const struct tt_transition *tt_transition(size_t i);
+size_t tt_cover_nitems(void);
+const struct tt_cover_item *tt_cover_item(size_t i);
 /* The from column: the state's name or the group's. */
-const char *tt_transition_from(const struct tt_transition *t);
+const char *tt_cover_item_from(const struct tt_cover_item *t);
 
 /* The transition an event takes: its index in the list; -1 when the state
  * did not change, -2 when it changed in a way the challenge does not count
  * (TT_CAUSE_OUTSIDE), -3 when the list has no such transition (a bug). */
-int tt_transition_of(const struct tt_event *ev);
+int tt_cover_item_of(const struct tt_event *ev);
 
-/* Sets of transitions: bit i is tt_transition(i). */
+/* Sets of transitions: bit i is tt_cover_item(i). */
 typedef uint64_t tt_cover_set;
 
 /* What a run covered, both hosts together: the union over the steps'
- * events. host[i] (if not NULL, tt_ntransitions() long) gets bit 0 when the
+ * events. host[i] (if not NULL, tt_cover_nitems() long) gets bit 0 when the
  * client took transition i, bit 1 the server; *outside (if not NULL) the
  * number of state changes not counted. Pure. */
 tt_cover_set tt_cover_steps(const struct tt_step *steps, size_t n, unsigned *host,

@@ -44,10 +44,10 @@ ui_chal_line(const struct ui_chal *c, char *buf, size_t len)
 
 	if (s == tt_cover_all())
 		snprintf(buf, len, _("Challenge: all %zu transitions taken. Well done! (R starts again)"),
-		         tt_ntransitions());
+		         tt_cover_nitems());
 	else
 		snprintf(buf, len, _("Challenge: %zu of %zu transitions taken (i: which remain)."),
-		         tt_cover_count(s), tt_ntransitions());
+		         tt_cover_count(s), tt_cover_nitems());
 }
 
 /* The status: the count, then a warning or what is new. */
@@ -79,11 +79,11 @@ ui_chal_update(struct ui_chal *c, const struct tt_step *steps, size_t n, char *s
 	} else {
 		fresh = tt_cover_progress_add(c->prog, c->run);
 	}
-	for (size_t i = 0; i < tt_ntransitions(); i++)
+	for (size_t i = 0; i < tt_cover_nitems(); i++)
 		if ((fresh >> i) & 1) {
-			const struct tt_transition *t = tt_transition(i);
+			const struct tt_cover_item *t = tt_cover_item(i);
 
-			snprintf(news, sizeof news, _("New: %s %s %s, %s."), tt_transition_from(t),
+			snprintf(news, sizeof news, _("New: %s %s %s, %s."), tt_cover_item_from(t),
 			         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(t->to), _(t->label));
 		}
 	if (fresh != 0 && c->prog != NULL) {
@@ -130,18 +130,18 @@ ui_chal_hint(const struct ui_chal *c)
 	                         "those marked * below are not drawn there. Progress is kept between\n"
 	                         "runs; R forgets it."));
 	if (next >= 0) {
-		const struct tt_transition *t = tt_transition((size_t)next);
+		const struct tt_cover_item *t = tt_cover_item((size_t)next);
 
 		at += (size_t)snprintf(buf + at, sizeof buf - at, _("Next: %s %s %s, %s\n  Try: %s.\n\n"),
-		                       tt_transition_from(t), ui_glyph(UI_G_RIGHTWARDS),
+		                       tt_cover_item_from(t), ui_glyph(UI_G_RIGHTWARDS),
 		                       tt_state_name(t->to), _(t->label), _(t->how));
 	}
-	for (size_t i = 0; i < tt_ntransitions() && at < sizeof buf; i++) {
-		const struct tt_transition *t = tt_transition(i);
+	for (size_t i = 0; i < tt_cover_nitems() && at < sizeof buf; i++) {
+		const struct tt_cover_item *t = tt_cover_item(i);
 
 		at += (size_t)snprintf(buf + at, sizeof buf - at, _("[%s] %s %s %s, %s%s\n"),
 		                       (s >> i) & 1 ? "x" : " ",
-		                       t->from_name != NULL ? _(t->from_name) : tt_transition_from(t),
+		                       t->from_name != NULL ? _(t->from_name) : tt_cover_item_from(t),
 		                       ui_glyph(UI_G_RIGHTWARDS), tt_state_name(t->to), _(t->label),
 		                       t->drawn ? "" : " *");
 	}

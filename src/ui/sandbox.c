@@ -302,7 +302,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 
 	snprintf(hostlab, sizeof hostlab, _("acting as %s"), sb->host ? _("server") : _("client"));
 	snprintf(chal, sizeof chal, _("challenge %zu/%zu"),
-	         ui_chal_count(&sb->chal), tt_ntransitions());
+	         ui_chal_count(&sb->chal), tt_cover_nitems());
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++) {
 		/* the challenge's keys only while it is open (? and the menu's help
 		 * tell of o) */
