@@ -2343,6 +2343,155 @@ START_TEST(test_cc_off_only_the_peer_window_limits)
 }
 END_TEST
 
+
+/* ---- window scaling (RFC 7323 §2) ---- */
+
+/* A segment with a window scale option (shift + 1; 0: none). */
+static void
+arrive_ws(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t wnd,
+          uint8_t wsopt)
+{
+	struct tt_seg s;
+
+	memset(&s, 0, sizeof s);
+	s.flags = (uint16_t)flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.wnd = wnd;
+	s.wsopt = wsopt;
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+}
+
+#define SHIFTS_ARE(c, snd, rcv)                                              \
+	do {                                                                 \
+		struct tt_tcb_view sv_;                                      \
+		view((c), &sv_);                                             \
+		ck_assert_int_eq(sv_.snd_shift, (snd));                      \
+		ck_assert_int_eq(sv_.rcv_shift, (rcv));                      \
+	} while (0)
+
+/* SYN-SENT: our SYN offers shift 7 with its window unscaled; the SYN,ACK
+ * offers 2: its own window is taken as it is, later ones times 4, and our
+ * windows go out shifted right by 7. */
+START_TEST(test_wscale_syn_sent_negotiates_both_shifts)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+
+	cfg.wscale = 7;
+	cfg.rcv_wnd = 1u << 20;
+	c = conn_syn_sent();
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_SYN, OUR_ISS, 0, 0, 65535);
+	ck_assert_uint_eq(out.seg[0].wsopt, 8);
+	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 1000, 3);
+	STATE_IS(c, TT_ESTABLISHED);
+	REASON_IS(TT_R_WSCALE_ON);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, (1u << 20) >> 7);
+	ck_assert_uint_eq(out.seg[0].wsopt, 0);
+	SHIFTS_ARE(c, 2, 7);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_wnd, 1000);     /* the SYN,ACK's window: unscaled */
+	arrive_ws(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 1000, 0);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_wnd, 4000);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_wscale_scaled_window_is_what_the_sender_fills)
+{
+	struct tt_conn *c;
+
+	cfg.wscale = 0;
+	cfg.congestion = 0;
+	c = conn_syn_sent();
+	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 100, 5);
+	SHIFTS_ARE(c, 4, 0);
+	/* 100 << 4 = 1600 bytes: two segments of 536 and one of 528 */
+	arrive_ws(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100, 0);
+	send_at(c, 0, 1600);
+	EMITS_EXACTLY(3);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 536, 65535);
+	EMITS_SEG(2, TT_ACK | TT_PSH, OUR_ISS + 1 + 2 * 536, PEER_ISS + 1, 528, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* A SYN,ACK without the option: neither side scales (RFC 7323 §2.2). */
+START_TEST(test_wscale_off_when_the_peer_does_not_offer)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+
+	cfg.wscale = 7;
+	cfg.rcv_wnd = 1u << 20;
+	c = conn_syn_sent();
+	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 1000, 0);
+	STATE_IS(c, TT_ESTABLISHED);
+	REASON_IS(TT_R_WSCALE_OFF);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 65535);
+	SHIFTS_ARE(c, -1, -1);
+	arrive_ws(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 1000, 0);
+	view(c, &v);
+	ck_assert_uint_eq(v.snd_wnd, 1000);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* LISTEN: a SYN,ACK carries the option only in answer to one; a shift
+ * above 14 is taken as 14 (§2.3). */
+START_TEST(test_wscale_listen_answers_only_an_offer)
+{
+	struct tt_conn *c;
+
+	cfg.wscale = 5;
+	c = conn_listen();
+	arrive_ws(c, TT_SYN, PEER_ISS, 0, 65535, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1, 0, 65535);
+	ck_assert_uint_eq(out.seg[0].wsopt, 0);
+	SHIFTS_ARE(c, -1, -1);
+	tt_conn_free(c);
+
+	c = conn_listen();
+	arrive_ws(c, TT_SYN, PEER_ISS, 0, 65535, 15 + 1);
+	EMITS_EXACTLY(1);
+	ck_assert_uint_eq(out.seg[0].wsopt, 5 + 1);
+	SHIFTS_ARE(c, 14, 5);
+	REASON_IS(TT_R_WSCALE_ON);
+	/* the final ACK's window is scaled: 2 << 14 */
+	arrive_ws(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 2, 0);
+	STATE_IS(c, TT_ESTABLISHED);
+	{
+		struct tt_tcb_view v;
+
+		view(c, &v);
+		ck_assert_uint_eq(v.snd_wnd, 2u << 14);
+	}
+	tt_conn_free(c);
+}
+END_TEST
+
+/* Without cfg.wscale (the RFC preset) no option goes out and a peer's
+ * offer changes nothing. */
+START_TEST(test_wscale_not_offered_by_default)
+{
+	struct tt_conn *c = conn_listen();
+
+	arrive_ws(c, TT_SYN, PEER_ISS, 0, 65535, 8);
+	EMITS_EXACTLY(1);
+	ck_assert_uint_eq(out.seg[0].wsopt, 0);
+	ck_assert_msg(!has_reason(TT_R_WSCALE_ON) && !has_reason(TT_R_WSCALE_OFF),
+	              "no window scaling event without an offer of ours");
+	SHIFTS_ARE(c, -1, -1);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2447,6 +2596,10 @@ main(void)
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },
+		{ "wscale", { test_wscale_syn_sent_negotiates_both_shifts,
+			test_wscale_scaled_window_is_what_the_sender_fills,
+			test_wscale_off_when_the_peer_does_not_offer,
+			test_wscale_listen_answers_only_an_offer, test_wscale_not_offered_by_default } },
 	};
 
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

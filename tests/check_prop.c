@@ -107,7 +107,7 @@ struct scen {
 
 /* The engine settings, with their keywords in scenario files (`set HOST
  * NAME VALUE`): what the printer writes and the shrinker simplifies. */
-enum ftype { F_TIME, F_UINT, F_U32, F_U16, F_BOOL, F_NOTBOOL };
+enum ftype { F_TIME, F_UINT, F_U32, F_U16, F_BOOL, F_NOTBOOL, F_SHIFT };
 
 static const struct field {
 	const char *name;
@@ -137,6 +137,7 @@ static const struct field {
 	{ "congestion", offsetof(struct tt_config, congestion), F_BOOL },
 	{ "initial-window", offsetof(struct tt_config, initial_window), F_UINT },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), F_BOOL },
+	{ "wscale", offsetof(struct tt_config, wscale), F_SHIFT },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -247,6 +248,12 @@ fmt_value(const struct field *f, int64_t v, char *buf, size_t len)
 		break;
 	case F_NOTBOOL:
 		snprintf(buf, len, "%s", v ? "off" : "on");
+		break;
+	case F_SHIFT:
+		if (v < 0)
+			snprintf(buf, len, "off");
+		else
+			snprintf(buf, len, "%lld", (long long)v);
 		break;
 	default:
 		snprintf(buf, len, "%lld", (long long)v);
@@ -435,6 +442,14 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 		c->rcv_wnd = rn(r, 65536);
 	}
 	c->mss = (uint16_t)(chance(r, 30) ? rrange(r, 1, 100) : rrange(r, 1, 1460));
+	/* RFC 7323: offered by either, both or neither; a buffer beyond 64 KiB
+	 * only means something with a shift */
+	if (chance(r, 35))
+		c->wscale = chance(r, 20) ? 14 : (int)rn(r, 15);
+	else if (chance(r, 15))
+		c->wscale = -1;
+	if (c->wscale > 0 && chance(r, 40))
+		c->rcv_wnd = rrange(r, 65536, 1u << 22);
 	if (lnx && chance(r, 50))
 		return;                 /* the preset's own (long) timers */
 	c->rto_initial = rms(r, 200, 3000);
@@ -723,6 +738,8 @@ struct inc {
 	int have_edge;
 	int zero;               /* a zero window was heard at that edge: a
 	                           one-byte probe past it is allowed */
+	uint8_t sent_ws, heard_ws; /* RFC 7323: the window scale options of the SYN
+	                           it sent and of the peer's SYN it took (shift + 1) */
 };
 
 /* Sequence space a host put on the wire, for invariant 3. */
@@ -1078,22 +1095,39 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 		if (seqlen > 0 && !(g->flags & TT_RST))
 			ivl_add(ck, from, g->seq, g->seq + seqlen);
 
+		/* RFC 7323 §2.2: windows are scaled when both SYNs carried the
+		 * option; the checker reads that off the SYNs themselves */
+		if ((g->flags & TT_SYN) && !(g->flags & TT_RST) && !injected) {
+			struct inc *ks = inc_by_iss(ck, from, g->seq);
+
+			if (ks != NULL)
+				ks->sent_ws = g->wsopt;
+			if (!lost && has_tcb(tv) && tv->irs == g->seq) {
+				struct inc *kr = inc_by_iss(ck, to, tv->iss);
+
+				if (kr != NULL)
+					kr->heard_ws = g->wsopt;
+			}
+		}
 		/* the receiver learns the window: real segments always count,
 		 * hand-made ones only when the receiver took their window */
 		if (!lost && (g->flags & TT_ACK) && !(g->flags & TT_RST) && has_tcb(tv)) {
 			struct inc *k = inc_by_iss(ck, to, tv->iss);
+			uint32_t wnd = g->wnd;
 
+			if (k != NULL && k->sent_ws && k->heard_ws && !(g->flags & TT_SYN))
+				wnd <<= k->heard_ws - 1 > 14 ? 14 : k->heard_ws - 1;
 			if (k != NULL && TT_SEQ_GT(g->ack, k->iss) && TT_SEQ_LEQ(g->ack, k->hi) &&
 			    (!injected || (tv->snd_wl1 == g->seq && tv->snd_wl2 == g->ack &&
-			                   tv->snd_wnd == g->wnd))) {
-				uint32_t edge = g->ack + g->wnd;
+			                   tv->snd_wnd == wnd))) {
+				uint32_t edge = g->ack + wnd;
 
 				if (!k->have_edge || TT_SEQ_GT(edge, k->edge)) {
 					k->edge = edge;
 					k->edge_ack = g->ack;
-					k->edge_wnd = g->wnd;
-					k->zero = g->wnd == 0;
-				} else if (edge == k->edge && g->wnd == 0) {
+					k->edge_wnd = wnd;
+					k->zero = wnd == 0;
+				} else if (edge == k->edge && wnd == 0) {
 					k->zero = 1;    /* the window closed at that edge */
 				}
 				k->have_edge = 1;

@@ -173,6 +173,23 @@ expect_status 1 $? "IPv4 and IPv6 hosts exit 1"
 expect_match "$(cat "$TMPD/err")" "mixed\.pcap: the client \(192\.0\.2\.1\) and the server \(2001:db8::2\) cannot be in one capture" "mixed families named"
 [ -e "$TMPD/mixed.pcap" ] && fail "no file made for mixed families" || pass
 
+# window scaling (RFC 7323): the SYNs carry the shift, and tshark scales
+# every later window field by it to the window the engine advertised
+printf 'set both preset linux\nset server window 1000000\nlisten server\nconnect client\nrun\nsend client 5000\nrun\n' |
+	"$T" sandbox --format tsv -w "$TMPD/ws.pcap" > "$TMPD/ws.tsv" 2> "$TMPD/err"
+expect_status 0 $? "a scaled run is written"
+if [ -n "$TSHARK" ]; then
+	"$TSHARK" -r "$TMPD/ws.pcap" -T fields -E separator=/t -e frame.number -e tcp.flags.syn \
+		-e tcp.options.wscale.shift -e tcp.window_size_value -e tcp.window_size \
+		> "$TMPD/ws.fields" 2> /dev/null
+	awk -F '\t' '$2 == "1" && $3 != "7" { print "frame " $1 ": shift " $3 }
+		$2 == "0" && $5 != $4 * 128 { print "frame " $1 ": window " $5 " is not " $4 " << 7" }
+		$2 == "0" { scaled++ } END { if (scaled < 5) print "only " scaled " scaled frames" }' \
+		"$TMPD/ws.fields" > "$TMPD/ws.bad"
+	expect_same /dev/null "$TMPD/ws.bad" "tshark reads the window scale option and scales by it"
+	grep -q "998528" "$TMPD/ws.fields" && pass || fail "the server's 1 MB buffer shows scaled (7801 << 7)"
+fi
+
 # usage errors: exit 2
 "$T" replay --write "$TMPD/x.pcap" > /dev/null 2> "$TMPD/err"; expect_status 2 $? "replay --write: usage error"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: --write is for 'lesson' and 'sandbox'" "replay --write explained"

@@ -2,8 +2,8 @@
  *
  * The writer's counterpart of decode.c: an IPv4 header (version 4, IHL 5,
  * DF, TTL 64, protocol 6, header checksum) or an IPv6 header (hop limit 64,
- * next header 6), then a TCP header with the MSS option when the segment
- * carries one (padded to a multiple of 4 bytes) and the checksum over the
+ * next header 6), then a TCP header with the MSS and window scale options
+ * when the segment carries them (each padded to 4 bytes) and the checksum over the
  * pseudo-header (RFC 9293 §3.1, RFC 8200 §8.1), then the payload. The result
  * is a LINKTYPE_RAW frame. No pcap, no I/O, nothing allocated.
  */
@@ -57,7 +57,9 @@ size_t
 cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen)
 {
 	const struct tt_seg *seg = t->seg;
-	size_t iplen = t->ipver == 6 ? 40 : 20, optlen = seg->mss != 0 ? 4 : 0;
+	size_t iplen = t->ipver == 6 ? 40 : 20;
+	/* MSS (4 bytes), then NOP and window scale (RFC 7323 §2.2: 3 bytes) */
+	size_t optlen = (seg->mss != 0 ? 4 : 0) + (seg->wsopt != 0 ? 4 : 0);
 	size_t thlen = 20 + optlen, tcplen = thlen + seg->len, total = iplen + tcplen;
 	uint8_t *ip = out, *th = out + iplen;
 	uint32_t sum;
@@ -95,10 +97,18 @@ cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen)
 	put16(th + 12, (unsigned)(thlen / 4) << 12 | (seg->flags & 0x1ffu));
 	put16(th + 14, seg->wnd > 0xffff ? 0xffff : (unsigned)seg->wnd);
 	put16(th + 18, seg->up);
-	if (optlen) {
+	if (seg->mss != 0) {
 		th[20] = 2;                         /* MSS, RFC 9293 §3.2 */
 		th[21] = 4;
 		put16(th + 22, seg->mss);
+	}
+	if (seg->wsopt != 0) {
+		uint8_t *o = th + 20 + (seg->mss != 0 ? 4 : 0);
+
+		o[0] = 1;                           /* NOP, so the next option ends aligned */
+		o[1] = 3;                           /* window scale: kind 3, length 3 */
+		o[2] = 3;
+		o[3] = (uint8_t)(seg->wsopt - 1);
 	}
 	if (seg->len > 0)
 		memcpy(th + thlen, t->payload, seg->len);

@@ -20,9 +20,9 @@ close_reason(const struct tt_conn *c)
 static void
 set_window(struct tt_conn *c, const struct tt_seg *seg)
 {
-	c->snd_wnd = seg->wnd;
-	if (seg->wnd > c->snd_max_wnd)
-		c->snd_max_wnd = seg->wnd;
+	c->snd_wnd = tcb_seg_wnd(c, seg);
+	if (c->snd_wnd > c->snd_max_wnd)
+		c->snd_max_wnd = c->snd_wnd;
 	c->snd_wl1 = seg->seq;
 	c->snd_wl2 = seg->ack;
 }
@@ -104,6 +104,7 @@ accept_syn(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 	} else {
 		tcb_set_state(c, out, TT_SYN_RECEIVED, r, TT_E_NONE);
 	}
+	tcb_take_wscale(c, seg, out);
 	tcb_send_syn(c, out, 1);
 	c->retries = 0;
 	c->rto = c->rto_base;
@@ -180,6 +181,7 @@ input_syn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct 
 		unsigned nseg;
 
 		tcb_set_state(c, out, TT_ESTABLISHED, TT_R_SYNSENT_SYN_ACK, TT_E_NONE);
+		tcb_take_wscale(c, seg, out);
 		ack_our_syn(c);
 		tcb_idle_restart(c, now);
 		/* "continue processing at the sixth step below where the URG
@@ -194,6 +196,7 @@ input_syn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct 
 	} else {
 		/* simultaneous open, RFC 9293 Figure 7; text waits (§3.10.7.3) */
 		tcb_set_state(c, out, TT_SYN_RECEIVED, TT_R_SYNSENT_SYN, TT_E_NONE);
+		tcb_take_wscale(c, seg, out);
 		tcb_send_syn(c, out, 1);
 		c->retries = 0;
 		c->rto = c->rto_base;
@@ -279,19 +282,19 @@ ack_new(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out 
 static void
 update_window(struct tt_conn *c, const struct tt_seg *seg, int advanced, struct tt_out *out)
 {
-	uint32_t old = c->snd_wnd;
+	uint32_t old = c->snd_wnd, wnd = tcb_seg_wnd(c, seg);
 
 	if (!TT_SEQ_LEQ(c->snd_una, seg->ack))
 		return;
 	if (!advanced && !TT_SEQ_LT(c->snd_wl1, seg->seq) &&
 	    !(c->snd_wl1 == seg->seq && TT_SEQ_LEQ(c->snd_wl2, seg->ack)))
 		return;
-	if (old != seg->wnd)
+	if (old != wnd)
 		tcb_note(c, out, TT_R_ACK_WINDOW);
 	set_window(c, seg);
 	/* the window reopened while a probe byte was refused: it goes again
 	 * as the first byte of the next segment (as BSD pulls SND.NXT back) */
-	if (old == 0 && seg->wnd > 0 && c->probing && TT_SEQ_LT(c->snd_una, c->snd_nxt)) {
+	if (old == 0 && wnd > 0 && c->probing && TT_SEQ_LT(c->snd_una, c->snd_nxt)) {
 		c->snd_nxt = c->snd_una;
 		c->rtx_at = TT_NEVER;
 		c->probing = 0;
@@ -335,11 +338,11 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 	if (advanced) {
 		ack_new(c, seg, now, out);
 	} else if (seg->len == 0 && !(seg->flags & TT_FIN) && c->snd_una == c->snd_nxt &&
-	           seg->wnd == c->snd_wnd) {
+	           tcb_seg_wnd(c, seg) == c->snd_wnd) {
 		/* a pure duplicate: nothing new to learn from it */
 		tcb_note(c, out, TT_R_ACK_DUP);
 	} else if (seg->len == 0 && !(seg->flags & (TT_FIN | TT_SYN)) && seg->ack == c->snd_una &&
-	           seg->wnd == c->snd_wnd) {
+	           tcb_seg_wnd(c, seg) == c->snd_wnd) {
 		tcb_cc_dupack(c, now, out);     /* RFC 5681 §2: a duplicate ACK, data in flight */
 	}
 	update_window(c, seg, advanced, out);

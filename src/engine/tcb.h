@@ -44,6 +44,10 @@ struct tt_conn {
 	uint32_t recover;       /* RFC 6582: the highest sequence number sent when fast
 	                           recovery began */
 	uint16_t peer_mss;
+	uint8_t peer_wsopt;     /* the window scale option of the peer's SYN (wsopt) */
+	uint8_t ws_on;          /* RFC 7323 §2.2: both SYNs carried the option */
+	uint8_t snd_shift;      /* Snd.Wind.Shift: applied to the windows received */
+	uint8_t rcv_shift;      /* Rcv.Wind.Shift: applied to the windows sent */
 	uint8_t passive;        /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
 	uint8_t close_pending;  /* CLOSE called: FIN goes after the queued data */
 	uint8_t closed;         /* close(): the application reads no more */
@@ -119,6 +123,21 @@ tcb_rcv_wnd(const struct tt_conn *c)
 		return c->obs_wnd;
 	return c->rlen >= c->cfg.rcv_wnd ? 0 : c->cfg.rcv_wnd - (uint32_t)c->rlen;
 }
+
+/* RFC 7323 §2.2 and §2.3: the largest shift; a larger one offered is taken
+ * as 14. */
+#define TT_WS_MAX 14
+
+/* SND.WND from a segment's window field: scaled by the peer's shift, except
+ * on a SYN, whose window is never scaled (RFC 7323 §2.2). */
+static inline uint32_t
+tcb_seg_wnd(const struct tt_conn *c, const struct tt_seg *seg)
+{
+	return (seg->flags & TT_SYN) ? seg->wnd : seg->wnd << c->snd_shift;
+}
+
+/* Window scaling from the peer's SYN (tcp.c). */
+void tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out);
 
 /* Events: what happened and why (tcp.c). */
 void tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r);

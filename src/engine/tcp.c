@@ -77,13 +77,44 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 		}
 	}
 	s->flags = (uint16_t)flags;
+	/* RFC 7323 §2.3: the window field is RCV.WND >> Rcv.Wind.Shift, except
+	 * on a SYN, where it is never scaled */
 	s->wnd = (flags & TT_RST) ? 0 : tcb_rcv_wnd(c);
+	if (!(flags & TT_SYN))
+		s->wnd >>= c->rcv_shift;
 	if (s->wnd > 65535)
 		s->wnd = 65535;
-	if (flags & TT_SYN)
+	if (flags & TT_SYN) {
 		s->mss = c->cfg.mss;
+		/* §2.2: a SYN offers it; a SYN,ACK only answers an offer */
+		if (c->cfg.wscale >= 0 && (!(flags & TT_ACK) || c->peer_wsopt != 0))
+			s->wsopt = (uint8_t)(c->cfg.wscale > TT_WS_MAX ? TT_WS_MAX : c->cfg.wscale) + 1;
+	}
 	s->data = data;
 	s->len = len;
+}
+
+/* RFC 7323 §2.2: the peer's SYN says whether windows are scaled. Scaling
+ * is on only when both SYNs carry the option (ours goes out from
+ * cfg.wscale); then the windows we receive are shifted by the peer's shift
+ * (at most 14, §2.3), the windows we send by ours. An observer is told the
+ * windows already scaled (engine/tcp.h). */
+void
+tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out)
+{
+	c->peer_wsopt = syn->wsopt;
+	c->ws_on = 0;
+	c->snd_shift = c->rcv_shift = 0;
+	if (c->cfg.wscale < 0 || c->cfg.observer)
+		return;
+	if (syn->wsopt == 0) {
+		tcb_note(c, out, TT_R_WSCALE_OFF);
+		return;
+	}
+	c->ws_on = 1;
+	c->snd_shift = (uint8_t)(syn->wsopt - 1 > TT_WS_MAX ? TT_WS_MAX : syn->wsopt - 1);
+	c->rcv_shift = (uint8_t)(c->cfg.wscale > TT_WS_MAX ? TT_WS_MAX : c->cfg.wscale);
+	tcb_note(c, out, TT_R_WSCALE_ON);
 }
 
 /* A reset in reply to a segment, never from our TCB: RFC 9293 §3.10.7.1. */
@@ -327,6 +358,7 @@ tt_config_default(struct tt_config *cfg)
 	cfg->mss = 1460;
 	cfg->oow_ratelimit = TT_MS(500); /* RFC 5961 §7 asks for a limit */
 	cfg->congestion = 1;            /* RFC 1122 §4.2.2.15: MUST */
+	cfg->wscale = -1;               /* RFC 7323 is an extension: off */
 }
 
 void
@@ -347,6 +379,8 @@ tt_config_linux(struct tt_config *cfg)
 	cfg->oow_ratelimit = TT_MS(500); /* tcp_invalid_ratelimit */
 	cfg->nagle = 1;                 /* unless TCP_NODELAY */
 	cfg->initial_window = 10;       /* TCP_INIT_CWND, RFC 6928 */
+	cfg->wscale = 7;                /* tcp_window_scaling; the shift a 6 MiB
+	                                   tcp_rmem maximum needs */
 }
 
 struct tt_conn *
@@ -461,6 +495,8 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->snd_wl2 = c->snd_wl2;
 	v->rcv_nxt = c->rcv_nxt;
 	v->rcv_wnd = c->state == TT_CLOSED ? 0 : tcb_rcv_wnd(c);
+	v->snd_shift = c->ws_on ? c->snd_shift : -1;
+	v->rcv_shift = c->ws_on ? c->rcv_shift : -1;
 	v->snd_queued = (uint32_t)c->slen;
 	v->rcv_queued = (uint32_t)c->rlen;
 	v->delivered = c->delivered;

@@ -78,6 +78,8 @@ struct tt_seg {
 	uint16_t flags;
 	uint16_t mss;           /* MSS option, 0 when absent */
 	uint16_t up;            /* urgent pointer */
+	uint8_t wsopt;          /* window scale option (RFC 7323 §2.2): the shift + 1,
+	                           0 when absent */
 	uint32_t len;           /* payload bytes */
 	const uint8_t *data;    /* payload, may be NULL when only len matters */
 };
@@ -175,7 +177,9 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(FAST_RETRANSMIT, "RFC 5681 \u00a73.2", "third duplicate ACK: the missing segment is sent again at once, ssthresh is half the data in flight, and fast recovery begins") \
 	_(RECOVERY_PARTIAL, "RFC 6582 \u00a73.2", "partial ACK in fast recovery: the next missing segment is sent again (NewReno)") \
 	_(RECOVERY_END, "RFC 6582 \u00a73.2", "the ACK covers all that was in flight when recovery began: fast recovery ends, cwnd = ssthresh") \
-	_(SWS_WAIT, "3.8.6.2.1", "sender silly window avoidance: the window leaves room only for a segment shorter than the MSS, so the data waits for the ACKs in flight to open it further")
+	_(SWS_WAIT, "3.8.6.2.1", "sender silly window avoidance: the window leaves room only for a segment shorter than the MSS, so the data waits for the ACKs in flight to open it further") \
+	_(WSCALE_ON, "RFC 7323 \u00a72.2", "window scaling is on (both SYNs offered it): each later window field is the window shifted right by its sender's offered shift") \
+	_(WSCALE_OFF, "RFC 7323 \u00a72.2", "the peer's SYN offered no window scaling: neither side scales, so no window can exceed 65,535 bytes")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
@@ -252,6 +256,9 @@ struct tt_config {
 	int congestion;         /* RFC 5681 congestion control with RFC 6582 fast recovery
 	                           (on; off: only the peer's window limits) */
 	unsigned initial_window; /* segments; 0: RFC 5681's 2-4 by MSS (Linux: 10, RFC 6928) */
+	int wscale;             /* RFC 7323 §2: the shift offered on our SYN (0-14),
+	                           -1 no option (the RFC preset: windows stay within
+	                           64 KiB); scaling is on when both SYNs carry it */
 	int nagle;              /* RFC 896, RFC 1122 §4.2.3.4: no segment smaller than the
 	                           MSS while data is unacknowledged (off: TCP_NODELAY;
 	                           off by default, so that each send is a segment as the
@@ -272,6 +279,9 @@ struct tt_tcb_view {
 	uint32_t iss, irs;
 	uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t rcv_nxt, rcv_wnd;
+	int snd_shift, rcv_shift; /* RFC 7323 window scaling in use: the shifts applied
+	                           to the windows received and sent; -1 both when the
+	                           SYNs did not both carry the option */
 	uint32_t snd_queued;    /* bytes handed to SEND not yet acknowledged */
 	uint32_t rcv_queued;    /* bytes received in order, not yet read */
 	uint64_t delivered;     /* bytes the application has received so far */

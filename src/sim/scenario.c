@@ -247,7 +247,7 @@ static const struct {
 	{ "synack-retries", offsetof(struct tt_config, synack_retries), 0, 255 },
 	{ "retries", offsetof(struct tt_config, data_retries), 0, 255 },
 	{ "ka-probes", offsetof(struct tt_config, ka_probes), 1, 255 },
-	{ "window", offsetof(struct tt_config, rcv_wnd), 0, 65535 },
+	{ "window", offsetof(struct tt_config, rcv_wnd), 0, 1u << 30 },
 	{ "initial-window", offsetof(struct tt_config, initial_window), 0, 100 },
 };
 
@@ -331,6 +331,20 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 			return -1;
 		}
 		c->mss = (uint16_t)v;
+		return 0;
+	}
+	if (strcmp(name, "wscale") == 0) {
+		/* RFC 7323 §2.3: shifts 0 to 14 */
+		if (strcmp(val, "off") == 0 || strcmp(val, "no") == 0) {
+			c->wscale = -1;
+			return 0;
+		}
+		if (parse_u32(val, &v) == -1 || v > 14) {
+			snprintf(err, errlen, "wscale must be off or a shift from 0 to 14 "
+			         "(RFC 7323 §2.3), not '%s'", val);
+			return -1;
+		}
+		c->wscale = (int)v;
 		return 0;
 	}
 	if (strcmp(name, "preset") == 0) {
