@@ -738,8 +738,8 @@ struct inc {
 	int have_edge;
 	int zero;               /* a zero window was heard at that edge: a
 	                           one-byte probe past it is allowed */
-	uint8_t sent_ws, heard_ws; /* RFC 7323: the window scale options of the SYN
-	                           it sent and of the peer's SYN it took (shift + 1) */
+	uint8_t heard_ws;       /* RFC 7323: the window scale option of the peer's
+	                           SYN it took (shift + 1) */
 };
 
 /* Sequence space a host put on the wire, for invariant 3. */
@@ -1098,10 +1098,6 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 		/* RFC 7323 §2.2: windows are scaled when both SYNs carried the
 		 * option; the checker reads that off the SYNs themselves */
 		if ((g->flags & TT_SYN) && !(g->flags & TT_RST) && !injected) {
-			struct inc *ks = inc_by_iss(ck, from, g->seq);
-
-			if (ks != NULL)
-				ks->sent_ws = g->wsopt;
 			if (!lost && has_tcb(tv) && tv->irs == g->seq) {
 				struct inc *kr = inc_by_iss(ck, to, tv->iss);
 
@@ -1115,7 +1111,11 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			struct inc *k = inc_by_iss(ck, to, tv->iss);
 			uint32_t wnd = g->wnd;
 
-			if (k != NULL && k->sent_ws && k->heard_ws && !(g->flags & TT_SYN))
+			/* its own SYN offered one when it was configured to (a
+			 * SYN,ACK only in answer to one): known before that SYN
+			 * arrives anywhere, which an injected ACK may precede */
+			if (k != NULL && ck->cfg->host[to].tcp.wscale >= 0 && k->heard_ws &&
+			    !(g->flags & TT_SYN))
 				wnd <<= k->heard_ws - 1 > 14 ? 14 : k->heard_ws - 1;
 			if (k != NULL && TT_SEQ_GT(g->ack, k->iss) && TT_SEQ_LEQ(g->ack, k->hi) &&
 			    (!injected || (tv->snd_wl1 == g->seq && tv->snd_wl2 == g->ack &&
