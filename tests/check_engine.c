@@ -2492,6 +2492,241 @@ START_TEST(test_wscale_not_offered_by_default)
 }
 END_TEST
 
+
+/* ---- CUBIC (RFC 9438) ---- */
+
+/* W_cubic(t) = C (t - K)^3 + W_max, C = 0.4, K = cbrt((W_max - cwnd_epoch) / C):
+ * from 70 segments after a reduction from 100, K = cbrt(75) = 4.2172 s. */
+START_TEST(test_cubic_window_function_at_a_few_points)
+{
+	double k = tt_cubic_k(100, 70);
+
+	ck_assert_double_eq_tol(k, 4.217163, 1e-6);
+	ck_assert_double_eq_tol(tt_cubic_w(0, k, 100), 70, 1e-9);      /* the epoch starts at 70 */
+	ck_assert_double_eq_tol(tt_cubic_w(k, k, 100), 100, 1e-12);    /* back at W_max at K */
+	ck_assert_double_eq_tol(tt_cubic_w(k + 1, k, 100), 100.4, 1e-9); /* then beyond it */
+	ck_assert_double_eq_tol(tt_cubic_w(k - 1, k, 100), 99.6, 1e-9);
+	ck_assert_double_eq_tol(tt_cubic_w(k + 2, k, 100), 103.2, 1e-9);
+	ck_assert_double_eq_tol(tt_cubic_k(50, 50), 0, 1e-12);
+}
+END_TEST
+
+/* The reduction is beta_cubic = 0.7 of the flight, not Reno's half. */
+START_TEST(test_cubic_fast_retransmit_reduces_to_seven_tenths)
+{
+	struct tt_conn *c;
+	uint32_t base = OUR_ISS + 1;
+
+	cfg.initial_window = 10;
+	cfg.cc = TT_CC_CUBIC;
+	c = conn_established();
+	send_at(c, 0, 10 * SMSS);
+	now = TT_MS(100);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	REASON_IS(TT_R_FAST_RETRANSMIT);
+	/* the flight is 9 SMSS (the first ACK took one): ssthresh 0.7 of it,
+	 * where Reno's is half (test_cc_fast_retransmit_and_newreno_recovery) */
+	CWND_IS(c, (uint32_t)(9 * SMSS * 0.7) + 3 * SMSS, (uint32_t)(9 * SMSS * 0.7));
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, base + 10 * SMSS);
+	REASON_IS(TT_R_RECOVERY_END);
+	CWND_IS(c, (uint32_t)(9 * SMSS * 0.7), (uint32_t)(9 * SMSS * 0.7));
+	tt_conn_free(c);
+}
+END_TEST
+
+/* In congestion avoidance CUBIC grows faster than Reno far from W_max:
+ * the same ACKs, one RTT after the reduction, give CUBIC the larger cwnd. */
+static uint32_t
+cwnd_after_avoidance(int cc)
+{
+	struct tt_conn *c;
+	struct tt_tcb_view v;
+	uint32_t base = OUR_ISS + 1, next;
+
+	setup();
+	cfg.initial_window = 10;
+	cfg.cc = cc;
+	cfg.rcv_wnd = 65535;
+	c = conn_established();
+	send_at(c, 0, 60000);
+	now = TT_MS(100);
+	for (int i = 0; i < 4; i++)
+		ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	view(c, &v);
+	next = v.snd_nxt;
+	ARRIVES(c, TT_ACK, PEER_ISS + 1, next);         /* recovery ends */
+	/* ten seconds of ACKs, one segment each */
+	for (int i = 1; i <= 100; i++) {
+		now = TT_MS(100) + TT_MS(100) * i;
+		view(c, &v);
+		if (TT_SEQ_GEQ(next, v.snd_nxt))
+			break;
+		next += SMSS;
+		if (TT_SEQ_GT(next, v.snd_nxt))
+			next = v.snd_nxt;
+		ARRIVES(c, TT_ACK, PEER_ISS + 1, next);
+	}
+	view(c, &v);
+	tt_conn_free(c);
+	return v.cwnd;
+}
+
+START_TEST(test_cubic_grows_faster_than_reno_after_the_reduction)
+{
+	uint32_t reno = cwnd_after_avoidance(TT_CC_RENO), cubic = cwnd_after_avoidance(TT_CC_CUBIC);
+
+	ck_assert_msg(cubic > reno, "cubic %u, reno %u", cubic, reno);
+}
+END_TEST
+
+/* ---- ECN (RFC 3168) ---- */
+
+static void
+arrive_ecn(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
+           uint8_t ecn)
+{
+	struct tt_seg s;
+
+	memset(&s, 0, sizeof s);
+	s.flags = (uint16_t)flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.len = len;
+	s.wnd = 65535;
+	s.ecn = ecn;
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+}
+
+/* SYN-SENT with ecn on: the ECN-setup SYN has ECE and CWR; a SYN,ACK with
+ * ECE alone agrees (§6.1.1). */
+static struct tt_conn *
+conn_ecn_established(void)
+{
+	struct tt_conn *c;
+
+	cfg.ecn = 1;
+	c = conn_syn_sent();
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_SYN | TT_ECE | TT_CWR, OUR_ISS, 0);
+	arrive_ecn(c, TT_SYN | TT_ACK | TT_ECE, PEER_ISS, OUR_ISS + 1, 0, TT_NOT_ECT);
+	STATE_IS(c, TT_ESTABLISHED);
+	REASON_IS(TT_R_ECN_ON);
+	/* the final ACK is a pure ACK: no ECE, no ECT */
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].ecn, TT_NOT_ECT);
+	return c;
+}
+
+START_TEST(test_ecn_negotiated_and_data_sent_ect)
+{
+	struct tt_conn *c = conn_ecn_established();
+
+	send_at(c, 0, 100);
+	EMITS_EXACTLY(1);
+	ck_assert_uint_eq(out.seg[0].ecn, TT_ECT0);
+	/* sent again after the timeout: not ECN-capable (§6.1.5) */
+	tick_at(c, TT_SEC(1));
+	REASON_IS(TT_R_RTX_TIMEOUT);
+	EMITS_EXACTLY(1);
+	ck_assert_uint_eq(out.seg[0].ecn, TT_NOT_ECT);
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_ecn_not_agreed_without_ece_on_the_syn_ack)
+{
+	struct tt_conn *c;
+
+	cfg.ecn = 1;
+	c = conn_syn_sent();
+	arrive_ecn(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 0, TT_NOT_ECT);
+	STATE_IS(c, TT_ESTABLISHED);
+	ck_assert(!has_reason(TT_R_ECN_ON));
+	send_at(c, 0, 100);
+	ck_assert_uint_eq(out.seg[0].ecn, TT_NOT_ECT);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* LISTEN with ecn accept (Linux's tcp_ecn=2): an ECN-setup SYN gets a
+ * SYN,ACK with ECE; a plain SYN a plain SYN,ACK. */
+START_TEST(test_ecn_listener_agrees_only_when_asked)
+{
+	struct tt_conn *c;
+
+	cfg.ecn = 2;
+	c = conn_listen();
+	arrive_ecn(c, TT_SYN | TT_ECE | TT_CWR, PEER_ISS, 0, 0, TT_NOT_ECT);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_SYN | TT_ACK | TT_ECE, OUR_ISS, PEER_ISS + 1);
+	REASON_IS(TT_R_ECN_ON);
+	tt_conn_free(c);
+	c = conn_listen();
+	arrive_ecn(c, TT_SYN, PEER_ISS, 0, 0, TT_NOT_ECT);
+	EMITS(0, TT_SYN | TT_ACK, OUR_ISS, PEER_ISS + 1);
+	tt_conn_free(c);
+	/* an active opener with accept only does not ask */
+	c = conn_syn_sent();
+	EMITS(0, TT_SYN, OUR_ISS, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* The receiver: a CE mark makes every ACK carry ECE until a CWR arrives
+ * (§6.1.3). */
+START_TEST(test_ecn_receiver_echoes_ce_until_cwr)
+{
+	struct tt_conn *c = conn_ecn_established();
+
+	arrive_ecn(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100, TT_CE);
+	REASON_IS(TT_R_ECN_CE);
+	EMITS_EXACTLY(1);
+	EMITS_SEG(0, TT_ACK | TT_ECE, OUR_ISS + 1, PEER_ISS + 101, 0, 65435);
+	arrive_ecn(c, TT_ACK, PEER_ISS + 101, OUR_ISS + 1, 100, TT_ECT0);
+	EMITS_SEG(0, TT_ACK | TT_ECE, OUR_ISS + 1, PEER_ISS + 201, 0, 65335);
+	arrive_ecn(c, TT_ACK | TT_CWR, PEER_ISS + 201, OUR_ISS + 1, 100, TT_ECT0);
+	REASON_IS(TT_R_ECN_CWR);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 301, 0, 65235);
+	tt_conn_free(c);
+}
+END_TEST
+
+/* The sender: ECE halves the window once per window of data, and the next
+ * new data carries CWR (§6.1.2). */
+START_TEST(test_ecn_sender_reduces_once_per_window)
+{
+	struct tt_conn *c;
+	uint32_t base = OUR_ISS + 1;
+
+	cfg.initial_window = 10;
+	c = conn_ecn_established();
+	send_at(c, 0, 20 * SMSS);
+	EMITS_EXACTLY(10);
+	now = TT_MS(100);
+	arrive_ecn(c, TT_ACK | TT_ECE, PEER_ISS + 1, base + SMSS, 0, TT_NOT_ECT);
+	REASON_IS(TT_R_ECN_REDUCE);
+	/* flight was 10 SMSS (the ACK came first: 9 left, then ssthresh of
+	 * the 9 still out); cwnd = ssthresh: nothing new may go yet */
+	CWND_IS(c, 9 * SMSS / 2, 9 * SMSS / 2);
+	EMITS_EXACTLY(0);
+	/* a second ECE in the same window: no second reduction */
+	arrive_ecn(c, TT_ACK | TT_ECE, PEER_ISS + 1, base + 2 * SMSS, 0, TT_NOT_ECT);
+	ck_assert(!has_reason(TT_R_ECN_REDUCE));
+	/* the flight drains below cwnd: new data goes, the first with CWR */
+	arrive_ecn(c, TT_ACK, PEER_ISS + 1, base + 7 * SMSS, 0, TT_NOT_ECT);
+	ck_assert_uint_gt(out.nseg, 0);
+	EMITS(0, TT_ACK | TT_CWR, base + 10 * SMSS, PEER_ISS + 1);
+	if (out.nseg > 1)
+		ck_assert_uint_eq(out.seg[1].flags & TT_CWR, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2600,6 +2835,13 @@ main(void)
 			test_wscale_scaled_window_is_what_the_sender_fills,
 			test_wscale_off_when_the_peer_does_not_offer,
 			test_wscale_listen_answers_only_an_offer, test_wscale_not_offered_by_default } },
+		{ "cubic", { test_cubic_window_function_at_a_few_points,
+			test_cubic_fast_retransmit_reduces_to_seven_tenths,
+			test_cubic_grows_faster_than_reno_after_the_reduction } },
+		{ "ecn", { test_ecn_negotiated_and_data_sent_ect,
+			test_ecn_not_agreed_without_ece_on_the_syn_ack,
+			test_ecn_listener_agrees_only_when_asked, test_ecn_receiver_echoes_ce_until_cwr,
+			test_ecn_sender_reduces_once_per_window } },
 	};
 
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {

@@ -107,7 +107,7 @@ struct scen {
 
 /* The engine settings, with their keywords in scenario files (`set HOST
  * NAME VALUE`): what the printer writes and the shrinker simplifies. */
-enum ftype { F_TIME, F_UINT, F_U32, F_U16, F_BOOL, F_NOTBOOL, F_SHIFT };
+enum ftype { F_TIME, F_UINT, F_U32, F_U16, F_BOOL, F_NOTBOOL, F_SHIFT, F_CC, F_ECN };
 
 static const struct field {
 	const char *name;
@@ -138,6 +138,8 @@ static const struct field {
 	{ "initial-window", offsetof(struct tt_config, initial_window), F_UINT },
 	{ "rst-ack", offsetof(struct tt_config, rst_ack), F_BOOL },
 	{ "wscale", offsetof(struct tt_config, wscale), F_SHIFT },
+	{ "cc", offsetof(struct tt_config, cc), F_CC },
+	{ "ecn", offsetof(struct tt_config, ecn), F_ECN },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -248,6 +250,12 @@ fmt_value(const struct field *f, int64_t v, char *buf, size_t len)
 		break;
 	case F_NOTBOOL:
 		snprintf(buf, len, "%s", v ? "off" : "on");
+		break;
+	case F_CC:
+		snprintf(buf, len, "%s", v == TT_CC_CUBIC ? "cubic" : "reno");
+		break;
+	case F_ECN:
+		snprintf(buf, len, "%s", v == 2 ? "accept" : v ? "on" : "off");
 		break;
 	case F_SHIFT:
 		if (v < 0)
@@ -404,6 +412,23 @@ print_scenario(FILE *fp, const char *prefix, const struct scen *sc, const int *r
 			fprintf(fp, "%sset delay %s %s\n", prefix, host_name[h],
 			        fmt_secs(sc->cfg.delay[h], t, sizeof t));
 	}
+	if (sc->cfg.loss_seed != 0 && (sc->cfg.link[0].loss_ppm || sc->cfg.link[1].loss_ppm))
+		fprintf(fp, "%s# random loss from seed %llu (the scenario file's 'set seed' would "
+		        "also move the ISSs)\n", prefix, (unsigned long long)sc->cfg.loss_seed);
+	for (int h = 0; h < 2; h++) {
+		const struct tt_link *l = &sc->cfg.link[h];
+
+		if (l->rate)
+			fprintf(fp, "%sset rate %s %llubit\n", prefix, host_name[h],
+			        (unsigned long long)l->rate);
+		if (l->queue)
+			fprintf(fp, "%sset queue %s %u\n", prefix, host_name[h], l->queue);
+		if (l->mark)
+			fprintf(fp, "%sset mark %s %u\n", prefix, host_name[h], l->mark);
+		if (l->loss_ppm)
+			fprintf(fp, "%sset loss %s %u.%04u%%\n", prefix, host_name[h],
+			        l->loss_ppm / 10000, l->loss_ppm % 10000);
+	}
 	for (int h = 0; h < 2; h++)
 		print_host_settings(fp, prefix, h, &sc->cfg.host[h].tcp);
 	for (size_t i = 0; i < sc->nact; i++) {
@@ -450,6 +475,10 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 		c->wscale = -1;
 	if (c->wscale > 0 && chance(r, 40))
 		c->rcv_wnd = rrange(r, 65536, 1u << 22);
+	if (chance(r, 30))
+		c->cc = chance(r, 50) ? TT_CC_CUBIC : TT_CC_RENO;
+	if (chance(r, 30))
+		c->ecn = (int)rn(r, 3);
 	if (lnx && chance(r, 50))
 		return;                 /* the preset's own (long) timers */
 	c->rto_initial = rms(r, 200, 3000);
@@ -483,7 +512,16 @@ gen_config(struct rng *r, struct tt_sim_config *cfg)
 	for (int h = 0; h < 2; h++) {
 		gen_host(r, &cfg->host[h]);
 		cfg->delay[h] = rms(r, 1, 300);
+		/* a bottleneck now and then: rate, queue, CE marks, loss */
+		if (chance(r, 20)) {
+			cfg->link[h].rate = rrange(r, 8000, 100000000);
+			cfg->link[h].queue = chance(r, 30) ? 0 : rn(r, 20);
+			cfg->link[h].mark = chance(r, 50) ? 0 : rn(r, 10);
+		}
+		if (chance(r, 10))
+			cfg->link[h].loss_ppm = rn(r, 300001);
 	}
+	cfg->loss_seed = rng_next(r);
 }
 
 static unsigned

@@ -1053,6 +1053,120 @@ START_TEST(test_random_transfers_deliver_every_byte)
 }
 END_TEST
 
+
+/* ---- the bottleneck (struct tt_link) ---- */
+
+/* The data segments of a run, in row order: index k of those the client sent. */
+static const struct tt_step *
+client_data(const struct tt_sim *s, unsigned k)
+{
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind == TT_STEP_SEGMENT && st->dir == TT_CLIENT && st->seg.len > 0 && k-- == 0)
+			return st;
+	}
+	return NULL;
+}
+
+/* 1 Mbit/s: a segment of 1000 bytes plus 40 of headers takes 8320 us to
+ * leave; the next waits for it; each then takes the 10 ms delay. */
+START_TEST(test_link_rate_spaces_segments_by_their_size)
+{
+	struct tt_sim *s = run_text("set delay 0.01\nset rate client 1mbit\nset both mss 1000\n"
+	                            "set client initial-window 4\n"
+	                            "listen server\nconnect client\nrun\nsend client 3000\nrun\n");
+	const struct tt_step *a = client_data(s, 0), *b = client_data(s, 1), *c = client_data(s, 2);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(b->time, a->time);                     /* sent together */
+	ck_assert_int_eq(a->arrival - a->time, 8320 + TT_MS(10));
+	ck_assert_int_eq(b->arrival - a->arrival, 8320);
+	ck_assert_int_eq(c->arrival - b->arrival, 8320);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* A drop-tail queue of 2: with one segment on the link and two waiting,
+ * the fourth and fifth of a burst are dropped, noted queue-full. */
+START_TEST(test_link_queue_drops_the_tail)
+{
+	struct tt_sim *s = run_text("set delay 0.01\nset rate client 1mbit\nset queue client 2\n"
+	                            "set both mss 1000\nset client initial-window 5\n"
+	                            "listen server\nconnect client\nrun\nsend client 5000\n"
+	                            "deliver 3 to server\n");
+	unsigned dropped = 0, full = 0;
+	uint32_t first = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s) && first == 0; i++)
+		if (tt_sim_step(s, i)->kind == TT_STEP_SEGMENT && tt_sim_step(s, i)->dir == TT_CLIENT)
+			first = tt_sim_step(s, i)->seg.seq + 1;        /* after the SYN */
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT || st->seg.len == 0)
+			continue;
+		dropped += !!(st->notes & TT_NOTE(DROPPED));
+		full += !!(st->notes & TT_NOTE(QUEUE_FULL));
+		if (st->notes & TT_NOTE(QUEUE_FULL))
+			ck_assert_uint_ge(st->seg.seq - first, 3000);
+		if (st->notes & TT_NOTE(QUEUE_FULL))
+			ck_assert_uint_lt(st->seg.seq - first, 5000);
+	}
+	ck_assert_uint_eq(dropped, 2);
+	ck_assert_uint_eq(full, 2);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* A marking threshold of 1: an ECN-capable segment that finds one waiting
+ * is marked CE instead of dropped, and the receiver echoes it (ECE). */
+START_TEST(test_link_marks_ce_on_ect_segments)
+{
+	struct tt_sim *s = run_text("set delay 0.01\nset rate client 1mbit\nset mark client 1\n"
+	                            "set both ecn on\nset both mss 1000\nset client initial-window 4\n"
+	                            "listen server\nconnect client\nrun\nsend client 4000\nrun\n");
+	unsigned ce = 0, ece = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT)
+			continue;
+		if (st->notes & TT_NOTE(CE)) {
+			ce++;
+			ck_assert_uint_eq(st->seg.ecn, TT_CE);
+		}
+		if (st->dir == TT_SERVER && (st->seg.flags & TT_ECE) && !(st->seg.flags & TT_SYN))
+			ece++;
+	}
+	/* the third and fourth find one waiting (the first is on the link) */
+	ck_assert_uint_eq(ce, 2);
+	ck_assert_uint_gt(ece, 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* Random loss is seeded: the same seed loses the same segments. */
+START_TEST(test_link_random_loss_is_repeatable)
+{
+	const char *text = "set seed 7\nset loss client 30%\nset both mss 100\n"
+	                   "listen server\nconnect client\nrun\nsend client 3000\nrun\n";
+	struct tt_sim *a = run_text(text), *b = run_text(text);
+	unsigned lost = 0;
+
+	ck_assert_uint_eq(tt_sim_nsteps(a), tt_sim_nsteps(b));
+	for (size_t i = 0; i < tt_sim_nsteps(a); i++) {
+		ck_assert_uint_eq(tt_sim_step(a, i)->notes, tt_sim_step(b, i)->notes);
+		lost += !!(tt_sim_step(a, i)->notes & TT_NOTE(DROPPED));
+	}
+	ck_assert_uint_gt(lost, 0);
+	tt_sim_free(a);
+	tt_sim_free(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1084,6 +1198,10 @@ main(void)
 	tcase_add_test(wire, test_crash_keeps_the_isn_clock);
 	tcase_add_test(wire, test_endless_exchange_hits_the_limit);
 	tcase_add_test(wire, test_limit_is_counted_per_action);
+	tcase_add_test(wire, test_link_rate_spaces_segments_by_their_size);
+	tcase_add_test(wire, test_link_queue_drops_the_tail);
+	tcase_add_test(wire, test_link_marks_ce_on_ect_segments);
+	tcase_add_test(wire, test_link_random_loss_is_repeatable);
 	suite_add_tcase(s, wire);
 	tcase_add_test(wire, test_keepalive_waits_for_outstanding_data);
 	tcase_add_test(wire, test_listener_serves_two_connections);

@@ -5,7 +5,8 @@
  * what it may have in flight is the smaller of the two. It starts at the
  * initial window, grows by up to one segment per ACK while below ssthresh
  * (slow start), by about one segment per round trip above it (congestion
- * avoidance); three duplicate ACKs send the missing segment again at once
+ * avoidance: Reno's rule, or CUBIC's cubic function of the time since the
+ * last reduction, RFC 9438); three duplicate ACKs send the missing segment again at once
  * and halve the window (fast retransmit, fast recovery), a timeout takes it
  * back to one segment. An observer's endpoint sends nothing: none of this
  * runs for it.
@@ -40,6 +41,108 @@ half_flight(const struct tt_conn *c)
 	uint32_t flight = c->snd_max - c->snd_una, smss = tcb_eff_mss(c);
 
 	return flight / 2 > 2 * smss ? flight / 2 : 2 * smss;
+}
+
+/* ---- CUBIC, RFC 9438 ---- */
+
+#define CUBIC_C 0.4             /* §5: C */
+#define CUBIC_BETA 0.7          /* §4.6: beta_cubic */
+
+/* The cube root by Newton's method: only + - * /, so every machine gets
+ * the same bits (a libm cbrt need not). */
+static double
+cube_root(double v)
+{
+	double y = v > 1 ? v / 3 : 1;
+
+	if (v <= 0)
+		return 0;
+	for (int i = 0; i < 100; i++) {
+		double n = (2 * y + v / (y * y)) / 3;
+
+		if (n == y)
+			break;
+		y = n;
+	}
+	return y;
+}
+
+double
+tt_cubic_k(double w_max, double cwnd_epoch)
+{
+	return w_max > cwnd_epoch ? cube_root((w_max - cwnd_epoch) / CUBIC_C) : 0;
+}
+
+double
+tt_cubic_w(double t, double k, double w_max)
+{
+	double d = t - k;
+
+	return CUBIC_C * d * d * d + w_max;
+}
+
+/* §4.6, §4.7: a congestion event: W_max is the window it happened at (a
+ * little less when it is below the last one, so that a newcomer gets room:
+ * fast convergence), ssthresh is beta_cubic of what was in flight, and the
+ * next epoch starts with the next ACK in congestion avoidance. */
+static uint32_t
+cubic_reduce(struct tt_conn *c)
+{
+	uint32_t smss = tcb_eff_mss(c), flight = c->snd_max - c->snd_una, th;
+
+	if (c->w_max != 0 && c->cwnd < c->w_max)
+		c->w_max = (uint32_t)(c->cwnd * (1 + CUBIC_BETA) / 2);
+	else
+		c->w_max = c->cwnd;
+	c->epoch_at = TT_NEVER;
+	th = (uint32_t)(flight * CUBIC_BETA);
+	return th > 2 * smss ? th : 2 * smss;
+}
+
+/* §4.2-§4.5: congestion avoidance on a new ACK. The target is W_cubic one
+ * RTT ahead, kept within [cwnd, 1.5 cwnd]; cwnd moves toward it by
+ * (target - cwnd) / cwnd per ACK; where Reno would be faster (the estimate
+ * W_est, growing by alpha_cubic per RTT) cwnd follows Reno instead. */
+static void
+cubic_avoid(struct tt_conn *c, uint32_t acked, tt_time now)
+{
+	double smss = tcb_eff_mss(c), cwnd = c->cwnd / smss, t, target, w, alpha;
+	tt_time rtt = c->rtt_valid ? c->srtt : c->rto;
+
+	if (c->epoch_at == TT_NEVER) {
+		c->epoch_at = now;
+		c->cwnd_epoch = c->cwnd;
+		if (c->w_max < c->cwnd)
+			c->w_max = c->cwnd;
+		c->cubic_k = (tt_time)(tt_cubic_k(c->w_max / smss, cwnd) * 1e6);
+		c->w_est = c->cwnd;
+	}
+	t = (double)(now - c->epoch_at + rtt) / 1e6;
+	target = tt_cubic_w(t, (double)c->cubic_k / 1e6, c->w_max / smss);
+	if (target < cwnd)
+		target = cwnd;
+	if (target > 1.5 * cwnd)
+		target = 1.5 * cwnd;
+	/* §4.3: alpha_cubic = 3 (1 - beta) / (1 + beta), and 1 once W_est
+	 * has passed the window before the reduction */
+	alpha = c->w_est >= c->w_max ? 1 : 3 * (1 - CUBIC_BETA) / (1 + CUBIC_BETA);
+	c->w_est += (uint32_t)(alpha * acked / cwnd);
+	w = tt_cubic_w((double)(now - c->epoch_at) / 1e6, (double)c->cubic_k / 1e6,
+	               c->w_max / smss);
+	if (w * smss < c->w_est) {
+		c->cwnd = c->w_est;
+		return;
+	}
+	c->cwnd += (uint32_t)((target - cwnd) / cwnd * smss);
+}
+
+/* The window after a congestion event, for either algorithm. */
+static uint32_t
+reduced_ssthresh(struct tt_conn *c, struct tt_out *out)
+{
+	if (out != NULL)
+		tcb_note(c, out, TT_R_CUBIC_REDUCE);
+	return cubic_reduce(c);
 }
 
 /* Congestion control applies: it is on, and the endpoint sends (an
@@ -88,6 +191,8 @@ tcb_cc_ack(struct tt_conn *c, uint32_t acked, uint32_t ack, tt_time now, struct 
 	}
 	if (c->cwnd < c->ssthresh)
 		c->cwnd += acked < smss ? acked : smss;         /* slow start (eq. 2) */
+	else if (c->cfg.cc == TT_CC_CUBIC)
+		cubic_avoid(c, acked, now);
 	else
 		c->cwnd += smss * smss / c->cwnd > 0 ? smss * smss / c->cwnd : 1; /* eq. 3 */
 }
@@ -107,7 +212,7 @@ tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out)
 	 * point of the last recovery starts a new one */
 	if (++c->dupacks < 3 || TT_SEQ_LT(c->snd_una, c->recover))
 		return;
-	c->ssthresh = half_flight(c);
+	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, out) : half_flight(c);
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	tcb_note(c, out, TT_R_FAST_RETRANSMIT);
@@ -122,10 +227,30 @@ tcb_cc_timeout(struct tt_conn *c)
 {
 	if (!running(c))
 		return;
-	/* RFC 5681 §3.1: ssthresh from the flight, cwnd to the loss window */
-	c->ssthresh = half_flight(c);
+	/* RFC 5681 §3.1: ssthresh from the flight, cwnd to the loss window
+	 * (CUBIC too, with its own ssthresh: RFC 9438 §4.8) */
+	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, NULL) : half_flight(c);
 	c->cwnd = tcb_eff_mss(c);
 	c->in_recovery = 0;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
+}
+
+/* RFC 3168 §6.1.2: an ACK with ECE is a congestion signal without a loss:
+ * the window is halved as for a loss, once per window of data (until SND.UNA
+ * passes what was in flight then), not while fast recovery is already
+ * reducing it, and the next new data carries CWR to say so. */
+void
+tcb_cc_ecn(struct tt_conn *c, struct tt_out *out)
+{
+	if (!running(c) || c->in_recovery)
+		return;
+	if (c->ecn_window && TT_SEQ_LT(c->snd_una, c->ecn_recover))
+		return;
+	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, out) : half_flight(c);
+	c->cwnd = c->ssthresh;
+	c->cwr_pending = 1;
+	c->ecn_window = 1;
+	c->ecn_recover = c->snd_max;
+	tcb_note(c, out, TT_R_ECN_REDUCE);
 }

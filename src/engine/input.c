@@ -105,6 +105,7 @@ accept_syn(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 		tcb_set_state(c, out, TT_SYN_RECEIVED, r, TT_E_NONE);
 	}
 	tcb_take_wscale(c, seg, out);
+	tcb_take_ecn(c, seg, out);
 	tcb_send_syn(c, out, 1);
 	c->retries = 0;
 	c->rto = c->rto_base;
@@ -182,6 +183,7 @@ input_syn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct 
 
 		tcb_set_state(c, out, TT_ESTABLISHED, TT_R_SYNSENT_SYN_ACK, TT_E_NONE);
 		tcb_take_wscale(c, seg, out);
+		tcb_take_ecn(c, seg, out);
 		ack_our_syn(c);
 		tcb_idle_restart(c, now);
 		/* "continue processing at the sixth step below where the URG
@@ -345,6 +347,8 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 	           tcb_seg_wnd(c, seg) == c->snd_wnd) {
 		tcb_cc_dupack(c, now, out);     /* RFC 5681 §2: a duplicate ACK, data in flight */
 	}
+	if ((seg->flags & TT_ECE) && c->ecn_ok)
+		tcb_cc_ecn(c, out);     /* RFC 3168 §6.1.2 */
 	update_window(c, seg, advanced, out);
 	/* the peer refused the probe byte (its window is still zero): it goes
 	 * again with the next probe, and our ACKs carry SEQ = RCV.NXT there */
@@ -752,6 +756,7 @@ input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 		tcb_note(c, out, TT_R_NO_ACK_DROP);
 		return;
 	}
+	tcb_ecn_arrived(c, seg, out);   /* RFC 3168 §6.1.3: CWR, then CE */
 	if (process_ack(c, seg, now, out) == -1)
 		return;
 	tcb_idle_restart(c, now);

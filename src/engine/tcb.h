@@ -48,6 +48,18 @@ struct tt_conn {
 	uint8_t ws_on;          /* RFC 7323 §2.2: both SYNs carried the option */
 	uint8_t snd_shift;      /* Snd.Wind.Shift: applied to the windows received */
 	uint8_t rcv_shift;      /* Rcv.Wind.Shift: applied to the windows sent */
+	uint8_t ecn_ok;         /* RFC 3168 §6.1.1: ECN agreed on the SYNs */
+	uint8_t ecn_asked;      /* the peer's SYN asked for ECN (ECE and CWR) */
+	uint8_t ece_pending;    /* §6.1.3: a CE arrived; ACKs carry ECE until a CWR */
+	uint8_t cwr_pending;    /* §6.1.2: the window was reduced; CWR on the next data */
+	uint8_t ecn_window;     /* a reduction's window is open until SND.UNA passes
+	                           ecn_recover */
+	uint32_t ecn_recover;   /* no second reduction before SND.UNA passes this */
+	/* RFC 9438 CUBIC (cc.c): the window before the last reduction, the
+	 * Reno-friendly estimate, the current epoch's start and K (TT_NEVER:
+	 * no epoch yet), all windows in bytes */
+	uint32_t w_max, w_est, cwnd_epoch;
+	tt_time epoch_at, cubic_k;
 	uint8_t passive;        /* opened by LISTEN: SYN-RECEIVED falls back to LISTEN */
 	uint8_t close_pending;  /* CLOSE called: FIN goes after the queued data */
 	uint8_t closed;         /* close(): the application reads no more */
@@ -135,6 +147,12 @@ tcb_seg_wnd(const struct tt_conn *c, const struct tt_seg *seg)
 {
 	return (seg->flags & TT_SYN) ? seg->wnd : seg->wnd << c->snd_shift;
 }
+
+/* ECN from the peer's SYN; a segment's CE and CWR on arrival (tcp.c). */
+void tcb_take_ecn(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out);
+void tcb_ecn_arrived(struct tt_conn *c, const struct tt_seg *seg, struct tt_out *out);
+/* ECE on an ACK: the once-per-window reduction (cc.c). */
+void tcb_cc_ecn(struct tt_conn *c, struct tt_out *out);
 
 /* Window scaling from the peer's SYN (tcp.c). */
 void tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out);

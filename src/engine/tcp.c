@@ -48,6 +48,7 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 {
 	struct tt_seg *s;
 	uint32_t end = seq + len + !!(flags & TT_SYN) + !!(flags & TT_FIN);
+	int fresh = len > 0 && !TT_SEQ_LT(seq, c->snd_max);  /* new data, not sent before */
 
 	if (!c->cfg.observer && out->nseg >= TT_OUT_SEGS)
 		return;
@@ -75,6 +76,20 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 			flags |= TT_URG;
 			s->up = (uint16_t)up;
 		}
+	}
+	/* RFC 3168 §6.1: once agreed, an ACK echoes a CE mark with ECE until
+	 * a CWR; the first new data after a reduction carries CWR; data goes
+	 * ECN-capable, except sent again (§6.1.5) or a window probe (§6.1.6),
+	 * and a pure ACK never (§6.1.4) */
+	if (c->ecn_ok && !(flags & (TT_SYN | TT_RST))) {
+		if (c->ece_pending && (flags & TT_ACK))
+			flags |= TT_ECE;
+		if (c->cwr_pending && fresh) {
+			flags |= TT_CWR;
+			c->cwr_pending = 0;
+		}
+		if (fresh && !c->probing)
+			s->ecn = TT_ECT0;
 	}
 	s->flags = (uint16_t)flags;
 	/* RFC 7323 §2.3: the window field is RCV.WND >> Rcv.Wind.Shift, except
@@ -115,6 +130,41 @@ tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out)
 	c->snd_shift = (uint8_t)(syn->wsopt - 1 > TT_WS_MAX ? TT_WS_MAX : syn->wsopt - 1);
 	c->rcv_shift = (uint8_t)(c->cfg.wscale > TT_WS_MAX ? TT_WS_MAX : c->cfg.wscale);
 	tcb_note(c, out, TT_R_WSCALE_ON);
+}
+
+/* RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR set; a SYN,ACK
+ * agreeing to it has ECE alone. A listener agrees when configured to (1 or
+ * 2); an active opener asked when configured to ask (1) and takes the
+ * answer. Simultaneous opens stay without ECN. */
+void
+tcb_take_ecn(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out)
+{
+	unsigned setup = syn->flags & (TT_ECE | TT_CWR);
+
+	c->ecn_ok = c->ecn_asked = 0;
+	if (c->cfg.ecn == 0 || c->cfg.observer)
+		return;
+	if (!(syn->flags & TT_ACK))
+		c->ecn_ok = c->ecn_asked = setup == (TT_ECE | TT_CWR);
+	else
+		c->ecn_ok = c->cfg.ecn == 1 && setup == TT_ECE;
+	if (c->ecn_ok)
+		tcb_note(c, out, TT_R_ECN_ON);
+}
+
+void
+tcb_ecn_arrived(struct tt_conn *c, const struct tt_seg *seg, struct tt_out *out)
+{
+	if (!c->ecn_ok)
+		return;
+	if ((seg->flags & TT_CWR) && c->ece_pending) {
+		c->ece_pending = 0;
+		tcb_note(c, out, TT_R_ECN_CWR);
+	}
+	if (seg->ecn == TT_CE && !c->ece_pending) {
+		c->ece_pending = 1;
+		tcb_note(c, out, TT_R_ECN_CE);
+	}
 }
 
 /* A reset in reply to a segment, never from our TCB: RFC 9293 §3.10.7.1. */
@@ -222,6 +272,7 @@ tcb_delete(struct tt_conn *c)
 	c->rto = c->rto_base;
 	c->rtx_at = c->tw_at = c->ka_at = c->delack_at = c->user_at = c->fw2_at = TT_NEVER;
 	c->rtt_at = TT_NEVER;
+	c->epoch_at = TT_NEVER;
 }
 
 int
@@ -379,6 +430,8 @@ tt_config_linux(struct tt_config *cfg)
 	cfg->oow_ratelimit = TT_MS(500); /* tcp_invalid_ratelimit */
 	cfg->nagle = 1;                 /* unless TCP_NODELAY */
 	cfg->initial_window = 10;       /* TCP_INIT_CWND, RFC 6928 */
+	cfg->ecn = 2;                   /* tcp_ecn: agree when asked, never ask */
+	cfg->cc = TT_CC_CUBIC;          /* tcp_congestion_control (no HyStart here) */
 	cfg->wscale = 7;                /* tcp_window_scaling; the shift a 6 MiB
 	                                   tcp_rmem maximum needs */
 }
@@ -517,6 +570,8 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->cwnd = c->cwnd;
 	v->ssthresh = c->ssthresh;
 	v->in_recovery = c->in_recovery;
+	v->ecn_ok = c->ecn_ok;
+	v->ece_pending = c->ece_pending;
 	v->rtx_at = c->rtx_at;
 	v->tw_at = c->tw_at;
 	v->ka_at = c->ka_at;
@@ -626,7 +681,14 @@ tcb_ack_now_or_later(struct tt_conn *c, tt_time now, struct tt_out *out)
 void
 tcb_send_syn(struct tt_conn *c, struct tt_out *out, int with_ack)
 {
-	tcb_emit(c, out, c->iss, c->rcv_nxt, with_ack ? TT_SYN | TT_ACK : TT_SYN, NULL, 0);
+	unsigned flags = with_ack ? TT_SYN | TT_ACK : TT_SYN;
+
+	/* RFC 3168 §6.1.1: the ECN-setup SYN, and the SYN,ACK that agrees */
+	if (!with_ack && c->cfg.ecn == 1 && !c->cfg.observer)
+		flags |= TT_ECE | TT_CWR;
+	else if (with_ack && c->ecn_asked && c->state == TT_SYN_RECEIVED && c->passive)
+		flags |= TT_ECE;
+	tcb_emit(c, out, c->iss, c->rcv_nxt, flags, NULL, 0);
 }
 
 /* RFC 9293 §3.4.1, RFC 6528: the ISS comes from a clock that ticks every

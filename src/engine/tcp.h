@@ -80,9 +80,14 @@ struct tt_seg {
 	uint16_t up;            /* urgent pointer */
 	uint8_t wsopt;          /* window scale option (RFC 7323 §2.2): the shift + 1,
 	                           0 when absent */
+	uint8_t ecn;            /* the IP header's ECN field (RFC 3168 §5): TT_NOT_ECT,
+	                           TT_ECT0, TT_ECT1 or TT_CE */
 	uint32_t len;           /* payload bytes */
 	const uint8_t *data;    /* payload, may be NULL when only len matters */
 };
+
+/* RFC 3168 §5: the two ECN bits of the IP header. */
+enum { TT_NOT_ECT = 0, TT_ECT1 = 1, TT_ECT0 = 2, TT_CE = 3 };
 
 /* Segment length as RFC 9293 counts it: payload plus one each for SYN, FIN. */
 uint32_t tt_seg_seqlen(const struct tt_seg *seg);
@@ -174,11 +179,16 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(ZERO_WINDOW_GIVE_UP, "3.8.6.1", "window probes unanswered too many times: the peer is presumed dead; connection aborted") \
 	_(DELAYED_ACK_SECOND, "3.8.6.3", "a second full-sized segment arrived: it is acknowledged at once (an ACK at least every second full-sized segment)") \
 	_(NAGLE_WAIT, "RFC 1122 \u00a74.2.3.4", "Nagle: data smaller than a full segment waits while earlier data is unacknowledged (TCP_NODELAY turns this off)") \
-	_(FAST_RETRANSMIT, "RFC 5681 \u00a73.2", "third duplicate ACK: the missing segment is sent again at once, ssthresh is half the data in flight, and fast recovery begins") \
+	_(FAST_RETRANSMIT, "RFC 5681 \u00a73.2", "third duplicate ACK: the missing segment is sent again at once, ssthresh drops (Reno: to half the data in flight) and fast recovery begins") \
 	_(RECOVERY_PARTIAL, "RFC 6582 \u00a73.2", "partial ACK in fast recovery: the next missing segment is sent again (NewReno)") \
 	_(RECOVERY_END, "RFC 6582 \u00a73.2", "the ACK covers all that was in flight when recovery began: fast recovery ends, cwnd = ssthresh") \
 	_(SWS_WAIT, "3.8.6.2.1", "sender silly window avoidance: the window leaves room only for a segment shorter than the MSS, so the data waits for the ACKs in flight to open it further") \
 	_(WSCALE_ON, "RFC 7323 \u00a72.2", "window scaling is on (both SYNs offered it): each later window field is the window shifted right by its sender's offered shift") \
+	_(ECN_ON, "RFC 3168 \u00a76.1.1", "ECN is on: the SYN asked for it (ECE and CWR set) and the SYN,ACK agreed (ECE alone); data segments will be sent ECN-capable (ECT)") \
+	_(ECN_CE, "RFC 3168 \u00a76.1.3", "this segment arrived marked CE (a router's queue is filling): every ACK now carries ECE until a segment with CWR says the sender has slowed down") \
+	_(ECN_REDUCE, "RFC 3168 \u00a76.1.2", "ECE: the network marked congestion, so the sender reacts as to a loss without one: ssthresh drops (Reno: max(FlightSize / 2, 2 SMSS)), cwnd = ssthresh, CWR on the next new data; at most once per window") \
+	_(ECN_CWR, "RFC 3168 \u00a76.1.3", "CWR: the sender has reduced its window, so the receiver stops setting ECE") \
+	_(CUBIC_REDUCE, "RFC 9438 \u00a74.6", "CUBIC: ssthresh is 0.7 of the data in flight (beta_cubic), not half, and W_max remembers the window at the loss; the window then grows as a cubic function of the time since") \
 	_(WSCALE_OFF, "RFC 7323 \u00a72.2", "the peer's SYN offered no window scaling: neither side scales, so no window can exceed 65,535 bytes")
 
 enum tt_reason {
@@ -259,11 +269,24 @@ struct tt_config {
 	int wscale;             /* RFC 7323 §2: the shift offered on our SYN (0-14),
 	                           -1 no option (the RFC preset: windows stay within
 	                           64 KiB); scaling is on when both SYNs carry it */
+	int cc;                 /* the congestion avoidance algorithm: TT_CC_RENO
+	                           (RFC 5681) or TT_CC_CUBIC (RFC 9438; Linux's) */
+	int ecn;                /* RFC 3168 ECN: 0 off, 1 asked for on our SYN and
+	                           accepted, 2 accepted when the peer asks (Linux's
+	                           tcp_ecn default) */
 	int nagle;              /* RFC 896, RFC 1122 §4.2.3.4: no segment smaller than the
 	                           MSS while data is unacknowledged (off: TCP_NODELAY;
 	                           off by default, so that each send is a segment as the
 	                           lessons draw them; on in the Linux preset) */
 };
+
+enum { TT_CC_RENO = 0, TT_CC_CUBIC = 1 };
+
+/* RFC 9438 §4.2, in segments and seconds: K, the time CUBIC takes to grow
+ * from cwnd_epoch back to W_max (eq. 2), and W_cubic(t) = C (t - K)^3 +
+ * W_max (eq. 1), C = 0.4. Pure arithmetic, for the engine and its tests. */
+double tt_cubic_k(double w_max, double cwnd_epoch);
+double tt_cubic_w(double t, double k, double w_max);
 
 /* Fills the RFC defaults: RTO 1 s..60 s, MSL 2 min, keep-alive 2 h / 75 s / 10. */
 void tt_config_default(struct tt_config *cfg);
@@ -296,6 +319,8 @@ struct tt_tcb_view {
 	int rtt_valid;
 	uint32_t cwnd, ssthresh; /* RFC 5681; cwnd 0 until data may flow */
 	int in_recovery;        /* RFC 6582 fast recovery */
+	int ecn_ok;             /* RFC 3168: both SYNs agreed on ECN */
+	int ece_pending;        /* a CE mark arrived: our ACKs carry ECE until a CWR */
 	tt_time rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at; /* deadlines or TT_NEVER */
 };
 

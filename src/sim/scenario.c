@@ -333,6 +333,30 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		c->mss = (uint16_t)v;
 		return 0;
 	}
+	if (strcmp(name, "cc") == 0) {
+		if (strcmp(val, "reno") == 0)
+			c->cc = TT_CC_RENO;
+		else if (strcmp(val, "cubic") == 0)
+			c->cc = TT_CC_CUBIC;
+		else {
+			snprintf(err, errlen, "cc must be reno or cubic, not '%s'", val);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(name, "ecn") == 0) {
+		/* RFC 3168: on asks and agrees; accept only agrees (Linux's
+		 * tcp_ecn=2) */
+		if (strcmp(val, "accept") == 0)
+			c->ecn = 2;
+		else if ((b = parse_onoff(val)) >= 0)
+			c->ecn = b;
+		else {
+			snprintf(err, errlen, "ecn must be on, off or accept, not '%s'", val);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(name, "wscale") == 0) {
 		/* RFC 7323 §2.3: shifts 0 to 14 */
 		if (strcmp(val, "off") == 0 || strcmp(val, "no") == 0) {
@@ -700,7 +724,83 @@ parse_host(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errl
 	return 1;
 }
 
-/* set seed N, set delay [HOST] SECONDS, set HOST|both SETTING VALUE */
+/* The wire's bottleneck settings (struct tt_link), per sending host. */
+static int
+is_link_setting(const char *w)
+{
+	return strcmp(w, "rate") == 0 || strcmp(w, "queue") == 0 || strcmp(w, "mark") == 0 ||
+	       strcmp(w, "loss") == 0;
+}
+
+/* "2mbit", "500kbit", "1gbit" or bits per second: the rate in bit/s. */
+static int
+parse_rate(const char *w, uint64_t *bps)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(w, &end);
+	if (end == w || errno != 0 || !(x > 0))
+		return -1;
+	if (strcmp(end, "kbit") == 0)
+		x *= 1e3;
+	else if (strcmp(end, "mbit") == 0)
+		x *= 1e6;
+	else if (strcmp(end, "gbit") == 0)
+		x *= 1e9;
+	else if (strcmp(end, "bit") != 0 && *end != '\0')
+		return -1;
+	if (x < 8 || x > 1e12)
+		return -1;
+	*bps = (uint64_t)x;
+	return 0;
+}
+
+static int
+set_link(struct tt_link *l, const char *name, const char *val, char *err, size_t errlen)
+{
+	uint32_t v;
+
+	if (strcmp(name, "rate") == 0) {
+		if (strcmp(val, "off") == 0) {
+			l->rate = 0;
+			return 0;
+		}
+		if (parse_rate(val, &l->rate) == -1) {
+			snprintf(err, errlen, "'%s' is not a rate (2mbit, 500kbit, 1gbit, or off)", val);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(name, "loss") == 0) {
+		char *end;
+		double pc;
+
+		errno = 0;
+		pc = strtod(val, &end);
+		if (end == val || errno != 0 || (*end != '\0' && strcmp(end, "%") != 0) ||
+		    !(pc >= 0 && pc <= 100)) {
+			snprintf(err, errlen, "loss must be a percentage from 0 to 100, not '%s'", val);
+			return -1;
+		}
+		l->loss_ppm = (uint32_t)(pc * 10000 + 0.5);
+		return 0;
+	}
+	if (parse_u32(val, &v) == -1 || v > 100000) {
+		snprintf(err, errlen, "%s must be a number of segments from 0 to 100000, not '%s'",
+		         name, val);
+		return -1;
+	}
+	if (strcmp(name, "queue") == 0)
+		l->queue = v;
+	else
+		l->mark = v;
+	return 0;
+}
+
+/* set seed N, set delay [HOST] SECONDS, set rate|queue|mark|loss [HOST]
+ * VALUE, set HOST|both SETTING VALUE */
 static int
 parse_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errlen)
 {
@@ -716,6 +816,24 @@ parse_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errle
 		for (i = 0; i < 2; i++)
 			if (!sc->iss_set[i])
 				sc->cfg.host[i].iss = seeded_iss(seed, i);
+		sc->cfg.loss_seed = seed;
+		return 1;
+	}
+	if (n >= 2 && is_link_setting(w[1])) {
+		int from = -1;
+
+		if (n == 4 && (from = host_index(w[2])) < 0) {
+			snprintf(err, errlen, "unknown host '%s' (use client or server)", w[2]);
+			return -1;
+		}
+		if (n < 3 || n > 4) {
+			snprintf(err, errlen, "use: set %s [client|server] VALUE", w[1]);
+			return -1;
+		}
+		for (i = 0; i < 2; i++)
+			if ((from < 0 || from == i) &&
+			    set_link(&sc->cfg.link[i], w[1], w[n - 1], err, errlen) == -1)
+				return -1;
 		return 1;
 	}
 	if (n >= 2 && strcmp(w[1], "delay") == 0) {

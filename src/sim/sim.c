@@ -19,6 +19,7 @@ struct flight {
 	int from;
 	unsigned stream;
 	tt_time sent, arrive;
+	tt_time left;            /* when it left the bottleneck (its sender's link) */
 	struct tt_seg seg;
 	uint8_t *data;
 	unsigned notes;
@@ -75,6 +76,8 @@ struct tt_sim {
 	unsigned last_stream;    /* of the latest step: where listener events go */
 
 	unsigned long work;      /* arrivals and timers in the current action */
+	tt_time link_free[2];    /* each bottleneck is busy sending until then */
+	uint64_t rng;            /* the random loss's state (xorshift64) */
 };
 
 /* The simulator's limits, counted per action: an action that gets there has
@@ -139,6 +142,9 @@ tt_sim_new(const struct tt_sim_config *cfg)
 	if (s == NULL)
 		return NULL;
 	s->cfg = *cfg;
+	s->rng = cfg->loss_seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+	if (s->rng == 0)
+		s->rng = 1;
 	for (int i = 0; i < 2; i++) {
 		if (sim_host_init(&s->host[i], &cfg->host[i]) == -1) {
 			tt_sim_free(s);
@@ -537,6 +543,7 @@ push_duplicate(struct tt_sim *s, const struct flight *f)
 		memcpy(copy.data, f->data, f->seg.len);
 	}
 	copy.arrive += s->cfg.delay[f->from];
+	copy.left = s->now;     /* made past the bottleneck: it takes no room there */
 	copy.notes = (copy.notes | TT_NOTE(DUPLICATE)) & ~TT_NOTE(RETRANSMISSION);
 	return push_flight(s, &copy);
 }
@@ -556,6 +563,62 @@ lose(struct tt_sim *s, struct flight *f, tt_time arrival)
 	free(f->data);
 }
 
+/* Segments from `from` still in its bottleneck's queue at `now` (waiting
+ * behind the one being sent, which left or leaves last of those before). */
+static unsigned
+link_waiting(const struct tt_sim *s, int from)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < s->nfl; i++)
+		if (s->fl[i].from == from && s->fl[i].left > s->now)
+			n++;
+	return n > 0 ? n - 1 : 0;
+}
+
+static uint64_t
+rng_next(struct tt_sim *s)
+{
+	uint64_t x = s->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return s->rng = x;
+}
+
+/* The sender's bottleneck (struct tt_link): random loss, the drop-tail
+ * queue, the CE mark, then the time the segment takes to leave it. -1: the
+ * segment is lost (f->notes says why). */
+static int
+through_link(struct tt_sim *s, struct flight *f)
+{
+	const struct tt_link *l = &s->cfg.link[f->from];
+	tt_time start, tx;
+	unsigned waiting;
+
+	if (l->loss_ppm > 0 && rng_next(s) % 1000000 < l->loss_ppm)
+		return -1;
+	if (l->rate == 0)
+		return 0;
+	waiting = s->link_free[f->from] > s->now ? link_waiting(s, f->from) : 0;
+	if (l->queue > 0 && waiting >= l->queue) {
+		f->notes |= TT_NOTE(QUEUE_FULL);
+		return -1;
+	}
+	if (l->mark > 0 && waiting >= l->mark && f->seg.ecn != TT_NOT_ECT) {
+		f->seg.ecn = TT_CE;
+		f->notes |= TT_NOTE(CE);
+	}
+	start = s->link_free[f->from] > s->now ? s->link_free[f->from] : s->now;
+	tx = (tt_time)(((uint64_t)(f->seg.len + TT_LINK_HEADER) * 8 * 1000000 + l->rate - 1) /
+	               l->rate);
+	f->left = start + tx;
+	s->link_free[f->from] = f->left;
+	f->arrive = f->left + s->cfg.delay[f->from];
+	return 0;
+}
+
 static void
 put_on_wire(struct tt_sim *s, int from, unsigned stream, const struct tt_seg *seg, int probe,
             int injected)
@@ -568,6 +631,7 @@ put_on_wire(struct tt_sim *s, int from, unsigned stream, const struct tt_seg *se
 	f.stream = stream;
 	f.sent = s->now;
 	f.arrive = s->now + s->cfg.delay[from];
+	f.left = s->now;
 	f.seg = *seg;
 	f.notes = injected ? 0 : sender_notes(&s->streams[stream], from, seg, probe);
 	if (seg->len > 0) {
@@ -582,6 +646,10 @@ put_on_wire(struct tt_sim *s, int from, unsigned stream, const struct tt_seg *se
 	f.seg.data = NULL;
 	if (take_fault(s, TT_FAULT_DROP, from, seg, NULL)) {
 		lose(s, &f, f.arrive);
+		return;
+	}
+	if (through_link(s, &f) == -1) {
+		lose(s, &f, s->now);
 		return;
 	}
 	if (take_fault(s, TT_FAULT_DELAY, from, seg, &extra)) {

@@ -28,7 +28,8 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(ZERO_WINDOW, "zero-window") _(WINDOW_UPDATE, "window-update")      \
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
 	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
-	_(KERNEL_DIFFERS, "kernel-differs")
+	_(KERNEL_DIFFERS, "kernel-differs") _(QUEUE_FULL, "queue-full")      \
+	_(CE, "ce")
 
 enum {
 #define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,
@@ -86,9 +87,26 @@ struct tt_host_config {
 	struct tt_config tcp;
 };
 
+/* A bottleneck on the way from one host to the other: segments leave it one
+ * after another at `rate` and wait in a drop-tail queue while one is being
+ * sent. A segment that finds `queue` waiting is dropped; one that finds
+ * `mark` waiting is marked CE instead when it is ECN-capable (RFC 3168 §5);
+ * `loss` loses segments at random (seeded: the same run every time). */
+struct tt_link {
+	uint64_t rate;           /* bits per second; 0: no bottleneck */
+	unsigned queue;          /* segments that may wait; 0: no limit */
+	unsigned mark;           /* CE-mark ECT segments when this many wait; 0: never */
+	uint32_t loss_ppm;       /* random loss, parts per million */
+};
+/* What the bottleneck counts of a segment: its payload and 40 bytes of IP
+ * and TCP headers. */
+#define TT_LINK_HEADER 40
+
 struct tt_sim_config {
 	struct tt_host_config host[2];
 	tt_time delay[2];        /* one-way delay of segments sent by host i */
+	struct tt_link link[2];  /* the bottleneck of segments sent by host i */
+	uint64_t loss_seed;      /* the random loss's sequence */
 };
 
 void tt_sim_config_default(struct tt_sim_config *cfg);
