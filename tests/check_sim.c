@@ -1167,6 +1167,152 @@ START_TEST(test_link_random_loss_is_repeatable)
 }
 END_TEST
 
+
+/* The Nagle/delayed-ACK stall: the second piece leaves only when the
+ * server's delayed ACK (0.2 s) reaches the client. */
+START_TEST(test_bundled_nagle_waits_for_the_delayed_ack)
+{
+	struct tt_sim *s = run_file("nagle-delayed-ack");
+	tt_time first = -1, second = -1, ack = -1;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT)
+			continue;
+		if (st->dir == TT_CLIENT && st->seg.len == 16)
+			first = st->time;
+		if (st->dir == TT_CLIENT && st->seg.len == 8)
+			second = st->time;
+		if (st->dir == TT_SERVER && st->seg.len == 0 && ack < 0 && first >= 0)
+			ack = st->time;
+	}
+	ck_assert_int_ge(first, 0);
+	ck_assert_int_eq(ack, first + TT_MS(50) + TT_MS(200));   /* delayed 0.2 s */
+	ck_assert_int_eq(second, ack + TT_MS(50));               /* held until it came */
+	tt_sim_free(s);
+}
+END_TEST
+
+/* Window probes into a closed window back off as the RTO does: 1 s, 2 s,
+ * 4 s after the zero window; the reader's window update lets data go. */
+START_TEST(test_bundled_zero_window_probes_back_off)
+{
+	struct tt_sim *s = run_file("zero-window");
+	tt_time probes[8];
+	size_t n = 0, updates = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		for (unsigned e = 0; e < st->nev; e++)
+			if (st->ev[e].ev.reason == TT_R_ZERO_WINDOW_PROBE && n < 8)
+				probes[n++] = st->time;
+		if (st->kind == TT_STEP_SEGMENT && (st->notes & TT_NOTE(WINDOW_UPDATE)))
+			updates++;
+		/* a refused probe is no duplicate ACK: nothing is sent again fast */
+		ck_assert(!(st->kind == TT_STEP_SEGMENT && (st->notes & TT_NOTE(DUP_ACK))));
+	}
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(probes[1] - probes[0], TT_SEC(2));
+	ck_assert_int_eq(probes[2] - probes[1], TT_SEC(4));
+	ck_assert_uint_ge(updates, 1);
+	ck_assert_uint_eq(count_segments(s, TT_ACK, TT_NOTE(ZERO_WINDOW)), 4);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_bundled_rto_backs_off)
+{
+	struct tt_sim *s = run_file("rto-backoff");
+	tt_time want[] = { TT_MS(150), TT_MS(1150), TT_MS(3150), TT_MS(7150) };
+	size_t k = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		/* the first 100 bytes, four times; then the next 100 */
+		if (st->kind == TT_STEP_SEGMENT && st->dir == TT_CLIENT && st->seg.len == 100 && k < 4)
+			ck_assert_int_eq(st->time, want[k++]);
+	}
+	ck_assert_uint_eq(k, 4);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* The bottleneck: slow start overflows the queue, and the losses are
+ * repaired by fast retransmit (and a timeout for the tail), every byte
+ * acknowledged in the end. */
+START_TEST(test_bundled_bottleneck_overflows_and_recovers)
+{
+	struct tt_sim *s = run_file("bottleneck");
+	const struct tt_step *last = tt_sim_step(s, tt_sim_nsteps(s) - 1);
+	int fast = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++)
+		for (unsigned e = 0; e < tt_sim_step(s, i)->nev; e++)
+			fast |= tt_sim_step(s, i)->ev[e].ev.reason == TT_R_FAST_RETRANSMIT;
+	ck_assert(fast);
+	ck_assert_uint_gt(count_segments(s, TT_ACK, TT_NOTE(QUEUE_FULL)), 0);
+	ck_assert_uint_eq(last->tcb[TT_CLIENT].snd_una - last->tcb[TT_CLIENT].iss, 120001);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* ECN: CE marks instead of losses; ECE echoed, CWR sent, nothing lost. */
+START_TEST(test_bundled_ecn_marks_instead_of_dropping)
+{
+	struct tt_sim *s = run_file("ecn");
+	const struct tt_step *last = tt_sim_step(s, tt_sim_nsteps(s) - 1);
+	unsigned ce = 0, ece = 0, cwr = 0, lost = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		if (st->kind != TT_STEP_SEGMENT)
+			continue;
+		ce += !!(st->notes & TT_NOTE(CE));
+		lost += !!(st->notes & TT_NOTE(DROPPED));
+		if (!(st->seg.flags & TT_SYN)) {
+			ece += !!(st->seg.flags & TT_ECE);
+			cwr += !!(st->seg.flags & TT_CWR);
+		}
+	}
+	ck_assert_uint_gt(ce, 0);
+	ck_assert_uint_gt(ece, 0);
+	ck_assert_uint_gt(cwr, 0);
+	ck_assert_uint_eq(lost, 0);
+	ck_assert_uint_eq(last->tcb[TT_CLIENT].snd_una - last->tcb[TT_CLIENT].iss, 120001);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* Reno and CUBIC from one kind of loss: CUBIC keeps 0.7 of its flight as
+ * ssthresh, Reno half. */
+START_TEST(test_bundled_reno_vs_cubic_ssthresh)
+{
+	struct tt_sim *s = run_file("reno-vs-cubic");
+	uint32_t th[2] = { 0, 0 };
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		for (unsigned e = 0; e < st->nev; e++) {
+			int h = st->ev[e].host;
+
+			if (st->ev[e].ev.reason == TT_R_FAST_RETRANSMIT && th[h] == 0)
+				th[h] = st->tcb[h].ssthresh;
+		}
+	}
+	ck_assert_uint_gt(th[TT_CLIENT], 0);
+	ck_assert_uint_gt(th[TT_SERVER], 0);
+	/* same path, same slow start: CUBIC's ssthresh is about 1.4 Reno's */
+	ck_assert_msg(th[TT_SERVER] * 10 > th[TT_CLIENT] * 12, "cubic %u, reno %u", th[TT_SERVER],
+	              th[TT_CLIENT]);
+	tt_sim_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1216,6 +1362,12 @@ main(void)
 	tcase_add_test(bundled, test_bundled_simultaneous_close_passes_closing_on_both_ends);
 	tcase_add_test(bundled, test_bundled_half_close_sends_in_close_wait);
 	tcase_add_test(bundled, test_bundled_lost_syn_backs_off);
+	tcase_add_test(bundled, test_bundled_nagle_waits_for_the_delayed_ack);
+	tcase_add_test(bundled, test_bundled_zero_window_probes_back_off);
+	tcase_add_test(bundled, test_bundled_rto_backs_off);
+	tcase_add_test(bundled, test_bundled_bottleneck_overflows_and_recovers);
+	tcase_add_test(bundled, test_bundled_ecn_marks_instead_of_dropping);
+	tcase_add_test(bundled, test_bundled_reno_vs_cubic_ssthresh);
 	tcase_add_test(bundled, test_bundled_lost_syn_ack);
 	tcase_add_test(bundled, test_bundled_lost_final_ack_answered_from_time_wait);
 	tcase_add_test(bundled, test_bundled_time_wait_expires_after_two_msl);

@@ -344,8 +344,12 @@ process_ack(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_
 		/* a pure duplicate: nothing new to learn from it */
 		tcb_note(c, out, TT_R_ACK_DUP);
 	} else if (seg->len == 0 && !(seg->flags & (TT_FIN | TT_SYN)) && seg->ack == c->snd_una &&
-	           tcb_seg_wnd(c, seg) == c->snd_wnd) {
-		tcb_cc_dupack(c, now, out);     /* RFC 5681 §2: a duplicate ACK, data in flight */
+	           tcb_seg_wnd(c, seg) == c->snd_wnd && c->snd_wnd != 0) {
+		/* RFC 5681 §2: a duplicate ACK, data in flight. Not with the
+		 * window closed: what is outstanding then is a window probe,
+		 * refused by flow control, not lost (tshark's dup-ACK test also
+		 * wants a nonzero window) */
+		tcb_cc_dupack(c, now, out);
 	}
 	if ((seg->flags & TT_ECE) && c->ecn_ok)
 		tcb_cc_ecn(c, out);     /* RFC 3168 §6.1.2 */

@@ -476,15 +476,23 @@ sender_notes(struct stream *k, int from, const struct tt_seg *seg, int probe)
 	int pure_ack = (seg->flags & TT_ACK) && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) &&
 	               seg->len == 0;
 
+	/* a zero window probe (one byte at the next seq into a closed window):
+	 * no note, and the next seq stays where it is, as tshark takes it */
+	int zwp = seg->len == 1 && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) &&
+	          k->sent_any[from] && k->sent_any[!from] && k->last_wnd[!from] == 0 &&
+	          seg->seq == k->sent_max[from];
+
 	if (probe) {
 		notes |= TT_NOTE(KEEP_ALIVE);
+	} else if (zwp) {
+		/* nothing: see above */
 	} else if (tt_seg_seqlen(seg) > 0 && k->sent_any[from] && TT_SEQ_LT(seg->seq, k->sent_max[from]) &&
 	           !(seg->flags & TT_RST) &&
 	           /* simultaneous open: SYN,ACK repeats the SYN's number, not its segment */
 	           !((seg->flags & TT_SYN) && (seg->flags & TT_ACK) && !(k->last_flags[from] & TT_ACK))) {
 		notes |= TT_NOTE(RETRANSMISSION);
 	}
-	if (!k->sent_any[from] || TT_SEQ_GT(end, k->sent_max[from]))
+	if (!zwp && (!k->sent_any[from] || TT_SEQ_GT(end, k->sent_max[from])))
 		k->sent_max[from] = end;
 	k->sent_any[from] = 1;
 	k->last_flags[from] = seg->flags;
@@ -494,7 +502,7 @@ sender_notes(struct stream *k, int from, const struct tt_seg *seg, int probe)
 		if (k->probe_out[!from]) {
 			notes |= TT_NOTE(KEEP_ALIVE_ACK);
 			k->probe_out[!from] = 0;
-		} else if (k->last_ack_valid[from] && k->last_ack[from] == seg->ack) {
+		} else if (k->last_ack_valid[from] && k->last_ack[from] == seg->ack && seg->wnd != 0) {
 			if (k->last_wnd[from] == seg->wnd)
 				notes |= TT_NOTE(DUP_ACK);
 			else
