@@ -2727,6 +2727,32 @@ START_TEST(test_ecn_sender_reduces_once_per_window)
 }
 END_TEST
 
+
+/* One call's output holds 16 segments; what the windows allow beyond them
+ * goes at the same moment from the timer, never silently later. */
+START_TEST(test_output_beyond_one_batch_goes_at_once)
+{
+	struct tt_conn *c;
+	uint32_t base = OUR_ISS + 1;
+
+	cfg.congestion = 0;
+	c = conn_established();
+	send_at(c, TT_MS(10), 40 * SMSS);
+	EMITS_EXACTLY(16);
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_MS(10));
+	tick_at(c, TT_MS(10));
+	REASON_IS(TT_R_SEND_MORE);
+	EMITS_EXACTLY(16);
+	EMITS_SEG(0, TT_ACK, base + 16 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	tick_at(c, TT_MS(10));
+	/* 65535 bytes of window: 122 segments of 536 would fit; 40 are queued */
+	EMITS_EXACTLY(8);
+	EMITS_SEG(7, TT_ACK | TT_PSH, base + 39 * SMSS, PEER_ISS + 1, SMSS, 65535);
+	ck_assert_int_gt(tt_conn_next_timer(c), TT_MS(10));    /* the RTO, no more */
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2827,7 +2853,8 @@ main(void)
 			test_cc_timeout_sends_the_flight_again_as_acks_come,
 			test_cc_timeout_sends_the_fin_again_after_the_data,
 			test_sws_a_window_cut_below_the_mss_waits,
-			test_cc_off_only_the_peer_window_limits } },
+			test_cc_off_only_the_peer_window_limits,
+			test_output_beyond_one_batch_goes_at_once } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },

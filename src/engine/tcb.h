@@ -80,6 +80,8 @@ struct tt_conn {
 
 	/* timers: deadlines on the virtual clock, TT_NEVER when off */
 	tt_time rto, rto_base, rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at;
+	tt_time more_at;        /* a call filled its struct tt_out while the window
+	                           allowed more: the rest goes at this moment */
 	/* RFC 6298 §2: the smoothed round-trip time and its variation, from one
 	 * segment timed at a time (sent at rtt_at, acked once SND.UNA passes
 	 * rtt_seq; TT_NEVER: none timed) */

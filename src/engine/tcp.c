@@ -271,6 +271,7 @@ tcb_delete(struct tt_conn *c)
 		c->rto_base = c->cfg.rto_max;
 	c->rto = c->rto_base;
 	c->rtx_at = c->tw_at = c->ka_at = c->delack_at = c->user_at = c->fw2_at = TT_NEVER;
+	c->more_at = TT_NEVER;
 	c->rtt_at = TT_NEVER;
 	c->epoch_at = TT_NEVER;
 }
@@ -651,8 +652,12 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 		c->snd_nxt += n;
 		c->ka_at = TT_NEVER;
 		tcb_arm_rtx(c, now);
-		if (out->nseg >= TT_OUT_SEGS)
+		if (out->nseg >= TT_OUT_SEGS) {
+			/* this call's output is full: the rest of what the
+			 * windows allow goes at once, from tt_conn_tick() */
+			c->more_at = now;
 			return;
+		}
 	}
 	/* the FIN after the data; again when sending from SND.UNA after a
 	 * timeout (timer.c) reached it */

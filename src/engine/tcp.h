@@ -189,6 +189,7 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(ECN_REDUCE, "RFC 3168 \u00a76.1.2", "ECE: the network marked congestion, so the sender reacts as to a loss without one: ssthresh drops (Reno: max(FlightSize / 2, 2 SMSS)), cwnd = ssthresh, CWR on the next new data; at most once per window") \
 	_(ECN_CWR, "RFC 3168 \u00a76.1.3", "CWR: the sender has reduced its window, so the receiver stops setting ECE") \
 	_(CUBIC_REDUCE, "RFC 9438 \u00a74.6", "CUBIC: ssthresh is 0.7 of the data in flight (beta_cubic), not half, and W_max remembers the window at the loss; the window then grows as a cubic function of the time since") \
+	_(SEND_MORE, "3.10.2", "more of the queued data goes out at the same moment: the window allows more segments than one batch of the engine's output holds (16)") \
 	_(WSCALE_OFF, "RFC 7323 \u00a72.2", "the peer's SYN offered no window scaling: neither side scales, so no window can exceed 65,535 bytes")
 
 enum tt_reason {

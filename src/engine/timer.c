@@ -24,6 +24,8 @@ tt_conn_next_timer(const struct tt_conn *c)
 		t = c->user_at;
 	if (c->fw2_at < t)
 		t = c->fw2_at;
+	if (c->more_at < t)
+		t = c->more_at;
 	return t;
 }
 
@@ -161,6 +163,11 @@ tt_conn_tick(struct tt_conn *c, tt_time now, struct tt_out *out)
 	if (c->user_at <= now) {
 		timeout_abort(c, out, TT_R_USER_TIMEOUT);
 		return;
+	}
+	if (c->more_at <= now) {
+		c->more_at = TT_NEVER;
+		tcb_note(c, out, TT_R_SEND_MORE);
+		tcb_output(c, now, out);
 	}
 	if (c->rtx_at <= now) {
 		rtx_fire(c, now, out);
