@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -16,6 +17,9 @@ enum { CV_COLS = 320, CV_ROWS = 96, LEFT = 9 };
 
 /* What a dot belongs to; a cell takes the look of the last one drawn. */
 enum kind { K_NONE, K_MAIN, K_DASH, K_ACK, K_TICK, K_LOST };
+
+/* The charts, for the cache's keys. */
+enum { G_CC = 1, G_TS };
 
 struct canvas {
 	int cols, rows;         /* cells */
@@ -28,6 +32,87 @@ struct canvas {
 	tt_time t0, t1;
 	double ymin, ymax;
 };
+
+/* What a drawn canvas depends on besides the cursor. */
+struct chart_key {
+	const struct tt_step *steps;
+	size_t nsteps, upto;
+	unsigned stream;
+	int who, kind, cols, rows, braille, absolute;
+	const uint32_t *base;
+};
+
+struct ui_graph_cache {
+	struct slot {
+		int valid;
+		struct chart_key key;
+		struct canvas c;
+		int any, above;
+	} slot[2];
+};
+
+struct ui_graph_cache *
+ui_graph_cache_new(void)
+{
+	return calloc(1, sizeof(struct ui_graph_cache));
+}
+
+void
+ui_graph_cache_free(struct ui_graph_cache *c)
+{
+	free(c);
+}
+
+static void
+key_of(const struct ui_graph *g, int who, int kind, const struct canvas *c, struct chart_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->steps = g->steps;
+	k->nsteps = g->nsteps;
+	k->upto = g->upto;
+	k->stream = g->steps[g->cur].stream;
+	k->who = who;
+	k->kind = kind;
+	k->cols = c->cols;
+	k->rows = c->rows;
+	k->braille = c->braille;
+	k->absolute = g->absolute;
+	k->base = g->base;
+}
+
+/* Fills c (and *any, *above) from the cache when it holds this chart. */
+static int
+cache_get(const struct ui_graph *g, int n, const struct chart_key *k, struct canvas *c, int *any,
+          int *above)
+{
+	struct slot *sl;
+
+	if (g->cache == NULL)
+		return 0;
+	sl = &g->cache->slot[n];
+	if (!sl->valid || memcmp(&sl->key, k, sizeof *k) != 0)
+		return 0;
+	*c = sl->c;
+	*any = sl->any;
+	*above = sl->above;
+	return 1;
+}
+
+static void
+cache_put(const struct ui_graph *g, int n, const struct chart_key *k, const struct canvas *c,
+          int any, int above)
+{
+	struct slot *sl;
+
+	if (g->cache == NULL)
+		return;
+	sl = &g->cache->slot[n];
+	sl->valid = 1;
+	sl->key = *k;
+	sl->c = *c;
+	sl->any = any;
+	sl->above = above;
+}
 
 static const char *
 host_name(int host)
@@ -149,6 +234,62 @@ line(struct canvas *c, int x0, int y0, int x1, int y1, enum kind k, int dashed)
 		if (e2 < dx) {
 			err += dx;
 			y0 += sy;
+		}
+	}
+}
+
+/* A value over time drawn as a step line. Per dot column it keeps the
+ * lowest and highest value taken there and the last one, so that a long
+ * capture costs one pass over its steps and one over the columns. */
+struct series {
+	unsigned char touched[CV_COLS * 2];
+	int lo[CV_COLS * 2], hi[CV_COLS * 2], last[CV_COLS * 2]; /* dots; -1: none */
+	int end;                /* the last column the line runs to */
+};
+
+static void
+series_init(struct series *s, const struct canvas *c)
+{
+	memset(s->touched, 0, (size_t)c->pw);
+	s->end = c->pw - 1;
+}
+
+/* The value at column px is py from now on (-1: no value). */
+static void
+series_add(struct series *s, int px, int py)
+{
+	if (px < 0 || px >= CV_COLS * 2)
+		return;
+	if (!s->touched[px]) {
+		s->touched[px] = 1;
+		s->lo[px] = s->hi[px] = -1;
+	}
+	if (py >= 0 && (s->lo[px] < 0 || py < s->lo[px]))
+		s->lo[px] = py;
+	if (py > s->hi[px])
+		s->hi[px] = py;
+	s->last[px] = py;
+}
+
+static void
+series_draw(struct canvas *c, const struct series *s, enum kind k, int dashed)
+{
+	int carry = -1;
+
+	for (int col = 0; col < c->pw && col <= s->end; col++) {
+		if (s->touched[col]) {
+			int a = s->lo[col], b = s->hi[col];
+
+			if (carry >= 0 && (a < 0 || carry < a))
+				a = carry;
+			if (carry > b)
+				b = carry;
+			for (int py = a < 0 ? 0 : a; a >= 0 && py <= b && py < c->ph; py++)
+				if (!dashed || py % 4 < 2 || a == b)
+					dot(c, col, py, k);
+			carry = s->last[col];
+		} else if (carry >= 0 && (!dashed || col % 4 < 2)) {
+			dot(c, col, carry, k);
 		}
 	}
 }
@@ -278,55 +419,66 @@ cc_values(const struct ui_graph *g, size_t i, int h, double *a, double *b)
 		*b = v->ssthresh;
 }
 
+/* Plots host h's two values over the steps that may be shown. */
 static void
-cc_chart(const struct ui_graph *g, int h, int y, int x, int w, int rows)
+cc_plot(const struct ui_graph *g, int h, struct canvas *c, int *any)
 {
-	struct canvas c;
-	double a, b, pa = -1, pb = -1, ca, cb;
-	int px0 = 0, any = 0;
-	char title[256], at[128];
+	struct series *sa = malloc(sizeof *sa), *sb = malloc(sizeof *sb);
+	double a, b;
+	int px0 = 0;
 
-	canvas_init(&c, w - LEFT, rows - 2);
-	time_range(g, &c);
-	c.ymin = 0;
-	c.ymax = 1;
+	if (sa == NULL || sb == NULL)
+		ui_fatal("%s", _("out of memory"));
+	time_range(g, c);
+	c->ymin = 0;
+	c->ymax = 1;
 	for (size_t i = 0; i < g->upto; i++) {
 		if (!same_stream(g, i))
 			continue;
 		cc_values(g, i, h, &a, &b);
-		if (a > c.ymax)
-			c.ymax = a;
-		if (b > c.ymax)
-			c.ymax = b;
+		if (a > c->ymax)
+			c->ymax = a;
+		if (b > c->ymax)
+			c->ymax = b;
 	}
-	c.ymax *= 1.1;
+	c->ymax *= 1.1;
+	series_init(sa, c);
+	series_init(sb, c);
 	for (size_t i = 0; i < g->upto; i++) {
 		int px;
 
 		if (!same_stream(g, i))
 			continue;
 		cc_values(g, i, h, &a, &b);
-		px = px_of(&c, step_time(g, &g->steps[i]));
+		px = px_of(c, step_time(g, &g->steps[i]));
 		if (px < px0)
 			px = px0;
-		/* a step line: along at the old value, then up or down */
-		if (pa >= 0)
-			line(&c, px0, py_of(&c, pa), px, py_of(&c, pa), K_MAIN, 0);
-		if (pb >= 0)
-			line(&c, px0, py_of(&c, pb), px, py_of(&c, pb), K_DASH, 1);
-		if (pa >= 0 && a >= 0)
-			line(&c, px, py_of(&c, pa), px, py_of(&c, a), K_MAIN, 0);
-		else if (a >= 0)
-			dot(&c, px, py_of(&c, a), K_MAIN);
-		pa = a;
-		pb = b;
+		series_add(sa, px, a >= 0 ? py_of(c, a) : -1);
+		series_add(sb, px, b >= 0 ? py_of(c, b) : -1);
 		px0 = px;
-		any |= a >= 0;
+		*any |= a >= 0;
 	}
-	if (pa >= 0)
-		line(&c, px0, py_of(&c, pa), px_of(&c, c.t1), py_of(&c, pa), K_MAIN, 0);
-	if (pb >= 0)
-		line(&c, px0, py_of(&c, pb), px_of(&c, c.t1), py_of(&c, pb), K_DASH, 1);
+	series_draw(c, sb, K_DASH, 1);
+	series_draw(c, sa, K_MAIN, 0);
+	free(sa);
+	free(sb);
+}
+
+static void
+cc_chart(const struct ui_graph *g, int n, int h, int y, int x, int w, int rows)
+{
+	struct canvas c;
+	struct chart_key key;
+	double ca, cb;
+	int any = 0, above = 0;
+	char title[256], at[128];
+
+	canvas_init(&c, w - LEFT, rows - 2);
+	key_of(g, h, G_CC, &c, &key);
+	if (!cache_get(g, n, &key, &c, &any, &above)) {
+		cc_plot(g, h, &c, &any);
+		cache_put(g, n, &key, &c, any, 0);
+	}
 	c.cursor = px_of(&c, step_time(g, &g->steps[g->cur])) / (c.braille ? 2 : 1);
 	cc_values(g, g->cur, h, &ca, &cb);
 	at[0] = '\0';
@@ -366,32 +518,27 @@ ui_chart_cwnd_draw(const struct ui_graph *g)
 	if (g->h >= 2 * 8) {
 		int half = g->h / 2;
 
-		cc_chart(g, TT_CLIENT, g->y, x, w, half);
-		cc_chart(g, TT_SERVER, g->y + half, x, w, g->h - half);
+		cc_chart(g, 0, TT_CLIENT, g->y, x, w, half);
+		cc_chart(g, 1, TT_SERVER, g->y + half, x, w, g->h - half);
 	} else {
-		cc_chart(g, ui_graph_data_host(g), g->y, x, w, g->h);
+		cc_chart(g, 0, ui_graph_data_host(g), g->y, x, w, g->h);
 	}
 }
 
 /* ---- time-sequence graph ----------------------------------------------------- */
 
-void
-ui_chart_tseq_draw(const struct ui_graph *g)
+/* Plots direction d's segments, ACK line and window line. */
+static void
+ts_plot(const struct ui_graph *g, int d, struct canvas *c, int *any, int *above)
 {
-	int x = g->x + 1, w = g->w - 2, d, rows = g->h, any = 0, above = 0;
-	struct canvas c;
-	double top = 1, pack = -1, pwin = -1;
+	struct series *sack = malloc(sizeof *sack), *swin = malloc(sizeof *swin);
+	struct ticks { int lo[CV_COLS * 2], hi[CV_COLS * 2]; } *ticks = malloc(sizeof *ticks);
+	double top = 1;
 	int px0 = 0;
-	char title[256];
 
-	if (g->upto == 0 || g->h < 5) {
-		if (g->h >= 1)
-			ui_text(stdscr, g->y, x, w, ui_attr(UI_R_DIM), _("No step yet."));
-		return;
-	}
-	d = ui_graph_data_host(g);
-	canvas_init(&c, w - LEFT, rows - 2);
-	time_range(g, &c);
+	if (sack == NULL || swin == NULL || ticks == NULL)
+		ui_fatal("%s", _("out of memory"));
+	time_range(g, c);
 	/* the range: the data and the ACKs; the window line may go off the top */
 	for (size_t i = 0; i < g->upto; i++) {
 		const struct tt_step *s = &g->steps[i];
@@ -409,8 +556,12 @@ ui_chart_tseq_draw(const struct ui_graph *g)
 			top = (double)(uint32_t)(s->seg.ack - b);
 		}
 	}
-	c.ymin = 0;
-	c.ymax = top * 1.15;
+	c->ymin = 0;
+	c->ymax = top * 1.15;
+	series_init(sack, c);
+	series_init(swin, c);
+	for (int col = 0; col < c->pw; col++)
+		ticks->lo[col] = -1;
 	for (size_t i = 0; i < g->upto; i++) {
 		const struct tt_step *s = &g->steps[i];
 		uint32_t b = own_base(g, i, d);
@@ -418,37 +569,62 @@ ui_chart_tseq_draw(const struct ui_graph *g)
 		if (!same_stream(g, i) || s->kind != TT_STEP_SEGMENT)
 			continue;
 		if (s->dir == d && tt_seg_seqlen(&s->seg) > 0) {
-			int px = px_of(&c, s->time);
+			int px = px_of(c, s->time);
 			uint32_t lo = s->seg.seq - b;
 			int lost = (s->notes & TT_NOTE(DROPPED)) || s->lost;
+			int y0 = py_of(c, lo), y1 = py_of(c, (double)lo + tt_seg_seqlen(&s->seg));
 
-			line(&c, px, py_of(&c, lo), px, py_of(&c, (double)lo + tt_seg_seqlen(&s->seg)),
-			     lost ? K_LOST : K_TICK, 0);
-			any = 1;
+			*any = 1;
+			/* a tick the column already has is not drawn again */
+			if (px >= 0 && px < c->pw && !lost && ticks->lo[px] >= 0 && y0 >= ticks->lo[px] &&
+			    y1 <= ticks->hi[px])
+				continue;
+			line(c, px, y0, px, y1, lost ? K_LOST : K_TICK, 0);
+			if (px >= 0 && px < c->pw && !lost) {
+				ticks->lo[px] = y0;
+				ticks->hi[px] = y1;
+			}
 		} else if (s->dir != d && (s->seg.flags & TT_ACK) && !(s->notes & TT_NOTE(DROPPED)) &&
 		           !s->lost) {
 			/* the ACK line and the window line, as the sender learns them */
-			int px = px_of(&c, step_time(g, s));
+			int px = px_of(c, step_time(g, s));
 			double ack = (double)(uint32_t)(s->seg.ack - b);
 			double win = ack + s->tcb[d].snd_wnd;
 
 			if (px < px0)
 				px = px0;
-			if (pack >= 0) {
-				line(&c, px0, py_of(&c, pack), px, py_of(&c, pack), K_ACK, 0);
-				line(&c, px, py_of(&c, pack), px, py_of(&c, ack), K_ACK, 0);
-				line(&c, px0, py_of(&c, pwin), px, py_of(&c, pwin), K_DASH, 1);
-				line(&c, px, py_of(&c, pwin), px, py_of(&c, win), K_DASH, 1);
-			}
-			pack = ack;
-			pwin = win;
+			series_add(sack, px, py_of(c, ack));
+			series_add(swin, px, py_of(c, win) < c->ph + 1 ? py_of(c, win) : c->ph + 1);
 			px0 = px;
-			above |= win > c.ymax;
+			*above |= win > c->ymax;
 		}
 	}
-	if (pack >= 0) {
-		line(&c, px0, py_of(&c, pack), px_of(&c, c.t1), py_of(&c, pack), K_ACK, 0);
-		line(&c, px0, py_of(&c, pwin), px_of(&c, c.t1), py_of(&c, pwin), K_DASH, 1);
+	series_draw(c, swin, K_DASH, 1);
+	series_draw(c, sack, K_ACK, 0);
+	free(sack);
+	free(swin);
+	free(ticks);
+}
+
+void
+ui_chart_tseq_draw(const struct ui_graph *g)
+{
+	int x = g->x + 1, w = g->w - 2, d, rows = g->h, any = 0, above = 0;
+	struct canvas c;
+	struct chart_key key;
+	char title[256];
+
+	if (g->upto == 0 || g->h < 5) {
+		if (g->h >= 1)
+			ui_text(stdscr, g->y, x, w, ui_attr(UI_R_DIM), _("No step yet."));
+		return;
+	}
+	d = ui_graph_data_host(g);
+	canvas_init(&c, w - LEFT, rows - 2);
+	key_of(g, d, G_TS, &c, &key);
+	if (!cache_get(g, 0, &key, &c, &any, &above)) {
+		ts_plot(g, d, &c, &any, &above);
+		cache_put(g, 0, &key, &c, any, above);
 	}
 	c.cursor = px_of(&c, g->steps[g->cur].time) / (c.braille ? 2 : 1);
 	snprintf(title, sizeof title, _("%s %s %s: time-sequence graph: segments %s, ACK %s, ACK + window %s"),

@@ -10,7 +10,14 @@
 
 #include "sim/sim.h"
 
+/* Charts drawn once for a long capture are kept here, so that stepping
+ * through it redraws only the cursor (one per screen; NULL: none). */
+struct ui_graph_cache;
+struct ui_graph_cache *ui_graph_cache_new(void);
+void ui_graph_cache_free(struct ui_graph_cache *c);
+
 struct ui_graph {
+	struct ui_graph_cache *cache;
 	const struct tt_step *steps;
 	size_t nsteps;
 	size_t cur;             /* the current step */

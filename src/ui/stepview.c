@@ -56,6 +56,9 @@ struct sv {
 	int focus;                  /* enum panel */
 	int swap;                   /* compact/presenter: the panel in the middle slot */
 	int graph;                  /* enum graph: shown in the ladder's place */
+	struct ui_graph_cache *gcache; /* replay: the charts drawn, kept while only the
+	                               cursor moves (a story that grows or is run
+	                               again has none) */
 	int table_top;              /* first table row shown */
 	int expl_skip, expl_lines, expl_h;
 	int ladder_back;            /* ladder rows scrolled up from the current step */
@@ -856,6 +859,9 @@ draw_graph(struct sv *v, const struct rect *r)
 	heading(v, r, _((v->st->replay ? titles_replay : titles)[v->graph]),
 	        v->graph == G_WINDOWS ? _("b: back to the ladder") : _("m: next chart"));
 	memset(&g, 0, sizeof g);
+	if (v->st->replay && v->gcache == NULL && (v->gcache = ui_graph_cache_new()) == NULL)
+		ui_fatal("%s", _("out of memory"));
+	g.cache = v->st->replay ? v->gcache : NULL;
 	g.steps = v->st->steps;
 	g.nsteps = shows_future(v) ? nsteps(v) : shown(v);
 	g.upto = shows_future(v) ? nsteps(v) : shown(v);
@@ -2468,6 +2474,7 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	ui_run(&s);
 	free(v.asked);
 	free(v.base);
+	ui_graph_cache_free(v.gcache);
 	ui_end();
 	return 0;
 }
@@ -2481,7 +2488,7 @@ ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
 }
 
 double
-sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present)
+sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present, int graph)
 {
 	struct ui_opts o = { 0, present, 0, 0, 0 };
 	struct sv v;
@@ -2502,6 +2509,7 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 	v.ask = -1;
 	v.swap = P_LADDER;
 	v.focus = P_TABLE;
+	v.graph = graph >= G_NONE && graph <= G_TSEQ ? graph : G_NONE;
 	t0 = ui_now_ms();
 	for (int f = 0; f < frames; f++) {
 		/* Steps spread over the story, so that long captures are timed deep in. */
@@ -2512,6 +2520,7 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 	}
 	t1 = ui_now_ms();
 	free(v.base);
+	ui_graph_cache_free(v.gcache);
 	endwin();
 	delscreen(sc);
 	fclose(out);
