@@ -87,7 +87,7 @@ tm_keys n n n n n n n n n n n n n n n
 tm_expect "step 16/19" "160x48: at the third duplicate ACK"
 tm_expect_re "cwnd  *$cwnd13 recovery " "the TCBs: cwnd, in recovery"
 tm_expect_re "ssthresh  *$ssth13 " "the TCBs: ssthresh"
-tm_expect_re "SRTT/RTO  *0.1/1s " "the TCBs: SRTT and RTO"
+tm_expect_re "SRTT/RTO  *0.1s / 1s " "the TCBs: SRTT and RTO"
 tm_expect_re "SND.UNA  *$((una13 + 1000))  *5001" "the TCBs' numbers whole"
 tm_keys b
 tm_expect "client sends (RFC 9293 Fig. 3): in flight $fl13, usable $us13" "160x48: the client's send space"

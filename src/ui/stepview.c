@@ -449,11 +449,15 @@ layout(struct sv *v)
 		mid = avail - th - eh;
 		/* the TCBs one variable a row, whole, below the state diagram:
 		 * the table lends the rows they lack */
-		int tcbh = 1 + (v->st->replay ? T_N - (T_RTT - T_CWND + 1) : T_N);
+		int lend = sh + 1 + T_N - mid;
 
-		if (mid < sh + tcbh && th - (sh + tcbh - mid) >= 8) {
-			th -= sh + tcbh - mid;
-			mid = sh + tcbh;
+		/* a simulation's TCBs have the congestion control rows too: the
+		 * table lends what it can spare of the rows they lack */
+		if (lend > th - 8)
+			lend = th - 8;
+		if (!v->st->replay && lend > 0) {
+			th -= lend;
+			mid += lend;
 		}
 		set(&r[P_TABLE], top, 0, th, W);
 		set(&r[v->graph ? P_GRAPH : P_LADDER], top + th, 0, mid, W - rw - 1);
@@ -1195,9 +1199,9 @@ tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned kn
 		}
 		/* RFC 6298: SRTT once a round trip was measured */
 		if (t->rtt_valid)
-			snprintf(buf, len, "%g/%gs", secs(t->srtt), secs(t->rto));
+			snprintf(buf, len, "%gs / %gs", secs(t->srtt), secs(t->rto));
 		else
-			snprintf(buf, len, "-/%gs", secs(t->rto));
+			snprintf(buf, len, "- / %gs", secs(t->rto));
 		return;
 	default: on = 0;
 	}
@@ -1269,7 +1273,8 @@ tcb_fits(const struct tcbpair hp[2], enum tcbmode m, int cw, int cc)
 
 	for (int h = 0; h < 2; h++)
 		for (int row = T_ISS; row < T_TIMERS; row++) {
-			if (!tcb_row_shown((enum tcbrow)row, &sh))
+			/* cwnd and SRTT/RTO take a whole row when they must */
+			if (!tcb_row_shown((enum tcbrow)row, &sh) || row == T_CWND || row == T_RTT)
 				continue;
 			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
 			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
@@ -1339,7 +1344,19 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 	int colw = (r->w - 2) / 2, cw = colw / per - 1, bottom = r->y + r->h;
 	struct tcbshow sh = *sh0;
 	char a[96];
+	unsigned char span[T_N];
 
+	/* a value too wide for its cell (cwnd in recovery, SRTT/RTO) takes the
+	 * whole row, on both sides alike */
+	sh.maxw = cw;
+	for (int row = T_ISS; row < T_TIMERS; row++) {
+		span[row] = 1;
+		for (int h = 0; h < 2 && per > 1; h++) {
+			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
+			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
+				span[row] = (unsigned char)per;
+		}
+	}
 	for (int h = 0; h < 2; h++) {
 		int x = r->x + 1 + h * colw, y = r->y + 1, k = 0, cut = 0;
 
@@ -1348,18 +1365,29 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 		ui_textf(stdscr, y, x, colw - 1, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT), "%s %s",
 		         host_name(h), a);
 		sh.maxw = cw;
-		for (int row = T_ISS; row < T_TIMERS; row++) {
-			int yy = y + 1 + k / per, xx = x + (k % per) * (cw + 1), used;
+		/* ssthresh pairs with RCV.WND, the rows that may be whole come last */
+		static const enum tcbrow order[] = {
+			T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_SSTH, T_CWND, T_RTT
+		};
+
+		for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+			enum tcbrow row = order[o];
+			int yy, xx, used, ww = span[row] * (cw + 1) - 1;
 
 			if (!tcb_row_shown((enum tcbrow)row, &sh))
 				continue;
-			k++;
+			if (span[row] > 1 && k % per != 0)
+				k += per - k % per;
+			yy = y + 1 + k / per;
+			xx = x + (k % per) * (cw + 1);
+			k += span[row];
 			if (yy >= bottom) {
 				cut = 1;
 				continue;
 			}
-			used = ui_text(stdscr, yy, xx, cw, ui_attr(UI_R_DIM), tcb_names[row]);
-			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, cw - used - 1, 0);
+			sh.maxw = ww;
+			used = ui_text(stdscr, yy, xx, ww, ui_attr(UI_R_DIM), tcb_names[row]);
+			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, ww - used - 1, 0);
 		}
 		y += 1 + (k + per - 1) / per;
 		if (y < bottom) {

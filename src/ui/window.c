@@ -233,6 +233,7 @@ recv_draw(const struct ui_graph *g, int h, int y, int x, int w)
 	uint32_t b = own_base(g, g->cur, !h), nxt = v->rcv_nxt - b, wnd = v->rcv_wnd;
 	attr_t own = ui_attr(h ? UI_R_SERVER : UI_R_CLIENT);
 	int side = w / 6;
+	char title[256];
 	struct part p[3];
 	struct mark m[2];
 
@@ -241,13 +242,13 @@ recv_draw(const struct ui_graph *g, int h, int y, int x, int w)
 		         tt_state_name(v->state));
 		return;
 	}
-	if (g->replay)
-		ui_textf(stdscr, y, x, w, own, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u"),
+	snprintf(title, sizeof title, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u, %u bytes not yet read"),
+	         host_name(h), wnd, v->rcv_queued);
+	/* a capture keeps no bytes; a narrow panel leaves them out */
+	if (g->replay || ui_width(title) > w)
+		snprintf(title, sizeof title, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u"),
 		         host_name(h), wnd);
-	else
-		ui_textf(stdscr, y, x, w, own,
-		         _("%s receives (RFC 9293 Fig. 4): RCV.WND %u, %u bytes not yet read"),
-		         host_name(h), wnd, v->rcv_queued);
+	ui_text(stdscr, y, x, w, own, title);
 	p[0] = (struct part){ 1, side, nxt > 0 ? UI_G_BLOCK_FULL : UI_G_MIDDOT, ui_attr(UI_R_DIM) };
 	p[1] = (struct part){ wnd, wnd > 0 ? w - 2 * side : 0, UI_G_BLOCK_LIGHT, ui_attr(UI_R_OK) };
 	p[2] = (struct part){ 1, wnd > 0 ? side : w - side, UI_G_MIDDOT, ui_attr(UI_R_DIM) };
@@ -288,6 +289,12 @@ ui_windows_draw(const struct ui_graph *g)
 		                                  "%s beyond cwnd %s not yet allowed"),
 		         ui_glyph(UI_G_BLOCK_FULL), ui_glyph(UI_G_BLOCK_DARK), ui_glyph(UI_G_BLOCK_LIGHT),
 		         ui_glyph(UI_G_BLOCK_MEDIUM), ui_glyph(UI_G_MIDDOT));
+		if (ui_width(legend) > w)
+			snprintf(legend, sizeof legend, _("%s acked %s in flight %s usable %s over cwnd "
+			                                  "%s not allowed"),
+			         ui_glyph(UI_G_BLOCK_FULL), ui_glyph(UI_G_BLOCK_DARK),
+			         ui_glyph(UI_G_BLOCK_LIGHT), ui_glyph(UI_G_BLOCK_MEDIUM),
+			         ui_glyph(UI_G_MIDDOT));
 		ui_text(stdscr, bottom - 1, x, w, ui_attr(UI_R_DIM), legend);
 	}
 }
