@@ -39,8 +39,7 @@ una12=$1 nxt12=$2 wnd12=$3 cwnd12=$4 ssth12=$5 fl12=$6 us12=$7
 tm_open 80 24
 tm_run "$T --lang en lesson $FR"
 tm_expect "step 1/19" "80x24: the scenario opens"
-tm_expect "b windows" "the key bar lists b"
-tm_expect "m charts" "the key bar lists m"
+tm_expect "q quit b window m chart" "the key bar lists q, b and m at 80x24"
 tm_keys n n n n n n n n n n n n n n n
 tm_expect "step 16/19" "80x24: at the third duplicate ACK"
 tm_keys b
@@ -109,7 +108,7 @@ tm_expect_exit 0 "160x48: q leaves"
 tm_open 80 24
 tm_run "$T --lang zh_CN lesson $FR"
 tm_expect "第 1/19 步" "zh: opens"
-tm_expect "b 窗口" "zh: the key bar lists b"
+tm_expect "q 退出 b 窗口 m 图表" "zh: the key bar lists b and m"
 tm_keys n n n n n n n n n n n n n n n b
 tm_expect "─ 字节上的窗口" "zh: the windows"
 tm_expect "客户端发送（RFC 9293 图 3）：在途 $fl13，可用 $us13" "zh: the sender's numbers"

@@ -336,10 +336,10 @@ collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
 	}
 	if (!(COLS >= 120 && LINES >= 40) || v->o->present)
 		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
-	keys[nk++] = (struct ui_keyhint){ "b", _("windows") };
-	keys[nk++] = (struct ui_keyhint){ "m", _("charts") };
 	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
 	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
+	keys[nk++] = (struct ui_keyhint){ "b", _("window") };
+	keys[nk++] = (struct ui_keyhint){ "m", _("chart") };
 	if (all) {
 		keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
 		keys[nk++] = (struct ui_keyhint){ "/", _("search") };
