@@ -49,8 +49,12 @@ main(int argc, char **argv)
 	struct tt_step *steps;
 	struct ui_story story;
 	size_t len, n;
-	static const struct { int cols, rows, present; } sizes[] = {
-		{ 160, 48, 0 }, { 80, 24, 0 }, { 160, 48, 1 },
+	static const struct { int cols, rows, present, graph; } sizes[] = {
+		{ 160, 48, 0, 0 }, { 80, 24, 0, 0 }, { 160, 48, 1, 0 },
+		{ 160, 48, 0, 1 }, { 160, 48, 0, 2 }, { 160, 48, 0, 3 }, { 80, 24, 0, 3 },
+	};
+	static const char *const graphs[] = {
+		"", ", windows", ", cwnd chart", ", time-sequence graph"
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -78,15 +82,17 @@ main(int argc, char **argv)
 	story.steps = steps;
 	story.nsteps = n;
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-		double ms = sv_bench(&story, sizes[k].cols, sizes[k].rows, frames, sizes[k].present);
+		double ms = sv_bench(&story, sizes[k].cols, sizes[k].rows, frames, sizes[k].present,
+		                     sizes[k].graph);
 
 		if (ms < 0) {
 			fprintf(stderr, "bench/ui: no terminal type to draw with\n");
 			return 1;
 		}
-		printf("step view %dx%d%s: %.3f ms per redraw (%zu steps, %d frames); "
+		printf("step view %dx%d%s%s: %.3f ms per redraw (%zu steps, %d frames); "
 		       "%.1f%% of a 16 ms frame\n", sizes[k].cols, sizes[k].rows,
-		       sizes[k].present ? " presenter" : "", ms, n, frames, ms / 16.0 * 100.0);
+		       sizes[k].present ? " presenter" : "", graphs[sizes[k].graph], ms, n, frames,
+		       ms / 16.0 * 100.0);
 	}
 	/* A long capture: the segments repeated to 100,000 rows, as replay shows them. */
 	{
@@ -106,9 +112,17 @@ main(int argc, char **argv)
 		story.steps = many;
 		story.nsteps = big;
 		story.replay = 1;
-		ms = sv_bench(&story, 160, 48, frames, 0);
-		printf("step view 160x48, replay of %zu segments: %.3f ms per redraw; "
-		       "%.1f%% of a 16 ms frame\n", big, ms, ms / 16.0 * 100.0);
+		for (int gr = 0; gr <= 3; gr++) {
+			ms = sv_bench(&story, 160, 48, frames, 0, gr);
+			printf("step view 160x48, replay of %zu segments%s: %.3f ms per redraw; "
+			       "%.1f%% of a 16 ms frame\n", big, graphs[gr], ms, ms / 16.0 * 100.0);
+		}
+		/* a chart of the whole capture is drawn once, then only its cursor moves */
+		for (int gr = 0; gr <= 3; gr++) {
+			ms = sv_bench(&story, 160, 48, 1, 0, gr);
+			printf("step view 160x48, replay of %zu segments%s, first redraw: %.3f ms\n", big,
+			       graphs[gr], ms);
+		}
 		free(many);
 	}
 	free(steps);

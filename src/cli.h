@@ -21,6 +21,7 @@ struct tt_cli {
 	int list;               /* --list */
 	int absolute;           /* --absolute: raw sequence numbers */
 	int streams;            /* --streams: one row per stream */
+	int tcb;                /* --tcb: batch tables carry both TCBs' figures */
 	int present;            /* --present: presenter layout */
 	int autoplay;           /* --autoplay: the step view starts auto-playing */
 	int autoplay_ms;        /* --autoplay=SECONDS: its pace; 0 the default */

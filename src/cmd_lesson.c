@@ -304,6 +304,12 @@ make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *n
 	row->cstate = st->tcb[TT_CLIENT].state;
 	row->sstate = st->tcb[TT_SERVER].state;
 	row->notes = tt_notes_format(st->notes, notes, nlen);
+	/* --tcb: each host's numbers on the row's relative bases (those of
+	 * the sender's seq and of the receiver's ack) */
+	row->tcb[0] = &st->tcb[TT_CLIENT];
+	row->tcb[1] = &st->tcb[TT_SERVER];
+	row->tcb_base[st->dir] = st->seg.seq - row->seq;
+	row->tcb_base[!st->dir] = st->seg.ack - row->ack;
 }
 
 static void
@@ -358,6 +364,8 @@ batch_text(const struct lesson *l, const struct tt_cli *cli)
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
+	if (cli->tcb)
+		tt_report_tcb(rep);
 	printf("%s\n", lesson_title(l, lang));
 	underline(stdout, lesson_title(l, lang));
 	printf("%s %s   %s %s\n\n", _("client"), lesson_endpoint(l, TT_CLIENT), _("server"),
@@ -408,6 +416,8 @@ batch_table(const struct lesson *l, const struct tt_cli *cli)
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
+	if (cli->tcb)
+		tt_report_tcb(rep);
 	tt_report_header(rep);
 	for (size_t s = 0; s < lesson_nsteps(l); s++) {
 		struct tt_row row;

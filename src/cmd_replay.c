@@ -251,6 +251,8 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 		free(nm);
 		return -1;
 	}
+	if (cli->tcb)
+		tt_report_tcb(rep);
 	tt_report_header(rep);
 	*repp = rep;
 	*nmp = nm;
@@ -301,6 +303,16 @@ tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_
 		};
 	}
 	row.ntrans = ntr;
+	if (cli->tcb) {
+		/* the observer's TCBs (absolute) on the row's relative bases: the
+		 * sender's from its seq, the receiver's from the ack, when it has one */
+		row.tcb[0] = &seg->tcb[0];
+		row.tcb[1] = &seg->tcb[1];
+		row.tcb_wire = 1;
+		row.tcb_base[seg->dir] = seg->seq - row.seq;
+		row.tcb_base[!seg->dir] = seg->ack - row.ack;
+		row.tcb_nobase[!seg->dir] = !(seg->flags & TT_ACK);
+	}
 	tt_report_row(rep, &row);
 }
 
@@ -365,7 +377,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", name, err);
 		return TT_EXIT_FAIL;
 	}
-	r = cap_replay_new(cli->streams ? 0 : CAP_ROWS);
+	r = cap_replay_new(cli->streams ? 0 : cli->tcb ? CAP_ROWS | CAP_VIEWS : CAP_ROWS);
 	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);

@@ -144,6 +144,8 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 			tt_sim_free(s);
 			return TT_EXIT_FAIL;
 		}
+		if (cli->tcb)
+			tt_report_tcb(r);
 		tt_report_header(r);
 		tt_report_sim(r, s, cli->absolute, 1);
 		tt_report_free(r);

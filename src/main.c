@@ -65,6 +65,9 @@ usage(FILE *f)
 	             "  -a, --absolute       replay: raw sequence numbers, not relative\n"
 	             "  -s, --streams        replay: one row per TCP stream\n"
 	             "  -S, --stream N       replay: only stream N\n"
+	             "      --tcb            the table also shows each host's TCB after each\n"
+	             "                       row: SND.UNA, SND.NXT, SND.WND, cwnd, ssthresh,\n"
+	             "                       SRTT, RTO and the bytes in flight\n"
 	             "  -t, --topic TOPIC    quiz: only this topic\n"
 	             "      --seed N         quiz: seed for generated practice questions\n"
 	             "  -p, --present        presenter mode: large text, fewer panels\n"
@@ -172,7 +175,7 @@ set_format(struct tt_cli *cli, const char *format)
 	return 0;
 }
 
-enum { OPT_SEED = 256, OPT_AUTOPLAY, OPT_COVERAGE, OPT_COUNT, OPT_SECONDS };
+enum { OPT_SEED = 256, OPT_AUTOPLAY, OPT_COVERAGE, OPT_COUNT, OPT_SECONDS, OPT_TCB };
 
 /* "2", "2.5", ".5" seconds (not the locale's decimal comma) to milliseconds
  * from min to max ms; -1 for anything else. */
@@ -203,6 +206,7 @@ main(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "absolute", no_argument, NULL, 'a' },
 		{ "streams", no_argument, NULL, 's' },
+		{ "tcb", no_argument, NULL, OPT_TCB },
 		{ "stream", required_argument, NULL, 'S' },
 		{ "topic", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, OPT_SEED },
@@ -297,6 +301,7 @@ main(int argc, char **argv)
 				                   optarg);
 			break;
 		case OPT_COVERAGE: cli.coverage = 1; break;
+		case OPT_TCB: cli.tcb = 1; break;
 		case 'i': cli.iface = optarg; break;
 		case 'Z': cli.user = optarg; break;
 		case OPT_COUNT:
@@ -351,6 +356,10 @@ main(int argc, char **argv)
 	    (argc == 0 || (strcmp(argv[0], "lesson") != 0 && strcmp(argv[0], "sandbox") != 0)))
 		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
 		                     "written as a capture"));
+	if (cli.tcb && (argc == 0 || (strcmp(argv[0], "lesson") != 0 &&
+	                              strcmp(argv[0], "sandbox") != 0 &&
+	                              strcmp(argv[0], "replay") != 0)))
+		return usage_error(_("--tcb is for the tables of 'lesson', 'sandbox' and 'replay'"));
 	if (cli.coverage && (argc == 0 || strcmp(argv[0], "sandbox") != 0))
 		return usage_error(_("--coverage is for 'sandbox': the transitions a scenario "
 		                     "covered"));

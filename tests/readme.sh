@@ -54,6 +54,7 @@ tcptutor quiz	0	^Question 1 of [0-9]+
 tcptutor --lang zh_CN	0	用法
 tcptutor --present --autoplay=4 lesson handshake	0	ESTABLISHED
 tcptutor lesson lessons/scenarios/simultaneous-close.scenario --batch	0	CLOSING
+tcptutor lesson lessons/scenarios/fast-retransmit.scenario --format tsv --tcb	0	c_snd_una	c_snd_nxt	c_snd_wnd	c_cwnd
 tcptutor lesson --list --batch --format tsv	0	^name	title	steps	checkpoints	languages
 tcptutor lesson handshake --batch	0	C>S +SYN +0
 tcptutor lesson handshake --batch --lang zh_CN	0	三次握手

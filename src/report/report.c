@@ -24,6 +24,7 @@ struct tt_report {
 	unsigned last_stream;
 	int any;
 	int kernel;               /* client_kernel, server_kernel columns */
+	int tcb;                  /* --tcb: c_snd_una ... s_in_flight */
 	struct flag_names *flags; /* TSV only */
 };
 
@@ -31,6 +32,65 @@ void
 tt_report_kernel(struct tt_report *r)
 {
 	r->kernel = 1;
+}
+
+void
+tt_report_tcb(struct tt_report *r)
+{
+	r->tcb = 1;
+}
+
+/* --tcb: the figures of one host, in the order of tcb_columns[]. */
+enum { F_SND_UNA, F_SND_NXT, F_SND_WND, F_CWND, F_SSTHRESH, F_SRTT, F_RTO, F_IN_FLIGHT, NFIGS };
+
+static const char *const tcb_columns[NFIGS] = {
+	"snd_una", "snd_nxt", "snd_wnd", "cwnd", "ssthresh", "srtt", "rto", "in_flight"
+};
+
+struct tcb_figs {
+	unsigned char known[NFIGS];     /* 0: "-" (JSON null) */
+	uint64_t val[NFIGS];            /* srtt and rto in microseconds */
+};
+
+/* Which figures a host has is decided here only: none without a TCB (none
+ * yet, or CLOSED: deleted) or in LISTEN (no send sequence space); SRTT once
+ * a round trip was measured (RFC 6298 §2); cwnd once congestion control
+ * started (the engine's cwnd is 0 until then, and stays 0 with it off);
+ * ssthresh once it is below the "arbitrarily high" start (RFC 5681 §3.1);
+ * from a capture only what the wire shows. */
+static void
+tcb_figures(const struct tt_row *row, int h, struct tcb_figs *f)
+{
+	const struct tt_tcb_view *v = row->tcb[h];
+
+	memset(f, 0, sizeof *f);
+	if (v == NULL || v->state == TT_CLOSED || v->state == TT_LISTEN)
+		return;
+#define SET(i, x) (f->known[i] = 1, f->val[i] = (x))
+	if (!row->tcb_nobase[h]) {
+		SET(F_SND_UNA, (uint32_t)(v->snd_una - row->tcb_base[h]));
+		SET(F_SND_NXT, (uint32_t)(v->snd_nxt - row->tcb_base[h]));
+	}
+	SET(F_SND_WND, v->snd_wnd);
+	SET(F_IN_FLIGHT, (uint32_t)(v->snd_nxt - v->snd_una));
+	if (row->tcb_wire)
+		return;
+	if (v->cwnd != 0) {
+		SET(F_CWND, v->cwnd);
+		if (v->ssthresh < UINT32_MAX / 2)
+			SET(F_SSTHRESH, v->ssthresh);
+	}
+	if (v->rtt_valid && v->srtt >= 0)
+		SET(F_SRTT, (uint64_t)v->srtt);
+	if (v->rto >= 0)
+		SET(F_RTO, (uint64_t)v->rto);
+#undef SET
+}
+
+static int
+fig_is_time(int i)
+{
+	return i == F_SRTT || i == F_RTO;
 }
 
 struct tt_report *
@@ -70,6 +130,9 @@ tt_report_header(struct tt_report *r)
 			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
 		if (r->kernel)
 			fputs("\tclient_kernel\tserver_kernel\tclient_probe\tserver_probe", r->out);
+		for (int h = 0; r->tcb && h < 2; h++)
+			for (int i = 0; i < NFIGS; i++)
+				fprintf(r->out, "\t%s%s", h ? "s_" : "c_", tcb_columns[i]);
 		fputc('\n', r->out);
 		break;
 	case TT_REPORT_TEXT:
@@ -260,6 +323,20 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 			put_u64(&l, p->snd_wnd);
 		}
 	}
+	for (int h = 0; r->tcb && h < 2; h++) {
+		struct tcb_figs f;
+
+		tcb_figures(row, h, &f);
+		for (int i = 0; i < NFIGS; i++) {
+			put_ch(&l, '\t');
+			if (!f.known[i])
+				put_ch(&l, '-');
+			else if (fig_is_time(i))
+				put_time(&l, (int64_t)f.val[i] * 1000);
+			else
+				put_u64(&l, f.val[i]);
+		}
+	}
 	l.buf[l.n++] = '\n';
 	fwrite(l.buf, 1, l.n, r->out);
 }
@@ -279,6 +356,35 @@ json_probe(FILE *f, const char *name, const struct tt_probe_fig *p)
 	else
 		fprintf(f, "%" PRIu32, p->ssthresh);
 	fprintf(f, ",\"srtt_us\":%" PRIu32 ",\"snd_wnd\":%" PRIu32 "}", p->srtt_us, p->snd_wnd);
+}
+
+/* A time figure (microseconds) as the time column writes it. */
+static const char *
+fig_time(uint64_t us, char *buf, size_t len)
+{
+	format_time(buf, len, (int64_t)us * 1000);
+	return buf;
+}
+
+/* Text: "client snd_una=1 snd_nxt=1461 ... in_flight=1460" under the row. */
+static void
+text_tcb(FILE *out, const struct tt_row *row, int h)
+{
+	struct tcb_figs f;
+	char t[32];
+
+	tcb_figures(row, h, &f);
+	fprintf(out, "%6s %11s %s", "", "", h ? "server" : "client");
+	for (int i = 0; i < NFIGS; i++) {
+		fprintf(out, " %s=", tcb_columns[i]);
+		if (!f.known[i])
+			fputc('-', out);
+		else if (fig_is_time(i))
+			fputs(fig_time(f.val[i], t, sizeof t), out);
+		else
+			fprintf(out, "%" PRIu64, f.val[i]);
+	}
+	fputc('\n', out);
 }
 
 void
@@ -369,6 +475,20 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 			json_probe(r->out, "client_probe", row->probe[0]);
 			json_probe(r->out, "server_probe", row->probe[1]);
 		}
+		for (int h = 0; r->tcb && h < 2; h++) {
+			struct tcb_figs f;
+
+			tcb_figures(row, h, &f);
+			for (int i = 0; i < NFIGS; i++) {
+				fprintf(r->out, ",\"%s%s\":", h ? "s_" : "c_", tcb_columns[i]);
+				if (!f.known[i])
+					fputs("null", r->out);
+				else if (fig_is_time(i))
+					fputs(fig_time(f.val[i], t, sizeof t), r->out);
+				else
+					fprintf(r->out, "%" PRIu64, f.val[i]);
+			}
+		}
 		fputs("}\n", r->out);
 		break;
 	case TT_REPORT_TEXT: {
@@ -401,6 +521,8 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 				fputs(_("; inferred: the capture missed a segment"), r->out);
 			fputs(")\n", r->out);
 		}
+		for (int h = 0; r->tcb && h < 2; h++)
+			text_tcb(r->out, row, h);
 		if (r->kernel && row->kernel_why != NULL)
 			fprintf(r->out, _("%6s %11s kernel: client %s, server %s: %s\n"), "!", "",
 			        row->kernel[0] != NULL ? row->kernel[0] : "-",
@@ -469,6 +591,10 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		row.cstate = st->tcb[0].state;
 		row.sstate = st->tcb[1].state;
 		row.notes = tt_notes_format(st->notes, notes, sizeof notes);
+		row.tcb[0] = &st->tcb[0];
+		row.tcb[1] = &st->tcb[1];
+		row.tcb_base[0] = b[0];
+		row.tcb_base[1] = b[1];
 		tt_report_row(r, &row);
 	}
 	free(base);

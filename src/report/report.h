@@ -48,6 +48,15 @@ struct tt_row {
 		uint32_t srtt_us;       /* 0: no sample yet */
 		uint32_t snd_wnd;       /* bytes */
 	} *probe[2];
+	/* --tcb (tt_report_tcb): each host's TCB after the row, NULL for none
+	 * yet; tcb_base[h] is subtracted from that host's sequence numbers (the
+	 * row's relative base, 0 when absolute), tcb_nobase[h] set when it is
+	 * not known (those columns then say "-"); tcb_wire: the figures come
+	 * from a capture, which shows no cwnd, ssthresh, SRTT or RTO */
+	const struct tt_tcb_view *tcb[2];
+	uint32_t tcb_base[2];
+	unsigned char tcb_nobase[2];
+	int tcb_wire;
 };
 #define TT_PROBE_NO_SSTHRESH 0x7fffffffu
 
@@ -60,6 +69,11 @@ void tt_report_free(struct tt_report *r);
  * the header). A probe is "cwnd/ssthresh/srtt_us/snd_wnd" in TSV ("-" for
  * none, and for an unset ssthresh), an object in JSON (null for none). */
 void tt_report_kernel(struct tt_report *r);
+/* Rows carry both TCBs (--tcb): TSV and JSON get, after every other
+ * column, c_ and s_ followed by snd_una, snd_nxt, snd_wnd, cwnd, ssthresh,
+ * srtt, rto and in_flight ("-" / null where not known); text a line per
+ * host under the row. Call before the header. */
+void tt_report_tcb(struct tt_report *r);
 /* The TSV header / text column heads; JSON prints none. */
 void tt_report_header(struct tt_report *r);
 void tt_report_row(struct tt_report *r, const struct tt_row *row);

@@ -15,15 +15,25 @@
 #include "i18n.h"
 #include "ui/bigtext.h"
 #include "ui/diagram.h"
+#include "ui/graph.h"
 #include "ui/stepview.h"
 
-enum panel { P_TABLE, P_LADDER, P_STATES, P_TCB, P_EXPL, P_N };
+enum panel { P_TABLE, P_LADDER, P_STATES, P_TCB, P_EXPL, P_GRAPH, P_N };
+
+/* What the graph panel shows in the ladder's place (b and m): nothing, the
+ * windows over the bytes, or one of the two charts. */
+enum graph { G_NONE, G_WINDOWS, G_CWND, G_TSEQ };
 
 /* The smallest terminal the step view draws in. */
 enum { MIN_W = 64, MIN_H = 16 };
 /* The narrowest terminal that shows the presenter's big letters: two state
  * names side by side, the long ones as RFC 9293's Figure 5 writes them. */
 enum { BIG_MIN_W = 110 };
+
+enum tcbrow {
+	T_STATE, T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_CWND, T_SSTH, T_RTT,
+	T_TIMERS, T_N
+};
 
 struct rect {
 	int y, x, h, w, on;
@@ -45,6 +55,10 @@ struct sv {
 	size_t cur;                 /* current step (when there is one) */
 	int focus;                  /* enum panel */
 	int swap;                   /* compact/presenter: the panel in the middle slot */
+	int graph;                  /* enum graph: shown in the ladder's place */
+	struct ui_graph_cache *gcache; /* replay: the charts drawn, kept while only the
+	                               cursor moves (a story that grows or is run
+	                               again has none) */
 	int table_top;              /* first table row shown */
 	int expl_skip, expl_lines, expl_h;
 	int ladder_back;            /* ladder rows scrolled up from the current step */
@@ -324,6 +338,8 @@ collect_keys(const struct sv *v, struct ui_keyhint *keys, size_t max)
 		keys[nk++] = (struct ui_keyhint){ "v", _("view") };
 	keys[nk++] = (struct ui_keyhint){ "?", _("help") };
 	keys[nk++] = (struct ui_keyhint){ "q", _("quit") };
+	keys[nk++] = (struct ui_keyhint){ "b", _("window") };
+	keys[nk++] = (struct ui_keyhint){ "m", _("chart") };
 	if (all) {
 		keys[nk++] = (struct ui_keyhint){ "Tab", _("focus") };
 		keys[nk++] = (struct ui_keyhint){ "/", _("search") };
@@ -409,10 +425,10 @@ layout(struct sv *v)
 		if (W >= 110 && mid >= 14) {
 			int rw = UI_STATES_W + 2;
 
-			set(&r[v->swap], top, 0, mid, W - rw - 1);
+			set(&r[v->graph ? P_GRAPH : v->swap], top, 0, mid, W - rw - 1);
 			set(&r[P_STATES], top, W - rw, mid, rw);
 		} else {
-			set(&r[v->swap == P_STATES ? P_STATES : v->swap], top, 0, mid, W);
+			set(&r[v->graph ? P_GRAPH : v->swap], top, 0, mid, W);
 		}
 		set(&r[P_EXPL], top + mid, 0, eh, W);
 	} else if (W >= 120 && H >= 40) {
@@ -431,8 +447,20 @@ layout(struct sv *v)
 			}
 		}
 		mid = avail - th - eh;
+		/* the TCBs one variable a row, whole, below the state diagram:
+		 * the table lends the rows they lack */
+		int lend = sh + 1 + T_N - mid;
+
+		/* a simulation's TCBs have the congestion control rows too: the
+		 * table lends what it can spare of the rows they lack */
+		if (lend > th - 8)
+			lend = th - 8;
+		if (!v->st->replay && lend > 0) {
+			th -= lend;
+			mid += lend;
+		}
 		set(&r[P_TABLE], top, 0, th, W);
-		set(&r[P_LADDER], top + th, 0, mid, W - rw - 1);
+		set(&r[v->graph ? P_GRAPH : P_LADDER], top + th, 0, mid, W - rw - 1);
 		if (mid - sh < 6)
 			sh = mid - 6;
 		set(&r[P_STATES], top + th, W - rw, sh, rw);
@@ -444,7 +472,9 @@ layout(struct sv *v)
 		eh = avail / 4 > 4 ? avail / 4 : 4;
 		if (need > eh)
 			eh = need < avail / 2 ? need : avail / 2;
-		if (v->swap == P_STATES)
+		if (v->graph)
+			mid = avail * 45 / 100 > 11 ? avail * 45 / 100 : 11;
+		else if (v->swap == P_STATES)
 			mid = UI_STATES_H + 1;
 		else
 			mid = avail * 45 / 100;
@@ -469,7 +499,7 @@ layout(struct sv *v)
 			mid = avail - eh - th;
 		}
 		set(&r[P_TABLE], top, 0, th, W);
-		set(&r[v->swap], top + th, 0, mid, W);
+		set(&r[v->graph ? P_GRAPH : v->swap], top + th, 0, mid, W);
 		set(&r[P_EXPL], top + th + mid, 0, eh, W);
 	}
 	if (!r[v->focus].on)
@@ -815,6 +845,51 @@ draw_ladder(struct sv *v, const struct rect *r)
 	}
 }
 
+/* ---- windows and charts (ui/window.c, ui/chart.c) ------------------------- */
+
+static void
+draw_graph(struct sv *v, const struct rect *r)
+{
+	static const char *const titles[] = {
+		"", N_("Windows over the bytes"), N_("cwnd and ssthresh over time"),
+		N_("Time-sequence graph")
+	};
+	static const char *const titles_replay[] = {
+		"", N_("Windows over the bytes"), N_("Bytes in flight and window over time"),
+		N_("Time-sequence graph")
+	};
+	struct ui_graph g;
+
+	heading(v, r, _((v->st->replay ? titles_replay : titles)[v->graph]),
+	        v->graph == G_WINDOWS ? _("b: back to the ladder") : _("m: next chart"));
+	memset(&g, 0, sizeof g);
+	if (v->st->replay && v->gcache == NULL && (v->gcache = ui_graph_cache_new()) == NULL)
+		ui_fatal("%s", _("out of memory"));
+	g.cache = v->st->replay ? v->gcache : NULL;
+	g.steps = v->st->steps;
+	g.nsteps = shows_future(v) ? nsteps(v) : shown(v);
+	g.upto = shows_future(v) ? nsteps(v) : shown(v);
+	g.cur = v->cur;
+	g.base = v->base != NULL && v->nbase == nsteps(v) ? v->base : NULL;
+	g.absolute = v->o->absolute;
+	g.replay = v->st->replay;
+	g.y = r->y + 1;
+	g.x = r->x;
+	g.h = r->h - 1;
+	g.w = r->w;
+	if (shown(v) == 0 || g.cur >= g.nsteps) {
+		g.upto = 0;
+		g.nsteps = 0;
+		g.cur = 0;
+	}
+	switch (v->graph) {
+	case G_WINDOWS: ui_windows_draw(&g); break;
+	case G_CWND: ui_chart_cwnd_draw(&g); break;
+	case G_TSEQ: ui_chart_tseq_draw(&g); break;
+	default: break;
+	}
+}
+
 /* ---- state diagram --------------------------------------------------------- */
 
 static void
@@ -990,10 +1065,9 @@ draw_big(struct sv *v, const struct rect *r)
 
 /* ---- TCBs ------------------------------------------------------------------ */
 
-enum tcbrow { T_STATE, T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_TIMERS, T_N };
-
 static const char *const tcb_names[T_N] = {
-	"state", "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "timers"
+	"state", "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "cwnd",
+	"ssthresh", "SRTT/RTO", "timers"
 };
 
 /* How the numbers are written: as they are, relative to ISS and IRS (so
@@ -1004,6 +1078,8 @@ struct tcbshow {
 	enum tcbmode mode;
 	int hide;                   /* numbers hidden: a checkpoint asks for one */
 	int maxw;                   /* the widest a value may be (timers are fitted) */
+	int cc;                     /* the rows cwnd, ssthresh, SRTT/RTO: not for a
+	                               capture, which cannot know them */
 };
 
 static int
@@ -1091,6 +1167,42 @@ tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned kn
 	case T_SWND: on &= rcv; val = t->snd_wnd; break;
 	case T_RNXT: on &= rcv; val = t->rcv_nxt - (rel ? t->irs : 0); break;
 	case T_RWND: on &= t->state != TT_CLOSED; val = t->rcv_wnd; break;
+	case T_CWND:
+		/* RFC 5681: 0 until congestion control starts (a capture shows none) */
+		if (!snd || t->cwnd == 0 || !((known >> row) & 1)) {
+			snprintf(buf, len, "-");
+			return;
+		}
+		if (sh->hide)
+			snprintf(buf, len, "?");
+		else
+			snprintf(buf, len, "%u", t->cwnd);
+		if (t->in_recovery) {
+			size_t at = strlen(buf);
+
+			snprintf(buf + at, len - at, " %s", _("recovery"));
+		}
+		return;
+	case T_SSTH:
+		/* "arbitrarily high" until the first loss (RFC 5681 §3.1) */
+		on &= snd && t->cwnd != 0;
+		if (on && t->ssthresh >= UINT32_MAX / 2) {
+			snprintf(buf, len, "%s", ui_glyph(UI_G_INFINITY));
+			return;
+		}
+		val = t->ssthresh;
+		break;
+	case T_RTT:
+		if (!snd || !((known >> row) & 1)) {
+			snprintf(buf, len, "-");
+			return;
+		}
+		/* RFC 6298: SRTT once a round trip was measured */
+		if (t->rtt_valid)
+			snprintf(buf, len, "%gs / %gs", secs(t->srtt), secs(t->rto));
+		else
+			snprintf(buf, len, "- / %gs", secs(t->rto));
+		return;
 	default: on = 0;
 	}
 	if (!on)
@@ -1101,11 +1213,20 @@ tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned kn
 		snprintf(buf, len, "%u", val);
 }
 
-/* The rows shown relative to ISS and IRS: those two are the bases, left out. */
+/* The rows shown relative to ISS and IRS: those two are the bases, left
+ * out; a capture's TCBs have no congestion control rows. */
 static int
-tcb_row_shown(enum tcbrow row, enum tcbmode m)
+tcb_row_shown(enum tcbrow row, const struct tcbshow *sh)
 {
-	return m == TM_ABS || (row != T_ISS && row != T_IRS);
+	return (sh->mode == TM_ABS || (row != T_ISS && row != T_IRS)) &&
+	       (sh->cc || row < T_CWND || row > T_RTT);
+}
+
+/* Rows of the tall panel. */
+static int
+tcb_nrows(const struct tcbshow *sh)
+{
+	return sh->cc ? T_N : T_N - (T_RTT - T_CWND + 1);
 }
 
 struct tcbpair {
@@ -1145,14 +1266,15 @@ tcb_kernel_text(const struct tcbpair *hp, int maxw, char *buf, size_t len)
 
 /* Whether every number of both hosts fits "NAME value" in cw columns. */
 static int
-tcb_fits(const struct tcbpair hp[2], enum tcbmode m, int cw)
+tcb_fits(const struct tcbpair hp[2], enum tcbmode m, int cw, int cc)
 {
-	struct tcbshow sh = { m, 0, cw };
+	struct tcbshow sh = { m, 0, cw, cc };
 	char a[96];
 
 	for (int h = 0; h < 2; h++)
 		for (int row = T_ISS; row < T_TIMERS; row++) {
-			if (!tcb_row_shown((enum tcbrow)row, m))
+			/* cwnd and SRTT/RTO take a whole row when they must */
+			if (!tcb_row_shown((enum tcbrow)row, &sh) || row == T_CWND || row == T_RTT)
 				continue;
 			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
 			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
@@ -1187,17 +1309,19 @@ tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow
 	struct tcbshow sh = *sh0;
 
 	sh.maxw = colw - 1;
-	if (r->h - 1 > T_N) {
+	if (r->h - 1 > tcb_nrows(&sh)) {
 		ui_text(stdscr, y, x0 + 9, colw, ui_attr(UI_R_CLIENT), _("client"));
 		ui_text(stdscr, y, x0 + 9 + colw, colw, ui_attr(UI_R_SERVER), _("server"));
 		y++;
 	}
-	for (int row = 0; row < T_N && y < r->y + r->h; row++, y++) {
+	for (int row = 0; row < T_N && y < r->y + r->h; row++) {
+		if (!tcb_row_shown((enum tcbrow)row, &sh))
+			continue;
 		ui_text(stdscr, y, x0, 8, ui_attr(UI_R_HEADING), tcb_name(&hp[0], (enum tcbrow)row));
 		for (int h = 0; h < 2; h++) {
 			int x = x0 + 9 + h * colw, w = colw - 1;
 
-			if (row == T_STATE && r->h - 1 <= T_N) {
+			if (row == T_STATE && r->h - 1 <= tcb_nrows(&sh)) {
 				int used = ui_text(stdscr, y, x, w, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT),
 				                   host_name(h));
 
@@ -1207,6 +1331,7 @@ tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow
 			tcb_cell(&hp[h], (enum tcbrow)row, &sh, y, x, w,
 			         row == T_STATE ? ui_attr(h ? UI_R_SERVER : UI_R_CLIENT) : 0);
 		}
+		y++;
 	}
 }
 
@@ -1219,7 +1344,19 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 	int colw = (r->w - 2) / 2, cw = colw / per - 1, bottom = r->y + r->h;
 	struct tcbshow sh = *sh0;
 	char a[96];
+	unsigned char span[T_N];
 
+	/* a value too wide for its cell (cwnd in recovery, SRTT/RTO) takes the
+	 * whole row, on both sides alike */
+	sh.maxw = cw;
+	for (int row = T_ISS; row < T_TIMERS; row++) {
+		span[row] = 1;
+		for (int h = 0; h < 2 && per > 1; h++) {
+			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
+			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
+				span[row] = (unsigned char)per;
+		}
+	}
 	for (int h = 0; h < 2; h++) {
 		int x = r->x + 1 + h * colw, y = r->y + 1, k = 0, cut = 0;
 
@@ -1228,18 +1365,29 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 		ui_textf(stdscr, y, x, colw - 1, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT), "%s %s",
 		         host_name(h), a);
 		sh.maxw = cw;
-		for (int row = T_ISS; row < T_TIMERS; row++) {
-			int yy = y + 1 + k / per, xx = x + (k % per) * (cw + 1), used;
+		/* ssthresh pairs with RCV.WND, the rows that may be whole come last */
+		static const enum tcbrow order[] = {
+			T_ISS, T_IRS, T_SUNA, T_SNXT, T_SWND, T_RNXT, T_RWND, T_SSTH, T_CWND, T_RTT
+		};
 
-			if (!tcb_row_shown((enum tcbrow)row, sh.mode))
+		for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+			enum tcbrow row = order[o];
+			int yy, xx, used, ww = span[row] * (cw + 1) - 1;
+
+			if (!tcb_row_shown((enum tcbrow)row, &sh))
 				continue;
-			k++;
+			if (span[row] > 1 && k % per != 0)
+				k += per - k % per;
+			yy = y + 1 + k / per;
+			xx = x + (k % per) * (cw + 1);
+			k += span[row];
 			if (yy >= bottom) {
 				cut = 1;
 				continue;
 			}
-			used = ui_text(stdscr, yy, xx, cw, ui_attr(UI_R_DIM), tcb_names[row]);
-			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, cw - used - 1, 0);
+			sh.maxw = ww;
+			used = ui_text(stdscr, yy, xx, ww, ui_attr(UI_R_DIM), tcb_names[row]);
+			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, ww - used - 1, 0);
 		}
 		y += 1 + (k + per - 1) / per;
 		if (y < bottom) {
@@ -1276,7 +1424,7 @@ draw_tcb(struct sv *v, const struct rect *r)
 	static const struct tt_tcb_view none = { .state = TT_CLOSED, .rtx_at = TT_NEVER,
 		.tw_at = TT_NEVER, .ka_at = TT_NEVER, .delack_at = TT_NEVER, .user_at = TT_NEVER };
 	struct tcbpair hp[2];
-	struct tcbshow sh = { TM_ABS, tcb_hidden(v), 0 };
+	struct tcbshow sh = { TM_ABS, tcb_hidden(v), 0, !v->st->replay };
 	int rows = r->h - 1, half = (r->w - 2) / 2, per = 2;
 	const char *right;
 
@@ -1301,10 +1449,10 @@ draw_tcb(struct sv *v, const struct rect *r)
 			}
 		}
 	}
-	if (rows < T_N) {
-		if (rows < 2 + (T_TIMERS - T_ISS + 1) / 2 || !tcb_fits(hp, TM_ABS, half / 2 - 1))
+	if (rows < tcb_nrows(&sh)) {
+		if (rows < 2 + (tcb_nrows(&sh) - 1) / 2 || !tcb_fits(hp, TM_ABS, half / 2 - 1, sh.cc))
 			sh.mode = TM_REL;
-		if (sh.mode == TM_REL && !tcb_fits(hp, TM_REL, half / 2 - 1))
+		if (sh.mode == TM_REL && !tcb_fits(hp, TM_REL, half / 2 - 1, sh.cc))
 			per = 1;
 	}
 	if (sh.hide)
@@ -1314,7 +1462,7 @@ draw_tcb(struct sv *v, const struct rect *r)
 	else
 		right = v->o->absolute ? NULL : _("absolute numbers");
 	heading(v, r, _("TCBs"), right);
-	if (rows >= T_N)
+	if (rows >= tcb_nrows(&sh))
 		tcb_table(r, hp, &sh);
 	else
 		tcb_halves(r, hp, &sh, per);
@@ -1742,6 +1890,8 @@ sv_draw(void *ctx)
 		draw_table(v, &v->r[P_TABLE]);
 	if (v->r[P_LADDER].on)
 		draw_ladder(v, &v->r[P_LADDER]);
+	if (v->r[P_GRAPH].on)
+		draw_graph(v, &v->r[P_GRAPH]);
 	if (v->r[P_STATES].on)
 		draw_states(v, &v->r[P_STATES]);
 	if (v->r[P_TCB].on)
@@ -1871,6 +2021,10 @@ help_text(const struct sv *v)
 	               "  Up, Down          in the focused panel: table rows, ladder or text scroll\n"
 	               "  PgUp, PgDn        scroll the explanation\n"
 	               "  v                 small screens: switch the middle panel (ladder, states, TCBs)\n"
+	               "  b                 the windows over the bytes (RFC 9293 Figures 3 and 4) in\n"
+	               "                    the ladder's place, again: back\n"
+	               "  m                 charts in the ladder's place: cwnd and ssthresh over time,\n"
+	               "                    again: the time-sequence graph, again: back\n"
 	               "  /                 search segments (flags, notes, states), again: next match\n"
 	               "  ?                 this help\n"
 	               "  q                 back / quit\n"
@@ -1894,7 +2048,17 @@ help_text(const struct sv *v)
 	               "in a third (marked CS), and the transition just taken is highlighted. In\n"
 	               "the TCBs, values that changed in this step are highlighted; a short panel\n"
 	               "writes the numbers relative to ISS and IRS when they would not fit (its\n"
-	               "heading says so), and a capture shows - for what it cannot know.\n"),
+	               "heading says so), and a capture shows - for what it cannot know.\n"
+	               "\n"
+	               "The windows (b) draw each host's send sequence space as RFC 9293 Figure 3\n"
+	               "does: acknowledged, sent and not yet acknowledged, the usable window, and\n"
+	               "what is not yet allowed, with SND.UNA, SND.NXT, SND.UNA+SND.WND and, with\n"
+	               "congestion control, the limit cwnd sets (usable = min(SND.WND, cwnd) minus\n"
+	               "the bytes in flight); and its receive sequence space as Figure 4 does,\n"
+	               "with RCV.NXT and RCV.NXT+RCV.WND. Between the marks the bytes are to\n"
+	               "scale; the acknowledged part and what lies beyond the window are not.\n"
+	               "The charts (m) put a cursor at the current step. A capture cannot know\n"
+	               "cwnd: its chart shows the bytes in flight and the window offered instead.\n"),
 	             ui_glyph(UI_G_ELLIPSIS));
 	if (extra != NULL && n > 0 && (size_t)n < sizeof buf)
 		snprintf(buf + n, sizeof buf - (size_t)n, "\n%s", extra);
@@ -2223,7 +2387,14 @@ sv_key(void *ctx, int key)
 		}
 		return UI_REDRAW;
 	case 'v':
+		v->graph = G_NONE;
 		swap_panel(v);
+		return UI_REDRAW;
+	case 'b':
+		v->graph = v->graph == G_WINDOWS ? G_NONE : G_WINDOWS;
+		return UI_REDRAW;
+	case 'm':
+		v->graph = v->graph == G_CWND ? G_TSEQ : v->graph == G_TSEQ ? G_NONE : G_CWND;
 		return UI_REDRAW;
 	case UI_FN(KEY_UP):
 	case UI_FN(KEY_DOWN):
@@ -2331,6 +2502,7 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	ui_run(&s);
 	free(v.asked);
 	free(v.base);
+	ui_graph_cache_free(v.gcache);
 	ui_end();
 	return 0;
 }
@@ -2344,7 +2516,7 @@ ui_stepview(const struct ui_story *story, const struct ui_opts *opts)
 }
 
 double
-sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present)
+sv_bench(const struct ui_story *story, int cols, int rows, int frames, int present, int graph)
 {
 	struct ui_opts o = { 0, present, 0, 0, 0 };
 	struct sv v;
@@ -2365,6 +2537,7 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 	v.ask = -1;
 	v.swap = P_LADDER;
 	v.focus = P_TABLE;
+	v.graph = graph >= G_NONE && graph <= G_TSEQ ? graph : G_NONE;
 	t0 = ui_now_ms();
 	for (int f = 0; f < frames; f++) {
 		/* Steps spread over the story, so that long captures are timed deep in. */
@@ -2375,6 +2548,7 @@ sv_bench(const struct ui_story *story, int cols, int rows, int frames, int prese
 	}
 	t1 = ui_now_ms();
 	free(v.base);
+	ui_graph_cache_free(v.gcache);
 	endwin();
 	delscreen(sc);
 	fclose(out);

@@ -57,7 +57,10 @@ enum ui_role {
 	_(CROSS, "\u2715", "X") _(DOT, "\u25cf", "*") _(RIGHTWARDS, "\u2192", "->") \
 	_(LEFTWARDS, "\u2190", "<-") _(DOWN_R, "\u256e", ".") _(UP_R, "\u2570", "`") \
 	_(DOWN_L, "\u256d", ".") _(UP_L, "\u256f", "'") _(ELLIPSIS, "\u2026", "~") \
-	_(CURSOR, "\u25b8", ">")
+	_(CURSOR, "\u25b8", ">") _(INFINITY, "\u221e", "inf")                      \
+	_(BLOCK_FULL, "\u2588", "#") _(BLOCK_DARK, "\u2593", "=")                  \
+	_(BLOCK_LIGHT, "\u2591", "-") _(BLOCK_MEDIUM, "\u2592", ":") _(MIDDOT, "\u00b7", ".")                     \
+	_(TICK, "\u2502", "|") _(DASH, "\u2504", "-") _(MARK_UP, "\u25b2", "^")
 
 enum ui_glyph {
 #define UI_GLYPH_ENUM(id, u, a) UI_G_##id,
