@@ -160,7 +160,7 @@ tcb_cc_window(struct tt_conn *c)
 		return UINT32_MAX;
 	if (c->cwnd == 0) {
 		c->cwnd = initial_window(c);
-		c->ssthresh = UINT32_MAX / 2;   /* "arbitrarily high" (§3.1) */
+		c->ssthresh = TT_SSTHRESH_INITIAL; /* "arbitrarily high" (§3.1) */
 	}
 	return c->cwnd;
 }

@@ -325,6 +325,16 @@ struct tt_tcb_view {
 	tt_time rtx_at, tw_at, ka_at, delack_at, user_at, fw2_at; /* deadlines or TT_NEVER */
 };
 
+/* RFC 5681 §3.1: ssthresh starts "arbitrarily high"; this is that start,
+ * and a view's ssthresh means something (a loss or a mark set it) only below
+ * it. cwnd means something once it is not 0 (set at the first send). */
+#define TT_SSTHRESH_INITIAL (UINT32_MAX / 2)
+static inline int
+tt_ssthresh_known(const struct tt_tcb_view *v)
+{
+	return v->cwnd != 0 && v->ssthresh < TT_SSTHRESH_INITIAL;
+}
+
 struct tt_conn;
 
 /* iss is the ISS of the first connection; later ones follow the ISN clock

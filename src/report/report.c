@@ -77,7 +77,7 @@ tcb_figures(const struct tt_row *row, int h, struct tcb_figs *f)
 		return;
 	if (v->cwnd != 0) {
 		SET(F_CWND, v->cwnd);
-		if (v->ssthresh < UINT32_MAX / 2)
+		if (tt_ssthresh_known(v))
 			SET(F_SSTHRESH, v->ssthresh);
 	}
 	if (v->rtt_valid && v->srtt >= 0)

@@ -415,7 +415,7 @@ cc_values(const struct ui_graph *g, size_t i, int h, double *a, double *b)
 	if (v->cwnd == 0)
 		return;
 	*a = v->cwnd;
-	if (v->ssthresh < UINT32_MAX / 2)
+	if (tt_ssthresh_known(v))
 		*b = v->ssthresh;
 }
 

@@ -1186,7 +1186,7 @@ tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned kn
 	case T_SSTH:
 		/* "arbitrarily high" until the first loss (RFC 5681 §3.1) */
 		on &= snd && t->cwnd != 0;
-		if (on && t->ssthresh >= UINT32_MAX / 2) {
+		if (on && !tt_ssthresh_known(t)) {
 			snprintf(buf, len, "%s", ui_glyph(UI_G_INFINITY));
 			return;
 		}
