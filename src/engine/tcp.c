@@ -458,6 +458,12 @@ tt_conn_new(const struct tt_config *cfg, uint32_t iss)
 }
 
 void
+tt_conn_set_cc(struct tt_conn *c, int cc)
+{
+	c->cfg.cc = cc == TT_CC_CUBIC ? TT_CC_CUBIC : TT_CC_RENO;
+}
+
+void
 tt_conn_share_oow_limit(struct tt_conn *c, struct tt_oow_limit *l)
 {
 	c->oow = l != NULL ? l : &c->own_oow;

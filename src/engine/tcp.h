@@ -384,6 +384,9 @@ enum tt_error tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out);
  * clock (RFC 9293 §3.4.1) keeps running, so the next connection after the
  * reboot starts at another ISS. */
 void tt_conn_crash(struct tt_conn *c, tt_time now, struct tt_out *out);
+/* Chooses the congestion avoidance algorithm (TT_CC_*) of this connection
+ * alone, as setsockopt(TCP_CONGESTION) does; before data flows. */
+void tt_conn_set_cc(struct tt_conn *c, int cc);
 /* Turns keep-alive on or off (SO_KEEPALIVE); it is off unless asked for. */
 void tt_conn_keepalive(struct tt_conn *c, int on, tt_time now);
 

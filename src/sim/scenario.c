@@ -641,9 +641,22 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		a->kind = calls[i].kind;
 		if (need_host(a, w, n, err, errlen) == -1)
 			return -1;
-		if (a->kind == TT_A_CONNECT && n == 3 && strcmp(w[2], "new") == 0 && a->conn == 0) {
-			a->fresh = 1;   /* connect HOST new: another connection */
-			return 1;
+		/* connect HOST [new] [cc=reno|cubic]: another connection, and
+		 * its own congestion control (setsockopt TCP_CONGESTION) */
+		for (int k = 2; a->kind == TT_A_CONNECT && k < n; k++) {
+			if (strcmp(w[k], "new") == 0 && a->conn == 0 && !a->fresh && !a->cc) {
+				a->fresh = 1;
+			} else if (strcmp(w[k], "cc=reno") == 0 && !a->cc) {
+				a->cc = TT_CC_RENO + 1;
+			} else if (strcmp(w[k], "cc=cubic") == 0 && !a->cc) {
+				a->cc = TT_CC_CUBIC + 1;
+			} else {
+				snprintf(err, errlen, "unexpected '%s' (use: connect %s [new] "
+				         "[cc=reno|cubic])", w[k], w[1]);
+				return -1;
+			}
+			if (k == n - 1)
+				return 1;
 		}
 		if (a->kind == TT_A_LISTEN && a->conn > 0) {
 			snprintf(err, errlen, "'%s': a host listens on its own port, not in a stream",

@@ -1029,6 +1029,8 @@ call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err,
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
+		if (a->cc > 0)
+			tt_conn_set_cc(hh->socks[i].c, a->cc - 1);
 	} else {
 		i = hh->cur >= 0 ? hh->cur : hh->listener;
 		if (i < 0)

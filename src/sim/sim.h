@@ -131,6 +131,8 @@ struct tt_action {
 	unsigned conn;           /* user calls: 0 the host's current connection; N + 1
 	                            its connection in stream N */
 	int fresh;               /* connect: a new connection from the next free port */
+	int cc;                  /* connect: 0 the host's congestion control; else
+	                            TT_CC_* + 1 for this connection (TCP_CONGESTION) */
 	char text[64];           /* send: the bytes, when given as text */
 };
 
