@@ -2723,6 +2723,13 @@ START_TEST(test_ecn_sender_reduces_once_per_window)
 	EMITS(0, TT_ACK | TT_CWR, base + 10 * SMSS, PEER_ISS + 1);
 	if (out.nseg > 1)
 		ck_assert_uint_eq(out.seg[1].flags & TT_CWR, 0);
+	/* an ECE on the ACK that ends the old window echoes a mark of that
+	 * window: still no second reduction */
+	arrive_ecn(c, TT_ACK | TT_ECE, PEER_ISS + 1, base + 10 * SMSS, 0, TT_NOT_ECT);
+	ck_assert(!has_reason(TT_R_ECN_REDUCE));
+	/* one that covers data sent after the reduction is a new signal */
+	arrive_ecn(c, TT_ACK | TT_ECE, PEER_ISS + 1, base + 11 * SMSS, 0, TT_NOT_ECT);
+	REASON_IS(TT_R_ECN_REDUCE);
 	tt_conn_free(c);
 }
 END_TEST

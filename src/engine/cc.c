@@ -237,15 +237,16 @@ tcb_cc_timeout(struct tt_conn *c)
 }
 
 /* RFC 3168 §6.1.2: an ACK with ECE is a congestion signal without a loss:
- * the window is halved as for a loss, once per window of data (until SND.UNA
- * passes what was in flight then), not while fast recovery is already
- * reducing it, and the next new data carries CWR to say so. */
+ * the window is halved as for a loss, once per window of data (an ECE on an
+ * ACK that covers nothing sent after the last reduction echoes a mark of
+ * that window), not while fast recovery is already reducing it, and the
+ * next new data carries CWR to say so. */
 void
 tcb_cc_ecn(struct tt_conn *c, struct tt_out *out)
 {
 	if (!running(c) || c->in_recovery)
 		return;
-	if (c->ecn_window && TT_SEQ_LT(c->snd_una, c->ecn_recover))
+	if (c->ecn_window && TT_SEQ_LEQ(c->snd_una, c->ecn_recover))
 		return;
 	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, out) : half_flight(c);
 	c->cwnd = c->ssthresh;
