@@ -613,14 +613,14 @@ read_answer_cc(size_t t, struct build *b, const struct tt_sim *sim, struct tt_qu
 		       "客户端现在最多能立即发送多少个新字节？", bf->snd_una, bf->snd_nxt, bf->snd_wnd,
 		       bf->cwnd);
 		sb_add(&b->een, "What may be in flight is the smaller of the receiver's window and "
-		       "the congestion window (RFC 5681 §2, RFC 9293 §3.8.6), less what is in flight "
+		       "the congestion window (RFC 5681 §3, RFC 9293 §3.8.6.2.1), less what is in flight "
 		       "already: usable = min(SND.WND, cwnd) - (SND.NXT - SND.UNA). In flight: %" PRIu32
 		       " - %" PRIu32 " = %" PRIu32 "%s bytes. Usable: min(%" PRIu32 ", %" PRIu32 ") - %"
 		       PRIu32 " = %" PRIu32 " - %" PRIu32 " = %" PRIu32 " bytes%s.", bf->snd_nxt,
 		       bf->snd_una, flight, wrap_en(wide), bf->snd_wnd, bf->cwnd, flight, lim, flight, v,
 		       v == 0 ? ": nothing may go until an ACK opens the window" : "");
-		sb_add(&b->ezh, "允许在途的数据量是接收方窗口和拥塞窗口中较小的那个（RFC 5681 §2、RFC 9293 "
-		       "§3.8.6），再减去已经在途的数据：可用窗口 = min(SND.WND, cwnd) - (SND.NXT - SND.UNA)。"
+		sb_add(&b->ezh, "允许在途的数据量是接收方窗口和拥塞窗口中较小的那个（RFC 5681 §3、RFC 9293 "
+		       "§3.8.6.2.1），再减去已经在途的数据：可用窗口 = min(SND.WND, cwnd) - (SND.NXT - SND.UNA)。"
 		       "在途：%" PRIu32 " - %" PRIu32 " = %" PRIu32 "%s 字节。可用：min(%" PRIu32 ", %" PRIu32
 		       ") - %" PRIu32 " = %" PRIu32 " - %" PRIu32 " = %" PRIu32 " 字节%s。", bf->snd_nxt,
 		       bf->snd_una, flight, wrap_zh(wide), bf->snd_wnd, bf->cwnd, flight, lim, flight, v,
