@@ -1079,6 +1079,49 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 				want = y + 1 + n1;
 				wide = (uint64_t)y + 1 + n1;
 				ck_assert_uint_eq(st->seg.ack, want);
+			} else if (strcmp(id, "practice-usable-window") == 0) {
+				/* p: MSS, window and cwnd in segments, segments sent,
+				 * delivered, ACKs back. The server reads nothing, so
+				 * each ACK's window is one segment smaller; each ACK
+				 * adds one SMSS to cwnd (slow start). */
+				const uint32_t *p = q->gen.p;
+				uint32_t una = x + 1 + p[5] * p[0], wnd = (p[1] - p[5]) * p[0];
+				uint32_t cwnd = (p[2] + p[5]) * p[0], flight = (p[3] - p[5]) * p[0];
+
+				want = (wnd < cwnd ? wnd : cwnd) - flight;
+				wide = (uint64_t)una + flight;
+				ck_assert_uint_eq(st->tcb[TT_CLIENT].snd_nxt, una + flight + want);
+				ck_assert(has_number(q->prompt.s[TT_EN], wnd) && has_number(q->prompt.s[TT_EN], cwnd));
+			} else if (strcmp(id, "practice-slow-start") == 0) {
+				const uint32_t *p = q->gen.p;
+
+				want = (p[1] << p[2]) * p[0];   /* IW x 2^k x SMSS */
+				ck_assert_uint_eq(st->tcb[TT_CLIENT].cwnd, want);
+			} else if (strcmp(id, "practice-ssthresh-loss") == 0 ||
+			           strcmp(id, "practice-cwnd-loss") == 0) {
+				/* p: SMSS, segments sent, fast retransmit (else a
+				 * timeout); the first segment was acknowledged */
+				const uint32_t *p = q->gen.p;
+				uint32_t flight = (p[1] - 1) * p[0];
+				uint32_t ssthresh = flight / 2 > 2 * p[0] ? flight / 2 : 2 * p[0];
+
+				want = id[9] == 's' ? ssthresh : p[2] ? ssthresh + 3 * p[0] : p[0];
+				ck_assert_uint_eq(st->tcb[TT_CLIENT].ssthresh, ssthresh);
+				ck_assert_uint_eq(p[2] ? p[1] >= 5 : p[1] <= 4, 1);
+			} else if (strcmp(id, "practice-rto") == 0) {
+				/* RFC 6298 §2.2-2.4 in whole milliseconds (the samples
+				 * are multiples of 64 ms, so nothing is rounded) */
+				const uint32_t *p = q->gen.p;
+				uint32_t srtt = p[0], rttvar = p[0] / 2;
+
+				for (int k = 1; k < 3 && p[k] > 0; k++) {
+					uint32_t d = srtt > p[k] ? srtt - p[k] : p[k] - srtt;
+
+					rttvar = (3 * rttvar + d) / 4;
+					srtt = (7 * srtt + p[k]) / 8;
+				}
+				want = srtt + 4 * rttvar < 1000 ? 1000 : srtt + 4 * rttvar;
+				ck_assert(has_number(q->explain.s[TT_EN], srtt));
 			} else if (strcmp(id, "practice-teardown-state") == 0) {
 				ck_assert_uint_le(q->gen.stop, 6);
 				want_state = teardown_states[q->gen.stop][q->gen.host];
@@ -1128,6 +1171,127 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 }
 END_TEST
 
+/* Whether a generated question asks a sequence or acknowledgment number
+ * (not a window, cwnd, ssthresh or RTO). */
+static int
+is_sequence_template(const char *id)
+{
+	static const char *const others[] = { "practice-usable-window", "practice-slow-start",
+	                                      "practice-ssthresh-loss", "practice-cwnd-loss",
+	                                      "practice-rto" };
+
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (strncmp(id, others[i], strlen(others[i])) == 0 && id[strlen(others[i])] == '-')
+			return 0;
+	return 1;
+}
+
+static size_t
+template_index(const char *id)
+{
+	for (size_t t = 0; t < tt_practice_ntemplates(); t++)
+		if (strcmp(tt_practice_template_id(t), id) == 0)
+			return t;
+	ck_abort_msg("no practice template %s", id);
+	return 0;
+}
+
+/* Fixed seeds, worked out by hand from the numbers in the prompt. */
+START_TEST(test_window_congestion_and_rto_practice_by_hand)
+{
+	static const struct {
+		const char *id;
+		unsigned long seed;
+		const char *prompt_has[4];
+		uint32_t answer;
+	} cases[] = {
+		/* SND.UNA = SND.NXT (nothing in flight), SND.WND 7300, cwnd 10220:
+		 * min(7300, 10220) - 0 = 7300 */
+		{ "practice-usable-window", 1, { "SND.WND = 7300", "cwnd = 10220", "SND.NXT = 1640889764" },
+		  7300 },
+		/* SND.NXT 1324 - SND.UNA 4294967160 = 1324 + 136 = 1460 (mod 2^32) in
+		 * flight; min(10220, 7300) - 1460 = 5840 */
+		{ "practice-usable-window", 16, { "SND.UNA = 4294967160", "SND.NXT = 1324",
+		  "SND.WND = 10220", "cwnd = 7300" }, 5840 },
+		/* 1072 in flight, cwnd 1072: min(4288, 1072) - 1072 = 0 */
+		{ "practice-usable-window", 5, { "SND.UNA = 2273365668", "SND.NXT = 2273366740",
+		  "SND.WND = 4288", "cwnd = 1072" }, 0 },
+		/* IW 1, 3 round trips, SMSS 1460: 1 x 2^3 x 1460 = 11680 */
+		{ "practice-slow-start", 1, { "SMSS = 1460", "initial window of 1 segment",
+		  "after 3 round trips" }, 11680 },
+		/* IW 2, 2 round trips, SMSS 1000: 2 x 4 x 1000 = 8000 */
+		{ "practice-slow-start", 2, { "SMSS = 1000", "2 segments", "after 2 round trips" }, 8000 },
+		/* 4 x 1460 sent, the second lost, 2 duplicates, a timeout: FlightSize
+		 * 3 x 1460 = 4380; max(2190, 2920) = 2920 */
+		{ "practice-ssthresh-loss", 1, { "SMSS = 1460", "sends 4 segments", "timer expires" },
+		  2920 },
+		/* 8 x 1000, a fast retransmit: FlightSize 7000; max(3500, 2000) = 3500 */
+		{ "practice-ssthresh-loss", 2, { "SMSS = 1000", "sends 8 segments", "fast retransmit" },
+		  3500 },
+		/* the same timeout: cwnd = 1 SMSS */
+		{ "practice-cwnd-loss", 1, { "SMSS = 1460", "timer expires" }, 1460 },
+		/* 896 then 704: SRTT 896, RTTVAR 448; RTTVAR = 336 + 192/4 = 384,
+		 * SRTT = 784 + 88 = 872; RTO = 872 + 4 x 384 = 2408 */
+		{ "practice-rto", 1, { "896 ms, 704 ms" }, 2408 },
+		/* 320, 256, 192: 320/160; RTTVAR = 120 + 16 = 136, SRTT = 280 + 32 =
+		 * 312; RTTVAR = 102 + 30 = 132, SRTT = 273 + 24 = 297; 297 + 528 =
+		 * 825, below RTO.min: 1000 */
+		{ "practice-rto", 7, { "320 ms, 256 ms, 192 ms" }, 1000 },
+		/* 384, 832, 640: 384/192; RTTVAR = 144 + 112 = 256, SRTT = 336 + 104
+		 * = 440; RTTVAR = 192 + 50 = 242, SRTT = 385 + 80 = 465; 465 + 968 =
+		 * 1433 */
+		{ "practice-rto", 2, { "384 ms, 832 ms, 640 ms" }, 1433 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[256];
+		struct tt_question *q = tt_practice_new(template_index(cases[i].id), cases[i].seed, err,
+		                                        sizeof err);
+
+		ck_assert_msg(q != NULL, "%s: %s", cases[i].id, err);
+		for (int k = 0; k < 4 && cases[i].prompt_has[k] != NULL; k++)
+			ck_assert_msg(strstr(q->prompt.s[TT_EN], cases[i].prompt_has[k]) != NULL,
+			              "%s seed %lu: prompt lacks '%s': %s", cases[i].id, cases[i].seed,
+			              cases[i].prompt_has[k], q->prompt.s[TT_EN]);
+		ck_assert_msg(q->answer_num == cases[i].answer, "%s seed %lu: answer %" PRIu32
+		              ", by hand %" PRIu32, cases[i].id, cases[i].seed, q->answer_num,
+		              cases[i].answer);
+		ck_assert(has_number(q->explain.s[TT_EN], cases[i].answer));
+		ck_assert(has_number(q->explain.s[TT_ZH], cases[i].answer));
+		tt_question_free(q);
+	}
+}
+END_TEST
+
+/* Consecutive seeds give other questions (not the same numbers again).
+ * The teardown's state question has only 12 forms (six points, two hosts)
+ * and is left out. */
+START_TEST(test_practice_templates_vary_with_the_seed)
+{
+	for (size_t t = 0; t < tt_practice_ntemplates(); t++) {
+		unsigned same = 0;
+
+		if (strcmp(tt_practice_template_id(t), "practice-teardown-state") == 0)
+			continue;
+
+		for (unsigned long seed = 1; seed <= 100; seed++) {
+			char err[256];
+			struct tt_question *a = tt_practice_new(t, seed, err, sizeof err);
+			struct tt_question *b = tt_practice_new(t, seed + 1, err, sizeof err);
+
+			ck_assert_ptr_nonnull(a);
+			ck_assert_ptr_nonnull(b);
+			if (strcmp(a->prompt.s[TT_EN], b->prompt.s[TT_EN]) == 0)
+				same++;
+			tt_question_free(a);
+			tt_question_free(b);
+		}
+		ck_assert_msg(same <= 10, "%s: %u of 100 consecutive seeds ask the same question",
+		              tt_practice_template_id(t), same);
+	}
+}
+END_TEST
+
 START_TEST(test_generated_questions_repeat_with_the_seed_and_wrap_around)
 {
 	char err[256];
@@ -1142,7 +1306,8 @@ START_TEST(test_generated_questions_repeat_with_the_seed_and_wrap_around)
 		ck_assert_str_eq(a->scenario, b->scenario);
 		ck_assert_str_eq(a->prompt.s[TT_EN], b->prompt.s[TT_EN]);
 		ck_assert_uint_eq(a->answer_num, b->answer_num);
-		if (a->kind == TT_QK_NUMBER && a->answer_num < a->gen.iss[0] && a->answer_num < a->gen.iss[1])
+		if (a->kind == TT_QK_NUMBER && is_sequence_template(a->id) &&
+		    a->answer_num < a->gen.iss[0] && a->answer_num < a->gen.iss[1])
 			wrapped = 1;
 		tt_question_free(a);
 		tt_question_free(b);
@@ -1190,6 +1355,8 @@ quiz_suite(void)
 	tcase_add_test(tc, test_every_show_me_opens_an_existing_lesson_step);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("practice");
+	tcase_add_test(tc, test_window_congestion_and_rto_practice_by_hand);
+	tcase_add_test(tc, test_practice_templates_vary_with_the_seed);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_generated_answers_match_the_arithmetic_and_the_engine);
 	tcase_add_test(tc, test_generated_questions_repeat_with_the_seed_and_wrap_around);

@@ -3,7 +3,10 @@
  * use), runs it in the simulator and reads the answer off the resulting
  * steps: the engine computes every answer, nothing is typed in. The
  * question keeps the scenario and the step that shows the answer, so "show
- * me" can open it. Library code: never prints. */
+ * me" can open it. The sequence templates ask a seq or ack; the window,
+ * congestion and RTO templates read the sender's TCB as the engine left it
+ * (SND.NXT moved by a SEND, cwnd and ssthresh, the RTO) and explain the
+ * formula that gives it. Library code: never prints. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -17,7 +20,8 @@
 
 enum {
 	P_SYNACK_ACK, P_HANDSHAKE_ACK, P_DATA_ACK, P_DATA_SEQ2, P_FIN_SEQ, P_FIN_ACK,
-	P_HALFCLOSE_ACK, P_SERVER_DATA_ACK, P_TEARDOWN_STATE, P_NTEMPLATES
+	P_HALFCLOSE_ACK, P_SERVER_DATA_ACK, P_TEARDOWN_STATE,
+	P_USABLE_WND, P_SLOW_START, P_SSTHRESH_LOSS, P_CWND_LOSS, P_RTO, P_NTEMPLATES
 };
 
 struct ptemplate {
@@ -56,6 +60,21 @@ static const struct ptemplate templates[P_NTEMPLATES] = {
 	[P_TEARDOWN_STATE] = { "practice-teardown-state", TT_QK_STATE, "teardown", 11,
 		{ "A host's state part way through the teardown",
 		  "挥手进行到一半时某一端的状态" } },
+	[P_USABLE_WND] = { "practice-usable-window", TT_QK_NUMBER, "flow-control", 6,
+		{ "The usable window: what the sender may send now",
+		  "可用窗口：发送方现在还能发送多少" } },
+	[P_SLOW_START] = { "practice-slow-start", TT_QK_NUMBER, "congestion", 22,
+		{ "cwnd after k round trips of slow start",
+		  "慢启动 k 个往返之后的 cwnd" } },
+	[P_SSTHRESH_LOSS] = { "practice-ssthresh-loss", TT_QK_NUMBER, "congestion", 31,
+		{ "ssthresh after a loss",
+		  "丢包之后的 ssthresh" } },
+	[P_CWND_LOSS] = { "practice-cwnd-loss", TT_QK_NUMBER, "congestion", 52,
+		{ "cwnd after a timeout or a fast retransmit",
+		  "超时或快速重传之后的 cwnd" } },
+	[P_RTO] = { "practice-rto", TT_QK_NUMBER, "retransmission", 29,
+		{ "The RTO from round-trip samples",
+		  "由往返时间样本计算 RTO" } },
 };
 
 size_t
@@ -127,6 +146,12 @@ draw_len(uint64_t *st)
 	return lens[next(st) % (sizeof lens / sizeof lens[0])];
 }
 
+static uint32_t
+min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
 /* ---- text helpers ---- */
 
 /* What an explanation adds after a sum that went past 2^32 - 1: the
@@ -196,6 +221,13 @@ struct build {
 	uint32_t x, y, n1, n2;   /* client ISS, server ISS, byte counts */
 	int host;
 	unsigned stop;
+	/* The newer templates' numbers (kept in tt_qgen.p in this order):
+	 * usable window: MSS, window in segments, initial window, segments
+	 *   sent, segments delivered, ACKs delivered;
+	 * slow start: MSS, initial window, round trips;
+	 * loss: MSS, segments in flight, 1 for fast retransmit (0 timeout);
+	 * RTO: the samples in ms (2 or 3; 0 for none). */
+	uint32_t p[6];
 };
 
 static void
@@ -256,6 +288,80 @@ write_scenario(size_t t, struct build *b)
 			sb_add(&b->scen, "%s\n", teardown[i].action);
 		break;
 	}
+}
+
+/* The window, congestion and RTO templates set their hosts up first. */
+static void
+write_scenario_cc(size_t t, struct build *b)
+{
+	const uint32_t *p = b->p;
+
+	sb_add(&b->scen, "# generated practice scenario\n"
+	       "host client 192.0.2.1 49152 iss=%" PRIu32 "\n"
+	       "host server 198.51.100.2 80 iss=%" PRIu32 "\n", b->x, b->y);
+	switch (t) {
+	case P_USABLE_WND:
+		sb_add(&b->scen, "set both mss %" PRIu32 "\nset server window %" PRIu32 "\n"
+		       "set client initial-window %" PRIu32 "\nlisten server\nconnect client\nrun\n"
+		       "send client %" PRIu32 "\ndeliver %" PRIu32 " to server\n", p[0], p[0] * p[1],
+		       p[2], p[0] * p[3], p[4]);
+		if (p[5] > 0)
+			sb_add(&b->scen, "deliver %" PRIu32 " to client\n", p[5]);
+		sb_add(&b->scen, "send client 20000\n");
+		break;
+	case P_SLOW_START: {
+		uint32_t segs = p[1] * ((1u << p[2]) - 1);
+
+		sb_add(&b->scen, "set both mss %" PRIu32 "\nset client initial-window %" PRIu32 "\n"
+		       "listen server\nconnect client\nrun\nsend client %" PRIu32 "\n", p[0], p[1],
+		       p[0] * segs);
+		for (uint32_t k = 0; k < p[2]; k++)
+			sb_add(&b->scen, "deliver %" PRIu32 " to server\ndeliver %" PRIu32 " to client\n",
+			       p[1] << k, p[1] << k);
+		break;
+	}
+	case P_SSTHRESH_LOSS:
+	case P_CWND_LOSS:
+		sb_add(&b->scen, "set both mss %" PRIu32 "\nset client initial-window %" PRIu32 "\n"
+		       "listen server\nconnect client\nrun\ndrop to server #2\nsend client %" PRIu32
+		       "\nrun\n%s", p[0], p[1], p[0] * p[1], p[2] ? "" : "advance 1.5\n");
+		break;
+	case P_RTO:
+		sb_add(&b->scen, "set delay 0.032\n");
+		if (p[0] > 64)
+			sb_add(&b->scen, "delay %.3f to client\n", (p[0] - 64) / 1000.0);
+		sb_add(&b->scen, "listen server\nconnect client\nrun\n");
+		for (int k = 1; k < 3 && p[k] > 0; k++) {
+			if (p[k] > 64)
+				sb_add(&b->scen, "delay %.3f to client\n", (p[k] - 64) / 1000.0);
+			sb_add(&b->scen, "send client 100\nrun\n");
+		}
+		break;
+	}
+}
+
+/* The index of the last step with an event of reason r at host h, or -1. */
+static long
+find_event(const struct tt_sim *sim, int h, enum tt_reason r)
+{
+	long at = -1;
+
+	for (size_t i = 0; i < tt_sim_nsteps(sim); i++) {
+		const struct tt_step *st = tt_sim_step(sim, i);
+
+		for (unsigned e = 0; e < st->nev; e++)
+			if (st->ev[e].host == h && st->ev[e].ev.reason == r)
+				at = (long)i;
+	}
+	return at;
+}
+
+/* Milliseconds of a virtual-clock time (the RTO template's times are whole
+ * milliseconds). */
+static unsigned long
+ms(tt_time t)
+{
+	return (unsigned long)(t / 1000);
 }
 
 /* Reads the answer off the steps and writes prompt and explanation. */
@@ -473,6 +579,255 @@ read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quest
 	return 0;
 }
 
+/* The window, congestion and RTO templates: the answer is what the engine
+ * left in the client's TCB; the explanation gives the rule that made it. */
+static int
+read_answer_cc(size_t t, struct build *b, const struct tt_sim *sim, struct tt_question *q,
+               char *err, size_t errlen)
+{
+	const uint32_t *p = b->p;
+	long i = -1;
+	uint32_t v = 0;
+
+	switch (t) {
+	case P_USABLE_WND: {
+		const struct tt_tcb_view *bf, *af;
+		uint32_t flight, lim;
+		uint64_t wide;
+
+		i = find_event(sim, TT_CLIENT, TT_R_SEND_DATA);
+		if (i < 1)
+			break;
+		bf = &tt_sim_step(sim, (size_t)i - 1)->tcb[TT_CLIENT];
+		af = &tt_sim_step(sim, (size_t)i)->tcb[TT_CLIENT];
+		v = af->snd_nxt - bf->snd_nxt;
+		flight = bf->snd_nxt - bf->snd_una;
+		lim = min_u32(bf->snd_wnd, bf->cwnd);
+		wide = (uint64_t)bf->snd_una + flight;
+		sb_add(&b->pen, "A client's TCB reads SND.UNA = %" PRIu32 ", SND.NXT = %" PRIu32
+		       ", SND.WND = %" PRIu32 " (the server's window) and cwnd = %" PRIu32 ". Its "
+		       "application now writes 20000 more bytes.\nHow many new bytes may the client "
+		       "send right away?", bf->snd_una, bf->snd_nxt, bf->snd_wnd, bf->cwnd);
+		sb_add(&b->pzh, "客户端的 TCB 中 SND.UNA = %" PRIu32 "，SND.NXT = %" PRIu32 "，SND.WND = %"
+		       PRIu32 "（服务器的窗口），cwnd = %" PRIu32 "。它的应用程序又写入 20000 字节。\n"
+		       "客户端现在最多能立即发送多少个新字节？", bf->snd_una, bf->snd_nxt, bf->snd_wnd,
+		       bf->cwnd);
+		sb_add(&b->een, "What may be in flight is the smaller of the receiver's window and "
+		       "the congestion window (RFC 5681 §3, RFC 9293 §3.8.6.2.1), less what is in flight "
+		       "already: usable = min(SND.WND, cwnd) - (SND.NXT - SND.UNA). In flight: %" PRIu32
+		       " - %" PRIu32 " = %" PRIu32 "%s bytes. Usable: min(%" PRIu32 ", %" PRIu32 ") - %"
+		       PRIu32 " = %" PRIu32 " - %" PRIu32 " = %" PRIu32 " bytes%s.", bf->snd_nxt,
+		       bf->snd_una, flight, wrap_en(wide), bf->snd_wnd, bf->cwnd, flight, lim, flight, v,
+		       v == 0 ? ": nothing may go until an ACK opens the window" : "");
+		sb_add(&b->ezh, "允许在途的数据量是接收方窗口和拥塞窗口中较小的那个（RFC 5681 §3、RFC 9293 "
+		       "§3.8.6.2.1），再减去已经在途的数据：可用窗口 = min(SND.WND, cwnd) - (SND.NXT - SND.UNA)。"
+		       "在途：%" PRIu32 " - %" PRIu32 " = %" PRIu32 "%s 字节。可用：min(%" PRIu32 ", %" PRIu32
+		       ") - %" PRIu32 " = %" PRIu32 " - %" PRIu32 " = %" PRIu32 " 字节%s。", bf->snd_nxt,
+		       bf->snd_una, flight, wrap_zh(wide), bf->snd_wnd, bf->cwnd, flight, lim, flight, v,
+		       v == 0 ? "：在 ACK 打开窗口之前什么也不能发" : "");
+		break;
+	}
+	case P_SLOW_START:
+		i = (long)tt_sim_nsteps(sim) - 1;
+		if (i < 0)
+			break;
+		v = tt_sim_step(sim, (size_t)i)->tcb[TT_CLIENT].cwnd;
+		sb_add(&b->pen, "A client with SMSS = %" PRIu32 " bytes begins slow start with an initial "
+		       "window of %" PRIu32 " segment%s (cwnd = %" PRIu32 " bytes). ssthresh is still "
+		       "arbitrarily high, the server's window is large and nothing is lost: every round "
+		       "trip the client sends a full window, and every segment is acknowledged.\nWhat is "
+		       "cwnd, in bytes, after %" PRIu32 " round trip%s?", p[0], p[1], p[1] == 1 ? "" : "s",
+		       p[0] * p[1], p[2], p[2] == 1 ? "" : "s");
+		sb_add(&b->pzh, "客户端的 SMSS = %" PRIu32 " 字节，以 %" PRIu32 " 个报文段的初始窗口开始慢启动"
+		       "（cwnd = %" PRIu32 " 字节）。ssthresh 仍然任意大，服务器的窗口很大，也没有丢包：每个往返"
+		       "客户端都发出一整个窗口，每个报文段都得到确认。\n%" PRIu32 " 个往返之后，cwnd 是多少字节？",
+		       p[0], p[1], p[0] * p[1], p[2]);
+		sb_add(&b->een, "In slow start each ACK of new data adds min(N, SMSS) to cwnd, here one "
+		       "SMSS (RFC 5681 §3.1), so a window of W segments brings W ACKs and cwnd doubles "
+		       "every round trip: cwnd = IW × 2^k × SMSS = %" PRIu32 " × 2^%" PRIu32 " × %" PRIu32
+		       " = %" PRIu32 " bytes. Slow start lasts while cwnd < ssthresh; from ssthresh on, "
+		       "congestion avoidance adds about one SMSS per round trip (SMSS × SMSS / cwnd per "
+		       "ACK).", p[1], p[2], p[0], v);
+		sb_add(&b->ezh, "慢启动中，每个确认了新数据的 ACK 使 cwnd 增加 min(N, SMSS)，这里就是一个 SMSS"
+		       "（RFC 5681 §3.1），所以 W 个报文段的窗口带回 W 个 ACK，cwnd 每个往返翻一番：cwnd = IW × "
+		       "2^k × SMSS = %" PRIu32 " × 2^%" PRIu32 " × %" PRIu32 " = %" PRIu32 " 字节。cwnd < "
+		       "ssthresh 时才是慢启动；达到 ssthresh 之后进入拥塞避免，每个往返大约只增加一个 SMSS"
+		       "（每个 ACK 增加 SMSS × SMSS / cwnd）。", p[1], p[2], p[0], v);
+		break;
+	case P_SSTHRESH_LOSS:
+	case P_CWND_LOSS: {
+		const struct tt_tcb_view *bf, *af;
+		uint32_t flight, dup = p[1] - 2;
+		int fr = p[2] != 0;
+
+		i = find_event(sim, TT_CLIENT, fr ? TT_R_FAST_RETRANSMIT : TT_R_RTX_TIMEOUT);
+		if (i < 1)
+			break;
+		bf = &tt_sim_step(sim, (size_t)i - 1)->tcb[TT_CLIENT];
+		af = &tt_sim_step(sim, (size_t)i)->tcb[TT_CLIENT];
+		flight = bf->snd_nxt - bf->snd_una;
+		v = t == P_SSTHRESH_LOSS ? af->ssthresh : af->cwnd;
+		sb_add(&b->pen, "A client with SMSS = %" PRIu32 " bytes sends %" PRIu32 " segments at once "
+		       "(%" PRIu32 " bytes); the second one is lost. The others arrive: the first is "
+		       "acknowledged, and each one after the hole brings a duplicate ACK. ", p[0], p[1],
+		       p[0] * p[1]);
+		sb_add(&b->pzh, "客户端的 SMSS = %" PRIu32 " 字节，一次发出 %" PRIu32 " 个报文段（%" PRIu32
+		       " 字节），其中第二个丢失了。其余的都到达了：第一个得到确认，空洞之后的每一个都带回一个"
+		       "重复确认。", p[0], p[1], p[0] * p[1]);
+		if (fr) {
+			sb_add(&b->pen, "The third duplicate ACK triggers a fast retransmit (Reno).");
+			sb_add(&b->pzh, "第三个重复确认触发快速重传（Reno）。");
+		} else {
+			sb_add(&b->pen, "%" PRIu32 " duplicate ACK%s %s too few for a fast retransmit, so the "
+			       "retransmission timer expires.", dup, dup == 1 ? "" : "s",
+			       dup == 1 ? "is" : "are");
+			sb_add(&b->pzh, "%" PRIu32 " 个重复确认不足以触发快速重传，所以重传计时器超时。", dup);
+		}
+		if (t == P_SSTHRESH_LOSS) {
+			sb_add(&b->pen, "\nWhat is ssthresh right after the %s, in bytes?",
+			       fr ? "fast retransmit" : "timeout");
+			sb_add(&b->pzh, "\n%s之后，ssthresh 是多少字节？", fr ? "快速重传" : "超时");
+		} else {
+			sb_add(&b->pen, "\nWhat is cwnd right after the %s, in bytes?",
+			       fr ? "fast retransmit" : "timeout");
+			sb_add(&b->pzh, "\n%s之后，cwnd 是多少字节？", fr ? "快速重传" : "超时");
+		}
+		sb_add(&b->een, "FlightSize = SND.NXT - SND.UNA = %" PRIu32 " bytes: the first segment "
+		       "was acknowledged, %" PRIu32 " are still unacknowledged. RFC 5681 equation 4: "
+		       "ssthresh = max(FlightSize / 2, 2 × SMSS) = max(%" PRIu32 ", %" PRIu32 ") = %" PRIu32
+		       ". ", flight, p[1] - 1, flight / 2, 2 * p[0], af->ssthresh);
+		sb_add(&b->ezh, "FlightSize = SND.NXT - SND.UNA = %" PRIu32 " 字节：第一个报文段已被确认，还有 %"
+		       PRIu32 " 个没有确认。RFC 5681 公式 4：ssthresh = max(FlightSize / 2, 2 × SMSS) = max(%"
+		       PRIu32 ", %" PRIu32 ") = %" PRIu32 "。", flight, p[1] - 1, flight / 2, 2 * p[0],
+		       af->ssthresh);
+		if (fr) {
+			sb_add(&b->een, "After a fast retransmit, cwnd = ssthresh + 3 × SMSS = %" PRIu32
+			       " + %" PRIu32 " = %" PRIu32 " (RFC 5681 §3.2: the three duplicate ACKs stand "
+			       "for three segments that have left the network). A timeout would instead "
+			       "have set cwnd to the loss window, 1 SMSS = %" PRIu32 ".", af->ssthresh,
+			       3 * p[0], af->cwnd, p[0]);
+			sb_add(&b->ezh, "快速重传之后，cwnd = ssthresh + 3 × SMSS = %" PRIu32 " + %" PRIu32
+			       " = %" PRIu32 "（RFC 5681 §3.2：三个重复确认代表有三个报文段已经离开网络）。如果是超时，"
+			       "cwnd 则会降到丢失窗口，即 1 个 SMSS = %" PRIu32 "。", af->ssthresh, 3 * p[0],
+			       af->cwnd, p[0]);
+		} else {
+			sb_add(&b->een, "After a timeout, cwnd = the loss window, 1 SMSS = %" PRIu32 " (RFC "
+			       "5681 §3.1), and slow start begins again. A fast retransmit would instead "
+			       "have set cwnd = ssthresh + 3 × SMSS.", af->cwnd);
+			sb_add(&b->ezh, "超时之后，cwnd = 丢失窗口，即 1 个 SMSS = %" PRIu32 "（RFC 5681 §3.1），"
+			       "重新开始慢启动。如果是快速重传，则 cwnd = ssthresh + 3 × SMSS。", af->cwnd);
+		}
+		break;
+	}
+	case P_RTO: {
+		unsigned k = 0;
+		const struct tt_tcb_view *c = NULL;
+
+		sb_add(&b->pen, "A client measures these round-trip times, in order:");
+		sb_add(&b->pzh, "客户端依次测得这些往返时间：");
+		for (int j = 0; j < 3 && p[j] > 0; j++) {
+			sb_add(&b->pen, "%s %" PRIu32 " ms", j ? "," : "", p[j]);
+			sb_add(&b->pzh, "%s%" PRIu32 " 毫秒", j ? "、" : "", p[j]);
+		}
+		sb_add(&b->pen, " (the first from its SYN). It follows RFC 6298 with a clock granularity "
+		       "G of 1 microsecond and RTO.min = 1 s.\nWhat is its RTO now, in milliseconds?");
+		sb_add(&b->pzh, "（第一个来自它的 SYN）。它按 RFC 6298 计算，时钟粒度 G 为 1 微秒，RTO.min = 1 秒。\n"
+		       "它现在的 RTO 是多少毫秒？");
+		/* the client's TCB after each segment that reached it: the
+		 * SYN,ACK and the ACK of each 100 bytes, one sample each */
+		for (size_t j = 0; j < tt_sim_nsteps(sim) && k < 3; j++) {
+			const struct tt_step *st = tt_sim_step(sim, j);
+
+			if (st->kind != TT_STEP_SEGMENT || st->dir != TT_SERVER)
+				continue;
+			c = &st->tcb[TT_CLIENT];
+			if (k == 0) {
+				sb_add(&b->een, "RFC 6298 §2.2, the first sample R = %" PRIu32 ": SRTT = R = %lu, "
+				       "RTTVAR = R / 2 = %lu.", p[0], ms(c->srtt), ms(c->rttvar));
+				sb_add(&b->ezh, "RFC 6298 §2.2，第一个样本 R = %" PRIu32 "：SRTT = R = %lu，RTTVAR = R / 2 = "
+				       "%lu。", p[0], ms(c->srtt), ms(c->rttvar));
+			} else {
+				sb_add(&b->een, " §2.3, the sample R = %" PRIu32 ": RTTVAR = 3/4 × RTTVAR + 1/4 × "
+				       "|SRTT - R| (with the old SRTT) = %lu, then SRTT = 7/8 × SRTT + 1/8 × R = "
+				       "%lu.", p[k], ms(c->rttvar), ms(c->srtt));
+				sb_add(&b->ezh, "§2.3，样本 R = %" PRIu32 "：RTTVAR = 3/4 × RTTVAR + 1/4 × |SRTT - R|"
+				       "（用旧的 SRTT）= %lu，然后 SRTT = 7/8 × SRTT + 1/8 × R = %lu。", p[k],
+				       ms(c->rttvar), ms(c->srtt));
+			}
+			i = (long)j;
+			k++;
+		}
+		if (c == NULL || k != (p[2] > 0 ? 3u : 2u)) {
+			i = -1;
+			break;
+		}
+		v = (uint32_t)ms(c->rto);
+		sb_add(&b->een, " RTO = SRTT + max(G, 4 × RTTVAR) = %lu + %lu = %lu ms", ms(c->srtt),
+		       4 * ms(c->rttvar), ms(c->srtt) + 4 * ms(c->rttvar));
+		sb_add(&b->ezh, "RTO = SRTT + max(G, 4 × RTTVAR) = %lu + %lu = %lu 毫秒", ms(c->srtt),
+		       4 * ms(c->rttvar), ms(c->srtt) + 4 * ms(c->rttvar));
+		if (ms(c->srtt) + 4 * ms(c->rttvar) < v) {
+			sb_add(&b->een, ", less than RTO.min (§2.4), so RTO = %" PRIu32 " ms.", v);
+			sb_add(&b->ezh, "，小于 RTO.min（§2.4），所以 RTO = %" PRIu32 " 毫秒。", v);
+		} else {
+			sb_add(&b->een, ", not below RTO.min (1000 ms, §2.4), so RTO = %" PRIu32 " ms.", v);
+			sb_add(&b->ezh, "，不低于 RTO.min（1000 毫秒，§2.4），所以 RTO = %" PRIu32 " 毫秒。", v);
+		}
+		break;
+	}
+	}
+	if (i < 0 || (size_t)i >= tt_sim_nsteps(sim)) {
+		snprintf(err, errlen, "%s: the scenario did not produce the expected steps",
+		         templates[t].id);
+		return -1;
+	}
+	q->answer_num = v;
+	q->scenario_step = (unsigned)i + 1;
+	return 0;
+}
+
+/* The numbers of the window, congestion and RTO templates (struct build
+ * says which is which); chosen so that nothing else gets in the way: whole
+ * segments everywhere (no silly window avoidance), round trips shorter
+ * than RTO.min (no retransmission), samples that are multiples of 64 ms
+ * (every SRTT and RTTVAR a whole number of milliseconds). */
+static void
+draw_cc(size_t t, uint64_t *st, struct build *b)
+{
+	static const uint32_t msss[] = { 536, 1000, 1460 };
+	uint32_t *p = b->p;
+
+	memset(b->p, 0, sizeof b->p);
+	p[0] = msss[next(st) % 3];
+	switch (t) {
+	case P_USABLE_WND:
+		p[1] = 4 + (uint32_t)(next(st) % 5);                    /* window: 4..8 segments */
+		p[2] = 2 + (uint32_t)(next(st) % 5);                    /* cwnd: 2..6 segments */
+		p[3] = 1 + (uint32_t)(next(st) % min_u32(p[1], p[2])); /* sent */
+		p[4] = 1 + (uint32_t)(next(st) % p[3]);                 /* arrived */
+		p[5] = (uint32_t)(next(st) % (p[4] + 1));               /* ACKs back */
+		break;
+	case P_SLOW_START:
+		p[1] = 1 + (uint32_t)(next(st) % 4);                    /* initial window */
+		p[2] = 1 + (uint32_t)(next(st) % 3);                    /* round trips */
+		break;
+	case P_SSTHRESH_LOSS:
+	case P_CWND_LOSS:
+		p[2] = (uint32_t)(next(st) & 1);                        /* fast retransmit */
+		p[1] = p[2] ? 5 + (uint32_t)(next(st) % 4) : 2 + (uint32_t)(next(st) % 3);
+		break;
+	case P_RTO: {
+		unsigned n = 2 + (unsigned)(next(st) & 1);
+
+		for (unsigned k = 0; k < 3; k++)
+			p[k] = k < n ? 64 * (2 + (uint32_t)(next(st) % 13)) : 0; /* 128..896 ms */
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 struct tt_question *
 tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen)
 {
@@ -499,7 +854,16 @@ tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen)
 	b->n2 = draw_len(&st);
 	b->host = (int)(next(&st) & 1);
 	b->stop = 1 + (unsigned)(next(&st) % NTEARDOWN);
-	write_scenario(t, b);
+	draw_cc(t, &st, b);
+	/* The engine starts NewReno's "recover" at 0, not at the ISS (RFC 6582
+	 * §3.2 (1)), so a fast retransmit never begins while SND.UNA lies more
+	 * than 2^31 past 0: the loss templates keep the client's ISS low. */
+	if (t == P_SSTHRESH_LOSS || t == P_CWND_LOSS)
+		b->x &= 0x3fffffffu;
+	if (t >= P_USABLE_WND)
+		write_scenario_cc(t, b);
+	else
+		write_scenario(t, b);
 
 	snprintf(q->id, sizeof q->id, "%s-%lu", templates[t].id, seed % 100000);
 	snprintf(q->topic, sizeof q->topic, "%s", TT_PRACTICE_TOPIC);
@@ -514,6 +878,7 @@ tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen)
 	q->gen.n[1] = b->n2;
 	q->gen.host = b->host;
 	q->gen.stop = b->stop;
+	memcpy(q->gen.p, b->p, sizeof q->gen.p);
 	if ((q->scenario = strdup(b->scen.s)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -529,7 +894,8 @@ tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", templates[t].id, e);
 		goto fail;
 	}
-	if (read_answer(t, b, sim, q, err, errlen) == -1)
+	if ((t >= P_USABLE_WND ? read_answer_cc(t, b, sim, q, err, errlen)
+	                       : read_answer(t, b, sim, q, err, errlen)) == -1)
 		goto fail;
 	set_text(&q->title, templates[t].title[TT_EN], templates[t].title[TT_ZH]);
 	set_text(&q->prompt, b->pen.s, b->pzh.s);

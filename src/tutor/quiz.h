@@ -59,6 +59,8 @@ struct tt_qgen {
 	uint32_t n[2];           /* byte counts used by the template */
 	int host;                /* the host asked about */
 	unsigned stop;           /* state questions: segments delivered */
+	uint32_t p[6];           /* the window, congestion and RTO templates' own
+	                            numbers (practice.c says which is which) */
 };
 
 struct tt_question {
