@@ -496,8 +496,8 @@ parse_send(struct tt_action *a, const struct words *ws, char *err, size_t errlen
 	a->urgent = ws->n == 4;
 	x = w[2];
 	if (!ws->quoted[2] && (isdigit((unsigned char)x[0]) || x[0] == '-' || x[0] == '+')) {
-		if (parse_u32(x, &a->count) == -1 || a->count == 0 || a->count > 65535) {
-			snprintf(err, errlen, "'%s' is not a byte count: send 1 to 65535 bytes at a time "
+		if (parse_u32(x, &a->count) == -1 || a->count == 0 || a->count > TT_SEND_MAX) {
+			snprintf(err, errlen, "'%s' is not a byte count: send 1 to 16777216 bytes at a time "
 			         "(text in quotes: \"%s\")", x, x);
 			return -1;
 		}

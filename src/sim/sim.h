@@ -117,6 +117,9 @@ enum tt_action_kind {
 	TT_A_DELAY, TT_A_ADVANCE, TT_A_CRASH, TT_A_INJECT, TT_A_NACTIONS
 };
 
+/* The most bytes one `send N` hands over: 16 MiB, a bulk transfer's worth. */
+#define TT_SEND_MAX (16u << 20)
+
 struct tt_action {
 	enum tt_action_kind kind;
 	int host;                /* TT_CLIENT / TT_SERVER; -1 where not used */
