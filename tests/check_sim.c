@@ -219,7 +219,7 @@ START_TEST(test_unusable_words_are_errors)
 		{ "listen server now\n", "x.scenario:1: unexpected 'now'" },
 		{ "shutdown client at once\n", "unexpected 'at'" },
 		{ "send client 10 loud\n", "unexpected 'loud'" },
-		{ "send client 70000\n", "is not a byte count" },
+		{ "send client 17000000\n", "is not a byte count" },
 		{ "send client 12abc\n", "'12abc' is not a byte count" },
 		{ "send client -5\n", "'-5' is not a byte count" },
 		{ "send client \"ab\"c\n", "closing quote must end the word" },
