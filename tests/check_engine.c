@@ -2760,6 +2760,36 @@ START_TEST(test_output_beyond_one_batch_goes_at_once)
 }
 END_TEST
 
+
+/* RFC 6582 §3.2: "recover" starts at the initial send sequence number, so
+ * that the first fast retransmit is allowed wherever the ISS lies (with 0
+ * it never came while SND.UNA was 2^31 or more past 0). */
+START_TEST(test_cc_fast_retransmit_with_an_iss_past_half_the_space)
+{
+	struct tt_conn *c = tt_conn_new(&cfg, 0x90000000u);
+	uint32_t iss = 0x90000000u, base = iss + 1;
+	struct tt_seg s;
+
+	tt_out_clear(&out);
+	tt_conn_open(c, 1, now, &out);
+	memset(&s, 0, sizeof s);
+	s.flags = TT_SYN | TT_ACK;
+	s.seq = PEER_ISS;
+	s.ack = iss + 1;
+	s.wnd = 65535;
+	tt_out_clear(&out);
+	tt_conn_input(c, &s, now, &out);
+	STATE_IS(c, TT_ESTABLISHED);
+	send_at(c, 0, 4 * SMSS);
+	now = TT_MS(100);
+	for (int i = 0; i < 4; i++)
+		ARRIVES(c, TT_ACK, PEER_ISS + 1, base + SMSS);
+	REASON_IS(TT_R_FAST_RETRANSMIT);
+	EMITS_SEG(0, TT_ACK | TT_PSH, base + SMSS, PEER_ISS + 1, SMSS, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2861,7 +2891,8 @@ main(void)
 			test_cc_timeout_sends_the_fin_again_after_the_data,
 			test_sws_a_window_cut_below_the_mss_waits,
 			test_cc_off_only_the_peer_window_limits,
-			test_output_beyond_one_batch_goes_at_once } },
+			test_output_beyond_one_batch_goes_at_once,
+			test_cc_fast_retransmit_with_an_iss_past_half_the_space } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },

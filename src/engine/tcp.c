@@ -719,6 +719,8 @@ tcb_choose_iss(struct tt_conn *c, tt_time now)
 	c->snd_nxt = c->iss + 1;
 	c->snd_max = c->iss + 1;
 	c->sbuf_seq = c->iss + 1;
+	c->recover = c->iss;    /* RFC 6582 §3.2: "recover" starts at the ISS */
+	c->ecn_recover = c->iss;
 }
 
 /* ---- user calls, RFC 9293 §3.10.1-3.10.6 ------------------------------- */
