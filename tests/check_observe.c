@@ -23,6 +23,8 @@ struct row {
 	struct tt_event tr[2][MAXTR];   /* state changes only */
 	unsigned flags;                 /* TT_OBS_* of effects at this row */
 	uint64_t arrived_after;         /* crossed: the row it arrived at */
+	unsigned nwhy[2];
+	enum tt_reason why[2][MAXTR];   /* every event's reason */
 };
 
 static struct tt_obs *o;
@@ -64,6 +66,8 @@ apply(void)
 		for (unsigned k = 0; k < e->nev; k++) {
 			const struct tt_event *ev = &e->ev[k];
 
+			if (r->nwhy[e->host] < MAXTR)
+				r->why[e->host][r->nwhy[e->host]++] = ev->reason;
 			if (ev->from == ev->to)
 				continue;
 			ck_assert_uint_lt(r->ntr[e->host], MAXTR);
@@ -439,6 +443,43 @@ START_TEST(test_more_in_flight_than_room_still_arrives_in_order)
 }
 END_TEST
 
+
+/* Does host h have an event for reason r at row n? */
+static int
+has_why(uint64_t n, int h, enum tt_reason r)
+{
+	for (unsigned k = 0; k < rows[n].nwhy[h]; k++)
+		if (rows[n].why[h][k] == r)
+			return 1;
+	return 0;
+}
+
+/* A lost segment, two behind it, the receiver's duplicate ACKs, the
+ * retransmission: the two arrived out of order before the duplicates that
+ * answer them, and the retransmission fills the hole. */
+START_TEST(test_segments_beyond_a_hole_arrive_before_the_dup_acks)
+{
+	handshake();
+	seen(0, TT_ACK, 101, 301, 100);         /* 4: lost */
+	seen(0, TT_ACK, 201, 301, 100);         /* 5: beyond the hole */
+	seen(1, TT_ACK, 301, 101, 0);           /* 6: a duplicate ACK for it */
+	seen(0, TT_ACK, 301, 301, 100);         /* 7 */
+	seen(1, TT_ACK, 301, 101, 0);           /* 8 */
+	seen(0, TT_ACK, 101, 301, 100);         /* 9: sent again */
+	seen(1, TT_ACK, 301, 401, 0);           /* 10: all of it */
+	flush();
+	ck_assert_uint_eq(rows[4].flags & TT_OBS_LOST, TT_OBS_LOST);
+	ck_assert(has_why(5, 1, TT_R_DATA_OUT_OF_ORDER));
+	ck_assert(has_why(7, 1, TT_R_DATA_OUT_OF_ORDER));
+	ck_assert_uint_eq(rows[5].flags & TT_OBS_CROSSED, 0);
+	ck_assert(has_why(9, 1, TT_R_DATA_ACCEPT));
+	ck_assert(!has_why(9, 1, TT_R_UNACCEPTABLE));
+	ck_assert(has_why(10, 0, TT_R_ACK_NEW));
+	ROW(10, TT_ESTABLISHED, TT_ESTABLISHED);
+	check_diagram();
+}
+END_TEST
+
 START_TEST(test_ended_connection_revives_for_a_late_fin)
 {
 	struct tt_obs_rest e;
@@ -488,6 +529,7 @@ observe_suite(void)
 	tcase_add_test(t, test_keepalive_probe_is_unacceptable_and_answered);
 	tcase_add_test(t, test_more_in_flight_than_room_still_arrives_in_order);
 	tcase_add_test(t, test_ended_connection_revives_for_a_late_fin);
+	tcase_add_test(t, test_segments_beyond_a_hole_arrive_before_the_dup_acks);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -281,6 +281,25 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 	int d = !h, refutes;
 	unsigned n = 0;
 
+	/* An ACK that repeats RCV.NXT while a segment beyond it is in flight
+	 * does not say that segment had not arrived: a segment beyond a hole
+	 * is answered at once with just such an ACK (RFC 9293 §3.10.7.4, RFC
+	 * 5681 §4.2). So the first of them arrived before it, out of order;
+	 * one per such ACK, as a receiver sends them. */
+	if ((seg->flags & TT_ACK) && !(seg->flags & (TT_SYN | TT_FIN | TT_RST)) && seg->len == 0 &&
+	    seg->ack == c->rcv_nxt && tcb_synchronized(c->state) && c->state != TT_TIME_WAIT) {
+		for (unsigned i = 0; i < o->nq[d]; i++) {
+			struct pend *q = &o->q[d][i];
+
+			if (q->seg.len == 0 || (q->seg.flags & (TT_SYN | TT_RST)) ||
+			    !TT_SEQ_GT(q->seg.seq, c->rcv_nxt))
+				continue;
+			deliver(o, h, q, q->point, now, out);
+			memmove(q, q + 1, (o->nq[d] - i - 1) * sizeof *q);
+			o->nq[d]--;
+			break;
+		}
+	}
 	if (seg->flags & TT_ACK) {
 		for (unsigned i = 0; i < o->nq[d]; i++)
 			if (TT_SEQ_GEQ(seg->ack, o->q[d][i].seg.seq + tcb_seqlen(&o->q[d][i].seg)))
