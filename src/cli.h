@@ -94,5 +94,14 @@ char *tt_join_words(int argc, char **argv);
 
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After a screen (ui_*) returned: says why it could not be shown, when that
+ * is what happened, and returns rc. */
+int tt_ui_result(int rc);
+/* The start menu runs the commands under its screen: while a capture is
+ * on, what tt_warn() would print is kept in buf instead (NULL: print again),
+ * to be shown in a box afterwards. */
+void tt_warn_capture(char *buf, size_t len);
+/* What the capture holds so far ("" when none is on). */
+const char *tt_warn_captured(void);
 
 #endif

@@ -669,7 +669,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	opts.autoplay = cli->autoplay;
 	opts.autoplay_ms = cli->autoplay_ms;
 	opts.absolute = cli->absolute;
-	rc = ui_stepview(&story, &opts);
+	rc = tt_ui_result(ui_stepview(&story, &opts));
 	snprintf(warn, wlen, "%s", t.warn);
 	snprintf(score, slen, "%s", t.finished ? t.score : "");
 	free(t.cp);
@@ -764,11 +764,14 @@ pick_and_run(const struct tt_cli *cli)
 		         _("Each lesson runs a scenario on the TCP engine and stops at checkpoints to "
 		           "let you predict what happens next."));
 		choice = ui_pick_ex(_("Lessons"), help, (const char *const *)items, n, start, &opts);
-		if (choice < 0 || (size_t)choice >= n)
+		if (choice < 0 || (size_t)choice >= n) {
+			if (choice < 0 && ui_error()[0] != '\0' && tt_ui_result(-1) != 0)
+				rc = TT_EXIT_FAIL;
 			break;
+		}
 		rc = run_tui(v[choice], cli, prog, score, sizeof score, warn, sizeof warn);
-		if (warn[0] != '\0')
-			ui_message(_("Note"), warn, &opts);
+		if (warn[0] != '\0' && ui_message(_("Note"), warn, &opts) != 0)
+			tt_warn("%s", warn);
 		start = list_items(v, n, lang, prog, items, (size_t)choice);
 		if (score[0] == '\0')
 			start = (size_t)choice;

@@ -420,7 +420,7 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	ul.empty = lv->rd != NULL ? _("Waiting for the first TCP segment...") :
 	           _("No packets can be captured (see above); tcptutor live --batch shows the "
 	             "kernel's state changes alone.");
-	rc = ui_live(&t.story, &opts, &ul);
+	rc = tt_ui_result(ui_live(&t.story, &opts, &ul));
 	if (t.broke)
 		tt_warn("%s: %s", lv->iface, t.err);
 	free(t.steps);

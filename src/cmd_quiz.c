@@ -447,7 +447,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		story.nsteps = tt_sim_nsteps(sim);
 		story.steps = story.nsteps ? tt_sim_step(sim, 0) : NULL;
 		story.start = q->scenario_step ? q->scenario_step - 1 : 0;
-		rc = ui_stepview(&story, &opts);
+		rc = tt_ui_result(ui_stepview(&story, &opts));
 		tt_sim_free(sim);
 		return rc == 0 ? 0 : -1;
 	}
@@ -470,7 +470,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	story.ctx = &c;
 	story.narration = lesson_narration;
 	story.summary = lesson_summary_cb;
-	rc = ui_stepview(&story, &opts);
+	rc = tt_ui_result(ui_stepview(&story, &opts));
 	lesson_free(c.lesson);
 	return rc == 0 ? 0 : -1;
 }
@@ -554,7 +554,8 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 	if (!cli->batch && topic == NULL) {
 		topic = ui_quiz_pick_topic(qz, p, &o);
 		if (topic == NULL) {
-			rc = TT_EXIT_OK;
+			/* cancelled, or no terminal to choose on */
+			rc = ui_error()[0] != '\0' ? tt_ui_result(TT_EXIT_FAIL) : TT_EXIT_OK;
 			goto out;
 		}
 	}
@@ -566,7 +567,7 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 		tt_warn("%s", err);
 		goto out;
 	}
-	rc = cli->batch ? batch_sitting(cli, qz, s, path) : ui_quiz(qz, s, &o);
+	rc = cli->batch ? batch_sitting(cli, qz, s, path) : tt_ui_result(ui_quiz(qz, s, &o));
 out:
 	tt_quiz_session_free(s);
 	tt_progress_free(p);

@@ -527,7 +527,7 @@ view_stream(struct cap_story *s, size_t pick, const char *name, const char *dama
 	v.last = story.nsteps > 0 ? story.nsteps - 1 : 0;
 	if (damage != NULL)
 		story.narration = story_narration;
-	return ui_stepview(&story, opts);
+	return tt_ui_result(ui_stepview(&story, opts));
 }
 
 static int
@@ -590,7 +590,8 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 			int got = pick_stream(s, warning != NULL ? damage : NULL, pick, &opts);
 
 			if (got < 0) {
-				rc = TT_EXIT_OK;
+				/* cancelled, or no terminal to choose on */
+				rc = ui_error()[0] != '\0' ? tt_ui_result(TT_EXIT_FAIL) : TT_EXIT_OK;
 				break;
 			}
 			pick = (size_t)got;

@@ -51,42 +51,25 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 	o.autoplay = cli->autoplay;
 	o.autoplay_ms = cli->autoplay_ms;
 	o.absolute = cli->absolute;
-	return ui_sandbox(NULL, &o, &challenge);
+	return tt_ui_result(ui_sandbox(NULL, &o, &challenge));
 }
 
 /* ---- the start menu ------------------------------------------------------- */
 
-/* Runs a subcommand with stderr caught, so that a message it prints does
- * not scribble over the screen: it is shown in a box afterwards. */
+/* Runs a subcommand under the menu's screen: what it would print with
+ * tt_warn() is kept, and shown in a box afterwards. */
 static int
 guarded(int (*fn)(const struct tt_cli *, int, char **), const struct tt_cli *cli, int argc,
         char **argv, const struct ui_opts *o)
 {
-	FILE *tmp = tmpfile();
-	int saved = -1, rc;
+	char msg[2048];
+	int rc;
 
-	fflush(stderr);
-	if (tmp != NULL) {
-		saved = dup(STDERR_FILENO);
-		if (saved >= 0)
-			dup2(fileno(tmp), STDERR_FILENO);
-	}
+	tt_warn_capture(msg, sizeof msg);
 	rc = fn(cli, argc, argv);
-	fflush(stderr);
-	if (saved >= 0) {
-		char msg[2048];
-		size_t n;
-
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		rewind(tmp);
-		n = fread(msg, 1, sizeof msg - 1, tmp);
-		msg[n] = '\0';
-		if (n > 0)
-			ui_message(rc == 0 ? _("Note") : _("Error"), msg, o);
-	}
-	if (tmp != NULL)
-		fclose(tmp);
+	tt_warn_capture(NULL, 0);
+	if (msg[0] != '\0' && ui_message(rc == 0 ? _("Note") : _("Error"), msg, o) != 0)
+		tt_warn("%s", msg);
 	return rc;
 }
 
@@ -120,19 +103,38 @@ live_in_child(const struct tt_cli *cli, int argc, char **argv)
 		return cmd_live(cli, argc, argv);
 	}
 	if (pid == 0) {
+		const char *said;
 		int rc;
 
 		close(done[0]);
 		rc = cmd_live(cli, argc, argv);
 		fflush(NULL);
-		if (write(done[1], "1", 1) != 1)
+		/* "1": it ended by itself; then what it would have said */
+		said = tt_warn_captured();
+		if (write(done[1], "1", 1) != 1 ||
+		    (said[0] != '\0' && write(done[1], said, strlen(said)) < 0))
 			rc = TT_EXIT_FAIL;
 		_exit(rc);      /* not exit(): the menu's terminal stays as it is */
 	}
 	close(done[1]);
+	clean = read(done[0], &c, 1) == 1;
+	if (clean) {
+		char said[2048];
+		size_t got = 0;
+		ssize_t n;
+
+		while (got < sizeof said - 1 &&
+		       ((n = read(done[0], said + got, sizeof said - 1 - got)) > 0 ||
+		        (n < 0 && errno == EINTR)))
+			got += n > 0 ? (size_t)n : 0;
+		said[got] = '\0';
+		while (got > 0 && said[got - 1] == '\n')
+			said[--got] = '\0';
+		if (got > 0)
+			tt_warn("%s", said);
+	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	clean = read(done[0], &c, 1) == 1;
 	close(done[0]);
 	ui_retake(clean);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : TT_EXIT_FAIL;
@@ -275,6 +277,10 @@ cmd_menu(const struct tt_cli *cli_in)
 		pick = ui_pick_ex(_("tcptutor: the TCP state machine, step by step"),
 		                  _("Choose with the arrows and Enter, or press the number."), items, 9,
 		                  start, &o);
+		if (pick < 0 && ui_error()[0] != '\0') {
+			ui_end();
+			return tt_ui_result(TT_EXIT_FAIL);
+		}
 		if (pick < 0 || pick == 8)
 			break;
 		start = (size_t)pick;
@@ -283,7 +289,8 @@ cmd_menu(const struct tt_cli *cli_in)
 			menu_lessons(&cli, &o);
 			break;
 		case 1:
-			ui_sandbox(NULL, &o, &challenge);
+			if (ui_sandbox(NULL, &o, &challenge) != 0 && ui_error()[0] != '\0')
+				ui_message(_("Error"), ui_error(), &o);
 			break;
 		case 2:
 			guarded(cmd_replay, &cli, 0, NULL, &o);
@@ -306,7 +313,8 @@ cmd_menu(const struct tt_cli *cli_in)
 			switch_language(&cli);
 			break;
 		case 6:
-			ui_message(_("Help"), menu_help(), &o);
+			if (ui_message(_("Help"), menu_help(), &o) != 0)
+				tt_warn("%s", ui_error());
 			break;
 		case 7:
 			/* what cannot be done (no privilege) is said in the box */

@@ -82,7 +82,7 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	opts.present = cli->present;
 	opts.autoplay = cli->autoplay;
 	opts.autoplay_ms = cli->autoplay_ms;
-	return ui_stepview(&story, &opts);
+	return tt_ui_result(ui_stepview(&story, &opts));
 }
 
 static int run_scenario(const struct tt_cli *cli, const char *path, int batch);

@@ -14,18 +14,61 @@
 #include "cli.h"
 #include "i18n.h"
 #include "paths.h"
+#include "ui/ui.h"
+
+/* tt_warn_capture(): where warnings go while the menu's screen is up */
+static char *warn_buf;
+static size_t warn_len;
 
 void
 tt_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (warn_buf != NULL) {
+		size_t at = strlen(warn_buf);
+
+		va_start(ap, fmt);
+		if (at + 1 < warn_len) {
+			vsnprintf(warn_buf + at, warn_len - at, fmt, ap);
+			at = strlen(warn_buf);
+			if (at + 1 < warn_len) {
+				warn_buf[at] = '\n';
+				warn_buf[at + 1] = '\0';
+			}
+		}
+		va_end(ap);
+		return;
+	}
 	fflush(stdout);
 	fputs("tcptutor: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+tt_warn_capture(char *buf, size_t len)
+{
+	warn_buf = len > 0 ? buf : NULL;
+	warn_len = len;
+	if (warn_buf != NULL)
+		warn_buf[0] = '\0';
+}
+
+const char *
+tt_warn_captured(void)
+{
+	return warn_buf != NULL ? warn_buf : "";
+}
+
+int
+tt_ui_result(int rc)
+{
+	if (rc != 0 && ui_error()[0] != '\0')
+		tt_warn("%s", ui_error());
+	return rc;
 }
 
 static void

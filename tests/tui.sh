@@ -316,6 +316,16 @@ tm_expect "TERM is not set" "no TERM: a clear message"
 tm_expect "EXIT=1" "no TERM: exit 1"
 tm_run "TERM=no-such-terminal $T sandbox"
 tm_expect "unknown terminal type" "unknown TERM: a clear message"
+# every screen says so itself, and fails: the menu, a lesson, the quiz's
+# topic list, a replay
+n=0
+for cmd in "" "lesson handshake" "quiz" "replay $(cd "${top_srcdir:-.}" && pwd)/assets/01-normal.pcap"; do
+	n=$((n + 1))
+	tm_run "clear; echo RUN-$n; TERM=no-such-terminal $T $cmd"
+	tm_expect "RUN-$n" "unknown TERM: '$cmd' runs"
+	tm_expect "tcptutor: no terminal: unknown terminal type 'no-such-terminal'" "unknown TERM: '$cmd' says so"
+	tm_expect "EXIT=1" "unknown TERM: '$cmd' exits 1"
+done
 
 # ---- NO_COLOR: attributes, no colours -----------------------------------------
 tm_run "NO_COLOR=1 $T sandbox"

@@ -307,7 +307,7 @@ ui_pick_ex(const char *title, const char *help, const char *const *items, size_t
 	if (n == 0)
 		return -1;
 	if (ui_begin(err, sizeof err) != 0) {
-		fprintf(stderr, "tcptutor: %s\n", err);
+		ui_fail("%s", err);
 		return -1;
 	}
 	memset(&p, 0, sizeof p);
@@ -345,7 +345,7 @@ ui_input(const char *title, const char *prompt, char *buf, size_t len, const str
 
 	(void)o;
 	if (ui_begin(err, sizeof err) != 0) {
-		fprintf(stderr, "tcptutor: %s\n", err);
+		ui_fail("%s", err);
 		return -1;
 	}
 	r = ui_ask(title, prompt, buf, len);
@@ -373,7 +373,7 @@ msg_key(void *ctx, int key)
 	return UI_BACK;
 }
 
-void
+int
 ui_message(const char *title, const char *text, const struct ui_opts *o)
 {
 	struct msg m = { title, text };
@@ -382,9 +382,10 @@ ui_message(const char *title, const char *text, const struct ui_opts *o)
 
 	(void)o;
 	if (ui_begin(err, sizeof err) != 0) {
-		fprintf(stderr, "tcptutor: %s: %s\n", title, text);
-		return;
+		ui_fail("%s", err);
+		return -1;
 	}
 	ui_run(&s);
 	ui_end();
+	return 0;
 }

@@ -771,7 +771,7 @@ ui_quiz(const struct tt_quiz *qz, struct tt_quiz_session *s, const struct ui_qui
 	char err[256];
 
 	if (ui_begin(err, sizeof err) != 0) {
-		fprintf(stderr, "tcptutor: %s\n", err);
+		ui_fail("%s", err);
 		return 1;
 	}
 	memset(&x, 0, sizeof x);

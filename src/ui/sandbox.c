@@ -376,7 +376,7 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
 		tt_sim_config_default(&sb.cfg);
 	sb.sim = tt_sim_new(&sb.cfg);
 	if (sb.sim == NULL) {
-		fprintf(stderr, "tcptutor: %s\n", _("out of memory"));
+		ui_fail("%s", _("out of memory"));
 		return 1;
 	}
 	sb.host = TT_SERVER;

@@ -2479,7 +2479,7 @@ sv_run(const struct ui_story *story, const struct ui_opts *o, const struct sv_ex
 	char err[256];
 
 	if (ui_begin(err, sizeof err) != 0) {
-		fprintf(stderr, "tcptutor: %s\n", err);
+		ui_fail("%s", err);
 		return 1;
 	}
 	memset(&v, 0, sizeof v);

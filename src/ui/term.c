@@ -19,6 +19,7 @@
 
 /* ---- terminal ownership ------------------------------------------------ */
 
+static char last_error[512];   /* ui_fail(), ui_error() */
 static SCREEN *scr;            /* created once, kept for later ui_begin()s */
 static int depth;              /* nesting of ui_begin() */
 static int color_on, utf8_on;
@@ -143,6 +144,7 @@ ui_begin(char *err, size_t errlen)
 {
 	const char *term = getenv("TERM");
 
+	last_error[0] = '\0';  /* a screen shown: no failure to report */
 	if (depth > 0) {
 		depth++;
 		return 0;
@@ -227,6 +229,22 @@ ui_end(void)
 		raise(SIGTSTP);
 	}
 	got_cont = 0;
+}
+
+void
+ui_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+ui_error(void)
+{
+	return last_error;
 }
 
 void

@@ -106,6 +106,9 @@ long long ui_now_ms(void);
 
 /* Restores the terminal, prints "tcptutor: message" and exits 1. */
 void ui_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* A screen could not be shown: the message ui_error() returns (the ui
+ * library prints nothing; its callers say it). */
+void ui_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Looks and glyphs. */
 attr_t ui_attr(enum ui_role r);

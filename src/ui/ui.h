@@ -110,8 +110,13 @@ int ui_pick_ex(const char *title, const char *help, const char *const *items, si
 int ui_input(const char *title, const char *prompt, char *buf, size_t len,
              const struct ui_opts *o);
 
-/* Shows a message until a key is pressed. */
-void ui_message(const char *title, const char *text, const struct ui_opts *o);
+/* Shows a message until a key is pressed; -1 when there is no terminal to
+ * show it on (ui_error() says why, and the caller says the message). */
+int ui_message(const char *title, const char *text, const struct ui_opts *o);
+
+/* Why the last screen that failed could not be shown ("" when none did):
+ * the entry points above return their failure and print nothing. */
+const char *ui_error(void);
 
 /* The sandbox's challenge (cover every transition, tutor/cover.h): its
  * progress lives in the learner's folder, which statedir finds (and
