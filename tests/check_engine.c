@@ -2790,6 +2790,23 @@ START_TEST(test_cc_fast_retransmit_with_an_iss_past_half_the_space)
 }
 END_TEST
 
+
+/* RFC 9293 §3.10.2: a SEND the buffer cannot take is "insufficient
+ * resources", not "connection does not exist". */
+START_TEST(test_send_beyond_the_buffer_is_insufficient_resources)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_send(c, NULL, (size_t)UINT32_MAX / 2 + 1, now, &out),
+	                 TT_E_RESOURCES);
+	REASON_IS(TT_R_SEND_RESOURCES);
+	EMITS_NOTHING();
+	STATE_IS(c, TT_ESTABLISHED);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2838,6 +2855,7 @@ main(void)
 			test_established_close_sends_fin_and_enters_fin_wait_1,
 			test_established_close_sends_fin_after_queued_data, test_established_fin_enters_close_wait,
 			test_established_abort_sends_rst, test_established_fin_after_hole_waits,
+			test_send_beyond_the_buffer_is_insufficient_resources,
 			test_delayed_ack_rides_on_the_fin, test_delayed_ack_timer_sends_the_ack } },
 		{ "fin-wait-1", { test_fin_wait_1_ack_of_fin_enters_fin_wait_2, test_fin_wait_1_fin_enters_closing,
 			test_fin_wait_1_fin_acking_our_fin_enters_time_wait, test_fin_wait_1_send_is_an_error,

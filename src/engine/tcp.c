@@ -780,8 +780,10 @@ send_common(struct tt_conn *c, const uint8_t *data, size_t len, int urgent, tt_t
 	}
 	if (len == 0)
 		return TT_E_NONE;
-	if (len > UINT32_MAX / 2 || tcb_reserve(&c->sbuf, &c->scap, c->slen + len) == -1)
-		return TT_E_NO_CONN;
+	if (len > UINT32_MAX / 2 || tcb_reserve(&c->sbuf, &c->scap, c->slen + len) == -1) {
+		tcb_event(out, TT_R_SEND_RESOURCES, c->state, c->state, TT_E_RESOURCES);
+		return TT_E_RESOURCES;
+	}
 	if (data != NULL)
 		memcpy(c->sbuf + c->slen, data, len);
 	else

@@ -106,6 +106,7 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(SEND_CLOSING, "3.10.2", "error: connection closing (this side already sent its FIN)") \
 	_(SEND_NO_CONN, "3.10.2", "error: connection does not exist")                  \
 	_(SEND_LISTEN, "3.10.2", "error: foreign socket unspecified (a listening connection cannot send)") \
+	_(SEND_RESOURCES, "3.10.2", "error: insufficient resources (no room to keep the data to send)") \
 	_(RECEIVE_DATA, "3.10.3", "RECEIVE: the application reads the bytes that arrived in order") \
 	_(CLOSE_LISTEN, "3.10.4", "CLOSE in LISTEN: the listening connection is deleted")           \
 	_(CLOSE_SYN_SENT, "3.10.4", "CLOSE in SYN-SENT: the connection is deleted before it was established") \
@@ -214,7 +215,8 @@ enum tt_error {
 	TT_E_REFUSED,           /* connection refused */
 	TT_E_RESET,             /* connection reset */
 	TT_E_TIMEOUT,           /* connection aborted due to user or retransmission timeout */
-	TT_E_FOREIGN            /* foreign socket unspecified */
+	TT_E_FOREIGN,           /* foreign socket unspecified */
+	TT_E_RESOURCES          /* insufficient resources (the send buffer could not grow) */
 };
 
 struct tt_event {

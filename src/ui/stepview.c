@@ -269,6 +269,7 @@ error_text(enum tt_error e)
 	case TT_E_RESET: return _("connection reset");
 	case TT_E_TIMEOUT: return _("connection aborted due to user or retransmission timeout");
 	case TT_E_FOREIGN: return _("foreign socket unspecified");
+	case TT_E_RESOURCES: return _("insufficient resources");
 	default: return "";
 	}
 }
