@@ -377,8 +377,11 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	 * in big writes, unless they go to a terminal */
 	if (live_input(path))
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	else if (!isatty(STDOUT_FILENO))
+	else if (!isatty(STDOUT_FILENO)) {
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+		if (rep != NULL)
+			tt_report_buffer(rep);  /* TSV rows gathered, 64 KiB a write */
+	}
 	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
 	cap_replay_finish(r);
 	if (rep != NULL)
@@ -387,6 +390,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_replay_streams(cli, r, stdout, NULL);
 	if (odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
+	tt_report_flush(rep);
 	fflush(stdout);
 	n = cap_replay_nstreams(r);
 	if (rc < 0) {

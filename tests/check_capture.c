@@ -4,11 +4,13 @@
  * every link type and the IP/TCP features, and every truncation of them.
  * Stream table: segments fed directly, checking stream numbers, relative
  * numbers, Wireshark's notes and the states the observer infers. Reader:
- * the recorded captures of tests/replay.
+ * the recorded captures of tests/replay. Rows: the TSV printer that the
+ * replay table goes through.
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +19,7 @@
 #include "tt_check.h"
 #include "capture/analysis.h"
 #include "capture/capture.h"
+#include "report/report.h"
 
 /* ---- frame building ------------------------------------------------------ */
 
@@ -1157,6 +1160,87 @@ START_TEST(test_streams_crafted_against_a_known_key_make_a_new_key)
 }
 END_TEST
 
+/* The TSV printer writes its digits by hand: every digit count, 32 bits
+ * and past them, must read as printf writes them, and a buffered report
+ * must write the same bytes as one that writes each row. */
+static size_t
+tsv_rows(char *buf, size_t len, int buffered, const uint64_t *v, size_t n)
+{
+	FILE *f = tmpfile();
+	struct tt_report *rep;
+	size_t got;
+
+	ck_assert_ptr_nonnull(f);
+	rep = tt_report_new(f, TT_REPORT_TSV);
+	ck_assert_ptr_nonnull(rep);
+	if (buffered)
+		tt_report_buffer(rep);
+	for (size_t i = 0; i < n; i++) {
+		struct tt_row row = {
+			.stream = (unsigned)v[i], .frame = v[i], .time_ns = (int64_t)(v[i] / 2),
+			.dir = (int)(i & 1), .src = "10.0.0.1:1024", .dst = "[2001:db8::1]:443",
+			.flags = TT_SYN | TT_ACK, .seq = (uint32_t)v[i], .ack = (uint32_t)(v[i] >> 32),
+			.len = (uint32_t)v[i] / 3, .win = (uint32_t)v[i] & 0xffff,
+			.cstate = TT_SYN_SENT, .sstate = TT_SYN_RECEIVED, .notes = i & 1 ? "" : "x,y",
+		};
+
+		tt_report_row(rep, &row);
+		/* 2,000 rows are more than the buffer holds: it is written meanwhile */
+		for (int k = 0; k < 10 && i + 1 == n; k++)
+			tt_report_row(rep, &row);
+	}
+	tt_report_free(rep);
+	rewind(f);
+	got = fread(buf, 1, len - 1, f);
+	buf[got] = '\0';
+	fclose(f);
+	return got;
+}
+
+START_TEST(test_tsv_rows_numbers_read_as_printf_writes_them)
+{
+	static uint64_t v[2000];
+	static char a[1 << 20], b[1 << 20];
+	size_t n = 0, la, lb;
+	char want[512];
+	const char *p;
+
+	for (uint64_t x = 1; n < 60; x *= 10) {
+		v[n++] = x - 1;
+		v[n++] = x;
+		v[n++] = x + 1;
+		if (x > UINT64_MAX / 10)
+			break;
+	}
+	v[n++] = UINT32_MAX;
+	v[n++] = (uint64_t)UINT32_MAX + 1;
+	v[n++] = UINT64_MAX;
+	while (n < 2000) {
+		v[n] = v[n - 1] * 2862933555777941757u + 3037000493u;
+		n++;
+	}
+	la = tsv_rows(a, sizeof a, 0, v, n);
+	lb = tsv_rows(b, sizeof b, 1, v, n);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(a, b, la) == 0);
+	p = a;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t us = (v[i] / 2 + 500) / 1000;
+		uint32_t len = (uint32_t)v[i] / 3, win = (uint32_t)v[i] & 0xffff;
+		int k = snprintf(want, sizeof want,
+		                 "%u\t%" PRIu64 "\t%" PRIu64 ".%06" PRIu64 "\t%s\t%s\t%s\tSYN,ACK\t%" PRIu32
+		                 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\tSYN-SENT\tSYN-RECEIVED\t%s\n",
+		                 (unsigned)v[i], v[i], us / 1000000, us % 1000000, i & 1 ? "S>C" : "C>S",
+		                 "10.0.0.1:1024", "[2001:db8::1]:443",
+		                 (uint32_t)v[i], (uint32_t)(v[i] >> 32), len, win, i & 1 ? "" : "x,y");
+
+		ck_assert_msg(strncmp(p, want, (size_t)k) == 0, "row %zu: %.*s, want %s", i,
+		              (int)strcspn(p, "\n"), p, want);
+		p += k;
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1201,6 +1285,9 @@ main(void)
 	tcase_add_test(tc, test_story_steps_of_one_stream);
 	tcase_add_test(tc, test_streams_crafted_against_the_old_hash_probe_briefly);
 	tcase_add_test(tc, test_streams_crafted_against_a_known_key_make_a_new_key);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_tsv_rows_numbers_read_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return tt_check_run(s);
 }

@@ -102,8 +102,10 @@ struct held {
 };
 
 /* Rows wait here in frame order until final; row ids count every frame
- * fed, so row id k sits at ring[k % RING]. */
-#define RING (CAP_HELD + 2)
+ * fed, so row id k sits at ring[k % RING]. A power of two (room for
+ * CAP_HELD and the one being added), so that the index is a mask, not a
+ * division, on every row. */
+#define RING (2 * CAP_HELD)
 /* Observers kept for reuse: a busy capture opens and ends connections all
  * the time, and each observer is two TCBs and its segments in flight. */
 #define SPARE 64

@@ -261,9 +261,13 @@ arrive(struct tt_obs *o, int h, unsigned n, tt_time now, struct tt_obs_out *out)
 {
 	int d = !h;
 
+	if (n == 0)
+		return;
 	for (unsigned i = 0; i < n; i++)
 		deliver(o, h, &o->q[d][i], o->q[d][i].point, now, out);
-	memmove(o->q[d], o->q[d] + n, (o->nq[d] - n) * sizeof o->q[d][0]);
+	/* mostly all of them arrive: then nothing is left to move */
+	if (o->nq[d] > n)
+		memmove(o->q[d], o->q[d] + n, (o->nq[d] - n) * sizeof o->q[d][0]);
 	o->nq[d] -= n;
 }
 

@@ -25,7 +25,14 @@ struct tt_report {
 	int any;
 	int kernel;               /* client_kernel, server_kernel columns */
 	struct flag_names *flags; /* TSV only */
+	char *obuf;               /* tt_report_buffer: TSV lines gathered here */
+	size_t on;                /* bytes waiting in obuf */
 };
+
+/* How many bytes of TSV lines a buffered report gathers before it writes. */
+#define OBUF (1u << 16)
+/* The longest TSV line (struct line). */
+#define TSV_LINE 512
 
 void
 tt_report_kernel(struct tt_report *r)
@@ -49,10 +56,29 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 }
 
 void
+tt_report_buffer(struct tt_report *r)
+{
+	if (r->fmt == TT_REPORT_TSV && r->obuf == NULL)
+		r->obuf = malloc(OBUF);        /* without it, a write per row */
+}
+
+void
+tt_report_flush(struct tt_report *r)
+{
+	if (r != NULL && r->on > 0) {
+		fwrite(r->obuf, 1, r->on, r->out);
+		r->on = 0;
+	}
+}
+
+void
 tt_report_free(struct tt_report *r)
 {
-	if (r != NULL)
+	if (r != NULL) {
+		tt_report_flush(r);
+		free(r->obuf);
 		free(r->flags);
+	}
 	free(r);
 }
 
@@ -97,15 +123,15 @@ format_time(char *buf, size_t len, int64_t ns)
  * built by hand into one buffer and written once, without printf. Every
  * put_ checks the room left, so a line is cut rather than overrun. */
 struct line {
-	char buf[512];
+	char *buf;                /* TSV_LINE bytes of room */
 	size_t n;
 };
 
 static void
 put_mem(struct line *l, const char *s, size_t k)
 {
-	if (k > sizeof l->buf - 1 - l->n)
-		k = sizeof l->buf - 1 - l->n;
+	if (k > TSV_LINE - 1 - l->n)
+		k = TSV_LINE - 1 - l->n;
 	memcpy(l->buf + l->n, s, k);
 	l->n += k;
 }
@@ -119,7 +145,7 @@ put_str(struct line *l, const char *s)
 static void
 put_ch(struct line *l, char c)
 {
-	if (l->n < sizeof l->buf - 1)
+	if (l->n < TSV_LINE - 1)
 		l->buf[l->n++] = c;
 }
 
@@ -142,32 +168,48 @@ digits_back(char *end, uint64_t v, int n)
 	return v;
 }
 
-/* The digits go straight into the line, from the last one back. */
+/* How many decimal digits v has. */
+static size_t
+ndigits(uint64_t v)
+{
+	size_t k = 1;
+
+	if (v > UINT32_MAX) {           /* rare: a frame number or a time */
+		for (; v >= 100; v /= 100)
+			k += 2;
+		return k + (v >= 10);
+	}
+	/* the common case by comparisons alone, no division */
+	return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+	       : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8
+	       : v < 1000000000 ? 9 : 10;
+}
+
+/* The digits go straight into the line, from the last one back (two a
+ * division, in 32 bits when they fit). */
 static void
 put_u64(struct line *l, uint64_t v)
 {
-	uint64_t top = v;
-	size_t k = 1;
+	size_t k = ndigits(v);
 	char *p;
+	uint32_t w;
 
-	while (top >= 100) {
-		top /= 100;
-		k += 2;
-	}
-	if (top >= 10)
-		k++;
-	if (k > sizeof l->buf - 1 - l->n)
+	if (k > TSV_LINE - 1 - l->n)
 		return;                 /* no room: the line is cut here */
 	l->n += k;
 	p = l->buf + l->n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		v = digits_back(p, v, 2);
 		p -= 2;
 	}
-	if (v >= 10)
-		digits_back(p, v, 2);
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		p -= 2;
+		memcpy(p, &digit_pairs[w % 100 * 2], 2);
+	}
+	if (w >= 10)
+		memcpy(p - 2, &digit_pairs[w * 2], 2);
 	else
-		p[-1] = (char)('0' + v);
+		p[-1] = (char)('0' + w);
 }
 
 /* Seconds with six decimals, as format_time() writes them. */
@@ -203,8 +245,13 @@ put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 static void
 tsv_row(struct tt_report *r, const struct tt_row *row)
 {
+	char own[TSV_LINE];
 	struct line l;
 
+	/* buffered: the line is built where it will wait */
+	if (r->obuf != NULL && OBUF - r->on < TSV_LINE)
+		tt_report_flush(r);
+	l.buf = r->obuf != NULL ? r->obuf + r->on : own;
 	l.n = 0;
 	put_u64(&l, row->stream);
 	put_ch(&l, '\t');
@@ -261,7 +308,10 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 		}
 	}
 	l.buf[l.n++] = '\n';
-	fwrite(l.buf, 1, l.n, r->out);
+	if (r->obuf != NULL)
+		r->on += l.n;
+	else
+		fwrite(l.buf, 1, l.n, r->out);
 }
 
 /* ,"name":{"cwnd":10,"ssthresh":null,"srtt_us":17,"snd_wnd":65536} or null */
