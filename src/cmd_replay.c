@@ -377,11 +377,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	 * in big writes, unless they go to a terminal */
 	if (live_input(path))
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	else if (!isatty(STDOUT_FILENO)) {
+	else if (!isatty(STDOUT_FILENO) && rep != NULL && cli->format == TT_FMT_TSV)
+		tt_report_buffer(rep);  /* gathered, 64 KiB a write past stdio's buffer */
+	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-		if (rep != NULL)
-			tt_report_buffer(rep);  /* TSV rows gathered, 64 KiB a write */
-	}
 	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
 	cap_replay_finish(r);
 	if (rep != NULL)

@@ -756,19 +756,20 @@ cap_link_name(int linktype)
 	}
 }
 
-/* Appends the decimal digits of v at p; returns the end. */
+/* Appends the decimal digits of v (a port or an octet: at most 65535) at
+ * p; returns the end. Straight into place, most significant first. */
 static char *
 put_dec(char *p, unsigned v)
 {
-	char t[10];
-	int n = 0;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = t[--n];
+	if (v >= 10000)
+		*p++ = (char)('0' + v / 10000);
+	if (v >= 1000)
+		*p++ = (char)('0' + v / 1000 % 10);
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100 % 10);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
 	return p;
 }
 

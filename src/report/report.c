@@ -27,6 +27,7 @@ struct tt_report {
 	struct flag_names *flags; /* TSV only */
 	char *obuf;               /* tt_report_buffer: TSV lines gathered here */
 	size_t on;                /* bytes waiting in obuf */
+	uint8_t state_len[TT_NSTATES]; /* strlen(tt_state_name()), for TSV rows */
 };
 
 /* How many bytes of TSV lines a buffered report gathers before it writes. */
@@ -49,6 +50,8 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
+	for (int i = 0; i < TT_NSTATES; i++)
+		r->state_len[i] = (uint8_t)strlen(tt_state_name((enum tt_state)i));
 	/* without it, TSV rows format their flags each time */
 	if (fmt == TT_REPORT_TSV)
 		r->flags = calloc(1, sizeof *r->flags);
@@ -179,10 +182,10 @@ ndigits(uint64_t v)
 			k += 2;
 		return k + (v >= 10);
 	}
-	/* the common case by comparisons alone, no division */
-	return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
-	       : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8
-	       : v < 1000000000 ? 9 : 10;
+	/* the common case by three or four comparisons, no division */
+	if (v < 100000)
+		return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	return v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
 }
 
 /* The digits go straight into the line, from the last one back (two a
@@ -243,6 +246,15 @@ put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 }
 
 static void
+put_state(struct line *l, const struct tt_report *r, enum tt_state s)
+{
+	if ((unsigned)s < TT_NSTATES)
+		put_mem(l, tt_state_name(s), r->state_len[s]);
+	else
+		put_str(l, tt_state_name(s));
+}
+
+static void
 tsv_row(struct tt_report *r, const struct tt_row *row)
 {
 	char own[TSV_LINE];
@@ -277,11 +289,12 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	put_ch(&l, '\t');
 	put_u64(&l, row->win);
 	put_ch(&l, '\t');
-	put_str(&l, tt_state_name(row->cstate));
+	put_state(&l, r, row->cstate);
 	put_ch(&l, '\t');
-	put_str(&l, tt_state_name(row->sstate));
+	put_state(&l, r, row->sstate);
 	put_ch(&l, '\t');
-	put_str(&l, row->notes);
+	if (row->notes[0] != '\0')
+		put_str(&l, row->notes);
 	if (r->kernel) {
 		put_ch(&l, '\t');
 		put_str(&l, row->kernel[0] != NULL ? row->kernel[0] : "-");
