@@ -365,7 +365,8 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", name, err);
 		return TT_EXIT_FAIL;
 	}
-	r = cap_replay_new(cli->streams ? 0 : CAP_ROWS);
+	/* TSV rows show no state changes of their own: none are recorded */
+	r = cap_replay_new(cli->streams ? 0 : CAP_ROWS | (cli->format == TT_FMT_TSV ? CAP_NO_EVENTS : 0));
 	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);

@@ -198,8 +198,10 @@ cap_replay_new(unsigned opts)
 		return NULL;
 	r->opts = opts;
 	r->oout = malloc(sizeof *r->oout);
-	if (r->oout != NULL)
+	if (r->oout != NULL) {
 		r->oout->views = (opts & CAP_VIEWS) != 0;
+		r->oout->no_events = (opts & CAP_NO_EVENTS) != 0;
+	}
 	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
 	r->next_row = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->next_row) : NULL;
 	r->views = (opts & CAP_VIEWS) ? calloc(RING, sizeof *r->views) : NULL;

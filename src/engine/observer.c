@@ -212,8 +212,8 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 	e->host = h;
 	e->arrived = arrived;
 	e->flags = flags;
-	e->nev = tout->nev;
-	for (unsigned k = 0; k < tout->nev; k++)   /* mostly none or one: no memcpy call */
+	e->nev = out->no_events ? 0 : tout->nev;
+	for (unsigned k = 0; k < e->nev; k++)   /* mostly none or one: no memcpy call */
 		e->ev[k] = tout->ev[k];
 	if (out->views)
 		tt_conn_view(o->tcb[h], &e->tcb);

@@ -27,7 +27,10 @@ struct tt_report {
 	struct flag_names *flags; /* TSV only */
 	char *obuf;               /* tt_report_buffer: TSV lines gathered here */
 	size_t on;                /* bytes waiting in obuf */
-	uint8_t state_len[TT_NSTATES]; /* strlen(tt_state_name()), for TSV rows */
+	/* for TSV rows: each state's name, padded with NULs to a fixed size
+	 * so that it is copied in one go, and its length */
+	char state_pad[TT_NSTATES][16];
+	uint8_t state_len[TT_NSTATES];
 };
 
 /* How many bytes of TSV lines a buffered report gathers before it writes. */
@@ -50,8 +53,15 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
-	for (int i = 0; i < TT_NSTATES; i++)
-		r->state_len[i] = (uint8_t)strlen(tt_state_name((enum tt_state)i));
+	for (int i = 0; i < TT_NSTATES; i++) {
+		const char *name = tt_state_name((enum tt_state)i);
+		size_t k = strlen(name);
+
+		if (k < sizeof r->state_pad[i]) {       /* else 0: put_state copies it as it is */
+			memcpy(r->state_pad[i], name, k);  /* the rest is calloc's 0 */
+			r->state_len[i] = (uint8_t)k;
+		}
+	}
 	/* without it, TSV rows format their flags each time */
 	if (fmt == TT_REPORT_TSV)
 		r->flags = calloc(1, sizeof *r->flags);
@@ -229,6 +239,20 @@ put_time(struct line *l, int64_t ns)
 	put_mem(l, frac, sizeof frac);
 }
 
+/* k bytes of s, where s is an array of `size` bytes (a fixed size the
+ * compiler copies with a few moves, not a call or a string instruction,
+ * when the line has room for all of it). */
+static void
+put_pad(struct line *l, const char *s, size_t size, size_t k)
+{
+	if (size <= TSV_LINE - 1 - l->n) {
+		memcpy(l->buf + l->n, s, size);
+		l->n += k;
+	} else {
+		put_mem(l, s, k);
+	}
+}
+
 static void
 put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 {
@@ -242,14 +266,14 @@ put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 		tt_flags_format(flags, fn->s[flags], sizeof fn->s[flags]);
 		fn->len[flags] = (uint8_t)strlen(fn->s[flags]);
 	}
-	put_mem(l, fn->s[flags], fn->len[flags]);
+	put_pad(l, fn->s[flags], sizeof fn->s[flags], fn->len[flags]);
 }
 
 static void
 put_state(struct line *l, const struct tt_report *r, enum tt_state s)
 {
-	if ((unsigned)s < TT_NSTATES)
-		put_mem(l, tt_state_name(s), r->state_len[s]);
+	if ((unsigned)s < TT_NSTATES && r->state_len[s] != 0)
+		put_pad(l, r->state_pad[s], sizeof r->state_pad[s], r->state_len[s]);
 	else
 		put_str(l, tt_state_name(s));
 }
