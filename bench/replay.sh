@@ -69,5 +69,5 @@ rm -f "$P.t" "$C.t"
 echo "== replay: crafted collisions and a SYN flood"
 printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
 printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"
-printf '   1M SYN flood --streams      peak %s KiB (goal < 196608)\n' \
+printf '   1M SYN flood --streams      peak %s KiB (goal < 196608, < 160 bytes a stream: 156250)\n' \
 	"$(peak "$T" --batch --streams replay "$M")"

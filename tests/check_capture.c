@@ -583,6 +583,106 @@ START_TEST(test_many_connections_at_once_rest_and_wake)
 }
 END_TEST
 
+/* A stream that rests (more streams than observers are kept) after its
+ * first, second or third segment, then goes on, has the rows and the end
+ * of one that never rested: after its first it keeps that segment only,
+ * after more its observer's ends. */
+static void
+rest_pkt(struct cap_pkt *p, unsigned conn, int dir, unsigned flags, uint32_t seq, uint32_t ack,
+         uint32_t len)
+{
+	memset(p, 0, sizeof *p);
+	p->status = CAP_TCP;
+	p->ipver = 4;
+	memcpy(dir ? p->dst : p->src, A4, 4);
+	memcpy(dir ? p->src : p->dst, B4, 4);
+	p->sport = dir ? 80 : (uint16_t)(10000 + conn);
+	p->dport = dir ? (uint16_t)(10000 + conn) : 80;
+	p->flags = (uint16_t)flags;
+	p->seq = seq;
+	p->ack = ack;
+	p->len = p->caplen_payload = len;
+	p->win = 1000;
+	p->opt.mss = flags & TT_SYN ? 1460 : 0;
+	p->opt.wscale = -1;
+}
+
+START_TEST(test_rest_after_one_or_more_segments_changes_nothing)
+{
+	static const struct { int dir; unsigned flags; uint32_t seq, ack, len; } ph[] = {
+		{ 0, TT_SYN, 1000, 0, 0 }, { 1, TT_SYN | TT_ACK, 5000, 1001, 0 },
+		{ 0, TT_ACK | TT_PSH, 1001, 5001, 100 }, { 1, TT_ACK, 5001, 1101, 0 },
+		{ 1, TT_FIN | TT_ACK, 5001, 1101, 0 }, { 0, TT_FIN | TT_ACK, 1101, 5002, 0 },
+		{ 1, TT_ACK, 5002, 1102, 0 },
+	};
+	const size_t nph = sizeof ph / sizeof ph[0];
+
+	for (size_t after = 1; after <= 3; after++) {
+		struct cap_replay *alone = cap_replay_new(CAP_ROWS), *busy = cap_replay_new(CAP_ROWS);
+		struct cap_seg want[16], got[16], row;
+		struct cap_stream_info a, b;
+		struct cap_pkt p;
+		size_t nw = 0, ng = 0;
+		uint64_t f = 0;
+
+		ck_assert(alone != NULL && busy != NULL);
+		for (size_t k = 0; k < nph; k++) {
+			rest_pkt(&p, 0, ph[k].dir, ph[k].flags, ph[k].seq, ph[k].ack, ph[k].len);
+			ck_assert_int_ge(cap_replay_frame(alone, k + 1, (int64_t)k * 1000, &p), 0);
+			while (cap_replay_row(alone, &row))
+				want[nw++] = row;
+		}
+		cap_replay_finish(alone);
+		while (cap_replay_row(alone, &row))
+			want[nw++] = row;
+		for (size_t k = 0; k < nph; k++) {
+			rest_pkt(&p, 0, ph[k].dir, ph[k].flags, ph[k].seq, ph[k].ack, ph[k].len);
+			ck_assert_int_ge(cap_replay_frame(busy, ++f, (int64_t)k * 1000, &p), 0);
+			while (cap_replay_row(busy, &row))
+				if (row.stream == 0)
+					got[ng++] = row;
+			if (k + 1 != after)
+				continue;
+			/* 3000 others, each a SYN: stream 0 is put to rest */
+			for (unsigned c = 1; c <= 3000; c++) {
+				rest_pkt(&p, c, 0, TT_SYN, 7000, 0, 0);
+				ck_assert_int_ge(cap_replay_frame(busy, ++f, (int64_t)k * 1000, &p), 0);
+				while (cap_replay_row(busy, &row))
+					if (row.stream == 0)
+						got[ng++] = row;
+			}
+		}
+		cap_replay_finish(busy);
+		while (cap_replay_row(busy, &row))
+			if (row.stream == 0)
+				got[ng++] = row;
+		ck_assert_uint_eq(ng, nw);
+		for (size_t i = 0; i < nw; i++) {
+			ck_assert_msg(got[i].state[0] == want[i].state[0] &&
+			              got[i].state[1] == want[i].state[1],
+			              "rest after %zu: row %zu is %s/%s, not %s/%s", after, i,
+			              tt_state_name(got[i].state[0]), tt_state_name(got[i].state[1]),
+			              tt_state_name(want[i].state[0]), tt_state_name(want[i].state[1]));
+			ck_assert_uint_eq(got[i].obs, want[i].obs);
+			ck_assert_uint_eq(got[i].rel_seq, want[i].rel_seq);
+			ck_assert_uint_eq(got[i].notes, want[i].notes);
+		}
+		cap_replay_stream(alone, 0, &a);
+		cap_replay_stream(busy, 0, &b);
+		ck_assert_int_eq(a.final[0], TT_CLOSED);      /* it took the server's FIN first */
+		ck_assert_int_eq(a.final[1], TT_TIME_WAIT);
+		ck_assert_int_eq(b.final[0], a.final[0]);
+		ck_assert_int_eq(b.final[1], a.final[1]);
+		/* the others rested after their one SYN, and say so */
+		cap_replay_stream(busy, 1, &b);
+		ck_assert_int_eq(b.final[0], TT_SYN_SENT);
+		ck_assert_uint_eq(b.packets, 1);
+		cap_replay_free(alone);
+		cap_replay_free(busy);
+	}
+}
+END_TEST
+
 START_TEST(test_port_reuse_after_close_starts_a_new_stream)
 {
 	struct cap_stream_info si;
@@ -1336,6 +1436,7 @@ main(void)
 	tcase_add_test(tc, test_midstream_capture_starts_at_one_and_says_so);
 	tcase_add_test(tc, test_port_reuse_after_close_starts_a_new_stream);
 	tcase_add_test(tc, test_many_connections_at_once_rest_and_wake);
+	tcase_add_test(tc, test_rest_after_one_or_more_segments_changes_nothing);
 	tcase_add_test(tc, test_settle_older_lets_an_unanswered_segment_go);
 	tcase_add_test(tc, test_retransmitted_syn_stays_in_its_stream);
 	tcase_add_test(tc, test_simultaneous_open_and_close);
