@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "tt_check.h"
 #include "capture/analysis.h"
@@ -312,6 +313,43 @@ START_TEST(test_ipv6_address_text_follows_rfc5952)
 	ck_assert_str_eq(cap_endpoint(6, lo, 1, buf, sizeof buf), "[::1]:1");
 	ck_assert_str_eq(cap_endpoint(6, m, 2, buf, sizeof buf), "[::ffff:192.0.2.9]:2");
 	ck_assert_str_eq(cap_endpoint(4, A4, 80, buf, sizeof buf), "192.0.2.1:80");
+	ck_assert_str_eq(cap_endpoint(4, A4, 80, buf, 8), "192.0.2");    /* cut, never overrun */
+	ck_assert_str_eq(cap_endpoint(6, a, 443, buf, 8), "[2001:d");
+}
+END_TEST
+
+/* Written by hand, the text is what inet_ntop() writes, on addresses with
+ * zero runs of every length and place (except the IPv4-compatible form,
+ * ::a.b.c.d, which inet_ntop still writes and RFC 5952 does not), in
+ * brackets with the port: the longest of them fills the buffer. */
+START_TEST(test_ipv6_address_text_is_inet_ntops)
+{
+	uint32_t x = 12345;
+
+	for (unsigned k = 0; k < 20000; k++) {
+		uint8_t ad[16];
+		char want[INET6_ADDRSTRLEN], full[64], buf[64];
+		uint16_t port = (uint16_t)(k * 7919u);
+		int zero6 = 1;
+
+		for (int i = 0; i < 8; i++) {
+			x = x * 1103515245u + 12345u;
+			/* groups zero half the time, else 1 to 4 hex digits */
+			uint16_t g = (x >> 16 & 1) ? 0 : (uint16_t)(x >> 8 >> (4 * (x >> 28 & 3)));
+
+			ad[2 * i] = (uint8_t)(g >> 8);
+			ad[2 * i + 1] = (uint8_t)g;
+			if (i < 6 && g != 0)
+				zero6 = 0;
+		}
+		if (k == 0)
+			memset(ad, 0xff, sizeof ad);
+		if (zero6 && (ad[12] | ad[13]) != 0)
+			continue;
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, ad, want, sizeof want));
+		snprintf(full, sizeof full, "[%s]:%u", want, port);
+		ck_assert_str_eq(cap_endpoint(6, ad, port, buf, sizeof buf), full);
+	}
 }
 END_TEST
 
@@ -1429,6 +1467,7 @@ main(void)
 	tcase_add_test(tc, test_bad_headers_are_malformed);
 	tcase_add_test(tc, test_snaplen_cut_payload_keeps_ip_length);
 	tcase_add_test(tc, test_ipv6_address_text_follows_rfc5952);
+	tcase_add_test(tc, test_ipv6_address_text_is_inet_ntops);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("streams");
 	tcase_add_checked_fixture(tc, st_setup, st_teardown);
