@@ -340,7 +340,7 @@ cap_replay_hash(const struct cap_replay *r, const struct cap_pkt *pkt)
 }
 
 /* -1: not this stream; else the sender's side (0 client, 1 server). */
-static int
+static inline int
 tuple_side(const struct stream *s, const struct cap_pkt *p)
 {
 	size_t alen = p->ipver == 4 ? 4 : 16;
@@ -628,7 +628,7 @@ take_place(struct cap_replay *r, size_t idx)
 
 /* The connection has ended and nothing is in flight: the observer goes,
  * its endpoints' last numbers stay (a late segment wakes them). */
-static void
+static inline void
 maybe_retire(struct cap_replay *r, struct stream *s)
 {
 	struct tt_obs *obs = obs_of(r, s);
@@ -676,7 +676,7 @@ settle_oldest(struct cap_replay *r)
 /* The windows as the two SYNs agreed (RFC 7323 §2.2: a SYN is never
  * scaled, and only when both offered the option); when the SYNs were not
  * captured the scale is not known and the widest is assumed. */
-static uint32_t
+static inline uint32_t
 scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 {
 	int sh;
@@ -717,7 +717,7 @@ wake_first(struct tt_obs *obs, const struct first_seg *f, int64_t time_ns)
 	tt_obs_wake(obs, &rest);
 }
 
-static int
+static inline int
 observe(struct cap_replay *r, size_t idx, struct stream *s, int side, const struct cap_pkt *p,
         int64_t time_ns, struct held *row)
 {

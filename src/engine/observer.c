@@ -223,7 +223,7 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 
 /* Before endpoint h receives anything: a SYN came to it before it spoke,
  * so it was listening (its answers would show otherwise). */
-static void
+static inline void
 materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_out *out)
 {
 	struct tt_out tout;
@@ -237,7 +237,7 @@ materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_ou
 }
 
 /* A segment seen at row `seen` reaches endpoint h at row `point`. */
-static void
+static inline void
 deliver_seg(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t seen, unsigned flags,
             uint64_t point, tt_time now, struct tt_obs_out *out)
 {
@@ -249,7 +249,7 @@ deliver_seg(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t seen, un
 	effect(o, out, h, point, seen, flags | (point != seen ? TT_OBS_CROSSED : 0), &tout);
 }
 
-static void
+static inline void
 deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time now,
         struct tt_obs_out *out)
 {
@@ -257,7 +257,7 @@ deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time n
 }
 
 /* The first n segments in flight toward h arrive. */
-static void
+static inline void
 arrive(struct tt_obs *o, int h, unsigned n, tt_time now, struct tt_obs_out *out)
 {
 	int d = !h;
@@ -334,7 +334,7 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 
 /* An endpoint's first word settles whether it was listening: a RST in
  * answer to the SYN, or a SYN of its own, says it was not (§3.10.7.1). */
-static void
+static inline void
 first_word(struct tt_obs *o, int h, const struct tt_seg *seg)
 {
 	if (o->spoke[h])
@@ -482,7 +482,7 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 	return TT_OBS_MIDSTREAM;
 }
 
-static void
+static inline void
 lost_copies(struct tt_obs *o, int x, const struct tt_seg *seg, struct tt_obs_out *out)
 {
 	uint32_t len = tcb_seqlen(seg);
