@@ -182,7 +182,7 @@ digits_back(char *end, uint64_t v, int n)
 }
 
 /* How many decimal digits v has. */
-static size_t
+static inline size_t
 ndigits(uint64_t v)
 {
 	size_t k = 1;
@@ -200,7 +200,7 @@ ndigits(uint64_t v)
 
 /* The digits go straight into the line, from the last one back (two a
  * division, in 32 bits when they fit). */
-static void
+static inline void
 put_u64(struct line *l, uint64_t v)
 {
 	size_t k = ndigits(v);
@@ -269,7 +269,7 @@ put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 	put_pad(l, fn->s[flags], sizeof fn->s[flags], fn->len[flags]);
 }
 
-static void
+static inline void
 put_state(struct line *l, const struct tt_report *r, enum tt_state s)
 {
 	if ((unsigned)s < TT_NSTATES && r->state_len[s] != 0)
