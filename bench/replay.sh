@@ -2,7 +2,8 @@
 # bench/replay.sh: replay's speed and memory against a bare libpcap loop
 # (doc/design.md: --streams within 1.5x, the TSV table within 3x, peak memory
 # under 64 MiB on 1.5 million packets in 100,000 connections).
-# Reports ratios; asserts nothing. Run from the build tree: `make bench`.
+# Reports ratios; asserts nothing. Run from the build tree: `make bench`
+# (BENCH_RUNS=N rounds, 3 unless set; BENCH_INSTR=1 also counts instructions).
 set -eu
 B=${top_builddir:-.}
 T=$B/src/tcptutor
@@ -47,6 +48,26 @@ printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$st
 printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    peak %s KiB (goal < 65536)\n' "$tsv" \
 	"$(ratio "$tsv" "$floor")" "$(peak "$T" --batch --format tsv replay "$F")"
 
+# Instructions, which a busy machine does not change (BENCH_INSTR=1, with
+# valgrind): the same kind of capture at a tenth of the size, counted by
+# callgrind; the ratios to the floor's count beside the times'.
+if [ "${BENCH_INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
+	S=${TMPDIR:-/tmp}/tcptutor-bench-small.pcap
+	[ -f "$S" ] || "$B/bench/mkpcap" "$S" 10000
+	instr() { # command...: instructions it ran
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+			awk '/refs:/ { gsub(",", "", $NF); print $NF }'
+	}
+	fi=$(instr "$B/bench/pcaploop" "$S")
+	si=$(instr "$T" --batch --streams --format tsv replay "$S")
+	ti=$(instr "$T" --batch --format tsv replay "$S")
+	per() { awk -v a="$1" 'BEGIN { printf "%.0f", a / 150000 }'; }
+	echo "== replay: instructions on 150,000 packets, 10k connections (callgrind)"
+	printf '   bare libpcap loop   %5s a packet\n' "$(per "$fi")"
+	printf '   replay --streams    %5s a packet  %5.2fx  (goal 1.5x)\n' "$(per "$si")" "$(ratio "$si" "$fi")"
+	printf '   replay --format tsv %5s a packet  %5.2fx  (goal 3x)\n' "$(per "$ti")" "$(ratio "$ti" "$fi")"
+fi
+
 # Adversarial input: 100,000 SYNs whose 4-tuples an unkeyed hash would pile
 # into one bucket, against as many unrelated ones (goal: within 2x), and the
 # peak memory of a SYN flood of a million (goal < 192 MiB).
@@ -69,5 +90,5 @@ rm -f "$P.t" "$C.t"
 echo "== replay: crafted collisions and a SYN flood"
 printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
 printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"
-printf '   1M SYN flood --streams      peak %s KiB (goal < 196608)\n' \
+printf '   1M SYN flood --streams      peak %s KiB (goal < 196608, < 160 bytes a stream: 156250)\n' \
 	"$(peak "$T" --batch --streams replay "$M")"

@@ -377,7 +377,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s: %s", name, err);
 		return TT_EXIT_FAIL;
 	}
-	r = cap_replay_new(cli->streams ? 0 : cli->tcb ? CAP_ROWS | CAP_VIEWS : CAP_ROWS);
+	/* TSV rows show no state changes of their own: none are recorded */
+	r = cap_replay_new(cli->streams ? 0
+	                   : (cli->tcb ? CAP_ROWS | CAP_VIEWS : CAP_ROWS) |
+	                             (cli->format == TT_FMT_TSV ? CAP_NO_EVENTS : 0));
 	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);
@@ -389,6 +392,8 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	 * in big writes, unless they go to a terminal */
 	if (live_input(path))
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	else if (!isatty(STDOUT_FILENO) && rep != NULL && cli->format == TT_FMT_TSV)
+		tt_report_buffer(rep);  /* gathered, 64 KiB a write past stdio's buffer */
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
@@ -399,6 +404,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_replay_streams(cli, r, stdout, NULL);
 	if (odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
+	tt_report_flush(rep);
 	fflush(stdout);
 	n = cap_replay_nstreams(r);
 	if (rc < 0) {

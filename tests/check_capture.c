@@ -4,19 +4,24 @@
  * every link type and the IP/TCP features, and every truncation of them.
  * Stream table: segments fed directly, checking stream numbers, relative
  * numbers, Wireshark's notes and the states the observer infers. Reader:
- * the recorded captures of tests/replay.
+ * the recorded captures of tests/replay. Rows: the TSV printer that the
+ * replay table goes through.
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "tt_check.h"
 #include "capture/analysis.h"
 #include "capture/capture.h"
+#include "report/report.h"
 
 /* ---- frame building ------------------------------------------------------ */
 
@@ -308,6 +313,43 @@ START_TEST(test_ipv6_address_text_follows_rfc5952)
 	ck_assert_str_eq(cap_endpoint(6, lo, 1, buf, sizeof buf), "[::1]:1");
 	ck_assert_str_eq(cap_endpoint(6, m, 2, buf, sizeof buf), "[::ffff:192.0.2.9]:2");
 	ck_assert_str_eq(cap_endpoint(4, A4, 80, buf, sizeof buf), "192.0.2.1:80");
+	ck_assert_str_eq(cap_endpoint(4, A4, 80, buf, 8), "192.0.2");    /* cut, never overrun */
+	ck_assert_str_eq(cap_endpoint(6, a, 443, buf, 8), "[2001:d");
+}
+END_TEST
+
+/* Written by hand, the text is what inet_ntop() writes, on addresses with
+ * zero runs of every length and place (except the IPv4-compatible form,
+ * ::a.b.c.d, which inet_ntop still writes and RFC 5952 does not), in
+ * brackets with the port: the longest of them fills the buffer. */
+START_TEST(test_ipv6_address_text_is_inet_ntops)
+{
+	uint32_t x = 12345;
+
+	for (unsigned k = 0; k < 20000; k++) {
+		uint8_t ad[16];
+		char want[INET6_ADDRSTRLEN], full[64], buf[64];
+		uint16_t port = (uint16_t)(k * 7919u);
+		int zero6 = 1;
+
+		for (int i = 0; i < 8; i++) {
+			x = x * 1103515245u + 12345u;
+			/* groups zero half the time, else 1 to 4 hex digits */
+			uint16_t g = (x >> 16 & 1) ? 0 : (uint16_t)(x >> 8 >> (4 * (x >> 28 & 3)));
+
+			ad[2 * i] = (uint8_t)(g >> 8);
+			ad[2 * i + 1] = (uint8_t)g;
+			if (i < 6 && g != 0)
+				zero6 = 0;
+		}
+		if (k == 0)
+			memset(ad, 0xff, sizeof ad);
+		if (zero6 && (ad[12] | ad[13]) != 0)
+			continue;
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, ad, want, sizeof want));
+		snprintf(full, sizeof full, "[%s]:%u", want, port);
+		ck_assert_str_eq(cap_endpoint(6, ad, port, buf, sizeof buf), full);
+	}
 }
 END_TEST
 
@@ -576,6 +618,106 @@ START_TEST(test_many_connections_at_once_rest_and_wake)
 		ck_assert_int_eq(lastst[i][1], TT_CLOSED);
 	}
 	cap_replay_free(tab);
+}
+END_TEST
+
+/* A stream that rests (more streams than observers are kept) after its
+ * first, second or third segment, then goes on, has the rows and the end
+ * of one that never rested: after its first it keeps that segment only,
+ * after more its observer's ends. */
+static void
+rest_pkt(struct cap_pkt *p, unsigned conn, int dir, unsigned flags, uint32_t seq, uint32_t ack,
+         uint32_t len)
+{
+	memset(p, 0, sizeof *p);
+	p->status = CAP_TCP;
+	p->ipver = 4;
+	memcpy(dir ? p->dst : p->src, A4, 4);
+	memcpy(dir ? p->src : p->dst, B4, 4);
+	p->sport = dir ? 80 : (uint16_t)(10000 + conn);
+	p->dport = dir ? (uint16_t)(10000 + conn) : 80;
+	p->flags = (uint16_t)flags;
+	p->seq = seq;
+	p->ack = ack;
+	p->len = p->caplen_payload = len;
+	p->win = 1000;
+	p->opt.mss = flags & TT_SYN ? 1460 : 0;
+	p->opt.wscale = -1;
+}
+
+START_TEST(test_rest_after_one_or_more_segments_changes_nothing)
+{
+	static const struct { int dir; unsigned flags; uint32_t seq, ack, len; } ph[] = {
+		{ 0, TT_SYN, 1000, 0, 0 }, { 1, TT_SYN | TT_ACK, 5000, 1001, 0 },
+		{ 0, TT_ACK | TT_PSH, 1001, 5001, 100 }, { 1, TT_ACK, 5001, 1101, 0 },
+		{ 1, TT_FIN | TT_ACK, 5001, 1101, 0 }, { 0, TT_FIN | TT_ACK, 1101, 5002, 0 },
+		{ 1, TT_ACK, 5002, 1102, 0 },
+	};
+	const size_t nph = sizeof ph / sizeof ph[0];
+
+	for (size_t after = 1; after <= 3; after++) {
+		struct cap_replay *alone = cap_replay_new(CAP_ROWS), *busy = cap_replay_new(CAP_ROWS);
+		struct cap_seg want[16], got[16], row;
+		struct cap_stream_info a, b;
+		struct cap_pkt p;
+		size_t nw = 0, ng = 0;
+		uint64_t f = 0;
+
+		ck_assert(alone != NULL && busy != NULL);
+		for (size_t k = 0; k < nph; k++) {
+			rest_pkt(&p, 0, ph[k].dir, ph[k].flags, ph[k].seq, ph[k].ack, ph[k].len);
+			ck_assert_int_ge(cap_replay_frame(alone, k + 1, (int64_t)k * 1000, &p), 0);
+			while (cap_replay_row(alone, &row))
+				want[nw++] = row;
+		}
+		cap_replay_finish(alone);
+		while (cap_replay_row(alone, &row))
+			want[nw++] = row;
+		for (size_t k = 0; k < nph; k++) {
+			rest_pkt(&p, 0, ph[k].dir, ph[k].flags, ph[k].seq, ph[k].ack, ph[k].len);
+			ck_assert_int_ge(cap_replay_frame(busy, ++f, (int64_t)k * 1000, &p), 0);
+			while (cap_replay_row(busy, &row))
+				if (row.stream == 0)
+					got[ng++] = row;
+			if (k + 1 != after)
+				continue;
+			/* 3000 others, each a SYN: stream 0 is put to rest */
+			for (unsigned c = 1; c <= 3000; c++) {
+				rest_pkt(&p, c, 0, TT_SYN, 7000, 0, 0);
+				ck_assert_int_ge(cap_replay_frame(busy, ++f, (int64_t)k * 1000, &p), 0);
+				while (cap_replay_row(busy, &row))
+					if (row.stream == 0)
+						got[ng++] = row;
+			}
+		}
+		cap_replay_finish(busy);
+		while (cap_replay_row(busy, &row))
+			if (row.stream == 0)
+				got[ng++] = row;
+		ck_assert_uint_eq(ng, nw);
+		for (size_t i = 0; i < nw; i++) {
+			ck_assert_msg(got[i].state[0] == want[i].state[0] &&
+			              got[i].state[1] == want[i].state[1],
+			              "rest after %zu: row %zu is %s/%s, not %s/%s", after, i,
+			              tt_state_name(got[i].state[0]), tt_state_name(got[i].state[1]),
+			              tt_state_name(want[i].state[0]), tt_state_name(want[i].state[1]));
+			ck_assert_uint_eq(got[i].obs, want[i].obs);
+			ck_assert_uint_eq(got[i].rel_seq, want[i].rel_seq);
+			ck_assert_uint_eq(got[i].notes, want[i].notes);
+		}
+		cap_replay_stream(alone, 0, &a);
+		cap_replay_stream(busy, 0, &b);
+		ck_assert_int_eq(a.final[0], TT_CLOSED);      /* it took the server's FIN first */
+		ck_assert_int_eq(a.final[1], TT_TIME_WAIT);
+		ck_assert_int_eq(b.final[0], a.final[0]);
+		ck_assert_int_eq(b.final[1], a.final[1]);
+		/* the others rested after their one SYN, and say so */
+		cap_replay_stream(busy, 1, &b);
+		ck_assert_int_eq(b.final[0], TT_SYN_SENT);
+		ck_assert_uint_eq(b.packets, 1);
+		cap_replay_free(alone);
+		cap_replay_free(busy);
+	}
 }
 END_TEST
 
@@ -1018,6 +1160,80 @@ START_TEST(test_decoder_shortcut_agrees_with_general_path)
 }
 END_TEST
 
+/* A table without events (CAP_NO_EVENTS, for TSV) gives the same rows as
+ * one with them, field for field, on every test capture: only nev is 0. */
+static unsigned
+same_rows_without_events(const char *dir)
+{
+	unsigned events = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[1024], err[256];
+		struct cap_reader *f;
+		struct cap_replay *t[2];
+		struct cap_frame fr;
+		struct cap_pkt p;
+		size_t n = strlen(e->d_name);
+		int rc, got[2];
+
+		if (n < 5 || (strcmp(e->d_name + n - 5, ".pcap") != 0 &&
+		              (n < 7 || strcmp(e->d_name + n - 7, ".pcapng") != 0)))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (cap_reader_open(path, NULL, &f, err, sizeof err) < 0)
+			continue;
+		t[0] = cap_replay_new(CAP_ROWS);
+		t[1] = cap_replay_new(CAP_ROWS | CAP_NO_EVENTS);
+		ck_assert(t[0] != NULL && t[1] != NULL);
+		for (;;) {
+			static struct cap_seg a, b;
+
+			rc = cap_reader_next(f, &fr, &p, err, sizeof err);
+			if (rc == 1)
+				for (int k = 0; k < 2; k++)
+					ck_assert_int_ge(cap_replay_frame(t[k], fr.number, fr.time_ns, &p), 0);
+			if (rc == 0 || rc < 0)
+				for (int k = 0; k < 2; k++)
+					cap_replay_finish(t[k]);
+			for (;;) {
+				got[0] = cap_replay_row(t[0], &a);
+				got[1] = cap_replay_row(t[1], &b);
+				ck_assert_int_eq(got[0], got[1]);
+				if (!got[0])
+					break;
+				ck_assert_uint_eq(b.nev, 0);
+				events += a.nev;
+				a.nev = 0;
+				a.lost_events = 0;
+				memset(a.ev, 0, sizeof a.ev);
+				memset(b.ev, 0, sizeof b.ev);
+				ck_assert_msg(memcmp(&a, &b, offsetof(struct cap_seg, tcb)) == 0,
+				              "%s: frame %llu: rows apart", path,
+				              (unsigned long long)a.frame);
+			}
+			if (rc <= 0)
+				break;
+		}
+		for (int k = 0; k < 2; k++)
+			cap_replay_free(t[k]);
+		cap_reader_close(f);
+	}
+	closedir(d);
+	return events;
+}
+
+START_TEST(test_rows_without_events_keep_their_states)
+{
+	unsigned events = same_rows_without_events(TT_SRCDIR "/tests/replay/good") +
+	                  same_rows_without_events(TT_SRCDIR "/tests/replay/lo");
+
+	ck_assert_uint_gt(events, 100);  /* the other table had events to leave out */
+}
+END_TEST
+
 START_TEST(test_story_steps_of_one_stream)
 {
 	char err[256];
@@ -1157,6 +1373,87 @@ START_TEST(test_streams_crafted_against_a_known_key_make_a_new_key)
 }
 END_TEST
 
+/* The TSV printer writes its digits by hand: every digit count, 32 bits
+ * and past them, must read as printf writes them, and a buffered report
+ * must write the same bytes as one that writes each row. */
+static size_t
+tsv_rows(char *buf, size_t len, int buffered, const uint64_t *v, size_t n)
+{
+	FILE *f = tmpfile();
+	struct tt_report *rep;
+	size_t got;
+
+	ck_assert_ptr_nonnull(f);
+	rep = tt_report_new(f, TT_REPORT_TSV);
+	ck_assert_ptr_nonnull(rep);
+	if (buffered)
+		tt_report_buffer(rep);
+	for (size_t i = 0; i < n; i++) {
+		struct tt_row row = {
+			.stream = (unsigned)v[i], .frame = v[i], .time_ns = (int64_t)(v[i] / 2),
+			.dir = (int)(i & 1), .src = "10.0.0.1:1024", .dst = "[2001:db8::1]:443",
+			.flags = TT_SYN | TT_ACK, .seq = (uint32_t)v[i], .ack = (uint32_t)(v[i] >> 32),
+			.len = (uint32_t)v[i] / 3, .win = (uint32_t)v[i] & 0xffff,
+			.cstate = TT_SYN_SENT, .sstate = TT_SYN_RECEIVED, .notes = i & 1 ? "" : "x,y",
+		};
+
+		tt_report_row(rep, &row);
+		/* 2,000 rows are more than the buffer holds: it is written meanwhile */
+		for (int k = 0; k < 10 && i + 1 == n; k++)
+			tt_report_row(rep, &row);
+	}
+	tt_report_free(rep);
+	rewind(f);
+	got = fread(buf, 1, len - 1, f);
+	buf[got] = '\0';
+	fclose(f);
+	return got;
+}
+
+START_TEST(test_tsv_rows_numbers_read_as_printf_writes_them)
+{
+	static uint64_t v[2000];
+	static char a[1 << 20], b[1 << 20];
+	size_t n = 0, la, lb;
+	char want[512];
+	const char *p;
+
+	for (uint64_t x = 1; n < 60; x *= 10) {
+		v[n++] = x - 1;
+		v[n++] = x;
+		v[n++] = x + 1;
+		if (x > UINT64_MAX / 10)
+			break;
+	}
+	v[n++] = UINT32_MAX;
+	v[n++] = (uint64_t)UINT32_MAX + 1;
+	v[n++] = UINT64_MAX;
+	while (n < 2000) {
+		v[n] = v[n - 1] * 2862933555777941757u + 3037000493u;
+		n++;
+	}
+	la = tsv_rows(a, sizeof a, 0, v, n);
+	lb = tsv_rows(b, sizeof b, 1, v, n);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(a, b, la) == 0);
+	p = a;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t us = (v[i] / 2 + 500) / 1000;
+		uint32_t len = (uint32_t)v[i] / 3, win = (uint32_t)v[i] & 0xffff;
+		int k = snprintf(want, sizeof want,
+		                 "%u\t%" PRIu64 "\t%" PRIu64 ".%06" PRIu64 "\t%s\t%s\t%s\tSYN,ACK\t%" PRIu32
+		                 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\tSYN-SENT\tSYN-RECEIVED\t%s\n",
+		                 (unsigned)v[i], v[i], us / 1000000, us % 1000000, i & 1 ? "S>C" : "C>S",
+		                 "10.0.0.1:1024", "[2001:db8::1]:443",
+		                 (uint32_t)v[i], (uint32_t)(v[i] >> 32), len, win, i & 1 ? "" : "x,y");
+
+		ck_assert_msg(strncmp(p, want, (size_t)k) == 0, "row %zu: %.*s, want %s", i,
+		              (int)strcspn(p, "\n"), p, want);
+		p += k;
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1170,6 +1467,7 @@ main(void)
 	tcase_add_test(tc, test_bad_headers_are_malformed);
 	tcase_add_test(tc, test_snaplen_cut_payload_keeps_ip_length);
 	tcase_add_test(tc, test_ipv6_address_text_follows_rfc5952);
+	tcase_add_test(tc, test_ipv6_address_text_is_inet_ntops);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("streams");
 	tcase_add_checked_fixture(tc, st_setup, st_teardown);
@@ -1177,6 +1475,7 @@ main(void)
 	tcase_add_test(tc, test_midstream_capture_starts_at_one_and_says_so);
 	tcase_add_test(tc, test_port_reuse_after_close_starts_a_new_stream);
 	tcase_add_test(tc, test_many_connections_at_once_rest_and_wake);
+	tcase_add_test(tc, test_rest_after_one_or_more_segments_changes_nothing);
 	tcase_add_test(tc, test_settle_older_lets_an_unanswered_segment_go);
 	tcase_add_test(tc, test_retransmitted_syn_stays_in_its_stream);
 	tcase_add_test(tc, test_simultaneous_open_and_close);
@@ -1196,11 +1495,15 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_decoder_shortcut_agrees_with_general_path);
+	tcase_add_test(tc, test_rows_without_events_keep_their_states);
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
 	tcase_add_test(tc, test_ipv4_fragments_are_reassembled_at_the_last_one);
 	tcase_add_test(tc, test_story_steps_of_one_stream);
 	tcase_add_test(tc, test_streams_crafted_against_the_old_hash_probe_briefly);
 	tcase_add_test(tc, test_streams_crafted_against_a_known_key_make_a_new_key);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_tsv_rows_numbers_read_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return tt_check_run(s);
 }

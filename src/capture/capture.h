@@ -149,8 +149,10 @@ struct cap_seg {
 
 struct cap_replay;
 /* Options: CAP_ROWS: rows come out of cap_replay_row (without it only the
- * streams are followed, for --streams); CAP_VIEWS: rows carry both TCBs. */
-enum { CAP_ROWS = 1, CAP_VIEWS = 2 };
+ * streams are followed, for --streams); CAP_VIEWS: rows carry both TCBs;
+ * CAP_NO_EVENTS: rows carry no events (nev 0), for a table that shows
+ * none (TSV): their states are the same. */
+enum { CAP_ROWS = 1, CAP_VIEWS = 2, CAP_NO_EVENTS = 4 };
 /* NULL when out of memory (or when no random key can be had). The stream
  * table's hash is keyed per run from a random key, so that no file can be
  * crafted to make its probing long; a probe that still grows long makes the

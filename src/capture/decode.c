@@ -756,19 +756,36 @@ cap_link_name(int linktype)
 	}
 }
 
-/* Appends the decimal digits of v at p; returns the end. */
+/* Appends the decimal digits of v (a port or an octet: at most 65535) at
+ * p; returns the end. Straight into place, most significant first. */
 static char *
 put_dec(char *p, unsigned v)
 {
-	char t[10];
-	int n = 0;
+	if (v >= 10000)
+		*p++ = (char)('0' + v / 10000);
+	if (v >= 1000)
+		*p++ = (char)('0' + v / 1000 % 10);
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100 % 10);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
 
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = t[--n];
+/* Appends the lower-case hex digits of a 16-bit group (no leading zeros). */
+static char *
+put_hex(char *p, unsigned v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (v >= 0x1000)
+		*p++ = hex[v >> 12 & 15];
+	if (v >= 0x100)
+		*p++ = hex[v >> 8 & 15];
+	if (v >= 0x10)
+		*p++ = hex[v >> 4 & 15];
+	*p++ = hex[v & 15];
 	return p;
 }
 
@@ -811,22 +828,39 @@ cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
 			if (j > i)
 				i = j - 1;
 		}
-		/* IPv4-mapped ::ffff:a.b.c.d */
+		/* by hand too (a SYN flood's streams each have a new address):
+		 * "[", the groups, "]:port" */
+		s[n++] = '[';
 		if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
-			snprintf(s, sizeof s, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+			/* IPv4-mapped ::ffff:a.b.c.d */
+			memcpy(s + n, "::ffff:", 7);
+			n += 7;
+			for (i = 12; i < 16; i++) {
+				n = (int)(put_dec(s + n, a[i]) - s);
+				if (i < 15)
+					s[n++] = '.';
+			}
 		} else {
-			s[0] = '\0';
 			for (i = 0; i < 8; i++) {
 				if (i == best) {
-					n += snprintf(s + n, sizeof s - (size_t)n, "::");
+					s[n++] = ':';
+					s[n++] = ':';
 					i += bestlen - 1;
 					continue;
 				}
-				n += snprintf(s + n, sizeof s - (size_t)n, "%s%x",
-				              (n > 0 && s[n - 1] != ':') ? ":" : "", g[i]);
+				if (n > 1 && s[n - 1] != ':')
+					s[n++] = ':';
+				n = (int)(put_hex(s + n, g[i]) - s);
 			}
 		}
-		snprintf(buf, len, "[%s]:%u", s, port);
+		s[n++] = ']';
+		s[n++] = ':';
+		n = (int)(put_dec(s + n, port) - s);
+		s[n] = '\0';
+		if (len > (size_t)n)
+			memcpy(buf, s, (size_t)n + 1);
+		else if (len > 0)
+			snprintf(buf, len, "%s", s);
 	}
 	return buf;
 }

@@ -26,6 +26,17 @@
 #include "capture/analysis.h"
 #include "capture/capture.h"
 
+/* A stream at rest after its first segment keeps that segment rather than
+ * its observer's ends: the observer is what the segment made of a new one,
+ * so waking feeds it again (a SYN flood's stream never speaks twice, and
+ * this is a third of struct tt_obs_rest). */
+struct first_seg {
+	uint32_t seq, ack, wnd, len;  /* as the observer was given them (wnd scaled) */
+	uint16_t flags, mss, up;
+	uint8_t side;             /* its sender */
+	uint8_t states;           /* the observer's states after it: client | server << 4 */
+};
+
 /* One per stream, for the whole run: so it is kept small (a SYN flood of a
  * million streams is a million of these). Its index is its place in the
  * blocks; what only rows need is kept apart (struct stream_rows). */
@@ -44,9 +55,12 @@ struct stream {
 	unsigned live : 1;        /* it holds an observer, at clock[at] */
 	uint64_t packets, bytes[2], first_frame, last_frame;
 	int64_t first_ns, last_ns;
+	uint32_t at;              /* live: its place on the clock */
 	union {
-		uint32_t at;              /* live: its place on the clock */
-		struct tt_obs_rest rest;  /* not live: the observer's ends, at rest */
+		struct first_seg first;   /* one segment seen: that segment (kept from
+		                           * then on, used at rest) */
+		uint32_t rest;            /* more seen, not live: the observer's ends at
+		                           * rests[rest] */
 	} u;
 	uint32_t hash;            /* the 4-tuple's keyed hash (tuple_hash) */
 };
@@ -102,8 +116,10 @@ struct held {
 };
 
 /* Rows wait here in frame order until final; row ids count every frame
- * fed, so row id k sits at ring[k % RING]. */
-#define RING (CAP_HELD + 2)
+ * fed, so row id k sits at ring[k % RING]. A power of two (room for
+ * CAP_HELD and the one being added), so that the index is a mask, not a
+ * division, on every row. */
+#define RING (2 * CAP_HELD)
 /* Observers kept for reuse: a busy capture opens and ends connections all
  * the time, and each observer is two TCBs and its segments in flight. */
 #define SPARE 64
@@ -129,6 +145,9 @@ struct cap_replay {
 		struct tt_obs *obs;
 	} clock[LIVE_MAX];        /* the streams that hold an observer */
 	size_t nclock, hand;
+	struct tt_obs_rest *rests; /* observers at rest, of streams past one segment */
+	uint32_t *free_rests;     /* places in rests given back by streams that woke */
+	size_t nrests, nfree, rests_cap;
 	struct stream **blocks;
 	struct stream_rows **rblocks; /* beside blocks, with CAP_ROWS */
 	size_t nblocks, nstreams;
@@ -184,7 +203,7 @@ rows_at(const struct cap_replay *r, size_t i)
 static struct tt_obs *
 obs_of(const struct cap_replay *r, const struct stream *s)
 {
-	return s->live ? r->clock[s->u.at].obs : NULL;
+	return s->live ? r->clock[s->at].obs : NULL;
 }
 
 struct cap_replay *
@@ -196,8 +215,10 @@ cap_replay_new(unsigned opts)
 		return NULL;
 	r->opts = opts;
 	r->oout = malloc(sizeof *r->oout);
-	if (r->oout != NULL)
+	if (r->oout != NULL) {
 		r->oout->views = (opts & CAP_VIEWS) != 0;
+		r->oout->no_events = (opts & CAP_NO_EVENTS) != 0;
+	}
 	r->ring = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->ring) : NULL;
 	r->next_row = (opts & CAP_ROWS) ? calloc(RING, sizeof *r->next_row) : NULL;
 	r->views = (opts & CAP_VIEWS) ? calloc(RING, sizeof *r->views) : NULL;
@@ -243,6 +264,8 @@ cap_replay_free(struct cap_replay *r)
 	}
 	free(r->blocks);
 	free(r->rblocks);
+	free(r->rests);
+	free(r->free_rests);
 	free(r->sidx);
 	free(r->stag);
 	free(r->oout);
@@ -317,7 +340,7 @@ cap_replay_hash(const struct cap_replay *r, const struct cap_pkt *pkt)
 }
 
 /* -1: not this stream; else the sender's side (0 client, 1 server). */
-static int
+static inline int
 tuple_side(const struct stream *s, const struct cap_pkt *p)
 {
 	size_t alen = p->ipver == 4 ? 4 : 16;
@@ -519,25 +542,59 @@ apply(struct cap_replay *r, const struct tt_obs_out *oo)
 	}
 }
 
-/* The observer goes to rest: its ends in the stream record, itself spare. */
-static void
+/* A place in rests; -1 when out of memory. */
+static long
+rest_place(struct cap_replay *r)
+{
+	if (r->nfree > 0)
+		return (long)r->free_rests[--r->nfree];
+	if (r->nrests == r->rests_cap) {
+		size_t n = r->rests_cap ? 2 * r->rests_cap : 1024;
+		struct tt_obs_rest *rs = realloc(r->rests, n * sizeof *rs);
+		uint32_t *fr;
+
+		if (rs == NULL)
+			return -1;
+		r->rests = rs;
+		if ((fr = realloc(r->free_rests, n * sizeof *fr)) == NULL)
+			return -1;
+		r->free_rests = fr;
+		r->rests_cap = n;
+	}
+	return (long)r->nrests++;
+}
+
+/* The observer goes to rest: its ends kept (its first segment, or a place
+ * in rests), itself spare. 0, or -1 when out of memory (it stays live). */
+static int
 give_back(struct cap_replay *r, struct stream *s)
 {
-	struct tt_obs **obs = &r->clock[s->u.at].obs;
+	struct tt_obs **obs = &r->clock[s->at].obs;
 
-	tt_obs_rest(*obs, &s->u.rest);
+	if (s->packets == 1) {
+		s->u.first.states = (uint8_t)(tt_obs_state(*obs, 0) | tt_obs_state(*obs, 1) << 4);
+	} else {
+		long k = rest_place(r);
+
+		if (k < 0)
+			return -1;
+		tt_obs_rest(*obs, &r->rests[k]);
+		s->u.rest = (uint32_t)k;
+	}
 	s->live = 0;
 	if (r->nspare < SPARE)
 		r->spare[r->nspare++] = *obs;
 	else
 		tt_obs_free(*obs);
 	*obs = NULL;
+	return 0;
 }
 
 static void settle(struct cap_replay *r, struct stream *s, int64_t time_ns);
 
 /* A stream wants an observer: a place on the clock, making room by putting
- * the least lately seen stream to rest when all are taken. */
+ * the least lately seen stream to rest when all are taken. SIZE_MAX when
+ * out of memory. */
 static size_t
 take_place(struct cap_replay *r, size_t idx)
 {
@@ -553,7 +610,7 @@ take_place(struct cap_replay *r, size_t idx)
 
 		at = r->hand;
 		r->hand = (r->hand + 1) % LIVE_MAX;
-		if (!o->live || o->u.at != at) {
+		if (!o->live || o->at != at) {
 			/* free: its stream gave the observer back (and may
 			 * have taken another place since) */
 		} else if (o->used) {
@@ -561,8 +618,8 @@ take_place(struct cap_replay *r, size_t idx)
 			continue;
 		} else {
 			settle(r, o, o->last_ns);
-			if (o->live)
-				give_back(r, o);
+			if (o->live && give_back(r, o) < 0)
+				return SIZE_MAX;
 		}
 		r->clock[at].stream = (uint32_t)idx + 1;
 		return at;
@@ -571,7 +628,7 @@ take_place(struct cap_replay *r, size_t idx)
 
 /* The connection has ended and nothing is in flight: the observer goes,
  * its endpoints' last numbers stay (a late segment wakes them). */
-static void
+static inline void
 maybe_retire(struct cap_replay *r, struct stream *s)
 {
 	struct tt_obs *obs = obs_of(r, s);
@@ -584,7 +641,7 @@ maybe_retire(struct cap_replay *r, struct stream *s)
 	b = tt_obs_state(obs, 1);
 	if ((a != TT_CLOSED && a != TT_TIME_WAIT) || (b != TT_CLOSED && b != TT_TIME_WAIT))
 		return;
-	give_back(r, s);
+	(void)give_back(r, s);  /* out of memory: it stays live, which is never wrong */
 }
 
 /* Everything in flight in stream s arrives as early as it can have. */
@@ -619,7 +676,7 @@ settle_oldest(struct cap_replay *r)
 /* The windows as the two SYNs agreed (RFC 7323 §2.2: a SYN is never
  * scaled, and only when both offered the option); when the SYNs were not
  * captured the scale is not known and the widest is assumed. */
-static uint32_t
+static inline uint32_t
 scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 {
 	int sh;
@@ -635,7 +692,32 @@ scaled_window(const struct stream *s, int side, const struct cap_pkt *p)
 	return (uint32_t)p->win << (sh > 14 ? 14 : sh);
 }
 
-static int
+/* A stream that rested after its first segment wakes: a new observer is
+ * given that segment again, then keeps only what resting would have kept
+ * of it (struct tt_obs_rest), as a stream that rested later does. */
+static void
+wake_first(struct tt_obs *obs, const struct first_seg *f, int64_t time_ns)
+{
+	struct tt_seg seg;
+	struct tt_obs_rest rest;
+	tt_time now = time_ns / 1000;
+
+	memset(&seg, 0, sizeof seg);
+	seg.seq = f->seq;
+	seg.ack = f->ack;
+	seg.wnd = f->wnd;
+	seg.len = f->len;
+	seg.flags = f->flags;
+	seg.mss = f->mss;
+	seg.up = f->up;
+	(void)tt_obs_segment(obs, f->side, &seg, 1, now, NULL);
+	tt_obs_flush(obs, now, NULL);   /* as it was settled before it rested */
+	tt_obs_rest(obs, &rest);
+	tt_obs_reset(obs);
+	tt_obs_wake(obs, &rest);
+}
+
+static inline int
 observe(struct cap_replay *r, size_t idx, struct stream *s, int side, const struct cap_pkt *p,
         int64_t time_ns, struct held *row)
 {
@@ -645,23 +727,34 @@ observe(struct cap_replay *r, size_t idx, struct stream *s, int side, const stru
 
 	s->used = 1;
 	if (!s->live) {
-		struct tt_obs_rest rest = s->u.rest;    /* the place it takes overlaps */
+		struct tt_obs_rest rest;
 		size_t at;
 
+		/* a copy: making room may move rests */
+		if (s->packets > 2)
+			rest = r->rests[s->u.rest];
 		if (r->nspare > 0) {
 			obs = r->spare[--r->nspare];
 			tt_obs_reset(obs);
 		} else if ((obs = tt_obs_new()) == NULL) {
 			return -1;
 		}
-		at = take_place(r, idx);
+		if ((at = take_place(r, idx)) == SIZE_MAX) {
+			tt_obs_free(obs);
+			return -1;
+		}
 		r->clock[at].obs = obs;
-		s->u.at = (uint32_t)at;
+		s->at = (uint32_t)at;
 		s->live = 1;
-		if (s->packets > 1)
-			tt_obs_wake(obs, &rest);        /* it was at rest */
+		/* it was at rest (this segment is counted already) */
+		if (s->packets == 2) {
+			wake_first(obs, &s->u.first, s->first_ns);
+		} else if (s->packets > 2) {
+			r->free_rests[r->nfree++] = s->u.rest;
+			tt_obs_wake(obs, &rest);
+		}
 	}
-	obs = r->clock[s->u.at].obs;
+	obs = r->clock[s->at].obs;
 	if (p->flags & TT_SYN) {
 		s->syn_seen |= 1u << side;
 		set_wscale(s, side, p->opt.wscale);
@@ -674,6 +767,9 @@ observe(struct cap_replay *r, size_t idx, struct stream *s, int side, const stru
 	seg.mss = p->opt.mss;
 	seg.up = p->urp;
 	seg.len = p->len;
+	if (s->packets == 1)
+		s->u.first = (struct first_seg){ seg.seq, seg.ack, seg.wnd, seg.len, seg.flags, seg.mss,
+		                                 seg.up, (uint8_t)side, 0 };
 	for (int h = 0; h < 2 && (r->opts & CAP_ROWS); h++) {
 		row->state[h] = (uint8_t)tt_obs_state(obs, h);
 		if (r->views != NULL)
@@ -966,5 +1062,7 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 	else
 		info->end = CAP_END_OPEN;
 	for (int h = 0; h < 2; h++)
-		info->final[h] = s->live ? tt_obs_state(obs_of(r, s), h) : tt_obs_rest_state(&s->u.rest, h);
+		info->final[h] = s->live ? tt_obs_state(obs_of(r, s), h)
+		                 : s->packets == 1 ? (enum tt_state)(s->u.first.states >> 4 * h & 15)
+		                 : tt_obs_rest_state(&r->rests[s->u.rest], h);
 }

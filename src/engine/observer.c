@@ -212,8 +212,9 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 	e->host = h;
 	e->arrived = arrived;
 	e->flags = flags;
-	e->nev = tout->nev;
-	memcpy(e->ev, tout->ev, tout->nev * sizeof *tout->ev);
+	e->nev = out->no_events ? 0 : tout->nev;
+	for (unsigned k = 0; k < e->nev; k++)   /* mostly none or one: no memcpy call */
+		e->ev[k] = tout->ev[k];
 	if (out->views)
 		tt_conn_view(o->tcb[h], &e->tcb);
 	else
@@ -222,7 +223,7 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 
 /* Before endpoint h receives anything: a SYN came to it before it spoke,
  * so it was listening (its answers would show otherwise). */
-static void
+static inline void
 materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_out *out)
 {
 	struct tt_out tout;
@@ -236,7 +237,7 @@ materialize(struct tt_obs *o, int h, uint64_t row, tt_time now, struct tt_obs_ou
 }
 
 /* A segment seen at row `seen` reaches endpoint h at row `point`. */
-static void
+static inline void
 deliver_seg(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t seen, unsigned flags,
             uint64_t point, tt_time now, struct tt_obs_out *out)
 {
@@ -248,7 +249,7 @@ deliver_seg(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t seen, un
 	effect(o, out, h, point, seen, flags | (point != seen ? TT_OBS_CROSSED : 0), &tout);
 }
 
-static void
+static inline void
 deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time now,
         struct tt_obs_out *out)
 {
@@ -256,14 +257,18 @@ deliver(struct tt_obs *o, int h, const struct pend *p, uint64_t point, tt_time n
 }
 
 /* The first n segments in flight toward h arrive. */
-static void
+static inline void
 arrive(struct tt_obs *o, int h, unsigned n, tt_time now, struct tt_obs_out *out)
 {
 	int d = !h;
 
+	if (n == 0)
+		return;
 	for (unsigned i = 0; i < n; i++)
 		deliver(o, h, &o->q[d][i], o->q[d][i].point, now, out);
-	memmove(o->q[d], o->q[d] + n, (o->nq[d] - n) * sizeof o->q[d][0]);
+	/* mostly all of them arrive: then nothing is left to move */
+	if (o->nq[d] > n)
+		memmove(o->q[d], o->q[d] + n, (o->nq[d] - n) * sizeof o->q[d][0]);
 	o->nq[d] -= n;
 }
 
@@ -348,7 +353,7 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 
 /* An endpoint's first word settles whether it was listening: a RST in
  * answer to the SYN, or a SYN of its own, says it was not (§3.10.7.1). */
-static void
+static inline void
 first_word(struct tt_obs *o, int h, const struct tt_seg *seg)
 {
 	if (o->spoke[h])
@@ -496,7 +501,7 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 	return TT_OBS_MIDSTREAM;
 }
 
-static void
+static inline void
 lost_copies(struct tt_obs *o, int x, const struct tt_seg *seg, struct tt_obs_out *out)
 {
 	uint32_t len = tcb_seqlen(seg);

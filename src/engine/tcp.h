@@ -438,6 +438,8 @@ struct tt_obs_effect {
 
 struct tt_obs_out {
 	int views;              /* set by the caller: 0 fills only tcb.state */
+	int no_events;          /* set by the caller: 1 leaves the events out (nev 0),
+	                           for a table that shows none */
 	unsigned n;
 	struct tt_obs_effect e[TT_OBS_EFFECTS];
 };

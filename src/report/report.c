@@ -26,7 +26,18 @@ struct tt_report {
 	int kernel;               /* client_kernel, server_kernel columns */
 	int tcb;                  /* --tcb: c_snd_una ... s_in_flight */
 	struct flag_names *flags; /* TSV only */
+	char *obuf;               /* tt_report_buffer: TSV lines gathered here */
+	size_t on;                /* bytes waiting in obuf */
+	/* for TSV rows: each state's name, padded with NULs to a fixed size
+	 * so that it is copied in one go, and its length */
+	char state_pad[TT_NSTATES][16];
+	uint8_t state_len[TT_NSTATES];
 };
+
+/* How many bytes of TSV lines a buffered report gathers before it writes. */
+#define OBUF (1u << 16)
+/* The longest TSV line (struct line). */
+#define TSV_LINE 512
 
 void
 tt_report_kernel(struct tt_report *r)
@@ -102,6 +113,15 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
+	for (int i = 0; i < TT_NSTATES; i++) {
+		const char *name = tt_state_name((enum tt_state)i);
+		size_t k = strlen(name);
+
+		if (k < sizeof r->state_pad[i]) {       /* else 0: put_state copies it as it is */
+			memcpy(r->state_pad[i], name, k);  /* the rest is calloc's 0 */
+			r->state_len[i] = (uint8_t)k;
+		}
+	}
 	/* without it, TSV rows format their flags each time */
 	if (fmt == TT_REPORT_TSV)
 		r->flags = calloc(1, sizeof *r->flags);
@@ -109,10 +129,29 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 }
 
 void
+tt_report_buffer(struct tt_report *r)
+{
+	if (r->fmt == TT_REPORT_TSV && r->obuf == NULL)
+		r->obuf = malloc(OBUF);        /* without it, a write per row */
+}
+
+void
+tt_report_flush(struct tt_report *r)
+{
+	if (r != NULL && r->on > 0) {
+		fwrite(r->obuf, 1, r->on, r->out);
+		r->on = 0;
+	}
+}
+
+void
 tt_report_free(struct tt_report *r)
 {
-	if (r != NULL)
+	if (r != NULL) {
+		tt_report_flush(r);
+		free(r->obuf);
 		free(r->flags);
+	}
 	free(r);
 }
 
@@ -160,15 +199,15 @@ format_time(char *buf, size_t len, int64_t ns)
  * built by hand into one buffer and written once, without printf. Every
  * put_ checks the room left, so a line is cut rather than overrun. */
 struct line {
-	char buf[512];
+	char *buf;                /* TSV_LINE bytes of room */
 	size_t n;
 };
 
 static void
 put_mem(struct line *l, const char *s, size_t k)
 {
-	if (k > sizeof l->buf - 1 - l->n)
-		k = sizeof l->buf - 1 - l->n;
+	if (k > TSV_LINE - 1 - l->n)
+		k = TSV_LINE - 1 - l->n;
 	memcpy(l->buf + l->n, s, k);
 	l->n += k;
 }
@@ -182,7 +221,7 @@ put_str(struct line *l, const char *s)
 static void
 put_ch(struct line *l, char c)
 {
-	if (l->n < sizeof l->buf - 1)
+	if (l->n < TSV_LINE - 1)
 		l->buf[l->n++] = c;
 }
 
@@ -205,32 +244,48 @@ digits_back(char *end, uint64_t v, int n)
 	return v;
 }
 
-/* The digits go straight into the line, from the last one back. */
-static void
+/* How many decimal digits v has. */
+static inline size_t
+ndigits(uint64_t v)
+{
+	size_t k = 1;
+
+	if (v > UINT32_MAX) {           /* rare: a frame number or a time */
+		for (; v >= 100; v /= 100)
+			k += 2;
+		return k + (v >= 10);
+	}
+	/* the common case by three or four comparisons, no division */
+	if (v < 100000)
+		return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	return v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+}
+
+/* The digits go straight into the line, from the last one back (two a
+ * division, in 32 bits when they fit). */
+static inline void
 put_u64(struct line *l, uint64_t v)
 {
-	uint64_t top = v;
-	size_t k = 1;
+	size_t k = ndigits(v);
 	char *p;
+	uint32_t w;
 
-	while (top >= 100) {
-		top /= 100;
-		k += 2;
-	}
-	if (top >= 10)
-		k++;
-	if (k > sizeof l->buf - 1 - l->n)
+	if (k > TSV_LINE - 1 - l->n)
 		return;                 /* no room: the line is cut here */
 	l->n += k;
 	p = l->buf + l->n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		v = digits_back(p, v, 2);
 		p -= 2;
 	}
-	if (v >= 10)
-		digits_back(p, v, 2);
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		p -= 2;
+		memcpy(p, &digit_pairs[w % 100 * 2], 2);
+	}
+	if (w >= 10)
+		memcpy(p - 2, &digit_pairs[w * 2], 2);
 	else
-		p[-1] = (char)('0' + v);
+		p[-1] = (char)('0' + w);
 }
 
 /* Seconds with six decimals, as format_time() writes them. */
@@ -247,6 +302,20 @@ put_time(struct line *l, int64_t ns)
 	put_mem(l, frac, sizeof frac);
 }
 
+/* k bytes of s, where s is an array of `size` bytes (a fixed size the
+ * compiler copies with a few moves, not a call or a string instruction,
+ * when the line has room for all of it). */
+static void
+put_pad(struct line *l, const char *s, size_t size, size_t k)
+{
+	if (size <= TSV_LINE - 1 - l->n) {
+		memcpy(l->buf + l->n, s, size);
+		l->n += k;
+	} else {
+		put_mem(l, s, k);
+	}
+}
+
 static void
 put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 {
@@ -260,14 +329,28 @@ put_flags(struct line *l, struct flag_names *fn, unsigned flags)
 		tt_flags_format(flags, fn->s[flags], sizeof fn->s[flags]);
 		fn->len[flags] = (uint8_t)strlen(fn->s[flags]);
 	}
-	put_mem(l, fn->s[flags], fn->len[flags]);
+	put_pad(l, fn->s[flags], sizeof fn->s[flags], fn->len[flags]);
+}
+
+static inline void
+put_state(struct line *l, const struct tt_report *r, enum tt_state s)
+{
+	if ((unsigned)s < TT_NSTATES && r->state_len[s] != 0)
+		put_pad(l, r->state_pad[s], sizeof r->state_pad[s], r->state_len[s]);
+	else
+		put_str(l, tt_state_name(s));
 }
 
 static void
 tsv_row(struct tt_report *r, const struct tt_row *row)
 {
+	char own[TSV_LINE];
 	struct line l;
 
+	/* buffered: the line is built where it will wait */
+	if (r->obuf != NULL && OBUF - r->on < TSV_LINE)
+		tt_report_flush(r);
+	l.buf = r->obuf != NULL ? r->obuf + r->on : own;
 	l.n = 0;
 	put_u64(&l, row->stream);
 	put_ch(&l, '\t');
@@ -293,11 +376,12 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	put_ch(&l, '\t');
 	put_u64(&l, row->win);
 	put_ch(&l, '\t');
-	put_str(&l, tt_state_name(row->cstate));
+	put_state(&l, r, row->cstate);
 	put_ch(&l, '\t');
-	put_str(&l, tt_state_name(row->sstate));
+	put_state(&l, r, row->sstate);
 	put_ch(&l, '\t');
-	put_str(&l, row->notes);
+	if (row->notes[0] != '\0')
+		put_str(&l, row->notes);
 	if (r->kernel) {
 		put_ch(&l, '\t');
 		put_str(&l, row->kernel[0] != NULL ? row->kernel[0] : "-");
@@ -338,7 +422,10 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 		}
 	}
 	l.buf[l.n++] = '\n';
-	fwrite(l.buf, 1, l.n, r->out);
+	if (r->obuf != NULL)
+		r->on += l.n;
+	else
+		fwrite(l.buf, 1, l.n, r->out);
 }
 
 /* ,"name":{"cwnd":10,"ssthresh":null,"srtt_us":17,"snd_wnd":65536} or null */

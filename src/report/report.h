@@ -63,7 +63,14 @@ struct tt_row {
 struct tt_report;
 
 struct tt_report *tt_report_new(FILE *out, enum tt_report_format fmt);
+/* Flushes (tt_report_flush) and frees. */
 void tt_report_free(struct tt_report *r);
+/* TSV rows are gathered and written 64 KiB at a time rather than one by
+ * one (for a file read in batch, not for rows that must show as they
+ * come): tt_report_flush before anything else writes to the stream. */
+void tt_report_buffer(struct tt_report *r);
+/* Writes the rows gathered so far to the stream (not fflush). */
+void tt_report_flush(struct tt_report *r);
 /* Rows carry the kernel's view: TSV and JSON get client_kernel,
  * server_kernel, client_probe and server_probe after notes (call before
  * the header). A probe is "cwnd/ssthresh/srtt_us/snd_wnd" in TSV ("-" for
