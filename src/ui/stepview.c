@@ -787,23 +787,29 @@ draw_table(struct sv *v, const struct rect *r)
 		char epf[96], ept[96];
 		const char *from = endpoint_at(v, s, s->dir == TT_SERVER, epf, sizeof epf);
 		const char *to = endpoint_at(v, s, s->dir != TT_SERVER, ept, sizeof ept);
-		char ackbuf[24];
+		char ackbuf[24], win[48];
+		int shift = s->tcb[s->dir == TT_SERVER].rcv_shift;
 
 		seg_numbers(v, s, &seq, &ack);
+		/* RFC 7323: the field as sent, and the window it means */
+		if (shift > 0 && !(s->seg.flags & (TT_SYN | TT_RST)))
+			snprintf(win, sizeof win, "%u<<%d=%u", s->seg.wnd, shift, s->seg.wnd << shift);
+		else
+			snprintf(win, sizeof win, "%u", s->seg.wnd);
 		tt_flags_format_bits(s->seg.flags, bits, sizeof bits);
 		tt_notes_format(s->notes, nt, sizeof nt);
 		if (s->seg.flags & TT_ACK)
 			snprintf(ackbuf, sizeof ackbuf, " ack=%u", ack);
 		else
 			ackbuf[0] = '\0';
-		snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%u len=%u%s%s",
+		snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%s len=%u%s%s",
 		         (unsigned long long)s->frame, from ? from : host_name(s->dir),
 		         ui_glyph(UI_G_RIGHTWARDS), to ? to : host_name(!s->dir), bits, seq, ackbuf,
-		         s->seg.wnd, s->seg.len, *nt ? "  " : "", nt);
+		         win, s->seg.len, *nt ? "  " : "", nt);
 		if (ui_width(line) > r->w - 2)
-			snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%u len=%u%s%s",
+			snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%s len=%u%s%s",
 			         (unsigned long long)s->frame, host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
-			         host_name(!s->dir), bits, seq, ackbuf, s->seg.wnd, s->seg.len,
+			         host_name(!s->dir), bits, seq, ackbuf, win, s->seg.len,
 			         *nt ? "  " : "", nt);
 		ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING), line);
 	}
@@ -1541,6 +1547,10 @@ note_text(unsigned bit)
 		return _("The wire held this segment back: it arrives later than sent.");
 	case TT_NOTE(KERNEL_DIFFERS):
 		return _("The kernel's own state differs from the inferred one (see above).");
+	case TT_NOTE(QUEUE_FULL):
+		return _("The bottleneck's queue was full: a drop-tail router threw this segment away.");
+	case TT_NOTE(CE):
+		return _("The bottleneck's queue was long: the router marked this ECN-capable segment CE (Congestion Experienced, RFC 3168) instead of dropping it.");
 	default:
 		return "";
 	}
