@@ -101,6 +101,10 @@ int tt_ui_result(int rc);
  * on, what tt_warn() would print is kept in buf instead (NULL: print again),
  * to be shown in a box afterwards. */
 void tt_warn_capture(char *buf, size_t len);
+/* The step view's panel (enum ui_view) for step i of a lesson: what its
+ * `view` line chose for the action that made the step (cmd_lesson.c). */
+struct lesson;
+int tt_lesson_view(const struct lesson *l, size_t i);
 /* What the capture holds so far ("" when none is on). */
 const char *tt_warn_captured(void);
 

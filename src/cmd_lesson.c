@@ -555,6 +555,26 @@ tui_narration(void *ctx, size_t i)
 	return pt->say[t->lang];
 }
 
+int
+tt_lesson_view(const struct lesson *l, size_t i)
+{
+	const struct lesson_part *pt = lesson_part_of_step(l, i);
+
+	switch (pt != NULL ? pt->view : LESSON_VIEW_KEEP) {
+	case LESSON_VIEW_LADDER: return UI_VIEW_LADDER;
+	case LESSON_VIEW_WINDOWS: return UI_VIEW_WINDOWS;
+	case LESSON_VIEW_CWND: return UI_VIEW_CWND;
+	case LESSON_VIEW_SEQUENCE: return UI_VIEW_SEQUENCE;
+	default: return UI_VIEW_KEEP;
+	}
+}
+
+static int
+tui_view(void *ctx, size_t i)
+{
+	return tt_lesson_view(((struct tui *)ctx)->l, i);
+}
+
 static size_t
 check_index(const struct lesson *l, const struct lesson_check *c)
 {
@@ -660,6 +680,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	story.replay = lesson_capture(l) != NULL;
 	story.ctx = &t;
 	story.narration = tui_narration;
+	story.view = tui_view;
 	story.checkpoint = tui_checkpoint;
 	story.answered = tui_answered;
 	story.summary = tui_summary;

@@ -404,6 +404,12 @@ lesson_narration(void *ctx, size_t i)
 	return p != NULL ? p->say[c->cli->zh ? LESSON_ZH : LESSON_EN] : NULL;
 }
 
+static int
+lesson_view_cb(void *ctx, size_t i)
+{
+	return tt_lesson_view(((struct showctx *)ctx)->lesson, i);
+}
+
 static const char *
 lesson_summary_cb(void *ctx)
 {
@@ -469,6 +475,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	story.start = q->show_step > 0 && q->show_step <= story.nsteps ? q->show_step - 1 : 0;
 	story.ctx = &c;
 	story.narration = lesson_narration;
+	story.view = lesson_view_cb;
 	story.summary = lesson_summary_cb;
 	rc = tt_ui_result(ui_stepview(&story, &opts));
 	lesson_free(c.lesson);

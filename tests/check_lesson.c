@@ -86,6 +86,22 @@ START_TEST(test_fault_lines_pass_narration_to_the_sending_action)
 }
 END_TEST
 
+
+START_TEST(test_view_lines_choose_the_panel_of_their_action)
+{
+	char err[512] = "";
+	struct lesson *l = parse_run(HEAD "listen server\nview windows\nconnect client\n"
+	                             "drop SYN,ACK to client\nview cwnd\nrun\n" TAIL, err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_int_eq(lesson_part(l, 0)->view, LESSON_VIEW_KEEP);
+	ck_assert_int_eq(lesson_part(l, 1)->view, LESSON_VIEW_WINDOWS);
+	/* carried over the fault line, to the action that sends */
+	ck_assert_int_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->view, LESSON_VIEW_CWND);
+	lesson_free(l);
+}
+END_TEST
+
 START_TEST(test_scenes_restart_the_hosts_as_new_streams)
 {
 	char err[512] = "";
@@ -129,6 +145,9 @@ START_TEST(test_broken_lessons_report_file_and_line)
 		{ HEAD "listen server\nconnect client\ncheck state client\nask en q\n", "t.lesson:6: checkpoint is not followed by an action" },
 		{ HEAD "listen server\nconnect client\ncheck state client\nask en q\n" "why en w\nwhy zh 因\ndeliver\n" TAIL,
 		  "t.lesson:7: ask has no Chinese text (ask zh)" },
+		{ HEAD "view charts\nlisten server\n" TAIL, "t.lesson:4: use: view ladder|windows|cwnd|sequence" },
+		{ HEAD "view cwnd\nview windows\nlisten server\n" TAIL, "t.lesson:5: two views before one action" },
+		{ HEAD "listen server\nview cwnd\n" TAIL, "t.lesson:5: view is not followed by an action" },
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -395,6 +414,7 @@ lesson_suite(void)
 	tcase_add_test(tc, test_handshake_checkpoints_are_answered_by_the_engine);
 	tcase_add_test(tc, test_narration_joins_lines_per_language);
 	tcase_add_test(tc, test_fault_lines_pass_narration_to_the_sending_action);
+	tcase_add_test(tc, test_view_lines_choose_the_panel_of_their_action);
 	tcase_add_test(tc, test_scenes_restart_the_hosts_as_new_streams);
 	tcase_add_test(tc, test_broken_lessons_report_file_and_line);
 	tcase_add_test(tc, test_parser_survives_any_bytes);

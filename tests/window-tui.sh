@@ -146,4 +146,20 @@ tm_keys m
 tm_expect "client -> server: time-sequence graph: segments |" "C locale: an ASCII time-sequence graph"
 tm_keys q
 tm_expect_exit 0 "C locale: q leaves"
+
+# a lesson's `view` line opens the windows itself, and b still leaves them
+tm_open 100 30
+tm_run "$T --lang en lesson flow-control"
+tm_expect "step 1/33" "flow-control opens"
+tm_keys n n n n n n n n n n
+tm_expect "step 11/33" "flow-control: the first ACK comes back"
+tm_expect "Windows over the bytes" "the lesson's view line shows the windows"
+tm_expect "client sends (RFC 9293 Fig. 3)" "the windows are the client's send space"
+tm_keys b
+tm_expect "Ladder" "b goes back to the ladder"
+tm_keys n
+tm_expect "step 12/33" "the next step of the same action"
+if tm_screen | grep -q "Windows over the bytes"; then fail "the learner's b was overruled within the action"; else pass; fi
+tm_keys q
+tm_expect_exit 0 "flow-control: q leaves"
 finish

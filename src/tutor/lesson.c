@@ -393,6 +393,8 @@ struct parser {
 	unsigned line;
 	char *say[LESSON_NLANG];      /* narration waiting for its action */
 	unsigned say_line;
+	enum lesson_view view;        /* a `view` waiting for its action */
+	unsigned view_line;
 	int check;                    /* checkpoint waiting for its action, or -1 */
 	int actions;                  /* an action has been seen */
 	uint64_t last_frame;
@@ -516,6 +518,8 @@ new_part(struct parser *p, struct part **out)
 		pt->pub.say[g] = p->say[g];
 		p->say[g] = NULL;
 	}
+	pt->pub.view = p->view;
+	p->view = LESSON_VIEW_KEEP;
 	if (p->check >= 0)
 		l->checks[p->check].part = l->nparts;
 	p->check = -1;
@@ -791,6 +795,22 @@ parse_line(struct parser *p, char *line)
 	if (strcmp(kw, "title") == 0 || strcmp(kw, "say") == 0 || strcmp(kw, "summary") == 0 ||
 	    strcmp(kw, "ask") == 0 || strcmp(kw, "why") == 0)
 		return lang_text(p, kw, args);
+	if (strcmp(kw, "view") == 0) {
+		/* view ladder|windows|cwnd|sequence: the panel for the next action */
+		static const char *const names[] = { "", "ladder", "windows", "cwnd", "sequence" };
+		char *w = next_word(&args);
+		int k;
+
+		if (p->view != LESSON_VIEW_KEEP)
+			return perr(p, p->line, "two views before one action");
+		for (k = 1; k < 5 && w != NULL && strcmp(w, names[k]) != 0; k++)
+			;
+		if (w == NULL || k == 5 || next_word(&args) != NULL)
+			return perr(p, p->line, "use: view ladder|windows|cwnd|sequence");
+		p->view = (enum lesson_view)k;
+		p->view_line = p->line;
+		return 0;
+	}
 	if (strcmp(kw, "check") == 0)
 		return new_check(p, args);
 	if (strcmp(kw, "choices") == 0)
@@ -944,6 +964,8 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 			rc = perr(&p, l->checks[p.check].pub.line, "checkpoint is not followed by an action");
 		else if (p.say[LESSON_EN] != NULL || p.say[LESSON_ZH] != NULL)
 			rc = perr(&p, p.say_line, "narration is not followed by an action");
+		else if (p.view != LESSON_VIEW_KEEP)
+			rc = perr(&p, p.view_line, "view is not followed by an action");
 		else if (l->title[LESSON_EN] == NULL && l->title[LESSON_ZH] == NULL)
 			rc = perr(&p, last, "the lesson has no title (title en, title zh)");
 		else if (need_both(&p, l->title, l->title_line, "title") < 0)

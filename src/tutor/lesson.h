@@ -48,11 +48,16 @@ struct lesson_check {
 };
 
 /* One action (or `frames` range) with what is attached to it. */
+/* The panel a `view` line asks for while an action's steps are shown. */
+enum lesson_view { LESSON_VIEW_KEEP, LESSON_VIEW_LADDER, LESSON_VIEW_WINDOWS, LESSON_VIEW_CWND,
+                   LESSON_VIEW_SEQUENCE };
+
 struct lesson_part {
 	unsigned line;                 /* the action's line */
 	size_t first, end;             /* the steps it produced: [first, end) */
 	const char *say[LESSON_NLANG]; /* narration or NULL */
 	int check;                     /* index of its checkpoint, or -1 */
+	enum lesson_view view;         /* LESSON_VIEW_KEEP unless a `view` line came */
 };
 
 struct lesson;

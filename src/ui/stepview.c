@@ -1949,13 +1949,28 @@ ask_before(struct sv *v, size_t i)
 	return 1;
 }
 
+/* The panel a lesson chose for step i, or UI_VIEW_KEEP. */
+static int
+view_of(const struct sv *v, size_t i)
+{
+	return v->st->view != NULL && i < nsteps(v) ? v->st->view(v->st->ctx, i) : UI_VIEW_KEEP;
+}
+
 static void
 go_to(struct sv *v, size_t i)
 {
+	int want;
+
 	if (nsteps(v) == 0)
 		return;
 	if (i >= nsteps(v))
 		i = nsteps(v) - 1;
+	/* the author's view takes over where it changes, and the learner's
+	 * own choice (b, m) holds until the next change */
+	want = view_of(v, i);
+	if (want != UI_VIEW_KEEP && (i == v->cur || want != view_of(v, v->cur)))
+		v->graph = want == UI_VIEW_WINDOWS ? G_WINDOWS : want == UI_VIEW_CWND ? G_CWND :
+		           want == UI_VIEW_SEQUENCE ? G_TSEQ : G_NONE;
 	v->cur = i;
 	v->due = ui_now_ms() + v->interval;
 	v->expl_skip = 0;

@@ -22,6 +22,8 @@ struct ui_checkpoint {
 	const char *why;               /* shown after the answer, right or wrong */
 };
 
+enum ui_view { UI_VIEW_KEEP, UI_VIEW_LADDER, UI_VIEW_WINDOWS, UI_VIEW_CWND, UI_VIEW_SEQUENCE };
+
 struct ui_story {
 	const char *title;             /* shown in the top bar */
 	const char *endpoint[2];       /* client and server "addr:port" */
@@ -41,6 +43,10 @@ struct ui_story {
 	const char *(*detail)(void *ctx, size_t i);
 	/* Closing summary shown after the last step, or NULL. */
 	const char *(*summary)(void *ctx);
+	/* The panel the author chose for step i (a lesson's `view` line):
+	 * UI_VIEW_KEEP to leave the learner's choice, else the view to show
+	 * when the step is reached from a step with another choice. NULL: none. */
+	int (*view)(void *ctx, size_t i);
 	/* live: the TCB panel's last row is the kernel's own figures of host h
 	 * at step i instead of the timers, as short pieces ("cwnd 10"): returns
 	 * how many (0: none known yet). NULL: the timers. */
