@@ -341,6 +341,12 @@ fmt_action(const struct tt_action *a, char *buf, size_t len)
 		         tt_flags_format(a->inject.flags, f, sizeof f), a->inject.seq, a->inject.ack,
 		         a->inject.len, a->inject.wnd);
 		break;
+	case TT_A_ACCEPT:
+		snprintf(buf, len, "accept %s", h);
+		break;
+	case TT_A_FLOOD:
+		snprintf(buf, len, "flood %s %u", h, a->count);
+		break;
 	default:
 		snprintf(buf, len, "# action kind %d", (int)a->kind);
 		break;
@@ -397,8 +403,21 @@ print_scenario(FILE *fp, const char *prefix, const struct scen *sc, const int *r
 			fprintf(fp, "%sset delay %s %s\n", prefix, host_name[h],
 			        fmt_secs(sc->cfg.delay[h], t, sizeof t));
 	}
-	for (int h = 0; h < 2; h++)
+	for (int h = 0; h < 2; h++) {
+		const struct tt_listen_config *l = &sc->cfg.host[h].listen, *d = &def.host[h].listen;
+
 		print_host_settings(fp, prefix, h, &sc->cfg.host[h].tcp);
+		if (l->backlog != d->backlog)
+			fprintf(fp, "%sset %s backlog %d\n", prefix, host_name[h], l->backlog);
+		if (l->max_syn_backlog != d->max_syn_backlog)
+			fprintf(fp, "%sset %s syn-backlog %u\n", prefix, host_name[h],
+			        l->max_syn_backlog);
+		if (l->abort_on_overflow != d->abort_on_overflow)
+			fprintf(fp, "%sset %s abort-on-overflow %s\n", prefix, host_name[h],
+			        l->abort_on_overflow ? "on" : "off");
+		if (l->syncookies != d->syncookies)
+			fprintf(fp, "%sset %s syncookies %d\n", prefix, host_name[h], l->syncookies);
+	}
 	for (size_t i = 0; i < sc->nact; i++) {
 		fmt_action(&sc->act[i], buf, sizeof buf);
 		if (rc != NULL && rc[i] == -1)
@@ -422,6 +441,16 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 	else
 		tt_config_default(c);
 	hc->iss = chance(r, 50) ? 0xFFFFF000u + rn(r, 0x1000) : (uint32_t)rng_next(r);
+	if (chance(r, 35)) {
+		/* the listener's queues (sim/host.h): small, so that they fill */
+		hc->listen.backlog = (int)rn(r, 4);
+		hc->listen.syncookies = (int)rn(r, 3);
+		hc->listen.abort_on_overflow = chance(r, 30);
+		if (chance(r, 30))
+			hc->listen.max_syn_backlog = rrange(r, 1, 12);
+	} else if (chance(r, 10)) {
+		hc->listen.syncookies = 2;      /* cookies always, without queues */
+	}
 	u = rn(r, 100);
 	if (u < 8) {
 		c->rcv_wnd = 0;
@@ -642,6 +671,13 @@ gen_action(struct gen *gs, struct rng *r, const struct tt_sim *s, struct tt_acti
 		a->kind = chance(r, 50) ? TT_A_LISTEN : TT_A_CONNECT;
 		if (a->kind == TT_A_CONNECT && chance(r, 30))
 			a->fresh = 1;   /* another connection, on the next port */
+	} else if (w < 84) {
+		a->kind = TT_A_ACCEPT;
+	} else if (w < 86) {
+		a->kind = TT_A_FLOOD;
+		a->host = TT_SERVER;
+		a->conn = 0;
+		a->count = chance(r, 70) ? rrange(r, 1, 6) : rrange(r, 7, 40);
 	} else {
 		a->kind = TT_A_INJECT;
 		gen_inject(r, v, a);
@@ -740,6 +776,7 @@ struct sig {
 /* How often each check had something to look at (the main runs only). */
 static struct stats {
 	unsigned long changes, data, probes, acks, oow, limited, oow_max, injected, impossible;
+	unsigned long overflows, cookies, cookie_opens; /* the listen queues' rules */
 } stats;
 static int counting;
 
@@ -974,6 +1011,10 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 		const struct tt_step_event *e = &st->ev[k];
 		int h = e->host;
 
+		if (e->ev.reason >= TT_R_SYNQ_FULL_DROP && e->ev.reason <= TT_R_ACCEPTQ_FULL_COOKIE_DROP)
+			stats.overflows++;
+		stats.cookies += e->ev.reason == TT_R_COOKIE_SENT;
+		stats.cookie_opens += e->ev.reason == TT_R_COOKIE_ACK;
 		if (e->ev.reason == TT_R_HOST_CRASH)
 			ck->noow[h] = 0;        /* a rebooted host forgets its rate limit */
 		if (e->ev.from == e->ev.to)
@@ -1639,9 +1680,11 @@ START_TEST(test_random_scenarios_hold_invariants)
 	printf("\ncheck_prop: checked %lu state changes, %lu data segments against the window "
 	       "(%lu one-byte probes past a closed one), %lu ACK fields, %lu injected segments "
 	       "delivered, %lu replies to unacceptable segments (%lu more rate-limited; at most %lu "
-	       "in one second); %lu actions were not possible\n",
+	       "in one second); %lu actions were not possible; %lu segments met a full listen "
+	       "queue, %lu SYN cookies sent, %lu came back valid\n",
 	       stats.changes, stats.data, stats.probes, stats.acks, stats.injected, stats.oow,
-	       stats.limited, stats.oow_max, stats.impossible);
+	       stats.limited, stats.oow_max, stats.impossible, stats.overflows, stats.cookies,
+	       stats.cookie_opens);
 	fflush(stdout);
 	ck_assert_msg(failed == 0, "%lu of %lu random scenarios break an invariant; first: %s",
 	              failed, nseeds, first_msg);

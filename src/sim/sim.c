@@ -1317,9 +1317,17 @@ crash(struct tt_sim *s, int h, int silent)
 
 	st = new_step(s, TT_STEP_EVENT, h, stream);
 	for (size_t i = 0; i < hh->nsocks; i++) {
+		int said = hh->socks[i].c == cur || tt_conn_state(hh->socks[i].c) != TT_CLOSED;
+
+		if (st != NULL && said && st->nev == TT_STEP_EVENTS) {
+			/* many connections (a flood's): the crash goes on in
+			 * another step, so that every TCB lost is said */
+			finish_step(s, st);
+			st = new_step(s, TT_STEP_EVENT, h, stream);
+		}
 		tt_out_clear(&out);
 		tt_conn_crash(hh->socks[i].c, s->now, &out);
-		if (st != NULL && (hh->socks[i].c == cur || out.ev[0].from != TT_CLOSED))
+		if (st != NULL && said)
 			add_events(st, h, (int)i, &out);
 	}
 	s->down[h] = silent;
