@@ -1159,6 +1159,8 @@ START_TEST(test_flood_sources_are_streams_of_their_own)
 	ck_assert_str_ne(a[1], a[2]);
 	/* no RST from anyone: the SYN,ACKs are lost where no host is */
 	ck_assert_uint_eq(count_segments(s, TT_RST, 0), 0);
+	ARRIVED_AS(s, step_with(s, TT_R_NO_HOST), TT_SYN | TT_ACK, TT_SERVER, TT_R_NO_HOST,
+	           TT_CLOSED, TT_SYN_RECEIVED);
 	ck_assert_uint_eq(count_segments(s, TT_SYN | TT_ACK, TT_NOTE(NO_HOST)), 3);
 	tt_sim_free(s);
 }

@@ -186,7 +186,8 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(ACCEPT_EMPTY, "Linux inet_csk_accept", "accept(): the accept queue is empty; a blocking accept() would wait for a connection") \
 	_(COOKIE_SENT, "RFC 4987 \u00a73.6", "SYN cookie: the listener keeps no state and stays in LISTEN; the SYN,ACK's sequence number is the cookie (a keyed hash of addresses and ports, a minute counter, an index of the MSS)") \
 	_(COOKIE_ACK, "RFC 4987 \u00a73.6", "SYN cookie returned: ACK - 1 is a valid cookie, so the connection is rebuilt directly in ESTABLISHED with the MSS the cookie encoded; window scale and SACK of the SYN are lost (Linux keeps them only in a timestamp, which this engine does not send)") \
-	_(COOKIE_BAD, "RFC 4987 \u00a73.6", "ACK to the listener whose ACK - 1 is no valid cookie (forged, or more than two minutes old): it is an ACK in LISTEN")
+	_(COOKIE_BAD, "RFC 4987 \u00a73.6", "ACK to the listener whose ACK - 1 is no valid cookie (forged, or more than two minutes old): it is an ACK in LISTEN") \
+	_(NO_HOST, "sim", "no host has this address (a flood's spoofed source): the segment is lost where it arrives, and nothing answers it, not even a RST")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,

@@ -862,6 +862,14 @@ deliver_flight(struct tt_sim *s, size_t i)
 	if (s->down[to] || (s->streams[f.stream].spoof && to == TT_CLIENT)) {
 		/* a host powered off, or a spoofed address no host has */
 		st->notes |= s->down[to] ? TT_NOTE(DROPPED) : TT_NOTE(NO_HOST);
+		if (!s->down[to]) {
+			st->nev = 1;
+			st->ev[0].host = to;
+			st->ev[0].sock = -1;
+			st->ev[0].ev.reason = TT_R_NO_HOST;
+			st->ev[0].ev.from = st->ev[0].ev.to = TT_CLOSED;
+			st->ev[0].ev.error = TT_E_NONE;
+		}
 		finish_step(s, st);
 		free(f.data);
 		return;
