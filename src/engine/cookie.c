@@ -137,9 +137,13 @@ void
 tt_conn_cookie_synack(struct tt_conn *c, const struct tt_seg *syn, uint32_t cookie,
                       struct tt_out *out)
 {
-	/* the listener stays in LISTEN: it records nothing of this SYN */
+	uint32_t snd_max = c->snd_max;
+
+	/* the listener stays in LISTEN: it records nothing of this SYN (not
+	 * even what sending moves) */
 	tcb_note(c, out, TT_R_COOKIE_SENT);
 	tcb_emit(c, out, cookie, syn->seq + 1, TT_SYN | TT_ACK, NULL, 0);
+	c->snd_max = snd_max;
 }
 
 void
