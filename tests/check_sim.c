@@ -981,6 +981,8 @@ START_TEST(test_random_scenarios_keep_invariants)
 			a.inject.wnd = rnd(&x) % 65536;
 			if (a.kind == TT_A_DELIVER)
 				a.count = 1 + a.count % 3;
+			if (a.kind == TT_A_FLOOD)
+				a.count = 1 + a.count % 20;     /* each SYN is a connection */
 			tt_sim_do(s, &a, err, sizeof err);
 		}
 		check_invariants(s, seed);
