@@ -1159,6 +1159,17 @@ START_TEST(test_flood_sources_are_streams_of_their_own)
 	}
 	ck_assert_str_ne(a[0], a[1]);
 	ck_assert_str_ne(a[1], a[2]);
+	tt_sim_free(s);
+
+	/* without queues the application still gets the real connection, not
+	 * a flood's half-open one: the server's calls go to the client's */
+	s = run_text("listen server\nconnect client\nrun\nflood server 3\nrun\n"
+	             "send server 10\nrun\n");
+	ck_assert_int_ge(step_with(s, TT_R_SEND_DATA), 0);
+	ck_assert_uint_eq(tt_sim_step(s, (size_t)step_with(s, TT_R_SEND_DATA))->stream, 0);
+	ck_assert_int_lt(step_with(s, TT_R_SEND_QUEUED), 0);
+	tt_sim_free(s);
+	s = run_text("listen server\nflood server 3\nrun\n");
 	/* no RST from anyone: the SYN,ACKs are lost where no host is */
 	ck_assert_uint_eq(count_segments(s, TT_RST, 0), 0);
 	ARRIVED_AS(s, step_with(s, TT_R_NO_HOST), TT_SYN | TT_ACK, TT_SERVER, TT_R_NO_HOST,

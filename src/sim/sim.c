@@ -767,8 +767,9 @@ demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg, enum arriva
 			return hh->socks[hh->listener].c;
 		}
 		i = sim_host_child(hh, lport, rport);
-		if (i >= 0 && hh->socks[i].accepted)
-			hh->cur = i;    /* no queues: accept() takes it at once */
+		if (i >= 0 && hh->socks[i].accepted && !st->spoof)
+			hh->cur = i;    /* no queues: accept() takes it at once (a
+			                   flood's never completes, so never) */
 	} else if (listening && fresh && (seg->flags & (TT_SYN | TT_RST | TT_ACK)) == TT_ACK &&
 	           sim_host_cookies_on(hh, s->now)) {
 		/* Linux cookie_v4_check: an ACK for no connection may be the
@@ -787,7 +788,7 @@ demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg, enum arriva
 		}
 		*arr = ARRIVE_COOKIE_OPEN;
 		i = sim_host_child(hh, lport, rport);
-		if (i >= 0 && hh->socks[i].accepted)
+		if (i >= 0 && hh->socks[i].accepted && !st->spoof)
 			hh->cur = i;
 	}
 	if (i >= 0) {
