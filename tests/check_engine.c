@@ -2404,6 +2404,9 @@ START_TEST(test_cookie_forged_or_for_another_peer_is_refused)
 	/* the peer's ISN is added in (as Linux does): one a little off reads
 	 * as another MSS index, one further off as none */
 	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS + 100, c, 0), 0);
+	/* and only the difference counts: an ACK whose seq and ack are both
+	 * off by the same amount passes, in Linux's construction too */
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS - 5, c - 5, 0), 1460);
 	ck_assert_uint_eq(tt_cookie_check(&key2, &id, PEER_ISS, c, 0), 0);
 	/* a guessed cookie is valid about 4 times in 2^24 x 2: none of 1000 */
 	for (uint32_t g = 0; g < 1000; g++)

@@ -788,6 +788,7 @@ struct checker {
 	unsigned char seen[2][MAXSOCK];
 	struct inc inc[2][MAXINC];
 	unsigned ninc[2];
+	unsigned char spoofed[1024];    /* streams of a flood's spoofed sources */
 	struct ivl *ivl[2];
 	size_t nivl[2], capivl[2];
 	struct sig inj[MAXACT];
@@ -984,6 +985,11 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 {
 	char sb[400], eb[160];
 	int injected = st->kind == TT_STEP_SEGMENT && is_injected(ck, st);
+	int spoofed;
+
+	if ((st->notes & TT_NOTE(SPOOFED)) && st->stream < sizeof ck->spoofed)
+		ck->spoofed[st->stream] = 1;
+	spoofed = st->stream < sizeof ck->spoofed && ck->spoofed[st->stream];
 
 	/* 6: views and events in range, SND.UNA =< SND.NXT */
 	for (int h = 0; h < 2; h++) {
@@ -1067,7 +1073,10 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            tt_state_name(st->tcb[h].state));
 	}
 
-	for (int h = 0; h < 2; h++)
+	/* A flood's children send no data, and share their ISS with whatever
+	 * else the host opened at that instant: they are no incarnation to
+	 * follow (and would push the real ones out of the list) */
+	for (int h = 0; h < 2 && !spoofed; h++)
 		inc_touch(ck, h, &st->tcb[h]);
 	if (st->kind != TT_STEP_SEGMENT)
 		return 0;
@@ -1118,6 +1127,13 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            g->ack, host_name[to], fmt_seg(st, injected, sb, sizeof sb));
 		if (seqlen > 0 && !(g->flags & TT_RST))
 			ivl_add(ck, from, g->seq, g->seq + seqlen);
+		/* a SYN cookie vouches for a SYN at seq - 1 (RFC 4987 §3.6); a
+		 * hand-made ACK whose seq and ack are both off by the same amount
+		 * passes the check too, as in Linux, whose construction only adds
+		 * the peer's ISN, and then the SYN it stands for was never sent */
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == TT_R_COOKIE_ACK)
+				ivl_add(ck, from, g->seq - 1, g->seq);
 
 		/* the receiver learns the window: real segments always count,
 		 * hand-made ones only when the receiver took their window */

@@ -1278,6 +1278,19 @@ START_TEST(test_accept_takes_the_oldest_and_frees_room_for_the_ack)
 		}
 	}
 	ck_assert_uint_eq(accepted, 3);
+	tt_sim_free(s);
+
+	/* before accept, the server's connect finds the ports in use */
+	s = run_text("set server backlog 1\nlisten server\nconnect client\ndeliver\n"
+	             "connect server\n");
+	ck_assert_int_ge(step_with(s, TT_R_OPEN_EXISTS), 0);
+	ck_assert_uint_eq(tt_sim_nstreams(s), 1);
+	tt_sim_free(s);
+	s = run_text("set server backlog 1\nset server syncookies 0\n"
+	             "listen server\nconnect client\nrun\n"
+	             "connect client new\nconnect client new\nrun\n"
+	             "accept server\nadvance 1.5\naccept server\naccept server\n"
+	             "accept server\n");
 	ck_assert_int_ge(i, 0);
 	/* the third connection got through on the ACK after the first accept */
 	i = step_with(s, TT_R_SYNRCVD_ACK);

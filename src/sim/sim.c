@@ -1117,6 +1117,9 @@ connect_sock(struct tt_sim *s, int h, int fresh)
 	uint16_t peer = s->cfg.host[!h].port, me;
 	int i = fresh ? -1 : hh->cur, k;
 
+	if (i < 0 && !fresh && (k = sim_host_find(hh, hh->port, peer)) >= 0 &&
+	    tt_conn_state(hh->socks[k].c) != TT_CLOSED)
+		i = k;  /* the ports are in use (a connection not accepted yet) */
 	if (i >= 0) {
 		if (tt_conn_state(hh->socks[i].c) != TT_CLOSED || !hh->socks[i].opened)
 			return i;
