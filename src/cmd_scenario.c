@@ -64,6 +64,20 @@ fail:
 	return NULL;
 }
 
+/* Each step's own connection: a new connection's port, a flood's spoofed
+ * source. */
+static const char *
+stream_endpoint(void *ctx, size_t i, int h)
+{
+	static char ep[2][80];
+	const struct tt_sim *s = ctx;
+	const struct tt_step *st = tt_sim_step(s, i);
+
+	if (st == NULL || tt_sim_nstreams(s) < 2)
+		return NULL;
+	return tt_sim_stream_endpoint(s, st->stream, h & 1, ep[h & 1], sizeof ep[h & 1]);
+}
+
 static int
 show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 {
@@ -78,6 +92,8 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	story.endpoint[1] = tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
 	story.nsteps = tt_sim_nsteps(s);
 	story.steps = tt_sim_nsteps(s) ? tt_sim_step(s, 0) : NULL;
+	story.ctx = (void *)s;
+	story.endpoint_of = stream_endpoint;
 	opts.zh = cli->zh;
 	opts.present = cli->present;
 	opts.autoplay = cli->autoplay;

@@ -95,6 +95,19 @@ scene_port(const struct writer *w, const struct tt_step *st, int h)
 }
 
 /* One simulation's segments; -1 after the message. */
+/* A stream's own address for one host (a flood's spoofed source), when it
+ * parses; else `to` keeps the host's. */
+static void
+stream_addr(const struct tt_sim *s, unsigned stream, int host, uint8_t *to)
+{
+	char a[48];
+	uint8_t b[16] = { 0 };
+
+	tt_sim_stream_addr(s, stream, host, a, sizeof a);
+	if (inet_pton(AF_INET, a, b) == 1 || inet_pton(AF_INET6, a, b) == 1)
+		memcpy(to, b, 16);
+}
+
 static int
 write_sim(struct writer *w, const struct tt_sim *s)
 {
@@ -128,6 +141,8 @@ write_sim(struct writer *w, const struct tt_sim *s)
 		o.ipver = ipver;
 		memcpy(o.src, addr[st->dir & 1], 16);
 		memcpy(o.dst, addr[!(st->dir & 1)], 16);
+		stream_addr(s, st->stream, st->dir & 1, o.src);
+		stream_addr(s, st->stream, !(st->dir & 1), o.dst);
 		o.sport = scene_port(w, st, st->dir & 1);
 		o.dport = scene_port(w, st, !(st->dir & 1));
 		o.ip_id = w->ip_id[st->dir & 1]++;

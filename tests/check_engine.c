@@ -2401,6 +2401,134 @@ START_TEST(test_wscale_syn_sent_negotiates_both_shifts)
 }
 END_TEST
 
+/* ---- SYN cookies (RFC 4987 §3.6, Linux's encoding) ---------------------- */
+
+static const struct tt_cookie_secret cookie_key = { { { 1, 2 }, { 3, 4 } } };
+
+static struct tt_cookie_id
+cookie_peer(void)
+{
+	struct tt_cookie_id id;
+
+	memset(&id, 0, sizeof id);
+	id.saddr[0] = 192, id.saddr[3] = 1;     /* 192.0.0.1 -> 198.51.100.2 */
+	id.daddr[0] = 198, id.daddr[1] = 51, id.daddr[2] = 100, id.daddr[3] = 2;
+	id.sport = 49152;
+	id.dport = 80;
+	return id;
+}
+
+START_TEST(test_cookie_round_trip_keeps_the_rounded_mss)
+{
+	struct tt_cookie_id id = cookie_peer();
+	uint32_t c = tt_cookie_make(&cookie_key, &id, PEER_ISS, 1400, TT_SEC(10));
+
+	/* msstab {536, 1300, 1440, 1460}: 1400 rounds down to 1300 */
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS, c, TT_SEC(10)), 1300);
+	ck_assert_uint_eq(tt_cookie_mss(0), 536);
+	ck_assert_uint_eq(tt_cookie_mss(100), 536);
+	ck_assert_uint_eq(tt_cookie_mss(1460), 1460);
+	ck_assert_uint_eq(tt_cookie_mss(9000), 1460);
+	ck_assert_uint_eq(tt_cookie_mss(1452), 1440);
+	/* the count is in the top 8 bits */
+	ck_assert_uint_eq(tt_cookie_count(TT_SEC(10)), 0);
+	ck_assert_uint_eq(tt_cookie_count(TT_SEC(61)), 1);
+}
+END_TEST
+
+START_TEST(test_cookie_is_valid_for_this_minute_and_the_one_before)
+{
+	struct tt_cookie_id id = cookie_peer();
+	uint32_t c = tt_cookie_make(&cookie_key, &id, PEER_ISS, 1460, TT_SEC(59));
+
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS, c, TT_SEC(61)), 1460);
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS, c, TT_SEC(119)), 1460);
+	/* Linux MAX_SYNCOOKIE_AGE: two counts later it is stale */
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS, c, TT_SEC(120)), 0);
+}
+END_TEST
+
+START_TEST(test_cookie_forged_or_for_another_peer_is_refused)
+{
+	struct tt_cookie_id id = cookie_peer(), other = cookie_peer();
+	struct tt_cookie_secret key2 = cookie_key;
+	uint32_t c = tt_cookie_make(&cookie_key, &id, PEER_ISS, 1460, 0);
+	unsigned valid = 0;
+
+	other.sport = 49153;
+	key2.k[1][0] ^= 1;
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &other, PEER_ISS, c, 0), 0);
+	/* the peer's ISN is added in (as Linux does): one a little off reads
+	 * as another MSS index, one further off as none */
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS + 100, c, 0), 0);
+	/* and only the difference counts: an ACK whose seq and ack are both
+	 * off by the same amount passes, in Linux's construction too */
+	ck_assert_uint_eq(tt_cookie_check(&cookie_key, &id, PEER_ISS - 5, c - 5, 0), 1460);
+	ck_assert_uint_eq(tt_cookie_check(&key2, &id, PEER_ISS, c, 0), 0);
+	/* a guessed cookie is valid about 4 times in 2^24 x 2: none of 1000 */
+	for (uint32_t g = 0; g < 1000; g++)
+		valid += tt_cookie_check(&cookie_key, &id, PEER_ISS, c + 1 + g * 7919u, 0) != 0;
+	ck_assert_uint_eq(valid, 0);
+}
+END_TEST
+
+/* Tests for LISTEN answering with a cookie */
+
+START_TEST(test_listen_cookie_syn_ack_keeps_no_state)
+{
+	struct tt_conn *c = conn_listen();
+	struct tt_seg syn;
+
+	memset(&syn, 0, sizeof syn);
+	syn.flags = TT_SYN;
+	syn.seq = PEER_ISS;
+	syn.wnd = 65535;
+	tt_out_clear(&out);
+	tt_conn_cookie_synack(c, &syn, 777777, &out);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_SYN | TT_ACK, 777777, PEER_ISS + 1);
+	ck_assert_uint_eq(out.seg[0].mss, 1460);
+	REASON_IS(TT_R_COOKIE_SENT);
+	STATE_IS(c, TT_LISTEN);
+	ck_assert(tt_conn_next_timer(c) == TT_NEVER);   /* nothing to retransmit */
+	tt_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_cookie_ack_rebuilds_an_established_connection)
+{
+	struct tt_conn *c = conn_listen();
+	struct tt_tcb_view v;
+	struct tt_seg ack;
+	uint8_t data[1400];
+
+	memset(&ack, 0, sizeof ack);
+	ack.flags = TT_ACK;
+	ack.seq = PEER_ISS + 1;
+	ack.ack = 777778;
+	ack.wnd = 65535;
+	tt_out_clear(&out);
+	tt_conn_cookie_open(c, &ack, 1300, now, &out);
+	EMITS_NOTHING();
+	REASON_IS(TT_R_COOKIE_ACK);
+	STATE_IS(c, TT_ESTABLISHED);
+	view(c, &v);
+	ck_assert_uint_eq(v.iss, 777777);
+	ck_assert_uint_eq(v.irs, PEER_ISS);
+	ck_assert_uint_eq(v.snd_una, 777778);
+	ck_assert_uint_eq(v.snd_nxt, 777778);
+	ck_assert_uint_eq(v.rcv_nxt, PEER_ISS + 1);
+	/* the MSS the cookie kept cuts what is sent */
+	memset(data, 'x', sizeof data);
+	tt_out_clear(&out);
+	tt_conn_send(c, data, sizeof data, now, &out);
+	EMITS_EXACTLY(2);
+	EMITS_SEG(0, TT_ACK, 777778, PEER_ISS + 1, 1300, 65535);
+	EMITS_SEG(1, TT_ACK | TT_PSH, 777778 + 1300, PEER_ISS + 1, 100, 65535);
+	tt_conn_free(c);
+}
+END_TEST
+
 START_TEST(test_wscale_scaled_window_is_what_the_sender_fills)
 {
 	struct tt_conn *c;
@@ -2807,6 +2935,22 @@ START_TEST(test_send_beyond_the_buffer_is_insufficient_resources)
 }
 END_TEST
 
+START_TEST(test_refuse_in_syn_received_resets_at_snd_nxt)
+{
+	struct tt_conn *c = conn_listen();
+
+	ARRIVES(c, TT_SYN, PEER_ISS, 0);
+	STATE_IS(c, TT_SYN_RECEIVED);
+	tt_out_clear(&out);
+	tt_conn_refuse(c, TT_R_ACCEPTQ_FULL_RST, &out);
+	EMITS_EXACTLY(1);
+	EMITS(0, TT_RST, OUR_ISS + 1, 0);
+	REASON_IS(TT_R_ACCEPTQ_FULL_RST);
+	STATE_IS(c, TT_CLOSED);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2821,6 +2965,12 @@ main(void)
 			test_closed_answers_ack_with_rst_at_its_ack,
 			test_closed_answers_syn_with_rst_ack_covering_it, test_closed_discards_rst,
 			test_closed_user_calls_report_no_connection } },
+		{ "cookies", { test_cookie_round_trip_keeps_the_rounded_mss,
+			test_cookie_is_valid_for_this_minute_and_the_one_before,
+			test_cookie_forged_or_for_another_peer_is_refused,
+			test_listen_cookie_syn_ack_keeps_no_state,
+			test_cookie_ack_rebuilds_an_established_connection,
+			test_refuse_in_syn_received_resets_at_snd_nxt } },
 		{ "listen", { test_listen_syn_sends_syn_ack_and_enters_syn_received,
 			test_listen_ignores_rst, test_listen_answers_ack_with_rst,
 			test_listen_drops_segment_without_syn, test_listen_close_returns_to_closed,

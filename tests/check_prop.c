@@ -356,6 +356,12 @@ fmt_action(const struct tt_action *a, char *buf, size_t len)
 		         tt_flags_format(a->inject.flags, f, sizeof f), a->inject.seq, a->inject.ack,
 		         a->inject.len, a->inject.wnd);
 		break;
+	case TT_A_ACCEPT:
+		snprintf(buf, len, "accept %s", h);
+		break;
+	case TT_A_FLOOD:
+		snprintf(buf, len, "flood %s %u", h, a->count);
+		break;
 	default:
 		snprintf(buf, len, "# action kind %d", (int)a->kind);
 		break;
@@ -429,8 +435,21 @@ print_scenario(FILE *fp, const char *prefix, const struct scen *sc, const int *r
 			fprintf(fp, "%sset loss %s %u.%04u%%\n", prefix, host_name[h],
 			        l->loss_ppm / 10000, l->loss_ppm % 10000);
 	}
-	for (int h = 0; h < 2; h++)
+	for (int h = 0; h < 2; h++) {
+		const struct tt_listen_config *l = &sc->cfg.host[h].listen, *d = &def.host[h].listen;
+
 		print_host_settings(fp, prefix, h, &sc->cfg.host[h].tcp);
+		if (l->backlog != d->backlog)
+			fprintf(fp, "%sset %s backlog %d\n", prefix, host_name[h], l->backlog);
+		if (l->max_syn_backlog != d->max_syn_backlog)
+			fprintf(fp, "%sset %s syn-backlog %u\n", prefix, host_name[h],
+			        l->max_syn_backlog);
+		if (l->abort_on_overflow != d->abort_on_overflow)
+			fprintf(fp, "%sset %s abort-on-overflow %s\n", prefix, host_name[h],
+			        l->abort_on_overflow ? "on" : "off");
+		if (l->syncookies != d->syncookies)
+			fprintf(fp, "%sset %s syncookies %d\n", prefix, host_name[h], l->syncookies);
+	}
 	for (size_t i = 0; i < sc->nact; i++) {
 		fmt_action(&sc->act[i], buf, sizeof buf);
 		if (rc != NULL && rc[i] == -1)
@@ -454,6 +473,16 @@ gen_host(struct rng *r, struct tt_host_config *hc)
 	else
 		tt_config_default(c);
 	hc->iss = chance(r, 50) ? 0xFFFFF000u + rn(r, 0x1000) : (uint32_t)rng_next(r);
+	if (chance(r, 35)) {
+		/* the listener's queues (sim/host.h): small, so that they fill */
+		hc->listen.backlog = (int)rn(r, 4);
+		hc->listen.syncookies = (int)rn(r, 3);
+		hc->listen.abort_on_overflow = chance(r, 30);
+		if (chance(r, 30))
+			hc->listen.max_syn_backlog = rrange(r, 1, 12);
+	} else if (chance(r, 10)) {
+		hc->listen.syncookies = 2;      /* cookies always, without queues */
+	}
 	u = rn(r, 100);
 	if (u < 8) {
 		c->rcv_wnd = 0;
@@ -695,6 +724,13 @@ gen_action(struct gen *gs, struct rng *r, const struct tt_sim *s, struct tt_acti
 		a->kind = chance(r, 50) ? TT_A_LISTEN : TT_A_CONNECT;
 		if (a->kind == TT_A_CONNECT && chance(r, 30))
 			a->fresh = 1;   /* another connection, on the next port */
+	} else if (w < 84) {
+		a->kind = TT_A_ACCEPT;
+	} else if (w < 86) {
+		a->kind = TT_A_FLOOD;
+		a->host = TT_SERVER;
+		a->conn = 0;
+		a->count = chance(r, 70) ? rrange(r, 1, 6) : rrange(r, 7, 40);
 	} else {
 		a->kind = TT_A_INJECT;
 		gen_inject(r, v, a);
@@ -795,6 +831,7 @@ struct sig {
 /* How often each check had something to look at (the main runs only). */
 static struct stats {
 	unsigned long changes, data, probes, acks, oow, limited, oow_max, injected, impossible;
+	unsigned long overflows, cookies, cookie_opens; /* the listen queues' rules */
 } stats;
 static int counting;
 
@@ -806,6 +843,7 @@ struct checker {
 	unsigned char seen[2][MAXSOCK];
 	struct inc inc[2][MAXINC];
 	unsigned ninc[2];
+	unsigned char spoofed[1024];    /* streams of a flood's spoofed sources */
 	struct ivl *ivl[2];
 	size_t nivl[2], capivl[2];
 	struct sig inj[MAXACT];
@@ -1002,6 +1040,11 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 {
 	char sb[400], eb[160];
 	int injected = st->kind == TT_STEP_SEGMENT && is_injected(ck, st);
+	int spoofed;
+
+	if ((st->notes & TT_NOTE(SPOOFED)) && st->stream < sizeof ck->spoofed)
+		ck->spoofed[st->stream] = 1;
+	spoofed = st->stream < sizeof ck->spoofed && ck->spoofed[st->stream];
 
 	/* 6: views and events in range, SND.UNA =< SND.NXT */
 	for (int h = 0; h < 2; h++) {
@@ -1029,6 +1072,10 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 		const struct tt_step_event *e = &st->ev[k];
 		int h = e->host;
 
+		if (e->ev.reason >= TT_R_SYNQ_FULL_DROP && e->ev.reason <= TT_R_ACCEPTQ_FULL_COOKIE_DROP)
+			stats.overflows++;
+		stats.cookies += e->ev.reason == TT_R_COOKIE_SENT;
+		stats.cookie_opens += e->ev.reason == TT_R_COOKIE_ACK;
 		if (e->ev.reason == TT_R_HOST_CRASH)
 			ck->noow[h] = 0;        /* a rebooted host forgets its rate limit */
 		if (e->ev.from == e->ev.to)
@@ -1081,7 +1128,10 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            tt_state_name(st->tcb[h].state));
 	}
 
-	for (int h = 0; h < 2; h++)
+	/* A flood's children send no data, and share their ISS with whatever
+	 * else the host opened at that instant: they are no incarnation to
+	 * follow (and would push the real ones out of the list) */
+	for (int h = 0; h < 2 && !spoofed; h++)
 		inc_touch(ck, h, &st->tcb[h]);
 	if (st->kind != TT_STEP_SEGMENT)
 		return 0;
@@ -1132,10 +1182,17 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			            g->ack, host_name[to], fmt_seg(st, injected, sb, sizeof sb));
 		if (seqlen > 0 && !(g->flags & TT_RST))
 			ivl_add(ck, from, g->seq, g->seq + seqlen);
+		/* a SYN cookie vouches for a SYN at seq - 1 (RFC 4987 §3.6); a
+		 * hand-made ACK whose seq and ack are both off by the same amount
+		 * passes the check too, as in Linux, whose construction only adds
+		 * the peer's ISN, and then the SYN it stands for was never sent */
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == TT_R_COOKIE_ACK)
+				ivl_add(ck, from, g->seq - 1, g->seq);
 
 		/* RFC 7323 §2.2: windows are scaled when both SYNs carried the
 		 * option; the checker reads that off the SYNs themselves */
-		if ((g->flags & TT_SYN) && !(g->flags & TT_RST) && !injected) {
+		if ((g->flags & TT_SYN) && !(g->flags & TT_RST) && !injected && !spoofed) {
 			if (!lost && has_tcb(tv) && tv->irs == g->seq) {
 				struct inc *kr = inc_by_iss(ck, to, tv->iss);
 
@@ -1711,9 +1768,11 @@ START_TEST(test_random_scenarios_hold_invariants)
 	printf("\ncheck_prop: checked %lu state changes, %lu data segments against the window "
 	       "(%lu one-byte probes past a closed one), %lu ACK fields, %lu injected segments "
 	       "delivered, %lu replies to unacceptable segments (%lu more rate-limited; at most %lu "
-	       "in one second); %lu actions were not possible\n",
+	       "in one second); %lu actions were not possible; %lu segments met a full listen "
+	       "queue, %lu SYN cookies sent, %lu came back valid\n",
 	       stats.changes, stats.data, stats.probes, stats.acks, stats.injected, stats.oow,
-	       stats.limited, stats.oow_max, stats.impossible);
+	       stats.limited, stats.oow_max, stats.impossible, stats.overflows, stats.cookies,
+	       stats.cookie_opens);
 	fflush(stdout);
 	ck_assert_msg(failed == 0, "%lu of %lu random scenarios break an invariant; first: %s",
 	              failed, nseeds, first_msg);

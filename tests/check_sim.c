@@ -982,6 +982,8 @@ START_TEST(test_random_scenarios_keep_invariants)
 			a.inject.wnd = rnd(&x) % 65536;
 			if (a.kind == TT_A_DELIVER)
 				a.count = 1 + a.count % 3;
+			if (a.kind == TT_A_FLOOD)
+				a.count = 1 + a.count % 20;     /* each SYN is a connection */
 			tt_sim_do(s, &a, err, sizeof err);
 		}
 		check_invariants(s, seed);
@@ -1324,6 +1326,351 @@ START_TEST(test_bundled_reno_vs_cubic_on_one_bottleneck)
 }
 END_TEST
 
+
+/* ---- the listen queues, SYN floods and SYN cookies ----------------------
+ * Each fixture is a scenario that leaves the server in one situation; the
+ * step where the segment arrived says what happened to it (its reason and
+ * states), and the segments after it what left. */
+
+/* The index of the last step with an event of reason r, or -1. */
+static long
+step_with(const struct tt_sim *s, enum tt_reason r)
+{
+	for (size_t i = tt_sim_nsteps(s); i-- > 0;) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == r)
+				return (long)i;
+	}
+	return -1;
+}
+
+/* The first segment step after step i in the same stream, or NULL. */
+static const struct tt_step *
+next_segment(const struct tt_sim *s, long i)
+{
+	const struct tt_step *at = tt_sim_step(s, (size_t)i);
+
+	for (size_t k = (size_t)i + 1; k < tt_sim_nsteps(s); k++) {
+		const struct tt_step *st = tt_sim_step(s, k);
+
+		if (st->kind == TT_STEP_SEGMENT && st->stream == at->stream)
+			return st;
+	}
+	return NULL;
+}
+
+#define ARRIVED_AS(s, i, fl, from, why, cstate, sstate)                            \
+	do {                                                                          \
+		const struct tt_step *st_;                                             \
+		ck_assert_msg((i) >= 0, "no step with %s", tt_reason_id(why));         \
+		st_ = tt_sim_step((s), (size_t)(i));                                   \
+		ck_assert_int_eq(st_->kind, TT_STEP_SEGMENT);                          \
+		ck_assert_uint_eq(st_->seg.flags & 0xff, (fl));                        \
+		ck_assert_int_eq(st_->dir, (from));                                    \
+		ck_assert_str_eq(tt_state_name(st_->tcb[0].state), tt_state_name(cstate)); \
+		ck_assert_str_eq(tt_state_name(st_->tcb[1].state), tt_state_name(sstate)); \
+	} while (0)
+
+/* Tests for a full SYN queue */
+
+START_TEST(test_synq_full_drops_the_client_syn_and_it_comes_again)
+{
+	struct tt_sim *s = run_text("set server backlog 1\nset server syncookies 0\n"
+	                            "listen server\nflood server 3\nrun\n"
+	                            "connect client\nrun\n");
+	long i = step_with(s, TT_R_SYNQ_FULL_DROP);
+	const struct tt_step *st;
+
+	/* backlog 1: two half-open children fit, the flood's third SYN and
+	 * then the client's are dropped */
+	ck_assert_uint_eq(count_segments(s, TT_SYN, TT_NOTE(SPOOFED)), 3);
+	ck_assert_uint_eq(count_segments(s, TT_SYN | TT_ACK, TT_NOTE(NO_HOST)), 2);
+	ARRIVED_AS(s, i, TT_SYN, TT_CLIENT, TT_R_SYNQ_FULL_DROP, TT_SYN_SENT, TT_LISTEN);
+	ck_assert_uint_eq(tt_sim_step(s, (size_t)i)->notes & TT_NOTE(SPOOFED), 0);
+	ck_assert_ptr_null(next_segment(s, i));          /* nothing answered it */
+	ck_assert_uint_eq(tt_sim_in_flight(s), 0);
+	tt_sim_free(s);
+
+	/* the client's backoff sends it again; the children still hold the queue */
+	s = run_text("set server backlog 1\nset server syncookies 0\n"
+	             "listen server\nflood server 2\nrun\nconnect client\nrun\nadvance 1.2\n");
+	i = step_with(s, TT_R_SYNQ_FULL_DROP);
+	st = tt_sim_step(s, (size_t)i);
+	ck_assert(st->notes & TT_NOTE(RETRANSMISSION));
+	ck_assert_str_eq(tt_state_name(st->tcb[1].state), "LISTEN");
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_synq_reserves_a_quarter_for_proven_peers)
+{
+	/* tcp_max_syn_backlog 8: an unknown peer is dropped once 7 half-open
+	 * children leave fewer than 2 places */
+	struct tt_sim *s = run_text("set server backlog 100\nset server syncookies 0\n"
+	                            "set server syn-backlog 8\nlisten server\n"
+	                            "flood server 8\nrun\n");
+
+	ARRIVED_AS(s, step_with(s, TT_R_SYNQ_RESERVED_DROP), TT_SYN, TT_CLIENT,
+	           TT_R_SYNQ_RESERVED_DROP, TT_CLOSED, TT_LISTEN);
+	ck_assert_uint_eq(count_segments(s, TT_SYN | TT_ACK, TT_NOTE(NO_HOST)), 7);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_flood_sources_are_streams_of_their_own)
+{
+	struct tt_sim *s = run_text("listen server\nflood server 3\nrun\n");
+	char a[3][48];
+
+	ck_assert_uint_eq(tt_sim_nstreams(s), 3);
+	for (unsigned k = 0; k < 3; k++) {
+		tt_sim_stream_addr(s, k, TT_CLIENT, a[k], sizeof a[k]);
+		ck_assert_int_eq(strncmp(a[k], "198.18.", 7), 0);
+	}
+	ck_assert_str_ne(a[0], a[1]);
+	ck_assert_str_ne(a[1], a[2]);
+	tt_sim_free(s);
+
+	/* without queues the application still gets the real connection, not
+	 * a flood's half-open one: the server's calls go to the client's */
+	s = run_text("listen server\nconnect client\nrun\nflood server 3\nrun\n"
+	             "send server 10\nrun\n");
+	ck_assert_int_ge(step_with(s, TT_R_SEND_DATA), 0);
+	ck_assert_uint_eq(tt_sim_step(s, (size_t)step_with(s, TT_R_SEND_DATA))->stream, 0);
+	ck_assert_int_lt(step_with(s, TT_R_SEND_QUEUED), 0);
+	tt_sim_free(s);
+	s = run_text("listen server\nflood server 3\nrun\n");
+	/* no RST from anyone: the SYN,ACKs are lost where no host is */
+	ck_assert_uint_eq(count_segments(s, TT_RST, 0), 0);
+	ARRIVED_AS(s, step_with(s, TT_R_NO_HOST), TT_SYN | TT_ACK, TT_SERVER, TT_R_NO_HOST,
+	           TT_CLOSED, TT_SYN_RECEIVED);
+	ck_assert_uint_eq(count_segments(s, TT_SYN | TT_ACK, TT_NOTE(NO_HOST)), 3);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* Tests for a full accept queue */
+
+static const char accept_full[] =
+	"set server backlog 1\nset server syncookies 0\n"
+	"listen server\nconnect client\nrun\n"
+	"connect client new\nconnect client new\nrun\n";
+
+START_TEST(test_acceptq_full_ignores_the_final_ack_then_synack_again)
+{
+	struct tt_sim *s = run_text(accept_full);
+	long i = step_with(s, TT_R_ACCEPTQ_FULL_ACK_IGNORED);
+	const struct tt_step *st;
+
+	ARRIVED_AS(s, i, TT_ACK, TT_CLIENT, TT_R_ACCEPTQ_FULL_ACK_IGNORED, TT_ESTABLISHED,
+	           TT_SYN_RECEIVED);
+	ck_assert_ptr_null(next_segment(s, i));          /* it emits nothing */
+	tt_sim_free(s);
+
+	/* its retransmission timer sends the SYN,ACK again; the client's ACK
+	 * is ignored again while the queue stays full */
+	s = run_text("set server backlog 1\nset server syncookies 0\n"
+	             "listen server\nconnect client\nrun\n"
+	             "connect client new\nconnect client new\nrun\nadvance 1.5\n");
+	i = step_with(s, TT_R_ACCEPTQ_FULL_ACK_IGNORED);
+	st = tt_sim_step(s, (size_t)i - 1);
+	ck_assert_uint_eq(st->seg.flags, TT_SYN | TT_ACK);
+	ck_assert(st->notes & TT_NOTE(RETRANSMISSION));
+	ck_assert_int_eq(st->dir, TT_SERVER);
+	ARRIVED_AS(s, i, TT_ACK, TT_CLIENT, TT_R_ACCEPTQ_FULL_ACK_IGNORED, TT_ESTABLISHED,
+	           TT_SYN_RECEIVED);
+	ck_assert_int_gt(st->time, TT_SEC(1));
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_acceptq_full_with_abort_on_overflow_resets)
+{
+	struct tt_sim *s = run_text("set server backlog 1\nset server syncookies 0\n"
+	                            "set server abort-on-overflow on\n"
+	                            "listen server\nconnect client\nrun\n"
+	                            "connect client new\nconnect client new\nrun\n");
+	long i = step_with(s, TT_R_ACCEPTQ_FULL_RST);
+	const struct tt_step *ack = tt_sim_step(s, (size_t)i), *rst = next_segment(s, i);
+
+	ARRIVED_AS(s, i, TT_ACK, TT_CLIENT, TT_R_ACCEPTQ_FULL_RST, TT_ESTABLISHED, TT_CLOSED);
+	ck_assert_ptr_nonnull(rst);
+	ck_assert_uint_eq(rst->seg.flags, TT_RST);
+	ck_assert_uint_eq(rst->seg.seq, ack->seg.ack);
+	ck_assert_str_eq(tt_state_name(rst->tcb[0].state), "CLOSED");
+	ck_assert_int_ge(step_with(s, TT_R_RST_RESET), 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_acceptq_full_drops_a_new_syn_until_accept_frees_room)
+{
+	struct tt_sim *s = run_text("set server backlog 0\nset server syncookies 0\n"
+	                            "listen server\nconnect client\nrun\n"
+	                            "connect client new\nrun\n");
+	long i = step_with(s, TT_R_ACCEPTQ_FULL_SYN_DROP);
+
+	ARRIVED_AS(s, i, TT_SYN, TT_CLIENT, TT_R_ACCEPTQ_FULL_SYN_DROP, TT_SYN_SENT, TT_LISTEN);
+	ck_assert_ptr_null(next_segment(s, i));
+	tt_sim_free(s);
+
+	s = run_text("set server backlog 0\nset server syncookies 0\n"
+	             "listen server\nconnect client\nrun\n"
+	             "connect client new\nrun\naccept server\nadvance 1.2\n");
+	i = step_with(s, TT_R_ACCEPT);
+	ck_assert_int_ge(i, 0);
+	ck_assert_str_eq(tt_state_name(tt_sim_step(s, (size_t)i)->tcb[1].state), "ESTABLISHED");
+	i = step_with(s, TT_R_LISTEN_SYN);
+	ck_assert(tt_sim_step(s, (size_t)i)->notes & TT_NOTE(RETRANSMISSION));
+	ck_assert_str_eq(tt_state_name(tt_sim_step(s, tt_sim_nsteps(s) - 1)->tcb[1].state),
+	                 "ESTABLISHED");
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_accept_takes_the_oldest_and_frees_room_for_the_ack)
+{
+	struct tt_sim *s = run_text("set server backlog 1\nset server syncookies 0\n"
+	                            "listen server\nconnect client\nrun\n"
+	                            "connect client new\nconnect client new\nrun\n"
+	                            "accept server\nadvance 1.5\naccept server\naccept server\n"
+	                            "accept server\n");
+	long i = step_with(s, TT_R_ACCEPT_EMPTY);
+	const struct tt_step *st;
+	unsigned accepted = 0;
+
+	for (size_t k = 0; k < tt_sim_nsteps(s); k++) {
+		st = tt_sim_step(s, k);
+		if (st->kind == TT_STEP_EVENT && st->ev[0].ev.reason == TT_R_ACCEPT) {
+			/* oldest first: streams 0, 1, then 2 */
+			ck_assert_uint_eq(st->stream, accepted);
+			accepted++;
+		}
+	}
+	ck_assert_uint_eq(accepted, 3);
+	tt_sim_free(s);
+
+	/* before accept, the server's connect finds the ports in use */
+	s = run_text("set server backlog 1\nlisten server\nconnect client\ndeliver\n"
+	             "connect server\n");
+	ck_assert_int_ge(step_with(s, TT_R_OPEN_EXISTS), 0);
+	ck_assert_uint_eq(tt_sim_nstreams(s), 1);
+	tt_sim_free(s);
+	s = run_text("set server backlog 1\nset server syncookies 0\n"
+	             "listen server\nconnect client\nrun\n"
+	             "connect client new\nconnect client new\nrun\n"
+	             "accept server\nadvance 1.5\naccept server\naccept server\n"
+	             "accept server\n");
+	ck_assert_int_ge(i, 0);
+	/* the third connection got through on the ACK after the first accept */
+	i = step_with(s, TT_R_SYNRCVD_ACK);
+	st = tt_sim_step(s, (size_t)i);
+	ck_assert_uint_eq(st->stream, 2);
+	ck_assert_uint_eq(st->seg.flags, TT_ACK);
+	ck_assert_str_eq(tt_state_name(st->tcb[1].state), "ESTABLISHED");
+	tt_sim_free(s);
+}
+END_TEST
+
+/* Tests for SYN cookies */
+
+START_TEST(test_cookie_round_trip_establishes_with_the_encoded_mss)
+{
+	struct tt_sim *s = run_text("set server syncookies 2\nset client mss 1400\n"
+	                            "listen server\nconnect client\nrun\n"
+	                            "send server 1400\nrun\n");
+	long i = step_with(s, TT_R_COOKIE_SENT);
+	const struct tt_step *syn = tt_sim_step(s, (size_t)i), *synack = next_segment(s, i);
+	const struct tt_step *ack;
+
+	/* the SYN leaves the listener in LISTEN, no child */
+	ARRIVED_AS(s, i, TT_SYN, TT_CLIENT, TT_R_COOKIE_SENT, TT_SYN_SENT, TT_LISTEN);
+	ck_assert_int_eq(syn->sock[1], 0);      /* the listener's own TCB */
+	ck_assert_uint_eq(synack->seg.flags, TT_SYN | TT_ACK);
+	ck_assert_uint_eq(synack->seg.ack, syn->seg.seq + 1);
+	/* the ACK brings it back: ESTABLISHED at once, ISS the cookie */
+	i = step_with(s, TT_R_COOKIE_ACK);
+	ack = tt_sim_step(s, (size_t)i);
+	ARRIVED_AS(s, i, TT_ACK, TT_CLIENT, TT_R_COOKIE_ACK, TT_ESTABLISHED, TT_ESTABLISHED);
+	ck_assert_uint_eq(ack->tcb[1].iss, synack->seg.seq);
+	ck_assert_uint_eq(ack->tcb[1].irs, syn->seg.seq);
+	ck_assert_int_ne(ack->sock[1], 0);      /* a new child */
+	/* 1400 bytes go as 1300 + 100: the MSS the cookie kept */
+	ck_assert_uint_eq(count_segments(s, TT_ACK, 0) >= 1, 1);
+	for (size_t k = 0; k < tt_sim_nsteps(s); k++) {
+		const struct tt_step *st = tt_sim_step(s, k);
+
+		if (st->kind == TT_STEP_SEGMENT && st->dir == TT_SERVER && st->seg.len > 0)
+			ck_assert_msg(st->seg.len == 1300 || st->seg.len == 100, "len %u",
+			              st->seg.len);
+	}
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_cookies_on_overflow_let_the_client_through_a_flood)
+{
+	struct tt_sim *s = run_file("syn-cookies");
+
+	ck_assert_int_ge(step_with(s, TT_R_COOKIE_SENT), 0);
+	ck_assert_int_lt(step_with(s, TT_R_SYNQ_FULL_DROP), 0);
+	ck_assert_str_eq(path_of(s, TT_CLIENT), "CLOSED SYN-SENT ESTABLISHED");
+	ck_assert_int_ge(step_with(s, TT_R_COOKIE_ACK), 0);
+	tt_sim_free(s);
+	s = run_file("syn-flood");
+	ck_assert_int_lt(step_with(s, TT_R_COOKIE_SENT), 0);
+	ck_assert_int_ge(step_with(s, TT_R_SYNQ_FULL_DROP), 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_forged_cookie_is_answered_as_an_ack_in_listen)
+{
+	/* no SYN ever reached the server: the ACK's ack - 1 is no cookie */
+	struct tt_sim *s = run_text("set server syncookies 2\nlisten server\nconnect client\n"
+	                            "drop SYN\ninject client ACK seq=1001 ack=777\nrun\n");
+	long i = step_with(s, TT_R_COOKIE_BAD);
+	const struct tt_step *rst = next_segment(s, i);
+
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_eq(tt_sim_step(s, (size_t)i)->ev[1].ev.reason, TT_R_LISTEN_RST_ACK);
+	ck_assert_ptr_nonnull(rst);
+	ck_assert_uint_eq(rst->seg.flags, TT_RST);
+	ck_assert_uint_eq(rst->seg.seq, 777);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_stale_cookie_is_refused)
+{
+	/* the ACK is held back three minutes: two minute-counts later the
+	 * cookie no longer checks */
+	struct tt_sim *s = run_text("set server syncookies 2\nlisten server\nconnect client\n"
+	                            "deliver 2\ndelay 180 ACK\nrun\n");
+	long i = step_with(s, TT_R_COOKIE_BAD);
+
+	ARRIVED_AS(s, i, TT_ACK, TT_CLIENT, TT_R_COOKIE_BAD, TT_ESTABLISHED, TT_LISTEN);
+	ck_assert_uint_eq(next_segment(s, i)->seg.flags, TT_RST);
+	ck_assert_int_lt(step_with(s, TT_R_COOKIE_ACK), 0);
+	tt_sim_free(s);
+}
+END_TEST
+
+START_TEST(test_queue_settings_are_checked)
+{
+	expect_parse_error("set server syncookies 3\n", "syncookies is 0 (never)");
+	expect_parse_error("set server backlog x\n", "backlog must be a number");
+	expect_parse_error("set server syn-backlog 0\n", "syn-backlog must be a number from 1");
+	expect_parse_error("set server abort-on-overflow maybe\n", "not on or off");
+	expect_parse_error("flood server\n", "use: flood server N");
+	expect_parse_error("flood client 3\n", "use: flood server N");
+	expect_parse_error("flood server 10001\n", "use: flood server N");
+	expect_parse_error("accept server now\n", "use: accept");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1344,6 +1691,18 @@ main(void)
 	tcase_add_test(tc, test_shutdown_close_and_urgent_actions);
 	tcase_add_test(tc, test_first_step_maps_actions_to_steps);
 	tcase_add_test(tc, test_seed_derives_repeatable_iss);
+	tcase_add_test(tc, test_queue_settings_are_checked);
+	tcase_add_test(wire, test_synq_full_drops_the_client_syn_and_it_comes_again);
+	tcase_add_test(wire, test_synq_reserves_a_quarter_for_proven_peers);
+	tcase_add_test(wire, test_flood_sources_are_streams_of_their_own);
+	tcase_add_test(wire, test_acceptq_full_ignores_the_final_ack_then_synack_again);
+	tcase_add_test(wire, test_acceptq_full_with_abort_on_overflow_resets);
+	tcase_add_test(wire, test_acceptq_full_drops_a_new_syn_until_accept_frees_room);
+	tcase_add_test(wire, test_accept_takes_the_oldest_and_frees_room_for_the_ack);
+	tcase_add_test(wire, test_cookie_round_trip_establishes_with_the_encoded_mss);
+	tcase_add_test(wire, test_forged_cookie_is_answered_as_an_ack_in_listen);
+	tcase_add_test(wire, test_stale_cookie_is_refused);
+	tcase_add_test(bundled, test_cookies_on_overflow_let_the_client_through_a_flood);
 	suite_add_tcase(s, tc);
 	tcase_add_test(wire, test_deliver_follows_arrival_time_and_delay);
 	tcase_add_test(wire, test_duplicate_delivers_twice);

@@ -28,6 +28,10 @@ cover-close 11: the FINs crossed: the engine's row is the server after this FIN 
 cover-close 19: the ACK of the FIN was lost after the capture (taken at its sender): replay takes the FIN as acknowledged
 cover-fail 8 9 10 11 12: the server was powered off: a host that loses its TCB sends nothing, so the capture cannot tell
 Lwhy-three 13 14 15 16 17: an old duplicate SYN reaches a two-way-handshake server (a what-if rule) from a client that is CLOSED: the wire shows only a SYN
+accept-queue-abort 9: the accept queue was full and the server answered the final ACK with a RST: the wire shows the ACK and the RST, not the queue, so replay takes the ACK as arrived
+accept-queue-full 9 10 11 12: the accept queue was full and the server ignored the final ACKs: the wire cannot show that a segment that arrived was ignored
+syn-cookies 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18: a flood's spoofed sources have no TCB (replay infers SYN-SENT for whoever sends a SYN), and a server answering with a SYN cookie stays in LISTEN, which its SYN,ACK cannot show
+syn-flood 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26: a flood's spoofed sources have no TCB (replay infers SYN-SENT for whoever sends a SYN), and SYNs dropped by a full SYN queue look like SYNs to a listener that has not answered yet
 EOF
 
 # rows of the two tables that differ: "NAME ROW engine replay"
@@ -81,5 +85,8 @@ while IFS=: read -r head why; do
 			fail "$name row $row is listed as differing ($why) but no longer does"; fi
 	done
 done <"$TMPD/allowed"
-[ "$(wc -l <"$TMPD/diffs")" -le 56 ] && pass || fail "the list of differences is not short: $(wc -l <"$TMPD/diffs")"
+# (a flood's rows differ one by one, as many as its SYNs: they are not
+# counted; the accept queue's ignored and refused ACKs are 5 of the 60)
+n=$(grep -cv '^syn-flood \|^syn-cookies ' "$TMPD/diffs")
+[ "$n" -le 60 ] && pass || fail "the list of differences is not short: $n"
 finish

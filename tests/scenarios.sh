@@ -34,6 +34,19 @@ expect_match "$(col simultaneous-open 12)" "SYN-SENT SYN-RECEIVED ESTABLISHED" "
 expect_match "$(awk -F '\t' 'NR > 1 { print $7 }' "$S/tests/scenarios/close-fin-ack.tsv" | tr '\n' ' ')" \
 	"^SYN SYN,ACK ACK FIN,ACK FIN,ACK ACK $" "three-segment close"
 expect_match "$(cat "$S/tests/scenarios/time-wait-expiry.txt")" "TIME-WAIT -> CLOSED \(TIME_WAIT_EXPIRED\)" "TIME-WAIT expires"
+# the listen queues, read from the goldens: the flood's SYNs come from
+# addresses of their own; the client's SYN is dropped three times by the
+# full SYN queue, then answered; with cookies the server stays in LISTEN
+# until the client's ACK; a full accept queue holds the third connection in
+# SYN-RECEIVED until accept makes room
+srv() { awk -F '\t' -v k="$2" 'NR > 1 && $1 == k { print $13 }' "$S/tests/scenarios/$1.tsv" | uniq | tr '\n' ' '; }
+expect_match "$(awk -F '\t' 'NR > 1 && $5 ~ /^198\.18\./ && $7 == "SYN" { n++ } END { print n }' "$S/tests/scenarios/syn-flood.tsv")" \
+	"^8$" "SYN flood: eight SYNs from spoofed sources"
+expect_match "$(awk -F '\t' 'NR > 1 && $5 ~ /^192\.0\.2\.1:/ && $7 == "SYN" { print $13 }' "$S/tests/scenarios/syn-flood.tsv" | tr '\n' ' ')" \
+	"^LISTEN LISTEN LISTEN SYN-RECEIVED $" "SYN flood: the client's SYN dropped three times, then answered"
+expect_match "$(srv syn-cookies 8)" "^LISTEN ESTABLISHED $" "SYN cookies: LISTEN until the ACK, then ESTABLISHED"
+expect_match "$(srv accept-queue-full 2)" "^SYN-RECEIVED ESTABLISHED $" "accept queue full: SYN-RECEIVED until accept made room"
+expect_match "$(srv accept-queue-abort 2)" "^SYN-RECEIVED CLOSED $" "accept queue full, abort-on-overflow: the child reset"
 
 # broken scenarios: one line on stderr naming file and line, exit 1
 printf 'listen server\nconnect client\nfrobnicate now\n' > "$TMPD/bad.scenario"

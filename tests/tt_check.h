@@ -73,6 +73,10 @@ tt_check_edge_allowed(enum tt_state from, enum tt_state to, enum tt_reason why)
 	{ TT_SYN_RECEIVED, TT_LISTEN, TT_R_SYN_SYNRCVD_PASSIVE },
 	/* RFC 1122 §4.2.2.13: a new SYN reopens TIME-WAIT */
 	{ TT_TIME_WAIT, TT_SYN_RECEIVED, TT_R_TW_REOPEN },
+	/* Linux's listen queue: a RST for the ACK the full accept queue cannot
+	 * take; a connection rebuilt from a SYN cookie (RFC 4987 §3.6) */
+	{ TT_SYN_RECEIVED, TT_CLOSED, TT_R_ACCEPTQ_FULL_RST },
+	{ TT_LISTEN, TT_ESTABLISHED, TT_R_COOKIE_ACK },
 	/* a FIN that also acknowledges ours */
 	{ TT_FIN_WAIT_1, TT_TIME_WAIT, TT_R_FIN_FW1_ACKED },
 };

@@ -191,7 +191,19 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(ECN_CWR, "RFC 3168 \u00a76.1.3", "CWR: the sender has reduced its window, so the receiver stops setting ECE") \
 	_(CUBIC_REDUCE, "RFC 9438 \u00a74.6", "CUBIC: ssthresh is 0.7 of the data in flight (beta_cubic), not half, and W_max remembers the window at the loss; the window then grows as a cubic function of the time since") \
 	_(SEND_MORE, "3.10.2", "more of the queued data goes out at the same moment: the window allows more segments than one batch of the engine's output holds (16)") \
-	_(WSCALE_OFF, "RFC 7323 \u00a72.2", "the peer's SYN offered no window scaling: neither side scales, so no window can exceed 65,535 bytes")
+	_(WSCALE_OFF, "RFC 7323 \u00a72.2", "the peer's SYN offered no window scaling: neither side scales, so no window can exceed 65,535 bytes") \
+	_(SYNQ_FULL_DROP, "Linux tcp_conn_request", "SYN queue full (more half-open connections than the backlog) and no SYN cookies: the SYN is dropped without an answer; the client will send it again") \
+	_(SYNQ_RESERVED_DROP, "Linux tcp_max_syn_backlog", "without SYN cookies the last quarter of tcp_max_syn_backlog is kept for peers already proven alive: this SYN from an unknown peer is dropped") \
+	_(ACCEPTQ_FULL_SYN_DROP, "Linux tcp_conn_request", "accept queue full (the application has not accepted enough connections): a new SYN is dropped without an answer") \
+	_(ACCEPTQ_FULL_ACK_IGNORED, "Linux tcp_abort_on_overflow", "accept queue full: the final ACK of the handshake is ignored (tcp_abort_on_overflow=0); the connection stays in SYN-RECEIVED and sends its SYN,ACK again on its timer, while the client thinks it is established") \
+	_(ACCEPTQ_FULL_RST, "Linux tcp_abort_on_overflow", "accept queue full and tcp_abort_on_overflow=1: the final ACK of the handshake is answered with a RST and the half-open connection is deleted") \
+	_(ACCEPTQ_FULL_COOKIE_DROP, "Linux cookie_v4_check", "a valid SYN cookie came back, but the accept queue is full: the ACK is dropped") \
+	_(ACCEPT, "Linux inet_csk_accept", "accept(): the application takes the oldest established connection off the accept queue") \
+	_(ACCEPT_EMPTY, "Linux inet_csk_accept", "accept(): the accept queue is empty; a blocking accept() would wait for a connection") \
+	_(COOKIE_SENT, "RFC 4987 \u00a73.6", "SYN cookie: the listener keeps no state and stays in LISTEN; the SYN,ACK's sequence number is the cookie (a keyed hash of addresses and ports, a minute counter, an index of the MSS)") \
+	_(COOKIE_ACK, "RFC 4987 \u00a73.6", "SYN cookie returned: ACK - 1 is a valid cookie, so the connection is rebuilt directly in ESTABLISHED with the MSS the cookie encoded; window scale and SACK of the SYN are lost (Linux keeps them only in a timestamp, which this engine does not send)") \
+	_(COOKIE_BAD, "RFC 4987 \u00a73.6", "ACK to the listener whose ACK - 1 is no valid cookie (forged, or more than two minutes old): it is an ACK in LISTEN") \
+	_(NO_HOST, "sim", "no host has this address (a flood's spoofed source): the segment is lost where it arrives, and nothing answers it, not even a RST")
 
 enum tt_reason {
 #define TT_REASON_ENUM(id, sec, text) TT_R_##id,
@@ -399,6 +411,51 @@ void tt_conn_input(struct tt_conn *c, const struct tt_seg *seg, tt_time now, str
 tt_time tt_conn_next_timer(const struct tt_conn *c);
 /* Fires every timer due at or before now (RFC 9293 §3.10.8). */
 void tt_conn_tick(struct tt_conn *c, tt_time now, struct tt_out *out);
+
+/* ---- SYN cookies: RFC 4987 §3.6, encoded as Linux does ----
+ * (net/ipv4/syncookies.c, engine/cookie.c). A cookie is the ISN of a
+ * SYN,ACK that a listener sends without keeping any state: a keyed hash of
+ * the 4-tuple plus the peer's ISN, with a counter of minutes in its top 8
+ * bits and an index into a table of four MSS values in the hash's low
+ * bits. The secret is the caller's (the engine draws nothing at random). */
+#define TT_COOKIE_PERIOD TT_SEC(60)     /* Linux TCP_SYNCOOKIE_PERIOD */
+#define TT_COOKIE_MAX_AGE 2             /* Linux MAX_SYNCOOKIE_AGE: counts */
+
+struct tt_cookie_secret {
+	uint64_t k[2][2];       /* Linux syncookie_secret[2]: two SipHash keys */
+};
+
+/* Who the cookie is for: the peer's (s) and our (d) address, as 16 bytes
+ * (IPv4 in the first four, the rest zero), and ports. */
+struct tt_cookie_id {
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+};
+
+/* The minute counter at `now` (Linux tcp_cookie_time()). */
+uint32_t tt_cookie_count(tt_time now);
+/* The MSS a cookie can carry for a SYN's MSS option (0: none, 536): the
+ * largest of 536, 1300, 1440, 1460 not above it. */
+uint16_t tt_cookie_mss(uint16_t mss);
+/* The cookie for a SYN with sequence number peer_isn and MSS option mss. */
+uint32_t tt_cookie_make(const struct tt_cookie_secret *sec, const struct tt_cookie_id *id,
+                        uint32_t peer_isn, uint16_t mss, tt_time now);
+/* The MSS encoded in `cookie` (an ACK's ack - 1, its seq - 1 as peer_isn)
+ * when it is valid and made in this minute or the one before; else 0. */
+uint16_t tt_cookie_check(const struct tt_cookie_secret *sec, const struct tt_cookie_id *id,
+                         uint32_t peer_isn, uint32_t cookie, tt_time now);
+/* A listening TCB answers a SYN with a SYN,ACK carrying the cookie and
+ * stays in LISTEN, keeping nothing (COOKIE_SENT). */
+void tt_conn_cookie_synack(struct tt_conn *c, const struct tt_seg *syn, uint32_t cookie,
+                           struct tt_out *out);
+/* A copy of the listening TCB becomes the connection a valid cookie's ACK
+ * stands for, directly ESTABLISHED with the peer's MSS `mss` (COOKIE_ACK);
+ * data or FIN on the ACK is then taken as ESTABLISHED takes it. */
+void tt_conn_cookie_open(struct tt_conn *c, const struct tt_seg *ack, uint16_t mss, tt_time now,
+                         struct tt_out *out);
+/* The TCB is deleted with a RST from it, for a rule of its host (the
+ * listen queue's ACCEPTQ_FULL_RST). */
+void tt_conn_refuse(struct tt_conn *c, enum tt_reason r, struct tt_out *out);
 
 /* ---- observer mode: both endpoints of a captured connection ----
  * Capture replay infers both endpoints' states with this engine itself: one

@@ -386,6 +386,48 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 	return -1;
 }
 
+/* The listener's queues (the host's, not the engine's): backlog,
+ * syn-backlog (tcp_max_syn_backlog), abort-on-overflow, syncookies; else
+ * an engine setting. */
+static int
+set_host_param(struct tt_host_config *h, const char *name, const char *val, char *err,
+               size_t errlen)
+{
+	uint32_t v;
+	int b;
+
+	if (strcmp(name, "backlog") == 0 || strcmp(name, "syn-backlog") == 0) {
+		if (parse_u32(val, &v) == -1 || v > 65535 || (name[0] == 's' && v == 0)) {
+			snprintf(err, errlen, "%s must be a number from %d to 65535, not '%s'", name,
+			         name[0] == 's', val);
+			return -1;
+		}
+		if (name[0] == 'b')
+			h->listen.backlog = (int)v;
+		else
+			h->listen.max_syn_backlog = v;
+		return 0;
+	}
+	if (strcmp(name, "abort-on-overflow") == 0) {
+		if ((b = parse_onoff(val)) < 0) {
+			snprintf(err, errlen, "'%s' is not on or off", val);
+			return -1;
+		}
+		h->listen.abort_on_overflow = b;
+		return 0;
+	}
+	if (strcmp(name, "syncookies") == 0) {
+		if (strlen(val) != 1 || val[0] < '0' || val[0] > '2') {
+			snprintf(err, errlen, "syncookies is 0 (never), 1 (when the SYN queue "
+			         "overflows) or 2 (always), not '%s'", val);
+			return -1;
+		}
+		h->listen.syncookies = val[0] - '0';
+		return 0;
+	}
+	return set_param(&h->tcp, name, val, err, errlen);
+}
+
 enum { M_FLAGS = 1, M_NTH = 2 };   /* what a match tail may hold beside "to HOST" */
 
 /* Reads the optional "[FLAGS] [to HOST] [#N]" tail of drop/duplicate/delay
@@ -700,6 +742,28 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 	}
 	if (strcmp(w[0], "inject") == 0)
 		return parse_inject(a, w, n, err, errlen);
+	if (strcmp(w[0], "accept") == 0) {
+		a->kind = TT_A_ACCEPT;
+		if (need_host(a, w, n, err, errlen) == -1)
+			return -1;
+		if (n > 2 || a->conn > 0) {
+			snprintf(err, errlen, "use: accept client|server (the oldest connection of "
+			         "its accept queue)");
+			return -1;
+		}
+		return 1;
+	}
+	if (strcmp(w[0], "flood") == 0) {
+		a->kind = TT_A_FLOOD;
+		if (n != 3 || strcmp(w[1], "server") != 0 || parse_u32(w[2], &a->count) == -1 ||
+		    a->count == 0 || a->count > 10000) {
+			snprintf(err, errlen, "use: flood server N (1 to 10000 SYNs from spoofed "
+			         "addresses)");
+			return -1;
+		}
+		a->host = TT_SERVER;
+		return 1;
+	}
 	return 0;
 }
 
@@ -826,9 +890,11 @@ parse_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errle
 			snprintf(err, errlen, "use: set seed N (a number)");
 			return -1;
 		}
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 2; i++) {
 			if (!sc->iss_set[i])
 				sc->cfg.host[i].iss = seeded_iss(seed, i);
+			tt_sim_secret(seed, i, &sc->cfg.host[i].secret);
+		}
 		sc->cfg.loss_seed = seed;
 		return 1;
 	}
@@ -872,7 +938,7 @@ parse_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errle
 	}
 	if (strcmp(w[1], "both") == 0) {
 		for (i = 0; i < 2; i++)
-			if (set_param(&sc->cfg.host[i].tcp, w[2], w[3], err, errlen) == -1)
+			if (set_host_param(&sc->cfg.host[i], w[2], w[3], err, errlen) == -1)
 				return -1;
 		return 1;
 	}
@@ -880,7 +946,7 @@ parse_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t errle
 		snprintf(err, errlen, "unknown host '%s' (use client, server or both)", w[1]);
 		return -1;
 	}
-	return set_param(&sc->cfg.host[i].tcp, w[2], w[3], err, errlen) == -1 ? -1 : 1;
+	return set_host_param(&sc->cfg.host[i], w[2], w[3], err, errlen) == -1 ? -1 : 1;
 }
 
 static int

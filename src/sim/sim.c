@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include "sim/host.h"
 
 struct flight {
@@ -45,6 +48,8 @@ struct stream {
 	int last_ack_valid[2];   /* the host's last segment was a pure ACK */
 	unsigned last_flags[2];
 	int probe_out[2];        /* a keep-alive probe from host i is in flight */
+	unsigned spoof;          /* a flood's stream: its source is spoofed address N
+	                            (from 1), no host; 0: the client's */
 };
 
 struct tt_sim {
@@ -78,6 +83,7 @@ struct tt_sim {
 	unsigned long work;      /* arrivals and timers in the current action */
 	tt_time link_free[2];    /* each bottleneck is busy sending until then */
 	uint64_t rng;            /* the random loss's state (xorshift64) */
+	unsigned nspoof;         /* spoofed sources a flood used so far */
 };
 
 /* The simulator's limits, counted per action: an action that gets there has
@@ -95,6 +101,7 @@ static const char *const action_names[TT_A_NACTIONS] = {
 	[TT_A_KEEPALIVE] = "keepalive", [TT_A_DELIVER] = "deliver", [TT_A_DELIVER_ALL] = "run",
 	[TT_A_DROP] = "drop", [TT_A_DUPLICATE] = "duplicate", [TT_A_DELAY] = "delay",
 	[TT_A_ADVANCE] = "advance", [TT_A_CRASH] = "crash", [TT_A_INJECT] = "inject",
+	[TT_A_ACCEPT] = "accept", [TT_A_FLOOD] = "flood",
 };
 
 const char *
@@ -131,7 +138,35 @@ tt_sim_config_default(struct tt_sim_config *cfg)
 	cfg->host[1].iss = 5000;
 	tt_config_default(&cfg->host[0].tcp);
 	tt_config_default(&cfg->host[1].tcp);
+	for (int h = 0; h < 2; h++) {
+		/* no queues unless a backlog is set; Linux's defaults otherwise */
+		cfg->host[h].listen.backlog = -1;
+		cfg->host[h].listen.max_syn_backlog = 128;
+		cfg->host[h].listen.abort_on_overflow = 0;
+		cfg->host[h].listen.syncookies = 1;
+		tt_sim_secret(0, h, &cfg->host[h].secret);
+	}
 	cfg->delay[0] = cfg->delay[1] = TT_MS(50);
+}
+
+/* splitmix64: the seed's stream of numbers */
+static uint64_t
+mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void
+tt_sim_secret(uint64_t seed, int host, struct tt_cookie_secret *sec)
+{
+	uint64_t z = mix64(seed ^ (0x5eed0000ull + (uint64_t)host));
+
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			sec->k[i][j] = z = mix64(z);
 }
 
 struct tt_sim *
@@ -225,14 +260,37 @@ tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len)
 	return endpoint(&s->cfg.host[host & 1], s->cfg.host[host & 1].port, buf, len);
 }
 
+/* Spoofed source n (from 1): RFC 2544's benchmarking range for IPv4,
+ * documentation addresses (RFC 3849) for IPv6. */
+static void
+spoof_addr(const struct tt_sim *s, unsigned n, char *buf, size_t len)
+{
+	if (strchr(s->cfg.host[TT_SERVER].addr, ':') != NULL)
+		snprintf(buf, len, "2001:db8:ffff::%x", n);
+	else
+		snprintf(buf, len, "198.%u.%u.%u", 18 + ((n >> 16) & 1), (n >> 8) & 255, n & 255);
+}
+
+const char *
+tt_sim_stream_addr(const struct tt_sim *s, unsigned stream, int host, char *buf, size_t len)
+{
+	if (stream < s->nstreams && s->streams[stream].spoof && (host & 1) == TT_CLIENT)
+		spoof_addr(s, s->streams[stream].spoof, buf, len);
+	else
+		snprintf(buf, len, "%s", s->cfg.host[host & 1].addr);
+	return buf;
+}
+
 char *
 tt_sim_stream_endpoint(const struct tt_sim *s, unsigned stream, int host, char *buf,
                        size_t len)
 {
 	uint16_t port = stream < s->nstreams ? s->streams[stream].port[host & 1]
 	                                      : s->cfg.host[host & 1].port;
+	struct tt_host_config h = s->cfg.host[host & 1];
 
-	return endpoint(&s->cfg.host[host & 1], port, buf, len);
+	tt_sim_stream_addr(s, stream, host, h.addr, sizeof h.addr);
+	return endpoint(&h, port, buf, len);
 }
 
 size_t
@@ -313,6 +371,8 @@ stream_sock(const struct tt_sim *s, unsigned k, int h)
 {
 	if (k < s->nstreams && s->streams[k].sock[h] >= 0)
 		return s->streams[k].sock[h];
+	if (k < s->nstreams && s->streams[k].spoof && h == TT_CLIENT)
+		return -1;      /* a spoofed source: no TCB anywhere */
 	return s->host[h].listener;
 }
 
@@ -459,6 +519,8 @@ segment_step_fill(struct tt_sim *s, struct tt_step *st, const struct flight *f)
 	st->seg = f->seg;
 	st->seg.data = NULL;
 	st->notes = f->notes;
+	if (s->streams[f->stream].spoof && f->from == TT_CLIENT)
+		st->notes |= TT_NOTE(SPOOFED);
 	st->frame = ++s->rows;
 	if (f->data != NULL)
 		memcpy(st->preview, f->data, f->seg.len < TT_PREVIEW ? f->seg.len : TT_PREVIEW);
@@ -715,11 +777,43 @@ remove_flight(struct tt_sim *s, size_t i, struct flight *f)
 	s->nfl--;
 }
 
+/* What a host's listener does with an arriving segment beyond handing it
+ * to a TCB: its queues' rules (sim/host.h) and SYN cookies. */
+enum arrival {
+	ARRIVE_TCB,              /* to the TCB demux found, as always */
+	ARRIVE_SYN_DROP,         /* the SYN is dropped (reason in *why) */
+	ARRIVE_COOKIE_SYN,       /* answered with a cookie from LISTEN */
+	ARRIVE_COOKIE_OPEN,      /* a valid cookie: a new child, ESTABLISHED */
+	ARRIVE_COOKIE_BAD,       /* no valid cookie: then LISTEN takes it */
+	ARRIVE_COOKIE_FULL       /* a valid cookie, the accept queue full: dropped */
+};
+
+/* The cookie's 4-tuple for stream k, the client's end as the source. */
+static void
+cookie_id(const struct tt_sim *s, unsigned k, struct tt_cookie_id *id)
+{
+	char a[48];
+
+	memset(id, 0, sizeof *id);
+	for (int h = 0; h < 2; h++) {
+		uint8_t *to = h == TT_CLIENT ? id->saddr : id->daddr;
+
+		tt_sim_stream_addr(s, k, h, a, sizeof a);
+		if (inet_pton(AF_INET, a, to) != 1 && inet_pton(AF_INET6, a, to) != 1)
+			memset(to, 0, 16);
+	}
+	id->sport = s->streams[k].port[TT_CLIENT];
+	id->dport = s->streams[k].port[TT_SERVER];
+}
+
 /* The TCB a segment of stream k reaches at host h: the connection on its
  * ports; for a SYN that finds none (or only a CLOSED one), the listener's
- * new child; else the listener, else the TCB of a port nothing uses. */
+ * new child, when its queues let it (*arr says what else happens); else
+ * the listener, else the TCB of a port nothing uses. *mss: a valid
+ * cookie's MSS. */
 static struct tt_conn *
-demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg)
+demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg, enum arrival *arr,
+      enum tt_reason *why, uint16_t *mss)
 {
 	struct sim_host *hh = &s->host[h];
 	const struct stream *st = &s->streams[k];
@@ -728,17 +822,95 @@ demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg)
 	int syn = (seg->flags & (TT_SYN | TT_ACK | TT_RST)) == TT_SYN;
 	int listening = hh->listener >= 0 && hh->socks[hh->listener].lport == lport &&
 	                tt_conn_state(hh->socks[hh->listener].c) == TT_LISTEN;
+	int fresh = i < 0 || tt_conn_state(hh->socks[i].c) == TT_CLOSED;
 
-	if (syn && listening && (i < 0 || tt_conn_state(hh->socks[i].c) == TT_CLOSED)) {
+	*arr = ARRIVE_TCB;
+	if (syn && listening && fresh) {
+		static const enum tt_reason drops[] = {
+			[SIM_SYN_DROP_SYNQ] = TT_R_SYNQ_FULL_DROP,
+			[SIM_SYN_DROP_ACCEPTQ] = TT_R_ACCEPTQ_FULL_SYN_DROP,
+			[SIM_SYN_DROP_RESERVED] = TT_R_SYNQ_RESERVED_DROP,
+		};
+		enum sim_syn_verdict v = sim_host_syn_verdict(hh, !st->spoof && hh->proven);
+
+		if (v == SIM_SYN_COOKIE) {
+			*arr = ARRIVE_COOKIE_SYN;
+			return hh->socks[hh->listener].c;
+		}
+		if (v != SIM_SYN_CHILD) {
+			*arr = ARRIVE_SYN_DROP;
+			*why = drops[v];
+			return hh->socks[hh->listener].c;
+		}
 		i = sim_host_child(hh, lport, rport);
-		if (i >= 0)
-			hh->cur = i;    /* accept(): the new connection is the current one */
+		if (i >= 0 && hh->socks[i].accepted && !st->spoof)
+			hh->cur = i;    /* no queues: accept() takes it at once (a
+			                   flood's never completes, so never) */
+	} else if (listening && fresh && (seg->flags & (TT_SYN | TT_RST | TT_ACK)) == TT_ACK &&
+	           sim_host_cookies_on(hh, s->now)) {
+		/* Linux cookie_v4_check: an ACK for no connection may be the
+		 * answer to a cookie */
+		struct tt_cookie_id id;
+
+		cookie_id(s, k, &id);
+		*mss = tt_cookie_check(&hh->secret, &id, seg->seq - 1, seg->ack - 1, s->now);
+		if (*mss == 0) {
+			*arr = ARRIVE_COOKIE_BAD;
+			return hh->socks[hh->listener].c;
+		}
+		if (sim_host_acceptq_full(hh)) {
+			*arr = ARRIVE_COOKIE_FULL;
+			return hh->socks[hh->listener].c;
+		}
+		*arr = ARRIVE_COOKIE_OPEN;
+		i = sim_host_child(hh, lport, rport);
+		if (i >= 0 && hh->socks[i].accepted && !st->spoof)
+			hh->cur = i;
 	}
 	if (i >= 0) {
 		join(s, h, i, (int)k);
 		return hh->socks[i].c;
 	}
+	if (*arr == ARRIVE_COOKIE_OPEN)
+		*arr = ARRIVE_TCB;      /* out of memory: as before */
 	return listening ? hh->socks[hh->listener].c : hh->nobody;
+}
+
+static void
+host_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to)
+{
+	if (out->nev < TT_OUT_EVENTS) {
+		out->ev[out->nev].reason = r;
+		out->ev[out->nev].from = from;
+		out->ev[out->nev].to = to;
+		out->ev[out->nev].error = TT_E_NONE;
+		out->nev++;
+	}
+}
+
+/* Linux tcp_check_req: the segment that would take child c past the
+ * handshake finds the accept queue full. Whether it would is the engine's
+ * to say, so a copy of the TCB takes it first (the host's shared reply
+ * limit kept as it was). */
+static int
+would_overflow(struct tt_sim *s, int h, struct tt_conn *c, const struct tt_seg *seg)
+{
+	struct sim_host *hh = &s->host[h];
+	struct tt_oow_limit keep = hh->oow;
+	struct tt_conn *copy;
+	struct tt_out out;
+	int past;
+
+	if (tt_conn_state(c) != TT_SYN_RECEIVED || !sim_host_acceptq_full(hh))
+		return 0;
+	if ((copy = tt_conn_clone(c)) == NULL)
+		return 0;
+	tt_out_clear(&out);
+	tt_conn_input(copy, seg, s->now, &out);
+	past = tt_conn_state(copy) >= TT_ESTABLISHED;
+	tt_conn_free(copy);
+	hh->oow = keep;
+	return past;
 }
 
 static void
@@ -748,6 +920,9 @@ deliver_flight(struct tt_sim *s, size_t i)
 	struct tt_step *st;
 	struct tt_out out;
 	struct tt_conn *c;
+	enum arrival arr;
+	enum tt_reason why = TT_R_NONE;
+	uint16_t mss = 0;
 	int to;
 
 	remove_flight(s, i, &f);
@@ -761,18 +936,62 @@ deliver_flight(struct tt_sim *s, size_t i)
 	}
 	segment_step_fill(s, st, &f);
 	st->arrival = s->now;   /* later than planned when `deliver to` held it back */
-	if (s->down[to]) {
-		st->notes |= TT_NOTE(DROPPED);
+	if (s->down[to] || (s->streams[f.stream].spoof && to == TT_CLIENT)) {
+		/* a host powered off, or a spoofed address no host has */
+		st->notes |= s->down[to] ? TT_NOTE(DROPPED) : TT_NOTE(NO_HOST);
+		if (!s->down[to]) {
+			st->nev = 1;
+			st->ev[0].host = to;
+			st->ev[0].sock = -1;
+			st->ev[0].ev.reason = TT_R_NO_HOST;
+			st->ev[0].ev.from = st->ev[0].ev.to = TT_CLOSED;
+			st->ev[0].ev.error = TT_E_NONE;
+		}
 		finish_step(s, st);
 		free(f.data);
 		return;
 	}
 	tt_out_clear(&out);
 	f.seg.data = f.data;
-	c = demux(s, to, f.stream, &f.seg);
+	c = demux(s, to, f.stream, &f.seg, &arr, &why, &mss);
 	sim_host_clock_in(&s->host[to], c);
-	tt_conn_input(c, &f.seg, s->now, &out);
+	switch (arr) {
+	case ARRIVE_SYN_DROP:
+	case ARRIVE_COOKIE_FULL:
+		host_event(&out, arr == ARRIVE_COOKIE_FULL ? TT_R_ACCEPTQ_FULL_COOKIE_DROP : why,
+		           TT_LISTEN, TT_LISTEN);
+		break;
+	case ARRIVE_COOKIE_SYN: {
+		struct tt_cookie_id id;
+
+		cookie_id(s, f.stream, &id);
+		tt_conn_cookie_synack(c, &f.seg, tt_cookie_make(&s->host[to].secret, &id, f.seg.seq,
+		                                                 f.seg.mss, s->now), &out);
+		s->host[to].overflowed = 1;      /* Linux tcp_synq_overflow() */
+		s->host[to].last_overflow = s->now;
+		break;
+	}
+	case ARRIVE_COOKIE_OPEN:
+		tt_conn_cookie_open(c, &f.seg, mss, s->now, &out);
+		break;
+	case ARRIVE_COOKIE_BAD:
+		host_event(&out, TT_R_COOKIE_BAD, TT_LISTEN, TT_LISTEN);
+		tt_conn_input(c, &f.seg, s->now, &out);
+		break;
+	case ARRIVE_TCB:
+		if (would_overflow(s, to, c, &f.seg)) {
+			if (s->host[to].lq.abort_on_overflow)
+				tt_conn_refuse(c, TT_R_ACCEPTQ_FULL_RST, &out);
+			else
+				host_event(&out, TT_R_ACCEPTQ_FULL_ACK_IGNORED, TT_SYN_RECEIVED,
+				           TT_SYN_RECEIVED);
+		} else {
+			tt_conn_input(c, &f.seg, s->now, &out);
+		}
+		break;
+	}
 	sim_host_clock_out(&s->host[to], c);
+	sim_host_after(&s->host[to], sock_of(s, to, c), s->streams[f.stream].spoof != 0);
 	collect(s, to, c, f.stream, &out, st);
 	free(f.data);
 }
@@ -974,6 +1193,9 @@ connect_sock(struct tt_sim *s, int h, int fresh)
 	uint16_t peer = s->cfg.host[!h].port, me;
 	int i = fresh ? -1 : hh->cur, k;
 
+	if (i < 0 && !fresh && (k = sim_host_find(hh, hh->port, peer)) >= 0 &&
+	    tt_conn_state(hh->socks[k].c) != TT_CLOSED)
+		i = k;  /* the ports are in use (a connection not accepted yet) */
 	if (i >= 0) {
 		if (tt_conn_state(hh->socks[i].c) != TT_CLOSED || !hh->socks[i].opened)
 			return i;
@@ -1185,9 +1407,17 @@ crash(struct tt_sim *s, int h, int silent)
 
 	st = new_step(s, TT_STEP_EVENT, h, stream);
 	for (size_t i = 0; i < hh->nsocks; i++) {
+		int said = hh->socks[i].c == cur || tt_conn_state(hh->socks[i].c) != TT_CLOSED;
+
+		if (st != NULL && said && st->nev == TT_STEP_EVENTS) {
+			/* many connections (a flood's): the crash goes on in
+			 * another step, so that every TCB lost is said */
+			finish_step(s, st);
+			st = new_step(s, TT_STEP_EVENT, h, stream);
+		}
 		tt_out_clear(&out);
 		tt_conn_crash(hh->socks[i].c, s->now, &out);
-		if (st != NULL && (hh->socks[i].c == cur || out.ev[0].from != TT_CLOSED))
+		if (st != NULL && said)
 			add_events(st, h, (int)i, &out);
 	}
 	s->down[h] = silent;
@@ -1236,6 +1466,85 @@ inject(struct tt_sim *s, const struct tt_action *a)
 	put_on_wire(s, a->host, (unsigned)k, &a->inject, 0, 1);
 }
 
+/* accept(): the application takes the oldest connection off the accept
+ * queue, which becomes the host's current connection. */
+static int
+accept_call(struct tt_sim *s, int h, char *err, size_t errlen)
+{
+	struct sim_host *hh = &s->host[h];
+	int i = sim_host_accept(hh);
+	struct tt_conn *c = i >= 0 ? hh->socks[i].c : sim_host_default(hh);
+	int stream = i >= 0 ? hh->socks[i].stream : -1;
+	struct tt_step *st;
+	struct tt_out out;
+
+	if (s->down[h]) {
+		snprintf(err, errlen, "the %s is powered off", s->cfg.host[h].name);
+		return -1;
+	}
+	tt_out_clear(&out);
+	host_event(&out, i >= 0 ? TT_R_ACCEPT : TT_R_ACCEPT_EMPTY, tt_conn_state(c),
+	           tt_conn_state(c));
+	st = new_step(s, TT_STEP_EVENT, h, stream);
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	collect(s, h, c, stream < 0 ? (unsigned)-1 : (unsigned)stream, &out, st);
+	return 0;
+}
+
+/* Some socket of the client, or its configured port, uses this port. */
+static int
+client_port(const struct tt_sim *s, uint16_t port)
+{
+	if (port == s->cfg.host[TT_CLIENT].port)
+		return 1;
+	for (size_t i = 0; i < s->host[TT_CLIENT].nsocks; i++)
+		if (s->host[TT_CLIENT].socks[i].lport == port)
+			return 1;
+	return 0;
+}
+
+/* flood HOST N: N SYNs sent at once to the host's port, each from a new
+ * spoofed source (its own stream), which no host answers for. */
+static int
+flood(struct tt_sim *s, int h, unsigned n, char *err, size_t errlen)
+{
+	const struct tt_sim_config *cfg = &s->cfg;
+
+	if (h != TT_SERVER) {
+		snprintf(err, errlen, "a flood goes to the server (flood server N)");
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t r = mix64(cfg->host[TT_SERVER].secret.k[0][0] ^ (0xf100d000ull + s->nspoof));
+		struct tt_seg syn;
+		uint16_t port;
+		int k;
+
+		/* Hosts are told apart by ports here: each source gets a port of
+		 * its own below the client's range (28657 is prime to 48128, so
+		 * none repeats), never one the client has. */
+		do
+			port = (uint16_t)(1024 + ((s->nspoof + 1) * 28657ull) % 48128);
+		while (client_port(s, port) && ++s->nspoof);
+		k = new_stream(s, port, cfg->host[TT_SERVER].port);
+		if (k < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		s->streams[k].spoof = ++s->nspoof;
+		memset(&syn, 0, sizeof syn);
+		syn.seq = (uint32_t)r;
+		syn.flags = TT_SYN;
+		syn.wnd = 65535;
+		syn.mss = 1460;
+		put_on_wire(s, TT_CLIENT, (unsigned)k, &syn, 0, 1);
+	}
+	return 0;
+}
+
 int
 tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 {
@@ -1243,7 +1552,8 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 
 	s->work = 0;
 	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
-	                     a->kind == TT_A_INJECT) && a->host < 0)) {
+	                     a->kind == TT_A_INJECT || a->kind == TT_A_ACCEPT ||
+	                     a->kind == TT_A_FLOOD) && a->host < 0)) {
 		snprintf(err, errlen, "no such host");
 		return -1;
 	}
@@ -1278,6 +1588,18 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		break;
 	case TT_A_INJECT:
 		inject(s, a);
+		break;
+	case TT_A_ACCEPT:
+		if (accept_call(s, a->host, err, errlen) == -1)
+			return -1;
+		break;
+	case TT_A_FLOOD:
+		if (a->count == 0 || a->count > 10000) {
+			snprintf(err, errlen, "a flood is 1 to 10000 SYNs");
+			return -1;
+		}
+		if (flood(s, a->host, a->count, err, errlen) == -1)
+			return -1;
 		break;
 	default:
 		snprintf(err, errlen, "unknown action");

@@ -29,7 +29,7 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
 	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
 	_(KERNEL_DIFFERS, "kernel-differs") _(QUEUE_FULL, "queue-full")      \
-	_(CE, "ce")
+	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")
 
 enum {
 #define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,
@@ -79,12 +79,26 @@ struct tt_step {
 /* A fault armed on the wire for a future segment. */
 enum tt_fault_kind { TT_FAULT_DROP, TT_FAULT_DUPLICATE, TT_FAULT_DELAY };
 
+/* A listening socket's queues, as Linux keeps them (sim/host.h): the SYN
+ * queue of half-open children, the accept queue of established ones the
+ * application has not accepted yet. */
+struct tt_listen_config {
+	int backlog;             /* listen(fd, backlog); -1: no queues at all, every
+	                            connection accepted as it is made */
+	unsigned max_syn_backlog; /* net.ipv4.tcp_max_syn_backlog */
+	int abort_on_overflow;   /* net.ipv4.tcp_abort_on_overflow */
+	int syncookies;          /* net.ipv4.tcp_syncookies: 0 never, 1 when the SYN
+	                            queue overflows, 2 always */
+};
+
 struct tt_host_config {
 	char name[16];           /* "client", "server" */
 	char addr[48];           /* "192.0.2.1" or "2001:db8::1" */
 	uint16_t port;
 	uint32_t iss;
 	struct tt_config tcp;
+	struct tt_listen_config listen;
+	struct tt_cookie_secret secret; /* the host's SYN cookie key (from the seed) */
 };
 
 /* A bottleneck on the way from one host to the other: segments leave it one
@@ -110,11 +124,14 @@ struct tt_sim_config {
 };
 
 void tt_sim_config_default(struct tt_sim_config *cfg);
+/* A host's SYN cookie secret derived from a seed (scenario `set seed`). */
+void tt_sim_secret(uint64_t seed, int host, struct tt_cookie_secret *sec);
 
 enum tt_action_kind {
 	TT_A_LISTEN, TT_A_CONNECT, TT_A_SEND, TT_A_RECEIVE, TT_A_CLOSE, TT_A_SHUTDOWN,
 	TT_A_ABORT, TT_A_KEEPALIVE, TT_A_DELIVER, TT_A_DELIVER_ALL, TT_A_DROP, TT_A_DUPLICATE,
-	TT_A_DELAY, TT_A_ADVANCE, TT_A_CRASH, TT_A_INJECT, TT_A_NACTIONS
+	TT_A_DELAY, TT_A_ADVANCE, TT_A_CRASH, TT_A_INJECT, TT_A_ACCEPT, TT_A_FLOOD,
+	TT_A_NACTIONS
 };
 
 /* The most bytes one `send N` hands over: 16 MiB, a bulk transfer's worth. */
@@ -126,7 +143,7 @@ struct tt_action {
 	int toward;              /* deliver/drop/...: -1 any direction, else the receiving host */
 	unsigned nth;            /* drop/duplicate/delay: 0 the next in-flight segment, n: the nth */
 	unsigned flags_match;    /* drop/...: nonzero: the next segment with exactly these flags */
-	unsigned count;          /* send: byte count; deliver: how many */
+	unsigned count;          /* send: byte count; deliver, flood: how many */
 	tt_time amount;          /* advance / delay: microseconds */
 	struct tt_seg inject;    /* inject: a hand-made segment sent by `host` (e.g. an old SYN) */
 	int on;                  /* keepalive on/off; crash: silent */
@@ -169,6 +186,11 @@ char *tt_sim_endpoint(const struct tt_sim *s, int host, char *buf, size_t len);
 /* The same for the host's end of one stream. */
 char *tt_sim_stream_endpoint(const struct tt_sim *s, unsigned stream, int host, char *buf,
                              size_t len);
+/* The address of a host's end of one stream: the host's own, or for a
+ * flood's stream the spoofed source (RFC 2544's 198.18.0.0/15, or
+ * 2001:db8:ffff::/64 for an IPv6 server), which no host has. */
+const char *tt_sim_stream_addr(const struct tt_sim *s, unsigned stream, int host, char *buf,
+                               size_t len);
 /* Streams so far: each connection a host opened (or that a SYN opened at a
  * listener), a new one for each new incarnation on the same ports. */
 size_t tt_sim_nstreams(const struct tt_sim *s);

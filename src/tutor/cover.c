@@ -141,10 +141,11 @@ tt_reason_cause(enum tt_reason r)
 	case TT_R_TIME_WAIT_EXPIRED: case TT_R_RTX_GIVE_UP: case TT_R_USER_TIMEOUT:
 	case TT_R_KEEPALIVE_GIVE_UP: case TT_R_ZERO_WINDOW_GIVE_UP:
 		return TT_CAUSE_TIMEOUT;
-	/* a crash (sim), the two-way what-if, RFC 1122's TIME-WAIT reopen and
-	 * Linux's FIN-WAIT-2 timeout: settings or events beyond RFC 9293 */
+	/* a crash (sim), the two-way what-if, RFC 1122's TIME-WAIT reopen,
+	 * Linux's FIN-WAIT-2 timeout, its listen queue's RST and a connection
+	 * rebuilt from a SYN cookie: settings or events beyond RFC 9293 */
 	case TT_R_HOST_CRASH: case TT_R_LISTEN_SYN_TWO_WAY: case TT_R_TW_REOPEN:
-	case TT_R_FIN_WAIT_2_TIMEOUT:
+	case TT_R_FIN_WAIT_2_TIMEOUT: case TT_R_ACCEPTQ_FULL_RST: case TT_R_COOKIE_ACK:
 		return TT_CAUSE_OUTSIDE;
 	default:
 		return TT_CAUSE_NONE;
