@@ -938,7 +938,7 @@ deliver_flight(struct tt_sim *s, size_t i)
 	st->arrival = s->now;   /* later than planned when `deliver to` held it back */
 	if (s->down[to] || (s->streams[f.stream].spoof && to == TT_CLIENT)) {
 		/* a host powered off, or a spoofed address no host has */
-		st->notes |= s->down[to] ? TT_NOTE(DROPPED) : TT_NOTE(NO_HOST);
+		st->notes |= TT_NOTE(DROPPED) | (s->down[to] ? 0 : TT_NOTE(NO_HOST));
 		if (!s->down[to]) {
 			st->nev = 1;
 			st->ev[0].host = to;

@@ -237,7 +237,14 @@ event_label(enum tt_reason r)
 	case TT_R_OPEN_ACTIVE:
 	case TT_R_OPEN_LISTEN_ACTIVE: return _("connect");
 	case TT_R_SEND_QUEUED:
-	case TT_R_SEND_DATA: return _("send");
+	case TT_R_SEND_DATA:
+	case TT_R_SEND_URGENT:
+	case TT_R_SEND_MORE: return _("send");
+	case TT_R_SHUTDOWN_SEND_FIN: return _("shutdown");
+	case TT_R_ACCEPT:
+	case TT_R_ACCEPT_EMPTY: return _("accept");
+	case TT_R_FIN_WAIT_2_TIMEOUT: return _("FIN-WAIT-2 timer");
+	case TT_R_ZERO_WINDOW_GIVE_UP: return _("window probe");
 	case TT_R_RECEIVE_DATA: return _("receive");
 	case TT_R_CLOSE_LISTEN:
 	case TT_R_CLOSE_SYN_SENT:
@@ -1547,6 +1554,10 @@ note_text(unsigned bit)
 		return _("The wire held this segment back: it arrives later than sent.");
 	case TT_NOTE(KERNEL_DIFFERS):
 		return _("The kernel's own state differs from the inferred one (see above).");
+	case TT_NOTE(SPOOFED):
+		return _("A flood's SYN, from an address no host has (spoofed): nobody will answer its SYN,ACK.");
+	case TT_NOTE(NO_HOST):
+		return _("Sent to an address no host has: the segment is lost there, and nothing, not even a RST, comes back.");
 	case TT_NOTE(QUEUE_FULL):
 		return _("The bottleneck's queue was full: a drop-tail router threw this segment away.");
 	case TT_NOTE(CE):
