@@ -114,14 +114,8 @@ cache_put(const struct ui_graph *g, int n, const struct chart_key *k, const stru
 	sl->above = above;
 }
 
-static const char *
-host_name(int host)
-{
-	return host == TT_SERVER ? _("server") : _("client");
-}
-
-static uint32_t
-own_base(const struct ui_graph *g, size_t i, int h)
+uint32_t
+ui_graph_base(const struct ui_graph *g, size_t i, int h)
 {
 	if (g->absolute)
 		return 0;
@@ -484,11 +478,11 @@ cc_chart(const struct ui_graph *g, int n, int h, int y, int x, int w, int rows)
 	at[0] = '\0';
 	if (g->replay) {
 		snprintf(title, sizeof title, _("%s: bytes in flight %s, the window offered %s"),
-		         host_name(h), c.braille ? "\u2812\u2812" : "*", c.braille ? "\u2810 \u2810" : "-");
+		         ui_host_name(h), c.braille ? "\u2812\u2812" : "*", c.braille ? "\u2810 \u2810" : "-");
 		if (ca >= 0)
 			snprintf(at, sizeof at, _("here: in flight %.0f, window %.0f"), ca, cb);
 	} else {
-		snprintf(title, sizeof title, _("%s: cwnd %s and ssthresh %s, bytes"), host_name(h),
+		snprintf(title, sizeof title, _("%s: cwnd %s and ssthresh %s, bytes"), ui_host_name(h),
 		         c.braille ? "\u2812\u2812" : "*", c.braille ? "\u2810 \u2810" : "-");
 		if (ca >= 0 && cb >= 0)
 			snprintf(at, sizeof at, _("here: cwnd %.0f, ssthresh %.0f"), ca, cb);
@@ -542,7 +536,7 @@ ts_plot(const struct ui_graph *g, int d, struct canvas *c, int *any, int *above)
 	/* the range: the data and the ACKs; the window line may go off the top */
 	for (size_t i = 0; i < g->upto; i++) {
 		const struct tt_step *s = &g->steps[i];
-		uint32_t b = own_base(g, i, d);
+		uint32_t b = ui_graph_base(g, i, d);
 
 		if (!same_stream(g, i) || s->kind != TT_STEP_SEGMENT)
 			continue;
@@ -564,7 +558,7 @@ ts_plot(const struct ui_graph *g, int d, struct canvas *c, int *any, int *above)
 		ticks->lo[col] = -1;
 	for (size_t i = 0; i < g->upto; i++) {
 		const struct tt_step *s = &g->steps[i];
-		uint32_t b = own_base(g, i, d);
+		uint32_t b = ui_graph_base(g, i, d);
 
 		if (!same_stream(g, i) || s->kind != TT_STEP_SEGMENT)
 			continue;
@@ -628,7 +622,7 @@ ui_chart_tseq_draw(const struct ui_graph *g)
 	}
 	c.cursor = px_of(&c, g->steps[g->cur].time) / (c.braille ? 2 : 1);
 	snprintf(title, sizeof title, _("%s %s %s: time-sequence graph: segments %s, ACK %s, ACK + window %s"),
-	         host_name(d), ui_glyph(UI_G_RIGHTWARDS), host_name(!d), c.braille ? "\u2847" : "|",
+	         ui_host_name(d), ui_glyph(UI_G_RIGHTWARDS), ui_host_name(!d), c.braille ? "\u2847" : "|",
 	         c.braille ? "\u2812\u2812" : "*", c.braille ? "\u2810 \u2810" : "-");
 	ui_text(stdscr, g->y, x, w, ui_attr(d ? UI_R_SERVER : UI_R_CLIENT), title);
 	if (above && ui_width(title) + ui_width(_("(window line above the top)")) + 3 < w)

@@ -37,6 +37,9 @@ struct ui_graph {
  * room only the current segment's sender's send space and its receiver's
  * receive space. */
 void ui_windows_draw(const struct ui_graph *g);
+/* Where host h's relative sequence numbers start at step i (0 with
+ * absolute numbers). */
+uint32_t ui_graph_base(const struct ui_graph *g, size_t i, int h);
 
 /* The host or direction a chart is about at the current step: the host
  * whose data the current step is about. */

@@ -222,12 +222,6 @@ step_now(const struct tt_step *s)
 	return s->kind == TT_STEP_SEGMENT ? s->arrival : s->time;
 }
 
-static const char *
-host_name(int host)
-{
-	return host == TT_SERVER ? _("server") : _("client");
-}
-
 /* A short word for what happened at a host, for the ladder's event marks. */
 static const char *
 event_label(enum tt_reason r)
@@ -810,13 +804,13 @@ draw_table(struct sv *v, const struct rect *r)
 		else
 			ackbuf[0] = '\0';
 		snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%s len=%u%s%s",
-		         (unsigned long long)s->frame, from ? from : host_name(s->dir),
-		         ui_glyph(UI_G_RIGHTWARDS), to ? to : host_name(!s->dir), bits, seq, ackbuf,
+		         (unsigned long long)s->frame, from ? from : ui_host_name(s->dir),
+		         ui_glyph(UI_G_RIGHTWARDS), to ? to : ui_host_name(!s->dir), bits, seq, ackbuf,
 		         win, s->seg.len, *nt ? "  " : "", nt);
 		if (ui_width(line) > r->w - 2)
 			snprintf(line, sizeof line, "#%llu  %s %s %s  %s  seq=%u%s  win=%s len=%u%s%s",
-			         (unsigned long long)s->frame, host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
-			         host_name(!s->dir), bits, seq, ackbuf, win, s->seg.len,
+			         (unsigned long long)s->frame, ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
+			         ui_host_name(!s->dir), bits, seq, ackbuf, win, s->seg.len,
 			         *nt ? "  " : "", nt);
 		ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING), line);
 	}
@@ -975,7 +969,7 @@ draw_states(struct sv *v, const struct rect *r)
 		if (from[h] == TT_NSTATES)
 			continue;
 		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s: %s %s %s",
-		         line[0] ? "   " : "", host_name(h), tt_state_name(from[h]),
+		         line[0] ? "   " : "", ui_host_name(h), tt_state_name(from[h]),
 		         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(to[h]));
 	}
 	if (line[0] && r->h - 1 > UI_STATES_H)
@@ -1072,7 +1066,7 @@ draw_big(struct sv *v, const struct rect *r)
 			big_arrow(y + rows / 2, mx, mw, s->dir == TT_SERVER, lost, a);
 		}
 	} else if (s->nev > 0 && s->ev[0].ev.reason != TT_R_NONE) {
-		snprintf(lab, sizeof lab, "%s: %s", host_name(s->ev[0].host), event_label(s->ev[0].ev.reason));
+		snprintf(lab, sizeof lab, "%s: %s", ui_host_name(s->ev[0].host), event_label(s->ev[0].ev.reason));
 		ui_text_center(stdscr, y + rows / 2, mx, mw, ui_attr(UI_R_DIM), lab);
 	}
 }
@@ -1337,7 +1331,7 @@ tcb_table(const struct rect *r, const struct tcbpair hp[2], const struct tcbshow
 
 			if (row == T_STATE && r->h - 1 <= tcb_nrows(&sh)) {
 				int used = ui_text(stdscr, y, x, w, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT),
-				                   host_name(h));
+				                   ui_host_name(h));
 
 				x += used + 1;
 				w -= used + 1;
@@ -1377,7 +1371,7 @@ tcb_halves(const struct rect *r, const struct tcbpair hp[2], const struct tcbsho
 		sh.maxw = colw - 1;
 		tcb_value(hp[h].now, T_STATE, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
 		ui_textf(stdscr, y, x, colw - 1, ui_attr(h ? UI_R_SERVER : UI_R_CLIENT), "%s %s",
-		         host_name(h), a);
+		         ui_host_name(h), a);
 		sh.maxw = cw;
 		/* ssthresh pairs with RCV.WND, the rows that may be whole come last */
 		static const enum tcbrow order[] = {
@@ -1514,10 +1508,10 @@ step_headline(const struct sv *v, const struct tt_step *s, size_t i, char *buf, 
 		seg_label(v, s, 0, lab, sizeof lab);
 		tt_notes_format(s->notes, nt, sizeof nt);
 		snprintf(buf, len, _("Step %zu of %zu: %s %s %s: %s%s%s%s"), i + 1, nsteps(v),
-		         host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS), host_name(!s->dir),
+		         ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS), ui_host_name(!s->dir),
 		         lab, *nt ? "  [" : "", nt, *nt ? "]" : "");
 	} else {
-		snprintf(buf, len, _("Step %zu of %zu: at the %s"), i + 1, nsteps(v), host_name(s->dir));
+		snprintf(buf, len, _("Step %zu of %zu: at the %s"), i + 1, nsteps(v), ui_host_name(s->dir));
 	}
 }
 
@@ -1592,7 +1586,7 @@ step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size
 			chg[0] = '\0';
 		at += (size_t)snprintf(buf + at, len - at, "%s", at ? "\n" : "");
 		if (at < len)
-			at += (size_t)snprintf(buf + at, len - at, _("%s: "), host_name(s->ev[k].host));
+			at += (size_t)snprintf(buf + at, len - at, _("%s: "), ui_host_name(s->ev[k].host));
 		if (at < len)
 			at += (size_t)snprintf(buf + at, len - at, "%s%s", chg, *why ? _(why) : "");
 		if (at < len && *rule)
@@ -1608,7 +1602,7 @@ step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size
 			continue;
 		at += (size_t)snprintf(buf + at, len - at, "%s", at ? "\n" : "");
 		if (at < len)
-			at += (size_t)snprintf(buf + at, len - at, _("%s: "), host_name(h));
+			at += (size_t)snprintf(buf + at, len - at, _("%s: "), ui_host_name(h));
 		if (at < len)
 			at += (size_t)snprintf(buf + at, len - at, _("%s %s %s (inferred from the segments seen)."),
 			                       tt_state_name(was), ui_glyph(UI_G_RIGHTWARDS),
@@ -1730,7 +1724,7 @@ crossing(const struct sv *v, size_t i, char *buf, size_t len)
 		                       _("Crossed on the wire: the %s sent frame %llu before this "
 		                         "segment reached it (that frame's ACK does not cover it), "
 		                         "so it arrives only after frame %llu."),
-		                       host_name(!s->dir), (unsigned long long)s->crossed_after,
+		                       ui_host_name(!s->dir), (unsigned long long)s->crossed_after,
 		                       (unsigned long long)s->crossed_after);
 	for (size_t k = 0; k < i && at < len; k++) {
 		const struct tt_step *o = step_at(v, k);
@@ -1739,7 +1733,7 @@ crossing(const struct sv *v, size_t i, char *buf, size_t len)
 			at += (size_t)snprintf(buf + at, len - at,
 			                       _("%sFrame %llu, which crossed this one on the wire, "
 			                         "arrives at the %s now."), at ? " " : "",
-			                       (unsigned long long)o->frame, host_name(!o->dir));
+			                       (unsigned long long)o->frame, ui_host_name(!o->dir));
 	}
 	for (unsigned k = 0; k < s->nev && at < len; k++)
 		if (s->ev[k].ev.reason == TT_R_OPEN_PASSIVE) {
@@ -1747,14 +1741,14 @@ crossing(const struct sv *v, size_t i, char *buf, size_t len)
 			                       _("%sNo capture shows a listen(): the %s is taken to have "
 			                         "been listening since it was sent a SYN (its first answer "
 			                         "would show otherwise: a RST, or a SYN of its own)."),
-			                       at ? " " : "", host_name(s->ev[k].host));
+			                       at ? " " : "", ui_host_name(s->ev[k].host));
 			break;
 		}
 	if (s->lost && at < len)
 		at += (size_t)snprintf(buf + at, len - at,
 		                       _("%sLost on the way: the %s spoke afterwards without "
 		                         "acknowledging it, and it was sent again."), at ? " " : "",
-		                       host_name(!s->dir));
+		                       ui_host_name(!s->dir));
 	if (s->inferred && at < len)
 		snprintf(buf + at, len - at,
 		         _("%sThe capture missed a segment here: what acknowledges it shows it was "
@@ -2137,10 +2131,10 @@ detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 	                        "Payload length:    %u   (sequence space used: %u)\n"
 	                        "Urgent pointer:    %u\n"
 	                        "Options:           %s\n"),
-	                      (unsigned long long)s->frame, from ? from : host_name(s->dir),
-	                      ui_glyph(UI_G_RIGHTWARDS), to ? to : host_name(!s->dir),
-	                      host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
-	                      host_name(!s->dir), secs(s->time), secs(s->arrival), fl, bits, seq,
+	                      (unsigned long long)s->frame, from ? from : ui_host_name(s->dir),
+	                      ui_glyph(UI_G_RIGHTWARDS), to ? to : ui_host_name(!s->dir),
+	                      ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
+	                      ui_host_name(!s->dir), secs(s->time), secs(s->arrival), fl, bits, seq,
 	                      s->seg.seq, (s->seg.flags & TT_ACK) ? "" : _("(ACK not set) "), ack, s->seg.ack,
 	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up, opts);
 	if (at < len && np > 0)

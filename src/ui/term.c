@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "i18n.h"
+#include "sim/sim.h"
 #include "ui/term.h"
 
 /* ---- terminal ownership ------------------------------------------------ */
@@ -239,6 +240,12 @@ ui_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof last_error, fmt, ap);
 	va_end(ap);
+}
+
+const char *
+ui_host_name(int host)
+{
+	return host == TT_SERVER ? _("server") : _("client");
 }
 
 const char *

@@ -109,6 +109,8 @@ void ui_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretur
 /* A screen could not be shown: the message ui_error() returns (the ui
  * library prints nothing; its callers say it). */
 void ui_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "client" or "server" (TT_CLIENT, TT_SERVER), translated. */
+const char *ui_host_name(int host);
 
 /* Looks and glyphs. */
 attr_t ui_attr(enum ui_role r);

@@ -28,22 +28,6 @@ struct mark {
 	attr_t a;
 };
 
-static const char *
-host_name(int host)
-{
-	return host == TT_SERVER ? _("server") : _("client");
-}
-
-static uint32_t
-own_base(const struct ui_graph *g, size_t i, int h)
-{
-	if (g->absolute)
-		return 0;
-	if (g->base != NULL)
-		return g->base[2 * i + h];
-	return g->steps[i].tcb[h].iss;
-}
-
 int
 ui_graph_data_host(const struct ui_graph *g)
 {
@@ -165,7 +149,7 @@ static void
 send_draw(const struct ui_graph *g, int h, int y, int x, int w)
 {
 	const struct tt_tcb_view *v = &g->steps[g->cur].tcb[h];
-	uint32_t b = own_base(g, g->cur, h), una = v->snd_una - b, nxt = v->snd_nxt - b;
+	uint32_t b = ui_graph_base(g, g->cur, h), una = v->snd_una - b, nxt = v->snd_nxt - b;
 	uint32_t wnd = v->snd_wnd, flight = v->snd_nxt - v->snd_una;
 	uint32_t cwnd = g->replay ? 0 : v->cwnd, eff = cwnd != 0 && cwnd < wnd ? cwnd : wnd;
 	uint32_t usable = eff > flight ? eff - flight : 0;
@@ -176,7 +160,7 @@ send_draw(const struct ui_graph *g, int h, int y, int x, int w)
 	struct mark m[4];
 
 	if (v->state == TT_CLOSED || v->state == TT_LISTEN) {
-		ui_textf(stdscr, y, x, w, own, _("%s sends: nothing yet (%s)"), host_name(h),
+		ui_textf(stdscr, y, x, w, own, _("%s sends: nothing yet (%s)"), ui_host_name(h),
 		         tt_state_name(v->state));
 		return;
 	}
@@ -185,10 +169,10 @@ send_draw(const struct ui_graph *g, int h, int y, int x, int w)
 	else if (cwnd == 0 && g->replay)
 		snprintf(more, sizeof more, "  %s", _("(a capture shows no cwnd)"));
 	snprintf(title, sizeof title, _("%s sends (RFC 9293 Fig. 3): in flight %u, usable %u%s"),
-	         host_name(h), flight, usable, more);
+	         ui_host_name(h), flight, usable, more);
 	if (ui_width(title) > w)
 		snprintf(title, sizeof title, _("%s sends (RFC 9293 Fig. 3): in flight %u, usable %u%s"),
-		         host_name(h), flight, usable, "");
+		         ui_host_name(h), flight, usable, "");
 	ui_text(stdscr, y, x, w, own, title);
 	/* the parts between SND.UNA and the end of what is sent or allowed */
 	{
@@ -230,7 +214,7 @@ static void
 recv_draw(const struct ui_graph *g, int h, int y, int x, int w)
 {
 	const struct tt_tcb_view *v = &g->steps[g->cur].tcb[h];
-	uint32_t b = own_base(g, g->cur, !h), nxt = v->rcv_nxt - b, wnd = v->rcv_wnd;
+	uint32_t b = ui_graph_base(g, g->cur, !h), nxt = v->rcv_nxt - b, wnd = v->rcv_wnd;
 	attr_t own = ui_attr(h ? UI_R_SERVER : UI_R_CLIENT);
 	int side = w / 6;
 	char title[256];
@@ -238,16 +222,16 @@ recv_draw(const struct ui_graph *g, int h, int y, int x, int w)
 	struct mark m[2];
 
 	if (v->state == TT_CLOSED || v->state == TT_LISTEN || v->state == TT_SYN_SENT) {
-		ui_textf(stdscr, y, x, w, own, _("%s receives: nothing yet (%s)"), host_name(h),
+		ui_textf(stdscr, y, x, w, own, _("%s receives: nothing yet (%s)"), ui_host_name(h),
 		         tt_state_name(v->state));
 		return;
 	}
 	snprintf(title, sizeof title, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u, %u bytes not yet read"),
-	         host_name(h), wnd, v->rcv_queued);
+	         ui_host_name(h), wnd, v->rcv_queued);
 	/* a capture keeps no bytes; a narrow panel leaves them out */
 	if (g->replay || ui_width(title) > w)
 		snprintf(title, sizeof title, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u"),
-		         host_name(h), wnd);
+		         ui_host_name(h), wnd);
 	ui_text(stdscr, y, x, w, own, title);
 	p[0] = (struct part){ 1, side, nxt > 0 ? UI_G_BLOCK_FULL : UI_G_MIDDOT, ui_attr(UI_R_DIM) };
 	p[1] = (struct part){ wnd, wnd > 0 ? w - 2 * side : 0, UI_G_BLOCK_LIGHT, ui_attr(UI_R_OK) };
