@@ -2951,6 +2951,38 @@ START_TEST(test_refuse_in_syn_received_resets_at_snd_nxt)
 }
 END_TEST
 
+
+/* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): a 4000-byte buffer and an
+ * MSS of 1460 offer no window under 1460; a read that frees 500 bytes of
+ * a full buffer leaves the window at 0, one that frees 2000 reopens it. */
+START_TEST(test_receiver_offers_no_sliver_of_window)
+{
+	struct tt_conn *c;
+	uint8_t buf[4000];
+	size_t got;
+
+	cfg.rcv_wnd = 4000;
+	c = conn_established();
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 1000, 65535);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 1001, 0, 3000);
+	arrive(c, TT_ACK, PEER_ISS + 1001, OUR_ISS + 1, 2000, 65535);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 3001, 0, 1000);   /* the edge stays */
+	arrive(c, TT_ACK, PEER_ISS + 3001, OUR_ISS + 1, 1000, 65535);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 4001, 0, 0);
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_receive(c, buf, 500, &got, now, &out), TT_E_NONE);
+	EMITS_NOTHING();                /* 500 free: not worth a window update */
+	/* a probe byte is taken (the room is there), but no sliver offered */
+	arrive(c, TT_ACK, PEER_ISS + 4001, OUR_ISS + 1, 1, 65535);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 4002, 0, 0);
+	tt_out_clear(&out);
+	ck_assert_int_eq(tt_conn_receive(c, buf, 2000, &got, now, &out), TT_E_NONE);
+	EMITS_EXACTLY(1);               /* 2499 free now: announced at once */
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 4002, 0, 2499);
+	tt_conn_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -3028,6 +3060,7 @@ main(void)
 			test_refused_probe_byte_is_sent_again_when_window_opens,
 			test_window_probes_give_up_only_on_a_silent_peer,
 			test_small_buffer_announces_reopened_window,
+			test_receiver_offers_no_sliver_of_window,
 			test_keepalive_waits_while_data_is_outstanding,
 			test_ack_advancing_snd_una_updates_the_window,
 			test_out_of_window_replies_are_rate_limited,

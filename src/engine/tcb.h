@@ -55,6 +55,9 @@ struct tt_conn {
 	uint8_t ecn_window;     /* a reduction's window is open until SND.UNA passes
 	                           ecn_recover */
 	uint32_t ecn_recover;   /* no second reduction before SND.UNA passes this */
+	uint32_t rcv_adv;       /* RCV.NXT + RCV.WND as last advertised (adv_set), */
+	uint32_t adv_irs;       /* ... in the incarnation of this IRS */
+	uint8_t adv_set;
 	/* RFC 9438 CUBIC (cc.c): the window before the last reduction, the
 	 * Reno-friendly estimate, the current epoch's start and K (TT_NEVER:
 	 * no epoch yet), all windows in bytes */
@@ -158,6 +161,12 @@ void tcb_cc_ecn(struct tt_conn *c, struct tt_out *out);
 
 /* Window scaling from the peer's SYN (tcp.c). */
 void tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out);
+
+/* RFC 9293 §3.8.6.2.2 (RFC 1122 §4.2.3.3): the least window a receiver
+ * offers, min(RCV.BUFF / 2, MSS), and the window a segment advertises
+ * (tcp.c). */
+uint32_t tcb_sws_thresh(const struct tt_conn *c);
+uint32_t tcb_adv_wnd(struct tt_conn *c);
 
 /* Events: what happened and why (tcp.c). */
 void tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r);

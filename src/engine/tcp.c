@@ -94,7 +94,7 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 	s->flags = (uint16_t)flags;
 	/* RFC 7323 §2.3: the window field is RCV.WND >> Rcv.Wind.Shift, except
 	 * on a SYN, where it is never scaled */
-	s->wnd = (flags & TT_RST) ? 0 : tcb_rcv_wnd(c);
+	s->wnd = (flags & TT_RST) ? 0 : tcb_adv_wnd(c);
 	if (!(flags & TT_SYN))
 		s->wnd >>= c->rcv_shift;
 	if (s->wnd > 65535)
@@ -130,6 +130,38 @@ tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out)
 	c->snd_shift = (uint8_t)(syn->wsopt - 1 > TT_WS_MAX ? TT_WS_MAX : syn->wsopt - 1);
 	c->rcv_shift = (uint8_t)(c->cfg.wscale > TT_WS_MAX ? TT_WS_MAX : c->cfg.wscale);
 	tcb_note(c, out, TT_R_WSCALE_ON);
+}
+
+uint32_t
+tcb_sws_thresh(const struct tt_conn *c)
+{
+	uint32_t t = c->cfg.rcv_wnd / 2 < c->cfg.mss ? c->cfg.rcv_wnd / 2 : c->cfg.mss;
+
+	return t > 0 ? t : 1;
+}
+
+/* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2) as BSD and Linux keep it:
+ * a window smaller than tcb_sws_thresh() is not offered, 0 instead, so a
+ * slow reader never invites a sliver of a segment; and the right edge
+ * offered before never moves back (§3.8.6: the window should not shrink).
+ * The room is still there: data within it is taken. */
+uint32_t
+tcb_adv_wnd(struct tt_conn *c)
+{
+	uint32_t free = tcb_rcv_wnd(c), held, wnd;
+
+	/* before the peer's ISN is known (a SYN of our own) there is no edge */
+	if (c->cfg.observer || !tcb_synchronized(c->state))
+		return free;
+	held = c->adv_set && c->adv_irs == c->irs && TT_SEQ_GT(c->rcv_adv, c->rcv_nxt)
+	               ? c->rcv_adv - c->rcv_nxt : 0;
+	wnd = free < tcb_sws_thresh(c) ? 0 : free;
+	if (wnd < held)
+		wnd = held;
+	c->rcv_adv = c->rcv_nxt + wnd;
+	c->adv_irs = c->irs;    /* the edge of this incarnation only */
+	c->adv_set = 1;
+	return wnd;
 }
 
 /* RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR set; a SYN,ACK
@@ -856,9 +888,7 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 	tcb_note(c, out, TT_R_RECEIVE_DATA);
 	/* RFC 1122 §4.2.3.3: a window that opened by min(buffer / 2, MSS) from
 	 * (nearly) closed is announced at once. */
-	thresh = c->cfg.rcv_wnd / 2 < c->cfg.mss ? c->cfg.rcv_wnd / 2 : c->cfg.mss;
-	if (thresh == 0)
-		thresh = 1;
+	thresh = tcb_sws_thresh(c);
 	if (tcb_synchronized(c->state) && c->state != TT_TIME_WAIT && wnd_before < thresh &&
 	    tcb_rcv_wnd(c) >= thresh)
 		tcb_emit_ack(c, out);
