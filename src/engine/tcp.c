@@ -145,6 +145,16 @@ tcb_sws_thresh(const struct tt_conn *c)
  * slow reader never invites a sliver of a segment; and the right edge
  * offered before never moves back (§3.8.6: the window should not shrink).
  * The room is still there: data within it is taken. */
+/* What is left of the window last offered: its right edge - RCV.NXT; -1
+ * when none was offered in this incarnation. */
+static int64_t
+adv_left(const struct tt_conn *c)
+{
+	if (!c->adv_set || c->adv_irs != c->irs)
+		return -1;
+	return TT_SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
 uint32_t
 tcb_adv_wnd(struct tt_conn *c)
 {
@@ -153,8 +163,7 @@ tcb_adv_wnd(struct tt_conn *c)
 	/* before the peer's ISN is known (a SYN of our own) there is no edge */
 	if (c->cfg.observer || !tcb_synchronized(c->state))
 		return free;
-	held = c->adv_set && c->adv_irs == c->irs && TT_SEQ_GT(c->rcv_adv, c->rcv_nxt)
-	               ? c->rcv_adv - c->rcv_nxt : 0;
+	held = adv_left(c) > 0 ? (uint32_t)adv_left(c) : 0;
 	wnd = free < tcb_sws_thresh(c) ? 0 : free;
 	if (wnd < held)
 		wnd = held;
@@ -586,7 +595,9 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->snd_wl1 = c->snd_wl1;
 	v->snd_wl2 = c->snd_wl2;
 	v->rcv_nxt = c->rcv_nxt;
-	v->rcv_wnd = c->state == TT_CLOSED ? 0 : tcb_rcv_wnd(c);
+	/* RCV.WND as the peer was told it (the free room may be more) */
+	v->rcv_wnd = c->state == TT_CLOSED ? 0 : c->cfg.observer || adv_left(c) < 0
+	             ? tcb_rcv_wnd(c) : (uint32_t)adv_left(c);
 	v->snd_shift = c->ws_on ? c->snd_shift : -1;
 	v->rcv_shift = c->ws_on ? c->rcv_shift : -1;
 	v->snd_queued = (uint32_t)c->slen;
