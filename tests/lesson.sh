@@ -113,6 +113,21 @@ expect_match "$(path "$TMPD/handshake.tsv" 0 13)" "^SYN-RECEIVED ESTABLISHED" "h
 expect_match "$(path "$TMPD/why-three.tsv" 1 13)" "SYN-RECEIVED LISTEN SYN-RECEIVED ESTABLISHED" "why-three: an old SYN sends the server back to LISTEN"
 expect_match "$(awk -F'\t' '$1 == 2' "$TMPD/why-three.tsv" | head -1)" "CLOSED	ESTABLISHED" "why-three: the two-way what-if"
 
+# listen-queues: the third connection's final ACK meets a full accept queue
+# (stream 2: ignored, its SYN,ACK sent twice more; stream 5: answered with a
+# RST); the real client behind a SYN flood (stream 10) sends its SYN four
+# times; the one behind SYN cookies (stream 15) goes from LISTEN straight to
+# ESTABLISHED and gets segments of the MSS the cookie kept.
+flags_of() { awk -F'\t' -v s="$2" 'FNR > 1 && $1 == s { printf "%s ", $7 }' "$1"; }
+LQ="$TMPD/listen-queues.tsv"
+expect_match "$(path "$LQ" 2 13)" "^SYN-RECEIVED ESTABLISHED $" "listen-queues: an ignored final ACK leaves the server in SYN-RECEIVED"
+expect_match "$(flags_of "$LQ" 2)" "^SYN SYN,ACK ACK SYN,ACK ACK SYN,ACK ACK $" "listen-queues: the SYN,ACK sent again while the accept queue is full"
+expect_match "$(flags_of "$LQ" 5)" "^SYN SYN,ACK ACK RST $" "listen-queues: tcp_abort_on_overflow answers the final ACK with a RST"
+expect_match "$(path "$LQ" 5 12)" "^SYN-SENT ESTABLISHED CLOSED $" "listen-queues: the reset client had counted itself ESTABLISHED"
+expect_match "$(flags_of "$LQ" 10)" "^SYN SYN SYN SYN SYN,ACK ACK $" "listen-queues: the real client's SYN dropped three times behind the flood"
+expect_match "$(path "$LQ" 15 13)" "^LISTEN ESTABLISHED $" "listen-queues: a SYN cookie keeps the listener in LISTEN until the ACK"
+expect_match "$(awk -F'\t' 'FNR > 1 && $1 == 15 && $4 == "S>C" && $10 > 0 { print $10 }' "$LQ" | tr '\n' ' ')" "^1300 100 $" "listen-queues: the cookie's MSS (1400 rounded down to 1300)"
+
 # The teardown's first scene: the client still reads the response after its
 # FIN, so its application half-closes with shutdown(SHUT_WR); a close() there
 # would answer the response with a RST (RFC 2525 §2.17). The text shown with
