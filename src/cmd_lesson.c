@@ -290,8 +290,12 @@ make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *n
 	row->frame = st->frame;
 	row->time_ns = st->time * 1000;
 	row->dir = st->dir == TT_SERVER;
-	row->src = lesson_scene_endpoint(l, scene, st->dir);
-	row->dst = lesson_scene_endpoint(l, scene, !st->dir);
+	row->src = lesson_stream_endpoint(l, st->stream, st->dir);
+	row->dst = lesson_stream_endpoint(l, st->stream, !st->dir);
+	if (*row->src == '\0' || *row->dst == '\0') {
+		row->src = lesson_scene_endpoint(l, scene, st->dir);
+		row->dst = lesson_scene_endpoint(l, scene, !st->dir);
+	}
 	row->flags = st->seg.flags;
 	if (absolute) {
 		row->seq = st->seg.seq;

@@ -61,6 +61,12 @@ struct lesson {
 	size_t nsteps;
 	char (*endpoint)[2][64];      /* per scene */
 	uint32_t (*iss)[2];           /* per scene */
+	/* per stream (numbered through the lesson): each host's address and
+	 * the base of its relative numbers, as the simulator gives them
+	 * (tt_sim_stream_endpoint, tt_sim_seq_bases) */
+	char (*sendpoint)[2][64];
+	uint32_t (*sbase)[2];
+	size_t nstreams;
 	unsigned *step_scene;         /* nsteps entries */
 	int capture_steps;            /* steps carry their own ISS views */
 	const struct part **step_part; /* nsteps entries */
@@ -251,6 +257,14 @@ lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host)
 	return l->endpoint[scene][host == TT_SERVER];
 }
 
+const char *
+lesson_stream_endpoint(const struct lesson *l, unsigned stream, int host)
+{
+	if (!l->ran || stream >= l->nstreams)
+		return "";
+	return l->sendpoint[stream][host == TT_SERVER];
+}
+
 unsigned
 lesson_step_scene(const struct lesson *l, size_t i)
 {
@@ -299,6 +313,10 @@ lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
 	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
 	uint32_t siss = l->iss[sc][from], riss = l->iss[sc][to];
 
+	if (!l->capture_steps && st->stream < l->nstreams) {
+		siss = l->sbase[st->stream][from];
+		riss = l->sbase[st->stream][to];
+	}
 	if (l->capture_steps) {
 		siss = st->tcb[from].iss;
 		riss = st->tcb[to].iss;
@@ -379,6 +397,8 @@ lesson_free(struct lesson *l)
 	free(l->scs);
 	free(l->endpoint);
 	free(l->iss);
+	free(l->sendpoint);
+	free(l->sbase);
 	free(l->step_scene);
 	free(l);
 }
@@ -1221,6 +1241,8 @@ answer_checks(struct lesson *l, char *err, size_t errlen)
 }
 
 /* Runs one scene and appends its steps; parts[*pi..] are its actions. */
+static int add_streams(struct lesson *l, const struct tt_sim *sim, size_t first);
+
 static int
 run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen)
 {
@@ -1294,8 +1316,60 @@ run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen
 		tt_sim_endpoint(sim, h, l->endpoint[scene][h], sizeof l->endpoint[scene][h]);
 		l->iss[scene][h] = cfg->host[h].iss;
 	}
+	if (add_streams(l, sim, stream0) < 0) {
+		free(fs);
+		tt_sim_free(sim);
+		return fail(err, errlen, l->fname, 0, "out of memory");
+	}
 	free(fs);
 	tt_sim_free(sim);
+	return 0;
+}
+
+/* The streams of one scene's run, from lesson stream `first` on: their
+ * addresses and relative bases. */
+static int
+add_streams(struct lesson *l, const struct tt_sim *sim, size_t first)
+{
+	size_t nk = tt_sim_nstreams(sim), need = first + nk;
+	uint32_t (*b)[2];
+
+	if (need > l->nstreams) {
+		char (*ep)[2][64] = realloc(l->sendpoint, need * sizeof *ep);
+		uint32_t (*nb)[2];
+
+		if (ep == NULL)
+			return -1;
+		l->sendpoint = ep;
+		nb = realloc(l->sbase, need * sizeof *nb);
+		if (nb == NULL)
+			return -1;
+		l->sbase = nb;
+		for (size_t k = l->nstreams; k < need; k++) {
+			memset(l->sendpoint[k], 0, sizeof l->sendpoint[k]);
+			memset(l->sbase[k], 0, sizeof l->sbase[k]);
+		}
+		l->nstreams = need;
+	}
+	if (nk == 0)
+		return 0;
+	b = malloc(nk * sizeof *b);
+	if (b == NULL)
+		return -1;
+	tt_sim_seq_bases(sim, b);
+	/* the scene's own connection counts from the hosts' configured ISSs,
+	 * as its narration does (an old duplicate SYN injected first must not
+	 * move them); every other one from its first SYNs, as Wireshark */
+	for (int h = 0; h < 2; h++)
+		b[0][h] = tt_sim_config(sim)->host[h].iss;
+	for (size_t k = 0; k < nk; k++) {
+		for (int h = 0; h < 2; h++) {
+			tt_sim_stream_endpoint(sim, (unsigned)k, h, l->sendpoint[first + k][h],
+			                       sizeof l->sendpoint[first + k][h]);
+			l->sbase[first + k][h] = b[k][h];
+		}
+	}
+	free(b);
 	return 0;
 }
 

@@ -91,6 +91,9 @@ const char *lesson_endpoint(const struct lesson *l, int host);
  * a new TCP stream in the table); capture lessons have one. */
 size_t lesson_nscenes(const struct lesson *l);
 const char *lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host);
+/* Host h's "addr:port" in stream k of the lesson (streams numbered through
+ * the lesson), "" when there is none. */
+const char *lesson_stream_endpoint(const struct lesson *l, unsigned stream, int host);
 unsigned lesson_step_scene(const struct lesson *l, size_t i);
 /* The scenario of one scene (what lesson_run() ran in a simulation of its
  * own; running it again gives the same steps), NULL for a capture lesson. */
