@@ -573,6 +573,18 @@ tt_lesson_view(const struct lesson *l, size_t i)
 	}
 }
 
+/* Host h's address in step i's own connection (a scene may hold several:
+ * other clients, a flood's spoofed sources). */
+static const char *
+tui_endpoint(void *ctx, size_t i, int h)
+{
+	const struct tui *t = ctx;
+	const struct tt_step *st = &lesson_steps(t->l)[i];
+	const char *ep = lesson_stream_endpoint(t->l, st->stream, h);
+
+	return *ep != '\0' ? ep : NULL;
+}
+
 static int
 tui_view(void *ctx, size_t i)
 {
@@ -685,6 +697,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	story.ctx = &t;
 	story.narration = tui_narration;
 	story.view = tui_view;
+	story.endpoint_of = tui_endpoint;
 	story.checkpoint = tui_checkpoint;
 	story.answered = tui_answered;
 	story.summary = tui_summary;
