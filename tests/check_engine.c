@@ -26,8 +26,11 @@ setup(void)
 	tt_config_default(&cfg);
 }
 
+/* A segment arrives: its fields, a window scale option (shift + 1; 0:
+ * none) and the IP header's ECN bits. */
 static void
-arrive(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len, uint32_t wnd)
+arrive_opts(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
+            uint32_t wnd, uint8_t wsopt, uint8_t ecn)
 {
 	struct tt_seg s;
 
@@ -37,9 +40,22 @@ arrive(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t l
 	s.ack = ack;
 	s.len = len;
 	s.wnd = wnd;
+	s.wsopt = wsopt;
+	s.ecn = ecn;
 	tt_out_clear(&out);
 	tt_conn_input(c, &s, now, &out);
 }
+
+static void
+arrive(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len, uint32_t wnd)
+{
+	arrive_opts(c, flags, seq, ack, len, wnd, 0, TT_NOT_ECT);
+}
+
+#define arrive_ws(c, flags, seq, ack, wnd, wsopt) \
+	arrive_opts((c), (flags), (seq), (ack), 0, (wnd), (wsopt), TT_NOT_ECT)
+#define arrive_ecn(c, flags, seq, ack, len, ecn) \
+	arrive_opts((c), (flags), (seq), (ack), (len), 65535, 0, (ecn))
 
 #define ARRIVES(c, flags, seq, ack) arrive((c), (flags), (seq), (ack), 0, 65535)
 #define ARRIVES_DATA(c, flags, seq, ack, len) arrive((c), (flags), (seq), (ack), (len), 65535)
@@ -2346,23 +2362,6 @@ END_TEST
 
 /* ---- window scaling (RFC 7323 §2) ---- */
 
-/* A segment with a window scale option (shift + 1; 0: none). */
-static void
-arrive_ws(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t wnd,
-          uint8_t wsopt)
-{
-	struct tt_seg s;
-
-	memset(&s, 0, sizeof s);
-	s.flags = (uint16_t)flags;
-	s.seq = seq;
-	s.ack = ack;
-	s.wnd = wnd;
-	s.wsopt = wsopt;
-	tt_out_clear(&out);
-	tt_conn_input(c, &s, now, &out);
-}
-
 #define SHIFTS_ARE(c, snd, rcv)                                              \
 	do {                                                                 \
 		struct tt_tcb_view sv_;                                      \
@@ -2711,23 +2710,6 @@ START_TEST(test_cubic_grows_faster_than_reno_after_the_reduction)
 END_TEST
 
 /* ---- ECN (RFC 3168) ---- */
-
-static void
-arrive_ecn(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
-           uint8_t ecn)
-{
-	struct tt_seg s;
-
-	memset(&s, 0, sizeof s);
-	s.flags = (uint16_t)flags;
-	s.seq = seq;
-	s.ack = ack;
-	s.len = len;
-	s.wnd = 65535;
-	s.ecn = ecn;
-	tt_out_clear(&out);
-	tt_conn_input(c, &s, now, &out);
-}
 
 /* SYN-SENT with ecn on: the ECN-setup SYN has ECE and CWR; a SYN,ACK with
  * ECE alone agrees (§6.1.1). */
