@@ -107,6 +107,21 @@ tm_expect_gone "file header bytes" "not libpcap's header-bytes message"
 tm_keys Enter q
 tm_expect_exit 0 "menu q"
 
+# ---- F floods the listener from spoofed sources, e is accept() ----------------
+tm_open 100 30
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "flood: sandbox opens"
+tm_keys l F w
+tm_expect "spoofed" "F: SYNs from spoofed sources"
+tm_expect "dropped,no-host" "F: their SYN,ACKs go to no host"
+tm_expect "198.51.100.2:80 → 198.18.0.4:" "F: the detail line names the spoofed source"
+tm_keys e
+tm_expect "server: accept(): the accept queue is empty" "e: accept() at the server"
+tm_keys '?' NPage NPage
+tm_expect "F   flood: four SYNs to the server from spoofed addresses" "? lists F"
+tm_keys q q
+tm_expect_exit 0 "flood: q leaves"
+
 # ---- an explicit --format means that output, also on a terminal ------------
 tm_open 160 48
 tm_run "$T --lang en lesson handshake --format tsv"

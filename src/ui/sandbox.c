@@ -27,9 +27,23 @@ struct sandbox {
 	struct ui_story story;
 	int host;                   /* the host the user acts as */
 	char ep[2][64];
+	char own[2][64];            /* the step's own connection (endpoint_of) */
 	char status[1024];
 	struct ui_chal chal;        /* cover every transition (o) */
 };
+
+/* Host h's address in step i's own connection: another port of the
+ * client, a flood's spoofed source. */
+static const char *
+sb_endpoint(void *ctx, size_t i, int h)
+{
+	struct sandbox *sb = ctx;
+
+	if (i >= tt_sim_nsteps(sb->sim))
+		return NULL;
+	return tt_sim_stream_endpoint(sb->sim, tt_sim_step(sb->sim, i)->stream, h, sb->own[h],
+	                              sizeof sb->own[h]);
+}
 
 static void
 sync_steps(struct sandbox *sb)
@@ -189,6 +203,15 @@ sb_key(void *ctx, int key, size_t *cur)
 	case 'k':
 		init_action(&a, TT_A_CRASH, sb->host);
 		return act(sb, &a, cur);
+	case 'e':
+		/* accept(): the application takes a connection off the queue */
+		init_action(&a, TT_A_ACCEPT, sb->host);
+		return act(sb, &a, cur);
+	case 'F':
+		/* four SYNs from spoofed sources toward the server */
+		init_action(&a, TT_A_FLOOD, TT_SERVER);
+		a.count = 4;
+		return act(sb, &a, cur);
 	case 'd':
 	case 'u': {
 		enum ui_next r;
@@ -340,6 +363,8 @@ sb_help(void *ctx)
 	         "  s   send bytes                      f   shutdown: a FIN, still receives\n"
 	         "  x   close(): FIN (RST if unread)    r   abort (RST)\n"
 	         "  k   crash the host (its TCB is lost)\n"
+	         "  e   accept(): take a connection off the accept queue\n"
+	         "  F   flood: four SYNs to the server from spoofed addresses\n"
 	         "  d   drop the next segment           u   duplicate the next segment\n"
 	         "  y   delay the next segment          t   advance the clock (timers fire)\n"
 	         "  w   deliver everything on the wire\n"
@@ -384,6 +409,8 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
 	sb.story.title = _("Sandbox");
 	sb.story.endpoint[0] = tt_sim_endpoint(sb.sim, 0, sb.ep[0], sizeof sb.ep[0]);
 	sb.story.endpoint[1] = tt_sim_endpoint(sb.sim, 1, sb.ep[1], sizeof sb.ep[1]);
+	sb.story.ctx = &sb;
+	sb.story.endpoint_of = sb_endpoint;
 	sync_steps(&sb);
 	memset(&ext, 0, sizeof ext);
 	ext.ctx = &sb;
