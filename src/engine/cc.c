@@ -136,10 +136,14 @@ cubic_avoid(struct tt_conn *c, uint32_t acked, tt_time now)
 	c->cwnd += (uint32_t)((target - cwnd) / cwnd * smss);
 }
 
-/* The window after a congestion event, for either algorithm. */
+/* ssthresh after a congestion event (a loss, a timeout, an ECN mark):
+ * Reno's half of the flight (RFC 5681 eq. 4), or CUBIC's beta_cubic of it
+ * (RFC 9438 §4.6), said as CUBIC_REDUCE when out is given. */
 static uint32_t
-reduced_ssthresh(struct tt_conn *c, struct tt_out *out)
+event_ssthresh(struct tt_conn *c, struct tt_out *out)
 {
+	if (c->cfg.cc != TT_CC_CUBIC)
+		return half_flight(c);
 	if (out != NULL)
 		tcb_note(c, out, TT_R_CUBIC_REDUCE);
 	return cubic_reduce(c);
@@ -212,7 +216,7 @@ tcb_cc_dupack(struct tt_conn *c, tt_time now, struct tt_out *out)
 	 * point of the last recovery starts a new one */
 	if (++c->dupacks < 3 || TT_SEQ_LT(c->snd_una, c->recover))
 		return;
-	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, out) : half_flight(c);
+	c->ssthresh = event_ssthresh(c, out);
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	tcb_note(c, out, TT_R_FAST_RETRANSMIT);
@@ -229,7 +233,7 @@ tcb_cc_timeout(struct tt_conn *c)
 		return;
 	/* RFC 5681 §3.1: ssthresh from the flight, cwnd to the loss window
 	 * (CUBIC too, with its own ssthresh: RFC 9438 §4.8) */
-	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, NULL) : half_flight(c);
+	c->ssthresh = event_ssthresh(c, NULL);
 	c->cwnd = tcb_eff_mss(c);
 	c->in_recovery = 0;
 	c->dupacks = 0;
@@ -248,7 +252,7 @@ tcb_cc_ecn(struct tt_conn *c, struct tt_out *out)
 		return;
 	if (c->ecn_window && TT_SEQ_LEQ(c->snd_una, c->ecn_recover))
 		return;
-	c->ssthresh = c->cfg.cc == TT_CC_CUBIC ? reduced_ssthresh(c, out) : half_flight(c);
+	c->ssthresh = event_ssthresh(c, out);
 	c->cwnd = c->ssthresh;
 	c->cwr_pending = 1;
 	c->ecn_window = 1;

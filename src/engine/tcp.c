@@ -140,11 +140,6 @@ tcb_sws_thresh(const struct tt_conn *c)
 	return t > 0 ? t : 1;
 }
 
-/* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2) as BSD and Linux keep it:
- * a window smaller than tcb_sws_thresh() is not offered, 0 instead, so a
- * slow reader never invites a sliver of a segment; and the right edge
- * offered before never moves back (§3.8.6: the window should not shrink).
- * The room is still there: data within it is taken. */
 /* What is left of the window last offered: its right edge - RCV.NXT; -1
  * when none was offered in this incarnation. */
 static int64_t
@@ -155,18 +150,24 @@ adv_left(const struct tt_conn *c)
 	return TT_SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 }
 
+/* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2) as BSD and Linux keep it:
+ * a window smaller than tcb_sws_thresh() is not offered, 0 instead, so a
+ * slow reader never invites a sliver of a segment; and the right edge
+ * offered before never moves back (§3.8.6: the window should not shrink).
+ * The room is still there: data within it is taken. */
 uint32_t
 tcb_adv_wnd(struct tt_conn *c)
 {
-	uint32_t free = tcb_rcv_wnd(c), held, wnd;
+	uint32_t free = tcb_rcv_wnd(c), wnd;
+	int64_t held;
 
 	/* before the peer's ISN is known (a SYN of our own) there is no edge */
 	if (c->cfg.observer || !tcb_synchronized(c->state))
 		return free;
-	held = adv_left(c) > 0 ? (uint32_t)adv_left(c) : 0;
+	held = adv_left(c);
 	wnd = free < tcb_sws_thresh(c) ? 0 : free;
-	if (wnd < held)
-		wnd = held;
+	if (held > 0 && wnd < held)
+		wnd = (uint32_t)held;
 	c->rcv_adv = c->rcv_nxt + wnd;
 	c->adv_irs = c->irs;    /* the edge of this incarnation only */
 	c->adv_set = 1;

@@ -685,20 +685,21 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 			return -1;
 		/* connect HOST [new] [cc=reno|cubic]: another connection, and
 		 * its own congestion control (setsockopt TCP_CONGESTION) */
-		for (int k = 2; a->kind == TT_A_CONNECT && k < n; k++) {
-			if (strcmp(w[k], "new") == 0 && a->conn == 0 && !a->fresh && !a->cc) {
-				a->fresh = 1;
-			} else if (strcmp(w[k], "cc=reno") == 0 && !a->cc) {
-				a->cc = TT_CC_RENO + 1;
-			} else if (strcmp(w[k], "cc=cubic") == 0 && !a->cc) {
-				a->cc = TT_CC_CUBIC + 1;
-			} else {
-				snprintf(err, errlen, "unexpected '%s' (use: connect %s [new] "
-				         "[cc=reno|cubic])", w[k], w[1]);
-				return -1;
+		if (a->kind == TT_A_CONNECT) {
+			for (int k = 2; k < n; k++) {
+				if (strcmp(w[k], "new") == 0 && a->conn == 0 && !a->fresh && !a->cc) {
+					a->fresh = 1;
+				} else if (strcmp(w[k], "cc=reno") == 0 && !a->cc) {
+					a->cc = TT_CC_RENO + 1;
+				} else if (strcmp(w[k], "cc=cubic") == 0 && !a->cc) {
+					a->cc = TT_CC_CUBIC + 1;
+				} else {
+					snprintf(err, errlen, "unexpected '%s' (use: connect %s [new] "
+					         "[cc=reno|cubic])", w[k], w[1]);
+					return -1;
+				}
 			}
-			if (k == n - 1)
-				return 1;
+			return 1;
 		}
 		if (a->kind == TT_A_LISTEN && a->conn > 0) {
 			snprintf(err, errlen, "'%s': a host listens on its own port, not in a stream",
