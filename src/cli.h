@@ -105,6 +105,9 @@ void tt_warn_capture(char *buf, size_t len);
  * `view` line chose for the action that made the step (cmd_lesson.c). */
 struct lesson;
 int tt_lesson_view(const struct lesson *l, size_t i);
+/* Host h's address in step i's own connection (a scene may hold several:
+ * other clients, a flood's spoofed sources), or NULL: the scene's. */
+const char *tt_lesson_endpoint(const struct lesson *l, size_t i, int h);
 /* What the capture holds so far ("" when none is on). */
 const char *tt_warn_captured(void);
 

@@ -573,16 +573,18 @@ tt_lesson_view(const struct lesson *l, size_t i)
 	}
 }
 
-/* Host h's address in step i's own connection (a scene may hold several:
- * other clients, a flood's spoofed sources). */
+const char *
+tt_lesson_endpoint(const struct lesson *l, size_t i, int h)
+{
+	const char *ep = lesson_stream_endpoint(l, lesson_steps(l)[i].stream, h);
+
+	return *ep != '\0' ? ep : NULL;
+}
+
 static const char *
 tui_endpoint(void *ctx, size_t i, int h)
 {
-	const struct tui *t = ctx;
-	const struct tt_step *st = &lesson_steps(t->l)[i];
-	const char *ep = lesson_stream_endpoint(t->l, st->stream, h);
-
-	return *ep != '\0' ? ep : NULL;
+	return tt_lesson_endpoint(((struct tui *)ctx)->l, i, h);
 }
 
 static int

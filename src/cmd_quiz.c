@@ -411,6 +411,12 @@ lesson_view_cb(void *ctx, size_t i)
 }
 
 static const char *
+lesson_endpoint_cb(void *ctx, size_t i, int h)
+{
+	return tt_lesson_endpoint(((struct showctx *)ctx)->lesson, i, h);
+}
+
+static const char *
 lesson_summary_cb(void *ctx)
 {
 	struct showctx *c = ctx;
@@ -476,6 +482,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	story.ctx = &c;
 	story.narration = lesson_narration;
 	story.view = lesson_view_cb;
+	story.endpoint_of = lesson_endpoint_cb;
 	story.summary = lesson_summary_cb;
 	rc = tt_ui_result(ui_stepview(&story, &opts));
 	lesson_free(c.lesson);
