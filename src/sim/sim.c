@@ -110,19 +110,6 @@ tt_action_name(enum tt_action_kind k)
 	return (unsigned)k < TT_A_NACTIONS ? action_names[k] : "?";
 }
 
-static const char *const note_names[] = {
-#define TT_NOTE_NAME(id, name) name,
-	TT_NOTES(TT_NOTE_NAME)
-#undef TT_NOTE_NAME
-};
-
-char *
-tt_notes_format(unsigned notes, char *buf, size_t len)
-{
-	tt_bits_format(notes, note_names, TT_NNOTES, buf, len);
-	return buf;
-}
-
 void
 tt_sim_config_default(struct tt_sim_config *cfg)
 {
