@@ -309,6 +309,7 @@ tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_
 		row.tcb[0] = &seg->tcb[0];
 		row.tcb[1] = &seg->tcb[1];
 		row.tcb_wire = 1;
+		row.tcb_flight = seg->flight;
 		row.tcb_base[seg->dir] = seg->seq - row.seq;
 		row.tcb_base[!seg->dir] = seg->ack - row.ack;
 		row.tcb_nobase[!seg->dir] = !(seg->flags & TT_ACK);

@@ -980,6 +980,74 @@ START_TEST(test_analysis_zero_window_probes)
 }
 END_TEST
 
+/* ---- bytes in flight as Wireshark counts them, one segment at a time ---------- */
+
+static struct cap_flights fl;
+
+/* The bytes in flight cap_flights gives a segment (base 1000 for the
+ * client, 5000 for the server; no SACK unless given). */
+static int64_t
+flight(int dir, uint32_t seq, uint32_t ack, uint32_t len, unsigned flags, unsigned notes)
+{
+	return cap_flights_segment(&fl, dir, dir ? 5000 : 1000, seq, ack, len, flags, notes, NULL, 0);
+}
+
+START_TEST(test_flight_counts_what_is_unacknowledged)
+{
+	cap_flights_init(&fl);
+	/* the handshake: no payload, no count; the SYN is in the list until acked */
+	ck_assert_int_eq(flight(0, 1000, 0, 0, TT_SYN, 0), -1);
+	ck_assert_int_eq(flight(1, 5000, 1001, 0, TT_SYN | TT_ACK, 0), -1);
+	ck_assert_int_eq(flight(0, 1001, 5001, 0, TT_ACK, 0), -1);
+	/* three segments out: 100, 200, 300 */
+	ck_assert_int_eq(flight(0, 1001, 5001, 100, TT_ACK, 0), 100);
+	ck_assert_int_eq(flight(0, 1101, 5001, 100, TT_ACK, 0), 200);
+	ck_assert_int_eq(flight(0, 1201, 5001, 100, TT_ACK, 0), 300);
+	/* an ACK of part of the second trims it: 1151..1301 left */
+	ck_assert_int_eq(flight(1, 5001, 1151, 0, TT_ACK, 0), -1);
+	ck_assert_int_eq(flight(0, 1301, 5001, 50, TT_ACK, 0), 200);
+	/* all acknowledged: the next counts only itself */
+	ck_assert_int_eq(flight(1, 5001, 1351, 0, TT_ACK, 0), -1);
+	ck_assert_int_eq(flight(0, 1351, 5001, 10, TT_ACK, 0), 10);
+	/* a FIN with data counts one in the list, not in the figure */
+	ck_assert_int_eq(flight(0, 1361, 5001, 10, TT_FIN | TT_ACK, 0), 20);
+	cap_flights_free(&fl);
+}
+END_TEST
+
+START_TEST(test_flight_after_a_hole_and_with_sack)
+{
+	const uint32_t sack[1][2] = { { 1201, 1301 } };
+
+	cap_flights_init(&fl);
+	ck_assert_int_eq(flight(0, 1001, 5001, 100, TT_ACK, 0), 100);
+	/* 1101..1201 was not captured: Wireshark counts nothing on this row */
+	ck_assert_int_eq(flight(0, 1201, 5001, 100, TT_ACK, TT_NOTE(LOST_SEGMENT)), -1);
+	/* the next one counts again, from the lowest seq still unacked to the
+	 * highest end, the hole included */
+	ck_assert_int_eq(flight(0, 1301, 5001, 100, TT_ACK, 0), 400);
+	/* the peer's last segment said it holds 1201..1301: that is not in flight */
+	ck_assert_int_eq(cap_flights_segment(&fl, 1, 5000, 5001, 1001, 0, TT_ACK, 0, sack, 1), -1);
+	ck_assert_int_eq(flight(0, 1401, 5001, 100, TT_ACK, 0), 400);
+	/* a segment of the peer's without SACK blocks forgets them (tshark 4.0) */
+	ck_assert_int_eq(flight(1, 5001, 1001, 0, TT_ACK, 0), -1);
+	ck_assert_int_eq(flight(0, 1501, 5001, 100, TT_ACK, 0), 600);
+	cap_flights_free(&fl);
+}
+END_TEST
+
+START_TEST(test_flight_list_stops_at_wiresharks_limit)
+{
+	cap_flights_init(&fl);
+	/* never acknowledged: the list keeps CAP_FLIGHT_MAX segments, no more */
+	for (uint32_t i = 0; i < CAP_FLIGHT_MAX + 5; i++)
+		flight(0, 1001 + i, 5001, 1, TT_ACK, 0);
+	ck_assert_uint_eq(fl.dir[0].n, CAP_FLIGHT_MAX);
+	ck_assert_int_eq(flight(0, 1001 + CAP_FLIGHT_MAX + 5, 5001, 1, TT_ACK, 0), CAP_FLIGHT_MAX);
+	cap_flights_free(&fl);
+}
+END_TEST
+
 /* ---- the file reader -------------------------------------------------------- */
 
 /* Writes frames (raw IPv4) into a pcap file in the test's scratch space. */
@@ -1492,6 +1560,9 @@ main(void)
 	tcase_add_test(tc, test_analysis_keep_alives_of_zero_and_one_byte);
 	tcase_add_test(tc, test_analysis_data_from_next_seq_minus_one_is_new);
 	tcase_add_test(tc, test_analysis_zero_window_probes);
+	tcase_add_test(tc, test_flight_counts_what_is_unacknowledged);
+	tcase_add_test(tc, test_flight_after_a_hole_and_with_sack);
+	tcase_add_test(tc, test_flight_list_stops_at_wiresharks_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_decoder_shortcut_agrees_with_general_path);

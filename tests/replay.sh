@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/replay.sh: `tcptutor replay` against Wireshark and the kernel.
 # - every TCP frame of every capture in tests/replay/{good,lo}: the columns
-#   stream frame time flags seq ack len win and the notes equal tshark's
+#   stream frame time flags seq ack len win, the notes and (with --tcb) the
+#   sender's bytes in flight equal tshark's
 #   (golden TSVs made by tests/replay/mkgolden.py; the notes are Wireshark's
 #   TCP analysis, tests/replay/notes-agree.py measures them against tshark);
 # - standard input, BPF filters, --absolute, --stream, json, damaged files.
@@ -16,12 +17,14 @@ R=${top_srcdir:-.}/tests/replay
 nogolden=$(awk '$2 == "nogolden" { printf "%s ", $1 }' "$R/good/SOURCES")
 
 # columns stream frame time flags seq ack len win notes of our TSV (without
-# mid-stream and truncated, which are not Wireshark's)
+# mid-stream and truncated, which are not Wireshark's), and with --tcb the
+# sender's in_flight
 ours() { # file
-	"$T" --batch --format tsv replay "$1" 2>/dev/null |
+	"$T" --batch --format tsv --tcb replay "$1" 2>/dev/null |
 		awk -F'\t' 'NR > 1 {
 			notes = $14; gsub(/(^|,)(mid-stream|truncated)/, "", notes); sub(/^,/, "", notes)
-			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $7, $8, $9, $10, $11, notes }'
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $7, $8, $9, $10, $11,
+				notes, $4 == "C>S" ? $22 : $30 }'
 }
 
 marked=0 same=0 false=0
@@ -35,7 +38,12 @@ for dir in good lo; do
 		cut -f1-8 "$TMPD/ours" >"$TMPD/ours8"
 		cut -f1-8 "$TMPD/want" >"$TMPD/want8"
 		expect_same "$TMPD/want8" "$TMPD/ours8" "$dir/$name: columns as tshark"
-		expect_same "$TMPD/want" "$TMPD/ours" "$dir/$name: notes as tshark"
+		cut -f1-9 "$TMPD/ours" >"$TMPD/ours9"
+		cut -f1-9 "$TMPD/want" >"$TMPD/want9"
+		expect_same "$TMPD/want9" "$TMPD/ours9" "$dir/$name: notes as tshark"
+		cut -f1,2,10 "$TMPD/ours" >"$TMPD/oursf"
+		cut -f1,2,10 "$TMPD/want" >"$TMPD/wantf"
+		expect_same "$TMPD/wantf" "$TMPD/oursf" "$dir/$name: bytes in flight as tshark"
 		# the notes frame by frame, for the sums below
 		set -- $(awk -F'\t' 'FNR == NR { w[$2] = $9; next }
 			{ split(w[$2], a, ","); delete W; for (i in a) W[a[i]] = 1

@@ -47,10 +47,13 @@ for cmd in "lesson $FR --batch --format tsv" "lesson $FR --batch --format json" 
 done
 awk -F '\t' 'NF != 14 { bad = 1 } END { exit bad }' "$TMPD/plain.tsv" && pass || fail "14 columns without --tcb"
 
-# the arithmetic, on every row: in_flight = snd_nxt - snd_una where both
-# are known; the simulation's RFC 6298 RTO never below 1 s
+# the arithmetic, on every row of a simulation: in_flight = snd_nxt -
+# snd_una where both are known; its RFC 6298 RTO never below 1 s
 awk -F '\t' 'FNR > 1 { for (b = 15; b <= 23; b += 8) if ($b != "-" && $(b+1) != "-" && $(b+7) != $(b+1) - $b) bad = 1 }
-	END { exit bad }' "$TMPD/fr.tsv" "$TMPD/cap.tsv" && pass || fail "in_flight = snd_nxt - snd_una"
+	END { exit bad }' "$TMPD/fr.tsv" && pass || fail "in_flight = snd_nxt - snd_una"
+# a capture's in_flight is Wireshark's, the sender's only: never the receiver's
+awk -F '\t' 'FNR > 1 && ($4 == "C>S" ? $30 : $22) != "-" { bad = 1 } END { exit bad }' "$TMPD/cap.tsv" &&
+	pass || fail "replay: in_flight only in the sender's column"
 awk -F '\t' 'NR > 1 && ($21 < 1 || $29 < 1) { bad = 1 } END { exit bad }' "$TMPD/fr.tsv" && pass ||
 	fail "RTO at least 1 s (RFC 6298 2.4)"
 # SRTT is "-" until the first round trip was measured: the client's first row

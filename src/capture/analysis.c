@@ -17,7 +17,10 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/base.h"
 
 #include "capture/analysis.h"
 #include "engine/tcp.h"
@@ -152,4 +155,83 @@ finished_fwd:
 	         a->ts_first_rtt == UNSET)
 		a->ts_first_rtt = now - a->ts_mru_syn;
 	return n & ~NOT_NOTES;
+}
+
+/* ---- bytes in flight ------------------------------------------------------------- */
+
+void
+cap_flights_init(struct cap_flights *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+void
+cap_flights_free(struct cap_flights *f)
+{
+	free(f->dir[0].seg);
+	free(f->dir[1].seg);
+	cap_flights_init(f);
+}
+
+/* Takes out of the list what `ack` covers, and trims what it covers in
+ * part, as Wireshark does with the segments of the other direction. */
+static void
+flight_ack(struct cap_flight *fl, uint32_t ack)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < fl->n; i++) {
+		struct cap_span s = fl->seg[i];
+
+		if (ack != s.nextseq && TT_SEQ_GT(ack, s.seq) && TT_SEQ_LEQ(ack, s.nextseq))
+			s.seq = ack;            /* acknowledged in part */
+		else if (ack == s.nextseq || !TT_SEQ_GT(s.nextseq, ack))
+			continue;               /* acknowledged (or older) */
+		fl->seg[k++] = s;
+	}
+	fl->n = k;
+}
+
+int64_t
+cap_flights_segment(struct cap_flights *f, int dir, uint32_t base, uint32_t seq, uint32_t ack,
+                    uint32_t seglen, unsigned flags, unsigned notes, const uint32_t (*sack)[2],
+                    unsigned nsack)
+{
+	struct cap_flight *fwd = &f->dir[dir], *rev = &f->dir[!dir];
+	int64_t out = -1;
+
+	if ((seglen || (flags & (TT_SYN | TT_FIN))) && fwd->n < CAP_FLIGHT_MAX) {
+		if (TT_GROW(fwd->seg, fwd->n, fwd->cap, 4) < 0)
+			return -2;
+		fwd->seg[fwd->n].seq = seq;
+		fwd->seg[fwd->n].nextseq = seq + seglen + !!(flags & (TT_SYN | TT_FIN));
+		fwd->n++;
+	}
+	if (flags & TT_ACK)
+		flight_ack(rev, ack);
+	/* the highest next seq less the lowest seq of what is unacknowledged,
+	 * relative to the sender's base, less what the peer's last segment said
+	 * it holds; none on a segment after a hole (tshark 4.0) */
+	if (seglen && fwd->n && !(notes & TT_NOTE(LOST_SEGMENT))) {
+		uint32_t lo = fwd->seg[0].seq - base, hi = fwd->seg[0].nextseq - base;
+		uint32_t in;
+
+		for (size_t i = 1; i < fwd->n; i++) {
+			if (fwd->seg[i].seq - base < lo)
+				lo = fwd->seg[i].seq - base;
+			if (fwd->seg[i].nextseq - base > hi)
+				hi = fwd->seg[i].nextseq - base;
+		}
+		in = hi - lo - rev->sacked;
+		if (in > 0 && in < 2000000000)
+			out = (int64_t)in - !!(flags & (TT_SYN | TT_FIN));
+	}
+	/* this segment's SACK blocks count for the other side's next one (and
+	 * a segment without them clears them: tshark 4.0) */
+	fwd->sacked = 0;
+	{
+		for (unsigned i = 0; i < nsack && i < CAP_FLIGHT_SACK; i++)
+			fwd->sacked += sack[i][1] - sack[i][0];
+	}
+	return out;
 }

@@ -3,6 +3,7 @@
 #ifndef TT_CAPTURE_ANALYSIS_H
 #define TT_CAPTURE_ANALYSIS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cap_flow {
@@ -22,6 +23,37 @@ struct cap_analysis {
 };
 
 void cap_analysis_init(struct cap_analysis *a);
+
+/* Bytes in flight as Wireshark's tcp.analysis.bytes_in_flight: per
+ * direction the segments seen and not yet acknowledged (seq to next seq, a
+ * SYN or FIN counting one), at most CAP_FLIGHT_MAX of them, as its
+ * tcp_unacked list. Kept only for runs whose rows show it. */
+#define CAP_FLIGHT_MAX 10000    /* Wireshark's TCP_MAX_UNACKED_SEGMENTS */
+#define CAP_FLIGHT_SACK 3       /* SACK blocks it keeps of a segment */
+
+struct cap_span {
+	uint32_t seq, nextseq;
+};
+
+struct cap_flight {
+	struct cap_span *seg;     /* unordered */
+	size_t n, cap;
+	uint32_t sacked;          /* bytes in the SACK blocks of this side's last segment */
+};
+
+struct cap_flights {
+	struct cap_flight dir[2]; /* by sender */
+};
+
+void cap_flights_init(struct cap_flights *f);
+void cap_flights_free(struct cap_flights *f);
+/* One segment sent by `dir`: `base` is its sender's relative base, `notes`
+ * what cap_analysis_segment() said of it, sack[nsack] its SACK blocks.
+ * Returns the bytes in flight after it, or -1 where Wireshark has none (a
+ * segment without payload, after a hole, ...); -2 when out of memory. */
+int64_t cap_flights_segment(struct cap_flights *f, int dir, uint32_t base, uint32_t seq,
+                            uint32_t ack, uint32_t seglen, unsigned flags, unsigned notes,
+                            const uint32_t (*sack)[2], unsigned nsack);
 /* The relative bases, where relative numbers count from (Wireshark: the
  * sender's SYN seq, else seq - 1; the receiver's from the first ACK,
  * ack - 1), for a segment sent by `dir`. Bit d of `set` says base[d] is

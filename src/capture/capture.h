@@ -145,6 +145,9 @@ struct cap_seg {
 	unsigned lost_events;     /* events past the room above, counted (eight is
 	                           * more than any row of the test captures has) */
 	struct tt_tcb_view tcb[2]; /* with CAP_VIEWS: both endpoints after the row */
+	int32_t flight;           /* with CAP_VIEWS: the sender's bytes in flight after
+	                           * it as Wireshark's tcp.analysis.bytes_in_flight,
+	                           * -1 where that has none */
 };
 
 struct cap_replay;

@@ -162,6 +162,7 @@ cap_step_fill(struct tt_step *st, const struct cap_seg *row, uint32_t base[2],
 	st->crossed_after = row->arrived_after;
 	st->inferred = (row->obs & TT_OBS_INFERRED) != 0;
 	st->lost = (row->obs & TT_OBS_LOST) != 0;
+	st->flight = row->flight;
 	for (int d = 0; d < 2; d++) {
 		struct tt_tcb_view *v = &st->tcb[d];
 

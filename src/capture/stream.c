@@ -69,6 +69,7 @@ struct stream {
  * where its newest row waits. */
 struct stream_rows {
 	struct cap_analysis an;
+	struct cap_flights *fl;   /* with CAP_VIEWS, from its first row: in flight */
 	uint32_t last_row;        /* its newest row in the ring (row id, low bits) */
 };
 
@@ -112,6 +113,7 @@ struct held {
 	uint32_t seq, ack, len, rel_seq, rel_ack;
 	uint16_t flags, win;
 	uint8_t state[2], nev, lost_events;
+	int32_t flight;           /* as cap_seg's */
 	struct held_ev ev[TT_STEP_EVENTS];
 };
 
@@ -257,6 +259,14 @@ cap_replay_free(struct cap_replay *r)
 		tt_obs_free(r->clock[i].obs);
 	for (size_t i = 0; i < r->nspare; i++)
 		tt_obs_free(r->spare[i]);
+	if (r->rblocks != NULL)
+		for (size_t i = 0; i < r->nstreams; i++) {
+			struct stream_rows *sr = rows_at(r, i);
+
+			if (sr->fl != NULL)
+				cap_flights_free(sr->fl);
+			free(sr->fl);
+		}
 	for (size_t i = 0; i < r->nblocks; i++) {
 		free(r->blocks[i]);
 		if (r->rblocks != NULL)
@@ -468,8 +478,10 @@ new_stream(struct cap_replay *r, const struct cap_pkt *p, int sender_is_client)
 	memcpy(s->addr[!c], p->dst, 16);
 	s->port[c] = p->sport;
 	s->port[!c] = p->dport;
-	if (r->opts & CAP_ROWS)
+	if (r->opts & CAP_ROWS) {
 		cap_analysis_init(&rows_at(r, r->nstreams)->an);
+		rows_at(r, r->nstreams)->fl = NULL;
+	}
 	r->nstreams++;
 	return s;
 }
@@ -814,6 +826,7 @@ cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 	seg->arrived_after = row->arrived_after;
 	seg->nev = row->nev;
 	seg->lost_events = row->lost_events;
+	seg->flight = row->flight;
 	for (unsigned k = 0; k < row->nev; k++) {
 		const struct held_ev *he = &row->ev[k];
 
@@ -854,6 +867,27 @@ cap_replay_settle_older(struct cap_replay *r, int64_t before_ns)
 		return 0;
 	settle(r, s, s->last_ns);
 	return 1;
+}
+
+/* The bytes in flight after a row's segment, as Wireshark counts them
+ * (capture/analysis.h); the stream's list is made at its first row. */
+static int
+flight_of(struct stream_rows *sr, const struct stream *s, int side, const struct cap_pkt *p,
+          struct held *out)
+{
+	int64_t f;
+
+	if (sr->fl == NULL) {
+		if ((sr->fl = malloc(sizeof *sr->fl)) == NULL)
+			return -1;
+		cap_flights_init(sr->fl);
+	}
+	f = cap_flights_segment(sr->fl, side, s->base_seq[side], p->seq, p->ack, p->len, p->flags,
+	                        out->notes, (const uint32_t(*)[2])p->opt.sack, p->opt.nsack);
+	if (f == -2)
+		return -1;
+	out->flight = (int32_t)f;
+	return 0;
 }
 
 long
@@ -968,6 +1002,9 @@ found:
 		out->win = p->win;
 		out->notes = cap_analysis_segment(&sr->an, side, time_ns, p->seq, p->ack, p->len,
 		                                  p->flags, p->win);
+		out->flight = -1;
+		if (r->views != NULL && flight_of(sr, s, side, p, out) < 0)
+			return -1;
 		out->rel_seq = p->seq - s->base_seq[side];
 		out->rel_ack = (p->flags & TT_ACK) ? p->ack - s->base_seq[!side] : 0;
 		if (p->caplen_payload < p->len || p->opt.bad)

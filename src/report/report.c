@@ -75,17 +75,20 @@ tcb_figures(const struct tt_row *row, int h, struct tcb_figs *f)
 	const struct tt_tcb_view *v = row->tcb[h];
 
 	memset(f, 0, sizeof *f);
+#define SET(i, x) (f->known[i] = 1, f->val[i] = (x))
+	/* the wire's count is the capture's, whatever the observer made of it */
+	if (row->tcb_wire && h == row->dir && row->tcb_flight >= 0)
+		SET(F_IN_FLIGHT, (uint32_t)row->tcb_flight);
 	if (v == NULL || v->state == TT_CLOSED || v->state == TT_LISTEN)
 		return;
-#define SET(i, x) (f->known[i] = 1, f->val[i] = (x))
 	if (!row->tcb_nobase[h]) {
 		SET(F_SND_UNA, (uint32_t)(v->snd_una - row->tcb_base[h]));
 		SET(F_SND_NXT, (uint32_t)(v->snd_nxt - row->tcb_base[h]));
 	}
 	SET(F_SND_WND, v->snd_wnd);
-	SET(F_IN_FLIGHT, (uint32_t)(v->snd_nxt - v->snd_una));
 	if (row->tcb_wire)
 		return;
+	SET(F_IN_FLIGHT, (uint32_t)(v->snd_nxt - v->snd_una));
 	if (v->cwnd != 0) {
 		SET(F_CWND, v->cwnd);
 		if (tt_ssthresh_known(v))

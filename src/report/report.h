@@ -52,11 +52,14 @@ struct tt_row {
 	 * yet; tcb_base[h] is subtracted from that host's sequence numbers (the
 	 * row's relative base, 0 when absolute), tcb_nobase[h] set when it is
 	 * not known (those columns then say "-"); tcb_wire: the figures come
-	 * from a capture, which shows no cwnd, ssthresh, SRTT or RTO */
+	 * from a capture, which shows no cwnd, ssthresh, SRTT or RTO, and
+	 * whose bytes in flight are tcb_flight: the sender's after the row as
+	 * Wireshark counts them, -1 where it has none (the other host: none) */
 	const struct tt_tcb_view *tcb[2];
 	uint32_t tcb_base[2];
 	unsigned char tcb_nobase[2];
 	int tcb_wire;
+	int32_t tcb_flight;
 };
 #define TT_PROBE_NO_SSTHRESH 0x7fffffffu
 

@@ -70,6 +70,8 @@ struct tt_step {
 	int inferred;            /* replay: a segment the capture missed is inferred here */
 	int lost;                /* replay: this segment never arrived (it was sent again
 	                            after its receiver showed it lacked it) */
+	int32_t flight;          /* replay: the sender's bytes in flight after it, as
+	                            Wireshark's tcp.analysis.bytes_in_flight; -1 none */
 };
 
 #endif

@@ -392,7 +392,8 @@ time_range(const struct ui_graph *g, struct canvas *c)
 
 /* The two values charted for host h after step i: cwnd and ssthresh in a
  * simulation, the bytes in flight and the peer's window from a capture;
- * -1 where there is none. */
+ * -1 where there is none, HELD where the line keeps the value before. */
+#define HELD (-2.0)
 static void
 cc_values(const struct ui_graph *g, size_t i, int h, double *a, double *b)
 {
@@ -402,7 +403,12 @@ cc_values(const struct ui_graph *g, size_t i, int h, double *a, double *b)
 	if (v->state == TT_CLOSED || v->state == TT_LISTEN)
 		return;
 	if (g->replay) {
-		*a = (double)(uint32_t)(v->snd_nxt - v->snd_una);
+		const struct tt_step *st = &g->steps[i];
+
+		/* Wireshark's count, on the host's own data segments only: the
+		 * line holds it until the next (HELD: no point here) */
+		*a = st->kind == TT_STEP_SEGMENT && st->dir == h && st->flight >= 0 ? st->flight
+		                                                                      : HELD;
 		*b = v->snd_wnd;
 		return;
 	}
@@ -447,7 +453,8 @@ cc_plot(const struct ui_graph *g, int h, struct canvas *c, int *any)
 		px = px_of(c, step_time(g, &g->steps[i]));
 		if (px < px0)
 			px = px0;
-		series_add(sa, px, a >= 0 ? py_of(c, a) : -1);
+		if (a != HELD)
+			series_add(sa, px, a >= 0 ? py_of(c, a) : -1);
 		series_add(sb, px, b >= 0 ? py_of(c, b) : -1);
 		px0 = px;
 		*any |= a >= 0;
