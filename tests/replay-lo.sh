@@ -146,11 +146,11 @@ if [ "$(id -u)" -eq 0 ] && command -v tcpdump >/dev/null && command -v ss >/dev/
 			(cd "$fresh" && python3 "$R/mkgolden.py" *.pcap *.pcapng 2>/dev/null)
 			for f in "$fresh"/*.pcap "$fresh"/*.pcapng; do
 				[ -f "${f%.*}.tsv" ] || continue
-				"$T" --batch --format tsv replay "$f" | awk -F'\t' 'NR > 1 {
+				"$T" --batch --format tsv --tcb replay "$f" | awk -F'\t' 'NR > 1 {
 					n = $14; gsub(/(^|,)(mid-stream|truncated)/, "", n); sub(/^,/, "", n)
-					print $1 "\t" $2 "\t" $3 "\t" $7 "\t" $8 "\t" $9 "\t" $10 "\t" $11 "\t" n }' >"$TMPD/ours"
+					print $1 "\t" $2 "\t" $3 "\t" $7 "\t" $8 "\t" $9 "\t" $10 "\t" $11 "\t" n "\t" ($4 == "C>S" ? $22 : $30) }' >"$TMPD/ours"
 				tail -n +2 "${f%.*}.tsv" >"$TMPD/want"
-				expect_same "$TMPD/want" "$TMPD/ours" "fresh $(basename "$f"): columns and notes as tshark"
+				expect_same "$TMPD/want" "$TMPD/ours" "fresh $(basename "$f"): columns, notes and bytes in flight as tshark"
 			done
 		fi
 	else
