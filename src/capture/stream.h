@@ -134,10 +134,10 @@ struct cap_replay {
 	size_t nclock, hand;
 	struct tt_obs_rest *rests; /* observers at rest, of streams past one segment */
 	uint32_t *free_rests;     /* places in rests given back by streams that woke */
-	size_t nrests, nfree, rests_cap;
+	size_t nrests, nfree, rests_cap, free_cap;
 	struct stream **blocks;
 	struct stream_rows **rblocks; /* beside blocks, with CAP_ROWS */
-	size_t nblocks, nstreams;
+	size_t nblocks, nstreams, blocks_cap, rblocks_cap;
 	struct slot recent[RECENT];
 	uint32_t *sidx;           /* open addressing, linear probing: stream + 1 */
 	uint8_t *stag;            /* beside sidx: TAG() of the stream's hash, 0 free */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "capture/stream.h"
 
 struct cap_replay *
@@ -134,21 +135,15 @@ static const struct stream zero_stream;   /* see zero_pkt in decode.c */
 static int
 grow_blocks(struct cap_replay *r)
 {
-	struct stream **b = realloc(r->blocks, (r->nblocks + 1) * sizeof *b);
-
-	if (b == NULL)
+	if (TT_GROW(r->blocks, r->nblocks, r->blocks_cap, 16) < 0)
 		return -1;
-	r->blocks = b;
 	if (r->opts & CAP_ROWS) {
-		struct stream_rows **rb = realloc(r->rblocks, (r->nblocks + 1) * sizeof *rb);
-
-		if (rb == NULL)
+		if (TT_GROW(r->rblocks, r->nblocks, r->rblocks_cap, 16) < 0)
 			return -1;
-		r->rblocks = rb;
-		if ((rb[r->nblocks] = malloc(BLOCK * sizeof **rb)) == NULL)
+		if ((r->rblocks[r->nblocks] = malloc(BLOCK * sizeof **r->rblocks)) == NULL)
 			return -1;
 	}
-	if ((b[r->nblocks] = malloc(BLOCK * sizeof **b)) == NULL) {
+	if ((r->blocks[r->nblocks] = malloc(BLOCK * sizeof **r->blocks)) == NULL) {
 		if (r->opts & CAP_ROWS)
 			free(r->rblocks[r->nblocks]);
 		return -1;
@@ -188,19 +183,10 @@ rest_place(struct cap_replay *r)
 {
 	if (r->nfree > 0)
 		return (long)r->free_rests[--r->nfree];
-	if (r->nrests == r->rests_cap) {
-		size_t n = r->rests_cap ? 2 * r->rests_cap : 1024;
-		struct tt_obs_rest *rs = realloc(r->rests, n * sizeof *rs);
-		uint32_t *fr;
-
-		if (rs == NULL)
-			return -1;
-		r->rests = rs;
-		if ((fr = realloc(r->free_rests, n * sizeof *fr)) == NULL)
-			return -1;
-		r->free_rests = fr;
-		r->rests_cap = n;
-	}
+	/* free_rests has room for every place there is */
+	if (TT_GROW(r->rests, r->nrests, r->rests_cap, 1024) < 0 ||
+	    TT_GROW(r->free_rests, r->nrests, r->free_cap, 1024) < 0)
+		return -1;
 	return (long)r->nrests++;
 }
 
