@@ -341,7 +341,7 @@ trunc:
 	} while (0)
 
 /* What an IPv4 header says of itself, from its first words and its length
- * with options (the addresses are the caller's to read). */
+ * with options (the addresses are the caller's to read, over zeros). */
 static inline void
 ipv4_header(struct cap_pkt *pkt, const uint32_t w[3], uint32_t hl)
 {
@@ -349,8 +349,6 @@ ipv4_header(struct cap_pkt *pkt, const uint32_t w[3], uint32_t hl)
 	pkt->ip_hlen = (uint8_t)hl;
 	pkt->ip_id = (uint16_t)(w[1] >> 16);
 	pkt->ttl = (uint8_t)(w[2] >> 24);
-	memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
-	memset(pkt->dst, 0, sizeof pkt->dst);
 }
 
 /* ... and of the datagram it heads: protocol, where it starts, its length. */
@@ -381,6 +379,8 @@ dec_ipv4(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 	frag = (uint16_t)w[1];
 	proto = (uint8_t)(w[2] >> 16);
 	ipv4_header(pkt, w, hl);
+	memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
+	memset(pkt->dst, 0, sizeof pkt->dst);
 	GET_IPV4_ADDRS(pkt, off);
 	tot = w[0] & 0xffff;
 	if (tot == 0)               /* TSO/GSO: the length is left to the NIC */
@@ -607,7 +607,7 @@ dec_ether_fast(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 	    (w[1] & 0x3fff) != 0 || tot < 20)
 		goto trunc;
 	ipv4_header(pkt, w, 20);
-	GET_IPV4_ADDRS(pkt, ip);
+	GET_IPV4_ADDRS(pkt, ip);        /* the outermost header: over zeros */
 	ipv4_datagram(pkt, 6, ip, tot);
 	return dec_tcp(c, ip + 20, ip + tot, pkt);
 trunc:  /* anything else */
