@@ -288,6 +288,38 @@ START_TEST(test_bad_headers_are_malformed)
 }
 END_TEST
 
+/* An 802.11 data frame (QoS: a 26-byte header), LLC/SNAP, IPv4, TCP. Cut
+ * anywhere in the 802.11 header it is a truncated 802.11 header; cut in
+ * the LLC/SNAP header, a truncated LLC header: never "not IP". */
+START_TEST(test_cut_802_11_header_is_truncated_not_other_traffic)
+{
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	struct frame f = { .n = 0 };
+	struct cap_pkt p;
+
+	put8(&f, 0x88);                 /* frame control: QoS data, to the AP */
+	put8(&f, 0x01);
+	for (int i = 0; i < 26 - 2; i++)
+		put8(&f, 0x10 + i);     /* duration, addresses, sequence, QoS */
+	put(&f, snap, sizeof snap);
+	put_ip4(&f, 52 + 5, 0);
+	put_tcp(&f, TT_SYN | TT_ACK, 0x11223344, 0x55667788, 1);
+	put(&f, "hello", 5);
+	ck_assert_str_eq(cap_link_name(CAP_LINK_IEEE802_11), "IEEE 802.11");
+	ck_assert_int_eq(cap_decode(CAP_LINK_IEEE802_11, f.b, f.n, &p), CAP_TCP);
+	check_tcp4(&p);
+	for (uint32_t n = 0; n < 26 + 8; n++) {
+		ck_assert_msg(cap_decode(CAP_LINK_IEEE802_11, f.b, n, &p) == CAP_TRUNCATED,
+		              "cut at %u: %d %s", n, p.status, p.why);
+		ck_assert_str_eq(p.why, n < 26 ? "802.11 header cut off" : "LLC header cut off");
+	}
+	check_truncations(CAP_LINK_IEEE802_11, &f);
+	f.b[26] = 0x42;                 /* not SNAP: other traffic, whole */
+	ck_assert_int_eq(cap_decode(CAP_LINK_IEEE802_11, f.b, f.n, &p), CAP_NOT_TCP);
+	ck_assert_str_eq(p.why, "not IP");
+}
+END_TEST
+
 START_TEST(test_snaplen_cut_payload_keeps_ip_length)
 {
 	struct frame f = { .n = 0 };
@@ -1533,6 +1565,7 @@ main(void)
 	tcase_add_test(tc, test_every_link_type_reaches_tcp);
 	tcase_add_test(tc, test_fragment_is_noted_not_decoded);
 	tcase_add_test(tc, test_bad_headers_are_malformed);
+	tcase_add_test(tc, test_cut_802_11_header_is_truncated_not_other_traffic);
 	tcase_add_test(tc, test_snaplen_cut_payload_keeps_ip_length);
 	tcase_add_test(tc, test_ipv6_address_text_follows_rfc5952);
 	tcase_add_test(tc, test_ipv6_address_text_is_inet_ntops);

@@ -3,7 +3,7 @@
  * Three layers, each usable alone:
  *  - cap_decode(): one frame's bytes (link type, bytes, caplen) to a TCP
  *    segment description. Touches nothing else; every byte is read through a
- *    bounds-checked getter, so a fuzzer may call it directly.
+ *    bounds-checked macro, so a fuzzer may call it directly.
  *  - struct cap_replay: the stream table (Wireshark's tcp.stream numbering,
  *    relative sequence numbers, TCP analysis notes, both endpoints' states
  *    from the engine's observer) fed one frame at a time. Memory grows with
@@ -26,11 +26,17 @@
 
 /* ---- one frame ---------------------------------------------------------- */
 
-/* Link types, numbered as LINKTYPE_* in the pcap/pcapng headers. */
+/* Link types, numbered as LINKTYPE_* in the pcap/pcapng headers (and
+ * two DLT_RAW values that older files carry); decode.c's table holds each
+ * one's name and decoder. */
 enum {
-	CAP_LINK_NULL = 0, CAP_LINK_ETHERNET = 1, CAP_LINK_RAW = 101,
-	CAP_LINK_LOOP = 108, CAP_LINK_SLL = 113, CAP_LINK_IPV4 = 228,
-	CAP_LINK_IPV6 = 229, CAP_LINK_SLL2 = 276
+	CAP_LINK_NULL = 0, CAP_LINK_ETHERNET = 1, CAP_LINK_PPP = 9,
+	CAP_LINK_RAW_DLT12 = 12,      /* DLT_RAW on most systems */
+	CAP_LINK_RAW_DLT14 = 14,      /* DLT_RAW on OpenBSD */
+	CAP_LINK_RAW = 101, CAP_LINK_IEEE802_11 = 105, CAP_LINK_LOOP = 108,
+	CAP_LINK_SLL = 113, CAP_LINK_ARCNET_LINUX = 129, CAP_LINK_JUNIPER_ETHER = 178,
+	CAP_LINK_PPI = 192, CAP_LINK_IPV4 = 228, CAP_LINK_IPV6 = 229,
+	CAP_LINK_IPOIB = 242, CAP_LINK_SLL2 = 276
 };
 
 enum cap_status {

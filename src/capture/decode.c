@@ -1,119 +1,103 @@
 /* capture/decode.c: one frame's bytes to a TCP segment description.
  *
  * cap_decode() is the only entry point and works on (link type, bytes,
- * caplen) alone: no globals, no allocation, no I/O. Every byte is read
- * through the getters below, which check the offset against caplen, or from
- * a fixed-size header they checked as a whole; a read past the end marks the
- * frame truncated instead of touching memory. The
- * layering follows tcpdump's: link layer, then IP (with tunnels: GRE, VXLAN,
- * Geneve, IP in IP, MPLS), then TCP (RFC 9293 §3.1 header, §3.2 options).
+ * caplen) alone: no globals, no allocation, no I/O. The link types are one
+ * table (number, name, decoder), as tcpdump's printers[]. Every byte is read
+ * through the checked macros below, as tcpdump's GET_BE_U_2 and
+ * ND_TCHECK_LEN: a read past the captured bytes never touches memory but
+ * jumps to the reading function's `trunc` label, which says which header was
+ * cut. The layering follows tcpdump's: link layer, then IP (with tunnels:
+ * GRE, VXLAN, Geneve, IP in IP, MPLS), then TCP (RFC 9293 §3.1 header,
+ * §3.2 options).
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "capture/capture.h"
 #include "i18n.h"
 
-/* A bounds-checked view of the frame. Any read outside [0, len) sets bad
- * and returns 0; callers test bad after reading a header. A header of fixed
- * size is checked once with span() and its fields read from the span with
- * be16()/be32(), which never look past the bytes span() vouched for. */
+/* The frame: its bytes and how many were captured. Passed by value, so
+ * that the compiler keeps both in registers (no store through pkt can
+ * change them). */
 struct cur {
 	const uint8_t *p;
 	uint32_t len;
-	int bad;
 };
 
-static uint8_t
-get_u8(struct cur *c, uint32_t off)
+/* [off, off + n) lies within the frame (in 64 bits, where off + n cannot
+ * wrap: one add and one compare). */
+static inline int
+have(struct cur c, uint32_t off, uint32_t n)
 {
-	if (off >= c->len) {
-		c->bad = 1;
-		return 0;
-	}
-	return c->p[off];
+	return (uint64_t)off + n <= c.len;
 }
 
-static uint16_t
-get_be16(struct cur *c, uint32_t off)
+/* Byte order, for the macros below only (at q they read what TCHECK has
+ * vouched for; through a pointer, so that the compiler sees adjacent bytes
+ * and loads them as one word). */
+static inline uint16_t
+be16(const uint8_t *q)
 {
-	if (off > c->len || c->len - off < 2) {
-		c->bad = 1;
-		return 0;
-	}
-	return (uint16_t)(c->p[off] << 8 | c->p[off + 1]);
+	return (uint16_t)(q[0] << 8 | q[1]);
 }
 
-static uint16_t
-get_le16(struct cur *c, uint32_t off)
+static inline uint32_t
+be32(const uint8_t *q)
 {
-	if (off > c->len || c->len - off < 2) {
-		c->bad = 1;
-		return 0;
-	}
-	return (uint16_t)(c->p[off + 1] << 8 | c->p[off]);
+	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
 }
 
-static uint32_t
-get_be32(struct cur *c, uint32_t off)
+static inline uint32_t
+le32(const uint8_t *q)
 {
-	if (off > c->len || c->len - off < 4) {
-		c->bad = 1;
-		return 0;
-	}
-	return (uint32_t)c->p[off] << 24 | (uint32_t)c->p[off + 1] << 16 |
-	       (uint32_t)c->p[off + 2] << 8 | c->p[off + 3];
+	return (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 | q[0];
 }
 
-static uint32_t
-get_le32(struct cur *c, uint32_t off)
-{
-	if (off > c->len || c->len - off < 4) {
-		c->bad = 1;
-		return 0;
-	}
-	return (uint32_t)c->p[off + 3] << 24 | (uint32_t)c->p[off + 2] << 16 |
-	       (uint32_t)c->p[off + 1] << 8 | c->p[off];
-}
-
-static int
-have(const struct cur *c, uint32_t off, uint32_t n)
-{
-	return off <= c->len && c->len - off >= n;
-}
-
-/* The n bytes at off, or NULL when the frame ends before them. */
-static const uint8_t *
-span(const struct cur *c, uint32_t off, uint32_t n)
-{
-	return have(c, off, n) ? c->p + off : NULL;
-}
-
-/* Fields inside a span: h + i + 1 (or + 3) lies within it. */
-static uint16_t
-be16(const uint8_t *h, uint32_t i)
-{
-	return (uint16_t)(h[i] << 8 | h[i + 1]);
-}
-
-static uint32_t
-be32(const uint8_t *h, uint32_t i)
-{
-	return (uint32_t)h[i] << 24 | (uint32_t)h[i + 1] << 16 | (uint32_t)h[i + 2] << 8 | h[i + 3];
-}
-
-static void
-get_bytes(struct cur *c, uint32_t off, uint8_t *dst, uint32_t n)
-{
-	if (!have(c, off, n)) {
-		c->bad = 1;
-		memset(dst, 0, n);
-		return;
-	}
-	memcpy(dst, c->p + off, n);
-}
+/* The checked reads. Each names the frame `c`, looks at [off, off + n)
+ * only when the frame holds it, and otherwise jumps to the function's
+ * `trunc` label. TCHECK vouches for a span without reading it. */
+#define TCHECK(off, n) \
+	do { \
+		if (!have(c, (off), (n))) \
+			goto trunc; \
+	} while (0)
+#define GET_U_1(dst, off) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, 1); \
+		(dst) = c.p[o_]; \
+	} while (0)
+#define GET_BE_U_2(dst, off) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, 2); \
+		(dst) = be16(c.p + o_); \
+	} while (0)
+#define GET_LE_U_2(dst, off) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, 2); \
+		(dst) = (uint16_t)(c.p[o_ + 1] << 8 | c.p[o_]); \
+	} while (0)
+#define GET_BE_U_4(dst, off) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, 4); \
+		(dst) = be32(c.p + o_); \
+	} while (0)
+#define GET_LE_U_4(dst, off) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, 4); \
+		(dst) = le32(c.p + o_); \
+	} while (0)
+#define GET_BYTES(dst, off, n) \
+	do { \
+		uint32_t o_ = (off); \
+		TCHECK(o_, (n)); \
+		memcpy((dst), c.p + o_, (n)); \
+	} while (0)
 
 static enum cap_status
 fail(struct cap_pkt *pkt, enum cap_status st, const char *why)
@@ -126,89 +110,102 @@ fail(struct cap_pkt *pkt, enum cap_status st, const char *why)
 /* Tunnels may nest; a bound keeps a crafted frame from recursing forever. */
 #define MAX_DEPTH 8
 
-static enum cap_status dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt,
-                                int depth);
-static enum cap_status dec_ether(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth);
-static enum cap_status dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth);
+/* What every decoder below takes: the frame, where its header starts, the
+ * packet being filled, and how deep in tunnels it is. */
+typedef enum cap_status dec_fn(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth);
 
-/* RFC 9293 §3.2: the option list. Kinds 0 (end), 1 (no-op), 2 (MSS);
- * RFC 7323: 3 (window scale), 8 (timestamps); RFC 2018: 4, 5 (SACK). */
+static dec_fn dec_ether, dec_ip;
+static enum cap_status dec_link(struct cur c, int linktype, uint32_t off, struct cap_pkt *pkt,
+                                int depth);
+
+/* ---- TCP ----------------------------------------------------------------- */
+
+/* RFC 9293 §3.2: the option list in [off, end), end within the frame.
+ * Kinds 0 (end), 1 (no-op), 2 (MSS); RFC 7323: 3 (window scale), 8
+ * (timestamps); RFC 2018: 4, 5 (SACK). An option running past the header
+ * (or the frame) marks the list bad. */
 static void
-dec_tcpopts(struct cur *c, uint32_t off, uint32_t end, struct cap_tcpopts *o)
+dec_tcpopts(struct cur c, uint32_t off, uint32_t end, struct cap_tcpopts *o)
 {
 	while (off < end) {
-		uint8_t kind = get_u8(c, off), len;
+		uint8_t kind, len;
 
-		if (c->bad)
-			return;
+		GET_U_1(kind, off);
 		if (kind == 0)
 			return;
 		if (kind == 1) {
 			off++;
 			continue;
 		}
-		len = get_u8(c, off + 1);
-		if (c->bad || len < 2 || off + len > end) {
-			o->bad = 1;
-			return;
-		}
+		GET_U_1(len, off + 1);
+		if (len < 2 || off + len > end)
+			goto trunc;
 		switch (kind) {
 		case 2:
 			if (len == 4)
-				o->mss = get_be16(c, off + 2);
+				GET_BE_U_2(o->mss, off + 2);
 			break;
 		case 3:
-			if (len == 3)
-				o->wscale = get_u8(c, off + 2);
+			if (len == 3) {
+				uint8_t shift;
+
+				GET_U_1(shift, off + 2);
+				o->wscale = shift;
+			}
 			break;
 		case 4:
 			o->sack_ok = 1;
 			break;
 		case 5:
 			for (uint32_t i = 2; i + 8 <= len && o->nsack < CAP_MAX_SACK; i += 8) {
-				o->sack[o->nsack][0] = get_be32(c, off + i);
-				o->sack[o->nsack][1] = get_be32(c, off + i + 4);
+				GET_BE_U_4(o->sack[o->nsack][0], off + i);
+				GET_BE_U_4(o->sack[o->nsack][1], off + i + 4);
 				o->nsack++;
 			}
 			break;
 		case 8:
 			if (len == 10) {
 				o->has_ts = 1;
-				o->tsval = get_be32(c, off + 2);
-				o->tsecr = get_be32(c, off + 6);
+				GET_BE_U_4(o->tsval, off + 2);
+				GET_BE_U_4(o->tsecr, off + 6);
 			}
 			break;
 		default:
 			if (o->nother < 255)
 				o->nother++;
 		}
-		if (c->bad)
-			return;
 		off += len;
 	}
+	return;
+trunc:
+	o->bad = 1;
 }
 
 /* RFC 9293 §3.1. `end` is where the IP datagram says the segment ends (it
  * may lie beyond the captured bytes when the capture was cut short). */
 static enum cap_status
-dec_tcp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt)
+dec_tcp(struct cur c, uint32_t off, uint32_t end, struct cap_pkt *pkt)
 {
-	const uint8_t *h = span(c, off, 20);
-	uint32_t thlen, optend;
+	uint32_t ports, seq, ack, w12, w16, thlen, optend;
 
-	if (h == NULL)
-		return fail(pkt, CAP_TRUNCATED, N_("TCP header cut off by the capture length"));
+	/* the fixed header in five words: ports, seq, ack, offset-flags-window,
+	 * checksum-urgent pointer */
+	GET_BE_U_4(ports, off);
+	GET_BE_U_4(seq, off + 4);
+	GET_BE_U_4(ack, off + 8);
+	GET_BE_U_4(w12, off + 12);
+	GET_BE_U_4(w16, off + 16);
 	if (end < off + 20)
 		return fail(pkt, CAP_MALFORMED, N_("IP payload too short for a TCP header"));
-	pkt->sport = be16(h, 0);
-	pkt->dport = be16(h, 2);
-	pkt->seq = be32(h, 4);
-	pkt->ack = be32(h, 8);
-	pkt->flags = (uint16_t)(h[13] | ((h[12] & 0x01) ? TT_AE : 0));
-	pkt->win = be16(h, 14);
-	pkt->cksum = be16(h, 16);
-	pkt->urp = be16(h, 18);
-	thlen = (uint32_t)(h[12] >> 4) * 4;
+	pkt->sport = (uint16_t)(ports >> 16);
+	pkt->dport = (uint16_t)ports;
+	pkt->seq = seq;
+	pkt->ack = ack;
+	pkt->win = (uint16_t)w12;
+	pkt->cksum = (uint16_t)(w16 >> 16);
+	pkt->urp = (uint16_t)w16;
+	pkt->flags = (uint16_t)((w12 >> 16 & 0xff) | ((w12 >> 24 & 0x01) ? TT_AE : 0));
+	thlen = (w12 >> 28) * 4;
 	pkt->thlen = (uint8_t)thlen;
 	if (thlen < 20)
 		return fail(pkt, CAP_MALFORMED, N_("TCP data offset below 5"));
@@ -216,58 +213,62 @@ dec_tcp(struct cur *c, uint32_t off, uint32_t end, struct cap_pkt *pkt)
 		return fail(pkt, CAP_MALFORMED, N_("TCP header longer than the IP payload"));
 	pkt->len = end - off - thlen;
 	pkt->payload_off = off + thlen;
-	pkt->caplen_payload = c->len > pkt->payload_off ? c->len - pkt->payload_off : 0;
+	pkt->caplen_payload = c.len > pkt->payload_off ? c.len - pkt->payload_off : 0;
 	if (pkt->caplen_payload > pkt->len)
 		pkt->caplen_payload = pkt->len;
 	optend = off + thlen;
-	if (optend > c->len) {
-		optend = c->len;
+	if (optend > c.len) {
+		optend = c.len;
 		pkt->opt.bad = 1;
 	}
 	dec_tcpopts(c, off + 20, optend, &pkt->opt);
-	c->bad = 0;
 	pkt->status = CAP_TCP;
 	pkt->why = NULL;
 	return CAP_TCP;
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("TCP header cut off by the capture length"));
 }
+
+/* ---- tunnels --------------------------------------------------------------- */
 
 /* VXLAN (RFC 7348) and Geneve (RFC 8926) carry Ethernet frames in UDP. */
 static enum cap_status
-dec_udp(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_udp(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
-	uint16_t sport = get_be16(c, off), dport = get_be16(c, off + 2);
+	uint16_t sport, dport;
 
-	if (c->bad)
-		return fail(pkt, CAP_NOT_TCP, N_("UDP"));
+	GET_BE_U_2(sport, off);
+	GET_BE_U_2(dport, off + 2);
 	if (dport == 4789 || sport == 4789) {
-		if (!have(c, off + 8, 8))
-			return fail(pkt, CAP_NOT_TCP, N_("UDP"));
+		TCHECK(off + 8, 8);
 		return dec_ether(c, off + 16, pkt, depth + 1);
 	}
 	if (dport == 6081) {
-		uint8_t optlen = get_u8(c, off + 8) & 0x3f;
-		uint16_t proto = get_be16(c, off + 10);
-		uint32_t inner = off + 16 + (uint32_t)optlen * 4;
+		uint8_t optlen;
+		uint16_t proto;
+		uint32_t inner;
 
-		if (c->bad)
-			return fail(pkt, CAP_NOT_TCP, N_("UDP"));
+		GET_U_1(optlen, off + 8);
+		GET_BE_U_2(proto, off + 10);
+		inner = off + 16 + (uint32_t)(optlen & 0x3f) * 4;
 		if (proto == 0x6558)
 			return dec_ether(c, inner, pkt, depth + 1);
 		if (proto == 0x0800 || proto == 0x86dd)
 			return dec_ip(c, inner, pkt, depth + 1);
 	}
+trunc:  /* a UDP datagram all the same */
 	return fail(pkt, CAP_NOT_TCP, N_("UDP"));
 }
 
 /* RFC 2784/2890 GRE, with PPTP's version 1 and WCCP redirection. */
 static enum cap_status
-dec_gre(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_gre(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
-	uint16_t fl = get_be16(c, off), proto = get_be16(c, off + 2);
+	uint16_t fl, proto;
 	uint32_t p = off + 4;
 
-	if (c->bad)
-		return fail(pkt, CAP_TRUNCATED, N_("GRE header cut off"));
+	GET_BE_U_2(fl, off);
+	GET_BE_U_2(proto, off + 2);
 	if (fl & 0x8000)
 		p += 4;             /* checksum + reserved */
 	if (fl & 0x2000)
@@ -287,11 +288,13 @@ dec_gre(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 	default:
 		return fail(pkt, CAP_NOT_TCP, N_("GRE payload other than IP"));
 	}
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("GRE header cut off"));
 }
 
 /* The transport layer or a tunnel inside it. */
 static enum cap_status
-dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_pkt *pkt,
+dec_proto(struct cur c, uint8_t proto, uint32_t off, uint32_t end, struct cap_pkt *pkt,
           int depth)
 {
 	pkt->ipproto = proto;
@@ -308,35 +311,48 @@ dec_proto(struct cur *c, uint8_t proto, uint32_t off, uint32_t end, struct cap_p
 	case 47:
 		return dec_gre(c, off, pkt, depth);
 	case 51: {      /* RFC 4302 AH: (payload length + 2) 32-bit words */
-		uint8_t next = get_u8(c, off);
-		uint32_t len = ((uint32_t)get_u8(c, off + 1) + 2) * 4;
+		uint8_t next, words;
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("IPsec AH header cut off"));
-		return dec_proto(c, next, off + len, end, pkt, depth + 1);
+		GET_U_1(next, off);
+		GET_U_1(words, off + 1);
+		return dec_proto(c, next, off + ((uint32_t)words + 2) * 4, end, pkt, depth + 1);
 	}
 	default:
 		return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
 	}
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("IPsec AH header cut off"));
 }
 
-/* An IPv4 header (h, hl bytes with options, checked by the caller) in pkt:
- * what it says of itself, then of the datagram it heads. Used by dec_ip
- * and by cap_decode's shortcut alike. */
-static void
-ipv4_header(struct cap_pkt *pkt, const uint8_t *h, uint32_t hl)
+/* ---- IP -------------------------------------------------------------------- */
+
+/* An IPv4 header's first three words: version-IHL-TOS-length,
+ * id-fragment, TTL-protocol-checksum; and the addresses after them. */
+#define GET_IPV4_WORDS(w, off) \
+	do { \
+		GET_BE_U_4((w)[0], (off)); \
+		GET_BE_U_4((w)[1], (off) + 4); \
+		GET_BE_U_4((w)[2], (off) + 8); \
+	} while (0)
+#define GET_IPV4_ADDRS(pkt, off) \
+	do { \
+		GET_BYTES((pkt)->src, (off) + 12, 4); \
+		GET_BYTES((pkt)->dst, (off) + 16, 4); \
+	} while (0)
+
+/* What an IPv4 header says of itself, from its first words and its length
+ * with options (the addresses are the caller's to read, over zeros). */
+static inline void
+ipv4_header(struct cap_pkt *pkt, const uint32_t w[3], uint32_t hl)
 {
 	pkt->ipver = 4;
 	pkt->ip_hlen = (uint8_t)hl;
-	pkt->ip_id = be16(h, 4);
-	pkt->ttl = h[8];
-	memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
-	memset(pkt->dst, 0, sizeof pkt->dst);
-	memcpy(pkt->src, h + 12, 4);
-	memcpy(pkt->dst, h + 16, 4);
+	pkt->ip_id = (uint16_t)(w[1] >> 16);
+	pkt->ttl = (uint8_t)(w[2] >> 24);
 }
 
-static void
+/* ... and of the datagram it heads: protocol, where it starts, its length. */
+static inline void
 ipv4_datagram(struct cap_pkt *pkt, uint8_t proto, uint32_t off, uint32_t tot)
 {
 	pkt->ipproto = proto;
@@ -344,147 +360,174 @@ ipv4_datagram(struct cap_pkt *pkt, uint8_t proto, uint32_t off, uint32_t tot)
 	pkt->ip_len = tot;
 }
 
-/* RFC 791 IPv4 (options skipped by IHL) and RFC 8200 IPv6 with extension
- * headers. `end` bounds the datagram for inner packets of tunnels. */
+/* RFC 791 IPv4, its options skipped by IHL. */
 static enum cap_status
-dec_ip(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_ipv4(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
-	uint8_t v = get_u8(c, off);
+	const char *cut = N_("IPv4 header cut off by the capture length");
+	uint32_t w[3], hl, tot;
+	uint16_t frag;
+	uint8_t proto;
 
-	if (c->bad)
-		return fail(pkt, CAP_TRUNCATED, N_("IP header cut off by the capture length"));
+	GET_IPV4_WORDS(w, off);
+	TCHECK(off + 12, 8);
+	hl = (w[0] >> 24 & 15) * 4;
+	if (hl < 20)
+		return fail(pkt, CAP_MALFORMED, N_("IPv4 header length below 20 bytes"));
+	cut = N_("IPv4 options cut off by the capture length");
+	TCHECK(off, hl);
+	frag = (uint16_t)w[1];
+	proto = (uint8_t)(w[2] >> 16);
+	ipv4_header(pkt, w, hl);
+	memset(pkt->src, 0, sizeof pkt->src);   /* an outer IPv6 header's */
+	memset(pkt->dst, 0, sizeof pkt->dst);
+	GET_IPV4_ADDRS(pkt, off);
+	tot = w[0] & 0xffff;
+	if (tot == 0)               /* TSO/GSO: the length is left to the NIC */
+		tot = c.len - off;
+	if (tot < hl)
+		return fail(pkt, CAP_MALFORMED, N_("IPv4 total length shorter than its header"));
+	if ((frag & 0x3fff) && proto != 6)
+		return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
+	ipv4_datagram(pkt, proto, off, tot);
+	if (frag & 0x3fff) {
+		pkt->frag_off = (uint16_t)((frag & 0x1fff) * 8);
+		pkt->frag_more = (frag & 0x2000) != 0;
+		return fail(pkt, CAP_FRAGMENT, N_("IPv4 fragment (not reassembled)"));
+	}
+	return dec_proto(c, proto, off + hl, off + tot, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, cut);
+}
+
+/* RFC 2675: a hop-by-hop header [p, p + hlen) may carry the jumbo payload
+ * length (option 0xC2); the datagram's end by it (from start, the end of
+ * the fixed header), or dend when the option is absent or cut off. */
+static uint32_t
+jumbo_end(struct cur c, uint32_t p, uint32_t hlen, uint32_t start, uint32_t dend)
+{
+	for (uint32_t q = p + 2; q + 6 <= p + hlen;) {
+		uint8_t t, l;
+
+		GET_U_1(t, q);
+		if (t == 0) {       /* Pad1 */
+			q++;
+			continue;
+		}
+		GET_U_1(l, q + 1);
+		if (t == 0xc2 && l == 4) {
+			uint32_t jumbo;
+
+			GET_BE_U_4(jumbo, q + 2);
+			return start + jumbo;
+		}
+		q += 2u + l;
+	}
+	return dend;
+trunc:
+	return dend;
+}
+
+/* RFC 8200 IPv6 and its extension headers. */
+static enum cap_status
+dec_ipv6(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	const char *cut = N_("IPv6 header cut off by the capture length");
+	uint32_t p = off + 40, dend;
+	uint16_t plen;
+	uint8_t next;
+
+	TCHECK(off, 40);
+	GET_BE_U_2(plen, off + 4);
+	GET_U_1(next, off + 6);
+	GET_U_1(pkt->ttl, off + 7);
+	pkt->ipver = 6;
+	GET_BYTES(pkt->src, off + 8, 16);
+	GET_BYTES(pkt->dst, off + 24, 16);
+	dend = off + 40 + plen;
+	for (int n = 0; n < 16; n++) {
+		uint8_t words;
+		uint16_t fo;
+
+		cut = N_("IPv6 extension header cut off");
+		switch (next) {
+		case 0:         /* hop-by-hop: may carry a jumbo payload length */
+		case 43:        /* routing */
+		case 60:        /* destination options */
+		case 135:       /* mobility */
+			GET_U_1(words, p + 1);
+			if (next == 0 && plen == 0)
+				dend = jumbo_end(c, p, ((uint32_t)words + 1) * 8, off + 40, dend);
+			GET_U_1(next, p);
+			p += ((uint32_t)words + 1) * 8;
+			break;
+		case 44:        /* fragment */
+			GET_BE_U_2(fo, p + 2);
+			GET_U_1(next, p);
+			if ((fo & 0xfff9) && next != 6)
+				return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
+			pkt->ipproto = 6;
+			if (fo & 0xfff9)
+				return fail(pkt, CAP_FRAGMENT, N_("IPv6 fragment (not reassembled)"));
+			p += 8;
+			break;
+		case 51:        /* AH inside IPv6 */
+			cut = N_("IPsec AH header cut off");
+			GET_U_1(words, p + 1);
+			GET_U_1(next, p);
+			p += ((uint32_t)words + 2) * 4;
+			break;
+		default:
+			pkt->ip_hlen = (uint8_t)(p - off > 255 ? 255 : p - off);
+			if (p > dend)
+				return fail(pkt, CAP_MALFORMED, N_("IPv6 extension headers longer than the payload"));
+			return dec_proto(c, next, p, dend, pkt, depth);
+		}
+	}
+	return fail(pkt, CAP_MALFORMED, N_("too many IPv6 extension headers"));
+trunc:
+	return fail(pkt, CAP_TRUNCATED, cut);
+}
+
+/* IPv4 or IPv6, by the version in the first byte. */
+static enum cap_status
+dec_ip(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint8_t v;
+
+	GET_U_1(v, off);
 	if (depth > MAX_DEPTH)
 		return fail(pkt, CAP_UNSUPPORTED, N_("too many nested tunnels"));
-	if (v >> 4 == 4) {
-		const uint8_t *h = span(c, off, 20);
-		uint32_t hl = (uint32_t)(v & 15) * 4, tot, dend;
-		uint16_t frag;
-		uint8_t proto;
-
-		if (h == NULL)
-			return fail(pkt, CAP_TRUNCATED, N_("IPv4 header cut off by the capture length"));
-		if (hl < 20)
-			return fail(pkt, CAP_MALFORMED, N_("IPv4 header length below 20 bytes"));
-		if (!have(c, off, hl))
-			return fail(pkt, CAP_TRUNCATED, N_("IPv4 options cut off by the capture length"));
-		tot = be16(h, 2);
-		frag = be16(h, 6);
-		proto = h[9];
-		ipv4_header(pkt, h, hl);
-		if (tot == 0)           /* TSO/GSO: the length is left to the NIC */
-			tot = c->len - off;
-		if (tot < hl)
-			return fail(pkt, CAP_MALFORMED, N_("IPv4 total length shorter than its header"));
-		dend = off + tot;
-		if ((frag & 0x3fff) && proto != 6)
-			return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
-		ipv4_datagram(pkt, proto, off, tot);
-		if (frag & 0x3fff) {
-			pkt->frag_off = (uint16_t)((frag & 0x1fff) * 8);
-			pkt->frag_more = (frag & 0x2000) != 0;
-			return fail(pkt, CAP_FRAGMENT, N_("IPv4 fragment (not reassembled)"));
-		}
-		return dec_proto(c, proto, off + hl, dend, pkt, depth);
-	}
-	if (v >> 4 == 6) {
-		uint32_t plen, p, dend;
-		uint8_t next;
-
-		if (!have(c, off, 40))
-			return fail(pkt, CAP_TRUNCATED, N_("IPv6 header cut off by the capture length"));
-		plen = get_be16(c, off + 4);
-		next = get_u8(c, off + 6);
-		pkt->ipver = 6;
-		pkt->ttl = get_u8(c, off + 7);
-		get_bytes(c, off + 8, pkt->src, 16);
-		get_bytes(c, off + 24, pkt->dst, 16);
-		p = off + 40;
-		dend = off + 40 + plen;
-		for (int n = 0; n < 16; n++) {
-			uint32_t hlen;
-
-			switch (next) {
-			case 0:         /* hop-by-hop: may carry a jumbo payload length */
-			case 43:        /* routing */
-			case 60:        /* destination options */
-			case 135:       /* mobility */
-				hlen = ((uint32_t)get_u8(c, p + 1) + 1) * 8;
-				if (c->bad)
-					return fail(pkt, CAP_TRUNCATED, N_("IPv6 extension header cut off"));
-				if (next == 0 && plen == 0) {
-					/* RFC 2675: option 0xC2 carries the length */
-					for (uint32_t q = p + 2; q + 6 <= p + hlen;) {
-						uint8_t t = get_u8(c, q);
-
-						if (t == 0) {
-							q++;
-							continue;
-						}
-						if (t == 0xc2 && get_u8(c, q + 1) == 4) {
-							dend = off + 40 + get_be32(c, q + 2);
-							break;
-						}
-						q += 2u + get_u8(c, q + 1);
-						if (c->bad)
-							break;
-					}
-					c->bad = 0;
-				}
-				next = get_u8(c, p);
-				p += hlen;
-				break;
-			case 44: {      /* fragment */
-				uint16_t fo = get_be16(c, p + 2);
-
-				if (c->bad)
-					return fail(pkt, CAP_TRUNCATED, N_("IPv6 extension header cut off"));
-				if ((fo & 0xfff9) && get_u8(c, p) != 6)
-					return fail(pkt, CAP_NOT_TCP, N_("not TCP"));
-				pkt->ipproto = 6;
-				if (fo & 0xfff9)
-					return fail(pkt, CAP_FRAGMENT, N_("IPv6 fragment (not reassembled)"));
-				next = get_u8(c, p);
-				p += 8;
-				break;
-			}
-			case 51: {      /* AH inside IPv6 */
-				hlen = ((uint32_t)get_u8(c, p + 1) + 2) * 4;
-				next = get_u8(c, p);
-				if (c->bad)
-					return fail(pkt, CAP_TRUNCATED, N_("IPsec AH header cut off"));
-				p += hlen;
-				break;
-			}
-			default:
-				pkt->ip_hlen = (uint8_t)(p - off > 255 ? 255 : p - off);
-				if (p > dend)
-					return fail(pkt, CAP_MALFORMED, N_("IPv6 extension headers longer than the payload"));
-				return dec_proto(c, next, p, dend, pkt, depth);
-			}
-		}
-		return fail(pkt, CAP_MALFORMED, N_("too many IPv6 extension headers"));
-	}
+	if (v >> 4 == 4)
+		return dec_ipv4(c, off, pkt, depth);
+	if (v >> 4 == 6)
+		return dec_ipv6(c, off, pkt, depth);
 	return fail(pkt, CAP_MALFORMED, N_("IP version neither 4 nor 6"));
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("IP header cut off by the capture length"));
 }
 
 /* RFC 3032 MPLS: labels until the bottom of stack, then IP by its version. */
 static enum cap_status
-dec_mpls(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_mpls(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	for (int i = 0; i < 16; i++) {
-		uint32_t l = get_be32(c, off);
+		uint32_t l;
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("MPLS label stack cut off"));
+		GET_BE_U_4(l, off);
 		off += 4;
 		if (l & 0x100)
 			return dec_ip(c, off, pkt, depth + 1);
 	}
 	return fail(pkt, CAP_MALFORMED, N_("MPLS label stack too deep"));
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("MPLS label stack cut off"));
 }
 
+/* ---- link layers ----------------------------------------------------------- */
+
 static enum cap_status
-dec_ethertype(struct cur *c, uint16_t type, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_ethertype(struct cur c, uint16_t type, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	switch (type) {
 	case 0x0800:
@@ -498,48 +541,87 @@ dec_ethertype(struct cur *c, uint16_t type, uint32_t off, struct cap_pkt *pkt, i
 	}
 }
 
+/* IEEE 802.2 LLC with a SNAP header (aa aa 03, OUI, ethertype); anything
+ * else carries no IP here. */
+static enum cap_status
+dec_snap(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint8_t dsap, ssap;
+	uint16_t type;
+
+	GET_U_1(dsap, off);
+	GET_U_1(ssap, off + 1);
+	if (dsap != 0xaa || ssap != 0xaa)
+		return fail(pkt, CAP_NOT_TCP, N_("not IP"));
+	GET_BE_U_2(type, off + 6);
+	return dec_ethertype(c, type, off + 8, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("LLC header cut off"));
+}
+
 /* IEEE 802.3 with 802.1Q / 802.1ad tags and LLC/SNAP. */
 static enum cap_status
-dec_ether(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_ether(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	uint16_t type;
 
 	if (depth > MAX_DEPTH)
 		return fail(pkt, CAP_UNSUPPORTED, N_("too many nested tunnels"));
-	type = get_be16(c, off + 12);
+	GET_BE_U_2(type, off + 12);
 	off += 14;
-	while (!c->bad && (type == 0x8100 || type == 0x88a8 || type == 0x9100)) {
+	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+		uint16_t tci;
+
+		GET_BE_U_2(tci, off);
 		if (pkt->nvlan < 2)
-			pkt->vlan[pkt->nvlan] = get_be16(c, off) & 0x0fff;
+			pkt->vlan[pkt->nvlan] = tci & 0x0fff;
 		if (pkt->nvlan < 255)
 			pkt->nvlan++;
-		type = get_be16(c, off + 2);
+		GET_BE_U_2(type, off + 2);
 		off += 4;
 	}
-	if (c->bad)
-		return fail(pkt, CAP_TRUNCATED, N_("Ethernet header cut off by the capture length"));
-	if (type <= 1500) {         /* 802.3 length: LLC, maybe SNAP */
-		if (get_u8(c, off) == 0xaa && get_u8(c, off + 1) == 0xaa && !c->bad) {
-			type = get_be16(c, off + 6);
-			off += 8;
-		} else {
-			return fail(pkt, CAP_NOT_TCP, N_("not IP"));
-		}
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("LLC header cut off"));
-	}
+	if (type <= 1500)           /* 802.3 length: LLC, maybe SNAP */
+		return dec_snap(c, off, pkt, depth);
 	return dec_ethertype(c, type, off, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("Ethernet header cut off by the capture length"));
+}
+
+/* The common case first: Ethernet without tags, IPv4 without options or
+ * fragments, then TCP. For it the general path (dec_ether, dec_ip,
+ * dec_ipv4, dec_proto) would find nothing else to do: its result comes
+ * straight from here, through the same header helpers and dec_tcp. Any
+ * other frame, cut ones too, takes the general path; tests/check_capture.c
+ * holds the two equal on every frame of the test captures. */
+static enum cap_status
+dec_ether_fast(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint32_t w[3], ip = off + 14, tot;
+	uint16_t type;
+
+	GET_BE_U_2(type, off + 12);
+	GET_IPV4_WORDS(w, ip);
+	TCHECK(ip + 12, 8);
+	tot = w[0] & 0xffff;
+	if (type != 0x0800 || w[0] >> 24 != 0x45 || (w[2] >> 16 & 0xff) != 6 ||
+	    (w[1] & 0x3fff) != 0 || tot < 20)
+		goto trunc;
+	ipv4_header(pkt, w, 20);
+	GET_IPV4_ADDRS(pkt, ip);        /* the outermost header: over zeros */
+	ipv4_datagram(pkt, 6, ip, tot);
+	return dec_tcp(c, ip + 20, ip + tot, pkt);
+trunc:  /* anything else */
+	return dec_ether(c, off, pkt, depth);
 }
 
 /* IEEE 802.11 data frames (inside PPI): header, then LLC/SNAP. */
 static enum cap_status
-dec_wlan(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_wlan(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
-	uint16_t fc = get_le16(c, off);
+	uint16_t fc;
 	uint32_t hl = 24;
 
-	if (c->bad)
-		return fail(pkt, CAP_TRUNCATED, N_("802.11 header cut off"));
+	GET_LE_U_2(fc, off);
 	if (((fc >> 2) & 3) != 2)
 		return fail(pkt, CAP_NOT_TCP, N_("802.11 frame without data"));
 	if ((fc & 0x0300) == 0x0300)
@@ -550,16 +632,15 @@ dec_wlan(struct cur *c, uint32_t off, struct cap_pkt *pkt, int depth)
 		hl += 4;                /* HT control */
 	if (fc & 0x4000)
 		return fail(pkt, CAP_NOT_TCP, N_("encrypted 802.11 frame"));
-	off += hl;
-	if (get_u8(c, off) != 0xaa || get_u8(c, off + 1) != 0xaa)
-		return fail(pkt, c->bad ? CAP_TRUNCATED : CAP_NOT_TCP, N_("not IP"));
-	return dec_ethertype(c, get_be16(c, off + 6), off + 8, pkt, depth);
+	TCHECK(off, hl);
+	return dec_snap(c, off + hl, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("802.11 header cut off"));
 }
 
-/* BSD loopback: the address family, in host order for NULL (either byte
- * order is accepted), network order for LOOP. */
+/* BSD loopback: the address family. */
 static enum cap_status
-dec_af(struct cur *c, uint32_t af, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_af(struct cur c, uint32_t af, uint32_t off, struct cap_pkt *pkt, int depth)
 {
 	switch (af) {
 	case 2:                     /* AF_INET */
@@ -570,121 +651,214 @@ dec_af(struct cur *c, uint32_t af, uint32_t off, struct cap_pkt *pkt, int depth)
 	}
 }
 
+/* NULL: the family in the writer's byte order (either is accepted). */
 static enum cap_status
-dec_link(struct cur *c, int linktype, uint32_t off, struct cap_pkt *pkt, int depth)
+dec_null(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
 {
-	switch (linktype) {
-	case CAP_LINK_ETHERNET:
-		return dec_ether(c, off, pkt, depth);
-	case CAP_LINK_NULL: {
-		uint32_t af = get_le32(c, off);
+	uint32_t af;
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("loopback header cut off"));
-		if (af > 0xffff)
-			af = get_be32(c, off);
-		return dec_af(c, af, off + 4, pkt, depth);
-	}
-	case CAP_LINK_LOOP: {
-		uint32_t af = get_be32(c, off);
+	GET_LE_U_4(af, off);
+	if (af > 0xffff)
+		GET_BE_U_4(af, off);
+	return dec_af(c, af, off + 4, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("loopback header cut off"));
+}
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("loopback header cut off"));
-		return dec_af(c, af, off + 4, pkt, depth);
-	}
-	case CAP_LINK_RAW:
-	case 12:                    /* DLT_RAW on most systems */
-	case 14:                    /* DLT_RAW on OpenBSD */
-	case CAP_LINK_IPV4:
-	case CAP_LINK_IPV6:
-		return dec_ip(c, off, pkt, depth);
-	case CAP_LINK_SLL: {        /* 16 bytes: ..., protocol at 14 */
-		uint16_t proto = get_be16(c, off + 14);
+/* LOOP: the family in network order. */
+static enum cap_status
+dec_loop(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint32_t af;
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("Linux cooked header cut off"));
-		return dec_ethertype(c, proto, off + 16, pkt, depth);
-	}
-	case CAP_LINK_SLL2: {       /* 20 bytes: protocol first */
-		uint16_t proto = get_be16(c, off);
+	GET_BE_U_4(af, off);
+	return dec_af(c, af, off + 4, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("loopback header cut off"));
+}
 
-		if (!have(c, off, 20))
-			return fail(pkt, CAP_TRUNCATED, N_("Linux cooked header cut off"));
-		return dec_ethertype(c, proto, off + 20, pkt, depth);
-	}
-	case 9: {                   /* PPP, RFC 1661/1662 */
-		uint16_t proto;
+/* Linux cooked v1: 16 bytes, the protocol at 14. */
+static enum cap_status
+dec_sll(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint16_t proto;
 
-		if (get_u8(c, off) == 0xff && get_u8(c, off + 1) == 0x03)
+	GET_BE_U_2(proto, off + 14);
+	return dec_ethertype(c, proto, off + 16, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("Linux cooked header cut off"));
+}
+
+/* Linux cooked v2: 20 bytes, the protocol first. */
+static enum cap_status
+dec_sll2(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint16_t proto;
+
+	TCHECK(off, 20);
+	GET_BE_U_2(proto, off);
+	return dec_ethertype(c, proto, off + 20, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("Linux cooked header cut off"));
+}
+
+/* PPP, RFC 1661/1662: HDLC address and control maybe, then the protocol
+ * in one byte (odd) or two. */
+static enum cap_status
+dec_ppp(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint8_t a, ctl;
+	uint16_t proto;
+
+	GET_U_1(a, off);
+	if (a == 0xff) {
+		GET_U_1(ctl, off + 1);
+		if (ctl == 0x03)
 			off += 2;
-		proto = get_u8(c, off);
-		if (proto & 1)
-			off += 1;
-		else {
-			proto = get_be16(c, off);
-			off += 2;
-		}
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("PPP header cut off"));
-		switch (proto) {
-		case 0x21: return dec_ip(c, off, pkt, depth);
-		case 0x57: return dec_ip(c, off, pkt, depth);
-		case 0x281: case 0x283: return dec_mpls(c, off, pkt, depth);
-		default: return fail(pkt, CAP_NOT_TCP, N_("not IP"));
-		}
 	}
-	case 105:                   /* IEEE 802.11 */
-		return dec_wlan(c, off, pkt, depth);
-	case 129: {                 /* ARCNET (Linux): src, dst, offset[2], type */
-		uint8_t t = get_u8(c, off + 4);
-		uint32_t hl = 8;
+	GET_U_1(proto, off);
+	if (proto & 1) {
+		off += 1;
+	} else {
+		GET_BE_U_2(proto, off);
+		off += 2;
+	}
+	switch (proto) {
+	case 0x21: return dec_ip(c, off, pkt, depth);
+	case 0x57: return dec_ip(c, off, pkt, depth);
+	case 0x281: case 0x283: return dec_mpls(c, off, pkt, depth);
+	default: return fail(pkt, CAP_NOT_TCP, N_("not IP"));
+	}
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("PPP header cut off"));
+}
 
-		if (t == 0xf0 || t == 0xf1)
-			hl = 5;             /* RFC 1051 */
-		else if (get_u8(c, off + 5) == 0xff)
-			hl = 12;            /* RFC 1201 exception packet */
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("ARCNET header cut off"));
-		if (t != 0xd4 && t != 0xf0)
-			return fail(pkt, CAP_NOT_TCP, N_("not IP"));
-		return dec_ip(c, off + hl, pkt, depth);
-	}
-	case 192: {                 /* PPI: version, flags, length (LE), DLT (LE) */
-		uint16_t hl = get_le16(c, off + 2);
-		uint32_t dlt = get_le32(c, off + 4);
+/* ARCNET (Linux): src, dst, offset[2], type. */
+static enum cap_status
+dec_arcnet(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint8_t t, x;
+	uint32_t hl = 8;
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("PPI header cut off"));
-		if (depth > 0 || dlt == 192 || hl < 8)
-			return fail(pkt, CAP_MALFORMED, N_("bad PPI header"));
-		return dec_link(c, (int)dlt, off + hl, pkt, depth + 1);
+	GET_U_1(t, off + 4);
+	if (t == 0xf0 || t == 0xf1) {
+		hl = 5;             /* RFC 1051 */
+	} else {
+		GET_U_1(x, off + 5);
+		if (x == 0xff)
+			hl = 12;    /* RFC 1201 exception packet */
 	}
-	case 242: {                 /* IP over InfiniBand: 40 bytes of addresses,
-	                             * type, reserved */
-		uint16_t proto = get_be16(c, off + 40);
+	if (t != 0xd4 && t != 0xf0)
+		return fail(pkt, CAP_NOT_TCP, N_("not IP"));
+	return dec_ip(c, off + hl, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("ARCNET header cut off"));
+}
 
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("IPoIB header cut off"));
-		return dec_ethertype(c, proto, off + 44, pkt, depth);
-	}
-	case 178: {                 /* Juniper Ethernet: "MGC", flags, extensions */
-		uint8_t fl = get_u8(c, off + 3);
-		uint32_t hl = 4;
+/* PPI: version, flags, length (LE), DLT (LE), then a frame of that DLT. */
+static enum cap_status
+dec_ppi(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint16_t hl;
+	uint32_t dlt;
 
-		if (get_u8(c, off) != 'M' || get_u8(c, off + 1) != 'G' || get_u8(c, off + 2) != 'C')
-			return fail(pkt, c->bad ? CAP_TRUNCATED : CAP_MALFORMED,
-			            N_("bad Juniper header"));
-		if (fl & 0x80)
-			hl += 2u + get_be16(c, off + 4);
-		if (c->bad)
-			return fail(pkt, CAP_TRUNCATED, N_("Juniper header cut off"));
-		if (fl & 0x02)      /* no layer 2: a 4-byte family, then IP */
-			return dec_ip(c, off + hl + 4, pkt, depth);
-		return dec_ether(c, off + hl, pkt, depth);
+	GET_LE_U_2(hl, off + 2);
+	GET_LE_U_4(dlt, off + 4);
+	if (depth > 0 || dlt == CAP_LINK_PPI || hl < 8)
+		return fail(pkt, CAP_MALFORMED, N_("bad PPI header"));
+	return dec_link(c, (int)dlt, off + hl, pkt, depth + 1);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("PPI header cut off"));
+}
+
+/* IP over InfiniBand: 40 bytes of addresses, type, reserved. */
+static enum cap_status
+dec_ipoib(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint16_t proto;
+
+	GET_BE_U_2(proto, off + 40);
+	return dec_ethertype(c, proto, off + 44, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("IPoIB header cut off"));
+}
+
+/* Juniper Ethernet: "MGC", flags, extensions (a length, then them). */
+static enum cap_status
+dec_juniper(struct cur c, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	uint8_t magic[3], fl;
+	uint16_t ext;
+	uint32_t hl = 4;
+
+	TCHECK(off, 4);
+	GET_BYTES(magic, off, 3);
+	GET_U_1(fl, off + 3);
+	if (memcmp(magic, "MGC", 3) != 0)
+		return fail(pkt, CAP_MALFORMED, N_("bad Juniper header"));
+	if (fl & 0x80) {
+		GET_BE_U_2(ext, off + 4);
+		hl += 2u + ext;
 	}
-	default:
+	if (fl & 0x02)      /* no layer 2: a 4-byte family, then IP */
+		return dec_ip(c, off + hl + 4, pkt, depth);
+	return dec_ether(c, off + hl, pkt, depth);
+trunc:
+	return fail(pkt, CAP_TRUNCATED, N_("Juniper header cut off"));
+}
+
+/* ---- the link types ---------------------------------------------------------- */
+
+/* Every link type the decoder knows, LINKTYPE_ numbering; the most common
+ * first (the table is searched in order). */
+static const struct link_type {
+	int type;
+	const char *name;
+	dec_fn *decode;
+} link_types[] = {
+	{ CAP_LINK_ETHERNET, "Ethernet", dec_ether },
+	{ CAP_LINK_SLL, "Linux cooked (SLL)", dec_sll },
+	{ CAP_LINK_SLL2, "Linux cooked (SLL2)", dec_sll2 },
+	{ CAP_LINK_RAW, "raw IP", dec_ip },
+	{ CAP_LINK_NULL, "BSD loopback (NULL)", dec_null },
+	{ CAP_LINK_LOOP, "BSD loopback (LOOP)", dec_loop },
+	{ CAP_LINK_IPV4, "IPv4", dec_ip },
+	{ CAP_LINK_IPV6, "IPv6", dec_ip },
+	{ CAP_LINK_RAW_DLT12, "raw IP", dec_ip },
+	{ CAP_LINK_RAW_DLT14, "raw IP", dec_ip },
+	{ CAP_LINK_PPP, "PPP", dec_ppp },
+	{ CAP_LINK_IEEE802_11, "IEEE 802.11", dec_wlan },
+	{ CAP_LINK_ARCNET_LINUX, "ARCNET (Linux)", dec_arcnet },
+	{ CAP_LINK_PPI, "PPI", dec_ppi },
+	{ CAP_LINK_IPOIB, "IP over InfiniBand", dec_ipoib },
+	{ CAP_LINK_JUNIPER_ETHER, "Juniper Ethernet", dec_juniper },
+};
+
+static const struct link_type *
+link_type(int linktype)
+{
+	for (size_t i = 0; i < sizeof link_types / sizeof link_types[0]; i++)
+		if (link_types[i].type == linktype)
+			return &link_types[i];
+	return NULL;
+}
+
+static enum cap_status
+dec_link(struct cur c, int linktype, uint32_t off, struct cap_pkt *pkt, int depth)
+{
+	const struct link_type *lt = link_type(linktype);
+
+	if (lt == NULL)
 		return fail(pkt, CAP_UNSUPPORTED, N_("unsupported link type"));
-	}
+	return lt->decode(c, off, pkt, depth);
+}
+
+const char *
+cap_link_name(int linktype)
+{
+	const struct link_type *lt = link_type(linktype);
+
+	return lt != NULL ? lt->name : NULL;
 }
 
 /* Zeros to start each frame's struct from. Copied rather than cleared with
@@ -704,163 +878,20 @@ fresh_pkt(struct cap_pkt *p)
 enum cap_status
 cap_decode_general(int linktype, const uint8_t *bytes, uint32_t caplen, struct cap_pkt *out)
 {
-	struct cur c = { bytes, bytes == NULL ? 0 : caplen, 0 };
+	struct cur c = { bytes, bytes == NULL ? 0 : caplen };
 
 	fresh_pkt(out);
-	return dec_link(&c, linktype, 0, out, 0);
+	return dec_link(c, linktype, 0, out, 0);
 }
 
-/* Most frames are Ethernet, IPv4 without options or fragments, then TCP:
- * the general path's result for them comes straight from here (dec_ether,
- * dec_ip and dec_proto would each find nothing else to do); the TCP header
- * goes through dec_tcp as always. tests/check_capture.c holds the two
- * paths equal on every frame of the test captures. */
 enum cap_status
 cap_decode(int linktype, const uint8_t *bytes, uint32_t caplen, struct cap_pkt *out)
 {
-	struct cur c = { bytes, caplen, 0 };
-	const uint8_t *h;
-	uint32_t tot;
+	struct cur c = { bytes, bytes == NULL ? 0 : caplen };
 
-	if (linktype != CAP_LINK_ETHERNET || bytes == NULL || caplen < 14 + 20 + 20)
-		return cap_decode_general(linktype, bytes, caplen, out);
-	h = bytes + 14;
-	if (bytes[12] != 0x08 || bytes[13] != 0x00 || h[0] != 0x45 || h[9] != 6 ||
-	    (be16(h, 6) & 0x3fff) != 0 || (tot = be16(h, 2)) < 20)
-		return cap_decode_general(linktype, bytes, caplen, out);
 	fresh_pkt(out);
-	ipv4_header(out, h, 20);
-	ipv4_datagram(out, 6, 14, tot);
-	return dec_tcp(&c, 14 + 20, 14 + tot, out);
-}
-
-const char *
-cap_link_name(int linktype)
-{
-	switch (linktype) {
-	case CAP_LINK_NULL: return "BSD loopback (NULL)";
-	case CAP_LINK_ETHERNET: return "Ethernet";
-	case CAP_LINK_RAW: case 12: case 14: return "raw IP";
-	case CAP_LINK_LOOP: return "BSD loopback (LOOP)";
-	case CAP_LINK_SLL: return "Linux cooked (SLL)";
-	case CAP_LINK_SLL2: return "Linux cooked (SLL2)";
-	case CAP_LINK_IPV4: return "IPv4";
-	case CAP_LINK_IPV6: return "IPv6";
-	case 9: return "PPP";
-	case 105: return "IEEE 802.11";
-	case 129: return "ARCNET (Linux)";
-	case 192: return "PPI";
-	case 242: return "IP over InfiniBand";
-	case 178: return "Juniper Ethernet";
-	default: return NULL;
-	}
-}
-
-/* Appends the decimal digits of v (a port or an octet: at most 65535) at
- * p; returns the end. Straight into place, most significant first. */
-static char *
-put_dec(char *p, unsigned v)
-{
-	if (v >= 10000)
-		*p++ = (char)('0' + v / 10000);
-	if (v >= 1000)
-		*p++ = (char)('0' + v / 1000 % 10);
-	if (v >= 100)
-		*p++ = (char)('0' + v / 100 % 10);
-	if (v >= 10)
-		*p++ = (char)('0' + v / 10 % 10);
-	*p++ = (char)('0' + v % 10);
-	return p;
-}
-
-/* Appends the lower-case hex digits of a 16-bit group (no leading zeros). */
-static char *
-put_hex(char *p, unsigned v)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (v >= 0x1000)
-		*p++ = hex[v >> 12 & 15];
-	if (v >= 0x100)
-		*p++ = hex[v >> 8 & 15];
-	if (v >= 0x10)
-		*p++ = hex[v >> 4 & 15];
-	*p++ = hex[v & 15];
-	return p;
-}
-
-char *
-cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
-{
-	if (ipver == 4) {
-		/* by hand: a table row needs two of these per segment */
-		char t[24], *p = t;
-
-		for (int i = 0; i < 4; i++) {
-			p = put_dec(p, a[i]);
-			*p++ = i < 3 ? '.' : ':';
-		}
-		p = put_dec(p, port);
-		*p = '\0';
-		if (len > (size_t)(p - t))
-			memcpy(buf, t, (size_t)(p - t) + 1);
-		else if (len > 0)
-			snprintf(buf, len, "%s", t);
-		return buf;
-	}
-	/* RFC 5952: lower case, longest run of two or more zero groups as "::" */
-	{
-		char s[48];
-		unsigned g[8];
-		int best = -1, bestlen = 1, i, n = 0;
-
-		for (i = 0; i < 8; i++)
-			g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-		for (i = 0; i < 8; i++) {
-			int j = i;
-
-			while (j < 8 && g[j] == 0)
-				j++;
-			if (j - i > bestlen) {
-				best = i;
-				bestlen = j - i;
-			}
-			if (j > i)
-				i = j - 1;
-		}
-		/* by hand too (a SYN flood's streams each have a new address):
-		 * "[", the groups, "]:port" */
-		s[n++] = '[';
-		if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
-			/* IPv4-mapped ::ffff:a.b.c.d */
-			memcpy(s + n, "::ffff:", 7);
-			n += 7;
-			for (i = 12; i < 16; i++) {
-				n = (int)(put_dec(s + n, a[i]) - s);
-				if (i < 15)
-					s[n++] = '.';
-			}
-		} else {
-			for (i = 0; i < 8; i++) {
-				if (i == best) {
-					s[n++] = ':';
-					s[n++] = ':';
-					i += bestlen - 1;
-					continue;
-				}
-				if (n > 1 && s[n - 1] != ':')
-					s[n++] = ':';
-				n = (int)(put_hex(s + n, g[i]) - s);
-			}
-		}
-		s[n++] = ']';
-		s[n++] = ':';
-		n = (int)(put_dec(s + n, port) - s);
-		s[n] = '\0';
-		if (len > (size_t)n)
-			memcpy(buf, s, (size_t)n + 1);
-		else if (len > 0)
-			snprintf(buf, len, "%s", s);
-	}
-	return buf;
+	/* most frames: no look-up, and a call the compiler can inline */
+	if (linktype == CAP_LINK_ETHERNET)
+		return dec_ether_fast(c, 0, out, 0);
+	return dec_link(c, linktype, 0, out, 0);
 }
