@@ -1,0 +1,447 @@
+/* tutor/leitner.c: the quiz's Leitner boxes and its progress file.
+ * Library code: never prints. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tutor/leitner.h"
+#include "tutor/store.h"
+
+/* Every answer is applied to the boxes in memory and also kept in a list of
+ * answers not yet saved. A save takes the file's lock, reads what is there
+ * now (another sitting may have saved meanwhile), replays the unsaved
+ * answers onto it, writes the result and adopts it; so two sittings at once
+ * keep every answer. A damaged line costs only itself. */
+
+struct prec {
+	char id[48];
+	unsigned line;           /* while parsing: where it was read */
+	struct tt_qrecord r;
+};
+
+struct panswer {             /* an answer not saved yet */
+	char id[48];
+	unsigned session;
+	int right;
+};
+
+struct tt_progress {
+	unsigned session;
+	struct prec *rec;
+	size_t n, cap;
+	struct panswer *pend;
+	size_t npend, cappend;
+};
+
+#define PROGRESS_MAGIC "tcptutor-quiz-progress 1"
+#define PROGRESS_FAMILY "tcptutor-quiz-progress "
+
+struct tt_progress *
+tt_progress_new(void)
+{
+	return calloc(1, sizeof(struct tt_progress));
+}
+
+void
+tt_progress_free(struct tt_progress *p)
+{
+	if (p == NULL)
+		return;
+	free(p->rec);
+	free(p->pend);
+	free(p);
+}
+
+unsigned
+tt_progress_session(const struct tt_progress *p)
+{
+	return p->session;
+}
+
+void
+tt_progress_begin_session(struct tt_progress *p)
+{
+	p->session++;
+}
+
+size_t
+tt_progress_count(const struct tt_progress *p)
+{
+	return p->n;
+}
+
+static struct prec *
+prec_find(const struct tt_progress *p, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->rec[i].id, id) == 0)
+			return &p->rec[i];
+	return NULL;
+}
+
+static struct prec *
+prec_add(struct tt_progress *p, const char *id)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct prec *nr = realloc(p->rec, cap * sizeof *nr);
+
+		if (nr == NULL)
+			return NULL;
+		p->rec = nr;
+		p->cap = cap;
+	}
+	memset(&p->rec[p->n], 0, sizeof p->rec[p->n]);
+	snprintf(p->rec[p->n].id, sizeof p->rec[p->n].id, "%s", id);
+	p->rec[p->n].r.box = 1;
+	return &p->rec[p->n++];
+}
+
+struct tt_qrecord
+tt_progress_get(const struct tt_progress *p, const char *id)
+{
+	struct prec *r = prec_find(p, id);
+	struct tt_qrecord none = { 1, 0, 0, 0 };
+
+	return r != NULL ? r->r : none;
+}
+
+static void
+apply_answer(struct tt_qrecord *r, int right, unsigned session)
+{
+	r->asked++;
+	if (right) {
+		r->right++;
+		if (r->box < TT_QUIZ_BOXES)
+			r->box++;
+	} else {
+		r->box = 1;
+	}
+	r->last_session = session;
+}
+
+int
+tt_progress_record(struct tt_progress *p, const char *id, int right)
+{
+	struct prec *r = prec_find(p, id);
+	struct panswer *a;
+
+	if (p->npend == p->cappend) {
+		size_t cap = p->cappend ? p->cappend * 2 : 16;
+		struct panswer *np = realloc(p->pend, cap * sizeof *np);
+
+		if (np == NULL)
+			return -1;
+		p->pend = np;
+		p->cappend = cap;
+	}
+	if (r == NULL && (r = prec_add(p, id)) == NULL)
+		return -1;
+	apply_answer(&r->r, right, p->session);
+	a = &p->pend[p->npend++];
+	snprintf(a->id, sizeof a->id, "%s", id);
+	a->session = p->session;
+	a->right = right != 0;
+	return 0;
+}
+
+int
+tt_progress_due(const struct tt_qrecord *r, unsigned session)
+{
+	if (r->last_session == 0)
+		return 1;
+	return session - r->last_session >= (1u << (r->box - 1));
+}
+
+struct pparse {
+	struct tt_progress *p;
+	unsigned bad, first_line, first_text;  /* first_text: the first line not blank */
+	char first[96];
+	int have_magic, have_session, have_end;
+};
+
+static void
+damaged(struct pparse *ps, unsigned line, const char *why)
+{
+	if (ps->bad++ == 0) {
+		ps->first_line = line;
+		snprintf(ps->first, sizeof ps->first, "%s", why);
+	}
+}
+
+/* One line (CR and LF gone). Returns -1 when the file is not ours to read:
+ * another version of the format. */
+static int
+parse_progress_line(struct pparse *ps, const char *l, unsigned line)
+{
+	char id[64];
+	unsigned a, b, c, d;
+	int used = 0;
+	struct prec *r;
+
+	if (l[0] == '#' || l[0] == '\0')
+		return 0;
+	if (ps->first_text == 0)
+		ps->first_text = line;
+	if (strcmp(l, PROGRESS_MAGIC) == 0 && !ps->have_magic) {
+		ps->have_magic = 1;
+	} else if (strncmp(l, PROGRESS_FAMILY, strlen(PROGRESS_FAMILY)) == 0 && !ps->have_magic &&
+	           ps->p->n == 0) {
+		return -1;
+	} else if (sscanf(l, "session %u %n", &a, &used) == 1 && l[used] == '\0') {
+		if (ps->have_session)
+			damaged(ps, line, "a second session line");
+		else
+			ps->p->session = a;
+		ps->have_session = 1;
+	} else if (sscanf(l, "q %47s %u %u %u %u %n", id, &a, &b, &c, &d, &used) == 5 &&
+	           l[used] == '\0') {
+		if (a < 1 || a > TT_QUIZ_BOXES || d > c) {
+			damaged(ps, line, "impossible record");
+		} else if (prec_find(ps->p, id) != NULL) {
+			damaged(ps, line, "recorded twice");
+		} else if ((r = prec_add(ps->p, id)) == NULL) {
+			return -2;
+		} else {
+			r->line = line;
+			r->r.box = a;
+			r->r.last_session = b;
+			r->r.asked = c;
+			r->r.right = d;
+		}
+	} else if (strcmp(l, "end") == 0) {
+		ps->have_end = 1;
+	} else {
+		damaged(ps, line, "not a progress line");
+	}
+	return 0;
+}
+
+/* After the last line: records from a session still to come are damaged
+ * (the session line, if it is the damaged one, is rebuilt from them). */
+static void
+parse_progress_end(struct pparse *ps, unsigned lines)
+{
+	struct tt_progress *p = ps->p;
+	size_t k = 0;
+
+	if (!ps->have_session) {
+		for (size_t i = 0; i < p->n; i++)
+			if (p->rec[i].r.last_session > p->session)
+				p->session = p->rec[i].r.last_session;
+		if (p->n > 0)
+			damaged(ps, lines, "no session line");
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->rec[i].r.last_session > p->session)
+			damaged(ps, p->rec[i].line, "impossible record");
+		else
+			p->rec[k++] = p->rec[i];
+	}
+	p->n = k;
+	if (!ps->have_magic && ps->bad == 0)
+		damaged(ps, 1, "not a tcptutor quiz progress file");
+	if (!ps->have_end)
+		damaged(ps, lines, "no end line (the file was cut short)");
+}
+
+int
+tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct pparse ps;
+	size_t at = 0;
+	unsigned line = 0;
+
+	memset(&ps, 0, sizeof ps);
+	ps.p = p;
+	p->n = 0;
+	p->npend = 0;
+	p->session = 0;
+	while (at < len) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
+		char l[256];
+		int rc = 0;
+
+		line++;
+		memcpy(l, buf + at, ll < sizeof l ? ll : 0);
+		at += ll + (nl != NULL);
+		if (ll > 0 && ll < sizeof l && l[ll - 1] == '\r')
+			ll--;
+		if (ll >= sizeof l || memchr(l, '\0', ll) != NULL) {
+			damaged(&ps, line, "not a progress line");
+			continue;
+		}
+		l[ll] = '\0';
+		if ((rc = parse_progress_line(&ps, l, line)) == -2) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (rc == -1) {
+			snprintf(err, errlen, "line %u: a progress file of another version", line);
+			p->n = 0;
+			return -1;
+		}
+	}
+	if (!ps.have_magic && p->n == 0 && !ps.have_session) {
+		if (ps.first_text == 0)
+			snprintf(err, errlen, "empty");
+		else
+			snprintf(err, errlen, "line %u: not a tcptutor quiz progress file", ps.first_text);
+		return -1;
+	}
+	parse_progress_end(&ps, line);
+	if (ps.bad == 1)
+		snprintf(err, errlen, "line %u: %s", ps.first_line, ps.first);
+	else if (ps.bad > 1)
+		snprintf(err, errlen, "line %u: %s (and %u more damaged line%s)", ps.first_line,
+		         ps.first, ps.bad - 1, ps.bad == 2 ? "" : "s");
+	return (int)ps.bad;
+}
+
+char *
+tt_progress_format(const struct tt_progress *p, size_t *len)
+{
+	size_t cap = 160 + p->n * 96, at = 0;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return NULL;
+	at += (size_t)snprintf(buf + at, cap - at,
+	                       "# tcptutor quiz progress: Leitner box, last session, asked, right\n"
+	                       PROGRESS_MAGIC "\nsession %u\n", p->session);
+	for (size_t i = 0; i < p->n; i++)
+		at += (size_t)snprintf(buf + at, cap - at, "q %s %u %u %u %u\n", p->rec[i].id,
+		                       p->rec[i].r.box, p->rec[i].r.last_session, p->rec[i].r.asked,
+		                       p->rec[i].r.right);
+	at += (size_t)snprintf(buf + at, cap - at, "end\n");
+	*len = at;
+	return buf;
+}
+
+/* What is in the file now, plus p's unsaved answers; records the file does
+ * not have come from p as they are (they already hold p's answers). */
+static int
+merge_into(struct tt_progress *d, const struct tt_progress *p)
+{
+	size_t ondisk = d->n;
+
+	if (p->session > d->session)
+		d->session = p->session;
+	for (size_t i = 0; i < p->npend; i++) {
+		struct prec *r = prec_find(d, p->pend[i].id);
+
+		if (r != NULL && (size_t)(r - d->rec) < ondisk)
+			apply_answer(&r->r, p->pend[i].right, p->pend[i].session);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct prec *r;
+
+		if (prec_find(d, p->rec[i].id) != NULL)
+			continue;
+		if ((r = prec_add(d, p->rec[i].id)) == NULL)
+			return -1;
+		r->r = p->rec[i].r;
+	}
+	return 0;
+}
+
+/* Reads path into d under the lock: 0 (a missing file is empty progress). */
+static int
+reread(struct tt_progress *d, const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	int missing;
+	char *buf = tt_store_read(path, &len, &missing, err, errlen);
+	char why[160];
+
+	if (buf == NULL)
+		return missing ? 0 : -1;
+	if (tt_progress_parse(d, buf, len, why, sizeof why) == -1) {
+		snprintf(err, errlen, "%s: %s; left as it is", path, why);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+int
+tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen)
+{
+	struct tt_progress *d = tt_progress_new();
+	size_t len;
+	char *buf = NULL;
+	int lock, rc = -1;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if ((lock = tt_store_lock(path, err, errlen)) == -1) {
+		tt_progress_free(d);
+		return -1;
+	}
+	if (reread(d, path, err, errlen) == 0) {
+		if (merge_into(d, p) == -1 || (buf = tt_progress_format(d, &len)) == NULL)
+			snprintf(err, errlen, "%s: out of memory", path);
+		else
+			rc = tt_store_write(path, buf, len, err, errlen);
+	}
+	tt_store_unlock(lock);
+	free(buf);
+	if (rc == 0) {          /* p becomes what the file holds now */
+		struct prec *old = p->rec;
+
+		p->rec = d->rec;
+		p->n = d->n;
+		p->cap = d->cap;
+		p->session = d->session;
+		p->npend = 0;
+		d->rec = old;
+	}
+	tt_progress_free(d);
+	return rc;
+}
+
+struct tt_progress *
+tt_progress_load(const char *path, char *warn, size_t warnlen, char *moved_to, size_t movedlen,
+                 char *err, size_t errlen)
+{
+	struct tt_progress *p = tt_progress_new();
+	size_t len;
+	int missing, bad;
+	char *buf, why[200], moved[4096];
+
+	warn[0] = '\0';
+	moved_to[0] = '\0';
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	buf = tt_store_read(path, &len, &missing, err, errlen);
+	if (buf == NULL) {
+		if (missing)
+			return p;
+		tt_progress_free(p);
+		return NULL;
+	}
+	bad = tt_progress_parse(p, buf, len, why, sizeof why);
+	free(buf);
+	if (bad > 0) {          /* kept what could be read; the next save is clean */
+		snprintf(warn, warnlen, "%s: %s", path, why);
+	} else if (bad == -1) {
+		p->n = 0;
+		p->session = 0;
+		if (tt_store_quarantine(path, moved, sizeof moved, err, errlen) == -1) {
+			tt_progress_free(p);
+			return NULL;
+		}
+		snprintf(warn, warnlen, "%s: %s", path, why);
+		snprintf(moved_to, movedlen, "%s", moved);
+	}
+	return p;
+}
+
