@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/leitner.h"
 #include "tutor/store.h"
 
@@ -84,15 +85,8 @@ prec_find(const struct tt_progress *p, const char *id)
 static struct prec *
 prec_add(struct tt_progress *p, const char *id)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct prec *nr = realloc(p->rec, cap * sizeof *nr);
-
-		if (nr == NULL)
-			return NULL;
-		p->rec = nr;
-		p->cap = cap;
-	}
+	if (TT_GROW(p->rec, p->n, p->cap, 64) < 0)
+		return NULL;
 	memset(&p->rec[p->n], 0, sizeof p->rec[p->n]);
 	snprintf(p->rec[p->n].id, sizeof p->rec[p->n].id, "%s", id);
 	p->rec[p->n].r.box = 1;
@@ -128,15 +122,8 @@ tt_progress_record(struct tt_progress *p, const char *id, int right)
 	struct prec *r = prec_find(p, id);
 	struct panswer *a;
 
-	if (p->npend == p->cappend) {
-		size_t cap = p->cappend ? p->cappend * 2 : 16;
-		struct panswer *np = realloc(p->pend, cap * sizeof *np);
-
-		if (np == NULL)
-			return -1;
-		p->pend = np;
-		p->cappend = cap;
-	}
+	if (TT_GROW(p->pend, p->npend, p->cappend, 16) < 0)
+		return -1;
 	if (r == NULL && (r = prec_add(p, id)) == NULL)
 		return -1;
 	apply_answer(&r->r, right, p->session);

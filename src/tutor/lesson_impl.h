@@ -35,7 +35,7 @@ struct lesson {
 	char *summary[LESSON_NLANG];
 	unsigned title_line, summary_line;
 	struct tt_scenario **scs;     /* one per scene; the last one is being read */
-	size_t nscs;
+	size_t nscs, capscs;
 	char *capture;
 	unsigned capture_line;
 	unsigned stream;

@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/lesson.h"
 #include "tutor/lesson_impl.h"
+
+#define LESSON_MAX_BYTES ((size_t)16 << 20)
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -240,15 +243,8 @@ new_part(struct parser *p, struct part **out)
 			return -1;
 	if (check_complete(p) < 0)
 		return -1;
-	if (l->nparts == l->capparts) {
-		size_t cap = l->capparts ? l->capparts * 2 : 16;
-		struct part *np = realloc(l->parts, cap * sizeof *np);
-
-		if (np == NULL)
-			return oom(p);
-		l->parts = np;
-		l->capparts = cap;
-	}
+	if (TT_GROW(l->parts, l->nparts, l->capparts, 16) < 0)
+		return oom(p);
 	pt = &l->parts[l->nparts];
 	memset(pt, 0, sizeof *pt);
 	pt->pub.line = p->line;
@@ -277,15 +273,8 @@ bare_part(struct parser *p, struct part **out)
 	struct lesson *l = p->l;
 	struct part *pt;
 
-	if (l->nparts == l->capparts) {
-		size_t cap = l->capparts ? l->capparts * 2 : 16;
-		struct part *np = realloc(l->parts, cap * sizeof *np);
-
-		if (np == NULL)
-			return oom(p);
-		l->parts = np;
-		l->capparts = cap;
-	}
+	if (TT_GROW(l->parts, l->nparts, l->capparts, 16) < 0)
+		return oom(p);
 	pt = &l->parts[l->nparts++];
 	memset(pt, 0, sizeof *pt);
 	pt->pub.line = p->line;
@@ -327,15 +316,8 @@ new_check(struct parser *p, char *args)
 	}
 	if (next_word(&args) != NULL)
 		return perr(p, p->line, "too many words after check");
-	if (l->nchecks == l->capchecks) {
-		size_t cap = l->capchecks ? l->capchecks * 2 : 8;
-		struct check *nc = realloc(l->checks, cap * sizeof *nc);
-
-		if (nc == NULL)
-			return oom(p);
-		l->checks = nc;
-		l->capchecks = cap;
-	}
+	if (TT_GROW(l->checks, l->nchecks, l->capchecks, 8) < 0)
+		return oom(p);
 	c = &l->checks[l->nchecks];
 	memset(c, 0, sizeof *c);
 	c->pub.line = p->line;
@@ -638,17 +620,14 @@ parse_line(struct parser *p, char *line)
 	if (strcmp(kw, "frames") == 0 || strcmp(kw, "frame") == 0)
 		return parse_frames(p, kw, args);
 	if (strcmp(kw, "scene") == 0) {
-		struct tt_scenario **ns;
-
 		if (next_word(&args) != NULL)
 			return perr(p, p->line, "scene takes no argument");
 		if (l->capture != NULL)
 			return perr(p, p->line, "scene belongs to scenario lessons, not to a capture");
 		if (tt_scenario_nactions(l->scs[l->nscs - 1]) == 0)
 			return perr(p, p->line, "the scene before this one has no action");
-		if ((ns = realloc(l->scs, (l->nscs + 1) * sizeof *ns)) == NULL)
+		if (TT_GROW(l->scs, l->nscs, l->capscs, 4) < 0)
 			return oom(p);
-		l->scs = ns;
 		if ((l->scs[l->nscs] = tt_scenario_new()) == NULL)
 			return oom(p);
 		l->nscs++;
@@ -673,7 +652,7 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 		lesson_free(l);
 		return NULL;
 	}
-	l->nscs = 1;
+	l->nscs = l->capscs = 1;
 	l->order = 1000;
 	memset(&p, 0, sizeof p);
 	p.l = l;
@@ -686,15 +665,9 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 		size_t n = nl ? (size_t)(nl - (buf + at)) : len - at;
 
 		p.line++;
-		if (n + 1 > cap) {
-			char *nlb = realloc(line, n + 1);
-
-			if (nlb == NULL) {
-				rc = oom(&p);
-				break;
-			}
-			line = nlb;
-			cap = n + 1;
+		if (tt_grow(&line, &cap, n + 1, 1, 128) < 0) {
+			rc = oom(&p);
+			break;
 		}
 		memcpy(line, buf + at, n);
 		line[n] = '\0';
@@ -753,49 +726,22 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 struct lesson *
 lesson_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	char *buf;
 	struct lesson *l;
 
-	if (f == NULL) {
-		tt_lesson_fail(err, errlen, path, 0, "%s", strerror(errno));
+	/* tt_read_file() reads "-" as standard input; here it is a file's name */
+	buf = tt_read_file(strcmp(path, "-") == 0 ? "./-" : path, LESSON_MAX_BYTES, &len);
+	if (buf == NULL) {
+		if (errno == EFBIG)
+			tt_lesson_fail(err, errlen, path, 0, "file too large for a lesson");
+		else if (errno == ENOMEM)
+			tt_lesson_fail(err, errlen, path, 0, "out of memory");
+		else
+			tt_lesson_fail(err, errlen, path, 0, "%s", strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		size_t n;
-
-		if (len + 4096 > cap) {
-			char *nb;
-
-			if (cap > (size_t)16 << 20) {
-				fclose(f);
-				free(buf);
-				tt_lesson_fail(err, errlen, path, 0, "file too large for a lesson");
-				return NULL;
-			}
-			cap = cap ? cap * 2 : 16384;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				fclose(f);
-				free(buf);
-				tt_lesson_fail(err, errlen, path, 0, "out of memory");
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		tt_lesson_fail(err, errlen, path, 0, "%s", strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	l = lesson_parse(buf ? buf : "", len, path, err, errlen);
+	l = lesson_parse(buf, len, path, err, errlen);
 	free(buf);
 	return l;
 }

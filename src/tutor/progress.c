@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/progress.h"
 #include "tutor/store.h"
 
@@ -57,15 +58,8 @@ add(struct lesson_progress *p, const char *name)
 		return e;
 	if (strlen(name) >= sizeof e->name)
 		return NULL;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct entry *ne = realloc(p->e, cap * sizeof *ne);
-
-		if (ne == NULL)
-			return NULL;
-		p->e = ne;
-		p->cap = cap;
-	}
+	if (TT_GROW(p->e, p->n, p->cap, 16) < 0)
+		return NULL;
 	e = &p->e[p->n++];
 	memset(e, 0, sizeof *e);
 	snprintf(e->name, sizeof e->name, "%s", name);
@@ -228,15 +222,8 @@ lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned cor
 
 	if (!valid_name(name) || correct > of)
 		return -1;
-	if (p->npend == p->cappend) {
-		size_t cap = p->cappend ? p->cappend * 2 : 8;
-		struct finish *nf = realloc(p->pend, cap * sizeof *nf);
-
-		if (nf == NULL)
-			return -1;
-		p->pend = nf;
-		p->cappend = cap;
-	}
+	if (TT_GROW(p->pend, p->npend, p->cappend, 8) < 0)
+		return -1;
 	if ((e = add(p, name)) == NULL)
 		return -1;
 	apply_finish(&e->r, correct, of);

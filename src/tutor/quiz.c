@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "i18n.h"
 #include "tutor/quiz.h"
@@ -143,15 +144,8 @@ tt_quiz_topic_add(struct tt_quiz *qz, const char *id)
 
 	if (t != NULL)
 		return t;
-	if (qz->ntopic == qz->topiccap) {
-		size_t cap = qz->topiccap ? qz->topiccap * 2 : 16;
-		struct tt_quiz_topic *nt = realloc(qz->topic, cap * sizeof *nt);
-
-		if (nt == NULL)
-			return NULL;
-		qz->topic = nt;
-		qz->topiccap = cap;
-	}
+	if (TT_GROW(qz->topic, qz->ntopic, qz->topiccap, 16) < 0)
+		return NULL;
 	t = &qz->topic[qz->ntopic++];
 	memset(t, 0, sizeof *t);
 	snprintf(t->id, sizeof t->id, "%s", id);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/quiz.h"
 #include "tutor/quiz_bank.h"
 #include "tutor/store.h"
@@ -196,15 +197,8 @@ start_question(struct parser *ps, const char *id)
 
 		return perr(ps, "question %s already defined at %s:%u", id, o->file, o->line);
 	}
-	if (ps->qz->n == ps->qz->cap) {
-		size_t cap = ps->qz->cap ? ps->qz->cap * 2 : 64;
-		struct tt_question *nq = realloc(ps->qz->q, cap * sizeof *nq);
-
-		if (nq == NULL)
-			return perr(ps, "out of memory");
-		ps->qz->q = nq;
-		ps->qz->cap = cap;
-	}
+	if (TT_GROW(ps->qz->q, ps->qz->n, ps->qz->cap, 64) < 0)
+		return perr(ps, "out of memory");
 	q = &ps->qz->q[ps->qz->n++];
 	memset(q, 0, sizeof *q);
 	snprintf(q->id, sizeof q->id, "%s", id);
@@ -425,15 +419,9 @@ tt_quiz_parse(struct tt_quiz *qz, const char *buf, size_t len, const char *fname
 		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
 
 		ps.line++;
-		if (ll + 1 > cap) {
-			char *nb = realloc(line, ll + 1);
-
-			if (nb == NULL) {
-				rc = perr(&ps, "out of memory");
-				break;
-			}
-			line = nb;
-			cap = ll + 1;
+		if (tt_grow(&line, &cap, ll + 1, 1, 128) < 0) {
+			rc = perr(&ps, "out of memory");
+			break;
 		}
 		memcpy(line, buf + at, ll);
 		line[ll] = '\0';
@@ -485,17 +473,10 @@ tt_quiz_load_dir(struct tt_quiz *qz, const char *dir, char *err, size_t errlen)
 
 		if (l < 6 || strcmp(de->d_name + l - 5, ".quiz") != 0 || de->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **nn = realloc(names, nc * sizeof *nn);
-
-			if (nn == NULL) {
-				rc = -1;
-				snprintf(err, errlen, "%s: out of memory", dir);
-				break;
-			}
-			names = nn;
-			cap = nc;
+		if (TT_GROW(names, n, cap, 16) < 0) {
+			rc = -1;
+			snprintf(err, errlen, "%s: out of memory", dir);
+			break;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
 			rc = -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/quiz.h"
 
 struct tscore {
@@ -25,10 +26,10 @@ struct tt_quiz_session {
 	unsigned npractice, practice_done;
 	int endless;
 	struct tt_question **gen;
-	size_t ngen;
+	size_t ngen, capgen;
 	const struct tt_question *cur;
 	struct tscore *score;
-	size_t nscore;
+	size_t nscore, capscore;
 	int answered_cur;
 };
 
@@ -162,7 +163,7 @@ tt_quiz_session_planned(const struct tt_quiz_session *s)
 const struct tt_question *
 tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 {
-	struct tt_question *q, **ng;
+	struct tt_question *q;
 
 	err[0] = '\0';
 	s->cur = NULL;
@@ -180,13 +181,11 @@ tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 	                    errlen);
 	if (q == NULL)
 		return NULL;
-	ng = realloc(s->gen, (s->ngen + 1) * sizeof *ng);
-	if (ng == NULL) {
+	if (TT_GROW(s->gen, s->ngen, s->capgen, 8) < 0) {
 		tt_question_free(q);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->gen = ng;
 	s->gen[s->ngen++] = q;
 	s->practice_done++;
 	s->cur = q;
@@ -196,18 +195,17 @@ tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 static struct tscore *
 score_for(struct tt_quiz_session *s, const char *topic)
 {
-	struct tscore *ns;
+	struct tscore *t;
 
 	for (size_t i = 0; i < s->nscore; i++)
 		if (strcmp(s->score[i].topic, topic) == 0)
 			return &s->score[i];
-	ns = realloc(s->score, (s->nscore + 1) * sizeof *ns);
-	if (ns == NULL)
+	if (TT_GROW(s->score, s->nscore, s->capscore, 8) < 0)
 		return NULL;
-	s->score = ns;
-	memset(&ns[s->nscore], 0, sizeof ns[0]);
-	snprintf(ns[s->nscore].topic, sizeof ns[0].topic, "%s", topic);
-	return &ns[s->nscore++];
+	t = &s->score[s->nscore++];
+	memset(t, 0, sizeof *t);
+	snprintf(t->topic, sizeof t->topic, "%s", topic);
+	return t;
 }
 
 int

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "tutor/store.h"
 
 #define STALE_SECONDS (10 * 60)
@@ -157,9 +159,9 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 char *
 tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t errlen)
 {
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *buf;
 	struct stat st;
+	FILE *f;
 	int fd;
 
 	*missing = 0;
@@ -176,37 +178,17 @@ tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t err
 		close(fd);
 		return NULL;
 	}
-	for (;;) {
-		ssize_t got;
-
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (nb == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				free(buf);
-				close(fd);
-				return NULL;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
 	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
+	buf = tt_read_stream(f, SIZE_MAX, len);
+	if (buf == NULL && errno == ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if (buf == NULL)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	fclose(f);
 	return buf;
 }
 
