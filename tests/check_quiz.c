@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "sim/sim.h"
 #include "tt_check.h"
@@ -424,6 +425,63 @@ START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 	ck_assert_str_eq(warn, "");
 	ck_assert_uint_eq(tt_progress_get(p, "q1").box, 2);
 	tt_progress_free(p);
+}
+END_TEST
+
+START_TEST(test_progress_file_round_trips_through_save_and_load)
+{
+	static const char *const ids[] = { "a", "syn-ack", "q_3", "time-wait-2msl" };
+	char path[512], moved[600], warn[600], err[256];
+	struct tt_progress *p = tt_progress_new(), *q;
+	char *before, *after, *ondisk;
+	size_t lb, la, ld;
+	struct tt_qrecord want[4];
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	ck_assert_ptr_nonnull(p);
+	/* Five sessions that leave each question in a different box. */
+	for (unsigned s = 1; s <= 5; s++) {
+		tt_progress_begin_session(p);
+		for (size_t i = 0; i < 4; i++)
+			if (i < s)
+				ck_assert_int_eq(tt_progress_record(p, ids[i], (s + i) % 3 != 0), 0);
+	}
+	for (size_t i = 0; i < 4; i++)
+		want[i] = tt_progress_get(p, ids[i]);
+	before = tt_progress_format(p, &lb);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
+	/* The file holds exactly the text of the progress saved... */
+	ondisk = tt_read_file(path, 1 << 20, &ld);
+	ck_assert_ptr_nonnull(ondisk);
+	ck_assert_uint_eq(ld, lb);
+	ck_assert(memcmp(ondisk, before, lb) == 0);
+	/* ... and loads back to the same boxes, counts and session. */
+	q = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_msg(q != NULL, "%s", err);
+	ck_assert_str_eq(warn, "");
+	ck_assert_str_eq(moved, "");
+	ck_assert_uint_eq(tt_progress_session(q), 5);
+	ck_assert_uint_eq(tt_progress_count(q), 4);
+	for (size_t i = 0; i < 4; i++) {
+		struct tt_qrecord r = tt_progress_get(q, ids[i]);
+
+		ck_assert_msg(r.box == want[i].box && r.last_session == want[i].last_session &&
+		              r.asked == want[i].asked && r.right == want[i].right,
+		              "%s: box %u last %u asked %u right %u", ids[i], r.box, r.last_session,
+		              r.asked, r.right);
+	}
+	ck_assert_uint_ne(want[0].box, want[1].box); /* the boxes differ */
+	after = tt_progress_format(q, &la);
+	ck_assert_ptr_nonnull(after);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(after, before, lb) == 0);
+	free(before);
+	free(after);
+	free(ondisk);
+	tt_progress_free(p);
+	tt_progress_free(q);
 }
 END_TEST
 
@@ -1336,6 +1394,7 @@ quiz_suite(void)
 	tcase_add_test(tc, test_progress_text_round_trips);
 	tcase_add_test(tc, test_damaged_progress_lines_cost_only_themselves);
 	tcase_add_test(tc, test_corrupt_progress_is_moved_aside_and_a_fresh_one_started);
+	tcase_add_test(tc, test_progress_file_round_trips_through_save_and_load);
 	tcase_add_test(tc, test_a_damaged_line_or_crlf_keeps_every_good_record);
 	tcase_add_test(tc, test_two_sittings_at_once_keep_every_answer);
 	tcase_add_test(tc, test_a_failed_save_keeps_the_answers_for_the_next_one);
