@@ -347,42 +347,51 @@ tt_cover_progress_reset(struct tt_cover_progress *p)
 	p->reset = 1;
 }
 
-int
-tt_cover_progress_save(struct tt_cover_progress *p, char *err, size_t errlen)
+/* tt_store_update(): what the file holds now (none when it is to be
+ * forgotten), plus what was added since the last save, as the new text. */
+struct save {
+	const struct tt_cover_progress *p;
+	tt_cover_set d;         /* what the file will hold */
+};
+
+static int
+save_merge(void *ctx, const char *old, size_t len, char **out, size_t *outlen, char *err,
+           size_t errlen)
 {
-	char buf[64 + NLIST * 48];
-	size_t at = 0, len;
+	struct save *sv = ctx;
+	const struct tt_cover_progress *p = sv->p;
 	tt_cover_set d = 0;
+	size_t at = 0, cap = 64 + NLIST * 48;
 	unsigned first;
-	int lock, rc = -1, missing = 0;
-	char *old;
+	char *buf;
 
-	if ((lock = tt_store_lock(p->path, err, errlen)) == -1)
+	if (old != NULL && parse(old, len, &d, &first) == -1) {
+		snprintf(err, errlen, "%s: not a progress file any more; left as it is", p->path);
 		return -1;
-	/* what the file holds now (another sitting may have saved), unless it
-	 * is to be forgotten */
-	if (!p->reset && (old = tt_store_read(p->path, &len, &missing, err, errlen)) != NULL) {
-		int r = parse(old, len, &d, &first);
-
-		free(old);
-		if (r == -1) {
-			snprintf(err, errlen, "%s: not a progress file any more; left as it is", p->path);
-			tt_store_unlock(lock);
-			return -1;
-		}
-	} else if (!p->reset && !missing) {
-		tt_store_unlock(lock);
+	}
+	if ((buf = malloc(cap)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	d |= p->pend;
-	at += (size_t)snprintf(buf + at, sizeof buf - at, "%s\n", COVER_MAGIC);
+	at += (size_t)snprintf(buf + at, cap - at, "%s\n", COVER_MAGIC);
 	for (size_t i = 0; i < NLIST; i++)
 		if ((d >> i) & 1)
-			at += (size_t)snprintf(buf + at, sizeof buf - at, "taken %s\n", list[i].id);
-	rc = tt_store_write(p->path, buf, at, err, errlen);
-	tt_store_unlock(lock);
+			at += (size_t)snprintf(buf + at, cap - at, "taken %s\n", list[i].id);
+	sv->d = d;
+	*out = buf;
+	*outlen = at;
+	return 0;
+}
+
+int
+tt_cover_progress_save(struct tt_cover_progress *p, char *err, size_t errlen)
+{
+	struct save sv = { p, 0 };
+	int rc = tt_store_update(p->path, p->reset, save_merge, &sv, err, errlen);
+
 	if (rc == 0) {
-		p->set = d;
+		p->set = sv.d;
 		p->pend = 0;
 		p->reset = 0;
 	}

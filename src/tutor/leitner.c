@@ -335,50 +335,44 @@ merge_into(struct tt_progress *d, const struct tt_progress *p)
 	return 0;
 }
 
-/* Reads path into d under the lock: 0 (a missing file is empty progress). */
+struct save {
+	struct tt_progress *d;         /* the file as it is now, then merged */
+	const struct tt_progress *p;
+	const char *path;
+};
+
+/* tt_store_update(): what the file holds now (a missing file is empty
+ * progress), plus p's unsaved answers, as the new text. */
 static int
-reread(struct tt_progress *d, const char *path, char *err, size_t errlen)
+save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, char *err,
+           size_t errlen)
 {
-	size_t len;
-	int missing;
-	char *buf = tt_store_read(path, &len, &missing, err, errlen);
+	struct save *sv = ctx;
 	char why[160];
 
-	if (buf == NULL)
-		return missing ? 0 : -1;
-	if (tt_progress_parse(d, buf, len, why, sizeof why) == -1) {
-		snprintf(err, errlen, "%s: %s; left as it is", path, why);
-		free(buf);
+	if (buf != NULL && tt_progress_parse(sv->d, buf, len, why, sizeof why) == -1) {
+		snprintf(err, errlen, "%s: %s; left as it is", sv->path, why);
 		return -1;
 	}
-	free(buf);
+	if (merge_into(sv->d, sv->p) == -1 || (*out = tt_progress_format(sv->d, outlen)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", sv->path);
+		return -1;
+	}
 	return 0;
 }
 
 int
 tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen)
 {
-	struct tt_progress *d = tt_progress_new();
-	size_t len;
-	char *buf = NULL;
-	int lock, rc = -1;
+	struct save sv = { tt_progress_new(), p, path };
+	struct tt_progress *d = sv.d;
+	int rc;
 
 	if (d == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	if ((lock = tt_store_lock(path, err, errlen)) == -1) {
-		tt_progress_free(d);
-		return -1;
-	}
-	if (reread(d, path, err, errlen) == 0) {
-		if (merge_into(d, p) == -1 || (buf = tt_progress_format(d, &len)) == NULL)
-			snprintf(err, errlen, "%s: out of memory", path);
-		else
-			rc = tt_store_write(path, buf, len, err, errlen);
-	}
-	tt_store_unlock(lock);
-	free(buf);
+	rc = tt_store_update(path, 0, save_merge, &sv, err, errlen);
 	if (rc == 0) {          /* p becomes what the file holds now */
 		struct prec *old = p->rec;
 

@@ -288,50 +288,48 @@ format(const struct lesson_progress *p, size_t *len)
 	return buf;
 }
 
-/* What the file holds now, into d (a missing file is empty): 0, or -1. */
-static int
-reread(struct lesson_progress *d, const char *path, char *err, size_t errlen)
-{
-	size_t len;
-	int missing, rc;
-	unsigned first;
-	char *buf = tt_store_read(path, &len, &missing, err, errlen);
+struct save {
+	struct lesson_progress *d;     /* the file as it is now, then merged */
+	const struct lesson_progress *p;
+};
 
-	if (buf == NULL)
-		return missing ? 0 : -1;
-	rc = parse(d, buf, len, &first);
-	free(buf);
-	if (rc == -1)
-		snprintf(err, errlen, "%s: not a progress file any more; left as it is", path);
-	else if (rc == -2)
-		snprintf(err, errlen, "%s: out of memory", path);
-	return rc < 0 ? -1 : 0;
+/* tt_store_update(): what the file holds now (a missing file is empty),
+ * plus p's unsaved runs, as the new text. */
+static int
+save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, char *err,
+           size_t errlen)
+{
+	struct save *sv = ctx;
+	unsigned first;
+	int rc = buf != NULL ? parse(sv->d, buf, len, &first) : 0;
+
+	if (rc == -1) {
+		snprintf(err, errlen, "%s: not a progress file any more; left as it is", sv->p->path);
+		return -1;
+	}
+	if (rc == -2) {
+		snprintf(err, errlen, "%s: out of memory", sv->p->path);
+		return -1;
+	}
+	if (merge_into(sv->d, sv->p) == -1 || (*out = format(sv->d, outlen)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int
 lesson_progress_save(struct lesson_progress *p, char *err, size_t errlen)
 {
 	struct lesson_progress *d = calloc(1, sizeof *d);
-	size_t len;
-	char *buf = NULL;
-	int lock, rc = -1;
+	struct save sv = { d, p };
+	int rc;
 
 	if (d == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if ((lock = tt_store_lock(p->path, err, errlen)) == -1) {
-		free(d);
-		return -1;
-	}
-	if (reread(d, p->path, err, errlen) == 0) {
-		if (merge_into(d, p) == -1 || (buf = format(d, &len)) == NULL)
-			snprintf(err, errlen, "out of memory");
-		else
-			rc = tt_store_write(p->path, buf, len, err, errlen);
-	}
-	tt_store_unlock(lock);
-	free(buf);
+	rc = tt_store_update(p->path, 0, save_merge, &sv, err, errlen);
 	if (rc == 0) {          /* p becomes what the file holds now */
 		struct entry *old = p->e;
 

@@ -295,3 +295,28 @@ tt_store_load(const char *path, int (*parse)(void *ctx, const char *buf, size_t 
 	}
 	return bad;
 }
+
+int
+tt_store_update(const char *path, int fresh,
+                int (*merge)(void *ctx, const char *buf, size_t len, char **out, size_t *outlen,
+                             char *err, size_t errlen),
+                void *ctx, char *err, size_t errlen)
+{
+	char *buf = NULL, *out = NULL;
+	size_t len = 0, outlen = 0;
+	int lock, missing = 1, rc = -1;
+
+	if ((lock = tt_store_lock(path, err, errlen)) == -1)
+		return -1;
+	/* what the file holds now: another sitting may have saved since */
+	if (!fresh && (buf = tt_store_read(path, &len, &missing, err, errlen)) == NULL && !missing) {
+		tt_store_unlock(lock);
+		return -1;
+	}
+	if (merge(ctx, buf, len, &out, &outlen, err, errlen) == 0)
+		rc = tt_store_write(path, out, outlen, err, errlen);
+	tt_store_unlock(lock);
+	free(buf);
+	free(out);
+	return rc;
+}
