@@ -163,9 +163,9 @@ static void
 common_head(struct build *b)
 {
 	tt_practice_add(&b->scen, "# generated practice scenario\n"
-	       "host client 192.0.2.1 49152 iss=%" PRIu32 "\n"
-	       "host server 198.51.100.2 80 iss=%" PRIu32 "\n"
-	       "listen server\nconnect client\nrun\n", b->x, b->y);
+			"host client 192.0.2.1 49152 iss=%" PRIu32 "\n"
+			"host server 198.51.100.2 80 iss=%" PRIu32 "\n"
+			"listen server\nconnect client\nrun\n", b->x, b->y);
 }
 
 /* The teardown for the state question, action by action, with words. */
@@ -198,7 +198,7 @@ write_scenario(size_t t, struct build *b)
 		break;
 	case P_DATA_SEQ2:
 		tt_practice_add(&b->scen, "send client %" PRIu32 "\nrun\nsend client %" PRIu32 "\nrun\n",
-		       b->n1, b->n2);
+				b->n1, b->n2);
 		break;
 	case P_FIN_SEQ:
 	case P_FIN_ACK:
@@ -224,14 +224,14 @@ write_scenario_cc(size_t t, struct build *b)
 	const uint32_t *p = b->p;
 
 	tt_practice_add(&b->scen, "# generated practice scenario\n"
-	       "host client 192.0.2.1 49152 iss=%" PRIu32 "\n"
-	       "host server 198.51.100.2 80 iss=%" PRIu32 "\n", b->x, b->y);
+			"host client 192.0.2.1 49152 iss=%" PRIu32 "\n"
+			"host server 198.51.100.2 80 iss=%" PRIu32 "\n", b->x, b->y);
 	switch (t) {
 	case P_USABLE_WND:
 		tt_practice_add(&b->scen, "set both mss %" PRIu32 "\nset server window %" PRIu32 "\n"
-		       "set client initial-window %" PRIu32 "\nlisten server\nconnect client\nrun\n"
-		       "send client %" PRIu32 "\ndeliver %" PRIu32 " to server\n", p[0], p[0] * p[1],
-		       p[2], p[0] * p[3], p[4]);
+				"set client initial-window %" PRIu32 "\nlisten server\nconnect client\nrun\n"
+				"send client %" PRIu32 "\ndeliver %" PRIu32 " to server\n", p[0], p[0] * p[1],
+				p[2], p[0] * p[3], p[4]);
 		if (p[5] > 0)
 			tt_practice_add(&b->scen, "deliver %" PRIu32 " to client\n", p[5]);
 		tt_practice_add(&b->scen, "send client 20000\n");
@@ -240,18 +240,18 @@ write_scenario_cc(size_t t, struct build *b)
 		uint32_t segs = p[1] * ((1u << p[2]) - 1);
 
 		tt_practice_add(&b->scen, "set both mss %" PRIu32 "\nset client initial-window %" PRIu32 "\n"
-		       "listen server\nconnect client\nrun\nsend client %" PRIu32 "\n", p[0], p[1],
-		       p[0] * segs);
+				"listen server\nconnect client\nrun\nsend client %" PRIu32 "\n", p[0], p[1],
+				p[0] * segs);
 		for (uint32_t k = 0; k < p[2]; k++)
 			tt_practice_add(&b->scen, "deliver %" PRIu32 " to server\ndeliver %" PRIu32 " to client\n",
-			       p[1] << k, p[1] << k);
+					p[1] << k, p[1] << k);
 		break;
 	}
 	case P_SSTHRESH_LOSS:
 	case P_CWND_LOSS:
 		tt_practice_add(&b->scen, "set both mss %" PRIu32 "\nset client initial-window %" PRIu32 "\n"
-		       "listen server\nconnect client\nrun\ndrop to server #2\nsend client %" PRIu32
-		       "\nrun\n%s", p[0], p[1], p[0] * p[1], p[2] ? "" : "advance 1.5\n");
+				"listen server\nconnect client\nrun\ndrop to server #2\nsend client %" PRIu32
+				"\nrun\n%s", p[0], p[1], p[0] * p[1], p[2] ? "" : "advance 1.5\n");
 		break;
 	case P_RTO:
 		tt_practice_add(&b->scen, "set delay 0.032\n");
