@@ -53,6 +53,14 @@ find_seg(const struct tt_sim *sim, size_t from, int dir, unsigned need, unsigned
 	return -1;
 }
 
+/* The first ACK (not a SYN) that `dir` sends after step d; -1 when there is
+ * none or d is -1. */
+static long
+ack_after(const struct tt_sim *sim, long d, int dir)
+{
+	return d < 0 ? -1 : find_seg(sim, (size_t)d + 1, dir, TT_ACK, TT_SYN, 0);
+}
+
 static const char *const host_en[2] = { "client", "server" };
 static const char *const host_zh[2] = { "客户端", "服务器" };
 
@@ -123,10 +131,7 @@ answer_open(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 				" + 1 = %" PRIu32 "%s。客户端自己的 ISN 在这里无关，是干扰项。", b->y, v, wrap_zh(sum));
 		break;
 	case P_DATA_ACK:
-		d = find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1);
-		if (d < 0)
-			break;
-		i = find_seg(sim, (size_t)d + 1, TT_SERVER, TT_ACK, TT_SYN, 0);
+		i = ack_after(sim, find_seg(sim, 0, TT_CLIENT, 0, TT_SYN, 1), TT_SERVER);
 		if (i < 0)
 			break;
 		v = tt_sim_step(sim, (size_t)i)->seg.ack;
@@ -175,7 +180,7 @@ answer_open(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 static long
 answer_close(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 {
-	long i = -1, d;
+	long i = -1;
 	uint32_t v = 0;
 	uint64_t sum = 0;   /* the arithmetic of the explanation, without the wrap */
 
@@ -199,10 +204,7 @@ answer_close(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 				b->n1, v, wrap_zh(sum));
 		break;
 	case P_FIN_ACK:
-		d = find_seg(sim, 0, TT_CLIENT, TT_FIN, 0, 0);
-		if (d < 0)
-			break;
-		i = find_seg(sim, (size_t)d + 1, TT_SERVER, TT_ACK, TT_SYN, 0);
+		i = ack_after(sim, find_seg(sim, 0, TT_CLIENT, TT_FIN, 0, 0), TT_SERVER);
 		if (i < 0)
 			break;
 		v = tt_sim_step(sim, (size_t)i)->seg.ack;
@@ -220,10 +222,7 @@ answer_close(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 				b->n1, v, wrap_zh(sum));
 		break;
 	case P_HALFCLOSE_ACK:
-		d = find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1);
-		if (d < 0)
-			break;
-		i = find_seg(sim, (size_t)d + 1, TT_CLIENT, TT_ACK, TT_SYN, 0);
+		i = ack_after(sim, find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1), TT_CLIENT);
 		if (i < 0)
 			break;
 		v = tt_sim_step(sim, (size_t)i)->seg.ack;
@@ -242,10 +241,7 @@ answer_close(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 				wrap_zh(sum));
 		break;
 	case P_SERVER_DATA_ACK:
-		d = find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1);
-		if (d < 0)
-			break;
-		i = find_seg(sim, (size_t)d + 1, TT_CLIENT, TT_ACK, TT_SYN, 0);
+		i = ack_after(sim, find_seg(sim, 0, TT_SERVER, 0, TT_SYN, 1), TT_CLIENT);
 		if (i < 0)
 			break;
 		v = tt_sim_step(sim, (size_t)i)->seg.ack;
