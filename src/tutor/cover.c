@@ -260,31 +260,24 @@ parse(const char *buf, size_t len, tt_cover_set *set, unsigned *first)
 
 	*set = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at, n = ll;
 		char l[128];
-		int ok = 0;
+		int n = tt_store_line(buf, len, &at, l, sizeof l), ok = 0;
 
 		line++;
-		if (ll < sizeof l) {
-			memcpy(l, buf + at, n);
-			if (n > 0 && l[n - 1] == '\r')
-				n--;
-			l[n] = '\0';
-			if (n == 0 || (!magic && strcmp(l, COVER_MAGIC) == 0)) {
-				ok = 1;
-				magic |= n > 0;
-			} else if (!magic && !good && strncmp(l, COVER_FAMILY, strlen(COVER_FAMILY)) == 0) {
-				return -1;      /* another version: not ours to read */
-			} else if (strncmp(l, "taken ", 6) == 0 && memchr(l, '\0', n) == NULL) {
-				for (size_t i = 0; i < NLIST && !ok; i++)
-					if (strcmp(l + 6, list[i].id) == 0) {
-						*set |= (tt_cover_set)1 << i;
-						ok = good = 1;
-					}
-			}
+		if (n < 0) {
+			/* too long: damaged */
+		} else if (n == 0 || (!magic && strcmp(l, COVER_MAGIC) == 0)) {
+			ok = 1;
+			magic |= n > 0;
+		} else if (!magic && !good && strncmp(l, COVER_FAMILY, strlen(COVER_FAMILY)) == 0) {
+			return -1;      /* another version: not ours to read */
+		} else if (strncmp(l, "taken ", 6) == 0 && memchr(l, '\0', (size_t)n) == NULL) {
+			for (size_t i = 0; i < NLIST && !ok; i++)
+				if (strcmp(l + 6, list[i].id) == 0) {
+					*set |= (tt_cover_set)1 << i;
+					ok = good = 1;
+				}
 		}
-		at += ll + (nl != NULL);
 		if (!ok && bad++ == 0)
 			*first = line;
 	}

@@ -247,21 +247,14 @@ tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err,
 	p->npend = 0;
 	p->session = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
 		char l[256];
-		int rc = 0;
+		int n = tt_store_line(buf, len, &at, l, sizeof l), rc;
 
 		line++;
-		memcpy(l, buf + at, ll < sizeof l ? ll : 0);
-		at += ll + (nl != NULL);
-		if (ll > 0 && ll < sizeof l && l[ll - 1] == '\r')
-			ll--;
-		if (ll >= sizeof l || memchr(l, '\0', ll) != NULL) {
+		if (n < 0 || memchr(l, '\0', (size_t)n) != NULL) {
 			damaged(&ps, line, "not a progress line");
 			continue;
 		}
-		l[ll] = '\0';
 		if ((rc = parse_progress_line(&ps, l, line)) == -2) {
 			snprintf(err, errlen, "out of memory");
 			return -1;

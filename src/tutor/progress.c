@@ -120,25 +120,14 @@ parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
 	p->n = 0;
 	p->npend = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
 		char l[256];
-		int rc = 0;
+		int n = tt_store_line(buf, len, &at, l, sizeof l), rc = 0;
 
 		line++;
-		if (ll < sizeof l) {
-			size_t n = ll;
-
-			memcpy(l, buf + at, n);
-			if (n > 0 && l[n - 1] == '\r')
-				n--;
-			l[n] = '\0';
-			if (n == 0)
-				rc = 1;         /* a blank line harms nothing */
-			else if (memchr(l, '\0', n) == NULL)
-				rc = parse_line(p, l, &magic);
-		}
-		at += ll + (nl != NULL);
+		if (n == 0)
+			rc = 1;         /* a blank line harms nothing */
+		else if (n > 0 && memchr(l, '\0', (size_t)n) == NULL)
+			rc = parse_line(p, l, &magic);
 		if (rc == -1 || rc == -2)
 			return rc;
 		if (rc == 0 && bad++ == 0)

@@ -320,3 +320,19 @@ tt_store_update(const char *path, int fresh,
 	free(out);
 	return rc;
 }
+
+int
+tt_store_line(const char *buf, size_t len, size_t *at, char *l, size_t lsize)
+{
+	const char *s = buf + *at, *nl = memchr(s, '\n', len - *at);
+	size_t n = nl ? (size_t)(nl - s) : len - *at;
+
+	*at += n + (nl != NULL);
+	if (n >= lsize)
+		return -1;
+	memcpy(l, s, n);
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	l[n] = '\0';
+	return (int)n;
+}
