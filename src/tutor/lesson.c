@@ -48,7 +48,6 @@ lesson_check_kind_name(enum lesson_check_kind k)
 }
 
 const char *lesson_name(const struct lesson *l) { return l->name; }
-const char *lesson_file(const struct lesson *l) { return l->fname; }
 int lesson_order(const struct lesson *l) { return l->order; }
 const char *lesson_capture(const struct lesson *l) { return l->capture; }
 

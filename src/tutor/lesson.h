@@ -70,7 +70,6 @@ struct lesson *lesson_load(const char *path, char *err, size_t errlen);
 void lesson_free(struct lesson *l);
 
 const char *lesson_name(const struct lesson *l);
-const char *lesson_file(const struct lesson *l);
 int lesson_order(const struct lesson *l);
 const char *lesson_title(const struct lesson *l, int lang);
 const char *lesson_summary(const struct lesson *l, int lang);
