@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
+#include "report/report.h"
 
 /* Exit statuses (doc/design.md): 0 ok, 1 runtime error, 2 usage error. */
 enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };

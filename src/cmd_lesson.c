@@ -358,9 +358,9 @@ underline(FILE *f, const char *s)
 static int
 batch_text(const struct lesson *l, const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
+	int lang = cli->zh ? TT_ZH : TT_EN;
 	const struct tt_step *steps = lesson_steps(l);
-	struct tt_report *rep = tt_report_new(stdout, TT_REPORT_TEXT);
+	struct tt_report *rep = tt_report_new(stdout, TT_FMT_TEXT);
 	int header = 0;
 	char notes[256];
 
@@ -411,8 +411,8 @@ batch_text(const struct lesson *l, const struct tt_cli *cli)
 static int
 batch_table(const struct lesson *l, const struct tt_cli *cli)
 {
-	struct tt_report *rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON
-	                                                                         : TT_REPORT_TSV);
+	struct tt_report *rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_FMT_JSON
+	                                                                         : TT_FMT_TSV);
 	const struct tt_step *steps = lesson_steps(l);
 	char notes[256];
 
@@ -486,7 +486,7 @@ load_progress(void)
 static int
 list_lessons(const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
+	int lang = cli->zh ? TT_ZH : TT_EN;
 	struct lesson **v;
 	struct lesson_progress *prog = NULL;
 	size_t n;
@@ -670,7 +670,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 
 	memset(&t, 0, sizeof t);
 	t.l = l;
-	t.lang = cli->zh ? LESSON_ZH : LESSON_EN;
+	t.lang = cli->zh ? TT_ZH : TT_EN;
 	t.prog = prog;
 	t.cp = calloc(nc ? nc : 1, sizeof *t.cp);
 	t.answered = calloc(nc ? nc : 1, 1);
@@ -768,7 +768,7 @@ list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *
 static int
 pick_and_run(const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
+	int lang = cli->zh ? TT_ZH : TT_EN;
 	struct lesson_progress *prog;
 	struct lesson **v;
 	struct ui_opts opts;

@@ -401,7 +401,7 @@ lesson_narration(void *ctx, size_t i)
 	struct showctx *c = ctx;
 	const struct lesson_part *p = lesson_part_of_step(c->lesson, i);
 
-	return p != NULL ? p->say[c->cli->zh ? LESSON_ZH : LESSON_EN] : NULL;
+	return p != NULL ? p->say[c->cli->zh ? TT_ZH : TT_EN] : NULL;
 }
 
 static int
@@ -421,7 +421,7 @@ lesson_summary_cb(void *ctx)
 {
 	struct showctx *c = ctx;
 
-	return lesson_summary(c->lesson, c->cli->zh ? LESSON_ZH : LESSON_EN);
+	return lesson_summary(c->lesson, c->cli->zh ? TT_ZH : TT_EN);
 }
 
 /* Opens the lesson (or the generated scenario) at the step that shows the
@@ -472,7 +472,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		lesson_free(c.lesson);
 		return -1;
 	}
-	story.title = lesson_title(c.lesson, cli->zh ? LESSON_ZH : LESSON_EN);
+	story.title = lesson_title(c.lesson, cli->zh ? TT_ZH : TT_EN);
 	story.endpoint[0] = lesson_endpoint(c.lesson, 0);
 	story.endpoint[1] = lesson_endpoint(c.lesson, 1);
 	story.nsteps = lesson_nsteps(c.lesson);

@@ -65,9 +65,9 @@ START_TEST(test_narration_joins_lines_per_language)
 	                             "say zh 第一\nsay zh 第二\nlisten server\n" TAIL, err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_EN], "one two\nthree");
-	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_ZH], "第一第二");
-	ck_assert_str_eq(lesson_part_of_step(l, 0)->say[LESSON_ZH], "第一第二");
+	ck_assert_str_eq(lesson_part(l, 0)->say[TT_EN], "one two\nthree");
+	ck_assert_str_eq(lesson_part(l, 0)->say[TT_ZH], "第一第二");
+	ck_assert_str_eq(lesson_part_of_step(l, 0)->say[TT_ZH], "第一第二");
 	lesson_free(l);
 }
 END_TEST
@@ -81,7 +81,7 @@ START_TEST(test_fault_lines_pass_narration_to_the_sending_action)
 
 	ck_assert_msg(l != NULL, "%s", err);
 	ck_assert_str_eq(lesson_check(l, 0)->answer, "SYN");
-	ck_assert_str_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->say[LESSON_EN], "lost");
+	ck_assert_str_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->say[TT_EN], "lost");
 	lesson_free(l);
 }
 END_TEST
@@ -229,18 +229,18 @@ START_TEST(test_bundled_lessons_narrate_every_step_in_both_languages)
 		for (size_t i = 0; i < lesson_nsteps(l); i++) {
 			const struct lesson_part *pt = lesson_part_of_step(l, i);
 
-			ck_assert_msg(pt != NULL && pt->say[LESSON_EN] && *pt->say[LESSON_EN] &&
-			              pt->say[LESSON_ZH] && *pt->say[LESSON_ZH],
+			ck_assert_msg(pt != NULL && pt->say[TT_EN] && *pt->say[TT_EN] &&
+			              pt->say[TT_ZH] && *pt->say[TT_ZH],
 			              "%s: step %zu has no narration in both languages", de->d_name, i);
 		}
 		ck_assert_msg(lesson_nchecks(l) >= 3, "%s: fewer than three checkpoints", de->d_name);
 		for (size_t i = 0; i < lesson_nchecks(l); i++) {
 			const struct lesson_check *c = lesson_check(l, i);
 
-			ck_assert(c->ask[LESSON_EN] && c->ask[LESSON_ZH] && c->why[LESSON_EN] && c->why[LESSON_ZH]);
+			ck_assert(c->ask[TT_EN] && c->ask[TT_ZH] && c->why[TT_EN] && c->why[TT_ZH]);
 			ck_assert(c->answer[0] != '\0');
 		}
-		ck_assert(*lesson_summary(l, LESSON_EN) && *lesson_summary(l, LESSON_ZH));
+		ck_assert(*lesson_summary(l, TT_EN) && *lesson_summary(l, TT_ZH));
 		lesson_free(l);
 		n++;
 	}
@@ -327,7 +327,7 @@ START_TEST(test_bundled_checkpoints_are_not_answered_by_the_narration_before_the
 			     strcmp(c->answer, tt_state_name(before->tcb[1].state)) == 0))
 				continue;
 			prev = lesson_check_before(l, c->step - 1);
-			for (int g = 0; g < LESSON_NLANG; g++) {
+			for (int g = 0; g < TT_NLANG; g++) {
 				if (states_answer(pt->say[g], c->answer, c->nchoices == 0) && at < sizeof bad)
 					at += (size_t)snprintf(bad + at, sizeof bad - at,
 					                       "\n%s:%u: the narration before this checkpoint "

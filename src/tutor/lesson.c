@@ -54,13 +54,13 @@ const char *lesson_capture(const struct lesson *l) { return l->capture; }
 const char *
 lesson_title(const struct lesson *l, int lang)
 {
-	return l->title[lang == LESSON_ZH ? LESSON_ZH : LESSON_EN];
+	return l->title[lang == TT_ZH ? TT_ZH : TT_EN];
 }
 
 const char *
 lesson_summary(const struct lesson *l, int lang)
 {
-	return l->summary[lang == LESSON_ZH ? LESSON_ZH : LESSON_EN];
+	return l->summary[lang == TT_ZH ? TT_ZH : TT_EN];
 }
 
 size_t lesson_nsteps(const struct lesson *l) { return l->nsteps; }
@@ -197,17 +197,17 @@ lesson_free(struct lesson *l)
 	if (l == NULL)
 		return;
 	for (size_t i = 0; i < l->nparts; i++)
-		for (int g = 0; g < LESSON_NLANG; g++)
+		for (int g = 0; g < TT_NLANG; g++)
 			free(l->parts[i].say[g]);
 	for (size_t i = 0; i < l->nchecks; i++) {
-		for (int g = 0; g < LESSON_NLANG; g++) {
+		for (int g = 0; g < TT_NLANG; g++) {
 			free(l->checks[i].ask[g]);
 			free(l->checks[i].why[g]);
 		}
 		for (unsigned k = 0; k < l->checks[i].nauthor; k++)
 			free(l->checks[i].author[k]);
 	}
-	for (int g = 0; g < LESSON_NLANG; g++) {
+	for (int g = 0; g < TT_NLANG; g++) {
 		free(l->title[g]);
 		free(l->summary[g]);
 	}

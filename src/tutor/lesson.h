@@ -14,10 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "i18n.h"
 #include "sim/sim.h"
-
-/* Languages of the content: index 0 English, 1 Simplified Chinese. */
-enum { LESSON_EN = 0, LESSON_ZH = 1, LESSON_NLANG = 2 };
 
 #define LESSON_CHECK_KINDS(_)                                  \
 	_(STATE, "state") _(FLAGS, "flags") _(SEQ, "seq")      \
@@ -39,8 +37,8 @@ struct lesson_check {
 	int host;                      /* state: the host asked about; else the segment's sender */
 	size_t step;                   /* asked before this step is shown */
 	size_t answer_step;            /* the step the answer is read from */
-	const char *ask[LESSON_NLANG];
-	const char *why[LESSON_NLANG];
+	const char *ask[TT_NLANG];
+	const char *why[TT_NLANG];
 	size_t nchoices;               /* 0: the learner types a number */
 	const char *choices[LESSON_MAX_CHOICES];
 	size_t answer_choice;          /* index of the answer in choices */
@@ -55,7 +53,7 @@ enum lesson_view { LESSON_VIEW_KEEP, LESSON_VIEW_LADDER, LESSON_VIEW_WINDOWS, LE
 struct lesson_part {
 	unsigned line;                 /* the action's line */
 	size_t first, end;             /* the steps it produced: [first, end) */
-	const char *say[LESSON_NLANG]; /* narration or NULL */
+	const char *say[TT_NLANG];     /* narration or NULL */
 	int check;                     /* index of its checkpoint, or -1 */
 	enum lesson_view view;         /* LESSON_VIEW_KEEP unless a `view` line came */
 };

@@ -14,7 +14,7 @@ struct check {
 	unsigned nauthor;             /* choices given by the author */
 	char *author[LESSON_MAX_CHOICES];
 	unsigned choices_line;
-	char *ask[LESSON_NLANG], *why[LESSON_NLANG];
+	char *ask[TT_NLANG], *why[TT_NLANG];
 	unsigned ask_line, why_line;
 	size_t part;
 };
@@ -23,7 +23,7 @@ struct part {
 	struct lesson_part pub;
 	unsigned scene;               /* scenario lessons: which scene */
 	int carry;                    /* a fault line: its steps belong to the next action */
-	char *say[LESSON_NLANG];
+	char *say[TT_NLANG];
 	uint64_t flo, fhi;            /* capture lessons: the frame range */
 };
 
@@ -31,8 +31,8 @@ struct lesson {
 	char *fname;
 	char *name;
 	int order;
-	char *title[LESSON_NLANG];
-	char *summary[LESSON_NLANG];
+	char *title[TT_NLANG];
+	char *summary[TT_NLANG];
 	unsigned title_line, summary_line;
 	struct tt_scenario **scs;     /* one per scene; the last one is being read */
 	size_t nscs, capscs;

@@ -83,9 +83,9 @@ static int
 lang_index(const char *w)
 {
 	if (strcmp(w, "en") == 0)
-		return LESSON_EN;
+		return TT_EN;
 	if (strcmp(w, "zh") == 0 || strcmp(w, "zh_CN") == 0)
-		return LESSON_ZH;
+		return TT_ZH;
 	return -1;
 }
 
@@ -135,7 +135,7 @@ struct parser {
 	char *err;
 	size_t errlen;
 	unsigned line;
-	char *say[LESSON_NLANG];      /* narration waiting for its action */
+	char *say[TT_NLANG];      /* narration waiting for its action */
 	unsigned say_line;
 	enum lesson_view view;        /* a `view` waiting for its action */
 	unsigned view_line;
@@ -200,11 +200,11 @@ rest_text(char *s)
 
 /* Both languages of a text pair, or an error at line. */
 static int
-need_both(struct parser *p, char *const v[LESSON_NLANG], unsigned line, const char *what)
+need_both(struct parser *p, char *const v[TT_NLANG], unsigned line, const char *what)
 {
-	if (v[LESSON_EN] == NULL)
+	if (v[TT_EN] == NULL)
 		return perr(p, line, "%s has no English text (%s en)", what, what);
-	if (v[LESSON_ZH] == NULL)
+	if (v[TT_ZH] == NULL)
 		return perr(p, line, "%s has no Chinese text (%s zh)", what, what);
 	return 0;
 }
@@ -217,11 +217,11 @@ check_complete(struct parser *p)
 	if (p->check < 0)
 		return 0;
 	c = &p->l->checks[p->check];
-	if (c->ask[LESSON_EN] == NULL && c->ask[LESSON_ZH] == NULL)
+	if (c->ask[TT_EN] == NULL && c->ask[TT_ZH] == NULL)
 		return perr(p, c->pub.line, "checkpoint has no question (ask en, ask zh)");
 	if (need_both(p, c->ask, c->ask_line, "ask") < 0)
 		return -1;
-	if (c->why[LESSON_EN] == NULL && c->why[LESSON_ZH] == NULL)
+	if (c->why[TT_EN] == NULL && c->why[TT_ZH] == NULL)
 		return perr(p, c->pub.line, "checkpoint has no reason (why en, why zh)");
 	if (need_both(p, c->why, c->why_line, "why") < 0)
 		return -1;
@@ -238,7 +238,7 @@ new_part(struct parser *p, struct part **out)
 	struct lesson *l = p->l;
 	struct part *pt;
 
-	if (p->say[LESSON_EN] != NULL || p->say[LESSON_ZH] != NULL)
+	if (p->say[TT_EN] != NULL || p->say[TT_ZH] != NULL)
 		if (need_both(p, p->say, p->say_line, "say") < 0)
 			return -1;
 	if (check_complete(p) < 0)
@@ -249,7 +249,7 @@ new_part(struct parser *p, struct part **out)
 	memset(pt, 0, sizeof *pt);
 	pt->pub.line = p->line;
 	pt->pub.check = p->check;
-	for (int g = 0; g < LESSON_NLANG; g++) {
+	for (int g = 0; g < TT_NLANG; g++) {
 		text_trim(p->say[g]);
 		pt->say[g] = p->say[g];
 		pt->pub.say[g] = p->say[g];
@@ -393,7 +393,7 @@ lang_text(struct parser *p, const char *kw, char *args)
 		return perr(p, p->line, "%s needs a language first: '%s en TEXT' or '%s zh TEXT'", kw, kw, kw);
 	text = rest_text(args);
 	if (strcmp(kw, "say") == 0) {
-		if (p->say[LESSON_EN] == NULL && p->say[LESSON_ZH] == NULL)
+		if (p->say[TT_EN] == NULL && p->say[TT_ZH] == NULL)
 			p->say_line = p->line;
 		slot = &p->say[g];
 	} else if (strcmp(kw, "summary") == 0) {
@@ -690,31 +690,31 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 			rc = perr(&p, 1, "a lesson starts with 'lesson NAME'");
 		else if (p.check >= 0)
 			rc = perr(&p, l->checks[p.check].pub.line, "checkpoint is not followed by an action");
-		else if (p.say[LESSON_EN] != NULL || p.say[LESSON_ZH] != NULL)
+		else if (p.say[TT_EN] != NULL || p.say[TT_ZH] != NULL)
 			rc = perr(&p, p.say_line, "narration is not followed by an action");
 		else if (p.view != LESSON_VIEW_KEEP)
 			rc = perr(&p, p.view_line, "view is not followed by an action");
-		else if (l->title[LESSON_EN] == NULL && l->title[LESSON_ZH] == NULL)
+		else if (l->title[TT_EN] == NULL && l->title[TT_ZH] == NULL)
 			rc = perr(&p, last, "the lesson has no title (title en, title zh)");
 		else if (need_both(&p, l->title, l->title_line, "title") < 0)
 			rc = -1;
-		else if (l->summary[LESSON_EN] == NULL && l->summary[LESSON_ZH] == NULL)
+		else if (l->summary[TT_EN] == NULL && l->summary[TT_ZH] == NULL)
 			rc = perr(&p, last, "the lesson has no summary (summary en, summary zh)");
 		else if (need_both(&p, l->summary, l->summary_line, "summary") < 0)
 			rc = -1;
 		else if (l->nparts == 0)
 			rc = perr(&p, last, "the lesson has no action");
 	}
-	for (int g = 0; g < LESSON_NLANG; g++)
+	for (int g = 0; g < TT_NLANG; g++)
 		free(p.say[g]);
 	if (rc != 0) {
 		lesson_free(l);
 		return NULL;
 	}
-	for (int g = 0; g < LESSON_NLANG; g++)
+	for (int g = 0; g < TT_NLANG; g++)
 		text_trim(l->summary[g]);
 	for (size_t i = 0; i < l->nchecks; i++)
-		for (int g = 0; g < LESSON_NLANG; g++) {
+		for (int g = 0; g < TT_NLANG; g++) {
 			text_trim(l->checks[i].ask[g]);
 			text_trim(l->checks[i].why[g]);
 			l->checks[i].pub.ask[g] = l->checks[i].ask[g];

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "i18n.h"
 #include "tutor/leitner.h"
 
 /* Question kinds: identifier, file keyword, English name. The names are
@@ -35,8 +36,6 @@ enum tt_quiz_kind {
 
 const char *tt_quiz_kind_word(enum tt_quiz_kind k);  /* "single" */
 const char *tt_quiz_kind_name(enum tt_quiz_kind k);  /* "single choice"; translate with _() */
-
-enum { TT_EN = 0, TT_ZH = 1, TT_NLANG = 2 };
 
 #define TT_QUIZ_MAXCHOICES 8
 #define TT_QUIZ_MAXITEMS 12  /* key points, wrong answers */
