@@ -16,9 +16,8 @@
 #include "i18n.h"
 #include "tutor/leitner.h"
 
-/* Question kinds: identifier, file keyword, English name. The names are
- * marked with N_ for xgettext; the list is expanded only where i18n.h is
- * included. */
+/* Question kinds: identifier, file keyword, English name (marked with N_
+ * for xgettext). */
 #define TT_QUIZ_KINDS(_)                                              \
 	_(SINGLE, "single", N_("single choice"))                      \
 	_(MULTIPLE, "multiple", N_("multiple choice"))                \
