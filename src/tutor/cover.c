@@ -11,7 +11,7 @@
 #include "tutor/store.h"
 
 #define B(s) (1u << TT_##s)
-#define C(c) (1u << TT_CAUSE_##c)
+#define C(c) (1u << TT_COVER_CAUSE_##c)
 #define SYNCHRONIZED                                                                     \
 	(B(ESTABLISHED) | B(FIN_WAIT_1) | B(FIN_WAIT_2) | B(CLOSE_WAIT) | B(CLOSING) |        \
 	 B(LAST_ACK) | B(TIME_WAIT))
@@ -119,41 +119,41 @@ tt_cover_item_from(const struct tt_cover_item *t)
 	return "?";
 }
 
-enum tt_cause
-tt_reason_cause(enum tt_reason r)
+enum tt_cover_cause
+tt_cover_cause_of(enum tt_reason r)
 {
 	switch (r) {
 	case TT_R_OPEN_PASSIVE: case TT_R_OPEN_ACTIVE: case TT_R_OPEN_LISTEN_ACTIVE:
 	case TT_R_CLOSE_LISTEN: case TT_R_CLOSE_SYN_SENT: case TT_R_CLOSE_SEND_FIN:
 	case TT_R_SHUTDOWN_SEND_FIN:
-		return TT_CAUSE_CALL;
+		return TT_COVER_CAUSE_CALL;
 	case TT_R_LISTEN_SYN: case TT_R_SYNSENT_SYN_ACK: case TT_R_SYNSENT_SYN:
 	case TT_R_SYNRCVD_ACK: case TT_R_FW1_FIN_ACKED: case TT_R_CLOSING_FIN_ACKED:
 	case TT_R_LASTACK_FIN_ACKED: case TT_R_FIN_EST: case TT_R_FIN_FW1:
 	case TT_R_FIN_FW1_ACKED: case TT_R_FIN_FW2: case TT_R_SYN_SYNRCVD_PASSIVE:
-		return TT_CAUSE_SEGMENT;
+		return TT_COVER_CAUSE_SEGMENT;
 	case TT_R_SYNSENT_RST: case TT_R_RST_SYNRCVD_PASSIVE: case TT_R_RST_SYNRCVD_ACTIVE:
 	case TT_R_RST_RESET: case TT_R_RST_CLOSE:
-		return TT_CAUSE_RST;
+		return TT_COVER_CAUSE_RST;
 	case TT_R_ABORT: case TT_R_ABORT_QUIET: case TT_R_CLOSE_UNREAD_RST:
 	case TT_R_DATA_AFTER_CLOSE:
-		return TT_CAUSE_ABORT;
+		return TT_COVER_CAUSE_ABORT;
 	case TT_R_TIME_WAIT_EXPIRED: case TT_R_RTX_GIVE_UP: case TT_R_USER_TIMEOUT:
 	case TT_R_KEEPALIVE_GIVE_UP: case TT_R_ZERO_WINDOW_GIVE_UP:
-		return TT_CAUSE_TIMEOUT;
+		return TT_COVER_CAUSE_TIMEOUT;
 	/* a crash (sim), the two-way what-if, RFC 1122's TIME-WAIT reopen,
 	 * Linux's FIN-WAIT-2 timeout, its listen queue's RST and a connection
 	 * rebuilt from a SYN cookie: settings or events beyond RFC 9293 */
 	case TT_R_HOST_CRASH: case TT_R_LISTEN_SYN_TWO_WAY: case TT_R_TW_REOPEN:
 	case TT_R_FIN_WAIT_2_TIMEOUT: case TT_R_ACCEPTQ_FULL_RST: case TT_R_COOKIE_ACK:
-		return TT_CAUSE_OUTSIDE;
+		return TT_COVER_CAUSE_OUTSIDE;
 	default:
-		return TT_CAUSE_NONE;
+		return TT_COVER_CAUSE_NONE;
 	}
 }
 
 const char *
-tt_cause_name(enum tt_cause c)
+tt_cover_cause_name(enum tt_cover_cause c)
 {
 	static const char *const names[] = { "call", "segment", "rst", "abort", "timeout",
 	                                     "outside", "none" };
@@ -164,12 +164,12 @@ tt_cause_name(enum tt_cause c)
 int
 tt_cover_item_of(const struct tt_event *ev)
 {
-	enum tt_cause c;
+	enum tt_cover_cause c;
 
 	if (ev->from == ev->to)
 		return -1;
-	c = tt_reason_cause(ev->reason);
-	if (c == TT_CAUSE_OUTSIDE)
+	c = tt_cover_cause_of(ev->reason);
+	if (c == TT_COVER_CAUSE_OUTSIDE)
 		return -2;
 	for (size_t i = 0; i < NLIST; i++)
 		if ((list[i].from & (1u << ev->from)) && list[i].to == ev->to &&

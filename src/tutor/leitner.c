@@ -19,7 +19,7 @@
 struct prec {
 	char id[48];
 	unsigned line;           /* while parsing: where it was read */
-	struct tt_qrecord r;
+	struct tt_leitner_record r;
 };
 
 struct panswer {             /* an answer not saved yet */
@@ -28,7 +28,7 @@ struct panswer {             /* an answer not saved yet */
 	int right;
 };
 
-struct tt_progress {
+struct tt_leitner {
 	unsigned session;
 	struct prec *rec;
 	size_t n, cap;
@@ -39,14 +39,14 @@ struct tt_progress {
 #define PROGRESS_MAGIC "tcptutor-quiz-progress 1"
 #define PROGRESS_FAMILY "tcptutor-quiz-progress "
 
-struct tt_progress *
-tt_progress_new(void)
+struct tt_leitner *
+tt_leitner_new(void)
 {
-	return calloc(1, sizeof(struct tt_progress));
+	return calloc(1, sizeof(struct tt_leitner));
 }
 
 void
-tt_progress_free(struct tt_progress *p)
+tt_leitner_free(struct tt_leitner *p)
 {
 	if (p == NULL)
 		return;
@@ -56,25 +56,25 @@ tt_progress_free(struct tt_progress *p)
 }
 
 unsigned
-tt_progress_session(const struct tt_progress *p)
+tt_leitner_session(const struct tt_leitner *p)
 {
 	return p->session;
 }
 
 void
-tt_progress_begin_session(struct tt_progress *p)
+tt_leitner_begin_session(struct tt_leitner *p)
 {
 	p->session++;
 }
 
 size_t
-tt_progress_count(const struct tt_progress *p)
+tt_leitner_count(const struct tt_leitner *p)
 {
 	return p->n;
 }
 
 static struct prec *
-prec_find(const struct tt_progress *p, const char *id)
+prec_find(const struct tt_leitner *p, const char *id)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->rec[i].id, id) == 0)
@@ -83,7 +83,7 @@ prec_find(const struct tt_progress *p, const char *id)
 }
 
 static struct prec *
-prec_add(struct tt_progress *p, const char *id)
+prec_add(struct tt_leitner *p, const char *id)
 {
 	if (TT_GROW(p->rec, p->n, p->cap, 64) < 0)
 		return NULL;
@@ -93,22 +93,22 @@ prec_add(struct tt_progress *p, const char *id)
 	return &p->rec[p->n++];
 }
 
-struct tt_qrecord
-tt_progress_get(const struct tt_progress *p, const char *id)
+struct tt_leitner_record
+tt_leitner_get(const struct tt_leitner *p, const char *id)
 {
 	struct prec *r = prec_find(p, id);
-	struct tt_qrecord none = { 1, 0, 0, 0 };
+	struct tt_leitner_record none = { 1, 0, 0, 0 };
 
 	return r != NULL ? r->r : none;
 }
 
 static void
-apply_answer(struct tt_qrecord *r, int right, unsigned session)
+apply_answer(struct tt_leitner_record *r, int right, unsigned session)
 {
 	r->asked++;
 	if (right) {
 		r->right++;
-		if (r->box < TT_QUIZ_BOXES)
+		if (r->box < TT_LEITNER_BOXES)
 			r->box++;
 	} else {
 		r->box = 1;
@@ -117,7 +117,7 @@ apply_answer(struct tt_qrecord *r, int right, unsigned session)
 }
 
 int
-tt_progress_record(struct tt_progress *p, const char *id, int right)
+tt_leitner_answer(struct tt_leitner *p, const char *id, int right)
 {
 	struct prec *r = prec_find(p, id);
 	struct panswer *a;
@@ -135,7 +135,7 @@ tt_progress_record(struct tt_progress *p, const char *id, int right)
 }
 
 int
-tt_progress_due(const struct tt_qrecord *r, unsigned session)
+tt_leitner_due(const struct tt_leitner_record *r, unsigned session)
 {
 	if (r->last_session == 0)
 		return 1;
@@ -143,7 +143,7 @@ tt_progress_due(const struct tt_qrecord *r, unsigned session)
 }
 
 struct pparse {
-	struct tt_progress *p;
+	struct tt_leitner *p;
 	unsigned bad, first_line, first_text;  /* first_text: the first line not blank */
 	char first[96];
 	int have_magic, have_session, have_end;
@@ -185,7 +185,7 @@ parse_progress_line(struct pparse *ps, const char *l, unsigned line)
 		ps->have_session = 1;
 	} else if (sscanf(l, "q %47s %u %u %u %u %n", id, &a, &b, &c, &d, &used) == 5 &&
 	           l[used] == '\0') {
-		if (a < 1 || a > TT_QUIZ_BOXES || d > c) {
+		if (a < 1 || a > TT_LEITNER_BOXES || d > c) {
 			damaged(ps, line, "impossible record");
 		} else if (prec_find(ps->p, id) != NULL) {
 			damaged(ps, line, "recorded twice");
@@ -211,7 +211,7 @@ parse_progress_line(struct pparse *ps, const char *l, unsigned line)
 static void
 parse_progress_end(struct pparse *ps, unsigned lines)
 {
-	struct tt_progress *p = ps->p;
+	struct tt_leitner *p = ps->p;
 	size_t k = 0;
 
 	if (!ps->have_session) {
@@ -235,7 +235,7 @@ parse_progress_end(struct pparse *ps, unsigned lines)
 }
 
 int
-tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err, size_t errlen)
+tt_leitner_parse(struct tt_leitner *p, const char *buf, size_t len, char *err, size_t errlen)
 {
 	struct pparse ps;
 	size_t at = 0;
@@ -282,7 +282,7 @@ tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err,
 }
 
 char *
-tt_progress_format(const struct tt_progress *p, size_t *len)
+tt_leitner_format(const struct tt_leitner *p, size_t *len)
 {
 	size_t cap = 160 + p->n * 96, at = 0;
 	char *buf = malloc(cap);
@@ -304,7 +304,7 @@ tt_progress_format(const struct tt_progress *p, size_t *len)
 /* What is in the file now, plus p's unsaved answers; records the file does
  * not have come from p as they are (they already hold p's answers). */
 static int
-merge_into(struct tt_progress *d, const struct tt_progress *p)
+merge_into(struct tt_leitner *d, const struct tt_leitner *p)
 {
 	size_t ondisk = d->n;
 
@@ -329,8 +329,8 @@ merge_into(struct tt_progress *d, const struct tt_progress *p)
 }
 
 struct save {
-	struct tt_progress *d;         /* the file as it is now, then merged */
-	const struct tt_progress *p;
+	struct tt_leitner *d;         /* the file as it is now, then merged */
+	const struct tt_leitner *p;
 	const char *path;
 };
 
@@ -343,11 +343,11 @@ save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, c
 	struct save *sv = ctx;
 	char why[160];
 
-	if (buf != NULL && tt_progress_parse(sv->d, buf, len, why, sizeof why) == -1) {
+	if (buf != NULL && tt_leitner_parse(sv->d, buf, len, why, sizeof why) == -1) {
 		snprintf(err, errlen, "%s: %s; left as it is", sv->path, why);
 		return -1;
 	}
-	if (merge_into(sv->d, sv->p) == -1 || (*out = tt_progress_format(sv->d, outlen)) == NULL) {
+	if (merge_into(sv->d, sv->p) == -1 || (*out = tt_leitner_format(sv->d, outlen)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", sv->path);
 		return -1;
 	}
@@ -355,10 +355,10 @@ save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, c
 }
 
 int
-tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen)
+tt_leitner_save(struct tt_leitner *p, const char *path, char *err, size_t errlen)
 {
-	struct save sv = { tt_progress_new(), p, path };
-	struct tt_progress *d = sv.d;
+	struct save sv = { tt_leitner_new(), p, path };
+	struct tt_leitner *d = sv.d;
 	int rc;
 
 	if (d == NULL) {
@@ -376,15 +376,15 @@ tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errl
 		p->npend = 0;
 		d->rec = old;
 	}
-	tt_progress_free(d);
+	tt_leitner_free(d);
 	return rc;
 }
 
-struct tt_progress *
-tt_progress_load(const char *path, char *warn, size_t warnlen, char *moved_to, size_t movedlen,
+struct tt_leitner *
+tt_leitner_load(const char *path, char *warn, size_t warnlen, char *moved_to, size_t movedlen,
                  char *err, size_t errlen)
 {
-	struct tt_progress *p = tt_progress_new();
+	struct tt_leitner *p = tt_leitner_new();
 	size_t len;
 	int missing, bad;
 	char *buf, why[200], moved[4096];
@@ -399,10 +399,10 @@ tt_progress_load(const char *path, char *warn, size_t warnlen, char *moved_to, s
 	if (buf == NULL) {
 		if (missing)
 			return p;
-		tt_progress_free(p);
+		tt_leitner_free(p);
 		return NULL;
 	}
-	bad = tt_progress_parse(p, buf, len, why, sizeof why);
+	bad = tt_leitner_parse(p, buf, len, why, sizeof why);
 	free(buf);
 	if (bad > 0) {          /* kept what could be read; the next save is clean */
 		snprintf(warn, warnlen, "%s: %s", path, why);
@@ -410,7 +410,7 @@ tt_progress_load(const char *path, char *warn, size_t warnlen, char *moved_to, s
 		p->n = 0;
 		p->session = 0;
 		if (tt_store_quarantine(path, moved, sizeof moved, err, errlen) == -1) {
-			tt_progress_free(p);
+			tt_leitner_free(p);
 			return NULL;
 		}
 		snprintf(warn, warnlen, "%s: %s", path, why);

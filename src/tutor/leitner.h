@@ -13,24 +13,24 @@
 
 #include <stddef.h>
 
-#define TT_QUIZ_BOXES 5
+#define TT_LEITNER_BOXES 5
 
-struct tt_progress;
+struct tt_leitner;
 
-struct tt_qrecord {
-	unsigned box;            /* 1..TT_QUIZ_BOXES */
+struct tt_leitner_record {
+	unsigned box;            /* 1..TT_LEITNER_BOXES */
 	unsigned last_session;   /* 0: never asked */
 	unsigned asked, right;
 };
 
-struct tt_progress *tt_progress_new(void);
-void tt_progress_free(struct tt_progress *p);
+struct tt_leitner *tt_leitner_new(void);
+void tt_leitner_free(struct tt_leitner *p);
 /* Parses a progress file's text (LF or CRLF lines). Every good record is
  * kept; a damaged line is skipped. Returns 0 when all was good, the number
  * of damaged lines (err: "line N: what is wrong", with how many more), or
  * -1 with err when the text is not a progress file at all (nothing in it
  * is progress, or it is another version of the format). */
-int tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err,
+int tt_leitner_parse(struct tt_leitner *p, const char *buf, size_t len, char *err,
                       size_t errlen);
 /* Loads path. A missing file gives empty progress. Damaged lines are
  * skipped and the rest kept: warn gets "PATH: line N: what is wrong" and
@@ -39,23 +39,23 @@ int tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *
  * started: warn gets "PATH: what is wrong" and moved_to the new name. Else
  * both are "". Returns NULL only when the file cannot be read or moved
  * (err, e.g. "PATH is a directory, not a file"). */
-struct tt_progress *tt_progress_load(const char *path, char *warn, size_t warnlen,
+struct tt_leitner *tt_leitner_load(const char *path, char *warn, size_t warnlen,
                                      char *moved_to, size_t movedlen, char *err, size_t errlen);
 /* Saves the answers recorded since the last save: under the file's lock it
  * reads what the file holds now (another sitting may have saved since),
  * replays those answers onto it, writes the result atomically and makes it
  * p's content. 0, or -1 with err (the answers stay to be saved next time). */
-int tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen);
+int tt_leitner_save(struct tt_leitner *p, const char *path, char *err, size_t errlen);
 /* p as the text of a progress file (malloc'ed; *len its length). */
-char *tt_progress_format(const struct tt_progress *p, size_t *len);
-unsigned tt_progress_session(const struct tt_progress *p);
-void tt_progress_begin_session(struct tt_progress *p);
+char *tt_leitner_format(const struct tt_leitner *p, size_t *len);
+unsigned tt_leitner_session(const struct tt_leitner *p);
+void tt_leitner_begin_session(struct tt_leitner *p);
 /* Record of a question id (all zero / box 1 if never asked). */
-struct tt_qrecord tt_progress_get(const struct tt_progress *p, const char *id);
+struct tt_leitner_record tt_leitner_get(const struct tt_leitner *p, const char *id);
 /* Moves the question's box after an answer in the current session. */
-int tt_progress_record(struct tt_progress *p, const char *id, int right);
-size_t tt_progress_count(const struct tt_progress *p);
+int tt_leitner_answer(struct tt_leitner *p, const char *id, int right);
+size_t tt_leitner_count(const struct tt_leitner *p);
 /* Whether a question in this record is due in session `session`. */
-int tt_progress_due(const struct tt_qrecord *r, unsigned session);
+int tt_leitner_due(const struct tt_leitner_record *r, unsigned session);
 
 #endif

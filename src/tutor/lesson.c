@@ -1,5 +1,5 @@
 /* tutor/lesson.c: a parsed lesson (lesson_parse.c reads the format of
- * doc/lesson-format.md) as the rest of the program sees it. lesson_run()
+ * doc/lesson-format.md) as the rest of the program sees it. tt_lesson_run()
  * runs the scenario, scene by scene, or loads the capture, and reads each
  * checkpoint's answer off the steps; the accessors hand out the result.
  * Every error is "FILE:LINE: message"; nothing here prints.
@@ -36,56 +36,50 @@ tt_lesson_fail(char *err, size_t errlen, const char *fname, unsigned line, const
 /* ---- accessors ------------------------------------------------------------ */
 
 const char *
-lesson_check_kind_name(enum lesson_check_kind k)
+tt_lesson_check_kind_name(enum tt_lesson_check_kind k)
 {
 	static const char *const names[] = {
-#define LESSON_CHECK_NAME(id, name) name,
-		LESSON_CHECK_KINDS(LESSON_CHECK_NAME)
-#undef LESSON_CHECK_NAME
+#define TT_LESSON_CHECK_NAME(id, name) name,
+		TT_LESSON_CHECK_KINDS(TT_LESSON_CHECK_NAME)
+#undef TT_LESSON_CHECK_NAME
 	};
 
-	return (unsigned)k < LESSON_NCHECK_KINDS ? names[k] : "?";
+	return (unsigned)k < TT_LESSON_NCHECK_KINDS ? names[k] : "?";
 }
 
-const char *lesson_name(const struct lesson *l) { return l->name; }
-int lesson_order(const struct lesson *l) { return l->order; }
-const char *lesson_capture(const struct lesson *l) { return l->capture; }
+const char *tt_lesson_name(const struct tt_lesson *l) { return l->name; }
+int tt_lesson_order(const struct tt_lesson *l) { return l->order; }
+const char *tt_lesson_capture(const struct tt_lesson *l) { return l->capture; }
 
 const char *
-lesson_title(const struct lesson *l, int lang)
+tt_lesson_title(const struct tt_lesson *l, int lang)
 {
 	return l->title[lang == TT_ZH ? TT_ZH : TT_EN];
 }
 
 const char *
-lesson_summary(const struct lesson *l, int lang)
+tt_lesson_summary(const struct tt_lesson *l, int lang)
 {
 	return l->summary[lang == TT_ZH ? TT_ZH : TT_EN];
 }
 
-size_t lesson_nsteps(const struct lesson *l) { return l->nsteps; }
-const struct tt_step *lesson_steps(const struct lesson *l) { return l->steps; }
-size_t lesson_nparts(const struct lesson *l) { return l->nparts; }
-size_t lesson_nchecks(const struct lesson *l) { return l->nchecks; }
+size_t tt_lesson_nsteps(const struct tt_lesson *l) { return l->nsteps; }
+const struct tt_step *tt_lesson_steps(const struct tt_lesson *l) { return l->steps; }
+size_t tt_lesson_nparts(const struct tt_lesson *l) { return l->nparts; }
+size_t tt_lesson_nchecks(const struct tt_lesson *l) { return l->nchecks; }
+
+size_t tt_lesson_nscenes(const struct tt_lesson *l) { return l->capture ? 1 : l->nscs; }
 
 const char *
-lesson_endpoint(const struct lesson *l, int host)
+tt_lesson_scene_endpoint(const struct tt_lesson *l, unsigned scene, int host)
 {
-	return l->ran ? l->endpoint[0][host == TT_SERVER] : "";
-}
-
-size_t lesson_nscenes(const struct lesson *l) { return l->capture ? 1 : l->nscs; }
-
-const char *
-lesson_scene_endpoint(const struct lesson *l, unsigned scene, int host)
-{
-	if (!l->ran || scene >= lesson_nscenes(l))
+	if (!l->ran || scene >= tt_lesson_nscenes(l))
 		return "";
 	return l->endpoint[scene][host == TT_SERVER];
 }
 
 const char *
-lesson_stream_endpoint(const struct lesson *l, unsigned stream, int host)
+tt_lesson_stream_endpoint(const struct tt_lesson *l, unsigned stream, int host)
 {
 	if (!l->ran || stream >= l->nstreams)
 		return "";
@@ -93,39 +87,39 @@ lesson_stream_endpoint(const struct lesson *l, unsigned stream, int host)
 }
 
 unsigned
-lesson_step_scene(const struct lesson *l, size_t i)
+tt_lesson_step_scene(const struct tt_lesson *l, size_t i)
 {
 	return l->ran && i < l->nsteps ? l->step_scene[i] : 0;
 }
 
 const struct tt_scenario *
-lesson_scene_scenario(const struct lesson *l, unsigned scene)
+tt_lesson_scene_scenario(const struct tt_lesson *l, unsigned scene)
 {
 	return l->capture == NULL && scene < l->nscs ? l->scs[scene] : NULL;
 }
 
-const struct lesson_part *
-lesson_part(const struct lesson *l, size_t i)
+const struct tt_lesson_part *
+tt_lesson_part(const struct tt_lesson *l, size_t i)
 {
 	return i < l->nparts ? &l->parts[i].pub : NULL;
 }
 
-const struct lesson_check *
-lesson_check(const struct lesson *l, size_t i)
+const struct tt_lesson_check *
+tt_lesson_check(const struct tt_lesson *l, size_t i)
 {
 	return i < l->nchecks ? &l->checks[i].pub : NULL;
 }
 
-const struct lesson_part *
-lesson_part_of_step(const struct lesson *l, size_t i)
+const struct tt_lesson_part *
+tt_lesson_part_of_step(const struct tt_lesson *l, size_t i)
 {
 	if (!l->ran || i >= l->nsteps || l->step_part[i] == NULL)
 		return NULL;
 	return &l->step_part[i]->pub;
 }
 
-const struct lesson_check *
-lesson_check_before(const struct lesson *l, size_t i)
+const struct tt_lesson_check *
+tt_lesson_check_before(const struct tt_lesson *l, size_t i)
 {
 	if (!l->ran || i >= l->nsteps || l->step_check[i] == NULL)
 		return NULL;
@@ -133,7 +127,7 @@ lesson_check_before(const struct lesson *l, size_t i)
 }
 
 void
-lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq, uint32_t *ack)
+tt_lesson_relative(const struct tt_lesson *l, const struct tt_step *st, uint32_t *seq, uint32_t *ack)
 {
 	int from = st->dir == TT_SERVER, to = !from;
 	size_t i = (size_t)(st - l->steps);
@@ -158,7 +152,7 @@ lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
 }
 
 int
-lesson_check_correct(const struct lesson_check *c, const char *answer)
+tt_lesson_check_correct(const struct tt_lesson_check *c, const char *answer)
 {
 	char buf[64];
 	size_t n;
@@ -175,12 +169,12 @@ lesson_check_correct(const struct lesson_check *c, const char *answer)
 	for (char *q = buf; *q != '\0'; q++)
 		if (*q >= 'a' && *q <= 'z')
 			*q = (char)(*q - 'a' + 'A');
-	if (c->kind == LESSON_CHECK_STATE) {
+	if (c->kind == TT_LESSON_CHECK_STATE) {
 		int s = tt_state_from_name(buf);
 
 		return s >= 0 && strcmp(tt_state_name((enum tt_state)s), c->answer) == 0;
 	}
-	if (c->kind == LESSON_CHECK_FLAGS) {
+	if (c->kind == TT_LESSON_CHECK_FLAGS) {
 		int f = tt_flags_parse(buf);
 		char norm[64];
 
@@ -192,7 +186,7 @@ lesson_check_correct(const struct lesson_check *c, const char *answer)
 /* ---- freeing -------------------------------------------------------------- */
 
 void
-lesson_free(struct lesson *l)
+tt_lesson_free(struct tt_lesson *l)
 {
 	if (l == NULL)
 		return;
@@ -276,12 +270,12 @@ static const char *const flag_names_pool[] = {
 /* Fills the checkpoint's choices: the author's, or the answer plus three
  * distractors in a fixed order (so goldens are stable). */
 static int
-make_choices(struct lesson *l, struct check *c, char *err, size_t errlen)
+make_choices(struct tt_lesson *l, struct check *c, char *err, size_t errlen)
 {
-	struct lesson_check *pc = &c->pub;
+	struct tt_lesson_check *pc = &c->pub;
 
 	pc->nchoices = 0;
-	if (pc->kind != LESSON_CHECK_STATE && pc->kind != LESSON_CHECK_FLAGS)
+	if (pc->kind != TT_LESSON_CHECK_STATE && pc->kind != TT_LESSON_CHECK_FLAGS)
 		return 0;
 	if (c->nauthor > 0) {
 		for (unsigned i = 0; i < c->nauthor; i++) {
@@ -295,7 +289,7 @@ make_choices(struct lesson *l, struct check *c, char *err, size_t errlen)
 		return tt_lesson_fail(err, errlen, l->fname, c->choices_line,
 		            "choices do not include the engine's answer '%s'", pc->answer);
 	}
-	if (pc->kind == LESSON_CHECK_STATE) {
+	if (pc->kind == TT_LESSON_CHECK_STATE) {
 		int right = tt_state_from_name(pc->answer);
 		int use[TT_NSTATES] = { 0 };
 
@@ -345,11 +339,11 @@ make_choices(struct lesson *l, struct check *c, char *err, size_t errlen)
 }
 
 static int
-answer_checks(struct lesson *l, char *err, size_t errlen)
+answer_checks(struct tt_lesson *l, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < l->nchecks; i++) {
 		struct check *c = &l->checks[i];
-		struct lesson_check *pc = &c->pub;
+		struct tt_lesson_check *pc = &c->pub;
 		const struct part *pt = &l->parts[c->part];
 		size_t first = pt->pub.first, end = pt->pub.end, k;
 
@@ -357,8 +351,8 @@ answer_checks(struct lesson *l, char *err, size_t errlen)
 		if (first >= end)
 			return tt_lesson_fail(err, errlen, l->fname, pc->line,
 			            "check %s: the action on line %u produces no step",
-			            lesson_check_kind_name(pc->kind), pt->pub.line);
-		if (pc->kind == LESSON_CHECK_STATE) {
+			            tt_lesson_check_kind_name(pc->kind), pt->pub.line);
+		if (pc->kind == TT_LESSON_CHECK_STATE) {
 			pc->answer_step = end - 1;
 			snprintf(pc->answer, sizeof pc->answer, "%s",
 			         tt_state_name(l->steps[end - 1].tcb[pc->host].state));
@@ -371,19 +365,19 @@ answer_checks(struct lesson *l, char *err, size_t errlen)
 			if (k == end)
 				return tt_lesson_fail(err, errlen, l->fname, pc->line,
 				            "check %s: the action on line %u produces no segment",
-				            lesson_check_kind_name(pc->kind), pt->pub.line);
+				            tt_lesson_check_kind_name(pc->kind), pt->pub.line);
 			st = &l->steps[k];
 			pc->answer_step = k;
 			pc->host = st->dir;
-			lesson_relative(l, st, &seq, &ack);
+			tt_lesson_relative(l, st, &seq, &ack);
 			switch (pc->kind) {
-			case LESSON_CHECK_FLAGS:
+			case TT_LESSON_CHECK_FLAGS:
 				tt_flags_format(st->seg.flags, pc->answer, sizeof pc->answer);
 				break;
-			case LESSON_CHECK_SEQ:
+			case TT_LESSON_CHECK_SEQ:
 				snprintf(pc->answer, sizeof pc->answer, "%" PRIu32, seq);
 				break;
-			case LESSON_CHECK_ACK:
+			case TT_LESSON_CHECK_ACK:
 				if (!(st->seg.flags & TT_ACK))
 					return tt_lesson_fail(err, errlen, l->fname, pc->line,
 					            "check ack: the segment of line %u has no ACK flag",
@@ -406,10 +400,10 @@ answer_checks(struct lesson *l, char *err, size_t errlen)
 }
 
 /* Runs one scene and appends its steps; parts[*pi..] are its actions. */
-static int add_streams(struct lesson *l, const struct tt_sim *sim, size_t first);
+static int add_streams(struct tt_lesson *l, const struct tt_sim *sim, size_t first);
 
 static int
-run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen)
+run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen)
 {
 	const struct tt_scenario *sc = l->scs[scene];
 	size_t na = tt_scenario_nactions(sc), *fs, base = l->nsteps, n;
@@ -494,7 +488,7 @@ run_scene(struct lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen
 /* The streams of one scene's run, from lesson stream `first` on: their
  * addresses and relative bases. */
 static int
-add_streams(struct lesson *l, const struct tt_sim *sim, size_t first)
+add_streams(struct tt_lesson *l, const struct tt_sim *sim, size_t first)
 {
 	size_t nk = tt_sim_nstreams(sim), need = first + nk;
 	uint32_t (*b)[2];
@@ -539,7 +533,7 @@ add_streams(struct lesson *l, const struct tt_sim *sim, size_t first)
 }
 
 static int
-run_scenario(struct lesson *l, char *err, size_t errlen)
+run_scenario(struct tt_lesson *l, char *err, size_t errlen)
 {
 	size_t pi = 0;
 
@@ -557,7 +551,7 @@ run_scenario(struct lesson *l, char *err, size_t errlen)
 }
 
 static int
-run_capture(struct lesson *l, const char *datadir, char *err, size_t errlen)
+run_capture(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 {
 	struct cap_story *cs = NULL;
 	const struct cap_stream_info *info;
@@ -620,7 +614,7 @@ run_capture(struct lesson *l, const char *datadir, char *err, size_t errlen)
 }
 
 int
-lesson_run(struct lesson *l, const char *datadir, char *err, size_t errlen)
+tt_lesson_run(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 {
 	int rc;
 

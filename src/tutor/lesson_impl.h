@@ -10,9 +10,9 @@
 #include "tutor/lesson.h"
 
 struct check {
-	struct lesson_check pub;
+	struct tt_lesson_check pub;
 	unsigned nauthor;             /* choices given by the author */
-	char *author[LESSON_MAX_CHOICES];
+	char *author[TT_LESSON_MAX_CHOICES];
 	unsigned choices_line;
 	char *ask[TT_NLANG], *why[TT_NLANG];
 	unsigned ask_line, why_line;
@@ -20,14 +20,14 @@ struct check {
 };
 
 struct part {
-	struct lesson_part pub;
+	struct tt_lesson_part pub;
 	unsigned scene;               /* scenario lessons: which scene */
 	int carry;                    /* a fault line: its steps belong to the next action */
 	char *say[TT_NLANG];
 	uint64_t flo, fhi;            /* capture lessons: the frame range */
 };
 
-struct lesson {
+struct tt_lesson {
 	char *fname;
 	char *name;
 	int order;
@@ -45,7 +45,7 @@ struct lesson {
 	struct check *checks;
 	size_t nchecks, capchecks;
 
-	/* after lesson_run */
+	/* after tt_lesson_run */
 	int ran;
 	struct tt_step *steps;
 	size_t nsteps;

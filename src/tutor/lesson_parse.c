@@ -18,7 +18,7 @@
 #include "tutor/lesson.h"
 #include "tutor/lesson_impl.h"
 
-#define LESSON_MAX_BYTES ((size_t)16 << 20)
+#define TT_LESSON_MAX_BYTES ((size_t)16 << 20)
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -130,14 +130,14 @@ line_ok(const unsigned char *s, size_t n)
 /* ---- parsing ------------------------------------------------------------------ */
 
 struct parser {
-	struct lesson *l;
+	struct tt_lesson *l;
 	const char *fname;
 	char *err;
 	size_t errlen;
 	unsigned line;
 	char *say[TT_NLANG];      /* narration waiting for its action */
 	unsigned say_line;
-	enum lesson_view view;        /* a `view` waiting for its action */
+	enum tt_lesson_view view;        /* a `view` waiting for its action */
 	unsigned view_line;
 	int check;                    /* checkpoint waiting for its action, or -1 */
 	int actions;                  /* an action has been seen */
@@ -225,7 +225,7 @@ check_complete(struct parser *p)
 		return perr(p, c->pub.line, "checkpoint has no reason (why en, why zh)");
 	if (need_both(p, c->why, c->why_line, "why") < 0)
 		return -1;
-	if (c->nauthor > 0 && c->pub.kind != LESSON_CHECK_STATE && c->pub.kind != LESSON_CHECK_FLAGS)
+	if (c->nauthor > 0 && c->pub.kind != TT_LESSON_CHECK_STATE && c->pub.kind != TT_LESSON_CHECK_FLAGS)
 		return perr(p, c->choices_line, "choices are only for state and flags checkpoints");
 	return 0;
 }
@@ -235,7 +235,7 @@ check_complete(struct parser *p)
 static int
 new_part(struct parser *p, struct part **out)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	struct part *pt;
 
 	if (p->say[TT_EN] != NULL || p->say[TT_ZH] != NULL)
@@ -256,7 +256,7 @@ new_part(struct parser *p, struct part **out)
 		p->say[g] = NULL;
 	}
 	pt->pub.view = p->view;
-	p->view = LESSON_VIEW_KEEP;
+	p->view = TT_LESSON_VIEW_KEEP;
 	if (p->check >= 0)
 		l->checks[p->check].part = l->nparts;
 	p->check = -1;
@@ -270,7 +270,7 @@ new_part(struct parser *p, struct part **out)
 static int
 bare_part(struct parser *p, struct part **out)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	struct part *pt;
 
 	if (TT_GROW(l->parts, l->nparts, l->capparts, 16) < 0)
@@ -287,7 +287,7 @@ bare_part(struct parser *p, struct part **out)
 static int
 new_check(struct parser *p, char *args)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	struct check *c;
 	char *kind = next_word(&args), *host = next_word(&args);
 	int k = -1, h = -1;
@@ -297,12 +297,12 @@ new_check(struct parser *p, char *args)
 		            l->checks[p->check].pub.line);
 	if (kind == NULL)
 		return perr(p, p->line, "check needs a kind: state HOST, flags, seq, ack or len");
-	for (int i = 0; i < LESSON_NCHECK_KINDS; i++)
-		if (strcmp(kind, lesson_check_kind_name((enum lesson_check_kind)i)) == 0)
+	for (int i = 0; i < TT_LESSON_NCHECK_KINDS; i++)
+		if (strcmp(kind, tt_lesson_check_kind_name((enum tt_lesson_check_kind)i)) == 0)
 			k = i;
 	if (k < 0)
 		return perr(p, p->line, "unknown checkpoint '%s' (state HOST, flags, seq, ack or len)", kind);
-	if (k == LESSON_CHECK_STATE) {
+	if (k == TT_LESSON_CHECK_STATE) {
 		if (host == NULL)
 			return perr(p, p->line, "check state needs a host: client or server");
 		if (strcmp(host, "client") == 0)
@@ -321,7 +321,7 @@ new_check(struct parser *p, char *args)
 	c = &l->checks[l->nchecks];
 	memset(c, 0, sizeof *c);
 	c->pub.line = p->line;
-	c->pub.kind = (enum lesson_check_kind)k;
+	c->pub.kind = (enum tt_lesson_check_kind)k;
 	c->pub.host = h;
 	p->check = (int)l->nchecks++;
 	return 0;
@@ -348,15 +348,15 @@ set_choices(struct parser *p, char *args)
 		w = rest_text(s);
 		if (*w == '\0')
 			return perr(p, p->line, "empty choice");
-		if (c->nauthor == LESSON_MAX_CHOICES)
-			return perr(p, p->line, "at most %d choices", LESSON_MAX_CHOICES);
-		if (c->pub.kind == LESSON_CHECK_STATE) {
+		if (c->nauthor == TT_LESSON_MAX_CHOICES)
+			return perr(p, p->line, "at most %d choices", TT_LESSON_MAX_CHOICES);
+		if (c->pub.kind == TT_LESSON_CHECK_STATE) {
 			int st = tt_state_from_name(w);
 
 			if (st < 0)
 				return perr(p, p->line, "'%s' is not an RFC 9293 state", w);
 			snprintf(norm, sizeof norm, "%s", tt_state_name((enum tt_state)st));
-		} else if (c->pub.kind == LESSON_CHECK_FLAGS) {
+		} else if (c->pub.kind == TT_LESSON_CHECK_FLAGS) {
 			int f = tt_flags_parse(w);
 
 			if (f < 0)
@@ -384,7 +384,7 @@ set_choices(struct parser *p, char *args)
 static int
 lang_text(struct parser *p, const char *kw, char *args)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	char *lw = next_word(&args), *text;
 	int g;
 	char **slot;
@@ -438,7 +438,7 @@ lang_text(struct parser *p, const char *kw, char *args)
 static int
 parse_frames(struct parser *p, const char *kw, char *args)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	char *w = next_word(&args), *end;
 	unsigned long long lo, hi;
 	struct part *pt;
@@ -479,13 +479,13 @@ parse_view(struct parser *p, char *args)
 	char *w = next_word(&args);
 	int k;
 
-	if (p->view != LESSON_VIEW_KEEP)
+	if (p->view != TT_LESSON_VIEW_KEEP)
 		return perr(p, p->line, "two views before one action");
 	for (k = 1; k < 5 && w != NULL && strcmp(w, names[k]) != 0; k++)
 		;
 	if (w == NULL || k == 5 || next_word(&args) != NULL)
 		return perr(p, p->line, "use: view ladder|windows|cwnd|sequence");
-	p->view = (enum lesson_view)k;
+	p->view = (enum tt_lesson_view)k;
 	p->view_line = p->line;
 	return 0;
 }
@@ -495,7 +495,7 @@ parse_view(struct parser *p, char *args)
 static int
 scenario_line(struct parser *p, char *line, char *kw, char *args)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	char serr[256];
 	struct tt_scenario *sc;
 	enum tt_action_kind kind;
@@ -542,7 +542,7 @@ scenario_line(struct parser *p, char *line, char *kw, char *args)
 static int
 parse_line(struct parser *p, char *line)
 {
-	struct lesson *l = p->l;
+	struct tt_lesson *l = p->l;
 	char *args = line, *kw = next_word(&args);
 
 	if (kw == NULL || kw[0] == '#')
@@ -637,11 +637,11 @@ parse_line(struct parser *p, char *line)
 	return scenario_line(p, line, kw, args);
 }
 
-struct lesson *
-lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t errlen)
+struct tt_lesson *
+tt_lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t errlen)
 {
 	struct parser p;
-	struct lesson *l = calloc(1, sizeof *l);
+	struct tt_lesson *l = calloc(1, sizeof *l);
 	char *line = NULL;
 	size_t cap = 0, at = 0;
 	int rc = 0;
@@ -649,7 +649,7 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 	if (l == NULL || (l->fname = xstrdup(fname)) == NULL ||
 	    (l->scs = calloc(1, sizeof *l->scs)) == NULL || (l->scs[0] = tt_scenario_new()) == NULL) {
 		tt_lesson_fail(err, errlen, fname, 0, "out of memory");
-		lesson_free(l);
+		tt_lesson_free(l);
 		return NULL;
 	}
 	l->nscs = l->capscs = 1;
@@ -692,7 +692,7 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 			rc = perr(&p, l->checks[p.check].pub.line, "checkpoint is not followed by an action");
 		else if (p.say[TT_EN] != NULL || p.say[TT_ZH] != NULL)
 			rc = perr(&p, p.say_line, "narration is not followed by an action");
-		else if (p.view != LESSON_VIEW_KEEP)
+		else if (p.view != TT_LESSON_VIEW_KEEP)
 			rc = perr(&p, p.view_line, "view is not followed by an action");
 		else if (l->title[TT_EN] == NULL && l->title[TT_ZH] == NULL)
 			rc = perr(&p, last, "the lesson has no title (title en, title zh)");
@@ -708,7 +708,7 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 	for (int g = 0; g < TT_NLANG; g++)
 		free(p.say[g]);
 	if (rc != 0) {
-		lesson_free(l);
+		tt_lesson_free(l);
 		return NULL;
 	}
 	for (int g = 0; g < TT_NLANG; g++)
@@ -723,15 +723,15 @@ lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_t e
 	return l;
 }
 
-struct lesson *
-lesson_load(const char *path, char *err, size_t errlen)
+struct tt_lesson *
+tt_lesson_load(const char *path, char *err, size_t errlen)
 {
 	size_t len = 0;
 	char *buf;
-	struct lesson *l;
+	struct tt_lesson *l;
 
 	/* tt_read_file() reads "-" as standard input; here it is a file's name */
-	buf = tt_read_file(strcmp(path, "-") == 0 ? "./-" : path, LESSON_MAX_BYTES, &len);
+	buf = tt_read_file(strcmp(path, "-") == 0 ? "./-" : path, TT_LESSON_MAX_BYTES, &len);
 	if (buf == NULL) {
 		if (errno == EFBIG)
 			tt_lesson_fail(err, errlen, path, 0, "file too large for a lesson");
@@ -741,7 +741,7 @@ lesson_load(const char *path, char *err, size_t errlen)
 			tt_lesson_fail(err, errlen, path, 0, "%s", strerror(errno));
 		return NULL;
 	}
-	l = lesson_parse(buf, len, path, err, errlen);
+	l = tt_lesson_parse(buf, len, path, err, errlen);
 	free(buf);
 	return l;
 }

@@ -29,46 +29,46 @@ struct ptemplate {
 };
 
 static const struct ptemplate templates[P_NTEMPLATES] = {
-	[P_SYNACK_ACK] = { "practice-synack-ack", TT_QK_NUMBER, "handshake", 4,
+	[P_SYNACK_ACK] = { "practice-synack-ack", TT_QUIZ_NUMBER, "handshake", 4,
 		{ "The acknowledgment number in the SYN,ACK",
 		  "SYN,ACK 里的确认号" } },
-	[P_HANDSHAKE_ACK] = { "practice-handshake-ack", TT_QK_NUMBER, "handshake", 5,
+	[P_HANDSHAKE_ACK] = { "practice-handshake-ack", TT_QUIZ_NUMBER, "handshake", 5,
 		{ "The acknowledgment number in the handshake's third segment",
 		  "握手第三个报文段的确认号" } },
-	[P_DATA_ACK] = { "practice-data-ack", TT_QK_NUMBER, "data", 8,
+	[P_DATA_ACK] = { "practice-data-ack", TT_QUIZ_NUMBER, "data", 8,
 		{ "The ACK for the client's data",
 		  "服务器确认客户端数据的确认号" } },
-	[P_DATA_SEQ2] = { "practice-data-seq2", TT_QK_NUMBER, "data", 10,
+	[P_DATA_SEQ2] = { "practice-data-seq2", TT_QUIZ_NUMBER, "data", 10,
 		{ "The sequence number of the second data segment",
 		  "第二个数据报文段的序号" } },
-	[P_FIN_SEQ] = { "practice-fin-seq", TT_QK_NUMBER, "teardown", 18,
+	[P_FIN_SEQ] = { "practice-fin-seq", TT_QUIZ_NUMBER, "teardown", 18,
 		{ "The sequence number of the FIN after data",
 		  "发完数据后 FIN 的序号" } },
-	[P_FIN_ACK] = { "practice-fin-ack", TT_QK_NUMBER, "teardown", 19,
+	[P_FIN_ACK] = { "practice-fin-ack", TT_QUIZ_NUMBER, "teardown", 19,
 		{ "The acknowledgment number for a FIN",
 		  "确认 FIN 的确认号" } },
-	[P_HALFCLOSE_ACK] = { "practice-halfclose-ack", TT_QK_NUMBER, "teardown", 15,
+	[P_HALFCLOSE_ACK] = { "practice-halfclose-ack", TT_QUIZ_NUMBER, "teardown", 15,
 		{ "Acknowledging data sent in CLOSE-WAIT (half-close)",
 		  "半关闭时确认 CLOSE-WAIT 一方发来的数据" } },
-	[P_SERVER_DATA_ACK] = { "practice-server-data-ack", TT_QK_NUMBER, "header", 11,
+	[P_SERVER_DATA_ACK] = { "practice-server-data-ack", TT_QUIZ_NUMBER, "header", 11,
 		{ "The client's ACK for the server's data",
 		  "客户端确认服务器数据的确认号" } },
-	[P_TEARDOWN_STATE] = { "practice-teardown-state", TT_QK_STATE, "teardown", 11,
+	[P_TEARDOWN_STATE] = { "practice-teardown-state", TT_QUIZ_STATE, "teardown", 11,
 		{ "A host's state part way through the teardown",
 		  "挥手进行到一半时某一端的状态" } },
-	[P_USABLE_WND] = { "practice-usable-window", TT_QK_NUMBER, "flow-control", 6,
+	[P_USABLE_WND] = { "practice-usable-window", TT_QUIZ_NUMBER, "flow-control", 6,
 		{ "The usable window: what the sender may send now",
 		  "可用窗口：发送方现在还能发送多少" } },
-	[P_SLOW_START] = { "practice-slow-start", TT_QK_NUMBER, "congestion", 22,
+	[P_SLOW_START] = { "practice-slow-start", TT_QUIZ_NUMBER, "congestion", 22,
 		{ "cwnd after k round trips of slow start",
 		  "慢启动 k 个往返之后的 cwnd" } },
-	[P_SSTHRESH_LOSS] = { "practice-ssthresh-loss", TT_QK_NUMBER, "congestion", 31,
+	[P_SSTHRESH_LOSS] = { "practice-ssthresh-loss", TT_QUIZ_NUMBER, "congestion", 31,
 		{ "ssthresh after a loss",
 		  "丢包之后的 ssthresh" } },
-	[P_CWND_LOSS] = { "practice-cwnd-loss", TT_QK_NUMBER, "congestion", 52,
+	[P_CWND_LOSS] = { "practice-cwnd-loss", TT_QUIZ_NUMBER, "congestion", 52,
 		{ "cwnd after a timeout or a fast retransmit",
 		  "超时或快速重传之后的 cwnd" } },
-	[P_RTO] = { "practice-rto", TT_QK_NUMBER, "retransmission", 29,
+	[P_RTO] = { "practice-rto", TT_QUIZ_NUMBER, "retransmission", 29,
 		{ "The RTO from round-trip samples",
 		  "由往返时间样本计算 RTO" } },
 };
@@ -86,7 +86,7 @@ tt_practice_template_id(size_t t)
 }
 
 static void
-set_text(struct tt_qtext *t, const char *en, const char *zh)
+set_text(struct tt_quiz_text *t, const char *en, const char *zh)
 {
 	free(t->s[TT_EN]);
 	free(t->s[TT_ZH]);
@@ -95,7 +95,7 @@ set_text(struct tt_qtext *t, const char *en, const char *zh)
 }
 
 void
-tt_practice_describe(size_t t, struct tt_question *q)
+tt_practice_describe(size_t t, struct tt_quiz_question *q)
 {
 	memset(q, 0, sizeof *q);
 	if (t >= P_NTEMPLATES)
@@ -309,12 +309,12 @@ draw_cc(size_t t, uint64_t *st, struct build *b)
 	}
 }
 
-struct tt_question *
+struct tt_quiz_question *
 tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen)
 {
 	uint64_t st = (uint64_t)seed * 0x2545f4914f6cdd1dULL + 1;
 	struct build *b = calloc(1, sizeof *b);
-	struct tt_question *q = calloc(1, sizeof *q);
+	struct tt_quiz_question *q = calloc(1, sizeof *q);
 	struct tt_scenario *sc = NULL;
 	struct tt_sim *sim = NULL;
 	char e[256];
@@ -392,6 +392,6 @@ fail:
 	tt_sim_free(sim);
 	tt_scenario_free(sc);
 	free(b);
-	tt_question_free(q);
+	tt_quiz_question_free(q);
 	return NULL;
 }

@@ -264,7 +264,7 @@ answer_close(size_t t, struct build *b, const struct tt_sim *sim, uint32_t *vp)
 
 /* The teardown template: the state a host is in after some of the steps. */
 static long
-answer_teardown(struct build *b, const struct tt_sim *sim, struct tt_question *q)
+answer_teardown(struct build *b, const struct tt_sim *sim, struct tt_quiz_question *q)
 {
 	struct tt_tcb_view view;
 	long i;
@@ -514,7 +514,7 @@ answer_rto(struct build *b, const struct tt_sim *sim, uint32_t *vp)
 }
 
 int
-tt_practice_read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_question *q,
+tt_practice_read_answer(size_t t, struct build *b, const struct tt_sim *sim, struct tt_quiz_question *q,
                         char *err, size_t errlen)
 {
 	long i = -1;

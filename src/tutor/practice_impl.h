@@ -29,7 +29,7 @@ struct build {
 	uint32_t x, y, n1, n2;   /* client ISS, server ISS, byte counts */
 	int host;
 	unsigned stop;
-	/* The newer templates' numbers (kept in tt_qgen.p in this order):
+	/* The newer templates' numbers (kept in tt_quiz_gen.p in this order):
 	 * usable window: MSS, window in segments, initial window, segments
 	 *   sent, segments delivered, ACKs delivered;
 	 * slow start: MSS, initial window, round trips;
@@ -54,6 +54,6 @@ min_u32(uint32_t a, uint32_t b)
  * prompt and explanation into b; 0, or -1 with err when the scenario did
  * not produce the steps the template asks about. */
 int tt_practice_read_answer(size_t t, struct build *b, const struct tt_sim *sim,
-                            struct tt_question *q, char *err, size_t errlen);
+                            struct tt_quiz_question *q, char *err, size_t errlen);
 
 #endif

@@ -24,7 +24,7 @@
 
 struct entry {
 	char name[64];
-	struct lesson_record r;
+	struct tt_lesson_progress_record r;
 };
 
 struct finish {              /* a finished run not saved yet */
@@ -32,7 +32,7 @@ struct finish {              /* a finished run not saved yet */
 	unsigned correct, of;
 };
 
-struct lesson_progress {
+struct tt_lesson_progress {
 	char path[4096];
 	struct entry *e;
 	size_t n, cap;
@@ -41,7 +41,7 @@ struct lesson_progress {
 };
 
 static struct entry *
-find(const struct lesson_progress *p, const char *name)
+find(const struct tt_lesson_progress *p, const char *name)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->e[i].name, name) == 0)
@@ -50,7 +50,7 @@ find(const struct lesson_progress *p, const char *name)
 }
 
 static struct entry *
-add(struct lesson_progress *p, const char *name)
+add(struct tt_lesson_progress *p, const char *name)
 {
 	struct entry *e = find(p, name);
 
@@ -80,7 +80,7 @@ valid_name(const char *s)
 /* One line (without CR LF): 1 a good record or the header, 0 damaged, -1
  * the header of another version (not ours to read), -2 out of memory. */
 static int
-parse_line(struct lesson_progress *p, const char *line, int *magic)
+parse_line(struct tt_lesson_progress *p, const char *line, int *magic)
 {
 	char name[64];
 	unsigned f, b, l, o;
@@ -111,7 +111,7 @@ parse_line(struct lesson_progress *p, const char *line, int *magic)
  * first of them), or -1 when nothing in it is lesson progress, -2 when out
  * of memory. */
 static int
-parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
+parse(struct tt_lesson_progress *p, const char *buf, size_t len, unsigned *first)
 {
 	size_t at = 0;
 	unsigned line = 0;
@@ -148,10 +148,10 @@ parse_into(void *ctx, const char *buf, size_t len, unsigned *first)
 	return parse(ctx, buf, len, first);
 }
 
-struct lesson_progress *
-lesson_progress_load(const char *dir, char *warn, size_t warnlen)
+struct tt_lesson_progress *
+tt_lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 {
-	struct lesson_progress *p = calloc(1, sizeof *p);
+	struct tt_lesson_progress *p = calloc(1, sizeof *p);
 	int bad;
 
 	if (warnlen > 0)
@@ -161,7 +161,7 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 	snprintf(p->path, sizeof p->path, "%s/progress", dir);
 	bad = tt_store_load(p->path, parse_into, p, warn, warnlen);
 	if (bad == -2) {
-		lesson_progress_free(p);
+		tt_lesson_progress_free(p);
 		return NULL;
 	}
 	if (bad == -1)
@@ -170,7 +170,7 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 }
 
 void
-lesson_progress_free(struct lesson_progress *p)
+tt_lesson_progress_free(struct tt_lesson_progress *p)
 {
 	if (p == NULL)
 		return;
@@ -180,7 +180,7 @@ lesson_progress_free(struct lesson_progress *p)
 }
 
 int
-lesson_progress_get(const struct lesson_progress *p, const char *name, struct lesson_record *r)
+tt_lesson_progress_get(const struct tt_lesson_progress *p, const char *name, struct tt_lesson_progress_record *r)
 {
 	const struct entry *e = find(p, name);
 
@@ -192,7 +192,7 @@ lesson_progress_get(const struct lesson_progress *p, const char *name, struct le
 }
 
 static void
-apply_finish(struct lesson_record *r, unsigned correct, unsigned of)
+apply_finish(struct tt_lesson_progress_record *r, unsigned correct, unsigned of)
 {
 	r->finished++;
 	r->last = correct;
@@ -204,7 +204,7 @@ apply_finish(struct lesson_record *r, unsigned correct, unsigned of)
 }
 
 int
-lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned correct, unsigned of)
+tt_lesson_progress_finish(struct tt_lesson_progress *p, const char *name, unsigned correct, unsigned of)
 {
 	struct entry *e;
 	struct finish *f;
@@ -224,7 +224,7 @@ lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned cor
 }
 
 size_t
-lesson_progress_nfinished(const struct lesson_progress *p)
+tt_lesson_progress_nfinished(const struct tt_lesson_progress *p)
 {
 	size_t n = 0;
 
@@ -236,7 +236,7 @@ lesson_progress_nfinished(const struct lesson_progress *p)
 /* d (the file as it is now) gets p's unsaved runs; lessons the file does not
  * know come from p as they are (they already hold p's runs). */
 static int
-merge_into(struct lesson_progress *d, const struct lesson_progress *p)
+merge_into(struct tt_lesson_progress *d, const struct tt_lesson_progress *p)
 {
 	size_t ondisk = d->n;
 
@@ -259,7 +259,7 @@ merge_into(struct lesson_progress *d, const struct lesson_progress *p)
 }
 
 static char *
-format(const struct lesson_progress *p, size_t *len)
+format(const struct tt_lesson_progress *p, size_t *len)
 {
 	size_t cap = 64 + p->n * 128, at = 0;
 	char *buf = malloc(cap);
@@ -278,8 +278,8 @@ format(const struct lesson_progress *p, size_t *len)
 }
 
 struct save {
-	struct lesson_progress *d;     /* the file as it is now, then merged */
-	const struct lesson_progress *p;
+	struct tt_lesson_progress *d;     /* the file as it is now, then merged */
+	const struct tt_lesson_progress *p;
 };
 
 /* tt_store_update(): what the file holds now (a missing file is empty),
@@ -308,9 +308,9 @@ save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, c
 }
 
 int
-lesson_progress_save(struct lesson_progress *p, char *err, size_t errlen)
+tt_lesson_progress_save(struct tt_lesson_progress *p, char *err, size_t errlen)
 {
-	struct lesson_progress *d = calloc(1, sizeof *d);
+	struct tt_lesson_progress *d = calloc(1, sizeof *d);
 	struct save sv = { d, p };
 	int rc;
 

@@ -32,17 +32,17 @@ static const char *const kind_names[] = {
 const char *
 tt_quiz_kind_word(enum tt_quiz_kind k)
 {
-	return (unsigned)k < TT_QK_NKINDS ? kind_words[k] : "?";
+	return (unsigned)k < TT_QUIZ_NKINDS ? kind_words[k] : "?";
 }
 
 const char *
 tt_quiz_kind_name(enum tt_quiz_kind k)
 {
-	return (unsigned)k < TT_QK_NKINDS ? kind_names[k] : "?";
+	return (unsigned)k < TT_QUIZ_NKINDS ? kind_names[k] : "?";
 }
 
 const char *
-tt_qtext_get(const struct tt_qtext *t, int lang)
+tt_quiz_text_get(const struct tt_quiz_text *t, int lang)
 {
 	if (lang == TT_ZH && t->s[TT_ZH] != NULL)
 		return t->s[TT_ZH];
@@ -58,7 +58,7 @@ tt_quiz_new(void)
 }
 
 static void
-qtext_clear(struct tt_qtext *t)
+qtext_clear(struct tt_quiz_text *t)
 {
 	for (int l = 0; l < TT_NLANG; l++) {
 		free(t->s[l]);
@@ -67,7 +67,7 @@ qtext_clear(struct tt_qtext *t)
 }
 
 void
-tt_quiz_question_clear(struct tt_question *q)
+tt_quiz_question_clear(struct tt_quiz_question *q)
 {
 	qtext_clear(&q->title);
 	qtext_clear(&q->prompt);
@@ -84,7 +84,7 @@ tt_quiz_question_clear(struct tt_question *q)
 }
 
 void
-tt_question_free(struct tt_question *q)
+tt_quiz_question_free(struct tt_quiz_question *q)
 {
 	if (q == NULL)
 		return;
@@ -113,13 +113,13 @@ tt_quiz_count(const struct tt_quiz *qz)
 	return qz->n;
 }
 
-const struct tt_question *
+const struct tt_quiz_question *
 tt_quiz_get(const struct tt_quiz *qz, size_t i)
 {
 	return i < qz->n ? &qz->q[i] : NULL;
 }
 
-const struct tt_question *
+const struct tt_quiz_question *
 tt_quiz_find(const struct tt_quiz *qz, const char *id)
 {
 	for (size_t i = 0; i < qz->n; i++)
@@ -200,7 +200,7 @@ tt_quiz_topic_name(const struct tt_quiz *qz, const char *id, int lang)
 /* Normal forms of answers; shared by the file's `answer`/`wrong [..]` and
  * by the learner's input. Return 0 or -1 with a message (no file:line). */
 static int
-norm_choices(const struct tt_question *q, const char *in, unsigned *mask, char *err, size_t errlen)
+norm_choices(const struct tt_quiz_question *q, const char *in, unsigned *mask, char *err, size_t errlen)
 {
 	*mask = 0;
 	for (const char *p = in; *p != '\0'; p++) {
@@ -226,7 +226,7 @@ norm_choices(const struct tt_question *q, const char *in, unsigned *mask, char *
 		snprintf(err, errlen, "%s", N_("no choice given"));
 		return -1;
 	}
-	if (q->kind == TT_QK_SINGLE && (*mask & (*mask - 1)) != 0) {
+	if (q->kind == TT_QUIZ_SINGLE && (*mask & (*mask - 1)) != 0) {
 		snprintf(err, errlen, "%s", N_("give one choice only"));
 		return -1;
 	}
@@ -273,7 +273,7 @@ norm_number(const char *in, uint32_t *out, char *err, size_t errlen)
 }
 
 static int
-norm_order(const struct tt_question *q, const char *in, int *order, char *err, size_t errlen)
+norm_order(const struct tt_quiz_question *q, const char *in, int *order, char *err, size_t errlen)
 {
 	size_t n = 0;
 	unsigned seen = 0;
@@ -361,35 +361,35 @@ norm_state(const char *in, int *state, char *err, size_t errlen)
 }
 
 int
-tt_quiz_normalize(const struct tt_question *q, const char *in, char *norm, size_t normlen,
+tt_quiz_normalize(const struct tt_quiz_question *q, const char *in, char *norm, size_t normlen,
                   unsigned *mask, uint32_t *num, int *order, int *state, char *err,
                   size_t errlen)
 {
 	norm[0] = '\0';
 	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
+	case TT_QUIZ_SINGLE:
+	case TT_QUIZ_MULTIPLE:
 		if (norm_choices(q, in, mask, err, errlen) == -1)
 			return -1;
 		mask_text(*mask, norm, normlen);
 		return 0;
-	case TT_QK_NUMBER:
+	case TT_QUIZ_NUMBER:
 		if (norm_number(in, num, err, errlen) == -1)
 			return -1;
 		snprintf(norm, normlen, "%" PRIu32, *num);
 		return 0;
-	case TT_QK_ORDER:
+	case TT_QUIZ_ORDER:
 		if (norm_order(q, in, order, err, errlen) == -1)
 			return -1;
 		order_text(order, q->nchoices, norm, normlen);
 		return 0;
-	case TT_QK_STATE:
+	case TT_QUIZ_STATE:
 		if (norm_state(in, state, err, errlen) == -1)
 			return -1;
 		snprintf(norm, normlen, "%s", tt_state_name((enum tt_state)*state));
 		return 0;
-	case TT_QK_OPEN:
-	case TT_QK_NKINDS:
+	case TT_QUIZ_OPEN:
+	case TT_QUIZ_NKINDS:
 		break;
 	}
 	while (isspace((unsigned char)*in))
@@ -408,7 +408,7 @@ tt_quiz_normalize(const struct tt_question *q, const char *in, char *norm, size_
 }
 
 int
-tt_quiz_check(const struct tt_question *q, const char *answer, char *norm, size_t normlen,
+tt_quiz_check(const struct tt_quiz_question *q, const char *answer, char *norm, size_t normlen,
               char *err, size_t errlen)
 {
 	unsigned mask = 0;
@@ -418,49 +418,49 @@ tt_quiz_check(const struct tt_question *q, const char *answer, char *norm, size_
 	if (tt_quiz_normalize(q, answer, norm, normlen, &mask, &num, order, &state, err, errlen) == -1)
 		return -1;
 	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
+	case TT_QUIZ_SINGLE:
+	case TT_QUIZ_MULTIPLE:
 		return mask == q->answer_mask;
-	case TT_QK_NUMBER:
+	case TT_QUIZ_NUMBER:
 		return num == q->answer_num;
-	case TT_QK_ORDER:
+	case TT_QUIZ_ORDER:
 		return memcmp(order, q->order, q->nchoices * sizeof order[0]) == 0;
-	case TT_QK_STATE:
+	case TT_QUIZ_STATE:
 		return state == q->state;
-	case TT_QK_OPEN:
-	case TT_QK_NKINDS:
+	case TT_QUIZ_OPEN:
+	case TT_QUIZ_NKINDS:
 		break;
 	}
 	return strcmp(norm, "y") == 0;
 }
 
 char *
-tt_quiz_answer_text(const struct tt_question *q, char *buf, size_t len)
+tt_quiz_answer_text(const struct tt_quiz_question *q, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
+	case TT_QUIZ_SINGLE:
+	case TT_QUIZ_MULTIPLE:
 		mask_text(q->answer_mask, buf, len);
 		break;
-	case TT_QK_NUMBER:
+	case TT_QUIZ_NUMBER:
 		snprintf(buf, len, "%" PRIu32, q->answer_num);
 		break;
-	case TT_QK_ORDER:
+	case TT_QUIZ_ORDER:
 		order_text(q->order, q->nchoices, buf, len);
 		break;
-	case TT_QK_STATE:
+	case TT_QUIZ_STATE:
 		snprintf(buf, len, "%s", tt_state_name((enum tt_state)q->state));
 		break;
-	case TT_QK_OPEN:
-	case TT_QK_NKINDS:
+	case TT_QUIZ_OPEN:
+	case TT_QUIZ_NKINDS:
 		break;
 	}
 	return buf;
 }
 
 size_t
-tt_quiz_wrong_for(const struct tt_question *q, const char *norm, const struct tt_qwrong **out,
+tt_quiz_wrong_for(const struct tt_quiz_question *q, const char *norm, const struct tt_quiz_wrong **out,
                   size_t max)
 {
 	size_t n = 0;
@@ -468,7 +468,7 @@ tt_quiz_wrong_for(const struct tt_question *q, const char *norm, const struct tt
 	for (size_t i = 0; i < q->nwrong && n < max; i++)
 		if (q->wrong[i].match[0] != '\0' && strcmp(q->wrong[i].match, norm) == 0)
 			out[n++] = &q->wrong[i];
-	if (q->kind != TT_QK_MULTIPLE)
+	if (q->kind != TT_QUIZ_MULTIPLE)
 		return n;
 	/* Letters chosen but wrong, and right letters left out. */
 	unsigned mask = 0;

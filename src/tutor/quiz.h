@@ -27,10 +27,10 @@
 	_(OPEN, "open", N_("open question"))
 
 enum tt_quiz_kind {
-#define TT_QUIZ_KIND_ENUM(id, word, name) TT_QK_##id,
+#define TT_QUIZ_KIND_ENUM(id, word, name) TT_QUIZ_##id,
 	TT_QUIZ_KINDS(TT_QUIZ_KIND_ENUM)
 #undef TT_QUIZ_KIND_ENUM
-	TT_QK_NKINDS
+	TT_QUIZ_NKINDS
 };
 
 const char *tt_quiz_kind_word(enum tt_quiz_kind k);  /* "single" */
@@ -40,21 +40,21 @@ const char *tt_quiz_kind_name(enum tt_quiz_kind k);  /* "single choice"; transla
 #define TT_QUIZ_MAXITEMS 12  /* key points, wrong answers */
 
 /* One text in both languages; each may hold several lines joined by '\n'. */
-struct tt_qtext {
+struct tt_quiz_text {
 	char *s[TT_NLANG];
 };
 
 /* A common wrong answer and why it is wrong. `match` is the answer it
  * explains in normal form ("b", "4001", "TIME-WAIT", "3 1 2 4"), or empty
  * for a general misconception shown with every explanation. */
-struct tt_qwrong {
+struct tt_quiz_wrong {
 	char match[32];
-	struct tt_qtext text;
+	struct tt_quiz_text text;
 };
 
 /* Parameters of a generated practice question, so tests can redo the
  * arithmetic independently of the engine. */
-struct tt_qgen {
+struct tt_quiz_gen {
 	int template_;           /* index into the practice templates */
 	uint32_t iss[2];         /* client, server ISS */
 	uint32_t n[2];           /* byte counts used by the template */
@@ -64,28 +64,28 @@ struct tt_qgen {
 	                            numbers (practice.c says which is which) */
 };
 
-struct tt_question {
+struct tt_quiz_question {
 	char id[48];
 	char topic[32];
 	enum tt_quiz_kind kind;
-	struct tt_qtext title, prompt, explain;
+	struct tt_quiz_text title, prompt, explain;
 	size_t nchoices;         /* choices, or the items to put in order */
-	struct tt_qtext choice[TT_QUIZ_MAXCHOICES];
+	struct tt_quiz_text choice[TT_QUIZ_MAXCHOICES];
 	unsigned answer_mask;    /* single/multiple: bit i = choice i is right */
 	uint32_t answer_num;     /* number */
 	int order[TT_QUIZ_MAXCHOICES]; /* order: 0-based item index at each position */
 	int state;               /* state: enum tt_state */
 	size_t nkeys;            /* open: key points of the model answer */
-	struct tt_qtext key[TT_QUIZ_MAXITEMS];
+	struct tt_quiz_text key[TT_QUIZ_MAXITEMS];
 	size_t nwrong;
-	struct tt_qwrong wrong[TT_QUIZ_MAXITEMS];
+	struct tt_quiz_wrong wrong[TT_QUIZ_MAXITEMS];
 	char show_lesson[32];    /* "show me": lesson name from lessons/ ... */
 	unsigned show_step;      /* ... and its 1-based step */
 	/* Generated practice only (NULL/0 for bank questions): the scenario
 	 * the simulator ran, and the 1-based step that shows the answer. */
 	char *scenario;
 	unsigned scenario_step;
-	struct tt_qgen gen;
+	struct tt_quiz_gen gen;
 	char *file;              /* where it was defined (bank questions) */
 	unsigned line;
 };
@@ -103,8 +103,8 @@ int tt_quiz_parse(struct tt_quiz *qz, const char *buf, size_t len, const char *f
 /* Adds every file DIR/NAME.quiz, in name order. */
 int tt_quiz_load_dir(struct tt_quiz *qz, const char *dir, char *err, size_t errlen);
 size_t tt_quiz_count(const struct tt_quiz *qz);
-const struct tt_question *tt_quiz_get(const struct tt_quiz *qz, size_t i);
-const struct tt_question *tt_quiz_find(const struct tt_quiz *qz, const char *id);
+const struct tt_quiz_question *tt_quiz_get(const struct tt_quiz *qz, size_t i);
+const struct tt_quiz_question *tt_quiz_find(const struct tt_quiz *qz, const char *id);
 /* The topics in order of first appearance, and their display names. */
 size_t tt_quiz_ntopics(const struct tt_quiz *qz);
 const char *tt_quiz_topic(const struct tt_quiz *qz, size_t i);
@@ -112,7 +112,7 @@ const char *tt_quiz_topic(const struct tt_quiz *qz, size_t i);
 const char *tt_quiz_topic_name(const struct tt_quiz *qz, const char *topic, int lang);
 
 /* Text of a question in a language (falls back to English). */
-const char *tt_qtext_get(const struct tt_qtext *t, int lang);
+const char *tt_quiz_text_get(const struct tt_quiz_text *t, int lang);
 
 /* ---- answers ----
  * Learner input, one line (see doc/quiz-format.md): a choice letter or
@@ -122,20 +122,20 @@ const char *tt_qtext_get(const struct tt_qtext *t, int lang);
  * as wrong). norm receives the answer in normal form, used to
  * find the matching wrong-answer explanation. Open questions are graded by
  * the learner: pass "y" or "n". */
-int tt_quiz_check(const struct tt_question *q, const char *answer, char *norm, size_t normlen,
+int tt_quiz_check(const struct tt_quiz_question *q, const char *answer, char *norm, size_t normlen,
                   char *err, size_t errlen);
 /* The right answer in normal form ("b", "a c", "4001", "3 1 2 4", "TIME-WAIT";
  * open questions: empty). */
-char *tt_quiz_answer_text(const struct tt_question *q, char *buf, size_t len);
+char *tt_quiz_answer_text(const struct tt_quiz_question *q, char *buf, size_t len);
 /* The explanations that fit a wrong answer given in normal form: the one
  * written for exactly that answer, and for multiple choice also those of
  * each letter wrongly chosen or wrongly left out. General misconceptions
  * (empty match) are not included. Returns how many were stored in out. */
-size_t tt_quiz_wrong_for(const struct tt_question *q, const char *norm,
-                         const struct tt_qwrong **out, size_t max);
+size_t tt_quiz_wrong_for(const struct tt_quiz_question *q, const char *norm,
+                         const struct tt_quiz_wrong **out, size_t max);
 
 /* Frees a generated question (tt_practice_new): its strings and itself. */
-void tt_question_free(struct tt_question *q);
+void tt_quiz_question_free(struct tt_quiz_question *q);
 
 /* ---- a quiz session ----
  * Picks the questions of one sitting: the bank questions of the topic (or
@@ -144,7 +144,7 @@ void tt_question_free(struct tt_question *q);
  * `npractice` generated questions. Saves progress after every answer. */
 struct tt_quiz_session;
 
-struct tt_quiz_session *tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p,
+struct tt_quiz_session *tt_quiz_session_new(const struct tt_quiz *qz, struct tt_leitner *p,
                                             const char *progress_path, const char *topic,
                                             unsigned long seed, unsigned npractice,
                                             char *err, size_t errlen);
@@ -152,7 +152,7 @@ void tt_quiz_session_free(struct tt_quiz_session *s);
 /* The next question, or NULL when the sitting is over. Generated questions
  * stay valid until the session is freed. err is set when making a generated
  * question failed (the session then ends). */
-const struct tt_question *tt_quiz_session_next(struct tt_quiz_session *s, char *err,
+const struct tt_quiz_question *tt_quiz_session_next(struct tt_quiz_session *s, char *err,
                                                size_t errlen);
 /* Number of questions planned (generated practice on "practice": 0 = endless). */
 size_t tt_quiz_session_planned(const struct tt_quiz_session *s);
@@ -171,10 +171,10 @@ size_t tt_practice_ntemplates(void);
 /* Id ("practice-data-ack"), lesson and step, English title of a template. */
 const char *tt_practice_template_id(size_t t);
 /* A template as a question without numbers, for listings. */
-void tt_practice_describe(size_t t, struct tt_question *q);
+void tt_practice_describe(size_t t, struct tt_quiz_question *q);
 /* Builds a question from template t (or a seeded choice when t is
  * (size_t)-1): random numbers from seed, a scenario run by the simulator,
  * the answer read from the resulting steps. NULL with err on failure. */
-struct tt_question *tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen);
+struct tt_quiz_question *tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen);
 
 #endif

@@ -15,7 +15,7 @@ struct tt_quiz_topic {
 };
 
 struct tt_quiz {
-	struct tt_question *q;
+	struct tt_quiz_question *q;
 	size_t n, cap;
 	struct tt_quiz_topic *topic;
 	size_t ntopic, topiccap;
@@ -24,11 +24,11 @@ struct tt_quiz {
 /* The topic of that id, added (without names) if new; NULL when out of memory. */
 struct tt_quiz_topic *tt_quiz_topic_add(struct tt_quiz *qz, const char *id);
 /* Frees what a question holds and zeroes it. */
-void tt_quiz_question_clear(struct tt_question *q);
+void tt_quiz_question_clear(struct tt_quiz_question *q);
 /* Normalizes an answer for q (the file's `answer`/`wrong [..]` and the
  * learner's input alike); fills norm and the parsed value. 0 or -1 with a
  * message in err (no file:line). */
-int tt_quiz_normalize(const struct tt_question *q, const char *in, char *norm, size_t normlen,
+int tt_quiz_normalize(const struct tt_quiz_question *q, const char *in, char *norm, size_t normlen,
                       unsigned *mask, uint32_t *num, int *order, int *state, char *err,
                       size_t errlen);
 

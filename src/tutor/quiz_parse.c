@@ -23,7 +23,7 @@ struct parser {
 	unsigned line;
 	char *err;
 	size_t errlen;
-	struct tt_question *q;   /* the question being read, or NULL */
+	struct tt_quiz_question *q;   /* the question being read, or NULL */
 	size_t nchoice[TT_NLANG], nkey[TT_NLANG], nwrong[TT_NLANG];
 	char answer[256];
 	unsigned answer_line, kind_set, show_set;
@@ -81,7 +81,7 @@ valid_id(const char *s)
 static int
 finish_question(struct parser *ps)
 {
-	struct tt_question *q = ps->q;
+	struct tt_quiz_question *q = ps->q;
 	unsigned mask = 0;
 	uint32_t num = 0;
 	int state = -1, order[TT_QUIZ_MAXCHOICES];
@@ -117,14 +117,14 @@ finish_question(struct parser *ps)
 	if (!ps->show_set)
 		return perr(ps, "question %s: no show (the lesson step that demonstrates it)", q->id);
 	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
-	case TT_QK_ORDER:
+	case TT_QUIZ_SINGLE:
+	case TT_QUIZ_MULTIPLE:
+	case TT_QUIZ_ORDER:
 		if (q->nchoices < 2)
 			return perr(ps, "question %s: a %s question needs at least two choices", q->id,
 			            tt_quiz_kind_word(q->kind));
 		break;
-	case TT_QK_OPEN:
+	case TT_QUIZ_OPEN:
 		if (q->nkeys == 0)
 			return perr(ps, "question %s: an open question needs key points (key.en/key.zh)",
 			            q->id);
@@ -137,7 +137,7 @@ finish_question(struct parser *ps)
 	default:
 		break;
 	}
-	if (q->kind != TT_QK_OPEN) {
+	if (q->kind != TT_QUIZ_OPEN) {
 		if (ps->answer[0] == '\0')
 			return perr(ps, "question %s: no answer", q->id);
 		ps->line = ps->answer_line;
@@ -147,7 +147,7 @@ finish_question(struct parser *ps)
 		q->answer_mask = mask;
 		q->answer_num = num;
 		q->state = state;
-		if (q->kind == TT_QK_ORDER)
+		if (q->kind == TT_QUIZ_ORDER)
 			memcpy(q->order, order, sizeof order);
 	}
 	/* Wrong-answer matches in normal form; a [..] on wrong.zh must say
@@ -157,7 +157,7 @@ finish_question(struct parser *ps)
 
 		if (ps->zhmatch[i][0] != '\0') {
 			if (m[0] == '\0' ||
-			    (q->kind != TT_QK_OPEN &&
+			    (q->kind != TT_QUIZ_OPEN &&
 			     (tt_quiz_normalize(q, ps->zhmatch[i], zn, sizeof zn, &mask, &num, order, &state, e,
 			                sizeof e) == -1 ||
 			      tt_quiz_normalize(q, m, norm, sizeof norm, &mask, &num, order, &state, e,
@@ -168,7 +168,7 @@ finish_question(struct parser *ps)
 		}
 		if (m[0] == '\0')
 			continue;
-		if (q->kind == TT_QK_OPEN)
+		if (q->kind == TT_QUIZ_OPEN)
 			return perr(ps, "question %s: wrong [%s]: open questions take general wrong "
 			            "answers only", q->id, m);
 		if (tt_quiz_normalize(q, m, norm, sizeof norm, &mask, &num, order, &state, e, sizeof e) == -1)
@@ -184,7 +184,7 @@ finish_question(struct parser *ps)
 static int
 start_question(struct parser *ps, const char *id)
 {
-	struct tt_question *q;
+	struct tt_quiz_question *q;
 	unsigned line = ps->line;
 
 	if (finish_question(ps) == -1)
@@ -193,7 +193,7 @@ start_question(struct parser *ps, const char *id)
 	if (!valid_id(id))
 		return perr(ps, "question id '%s': use 1-31 of a-z 0-9 - _", id);
 	if (tt_quiz_find(ps->qz, id) != NULL) {
-		const struct tt_question *o = tt_quiz_find(ps->qz, id);
+		const struct tt_quiz_question *o = tt_quiz_find(ps->qz, id);
 
 		return perr(ps, "question %s already defined at %s:%u", id, o->file, o->line);
 	}
@@ -261,7 +261,7 @@ parse_topic_name(struct parser *ps, int lang, const char *rest)
 
 /* The keywords with a language: title, prompt, explain, choice, key, wrong. */
 static int
-parse_text(struct parser *ps, struct tt_question *q, const char *word, const char *key, int lang,
+parse_text(struct parser *ps, struct tt_quiz_question *q, const char *word, const char *key, int lang,
            const char *rest)
 {
 	if (strcmp(key, "title") == 0) {
@@ -278,7 +278,7 @@ parse_text(struct parser *ps, struct tt_question *q, const char *word, const cha
 		int choice = key[0] == 'c';
 		size_t *n = choice ? &ps->nchoice[lang] : &ps->nkey[lang];
 		size_t max = choice ? TT_QUIZ_MAXCHOICES : TT_QUIZ_MAXITEMS;
-		struct tt_qtext *t = choice ? q->choice : q->key;
+		struct tt_quiz_text *t = choice ? q->choice : q->key;
 
 		if (*rest == '\0')
 			return perr(ps, "%s: empty", word);
@@ -291,7 +291,7 @@ parse_text(struct parser *ps, struct tt_question *q, const char *word, const cha
 	if (strcmp(key, "wrong") == 0) {
 		size_t i = ps->nwrong[lang];
 		char match[32] = "";
-		struct tt_qwrong *w = &q->wrong[i];
+		struct tt_quiz_wrong *w = &q->wrong[i];
 
 		if (i >= TT_QUIZ_MAXITEMS)
 			return perr(ps, "question %s: more than %d %s lines", q->id, TT_QUIZ_MAXITEMS,
@@ -327,7 +327,7 @@ parse_line(struct parser *ps, char *line)
 	char *rest;
 	size_t wl;
 	int lang;
-	struct tt_question *q = ps->q;
+	struct tt_quiz_question *q = ps->q;
 
 	/* Trim the end; skip blank lines and comments. */
 	wl = strlen(line);
@@ -363,7 +363,7 @@ parse_line(struct parser *ps, char *line)
 		return tt_quiz_topic_add(ps->qz, rest) == NULL ? perr(ps, "out of memory") : 0;
 	}
 	if (strcmp(word, "kind") == 0) {
-		for (int k = 0; k < TT_QK_NKINDS; k++)
+		for (int k = 0; k < TT_QUIZ_NKINDS; k++)
 			if (strcmp(rest, tt_quiz_kind_word(k)) == 0) {
 				q->kind = (enum tt_quiz_kind)k;
 				ps->kind_set = 1;

@@ -19,15 +19,15 @@ struct tscore {
 
 struct tt_quiz_session {
 	const struct tt_quiz *qz;
-	struct tt_progress *p;
+	struct tt_leitner *p;
 	char *path;
 	unsigned long seed;
 	size_t *plan, nplan, at;
 	unsigned npractice, practice_done;
 	int endless;
-	struct tt_question **gen;
+	struct tt_quiz_question **gen;
 	size_t ngen, capgen;
-	const struct tt_question *cur;
+	const struct tt_quiz_question *cur;
 	struct tscore *score;
 	size_t nscore, capscore;
 	int answered_cur;
@@ -76,7 +76,7 @@ cmp_rank(const void *a, const void *b)
 }
 
 struct tt_quiz_session *
-tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p, const char *progress_path,
+tt_quiz_session_new(const struct tt_quiz *qz, struct tt_leitner *p, const char *progress_path,
                     const char *topic, unsigned long seed, unsigned npractice, char *err,
                     size_t errlen)
 {
@@ -93,7 +93,7 @@ tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p, const char 
 	s->seed = seed;
 	if (progress_path != NULL && (s->path = strdup(progress_path)) == NULL)
 		goto oom;
-	tt_progress_begin_session(p);
+	tt_leitner_begin_session(p);
 	if (practice) {
 		s->endless = npractice == 0;
 		s->npractice = npractice;
@@ -103,15 +103,15 @@ tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p, const char 
 	if (nq > 0 && (rk = calloc(nq, sizeof *rk)) == NULL)
 		goto oom;
 	for (size_t i = 0; i < nq; i++) {
-		const struct tt_question *q = tt_quiz_get(qz, i);
-		struct tt_qrecord r;
+		const struct tt_quiz_question *q = tt_quiz_get(qz, i);
+		struct tt_leitner_record r;
 
 		if (!all && strcmp(q->topic, topic) != 0)
 			continue;
-		r = tt_progress_get(p, q->id);
+		r = tt_leitner_get(p, q->id);
 		rk[nr].idx = i;
 		rk[nr].box = r.box;
-		rk[nr].last = tt_progress_due(&r, tt_progress_session(p)) ? 0 : 1;
+		rk[nr].last = tt_leitner_due(&r, tt_leitner_session(p)) ? 0 : 1;
 		rk[nr].r = mix(seed ^ id_hash(q->id));
 		ndue += rk[nr].last == 0;
 		nr++;
@@ -120,7 +120,7 @@ tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p, const char 
 	 * nothing is due, the sitting asks everything, soonest-due first. */
 	for (size_t i = 0; i < nr; i++) {
 		if (ndue == 0) {
-			struct tt_qrecord r = tt_progress_get(p, tt_quiz_get(qz, rk[i].idx)->id);
+			struct tt_leitner_record r = tt_leitner_get(p, tt_quiz_get(qz, rk[i].idx)->id);
 
 			rk[i].last = r.last_session;
 		}
@@ -146,7 +146,7 @@ tt_quiz_session_free(struct tt_quiz_session *s)
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < s->ngen; i++)
-		tt_question_free(s->gen[i]);
+		tt_quiz_question_free(s->gen[i]);
 	free(s->gen);
 	free(s->plan);
 	free(s->path);
@@ -160,10 +160,10 @@ tt_quiz_session_planned(const struct tt_quiz_session *s)
 	return s->endless ? 0 : s->nplan + s->npractice;
 }
 
-const struct tt_question *
+const struct tt_quiz_question *
 tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 {
-	struct tt_question *q;
+	struct tt_quiz_question *q;
 
 	err[0] = '\0';
 	s->cur = NULL;
@@ -182,7 +182,7 @@ tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 	if (q == NULL)
 		return NULL;
 	if (TT_GROW(s->gen, s->ngen, s->capgen, 8) < 0) {
-		tt_question_free(q);
+		tt_quiz_question_free(q);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -223,7 +223,7 @@ tt_quiz_session_answer(struct tt_quiz_session *s, int right, char *err, size_t e
 	id = s->cur->scenario != NULL ? tt_practice_template_id((size_t)s->cur->gen.template_)
 	                              : s->cur->id;
 	if ((sc = score_for(s, s->cur->topic)) == NULL ||
-	    tt_progress_record(s->p, id, right) == -1) {
+	    tt_leitner_answer(s->p, id, right) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -231,7 +231,7 @@ tt_quiz_session_answer(struct tt_quiz_session *s, int right, char *err, size_t e
 	sc->right += right != 0;
 	if (s->path == NULL)
 		return 0;
-	return tt_progress_save(s->p, s->path, err, errlen);
+	return tt_leitner_save(s->p, s->path, err, errlen);
 }
 
 void
