@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
+#include "report/report.h"
 
 /* Exit statuses (doc/design.md): 0 ok, 1 runtime error, 2 usage error. */
 enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };
@@ -103,11 +103,11 @@ int tt_ui_result(int rc);
 void tt_warn_capture(char *buf, size_t len);
 /* The step view's panel (enum ui_view) for step i of a lesson: what its
  * `view` line chose for the action that made the step (cmd_lesson.c). */
-struct lesson;
-int tt_lesson_view(const struct lesson *l, size_t i);
+struct tt_lesson;
+int tt_lesson_view(const struct tt_lesson *l, size_t i);
 /* Host h's address in step i's own connection (a scene may hold several:
  * other clients, a flood's spoofed sources), or NULL: the scene's. */
-const char *tt_lesson_endpoint(const struct lesson *l, size_t i, int h);
+const char *tt_lesson_endpoint(const struct tt_lesson *l, size_t i, int h);
 /* What the capture holds so far ("" when none is on). */
 const char *tt_warn_captured(void);
 

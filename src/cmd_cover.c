@@ -128,10 +128,10 @@ tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 			int on = (int)((set >> i) & 1);
 			char causes[64] = "";
 
-			for (int c = 0; c < TT_CAUSE_OUTSIDE; c++)
+			for (int c = 0; c < TT_COVER_CAUSE_OUTSIDE; c++)
 				if (t->causes & (1u << c))
 					snprintf(causes + strlen(causes), sizeof causes - strlen(causes), "%s%s",
-					         causes[0] ? "," : "", tt_cause_name((enum tt_cause)c));
+					         causes[0] ? "," : "", tt_cover_cause_name((enum tt_cover_cause)c));
 			if (cli->format == TT_FMT_TSV)
 				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", on ? "yes" : "no", t->id,
 				       tt_cover_item_from(t), tt_state_name(t->to), causes,

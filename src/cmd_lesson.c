@@ -41,15 +41,15 @@ is_file(const char *p)
 }
 
 /* Loads and runs one lesson; NULL after printing the error. */
-static struct lesson *
+static struct tt_lesson *
 open_lesson(const char *path, const char *datadir)
 {
 	char err[1024];
-	struct lesson *l = lesson_load(path, err, sizeof err);
+	struct tt_lesson *l = tt_lesson_load(path, err, sizeof err);
 
-	if (l == NULL || lesson_run(l, datadir, err, sizeof err) < 0) {
+	if (l == NULL || tt_lesson_run(l, datadir, err, sizeof err) < 0) {
 		tt_warn("%s", err);
-		lesson_free(l);
+		tt_lesson_free(l);
 		return NULL;
 	}
 	return l;
@@ -58,27 +58,27 @@ open_lesson(const char *path, const char *datadir)
 static int
 by_order(const void *a, const void *b)
 {
-	const struct lesson *x = *(struct lesson *const *)a, *y = *(struct lesson *const *)b;
+	const struct tt_lesson *x = *(struct tt_lesson *const *)a, *y = *(struct tt_lesson *const *)b;
 
-	if (lesson_order(x) != lesson_order(y))
-		return lesson_order(x) < lesson_order(y) ? -1 : 1;
-	return strcmp(lesson_name(x), lesson_name(y));
+	if (tt_lesson_order(x) != tt_lesson_order(y))
+		return tt_lesson_order(x) < tt_lesson_order(y) ? -1 : 1;
+	return strcmp(tt_lesson_name(x), tt_lesson_name(y));
 }
 
 static void
-free_all(struct lesson **v, size_t n)
+free_all(struct tt_lesson **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		lesson_free(v[i]);
+		tt_lesson_free(v[i]);
 	free(v);
 }
 
 /* Every lesson of datadir/lessons, run and in order; -1 after an error. */
 static int
-load_all(const char *datadir, struct lesson ***out, size_t *nout)
+load_all(const char *datadir, struct tt_lesson ***out, size_t *nout)
 {
 	char dir[4096], path[4400];
-	struct lesson **v = NULL;
+	struct tt_lesson **v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -90,7 +90,7 @@ load_all(const char *datadir, struct lesson ***out, size_t *nout)
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
-		struct lesson *l;
+		struct tt_lesson *l;
 
 		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0 || de->d_name[0] == '.')
 			continue;
@@ -101,11 +101,11 @@ load_all(const char *datadir, struct lesson ***out, size_t *nout)
 			return -1;
 		}
 		if (n == cap) {
-			struct lesson **nv;
+			struct tt_lesson **nv;
 
 			cap = cap ? cap * 2 : 16;
 			if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
-				lesson_free(l);
+				tt_lesson_free(l);
 				closedir(d);
 				free_all(v, n);
 				tt_warn("%s", _("out of memory"));
@@ -280,28 +280,28 @@ print_events(FILE *f, const struct tt_step *st)
 }
 
 static void
-make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *notes,
+make_row(const struct tt_lesson *l, const struct tt_step *st, int absolute, char *notes,
          size_t nlen, struct tt_row *row)
 {
-	unsigned scene = lesson_step_scene(l, (size_t)(st - lesson_steps(l)));
+	unsigned scene = tt_lesson_step_scene(l, (size_t)(st - tt_lesson_steps(l)));
 
 	memset(row, 0, sizeof *row);
 	row->stream = st->stream;   /* numbered through the lesson, scene after scene */
 	row->frame = st->frame;
 	row->time_ns = st->time * 1000;
 	row->dir = st->dir == TT_SERVER;
-	row->src = lesson_stream_endpoint(l, st->stream, st->dir);
-	row->dst = lesson_stream_endpoint(l, st->stream, !st->dir);
+	row->src = tt_lesson_stream_endpoint(l, st->stream, st->dir);
+	row->dst = tt_lesson_stream_endpoint(l, st->stream, !st->dir);
 	if (*row->src == '\0' || *row->dst == '\0') {
-		row->src = lesson_scene_endpoint(l, scene, st->dir);
-		row->dst = lesson_scene_endpoint(l, scene, !st->dir);
+		row->src = tt_lesson_scene_endpoint(l, scene, st->dir);
+		row->dst = tt_lesson_scene_endpoint(l, scene, !st->dir);
 	}
 	row->flags = st->seg.flags;
 	if (absolute) {
 		row->seq = st->seg.seq;
 		row->ack = st->seg.ack;
 	} else {
-		lesson_relative(l, st, &row->seq, &row->ack);
+		tt_lesson_relative(l, st, &row->seq, &row->ack);
 	}
 	row->len = st->seg.len;
 	row->win = st->seg.wnd;
@@ -317,11 +317,11 @@ make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *n
 }
 
 static void
-print_check(FILE *f, const struct lesson *l, const struct lesson_check *c, size_t idx, int lang)
+print_check(FILE *f, const struct tt_lesson *l, const struct tt_lesson_check *c, size_t idx, int lang)
 {
 	char head[160];
 
-	snprintf(head, sizeof head, _("Checkpoint %zu of %zu:"), idx + 1, lesson_nchecks(l));
+	snprintf(head, sizeof head, _("Checkpoint %zu of %zu:"), idx + 1, tt_lesson_nchecks(l));
 	fprintf(f, "? %s\n", head);
 	print_wrapped(f, c->ask[lang], 2);
 	if (c->nchoices > 0) {
@@ -356,11 +356,11 @@ underline(FILE *f, const char *s)
 }
 
 static int
-batch_text(const struct lesson *l, const struct tt_cli *cli)
+batch_text(const struct tt_lesson *l, const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
-	const struct tt_step *steps = lesson_steps(l);
-	struct tt_report *rep = tt_report_new(stdout, TT_REPORT_TEXT);
+	int lang = cli->zh ? TT_ZH : TT_EN;
+	const struct tt_step *steps = tt_lesson_steps(l);
+	struct tt_report *rep = tt_report_new(stdout, TT_FMT_TEXT);
 	int header = 0;
 	char notes[256];
 
@@ -370,19 +370,19 @@ batch_text(const struct lesson *l, const struct tt_cli *cli)
 	}
 	if (cli->tcb)
 		tt_report_tcb(rep);
-	printf("%s\n", lesson_title(l, lang));
-	underline(stdout, lesson_title(l, lang));
-	printf("%s %s   %s %s\n\n", _("client"), lesson_endpoint(l, TT_CLIENT), _("server"),
-	       lesson_endpoint(l, TT_SERVER));
-	for (size_t i = 0; i < lesson_nparts(l); i++) {
-		const struct lesson_part *pt = lesson_part(l, i);
+	printf("%s\n", tt_lesson_title(l, lang));
+	underline(stdout, tt_lesson_title(l, lang));
+	printf("%s %s   %s %s\n\n", _("client"), tt_lesson_scene_endpoint(l, 0, TT_CLIENT), _("server"),
+	       tt_lesson_scene_endpoint(l, 0, TT_SERVER));
+	for (size_t i = 0; i < tt_lesson_nparts(l); i++) {
+		const struct tt_lesson_part *pt = tt_lesson_part(l, i);
 
 		if (pt->say[lang] != NULL && *pt->say[lang] != '\0') {
 			print_wrapped(stdout, pt->say[lang], 0);
 			fputc('\n', stdout);
 		}
 		if (pt->check >= 0)
-			print_check(stdout, l, lesson_check(l, (size_t)pt->check), (size_t)pt->check, lang);
+			print_check(stdout, l, tt_lesson_check(l, (size_t)pt->check), (size_t)pt->check, lang);
 		for (size_t s = pt->first; s < pt->end; s++) {
 			const struct tt_step *st = &steps[s];
 
@@ -403,17 +403,17 @@ batch_text(const struct lesson *l, const struct tt_cli *cli)
 	}
 	printf("%s\n", _("Summary"));
 	underline(stdout, _("Summary"));
-	print_wrapped(stdout, lesson_summary(l, lang), 0);
+	print_wrapped(stdout, tt_lesson_summary(l, lang), 0);
 	tt_report_free(rep);
 	return TT_EXIT_OK;
 }
 
 static int
-batch_table(const struct lesson *l, const struct tt_cli *cli)
+batch_table(const struct tt_lesson *l, const struct tt_cli *cli)
 {
-	struct tt_report *rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON
-	                                                                         : TT_REPORT_TSV);
-	const struct tt_step *steps = lesson_steps(l);
+	struct tt_report *rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_FMT_JSON
+	                                                                         : TT_FMT_TSV);
+	const struct tt_step *steps = tt_lesson_steps(l);
 	char notes[256];
 
 	if (rep == NULL) {
@@ -423,7 +423,7 @@ batch_table(const struct lesson *l, const struct tt_cli *cli)
 	if (cli->tcb)
 		tt_report_tcb(rep);
 	tt_report_header(rep);
-	for (size_t s = 0; s < lesson_nsteps(l); s++) {
+	for (size_t s = 0; s < tt_lesson_nsteps(l); s++) {
 		struct tt_row row;
 
 		if (steps[s].kind != TT_STEP_SEGMENT)
@@ -438,28 +438,28 @@ batch_table(const struct lesson *l, const struct tt_cli *cli)
 /* --write: every scene's segments (each scene run again in a simulation of
  * its own: the same steps), or a capture lesson's frames from its capture. */
 static int
-write_lesson(const struct lesson *l, const struct tt_cli *cli)
+write_lesson(const struct tt_lesson *l, const struct tt_cli *cli)
 {
 	const struct tt_scenario **scs;
-	size_t n = lesson_nscenes(l);
+	size_t n = tt_lesson_nscenes(l);
 	int rc;
 
-	if (lesson_capture(l) != NULL) {
+	if (tt_lesson_capture(l) != NULL) {
 		char path[4096];
 
-		/* as lesson_run() found it */
-		if (lesson_capture(l)[0] == '/' || cli->datadir == NULL || *cli->datadir == '\0')
-			snprintf(path, sizeof path, "%s", lesson_capture(l));
+		/* as tt_lesson_run() found it */
+		if (tt_lesson_capture(l)[0] == '/' || cli->datadir == NULL || *cli->datadir == '\0')
+			snprintf(path, sizeof path, "%s", tt_lesson_capture(l));
 		else
-			snprintf(path, sizeof path, "%s/%s", cli->datadir, lesson_capture(l));
-		return tt_write_frames(cli->write_path, path, lesson_steps(l), lesson_nsteps(l));
+			snprintf(path, sizeof path, "%s/%s", cli->datadir, tt_lesson_capture(l));
+		return tt_write_frames(cli->write_path, path, tt_lesson_steps(l), tt_lesson_nsteps(l));
 	}
 	if ((scs = calloc(n ? n : 1, sizeof *scs)) == NULL) {
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < n; i++)
-		scs[i] = lesson_scene_scenario(l, (unsigned)i);
+		scs[i] = tt_lesson_scene_scenario(l, (unsigned)i);
 	rc = tt_write_scenarios(cli->write_path, scs, n);
 	free(scs);
 	return rc;
@@ -467,17 +467,17 @@ write_lesson(const struct lesson *l, const struct tt_cli *cli)
 
 /* ---- the list --------------------------------------------------------------- */
 
-static struct lesson_progress *
+static struct tt_lesson_progress *
 load_progress(void)
 {
 	char dir[4096], err[512], warn[1024];
-	struct lesson_progress *p;
+	struct tt_lesson_progress *p;
 
 	if (tt_path_statedir(dir, sizeof dir, err, sizeof err) < 0) {
 		tt_warn(_("progress will not be kept: %s"), err);
 		return NULL;
 	}
-	p = lesson_progress_load(dir, warn, sizeof warn);
+	p = tt_lesson_progress_load(dir, warn, sizeof warn);
 	if (warn[0] != '\0')
 		tt_warn("%s", warn);
 	return p;
@@ -486,9 +486,9 @@ load_progress(void)
 static int
 list_lessons(const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
-	struct lesson **v;
-	struct lesson_progress *prog = NULL;
+	int lang = cli->zh ? TT_ZH : TT_EN;
+	struct tt_lesson **v;
+	struct tt_lesson_progress *prog = NULL;
 	size_t n;
 
 	if (load_all(cli->datadir, &v, &n) < 0)
@@ -501,34 +501,34 @@ list_lessons(const struct tt_cli *cli)
 		printf("%-12s %5s %6s  %-10s %s\n", _("name"), _("steps"), _("checks"), _("done"),
 		       _("title"));
 	for (size_t i = 0; i < n; i++) {
-		const struct lesson *l = v[i];
+		const struct tt_lesson *l = v[i];
 
 		switch (cli->format) {
 		case TT_FMT_TSV:
-			printf("%s\t%s\t%zu\t%zu\ten,zh_CN\n", lesson_name(l), lesson_title(l, lang),
-			       lesson_nsteps(l), lesson_nchecks(l));
+			printf("%s\t%s\t%zu\t%zu\ten,zh_CN\n", tt_lesson_name(l), tt_lesson_title(l, lang),
+			       tt_lesson_nsteps(l), tt_lesson_nchecks(l));
 			break;
 		case TT_FMT_JSON:
 			fputs("{\"name\":", stdout);
-			tt_json_string(stdout, lesson_name(l));
+			tt_json_string(stdout, tt_lesson_name(l));
 			fputs(",\"title\":", stdout);
-			tt_json_string(stdout, lesson_title(l, lang));
+			tt_json_string(stdout, tt_lesson_title(l, lang));
 			printf(",\"steps\":%zu,\"checkpoints\":%zu,\"languages\":\"en,zh_CN\"}\n",
-			       lesson_nsteps(l), lesson_nchecks(l));
+			       tt_lesson_nsteps(l), tt_lesson_nchecks(l));
 			break;
 		case TT_FMT_TEXT: {
-			struct lesson_record r;
+			struct tt_lesson_progress_record r;
 			char done[32] = "-";
 
-			if (prog != NULL && lesson_progress_get(prog, lesson_name(l), &r) && r.finished)
+			if (prog != NULL && tt_lesson_progress_get(prog, tt_lesson_name(l), &r) && r.finished)
 				snprintf(done, sizeof done, "%u/%u", r.best, r.of);
-			printf("%-12s %5zu %6zu  %-10s %s\n", lesson_name(l), lesson_nsteps(l),
-			       lesson_nchecks(l), done, lesson_title(l, lang));
+			printf("%-12s %5zu %6zu  %-10s %s\n", tt_lesson_name(l), tt_lesson_nsteps(l),
+			       tt_lesson_nchecks(l), done, tt_lesson_title(l, lang));
 			break;
 		}
 		}
 	}
-	lesson_progress_free(prog);
+	tt_lesson_progress_free(prog);
 	free_all(v, n);
 	return TT_EXIT_OK;
 }
@@ -536,13 +536,13 @@ list_lessons(const struct tt_cli *cli)
 /* ---- the step view -------------------------------------------------------------- */
 
 struct tui {
-	const struct lesson *l;
+	const struct tt_lesson *l;
 	int lang;
 	struct ui_checkpoint *cp;     /* per checkpoint */
 	char *answered;               /* per checkpoint: answered once */
 	unsigned correct;
 	int finished;
-	struct lesson_progress *prog;
+	struct tt_lesson_progress *prog;
 	char warn[512];
 	char score[160];              /* "Lesson finished: 4 of 5 checkpoints right." */
 	char *sum;                    /* the score with the summary under it */
@@ -552,7 +552,7 @@ static const char *
 tui_narration(void *ctx, size_t i)
 {
 	struct tui *t = ctx;
-	const struct lesson_part *pt = lesson_part_of_step(t->l, i);
+	const struct tt_lesson_part *pt = tt_lesson_part_of_step(t->l, i);
 
 	if (pt == NULL || pt->say[t->lang] == NULL || *pt->say[t->lang] == '\0')
 		return NULL;
@@ -560,23 +560,23 @@ tui_narration(void *ctx, size_t i)
 }
 
 int
-tt_lesson_view(const struct lesson *l, size_t i)
+tt_lesson_view(const struct tt_lesson *l, size_t i)
 {
-	const struct lesson_part *pt = lesson_part_of_step(l, i);
+	const struct tt_lesson_part *pt = tt_lesson_part_of_step(l, i);
 
-	switch (pt != NULL ? pt->view : LESSON_VIEW_KEEP) {
-	case LESSON_VIEW_LADDER: return UI_VIEW_LADDER;
-	case LESSON_VIEW_WINDOWS: return UI_VIEW_WINDOWS;
-	case LESSON_VIEW_CWND: return UI_VIEW_CWND;
-	case LESSON_VIEW_SEQUENCE: return UI_VIEW_SEQUENCE;
+	switch (pt != NULL ? pt->view : TT_LESSON_VIEW_KEEP) {
+	case TT_LESSON_VIEW_LADDER: return UI_VIEW_LADDER;
+	case TT_LESSON_VIEW_WINDOWS: return UI_VIEW_WINDOWS;
+	case TT_LESSON_VIEW_CWND: return UI_VIEW_CWND;
+	case TT_LESSON_VIEW_SEQUENCE: return UI_VIEW_SEQUENCE;
 	default: return UI_VIEW_KEEP;
 	}
 }
 
 const char *
-tt_lesson_endpoint(const struct lesson *l, size_t i, int h)
+tt_lesson_endpoint(const struct tt_lesson *l, size_t i, int h)
 {
-	const char *ep = lesson_stream_endpoint(l, lesson_steps(l)[i].stream, h);
+	const char *ep = tt_lesson_stream_endpoint(l, tt_lesson_steps(l)[i].stream, h);
 
 	return *ep != '\0' ? ep : NULL;
 }
@@ -594,10 +594,10 @@ tui_view(void *ctx, size_t i)
 }
 
 static size_t
-check_index(const struct lesson *l, const struct lesson_check *c)
+check_index(const struct tt_lesson *l, const struct tt_lesson_check *c)
 {
-	for (size_t k = 0; k < lesson_nchecks(l); k++)
-		if (lesson_check(l, k) == c)
+	for (size_t k = 0; k < tt_lesson_nchecks(l); k++)
+		if (tt_lesson_check(l, k) == c)
 			return k;
 	return 0;
 }
@@ -606,7 +606,7 @@ static const struct ui_checkpoint *
 tui_checkpoint(void *ctx, size_t i)
 {
 	struct tui *t = ctx;
-	const struct lesson_check *c = lesson_check_before(t->l, i);
+	const struct tt_lesson_check *c = tt_lesson_check_before(t->l, i);
 
 	return c != NULL ? &t->cp[check_index(t->l, c)] : NULL;
 }
@@ -615,7 +615,7 @@ static void
 tui_answered(void *ctx, size_t i, int correct)
 {
 	struct tui *t = ctx;
-	const struct lesson_check *c = lesson_check_before(t->l, i);
+	const struct tt_lesson_check *c = tt_lesson_check_before(t->l, i);
 	size_t k;
 
 	if (c == NULL)
@@ -633,15 +633,15 @@ static const char *
 tui_summary(void *ctx)
 {
 	struct tui *t = ctx;
-	const char *sum = lesson_summary(t->l, t->lang);
-	size_t nc = lesson_nchecks(t->l), len;
+	const char *sum = tt_lesson_summary(t->l, t->lang);
+	size_t nc = tt_lesson_nchecks(t->l), len;
 	char err[512];
 
 	if (!t->finished) {
 		t->finished = 1;
 		if (t->prog != NULL &&
-		    (lesson_progress_finish(t->prog, lesson_name(t->l), t->correct, (unsigned)nc) < 0 ||
-		     lesson_progress_save(t->prog, err, sizeof err) < 0))
+		    (tt_lesson_progress_finish(t->prog, tt_lesson_name(t->l), t->correct, (unsigned)nc) < 0 ||
+		     tt_lesson_progress_save(t->prog, err, sizeof err) < 0))
 			snprintf(t->warn, sizeof t->warn, _("progress not saved: %s"), err);
 	}
 	if (nc == 0)
@@ -659,18 +659,18 @@ tui_summary(void *ctx)
 /* The lesson in the step view. Prints nothing (the caller may hold the
  * terminal): the score line goes to score, a warning to warn. */
 static int
-run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress *prog,
+run_tui(const struct tt_lesson *l, const struct tt_cli *cli, struct tt_lesson_progress *prog,
         char *score, size_t slen, char *warn, size_t wlen)
 {
 	struct tui t;
 	struct ui_story story;
 	struct ui_opts opts;
-	size_t nc = lesson_nchecks(l);
+	size_t nc = tt_lesson_nchecks(l);
 	int rc;
 
 	memset(&t, 0, sizeof t);
 	t.l = l;
-	t.lang = cli->zh ? LESSON_ZH : LESSON_EN;
+	t.lang = cli->zh ? TT_ZH : TT_EN;
 	t.prog = prog;
 	t.cp = calloc(nc ? nc : 1, sizeof *t.cp);
 	t.answered = calloc(nc ? nc : 1, 1);
@@ -681,7 +681,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 		return TT_EXIT_FAIL;
 	}
 	for (size_t k = 0; k < nc; k++) {
-		const struct lesson_check *c = lesson_check(l, k);
+		const struct tt_lesson_check *c = tt_lesson_check(l, k);
 
 		t.cp[k].question = c->ask[t.lang];
 		t.cp[k].choices = c->nchoices ? c->choices : NULL;
@@ -690,12 +690,12 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 		t.cp[k].why = c->why[t.lang];
 	}
 	memset(&story, 0, sizeof story);
-	story.title = lesson_title(l, t.lang);
-	story.endpoint[0] = lesson_endpoint(l, TT_CLIENT);
-	story.endpoint[1] = lesson_endpoint(l, TT_SERVER);
-	story.nsteps = lesson_nsteps(l);
-	story.steps = lesson_steps(l);
-	story.replay = lesson_capture(l) != NULL;
+	story.title = tt_lesson_title(l, t.lang);
+	story.endpoint[0] = tt_lesson_scene_endpoint(l, 0, TT_CLIENT);
+	story.endpoint[1] = tt_lesson_scene_endpoint(l, 0, TT_SERVER);
+	story.nsteps = tt_lesson_nsteps(l);
+	story.steps = tt_lesson_steps(l);
+	story.replay = tt_lesson_capture(l) != NULL;
 	story.ctx = &t;
 	story.narration = tui_narration;
 	story.view = tui_view;
@@ -737,20 +737,20 @@ text_width(const char *s)
  * in a column after the longest title. Returns the first unfinished
  * lesson at or after `from` (wrapping around), or `from` when all are. */
 static size_t
-list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *prog,
+list_items(struct tt_lesson **v, size_t n, int lang, const struct tt_lesson_progress *prog,
            char **items, size_t from)
 {
 	int tw = 0;
 	size_t first = SIZE_MAX;
 
 	for (size_t i = 0; i < n; i++)
-		if (text_width(lesson_title(v[i], lang)) > tw)
-			tw = text_width(lesson_title(v[i], lang));
+		if (text_width(tt_lesson_title(v[i], lang)) > tw)
+			tw = text_width(tt_lesson_title(v[i], lang));
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (from + k) % n;
-		struct lesson_record r;
-		const char *title = lesson_title(v[i], lang);
-		int done = prog != NULL && lesson_progress_get(prog, lesson_name(v[i]), &r) && r.finished;
+		struct tt_lesson_progress_record r;
+		const char *title = tt_lesson_title(v[i], lang);
+		int done = prog != NULL && tt_lesson_progress_get(prog, tt_lesson_name(v[i]), &r) && r.finished;
 
 		if (!done && first == SIZE_MAX)
 			first = i;
@@ -768,9 +768,9 @@ list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *
 static int
 pick_and_run(const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
-	struct lesson_progress *prog;
-	struct lesson **v;
+	int lang = cli->zh ? TT_ZH : TT_EN;
+	struct tt_lesson_progress *prog;
+	struct tt_lesson **v;
 	struct ui_opts opts;
 	char **items, err[256], help[1024], score[160] = "", warn[512];
 	size_t n, start;
@@ -821,7 +821,7 @@ out:
 	for (size_t i = 0; items != NULL && i < n; i++)
 		free(items[i]);
 	free(items);
-	lesson_progress_free(prog);
+	tt_lesson_progress_free(prog);
 	free_all(v, n);
 	return rc;
 }
@@ -830,7 +830,7 @@ int
 cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 {
 	char path[4096];
-	struct lesson *l;
+	struct tt_lesson *l;
 	int rc;
 
 	if (argc > 1) {
@@ -874,18 +874,18 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	} else if (cli->write_path != NULL && write_lesson(l, cli) != TT_EXIT_OK) {
 		rc = TT_EXIT_FAIL;      /* said before the screen opens */
 	} else {
-		struct lesson_progress *prog = load_progress();
+		struct tt_lesson_progress *prog = load_progress();
 		char score[160], warn[512];
 
 		rc = run_tui(l, cli, prog, score, sizeof score, warn, sizeof warn);
-		lesson_progress_free(prog);
+		tt_lesson_progress_free(prog);
 		/* the step view is over and the terminal is the shell's again */
 		if (warn[0] != '\0')
 			tt_warn("%s", warn);
 		else if (score[0] != '\0')
 			printf("%s\n", score);
 	}
-	lesson_free(l);
+	tt_lesson_free(l);
 	if (fflush(stdout) != 0 && rc == TT_EXIT_OK)
 		rc = TT_EXIT_FAIL;
 	return rc;

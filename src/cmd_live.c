@@ -557,12 +557,6 @@ batch_note(struct live *lv, uint64_t frame, const char *why)
 	tt_warn(_("%s: frame %" PRIu64 ": note: %s"), lv->iface, frame, _(why));
 }
 
-static enum tt_report_format
-format_of(enum tt_format f)
-{
-	return f == TT_FMT_TSV ? TT_REPORT_TSV : f == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT;
-}
-
 /* Without packets: the kernel's transitions as they come. */
 static void
 print_records(struct live *lv, uint64_t *cursor)
@@ -607,7 +601,7 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	lv->ctx = &b;
 	lv->emit = batch_emit;
 	lv->note = batch_note;
-	b.rep = tt_report_new(stdout, format_of(cli->format));
+	b.rep = tt_report_new(stdout, cli->format);
 	if (b.rep == NULL) {
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;

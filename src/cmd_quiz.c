@@ -48,11 +48,11 @@ json_str(FILE *f, const char *s)
 }
 
 static void
-list_row(const struct tt_cli *cli, const struct tt_question *q, int lang)
+list_row(const struct tt_cli *cli, const struct tt_quiz_question *q, int lang)
 {
 	char lesson[48];
 	const char *langs = q->title.s[TT_ZH] != NULL ? "en,zh_CN" : "en";
-	const char *title = tt_qtext_get(&q->title, lang);
+	const char *title = tt_quiz_text_get(&q->title, lang);
 
 	snprintf(lesson, sizeof lesson, "%s:%u", q->show_lesson, q->show_step);
 	switch (cli->format) {
@@ -95,14 +95,14 @@ list_bank(const struct tt_cli *cli, const struct tt_quiz *qz)
 		printf("%-28s %-14s %-9s %-14s %-9s %s\n", "id", "topic", "kind", "lesson", "languages",
 		       "title");
 	for (size_t i = 0; i < tt_quiz_count(qz) && !practice; i++) {
-		const struct tt_question *q = tt_quiz_get(qz, i);
+		const struct tt_quiz_question *q = tt_quiz_get(qz, i);
 
 		if (all || strcmp(q->topic, cli->topic) == 0)
 			list_row(cli, q, lang);
 	}
 	if (all || practice) {
 		for (size_t t = 0; t < tt_practice_ntemplates(); t++) {
-			struct tt_question q;
+			struct tt_quiz_question q;
 
 			tt_practice_describe(t, &q);
 			list_row(cli, &q, lang);
@@ -151,7 +151,7 @@ print_indented(const char *text, const char *indent)
 }
 
 static void
-print_question(const struct tt_quiz *qz, const struct tt_question *q, size_t num, size_t planned,
+print_question(const struct tt_quiz *qz, const struct tt_quiz_question *q, size_t num, size_t planned,
                int lang)
 {
 	const char *topic = strcmp(q->topic, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
@@ -162,38 +162,38 @@ print_question(const struct tt_quiz *qz, const struct tt_question *q, size_t num
 	else
 		printf(_("Question %zu"), num);
 	printf(" \xc2\xb7 %s \xc2\xb7 %s  [%s]\n", topic, _(tt_quiz_kind_name(q->kind)), q->id);
-	printf("%s\n", tt_qtext_get(&q->title, lang));
-	print_indented(tt_qtext_get(&q->prompt, lang), "  ");
+	printf("%s\n", tt_quiz_text_get(&q->title, lang));
+	print_indented(tt_quiz_text_get(&q->prompt, lang), "  ");
 	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
+	case TT_QUIZ_SINGLE:
+	case TT_QUIZ_MULTIPLE:
 		for (size_t i = 0; i < q->nchoices; i++)
-			printf("    %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], lang));
-		printf("%s\n", q->kind == TT_QK_SINGLE ? _("Answer with one letter.")
+			printf("    %c) %s\n", (char)('a' + i), tt_quiz_text_get(&q->choice[i], lang));
+		printf("%s\n", q->kind == TT_QUIZ_SINGLE ? _("Answer with one letter.")
 		                                       : _("Answer with every right letter, e.g. a c."));
 		break;
-	case TT_QK_ORDER:
+	case TT_QUIZ_ORDER:
 		for (size_t i = 0; i < q->nchoices; i++)
-			printf("    %zu. %s\n", i + 1, tt_qtext_get(&q->choice[i], lang));
+			printf("    %zu. %s\n", i + 1, tt_quiz_text_get(&q->choice[i], lang));
 		printf("%s\n", _("Answer with the item numbers in the right order, e.g. 3 1 2 4."));
 		break;
-	case TT_QK_NUMBER:
+	case TT_QUIZ_NUMBER:
 		printf("%s\n", _("Answer with a number."));
 		break;
-	case TT_QK_STATE:
+	case TT_QUIZ_STATE:
 		printf("%s\n", _("Answer with an RFC 9293 state name, e.g. SYN-SENT."));
 		break;
-	case TT_QK_OPEN:
+	case TT_QUIZ_OPEN:
 		printf("%s\n", _("Answer in your own words on one line; then grade yourself "
 		                 "against the key points with y or n."));
 		break;
-	case TT_QK_NKINDS:
+	case TT_QUIZ_NKINDS:
 		break;
 	}
 }
 
 static void
-print_show(const struct tt_question *q)
+print_show(const struct tt_quiz_question *q)
 {
 	printf(_("Show me: tcptutor lesson %s (step %u)\n"), q->show_lesson, q->show_step);
 	if (q->scenario != NULL) {
@@ -204,39 +204,39 @@ print_show(const struct tt_question *q)
 }
 
 static void
-print_feedback(const struct tt_question *q, const char *norm, int right, int lang)
+print_feedback(const struct tt_quiz_question *q, const char *norm, int right, int lang)
 {
-	const struct tt_qwrong *w[TT_QUIZ_MAXITEMS];
+	const struct tt_quiz_wrong *w[TT_QUIZ_MAXITEMS];
 	size_t nw;
 	char ans[64];
 
-	if (q->kind == TT_QK_OPEN)
+	if (q->kind == TT_QUIZ_OPEN)
 		printf("%s\n", right ? _("Graded right.") : _("Graded wrong: study the key points."));
 	else if (right)
 		printf("%s\n", _("Right."));
 	else {
 		tt_quiz_answer_text(q, ans, sizeof ans);
 		printf(_("Wrong. The answer is %s.\n"), ans);
-		if (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE)
+		if (q->kind == TT_QUIZ_SINGLE || q->kind == TT_QUIZ_MULTIPLE)
 			for (size_t i = 0; i < q->nchoices; i++)
 				if (q->answer_mask & (1u << i))
-					printf("    %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], lang));
-		if (q->kind == TT_QK_ORDER)
+					printf("    %c) %s\n", (char)('a' + i), tt_quiz_text_get(&q->choice[i], lang));
+		if (q->kind == TT_QUIZ_ORDER)
 			for (size_t i = 0; i < q->nchoices; i++)
 				printf("    %zu. %s\n", (size_t)q->order[i] + 1,
-				       tt_qtext_get(&q->choice[q->order[i]], lang));
+				       tt_quiz_text_get(&q->choice[q->order[i]], lang));
 		nw = tt_quiz_wrong_for(q, norm, w, TT_QUIZ_MAXITEMS);
 		for (size_t i = 0; i < nw; i++)
-			printf(_("Why %s is wrong: %s\n"), w[i]->match, tt_qtext_get(&w[i]->text, lang));
+			printf(_("Why %s is wrong: %s\n"), w[i]->match, tt_quiz_text_get(&w[i]->text, lang));
 	}
 	printf("%s\n", _("Explanation:"));
-	print_indented(tt_qtext_get(&q->explain, lang), "  ");
+	print_indented(tt_quiz_text_get(&q->explain, lang), "  ");
 	nw = 0;
 	for (size_t i = 0; i < q->nwrong; i++)
 		if (q->wrong[i].match[0] == '\0') {
 			if (nw++ == 0)
 				printf("%s\n", _("Common wrong answers:"));
-			printf("  - %s\n", tt_qtext_get(&q->wrong[i].text, lang));
+			printf("  - %s\n", tt_quiz_text_get(&q->wrong[i].text, lang));
 		}
 	print_show(q);
 }
@@ -273,11 +273,11 @@ tsv_field(const char *s)
 /* --format tsv|json: one answered question per row, instead of the dialogue.
  * "expected" is the right answer (none for an open question). */
 static void
-print_answer_row(enum tt_format fmt, const struct tt_question *q, size_t num, const char *answer,
+print_answer_row(enum tt_format fmt, const struct tt_quiz_question *q, size_t num, const char *answer,
                  int right)
 {
 	char buf[64];
-	const char *expected = q->kind == TT_QK_OPEN ? NULL : tt_quiz_answer_text(q, buf, sizeof buf);
+	const char *expected = q->kind == TT_QUIZ_OPEN ? NULL : tt_quiz_answer_text(q, buf, sizeof buf);
 
 	if (fmt == TT_FMT_TSV) {
 		printf("%zu\t%s\t%s\t%s\t", num, q->id, q->topic, tt_quiz_kind_word(q->kind));
@@ -304,7 +304,7 @@ print_answer_row(enum tt_format fmt, const struct tt_question *q, size_t num, co
 /* Reads an answer (and an open question's self-grade) into line; words gets
  * the learner's own words. 0 at the end of input. */
 static int
-read_answer(const struct tt_question *q, int text, int lang, char *line, char *words, size_t len)
+read_answer(const struct tt_quiz_question *q, int text, int lang, char *line, char *words, size_t len)
 {
 	if (!read_line(line, len)) {
 		if (text)
@@ -314,12 +314,12 @@ read_answer(const struct tt_question *q, int text, int lang, char *line, char *w
 	snprintf(words, len, "%s", line);
 	if (text)
 		printf(_("Your answer: %s\n"), line);
-	if (q->kind != TT_QK_OPEN)
+	if (q->kind != TT_QUIZ_OPEN)
 		return 1;
 	if (text) {
 		printf("%s\n", _("Key points of the model answer:"));
 		for (size_t i = 0; i < q->nkeys; i++)
-			printf("  - %s\n", tt_qtext_get(&q->key[i], lang));
+			printf("  - %s\n", tt_quiz_text_get(&q->key[i], lang));
 		printf("%s\n", _("Did your answer cover them? (y/n)"));
 	}
 	if (!read_line(line, len)) {
@@ -339,7 +339,7 @@ batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz
 	int lang = cli->zh ? TT_ZH : TT_EN, text = cli->format == TT_FMT_TEXT;
 	char line[1024], words[1024], norm[64], err[512];
 	size_t num = 0;
-	const struct tt_question *q;
+	const struct tt_quiz_question *q;
 	int rc = TT_EXIT_OK, unsaved = 0, said = 0;
 
 	if (cli->format == TT_FMT_TSV)
@@ -392,16 +392,16 @@ batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz
 
 struct showctx {
 	const struct tt_cli *cli;
-	struct lesson *lesson;
+	struct tt_lesson *lesson;
 };
 
 static const char *
 lesson_narration(void *ctx, size_t i)
 {
 	struct showctx *c = ctx;
-	const struct lesson_part *p = lesson_part_of_step(c->lesson, i);
+	const struct tt_lesson_part *p = tt_lesson_part_of_step(c->lesson, i);
 
-	return p != NULL ? p->say[c->cli->zh ? LESSON_ZH : LESSON_EN] : NULL;
+	return p != NULL ? p->say[c->cli->zh ? TT_ZH : TT_EN] : NULL;
 }
 
 static int
@@ -421,13 +421,13 @@ lesson_summary_cb(void *ctx)
 {
 	struct showctx *c = ctx;
 
-	return lesson_summary(c->lesson, c->cli->zh ? LESSON_ZH : LESSON_EN);
+	return tt_lesson_summary(c->lesson, c->cli->zh ? TT_ZH : TT_EN);
 }
 
 /* Opens the lesson (or the generated scenario) at the step that shows the
  * answer; called by the quiz screen, which is suspended meanwhile. */
 static int
-show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, size_t errlen)
+show_me(void *ctx, const struct tt_quiz_question *q, int own_scenario, char *err, size_t errlen)
 {
 	const struct tt_cli *cli = ctx;
 	struct ui_opts opts;
@@ -453,7 +453,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		tt_scenario_free(sc);
 		if (sim == NULL)
 			return -1;
-		story.title = tt_qtext_get(&q->title, cli->zh ? TT_ZH : TT_EN);
+		story.title = tt_quiz_text_get(&q->title, cli->zh ? TT_ZH : TT_EN);
 		story.endpoint[0] = tt_sim_endpoint(sim, TT_CLIENT, ep[0], sizeof ep[0]);
 		story.endpoint[1] = tt_sim_endpoint(sim, TT_SERVER, ep[1], sizeof ep[1]);
 		story.nsteps = tt_sim_nsteps(sim);
@@ -464,20 +464,20 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		return rc == 0 ? 0 : -1;
 	}
 	snprintf(path, sizeof path, "%s/lessons/%s.lesson", cli->datadir, q->show_lesson);
-	struct showctx c = { cli, lesson_load(path, err, errlen) };
+	struct showctx c = { cli, tt_lesson_load(path, err, errlen) };
 
 	if (c.lesson == NULL)
 		return -1;
-	if (lesson_run(c.lesson, cli->datadir, err, errlen) == -1) {
-		lesson_free(c.lesson);
+	if (tt_lesson_run(c.lesson, cli->datadir, err, errlen) == -1) {
+		tt_lesson_free(c.lesson);
 		return -1;
 	}
-	story.title = lesson_title(c.lesson, cli->zh ? LESSON_ZH : LESSON_EN);
-	story.endpoint[0] = lesson_endpoint(c.lesson, 0);
-	story.endpoint[1] = lesson_endpoint(c.lesson, 1);
-	story.nsteps = lesson_nsteps(c.lesson);
-	story.steps = lesson_steps(c.lesson);
-	story.replay = lesson_capture(c.lesson) != NULL;
+	story.title = tt_lesson_title(c.lesson, cli->zh ? TT_ZH : TT_EN);
+	story.endpoint[0] = tt_lesson_scene_endpoint(c.lesson, 0, 0);
+	story.endpoint[1] = tt_lesson_scene_endpoint(c.lesson, 0, 1);
+	story.nsteps = tt_lesson_nsteps(c.lesson);
+	story.steps = tt_lesson_steps(c.lesson);
+	story.replay = tt_lesson_capture(c.lesson) != NULL;
 	story.start = q->show_step > 0 && q->show_step <= story.nsteps ? q->show_step - 1 : 0;
 	story.ctx = &c;
 	story.narration = lesson_narration;
@@ -485,7 +485,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	story.endpoint_of = lesson_endpoint_cb;
 	story.summary = lesson_summary_cb;
 	rc = tt_ui_result(ui_stepview(&story, &opts));
-	lesson_free(c.lesson);
+	tt_lesson_free(c.lesson);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -506,7 +506,7 @@ int
 cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 {
 	struct tt_quiz *qz = NULL;
-	struct tt_progress *p = NULL;
+	struct tt_leitner *p = NULL;
 	struct tt_quiz_session *s = NULL;
 	char dir[4096], state[4096], path[4200], err[1024], warn[1024], moved[4200];
 	unsigned long seed;
@@ -547,7 +547,7 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	snprintf(path, sizeof path, "%s/%s", state, PROGRESS_FILE);
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	if (p == NULL) {
 		tt_warn("%s", err);
 		goto out;
@@ -584,7 +584,7 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 	rc = cli->batch ? batch_sitting(cli, qz, s, path) : tt_ui_result(ui_quiz(qz, s, &o));
 out:
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 	tt_quiz_free(qz);
 	return rc;
 }

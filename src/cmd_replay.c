@@ -90,17 +90,6 @@ static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i)
 	return nm->ep[k];
 }
 
-static enum tt_report_format
-report_format(enum tt_format f)
-{
-	switch (f) {
-	case TT_FMT_TSV: return TT_REPORT_TSV;
-	case TT_FMT_JSON: return TT_REPORT_JSON;
-	case TT_FMT_TEXT: break;
-	}
-	return TT_REPORT_TEXT;
-}
-
 char *
 tt_join_words(int argc, char **argv)
 {
@@ -243,7 +232,7 @@ warn_no_stream(const char *name, int stream, size_t n)
 static int
 rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 {
-	struct tt_report *rep = tt_report_new(stdout, report_format(cli->format));
+	struct tt_report *rep = tt_report_new(stdout, cli->format);
 	struct names *nm = calloc(1, sizeof *nm);
 
 	if (rep == NULL || nm == NULL) {

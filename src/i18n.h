@@ -9,4 +9,8 @@
 #define _(s) gettext(s)
 #define N_(s) (s)
 
+/* The languages of content (lessons, the quiz): the index of a text that
+ * content files give in both. */
+enum tt_lang { TT_EN = 0, TT_ZH = 1, TT_NLANG = 2 };
+
 #endif

@@ -1484,7 +1484,7 @@ tsv_rows(char *buf, size_t len, int buffered, const uint64_t *v, size_t n)
 	size_t got;
 
 	ck_assert_ptr_nonnull(f);
-	rep = tt_report_new(f, TT_REPORT_TSV);
+	rep = tt_report_new(f, TT_FMT_TSV);
 	ck_assert_ptr_nonnull(rep);
 	if (buffered)
 		tt_report_buffer(rep);

@@ -138,7 +138,7 @@ START_TEST(test_entries_are_distinct_and_allowed)
 	ck_assert_uint_le(tt_cover_nitems(), 64);
 	for (int f = 0; f < TT_NSTATES; f++)
 		for (int t = 0; t < TT_NSTATES; t++)
-			for (int c = 0; c < TT_CAUSE_OUTSIDE; c++) {
+			for (int c = 0; c < TT_COVER_CAUSE_OUTSIDE; c++) {
 				int n = 0;
 
 				for (size_t i = 0; i < tt_cover_nitems(); i++) {
@@ -148,7 +148,7 @@ START_TEST(test_entries_are_distinct_and_allowed)
 				}
 				ck_assert_msg(n <= 1, "%d entries for %s -> %s (%s)", n,
 				              tt_state_name((enum tt_state)f), tt_state_name((enum tt_state)t),
-				              tt_cause_name((enum tt_cause)c));
+				              tt_cover_cause_name((enum tt_cover_cause)c));
 			}
 	for (size_t i = 0; i < tt_cover_nitems(); i++) {
 		const struct tt_cover_item *e = tt_cover_item(i);
@@ -163,7 +163,7 @@ START_TEST(test_entries_are_distinct_and_allowed)
 			if (!(e->from & (1u << f)))
 				continue;
 			for (int r = 0; r < TT_NREASONS && !ok; r++)
-				ok = (e->causes & (1u << tt_reason_cause((enum tt_reason)r))) &&
+				ok = (e->causes & (1u << tt_cover_cause_of((enum tt_reason)r))) &&
 				     tt_check_edge_allowed((enum tt_state)f, e->to, (enum tt_reason)r);
 			ck_assert_msg(ok, "%s from %s is no allowed edge", e->id,
 			              tt_state_name((enum tt_state)f));

@@ -19,13 +19,13 @@
 #define TAIL "summary en S\nsummary zh 结\n"
 #define ASK "ask en q\nask zh 问\nwhy en w\nwhy zh 因\n"
 
-static struct lesson *
+static struct tt_lesson *
 parse_run(const char *text, char *err, size_t errlen)
 {
-	struct lesson *l = lesson_parse(text, strlen(text), "t.lesson", err, errlen);
+	struct tt_lesson *l = tt_lesson_parse(text, strlen(text), "t.lesson", err, errlen);
 
-	if (l != NULL && lesson_run(l, NULL, err, errlen) < 0) {
-		lesson_free(l);
+	if (l != NULL && tt_lesson_run(l, NULL, err, errlen) < 0) {
+		tt_lesson_free(l);
 		return NULL;
 	}
 	return l;
@@ -34,55 +34,55 @@ parse_run(const char *text, char *err, size_t errlen)
 START_TEST(test_handshake_checkpoints_are_answered_by_the_engine)
 {
 	char err[512] = "";
-	struct lesson *l = parse_run(HEAD "listen server\n"
+	struct tt_lesson *l = parse_run(HEAD "listen server\n"
 	                             "check state client\n" ASK "connect client\n"
 	                             "check state server\n" ASK "deliver\n"
 	                             "check flags\n" ASK "deliver\n"
 	                             "check ack\n" ASK "deliver\n" TAIL, err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_uint_eq(lesson_nchecks(l), 4);
-	ck_assert_str_eq(lesson_check(l, 0)->answer, "SYN-SENT");
-	ck_assert_str_eq(lesson_check(l, 1)->answer, "SYN-RECEIVED");
-	ck_assert_str_eq(lesson_check(l, 2)->answer, "SYN,ACK");
-	ck_assert_str_eq(lesson_check(l, 3)->answer, "1");
-	ck_assert_uint_eq(lesson_check(l, 3)->nchoices, 0);
-	ck_assert_uint_eq(lesson_check(l, 0)->nchoices, 4);
-	ck_assert_str_eq(lesson_check(l, 0)->choices[lesson_check(l, 0)->answer_choice], "SYN-SENT");
-	ck_assert(lesson_check_correct(lesson_check(l, 1), " syn_rcvd "));
-	ck_assert(lesson_check_correct(lesson_check(l, 2), "syn|ack"));
-	ck_assert(!lesson_check_correct(lesson_check(l, 2), "ACK"));
-	ck_assert(lesson_check_correct(lesson_check(l, 3), "1\n"));
-	ck_assert(lesson_check_before(l, lesson_check(l, 1)->step) == lesson_check(l, 1));
-	lesson_free(l);
+	ck_assert_uint_eq(tt_lesson_nchecks(l), 4);
+	ck_assert_str_eq(tt_lesson_check(l, 0)->answer, "SYN-SENT");
+	ck_assert_str_eq(tt_lesson_check(l, 1)->answer, "SYN-RECEIVED");
+	ck_assert_str_eq(tt_lesson_check(l, 2)->answer, "SYN,ACK");
+	ck_assert_str_eq(tt_lesson_check(l, 3)->answer, "1");
+	ck_assert_uint_eq(tt_lesson_check(l, 3)->nchoices, 0);
+	ck_assert_uint_eq(tt_lesson_check(l, 0)->nchoices, 4);
+	ck_assert_str_eq(tt_lesson_check(l, 0)->choices[tt_lesson_check(l, 0)->answer_choice], "SYN-SENT");
+	ck_assert(tt_lesson_check_correct(tt_lesson_check(l, 1), " syn_rcvd "));
+	ck_assert(tt_lesson_check_correct(tt_lesson_check(l, 2), "syn|ack"));
+	ck_assert(!tt_lesson_check_correct(tt_lesson_check(l, 2), "ACK"));
+	ck_assert(tt_lesson_check_correct(tt_lesson_check(l, 3), "1\n"));
+	ck_assert(tt_lesson_check_before(l, tt_lesson_check(l, 1)->step) == tt_lesson_check(l, 1));
+	tt_lesson_free(l);
 }
 END_TEST
 
 START_TEST(test_narration_joins_lines_per_language)
 {
 	char err[512] = "";
-	struct lesson *l = parse_run(HEAD "say en one\nsay en two\nsay en\nsay en three\n"
+	struct tt_lesson *l = parse_run(HEAD "say en one\nsay en two\nsay en\nsay en three\n"
 	                             "say zh 第一\nsay zh 第二\nlisten server\n" TAIL, err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_EN], "one two\nthree");
-	ck_assert_str_eq(lesson_part(l, 0)->say[LESSON_ZH], "第一第二");
-	ck_assert_str_eq(lesson_part_of_step(l, 0)->say[LESSON_ZH], "第一第二");
-	lesson_free(l);
+	ck_assert_str_eq(tt_lesson_part(l, 0)->say[TT_EN], "one two\nthree");
+	ck_assert_str_eq(tt_lesson_part(l, 0)->say[TT_ZH], "第一第二");
+	ck_assert_str_eq(tt_lesson_part_of_step(l, 0)->say[TT_ZH], "第一第二");
+	tt_lesson_free(l);
 }
 END_TEST
 
 START_TEST(test_fault_lines_pass_narration_to_the_sending_action)
 {
 	char err[512] = "";
-	struct lesson *l = parse_run(HEAD "listen server\nconnect client\n"
+	struct tt_lesson *l = parse_run(HEAD "listen server\nconnect client\n"
 	                             "drop SYN,ACK to client\nsay en lost\nsay zh 丢\n"
 	                             "check flags\n" ASK "deliver\n" TAIL, err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_str_eq(lesson_check(l, 0)->answer, "SYN");
-	ck_assert_str_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->say[LESSON_EN], "lost");
-	lesson_free(l);
+	ck_assert_str_eq(tt_lesson_check(l, 0)->answer, "SYN");
+	ck_assert_str_eq(tt_lesson_part_of_step(l, tt_lesson_nsteps(l) - 1)->say[TT_EN], "lost");
+	tt_lesson_free(l);
 }
 END_TEST
 
@@ -90,33 +90,33 @@ END_TEST
 START_TEST(test_view_lines_choose_the_panel_of_their_action)
 {
 	char err[512] = "";
-	struct lesson *l = parse_run(HEAD "listen server\nview windows\nconnect client\n"
+	struct tt_lesson *l = parse_run(HEAD "listen server\nview windows\nconnect client\n"
 	                             "drop SYN,ACK to client\nview cwnd\nrun\n" TAIL, err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_int_eq(lesson_part(l, 0)->view, LESSON_VIEW_KEEP);
-	ck_assert_int_eq(lesson_part(l, 1)->view, LESSON_VIEW_WINDOWS);
+	ck_assert_int_eq(tt_lesson_part(l, 0)->view, TT_LESSON_VIEW_KEEP);
+	ck_assert_int_eq(tt_lesson_part(l, 1)->view, TT_LESSON_VIEW_WINDOWS);
 	/* carried over the fault line, to the action that sends */
-	ck_assert_int_eq(lesson_part_of_step(l, lesson_nsteps(l) - 1)->view, LESSON_VIEW_CWND);
-	lesson_free(l);
+	ck_assert_int_eq(tt_lesson_part_of_step(l, tt_lesson_nsteps(l) - 1)->view, TT_LESSON_VIEW_CWND);
+	tt_lesson_free(l);
 }
 END_TEST
 
 START_TEST(test_scenes_restart_the_hosts_as_new_streams)
 {
 	char err[512] = "";
-	struct lesson *l = parse_run(HEAD "listen server\nconnect client\nrun\nscene\n"
+	struct tt_lesson *l = parse_run(HEAD "listen server\nconnect client\nrun\nscene\n"
 	                             "host client 192.0.2.9 40000 iss=7\nconnect client\n"
 	                             "check state client\n" ASK "run\n" TAIL, err, sizeof err);
 	size_t n;
 
 	ck_assert_msg(l != NULL, "%s", err);
-	n = lesson_nsteps(l);
-	ck_assert_uint_eq(lesson_nscenes(l), 2);
-	ck_assert_uint_eq(lesson_step_scene(l, n - 1), 1);
-	ck_assert_str_eq(lesson_scene_endpoint(l, 1, 0), "192.0.2.9:40000");
-	ck_assert_str_eq(lesson_check(l, 0)->answer, "CLOSED");   /* refused: nobody listens */
-	lesson_free(l);
+	n = tt_lesson_nsteps(l);
+	ck_assert_uint_eq(tt_lesson_nscenes(l), 2);
+	ck_assert_uint_eq(tt_lesson_step_scene(l, n - 1), 1);
+	ck_assert_str_eq(tt_lesson_scene_endpoint(l, 1, 0), "192.0.2.9:40000");
+	ck_assert_str_eq(tt_lesson_check(l, 0)->answer, "CLOSED");   /* refused: nobody listens */
+	tt_lesson_free(l);
 }
 END_TEST
 
@@ -152,7 +152,7 @@ START_TEST(test_broken_lessons_report_file_and_line)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char err[512] = "";
-		struct lesson *l = parse_run(bad[i].text, err, sizeof err);
+		struct tt_lesson *l = parse_run(bad[i].text, err, sizeof err);
 
 		ck_assert_msg(l == NULL, "case %zu accepted", i);
 		ck_assert_str_eq(err, bad[i].msg);
@@ -173,7 +173,7 @@ START_TEST(test_parser_survives_any_bytes)
 	for (int round = 0; round < 3000; round++) {
 		size_t len = 0;
 		char err[256];
-		struct lesson *l;
+		struct tt_lesson *l;
 		int n = (int)(seed % 24);
 
 		for (int k = 0; k < n; k++) {
@@ -189,10 +189,10 @@ START_TEST(test_parser_survives_any_bytes)
 			len += wl;
 		}
 		seed = seed * 1103515245u + 12345u;
-		l = lesson_parse(buf, len, "fuzz", err, sizeof err);
+		l = tt_lesson_parse(buf, len, "fuzz", err, sizeof err);
 		if (l != NULL) {
-			(void)lesson_run(l, NULL, err, sizeof err);
-			lesson_free(l);
+			(void)tt_lesson_run(l, NULL, err, sizeof err);
+			tt_lesson_free(l);
 		} else {
 			ck_assert_msg(strncmp(err, "fuzz:", 5) == 0, "%s", err);
 		}
@@ -215,33 +215,33 @@ START_TEST(test_bundled_lessons_narrate_every_step_in_both_languages)
 	while ((de = readdir(d)) != NULL) {
 		char path[4400], err[1024] = "";
 		size_t len = strlen(de->d_name);
-		struct lesson *l;
+		struct tt_lesson *l;
 
 		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		l = lesson_load(path, err, sizeof err);
+		l = tt_lesson_load(path, err, sizeof err);
 		ck_assert_msg(l != NULL, "%s", err);
-		ck_assert_msg(lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
-		ck_assert_msg(strncmp(de->d_name, lesson_name(l), strlen(lesson_name(l))) == 0 &&
-		              len == strlen(lesson_name(l)) + 7, "%s: lesson name '%s' is not the file stem",
-		              de->d_name, lesson_name(l));
-		for (size_t i = 0; i < lesson_nsteps(l); i++) {
-			const struct lesson_part *pt = lesson_part_of_step(l, i);
+		ck_assert_msg(tt_lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
+		ck_assert_msg(strncmp(de->d_name, tt_lesson_name(l), strlen(tt_lesson_name(l))) == 0 &&
+		              len == strlen(tt_lesson_name(l)) + 7, "%s: lesson name '%s' is not the file stem",
+		              de->d_name, tt_lesson_name(l));
+		for (size_t i = 0; i < tt_lesson_nsteps(l); i++) {
+			const struct tt_lesson_part *pt = tt_lesson_part_of_step(l, i);
 
-			ck_assert_msg(pt != NULL && pt->say[LESSON_EN] && *pt->say[LESSON_EN] &&
-			              pt->say[LESSON_ZH] && *pt->say[LESSON_ZH],
+			ck_assert_msg(pt != NULL && pt->say[TT_EN] && *pt->say[TT_EN] &&
+			              pt->say[TT_ZH] && *pt->say[TT_ZH],
 			              "%s: step %zu has no narration in both languages", de->d_name, i);
 		}
-		ck_assert_msg(lesson_nchecks(l) >= 3, "%s: fewer than three checkpoints", de->d_name);
-		for (size_t i = 0; i < lesson_nchecks(l); i++) {
-			const struct lesson_check *c = lesson_check(l, i);
+		ck_assert_msg(tt_lesson_nchecks(l) >= 3, "%s: fewer than three checkpoints", de->d_name);
+		for (size_t i = 0; i < tt_lesson_nchecks(l); i++) {
+			const struct tt_lesson_check *c = tt_lesson_check(l, i);
 
-			ck_assert(c->ask[LESSON_EN] && c->ask[LESSON_ZH] && c->why[LESSON_EN] && c->why[LESSON_ZH]);
+			ck_assert(c->ask[TT_EN] && c->ask[TT_ZH] && c->why[TT_EN] && c->why[TT_ZH]);
 			ck_assert(c->answer[0] != '\0');
 		}
-		ck_assert(*lesson_summary(l, LESSON_EN) && *lesson_summary(l, LESSON_ZH));
-		lesson_free(l);
+		ck_assert(*tt_lesson_summary(l, TT_EN) && *tt_lesson_summary(l, TT_ZH));
+		tt_lesson_free(l);
 		n++;
 	}
 	closedir(d);
@@ -306,28 +306,28 @@ START_TEST(test_bundled_checkpoints_are_not_answered_by_the_narration_before_the
 	while ((de = readdir(d)) != NULL) {
 		char path[4400], err[1024] = "";
 		size_t len = strlen(de->d_name);
-		struct lesson *l;
+		struct tt_lesson *l;
 
 		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		l = lesson_load(path, err, sizeof err);
-		ck_assert_msg(l != NULL && lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
-		for (size_t k = 0; k < lesson_nchecks(l); k++) {
-			const struct lesson_check *c = lesson_check(l, k);
-			const struct tt_step *before = lesson_steps(l) + c->step - 1;
-			const struct lesson_check *prev;
-			const struct lesson_part *pt;
+		l = tt_lesson_load(path, err, sizeof err);
+		ck_assert_msg(l != NULL && tt_lesson_run(l, TT_SRCDIR, err, sizeof err) == 0, "%s", err);
+		for (size_t k = 0; k < tt_lesson_nchecks(l); k++) {
+			const struct tt_lesson_check *c = tt_lesson_check(l, k);
+			const struct tt_step *before = tt_lesson_steps(l) + c->step - 1;
+			const struct tt_lesson_check *prev;
+			const struct tt_lesson_part *pt;
 
 			if (c->step == 0)
 				continue;
-			pt = lesson_part_of_step(l, c->step - 1);
-			if (c->kind == LESSON_CHECK_STATE &&
+			pt = tt_lesson_part_of_step(l, c->step - 1);
+			if (c->kind == TT_LESSON_CHECK_STATE &&
 			    (strcmp(c->answer, tt_state_name(before->tcb[0].state)) == 0 ||
 			     strcmp(c->answer, tt_state_name(before->tcb[1].state)) == 0))
 				continue;
-			prev = lesson_check_before(l, c->step - 1);
-			for (int g = 0; g < LESSON_NLANG; g++) {
+			prev = tt_lesson_check_before(l, c->step - 1);
+			for (int g = 0; g < TT_NLANG; g++) {
 				if (states_answer(pt->say[g], c->answer, c->nchoices == 0) && at < sizeof bad)
 					at += (size_t)snprintf(bad + at, sizeof bad - at,
 					                       "\n%s:%u: the narration before this checkpoint "
@@ -341,7 +341,7 @@ START_TEST(test_bundled_checkpoints_are_not_answered_by_the_narration_before_the
 					                       c->line, prev->line, g ? "zh" : "en", c->answer);
 			}
 		}
-		lesson_free(l);
+		tt_lesson_free(l);
 	}
 	closedir(d);
 	ck_assert_msg(at == 0, "%s", bad);
@@ -351,27 +351,27 @@ END_TEST
 START_TEST(test_progress_survives_runs_and_corruption)
 {
 	char dir[] = "/tmp/tt-progress-XXXXXX", path[256], warn[512], err[256];
-	struct lesson_progress *p;
-	struct lesson_record r;
+	struct tt_lesson_progress *p;
+	struct tt_lesson_progress_record r;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	p = lesson_progress_load(dir, warn, sizeof warn);
+	p = tt_lesson_progress_load(dir, warn, sizeof warn);
 	ck_assert_str_eq(warn, "");
-	ck_assert_int_eq(lesson_progress_finish(p, "handshake", 3, 5), 0);
-	ck_assert_int_eq(lesson_progress_finish(p, "handshake", 5, 5), 0);
-	ck_assert_int_eq(lesson_progress_finish(p, "data", 1, 3), 0);
-	ck_assert_int_eq(lesson_progress_save(p, err, sizeof err), 0);
-	lesson_progress_free(p);
+	ck_assert_int_eq(tt_lesson_progress_finish(p, "handshake", 3, 5), 0);
+	ck_assert_int_eq(tt_lesson_progress_finish(p, "handshake", 5, 5), 0);
+	ck_assert_int_eq(tt_lesson_progress_finish(p, "data", 1, 3), 0);
+	ck_assert_int_eq(tt_lesson_progress_save(p, err, sizeof err), 0);
+	tt_lesson_progress_free(p);
 
-	p = lesson_progress_load(dir, warn, sizeof warn);
+	p = tt_lesson_progress_load(dir, warn, sizeof warn);
 	ck_assert_str_eq(warn, "");
-	ck_assert(lesson_progress_get(p, "handshake", &r));
+	ck_assert(tt_lesson_progress_get(p, "handshake", &r));
 	ck_assert_uint_eq(r.finished, 2);
 	ck_assert_uint_eq(r.best, 5);
 	ck_assert_uint_eq(r.of, 5);
-	ck_assert_uint_eq(lesson_progress_nfinished(p), 2);
-	lesson_progress_free(p);
+	ck_assert_uint_eq(tt_lesson_progress_nfinished(p), 2);
+	tt_lesson_progress_free(p);
 
 	snprintf(path, sizeof path, "%s/progress", dir);
 	f = fopen(path, "w");
@@ -379,20 +379,20 @@ START_TEST(test_progress_survives_runs_and_corruption)
 	fputs("tcptutor-progress 1\r\nlesson handshake finished=x\r\n"
 	      "lesson data finished=1 best=1 last=1 of=3\r\n", f);
 	fclose(f);
-	p = lesson_progress_load(dir, warn, sizeof warn);
+	p = tt_lesson_progress_load(dir, warn, sizeof warn);
 	ck_assert_msg(strstr(warn, "damaged") != NULL, "%s", warn);
-	ck_assert(!lesson_progress_get(p, "handshake", &r));
-	ck_assert(lesson_progress_get(p, "data", &r));
+	ck_assert(!tt_lesson_progress_get(p, "handshake", &r));
+	ck_assert(tt_lesson_progress_get(p, "data", &r));
 	ck_assert_uint_eq(r.of, 3);
-	lesson_progress_free(p);
+	tt_lesson_progress_free(p);
 	/* nothing of ours in it: moved aside, fresh progress */
 	f = fopen(path, "w");
 	fputs("not a progress file\n", f);
 	fclose(f);
-	p = lesson_progress_load(dir, warn, sizeof warn);
+	p = tt_lesson_progress_load(dir, warn, sizeof warn);
 	ck_assert_msg(strstr(warn, "corrupt") != NULL, "%s", warn);
-	ck_assert_uint_eq(lesson_progress_nfinished(p), 0);
-	lesson_progress_free(p);
+	ck_assert_uint_eq(tt_lesson_progress_nfinished(p), 0);
+	tt_lesson_progress_free(p);
 	snprintf(path, sizeof path, "%s/progress.corrupt-1", dir);
 	ck_assert_int_eq(access(path, F_OK), 0);
 	unlink(path);

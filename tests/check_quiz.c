@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "sim/sim.h"
 #include "tt_check.h"
@@ -81,13 +82,13 @@ static const char *const kinds_text =
 START_TEST(test_parser_reads_every_kind)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
-	const struct tt_question *q;
+	const struct tt_quiz_question *q;
 
 	ck_assert_uint_eq(tt_quiz_count(qz), 6);
 	ck_assert_uint_eq(tt_quiz_ntopics(qz), 1);
 	ck_assert_str_eq(tt_quiz_topic_name(qz, "t", TT_ZH), "主题");
 	q = tt_quiz_find(qz, "s1");
-	ck_assert_int_eq(q->kind, TT_QK_SINGLE);
+	ck_assert_int_eq(q->kind, TT_QUIZ_SINGLE);
 	ck_assert_uint_eq(q->nchoices, 3);
 	ck_assert_uint_eq(q->answer_mask, 2);
 	ck_assert_str_eq(q->wrong[0].match, "a");
@@ -111,7 +112,7 @@ START_TEST(test_parser_reads_every_kind)
 	q = tt_quiz_find(qz, "op1");
 	ck_assert_uint_eq(q->nkeys, 2);
 	ck_assert_str_eq(q->prompt.s[TT_EN], "P\nsecond line");
-	ck_assert_str_eq(tt_qtext_get(&q->prompt, TT_ZH), "问\n第二行");
+	ck_assert_str_eq(tt_quiz_text_get(&q->prompt, TT_ZH), "问\n第二行");
 	tt_quiz_free(qz);
 }
 END_TEST
@@ -245,7 +246,7 @@ END_TEST
 START_TEST(test_wrong_answer_explanations_match_the_answer_given)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
-	const struct tt_qwrong *w[8];
+	const struct tt_quiz_wrong *w[8];
 	char buf[64];
 
 	ck_assert_uint_eq(tt_quiz_wrong_for(tt_quiz_find(qz, "s1"), "a", w, 8), 1);
@@ -265,56 +266,56 @@ END_TEST
 
 START_TEST(test_right_answers_climb_boxes_and_wrong_ones_fall_to_box_1)
 {
-	struct tt_progress *p = tt_progress_new();
-	struct tt_qrecord r;
+	struct tt_leitner *p = tt_leitner_new();
+	struct tt_leitner_record r;
 
-	r = tt_progress_get(p, "x");
+	r = tt_leitner_get(p, "x");
 	ck_assert_uint_eq(r.box, 1);
-	ck_assert(tt_progress_due(&r, 1));
-	tt_progress_begin_session(p);
+	ck_assert(tt_leitner_due(&r, 1));
+	tt_leitner_begin_session(p);
 	for (int i = 0; i < 7; i++)
-		tt_progress_record(p, "x", 1);
-	r = tt_progress_get(p, "x");
-	ck_assert_uint_eq(r.box, TT_QUIZ_BOXES);
+		tt_leitner_answer(p, "x", 1);
+	r = tt_leitner_get(p, "x");
+	ck_assert_uint_eq(r.box, TT_LEITNER_BOXES);
 	ck_assert_uint_eq(r.asked, 7);
 	ck_assert_uint_eq(r.right, 7);
-	tt_progress_record(p, "x", 0);
-	r = tt_progress_get(p, "x");
+	tt_leitner_answer(p, "x", 0);
+	r = tt_leitner_get(p, "x");
 	ck_assert_uint_eq(r.box, 1);
 	ck_assert_uint_eq(r.right, 7);
 	ck_assert_uint_eq(r.last_session, 1);
 	/* Box k is due 2^(k-1) sittings after it was last asked. */
 	r.box = 3;
 	r.last_session = 10;
-	ck_assert(!tt_progress_due(&r, 13));
-	ck_assert(tt_progress_due(&r, 14));
+	ck_assert(!tt_leitner_due(&r, 13));
+	ck_assert(tt_leitner_due(&r, 14));
 	r.box = 1;
-	ck_assert(tt_progress_due(&r, 11));
-	tt_progress_free(p);
+	ck_assert(tt_leitner_due(&r, 11));
+	tt_leitner_free(p);
 }
 END_TEST
 
 START_TEST(test_progress_text_round_trips)
 {
-	struct tt_progress *p = tt_progress_new(), *q = tt_progress_new();
+	struct tt_leitner *p = tt_leitner_new(), *q = tt_leitner_new();
 	char *text, *again, err[256];
 	size_t len, len2;
 
-	tt_progress_begin_session(p);
-	tt_progress_record(p, "a", 1);
-	tt_progress_record(p, "b", 0);
-	tt_progress_begin_session(p);
-	tt_progress_record(p, "a", 1);
-	text = tt_progress_format(p, &len);
-	ck_assert_msg(tt_progress_parse(q, text, len, err, sizeof err) == 0, "%s", err);
-	again = tt_progress_format(q, &len2);
+	tt_leitner_begin_session(p);
+	tt_leitner_answer(p, "a", 1);
+	tt_leitner_answer(p, "b", 0);
+	tt_leitner_begin_session(p);
+	tt_leitner_answer(p, "a", 1);
+	text = tt_leitner_format(p, &len);
+	ck_assert_msg(tt_leitner_parse(q, text, len, err, sizeof err) == 0, "%s", err);
+	again = tt_leitner_format(q, &len2);
 	ck_assert_str_eq(text, again);
-	ck_assert_uint_eq(tt_progress_session(q), 2);
-	ck_assert_uint_eq(tt_progress_get(q, "a").box, 3);
+	ck_assert_uint_eq(tt_leitner_session(q), 2);
+	ck_assert_uint_eq(tt_leitner_get(q, "a").box, 3);
 	free(text);
 	free(again);
-	tt_progress_free(p);
-	tt_progress_free(q);
+	tt_leitner_free(p);
+	tt_leitner_free(q);
 }
 END_TEST
 
@@ -345,24 +346,24 @@ START_TEST(test_damaged_progress_lines_cost_only_themselves)
 	char err[256];
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct tt_progress *p = tt_progress_new();
+		struct tt_leitner *p = tt_leitner_new();
 		size_t len = strlen(cases[i].text);
 		int rc;
 
 		if (i == sizeof cases / sizeof cases[0] - 1)
 			len += 4;       /* the NULs and the newline after them */
 		err[0] = '\0';
-		rc = tt_progress_parse(p, cases[i].text, len, err, sizeof err);
+		rc = tt_leitner_parse(p, cases[i].text, len, err, sizeof err);
 		ck_assert_msg(rc == cases[i].rc, "case %zu: %d, want %d (%s)", i, rc, cases[i].rc, err);
 		if (rc >= 0) {
-			ck_assert_msg(tt_progress_count(p) == cases[i].kept, "case %zu: %zu kept", i,
-			              tt_progress_count(p));
-			ck_assert_uint_eq(tt_progress_session(p), cases[i].session);
+			ck_assert_msg(tt_leitner_count(p) == cases[i].kept, "case %zu: %zu kept", i,
+			              tt_leitner_count(p));
+			ck_assert_uint_eq(tt_leitner_session(p), cases[i].session);
 		}
 		if (rc != 0)
 			ck_assert_msg(strncmp(err, "line ", 5) == 0 || strcmp(err, "empty") == 0,
 			              "case %zu: %s", i, err);
-		tt_progress_free(p);
+		tt_leitner_free(p);
 	}
 }
 END_TEST
@@ -391,7 +392,7 @@ write_file(const char *path, const char *text)
 START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 {
 	char path[512], moved[600], warn[600], err[256], other[512];
-	struct tt_progress *p;
+	struct tt_leitner *p;
 	struct stat st;
 
 	make_tmpdir();
@@ -399,14 +400,14 @@ START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 	snprintf(other, sizeof other, "%s/progress", tmpdir);
 	write_file(other, "lesson progress stays\n");
 	/* Missing: empty, no warning. */
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(warn, "");
-	ck_assert_uint_eq(tt_progress_count(p), 0);
-	tt_progress_free(p);
+	ck_assert_uint_eq(tt_leitner_count(p), 0);
+	tt_leitner_free(p);
 	/* Nothing of ours in it: moved to .corrupt-1, warning, empty progress. */
 	write_file(path, "this is not progress\n");
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_msg(strstr(warn, "quiz-progress: line 1: not a tcptutor quiz progress file") != NULL,
 	              "%s", warn);
@@ -414,122 +415,179 @@ START_TEST(test_corrupt_progress_is_moved_aside_and_a_fresh_one_started)
 	ck_assert_int_eq(stat(moved, &st), 0);
 	ck_assert_int_eq(stat(path, &st), -1);
 	ck_assert_int_eq(stat(other, &st), 0);
-	ck_assert_uint_eq(tt_progress_session(p), 0);
+	ck_assert_uint_eq(tt_leitner_session(p), 0);
 	/* Saving writes a good file that loads back without a warning. */
-	tt_progress_begin_session(p);
-	tt_progress_record(p, "q1", 1);
-	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
-	tt_progress_free(p);
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	tt_leitner_begin_session(p);
+	tt_leitner_answer(p, "q1", 1);
+	ck_assert_msg(tt_leitner_save(p, path, err, sizeof err) == 0, "%s", err);
+	tt_leitner_free(p);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_str_eq(warn, "");
-	ck_assert_uint_eq(tt_progress_get(p, "q1").box, 2);
-	tt_progress_free(p);
+	ck_assert_uint_eq(tt_leitner_get(p, "q1").box, 2);
+	tt_leitner_free(p);
+}
+END_TEST
+
+START_TEST(test_progress_file_round_trips_through_save_and_load)
+{
+	static const char *const ids[] = { "a", "syn-ack", "q_3", "time-wait-2msl" };
+	char path[512], moved[600], warn[600], err[256];
+	struct tt_leitner *p = tt_leitner_new(), *q;
+	char *before, *after, *ondisk;
+	size_t lb, la, ld;
+	struct tt_leitner_record want[4];
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
+	ck_assert_ptr_nonnull(p);
+	/* Five sessions that leave each question in a different box. */
+	for (unsigned s = 1; s <= 5; s++) {
+		tt_leitner_begin_session(p);
+		for (size_t i = 0; i < 4; i++)
+			if (i < s)
+				ck_assert_int_eq(tt_leitner_answer(p, ids[i], (s + i) % 3 != 0), 0);
+	}
+	for (size_t i = 0; i < 4; i++)
+		want[i] = tt_leitner_get(p, ids[i]);
+	before = tt_leitner_format(p, &lb);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_msg(tt_leitner_save(p, path, err, sizeof err) == 0, "%s", err);
+	/* The file holds exactly the text of the progress saved... */
+	ondisk = tt_read_file(path, 1 << 20, &ld);
+	ck_assert_ptr_nonnull(ondisk);
+	ck_assert_uint_eq(ld, lb);
+	ck_assert(memcmp(ondisk, before, lb) == 0);
+	/* ... and loads back to the same boxes, counts and session. */
+	q = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_msg(q != NULL, "%s", err);
+	ck_assert_str_eq(warn, "");
+	ck_assert_str_eq(moved, "");
+	ck_assert_uint_eq(tt_leitner_session(q), 5);
+	ck_assert_uint_eq(tt_leitner_count(q), 4);
+	for (size_t i = 0; i < 4; i++) {
+		struct tt_leitner_record r = tt_leitner_get(q, ids[i]);
+
+		ck_assert_msg(r.box == want[i].box && r.last_session == want[i].last_session &&
+		              r.asked == want[i].asked && r.right == want[i].right,
+		              "%s: box %u last %u asked %u right %u", ids[i], r.box, r.last_session,
+		              r.asked, r.right);
+	}
+	ck_assert_uint_ne(want[0].box, want[1].box); /* the boxes differ */
+	after = tt_leitner_format(q, &la);
+	ck_assert_ptr_nonnull(after);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(after, before, lb) == 0);
+	free(before);
+	free(after);
+	free(ondisk);
+	tt_leitner_free(p);
+	tt_leitner_free(q);
 }
 END_TEST
 
 START_TEST(test_a_damaged_line_or_crlf_keeps_every_good_record)
 {
 	char path[512], moved[600], warn[600], err[256];
-	struct tt_progress *p;
+	struct tt_leitner *p;
 	struct stat st;
 
 	make_tmpdir();
 	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
 	/* CRLF line endings (the file went through an editor on Windows). */
 	write_file(path, "tcptutor-quiz-progress 1\r\nsession 3\r\nq a 2 3 4 3\r\nq c 3 3 2 2\r\nend\r\n");
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(warn, "");
-	ck_assert_uint_eq(tt_progress_count(p), 2);
-	ck_assert_uint_eq(tt_progress_get(p, "c").box, 3);
-	tt_progress_free(p);
+	ck_assert_uint_eq(tt_leitner_count(p), 2);
+	ck_assert_uint_eq(tt_leitner_get(p, "c").box, 3);
+	tt_leitner_free(p);
 	/* One damaged byte: that record goes, the others stay, one warning,
 	 * nothing moved aside. */
 	write_file(path, "tcptutor-quiz-progress 1\nsession 3\nq a 2 3 4 3\nq b 1 2 1 \x01\n"
 	                 "q c 3 3 2 2\nend\n");
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_msg(strstr(warn, "quiz-progress: line 4: not a progress line") != NULL, "%s", warn);
 	ck_assert_str_eq(moved, "");
 	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_uint_eq(tt_progress_count(p), 2);
-	ck_assert_uint_eq(tt_progress_get(p, "a").asked, 4);
-	ck_assert_uint_eq(tt_progress_get(p, "c").right, 2);
-	ck_assert_uint_eq(tt_progress_session(p), 3);
+	ck_assert_uint_eq(tt_leitner_count(p), 2);
+	ck_assert_uint_eq(tt_leitner_get(p, "a").asked, 4);
+	ck_assert_uint_eq(tt_leitner_get(p, "c").right, 2);
+	ck_assert_uint_eq(tt_leitner_session(p), 3);
 	/* The next save writes a clean file. */
-	tt_progress_begin_session(p);
-	tt_progress_record(p, "a", 1);
-	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
-	tt_progress_free(p);
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	tt_leitner_begin_session(p);
+	tt_leitner_answer(p, "a", 1);
+	ck_assert_msg(tt_leitner_save(p, path, err, sizeof err) == 0, "%s", err);
+	tt_leitner_free(p);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_str_eq(warn, "");
-	ck_assert_uint_eq(tt_progress_get(p, "a").asked, 5);
-	ck_assert_uint_eq(tt_progress_count(p), 2);
-	tt_progress_free(p);
+	ck_assert_uint_eq(tt_leitner_get(p, "a").asked, 5);
+	ck_assert_uint_eq(tt_leitner_count(p), 2);
+	tt_leitner_free(p);
 }
 END_TEST
 
 START_TEST(test_two_sittings_at_once_keep_every_answer)
 {
 	char path[512], moved[600], warn[600], err[256];
-	struct tt_progress *p1, *p2, *back;
+	struct tt_leitner *p1, *p2, *back;
 
 	make_tmpdir();
 	snprintf(path, sizeof path, "%s/quiz-progress", tmpdir);
 	write_file(path, "tcptutor-quiz-progress 1\nsession 1\nq a 2 1 1 1\nend\n");
-	p1 = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
-	p2 = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
-	tt_progress_begin_session(p1);
-	tt_progress_begin_session(p2);
+	p1 = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p2 = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	tt_leitner_begin_session(p1);
+	tt_leitner_begin_session(p2);
 	/* Interleaved: each saves after every answer from what it loaded. */
 	for (int i = 0; i < 3; i++) {
-		ck_assert_int_eq(tt_progress_record(p1, "a", 1), 0);
-		ck_assert_msg(tt_progress_save(p1, path, err, sizeof err) == 0, "%s", err);
-		ck_assert_int_eq(tt_progress_record(p2, i == 0 ? "a" : "b", 0), 0);
-		ck_assert_msg(tt_progress_save(p2, path, err, sizeof err) == 0, "%s", err);
+		ck_assert_int_eq(tt_leitner_answer(p1, "a", 1), 0);
+		ck_assert_msg(tt_leitner_save(p1, path, err, sizeof err) == 0, "%s", err);
+		ck_assert_int_eq(tt_leitner_answer(p2, i == 0 ? "a" : "b", 0), 0);
+		ck_assert_msg(tt_leitner_save(p2, path, err, sizeof err) == 0, "%s", err);
 	}
-	back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	back = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_str_eq(warn, "");
-	ck_assert_uint_eq(tt_progress_get(back, "a").asked, 1 + 3 + 1);
-	ck_assert_uint_eq(tt_progress_get(back, "a").right, 1 + 3);
-	ck_assert_uint_eq(tt_progress_get(back, "b").asked, 2);
-	ck_assert_uint_eq(tt_progress_session(back), 2);
+	ck_assert_uint_eq(tt_leitner_get(back, "a").asked, 1 + 3 + 1);
+	ck_assert_uint_eq(tt_leitner_get(back, "a").right, 1 + 3);
+	ck_assert_uint_eq(tt_leitner_get(back, "b").asked, 2);
+	ck_assert_uint_eq(tt_leitner_session(back), 2);
 	/* Each sitting now sees the other's answers too. */
-	ck_assert_uint_eq(tt_progress_get(p1, "b").asked, 1);
-	ck_assert_uint_eq(tt_progress_get(p2, "a").asked, 5);
-	tt_progress_free(back);
-	tt_progress_free(p1);
-	tt_progress_free(p2);
+	ck_assert_uint_eq(tt_leitner_get(p1, "b").asked, 1);
+	ck_assert_uint_eq(tt_leitner_get(p2, "a").asked, 5);
+	tt_leitner_free(back);
+	tt_leitner_free(p1);
+	tt_leitner_free(p2);
 }
 END_TEST
 
 START_TEST(test_a_failed_save_keeps_the_answers_for_the_next_one)
 {
 	char dir[600], path[700], moved[800], warn[800], err[800];
-	struct tt_progress *p = tt_progress_new(), *back;
+	struct tt_leitner *p = tt_leitner_new(), *back;
 
 	make_tmpdir();
 	snprintf(dir, sizeof dir, "%s/later", tmpdir);
 	snprintf(path, sizeof path, "%s/quiz-progress", dir);
-	tt_progress_begin_session(p);
-	tt_progress_record(p, "a", 1);
-	ck_assert_int_eq(tt_progress_save(p, path, err, sizeof err), -1);
-	tt_progress_record(p, "b", 1);
+	tt_leitner_begin_session(p);
+	tt_leitner_answer(p, "a", 1);
+	ck_assert_int_eq(tt_leitner_save(p, path, err, sizeof err), -1);
+	tt_leitner_answer(p, "b", 1);
 	ck_assert_int_eq(mkdir(dir, 0700), 0);
-	ck_assert_msg(tt_progress_save(p, path, err, sizeof err) == 0, "%s", err);
-	back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
-	ck_assert_uint_eq(tt_progress_get(back, "a").asked, 1);
-	ck_assert_uint_eq(tt_progress_get(back, "b").asked, 1);
-	tt_progress_free(back);
-	tt_progress_free(p);
+	ck_assert_msg(tt_leitner_save(p, path, err, sizeof err) == 0, "%s", err);
+	back = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	ck_assert_uint_eq(tt_leitner_get(back, "a").asked, 1);
+	ck_assert_uint_eq(tt_leitner_get(back, "b").asked, 1);
+	tt_leitner_free(back);
+	tt_leitner_free(p);
 }
 END_TEST
 
 START_TEST(test_a_directory_in_the_way_is_named)
 {
 	char path[512], moved[600], warn[900], err[900];
-	struct lesson_progress *lp;
-	struct tt_progress *p;
+	struct tt_lesson_progress *lp;
+	struct tt_leitner *p;
 	size_t len;
 	int missing;
 
@@ -539,7 +597,7 @@ START_TEST(test_a_directory_in_the_way_is_named)
 	ck_assert_ptr_null(tt_store_read(path, &len, &missing, err, sizeof err));
 	ck_assert_int_eq(missing, 0);
 	ck_assert_msg(strstr(err, "quiz-progress is a directory, not a file") != NULL, "%s", err);
-	p = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+	p = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 	ck_assert_ptr_null(p);
 	ck_assert_msg(strstr(err, "quiz-progress is a directory, not a file") != NULL, "%s", err);
 	ck_assert_int_eq(tt_store_write(path, "x", 1, err, sizeof err), -1);
@@ -547,13 +605,13 @@ START_TEST(test_a_directory_in_the_way_is_named)
 	/* The lessons' file: a warning, an empty start, and a save that says why. */
 	snprintf(path, sizeof path, "%s/progress", tmpdir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	lp = lesson_progress_load(tmpdir, warn, sizeof warn);
+	lp = tt_lesson_progress_load(tmpdir, warn, sizeof warn);
 	ck_assert_ptr_nonnull(lp);
 	ck_assert_msg(strstr(warn, "/progress is a directory, not a file") != NULL, "%s", warn);
-	ck_assert_int_eq(lesson_progress_finish(lp, "handshake", 1, 2), 0);
-	ck_assert_int_eq(lesson_progress_save(lp, err, sizeof err), -1);
+	ck_assert_int_eq(tt_lesson_progress_finish(lp, "handshake", 1, 2), 0);
+	ck_assert_int_eq(tt_lesson_progress_save(lp, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "/progress is a directory, not a file") != NULL, "%s", err);
-	lesson_progress_free(lp);
+	tt_lesson_progress_free(lp);
 }
 END_TEST
 
@@ -602,43 +660,43 @@ END_TEST
 START_TEST(test_lesson_progress_keeps_good_lines_and_merges_two_runs)
 {
 	char path[512], warn[900], err[256];
-	struct lesson_progress *a, *b;
-	struct lesson_record r;
+	struct tt_lesson_progress *a, *b;
+	struct tt_lesson_progress_record r;
 
 	make_tmpdir();
 	snprintf(path, sizeof path, "%s/progress", tmpdir);
 	write_file(path, "tcptutor-progress 1\r\nlesson handshake finished=2 best=3 last=1 of=3\r\n"
 	                 "lesson teardown finished=1 best=9 last=1 of=3\r\n"
 	                 "lesson data finished=1 best=1 last=1 of=2\r\n");
-	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	a = tt_lesson_progress_load(tmpdir, warn, sizeof warn);
 	ck_assert_msg(strstr(warn, "progress:3: 1 damaged line skipped") != NULL, "%s", warn);
-	ck_assert_int_eq(lesson_progress_get(a, "handshake", &r), 1);
+	ck_assert_int_eq(tt_lesson_progress_get(a, "handshake", &r), 1);
 	ck_assert_uint_eq(r.finished, 2);
-	ck_assert_int_eq(lesson_progress_get(a, "data", &r), 1);
-	ck_assert_int_eq(lesson_progress_get(a, "teardown", &r), 0);
+	ck_assert_int_eq(tt_lesson_progress_get(a, "data", &r), 1);
+	ck_assert_int_eq(tt_lesson_progress_get(a, "teardown", &r), 0);
 	/* Two lessons at once, each saving what it finished. */
-	b = lesson_progress_load(tmpdir, warn, sizeof warn);
-	ck_assert_int_eq(lesson_progress_finish(a, "handshake", 3, 3), 0);
-	ck_assert_int_eq(lesson_progress_finish(b, "data", 2, 2), 0);
-	ck_assert_msg(lesson_progress_save(a, err, sizeof err) == 0, "%s", err);
-	ck_assert_msg(lesson_progress_save(b, err, sizeof err) == 0, "%s", err);
-	lesson_progress_free(a);
-	lesson_progress_free(b);
-	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	b = tt_lesson_progress_load(tmpdir, warn, sizeof warn);
+	ck_assert_int_eq(tt_lesson_progress_finish(a, "handshake", 3, 3), 0);
+	ck_assert_int_eq(tt_lesson_progress_finish(b, "data", 2, 2), 0);
+	ck_assert_msg(tt_lesson_progress_save(a, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(tt_lesson_progress_save(b, err, sizeof err) == 0, "%s", err);
+	tt_lesson_progress_free(a);
+	tt_lesson_progress_free(b);
+	a = tt_lesson_progress_load(tmpdir, warn, sizeof warn);
 	ck_assert_str_eq(warn, "");
-	lesson_progress_get(a, "handshake", &r);
+	tt_lesson_progress_get(a, "handshake", &r);
 	ck_assert_uint_eq(r.finished, 3);
 	ck_assert_uint_eq(r.best, 3);
-	lesson_progress_get(a, "data", &r);
+	tt_lesson_progress_get(a, "data", &r);
 	ck_assert_uint_eq(r.finished, 2);
 	ck_assert_uint_eq(r.best, 2);
-	lesson_progress_free(a);
+	tt_lesson_progress_free(a);
 	/* Nothing of ours: moved aside as before. */
 	write_file(path, "garbage\n");
-	a = lesson_progress_load(tmpdir, warn, sizeof warn);
+	a = tt_lesson_progress_load(tmpdir, warn, sizeof warn);
 	ck_assert_msg(strstr(warn, "moved to") != NULL, "%s", warn);
-	ck_assert_uint_eq(lesson_progress_nfinished(a), 0);
-	lesson_progress_free(a);
+	ck_assert_uint_eq(tt_lesson_progress_nfinished(a), 0);
+	tt_lesson_progress_free(a);
 }
 END_TEST
 
@@ -647,9 +705,9 @@ END_TEST
 START_TEST(test_sitting_asks_due_questions_lowest_box_first_in_seed_order)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
-	struct tt_progress *p = tt_progress_new();
+	struct tt_leitner *p = tt_leitner_new();
 	struct tt_quiz_session *s;
-	const struct tt_question *q;
+	const struct tt_quiz_question *q;
 	char err[256], first[6][48];
 	size_t n = 0;
 
@@ -663,10 +721,10 @@ START_TEST(test_sitting_asks_due_questions_lowest_box_first_in_seed_order)
 	}
 	ck_assert_uint_eq(n, 6);
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 
 	/* The same seed and the same state give the same order. */
-	p = tt_progress_new();
+	p = tt_leitner_new();
 	s = tt_quiz_session_new(qz, p, NULL, NULL, 7, 0, err, sizeof err);
 	for (size_t i = 0; i < 6; i++) {
 		q = tt_quiz_session_next(s, err, sizeof err);
@@ -691,7 +749,7 @@ START_TEST(test_sitting_asks_due_questions_lowest_box_first_in_seed_order)
 	q = tt_quiz_session_next(s, err, sizeof err);
 	ck_assert_str_eq(q->id, "s1");
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 	tt_quiz_free(qz);
 }
 END_TEST
@@ -702,9 +760,9 @@ static void
 order_of(const char *text, const char *topic, unsigned long seed, char out[][48], size_t n)
 {
 	struct tt_quiz *qz = parse_ok(text);
-	struct tt_progress *p = tt_progress_new();
+	struct tt_leitner *p = tt_leitner_new();
 	struct tt_quiz_session *s;
-	const struct tt_question *q;
+	const struct tt_quiz_question *q;
 	char err[256];
 
 	s = tt_quiz_session_new(qz, p, NULL, topic, seed, 0, err, sizeof err);
@@ -715,7 +773,7 @@ order_of(const char *text, const char *topic, unsigned long seed, char out[][48]
 		tt_quiz_session_answer(s, 1, err, sizeof err);
 	}
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 	tt_quiz_free(qz);
 }
 
@@ -754,11 +812,11 @@ START_TEST(test_practice_sittings_of_consecutive_seeds_differ)
 		char err[256];
 
 		for (int k = 0; k < 2; k++) {
-			struct tt_progress *p = tt_progress_new();
+			struct tt_leitner *p = tt_leitner_new();
 			struct tt_quiz_session *s = tt_quiz_session_new(qz, p, NULL, TT_PRACTICE_TOPIC,
 			                                                seed + (unsigned long)k, 5, err,
 			                                                sizeof err);
-			const struct tt_question *q;
+			const struct tt_quiz_question *q;
 
 			ck_assert_ptr_nonnull(s);
 			for (int i = 0; i < 5; i++) {
@@ -768,7 +826,7 @@ START_TEST(test_practice_sittings_of_consecutive_seeds_differ)
 				tt_quiz_session_answer(s, 0, err, sizeof err);
 			}
 			tt_quiz_session_free(s);
-			tt_progress_free(p);
+			tt_leitner_free(p);
 		}
 		if (strcmp(ids[0][1], ids[1][0]) == 0 && strcmp(ids[0][2], ids[1][1]) == 0 &&
 		    strcmp(ids[0][3], ids[1][2]) == 0)
@@ -782,18 +840,18 @@ END_TEST
 START_TEST(test_sitting_with_nothing_due_still_asks_the_topic)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
-	struct tt_progress *p = tt_progress_new();
+	struct tt_leitner *p = tt_leitner_new();
 	struct tt_quiz_session *s;
 	char err[256];
 
-	tt_progress_begin_session(p);
+	tt_leitner_begin_session(p);
 	for (size_t i = 0; i < tt_quiz_count(qz); i++)
 		for (int k = 0; k < 4; k++)
-			tt_progress_record(p, tt_quiz_get(qz, i)->id, 1);
+			tt_leitner_answer(p, tt_quiz_get(qz, i)->id, 1);
 	s = tt_quiz_session_new(qz, p, NULL, "t", 1, 0, err, sizeof err);
 	ck_assert_uint_eq(tt_quiz_session_planned(s), 6);
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 	tt_quiz_free(qz);
 }
 END_TEST
@@ -801,7 +859,7 @@ END_TEST
 START_TEST(test_sitting_saves_progress_after_every_answer)
 {
 	struct tt_quiz *qz = parse_ok(kinds_text);
-	struct tt_progress *p = tt_progress_new(), *back;
+	struct tt_leitner *p = tt_leitner_new(), *back;
 	struct tt_quiz_session *s;
 	char path[512], err[256], warn[512], moved[512];
 
@@ -813,18 +871,18 @@ START_TEST(test_sitting_saves_progress_after_every_answer)
 
 		ck_assert_ptr_nonnull(tt_quiz_session_next(s, err, sizeof err));
 		ck_assert_int_eq(tt_quiz_session_answer(s, 1, err, sizeof err), 0);
-		back = tt_progress_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
+		back = tt_leitner_load(path, warn, sizeof warn, moved, sizeof moved, err, sizeof err);
 		ck_assert_ptr_nonnull(back);
 		ck_assert_str_eq(warn, "");
 		for (size_t k = 0; k < tt_quiz_count(qz); k++)
-			asked += tt_progress_get(back, tt_quiz_get(qz, k)->id).asked;
+			asked += tt_leitner_get(back, tt_quiz_get(qz, k)->id).asked;
 		ck_assert_uint_eq(asked, i);
-		tt_progress_free(back);
+		tt_leitner_free(back);
 	}
 	/* Answering twice is refused. */
 	ck_assert_int_eq(tt_quiz_session_answer(s, 1, err, sizeof err), -1);
 	tt_quiz_session_free(s);
-	tt_progress_free(p);
+	tt_leitner_free(p);
 	tt_quiz_free(qz);
 }
 END_TEST
@@ -842,7 +900,7 @@ load_bank(void)
 }
 
 static void
-both_languages(const struct tt_question *q, const struct tt_qtext *t, const char *what)
+both_languages(const struct tt_quiz_question *q, const struct tt_quiz_text *t, const char *what)
 {
 	ck_assert_msg(t->s[TT_EN] != NULL && t->s[TT_EN][0] != '\0', "%s: %s has no English", q->id,
 	              what);
@@ -861,11 +919,11 @@ START_TEST(test_bank_has_the_four_classic_questions)
 	struct tt_quiz *qz = load_bank();
 
 	for (size_t i = 0; i < 4; i++) {
-		const struct tt_question *q = tt_quiz_find(qz, classic[i]);
+		const struct tt_quiz_question *q = tt_quiz_find(qz, classic[i]);
 		size_t general = 0;
 
 		ck_assert_msg(q != NULL, "missing %s", classic[i]);
-		ck_assert_int_eq(q->kind, TT_QK_OPEN);
+		ck_assert_int_eq(q->kind, TT_QUIZ_OPEN);
 		ck_assert_msg(q->nkeys >= 3, "%s: a full model answer has at least 3 key points", q->id);
 		for (size_t k = 0; k < q->nwrong; k++)
 			general += q->wrong[k].match[0] == '\0';
@@ -878,11 +936,11 @@ END_TEST
 START_TEST(test_bank_has_forty_more_in_every_kind_and_both_languages)
 {
 	struct tt_quiz *qz = load_bank();
-	unsigned kinds[TT_QK_NKINDS] = { 0 };
+	unsigned kinds[TT_QUIZ_NKINDS] = { 0 };
 
 	ck_assert_msg(tt_quiz_count(qz) >= 44, "only %zu questions", tt_quiz_count(qz));
 	for (size_t i = 0; i < tt_quiz_count(qz); i++) {
-		const struct tt_question *q = tt_quiz_get(qz, i);
+		const struct tt_quiz_question *q = tt_quiz_get(qz, i);
 
 		kinds[q->kind]++;
 		both_languages(q, &q->title, "title");
@@ -897,7 +955,7 @@ START_TEST(test_bank_has_forty_more_in_every_kind_and_both_languages)
 		ck_assert_msg(q->nwrong > 0, "%s: explain at least one common wrong answer", q->id);
 		ck_assert_str_ne(tt_quiz_topic_name(qz, q->topic, TT_ZH), q->topic);
 	}
-	for (int k = 0; k < TT_QK_NKINDS; k++)
+	for (int k = 0; k < TT_QUIZ_NKINDS; k++)
 		ck_assert_msg(kinds[k] > 0, "no %s question", tt_quiz_kind_word((enum tt_quiz_kind)k));
 	tt_quiz_free(qz);
 }
@@ -918,8 +976,8 @@ START_TEST(test_every_show_me_opens_an_existing_lesson_step)
 	size_t at = 0, bad = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct tt_question tq;
-		const struct tt_question *q;
+		struct tt_quiz_question tq;
+		const struct tt_quiz_question *q;
 		size_t k;
 
 		if (i < tt_quiz_count(qz))
@@ -933,20 +991,20 @@ START_TEST(test_every_show_me_opens_an_existing_lesson_step)
 				break;
 		if (k == nseen) {
 			char path[512], err[256];
-			struct lesson *l;
+			struct tt_lesson *l;
 
 			ck_assert_uint_lt(nseen, 32);
 			snprintf(seen[k].name, sizeof seen[k].name, "%s", q->show_lesson);
 			snprintf(path, sizeof path, "%s/lessons/%s.lesson", TT_SRCDIR, q->show_lesson);
 			seen[k].nsteps = -1;
-			l = lesson_load(path, err, sizeof err);
+			l = tt_lesson_load(path, err, sizeof err);
 			if (l == NULL)
 				snprintf(seen[k].why, sizeof seen[k].why, "%s", err);
-			else if (lesson_run(l, TT_SRCDIR, err, sizeof err) == -1)
+			else if (tt_lesson_run(l, TT_SRCDIR, err, sizeof err) == -1)
 				snprintf(seen[k].why, sizeof seen[k].why, "%s", err);
 			else
-				seen[k].nsteps = (long)lesson_nsteps(l);
-			lesson_free(l);
+				seen[k].nsteps = (long)tt_lesson_nsteps(l);
+			tt_lesson_free(l);
 			nseen++;
 		}
 		if (seen[k].nsteps < 0 || (long)q->show_step > seen[k].nsteps) {
@@ -971,7 +1029,7 @@ END_TEST
 /* ---- generated practice ---- */
 
 static const struct tt_step *
-run_and_get_step(const struct tt_question *q, struct tt_sim **simp)
+run_and_get_step(const struct tt_quiz_question *q, struct tt_sim **simp)
 {
 	char err[256];
 	struct tt_scenario *sc = tt_scenario_parse(q->scenario, strlen(q->scenario), q->id, err,
@@ -1025,7 +1083,7 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 	for (size_t t = 0; t < nt; t++) {
 		for (unsigned long seed = 1; seed <= 40; seed++) {
 			char err[256], norm[64];
-			struct tt_question *q = tt_practice_new(t, seed * 7919 + t, err, sizeof err);
+			struct tt_quiz_question *q = tt_practice_new(t, seed * 7919 + t, err, sizeof err);
 			const char *id = tt_practice_template_id(t);
 			const struct tt_step *st;
 			struct tt_sim *sim;
@@ -1125,12 +1183,12 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 			} else if (strcmp(id, "practice-teardown-state") == 0) {
 				ck_assert_uint_le(q->gen.stop, 6);
 				want_state = teardown_states[q->gen.stop][q->gen.host];
-				ck_assert_int_eq(q->kind, TT_QK_STATE);
+				ck_assert_int_eq(q->kind, TT_QUIZ_STATE);
 				ck_assert_int_eq(st->tcb[q->gen.host].state, want_state);
 			} else {
 				ck_abort_msg("no independent check for template %s", id);
 			}
-			if (q->kind == TT_QK_NUMBER) {
+			if (q->kind == TT_QUIZ_NUMBER) {
 				char ans[16];
 
 				ck_assert_uint_eq(q->answer_num, want);
@@ -1162,7 +1220,7 @@ START_TEST(test_generated_answers_match_the_arithmetic_and_the_engine)
 				                               sizeof norm, err, sizeof err), 1);
 			}
 			tt_sim_free(sim);
-			tt_question_free(q);
+			tt_quiz_question_free(q);
 		}
 	}
 	/* Both kinds of sum were met, or the check above proved nothing. */
@@ -1245,7 +1303,7 @@ START_TEST(test_window_congestion_and_rto_practice_by_hand)
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[256];
-		struct tt_question *q = tt_practice_new(template_index(cases[i].id), cases[i].seed, err,
+		struct tt_quiz_question *q = tt_practice_new(template_index(cases[i].id), cases[i].seed, err,
 		                                        sizeof err);
 
 		ck_assert_msg(q != NULL, "%s: %s", cases[i].id, err);
@@ -1258,7 +1316,7 @@ START_TEST(test_window_congestion_and_rto_practice_by_hand)
 		              cases[i].answer);
 		ck_assert(has_number(q->explain.s[TT_EN], cases[i].answer));
 		ck_assert(has_number(q->explain.s[TT_ZH], cases[i].answer));
-		tt_question_free(q);
+		tt_quiz_question_free(q);
 	}
 }
 END_TEST
@@ -1276,15 +1334,15 @@ START_TEST(test_practice_templates_vary_with_the_seed)
 
 		for (unsigned long seed = 1; seed <= 100; seed++) {
 			char err[256];
-			struct tt_question *a = tt_practice_new(t, seed, err, sizeof err);
-			struct tt_question *b = tt_practice_new(t, seed + 1, err, sizeof err);
+			struct tt_quiz_question *a = tt_practice_new(t, seed, err, sizeof err);
+			struct tt_quiz_question *b = tt_practice_new(t, seed + 1, err, sizeof err);
 
 			ck_assert_ptr_nonnull(a);
 			ck_assert_ptr_nonnull(b);
 			if (strcmp(a->prompt.s[TT_EN], b->prompt.s[TT_EN]) == 0)
 				same++;
-			tt_question_free(a);
-			tt_question_free(b);
+			tt_quiz_question_free(a);
+			tt_quiz_question_free(b);
 		}
 		ck_assert_msg(same <= 10, "%s: %u of 100 consecutive seeds ask the same question",
 		              tt_practice_template_id(t), same);
@@ -1298,19 +1356,19 @@ START_TEST(test_generated_questions_repeat_with_the_seed_and_wrap_around)
 	int wrapped = 0;
 
 	for (unsigned long seed = 0; seed < 200; seed++) {
-		struct tt_question *a = tt_practice_new((size_t)-1, seed, err, sizeof err);
-		struct tt_question *b = tt_practice_new((size_t)-1, seed, err, sizeof err);
+		struct tt_quiz_question *a = tt_practice_new((size_t)-1, seed, err, sizeof err);
+		struct tt_quiz_question *b = tt_practice_new((size_t)-1, seed, err, sizeof err);
 
 		ck_assert_ptr_nonnull(a);
 		ck_assert_ptr_nonnull(b);
 		ck_assert_str_eq(a->scenario, b->scenario);
 		ck_assert_str_eq(a->prompt.s[TT_EN], b->prompt.s[TT_EN]);
 		ck_assert_uint_eq(a->answer_num, b->answer_num);
-		if (a->kind == TT_QK_NUMBER && is_sequence_template(a->id) &&
+		if (a->kind == TT_QUIZ_NUMBER && is_sequence_template(a->id) &&
 		    a->answer_num < a->gen.iss[0] && a->answer_num < a->gen.iss[1])
 			wrapped = 1;
-		tt_question_free(a);
-		tt_question_free(b);
+		tt_quiz_question_free(a);
+		tt_quiz_question_free(b);
 	}
 	ck_assert_msg(wrapped, "no generated question exercised sequence wraparound");
 }
@@ -1336,6 +1394,7 @@ quiz_suite(void)
 	tcase_add_test(tc, test_progress_text_round_trips);
 	tcase_add_test(tc, test_damaged_progress_lines_cost_only_themselves);
 	tcase_add_test(tc, test_corrupt_progress_is_moved_aside_and_a_fresh_one_started);
+	tcase_add_test(tc, test_progress_file_round_trips_through_save_and_load);
 	tcase_add_test(tc, test_a_damaged_line_or_crlf_keeps_every_good_record);
 	tcase_add_test(tc, test_two_sittings_at_once_keep_every_answer);
 	tcase_add_test(tc, test_a_failed_save_keeps_the_answers_for_the_next_one);

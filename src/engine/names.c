@@ -49,12 +49,6 @@ static const char *const flag_bit_names[] = {
 };
 #define NFLAGS (sizeof flag_bit_names / sizeof flag_bit_names[0])
 
-const char *
-tt_flag_name(unsigned bit)
-{
-	return bit < NFLAGS ? flag_bit_names[bit] : NULL;
-}
-
 size_t
 tt_bits_format(unsigned bits, const char *const *names, unsigned nnames, char *buf, size_t len)
 {

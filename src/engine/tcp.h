@@ -50,8 +50,6 @@ enum {
 	TT_AE = 0x100
 };
 
-/* The name of flag bit i (0: FIN ... 8: AE), or NULL. */
-const char *tt_flag_name(unsigned bit);
 /* Writes the names of the set bits (bit i named names[i]) comma-joined into
  * buf; returns the length written (0: no bit set, buf is ""). */
 size_t tt_bits_format(unsigned bits, const char *const *names, unsigned nnames, char *buf,

@@ -20,7 +20,7 @@ struct flag_names {
 
 struct tt_report {
 	FILE *out;
-	enum tt_report_format fmt;
+	enum tt_format fmt;
 	unsigned last_stream;
 	int any;
 	int kernel;               /* client_kernel, server_kernel columns */
@@ -108,7 +108,7 @@ fig_is_time(int i)
 }
 
 struct tt_report *
-tt_report_new(FILE *out, enum tt_report_format fmt)
+tt_report_new(FILE *out, enum tt_format fmt)
 {
 	struct tt_report *r = calloc(1, sizeof *r);
 
@@ -126,7 +126,7 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 		}
 	}
 	/* without it, TSV rows format their flags each time */
-	if (fmt == TT_REPORT_TSV)
+	if (fmt == TT_FMT_TSV)
 		r->flags = calloc(1, sizeof *r->flags);
 	return r;
 }
@@ -134,7 +134,7 @@ tt_report_new(FILE *out, enum tt_report_format fmt)
 void
 tt_report_buffer(struct tt_report *r)
 {
-	if (r->fmt == TT_REPORT_TSV && r->obuf == NULL)
+	if (r->fmt == TT_FMT_TSV && r->obuf == NULL)
 		r->obuf = malloc(OBUF);        /* without it, a write per row */
 }
 
@@ -167,7 +167,7 @@ void
 tt_report_header(struct tt_report *r)
 {
 	switch (r->fmt) {
-	case TT_REPORT_TSV:
+	case TT_FMT_TSV:
 		for (size_t i = 0; i < sizeof tsv_columns / sizeof tsv_columns[0]; i++)
 			fprintf(r->out, "%s%s", i ? "\t" : "", tsv_columns[i]);
 		if (r->kernel)
@@ -177,13 +177,13 @@ tt_report_header(struct tt_report *r)
 				fprintf(r->out, "\t%s%s", h ? "s_" : "c_", tcb_columns[i]);
 		fputc('\n', r->out);
 		break;
-	case TT_REPORT_TEXT:
+	case TT_FMT_TEXT:
 		/* the column names of the TSV header, aligned over the columns */
 		fprintf(r->out, "%6s %11s %3s %-12s %10s %10s %5s %5s  %-12s %-12s %s\n",
 		        "frame", "time", "dir", "flags", "seq", "ack", "len", "win",
 		        "client", "server", "notes");
 		break;
-	case TT_REPORT_JSON:
+	case TT_FMT_JSON:
 		break;
 	}
 }
@@ -504,7 +504,7 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 	char t[32], flags[64], ack[16];
 	const char *dir = row->dir == 0 ? "C>S" : "S>C";
 
-	if (r->fmt == TT_REPORT_TSV) {
+	if (r->fmt == TT_FMT_TSV) {
 		tsv_row(r, row);
 		r->any = 1;
 		r->last_stream = row->stream;
@@ -518,9 +518,9 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		strcpy(ack, "-");
 
 	switch (r->fmt) {
-	case TT_REPORT_TSV:
+	case TT_FMT_TSV:
 		break;          /* tsv_row() above */
-	case TT_REPORT_JSON:
+	case TT_FMT_JSON:
 		fprintf(r->out, "{\"stream\":%u,\"frame\":%" PRIu64 ",\"time\":%s,\"dir\":\"%s\",\"src\":",
 		        row->stream, row->frame, t, dir);
 		tt_json_string(r->out, row->src);
@@ -581,7 +581,7 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		}
 		fputs("}\n", r->out);
 		break;
-	case TT_REPORT_TEXT: {
+	case TT_FMT_TEXT: {
 		char line[256];
 		size_t n;
 
@@ -642,7 +642,7 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		uint32_t b[2] = { 0, 0 };
 
 		if (st->kind != TT_STEP_SEGMENT) {
-			if (events && r->fmt == TT_REPORT_TEXT) {
+			if (events && r->fmt == TT_FMT_TEXT) {
 				for (unsigned k = 0; k < st->nev; k++) {
 					const struct tt_event *ev = &st->ev[k].ev;
 					char t[32];

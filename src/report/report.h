@@ -10,7 +10,7 @@
 #include "engine/tcp.h"
 #include "sim/sim.h"
 
-enum tt_report_format { TT_REPORT_TEXT, TT_REPORT_TSV, TT_REPORT_JSON };
+enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
 
 struct tt_row {
 	unsigned stream;
@@ -65,7 +65,7 @@ struct tt_row {
 
 struct tt_report;
 
-struct tt_report *tt_report_new(FILE *out, enum tt_report_format fmt);
+struct tt_report *tt_report_new(FILE *out, enum tt_format fmt);
 /* Flushes (tt_report_flush) and frees. */
 void tt_report_free(struct tt_report *r);
 /* TSV rows are gathered and written 64 KiB at a time rather than one by

@@ -11,7 +11,7 @@
 #include "tutor/store.h"
 
 #define B(s) (1u << TT_##s)
-#define C(c) (1u << TT_CAUSE_##c)
+#define C(c) (1u << TT_COVER_CAUSE_##c)
 #define SYNCHRONIZED                                                                     \
 	(B(ESTABLISHED) | B(FIN_WAIT_1) | B(FIN_WAIT_2) | B(CLOSE_WAIT) | B(CLOSING) |        \
 	 B(LAST_ACK) | B(TIME_WAIT))
@@ -119,41 +119,41 @@ tt_cover_item_from(const struct tt_cover_item *t)
 	return "?";
 }
 
-enum tt_cause
-tt_reason_cause(enum tt_reason r)
+enum tt_cover_cause
+tt_cover_cause_of(enum tt_reason r)
 {
 	switch (r) {
 	case TT_R_OPEN_PASSIVE: case TT_R_OPEN_ACTIVE: case TT_R_OPEN_LISTEN_ACTIVE:
 	case TT_R_CLOSE_LISTEN: case TT_R_CLOSE_SYN_SENT: case TT_R_CLOSE_SEND_FIN:
 	case TT_R_SHUTDOWN_SEND_FIN:
-		return TT_CAUSE_CALL;
+		return TT_COVER_CAUSE_CALL;
 	case TT_R_LISTEN_SYN: case TT_R_SYNSENT_SYN_ACK: case TT_R_SYNSENT_SYN:
 	case TT_R_SYNRCVD_ACK: case TT_R_FW1_FIN_ACKED: case TT_R_CLOSING_FIN_ACKED:
 	case TT_R_LASTACK_FIN_ACKED: case TT_R_FIN_EST: case TT_R_FIN_FW1:
 	case TT_R_FIN_FW1_ACKED: case TT_R_FIN_FW2: case TT_R_SYN_SYNRCVD_PASSIVE:
-		return TT_CAUSE_SEGMENT;
+		return TT_COVER_CAUSE_SEGMENT;
 	case TT_R_SYNSENT_RST: case TT_R_RST_SYNRCVD_PASSIVE: case TT_R_RST_SYNRCVD_ACTIVE:
 	case TT_R_RST_RESET: case TT_R_RST_CLOSE:
-		return TT_CAUSE_RST;
+		return TT_COVER_CAUSE_RST;
 	case TT_R_ABORT: case TT_R_ABORT_QUIET: case TT_R_CLOSE_UNREAD_RST:
 	case TT_R_DATA_AFTER_CLOSE:
-		return TT_CAUSE_ABORT;
+		return TT_COVER_CAUSE_ABORT;
 	case TT_R_TIME_WAIT_EXPIRED: case TT_R_RTX_GIVE_UP: case TT_R_USER_TIMEOUT:
 	case TT_R_KEEPALIVE_GIVE_UP: case TT_R_ZERO_WINDOW_GIVE_UP:
-		return TT_CAUSE_TIMEOUT;
+		return TT_COVER_CAUSE_TIMEOUT;
 	/* a crash (sim), the two-way what-if, RFC 1122's TIME-WAIT reopen,
 	 * Linux's FIN-WAIT-2 timeout, its listen queue's RST and a connection
 	 * rebuilt from a SYN cookie: settings or events beyond RFC 9293 */
 	case TT_R_HOST_CRASH: case TT_R_LISTEN_SYN_TWO_WAY: case TT_R_TW_REOPEN:
 	case TT_R_FIN_WAIT_2_TIMEOUT: case TT_R_ACCEPTQ_FULL_RST: case TT_R_COOKIE_ACK:
-		return TT_CAUSE_OUTSIDE;
+		return TT_COVER_CAUSE_OUTSIDE;
 	default:
-		return TT_CAUSE_NONE;
+		return TT_COVER_CAUSE_NONE;
 	}
 }
 
 const char *
-tt_cause_name(enum tt_cause c)
+tt_cover_cause_name(enum tt_cover_cause c)
 {
 	static const char *const names[] = { "call", "segment", "rst", "abort", "timeout",
 	                                     "outside", "none" };
@@ -164,12 +164,12 @@ tt_cause_name(enum tt_cause c)
 int
 tt_cover_item_of(const struct tt_event *ev)
 {
-	enum tt_cause c;
+	enum tt_cover_cause c;
 
 	if (ev->from == ev->to)
 		return -1;
-	c = tt_reason_cause(ev->reason);
-	if (c == TT_CAUSE_OUTSIDE)
+	c = tt_cover_cause_of(ev->reason);
+	if (c == TT_COVER_CAUSE_OUTSIDE)
 		return -2;
 	for (size_t i = 0; i < NLIST; i++)
 		if ((list[i].from & (1u << ev->from)) && list[i].to == ev->to &&
@@ -260,31 +260,24 @@ parse(const char *buf, size_t len, tt_cover_set *set, unsigned *first)
 
 	*set = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at, n = ll;
 		char l[128];
-		int ok = 0;
+		int n = tt_store_line(buf, len, &at, l, sizeof l), ok = 0;
 
 		line++;
-		if (ll < sizeof l) {
-			memcpy(l, buf + at, n);
-			if (n > 0 && l[n - 1] == '\r')
-				n--;
-			l[n] = '\0';
-			if (n == 0 || (!magic && strcmp(l, COVER_MAGIC) == 0)) {
-				ok = 1;
-				magic |= n > 0;
-			} else if (!magic && !good && strncmp(l, COVER_FAMILY, strlen(COVER_FAMILY)) == 0) {
-				return -1;      /* another version: not ours to read */
-			} else if (strncmp(l, "taken ", 6) == 0 && memchr(l, '\0', n) == NULL) {
-				for (size_t i = 0; i < NLIST && !ok; i++)
-					if (strcmp(l + 6, list[i].id) == 0) {
-						*set |= (tt_cover_set)1 << i;
-						ok = good = 1;
-					}
-			}
+		if (n < 0) {
+			/* too long: damaged */
+		} else if (n == 0 || (!magic && strcmp(l, COVER_MAGIC) == 0)) {
+			ok = 1;
+			magic |= n > 0;
+		} else if (!magic && !good && strncmp(l, COVER_FAMILY, strlen(COVER_FAMILY)) == 0) {
+			return -1;      /* another version: not ours to read */
+		} else if (strncmp(l, "taken ", 6) == 0 && memchr(l, '\0', (size_t)n) == NULL) {
+			for (size_t i = 0; i < NLIST && !ok; i++)
+				if (strcmp(l + 6, list[i].id) == 0) {
+					*set |= (tt_cover_set)1 << i;
+					ok = good = 1;
+				}
 		}
-		at += ll + (nl != NULL);
 		if (!ok && bad++ == 0)
 			*first = line;
 	}
@@ -347,42 +340,51 @@ tt_cover_progress_reset(struct tt_cover_progress *p)
 	p->reset = 1;
 }
 
-int
-tt_cover_progress_save(struct tt_cover_progress *p, char *err, size_t errlen)
+/* tt_store_update(): what the file holds now (none when it is to be
+ * forgotten), plus what was added since the last save, as the new text. */
+struct save {
+	const struct tt_cover_progress *p;
+	tt_cover_set d;         /* what the file will hold */
+};
+
+static int
+save_merge(void *ctx, const char *old, size_t len, char **out, size_t *outlen, char *err,
+           size_t errlen)
 {
-	char buf[64 + NLIST * 48];
-	size_t at = 0, len;
+	struct save *sv = ctx;
+	const struct tt_cover_progress *p = sv->p;
 	tt_cover_set d = 0;
+	size_t at = 0, cap = 64 + NLIST * 48;
 	unsigned first;
-	int lock, rc = -1, missing = 0;
-	char *old;
+	char *buf;
 
-	if ((lock = tt_store_lock(p->path, err, errlen)) == -1)
+	if (old != NULL && parse(old, len, &d, &first) == -1) {
+		snprintf(err, errlen, "%s: not a progress file any more; left as it is", p->path);
 		return -1;
-	/* what the file holds now (another sitting may have saved), unless it
-	 * is to be forgotten */
-	if (!p->reset && (old = tt_store_read(p->path, &len, &missing, err, errlen)) != NULL) {
-		int r = parse(old, len, &d, &first);
-
-		free(old);
-		if (r == -1) {
-			snprintf(err, errlen, "%s: not a progress file any more; left as it is", p->path);
-			tt_store_unlock(lock);
-			return -1;
-		}
-	} else if (!p->reset && !missing) {
-		tt_store_unlock(lock);
+	}
+	if ((buf = malloc(cap)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	d |= p->pend;
-	at += (size_t)snprintf(buf + at, sizeof buf - at, "%s\n", COVER_MAGIC);
+	at += (size_t)snprintf(buf + at, cap - at, "%s\n", COVER_MAGIC);
 	for (size_t i = 0; i < NLIST; i++)
 		if ((d >> i) & 1)
-			at += (size_t)snprintf(buf + at, sizeof buf - at, "taken %s\n", list[i].id);
-	rc = tt_store_write(p->path, buf, at, err, errlen);
-	tt_store_unlock(lock);
+			at += (size_t)snprintf(buf + at, cap - at, "taken %s\n", list[i].id);
+	sv->d = d;
+	*out = buf;
+	*outlen = at;
+	return 0;
+}
+
+int
+tt_cover_progress_save(struct tt_cover_progress *p, char *err, size_t errlen)
+{
+	struct save sv = { p, 0 };
+	int rc = tt_store_update(p->path, p->reset, save_merge, &sv, err, errlen);
+
 	if (rc == 0) {
-		p->set = d;
+		p->set = sv.d;
 		p->pend = 0;
 		p->reset = 0;
 	}

@@ -14,25 +14,25 @@
 #include "sim/sim.h"
 
 /* What made a state change, as far as the list tells transitions apart. */
-enum tt_cause {
-	TT_CAUSE_CALL,          /* a user call: OPEN, CLOSE (shutdown or close) */
-	TT_CAUSE_SEGMENT,       /* a segment arrived (not a RST) */
-	TT_CAUSE_RST,           /* a RST arrived */
-	TT_CAUSE_ABORT,         /* the host reset it: ABORT, close() with data unread */
-	TT_CAUSE_TIMEOUT,       /* a timer: 2MSL, or giving up */
-	TT_CAUSE_OUTSIDE,       /* not counted: a crash, a what-if or non-RFC 9293 setting */
-	TT_CAUSE_NONE           /* the reason never changes a state */
+enum tt_cover_cause {
+	TT_COVER_CAUSE_CALL,          /* a user call: OPEN, CLOSE (shutdown or close) */
+	TT_COVER_CAUSE_SEGMENT,       /* a segment arrived (not a RST) */
+	TT_COVER_CAUSE_RST,           /* a RST arrived */
+	TT_COVER_CAUSE_ABORT,         /* the host reset it: ABORT, close() with data unread */
+	TT_COVER_CAUSE_TIMEOUT,       /* a timer: 2MSL, or giving up */
+	TT_COVER_CAUSE_OUTSIDE,       /* not counted: a crash, a what-if or non-RFC 9293 setting */
+	TT_COVER_CAUSE_NONE           /* the reason never changes a state */
 };
 
-enum tt_cause tt_reason_cause(enum tt_reason r);
-const char *tt_cause_name(enum tt_cause c);     /* "call", "segment", ... */
+enum tt_cover_cause tt_cover_cause_of(enum tt_reason r);
+const char *tt_cover_cause_name(enum tt_cover_cause c);     /* "call", "segment", ... */
 
 struct tt_cover_item {
 	const char *id;         /* stable: "listen-rcv-syn" */
 	unsigned from;          /* one bit per state it leaves (1u << state) */
 	const char *from_name;  /* a group's name ("synchronized"), NULL: one state */
 	enum tt_state to;
-	unsigned causes;        /* one bit per enum tt_cause */
+	unsigned causes;        /* one bit per enum tt_cover_cause */
 	int drawn;              /* an edge of the step view's state diagram */
 	const char *label;      /* N_(): "rcv SYN, send SYN,ACK" */
 	const char *how;        /* N_(): a suggestion of the keys that take it */
@@ -46,7 +46,7 @@ const char *tt_cover_item_from(const struct tt_cover_item *t);
 
 /* The transition an event takes: its index in the list; -1 when the state
  * did not change, -2 when it changed in a way the challenge does not count
- * (TT_CAUSE_OUTSIDE), -3 when the list has no such transition (a bug). */
+ * (TT_COVER_CAUSE_OUTSIDE), -3 when the list has no such transition (a bug). */
 int tt_cover_item_of(const struct tt_event *ev);
 
 /* Sets of transitions: bit i is tt_cover_item(i). */

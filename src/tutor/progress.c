@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tutor/progress.h"
 #include "tutor/store.h"
 
@@ -23,7 +24,7 @@
 
 struct entry {
 	char name[64];
-	struct lesson_record r;
+	struct tt_lesson_progress_record r;
 };
 
 struct finish {              /* a finished run not saved yet */
@@ -31,7 +32,7 @@ struct finish {              /* a finished run not saved yet */
 	unsigned correct, of;
 };
 
-struct lesson_progress {
+struct tt_lesson_progress {
 	char path[4096];
 	struct entry *e;
 	size_t n, cap;
@@ -40,7 +41,7 @@ struct lesson_progress {
 };
 
 static struct entry *
-find(const struct lesson_progress *p, const char *name)
+find(const struct tt_lesson_progress *p, const char *name)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->e[i].name, name) == 0)
@@ -49,7 +50,7 @@ find(const struct lesson_progress *p, const char *name)
 }
 
 static struct entry *
-add(struct lesson_progress *p, const char *name)
+add(struct tt_lesson_progress *p, const char *name)
 {
 	struct entry *e = find(p, name);
 
@@ -57,15 +58,8 @@ add(struct lesson_progress *p, const char *name)
 		return e;
 	if (strlen(name) >= sizeof e->name)
 		return NULL;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct entry *ne = realloc(p->e, cap * sizeof *ne);
-
-		if (ne == NULL)
-			return NULL;
-		p->e = ne;
-		p->cap = cap;
-	}
+	if (TT_GROW(p->e, p->n, p->cap, 16) < 0)
+		return NULL;
 	e = &p->e[p->n++];
 	memset(e, 0, sizeof *e);
 	snprintf(e->name, sizeof e->name, "%s", name);
@@ -86,7 +80,7 @@ valid_name(const char *s)
 /* One line (without CR LF): 1 a good record or the header, 0 damaged, -1
  * the header of another version (not ours to read), -2 out of memory. */
 static int
-parse_line(struct lesson_progress *p, const char *line, int *magic)
+parse_line(struct tt_lesson_progress *p, const char *line, int *magic)
 {
 	char name[64];
 	unsigned f, b, l, o;
@@ -117,7 +111,7 @@ parse_line(struct lesson_progress *p, const char *line, int *magic)
  * first of them), or -1 when nothing in it is lesson progress, -2 when out
  * of memory. */
 static int
-parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
+parse(struct tt_lesson_progress *p, const char *buf, size_t len, unsigned *first)
 {
 	size_t at = 0;
 	unsigned line = 0;
@@ -126,25 +120,14 @@ parse(struct lesson_progress *p, const char *buf, size_t len, unsigned *first)
 	p->n = 0;
 	p->npend = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (buf + at)) : len - at;
 		char l[256];
-		int rc = 0;
+		int n = tt_store_line(buf, len, &at, l, sizeof l), rc = 0;
 
 		line++;
-		if (ll < sizeof l) {
-			size_t n = ll;
-
-			memcpy(l, buf + at, n);
-			if (n > 0 && l[n - 1] == '\r')
-				n--;
-			l[n] = '\0';
-			if (n == 0)
-				rc = 1;         /* a blank line harms nothing */
-			else if (memchr(l, '\0', n) == NULL)
-				rc = parse_line(p, l, &magic);
-		}
-		at += ll + (nl != NULL);
+		if (n == 0)
+			rc = 1;         /* a blank line harms nothing */
+		else if (n > 0 && memchr(l, '\0', (size_t)n) == NULL)
+			rc = parse_line(p, l, &magic);
 		if (rc == -1 || rc == -2)
 			return rc;
 		if (rc == 0 && bad++ == 0)
@@ -165,10 +148,10 @@ parse_into(void *ctx, const char *buf, size_t len, unsigned *first)
 	return parse(ctx, buf, len, first);
 }
 
-struct lesson_progress *
-lesson_progress_load(const char *dir, char *warn, size_t warnlen)
+struct tt_lesson_progress *
+tt_lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 {
-	struct lesson_progress *p = calloc(1, sizeof *p);
+	struct tt_lesson_progress *p = calloc(1, sizeof *p);
 	int bad;
 
 	if (warnlen > 0)
@@ -178,7 +161,7 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 	snprintf(p->path, sizeof p->path, "%s/progress", dir);
 	bad = tt_store_load(p->path, parse_into, p, warn, warnlen);
 	if (bad == -2) {
-		lesson_progress_free(p);
+		tt_lesson_progress_free(p);
 		return NULL;
 	}
 	if (bad == -1)
@@ -187,7 +170,7 @@ lesson_progress_load(const char *dir, char *warn, size_t warnlen)
 }
 
 void
-lesson_progress_free(struct lesson_progress *p)
+tt_lesson_progress_free(struct tt_lesson_progress *p)
 {
 	if (p == NULL)
 		return;
@@ -197,7 +180,7 @@ lesson_progress_free(struct lesson_progress *p)
 }
 
 int
-lesson_progress_get(const struct lesson_progress *p, const char *name, struct lesson_record *r)
+tt_lesson_progress_get(const struct tt_lesson_progress *p, const char *name, struct tt_lesson_progress_record *r)
 {
 	const struct entry *e = find(p, name);
 
@@ -209,7 +192,7 @@ lesson_progress_get(const struct lesson_progress *p, const char *name, struct le
 }
 
 static void
-apply_finish(struct lesson_record *r, unsigned correct, unsigned of)
+apply_finish(struct tt_lesson_progress_record *r, unsigned correct, unsigned of)
 {
 	r->finished++;
 	r->last = correct;
@@ -221,22 +204,15 @@ apply_finish(struct lesson_record *r, unsigned correct, unsigned of)
 }
 
 int
-lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned correct, unsigned of)
+tt_lesson_progress_finish(struct tt_lesson_progress *p, const char *name, unsigned correct, unsigned of)
 {
 	struct entry *e;
 	struct finish *f;
 
 	if (!valid_name(name) || correct > of)
 		return -1;
-	if (p->npend == p->cappend) {
-		size_t cap = p->cappend ? p->cappend * 2 : 8;
-		struct finish *nf = realloc(p->pend, cap * sizeof *nf);
-
-		if (nf == NULL)
-			return -1;
-		p->pend = nf;
-		p->cappend = cap;
-	}
+	if (TT_GROW(p->pend, p->npend, p->cappend, 8) < 0)
+		return -1;
 	if ((e = add(p, name)) == NULL)
 		return -1;
 	apply_finish(&e->r, correct, of);
@@ -248,7 +224,7 @@ lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned cor
 }
 
 size_t
-lesson_progress_nfinished(const struct lesson_progress *p)
+tt_lesson_progress_nfinished(const struct tt_lesson_progress *p)
 {
 	size_t n = 0;
 
@@ -260,7 +236,7 @@ lesson_progress_nfinished(const struct lesson_progress *p)
 /* d (the file as it is now) gets p's unsaved runs; lessons the file does not
  * know come from p as they are (they already hold p's runs). */
 static int
-merge_into(struct lesson_progress *d, const struct lesson_progress *p)
+merge_into(struct tt_lesson_progress *d, const struct tt_lesson_progress *p)
 {
 	size_t ondisk = d->n;
 
@@ -283,7 +259,7 @@ merge_into(struct lesson_progress *d, const struct lesson_progress *p)
 }
 
 static char *
-format(const struct lesson_progress *p, size_t *len)
+format(const struct tt_lesson_progress *p, size_t *len)
 {
 	size_t cap = 64 + p->n * 128, at = 0;
 	char *buf = malloc(cap);
@@ -301,50 +277,48 @@ format(const struct lesson_progress *p, size_t *len)
 	return buf;
 }
 
-/* What the file holds now, into d (a missing file is empty): 0, or -1. */
-static int
-reread(struct lesson_progress *d, const char *path, char *err, size_t errlen)
-{
-	size_t len;
-	int missing, rc;
-	unsigned first;
-	char *buf = tt_store_read(path, &len, &missing, err, errlen);
+struct save {
+	struct tt_lesson_progress *d;     /* the file as it is now, then merged */
+	const struct tt_lesson_progress *p;
+};
 
-	if (buf == NULL)
-		return missing ? 0 : -1;
-	rc = parse(d, buf, len, &first);
-	free(buf);
-	if (rc == -1)
-		snprintf(err, errlen, "%s: not a progress file any more; left as it is", path);
-	else if (rc == -2)
-		snprintf(err, errlen, "%s: out of memory", path);
-	return rc < 0 ? -1 : 0;
+/* tt_store_update(): what the file holds now (a missing file is empty),
+ * plus p's unsaved runs, as the new text. */
+static int
+save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, char *err,
+           size_t errlen)
+{
+	struct save *sv = ctx;
+	unsigned first;
+	int rc = buf != NULL ? parse(sv->d, buf, len, &first) : 0;
+
+	if (rc == -1) {
+		snprintf(err, errlen, "%s: not a progress file any more; left as it is", sv->p->path);
+		return -1;
+	}
+	if (rc == -2) {
+		snprintf(err, errlen, "%s: out of memory", sv->p->path);
+		return -1;
+	}
+	if (merge_into(sv->d, sv->p) == -1 || (*out = format(sv->d, outlen)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int
-lesson_progress_save(struct lesson_progress *p, char *err, size_t errlen)
+tt_lesson_progress_save(struct tt_lesson_progress *p, char *err, size_t errlen)
 {
-	struct lesson_progress *d = calloc(1, sizeof *d);
-	size_t len;
-	char *buf = NULL;
-	int lock, rc = -1;
+	struct tt_lesson_progress *d = calloc(1, sizeof *d);
+	struct save sv = { d, p };
+	int rc;
 
 	if (d == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if ((lock = tt_store_lock(p->path, err, errlen)) == -1) {
-		free(d);
-		return -1;
-	}
-	if (reread(d, p->path, err, errlen) == 0) {
-		if (merge_into(d, p) == -1 || (buf = format(d, &len)) == NULL)
-			snprintf(err, errlen, "out of memory");
-		else
-			rc = tt_store_write(p->path, buf, len, err, errlen);
-	}
-	tt_store_unlock(lock);
-	free(buf);
+	rc = tt_store_update(p->path, 0, save_merge, &sv, err, errlen);
 	if (rc == 0) {          /* p becomes what the file holds now */
 		struct entry *old = p->e;
 

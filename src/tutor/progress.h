@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-struct lesson_progress;
+struct tt_lesson_progress;
 
 /* What is remembered about one lesson. */
-struct lesson_record {
+struct tt_lesson_progress_record {
 	unsigned finished;     /* times the lesson was run to its summary */
 	unsigned best;         /* best checkpoint score of a finished run */
 	unsigned last;         /* score of the latest finished run */
@@ -24,20 +24,20 @@ struct lesson_record {
  * moved aside (progress.corrupt-N) and *warn says that; a file that cannot
  * be read gives an empty start and the reason in *warn ("PATH is a
  * directory, not a file"). Returns NULL only when out of memory. */
-struct lesson_progress *lesson_progress_load(const char *dir, char *warn, size_t warnlen);
-void lesson_progress_free(struct lesson_progress *p);
+struct tt_lesson_progress *tt_lesson_progress_load(const char *dir, char *warn, size_t warnlen);
+void tt_lesson_progress_free(struct tt_lesson_progress *p);
 /* Fills r for a lesson (zeros when never finished); 1 when known, else 0. */
-int lesson_progress_get(const struct lesson_progress *p, const char *name,
-                        struct lesson_record *r);
+int tt_lesson_progress_get(const struct tt_lesson_progress *p, const char *name,
+                        struct tt_lesson_progress_record *r);
 /* Records a finished run with its score. 0, or -1 when out of memory. */
-int lesson_progress_finish(struct lesson_progress *p, const char *name, unsigned correct,
+int tt_lesson_progress_finish(struct tt_lesson_progress *p, const char *name, unsigned correct,
                            unsigned of);
 /* Saves the runs finished since the last save: under the file's lock it
  * reads DIR/progress as it is now (another lesson may have saved), adds
  * those runs and replaces the file atomically; p then holds what the file
  * does. 0, or -1 with err (the runs stay to be saved next time). */
-int lesson_progress_save(struct lesson_progress *p, char *err, size_t errlen);
+int tt_lesson_progress_save(struct tt_lesson_progress *p, char *err, size_t errlen);
 /* Number of lessons finished at least once. */
-size_t lesson_progress_nfinished(const struct lesson_progress *p);
+size_t tt_lesson_progress_nfinished(const struct tt_lesson_progress *p);
 
 #endif

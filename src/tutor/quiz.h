@@ -1,7 +1,8 @@
 /* tutor/quiz.h: the interview quiz. A question bank parsed from the quiz/ folder
- * (doc/quiz-format.md), answer checking, Leitner boxes that choose what to
- * ask next, and the learner's progress file, replaced atomically after every
- * answer. Generated practice questions (practice.c) are built from a seeded
+ * (doc/quiz-format.md; quiz_parse.c), the bank and answer checking (quiz.c),
+ * a sitting that asks what the Leitner boxes say is due and saves after every
+ * answer (quiz_session.c; the boxes and their file are tutor/leitner.h).
+ * Generated practice questions (practice.c) are built from a seeded
  * scenario that the simulator runs, so their answers come from the engine.
  *
  * Library code: nothing here prints. Failing calls return -1 (or NULL) and
@@ -12,9 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Question kinds: identifier, file keyword, English name. The names are
- * marked with N_ for xgettext; the list is expanded only where i18n.h is
- * included. */
+#include "i18n.h"
+#include "tutor/leitner.h"
+
+/* Question kinds: identifier, file keyword, English name (marked with N_
+ * for xgettext). */
 #define TT_QUIZ_KINDS(_)                                              \
 	_(SINGLE, "single", N_("single choice"))                      \
 	_(MULTIPLE, "multiple", N_("multiple choice"))                \
@@ -24,36 +27,34 @@
 	_(OPEN, "open", N_("open question"))
 
 enum tt_quiz_kind {
-#define TT_QUIZ_KIND_ENUM(id, word, name) TT_QK_##id,
+#define TT_QUIZ_KIND_ENUM(id, word, name) TT_QUIZ_##id,
 	TT_QUIZ_KINDS(TT_QUIZ_KIND_ENUM)
 #undef TT_QUIZ_KIND_ENUM
-	TT_QK_NKINDS
+	TT_QUIZ_NKINDS
 };
 
 const char *tt_quiz_kind_word(enum tt_quiz_kind k);  /* "single" */
 const char *tt_quiz_kind_name(enum tt_quiz_kind k);  /* "single choice"; translate with _() */
 
-enum { TT_EN = 0, TT_ZH = 1, TT_NLANG = 2 };
-
 #define TT_QUIZ_MAXCHOICES 8
 #define TT_QUIZ_MAXITEMS 12  /* key points, wrong answers */
 
 /* One text in both languages; each may hold several lines joined by '\n'. */
-struct tt_qtext {
+struct tt_quiz_text {
 	char *s[TT_NLANG];
 };
 
 /* A common wrong answer and why it is wrong. `match` is the answer it
  * explains in normal form ("b", "4001", "TIME-WAIT", "3 1 2 4"), or empty
  * for a general misconception shown with every explanation. */
-struct tt_qwrong {
+struct tt_quiz_wrong {
 	char match[32];
-	struct tt_qtext text;
+	struct tt_quiz_text text;
 };
 
 /* Parameters of a generated practice question, so tests can redo the
  * arithmetic independently of the engine. */
-struct tt_qgen {
+struct tt_quiz_gen {
 	int template_;           /* index into the practice templates */
 	uint32_t iss[2];         /* client, server ISS */
 	uint32_t n[2];           /* byte counts used by the template */
@@ -63,28 +64,28 @@ struct tt_qgen {
 	                            numbers (practice.c says which is which) */
 };
 
-struct tt_question {
+struct tt_quiz_question {
 	char id[48];
 	char topic[32];
 	enum tt_quiz_kind kind;
-	struct tt_qtext title, prompt, explain;
+	struct tt_quiz_text title, prompt, explain;
 	size_t nchoices;         /* choices, or the items to put in order */
-	struct tt_qtext choice[TT_QUIZ_MAXCHOICES];
+	struct tt_quiz_text choice[TT_QUIZ_MAXCHOICES];
 	unsigned answer_mask;    /* single/multiple: bit i = choice i is right */
 	uint32_t answer_num;     /* number */
 	int order[TT_QUIZ_MAXCHOICES]; /* order: 0-based item index at each position */
 	int state;               /* state: enum tt_state */
 	size_t nkeys;            /* open: key points of the model answer */
-	struct tt_qtext key[TT_QUIZ_MAXITEMS];
+	struct tt_quiz_text key[TT_QUIZ_MAXITEMS];
 	size_t nwrong;
-	struct tt_qwrong wrong[TT_QUIZ_MAXITEMS];
+	struct tt_quiz_wrong wrong[TT_QUIZ_MAXITEMS];
 	char show_lesson[32];    /* "show me": lesson name from lessons/ ... */
 	unsigned show_step;      /* ... and its 1-based step */
 	/* Generated practice only (NULL/0 for bank questions): the scenario
 	 * the simulator ran, and the 1-based step that shows the answer. */
 	char *scenario;
 	unsigned scenario_step;
-	struct tt_qgen gen;
+	struct tt_quiz_gen gen;
 	char *file;              /* where it was defined (bank questions) */
 	unsigned line;
 };
@@ -102,8 +103,8 @@ int tt_quiz_parse(struct tt_quiz *qz, const char *buf, size_t len, const char *f
 /* Adds every file DIR/NAME.quiz, in name order. */
 int tt_quiz_load_dir(struct tt_quiz *qz, const char *dir, char *err, size_t errlen);
 size_t tt_quiz_count(const struct tt_quiz *qz);
-const struct tt_question *tt_quiz_get(const struct tt_quiz *qz, size_t i);
-const struct tt_question *tt_quiz_find(const struct tt_quiz *qz, const char *id);
+const struct tt_quiz_question *tt_quiz_get(const struct tt_quiz *qz, size_t i);
+const struct tt_quiz_question *tt_quiz_find(const struct tt_quiz *qz, const char *id);
 /* The topics in order of first appearance, and their display names. */
 size_t tt_quiz_ntopics(const struct tt_quiz *qz);
 const char *tt_quiz_topic(const struct tt_quiz *qz, size_t i);
@@ -111,7 +112,7 @@ const char *tt_quiz_topic(const struct tt_quiz *qz, size_t i);
 const char *tt_quiz_topic_name(const struct tt_quiz *qz, const char *topic, int lang);
 
 /* Text of a question in a language (falls back to English). */
-const char *tt_qtext_get(const struct tt_qtext *t, int lang);
+const char *tt_quiz_text_get(const struct tt_quiz_text *t, int lang);
 
 /* ---- answers ----
  * Learner input, one line (see doc/quiz-format.md): a choice letter or
@@ -121,70 +122,20 @@ const char *tt_qtext_get(const struct tt_qtext *t, int lang);
  * as wrong). norm receives the answer in normal form, used to
  * find the matching wrong-answer explanation. Open questions are graded by
  * the learner: pass "y" or "n". */
-int tt_quiz_check(const struct tt_question *q, const char *answer, char *norm, size_t normlen,
+int tt_quiz_check(const struct tt_quiz_question *q, const char *answer, char *norm, size_t normlen,
                   char *err, size_t errlen);
 /* The right answer in normal form ("b", "a c", "4001", "3 1 2 4", "TIME-WAIT";
  * open questions: empty). */
-char *tt_quiz_answer_text(const struct tt_question *q, char *buf, size_t len);
+char *tt_quiz_answer_text(const struct tt_quiz_question *q, char *buf, size_t len);
 /* The explanations that fit a wrong answer given in normal form: the one
  * written for exactly that answer, and for multiple choice also those of
  * each letter wrongly chosen or wrongly left out. General misconceptions
  * (empty match) are not included. Returns how many were stored in out. */
-size_t tt_quiz_wrong_for(const struct tt_question *q, const char *norm,
-                         const struct tt_qwrong **out, size_t max);
+size_t tt_quiz_wrong_for(const struct tt_quiz_question *q, const char *norm,
+                         const struct tt_quiz_wrong **out, size_t max);
 
 /* Frees a generated question (tt_practice_new): its strings and itself. */
-void tt_question_free(struct tt_question *q);
-
-/* ---- progress and Leitner boxes ----
- * Boxes 1..5. A new question is in box 1; a right answer moves it up one
- * box, a wrong one back to box 1. A question in box k is due again when
- * 2^(k-1) sessions have passed since it was last asked (box 1: every
- * session, box 5: every 16th). */
-#define TT_QUIZ_BOXES 5
-
-struct tt_progress;
-
-struct tt_qrecord {
-	unsigned box;            /* 1..TT_QUIZ_BOXES */
-	unsigned last_session;   /* 0: never asked */
-	unsigned asked, right;
-};
-
-struct tt_progress *tt_progress_new(void);
-void tt_progress_free(struct tt_progress *p);
-/* Parses a progress file's text (LF or CRLF lines). Every good record is
- * kept; a damaged line is skipped. Returns 0 when all was good, the number
- * of damaged lines (err: "line N: what is wrong", with how many more), or
- * -1 with err when the text is not a progress file at all (nothing in it
- * is progress, or it is another version of the format). */
-int tt_progress_parse(struct tt_progress *p, const char *buf, size_t len, char *err,
-                      size_t errlen);
-/* Loads path. A missing file gives empty progress. Damaged lines are
- * skipped and the rest kept: warn gets "PATH: line N: what is wrong" and
- * moved_to is "" (the next save writes a clean file). A file that is not
- * progress at all is moved aside (tt_store_quarantine) and empty progress
- * started: warn gets "PATH: what is wrong" and moved_to the new name. Else
- * both are "". Returns NULL only when the file cannot be read or moved
- * (err, e.g. "PATH is a directory, not a file"). */
-struct tt_progress *tt_progress_load(const char *path, char *warn, size_t warnlen,
-                                     char *moved_to, size_t movedlen, char *err, size_t errlen);
-/* Saves the answers recorded since the last save: under the file's lock it
- * reads what the file holds now (another sitting may have saved since),
- * replays those answers onto it, writes the result atomically and makes it
- * p's content. 0, or -1 with err (the answers stay to be saved next time). */
-int tt_progress_save(struct tt_progress *p, const char *path, char *err, size_t errlen);
-/* p as the text of a progress file (malloc'ed; *len its length). */
-char *tt_progress_format(const struct tt_progress *p, size_t *len);
-unsigned tt_progress_session(const struct tt_progress *p);
-void tt_progress_begin_session(struct tt_progress *p);
-/* Record of a question id (all zero / box 1 if never asked). */
-struct tt_qrecord tt_progress_get(const struct tt_progress *p, const char *id);
-/* Moves the question's box after an answer in the current session. */
-int tt_progress_record(struct tt_progress *p, const char *id, int right);
-size_t tt_progress_count(const struct tt_progress *p);
-/* Whether a question in this record is due in session `session`. */
-int tt_progress_due(const struct tt_qrecord *r, unsigned session);
+void tt_quiz_question_free(struct tt_quiz_question *q);
 
 /* ---- a quiz session ----
  * Picks the questions of one sitting: the bank questions of the topic (or
@@ -193,7 +144,7 @@ int tt_progress_due(const struct tt_qrecord *r, unsigned session);
  * `npractice` generated questions. Saves progress after every answer. */
 struct tt_quiz_session;
 
-struct tt_quiz_session *tt_quiz_session_new(const struct tt_quiz *qz, struct tt_progress *p,
+struct tt_quiz_session *tt_quiz_session_new(const struct tt_quiz *qz, struct tt_leitner *p,
                                             const char *progress_path, const char *topic,
                                             unsigned long seed, unsigned npractice,
                                             char *err, size_t errlen);
@@ -201,7 +152,7 @@ void tt_quiz_session_free(struct tt_quiz_session *s);
 /* The next question, or NULL when the sitting is over. Generated questions
  * stay valid until the session is freed. err is set when making a generated
  * question failed (the session then ends). */
-const struct tt_question *tt_quiz_session_next(struct tt_quiz_session *s, char *err,
+const struct tt_quiz_question *tt_quiz_session_next(struct tt_quiz_session *s, char *err,
                                                size_t errlen);
 /* Number of questions planned (generated practice on "practice": 0 = endless). */
 size_t tt_quiz_session_planned(const struct tt_quiz_session *s);
@@ -220,10 +171,10 @@ size_t tt_practice_ntemplates(void);
 /* Id ("practice-data-ack"), lesson and step, English title of a template. */
 const char *tt_practice_template_id(size_t t);
 /* A template as a question without numbers, for listings. */
-void tt_practice_describe(size_t t, struct tt_question *q);
+void tt_practice_describe(size_t t, struct tt_quiz_question *q);
 /* Builds a question from template t (or a seeded choice when t is
  * (size_t)-1): random numbers from seed, a scenario run by the simulator,
  * the answer read from the resulting steps. NULL with err on failure. */
-struct tt_question *tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen);
+struct tt_quiz_question *tt_practice_new(size_t t, unsigned long seed, char *err, size_t errlen);
 
 #endif

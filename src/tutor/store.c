@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "tutor/store.h"
 
 #define STALE_SECONDS (10 * 60)
@@ -157,9 +159,9 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 char *
 tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t errlen)
 {
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *buf;
 	struct stat st;
+	FILE *f;
 	int fd;
 
 	*missing = 0;
@@ -176,37 +178,17 @@ tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t err
 		close(fd);
 		return NULL;
 	}
-	for (;;) {
-		ssize_t got;
-
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (nb == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				free(buf);
-				close(fd);
-				return NULL;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
 	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
+	buf = tt_read_stream(f, SIZE_MAX, len);
+	if (buf == NULL && errno == ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if (buf == NULL)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	fclose(f);
 	return buf;
 }
 
@@ -312,4 +294,45 @@ tt_store_load(const char *path, int (*parse)(void *ctx, const char *buf, size_t 
 			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", path, err);
 	}
 	return bad;
+}
+
+int
+tt_store_update(const char *path, int fresh,
+                int (*merge)(void *ctx, const char *buf, size_t len, char **out, size_t *outlen,
+                             char *err, size_t errlen),
+                void *ctx, char *err, size_t errlen)
+{
+	char *buf = NULL, *out = NULL;
+	size_t len = 0, outlen = 0;
+	int lock, missing = 1, rc = -1;
+
+	if ((lock = tt_store_lock(path, err, errlen)) == -1)
+		return -1;
+	/* what the file holds now: another sitting may have saved since */
+	if (!fresh && (buf = tt_store_read(path, &len, &missing, err, errlen)) == NULL && !missing) {
+		tt_store_unlock(lock);
+		return -1;
+	}
+	if (merge(ctx, buf, len, &out, &outlen, err, errlen) == 0)
+		rc = tt_store_write(path, out, outlen, err, errlen);
+	tt_store_unlock(lock);
+	free(buf);
+	free(out);
+	return rc;
+}
+
+int
+tt_store_line(const char *buf, size_t len, size_t *at, char *l, size_t lsize)
+{
+	const char *s = buf + *at, *nl = memchr(s, '\n', len - *at);
+	size_t n = nl ? (size_t)(nl - s) : len - *at;
+
+	*at += n + (nl != NULL);
+	if (n >= lsize)
+		return -1;
+	memcpy(l, s, n);
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	l[n] = '\0';
+	return (int)n;
 }

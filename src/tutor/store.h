@@ -23,6 +23,21 @@ void tt_store_unlock(int fd);
 /* Moves a corrupt file aside to path.corrupt-N; 0, or -1 with err. Fills
  * moved_to with the new name. */
 int tt_store_quarantine(const char *path, char *moved_to, size_t len, char *err, size_t errlen);
+/* The next line of a learner file's text: from buf + *at (*at < len) to its
+ * LF, into l without the LF or a CR before it, NUL-terminated; *at moves
+ * past it. Returns its length (0: a blank line), or -1 when it does not fit
+ * in lsize bytes (a damaged line). A NUL inside is left to the caller. */
+int tt_store_line(const char *buf, size_t len, size_t *at, char *l, size_t lsize);
+/* A save that keeps what another sitting saved meanwhile: under PATH.lock
+ * it reads what the file holds now (nothing when `fresh`: the file is to
+ * be forgotten) and hands it to merge (buf NULL when there is no file),
+ * which puts the new text in *out (malloc'ed; freed here) and returns 0,
+ * or -1 with err; the text then replaces the file atomically. 0, or -1
+ * with err (a file that cannot be read is left as it is). */
+int tt_store_update(const char *path, int fresh,
+                    int (*merge)(void *ctx, const char *buf, size_t len, char **out,
+                                 size_t *outlen, char *err, size_t errlen),
+                    void *ctx, char *err, size_t errlen);
 /* Reads the learner's file at path and hands its text to parse, which
  * returns how many lines it skipped as damaged (setting *first to the
  * first), -1 when nothing in it is the caller's (the file is then moved

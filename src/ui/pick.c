@@ -332,12 +332,6 @@ ui_pick_ex(const char *title, const char *help, const char *const *items, size_t
 }
 
 int
-ui_pick(const char *title, const char *const *items, size_t n, const struct ui_opts *o)
-{
-	return ui_pick_ex(title, NULL, items, n, 0, o);
-}
-
-int
 ui_input(const char *title, const char *prompt, char *buf, size_t len, const struct ui_opts *o)
 {
 	char err[256];

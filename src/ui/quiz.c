@@ -23,7 +23,7 @@ struct qscreen {
 	struct tt_quiz_session *s;
 	const struct ui_quiz_opts *o;
 	int lang;
-	const struct tt_question *q;
+	const struct tt_quiz_question *q;
 	size_t num;
 	enum phase phase;
 	size_t cur;              /* highlighted choice */
@@ -43,23 +43,23 @@ struct qscreen {
 };
 
 static int
-is_choice_kind(const struct tt_question *q)
+is_choice_kind(const struct tt_quiz_question *q)
 {
-	return q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE || q->kind == TT_QK_STATE;
+	return q->kind == TT_QUIZ_SINGLE || q->kind == TT_QUIZ_MULTIPLE || q->kind == TT_QUIZ_STATE;
 }
 
 static size_t
-nchoices(const struct tt_question *q)
+nchoices(const struct tt_quiz_question *q)
 {
-	return q->kind == TT_QK_STATE ? (size_t)TT_NSTATES : q->nchoices;
+	return q->kind == TT_QUIZ_STATE ? (size_t)TT_NSTATES : q->nchoices;
 }
 
 static const char *
 choice_text(const struct qscreen *x, size_t i)
 {
-	if (x->q->kind == TT_QK_STATE)
+	if (x->q->kind == TT_QUIZ_STATE)
 		return tt_state_name((enum tt_state)i);
-	return tt_qtext_get(&x->q->choice[i], x->lang);
+	return tt_quiz_text_get(&x->q->choice[i], x->lang);
 }
 
 /* ---- a growing string ---- */
@@ -129,45 +129,45 @@ next_question(struct qscreen *x)
 static void
 build_feedback(struct qscreen *x)
 {
-	const struct tt_question *q = x->q;
-	const struct tt_qwrong *w[TT_QUIZ_MAXITEMS];
+	const struct tt_quiz_question *q = x->q;
+	const struct tt_quiz_wrong *w[TT_QUIZ_MAXITEMS];
 	struct sb b = { NULL, 0, 0 };
 	char ans[64];
 	size_t nw;
 
 	/* the verdict is a line of its own (draw_body); this is what follows */
 	x->verdict[0] = '\0';
-	if (q->kind == TT_QK_OPEN)
+	if (q->kind == TT_QUIZ_OPEN)
 		sb_add(&b, _("Your answer: %s"), x->typed);
 	else if (!x->right) {
 		tt_quiz_answer_text(q, ans, sizeof ans);
 		snprintf(x->verdict, sizeof x->verdict, _("Wrong. The answer is %s.\n"), ans);
 		x->verdict[strcspn(x->verdict, "\n")] = '\0';
-		if (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE)
+		if (q->kind == TT_QUIZ_SINGLE || q->kind == TT_QUIZ_MULTIPLE)
 			for (size_t i = 0; i < q->nchoices; i++)
 				if (q->answer_mask & (1u << i))
-					sb_add(&b, "  %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], x->lang));
-		if (q->kind == TT_QK_ORDER)
+					sb_add(&b, "  %c) %s\n", (char)('a' + i), tt_quiz_text_get(&q->choice[i], x->lang));
+		if (q->kind == TT_QUIZ_ORDER)
 			for (size_t i = 0; i < q->nchoices; i++)
 				sb_add(&b, "  %zu. %s\n", (size_t)q->order[i] + 1,
-				       tt_qtext_get(&q->choice[q->order[i]], x->lang));
+				       tt_quiz_text_get(&q->choice[q->order[i]], x->lang));
 		nw = tt_quiz_wrong_for(q, x->norm, w, TT_QUIZ_MAXITEMS);
 		for (size_t i = 0; i < nw; i++)
-			sb_add(&b, _("Why %s is wrong: %s\n"), w[i]->match, tt_qtext_get(&w[i]->text, x->lang));
+			sb_add(&b, _("Why %s is wrong: %s\n"), w[i]->match, tt_quiz_text_get(&w[i]->text, x->lang));
 	}
-	if (q->kind == TT_QK_OPEN) {
+	if (q->kind == TT_QUIZ_OPEN) {
 		sb_add(&b, "\n\n%s\n", _("Key points of the model answer:"));
 		for (size_t i = 0; i < q->nkeys; i++)
-			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
+			sb_add(&b, "  - %s\n", tt_quiz_text_get(&q->key[i], x->lang));
 	}
 	sb_add(&b, "%s%s\n%s\n", b.n > 0 ? "\n" : "", _("Explanation:"),
-	       tt_qtext_get(&q->explain, x->lang));
+	       tt_quiz_text_get(&q->explain, x->lang));
 	nw = 0;
 	for (size_t i = 0; i < q->nwrong; i++)
 		if (q->wrong[i].match[0] == '\0') {
 			if (nw++ == 0)
 				sb_add(&b, "\n%s\n", _("Common wrong answers:"));
-			sb_add(&b, "  - %s\n", tt_qtext_get(&q->wrong[i].text, x->lang));
+			sb_add(&b, "  - %s\n", tt_quiz_text_get(&q->wrong[i].text, x->lang));
 		}
 	sb_add(&b, "\n");
 	sb_add(&b, _("Show me (s): lesson %s, step %u"), q->show_lesson, q->show_step);
@@ -203,9 +203,9 @@ submit(struct qscreen *x)
 	char ans[1024];
 
 	if (is_choice_kind(x->q)) {
-		if (x->q->kind == TT_QK_STATE)
+		if (x->q->kind == TT_QUIZ_STATE)
 			snprintf(ans, sizeof ans, "%s", tt_state_name((enum tt_state)x->cur));
-		else if (x->q->kind == TT_QK_SINGLE)
+		else if (x->q->kind == TT_QUIZ_SINGLE)
 			snprintf(ans, sizeof ans, "%c", (char)('a' + x->cur));
 		else {
 			size_t n = 0;
@@ -225,7 +225,7 @@ submit(struct qscreen *x)
 	}
 	if (wcstombs(ans, x->in, sizeof ans) == (size_t)-1)
 		ans[0] = '\0';
-	if (x->q->kind == TT_QK_OPEN) {
+	if (x->q->kind == TT_QUIZ_OPEN) {
 		if (ans[0] == '\0') {
 			snprintf(x->msg, sizeof x->msg, "%s", _("write your answer first, then press Enter"));
 			return;
@@ -275,7 +275,7 @@ draw_summary(struct qscreen *x)
 static int
 draw_head(struct qscreen *x)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	char left[256], right[64];
 	unsigned asked, nright;
 	size_t planned = tt_quiz_session_planned(x->s);
@@ -292,11 +292,11 @@ draw_head(struct qscreen *x)
 	tt_quiz_session_score(x->s, NULL, &asked, &nright);
 	snprintf(right, sizeof right, _("score %u/%u"), nright, asked);
 	ui_titlebar(left, right);
-	ui_text(stdscr, y++, 2, COLS - 4, ui_attr(UI_R_HEADING), tt_qtext_get(&q->title, x->lang));
+	ui_text(stdscr, y++, 2, COLS - 4, ui_attr(UI_R_HEADING), tt_quiz_text_get(&q->title, x->lang));
 	y++;
 	if (h < 2)
 		h = 2;
-	used = ui_wrap(stdscr, y, 2, h, COLS - 4, 0, tt_qtext_get(&q->prompt, x->lang), 0, x->o->present);
+	used = ui_wrap(stdscr, y, 2, h, COLS - 4, 0, tt_quiz_text_get(&q->prompt, x->lang), 0, x->o->present);
 	if (used * (1 + x->o->present) > h)     /* cut: say so */
 		ui_text(stdscr, y + h - 1, COLS - 2, 1, ui_attr(UI_R_DIM), ui_glyph(UI_G_ELLIPSIS));
 	used *= 1 + x->o->present;
@@ -308,14 +308,14 @@ draw_head(struct qscreen *x)
 static attr_t
 choice_attr(const struct qscreen *x, size_t i)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 
-	if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE) &&
+	if (x->phase == PH_FEEDBACK && (q->kind == TT_QUIZ_SINGLE || q->kind == TT_QUIZ_MULTIPLE) &&
 	    (q->answer_mask & (1u << i)))
 		return ui_attr(UI_R_OK);
-	if (x->phase == PH_FEEDBACK && q->kind == TT_QK_STATE && (int)i == q->state)
+	if (x->phase == PH_FEEDBACK && q->kind == TT_QUIZ_STATE && (int)i == q->state)
 		return ui_attr(UI_R_OK);
-	if (x->phase == PH_FEEDBACK && (q->kind == TT_QK_STATE || q->kind == TT_QK_SINGLE) &&
+	if (x->phase == PH_FEEDBACK && (q->kind == TT_QUIZ_STATE || q->kind == TT_QUIZ_SINGLE) &&
 	    i == x->cur)
 		return ui_attr(UI_R_BAD);       /* the answer given, and wrong */
 	return x->phase == PH_ASK && is_choice_kind(q) && i == x->cur ? ui_attr(UI_R_CURRENT) : 0;
@@ -324,9 +324,9 @@ choice_attr(const struct qscreen *x, size_t i)
 static void
 choice_lead(const struct qscreen *x, size_t i, char *lead, size_t len)
 {
-	if (x->q->kind == TT_QK_ORDER)
+	if (x->q->kind == TT_QUIZ_ORDER)
 		snprintf(lead, len, "%zu. ", i + 1);
-	else if (x->q->kind == TT_QK_MULTIPLE)
+	else if (x->q->kind == TT_QUIZ_MULTIPLE)
 		snprintf(lead, len, "[%c] %c) ", (x->sel & (1u << i)) ? 'x' : ' ', (char)('a' + i));
 	else
 		snprintf(lead, len, "%c) ", (char)('a' + i));
@@ -398,20 +398,20 @@ draw_choices(struct qscreen *x, int y, int avail)
 static int
 draw_given(struct qscreen *x, int y)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	char text[1100] = "";
 	size_t at = 0;
 
-	if (q->kind == TT_QK_STATE)
+	if (q->kind == TT_QUIZ_STATE)
 		snprintf(text, sizeof text, "%s", choice_text(x, x->cur));
-	else if (q->kind == TT_QK_SINGLE)
+	else if (q->kind == TT_QUIZ_SINGLE)
 		snprintf(text, sizeof text, "%c) %s", (char)('a' + x->cur), choice_text(x, x->cur));
-	else if (q->kind == TT_QK_MULTIPLE)
+	else if (q->kind == TT_QUIZ_MULTIPLE)
 		for (size_t i = 0; i < q->nchoices && at < sizeof text; i++)
 			if (x->sel & (1u << i))
 				at += (size_t)snprintf(text + at, sizeof text - at, "%s%c) %s", at ? ", " : "",
 				                       (char)('a' + i), choice_text(x, i));
-	if (q->kind == TT_QK_ORDER || q->kind == TT_QK_NUMBER)
+	if (q->kind == TT_QUIZ_ORDER || q->kind == TT_QUIZ_NUMBER)
 		if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
 			text[0] = '\0';
 	{
@@ -429,15 +429,15 @@ draw_given(struct qscreen *x, int y)
 static int
 draw_typing(struct qscreen *x, int y, int avail)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	char text[1100], line[1200];
 	int maxr = avail < 4 ? avail : 4, need, skip;
 
 	if (wcstombs(text, x->in, sizeof text) == (size_t)-1)
 		text[0] = '\0';
 	ui_text(stdscr, y, 2, COLS - 4, ui_attr(UI_R_DIM),
-	        q->kind == TT_QK_NUMBER ? _("Type a number and press Enter:")
-	        : q->kind == TT_QK_ORDER ? _("Type the item numbers in order (e.g. 3 1 2 4) and press Enter:")
+	        q->kind == TT_QUIZ_NUMBER ? _("Type a number and press Enter:")
+	        : q->kind == TT_QUIZ_ORDER ? _("Type the item numbers in order (e.g. 3 1 2 4) and press Enter:")
 	        : _("Answer in your own words and press Enter:"));
 	y++;
 	snprintf(line, sizeof line, "> %s_", text);
@@ -456,13 +456,13 @@ draw_typing(struct qscreen *x, int y, int avail)
 static void
 draw_body(struct qscreen *x, int y)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	int gap = x->o->present, rows;
 	struct sb b = { NULL, 0, 0 };
 	const char *text = x->fb;
 
 	if (x->phase == PH_FEEDBACK) {
-		const char *verdict = q->kind == TT_QK_OPEN
+		const char *verdict = q->kind == TT_QUIZ_OPEN
 		                      ? (x->right ? _("Graded right.") : _("Graded wrong: study the key points."))
 		                      : x->right ? _("Right.") : x->verdict;
 
@@ -472,7 +472,7 @@ draw_body(struct qscreen *x, int y)
 		sb_add(&b, _("Your answer: %s"), x->typed);
 		sb_add(&b, "\n\n%s\n", _("Key points of the model answer:"));
 		for (size_t i = 0; i < q->nkeys; i++)
-			sb_add(&b, "  - %s\n", tt_qtext_get(&q->key[i], x->lang));
+			sb_add(&b, "  - %s\n", tt_quiz_text_get(&q->key[i], x->lang));
 		sb_add(&b, "\n%s", _("Did your answer cover them? (y/n)"));
 		text = b.s;
 	}
@@ -497,12 +497,12 @@ draw_body(struct qscreen *x, int y)
 static void
 draw_keys(struct qscreen *x)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	int scrolls = x->body_lines > x->body_rows;
 
 	if (x->phase == PH_ASK) {
 		struct ui_keyhint ck[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
-		                           { q->kind == TT_QK_STATE ? "a-k" : q->nchoices > 4 ? "a-h" : "a-d",
+		                           { q->kind == TT_QUIZ_STATE ? "a-k" : q->nchoices > 4 ? "a-h" : "a-d",
 		                             _("choose") }, { "Enter", _("answer") },
 		                           { "q", _("finish") } };
 		struct ui_keyhint mk[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
@@ -512,7 +512,7 @@ draw_keys(struct qscreen *x)
 
 		if (!ui_unicode())
 			ck[0].key = mk[0].key = "Up/Down";
-		if (q->kind == TT_QK_MULTIPLE)
+		if (q->kind == TT_QUIZ_MULTIPLE)
 			ui_keybar(LINES - 1, mk, 4);
 		else if (is_choice_kind(q))
 			ui_keybar(LINES - 1, ck, 4);
@@ -542,14 +542,14 @@ static void
 draw(void *ctx)
 {
 	struct qscreen *x = ctx;
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	int y, list;
 
 	if (x->phase == PH_SUMMARY) {
 		draw_summary(x);
 		return;
 	}
-	list = is_choice_kind(q) || q->kind == TT_QK_ORDER;
+	list = is_choice_kind(q) || q->kind == TT_QUIZ_ORDER;
 	y = draw_head(x);
 	if (x->phase == PH_ASK) {
 		if (list)
@@ -566,7 +566,7 @@ draw(void *ctx)
 			y = draw_choices(x, y, rows);
 		else
 			y = draw_given(x, y);
-	} else if (x->phase == PH_FEEDBACK && q->kind == TT_QK_NUMBER) {
+	} else if (x->phase == PH_FEEDBACK && q->kind == TT_QUIZ_NUMBER) {
 		y = draw_given(x, y);
 	}
 	if (x->msg[0] != '\0' && y < LINES - 2) {
@@ -584,12 +584,12 @@ draw(void *ctx)
 static enum ui_next
 key_ask(struct qscreen *x, int key)
 {
-	const struct tt_question *q = x->q;
+	const struct tt_quiz_question *q = x->q;
 	size_t n = nchoices(q);
 
 	if (is_choice_kind(q)) {
 		/* State questions have eleven choices: j and k are letters there. */
-		if (q->kind == TT_QK_STATE && key >= 'a' && key < 'a' + (int)n) {
+		if (q->kind == TT_QUIZ_STATE && key >= 'a' && key < 'a' + (int)n) {
 			x->cur = (size_t)(key - 'a');
 			submit(x);
 			return UI_REDRAW;
@@ -606,7 +606,7 @@ key_ask(struct qscreen *x, int key)
 				x->cur++;
 			return UI_REDRAW;
 		case ' ':
-			if (q->kind == TT_QK_MULTIPLE) {
+			if (q->kind == TT_QUIZ_MULTIPLE) {
 				x->sel ^= 1u << x->cur;
 				return UI_REDRAW;
 			}
@@ -624,7 +624,7 @@ key_ask(struct qscreen *x, int key)
 		default:
 			if (key >= 'a' && key < 'a' + (int)n && key != 'j' && key != 'k' && key != 'q') {
 				x->cur = (size_t)(key - 'a');
-				if (q->kind == TT_QK_MULTIPLE)
+				if (q->kind == TT_QUIZ_MULTIPLE)
 					x->sel ^= 1u << x->cur;
 				else
 					submit(x);
@@ -632,7 +632,7 @@ key_ask(struct qscreen *x, int key)
 			}
 			if (key >= '1' && key <= '9' && (size_t)(key - '1') < n) {
 				x->cur = (size_t)(key - '1');
-				if (q->kind == TT_QK_MULTIPLE)
+				if (q->kind == TT_QUIZ_MULTIPLE)
 					x->sel ^= 1u << x->cur;
 				else
 					submit(x);
@@ -787,7 +787,7 @@ ui_quiz(const struct tt_quiz *qz, struct tt_quiz_session *s, const struct ui_qui
 }
 
 const char *
-ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
+ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_leitner *p,
                    const struct ui_quiz_opts *o)
 {
 	size_t nt = tt_quiz_ntopics(qz), n = 0;
@@ -816,14 +816,14 @@ ui_quiz_pick_topic(const struct tt_quiz *qz, const struct tt_progress *p,
 		char buf[256];
 
 		for (size_t k = 0; k < tt_quiz_count(qz); k++) {
-			const struct tt_question *q = tt_quiz_get(qz, k);
-			struct tt_qrecord rec;
+			const struct tt_quiz_question *q = tt_quiz_get(qz, k);
+			struct tt_leitner_record rec;
 
 			if (i != 0 && strcmp(q->topic, id) != 0)
 				continue;
-			rec = tt_progress_get(p, q->id);
+			rec = tt_leitner_get(p, q->id);
 			total++;
-			due += tt_progress_due(&rec, tt_progress_session(p) + 1);
+			due += tt_leitner_due(&rec, tt_leitner_session(p) + 1);
 		}
 		if (i == 0)
 			snprintf(buf, sizeof buf, _("All topics  (%u questions, %u due)"), total, due);

@@ -86,7 +86,7 @@ int ui_live(const struct ui_story *story, const struct ui_opts *opts, const stru
 /* Sets up the terminal (nested calls only count) / restores it when the
  * outermost caller is done. ui_begin returns 0, or -1 with a message in err
  * when there is no usable terminal (TERM unset, not a tty, unknown TERM).
- * ui_stepview, ui_pick and ui_sandbox call them themselves; a caller that
+ * ui_stepview, ui_pick_ex and ui_sandbox call them themselves; a caller that
  * opens several screens in a row (the menu) brackets them to avoid flicker. */
 int ui_begin(char *err, size_t errlen);
 void ui_end(void);
@@ -104,10 +104,8 @@ void ui_locale_changed(void);
  * spaces; they are shown as given. Each item has one number, typed to
  * choose it: its position from 1, shown in front of it; when every item
  * starts with a different number of its own (a stream index, "0  ..."),
- * that number instead, and the list adds none. Callers do not number. */
-int ui_pick(const char *title, const char *const *items, size_t n, const struct ui_opts *o);
-
-/* Like ui_pick, with a line of help under the title and a start position. */
+ * that number instead, and the list adds none. Callers do not number.
+ * help: a line under the title (or NULL); start: the item the cursor starts on. */
 int ui_pick_ex(const char *title, const char *help, const char *const *items, size_t n,
                size_t start, const struct ui_opts *o);
 
