@@ -696,6 +696,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	story.nsteps = lesson_nsteps(l);
 	story.steps = lesson_steps(l);
 	story.replay = lesson_capture(l) != NULL;
+	story.base = lesson_step_bases(l);
 	story.ctx = &t;
 	story.narration = tui_narration;
 	story.view = tui_view;

@@ -41,23 +41,6 @@ cap_analysis_init(struct cap_analysis *a)
 }
 
 unsigned
-cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-                   unsigned flags)
-{
-	unsigned fwd = 1u << dir, rev = 2u >> dir;
-
-	if (!(set & fwd)) {
-		base[dir] = (flags & TT_SYN) ? seq : seq - 1;
-		set |= fwd;
-	}
-	if (!(set & rev) && (flags & TT_ACK)) {
-		base[!dir] = ack - 1;
-		set |= rev;
-	}
-	return set;
-}
-
-unsigned
 cap_analysis_segment(struct cap_analysis *a, int dir, int64_t now, uint32_t seq, uint32_t ack,
                      uint32_t seglen, unsigned flags, uint32_t window)
 {

@@ -22,12 +22,6 @@ struct cap_analysis {
 };
 
 void cap_analysis_init(struct cap_analysis *a);
-/* The relative bases, where relative numbers count from (Wireshark: the
- * sender's SYN seq, else seq - 1; the receiver's from the first ACK,
- * ack - 1), for a segment sent by `dir`. Bit d of `set` says base[d] is
- * known; returns the new bits. */
-unsigned cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-                            unsigned flags);
 /* Returns TT_NOTE() bits for one segment sent by `dir` at time `now` (ns). */
 unsigned cap_analysis_segment(struct cap_analysis *a, int dir, int64_t now, uint32_t seq,
                               uint32_t ack, uint32_t seglen, unsigned flags, uint32_t window);

@@ -43,7 +43,7 @@ struct first_seg {
 struct stream {
 	uint8_t addr[2][16];      /* client, server */
 	uint16_t port[2];
-	uint32_t base_seq[2];     /* Wireshark's relative bases (cap_analysis_bases) */
+	uint32_t base_seq[2];     /* Wireshark's relative bases (tt_trace_learn) */
 	unsigned base_set : 2;    /* bit d: base_seq[d] is known */
 	unsigned v6 : 1;          /* IPv6, else IPv4 */
 	unsigned wscale0 : 4, wscale1 : 4; /* RFC 7323 shift each side offered on its
@@ -943,7 +943,7 @@ hit:
 	rc->idx = (uint32_t)idx + 1;
 	*seen = (uint32_t)idx + 1;
 found:
-	s->base_set = cap_analysis_bases(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
+	s->base_set = tt_trace_learn(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
 	if (r->opts & CAP_ROWS) {
 		struct stream_rows *sr = rows_at(r, idx);
 		uint64_t prev = r->tail - (uint32_t)((uint32_t)r->tail - sr->last_row);

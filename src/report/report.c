@@ -671,8 +671,9 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		row.src = ep[from];
 		row.dst = ep[!from];
 		row.flags = st->seg.flags;
-		row.seq = st->seg.seq - b[from];
-		row.ack = (st->seg.flags & TT_ACK) ? st->seg.ack - b[!from] : 0;
+		tt_trace_rel(st, b, &row.seq, &row.ack);
+		if (!(st->seg.flags & TT_ACK))
+			row.ack = 0;
 		row.len = st->seg.len;
 		row.win = st->seg.wnd;
 		row.cstate = st->tcb[0].state;

@@ -289,27 +289,9 @@ tt_sim_nstreams(const struct tt_sim *s)
 void
 tt_sim_seq_bases(const struct tt_sim *s, uint32_t (*base)[2])
 {
-	/* have[k][h]: 0 nothing yet, 1 a segment, 2 a SYN */
-	unsigned char (*have)[2] = calloc(s->nstreams ? s->nstreams : 1, sizeof *have);
+	uint32_t iss[2] = { s->cfg.host[0].iss, s->cfg.host[1].iss };
 
-	for (size_t k = 0; k < s->nstreams; k++) {
-		base[k][0] = s->cfg.host[0].iss;
-		base[k][1] = s->cfg.host[1].iss;
-	}
-	for (size_t i = 0; i < s->nsteps && have != NULL; i++) {
-		const struct tt_step *st = &s->steps[i];
-		unsigned char want;
-
-		if (st->kind != TT_STEP_SEGMENT || st->stream >= s->nstreams)
-			continue;
-		want = (st->seg.flags & TT_SYN) ? 2 : 1;
-		if (have[st->stream][st->dir] < want && have[st->stream][st->dir] != 2) {
-			if (have[st->stream][st->dir] == 0 || want == 2)
-				base[st->stream][st->dir] = st->seg.seq;
-			have[st->stream][st->dir] = want;
-		}
-	}
-	free(have);
+	tt_trace_bases(s->steps, s->nsteps, s->nstreams, iss, base);
 }
 
 void

@@ -138,9 +138,8 @@ const char *tt_sim_stream_addr(const struct tt_sim *s, unsigned stream, int host
  * listener), a new one for each new incarnation on the same ports. */
 size_t tt_sim_nstreams(const struct tt_sim *s);
 /* The base of each host's relative sequence numbers in every stream
- * (base[k][host], tt_sim_nstreams() rows), as Wireshark picks it: the
- * sequence number of the first SYN the host sent there, else of its first
- * segment (a RST from a host with no TCB, say), else its configured ISS. */
+ * (base[k][host], tt_sim_nstreams() rows): tt_trace_bases() with the
+ * hosts' configured ISSs as the fallback. */
 void tt_sim_seq_bases(const struct tt_sim *s, uint32_t (*base)[2]);
 /* A host's current connection now (its listener, when it has nothing else). */
 void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);

@@ -72,4 +72,29 @@ struct tt_step {
 	                            after its receiver showed it lacked it) */
 };
 
+/* ---- relative numbering: the one rule every view uses ----
+ * Relative numbers count from a base per host and stream, as Wireshark
+ * shows them. For a trace known whole (the simulator's, a lesson's), a
+ * host's base in a stream is the sequence number of the first SYN it sent
+ * there, else of its first segment there (a RST from a host with no TCB,
+ * say), else the caller's fallback (the configured ISS, the observer's
+ * ISS). base[k][h] for every stream k < nstreams; steps of streams past
+ * nstreams are not looked at. Returns 0, or -1 when memory runs out (then
+ * every base is the fallback). */
+int tt_trace_bases(const struct tt_step *steps, size_t n, size_t nstreams,
+                   const uint32_t fallback[2], uint32_t (*base)[2]);
+/* The same rule learnt segment by segment from a capture, which may start
+ * mid-stream (Wireshark's tcp_analyze_sequence_number): the sender's base
+ * is its SYN's seq, else seq - 1 (the first byte seen counts 1); the
+ * receiver's, before it sent anything, ack - 1 of the first ACK. Bit d of
+ * `set` says base[d] is known; returns the new bits. */
+unsigned tt_trace_learn(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
+                        unsigned flags);
+/* A segment step's seq and ack relative to its stream's bases (base[h]:
+ * host h's). RFC 9293 §3.10.7.1: a RST with SEQ=0 from a host with no
+ * connection answers a segment without ACK; it is in nobody's sequence
+ * space and stays 0. */
+void tt_trace_rel(const struct tt_step *st, const uint32_t base[2], uint32_t *seq,
+                  uint32_t *ack);
+
 #endif

@@ -67,6 +67,7 @@ struct lesson {
 	char (*sendpoint)[2][64];
 	uint32_t (*sbase)[2];
 	size_t nstreams;
+	uint32_t *step_base;          /* 2 per step: its stream's bases (step_bases) */
 	unsigned *step_scene;         /* nsteps entries */
 	int capture_steps;            /* steps carry their own ISS views */
 	const struct part **step_part; /* nsteps entries */
@@ -305,29 +306,37 @@ lesson_check_before(const struct lesson *l, size_t i)
 	return &l->step_check[i]->pub;
 }
 
+/* The bases of segment step st's numbers: a capture's steps carry them in
+ * their TCB views; a simulated step counts by its stream (add_streams). */
+static void
+step_bases(const struct lesson *l, const struct tt_step *st, uint32_t b[2])
+{
+	size_t i = (size_t)(st - l->steps);
+	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
+
+	for (int h = 0; h < 2; h++) {
+		if (l->capture_steps)
+			b[h] = st->tcb[h].iss;
+		else if (st->stream < l->nstreams)
+			b[h] = l->sbase[st->stream][h];
+		else
+			b[h] = l->iss[sc][h];
+	}
+}
+
 void
 lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq, uint32_t *ack)
 {
-	int from = st->dir == TT_SERVER, to = !from;
-	size_t i = (size_t)(st - l->steps);
-	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
-	uint32_t siss = l->iss[sc][from], riss = l->iss[sc][to];
+	uint32_t b[2];
 
-	if (!l->capture_steps && st->stream < l->nstreams) {
-		siss = l->sbase[st->stream][from];
-		riss = l->sbase[st->stream][to];
-	}
-	if (l->capture_steps) {
-		siss = st->tcb[from].iss;
-		riss = st->tcb[to].iss;
-	}
-	*seq = st->seg.seq - siss;
-	*ack = st->seg.ack - riss;
-	/* RFC 9293 §3.10.7.1: a RST from a host with no connection carries
-	 * SEQ=0 when the offending segment had no ACK: it is in nobody's
-	 * sequence space, so it stays 0 (as Wireshark shows it). */
-	if ((st->seg.flags & TT_RST) && st->seg.seq == 0 && st->tcb[from].state == TT_CLOSED)
-		*seq = 0;
+	step_bases(l, st, b);
+	tt_trace_rel(st, b, seq, ack);
+}
+
+const uint32_t *
+lesson_step_bases(const struct lesson *l)
+{
+	return l->step_base;
 }
 
 int
@@ -399,6 +408,7 @@ lesson_free(struct lesson *l)
 	free(l->iss);
 	free(l->sendpoint);
 	free(l->sbase);
+	free(l->step_base);
 	free(l->step_scene);
 	free(l);
 }
@@ -1466,8 +1476,11 @@ lesson_run(struct lesson *l, const char *datadir, char *err, size_t errlen)
 		return -1;
 	l->step_part = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_part);
 	l->step_check = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_check);
-	if (l->step_part == NULL || l->step_check == NULL)
+	l->step_base = malloc((l->nsteps ? l->nsteps : 1) * 2 * sizeof *l->step_base);
+	if (l->step_part == NULL || l->step_check == NULL || l->step_base == NULL)
 		return fail(err, errlen, l->fname, 0, "out of memory");
+	for (size_t i = 0; i < l->nsteps; i++)
+		step_bases(l, &l->steps[i], &l->step_base[2 * i]);
 	/* A fault armed on a segment already in flight loses it at once: that
 	 * step is shown with the narration of the action after the fault. */
 	for (size_t i = 0; i + 1 < l->nparts; i++) {

@@ -98,10 +98,15 @@ unsigned lesson_step_scene(const struct lesson *l, size_t i);
 /* The scenario of one scene (what lesson_run() ran in a simulation of its
  * own; running it again gives the same steps), NULL for a capture lesson. */
 const struct tt_scenario *lesson_scene_scenario(const struct lesson *l, unsigned scene);
-/* Relative sequence and acknowledgment numbers of a segment step: seq minus
- * its sender's ISS, ack minus its receiver's ISS. */
+/* Relative sequence and acknowledgment numbers of a segment step
+ * (tt_trace_rel): each stream counts from its bases as the simulator picks
+ * them (tt_trace_bases), the scene's own connection from the hosts'
+ * configured ISSs, as its narration does. */
 void lesson_relative(const struct lesson *l, const struct tt_step *st, uint32_t *seq,
                      uint32_t *ack);
+/* After lesson_run: those bases, two per step (client's, server's), for
+ * the step view (struct ui_story's base). */
+const uint32_t *lesson_step_bases(const struct lesson *l);
 
 size_t lesson_nparts(const struct lesson *l);
 const struct lesson_part *lesson_part(const struct lesson *l, size_t i);

@@ -30,6 +30,8 @@ struct ui_story {
 	size_t nsteps;
 	const struct tt_step *steps;   /* nsteps steps */
 	int replay;                    /* steps come from a capture (frames, relative numbers) */
+	const uint32_t *base;          /* 2 per step: each side's relative base as the batch
+	                                  table has it (a lesson's); NULL: tt_trace_bases() */
 	size_t start;                  /* step to open at */
 	void *ctx;                     /* passed to the callbacks below */
 	/* Narration for step i in the chosen language, or NULL. */
