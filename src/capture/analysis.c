@@ -21,7 +21,7 @@
 
 #include "capture/analysis.h"
 #include "engine/tcp.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 /* Internal bits besides the TT_NOTE() ones, never returned. */
 #define ZWP (1u << 30)          /* zero window probe */

@@ -72,6 +72,21 @@ struct tt_step {
 	                            after its receiver showed it lacked it) */
 };
 
+/* A whole trace as plain data, for whoever shows it without making it (the
+ * batch report): its steps, and what the steps do not say themselves. */
+struct tt_trace {
+	const struct tt_step *steps;
+	size_t nsteps;
+	size_t nstreams;         /* streams 0 .. nstreams - 1 */
+	const char *name[2];     /* each host's name: "client", "server" */
+	uint32_t iss[2];         /* each host's configured ISS: tt_trace_bases()'s fallback */
+	const void *src;         /* what the accessors below read */
+	/* Host h's "addr:port" in a stream; returns buf. */
+	char *(*endpoint)(const void *src, unsigned stream, int host, char *buf, size_t len);
+	/* The whole payload of segment step i (seg.len bytes), or NULL. */
+	const uint8_t *(*payload)(const void *src, size_t i);
+};
+
 /* ---- relative numbering: the one rule every view uses ----
  * Relative numbers count from a base per host and stream, as Wireshark
  * shows them. For a trace known whole (the simulator's, a lesson's), a
