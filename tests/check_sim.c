@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tt_check.h"
+#include "sim/internal.h"
 #include "sim/sim.h"
 
 static char err[512];
@@ -1776,6 +1777,55 @@ START_TEST(test_bases_learnt_from_a_capture_mid_stream)
 }
 END_TEST
 
+/* A step keeps TT_STEP_EVENTS events; what comes past them is counted and
+ * noted events-cut, never dropped without a word. */
+START_TEST(test_step_past_its_events_says_so)
+{
+	struct tt_step st;
+	struct tt_out out;
+	char notes[128];
+
+	memset(&st, 0, sizeof st);
+	tt_out_clear(&out);
+	for (unsigned i = 0; i < 5; i++) {
+		out.ev[i].reason = TT_R_OPEN_PASSIVE;
+		out.ev[i].from = TT_LISTEN;
+		out.ev[i].to = TT_SYN_RECEIVED;
+	}
+	out.nev = 5;
+	sim_add_events(&st, TT_SERVER, 0, &out);
+	ck_assert_uint_eq(st.nev, 5);
+	ck_assert_uint_eq(st.ev_lost, 0);
+	ck_assert_uint_eq(st.notes, 0);
+	sim_add_events(&st, TT_SERVER, 1, &out);
+	ck_assert_uint_eq(st.nev, TT_STEP_EVENTS);
+	ck_assert_uint_eq(st.ev_lost, 10 - TT_STEP_EVENTS);
+	ck_assert_uint_eq(st.ev[TT_STEP_EVENTS - 1].sock, 1);
+	ck_assert_str_eq(tt_notes_format(st.notes, notes, sizeof notes), "events-cut");
+}
+END_TEST
+
+/* A crash of a host with more connections than a step keeps events goes
+ * on in further steps: every TCB lost is said, and no step is cut. */
+START_TEST(test_crash_of_many_connections_keeps_every_event)
+{
+	struct tt_sim *s = run_text("listen server\nflood server 12\nrun\ncrash server\n");
+	unsigned crashed = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		ck_assert_uint_eq(st->ev_lost, 0);
+		ck_assert(!(st->notes & TT_NOTE(EVENTS_CUT)));
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == TT_R_HOST_CRASH && st->ev[k].ev.from != TT_CLOSED)
+				crashed++;
+	}
+	ck_assert_uint_gt(crashed, TT_STEP_EVENTS);
+	tt_sim_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1854,6 +1904,8 @@ main(void)
 	tcase_add_test(bundled, test_bases_refused_rst_stays_zero);
 	tcase_add_test(bundled, test_bases_mid_stream_without_syn);
 	tcase_add_test(bundled, test_bases_learnt_from_a_capture_mid_stream);
+	tcase_add_test(bundled, test_step_past_its_events_says_so);
+	tcase_add_test(bundled, test_crash_of_many_connections_keeps_every_event);
 	suite_add_tcase(s, bundled);
 	tcase_add_test(random, test_random_scenarios_keep_invariants);
 	tcase_add_test(random, test_random_transfers_deliver_every_byte);

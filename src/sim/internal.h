@@ -10,6 +10,7 @@
 #ifndef TT_SIM_INTERNAL_H
 #define TT_SIM_INTERNAL_H
 
+#include "base/base.h"
 #include "sim/host.h"
 
 struct flight {
@@ -64,9 +65,9 @@ struct tt_sim {
 	size_t nsteps, capsteps;
 	uint64_t rows;
 	/* the payload that crossed the wire in each segment step, beside the
-	 * steps (capsteps entries): an offset into one byte arena, NO_PAYLOAD
+	 * steps (one per step): an offset into one byte arena, NO_PAYLOAD
 	 * for none (seg.len is its length) */
-	size_t *payload;
+	size_t *payload, cappayload;
 	uint8_t *bytes;
 	size_t nbytes, capbytes;
 

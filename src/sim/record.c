@@ -19,15 +19,8 @@ sim_new_stream(struct tt_sim *s, uint16_t cport, uint16_t sport)
 {
 	struct stream *st;
 
-	if (s->nstreams == s->capstreams) {
-		size_t ncap = s->capstreams ? s->capstreams * 2 : 4;
-		struct stream *n = realloc(s->streams, ncap * sizeof *n);
-
-		if (n == NULL)
-			return -1;
-		s->streams = n;
-		s->capstreams = ncap;
-	}
+	if (TT_GROW(s->streams, s->nstreams, s->capstreams, 4) < 0)
+		return -1;
 	st = &s->streams[s->nstreams];
 	memset(st, 0, sizeof *st);
 	st->port[0] = cport;
@@ -79,19 +72,9 @@ sim_new_step(struct tt_sim *s, enum tt_step_kind kind, int dir, int stream)
 {
 	struct tt_step *st;
 
-	if (s->nsteps == s->capsteps) {
-		size_t ncap = s->capsteps ? s->capsteps * 2 : 64;
-		struct tt_step *n = realloc(s->steps, ncap * sizeof *n);
-		size_t *np;
-
-		if (n == NULL)
-			return NULL;
-		s->steps = n;
-		if ((np = realloc(s->payload, ncap * sizeof *np)) == NULL)
-			return NULL;
-		s->payload = np;
-		s->capsteps = ncap;
-	}
+	if (TT_GROW(s->steps, s->nsteps, s->capsteps, 64) < 0 ||
+	    TT_GROW(s->payload, s->nsteps, s->cappayload, 64) < 0)
+		return NULL;
 	s->payload[s->nsteps] = NO_PAYLOAD;
 	if (stream >= 0)
 		s->last_stream = (unsigned)stream;
@@ -124,7 +107,13 @@ sim_finish_step(struct tt_sim *s, struct tt_step *st)
 void
 sim_add_events(struct tt_step *st, int host, int sock, const struct tt_out *out)
 {
-	for (unsigned i = 0; i < out->nev && st->nev < TT_STEP_EVENTS; i++) {
+	for (unsigned i = 0; i < out->nev; i++) {
+		if (st->nev == TT_STEP_EVENTS) {
+			/* never silently: the step says it lost some */
+			st->ev_lost += out->nev - i;
+			st->notes |= TT_NOTE(EVENTS_CUT);
+			return;
+		}
 		st->ev[st->nev].host = host;
 		st->ev[st->nev].sock = sock;
 		st->ev[st->nev].ev = out->ev[i];
@@ -137,20 +126,9 @@ sim_add_events(struct tt_step *st, int host, int sock, const struct tt_out *out)
 static void
 keep_payload(struct tt_sim *s, size_t i, const uint8_t *data, size_t len)
 {
-	if (s->capbytes - s->nbytes < len) {
-		size_t ncap = s->capbytes ? s->capbytes : 4096;
-		uint8_t *n;
-
-		while (ncap - s->nbytes < len) {
-			if (ncap > SIZE_MAX / 2)
-				return;
-			ncap *= 2;
-		}
-		if ((n = realloc(s->bytes, ncap)) == NULL)
-			return;
-		s->bytes = n;
-		s->capbytes = ncap;
-	}
+	if (len > SIZE_MAX - s->nbytes ||
+	    tt_grow(&s->bytes, &s->capbytes, s->nbytes + len, 1, 4096) < 0)
+		return;
 	memcpy(s->bytes + s->nbytes, data, len);
 	s->payload[i] = s->nbytes;
 	s->nbytes += len;

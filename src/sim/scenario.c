@@ -526,23 +526,10 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 static int
 add_action(struct tt_scenario *sc, const struct tt_action *a, char *err, size_t errlen)
 {
-	if (sc->nact == sc->cap) {
-		size_t ncap = sc->cap ? sc->cap * 2 : 32;
-		struct tt_action *na = realloc(sc->act, ncap * sizeof *na);
-		unsigned *nl;
-
-		if (na == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		sc->act = na;
-		nl = realloc(sc->line, ncap * sizeof *nl);
-		if (nl == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		sc->line = nl;
-		sc->cap = ncap;
+	if (TT_GROW(sc->act, sc->nact, sc->cap, 32) < 0 ||
+	    TT_GROW(sc->line, sc->nact, sc->capline, 32) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	sc->line[sc->nact] = sc->cur_line;
 	sc->act[sc->nact++] = *a;

@@ -5,6 +5,7 @@
 #ifndef TT_SIM_SCENARIO_H
 #define TT_SIM_SCENARIO_H
 
+#include "base/base.h"
 #include "sim/sim.h"
 
 #define MAXWORDS 16
@@ -14,7 +15,7 @@ struct tt_scenario {
 	struct tt_sim_config cfg;
 	struct tt_action *act;
 	unsigned *line;          /* where each action was written */
-	size_t nact, cap;
+	size_t nact, cap, capline; /* act[] and line[] */
 	char fname[256];
 	unsigned cur_line;
 	int iss_set[2];          /* iss= given on the host line */

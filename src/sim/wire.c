@@ -50,16 +50,9 @@ take_fault(struct tt_sim *s, enum tt_fault_kind kind, int from, const struct tt_
 static int
 push_flight(struct tt_sim *s, struct flight *f)
 {
-	if (s->nfl == s->capfl) {
-		size_t ncap = s->capfl ? s->capfl * 2 : 16;
-		struct flight *n = realloc(s->fl, ncap * sizeof *n);
-
-		if (n == NULL) {
-			free(f->data);
-			return -1;
-		}
-		s->fl = n;
-		s->capfl = ncap;
+	if (TT_GROW(s->fl, s->nfl, s->capfl, 16) < 0) {
+		free(f->data);
+		return -1;
 	}
 	f->order = s->order++;
 	s->fl[s->nfl++] = *f;

@@ -25,7 +25,8 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
 	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
 	_(KERNEL_DIFFERS, "kernel-differs") _(QUEUE_FULL, "queue-full")      \
-	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")
+	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")                \
+	_(EVENTS_CUT, "events-cut")
 
 enum {
 #define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,
@@ -53,7 +54,10 @@ struct tt_step {
 	struct tt_seg seg;       /* seg.data is NULL; see preview */
 	uint8_t preview[TT_PREVIEW]; /* first payload bytes (all: tt_sim_payload()) */
 	unsigned notes;          /* TT_NOTE() bits */
-	unsigned nev;            /* what the hosts did in this step */
+	unsigned nev;            /* what the hosts did in this step (at most
+	                            TT_STEP_EVENTS; ev_lost says how many more) */
+	unsigned ev_lost;        /* events the step could not keep: then it is
+	                            noted events-cut; 0 */
 	struct tt_step_event {
 		int host;
 		int sock;        /* the host's socket (0, 1, ... as made), -1: a port

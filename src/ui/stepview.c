@@ -1530,6 +1530,8 @@ note_text(unsigned bit)
 		return _("Sent to an address no host has: the segment is lost there, and nothing, not even a RST, comes back.");
 	case TT_NOTE(QUEUE_FULL):
 		return _("The bottleneck's queue was full: a drop-tail router threw this segment away.");
+	case TT_NOTE(EVENTS_CUT):
+		return _("More happened in this step than a step keeps: some of its events are not shown.");
 	case TT_NOTE(CE):
 		return _("The bottleneck's queue was long: the router marked this ECN-capable segment CE (Congestion Experienced, RFC 3168) instead of dropping it.");
 	default:
