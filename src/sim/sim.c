@@ -1,10 +1,13 @@
-/* sim/sim.c: two hosts, a wire with per-direction delay and faults, and a
- * virtual clock, driven one action at a time.
+/* sim/sim.c: making a simulation and reading it: the default hosts, the
+ * seeded secrets, new/free, and the accessors of sim.h (steps, payloads,
+ * endpoints, streams, the hosts' views).
  *
- * Every action appends steps to the trace (see sim.h). Segments in flight
- * wait on the wire until they are delivered: `deliver` takes the one that
- * arrives first, `advance` lets time flow and delivers whatever arrives on
- * the way, firing the hosts' timers in order. Faults are armed for "the
+ * Two hosts, a wire with per-direction delay and faults, and a virtual
+ * clock, driven one action at a time (actions.c); every action appends
+ * steps to the trace (record.c). Segments in flight wait on the wire
+ * (wire.c) until they are delivered: `deliver` takes the one that arrives
+ * first, `advance` lets time flow and delivers whatever arrives on the way,
+ * firing the hosts' timers in order (deliver.c). Faults are armed for "the
  * next segment" that matches and spent when one does.
  */
 #include "config.h"
