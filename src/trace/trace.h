@@ -25,7 +25,7 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
 	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
 	_(KERNEL_DIFFERS, "kernel-differs") _(QUEUE_FULL, "queue-full")      \
-	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")                \
+	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")              \
 	_(EVENTS_CUT, "events-cut")
 
 enum {
