@@ -696,6 +696,7 @@ run_tui(const struct tt_lesson *l, const struct tt_cli *cli, struct tt_lesson_pr
 	story.nsteps = tt_lesson_nsteps(l);
 	story.steps = tt_lesson_steps(l);
 	story.replay = tt_lesson_capture(l) != NULL;
+	story.base = tt_lesson_step_bases(l);
 	story.ctx = &t;
 	story.narration = tui_narration;
 	story.view = tui_view;

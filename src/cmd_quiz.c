@@ -478,6 +478,7 @@ show_me(void *ctx, const struct tt_quiz_question *q, int own_scenario, char *err
 	story.nsteps = tt_lesson_nsteps(c.lesson);
 	story.steps = tt_lesson_steps(c.lesson);
 	story.replay = tt_lesson_capture(c.lesson) != NULL;
+	story.base = tt_lesson_step_bases(c.lesson);
 	story.start = q->show_step > 0 && q->show_step <= story.nsteps ? q->show_step - 1 : 0;
 	story.ctx = &c;
 	story.narration = lesson_narration;

@@ -31,6 +31,19 @@
 /* The challenge's progress is kept beside the lessons'. */
 static const struct ui_challenge challenge = { tt_path_statedir };
 
+/* The sandbox screen over a simulation of the default hosts. */
+static int
+sandbox_screen(const struct ui_opts *o)
+{
+	struct tt_session ses;
+	int rc;
+
+	tt_sim_session(NULL, &ses);
+	rc = ui_sandbox(&ses, o, &challenge);
+	tt_sim_session_end(&ses);
+	return rc;
+}
+
 int
 cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 {
@@ -51,7 +64,7 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 	o.autoplay = cli->autoplay;
 	o.autoplay_ms = cli->autoplay_ms;
 	o.absolute = cli->absolute;
-	return tt_ui_result(ui_sandbox(NULL, &o, &challenge));
+	return tt_ui_result(sandbox_screen(&o));
 }
 
 /* ---- the start menu ------------------------------------------------------- */
@@ -289,7 +302,7 @@ cmd_menu(const struct tt_cli *cli_in)
 			menu_lessons(&cli, &o);
 			break;
 		case 1:
-			if (ui_sandbox(NULL, &o, &challenge) != 0 && ui_error()[0] != '\0')
+			if (sandbox_screen(&o) != 0 && ui_error()[0] != '\0')
 				ui_message(_("Error"), ui_error(), &o);
 			break;
 		case 2:

@@ -154,6 +154,8 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 	if (cli->coverage) {
 		rc = tt_cover_report(cli, s);
 	} else {
+		struct tt_trace tr;
+
 		r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_FMT_TSV :
 		                  cli->format == TT_FMT_JSON ? TT_FMT_JSON : TT_FMT_TEXT);
 		if (r == NULL) {
@@ -163,7 +165,8 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 		if (cli->tcb)
 			tt_report_tcb(r);
 		tt_report_header(r);
-		tt_report_sim(r, s, cli->absolute, 1);
+		tt_sim_trace(s, &tr);
+		tt_report_trace(r, &tr, cli->absolute, 1);
 		tt_report_free(r);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tt_check.h"
+#include "sim/internal.h"
 #include "sim/sim.h"
 
 static char err[512];
@@ -1671,6 +1672,160 @@ START_TEST(test_queue_settings_are_checked)
 }
 END_TEST
 
+/* ---- relative numbering (trace/trace.h): one rule for every view ---- */
+
+/* A segment step sent by `dir` in stream 0, for the numbering tests. */
+static struct tt_step
+seg_step(int dir, unsigned flags, uint32_t seq, uint32_t ack, enum tt_state sender)
+{
+	struct tt_step st;
+
+	memset(&st, 0, sizeof st);
+	st.kind = TT_STEP_SEGMENT;
+	st.dir = dir;
+	st.seg.flags = flags;
+	st.seg.seq = seq;
+	st.seg.ack = ack;
+	st.tcb[dir].state = sender;
+	st.tcb[!dir].state = TT_ESTABLISHED;
+	return st;
+}
+
+/* The errors lesson's refused connection: SYN to a port where nothing
+ * listens, RST,ACK with SEQ=0 back (RFC 9293 §3.10.7.1). Counted from the
+ * configured ISSs, as the lesson's narration does, the RST's seq stays 0
+ * and its ack is 1, in the step view as in the batch table. */
+START_TEST(test_bases_refused_rst_stays_zero)
+{
+	struct tt_sim *s = run_file("closed-port-rst");
+	const struct tt_sim_config *cfg = tt_sim_config(s);
+	uint32_t iss[2] = { cfg->host[0].iss, cfg->host[1].iss }, base[1][2], seq, ack;
+	const struct tt_step *rst = NULL;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++)
+		if (tt_sim_step(s, i)->kind == TT_STEP_SEGMENT &&
+		    (tt_sim_step(s, i)->seg.flags & TT_RST))
+			rst = tt_sim_step(s, i);
+	ck_assert_ptr_nonnull(rst);
+	ck_assert_uint_eq(rst->seg.seq, 0);
+	ck_assert_uint_ne(iss[TT_SERVER], 0);
+	/* the scene's connection counts from the configured ISSs */
+	tt_trace_rel(rst, iss, &seq, &ack);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_uint_eq(ack, 1);
+	/* by Wireshark's rule the RST, the server's first segment, is its base */
+	ck_assert_uint_eq(tt_sim_nstreams(s), 1);
+	ck_assert_int_eq(tt_trace_bases(tt_sim_step(s, 0), tt_sim_nsteps(s), 1, iss, base), 0);
+	ck_assert_uint_eq(base[0][TT_CLIENT], iss[TT_CLIENT]);
+	ck_assert_uint_eq(base[0][TT_SERVER], 0);
+	tt_trace_rel(rst, base[0], &seq, &ack);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_uint_eq(ack, 1);
+	tt_sim_free(s);
+}
+END_TEST
+
+/* A stream seen from the middle: no SYN from the client, nothing at all
+ * from the server. The client counts from its first segment, the server
+ * from the fallback; a later SYN still wins over a plain segment. */
+START_TEST(test_bases_mid_stream_without_syn)
+{
+	struct tt_step st[3];
+	uint32_t fb[2] = { 7, 9000 }, base[2][2], seq, ack;
+
+	st[0] = seg_step(TT_CLIENT, TT_ACK, 1000, 9001, TT_ESTABLISHED);
+	st[1] = seg_step(TT_CLIENT, TT_PSH | TT_ACK, 1000, 9001, TT_ESTABLISHED);
+	st[2] = seg_step(TT_SERVER, TT_SYN, 50, 0, TT_SYN_SENT);
+	st[2].stream = 1;
+	ck_assert_int_eq(tt_trace_bases(st, 3, 2, fb, base), 0);
+	ck_assert_uint_eq(base[0][TT_CLIENT], 1000);
+	ck_assert_uint_eq(base[0][TT_SERVER], 9000);
+	ck_assert_uint_eq(base[1][TT_CLIENT], 7);
+	ck_assert_uint_eq(base[1][TT_SERVER], 50);
+	tt_trace_rel(&st[1], base[0], &seq, &ack);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_uint_eq(ack, 1);
+	/* a SYN after a plain segment of the same host moves its base */
+	st[2] = seg_step(TT_CLIENT, TT_SYN, 400, 0, TT_SYN_SENT);
+	ck_assert_int_eq(tt_trace_bases(st, 3, 1, fb, base), 0);
+	ck_assert_uint_eq(base[0][TT_CLIENT], 400);
+	/* a RST with SEQ=0 from a host with a connection is no special case */
+	st[0] = seg_step(TT_SERVER, TT_RST, 0, 0, TT_ESTABLISHED);
+	tt_trace_rel(&st[0], fb, &seq, &ack);
+	ck_assert_uint_eq(seq, (uint32_t)(0 - fb[TT_SERVER]));
+}
+END_TEST
+
+/* A capture that starts mid-stream learns the bases as Wireshark does:
+ * the first byte seen counts 1, the receiver's base is the first ACK's
+ * ack - 1, and a base once known stays. */
+START_TEST(test_bases_learnt_from_a_capture_mid_stream)
+{
+	uint32_t base[2] = { 0, 0 };
+	unsigned set = 0;
+
+	set = tt_trace_learn(base, set, TT_CLIENT, 1000, 5001, TT_ACK | TT_PSH);
+	ck_assert_uint_eq(set, 3);
+	ck_assert_uint_eq(base[TT_CLIENT], 999);
+	ck_assert_uint_eq(base[TT_SERVER], 5000);
+	set = tt_trace_learn(base, set, TT_SERVER, 7000, 1, TT_SYN | TT_ACK);
+	ck_assert_uint_eq(base[TT_SERVER], 5000);
+	ck_assert_uint_eq(base[TT_CLIENT], 999);
+	set = tt_trace_learn(base, 0, TT_SERVER, 7000, 0, TT_SYN);
+	ck_assert_uint_eq(set, 2);
+	ck_assert_uint_eq(base[TT_SERVER], 7000);
+}
+END_TEST
+
+/* A step keeps TT_STEP_EVENTS events; what comes past them is counted and
+ * noted events-cut, never dropped without a word. */
+START_TEST(test_step_past_its_events_says_so)
+{
+	struct tt_step st;
+	struct tt_out out;
+	char notes[128];
+
+	memset(&st, 0, sizeof st);
+	tt_out_clear(&out);
+	for (unsigned i = 0; i < 5; i++) {
+		out.ev[i].reason = TT_R_OPEN_PASSIVE;
+		out.ev[i].from = TT_LISTEN;
+		out.ev[i].to = TT_SYN_RECEIVED;
+	}
+	out.nev = 5;
+	sim_add_events(&st, TT_SERVER, 0, &out);
+	ck_assert_uint_eq(st.nev, 5);
+	ck_assert_uint_eq(st.ev_lost, 0);
+	ck_assert_uint_eq(st.notes, 0);
+	sim_add_events(&st, TT_SERVER, 1, &out);
+	ck_assert_uint_eq(st.nev, TT_STEP_EVENTS);
+	ck_assert_uint_eq(st.ev_lost, 10 - TT_STEP_EVENTS);
+	ck_assert_uint_eq(st.ev[TT_STEP_EVENTS - 1].sock, 1);
+	ck_assert_str_eq(tt_notes_format(st.notes, notes, sizeof notes), "events-cut");
+}
+END_TEST
+
+/* A crash of a host with more connections than a step keeps events goes
+ * on in further steps: every TCB lost is said, and no step is cut. */
+START_TEST(test_crash_of_many_connections_keeps_every_event)
+{
+	struct tt_sim *s = run_text("listen server\nflood server 12\nrun\ncrash server\n");
+	unsigned crashed = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		ck_assert_uint_eq(st->ev_lost, 0);
+		ck_assert(!(st->notes & TT_NOTE(EVENTS_CUT)));
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == TT_R_HOST_CRASH && st->ev[k].ev.from != TT_CLOSED)
+				crashed++;
+	}
+	ck_assert_uint_gt(crashed, TT_STEP_EVENTS);
+	tt_sim_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1746,6 +1901,11 @@ main(void)
 	tcase_add_test(bundled, test_bundled_half_open_found_by_keepalive);
 	tcase_add_test(bundled, test_bundled_keepalive_gives_up_on_a_dead_host);
 	tcase_add_test(bundled, test_bundled_old_duplicate_syn_recovers);
+	tcase_add_test(bundled, test_bases_refused_rst_stays_zero);
+	tcase_add_test(bundled, test_bases_mid_stream_without_syn);
+	tcase_add_test(bundled, test_bases_learnt_from_a_capture_mid_stream);
+	tcase_add_test(bundled, test_step_past_its_events_says_so);
+	tcase_add_test(bundled, test_crash_of_many_connections_keeps_every_event);
 	suite_add_tcase(s, bundled);
 	tcase_add_test(random, test_random_scenarios_keep_invariants);
 	tcase_add_test(random, test_random_transfers_deliver_every_byte);

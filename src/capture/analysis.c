@@ -24,7 +24,7 @@
 
 #include "capture/analysis.h"
 #include "engine/tcp.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 /* Internal bits besides the TT_NOTE() ones, never returned. */
 #define ZWP (1u << 30)          /* zero window probe */
@@ -41,23 +41,6 @@ cap_analysis_init(struct cap_analysis *a)
 	memcpy(a, &zero, sizeof *a);
 	a->flow[0].window = a->flow[1].window = UINT32_MAX;
 	a->ts_mru_syn = a->ts_first_rtt = UNSET;
-}
-
-unsigned
-cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-                   unsigned flags)
-{
-	unsigned fwd = 1u << dir, rev = 2u >> dir;
-
-	if (!(set & fwd)) {
-		base[dir] = (flags & TT_SYN) ? seq : seq - 1;
-		set |= fwd;
-	}
-	if (!(set & rev) && (flags & TT_ACK)) {
-		base[!dir] = ack - 1;
-		set |= rev;
-	}
-	return set;
 }
 
 unsigned

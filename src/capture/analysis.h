@@ -54,12 +54,6 @@ void cap_flights_free(struct cap_flights *f);
 int64_t cap_flights_segment(struct cap_flights *f, int dir, uint32_t base, uint32_t seq,
                             uint32_t ack, uint32_t seglen, unsigned flags, unsigned notes,
                             const uint32_t (*sack)[2], unsigned nsack);
-/* The relative bases, where relative numbers count from (Wireshark: the
- * sender's SYN seq, else seq - 1; the receiver's from the first ACK,
- * ack - 1), for a segment sent by `dir`. Bit d of `set` says base[d] is
- * known; returns the new bits. */
-unsigned cap_analysis_bases(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-                            unsigned flags);
 /* Returns TT_NOTE() bits for one segment sent by `dir` at time `now` (ns). */
 unsigned cap_analysis_segment(struct cap_analysis *a, int dir, int64_t now, uint32_t seq,
                               uint32_t ack, uint32_t seglen, unsigned flags, uint32_t window);

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "engine/tcp.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 /* ---- one frame ---------------------------------------------------------- */
 

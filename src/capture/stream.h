@@ -30,7 +30,7 @@ struct first_seg {
 struct stream {
 	uint8_t addr[2][16];      /* client, server */
 	uint16_t port[2];
-	uint32_t base_seq[2];     /* Wireshark's relative bases (cap_analysis_bases) */
+	uint32_t base_seq[2];     /* Wireshark's relative bases (tt_trace_learn) */
 	unsigned base_set : 2;    /* bit d: base_seq[d] is known */
 	unsigned v6 : 1;          /* IPv6, else IPv4 */
 	unsigned wscale0 : 4, wscale1 : 4; /* RFC 7323 shift each side offered on its

@@ -625,19 +625,19 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 }
 
 void
-tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events)
+tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, int events)
 {
 	char notes[128], ep[2][64];
-	size_t nstreams = tt_sim_nstreams(s);
+	size_t nstreams = tr->nstreams;
 	uint32_t (*base)[2] = calloc(nstreams ? nstreams : 1, sizeof *base);
 	unsigned ep_stream = (unsigned)-1;
 	struct tt_row row;
 
 	/* relative bases of every stream, worked out once */
 	if (base != NULL && !absolute)
-		tt_sim_seq_bases(s, base);
-	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
-		const struct tt_step *st = tt_sim_step(s, i);
+		tt_trace_bases(tr->steps, tr->nsteps, nstreams, tr->iss, base);
+	for (size_t i = 0; i < tr->nsteps; i++) {
+		const struct tt_step *st = &tr->steps[i];
 		int from = st->dir & 1;
 		uint32_t b[2] = { 0, 0 };
 
@@ -649,7 +649,7 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 
 					format_time(t, sizeof t, st->time * 1000);
 					fprintf(r->out, "%6s %11s %s: %s%s%s (%s)\n", "*", t,
-					        tt_sim_config(s)->host[st->ev[k].host].name,
+					        tr->name[st->ev[k].host & 1],
 					        ev->from != ev->to ? tt_state_name(ev->from) : "",
 					        ev->from != ev->to ? " -> " : "", tt_state_name(ev->to),
 					        tt_reason_id(ev->reason));
@@ -659,8 +659,8 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		}
 		if (st->stream != ep_stream) {
 			ep_stream = st->stream;
-			tt_sim_stream_endpoint(s, st->stream, TT_CLIENT, ep[0], sizeof ep[0]);
-			tt_sim_stream_endpoint(s, st->stream, TT_SERVER, ep[1], sizeof ep[1]);
+			tr->endpoint(tr->src, st->stream, TT_CLIENT, ep[0], sizeof ep[0]);
+			tr->endpoint(tr->src, st->stream, TT_SERVER, ep[1], sizeof ep[1]);
 		}
 		if (base != NULL && !absolute && st->stream < nstreams) {
 			b[0] = base[st->stream][0];
@@ -674,8 +674,9 @@ tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int eve
 		row.src = ep[from];
 		row.dst = ep[!from];
 		row.flags = st->seg.flags;
-		row.seq = st->seg.seq - b[from];
-		row.ack = (st->seg.flags & TT_ACK) ? st->seg.ack - b[!from] : 0;
+		tt_trace_rel(st, b, &row.seq, &row.ack);
+		if (!(st->seg.flags & TT_ACK))
+			row.ack = 0;
 		row.len = st->seg.len;
 		row.win = st->seg.wnd;
 		row.cstate = st->tcb[0].state;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "engine/tcp.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
 
@@ -90,11 +90,10 @@ void tt_report_row(struct tt_report *r, const struct tt_row *row);
 /* Writes s as a JSON string literal (with quotes) to f. */
 void tt_json_string(FILE *f, const char *s);
 
+/* Prints every segment step of a trace (a simulation's: tt_sim_trace()) as
+ * a table row (frame = row number, relative numbers by tt_trace_bases()
+ * unless absolute). Event steps are printed as comment lines in text format
+ * only, when events is set. */
+void tt_report_trace(struct tt_report *r, const struct tt_trace *t, int absolute, int events);
+
 #endif
-
-
-
-/* Prints every segment step of a simulation as a table row (stream 0,
- * frame = row number, relative numbers unless absolute). Event steps are
- * printed as comment lines in text format only, when events is set. */
-void tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "sim/host.h"
 
 int
@@ -36,18 +37,7 @@ sim_host_free(struct sim_host *h)
 static int
 grow(struct sim_host *h)
 {
-	size_t ncap;
-	struct sim_sock *n;
-
-	if (h->nsocks < h->capsocks)
-		return 0;
-	ncap = h->capsocks ? h->capsocks * 2 : 4;
-	n = realloc(h->socks, ncap * sizeof *n);
-	if (n == NULL)
-		return -1;
-	h->socks = n;
-	h->capsocks = ncap;
-	return 0;
+	return TT_GROW(h->socks, h->nsocks, h->capsocks, 4);
 }
 
 int

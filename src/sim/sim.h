@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "engine/tcp.h"
+#include "trace/session.h"
 #include "trace/trace.h"
 
 /* A fault armed on the wire for a future segment. */
@@ -138,12 +139,19 @@ const char *tt_sim_stream_addr(const struct tt_sim *s, unsigned stream, int host
  * listener), a new one for each new incarnation on the same ports. */
 size_t tt_sim_nstreams(const struct tt_sim *s);
 /* The base of each host's relative sequence numbers in every stream
- * (base[k][host], tt_sim_nstreams() rows), as Wireshark picks it: the
- * sequence number of the first SYN the host sent there, else of its first
- * segment (a RST from a host with no TCB, say), else its configured ISS. */
+ * (base[k][host], tt_sim_nstreams() rows): tt_trace_bases() with the
+ * hosts' configured ISSs as the fallback. */
 void tt_sim_seq_bases(const struct tt_sim *s, uint32_t (*base)[2]);
 /* A host's current connection now (its listener, when it has nothing else). */
 void tt_sim_view(const struct tt_sim *s, int host, struct tt_tcb_view *v);
+/* The trace so far as plain data (trace/trace.h) for whoever only shows it;
+ * valid while s lives and takes no action. */
+void tt_sim_trace(const struct tt_sim *s, struct tt_trace *t);
+/* A session (trace/session.h) over simulations of cfg (NULL: the default
+ * hosts), for the sandbox; it has no simulation until its first reset,
+ * which fails when memory ran out here. tt_sim_session_end() frees it. */
+void tt_sim_session(const struct tt_sim_config *cfg, struct tt_session *ses);
+void tt_sim_session_end(struct tt_session *ses);
 
 /* ---- scenario files: the action part of a lesson ----
  * Line-oriented, '#' comments. A scenario collects host settings and a list

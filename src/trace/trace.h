@@ -25,7 +25,8 @@ enum { TT_CLIENT = 0, TT_SERVER = 1 };
 	_(MID_STREAM, "mid-stream") _(TRUNCATED, "truncated")                \
 	_(DROPPED, "dropped") _(DUPLICATE, "duplicate") _(DELAYED, "delayed")  \
 	_(KERNEL_DIFFERS, "kernel-differs") _(QUEUE_FULL, "queue-full")      \
-	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")
+	_(CE, "ce") _(SPOOFED, "spoofed") _(NO_HOST, "no-host")              \
+	_(EVENTS_CUT, "events-cut")
 
 enum {
 #define TT_NOTE_BIT(id, name) TT_NOTE_BIT_##id,
@@ -53,7 +54,10 @@ struct tt_step {
 	struct tt_seg seg;       /* seg.data is NULL; see preview */
 	uint8_t preview[TT_PREVIEW]; /* first payload bytes (all: tt_sim_payload()) */
 	unsigned notes;          /* TT_NOTE() bits */
-	unsigned nev;            /* what the hosts did in this step */
+	unsigned nev;            /* what the hosts did in this step (at most
+	                            TT_STEP_EVENTS; ev_lost says how many more) */
+	unsigned ev_lost;        /* events the step could not keep: then it is
+	                            noted events-cut; 0 */
 	struct tt_step_event {
 		int host;
 		int sock;        /* the host's socket (0, 1, ... as made), -1: a port
@@ -73,5 +77,45 @@ struct tt_step {
 	int32_t flight;          /* replay: the sender's bytes in flight after it, as
 	                            Wireshark's tcp.analysis.bytes_in_flight; -1 none */
 };
+
+/* A whole trace as plain data, for whoever shows it without making it (the
+ * batch report): its steps, and what the steps do not say themselves. */
+struct tt_trace {
+	const struct tt_step *steps;
+	size_t nsteps;
+	size_t nstreams;         /* streams 0 .. nstreams - 1 */
+	const char *name[2];     /* each host's name: "client", "server" */
+	uint32_t iss[2];         /* each host's configured ISS: tt_trace_bases()'s fallback */
+	const void *src;         /* what the accessors below read */
+	/* Host h's "addr:port" in a stream; returns buf. */
+	char *(*endpoint)(const void *src, unsigned stream, int host, char *buf, size_t len);
+	/* The whole payload of segment step i (seg.len bytes), or NULL. */
+	const uint8_t *(*payload)(const void *src, size_t i);
+};
+
+/* ---- relative numbering: the one rule every view uses ----
+ * Relative numbers count from a base per host and stream, as Wireshark
+ * shows them. For a trace known whole (the simulator's, a lesson's), a
+ * host's base in a stream is the sequence number of the first SYN it sent
+ * there, else of its first segment there (a RST from a host with no TCB,
+ * say), else the caller's fallback (the configured ISS, the observer's
+ * ISS). base[k][h] for every stream k < nstreams; steps of streams past
+ * nstreams are not looked at. Returns 0, or -1 when memory runs out (then
+ * every base is the fallback). */
+int tt_trace_bases(const struct tt_step *steps, size_t n, size_t nstreams,
+                   const uint32_t fallback[2], uint32_t (*base)[2]);
+/* The same rule learnt segment by segment from a capture, which may start
+ * mid-stream (Wireshark's tcp_analyze_sequence_number): the sender's base
+ * is its SYN's seq, else seq - 1 (the first byte seen counts 1); the
+ * receiver's, before it sent anything, ack - 1 of the first ACK. Bit d of
+ * `set` says base[d] is known; returns the new bits. */
+unsigned tt_trace_learn(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
+                        unsigned flags);
+/* A segment step's seq and ack relative to its stream's bases (base[h]:
+ * host h's). RFC 9293 §3.10.7.1: a RST with SEQ=0 from a host with no
+ * connection answers a segment without ACK; it is in nobody's sequence
+ * space and stays 0. */
+void tt_trace_rel(const struct tt_step *st, const uint32_t base[2], uint32_t *seq,
+                  uint32_t *ack);
 
 #endif

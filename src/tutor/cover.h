@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 /* What made a state change, as far as the list tells transitions apart. */
 enum tt_cover_cause {

@@ -126,29 +126,37 @@ tt_lesson_check_before(const struct tt_lesson *l, size_t i)
 	return &l->step_check[i]->pub;
 }
 
+/* The bases of segment step st's numbers: a capture's steps carry them in
+ * their TCB views; a simulated step counts by its stream (add_streams). */
+static void
+step_bases(const struct tt_lesson *l, const struct tt_step *st, uint32_t b[2])
+{
+	size_t i = (size_t)(st - l->steps);
+	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
+
+	for (int h = 0; h < 2; h++) {
+		if (l->capture_steps)
+			b[h] = st->tcb[h].iss;
+		else if (st->stream < l->nstreams)
+			b[h] = l->sbase[st->stream][h];
+		else
+			b[h] = l->iss[sc][h];
+	}
+}
+
 void
 tt_lesson_relative(const struct tt_lesson *l, const struct tt_step *st, uint32_t *seq, uint32_t *ack)
 {
-	int from = st->dir == TT_SERVER, to = !from;
-	size_t i = (size_t)(st - l->steps);
-	unsigned sc = i < l->nsteps ? l->step_scene[i] : 0;
-	uint32_t siss = l->iss[sc][from], riss = l->iss[sc][to];
+	uint32_t b[2];
 
-	if (!l->capture_steps && st->stream < l->nstreams) {
-		siss = l->sbase[st->stream][from];
-		riss = l->sbase[st->stream][to];
-	}
-	if (l->capture_steps) {
-		siss = st->tcb[from].iss;
-		riss = st->tcb[to].iss;
-	}
-	*seq = st->seg.seq - siss;
-	*ack = st->seg.ack - riss;
-	/* RFC 9293 §3.10.7.1: a RST from a host with no connection carries
-	 * SEQ=0 when the offending segment had no ACK: it is in nobody's
-	 * sequence space, so it stays 0 (as Wireshark shows it). */
-	if ((st->seg.flags & TT_RST) && st->seg.seq == 0 && st->tcb[from].state == TT_CLOSED)
-		*seq = 0;
+	step_bases(l, st, b);
+	tt_trace_rel(st, b, seq, ack);
+}
+
+const uint32_t *
+tt_lesson_step_bases(const struct tt_lesson *l)
+{
+	return l->step_base;
 }
 
 int
@@ -220,6 +228,7 @@ tt_lesson_free(struct tt_lesson *l)
 	free(l->iss);
 	free(l->sendpoint);
 	free(l->sbase);
+	free(l->step_base);
 	free(l->step_scene);
 	free(l);
 }
@@ -625,8 +634,11 @@ tt_lesson_run(struct tt_lesson *l, const char *datadir, char *err, size_t errlen
 		return -1;
 	l->step_part = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_part);
 	l->step_check = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_check);
-	if (l->step_part == NULL || l->step_check == NULL)
+	l->step_base = malloc((l->nsteps ? l->nsteps : 1) * 2 * sizeof *l->step_base);
+	if (l->step_part == NULL || l->step_check == NULL || l->step_base == NULL)
 		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+	for (size_t i = 0; i < l->nsteps; i++)
+		step_bases(l, &l->steps[i], &l->step_base[2 * i]);
 	/* A fault armed on a segment already in flight loses it at once: that
 	 * step is shown with the narration of the action after the fault. */
 	for (size_t i = 0; i + 1 < l->nparts; i++) {

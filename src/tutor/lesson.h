@@ -93,10 +93,15 @@ unsigned tt_lesson_step_scene(const struct tt_lesson *l, size_t i);
 /* The scenario of one scene (what tt_lesson_run() ran in a simulation of its
  * own; running it again gives the same steps), NULL for a capture lesson. */
 const struct tt_scenario *tt_lesson_scene_scenario(const struct tt_lesson *l, unsigned scene);
-/* Relative sequence and acknowledgment numbers of a segment step: seq minus
- * its sender's ISS, ack minus its receiver's ISS. */
+/* Relative sequence and acknowledgment numbers of a segment step
+ * (tt_trace_rel): each stream counts from its bases as the simulator picks
+ * them (tt_trace_bases), the scene's own connection from the hosts'
+ * configured ISSs, as its narration does. */
 void tt_lesson_relative(const struct tt_lesson *l, const struct tt_step *st, uint32_t *seq,
                      uint32_t *ack);
+/* After tt_lesson_run: those bases, two per step (client's, server's), for
+ * the step view (struct ui_story's base). */
+const uint32_t *tt_lesson_step_bases(const struct tt_lesson *l);
 
 size_t tt_lesson_nparts(const struct tt_lesson *l);
 const struct tt_lesson_part *tt_lesson_part(const struct tt_lesson *l, size_t i);

@@ -57,6 +57,7 @@ struct tt_lesson {
 	char (*sendpoint)[2][64];
 	uint32_t (*sbase)[2];
 	size_t nstreams;
+	uint32_t *step_base;          /* 2 per step: its stream's bases (step_bases) */
 	unsigned *step_scene;         /* nsteps entries */
 	int capture_steps;            /* steps carry their own ISS views */
 	const struct part **step_part; /* nsteps entries */

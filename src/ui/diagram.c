@@ -234,19 +234,13 @@ static void
 label_parts(const struct ui_ladder *L, const struct tt_step *s, char *fl, size_t fllen,
             uint32_t *seq, uint32_t *ack)
 {
-	int d = s->dir == TT_SERVER;
+	uint32_t iss[2] = { s->tcb[0].iss, s->tcb[1].iss };
 
 	*seq = s->seg.seq;
 	*ack = s->seg.ack;
-	if (!L->absolute && L->base != NULL) {
-		size_t i = (size_t)(s - L->steps);
-
-		*seq -= L->base[2 * i + d];
-		*ack -= L->base[2 * i + !d];
-	} else if (!L->absolute) {
-		*seq -= s->tcb[d].iss;
-		*ack -= s->tcb[!d].iss;
-	}
+	if (!L->absolute)
+		tt_trace_rel(s, L->base != NULL ? &L->base[2 * (size_t)(s - L->steps)] : iss, seq,
+		             ack);
 	tt_flags_format(s->seg.flags, fl, fllen);
 }
 

@@ -1,10 +1,11 @@
-/* ui/sandbox.c: free play. Both hosts of a live simulation are under the
+/* ui/sandbox.c: free play. Both hosts of a session (trace/session.h: a
+ * simulation, for tcptutor sandbox) are under the
  * user's keys (listen, connect, send, shutdown, close, abort) and so is the wire (drop,
  * duplicate or delay the next segment, advance the clock, crash a host).
  * It is the step view with extra keys: every action appends steps, and
  * stepping forward past the last step delivers the next segment in flight.
  *
- * Going back and then acting rewinds the world: the simulation is rebuilt
+ * Going back and then acting rewinds the world: the session is rebuilt
  * from the actions that led to the step on screen (it is deterministic), so
  * what the user sees is exactly the state the new action starts from. */
 #include "config.h"
@@ -18,9 +19,8 @@
 #include "ui/stepview.h"
 
 struct sandbox {
-	struct tt_sim_config cfg;
-	struct tt_sim *sim;
-	struct tt_action *log;      /* actions applied, in order */
+	const struct tt_session *ses;
+	struct tt_session_action *log; /* actions applied, in order */
 	size_t nlog, caplog;
 	struct tt_step *steps;      /* copies of the simulation's steps */
 	size_t capsteps;
@@ -32,6 +32,18 @@ struct sandbox {
 	struct ui_chal chal;        /* cover every transition (o) */
 };
 
+static size_t
+nsteps_now(const struct sandbox *sb)
+{
+	return sb->ses->ops->nsteps(sb->ses->ctx);
+}
+
+static size_t
+in_flight(const struct sandbox *sb)
+{
+	return sb->ses->ops->in_flight(sb->ses->ctx);
+}
+
 /* Host h's address in step i's own connection: another port of the
  * client, a flood's spoofed source. */
 static const char *
@@ -39,16 +51,16 @@ sb_endpoint(void *ctx, size_t i, int h)
 {
 	struct sandbox *sb = ctx;
 
-	if (i >= tt_sim_nsteps(sb->sim))
+	if (i >= nsteps_now(sb))
 		return NULL;
-	return tt_sim_stream_endpoint(sb->sim, tt_sim_step(sb->sim, i)->stream, h, sb->own[h],
-	                              sizeof sb->own[h]);
+	return sb->ses->ops->endpoint(sb->ses->ctx, sb->ses->ops->step(sb->ses->ctx, i)->stream, h,
+	                              sb->own[h], sizeof sb->own[h]);
 }
 
 static void
 sync_steps(struct sandbox *sb)
 {
-	size_t n = tt_sim_nsteps(sb->sim);
+	size_t n = nsteps_now(sb);
 
 	if (n > sb->capsteps) {
 		size_t cap = sb->capsteps ? sb->capsteps * 2 : 64;
@@ -61,13 +73,13 @@ sync_steps(struct sandbox *sb)
 		sb->capsteps = cap;
 	}
 	for (size_t i = 0; i < n; i++)
-		sb->steps[i] = *tt_sim_step(sb->sim, i);
+		sb->steps[i] = *sb->ses->ops->step(sb->ses->ctx, i);
 	sb->story.steps = sb->steps;
 	sb->story.nsteps = n;
 }
 
 static int
-record(struct sandbox *sb, const struct tt_action *a)
+record(struct sandbox *sb, const struct tt_session_action *a)
 {
 	if (sb->nlog == sb->caplog) {
 		sb->caplog = sb->caplog ? sb->caplog * 2 : 32;
@@ -79,18 +91,16 @@ record(struct sandbox *sb, const struct tt_action *a)
 	return 0;
 }
 
-/* Rebuilds the simulation from the first `keep` actions. */
+/* Rebuilds the session from the first `keep` actions. */
 static void
 rewind_to(struct sandbox *sb, size_t keep)
 {
 	char err[256];
 
-	tt_sim_free(sb->sim);
-	sb->sim = tt_sim_new(&sb->cfg);
-	if (sb->sim == NULL)
+	if (sb->ses->ops->reset(sb->ses->ctx) < 0)
 		ui_fatal("%s", _("out of memory"));
 	for (size_t i = 0; i < keep && i < sb->nlog; i++)
-		tt_sim_do(sb->sim, &sb->log[i], err, sizeof err);
+		sb->ses->ops->act(sb->ses->ctx, &sb->log[i], err, sizeof err);
 	sb->nlog = keep < sb->nlog ? keep : sb->nlog;
 }
 
@@ -99,9 +109,9 @@ rewind_to(struct sandbox *sb, size_t keep)
  * action continues from (stopping on an earlier one would make the next
  * action rewind). p steps back through what the action did. */
 static enum ui_next
-act(struct sandbox *sb, struct tt_action *a, size_t *cur)
+act(struct sandbox *sb, struct tt_session_action *a, size_t *cur)
 {
-	size_t n = tt_sim_nsteps(sb->sim);
+	size_t n = nsteps_now(sb);
 	char err[256];
 	int r;
 
@@ -116,7 +126,7 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 	} else {
 		sb->status[0] = '\0';
 	}
-	r = tt_sim_do(sb->sim, a, err, sizeof err);
+	r = sb->ses->ops->act(sb->ses->ctx, a, err, sizeof err);
 	if (r == -1) {
 		snprintf(sb->status, sizeof sb->status, "%s", _(err));
 		sync_steps(sb);
@@ -139,25 +149,24 @@ act(struct sandbox *sb, struct tt_action *a, size_t *cur)
 }
 
 static void
-init_action(struct tt_action *a, enum tt_action_kind k, int host)
+init_action(struct tt_session_action *a, enum tt_session_kind k, int host)
 {
 	memset(a, 0, sizeof *a);
 	a->kind = k;
 	a->host = host;
-	a->toward = -1;
 }
 
 /* The earliest running timer of either host, relative to now, or -1. */
 static tt_time
 next_timer_in(const struct sandbox *sb)
 {
-	tt_time best = TT_NEVER, now = tt_sim_now(sb->sim);
+	tt_time best = TT_NEVER, now = sb->ses->ops->now(sb->ses->ctx);
 
 	for (int h = 0; h < 2; h++) {
 		struct tt_tcb_view v;
 		tt_time t[5];
 
-		tt_sim_view(sb->sim, h, &v);
+		sb->ses->ops->view(sb->ses->ctx, h, &v);
 		t[0] = v.rtx_at, t[1] = v.tw_at, t[2] = v.ka_at, t[3] = v.delack_at, t[4] = v.user_at;
 		for (int k = 0; k < 5; k++)
 			if (t[k] < best)
@@ -170,7 +179,7 @@ static int
 sb_key(void *ctx, int key, size_t *cur)
 {
 	struct sandbox *sb = ctx;
-	struct tt_action a;
+	struct tt_session_action a;
 	char buf[64];
 
 	switch (key) {
@@ -178,45 +187,45 @@ sb_key(void *ctx, int key, size_t *cur)
 		sb->host = !sb->host;
 		return UI_REDRAW;
 	case 'l':
-		init_action(&a, TT_A_LISTEN, sb->host);
+		init_action(&a, TT_SA_LISTEN, sb->host);
 		return act(sb, &a, cur);
 	case 'c':
-		init_action(&a, TT_A_CONNECT, sb->host);
+		init_action(&a, TT_SA_CONNECT, sb->host);
 		return act(sb, &a, cur);
 	case 's':
 		snprintf(buf, sizeof buf, "hello");
 		if (ui_ask(_("Send"), _("Bytes to send (text):"), buf, sizeof buf) != 0 || buf[0] == '\0')
 			return UI_REDRAW;
-		init_action(&a, TT_A_SEND, sb->host);
+		init_action(&a, TT_SA_SEND, sb->host);
 		snprintf(a.text, sizeof a.text, "%s", buf);
 		a.count = (unsigned)strlen(a.text);
 		return act(sb, &a, cur);
 	case 'f':
-		init_action(&a, TT_A_SHUTDOWN, sb->host);
+		init_action(&a, TT_SA_SHUTDOWN, sb->host);
 		return act(sb, &a, cur);
 	case 'x':
-		init_action(&a, TT_A_CLOSE, sb->host);
+		init_action(&a, TT_SA_CLOSE, sb->host);
 		return act(sb, &a, cur);
 	case 'r':
-		init_action(&a, TT_A_ABORT, sb->host);
+		init_action(&a, TT_SA_ABORT, sb->host);
 		return act(sb, &a, cur);
 	case 'k':
-		init_action(&a, TT_A_CRASH, sb->host);
+		init_action(&a, TT_SA_CRASH, sb->host);
 		return act(sb, &a, cur);
 	case 'e':
 		/* accept(): the application takes a connection off the queue */
-		init_action(&a, TT_A_ACCEPT, sb->host);
+		init_action(&a, TT_SA_ACCEPT, sb->host);
 		return act(sb, &a, cur);
 	case 'F':
 		/* four SYNs from spoofed sources toward the server */
-		init_action(&a, TT_A_FLOOD, TT_SERVER);
+		init_action(&a, TT_SA_FLOOD, TT_SERVER);
 		a.count = 4;
 		return act(sb, &a, cur);
 	case 'd':
 	case 'u': {
 		enum ui_next r;
 
-		init_action(&a, key == 'd' ? TT_A_DROP : TT_A_DUPLICATE, -1);
+		init_action(&a, key == 'd' ? TT_SA_DROP : TT_SA_DUPLICATE, -1);
 		r = act(sb, &a, cur);
 		if (sb->status[0] == '\0')
 			snprintf(sb->status, sizeof sb->status, "%s", key == 'd' ?
@@ -238,7 +247,7 @@ sb_key(void *ctx, int key, size_t *cur)
 			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
 			return UI_REDRAW;
 		}
-		init_action(&a, TT_A_DELAY, -1);
+		init_action(&a, TT_SA_DELAY, -1);
 		a.amount = (tt_time)(sec * 1e6);
 		r = act(sb, &a, cur);
 		if (sb->status[0] == '\0')
@@ -261,7 +270,7 @@ sb_key(void *ctx, int key, size_t *cur)
 			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
 			return UI_REDRAW;
 		}
-		init_action(&a, TT_A_ADVANCE, -1);
+		init_action(&a, TT_SA_ADVANCE, -1);
 		a.amount = (tt_time)(sec * 1e6 + 0.5);
 		return act(sb, &a, cur);
 	}
@@ -281,11 +290,11 @@ sb_key(void *ctx, int key, size_t *cur)
 		ui_chal_reset(&sb->chal, sb->story.nsteps, sb->status, sizeof sb->status);
 		return UI_REDRAW;
 	case 'w':
-		if (tt_sim_in_flight(sb->sim) == 0) {
+		if (in_flight(sb) == 0) {
 			snprintf(sb->status, sizeof sb->status, "%s", _("Nothing is on the wire."));
 			return UI_REDRAW;
 		}
-		init_action(&a, TT_A_DELIVER_ALL, -1);
+		init_action(&a, TT_SA_DELIVER_ALL, -1);
 		return act(sb, &a, cur);
 	default:
 		return -1;
@@ -296,18 +305,18 @@ static int
 sb_more(void *ctx)
 {
 	struct sandbox *sb = ctx;
-	struct tt_action a;
-	size_t before = tt_sim_nsteps(sb->sim), cur = before > 0 ? before - 1 : 0;
+	struct tt_session_action a;
+	size_t before = nsteps_now(sb), cur = before > 0 ? before - 1 : 0;
 
-	if (tt_sim_in_flight(sb->sim) == 0) {
+	if (in_flight(sb) == 0) {
 		snprintf(sb->status, sizeof sb->status, "%s",
 		         _("Nothing is on the wire: act with the keys in the bar at the bottom."));
 		return 0;
 	}
-	init_action(&a, TT_A_DELIVER, -1);
+	init_action(&a, TT_SA_DELIVER, -1);
 	a.count = 1;
 	act(sb, &a, &cur);
-	return tt_sim_nsteps(sb->sim) > before;
+	return nsteps_now(sb) > before;
 }
 
 static size_t
@@ -340,7 +349,7 @@ static void
 sb_status(void *ctx, char *buf, size_t len)
 {
 	struct sandbox *sb = ctx;
-	size_t f = tt_sim_in_flight(sb->sim);
+	size_t f = in_flight(sb);
 
 	if (sb->status[0])
 		snprintf(buf, len, "%s", sb->status);
@@ -386,7 +395,7 @@ sb_edge(void *ctx, enum tt_state from, enum tt_state to)
 }
 
 int
-ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
+ui_sandbox(const struct tt_session *ses, const struct ui_opts *opts,
            const struct ui_challenge *ch)
 {
 	struct sandbox sb;
@@ -395,20 +404,16 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
 	int rc;
 
 	memset(&sb, 0, sizeof sb);
-	if (cfg != NULL)
-		sb.cfg = *cfg;
-	else
-		tt_sim_config_default(&sb.cfg);
-	sb.sim = tt_sim_new(&sb.cfg);
-	if (sb.sim == NULL) {
+	sb.ses = ses;
+	if (ses->ops->reset(ses->ctx) < 0) {
 		ui_fail("%s", _("out of memory"));
 		return 1;
 	}
 	sb.host = TT_SERVER;
 	sb.chal.ch = ch;
 	sb.story.title = _("Sandbox");
-	sb.story.endpoint[0] = tt_sim_endpoint(sb.sim, 0, sb.ep[0], sizeof sb.ep[0]);
-	sb.story.endpoint[1] = tt_sim_endpoint(sb.sim, 1, sb.ep[1], sizeof sb.ep[1]);
+	sb.story.endpoint[0] = ses->ops->endpoint(ses->ctx, (unsigned)-1, 0, sb.ep[0], sizeof sb.ep[0]);
+	sb.story.endpoint[1] = ses->ops->endpoint(ses->ctx, (unsigned)-1, 1, sb.ep[1], sizeof sb.ep[1]);
 	sb.story.ctx = &sb;
 	sb.story.endpoint_of = sb_endpoint;
 	sync_steps(&sb);
@@ -424,7 +429,6 @@ ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
 	              "server listen, then h to act as the client and c to connect; n delivers "
 	              "the next segment on the wire. ? lists every key.");
 	rc = sv_run(&sb.story, opts != NULL ? opts : &none, &ext);
-	tt_sim_free(sb.sim);
 	ui_chal_free(&sb.chal);
 	free(sb.log);
 	free(sb.steps);

@@ -132,81 +132,57 @@ shows_future(const struct sv *v)
 
 /* ---- numbers and words -------------------------------------------------- */
 
-/* Relative numbers count from each side's initial sequence number as the
- * batch table does, per stream: the sequence number of the latest SYN that
- * side sent in the step's stream (a new connection after a crash starts a
- * new count), before any SYN its first segment's there, else its TCB's ISS.
- * Replay steps carry the ISNs seen in their TCB views already. Recomputed
- * when the story grows. */
+/* Relative numbers count from the bases the batch table uses: the story's
+ * own (a lesson's), else tt_trace_bases() over the story's streams with
+ * the first step's TCBs' ISSs as the fallback. Replay steps carry the
+ * ISNs seen in their TCB views already. Recomputed when the story grows. */
 static void
 ensure_bases(struct sv *v)
 {
 	size_t n = nsteps(v), nstr = 1;
-	uint32_t (*cur)[2];
-	unsigned char (*have)[2];
+	uint32_t (*sb)[2], iss[2];
 
-	if (v->st->replay || (v->base != NULL && v->nbase == n) || n == 0)
+	if (v->st->replay || v->st->base != NULL || (v->base != NULL && v->nbase == n) || n == 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (step_at(v, i)->stream + 1 > nstr)
 			nstr = step_at(v, i)->stream + 1;
 	free(v->base);
 	v->base = malloc(n * 2 * sizeof *v->base);
-	cur = calloc(nstr, sizeof *cur);
-	have = calloc(nstr, sizeof *have);   /* 0 nothing, 1 a segment, 2 a SYN */
-	if (v->base == NULL || cur == NULL || have == NULL)
+	sb = malloc(nstr * sizeof *sb);
+	iss[0] = step_at(v, 0)->tcb[0].iss;
+	iss[1] = step_at(v, 0)->tcb[1].iss;
+	if (v->base == NULL || sb == NULL || tt_trace_bases(v->st->steps, n, nstr, iss, sb) < 0)
 		ui_fatal("%s", _("out of memory"));
 	v->nbase = n;
-	for (size_t k = 0; k < nstr; k++) {
-		cur[k][0] = step_at(v, 0)->tcb[0].iss;
-		cur[k][1] = step_at(v, 0)->tcb[1].iss;
-	}
 	for (size_t i = 0; i < n; i++) {
-		const struct tt_step *s = step_at(v, i);
-		int h = s->dir == TT_SERVER;
-
-		if (s->kind == TT_STEP_SEGMENT && have[s->stream][h] < 2) {
-			if ((s->seg.flags & TT_SYN) || have[s->stream][h] == 0)
-				cur[s->stream][h] = s->seg.seq;
-			have[s->stream][h] = (s->seg.flags & TT_SYN) ? 2 : 1;
-		}
+		v->base[2 * i] = sb[step_at(v, i)->stream][0];
+		v->base[2 * i + 1] = sb[step_at(v, i)->stream][1];
 	}
-	memset(have, 0, nstr * sizeof *have);
-	for (size_t i = 0; i < n; i++) {
-		const struct tt_step *s = step_at(v, i);
+	free(sb);
+}
 
-		/* a SYN after the first one in its stream starts a new count */
-		if (s->kind == TT_STEP_SEGMENT && (s->seg.flags & TT_SYN)) {
-			int h = s->dir == TT_SERVER;
-
-			if (have[s->stream][h])
-				cur[s->stream][h] = s->seg.seq;
-			have[s->stream][h] = 1;
-		}
-		v->base[2 * i] = cur[s->stream][0];
-		v->base[2 * i + 1] = cur[s->stream][1];
-	}
-	free(cur);
-	free(have);
+/* Each side's bases, 2 per step, or NULL: the TCBs' ISSs. */
+static const uint32_t *
+bases(const struct sv *v)
+{
+	if (v->st->replay)
+		return NULL;
+	if (v->st->base != NULL)
+		return v->st->base;
+	return v->base != NULL && v->nbase == nsteps(v) ? v->base : NULL;
 }
 
 static void
 seg_numbers(const struct sv *v, const struct tt_step *s, uint32_t *seq, uint32_t *ack)
 {
-	int d = s->dir == TT_SERVER ? 1 : 0;
-	size_t i = (size_t)(s - v->st->steps);
+	const uint32_t *b = bases(v);
+	uint32_t iss[2] = { s->tcb[0].iss, s->tcb[1].iss };
 
 	*seq = s->seg.seq;
 	*ack = s->seg.ack;
-	if (v->o->absolute)
-		return;
-	if (v->base != NULL && i < v->nbase) {
-		*seq -= v->base[2 * i + d];
-		*ack -= v->base[2 * i + !d];
-	} else {
-		*seq -= s->tcb[d].iss;
-		*ack -= s->tcb[!d].iss;
-	}
+	if (!v->o->absolute)
+		tt_trace_rel(s, b != NULL ? &b[2 * (size_t)(s - v->st->steps)] : iss, seq, ack);
 }
 
 static double
@@ -848,7 +824,7 @@ draw_ladder(struct sv *v, const struct rect *r)
 		L.left = left;
 		L.right = right;
 		L.event_label = event_label;
-		L.base = v->base != NULL && v->nbase == n ? v->base : NULL;
+		L.base = bases(v);
 		v->ladder_back = ui_ladder_draw(&L);
 	}
 }
@@ -878,7 +854,7 @@ draw_graph(struct sv *v, const struct rect *r)
 	g.nsteps = shows_future(v) ? nsteps(v) : shown(v);
 	g.upto = shows_future(v) ? nsteps(v) : shown(v);
 	g.cur = v->cur;
-	g.base = v->base != NULL && v->nbase == nsteps(v) ? v->base : NULL;
+	g.base = bases(v);
 	g.absolute = v->o->absolute;
 	g.replay = v->st->replay;
 	g.y = r->y + 1;
@@ -1554,6 +1530,8 @@ note_text(unsigned bit)
 		return _("Sent to an address no host has: the segment is lost there, and nothing, not even a RST, comes back.");
 	case TT_NOTE(QUEUE_FULL):
 		return _("The bottleneck's queue was full: a drop-tail router threw this segment away.");
+	case TT_NOTE(EVENTS_CUT):
+		return _("More happened in this step than a step keeps: some of its events are not shown.");
 	case TT_NOTE(CE):
 		return _("The bottleneck's queue was long: the router marked this ECN-capable segment CE (Congestion Experienced, RFC 3168) instead of dropping it.");
 	default:

@@ -15,7 +15,7 @@
 #include <wchar.h>
 
 #include "i18n.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 #include "ui/term.h"
 
 /* ---- terminal ownership ------------------------------------------------ */

@@ -4,14 +4,17 @@
  *
  * Every screen that steps through a connection (lesson, sandbox, replay)
  * is the same step view over a struct ui_story: an array of steps (struct
- * tt_step from sim/, which replay fills from a capture too) plus optional
+ * tt_step from trace/: the simulator's or a capture's) plus optional
  * narration, checkpoints and detail text supplied through callbacks. */
 #ifndef TT_UI_H
 #define TT_UI_H
 
 #include <stddef.h>
 
-#include "sim/sim.h"
+#include <stdint.h>
+
+#include "trace/session.h"
+#include "trace/trace.h"
 
 /* A "predict what happens next" question asked before a step is shown. */
 struct ui_checkpoint {
@@ -30,6 +33,8 @@ struct ui_story {
 	size_t nsteps;
 	const struct tt_step *steps;   /* nsteps steps */
 	int replay;                    /* steps come from a capture (frames, relative numbers) */
+	const uint32_t *base;          /* 2 per step: each side's relative base as the batch
+	                                  table has it (a lesson's); NULL: tt_trace_bases() */
 	size_t start;                  /* step to open at */
 	void *ctx;                     /* passed to the callbacks below */
 	/* Narration for step i in the chosen language, or NULL. */
@@ -130,10 +135,11 @@ struct ui_challenge {
 	int (*statedir)(char *buf, size_t len, char *err, size_t errlen);
 };
 
-/* The sandbox: both hosts of a live simulation under the user's keys, in
- * the step view. cfg NULL: the default hosts; ch NULL: no challenge.
- * Returns an exit status. */
-int ui_sandbox(const struct tt_sim_config *cfg, const struct ui_opts *opts,
+/* The sandbox: both hosts of a session (trace/session.h; tcptutor sandbox
+ * gives it a simulation, tt_sim_session()) under the user's keys, in the
+ * step view; it resets the session first. ch NULL: no challenge. Returns
+ * an exit status. */
+int ui_sandbox(const struct tt_session *ses, const struct ui_opts *opts,
                const struct ui_challenge *ch);
 
 #endif
