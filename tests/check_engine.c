@@ -44,6 +44,7 @@ arrive_opts(struct tt_conn *c, unsigned flags, uint32_t seq, uint32_t ack, uint3
 	s.ecn = ecn;
 	tt_out_clear(&out);
 	tt_conn_input(c, &s, now, &out);
+	ck_assert_uint_eq(out.truncated, 0);    /* every list whole */
 }
 
 static void
@@ -89,6 +90,7 @@ tick_at(struct tt_conn *c, tt_time t)
 	now = t;
 	tt_out_clear(&out);
 	tt_conn_tick(c, now, &out);
+	ck_assert_uint_eq(out.truncated, 0);
 }
 
 static void
@@ -1975,6 +1977,7 @@ send_at(struct tt_conn *c, tt_time t, size_t n)
 	now = t;
 	tt_out_clear(&out);
 	ck_assert_int_eq(tt_conn_send(c, NULL, n, now, &out), TT_E_NONE);
+	ck_assert_uint_eq(out.truncated, 0);
 }
 
 #define RTT_IS(c, s, v, r)                                                   	do {                                                                 		struct tt_tcb_view rv_;                                      		view((c), &rv_);                                             		ck_assert_int_eq(rv_.rtt_valid, 1);                          		ck_assert_int_eq(rv_.srtt, (s));                             		ck_assert_int_eq(rv_.rttvar, (v));                           		ck_assert_int_eq(rv_.rto, (r));                              	} while (0)
@@ -2870,6 +2873,27 @@ START_TEST(test_output_beyond_one_batch_goes_at_once)
 }
 END_TEST
 
+/* What does not fit in a full output is counted, never dropped unsaid: the
+ * caller learns its lists are not whole. */
+START_TEST(test_output_full_counts_what_did_not_fit)
+{
+	struct tt_conn *c = conn_established();
+
+	tt_out_clear(&out);
+	ck_assert_uint_eq(out.truncated, 0);
+	out.nseg = TT_OUT_SEGS;
+	out.nev = TT_OUT_EVENTS;
+	tt_conn_abort(c, now, &out);            /* a RST and an event */
+	ck_assert_uint_eq(out.truncated, 2);
+	ck_assert_uint_eq(out.nseg, TT_OUT_SEGS);
+	ck_assert_uint_eq(out.nev, TT_OUT_EVENTS);
+	STATE_IS(c, TT_CLOSED);
+	tt_out_clear(&out);
+	ck_assert_uint_eq(out.truncated, 0);
+	tt_conn_free(c);
+}
+END_TEST
+
 
 /* RFC 6582 §3.2: "recover" starts at the initial send sequence number, so
  * that the first fast retransmit is allowed wherever the ISS lies (with 0
@@ -3075,6 +3099,7 @@ main(void)
 			test_sws_a_window_cut_below_the_mss_waits,
 			test_cc_off_only_the_peer_window_limits,
 			test_output_beyond_one_batch_goes_at_once,
+			test_output_full_counts_what_did_not_fit,
 			test_cc_fast_retransmit_with_an_iss_past_half_the_space } },
 		{ "nagle", { test_nagle_holds_a_small_segment_until_the_ack,
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,

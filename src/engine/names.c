@@ -161,4 +161,5 @@ tt_out_clear(struct tt_out *out)
 {
 	out->nseg = 0;
 	out->nev = 0;
+	out->truncated = 0;
 }

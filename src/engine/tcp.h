@@ -241,12 +241,17 @@ struct tt_event {
 #define TT_OUT_EVENTS 8
 
 /* What one call did. Segment payloads point into the connection's send
- * queue and stay valid until the next call on the same connection. */
+ * queue and stay valid until the next call on the same connection.
+ * `truncated` counts the segments and events that did not fit: 0 means the
+ * lists are whole. The windows' segments never count (what does not fit
+ * goes from a timer due at once, SEND_MORE); a caller that shows every step
+ * treats a nonzero count as a run it cannot explain. */
 struct tt_out {
 	unsigned nseg;
 	struct tt_seg seg[TT_OUT_SEGS];
 	unsigned nev;
 	struct tt_event ev[TT_OUT_EVENTS];
+	unsigned truncated;
 };
 
 void tt_out_clear(struct tt_out *out);

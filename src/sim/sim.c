@@ -81,6 +81,8 @@ struct tt_sim {
 	unsigned last_stream;    /* of the latest step: where listener events go */
 
 	unsigned long work;      /* arrivals and timers in the current action */
+	unsigned long cut;       /* segments and events of the current action that
+	                            did not fit in a struct tt_out */
 	tt_time link_free[2];    /* each bottleneck is busy sending until then */
 	uint64_t rng;            /* the random loss's state (xorshift64) */
 	unsigned nspoof;         /* spoofed sources a flood used so far */
@@ -725,6 +727,7 @@ collect(struct tt_sim *s, int host, const struct tt_conn *c, unsigned k,
 {
 	int probe = 0;
 
+	s->cut += out->truncated;
 	for (unsigned i = 0; i < out->nev; i++)
 		if (out->ev[i].reason == TT_R_KEEPALIVE_PROBE)
 			probe = 1;
@@ -866,13 +869,15 @@ demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg, enum arriva
 static void
 host_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to)
 {
-	if (out->nev < TT_OUT_EVENTS) {
-		out->ev[out->nev].reason = r;
-		out->ev[out->nev].from = from;
-		out->ev[out->nev].to = to;
-		out->ev[out->nev].error = TT_E_NONE;
-		out->nev++;
+	if (out->nev == TT_OUT_EVENTS) {
+		out->truncated++;
+		return;
 	}
+	out->ev[out->nev].reason = r;
+	out->ev[out->nev].from = from;
+	out->ev[out->nev].to = to;
+	out->ev[out->nev].error = TT_E_NONE;
+	out->nev++;
 }
 
 /* Linux tcp_check_req: the segment that would take child c past the
@@ -1538,6 +1543,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	int r = 0;
 
 	s->work = 0;
+	s->cut = 0;
 	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
 	                     a->kind == TT_A_INJECT || a->kind == TT_A_ACCEPT ||
 	                     a->kind == TT_A_FLOOD) && a->host < 0)) {
@@ -1597,5 +1603,13 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	if (r == -1)
 		return -1;
 	s->action++;
+	if (r == 0 && s->cut > 0) {
+		/* a step without all its segments or events would be explained
+		 * wrongly: the run is not to be trusted, as at the limit */
+		snprintf(err, errlen, "the engine's output did not fit: a call holds at most %d "
+		         "segments and %d events, and this action had %lu more",
+		         TT_OUT_SEGS, TT_OUT_EVENTS, s->cut);
+		return -2;
+	}
 	return r;
 }
