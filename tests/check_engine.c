@@ -970,9 +970,7 @@ START_TEST(test_established_data_is_retransmitted_on_timeout)
 	struct tt_conn *c = conn_established();
 
 	tt_conn_send(c, (const uint8_t *)"hello", 5, now, &out);
-	now = tt_conn_next_timer(c);
-	tt_out_clear(&out);
-	tt_conn_tick(c, now, &out);
+	tick_at(c, tt_conn_next_timer(c));
 	EMITS_EXACTLY(SEG(TT_ACK | TT_PSH, OUR_ISS + 1, PEER_ISS + 1, 5, 65535));
 	ck_assert_uint_eq(out.seg[0].len, 5);
 	ck_assert_int_eq(tt_conn_next_timer(c), now + TT_SEC(2));
@@ -1126,9 +1124,7 @@ START_TEST(test_fin_wait_1_retransmits_fin)
 {
 	struct tt_conn *c = conn_fin_wait_1();
 
-	now = tt_conn_next_timer(c);
-	tt_out_clear(&out);
-	tt_conn_tick(c, now, &out);
+	tick_at(c, tt_conn_next_timer(c));
 	EMITS_EXACTLY(SEG(TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 65535));
 	tt_conn_free(c);
 }
@@ -1238,9 +1234,7 @@ START_TEST(test_last_ack_retransmits_fin_until_acked)
 {
 	struct tt_conn *c = conn_last_ack();
 
-	now = tt_conn_next_timer(c);
-	tt_out_clear(&out);
-	tt_conn_tick(c, now, &out);
+	tick_at(c, tt_conn_next_timer(c));
 	EMITS_EXACTLY(SEG(TT_FIN | TT_ACK, OUR_ISS + 1, PEER_ISS + 2, 0, 65535));
 	tt_conn_free(c);
 }
@@ -1253,9 +1247,7 @@ START_TEST(test_time_wait_lasts_two_msl_then_closed)
 	struct tt_conn *c = conn_time_wait();
 
 	ck_assert_int_eq(tt_conn_next_timer(c), 2 * cfg.msl);
-	now = 2 * cfg.msl - 1;
-	tt_out_clear(&out);
-	tt_conn_tick(c, now, &out);
+	tick_at(c, 2 * cfg.msl - 1);
 	STATE_IS(c, TT_TIME_WAIT);
 	now = 2 * cfg.msl;
 	tt_conn_tick(c, now, &out);
@@ -1317,9 +1309,7 @@ START_TEST(test_keepalive_probes_then_gives_up)
 		EMITS(0, TT_ACK, OUR_ISS, PEER_ISS + 1);
 		REASON_IS(TT_R_KEEPALIVE_PROBE);
 	}
-	now = tt_conn_next_timer(c);
-	tt_out_clear(&out);
-	tt_conn_tick(c, now, &out);
+	tick_at(c, tt_conn_next_timer(c));
 	STATE_IS(c, TT_CLOSED);
 	REASON_IS(TT_R_KEEPALIVE_GIVE_UP);
 	tt_conn_free(c);

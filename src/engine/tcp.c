@@ -15,32 +15,18 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void
-tcb_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to, enum tt_error e)
-{
-	if (out->nev == TT_OUT_EVENTS) {
-		out->truncated++;
-		return;
-	}
-	out->ev[out->nev].reason = r;
-	out->ev[out->nev].from = from;
-	out->ev[out->nev].to = to;
-	out->ev[out->nev].error = e;
-	out->nev++;
-}
-
 /* Records a reason without a state change. */
 void
 tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r)
 {
-	tcb_event(out, r, c->state, c->state, TT_E_NONE);
+	tt_out_event(out, r, c->state, c->state, TT_E_NONE);
 }
 
 void
 tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r,
           enum tt_error e)
 {
-	tcb_event(out, r, c->state, to, e);
+	tt_out_event(out, r, c->state, to, e);
 	c->state = to;
 }
 
@@ -721,7 +707,7 @@ tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out)
 		return TT_E_NONE;
 	}
 	if (c->state != TT_CLOSED) {
-		tcb_event(out, TT_R_OPEN_EXISTS, from, from, TT_E_EXISTS);
+		tt_out_event(out, TT_R_OPEN_EXISTS, from, from, TT_E_EXISTS);
 		return TT_E_EXISTS;
 	}
 	tcb_delete(c);
@@ -743,26 +729,26 @@ send_common(struct tt_conn *c, const uint8_t *data, size_t len, int urgent, tt_t
 {
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN:
-		tcb_event(out, TT_R_SEND_LISTEN, c->state, c->state, TT_E_FOREIGN);
+		tt_out_event(out, TT_R_SEND_LISTEN, c->state, c->state, TT_E_FOREIGN);
 		return TT_E_FOREIGN;
 	case TT_FIN_WAIT_1: case TT_FIN_WAIT_2: case TT_CLOSING: case TT_LAST_ACK:
 	case TT_TIME_WAIT:
-		tcb_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	default:
 		break;
 	}
 	if (c->close_pending) {
-		tcb_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 	if (len == 0)
 		return TT_E_NONE;
 	if (len > UINT32_MAX / 2 || tt_grow(&c->sbuf, &c->scap, c->slen + len, 1, TCB_QUEUE_FIRST) == -1) {
-		tcb_event(out, TT_R_SEND_RESOURCES, c->state, c->state, TT_E_RESOURCES);
+		tt_out_event(out, TT_R_SEND_RESOURCES, c->state, c->state, TT_E_RESOURCES);
 		return TT_E_RESOURCES;
 	}
 	if (data != NULL)
@@ -807,17 +793,17 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 
 	*got = 0;
 	if (c->closed) {
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	}
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_CLOSE_WAIT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		/* the peer's FIN came: what arrived before it can still be read */
 		if (c->rlen == 0) {
-			tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+			tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 			return TT_E_CLOSING;
 		}
 		break;
@@ -852,7 +838,7 @@ tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out)
 
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN:
 		tcb_set_state(c, out, TT_CLOSED, TT_R_CLOSE_LISTEN, TT_E_NONE);
@@ -883,7 +869,7 @@ tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out)
 		tcb_output(c, now, out);
 		return TT_E_NONE;
 	default:
-		tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 }
@@ -913,7 +899,7 @@ tt_conn_close(struct tt_conn *c, tt_time now, struct tt_out *out)
 	enum tt_error e;
 
 	if (c->closed && c->state != TT_CLOSED) {
-		tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 	if (tcb_synchronized(c->state) && c->state != TT_TIME_WAIT && c->rlen > 0) {
@@ -950,7 +936,7 @@ tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out)
 	(void)now;
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN: case TT_SYN_SENT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		tcb_set_state(c, out, TT_CLOSED, TT_R_ABORT_QUIET, TT_E_NONE);

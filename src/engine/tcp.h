@@ -255,6 +255,10 @@ struct tt_out {
 };
 
 void tt_out_clear(struct tt_out *out);
+/* Appends an event, or counts it in `truncated` when the list is full: for
+ * the engine and for a host that reports its own (a listen queue's). */
+void tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
+                  enum tt_error e);
 
 struct tt_config {
 	/* read for nearly every segment: first, in one cache line */
