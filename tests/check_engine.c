@@ -2024,7 +2024,15 @@ send_at(struct tt_conn *c, tt_time t, size_t n)
 	ck_assert_uint_eq(out.truncated, 0);
 }
 
-#define RTT_IS(c, s, v, r)                                                   	do {                                                                 		struct tt_tcb_view rv_;                                      		view((c), &rv_);                                             		ck_assert_int_eq(rv_.rtt_valid, 1);                          		ck_assert_int_eq(rv_.srtt, (s));                             		ck_assert_int_eq(rv_.rttvar, (v));                           		ck_assert_int_eq(rv_.rto, (r));                              	} while (0)
+#define RTT_IS(c, s, v, r)                                              \
+	do {                                                            \
+		struct tt_tcb_view rv_;                                 \
+		view((c), &rv_);                                        \
+		ck_assert_int_eq(rv_.rtt_valid, 1);                     \
+		ck_assert_int_eq(rv_.srtt, (s));                        \
+		ck_assert_int_eq(rv_.rttvar, (v));                      \
+		ck_assert_int_eq(rv_.rto, (r));                         \
+	} while (0)
 
 START_TEST(test_rtt_first_sample_is_the_handshake)
 {
