@@ -516,8 +516,11 @@ enum {
 	                           ACKs that followed */
 	TT_OBS_CROSSED = 4,     /* delivered after a segment its receiver sent
 	                           later on the wire (the two crossed) */
-	TT_OBS_LOST = 8         /* never arrived: its receiver spoke without
+	TT_OBS_LOST = 8,        /* never arrived: its receiver spoke without
 	                           acknowledging it, and it was sent again */
+	TT_OBS_TRUNCATED = 16   /* not all that happened fits: events past
+	                           TT_OUT_EVENTS, or effects past TT_OBS_EFFECTS
+	                           (then the last effect kept says so) */
 };
 
 /* NULL when out of memory. */
