@@ -56,6 +56,8 @@ apply(void)
 
 		ck_assert_uint_ge(e->row, 1);
 		ck_assert_uint_le(e->row, nrow);
+		ck_assert_msg(!(e->flags & TT_OBS_TRUNCATED), "row %llu: an effect was cut",
+		              (unsigned long long)e->row);
 		/* nothing changes a row the observer called final */
 		r = &rows[e->row];
 		r->flags |= e->flags;
@@ -501,6 +503,41 @@ START_TEST(test_ended_connection_revives_for_a_late_fin)
 }
 END_TEST
 
+/* A caller that keeps more effects than out has room for learns it: the
+ * last one kept says TT_OBS_TRUNCATED, nothing is lost unsaid. */
+START_TEST(test_effects_past_the_room_are_flagged)
+{
+	uint32_t cseq = 101, sseq = 301;
+	struct tt_seg sg;
+
+	handshake();
+	for (unsigned i = 0; i < 200 && out.n < TT_OBS_EFFECTS; i++) {
+		memset(&sg, 0, sizeof sg);
+		sg.wnd = 65535;
+		sg.flags = TT_ACK | TT_PSH;
+		sg.len = 10;
+		sg.seq = i % 2 ? sseq : cseq;
+		sg.ack = i % 2 ? cseq : sseq;
+		nrow++;
+		tt_obs_segment(o, (int)(i % 2), &sg, nrow, (tt_time)nrow * 1000, &out);
+		if (i % 2)
+			sseq += 10;
+		else
+			cseq += 10;
+		for (unsigned k = 0; out.n < TT_OBS_EFFECTS && k < out.n; k++)
+			ck_assert_uint_eq(out.e[k].flags & TT_OBS_TRUNCATED, 0);    /* room left */
+	}
+	ck_assert_uint_eq(out.n, TT_OBS_EFFECTS);
+	sg.seq = cseq;
+	sg.ack = sseq;
+	nrow++;
+	tt_obs_segment(o, 0, &sg, nrow, (tt_time)nrow * 1000, &out);
+	ck_assert_uint_eq(out.n, TT_OBS_EFFECTS);
+	ck_assert_uint_eq(out.e[TT_OBS_EFFECTS - 1].flags & TT_OBS_TRUNCATED, TT_OBS_TRUNCATED);
+	out.n = 0;
+}
+END_TEST
+
 static Suite *
 observe_suite(void)
 {
@@ -529,6 +566,7 @@ observe_suite(void)
 	tcase_add_test(t, test_keepalive_probe_is_unacceptable_and_answered);
 	tcase_add_test(t, test_more_in_flight_than_room_still_arrives_in_order);
 	tcase_add_test(t, test_ended_connection_revives_for_a_late_fin);
+	tcase_add_test(t, test_effects_past_the_room_are_flagged);
 	tcase_add_test(t, test_segments_beyond_a_hole_arrive_before_the_dup_acks);
 	suite_add_tcase(s, t);
 	return s;

@@ -8,9 +8,9 @@
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the live step view needs root to capture (CI runs it as root)"; exit 77
+	skip_rest "the live step view needs root to capture (CI runs it as root)"
 fi
-command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+command -v python3 >/dev/null || skip_rest "python3 is not installed"
 . "${top_srcdir:-.}/tests/tmux.sh"
 T=${TCPTUTOR:-src/tcptutor}
 TALK=${top_srcdir:-.}/tests/replay/record/talk.py

@@ -23,10 +23,10 @@ TALK=$R/replay/record/talk.py
 expect_match "$(cat "$TMPD/err")" "are for 'live'" "-i outside live: said"
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: live capture tests need root (CI runs them as root)"; finish; exit 77
+	skip_rest "live capture tests need root (CI runs them as root)"
 fi
 for c in tcpdump python3; do
-	command -v $c >/dev/null || { echo "SKIP: $c is not installed"; finish; exit 77; }
+	command -v $c >/dev/null || skip_rest "$c is not installed"
 done
 # tests as root may mount tracefs (the program itself never does)
 if [ ! -d /sys/kernel/tracing/events ] && [ ! -d /sys/kernel/debug/tracing/events ]; then

@@ -157,5 +157,7 @@ if [ "$(id -u)" -eq 0 ] && command -v tcpdump >/dev/null && command -v ss >/dev/
 		echo "note: could not record on loopback here; committed recordings only" >&2
 		tail -3 "$TMPD/rec.log" >&2
 	fi
+else
+	skip "fresh recordings need root, tcpdump, ss and python3"
 fi
 finish

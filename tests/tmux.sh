@@ -13,10 +13,7 @@
 #   tm_alt                   1 while the program holds the alternate screen
 #   tm_close                 kills the server
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "tmux not found: skipping the TUI tests"
-	exit 77
-fi
+command -v tmux >/dev/null 2>&1 || skip_rest "tmux not found: the TUI tests need it"
 
 TM_N=0
 TM_SOCK="$TMPD/tmux-$TM_N"
@@ -59,7 +56,7 @@ tm_wait() {
 
 tm_expect() {
 	if tm_wait "$1"; then
-		pass
+		pass "$2"
 	else
 		fail "$2: '$1' not on screen:"
 		tm_screen | sed 's/^/    | /' >&2
@@ -86,7 +83,7 @@ tm_expect_re() {
 	i=0
 	while [ "$i" -lt $((TM_WAIT * 10)) ]; do
 		if tm_screen | grep -q -- "$1"; then
-			pass
+			pass "$2"
 			return 0
 		fi
 		sleep 0.1
@@ -101,7 +98,7 @@ tm_expect_gone() {
 	i=0
 	while [ "$i" -lt $((TM_WAIT * 10)) ]; do
 		if ! tm_screen | grep -qF -- "$1"; then
-			pass
+			pass "$2"
 			return 0
 		fi
 		sleep 0.1
@@ -124,7 +121,7 @@ tm_wait_normal() {
 # A program killed by a signal ends the shell's command list, so its status
 # is asked for afterwards.
 tm_expect_signal_exit() {
-	if tm_wait_normal; then pass; else fail "$2: alternate screen still on"; fi
+	if tm_wait_normal; then pass "$2: normal screen"; else fail "$2: alternate screen still on"; fi
 	tm_keys "echo STATUS=\$?" Enter
 	tm_expect "STATUS=$1" "$2: exit status $1"
 }
@@ -133,5 +130,5 @@ tm_expect_signal_exit() {
 # terminal back on the normal screen.
 tm_expect_exit() {
 	tm_expect "EXIT=$1" "$2: exit status $1"
-	if [ "$(tm_alt)" = "0" ]; then pass; else fail "$2: alternate screen still on"; fi
+	if [ "$(tm_alt)" = "0" ]; then pass "$2: normal screen"; else fail "$2: alternate screen still on"; fi
 }

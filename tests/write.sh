@@ -11,7 +11,7 @@ set -u
 T=${TCPTUTOR:-src/tcptutor}
 S=${top_srcdir:-.}
 TSHARK=$(command -v tshark 2>/dev/null || true)
-[ -n "$TSHARK" ] || echo "write.sh: no tshark: checking with tcptutor's own reader only"
+[ -n "$TSHARK" ] || skip "no tshark: checking with tcptutor's own reader only"
 
 # A lesson's scene k has its client on port 49152 + k in the file (a new
 # connection each), while the table shows the scene's own port: rows name

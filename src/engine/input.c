@@ -405,7 +405,7 @@ drain_ooo(struct tt_conn *c, int *fin)
 			c->delivered += o->len - skip;   /* read at once */
 			c->rcv_nxt += o->len - skip;
 		} else if (skip < o->len &&
-		           tcb_reserve(&c->rbuf, &c->rcap, c->rlen + o->len - skip) == 0) {
+		           tt_grow(&c->rbuf, &c->rcap, c->rlen + o->len - skip, 1, TCB_QUEUE_FIRST) == 0) {
 			memcpy(c->rbuf + c->rlen, o->data + skip, o->len - skip);
 			c->rlen += o->len - skip;
 			c->rcv_nxt += o->len - skip;
@@ -430,22 +430,15 @@ static void
 keep_ooo(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, int fin)
 {
 	struct ooo *o;
-	unsigned i = c->nooo;
+	size_t i = c->nooo;
 
 	while (i > 0 && TT_SEQ_GT(c->ooo[i - 1].seq, seq))
 		i--;
 	if (i > 0 && c->ooo[i - 1].seq == seq && c->ooo[i - 1].len >= len &&
 	    (c->ooo[i - 1].fin || !fin))
 		return;                 /* a copy of what is kept */
-	if (c->nooo == c->capooo) {
-		unsigned ncap = c->capooo ? c->capooo * 2 : 8;
-		struct ooo *n = realloc(c->ooo, ncap * sizeof *n);
-
-		if (n == NULL)
-			return;         /* the peer retransmits it */
-		c->ooo = n;
-		c->capooo = ncap;
-	}
+	if (TT_GROW(c->ooo, c->nooo, c->capooo, 8) == -1)
+		return;                 /* the peer retransmits it */
 	o = &c->ooo[i];
 	memmove(o + 1, o, (c->nooo - i) * sizeof *o);
 	/* an observer keeps where the bytes go, not the bytes */
@@ -555,7 +548,7 @@ take_text(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, in
 	if (c->cfg.observer) {
 		c->delivered += len;    /* an observer's reader reads at once */
 	} else {
-		if (tcb_reserve(&c->rbuf, &c->rcap, c->rlen + len) == -1)
+		if (tt_grow(&c->rbuf, &c->rcap, c->rlen + len, 1, TCB_QUEUE_FIRST) == -1)
 			return -1;      /* not taken: the peer retransmits */
 		if (data != NULL)
 			memcpy(c->rbuf + c->rlen, data, len);
@@ -698,8 +691,8 @@ input_special(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct t
 	return 0;
 }
 
-/* §3.10.7.4 for the synchronized states, in the RFC's order. The third
- * step (security) has nothing to check: no IP security option is modelled. */
+/* §3.10.7.4 for the synchronized states, in the RFC's order; each step the
+ * code does not carry out says why where it would be. */
 static void
 input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out)
 {
@@ -743,6 +736,9 @@ input_sync(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_o
 			return;
 		}
 	}
+	/* third: security. Nothing to check: segments carry no IP security
+	 * option here (RFC 9293 keeps the step only for the MLS option of
+	 * RFC 1108), so no segment can fail it. */
 	/* fourth: SYN */
 	if (seg->flags & TT_SYN) {
 		if (c->state == TT_SYN_RECEIVED && c->passive) {

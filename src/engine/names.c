@@ -1,5 +1,6 @@
 /* engine/names.c: names of states, flags and reasons, generated from the
- * lists in tcp.h so that an enum and its names can never drift apart. */
+ * lists in tcp.h so that an enum and its names can never drift apart; and
+ * struct tt_out's two helpers (clearing it, appending an event). */
 #include "config.h"
 
 #include <ctype.h>
@@ -155,4 +156,20 @@ tt_out_clear(struct tt_out *out)
 {
 	out->nseg = 0;
 	out->nev = 0;
+	out->truncated = 0;
+}
+
+void
+tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
+             enum tt_error e)
+{
+	if (out->nev == TT_OUT_EVENTS) {
+		out->truncated++;
+		return;
+	}
+	out->ev[out->nev].reason = r;
+	out->ev[out->nev].from = from;
+	out->ev[out->nev].to = to;
+	out->ev[out->nev].error = e;
+	out->nev++;
 }

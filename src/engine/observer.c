@@ -205,13 +205,17 @@ effect(struct tt_obs *o, struct tt_obs_out *out, int h, uint64_t row, uint64_t a
 {
 	struct tt_obs_effect *e;
 
-	if (out == NULL || out->n >= TT_OBS_EFFECTS)
+	if (out == NULL)
 		return;
+	if (out->n >= TT_OBS_EFFECTS) {
+		out->e[TT_OBS_EFFECTS - 1].flags |= TT_OBS_TRUNCATED;
+		return;
+	}
 	e = &out->e[out->n++];
 	e->row = row;
 	e->host = h;
 	e->arrived = arrived;
-	e->flags = flags;
+	e->flags = flags | (tout->truncated ? TT_OBS_TRUNCATED : 0);
 	e->nev = out->no_events ? 0 : tout->nev;
 	for (unsigned k = 0; k < e->nev; k++)   /* mostly none or one: no memcpy call */
 		e->ev[k] = tout->ev[k];

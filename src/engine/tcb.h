@@ -4,10 +4,14 @@
 #ifndef TT_ENGINE_TCB_H
 #define TT_ENGINE_TCB_H
 
+#include "base/base.h"
 #include "engine/tcp.h"
 
-/* RFC 9293 §3.7.1: the MSS a host may assume when the peer sent none. */
+/* RFC 9293 §3.7.1 (RFC 1122 §4.2.2.6): the MSS a host must assume when
+ * the peer's SYN carried no MSS option. */
 #define TT_DEFAULT_MSS 536
+/* The first size of a byte queue (send and receive); it doubles as needed. */
+#define TCB_QUEUE_FIRST 256
 /* RFC 6528: the ISN clock ticks once every 4 microseconds. */
 #define ISN_TICK 4
 /* RFC 6298 §5.7: the RTO after a SYN timed out, when data transfer begins. */
@@ -111,7 +115,7 @@ struct tt_conn {
 	/* receive queue: in-order bytes not yet read, and what arrived early */
 	uint8_t *rbuf;
 	size_t rlen, rcap;
-	unsigned nooo, capooo;
+	size_t nooo, capooo;
 	struct ooo *ooo;
 	uint64_t delivered;
 
@@ -187,7 +191,6 @@ void tcb_send_fin(struct tt_conn *c, tt_time now, struct tt_out *out);
 
 /* The TCB's life and measures (tcp.c). */
 void tcb_delete(struct tt_conn *c);
-int tcb_reserve(uint8_t **buf, size_t *cap, size_t need);
 uint32_t tcb_send_end(const struct tt_conn *c);
 uint32_t tcb_eff_mss(const struct tt_conn *c);
 void tcb_choose_iss(struct tt_conn *c, tt_time now);

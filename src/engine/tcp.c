@@ -15,30 +15,18 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void
-tcb_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to, enum tt_error e)
-{
-	if (out->nev < TT_OUT_EVENTS) {
-		out->ev[out->nev].reason = r;
-		out->ev[out->nev].from = from;
-		out->ev[out->nev].to = to;
-		out->ev[out->nev].error = e;
-		out->nev++;
-	}
-}
-
 /* Records a reason without a state change. */
 void
 tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r)
 {
-	tcb_event(out, r, c->state, c->state, TT_E_NONE);
+	tt_out_event(out, r, c->state, c->state, TT_E_NONE);
 }
 
 void
 tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r,
           enum tt_error e)
 {
-	tcb_event(out, r, c->state, to, e);
+	tt_out_event(out, r, c->state, to, e);
 	c->state = to;
 }
 
@@ -50,8 +38,10 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 	uint32_t end = seq + len + !!(flags & TT_SYN) + !!(flags & TT_FIN);
 	int fresh = len > 0 && !TT_SEQ_LT(seq, c->snd_max);  /* new data, not sent before */
 
-	if (!c->cfg.observer && out->nseg >= TT_OUT_SEGS)
+	if (!c->cfg.observer && out->nseg >= TT_OUT_SEGS) {
+		out->truncated++;
 		return;
+	}
 	/* what sending does to the TCB */
 	if (!(flags & TT_RST) && TT_SEQ_GT(end, c->snd_max))
 		c->snd_max = end;
@@ -272,7 +262,7 @@ static void
 free_rcv(struct tt_conn *c)
 {
 	free(c->rbuf);
-	for (unsigned i = 0; i < c->nooo; i++)
+	for (size_t i = 0; i < c->nooo; i++)
 		free(c->ooo[i].data);
 	free(c->ooo);
 	c->rbuf = NULL;
@@ -316,25 +306,6 @@ tcb_delete(struct tt_conn *c)
 	c->more_at = TT_NEVER;
 	c->rtt_at = TT_NEVER;
 	c->epoch_at = TT_NEVER;
-}
-
-int
-tcb_reserve(uint8_t **buf, size_t *cap, size_t need)
-{
-	size_t ncap;
-	uint8_t *nb;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 256;
-	while (ncap < need)
-		ncap *= 2;
-	nb = realloc(*buf, ncap);
-	if (nb == NULL)
-		return -1;
-	*buf = nb;
-	*cap = ncap;
-	return 0;
 }
 
 /* Sequence number just past the last byte handed to SEND. */
@@ -431,54 +402,6 @@ tcb_fin_acked(const struct tt_conn *c)
 
 /* ---- construction ----------------------------------------------------- */
 
-void
-tt_config_default(struct tt_config *cfg)
-{
-	memset(cfg, 0, sizeof *cfg);
-	cfg->rto_initial = TT_SEC(1);   /* RFC 6298 §2.1 */
-	cfg->rto_min = TT_SEC(1);       /* RFC 6298 §2.4 */
-	cfg->rto_max = TT_SEC(60);
-	/* MUST-23: a SYN is retransmitted for at least 3 minutes; with RTO
-	 * 1, 2, 4, ... 60 s, seven retransmissions give up after 183 s. */
-	cfg->syn_retries = 7;
-	cfg->synack_retries = 7;
-	cfg->data_retries = 15;
-	cfg->msl = TT_SEC(120);         /* RFC 9293 §3.4.2: MSL of 2 minutes */
-	cfg->ka_idle = TT_SEC(7200);    /* RFC 1122 §4.2.3.6: no less than two hours */
-	cfg->ka_interval = TT_SEC(75);
-	cfg->ka_probes = 10;
-	cfg->delack = 0;
-	cfg->rcv_wnd = 65535;
-	cfg->mss = 1460;
-	cfg->oow_ratelimit = TT_MS(500); /* RFC 5961 §7 asks for a limit */
-	cfg->congestion = 1;            /* RFC 1122 §4.2.2.15: MUST */
-	cfg->wscale = -1;               /* RFC 7323 is an extension: off */
-}
-
-void
-tt_config_linux(struct tt_config *cfg)
-{
-	tt_config_default(cfg);
-	cfg->ka_idle = TT_SEC(7200);    /* net.ipv4.tcp_keepalive_time */
-	cfg->ka_interval = TT_SEC(75);  /* tcp_keepalive_intvl */
-	cfg->ka_probes = 9;             /* tcp_keepalive_probes */
-	cfg->msl = TT_SEC(30);          /* TCP_TIMEWAIT_LEN is a fixed 60 s */
-	cfg->rto_min = TT_MS(200);      /* TCP_RTO_MIN */
-	cfg->rto_max = TT_SEC(120);     /* TCP_RTO_MAX */
-	cfg->syn_retries = 6;           /* tcp_syn_retries: gives up after 127 s */
-	cfg->synack_retries = 5;        /* tcp_synack_retries */
-	cfg->fin_timeout = TT_SEC(60);  /* tcp_fin_timeout */
-	cfg->tw_reuse = 1;              /* tcp_timewait_state_process: TCP_TW_SYN */
-	cfg->rst_ack = 1;               /* tcp_send_active_reset sends RST,ACK */
-	cfg->oow_ratelimit = TT_MS(500); /* tcp_invalid_ratelimit */
-	cfg->nagle = 1;                 /* unless TCP_NODELAY */
-	cfg->initial_window = 10;       /* TCP_INIT_CWND, RFC 6928 */
-	cfg->ecn = 2;                   /* tcp_ecn: agree when asked, never ask */
-	cfg->cc = TT_CC_CUBIC;          /* tcp_congestion_control (no HyStart here) */
-	cfg->wscale = 7;                /* tcp_window_scaling; the shift a 6 MiB
-	                                   tcp_rmem maximum needs */
-}
-
 struct tt_conn *
 tt_conn_new(const struct tt_config *cfg, uint32_t iss)
 {
@@ -569,7 +492,7 @@ tt_conn_clone(const struct tt_conn *c)
 		free(n);
 		return NULL;
 	}
-	for (unsigned i = 0; i < c->nooo; i++) {
+	for (size_t i = 0; i < c->nooo; i++) {
 		n->ooo[i] = c->ooo[i];
 		n->ooo[i].data = dup_bytes(c->ooo[i].data, c->ooo[i].len, c->ooo[i].len);
 	}
@@ -784,7 +707,7 @@ tt_conn_open(struct tt_conn *c, int active, tt_time now, struct tt_out *out)
 		return TT_E_NONE;
 	}
 	if (c->state != TT_CLOSED) {
-		tcb_event(out, TT_R_OPEN_EXISTS, from, from, TT_E_EXISTS);
+		tt_out_event(out, TT_R_OPEN_EXISTS, from, from, TT_E_EXISTS);
 		return TT_E_EXISTS;
 	}
 	tcb_delete(c);
@@ -806,26 +729,26 @@ send_common(struct tt_conn *c, const uint8_t *data, size_t len, int urgent, tt_t
 {
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN:
-		tcb_event(out, TT_R_SEND_LISTEN, c->state, c->state, TT_E_FOREIGN);
+		tt_out_event(out, TT_R_SEND_LISTEN, c->state, c->state, TT_E_FOREIGN);
 		return TT_E_FOREIGN;
 	case TT_FIN_WAIT_1: case TT_FIN_WAIT_2: case TT_CLOSING: case TT_LAST_ACK:
 	case TT_TIME_WAIT:
-		tcb_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	default:
 		break;
 	}
 	if (c->close_pending) {
-		tcb_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_SEND_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 	if (len == 0)
 		return TT_E_NONE;
-	if (len > UINT32_MAX / 2 || tcb_reserve(&c->sbuf, &c->scap, c->slen + len) == -1) {
-		tcb_event(out, TT_R_SEND_RESOURCES, c->state, c->state, TT_E_RESOURCES);
+	if (len > UINT32_MAX / 2 || tt_grow(&c->sbuf, &c->scap, c->slen + len, 1, TCB_QUEUE_FIRST) == -1) {
+		tt_out_event(out, TT_R_SEND_RESOURCES, c->state, c->state, TT_E_RESOURCES);
 		return TT_E_RESOURCES;
 	}
 	if (data != NULL)
@@ -870,17 +793,17 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 
 	*got = 0;
 	if (c->closed) {
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	}
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_CLOSE_WAIT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		/* the peer's FIN came: what arrived before it can still be read */
 		if (c->rlen == 0) {
-			tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+			tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 			return TT_E_CLOSING;
 		}
 		break;
@@ -915,7 +838,7 @@ tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out)
 
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN:
 		tcb_set_state(c, out, TT_CLOSED, TT_R_CLOSE_LISTEN, TT_E_NONE);
@@ -946,7 +869,7 @@ tt_conn_shutdown(struct tt_conn *c, tt_time now, struct tt_out *out)
 		tcb_output(c, now, out);
 		return TT_E_NONE;
 	default:
-		tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 }
@@ -976,7 +899,7 @@ tt_conn_close(struct tt_conn *c, tt_time now, struct tt_out *out)
 	enum tt_error e;
 
 	if (c->closed && c->state != TT_CLOSED) {
-		tcb_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
+		tt_out_event(out, TT_R_CLOSE_CLOSING, c->state, c->state, TT_E_CLOSING);
 		return TT_E_CLOSING;
 	}
 	if (tcb_synchronized(c->state) && c->state != TT_TIME_WAIT && c->rlen > 0) {
@@ -1013,7 +936,7 @@ tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out)
 	(void)now;
 	switch (c->state) {
 	case TT_CLOSED:
-		tcb_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN: case TT_SYN_SENT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		tcb_set_state(c, out, TT_CLOSED, TT_R_ABORT_QUIET, TT_E_NONE);

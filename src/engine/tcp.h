@@ -239,15 +239,24 @@ struct tt_event {
 #define TT_OUT_EVENTS 8
 
 /* What one call did. Segment payloads point into the connection's send
- * queue and stay valid until the next call on the same connection. */
+ * queue and stay valid until the next call on the same connection.
+ * `truncated` counts the segments and events that did not fit: 0 means the
+ * lists are whole. The windows' segments never count (what does not fit
+ * goes from a timer due at once, SEND_MORE); a caller that shows every step
+ * treats a nonzero count as a run it cannot explain. */
 struct tt_out {
 	unsigned nseg;
 	struct tt_seg seg[TT_OUT_SEGS];
 	unsigned nev;
 	struct tt_event ev[TT_OUT_EVENTS];
+	unsigned truncated;
 };
 
 void tt_out_clear(struct tt_out *out);
+/* Appends an event, or counts it in `truncated` when the list is full: for
+ * the engine and for a host that reports its own (a listen queue's). */
+void tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
+                  enum tt_error e);
 
 struct tt_config {
 	/* read for nearly every segment: first, in one cache line */
@@ -505,8 +514,11 @@ enum {
 	                           ACKs that followed */
 	TT_OBS_CROSSED = 4,     /* delivered after a segment its receiver sent
 	                           later on the wire (the two crossed) */
-	TT_OBS_LOST = 8         /* never arrived: its receiver spoke without
+	TT_OBS_LOST = 8,        /* never arrived: its receiver spoke without
 	                           acknowledging it, and it was sent again */
+	TT_OBS_TRUNCATED = 16   /* not all that happened fits: events past
+	                           TT_OUT_EVENTS, or effects past TT_OBS_EFFECTS
+	                           (then the last effect kept says so) */
 };
 
 /* NULL when out of memory. */

@@ -401,6 +401,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	int r = 0;
 
 	s->work = 0;
+	s->cut = 0;
 	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
 	                     a->kind == TT_A_INJECT || a->kind == TT_A_ACCEPT ||
 	                     a->kind == TT_A_FLOOD) && a->host < 0)) {
@@ -460,6 +461,14 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	if (r == -1)
 		return -1;
 	s->action++;
+	if (r == 0 && s->cut > 0) {
+		/* a step without all its segments or events would be explained
+		 * wrongly: the run is not to be trusted, as at the limit */
+		snprintf(err, errlen, "the engine's output did not fit: a call holds at most %d "
+		         "segments and %d events, and this action had %lu more",
+		         TT_OUT_SEGS, TT_OUT_EVENTS, s->cut);
+		return -2;
+	}
 	return r;
 }
 

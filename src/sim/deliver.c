@@ -117,13 +117,7 @@ demux(struct tt_sim *s, int h, unsigned k, const struct tt_seg *seg, enum arriva
 void
 sim_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to)
 {
-	if (out->nev < TT_OUT_EVENTS) {
-		out->ev[out->nev].reason = r;
-		out->ev[out->nev].from = from;
-		out->ev[out->nev].to = to;
-		out->ev[out->nev].error = TT_E_NONE;
-		out->nev++;
-	}
+	tt_out_event(out, r, from, to, TT_E_NONE);
 }
 
 /* Linux tcp_check_req: the segment that would take child c past the

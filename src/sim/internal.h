@@ -76,6 +76,8 @@ struct tt_sim {
 	unsigned last_stream;    /* of the latest step: where listener events go */
 
 	unsigned long work;      /* arrivals and timers in the current action */
+	unsigned long cut;       /* segments and events of the current action that
+	                            did not fit in a struct tt_out */
 	tt_time link_free[2];    /* each bottleneck is busy sending until then */
 	uint64_t rng;            /* the random loss's state (xorshift64) */
 	unsigned nspoof;         /* spoofed sources a flood used so far */

@@ -111,7 +111,8 @@ void tt_sim_free(struct tt_sim *s);
 /* Applies one action; returns 0, or -1 with a message in err for an action
  * that cannot be done (e.g. deliver with nothing on the wire), or -2 when the
  * action hit the simulator's limit (the hosts kept exchanging segments or
- * firing timers without end): err says so, and the run is not to be trusted.
+ * firing timers without end) or when a call's struct tt_out could not hold all
+ * it did (tt_out.truncated): err says so, and the run is not to be trusted.
  * User-call errors (connection exists, ...) are not failures: they show as
  * events. */
 int tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen);

@@ -197,6 +197,7 @@ sim_collect(struct tt_sim *s, int host, const struct tt_conn *c, unsigned k,
 {
 	int probe = 0;
 
+	s->cut += out->truncated;
 	for (unsigned i = 0; i < out->nev; i++)
 		if (out->ev[i].reason == TT_R_KEEPALIVE_PROBE)
 			probe = 1;

@@ -1,0 +1,281 @@
+/* tests/check_base.c: base/'s helpers through base/base.h alone: growing an
+ * array (and refusing a size that would overflow), reading a whole file
+ * (missing, empty, past the limit, larger than one read), and the display
+ * width of UTF-8 text (ASCII, CJK, invalid bytes).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tt_check.h"
+#include "base/base.h"
+
+/* ---- tt_grow / TT_GROW -------------------------------------------------- */
+
+START_TEST(test_grow_starts_at_first_and_doubles)
+{
+	int *a = NULL;
+	size_t cap = 0;
+
+	ck_assert_int_eq(tt_grow(&a, &cap, 1, sizeof *a, 4), 0);
+	ck_assert_uint_eq(cap, 4);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(tt_grow(&a, &cap, 4, sizeof *a, 4), 0);
+	ck_assert_uint_eq(cap, 4);              /* room enough: unchanged */
+	ck_assert_int_eq(tt_grow(&a, &cap, 5, sizeof *a, 4), 0);
+	ck_assert_uint_eq(cap, 8);
+	ck_assert_int_eq(tt_grow(&a, &cap, 100, sizeof *a, 4), 0);
+	ck_assert_uint_eq(cap, 128);
+	a[127] = 7;                             /* all of it is ours */
+	free(a);
+}
+END_TEST
+
+START_TEST(test_grow_without_a_first_size_starts_at_sixteen)
+{
+	char *p = NULL;
+	size_t cap = 0;
+
+	ck_assert_int_eq(tt_grow(&p, &cap, 1, 1, 0), 0);
+	ck_assert_uint_eq(cap, 16);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_grow_keeps_the_contents)
+{
+	int *a = NULL;
+	size_t n = 0, cap = 0;
+
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_int_eq(TT_GROW(a, n, cap, 8), 0);
+		a[n++] = i;
+	}
+	ck_assert_uint_ge(cap, 1000);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(a[i], i);
+	free(a);
+}
+END_TEST
+
+START_TEST(test_grow_refuses_an_overflowing_size_and_keeps_the_array)
+{
+	uint64_t *a = NULL, *was;
+	size_t cap = 0, n = SIZE_MAX / 2 + 1;
+
+	ck_assert_int_eq(tt_grow(&a, &cap, 3, sizeof *a, 4), 0);
+	was = a;
+	/* the count itself would overflow as it doubles */
+	ck_assert_int_eq(tt_grow(&a, &cap, SIZE_MAX, sizeof *a, 4), -1);
+	ck_assert_ptr_eq(a, was);
+	ck_assert_uint_eq(cap, 4);
+	/* the count fits, its bytes do not */
+	ck_assert_int_eq(tt_grow(&a, &cap, SIZE_MAX / 4, sizeof *a, 4), -1);
+	ck_assert_ptr_eq(a, was);
+	ck_assert_uint_eq(cap, 4);
+	/* TT_GROW says the same */
+	ck_assert_int_eq(TT_GROW(a, n, cap, 4), -1);
+	ck_assert_ptr_eq(a, was);
+	ck_assert_uint_eq(cap, 4);
+	free(a);
+}
+END_TEST
+
+/* ---- tt_read_file / tt_read_stream -------------------------------------- */
+
+static char dir[64];
+
+static void
+make_dir(void)
+{
+	strcpy(dir, "/tmp/check_base.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+/* Writes n bytes of `c` to DIR/name; returns the path (static). */
+static const char *
+put_file(const char *name, int c, size_t n)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < n; i++)
+		fputc(c, f);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+static void
+remove_dir(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	unlink(path);
+	rmdir(dir);
+}
+
+START_TEST(test_read_file_missing_is_null_with_enoent)
+{
+	char path[128];
+	size_t len = 99;
+
+	make_dir();
+	snprintf(path, sizeof path, "%s/none", dir);
+	errno = 0;
+	ck_assert_ptr_null(tt_read_file(path, 1024, &len));
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_uint_eq(len, 99);             /* untouched */
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_read_file_empty_is_an_empty_string)
+{
+	size_t len = 99;
+	char *s;
+
+	make_dir();
+	s = tt_read_file(put_file("empty", 'x', 0), 1024, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_str_eq(s, "");
+	free(s);
+	remove_dir("empty");
+}
+END_TEST
+
+START_TEST(test_read_file_past_the_limit_is_efbig)
+{
+	const char *path;
+	size_t len = 0;
+	char *s;
+
+	make_dir();
+	path = put_file("ten", 'a', 10);
+	errno = 0;
+	ck_assert_ptr_null(tt_read_file(path, 9, &len));
+	ck_assert_int_eq(errno, EFBIG);
+	s = tt_read_file(path, 10, &len);       /* exactly the limit is fine */
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 10);
+	ck_assert_str_eq(s, "aaaaaaaaaa");
+	free(s);
+	/* a large file stops early, without reading it all */
+	path = put_file("big", 'b', 1 << 20);
+	errno = 0;
+	ck_assert_ptr_null(tt_read_file(path, 5000, &len));
+	ck_assert_int_eq(errno, EFBIG);
+	unlink(path);
+	remove_dir("ten");
+}
+END_TEST
+
+START_TEST(test_read_file_larger_than_one_read_is_whole)
+{
+	size_t len = 0, n = 100000;
+	char *s;
+
+	make_dir();
+	s = tt_read_file(put_file("large", 'z', n), 1 << 20, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, n);
+	ck_assert_uint_eq(strlen(s), n);
+	ck_assert_int_eq(s[0], 'z');
+	ck_assert_int_eq(s[n - 1], 'z');
+	free(s);
+	remove_dir("large");
+}
+END_TEST
+
+START_TEST(test_read_stream_keeps_nul_bytes_and_counts_them)
+{
+	FILE *f = tmpfile();
+	size_t len = 0;
+	char *s;
+
+	ck_assert_ptr_nonnull(f);
+	fwrite("a\0b\n", 1, 4, f);
+	rewind(f);
+	s = tt_read_stream(f, 64, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_int_eq(memcmp(s, "a\0b\n", 5), 0);    /* and the NUL after them */
+	free(s);
+	fclose(f);
+}
+END_TEST
+
+/* ---- tt_text_width ------------------------------------------------------ */
+
+static void
+utf8_locale(void)
+{
+	ck_assert_msg(setlocale(LC_CTYPE, "C.UTF-8") != NULL ||
+	              setlocale(LC_CTYPE, "en_US.UTF-8") != NULL,
+	              "no UTF-8 locale (C.UTF-8 or en_US.UTF-8) to measure text in");
+}
+
+START_TEST(test_width_of_ascii_is_its_length)
+{
+	utf8_locale();
+	ck_assert_int_eq(tt_text_width(""), 0);
+	ck_assert_int_eq(tt_text_width("SYN-RECEIVED"), 12);
+	ck_assert_int_eq(tt_text_nwidth("SYN-RECEIVED", 3), 3);
+}
+END_TEST
+
+START_TEST(test_width_of_cjk_is_two_a_character)
+{
+	utf8_locale();
+	ck_assert_int_eq(tt_text_width("三次握手"), 8);
+	ck_assert_int_eq(tt_text_width("TCP 三次握手"), 12);
+	/* the first n bytes: one whole character of three bytes, then a cut one */
+	ck_assert_int_eq(tt_text_nwidth("三次", 3), 2);
+	ck_assert_int_eq(tt_text_nwidth("三次", 4), 3);
+}
+END_TEST
+
+START_TEST(test_width_counts_an_invalid_byte_as_one)
+{
+	utf8_locale();
+	ck_assert_int_eq(tt_text_width("\xff\xfe"), 2);
+	ck_assert_int_eq(tt_text_width("a\xe4\xb8"), 3);        /* a cut sequence */
+	ck_assert_int_eq(tt_text_width("\xc3(ok"), 4);          /* bad, then ASCII again */
+	ck_assert_int_eq(tt_text_width("\xff三"), 3);           /* and CJK again */
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("base");
+	TCase *grow = tcase_create("grow"), *read = tcase_create("read"),
+	      *width = tcase_create("width");
+
+	tcase_add_test(grow, test_grow_starts_at_first_and_doubles);
+	tcase_add_test(grow, test_grow_without_a_first_size_starts_at_sixteen);
+	tcase_add_test(grow, test_grow_keeps_the_contents);
+	tcase_add_test(grow, test_grow_refuses_an_overflowing_size_and_keeps_the_array);
+	tcase_add_test(read, test_read_file_missing_is_null_with_enoent);
+	tcase_add_test(read, test_read_file_empty_is_an_empty_string);
+	tcase_add_test(read, test_read_file_past_the_limit_is_efbig);
+	tcase_add_test(read, test_read_file_larger_than_one_read_is_whole);
+	tcase_add_test(read, test_read_stream_keeps_nul_bytes_and_counts_them);
+	tcase_add_test(width, test_width_of_ascii_is_its_length);
+	tcase_add_test(width, test_width_of_cjk_is_two_a_character);
+	tcase_add_test(width, test_width_counts_an_invalid_byte_as_one);
+	suite_add_tcase(s, grow);
+	suite_add_tcase(s, read);
+	suite_add_tcase(s, width);
+	return tt_check_run(s);
+}
