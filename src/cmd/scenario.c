@@ -1,6 +1,6 @@
-/* cmd_scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
+/* cmd/scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
  * the engine runs the actions and the table is printed, or shown in the step
- * view; --write also writes the segments as a capture (cmd_write.c). Used by
+ * view; --write also writes the segments as a capture (cmd/write.c). Used by
  * 'lesson FILE.scenario' and by 'sandbox --batch' on stdin. */
 #include "config.h"
 
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "report/report.h"
 #include "sim/sim.h"
@@ -86,7 +86,6 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	char ep[2][64];
 
 	memset(&story, 0, sizeof story);
-	memset(&opts, 0, sizeof opts);
 	story.title = title;
 	story.endpoint[0] = tt_sim_endpoint(s, TT_CLIENT, ep[0], sizeof ep[0]);
 	story.endpoint[1] = tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
@@ -94,10 +93,8 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	story.steps = tt_sim_nsteps(s) ? tt_sim_step(s, 0) : NULL;
 	story.ctx = (void *)s;
 	story.endpoint_of = stream_endpoint;
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
+	tt_ui_opts(cli, &opts);
+	opts.absolute = 0;          /* as before: --absolute is for the table */
 	return tt_ui_result(ui_stepview(&story, &opts));
 }
 

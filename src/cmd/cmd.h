@@ -1,7 +1,7 @@
-/* cli.h: what the command line decided, handed to each subcommand.
- * main.c fills it; cmd_*.c read it. Nothing here touches curses or pcap. */
-#ifndef TT_CLI_H
-#define TT_CLI_H
+/* cmd/cmd.h: what the command line decided, handed to each subcommand.
+ * main.c fills it; the commands (cmd/) read it. Nothing here touches curses or pcap. */
+#ifndef TT_CMD_H
+#define TT_CMD_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -53,7 +53,7 @@ int tt_scenario_command(const struct tt_cli *cli, const char *path);
 /* The same, always printing the table (sandbox --batch). */
 int tt_scenario_batch(const struct tt_cli *cli, const char *path);
 
-/* --write (cmd_write.c): the segments that crossed the simulated wire as a
+/* --write (cmd/write.c): the segments that crossed the simulated wire as a
  * pcap file of raw IP packets, time order, each simulation (a lesson's
  * scene) starting 1 s after the last frame of the one before; a capture
  * lesson's frames copied from its capture. TT_EXIT_OK, or TT_EXIT_FAIL after
@@ -68,11 +68,11 @@ int tt_write_scenarios(const char *path, const struct tt_scenario *const *scs, s
 int tt_write_frames(const char *path, const char *capture, const struct tt_step *steps,
                     size_t n);
 
-/* --coverage (cmd_cover.c): which transitions of the challenge's list
+/* --coverage (cmd/cover.c): which transitions of the challenge's list
  * (tutor/cover.h) the run took and which remain, in cli->format. */
 int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
 
-/* Replay's batch rows and --streams, shared with live (cmd_replay.c):
+/* Replay's batch rows and --streams, shared with live (cmd/replay.c):
  * one row of the stream table as stream `stream` (live renumbers the
  * streams it follows), with the kernel's view when kernel is not NULL
  * (and its tcp:tcp_probe figures per endpoint, probe[h] NULL for none);
@@ -92,6 +92,7 @@ int cmd_live(const struct tt_cli *cli, int argc, char **argv);
  * joined into one expression (malloc'd; NULL when out of memory). */
 char *tt_join_words(int argc, char **argv);
 
+/* cmd/cmd.c, what the commands share. */
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After a screen (ui_*) returned: says why it could not be shown, when that
@@ -102,7 +103,7 @@ int tt_ui_result(int rc);
  * to be shown in a box afterwards. */
 void tt_warn_capture(char *buf, size_t len);
 /* The step view's panel (enum ui_view) for step i of a lesson: what its
- * `view` line chose for the action that made the step (cmd_lesson.c). */
+ * `view` line chose for the action that made the step (cmd/lesson.c). */
 struct lesson;
 int tt_lesson_view(const struct lesson *l, size_t i);
 /* Host h's address in step i's own connection (a scene may hold several:
@@ -110,5 +111,12 @@ int tt_lesson_view(const struct lesson *l, size_t i);
 const char *tt_lesson_endpoint(const struct lesson *l, size_t i, int h);
 /* What the capture holds so far ("" when none is on). */
 const char *tt_warn_captured(void);
+/* Sets the language of messages and content (0 English, 1 Simplified
+ * Chinese) from here on; returns 1 when the character type had to change
+ * for it (a screen that is up must then be told: ui_locale_changed()). */
+int tt_language(int zh);
+/* The step view's options as the command line gave them. */
+struct ui_opts;
+void tt_ui_opts(const struct tt_cli *cli, struct ui_opts *o);
 
 #endif

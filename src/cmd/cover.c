@@ -1,4 +1,4 @@
-/* cmd_cover.c: --coverage, the batch form of the challenge. Which of the
+/* cmd/cover.c: --coverage, the batch form of the challenge. Which of the
  * transitions of tutor/cover.h a scenario's run took (both hosts together)
  * and which remain, in the list's order: text for people, TSV (a header
  * row, then one row per transition) or JSON lines. */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "report/report.h"
 #include "sim/sim.h"

@@ -1,4 +1,4 @@
-/* cmd_live_tui.c: the step view of `tcptutor live`.
+/* cmd/live_tui.c: the step view of `tcptutor live`.
  *
  * Every settled row of the live pipeline (live.h) becomes a step, as
  * replay's story makes them (capture/story.c): all streams in one story,
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "live.h"
+#include "cmd/live.h"
 #include "ui/ui.h"
 
 #define POLL_MS 20        /* a burst waits in the capture's ring meanwhile */
@@ -408,10 +408,9 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	t.story.detail = tui_detail;
 	if (lv->k != NULL)
 		t.story.tcb_kernel = tui_tcb_kernel;
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.absolute = cli->absolute;
+	tt_ui_opts(cli, &opts);
+	opts.autoplay = 0;          /* it follows the newest step instead */
+	opts.autoplay_ms = 0;
 	memset(&ul, 0, sizeof ul);
 	ul.ctx = &t;
 	ul.poll = tui_poll;

@@ -1,4 +1,4 @@
-/* cmd_live.c: the 'live' subcommand.
+/* cmd/live.c: the 'live' subcommand.
  *
  * The replay pipeline fed by a live capture (cap_reader_open_live) instead
  * of a file, with the kernel's own states beside the inferred ones
@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "kernel/kernel.h"
-#include "live.h"
+#include "cmd/live.h"
 #include "report/report.h"
 #include "ui/ui.h"
 

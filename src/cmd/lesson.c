@@ -1,4 +1,4 @@
-/* cmd_lesson.c: the 'lesson' subcommand.
+/* cmd/lesson.c: the 'lesson' subcommand.
  *
  *   tcptutor lesson [NAME|FILE]          the step view (no NAME: a picker)
  *   tcptutor lesson NAME --batch         narration, table, events, checkpoints
@@ -19,9 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "paths.h"
+#include "cmd/paths.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "tutor/lesson.h"
@@ -703,12 +703,7 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	story.checkpoint = tui_checkpoint;
 	story.answered = tui_answered;
 	story.summary = tui_summary;
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
-	opts.absolute = cli->absolute;
+	tt_ui_opts(cli, &opts);
 	rc = tt_ui_result(ui_stepview(&story, &opts));
 	snprintf(warn, wlen, "%s", t.warn);
 	snprintf(score, slen, "%s", t.finished ? t.score : "");
@@ -793,9 +788,7 @@ pick_and_run(const struct tt_cli *cli)
 		rc = TT_EXIT_FAIL;
 		goto out;
 	}
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
+	tt_ui_opts(cli, &opts);
 	start = list_items(v, n, lang, prog, items, 0);
 	for (;;) {
 		int choice;

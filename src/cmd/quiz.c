@@ -1,4 +1,4 @@
-/* cmd_quiz.c: the 'quiz' subcommand. Loads the bank from DATADIR/quiz,
+/* cmd/quiz.c: the 'quiz' subcommand. Loads the bank from DATADIR/quiz,
  * then lists it (--list), runs a scripted sitting (--batch: answers read
  * from stdin, one per line; with --format tsv or json one row per answered
  * question instead of the dialogue) or hands the sitting to the quiz screen.
@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "paths.h"
+#include "cmd/paths.h"
 #include "sim/sim.h"
 #include "tutor/lesson.h"
 #include "tutor/quiz.h"
@@ -436,12 +436,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 	int rc;
 
 	memset(&story, 0, sizeof story);
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
-	opts.absolute = cli->absolute;
+	tt_ui_opts(cli, &opts);
 	if (own_scenario && q->scenario != NULL) {
 		struct tt_scenario *sc = tt_scenario_parse(q->scenario, strlen(q->scenario), q->id, err,
 		                                           errlen);

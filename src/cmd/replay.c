@@ -1,4 +1,4 @@
-/* cmd_replay.c: the 'replay' subcommand.
+/* cmd/replay.c: the 'replay' subcommand.
  *
  * Batch mode streams the capture once: each frame is decoded, passed through
  * the stream table and printed as a segment-table row (or, with --streams,
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "report/report.h"
 #include "ui/ui.h"
@@ -568,11 +568,8 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 		cap_story_free(s);
 		return TT_EXIT_FAIL;
 	}
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
+	tt_ui_opts(cli, &opts);
+	opts.absolute = 0;          /* as before: --absolute is for replay's tables */
 	/* the damage is said where the story starts and ends, and in the title
 	 * (the warning names the frame already: "frame N: what") */
 	/* a copy: selecting a stream reads the file again and renews the story's */
