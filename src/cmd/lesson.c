@@ -12,23 +12,24 @@
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/base.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
 #include "cmd/paths.h"
+#include "report/lesson.h"
 #include "report/report.h"
 #include "sim/sim.h"
+#include "tutor/catalog.h"
 #include "tutor/lesson.h"
 #include "tutor/progress.h"
 #include "ui/ui.h"
-
-#define WRAP 78
 
 /* ---- finding lessons ------------------------------------------------------- */
 
@@ -45,393 +46,58 @@ static struct lesson *
 open_lesson(const char *path, const char *datadir)
 {
 	char err[1024];
-	struct lesson *l = lesson_load(path, err, sizeof err);
+	struct lesson *l = tt_catalog_open(path, datadir, err, sizeof err);
 
-	if (l == NULL || lesson_run(l, datadir, err, sizeof err) < 0) {
+	if (l == NULL)
 		tt_warn("%s", err);
-		lesson_free(l);
-		return NULL;
-	}
 	return l;
 }
 
+/* Every lesson of the catalogue; -1 after saying why not. */
 static int
-by_order(const void *a, const void *b)
+load_all(const char *datadir, struct lesson ***out, size_t *n)
 {
-	const struct lesson *x = *(struct lesson *const *)a, *y = *(struct lesson *const *)b;
+	char err[1024];
 
-	if (lesson_order(x) != lesson_order(y))
-		return lesson_order(x) < lesson_order(y) ? -1 : 1;
-	return strcmp(lesson_name(x), lesson_name(y));
-}
-
-static void
-free_all(struct lesson **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		lesson_free(v[i]);
-	free(v);
-}
-
-/* Every lesson of datadir/lessons, run and in order; -1 after an error. */
-static int
-load_all(const char *datadir, struct lesson ***out, size_t *nout)
-{
-	char dir[4096], path[4400];
-	struct lesson **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(dir, sizeof dir, "%s/lessons", datadir);
-	if ((d = opendir(dir)) == NULL) {
-		tt_warn(_("%s: no lessons found"), dir);
+	if (tt_catalog_load(datadir, out, n, err, sizeof err) < 0) {
+		tt_warn("%s", err);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		struct lesson *l;
-
-		if (len <= 7 || strcmp(de->d_name + len - 7, ".lesson") != 0 || de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((l = open_lesson(path, datadir)) == NULL) {
-			closedir(d);
-			free_all(v, n);
-			return -1;
-		}
-		if (n == cap) {
-			struct lesson **nv;
-
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
-				lesson_free(l);
-				closedir(d);
-				free_all(v, n);
-				tt_warn("%s", _("out of memory"));
-				return -1;
-			}
-			v = nv;
-		}
-		v[n++] = l;
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(v, n, sizeof *v, by_order);
-	*out = v;
-	*nout = n;
 	return 0;
 }
 
-/* ---- text output --------------------------------------------------------- */
+static enum tt_report_format
+report_format(enum tt_format f)
+{
+	return f == TT_FMT_JSON ? TT_REPORT_JSON : f == TT_FMT_TSV ? TT_REPORT_TSV : TT_REPORT_TEXT;
+}
 
-/* Display width of the UTF-8 character at s (CJK and full-width forms are
- * two columns); *len gets its byte length. */
+/* The narration and table (text), or the table alone (TSV, JSON). */
 static int
-char_width(const unsigned char *s, size_t *len)
+print_lesson(const struct lesson *l, const struct tt_cli *cli)
 {
-	unsigned c = s[0];
-	unsigned long u;
+	char *ctype = NULL;
+	int rc;
 
-	if (c < 0x80) {
-		*len = 1;
-		return 1;
-	}
-	if (c < 0xe0) {
-		*len = s[1] ? 2 : 1;
-		return 1;
-	}
-	if (c < 0xf0) {
-		*len = (s[1] && s[2]) ? 3 : 1;
-		if (*len == 1)
-			return 1;
-		u = ((c & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
-		if ((u >= 0x1100 && u <= 0x115f) || (u >= 0x2e80 && u <= 0xa4cf) ||
-		    (u >= 0xac00 && u <= 0xd7a3) || (u >= 0xf900 && u <= 0xfaff) ||
-		    (u >= 0xfe30 && u <= 0xfe4f) || (u >= 0xff00 && u <= 0xff60) ||
-		    (u >= 0xffe0 && u <= 0xffe6))
-			return 2;
-		return 1;
-	}
-	*len = (s[1] && s[2] && s[3]) ? 4 : 1;
-	return 2;
-}
-
-/* Chinese punctuation that must not begin a line. */
-static int
-no_line_start(const unsigned char *s)
-{
-	static const char *const marks[] = { "，", "。", "、", "；", "：", "？", "！", "）", "」",
-	                                     "》", "”", "’", "…" };
-
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (strncmp((const char *)s, marks[i], strlen(marks[i])) == 0)
-			return 1;
-	return *s == ',' || *s == '.' || *s == ')' || *s == ';' || *s == ':';
-}
-
-/* Prints text wrapped to WRAP columns: the first line starts with prefix,
- * the others with `indent` blanks; '\n' in the text starts a new paragraph
- * (a blank line between). Lines break at blanks, or between two wide
- * characters. */
-static void
-print_wrapped_p(FILE *f, const char *prefix, const char *text, int indent)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	int first = 1;
-
-	while (*s != '\0') {
-		const unsigned char *line = s, *brk = NULL, *p = s;
-		int col = indent, lastwide = 0;
-
-		if (first && prefix != NULL) {
-			for (const unsigned char *q = (const unsigned char *)prefix; *q != '\0';) {
-				size_t len;
-
-				col += char_width(q, &len) - (q == (const unsigned char *)prefix ? indent : 0);
-				q += len;
-			}
-		}
-		while (*p != '\0' && *p != '\n') {
-			size_t len;
-			int w = char_width(p, &len);
-
-			if (*p == ' ')
-				brk = p;
-			else if (w == 2 && lastwide && p > line && !no_line_start(p))
-				brk = p;
-			if (col + w > WRAP && brk != NULL && brk > line)
-				break;
-			lastwide = (w == 2);
-			col += w;
-			p += len;
-		}
-		if (*p != '\0' && *p != '\n' && brk != NULL && brk > line)
-			p = brk;
-		if (first && prefix != NULL)
-			fprintf(f, "%s%.*s\n", prefix, (int)(p - line), (const char *)line);
-		else
-			fprintf(f, "%*s%.*s\n", indent, "", (int)(p - line), (const char *)line);
-		first = 0;
-		s = p;
-		while (*s == ' ')
-			s++;
-		if (*s == '\n') {
-			s++;
-			if (*s != '\0')
-				fputc('\n', f);
-		}
-	}
-}
-
-static void
-print_wrapped(FILE *f, const char *text, int indent)
-{
-	print_wrapped_p(f, NULL, text, indent);
-}
-
-static const char *
-host_name(int h)
-{
-	return h == TT_SERVER ? _("server") : _("client");
-}
-
-/* "(RFC 9293 §3.10.7.2)", "(what-if rule)", "(simulation)". */
-static void
-rule_label(enum tt_reason r, char *buf, size_t len)
-{
-	const char *sec = tt_reason_rfc(r);
-
-	if (sec == NULL || *sec == '\0')
-		buf[0] = '\0';
-	else if (strcmp(sec, "what-if") == 0)
-		snprintf(buf, len, " (%s)", _("what-if rule"));
-	else if (strcmp(sec, "sim") == 0)
-		snprintf(buf, len, " (%s)", _("simulation"));
-	else if (sec[0] >= '0' && sec[0] <= '9')
-		snprintf(buf, len, " (RFC 9293 §%s)", sec);
+	/* lesson files are UTF-8 in every locale: their text is wrapped by its
+	 * width in a UTF-8 character type (C.UTF-8 where the locale's is not) */
+	if (cli->format == TT_FMT_TEXT && strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
+	    (ctype = strdup(setlocale(LC_CTYPE, NULL))) != NULL)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	if (cli->format == TT_FMT_TEXT)
+		rc = tt_report_lesson_text(stdout, l, cli->zh ? LESSON_ZH : LESSON_EN, cli->absolute,
+		                           cli->tcb);
 	else
-		snprintf(buf, len, " (%s)", sec);
-}
-
-/* The events of one step, one line each. */
-static void
-print_events(FILE *f, const struct tt_step *st)
-{
-	char when[32];
-
-	snprintf(when, sizeof when, "%" PRId64 ".%06" PRId64, st->time / 1000000, st->time % 1000000);
-	if (st->kind == TT_STEP_EVENT && st->nev == 0)
-		fprintf(f, "%18s  %s\n", when, host_name(st->dir));
-	for (unsigned i = 0; i < st->nev && i < TT_STEP_EVENTS; i++) {
-		const struct tt_event *ev = &st->ev[i].ev;
-		char rule[64], states[64];
-		const char *text = tt_reason_text(ev->reason);
-
-		rule_label(ev->reason, rule, sizeof rule);
-		if (ev->from != ev->to)
-			snprintf(states, sizeof states, "%s -> %s", tt_state_name(ev->from),
-			         tt_state_name(ev->to));
-		else
-			snprintf(states, sizeof states, "%s", tt_state_name(ev->to));
-		fprintf(f, "%18s  %s: %s: %s%s\n", st->kind == TT_STEP_EVENT && i == 0 ? when : "",
-		        host_name(st->ev[i].host), states, text && *text ? _(text) : "", rule);
+		rc = tt_report_lesson_table(stdout, l, report_format(cli->format), cli->absolute,
+		                            cli->tcb);
+	if (ctype != NULL) {
+		setlocale(LC_CTYPE, ctype);
+		free(ctype);
 	}
-}
-
-static void
-make_row(const struct lesson *l, const struct tt_step *st, int absolute, char *notes,
-         size_t nlen, struct tt_row *row)
-{
-	unsigned scene = lesson_step_scene(l, (size_t)(st - lesson_steps(l)));
-
-	memset(row, 0, sizeof *row);
-	row->stream = st->stream;   /* numbered through the lesson, scene after scene */
-	row->frame = st->frame;
-	row->time_ns = st->time * 1000;
-	row->dir = st->dir == TT_SERVER;
-	row->src = lesson_stream_endpoint(l, st->stream, st->dir);
-	row->dst = lesson_stream_endpoint(l, st->stream, !st->dir);
-	if (*row->src == '\0' || *row->dst == '\0') {
-		row->src = lesson_scene_endpoint(l, scene, st->dir);
-		row->dst = lesson_scene_endpoint(l, scene, !st->dir);
-	}
-	row->flags = st->seg.flags;
-	if (absolute) {
-		row->seq = st->seg.seq;
-		row->ack = st->seg.ack;
-	} else {
-		lesson_relative(l, st, &row->seq, &row->ack);
-	}
-	row->len = st->seg.len;
-	row->win = st->seg.wnd;
-	row->cstate = st->tcb[TT_CLIENT].state;
-	row->sstate = st->tcb[TT_SERVER].state;
-	row->notes = tt_notes_format(st->notes, notes, nlen);
-	/* --tcb: each host's numbers on the row's relative bases (those of
-	 * the sender's seq and of the receiver's ack) */
-	row->tcb[0] = &st->tcb[TT_CLIENT];
-	row->tcb[1] = &st->tcb[TT_SERVER];
-	row->tcb_base[st->dir] = st->seg.seq - row->seq;
-	row->tcb_base[!st->dir] = st->seg.ack - row->ack;
-}
-
-static void
-print_check(FILE *f, const struct lesson *l, const struct lesson_check *c, size_t idx, int lang)
-{
-	char head[160];
-
-	snprintf(head, sizeof head, _("Checkpoint %zu of %zu:"), idx + 1, lesson_nchecks(l));
-	fprintf(f, "? %s\n", head);
-	print_wrapped(f, c->ask[lang], 2);
-	if (c->nchoices > 0) {
-		for (size_t k = 0; k < c->nchoices; k++)
-			fprintf(f, "%s%c) %s", k ? "   " : "    ", (int)('a' + k), c->choices[k]);
-		fputc('\n', f);
-		fprintf(f, "  %s %c) %s\n", _("Answer:"), (int)('a' + c->answer_choice), c->answer);
-	} else {
-		fprintf(f, "    %s\n", _("(type a number)"));
-		fprintf(f, "  %s %s\n", _("Answer:"), c->answer);
-	}
-	snprintf(head, sizeof head, "  %s ", _("Why:"));
-	print_wrapped_p(f, head, c->why[lang], 4);
-	fputc('\n', f);
-}
-
-static void
-underline(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int w = 0;
-
-	while (*p != '\0') {
-		size_t len;
-
-		w += char_width(p, &len);
-		p += len;
-	}
-	for (int i = 0; i < w; i++)
-		fputc('=', f);
-	fputc('\n', f);
-}
-
-static int
-batch_text(const struct lesson *l, const struct tt_cli *cli)
-{
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
-	const struct tt_step *steps = lesson_steps(l);
-	struct tt_report *rep = tt_report_new(stdout, TT_REPORT_TEXT);
-	int header = 0;
-	char notes[256];
-
-	if (rep == NULL) {
+	if (rc < 0) {
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
-	if (cli->tcb)
-		tt_report_tcb(rep);
-	printf("%s\n", lesson_title(l, lang));
-	underline(stdout, lesson_title(l, lang));
-	printf("%s %s   %s %s\n\n", _("client"), lesson_endpoint(l, TT_CLIENT), _("server"),
-	       lesson_endpoint(l, TT_SERVER));
-	for (size_t i = 0; i < lesson_nparts(l); i++) {
-		const struct lesson_part *pt = lesson_part(l, i);
-
-		if (pt->say[lang] != NULL && *pt->say[lang] != '\0') {
-			print_wrapped(stdout, pt->say[lang], 0);
-			fputc('\n', stdout);
-		}
-		if (pt->check >= 0)
-			print_check(stdout, l, lesson_check(l, (size_t)pt->check), (size_t)pt->check, lang);
-		for (size_t s = pt->first; s < pt->end; s++) {
-			const struct tt_step *st = &steps[s];
-
-			if (st->kind == TT_STEP_SEGMENT) {
-				struct tt_row row;
-
-				if (!header) {
-					tt_report_header(rep);
-					header = 1;
-				}
-				make_row(l, st, cli->absolute, notes, sizeof notes, &row);
-				tt_report_row(rep, &row);
-			}
-			print_events(stdout, st);
-		}
-		if (pt->end > pt->first)
-			fputc('\n', stdout);
-	}
-	printf("%s\n", _("Summary"));
-	underline(stdout, _("Summary"));
-	print_wrapped(stdout, lesson_summary(l, lang), 0);
-	tt_report_free(rep);
-	return TT_EXIT_OK;
-}
-
-static int
-batch_table(const struct lesson *l, const struct tt_cli *cli)
-{
-	struct tt_report *rep = tt_report_new(stdout, cli->format == TT_FMT_JSON ? TT_REPORT_JSON
-	                                                                         : TT_REPORT_TSV);
-	const struct tt_step *steps = lesson_steps(l);
-	char notes[256];
-
-	if (rep == NULL) {
-		tt_warn("%s", _("out of memory"));
-		return TT_EXIT_FAIL;
-	}
-	if (cli->tcb)
-		tt_report_tcb(rep);
-	tt_report_header(rep);
-	for (size_t s = 0; s < lesson_nsteps(l); s++) {
-		struct tt_row row;
-
-		if (steps[s].kind != TT_STEP_SEGMENT)
-			continue;
-		make_row(l, &steps[s], cli->absolute, notes, sizeof notes, &row);
-		tt_report_row(rep, &row);
-	}
-	tt_report_free(rep);
 	return TT_EXIT_OK;
 }
 
@@ -486,7 +152,6 @@ load_progress(void)
 static int
 list_lessons(const struct tt_cli *cli)
 {
-	int lang = cli->zh ? LESSON_ZH : LESSON_EN;
 	struct lesson **v;
 	struct lesson_progress *prog = NULL;
 	size_t n;
@@ -495,41 +160,10 @@ list_lessons(const struct tt_cli *cli)
 		return TT_EXIT_FAIL;
 	if (cli->format == TT_FMT_TEXT)
 		prog = load_progress();
-	if (cli->format == TT_FMT_TSV)
-		printf("name\ttitle\tsteps\tcheckpoints\tlanguages\n");
-	else if (cli->format == TT_FMT_TEXT)
-		printf("%-12s %5s %6s  %-10s %s\n", _("name"), _("steps"), _("checks"), _("done"),
-		       _("title"));
-	for (size_t i = 0; i < n; i++) {
-		const struct lesson *l = v[i];
-
-		switch (cli->format) {
-		case TT_FMT_TSV:
-			printf("%s\t%s\t%zu\t%zu\ten,zh_CN\n", lesson_name(l), lesson_title(l, lang),
-			       lesson_nsteps(l), lesson_nchecks(l));
-			break;
-		case TT_FMT_JSON:
-			fputs("{\"name\":", stdout);
-			tt_json_string(stdout, lesson_name(l));
-			fputs(",\"title\":", stdout);
-			tt_json_string(stdout, lesson_title(l, lang));
-			printf(",\"steps\":%zu,\"checkpoints\":%zu,\"languages\":\"en,zh_CN\"}\n",
-			       lesson_nsteps(l), lesson_nchecks(l));
-			break;
-		case TT_FMT_TEXT: {
-			struct lesson_record r;
-			char done[32] = "-";
-
-			if (prog != NULL && lesson_progress_get(prog, lesson_name(l), &r) && r.finished)
-				snprintf(done, sizeof done, "%u/%u", r.best, r.of);
-			printf("%-12s %5zu %6zu  %-10s %s\n", lesson_name(l), lesson_nsteps(l),
-			       lesson_nchecks(l), done, lesson_title(l, lang));
-			break;
-		}
-		}
-	}
+	tt_report_lessons(stdout, report_format(cli->format), v, n, cli->zh ? LESSON_ZH : LESSON_EN,
+	                  prog);
 	lesson_progress_free(prog);
-	free_all(v, n);
+	tt_catalog_free(v, n);
 	return TT_EXIT_OK;
 }
 
@@ -713,21 +347,6 @@ run_tui(const struct lesson *l, const struct tt_cli *cli, struct lesson_progress
 	return rc;
 }
 
-/* Columns a UTF-8 string takes (CJK two). */
-static int
-text_width(const char *s)
-{
-	int w = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
-		size_t len;
-
-		w += char_width(p, &len);
-		p += len;
-	}
-	return w;
-}
-
 /* The list's lines: each title, and the best score of a finished lesson
  * in a column after the longest title. Returns the first unfinished
  * lesson at or after `from` (wrapping around), or `from` when all are. */
@@ -739,8 +358,8 @@ list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *
 	size_t first = SIZE_MAX;
 
 	for (size_t i = 0; i < n; i++)
-		if (text_width(lesson_title(v[i], lang)) > tw)
-			tw = text_width(lesson_title(v[i], lang));
+		if (tt_text_width(lesson_title(v[i], lang)) > tw)
+			tw = tt_text_width(lesson_title(v[i], lang));
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (from + k) % n;
 		struct lesson_record r;
@@ -750,7 +369,7 @@ list_items(struct lesson **v, size_t n, int lang, const struct lesson_progress *
 		if (!done && first == SIZE_MAX)
 			first = i;
 		if (done)
-			snprintf(items[i], 512, "%s%*s  [%u/%u]", title, tw - text_width(title), "", r.best,
+			snprintf(items[i], 512, "%s%*s  [%u/%u]", title, tw - tt_text_width(title), "", r.best,
 			         r.of);
 		else
 			snprintf(items[i], 512, "%s", title);
@@ -815,7 +434,7 @@ out:
 		free(items[i]);
 	free(items);
 	lesson_progress_free(prog);
-	free_all(v, n);
+	tt_catalog_free(v, n);
 	return rc;
 }
 
@@ -848,7 +467,7 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	                                     strcmp(argv[0] + strlen(argv[0]) - 7, ".lesson") == 0))
 		snprintf(path, sizeof path, "%s", argv[0]);
 	else
-		snprintf(path, sizeof path, "%s/lessons/%s.lesson", cli->datadir, argv[0]);
+		tt_catalog_path(cli->datadir, argv[0], path, sizeof path);
 	if (!is_file(path)) {
 		if (strchr(argv[0], '/') != NULL) {
 			tt_warn(_("%s: no such lesson file"), argv[0]);
@@ -860,7 +479,7 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	if ((l = open_lesson(path, cli->datadir)) == NULL)
 		return TT_EXIT_FAIL;
 	if (cli->batch) {
-		rc = cli->format == TT_FMT_TEXT ? batch_text(l, cli) : batch_table(l, cli);
+		rc = print_lesson(l, cli);
 		/* the table first: a file that cannot be written does not hide it */
 		if (cli->write_path != NULL && write_lesson(l, cli) != TT_EXIT_OK)
 			rc = TT_EXIT_FAIL;

@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "cmd/paths.h"
 #include "sim/sim.h"
+#include "tutor/catalog.h"
 #include "tutor/lesson.h"
 #include "tutor/quiz.h"
 #include "ui/quizui.h"
@@ -458,7 +459,7 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		tt_sim_free(sim);
 		return rc == 0 ? 0 : -1;
 	}
-	snprintf(path, sizeof path, "%s/lessons/%s.lesson", cli->datadir, q->show_lesson);
+	tt_catalog_path(cli->datadir, q->show_lesson, path, sizeof path);
 	struct showctx c = { cli, lesson_load(path, err, errlen) };
 
 	if (c.lesson == NULL)
