@@ -126,11 +126,11 @@ static int
 set_format(struct tt_cli *cli, const char *format)
 {
 	if (strcmp(format, "text") == 0)
-		cli->format = TT_FMT_TEXT;
+		cli->format = TT_REPORT_TEXT;
 	else if (strcmp(format, "tsv") == 0)
-		cli->format = TT_FMT_TSV;
+		cli->format = TT_REPORT_TSV;
 	else if (strcmp(format, "json") == 0)
-		cli->format = TT_FMT_JSON;
+		cli->format = TT_REPORT_JSON;
 	else
 		return -1;
 	cli->format_given = 1;

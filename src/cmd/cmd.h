@@ -1,12 +1,13 @@
-/* cmd/cmd.h: what the command line decided, handed to each subcommand.
- * main.c fills it; the commands (cmd/) read it. Nothing here touches curses or pcap. */
+/* cmd/cmd.h: what the command line decided, handed to each subcommand,
+ * and what the commands share (cmd/cmd.c). main.c fills it; the commands
+ * (cmd/) read it. Nothing here touches curses or pcap. */
 #ifndef TT_CMD_H
 #define TT_CMD_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-enum tt_format { TT_FMT_TEXT, TT_FMT_TSV, TT_FMT_JSON };
+#include "report/report.h"    /* enum tt_report_format */
 
 /* Exit statuses (doc/design.md): 0 ok, 1 runtime error, 2 usage error. */
 enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };
@@ -14,7 +15,7 @@ enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };
 struct tt_cli {
 	const char *prog;       /* "tcptutor" */
 	int batch;              /* no TUI: print to stdout (also set by --format) */
-	enum tt_format format;
+	enum tt_report_format format;
 	int format_given;       /* --format was given: batch output in that format,
 	                         * on a terminal too (main.c sets batch as well) */
 	int zh;                 /* content language: 0 English, 1 Simplified Chinese */

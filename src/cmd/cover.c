@@ -118,10 +118,10 @@ tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 		return TT_EXIT_FAIL;
 	}
 	set = tt_cover_steps(ns > 0 ? tt_sim_step(s, 0) : NULL, ns, host, &outside);
-	if (cli->format == TT_FMT_TEXT) {
+	if (cli->format == TT_REPORT_TEXT) {
 		text(set, host, outside);
 	} else {
-		if (cli->format == TT_FMT_TSV)
+		if (cli->format == TT_REPORT_TSV)
 			printf("covered\tid\tfrom\tto\tcause\thosts\tlabel\n");
 		for (size_t i = 0; i < n; i++) {
 			const struct tt_cover_item *t = tt_cover_item(i);
@@ -132,7 +132,7 @@ tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s)
 				if (t->causes & (1u << c))
 					snprintf(causes + strlen(causes), sizeof causes - strlen(causes), "%s%s",
 					         causes[0] ? "," : "", tt_cause_name((enum tt_cause)c));
-			if (cli->format == TT_FMT_TSV)
+			if (cli->format == TT_REPORT_TSV)
 				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", on ? "yes" : "no", t->id,
 				       tt_cover_item_from(t), tt_state_name(t->to), causes,
 				       host_ids[host[i] & 3], t->label);

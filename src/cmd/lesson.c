@@ -66,12 +66,6 @@ load_all(const char *datadir, struct lesson ***out, size_t *n)
 	return 0;
 }
 
-static enum tt_report_format
-report_format(enum tt_format f)
-{
-	return f == TT_FMT_JSON ? TT_REPORT_JSON : f == TT_FMT_TSV ? TT_REPORT_TSV : TT_REPORT_TEXT;
-}
-
 /* The narration and table (text), or the table alone (TSV, JSON). */
 static int
 print_lesson(const struct lesson *l, const struct tt_cli *cli)
@@ -81,14 +75,14 @@ print_lesson(const struct lesson *l, const struct tt_cli *cli)
 
 	/* lesson files are UTF-8 in every locale: their text is wrapped by its
 	 * width in a UTF-8 character type (C.UTF-8 where the locale's is not) */
-	if (cli->format == TT_FMT_TEXT && strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
+	if (cli->format == TT_REPORT_TEXT && strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
 	    (ctype = strdup(setlocale(LC_CTYPE, NULL))) != NULL)
 		setlocale(LC_CTYPE, "C.UTF-8");
-	if (cli->format == TT_FMT_TEXT)
+	if (cli->format == TT_REPORT_TEXT)
 		rc = tt_report_lesson_text(stdout, l, cli->zh ? LESSON_ZH : LESSON_EN, cli->absolute,
 		                           cli->tcb);
 	else
-		rc = tt_report_lesson_table(stdout, l, report_format(cli->format), cli->absolute,
+		rc = tt_report_lesson_table(stdout, l, cli->format, cli->absolute,
 		                            cli->tcb);
 	if (ctype != NULL) {
 		setlocale(LC_CTYPE, ctype);
@@ -158,9 +152,9 @@ list_lessons(const struct tt_cli *cli)
 
 	if (load_all(cli->datadir, &v, &n) < 0)
 		return TT_EXIT_FAIL;
-	if (cli->format == TT_FMT_TEXT)
+	if (cli->format == TT_REPORT_TEXT)
 		prog = load_progress();
-	tt_report_lessons(stdout, report_format(cli->format), v, n, cli->zh ? LESSON_ZH : LESSON_EN,
+	tt_report_lessons(stdout, cli->format, v, n, cli->zh ? LESSON_ZH : LESSON_EN,
 	                  prog);
 	lesson_progress_free(prog);
 	tt_catalog_free(v, n);

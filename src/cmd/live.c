@@ -557,12 +557,6 @@ batch_note(struct live *lv, uint64_t frame, const char *why)
 	tt_warn(_("%s: frame %" PRIu64 ": note: %s"), lv->iface, frame, _(why));
 }
 
-static enum tt_report_format
-format_of(enum tt_format f)
-{
-	return f == TT_FMT_TSV ? TT_REPORT_TSV : f == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT;
-}
-
 /* Without packets: the kernel's transitions as they come. */
 static void
 print_records(struct live *lv, uint64_t *cursor)
@@ -577,11 +571,11 @@ print_records(struct live *lv, uint64_t *cursor)
 			continue;       /* what was there before we started */
 		cap_endpoint(r.ipver, r.addr, r.port, a, sizeof a);
 		cap_endpoint(r.ipver, r.peer, r.pport, b, sizeof b);
-		if (lv->cli->format == TT_FMT_TSV)
+		if (lv->cli->format == TT_REPORT_TSV)
 			printf("%" PRId64 ".%06" PRId64 "\t%s\t%s\t%s\t%s\n", t / 1000000000,
 			       (t % 1000000000) / 1000, a, b, tt_state_name((enum tt_state)r.old),
 			       tt_state_name((enum tt_state)r.now));
-		else if (lv->cli->format == TT_FMT_JSON)
+		else if (lv->cli->format == TT_REPORT_JSON)
 			printf("{\"time\":%" PRId64 ".%06" PRId64 ",\"local\":\"%s\",\"remote\":\"%s\","
 			       "\"from\":\"%s\",\"to\":\"%s\"}\n", t / 1000000000, (t % 1000000000) / 1000,
 			       a, b, tt_state_name((enum tt_state)r.old), tt_state_name((enum tt_state)r.now));
@@ -607,7 +601,7 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	lv->ctx = &b;
 	lv->emit = batch_emit;
 	lv->note = batch_note;
-	b.rep = tt_report_new(stdout, format_of(cli->format));
+	b.rep = tt_report_new(stdout, cli->format);
 	if (b.rep == NULL) {
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
@@ -617,7 +611,7 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	if (lv->rd == NULL) {
 		tt_warn("%s", lv->no_capture);
 		tt_warn("%s", _("showing the kernel's TCP state changes only (sock_diag), without packets"));
-		if (cli->format == TT_FMT_TSV)
+		if (cli->format == TT_REPORT_TSV)
 			puts("time\tlocal\tremote\tfrom\tto");
 	} else if (!cli->streams) {
 		tt_report_header(b.rep);

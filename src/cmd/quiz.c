@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "report/quiz.h"
 #include "cmd/paths.h"
 #include "sim/sim.h"
 #include "tutor/catalog.h"
@@ -24,93 +25,6 @@
 
 #define PROGRESS_FILE "quiz-progress"
 #define NPRACTICE 3  /* generated questions at the end of a full sitting */
-
-/* ---- listing ---- */
-
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void
-list_row(const struct tt_cli *cli, const struct tt_question *q, int lang)
-{
-	char lesson[48];
-	const char *langs = q->title.s[TT_ZH] != NULL ? "en,zh_CN" : "en";
-	const char *title = tt_qtext_get(&q->title, lang);
-
-	snprintf(lesson, sizeof lesson, "%s:%u", q->show_lesson, q->show_step);
-	switch (cli->format) {
-	case TT_FMT_TSV:
-		printf("%s\t%s\t%s\t%s\t%s\t%s\n", q->id, q->topic, tt_quiz_kind_word(q->kind), lesson,
-		       langs, title);
-		break;
-	case TT_FMT_JSON:
-		printf("{\"id\":");
-		json_str(stdout, q->id);
-		printf(",\"topic\":");
-		json_str(stdout, q->topic);
-		printf(",\"kind\":");
-		json_str(stdout, tt_quiz_kind_word(q->kind));
-		printf(",\"lesson\":");
-		json_str(stdout, lesson);
-		printf(",\"languages\":");
-		json_str(stdout, langs);
-		printf(",\"title\":");
-		json_str(stdout, title);
-		printf("}\n");
-		break;
-	case TT_FMT_TEXT:
-		printf("%-28s %-14s %-9s %-14s %-9s %s\n", q->id, q->topic,
-		       tt_quiz_kind_word(q->kind), lesson, langs, title);
-		break;
-	}
-}
-
-static int
-list_bank(const struct tt_cli *cli, const struct tt_quiz *qz)
-{
-	int lang = cli->zh ? TT_ZH : TT_EN;
-	int practice = cli->topic != NULL && strcmp(cli->topic, TT_PRACTICE_TOPIC) == 0;
-	int all = cli->topic == NULL || strcmp(cli->topic, "all") == 0;
-
-	if (cli->format == TT_FMT_TSV)
-		printf("id\ttopic\tkind\tlesson\tlanguages\ttitle\n");
-	else if (cli->format == TT_FMT_TEXT)
-		printf("%-28s %-14s %-9s %-14s %-9s %s\n", "id", "topic", "kind", "lesson", "languages",
-		       "title");
-	for (size_t i = 0; i < tt_quiz_count(qz) && !practice; i++) {
-		const struct tt_question *q = tt_quiz_get(qz, i);
-
-		if (all || strcmp(q->topic, cli->topic) == 0)
-			list_row(cli, q, lang);
-	}
-	if (all || practice) {
-		for (size_t t = 0; t < tt_practice_ntemplates(); t++) {
-			struct tt_question q;
-
-			tt_practice_describe(t, &q);
-			list_row(cli, &q, lang);
-		}
-	}
-	return fflush(stdout) == 0 ? TT_EXIT_OK : TT_EXIT_FAIL;
-}
 
 /* ---- a batch sitting ---- */
 
@@ -136,172 +50,6 @@ read_line(char *buf, size_t len)
 	return 1;
 }
 
-static void
-print_indented(const char *text, const char *indent)
-{
-	const char *p = text;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, "\n");
-
-		printf("%s%.*s\n", indent, (int)n, p);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
-static void
-print_question(const struct tt_quiz *qz, const struct tt_question *q, size_t num, size_t planned,
-               int lang)
-{
-	const char *topic = strcmp(q->topic, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
-	                    : tt_quiz_topic_name(qz, q->topic, lang);
-
-	if (planned > 0)
-		printf(_("Question %zu of %zu"), num, planned);
-	else
-		printf(_("Question %zu"), num);
-	printf(" \xc2\xb7 %s \xc2\xb7 %s  [%s]\n", topic, _(tt_quiz_kind_name(q->kind)), q->id);
-	printf("%s\n", tt_qtext_get(&q->title, lang));
-	print_indented(tt_qtext_get(&q->prompt, lang), "  ");
-	switch (q->kind) {
-	case TT_QK_SINGLE:
-	case TT_QK_MULTIPLE:
-		for (size_t i = 0; i < q->nchoices; i++)
-			printf("    %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], lang));
-		printf("%s\n", q->kind == TT_QK_SINGLE ? _("Answer with one letter.")
-		                                       : _("Answer with every right letter, e.g. a c."));
-		break;
-	case TT_QK_ORDER:
-		for (size_t i = 0; i < q->nchoices; i++)
-			printf("    %zu. %s\n", i + 1, tt_qtext_get(&q->choice[i], lang));
-		printf("%s\n", _("Answer with the item numbers in the right order, e.g. 3 1 2 4."));
-		break;
-	case TT_QK_NUMBER:
-		printf("%s\n", _("Answer with a number."));
-		break;
-	case TT_QK_STATE:
-		printf("%s\n", _("Answer with an RFC 9293 state name, e.g. SYN-SENT."));
-		break;
-	case TT_QK_OPEN:
-		printf("%s\n", _("Answer in your own words on one line; then grade yourself "
-		                 "against the key points with y or n."));
-		break;
-	case TT_QK_NKINDS:
-		break;
-	}
-}
-
-static void
-print_show(const struct tt_question *q)
-{
-	printf(_("Show me: tcptutor lesson %s (step %u)\n"), q->show_lesson, q->show_step);
-	if (q->scenario != NULL) {
-		printf(_("This question's own scenario (step %u shows the answer; run it with "
-		         "tcptutor sandbox --batch):\n"), q->scenario_step);
-		print_indented(q->scenario, "    ");
-	}
-}
-
-static void
-print_feedback(const struct tt_question *q, const char *norm, int right, int lang)
-{
-	const struct tt_qwrong *w[TT_QUIZ_MAXITEMS];
-	size_t nw;
-	char ans[64];
-
-	if (q->kind == TT_QK_OPEN)
-		printf("%s\n", right ? _("Graded right.") : _("Graded wrong: study the key points."));
-	else if (right)
-		printf("%s\n", _("Right."));
-	else {
-		tt_quiz_answer_text(q, ans, sizeof ans);
-		printf(_("Wrong. The answer is %s.\n"), ans);
-		if (q->kind == TT_QK_SINGLE || q->kind == TT_QK_MULTIPLE)
-			for (size_t i = 0; i < q->nchoices; i++)
-				if (q->answer_mask & (1u << i))
-					printf("    %c) %s\n", (char)('a' + i), tt_qtext_get(&q->choice[i], lang));
-		if (q->kind == TT_QK_ORDER)
-			for (size_t i = 0; i < q->nchoices; i++)
-				printf("    %zu. %s\n", (size_t)q->order[i] + 1,
-				       tt_qtext_get(&q->choice[q->order[i]], lang));
-		nw = tt_quiz_wrong_for(q, norm, w, TT_QUIZ_MAXITEMS);
-		for (size_t i = 0; i < nw; i++)
-			printf(_("Why %s is wrong: %s\n"), w[i]->match, tt_qtext_get(&w[i]->text, lang));
-	}
-	printf("%s\n", _("Explanation:"));
-	print_indented(tt_qtext_get(&q->explain, lang), "  ");
-	nw = 0;
-	for (size_t i = 0; i < q->nwrong; i++)
-		if (q->wrong[i].match[0] == '\0') {
-			if (nw++ == 0)
-				printf("%s\n", _("Common wrong answers:"));
-			printf("  - %s\n", tt_qtext_get(&q->wrong[i].text, lang));
-		}
-	print_show(q);
-}
-
-static void
-print_summary(const struct tt_quiz *qz, const struct tt_quiz_session *s, const char *path, int lang)
-{
-	unsigned asked, right;
-
-	tt_quiz_session_score(s, NULL, &asked, &right);
-	printf("\n");
-	printf(_("Score: %u of %u right\n"), right, asked);
-	for (size_t i = 0; i < tt_quiz_session_ntopics(s); i++) {
-		const char *t = tt_quiz_session_topic(s, i);
-		const char *name = strcmp(t, TT_PRACTICE_TOPIC) == 0 ? _("generated practice")
-		                   : tt_quiz_topic_name(qz, t, lang);
-
-		tt_quiz_session_score(s, t, &asked, &right);
-		printf("  %-14s %u/%u  %s\n", t, right, asked, name);
-	}
-	tt_quiz_session_score(s, NULL, &asked, &right);
-	if (path != NULL && asked > 0)
-		printf(_("Progress saved in %s\n"), path);
-}
-
-/* A TSV field: tabs and line breaks would split the row. */
-static void
-tsv_field(const char *s)
-{
-	for (; *s; s++)
-		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
-/* --format tsv|json: one answered question per row, instead of the dialogue.
- * "expected" is the right answer (none for an open question). */
-static void
-print_answer_row(enum tt_format fmt, const struct tt_question *q, size_t num, const char *answer,
-                 int right)
-{
-	char buf[64];
-	const char *expected = q->kind == TT_QK_OPEN ? NULL : tt_quiz_answer_text(q, buf, sizeof buf);
-
-	if (fmt == TT_FMT_TSV) {
-		printf("%zu\t%s\t%s\t%s\t", num, q->id, q->topic, tt_quiz_kind_word(q->kind));
-		tsv_field(answer);
-		printf("\t%s\t%s\n", right ? "yes" : "no", expected != NULL ? expected : "-");
-		return;
-	}
-	printf("{\"question\":%zu,\"id\":", num);
-	json_str(stdout, q->id);
-	printf(",\"topic\":");
-	json_str(stdout, q->topic);
-	printf(",\"kind\":");
-	json_str(stdout, tt_quiz_kind_word(q->kind));
-	printf(",\"answer\":");
-	json_str(stdout, answer);
-	printf(",\"right\":%s,\"expected\":", right ? "true" : "false");
-	if (expected != NULL)
-		json_str(stdout, expected);
-	else
-		printf("null");
-	printf("}\n");
-}
-
 /* Reads an answer (and an open question's self-grade) into line; words gets
  * the learner's own words. 0 at the end of input. */
 static int
@@ -317,12 +65,8 @@ read_answer(const struct tt_question *q, int text, int lang, char *line, char *w
 		printf(_("Your answer: %s\n"), line);
 	if (q->kind != TT_QK_OPEN)
 		return 1;
-	if (text) {
-		printf("%s\n", _("Key points of the model answer:"));
-		for (size_t i = 0; i < q->nkeys; i++)
-			printf("  - %s\n", tt_qtext_get(&q->key[i], lang));
-		printf("%s\n", _("Did your answer cover them? (y/n)"));
-	}
+	if (text)
+		tt_report_quiz_keys(stdout, q, lang);
 	if (!read_line(line, len)) {
 		if (text)
 			printf("%s\n", _("(end of input: the sitting ends here)"));
@@ -337,14 +81,13 @@ static int
 batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz_session *s,
               const char *path)
 {
-	int lang = cli->zh ? TT_ZH : TT_EN, text = cli->format == TT_FMT_TEXT;
+	int lang = cli->zh ? TT_ZH : TT_EN, text = cli->format == TT_REPORT_TEXT;
 	char line[1024], words[1024], norm[64], err[512];
 	size_t num = 0;
 	const struct tt_question *q;
 	int rc = TT_EXIT_OK, unsaved = 0, said = 0;
 
-	if (cli->format == TT_FMT_TSV)
-		printf("question\tid\ttopic\tkind\tanswer\tright\texpected\n");
+	tt_report_answer_header(stdout, cli->format);
 	while ((q = tt_quiz_session_next(s, err, sizeof err)) != NULL) {
 		int right;
 
@@ -352,7 +95,7 @@ batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz
 			printf("\n");
 		num++;
 		if (text)
-			print_question(qz, q, num, tt_quiz_session_planned(s), lang);
+			tt_report_question(stdout, qz, q, num, tt_quiz_session_planned(s), lang);
 		if (!read_answer(q, text, lang, line, words, sizeof line))
 			break;
 		right = tt_quiz_check(q, line, norm, sizeof norm, err, sizeof err);
@@ -362,9 +105,9 @@ batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz
 			right = 0;
 		}
 		if (text)
-			print_feedback(q, norm, right, lang);
+			tt_report_feedback(stdout, q, norm, right, lang);
 		else
-			print_answer_row(cli->format, q, num, words, right);
+			tt_report_answer_row(stdout, cli->format, q, num, words, right);
 		fflush(stdout);
 		/* A failed save is said once; the sitting goes on and every later
 		 * answer tries again (the unsaved answers are kept for it). */
@@ -383,7 +126,7 @@ batch_sitting(const struct tt_cli *cli, const struct tt_quiz *qz, struct tt_quiz
 	if (unsaved)
 		rc = TT_EXIT_FAIL;
 	if (text)
-		print_summary(qz, s, unsaved ? NULL : path, lang);
+		tt_report_quiz_summary(stdout, qz, s, unsaved ? NULL : path, lang);
 	if (fflush(stdout) != 0)
 		rc = TT_EXIT_FAIL;
 	return rc;
@@ -460,14 +203,10 @@ show_me(void *ctx, const struct tt_question *q, int own_scenario, char *err, siz
 		return rc == 0 ? 0 : -1;
 	}
 	tt_catalog_path(cli->datadir, q->show_lesson, path, sizeof path);
-	struct showctx c = { cli, lesson_load(path, err, errlen) };
+	struct showctx c = { cli, tt_catalog_open(path, cli->datadir, err, errlen) };
 
 	if (c.lesson == NULL)
 		return -1;
-	if (lesson_run(c.lesson, cli->datadir, err, errlen) == -1) {
-		lesson_free(c.lesson);
-		return -1;
-	}
 	story.title = lesson_title(c.lesson, cli->zh ? LESSON_ZH : LESSON_EN);
 	story.endpoint[0] = lesson_endpoint(c.lesson, 0);
 	story.endpoint[1] = lesson_endpoint(c.lesson, 1);
@@ -535,7 +274,8 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (cli->list) {
-		rc = list_bank(cli, qz);
+		tt_report_quiz_list(stdout, cli->format, qz, cli->topic, cli->zh ? TT_ZH : TT_EN);
+		rc = fflush(stdout) == 0 ? TT_EXIT_OK : TT_EXIT_FAIL;
 		goto out;
 	}
 	if (tt_path_statedir(state, sizeof state, err, sizeof err) == -1) {

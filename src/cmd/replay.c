@@ -90,17 +90,6 @@ static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i)
 	return nm->ep[k];
 }
 
-static enum tt_report_format
-report_format(enum tt_format f)
-{
-	switch (f) {
-	case TT_FMT_TSV: return TT_REPORT_TSV;
-	case TT_FMT_JSON: return TT_REPORT_JSON;
-	case TT_FMT_TEXT: break;
-	}
-	return TT_REPORT_TEXT;
-}
-
 char *
 tt_join_words(int argc, char **argv)
 {
@@ -166,10 +155,10 @@ tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, con
 	size_t n = cap_replay_nstreams(r);
 	struct cap_stream_info si;
 
-	if (cli->format == TT_FMT_TSV)
+	if (cli->format == TT_REPORT_TSV)
 		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
 		      out);
-	else if (cli->format == TT_FMT_TEXT)
+	else if (cli->format == TT_REPORT_TEXT)
 		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
 		        "server", "packets", "handshake", "end", "client_state", "server_state");
 	for (size_t i = 0; i < n; i++) {
@@ -181,10 +170,10 @@ tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, con
 		if (map != NULL)
 			si.index = (unsigned)map[i];
 		switch (cli->format) {
-		case TT_FMT_TSV:
+		case TT_REPORT_TSV:
 			stream_tsv(out, &si);
 			break;
-		case TT_FMT_JSON:
+		case TT_REPORT_JSON:
 			fprintf(out, "{\"stream\":%u,\"client\":", si.index);
 			tt_json_string(out, si.endpoint[0]);
 			fputs(",\"server\":", out);
@@ -194,7 +183,7 @@ tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, con
 			        si.packets, si.handshake ? "true" : "false", cap_end_name(si.end),
 			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
 			break;
-		case TT_FMT_TEXT:
+		case TT_REPORT_TEXT:
 			fprintf(out, "%6u  %-24s %-24s %7" PRIu64 " %-9s %-10s  %-12s %s\n", si.index,
 			        si.endpoint[0], si.endpoint[1], si.packets,
 			        si.handshake ? _("yes") : _("no"), cap_end_name(si.end),
@@ -243,7 +232,7 @@ warn_no_stream(const char *name, int stream, size_t n)
 static int
 rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 {
-	struct tt_report *rep = tt_report_new(stdout, report_format(cli->format));
+	struct tt_report *rep = tt_report_new(stdout, cli->format);
 	struct names *nm = calloc(1, sizeof *nm);
 
 	if (rep == NULL || nm == NULL) {
@@ -380,7 +369,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	/* TSV rows show no state changes of their own: none are recorded */
 	r = cap_replay_new(cli->streams ? 0
 	                   : (cli->tcb ? CAP_ROWS | CAP_VIEWS : CAP_ROWS) |
-	                             (cli->format == TT_FMT_TSV ? CAP_NO_EVENTS : 0));
+	                             (cli->format == TT_REPORT_TSV ? CAP_NO_EVENTS : 0));
 	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);
@@ -392,7 +381,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	 * in big writes, unless they go to a terminal */
 	if (live_input(path))
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	else if (!isatty(STDOUT_FILENO) && rep != NULL && cli->format == TT_FMT_TSV)
+	else if (!isatty(STDOUT_FILENO) && rep != NULL && cli->format == TT_REPORT_TSV)
 		tt_report_buffer(rep);  /* gathered, 64 KiB a write past stdio's buffer */
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);

@@ -151,8 +151,8 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 	if (cli->coverage) {
 		rc = tt_cover_report(cli, s);
 	} else {
-		r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_REPORT_TSV :
-		                  cli->format == TT_FMT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
+		r = tt_report_new(stdout, cli->format == TT_REPORT_TSV ? TT_REPORT_TSV :
+		                  cli->format == TT_REPORT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
 		if (r == NULL) {
 			tt_sim_free(s);
 			return TT_EXIT_FAIL;
