@@ -73,20 +73,6 @@ int tt_write_frames(const char *path, const char *capture, const struct tt_step 
  * (tutor/cover.h) the run took and which remain, in cli->format. */
 int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
 
-/* Replay's batch rows and --streams, shared with live (cmd/replay.c):
- * one row of the stream table as stream `stream` (live renumbers the
- * streams it follows), with the kernel's view when kernel is not NULL
- * (and its tcp:tcp_probe figures per endpoint, probe[h] NULL for none);
- * and the --streams table, map[i] the number to show for stream i or -1
- * to leave it out (map NULL: all, as they are). */
-struct cap_replay;
-struct cap_seg;
-struct tt_report;
-struct tt_probe_fig;
-void tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
-                   unsigned stream, const char *src, const char *dst, const char *const *kernel,
-                   const char *kernel_why, const struct tt_probe_fig *const *probe);
-void tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map);
 int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 
 /* The words of a capture filter given after the command (replay, live)

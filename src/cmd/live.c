@@ -33,6 +33,7 @@
 #include "kernel/kernel.h"
 #include "cmd/live.h"
 #include "report/report.h"
+#include "report/streams.h"
 #include "ui/ui.h"
 
 #define FRING 8192            /* frames remembered (addresses, time stamps) */
@@ -531,7 +532,7 @@ batch_emit(struct live *lv, const struct cap_seg *seg, unsigned stream, const ch
 {
 	struct batch *b = lv->ctx;
 	struct tt_probe_fig fig[2];
-	const struct tt_probe_fig *pf[2] = { NULL, NULL };
+	struct tt_seg_word w = { { NULL, NULL }, NULL, { NULL, NULL } };
 
 	(void)pkt;
 	if (lv->cli->streams)
@@ -544,10 +545,14 @@ batch_emit(struct live *lv, const struct cap_seg *seg, unsigned stream, const ch
 		if (p == NULL)
 			continue;
 		fig[h] = (struct tt_probe_fig){ p->cwnd, p->ssthresh, p->srtt_us, p->snd_wnd };
-		pf[h] = &fig[h];
+		w.probe[h] = &fig[h];
 	}
-	tt_replay_row(lv->cli, b->rep, seg, stream, src, dst, kw != NULL ? kw->state : NULL,
-	              kw != NULL ? kw->why : NULL, pf);
+	if (kw != NULL) {
+		w.kernel[0] = kw->state[0];
+		w.kernel[1] = kw->state[1];
+		w.why = kw->why;
+	}
+	tt_report_seg(b->rep, seg, stream, src, dst, lv->cli->absolute, kw != NULL ? &w : NULL);
 	fflush(stdout);
 }
 
@@ -673,7 +678,7 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 			for (size_t i = 0; i < n; i++)
 				map[i] = i < lv->nmap && lv->map[i] != LIVE_UNDECIDED ? lv->map[i] :
 				         lv->following ? -1 : (int)i;
-			tt_replay_streams(cli, lv->r, stdout, map);
+			tt_report_streams(stdout, cli->format, lv->r, cli->stream, map);
 			free(map);
 		}
 	}
