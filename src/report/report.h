@@ -86,12 +86,9 @@ void tt_report_header(struct tt_report *r);
 void tt_report_row(struct tt_report *r, const struct tt_row *row);
 /* Writes s as a JSON string literal (with quotes) to f. */
 void tt_json_string(FILE *f, const char *s);
-
-#endif
-
-
-
 /* Prints every segment step of a simulation as a table row (stream 0,
  * frame = row number, relative numbers unless absolute). Event steps are
  * printed as comment lines in text format only, when events is set. */
 void tt_report_sim(struct tt_report *r, const struct tt_sim *s, int absolute, int events);
+
+#endif
