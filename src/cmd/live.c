@@ -1,45 +1,25 @@
 /* cmd/live.c: the 'live' subcommand.
  *
- * The replay pipeline fed by a live capture (cap_reader_open_live) instead
- * of a file, with the kernel's own states beside the inferred ones
- * (kernel/). Start-up, as tcpdump does it: open the capture and the
- * tracepoint while privileged, then drop to the invoking user before a
- * single packet is read, then start the command of `live -- COMMAND`.
- *
- * Rows come out of the stream table when final (cap_replay_row) and wait
- * here for the kernel's word: a row's kernel states are those of the
- * kernel when the next segment was captured (on loopback the receiver has
- * handled a segment before the next one is seen), or when nothing came for
- * IDLE_MS, or at the end. Batch prints each row as it is settled; the step
- * view (ui_live) follows the newest.
+ * Opens the pipeline (cmd/live_pipe.c: a live capture through the stream
+ * table, each row settled with the kernel's word), starts the command of
+ * `live -- COMMAND`, then prints each row as it is settled (batch, through
+ * report/) or hands the pipeline to the step view (cmd/live_tui.c).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "capture/capture.h"
 #include "cmd/cmd.h"
+#include "cmd/live.h"
 #include "i18n.h"
 #include "kernel/kernel.h"
-#include "cmd/live.h"
 #include "report/report.h"
 #include "report/streams.h"
-#include "ui/ui.h"
-
-#define FRING 8192            /* frames remembered (addresses, time stamps) */
-#define IDLE_MS 300           /* a row waits at most this long for the next one */
-#define HOLD_MS 1000          /* and for its receiver's answer while others come */
-#define MAX_NOTES 10
 
 static volatile sig_atomic_t stop_signal;
 
@@ -47,477 +27,6 @@ static void
 on_stop(int sig)
 {
 	stop_signal = sig;
-}
-
-/* ---- the pipeline ------------------------------------------------------------ */
-
-static struct live_frame *
-frame_of(struct live *lv, uint64_t frame)
-{
-	struct live_frame *f = &lv->ring[frame % FRING];
-
-	return f->frame == frame ? f : NULL;
-}
-
-/* The kernel's word on a row, and why it differs from the inference. */
-static const char *
-differs_why(int inferred, int kernel, int prev)
-{
-	if (inferred == TT_SYN_RECEIVED && kernel == TT_LISTEN)
-		return N_("Linux keeps a half-open connection as a request socket of the listener "
-		          "(NEW_SYN_RECV): the connection's own socket appears only with the final ACK.");
-	if (inferred == TT_TIME_WAIT && kernel == TT_CLOSED)
-		return N_("Linux hands TIME-WAIT to a mini-socket: the tracepoint shows the socket "
-		          "closing (FIN_WAIT2 -> CLOSE) while ss still lists TIME-WAIT, for a fixed 60 s.");
-	if (inferred == TT_FIN_WAIT_2 && kernel == TT_CLOSED)
-		return N_("Linux closes an orphaned FIN-WAIT-2 socket after net.ipv4.tcp_fin_timeout "
-		          "(60 s by default) instead of waiting for the peer's FIN for ever.");
-	if (prev >= 0 && prev == inferred)
-		return N_("The kernel had moved on by the time the next segment was seen.");
-	return N_("The kernel's word is read when the next segment is seen: it may have moved on "
-	          "already, or the capture missed a segment.");
-}
-
-/* The next frame was sent by a:ap to b:bp with a FIN or RST: the
- * transition its sending made (FIN-WAIT-1, LAST-ACK, CLOSED) waits for its
- * own row. */
-static unsigned
-send_skip(const struct live_frame *next, int ipver, const uint8_t *a, uint16_t ap,
-          const uint8_t *b, uint16_t bp)
-{
-	int l = ipver == 6 ? 16 : 4;
-
-	if (next == NULL || next->pkt.ipver != ipver || next->pkt.sport != ap ||
-	    next->pkt.dport != bp || memcmp(next->pkt.src, a, l) != 0 ||
-	    memcmp(next->pkt.dst, b, l) != 0)
-		return 0;
-	if (next->pkt.flags & TT_RST)
-		return 1u << TT_CLOSED;
-	if (next->pkt.flags & TT_FIN)
-		return 1u << TT_FIN_WAIT_1 | 1u << TT_LAST_ACK;
-	return 0;
-}
-
-/* The figures tcp:tcp_probe reported when the segment reached its
- * receiver: it fires in tcp_rcv_established only, so only for a receiver
- * that was ESTABLISHED before the segment (as inferred); the probe is the
- * oldest one not taken yet of that socket (local = the segment's
- * destination, remote = its source), no earlier than 1 ms before the frame's
- * time stamp, of the same payload length, whose SND.UNA..SND.NXT holds the
- * segment's ACK. */
-static int
-receiver_probe(struct live *lv, const struct cap_seg *seg, const struct live_frame *f,
-               struct kn_probe *out)
-{
-	int h = !seg->dir;
-	enum tt_state before = seg->state[h];
-
-	for (unsigned k = 0; k < seg->nev; k++)
-		if (seg->ev[k].host == h && seg->ev[k].ev.from != seg->ev[k].ev.to) {
-			before = seg->ev[k].ev.from;
-			break;
-		}
-	if (before != TT_ESTABLISHED || !kn_is_local(lv->k, f->pkt.ipver, f->pkt.dst))
-		return 0;
-	return kn_probe_take(lv->k, f->pkt.ipver, f->pkt.dst, f->pkt.dport, f->pkt.src,
-	                     f->pkt.sport, f->abs_ns - 1000000, f->pkt.len,
-	                     (f->pkt.flags & TT_ACK) != 0, f->pkt.ack, out);
-}
-
-static void
-settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_frame *next)
-{
-	struct live_frame *f = frame_of(lv, seg->frame);
-	char ep[2][64];
-	const char *kernel[2] = { NULL, NULL }, *why = NULL;
-	struct cap_stream_info si;
-	struct live_word kw;
-	struct kn_probe pr;
-	unsigned shown;
-
-	if (seg->stream >= lv->nmap) {
-		size_t n = lv->nmap ? lv->nmap : 64;
-		int *m;
-
-		while (n <= seg->stream)
-			n *= 2;
-		if ((m = realloc(lv->map, n * sizeof *m)) == NULL)
-			return;
-		for (size_t i = lv->nmap; i < n; i++)
-			m[i] = LIVE_UNDECIDED;
-		lv->map = m;
-		lv->nmap = n;
-	}
-	/* live -- COMMAND: is this stream one of the command's connections? */
-	if (lv->map[seg->stream] == LIVE_UNDECIDED) {
-		int mine = 1;
-
-		if (lv->following && f != NULL)
-			mine = kn_followed(lv->k, f->pkt.ipver, f->pkt.src, f->pkt.sport, f->pkt.dst,
-			                   f->pkt.dport);
-		lv->map[seg->stream] = mine ? (int)lv->nshown++ : LIVE_NOT_SHOWN;
-	}
-	if (lv->map[seg->stream] < 0)
-		return;
-	shown = (unsigned)lv->map[seg->stream];
-	cap_replay_stream(lv->r, seg->stream, &si);
-	if (lv->k != NULL && f != NULL) {
-		kn_set_opened(lv->k, lv->first_abs + si.first_ns);
-		for (int h = 0; h < 2; h++) {
-			/* host h sent the segment when h == dir */
-			int sent = h == seg->dir;
-			const uint8_t *a = sent ? f->pkt.src : f->pkt.dst, *b = sent ? f->pkt.dst : f->pkt.src;
-			uint16_t ap = sent ? f->pkt.sport : f->pkt.dport, bp = sent ? f->pkt.dport : f->pkt.sport;
-			int st, prev;
-
-			if (!kn_is_local(lv->k, f->pkt.ipver, a)) {
-				kernel[h] = "-";
-				continue;
-			}
-			st = kn_state_before(lv->k, f->pkt.ipver, a, ap, b, bp, bound, f->abs_ns,
-			                     send_skip(next, f->pkt.ipver, a, ap, b, bp));
-			prev = kn_prev_state(lv->k, f->pkt.ipver, a, ap, b, bp, bound);
-			kernel[h] = st >= 0 ? tt_state_name((enum tt_state)st) : "-";
-			if (st >= 0 && st != (int)seg->state[h]) {
-				seg->notes |= TT_NOTE(KERNEL_DIFFERS);
-				if (why == NULL)
-					why = differs_why((int)seg->state[h], st, prev);
-			}
-		}
-	} else if (lv->k != NULL) {
-		kernel[0] = kernel[1] = "-";
-	}
-	memset(&kw, 0, sizeof kw);
-	kw.state[0] = kernel[0];
-	kw.state[1] = kernel[1];
-	kw.why = why != NULL ? _(why) : NULL;
-	if (lv->k != NULL && f != NULL && receiver_probe(lv, seg, f, &pr))
-		kw.probe[!seg->dir] = &pr;
-	snprintf(ep[0], sizeof ep[0], "%s", si.endpoint[0]);
-	snprintf(ep[1], sizeof ep[1], "%s", si.endpoint[1]);
-	lv->emit(lv, seg, shown, ep[seg->dir], ep[!seg->dir], lv->k != NULL ? &kw : NULL,
-	         f != NULL ? &f->pkt : NULL);
-}
-
-/* Rows out of the stream table wait in lv->pend until their bound is known. */
-static int
-take_rows(struct live *lv)
-{
-	struct cap_seg seg;
-
-	while (cap_replay_row(lv->r, &seg)) {
-		if (lv->npend == lv->cappend) {
-			size_t c = lv->cappend ? lv->cappend * 2 : 64;
-			struct cap_seg *p = realloc(lv->pend, c * sizeof *p);
-
-			if (p == NULL)
-				return -1;
-			lv->pend = p;
-			lv->cappend = c;
-		}
-		lv->pend[lv->npend++] = seg;
-	}
-	return 0;
-}
-
-/* Settles the waiting rows whose next frame has been seen (all of them when
- * force: at time now). */
-static void
-settle_rows(struct live *lv, int force)
-{
-	size_t done = 0;
-	int64_t now = kn_now();
-	char err[256];
-
-	if (lv->npend == 0)
-		return;
-	if (lv->k != NULL && kn_update(lv->k, err, sizeof err) < 0 && !lv->kernel_broke) {
-		snprintf(lv->kernel_err, sizeof lv->kernel_err, "%s", err);
-		lv->kernel_broke = 1;
-	}
-	for (; done < lv->npend; done++) {
-		struct cap_seg *seg = &lv->pend[done];
-		struct live_frame *next = NULL;
-		int64_t bound = -1;
-
-		/* up to the next frame: what the receiver did with this segment
-		 * is in; what its sender did to send that one is left out
-		 * (settle) */
-		for (uint64_t g = seg->frame + 1; g <= lv->last_frame && g < seg->frame + 64; g++) {
-			if (frame_of(lv, g) != NULL) {
-				bound = frame_of(lv, g)->abs_ns;
-				next = frame_of(lv, g);
-				break;
-			}
-		}
-		if (bound < 0 && seg->frame < lv->last_frame)
-			bound = lv->last_abs;
-		if (bound < 0) {
-			if (!force)
-				break;
-			bound = now;
-		}
-		settle(lv, seg, bound, next);
-	}
-	memmove(lv->pend, lv->pend + done, (lv->npend - done) * sizeof *lv->pend);
-	lv->npend -= done;
-}
-
-int
-live_open(struct live *lv, const struct tt_cli *cli, int argc, char **argv, char *err,
-          size_t errlen)
-{
-	char why[512], kerr[256];
-	const char *iface = cli->iface != NULL ? cli->iface : "lo";
-	char *filter = tt_join_words(argc, argv);
-	int rc, dropped;
-
-	memset(lv, 0, sizeof *lv);
-	lv->cli = cli;
-	lv->iface = iface;
-	lv->child = -1;
-	lv->ring = calloc(FRING, sizeof *lv->ring);
-	lv->r = cap_replay_new(CAP_ROWS | CAP_VIEWS);
-	if (filter == NULL || lv->ring == NULL || lv->r == NULL) {
-		free(filter);
-		snprintf(err, errlen, "%s", _("out of memory"));
-		return -1;
-	}
-	lv->filter = filter;
-	/* privileged part: the capture and the tracepoint */
-	rc = cap_reader_open_live(iface, filter, &lv->rd, err, errlen);
-	if (rc == -2) {
-		snprintf(lv->no_capture, sizeof lv->no_capture,
-		         _("cannot capture on %s: capturing needs CAP_NET_RAW (run it with sudo, or "
-		           "once: sudo setcap cap_net_raw+ep %s)"), iface, cli->exe != NULL ? cli->exe :
-		         "tcptutor");
-	} else if (rc < 0) {
-		return -1;
-	}
-	if (kn_open(1, &lv->k, why, sizeof why, kerr, sizeof kerr) < 0) {
-		snprintf(lv->kernel_note, sizeof lv->kernel_note, "%s", kerr);
-		lv->k = NULL;
-	} else if (why[0] != '\0') {
-		snprintf(lv->kernel_note, sizeof lv->kernel_note,
-		         _("kernel states from sock_diag polling, which can miss short-lived states: %s"),
-		         why);
-	}
-	if (lv->k != NULL && !kn_has_probe(lv->k, why, sizeof why))
-		snprintf(lv->probe_note, sizeof lv->probe_note,
-		         _("no kernel cwnd, ssthresh or SRTT: %s"), why);
-	if (lv->rd == NULL && lv->k == NULL) {
-		snprintf(err, errlen, "%s", lv->no_capture);
-		return -1;
-	}
-	/* then nothing but the invoking user, before a single packet is read */
-	if (kn_drop_privileges(cli->user, &dropped, err, errlen) < 0)
-		return -1;
-	if (lv->rd != NULL)
-		lv->linktype = cap_reader_linktype(lv->rd);
-	return 0;
-}
-
-int
-live_start_command(struct live *lv, char **command, int quiet, char *err, size_t errlen)
-{
-	int ready[2];
-	pid_t pid;
-	char c;
-
-	lv->following = 1;
-	if (lv->k == NULL) {
-		snprintf(err, errlen, "%s", _("following a command needs the kernel's socket view"));
-		return -1;
-	}
-	/* the child waits until it is followed, so its first SYN counts */
-	if (pipe(ready) != 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		close(ready[1]);
-		while (read(ready[0], &c, 1) < 0 && errno == EINTR)
-			;
-		close(ready[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		{
-			int nul = open("/dev/null", O_RDWR);
-
-			if (nul >= 0) {
-				dup2(nul, 0);
-				if (quiet) {
-					dup2(nul, 1);
-					dup2(nul, 2);
-				} else {
-					dup2(2, 1);     /* rows alone on standard output */
-				}
-				if (nul > 2)
-					close(nul);
-			}
-		}
-		execvp(command[0], command);
-		tt_warn(_("cannot run '%s': %s"), command[0], strerror(errno));
-		_exit(127);
-	}
-	close(ready[0]);
-	lv->child = pid;
-	kn_follow(lv->k, pid);
-	close(ready[1]);
-	return 0;
-}
-
-/* Reads what is waiting (waiting up to wait_ms for it); -1 on a broken
- * capture (message in err). */
-int
-live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
-{
-	struct pollfd pfd[2];
-	nfds_t n = 0;
-	int64_t now;
-	int idle;
-
-	if (lv->rd != NULL && !lv->capture_done) {
-		pfd[n].fd = cap_reader_fd(lv->rd);
-		pfd[n++].events = POLLIN;
-	}
-	if (kn_fd(lv->k) >= 0) {
-		pfd[n].fd = kn_fd(lv->k);
-		pfd[n++].events = POLLIN;
-	}
-	if (lv->k != NULL && kn_fd(lv->k) < 0 && (wait_ms < 0 || wait_ms > KN_DIAG_MS))
-		wait_ms = KN_DIAG_MS;
-	if (lv->npend > 0 && (wait_ms < 0 || wait_ms > IDLE_MS))
-		wait_ms = IDLE_MS;
-	if (poll(pfd, n, wait_ms) < 0 && errno != EINTR) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	now = kn_now();
-	for (int budget = 0; lv->rd != NULL && !lv->capture_done && budget < 4096; budget++) {
-		struct cap_frame fr;
-		struct cap_pkt pkt;
-		int rc = cap_reader_next(lv->rd, &fr, &pkt, err, errlen);
-		struct live_frame *f;
-
-		if (rc == CAP_AGAIN || rc == 0)
-			break;
-		if (rc < 0)
-			return -1;
-		if (rc == 2) {
-			if (lv->odd++ < MAX_NOTES && lv->note != NULL)
-				lv->note(lv, fr.number, pkt.why);
-			continue;
-		}
-		f = &lv->ring[fr.number % FRING];
-		f->frame = fr.number;
-		f->abs_ns = fr.abs_ns;
-		f->pkt = pkt;
-		f->caplen = fr.caplen;
-		memset(f->preview, 0, sizeof f->preview);
-		if (pkt.caplen_payload > 0 && pkt.payload_off <= fr.caplen) {
-			uint32_t k = pkt.caplen_payload < sizeof f->preview ? pkt.caplen_payload :
-			             (uint32_t)sizeof f->preview;
-
-			if (fr.caplen - pkt.payload_off >= k)
-				memcpy(f->preview, fr.data + pkt.payload_off, k);
-		}
-		if (lv->nframes == 0)
-			lv->first_abs = fr.abs_ns - fr.time_ns;
-		lv->last_frame = fr.number;
-		lv->last_abs = fr.abs_ns;
-		lv->last_wall = now;
-		if (cap_replay_frame(lv->r, fr.number, fr.time_ns, &pkt) < 0 || take_rows(lv) < 0) {
-			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
-			return -1;
-		}
-		lv->nframes++;
-		if (lv->cli->count && lv->nframes >= lv->cli->count) {
-			lv->capture_done = 1;
-			break;
-		}
-	}
-	if (lv->k != NULL && lv->rd == NULL && kn_update(lv->k, err, errlen) < 0)
-		return -1;
-	/* a segment whose receiver never answers (lost, or a peer gone) would
-	 * hold every later row: after HOLD_MS, or when nothing comes for
-	 * IDLE_MS, its stream settles as if no more evidence came */
-	idle = now - lv->last_wall > (int64_t)IDLE_MS * 1000000;
-	if (lv->nframes > 0) {
-		int64_t before = idle ? INT64_MAX
-		                      : lv->last_abs - lv->first_abs - (int64_t)HOLD_MS * 1000000;
-
-		while (cap_replay_settle_older(lv->r, before))
-			if (take_rows(lv) < 0) {
-				snprintf(err, errlen, "%s", _("out of memory"));
-				return -1;
-			}
-	}
-	settle_rows(lv, idle);
-	live_reap(lv, now);
-	return 0;
-}
-
-void
-live_reap(struct live *lv, int64_t now)
-{
-	int st;
-
-	if (lv->child > 0 && waitpid(lv->child, &st, WNOHANG) == lv->child) {
-		lv->child = -1;
-		lv->child_status = st;
-		lv->child_done = 1;
-		lv->child_done_at = now;
-	}
-}
-
-/* No more packets: every row is settled. */
-void
-live_finish(struct live *lv)
-{
-	struct pollfd pfd;
-
-	char err[256];
-
-	/* what the capture holds already (Ctrl-C came after the last packet) */
-	while (lv->rd != NULL && !lv->capture_done && lv->last_wall >= 0) {
-		uint64_t before = lv->nframes;
-
-		if (live_pump(lv, 0, err, sizeof err) < 0 || lv->nframes == before)
-			break;
-	}
-	/* the kernel may still be handling the last segment */
-	if (kn_fd(lv->k) >= 0) {
-		pfd.fd = kn_fd(lv->k);
-		pfd.events = POLLIN;
-		poll(&pfd, 1, 100);
-	}
-	cap_replay_finish(lv->r);
-	take_rows(lv);
-	settle_rows(lv, 1);
-}
-
-void
-live_close(struct live *lv)
-{
-	if (lv->child > 0) {
-		kill(lv->child, SIGTERM);
-		waitpid(lv->child, NULL, 0);
-	}
-	if (lv->rd != NULL)
-		cap_reader_close(lv->rd);
-	kn_close(lv->k);
-	cap_replay_free(lv->r);
-	free(lv->ring);
-	free(lv->pend);
-	free(lv->map);
-	free(lv->filter);
 }
 
 /* ---- batch ------------------------------------------------------------------ */
@@ -570,26 +79,31 @@ print_records(struct live *lv, uint64_t *cursor)
 	char a[64], b[64];
 
 	while (kn_next_record(lv->k, cursor, &r)) {
-		int64_t t = r.t - lv->start_ns;
-
 		if (r.old < 0)
 			continue;       /* what was there before we started */
 		cap_endpoint(r.ipver, r.addr, r.port, a, sizeof a);
 		cap_endpoint(r.ipver, r.peer, r.pport, b, sizeof b);
-		if (lv->cli->format == TT_REPORT_TSV)
-			printf("%" PRId64 ".%06" PRId64 "\t%s\t%s\t%s\t%s\n", t / 1000000000,
-			       (t % 1000000000) / 1000, a, b, tt_state_name((enum tt_state)r.old),
-			       tt_state_name((enum tt_state)r.now));
-		else if (lv->cli->format == TT_REPORT_JSON)
-			printf("{\"time\":%" PRId64 ".%06" PRId64 ",\"local\":\"%s\",\"remote\":\"%s\","
-			       "\"from\":\"%s\",\"to\":\"%s\"}\n", t / 1000000000, (t % 1000000000) / 1000,
-			       a, b, tt_state_name((enum tt_state)r.old), tt_state_name((enum tt_state)r.now));
-		else
-			printf("%6" PRId64 ".%06" PRId64 " %-24s %-24s %s -> %s\n", t / 1000000000,
-			       (t % 1000000000) / 1000, a, b, tt_state_name((enum tt_state)r.old),
-			       tt_state_name((enum tt_state)r.now));
+		tt_report_kernel_change(stdout, lv->cli->format, r.t - lv->start_ns, a, b,
+		                        (enum tt_state)r.old, (enum tt_state)r.now);
 		fflush(stdout);
 	}
+}
+
+/* What the kernel view lacks, and (as tcpdump says "listening on") that
+ * from here on nothing is missed. */
+static void
+say_start(struct live *lv)
+{
+	if (lv->kernel_note[0] != '\0')
+		tt_warn("%s", lv->kernel_note);
+	if (lv->probe_note[0] != '\0' && lv->rd != NULL)
+		tt_warn("%s", lv->probe_note);
+	if (lv->rd != NULL)
+		tt_warn(_("capturing on %s; the kernel's states: %s"), lv->iface,
+		        kn_source_of(lv->k) == KN_TRACE && lv->probe_note[0] == '\0' ?
+		        _("tracepoint sock:inet_sock_set_state, figures from tcp:tcp_probe") :
+		        kn_source_of(lv->k) == KN_TRACE ? _("tracepoint sock:inet_sock_set_state") :
+		        kn_source_of(lv->k) == KN_DIAG ? _("sock_diag polling") : _("none"));
 }
 
 static int
@@ -616,22 +130,11 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	if (lv->rd == NULL) {
 		tt_warn("%s", lv->no_capture);
 		tt_warn("%s", _("showing the kernel's TCP state changes only (sock_diag), without packets"));
-		if (cli->format == TT_REPORT_TSV)
-			puts("time\tlocal\tremote\tfrom\tto");
+		tt_report_kernel_header(stdout, cli->format);
 	} else if (!cli->streams) {
 		tt_report_header(b.rep);
 	}
-	if (lv->kernel_note[0] != '\0')
-		tt_warn("%s", lv->kernel_note);
-	if (lv->probe_note[0] != '\0' && lv->rd != NULL)
-		tt_warn("%s", lv->probe_note);
-	/* as tcpdump says "listening on": from here on nothing is missed */
-	if (lv->rd != NULL)
-		tt_warn(_("capturing on %s; the kernel's states: %s"), lv->iface,
-		        kn_source_of(lv->k) == KN_TRACE && lv->probe_note[0] == '\0' ?
-		        _("tracepoint sock:inet_sock_set_state, figures from tcp:tcp_probe") :
-		        kn_source_of(lv->k) == KN_TRACE ? _("tracepoint sock:inet_sock_set_state") :
-		        kn_source_of(lv->k) == KN_DIAG ? _("sock_diag polling") : _("none"));
+	say_start(lv);
 	fflush(stdout);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
@@ -650,11 +153,11 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 			wait = (int)((deadline - now) / 1000000) + 1;
 		/* after the command: until its last segments are in */
 		if (lv->child_done) {
-			if (now - lv->last_wall > (int64_t)IDLE_MS * 1000000 * 2 &&
-			    now - lv->child_done_at > (int64_t)IDLE_MS * 1000000 * 2)
+			if (now - lv->last_wall > (int64_t)LIVE_IDLE_MS * 1000000 * 2 &&
+			    now - lv->child_done_at > (int64_t)LIVE_IDLE_MS * 1000000 * 2)
 				break;
-			if (wait > IDLE_MS)
-				wait = IDLE_MS;
+			if (wait > LIVE_IDLE_MS)
+				wait = LIVE_IDLE_MS;
 		}
 		if (live_pump(lv, wait, err, sizeof err) < 0) {
 			tt_warn("%s: %s", lv->iface, err);
@@ -682,8 +185,8 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 			free(map);
 		}
 	}
-	if (lv->odd > MAX_NOTES)
-		tt_warn(_("%s: %lu more frames with notes"), lv->iface, lv->odd - MAX_NOTES);
+	if (lv->odd > LIVE_MAX_NOTES)
+		tt_warn(_("%s: %lu more frames with notes"), lv->iface, lv->odd - LIVE_MAX_NOTES);
 	if (lv->kernel_broke)
 		tt_warn("%s", lv->kernel_err);
 	if (lv->rd != NULL && cap_reader_drops(lv->rd) > 0)

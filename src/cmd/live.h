@@ -1,4 +1,4 @@
-/* cmd/live.h: the pipeline of `tcptutor live` (cmd/live.c), shared by its
+/* cmd/live.h: the pipeline of `tcptutor live` (cmd/live_pipe.c), shared by its
  * batch output and its step view (cmd/live_tui.c): a live capture through
  * the stream table, each row settled with the kernel's word. */
 #ifndef TT_LIVE_H
@@ -12,6 +12,9 @@
 #include "kernel/kernel.h"
 
 enum { LIVE_UNDECIDED = -2, LIVE_NOT_SHOWN = -1 };
+/* A row waits at most LIVE_IDLE_MS for the next one; at most LIVE_MAX_NOTES
+ * frames that cannot be shown are noted one by one, the rest counted. */
+enum { LIVE_IDLE_MS = 300, LIVE_MAX_NOTES = 10 };
 
 struct live_frame {               /* a frame read lately */
 	uint64_t frame;

@@ -150,3 +150,26 @@ tt_report_streams(FILE *out, enum tt_report_format fmt, const struct cap_replay 
 		}
 	}
 }
+
+void
+tt_report_kernel_header(FILE *out, enum tt_report_format fmt)
+{
+	if (fmt == TT_REPORT_TSV)
+		fputs("time\tlocal\tremote\tfrom\tto\n", out);
+}
+
+void
+tt_report_kernel_change(FILE *out, enum tt_report_format fmt, int64_t t, const char *local,
+                        const char *remote, enum tt_state from, enum tt_state to)
+{
+	if (fmt == TT_REPORT_TSV)
+		fprintf(out, "%" PRId64 ".%06" PRId64 "\t%s\t%s\t%s\t%s\n", t / 1000000000,
+		        (t % 1000000000) / 1000, local, remote, tt_state_name(from), tt_state_name(to));
+	else if (fmt == TT_REPORT_JSON)
+		fprintf(out, "{\"time\":%" PRId64 ".%06" PRId64 ",\"local\":\"%s\",\"remote\":\"%s\","
+		        "\"from\":\"%s\",\"to\":\"%s\"}\n", t / 1000000000, (t % 1000000000) / 1000,
+		        local, remote, tt_state_name(from), tt_state_name(to));
+	else
+		fprintf(out, "%6" PRId64 ".%06" PRId64 " %-24s %-24s %s -> %s\n", t / 1000000000,
+		        (t % 1000000000) / 1000, local, remote, tt_state_name(from), tt_state_name(to));
+}

@@ -3,6 +3,7 @@
 #ifndef TT_REPORT_STREAMS_H
 #define TT_REPORT_STREAMS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report/report.h"
@@ -30,5 +31,11 @@ void tt_report_seg(struct tt_report *rep, const struct cap_seg *seg, unsigned st
  * or -1 to leave it out (map NULL: all, as they are). */
 void tt_report_streams(FILE *out, enum tt_report_format fmt, const struct cap_replay *r, int only,
                        const int *map);
+/* live without packets: the kernel's transitions alone, each at t ns
+ * since the start, between local and remote ("addr:port"); the header
+ * (TSV only). */
+void tt_report_kernel_header(FILE *out, enum tt_report_format fmt);
+void tt_report_kernel_change(FILE *out, enum tt_report_format fmt, int64_t t, const char *local,
+                             const char *remote, enum tt_state from, enum tt_state to);
 
 #endif
