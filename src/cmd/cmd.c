@@ -1,7 +1,6 @@
 /* cmd/cmd.c: what every command shares: how the user is told (tt_warn(),
- * also kept for the start menu's box), the language switch, and the step
- * view's options from the command line. The only other place that prints
- * is main.c (usage). */
+ * also kept for the start menu's box), the one language switch, the step
+ * view's options from the command line, and a filter's words joined. */
 #include "config.h"
 
 #include <langinfo.h>
@@ -69,6 +68,26 @@ tt_ui_result(int rc)
 	if (rc != 0 && ui_error()[0] != '\0')
 		tt_warn("%s", ui_error());
 	return rc;
+}
+
+char *
+tt_join_words(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
 }
 
 /* Chinese needs a UTF-8 character type even where zh_CN.UTF-8 is not

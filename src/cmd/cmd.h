@@ -75,11 +75,10 @@ int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
 
 int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 
+/* cmd/cmd.c, what the commands share. */
 /* The words of a capture filter given after the command (replay, live)
  * joined into one expression (malloc'd; NULL when out of memory). */
 char *tt_join_words(int argc, char **argv);
-
-/* cmd/cmd.c, what the commands share. */
 /* Prints "tcptutor: message" to stderr (printf-style). */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After a screen (ui_*) returned: says why it could not be shown, when that

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <wchar.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
@@ -40,22 +40,8 @@ static void
 pad_cell(char *buf, size_t len, const char *text, int width)
 {
 	size_t at = strlen(buf);
-	int cols = 0;
-	mbstate_t st;
-	const char *p = text;
+	int cols = tt_text_width(text);
 
-	memset(&st, 0, sizeof st);
-	while (*p != '\0') {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, p, strlen(p), &st);
-		int w;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
-			break;
-		w = wcwidth(wc);
-		cols += w > 0 ? w : 1;
-		p += k;
-	}
 	snprintf(buf + at, len - at, "%s", text);
 	at = strlen(buf);
 	while (cols < width && at + 1 < len) {
@@ -89,26 +75,6 @@ static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i)
 		nm->stream[k] = i + 1;
 	}
 	return nm->ep[k];
-}
-
-char *
-tt_join_words(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
 }
 
 /* How messages name the capture: standard input is not "-". */
