@@ -69,10 +69,6 @@ int tt_write_scenarios(const char *path, const struct tt_scenario *const *scs, s
 int tt_write_frames(const char *path, const char *capture, const struct tt_step *steps,
                     size_t n);
 
-/* --coverage (cmd/cover.c): which transitions of the challenge's list
- * (tutor/cover.h) the run took and which remain, in cli->format. */
-int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
-
 int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 
 /* cmd/cmd.c, what the commands share. */

@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "report/cover.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "ui/ui.h"
@@ -149,11 +150,16 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 	}
 	/* --coverage: the transitions taken instead of the table */
 	if (cli->coverage) {
-		rc = tt_cover_report(cli, s);
+		if (tt_report_cover(stdout, cli->format, s) < 0) {
+			tt_warn("%s", _("out of memory"));
+			rc = TT_EXIT_FAIL;
+		} else {
+			rc = TT_EXIT_OK;
+		}
 	} else {
-		r = tt_report_new(stdout, cli->format == TT_REPORT_TSV ? TT_REPORT_TSV :
-		                  cli->format == TT_REPORT_JSON ? TT_REPORT_JSON : TT_REPORT_TEXT);
+		r = tt_report_new(stdout, cli->format);
 		if (r == NULL) {
+			tt_warn("%s", _("out of memory"));
 			tt_sim_free(s);
 			return TT_EXIT_FAIL;
 		}
