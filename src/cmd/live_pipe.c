@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 #include "cmd/cmd.h"
 #include "cmd/live.h"
@@ -193,15 +194,8 @@ take_rows(struct live *lv)
 	struct cap_seg seg;
 
 	while (cap_replay_row(lv->r, &seg)) {
-		if (lv->npend == lv->cappend) {
-			size_t c = lv->cappend ? lv->cappend * 2 : 64;
-			struct cap_seg *p = realloc(lv->pend, c * sizeof *p);
-
-			if (p == NULL)
-				return -1;
-			lv->pend = p;
-			lv->cappend = c;
-		}
+		if (TT_GROW(lv->pend, lv->npend, lv->cappend, 64) < 0)
+			return -1;
 		lv->pend[lv->npend++] = seg;
 	}
 	return 0;

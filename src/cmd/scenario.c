@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
 #include "report/cover.h"
@@ -21,48 +22,22 @@ static char *
 slurp(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *buf;
 
 	if (f == NULL) {
 		tt_warn(_("%s: cannot open: %s"), path, strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096) {
-			char *nb;
-
-			if (cap >= ((size_t)16 << 20)) {
-				tt_warn(_("%s: scenario larger than 16 MiB"), path);
-				goto fail;
-			}
-			nb = realloc(buf, cap ? cap * 2 : 8192);
-			if (nb == NULL)
-				goto fail;
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
+	buf = tt_read_stream(f, (size_t)16 << 20, len);
+	if (buf == NULL && errno == EFBIG)
+		tt_warn(_("%s: scenario larger than 16 MiB"), path);
+	else if (buf == NULL && errno == ENOMEM)
+		tt_warn("%s", _("out of memory"));
+	else if (buf == NULL)
 		tt_warn("%s: %s", path, strerror(errno));
-		goto fail;
-	}
 	if (f != stdin)
 		fclose(f);
-	buf[n] = '\0';
-	*len = n;
 	return buf;
-fail:
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return NULL;
 }
 
 /* Each step's own connection: a new connection's port, a flood's spoofed
