@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,65 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "paths.h"
-#include "ui/ui.h"
-
-/* tt_warn_capture(): where warnings go while the menu's screen is up */
-static char *warn_buf;
-static size_t warn_len;
-
-void
-tt_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (warn_buf != NULL) {
-		size_t at = strlen(warn_buf);
-
-		va_start(ap, fmt);
-		if (at + 1 < warn_len) {
-			vsnprintf(warn_buf + at, warn_len - at, fmt, ap);
-			at = strlen(warn_buf);
-			if (at + 1 < warn_len) {
-				warn_buf[at] = '\n';
-				warn_buf[at + 1] = '\0';
-			}
-		}
-		va_end(ap);
-		return;
-	}
-	fflush(stdout);
-	fputs("tcptutor: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-tt_warn_capture(char *buf, size_t len)
-{
-	warn_buf = len > 0 ? buf : NULL;
-	warn_len = len;
-	if (warn_buf != NULL)
-		warn_buf[0] = '\0';
-}
-
-const char *
-tt_warn_captured(void)
-{
-	return warn_buf != NULL ? warn_buf : "";
-}
-
-int
-tt_ui_result(int rc)
-{
-	if (rc != 0 && ui_error()[0] != '\0')
-		tt_warn("%s", ui_error());
-	return rc;
-}
+#include "cmd/paths.h"
 
 static void
 usage(FILE *f)
@@ -177,29 +120,6 @@ lang_from_env(void)
 	return 0;
 }
 
-/* Chinese needs a UTF-8 character type even where zh_CN.UTF-8 is not
- * generated: C.UTF-8 gives that, and LANGUAGE picks the catalog (glibc reads
- * LANGUAGE whenever the message locale is not plain "C"). */
-static void
-setup_language(int zh)
-{
-	const char *cs;
-
-	if (zh) {
-		setenv("LANGUAGE", "zh_CN", 1);
-		cs = nl_langinfo(CODESET);
-		if (strcmp(cs, "UTF-8") != 0 || strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0) {
-			if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
-				setlocale(LC_ALL, "C.UTF-8");
-		}
-	} else {
-		setenv("LANGUAGE", "en", 1);
-	}
-	bindtextdomain(PACKAGE, tt_path_localedir());
-	bind_textdomain_codeset(PACKAGE, "UTF-8");
-	textdomain(PACKAGE);
-}
-
 /* --format: asking for a format is asking for that output, not a screen,
  * so it implies --batch (cli->format_given says it was given). */
 static int
@@ -239,44 +159,43 @@ parse_seconds(const char *s, long min, long max)
 	return ms;
 }
 
-int
-main(int argc, char **argv)
+static const struct option long_opts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "lang", required_argument, NULL, 'L' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "absolute", no_argument, NULL, 'a' },
+	{ "streams", no_argument, NULL, 's' },
+	{ "tcb", no_argument, NULL, OPT_TCB },
+	{ "stream", required_argument, NULL, 'S' },
+	{ "topic", required_argument, NULL, 't' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "present", no_argument, NULL, 'p' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
+	{ "coverage", no_argument, NULL, OPT_COVERAGE },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "seconds", required_argument, NULL, OPT_SECONDS },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* What getopt_long left to do once the options are read. */
+struct parsed {
+	const char *format;
+	int help, version;
+	int command_at, command_n;  /* where "-- COMMAND" was, its words */
+};
+
+/* First pass: find --lang so that usage errors are already translated. */
+static int
+set_language(struct tt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'L' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "absolute", no_argument, NULL, 'a' },
-		{ "streams", no_argument, NULL, 's' },
-		{ "tcb", no_argument, NULL, OPT_TCB },
-		{ "stream", required_argument, NULL, 'S' },
-		{ "topic", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "present", no_argument, NULL, 'p' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "autoplay", optional_argument, NULL, OPT_AUTOPLAY },
-		{ "coverage", no_argument, NULL, OPT_COVERAGE },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "seconds", required_argument, NULL, OPT_SECONDS },
-		{ "user", required_argument, NULL, 'Z' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct tt_cli cli;
-	const char *lang = NULL, *format = NULL;
-	int c, want_help = 0, want_version = 0, command_at = 0, command_n = 0;
-	char *end;
+	const char *lang = NULL;
 
-	memset(&cli, 0, sizeof cli);
-	cli.prog = "tcptutor";
-	cli.exe = argv[0];
-	cli.stream = -1;
-	setlocale(LC_ALL, "");
-
-	/* First pass: find --lang so that usage errors are already translated. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
@@ -287,97 +206,197 @@ main(int argc, char **argv)
 	}
 	if (lang != NULL && strcmp(lang, "en") != 0 && strcmp(lang, "zh_CN") != 0 &&
 	    strcmp(lang, "zh") != 0) {
-		setup_language(lang_from_env());
+		tt_language(lang_from_env());
 		return usage_error(_("unknown language '%s' (use en or zh_CN)"), lang);
 	}
-	cli.zh = lang != NULL ? lang_is_zh(lang) : lang_from_env();
-	setup_language(cli.zh);
+	cli->zh = lang != NULL ? lang_is_zh(lang) : lang_from_env();
+	tt_language(cli->zh);
+	return -1;
+}
 
-	/* live -- COMMAND [ARGS...]: the command's words are not ours to parse
-	 * (getopt would take its options and drop the "--") */
+/* live -- COMMAND [ARGS...]: the command's words are not ours to parse
+ * (getopt would take its options and drop the "--"); returns the new argc. */
+static int
+take_command(struct tt_cli *cli, struct parsed *p, int argc, char **argv)
+{
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") != 0)
 			continue;
 		if (i + 1 < argc) {
-			cli.command = argv + i + 1;
-			command_at = i;
-			command_n = argc - i - 1;
+			cli->command = argv + i + 1;
+			p->command_at = i;
+			p->command_n = argc - i - 1;
 		}
 		argv[i] = NULL;
-		argc = i;
+		return i;
+	}
+	return argc;
+}
+
+/* The options that take a number, a file or an interval. */
+static int
+number_option(struct tt_cli *cli, int c, const char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'S':
+		cli->stream = (int)strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || cli->stream < 0)
+			return usage_error(_("invalid stream number '%s'"), arg);
+		break;
+	case OPT_SEED:
+		cli->seed = strtoul(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0')
+			return usage_error(_("invalid seed '%s'"), arg);
+		cli->has_seed = 1;
+		break;
+	case 'w':
+		if (strcmp(arg, "-") == 0 || *arg == '\0')
+			return usage_error(_("invalid file name '%s' for --write (it cannot write to "
+			                     "standard output)"), arg);
+		cli->write_path = arg;
+		break;
+	case OPT_AUTOPLAY:
+		cli->autoplay = 1;
+		if (arg != NULL && (cli->autoplay_ms = (int)parse_seconds(arg, 100, 3600000L)) < 0)
+			return usage_error(_("invalid auto-play interval '%s' (seconds, 0.1 to 3600)"),
+			                   arg);
+		break;
+	case OPT_COUNT:
+		cli->count = strtoul(arg, &end, 10);
+		if (*arg < '0' || *arg > '9' || *end != '\0' || cli->count == 0)
+			return usage_error(_("invalid count '%s' (a number from 1)"), arg);
+		break;
+	case OPT_SECONDS:
+		if ((cli->seconds_ms = parse_seconds(arg, 1, 86400000L)) < 0)
+			return usage_error(_("invalid number of seconds '%s'"), arg);
 		break;
 	}
+	return -1;
+}
+
+/* Reads the options; -1 when they are all good, else the exit status. */
+static int
+parse_options(struct tt_cli *cli, struct parsed *p, int argc, char **argv)
+{
+	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:pw:i:Z:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bf:L:lasS:t:pw:i:Z:hV", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'b': cli.batch = 1; break;
-		case 'f': format = optarg; break;
+		case 'b': cli->batch = 1; break;
+		case 'f': p->format = optarg; break;
 		case 'L': break;
-		case 'l': cli.list = 1; break;
-		case 'a': cli.absolute = 1; break;
-		case 's': cli.streams = 1; break;
-		case 'S':
-			cli.stream = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || cli.stream < 0)
-				return usage_error(_("invalid stream number '%s'"), optarg);
+		case 'l': cli->list = 1; break;
+		case 'a': cli->absolute = 1; break;
+		case 's': cli->streams = 1; break;
+		case 't': cli->topic = optarg; break;
+		case 'p': cli->present = 1; break;
+		case OPT_COVERAGE: cli->coverage = 1; break;
+		case OPT_TCB: cli->tcb = 1; break;
+		case 'i': cli->iface = optarg; break;
+		case 'Z': cli->user = optarg; break;
+		case 'h': p->help = 1; break;
+		case 'V': p->version = 1; break;
+		case 'S': case OPT_SEED: case 'w': case OPT_AUTOPLAY: case OPT_COUNT: case OPT_SECONDS:
+			if ((rc = number_option(cli, c, optarg)) >= 0)
+				return rc;
 			break;
-		case 't': cli.topic = optarg; break;
-		case OPT_SEED:
-			cli.seed = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0')
-				return usage_error(_("invalid seed '%s'"), optarg);
-			cli.has_seed = 1;
-			break;
-		case 'p': cli.present = 1; break;
-		case 'w':
-			if (strcmp(optarg, "-") == 0 || *optarg == '\0')
-				return usage_error(_("invalid file name '%s' for --write (it cannot write to "
-				                     "standard output)"), optarg);
-			cli.write_path = optarg;
-			break;
-		case OPT_AUTOPLAY:
-			cli.autoplay = 1;
-			if (optarg != NULL &&
-			    (cli.autoplay_ms = (int)parse_seconds(optarg, 100, 3600000L)) < 0)
-				return usage_error(_("invalid auto-play interval '%s' (seconds, 0.1 to 3600)"),
-				                   optarg);
-			break;
-		case OPT_COVERAGE: cli.coverage = 1; break;
-		case OPT_TCB: cli.tcb = 1; break;
-		case 'i': cli.iface = optarg; break;
-		case 'Z': cli.user = optarg; break;
-		case OPT_COUNT:
-			cli.count = strtoul(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0' || cli.count == 0)
-				return usage_error(_("invalid count '%s' (a number from 1)"), optarg);
-			break;
-		case OPT_SECONDS:
-			if ((cli.seconds_ms = parse_seconds(optarg, 1, 86400000L)) < 0)
-				return usage_error(_("invalid number of seconds '%s'"), optarg);
-			break;
-		case 'h': want_help = 1; break;
-		case 'V': want_version = 1; break;
 		case ':':
 			return usage_error(_("option '%s' requires an argument"), argv[optind - 1]);
 		default:
 			return usage_error(_("unrecognized option '%s'"), argv[optind - 1]);
 		}
 	}
-	if (want_help) {
+	return -1;
+}
+
+static int
+version(void)
+{
+	printf("tcptutor %s\n", PACKAGE_VERSION);
+	printf(_("Copyright (C) 2026 the tcptutor authors.\n"
+	         "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+	         "This is free software: you are free to change and redistribute it.\n"
+	         "There is NO WARRANTY, to the extent permitted by law.\n"));
+	return TT_EXIT_OK;
+}
+
+static int
+is_command(int argc, char **argv, const char *name)
+{
+	return argc > 0 && strcmp(argv[0], name) == 0;
+}
+
+/* Options that belong to some commands only; -1 when they fit (the live
+ * options are checked before the words after "--" join the arguments). */
+static int
+check_scope(const struct tt_cli *cli, int argc, char **argv)
+{
+	if (cli->write_path != NULL && !is_command(argc, argv, "lesson") &&
+	    !is_command(argc, argv, "sandbox"))
+		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
+		                     "written as a capture"));
+	if (cli->tcb && !is_command(argc, argv, "lesson") && !is_command(argc, argv, "sandbox") &&
+	    !is_command(argc, argv, "replay"))
+		return usage_error(_("--tcb is for the tables of 'lesson', 'sandbox' and 'replay'"));
+	if (cli->coverage && !is_command(argc, argv, "sandbox"))
+		return usage_error(_("--coverage is for 'sandbox': the transitions a scenario "
+		                     "covered"));
+	return -1;
+}
+
+static int
+run_command(const struct tt_cli *cli, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(const struct tt_cli *, int, char **);
+	} commands[] = {
+		{ "lesson", cmd_lesson }, { "sandbox", cmd_sandbox }, { "replay", cmd_replay },
+		{ "quiz", cmd_quiz }, { "live", cmd_live },
+	};
+
+	if (argc == 0) {
+		if (cli->batch) {
+			usage(stdout);
+			return TT_EXIT_OK;
+		}
+		return cmd_menu(cli);
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].run(cli, argc - 1, argv + 1);
+	return usage_error(_("unknown command '%s'"), argv[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tt_cli cli;
+	struct parsed p;
+	int rc;
+
+	memset(&cli, 0, sizeof cli);
+	memset(&p, 0, sizeof p);
+	cli.prog = "tcptutor";
+	cli.exe = argv[0];
+	cli.stream = -1;
+	setlocale(LC_ALL, "");
+	if ((rc = set_language(&cli, argc, argv)) >= 0)
+		return rc;
+	argc = take_command(&cli, &p, argc, argv);
+	if ((rc = parse_options(&cli, &p, argc, argv)) >= 0)
+		return rc;
+	if (p.help) {
 		usage(stdout);
 		return TT_EXIT_OK;
 	}
-	if (want_version) {
-		printf("tcptutor %s\n", PACKAGE_VERSION);
-		printf(_("Copyright (C) 2026 the tcptutor authors.\n"
-		         "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
-		         "This is free software: you are free to change and redistribute it.\n"
-		         "There is NO WARRANTY, to the extent permitted by law.\n"));
-		return TT_EXIT_OK;
-	}
-	if (format != NULL && set_format(&cli, format) < 0)
-		return usage_error(_("unknown format '%s' (use text, tsv or json)"), format);
+	if (p.version)
+		return version();
+	if (p.format != NULL && set_format(&cli, p.format) < 0)
+		return usage_error(_("unknown format '%s' (use text, tsv or json)"), p.format);
 	if (!isatty(STDOUT_FILENO))
 		cli.batch = 1;
 	cli.datadir = tt_path_datadir();
@@ -385,43 +404,17 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if ((cli.iface != NULL || cli.count || cli.seconds_ms || cli.user != NULL) &&
-	    (argc == 0 || strcmp(argv[0], "live") != 0))
+	    !is_command(argc, argv, "live"))
 		return usage_error(_("-i, --count, --seconds and --user are for 'live'"));
-	if (cli.command != NULL && (argc == 0 || strcmp(argv[0], "live") != 0)) {
+	if (cli.command != NULL && !is_command(argc, argv, "live")) {
 		/* elsewhere the words after "--" are plain arguments, as before:
 		 * they move down over the "--", after the other arguments */
-		memmove(argv - optind + command_at, argv - optind + command_at + 1,
-		        (size_t)command_n * sizeof *argv);
-		argc += command_n;
+		memmove(argv - optind + p.command_at, argv - optind + p.command_at + 1,
+		        (size_t)p.command_n * sizeof *argv);
+		argc += p.command_n;
 		cli.command = NULL;
 	}
-	if (cli.write_path != NULL &&
-	    (argc == 0 || (strcmp(argv[0], "lesson") != 0 && strcmp(argv[0], "sandbox") != 0)))
-		return usage_error(_("--write is for 'lesson' and 'sandbox': a simulated run "
-		                     "written as a capture"));
-	if (cli.tcb && (argc == 0 || (strcmp(argv[0], "lesson") != 0 &&
-	                              strcmp(argv[0], "sandbox") != 0 &&
-	                              strcmp(argv[0], "replay") != 0)))
-		return usage_error(_("--tcb is for the tables of 'lesson', 'sandbox' and 'replay'"));
-	if (cli.coverage && (argc == 0 || strcmp(argv[0], "sandbox") != 0))
-		return usage_error(_("--coverage is for 'sandbox': the transitions a scenario "
-		                     "covered"));
-	if (argc == 0) {
-		if (cli.batch) {
-			usage(stdout);
-			return TT_EXIT_OK;
-		}
-		return cmd_menu(&cli);
-	}
-	if (strcmp(argv[0], "lesson") == 0)
-		return cmd_lesson(&cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "sandbox") == 0)
-		return cmd_sandbox(&cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "replay") == 0)
-		return cmd_replay(&cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "quiz") == 0)
-		return cmd_quiz(&cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "live") == 0)
-		return cmd_live(&cli, argc - 1, argv + 1);
-	return usage_error(_("unknown command '%s'"), argv[0]);
+	if ((rc = check_scope(&cli, argc, argv)) >= 0)
+		return rc;
+	return run_command(&cli, argc, argv);
 }

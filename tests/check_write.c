@@ -2,7 +2,7 @@
  *
  * The encoder (capture/encode.c) against the decoder and against checksums
  * computed here from scratch; the payload the simulator keeps per step;
- * and cmd_write.c's files read back through libpcap (capture/pcapfile.c):
+ * and cmd/write.c's files read back through libpcap (capture/pcapfile.c):
  * one frame per segment step, the bytes the engine sent, time stamps from
  * the virtual clock (arrival, or the send time of a lost segment), in time
  * order, each later simulation 1 s after the last frame of the one before,
@@ -17,10 +17,10 @@
 
 #include "tt_check.h"
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "sim/sim.h"
 
-/* cmd_write.c reports through tt_warn(): kept here for the tests to read. */
+/* cmd/write.c reports through tt_warn(): kept here for the tests to read. */
 static char warned[1024];
 
 void

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/sandbox-tui.sh: the sandbox and the start menu (cmd_sandbox.c,
+# tests/sandbox-tui.sh: the sandbox and the start menu (cmd/sandbox.c,
 # ui/sandbox.c) through tmux, and the command line on a terminal:
 # - an action lands on the last step it made (w delivers everything and
 #   shows the end, and the next action does not rewind anything);

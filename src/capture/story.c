@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 #include "i18n.h"
 
@@ -104,22 +105,16 @@ cap_story_free(struct cap_story *s)
 	free(s);
 }
 
-/* Room for twice as many steps; -1 when out of memory. */
+/* Room for one more step and its packet; -1 when out of memory. */
 static int
 grow(struct cap_story *s)
 {
-	size_t n = s->cap ? s->cap * 2 : 64;
-	struct tt_step *ns = realloc(s->steps, n * sizeof *ns);
-	struct cap_pkt *np;
+	size_t c[2] = { s->cap, s->cap };
 
-	if (ns == NULL)
+	if (tt_grow(&s->steps, &c[0], s->cap + 1, sizeof *s->steps, 64) < 0 ||
+	    tt_grow(&s->pkts, &c[1], s->cap + 1, sizeof *s->pkts, 64) < 0)
 		return -1;
-	s->steps = ns;
-	np = realloc(s->pkts, n * sizeof *np);
-	if (np == NULL)
-		return -1;
-	s->pkts = np;
-	s->cap = n;
+	s->cap = c[0];
 	return 0;
 }
 

@@ -498,6 +498,114 @@ tt_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* One JSON line; t, flags and dir already formatted (t is reused). */
+static void
+json_row(struct tt_report *r, const struct tt_row *row, char *t, size_t tlen, const char *flags,
+         const char *dir)
+{
+	fprintf(r->out, "{\"stream\":%u,\"frame\":%" PRIu64 ",\"time\":%s,\"dir\":\"%s\",\"src\":",
+	        row->stream, row->frame, t, dir);
+	tt_json_string(r->out, row->src);
+	fputs(",\"dst\":", r->out);
+	tt_json_string(r->out, row->dst);
+	fprintf(r->out, ",\"flags\":\"%s\",\"seq\":%" PRIu32 ",\"ack\":", flags, row->seq);
+	if (row->flags & TT_ACK)
+		fprintf(r->out, "%" PRIu32, row->ack);
+	else
+		fputs("null", r->out);
+	fprintf(r->out, ",\"len\":%" PRIu32 ",\"win\":%" PRIu32
+	        ",\"client_state\":\"%s\",\"server_state\":\"%s\",\"notes\":",
+	        row->len, row->win, tt_state_name(row->cstate), tt_state_name(row->sstate));
+	tt_json_string(r->out, row->notes);
+	if (row->trans != NULL) {
+		fputs(",\"transitions\":[", r->out);
+		for (unsigned k = 0; k < row->ntrans; k++) {
+			const struct tt_transition *tr = &row->trans[k];
+
+			fprintf(r->out, "%s{\"host\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
+			        "\"reason\":\"%s\",\"rfc\":", k ? "," : "",
+			        tr->host ? "server" : "client", tt_state_name(tr->from),
+			        tt_state_name(tr->to), tt_reason_id(tr->reason));
+			tt_json_string(r->out, tt_reason_rfc(tr->reason));
+			if (tr->crossed)
+				fprintf(r->out, ",\"crossed\":%" PRIu64, tr->crossed);
+			if (tr->inferred)
+				fputs(",\"inferred\":true", r->out);
+			fputc('}', r->out);
+		}
+		fputc(']', r->out);
+	}
+	if (r->kernel) {
+		fputs(",\"client_kernel\":", r->out);
+		tt_json_string(r->out, row->kernel[0] != NULL ? row->kernel[0] : "-");
+		fputs(",\"server_kernel\":", r->out);
+		tt_json_string(r->out, row->kernel[1] != NULL ? row->kernel[1] : "-");
+		if (row->kernel_why != NULL) {
+			fputs(",\"kernel_why\":", r->out);
+			tt_json_string(r->out, row->kernel_why);
+		}
+		json_probe(r->out, "client_probe", row->probe[0]);
+		json_probe(r->out, "server_probe", row->probe[1]);
+	}
+	for (int h = 0; r->tcb && h < 2; h++) {
+		struct tcb_figs f;
+
+		tcb_figures(row, h, &f);
+		for (int i = 0; i < NFIGS; i++) {
+			fprintf(r->out, ",\"%s%s\":", h ? "s_" : "c_", tcb_columns[i]);
+			if (!f.known[i])
+				fputs("null", r->out);
+			else if (fig_is_time(i))
+				fputs(fig_time(f.val[i], t, tlen), r->out);
+			else
+				fprintf(r->out, "%" PRIu64, f.val[i]);
+		}
+	}
+	fputs("}\n", r->out);
+}
+
+/* One text row, then its transitions, TCBs and the kernel's word. */
+static void
+text_row(struct tt_report *r, const struct tt_row *row, const char *t, const char *flags,
+         const char *ack, const char *dir)
+{
+	char line[256];
+	size_t n;
+
+	if (!r->any || row->stream != r->last_stream)
+		fprintf(r->out, _("-- stream %u: %s <-> %s\n"), row->stream,
+		        row->dir == 0 ? row->src : row->dst, row->dir == 0 ? row->dst : row->src);
+	n = (size_t)snprintf(line, sizeof line,
+	                     "%6" PRIu64 " %11s %3s %-12s %10" PRIu32 " %10s %5" PRIu32 " %5" PRIu32
+	                     "  %-12s %-12s %s",
+	                     row->frame, t, dir, flags, row->seq, ack, row->len, row->win,
+	                     tt_state_name(row->cstate), tt_state_name(row->sstate), row->notes);
+	if (n >= sizeof line)
+		n = sizeof line - 1;
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = '\0';
+	fprintf(r->out, "%s\n", line);
+	for (unsigned k = 0; k < row->ntrans; k++) {
+		const struct tt_transition *tr = &row->trans[k];
+
+		fprintf(r->out, "%6s %11s %s: %s -> %s (%s", "*", "",
+		        tr->host ? "server" : "client", tt_state_name(tr->from),
+		        tt_state_name(tr->to), tt_reason_id(tr->reason));
+		if (tr->crossed)
+			fprintf(r->out, _("; frame %" PRIu64 " arrives here: the two crossed"),
+			        tr->crossed);
+		if (tr->inferred)
+			fputs(_("; inferred: the capture missed a segment"), r->out);
+		fputs(")\n", r->out);
+	}
+	for (int h = 0; r->tcb && h < 2; h++)
+		text_tcb(r->out, row, h);
+	if (r->kernel && row->kernel_why != NULL)
+		fprintf(r->out, _("%6s %11s kernel: client %s, server %s: %s\n"), "!", "",
+		        row->kernel[0] != NULL ? row->kernel[0] : "-",
+		        row->kernel[1] != NULL ? row->kernel[1] : "-", row->kernel_why);
+}
+
 void
 tt_report_row(struct tt_report *r, const struct tt_row *row)
 {
@@ -516,110 +624,10 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 		snprintf(ack, sizeof ack, "%" PRIu32, row->ack);
 	else
 		strcpy(ack, "-");
-
-	switch (r->fmt) {
-	case TT_FMT_TSV:
-		break;          /* tsv_row() above */
-	case TT_FMT_JSON:
-		fprintf(r->out, "{\"stream\":%u,\"frame\":%" PRIu64 ",\"time\":%s,\"dir\":\"%s\",\"src\":",
-		        row->stream, row->frame, t, dir);
-		tt_json_string(r->out, row->src);
-		fputs(",\"dst\":", r->out);
-		tt_json_string(r->out, row->dst);
-		fprintf(r->out, ",\"flags\":\"%s\",\"seq\":%" PRIu32 ",\"ack\":", flags, row->seq);
-		if (row->flags & TT_ACK)
-			fprintf(r->out, "%" PRIu32, row->ack);
-		else
-			fputs("null", r->out);
-		fprintf(r->out, ",\"len\":%" PRIu32 ",\"win\":%" PRIu32
-		        ",\"client_state\":\"%s\",\"server_state\":\"%s\",\"notes\":",
-		        row->len, row->win, tt_state_name(row->cstate), tt_state_name(row->sstate));
-		tt_json_string(r->out, row->notes);
-		if (row->trans != NULL) {
-			fputs(",\"transitions\":[", r->out);
-			for (unsigned k = 0; k < row->ntrans; k++) {
-				const struct tt_transition *tr = &row->trans[k];
-
-				fprintf(r->out, "%s{\"host\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
-				        "\"reason\":\"%s\",\"rfc\":", k ? "," : "",
-				        tr->host ? "server" : "client", tt_state_name(tr->from),
-				        tt_state_name(tr->to), tt_reason_id(tr->reason));
-				tt_json_string(r->out, tt_reason_rfc(tr->reason));
-				if (tr->crossed)
-					fprintf(r->out, ",\"crossed\":%" PRIu64, tr->crossed);
-				if (tr->inferred)
-					fputs(",\"inferred\":true", r->out);
-				fputc('}', r->out);
-			}
-			fputc(']', r->out);
-		}
-		if (r->kernel) {
-			fputs(",\"client_kernel\":", r->out);
-			tt_json_string(r->out, row->kernel[0] != NULL ? row->kernel[0] : "-");
-			fputs(",\"server_kernel\":", r->out);
-			tt_json_string(r->out, row->kernel[1] != NULL ? row->kernel[1] : "-");
-			if (row->kernel_why != NULL) {
-				fputs(",\"kernel_why\":", r->out);
-				tt_json_string(r->out, row->kernel_why);
-			}
-			json_probe(r->out, "client_probe", row->probe[0]);
-			json_probe(r->out, "server_probe", row->probe[1]);
-		}
-		for (int h = 0; r->tcb && h < 2; h++) {
-			struct tcb_figs f;
-
-			tcb_figures(row, h, &f);
-			for (int i = 0; i < NFIGS; i++) {
-				fprintf(r->out, ",\"%s%s\":", h ? "s_" : "c_", tcb_columns[i]);
-				if (!f.known[i])
-					fputs("null", r->out);
-				else if (fig_is_time(i))
-					fputs(fig_time(f.val[i], t, sizeof t), r->out);
-				else
-					fprintf(r->out, "%" PRIu64, f.val[i]);
-			}
-		}
-		fputs("}\n", r->out);
-		break;
-	case TT_FMT_TEXT: {
-		char line[256];
-		size_t n;
-
-		if (!r->any || row->stream != r->last_stream)
-			fprintf(r->out, _("-- stream %u: %s <-> %s\n"), row->stream,
-			        row->dir == 0 ? row->src : row->dst, row->dir == 0 ? row->dst : row->src);
-		n = (size_t)snprintf(line, sizeof line,
-		                     "%6" PRIu64 " %11s %3s %-12s %10" PRIu32 " %10s %5" PRIu32 " %5" PRIu32
-		                     "  %-12s %-12s %s",
-		                     row->frame, t, dir, flags, row->seq, ack, row->len, row->win,
-		                     tt_state_name(row->cstate), tt_state_name(row->sstate), row->notes);
-		if (n >= sizeof line)
-			n = sizeof line - 1;
-		while (n > 0 && line[n - 1] == ' ')
-			line[--n] = '\0';
-		fprintf(r->out, "%s\n", line);
-		for (unsigned k = 0; k < row->ntrans; k++) {
-			const struct tt_transition *tr = &row->trans[k];
-
-			fprintf(r->out, "%6s %11s %s: %s -> %s (%s", "*", "",
-			        tr->host ? "server" : "client", tt_state_name(tr->from),
-			        tt_state_name(tr->to), tt_reason_id(tr->reason));
-			if (tr->crossed)
-				fprintf(r->out, _("; frame %" PRIu64 " arrives here: the two crossed"),
-				        tr->crossed);
-			if (tr->inferred)
-				fputs(_("; inferred: the capture missed a segment"), r->out);
-			fputs(")\n", r->out);
-		}
-		for (int h = 0; r->tcb && h < 2; h++)
-			text_tcb(r->out, row, h);
-		if (r->kernel && row->kernel_why != NULL)
-			fprintf(r->out, _("%6s %11s kernel: client %s, server %s: %s\n"), "!", "",
-			        row->kernel[0] != NULL ? row->kernel[0] : "-",
-			        row->kernel[1] != NULL ? row->kernel[1] : "-", row->kernel_why);
-		break;
-	}
-	}
+	if (r->fmt == TT_FMT_JSON)
+		json_row(r, row, t, sizeof t, flags, dir);
+	else
+		text_row(r, row, t, flags, ack, dir);
 	r->any = 1;
 	r->last_stream = row->stream;
 }

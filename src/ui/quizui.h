@@ -1,4 +1,4 @@
-/* ui/quizui.h: the quiz screen. Plain C (no curses), so cmd_quiz.c can call
+/* ui/quizui.h: the quiz screen. Plain C (no curses), so cmd/quiz.c can call
  * it: the sitting (questions, checking, Leitner boxes, saving) lives in
  * tutor/quiz.h; this screen only asks, shows feedback and the score. */
 #ifndef TT_UI_QUIZUI_H

@@ -1,4 +1,4 @@
-/* cmd_replay.c: the 'replay' subcommand.
+/* cmd/replay.c: the 'replay' subcommand.
  *
  * Batch mode streams the capture once: each frame is decoded, passed through
  * the stream table and printed as a segment-table row (or, with --streams,
@@ -17,13 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <wchar.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "report/report.h"
+#include "report/streams.h"
 #include "ui/ui.h"
 
 /* The bundled sample opened when no file is given. */
@@ -39,22 +40,8 @@ static void
 pad_cell(char *buf, size_t len, const char *text, int width)
 {
 	size_t at = strlen(buf);
-	int cols = 0;
-	mbstate_t st;
-	const char *p = text;
+	int cols = tt_text_width(text);
 
-	memset(&st, 0, sizeof st);
-	while (*p != '\0') {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, p, strlen(p), &st);
-		int w;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
-			break;
-		w = wcwidth(wc);
-		cols += w > 0 ? w : 1;
-		p += k;
-	}
 	snprintf(buf + at, len - at, "%s", text);
 	at = strlen(buf);
 	while (cols < width && at + 1 < len) {
@@ -88,109 +75,6 @@ static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i)
 		nm->stream[k] = i + 1;
 	}
 	return nm->ep[k];
-}
-
-char *
-tt_join_words(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
-/* The decimal digits of v, at the end of buf[24]. */
-static const char *
-decimal(char *buf, uint64_t v)
-{
-	char *p = buf + 23;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return p;
-}
-
-/* One --streams TSV line, put together without printf: a busy capture has
- * a hundred thousand streams, and fprintf took most of their time. */
-static void
-stream_tsv(FILE *out, const struct cap_stream_info *si)
-{
-	char num[2][24], line[512];
-	const char *f[] = {
-		decimal(num[0], si->index), si->endpoint[0], si->endpoint[1],
-		decimal(num[1], si->packets), si->handshake ? "yes" : "no", cap_end_name(si->end),
-		tt_state_name(si->final[0]), tt_state_name(si->final[1])
-	};
-	const size_t nf = sizeof f / sizeof f[0];
-	size_t n = 0;
-
-	/* each field is at most 56 bytes: the line always fits */
-	for (size_t i = 0; i < nf; i++) {
-		size_t k = strnlen(f[i], 63);
-
-		memcpy(line + n, f[i], k);
-		n += k;
-		line[n++] = i + 1 < nf ? '\t' : '\n';
-	}
-	fwrite(line, 1, n, out);
-}
-
-void
-tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map)
-{
-	size_t n = cap_replay_nstreams(r);
-	struct cap_stream_info si;
-
-	if (cli->format == TT_FMT_TSV)
-		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
-		      out);
-	else if (cli->format == TT_FMT_TEXT)
-		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
-		        "server", "packets", "handshake", "end", "client_state", "server_state");
-	for (size_t i = 0; i < n; i++) {
-		if (cli->stream >= 0 && (size_t)cli->stream != i)
-			continue;
-		if (map != NULL && map[i] < 0)
-			continue;
-		cap_replay_stream(r, i, &si);
-		if (map != NULL)
-			si.index = (unsigned)map[i];
-		switch (cli->format) {
-		case TT_FMT_TSV:
-			stream_tsv(out, &si);
-			break;
-		case TT_FMT_JSON:
-			fprintf(out, "{\"stream\":%u,\"client\":", si.index);
-			tt_json_string(out, si.endpoint[0]);
-			fputs(",\"server\":", out);
-			tt_json_string(out, si.endpoint[1]);
-			fprintf(out, ",\"packets\":%" PRIu64 ",\"handshake\":%s,\"end\":\"%s\","
-			        "\"client_state\":\"%s\",\"server_state\":\"%s\"}\n",
-			        si.packets, si.handshake ? "true" : "false", cap_end_name(si.end),
-			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
-			break;
-		case TT_FMT_TEXT:
-			fprintf(out, "%6u  %-24s %-24s %7" PRIu64 " %-9s %-10s  %-12s %s\n", si.index,
-			        si.endpoint[0], si.endpoint[1], si.packets,
-			        si.handshake ? _("yes") : _("no"), cap_end_name(si.end),
-			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
-			break;
-		}
-	}
 }
 
 /* How messages name the capture: standard input is not "-". */
@@ -248,64 +132,6 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
 	return 0;
 }
 
-/* One row of the stream table as a report row (replay and live). */
-void
-tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
-              unsigned stream, const char *src, const char *dst, const char *const *kernel,
-              const char *kernel_why, const struct tt_probe_fig *const *probe)
-{
-	char notes[160];
-	struct tt_row row;
-	struct tt_transition tr[TT_STEP_EVENTS];
-	unsigned ntr = 0;
-
-	row = (struct tt_row){
-		.stream = stream,
-		.frame = seg->frame,
-		.time_ns = seg->time_ns,
-		.dir = seg->dir,
-		.src = src,
-		.dst = dst,
-		.flags = seg->flags,
-		.seq = cli->absolute ? seg->seq : seg->rel_seq,
-		.ack = cli->absolute ? seg->ack : seg->rel_ack,
-		.len = seg->len,
-		.win = seg->win,
-		.cstate = seg->state[0],
-		.sstate = seg->state[1],
-		.notes = seg->notes ? tt_notes_format(seg->notes, notes, sizeof notes) : "",
-		.trans = tr,
-		.kernel = { kernel != NULL ? kernel[0] : NULL, kernel != NULL ? kernel[1] : NULL },
-		.kernel_why = kernel_why,
-		.probe = { probe != NULL ? probe[0] : NULL, probe != NULL ? probe[1] : NULL },
-	};
-	for (unsigned k = 0; k < seg->nev; k++) {
-		const struct cap_event *ce = &seg->ev[k];
-
-		if (ce->ev.from == ce->ev.to)
-			continue;
-		tr[ntr++] = (struct tt_transition){
-			.host = ce->host, .from = ce->ev.from, .to = ce->ev.to,
-			.reason = ce->ev.reason,
-			.crossed = (ce->flags & TT_OBS_CROSSED) ? ce->arrived : 0,
-			.inferred = (ce->flags & TT_OBS_INFERRED) != 0,
-		};
-	}
-	row.ntrans = ntr;
-	if (cli->tcb) {
-		/* the observer's TCBs (absolute) on the row's relative bases: the
-		 * sender's from its seq, the receiver's from the ack, when it has one */
-		row.tcb[0] = &seg->tcb[0];
-		row.tcb[1] = &seg->tcb[1];
-		row.tcb_wire = 1;
-		row.tcb_flight = seg->flight;
-		row.tcb_base[seg->dir] = seg->seq - row.seq;
-		row.tcb_base[!seg->dir] = seg->ack - row.ack;
-		row.tcb_nobase[!seg->dir] = !(seg->flags & TT_ACK);
-	}
-	tt_report_row(rep, &row);
-}
-
 /* Prints the rows that are finished. */
 static void
 print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep,
@@ -318,7 +144,7 @@ print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep
 		if (cli->stream >= 0 && (unsigned)cli->stream != seg.stream)
 			continue;
 		ep = names_of(nm, r, seg.stream);
-		tt_replay_row(cli, rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], NULL, NULL, NULL);
+		tt_report_seg(rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], cli->absolute, NULL);
 	}
 }
 
@@ -391,7 +217,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	if (rep != NULL)
 		print_rows(cli, r, rep, nm);
 	if (cli->streams)
-		tt_replay_streams(cli, r, stdout, NULL);
+		tt_report_streams(stdout, cli->format, r, cli->stream, NULL);
 	if (odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
 	tt_report_flush(rep);
@@ -558,11 +384,8 @@ replay_tui(const struct tt_cli *cli, const char *path, const char *filter)
 		cap_story_free(s);
 		return TT_EXIT_FAIL;
 	}
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
+	tt_ui_opts(cli, &opts);
+	opts.absolute = 0;          /* as before: --absolute is for replay's tables */
 	/* the damage is said where the story starts and ends, and in the title
 	 * (the warning names the frame already: "frame N: what") */
 	/* a copy: selecting a stream reads the file again and renews the story's */

@@ -1,4 +1,5 @@
-/* cmd_live.c: the 'live' subcommand.
+/* cmd/live_pipe.c: the pipeline of `tcptutor live` (cmd/live.h), shared
+ * by its batch output (cmd/live.c) and its step view (cmd/live_tui.c).
  *
  * The replay pipeline fed by a live capture (cap_reader_open_live) instead
  * of a file, with the kernel's own states beside the inferred ones
@@ -10,8 +11,8 @@
  * here for the kernel's word: a row's kernel states are those of the
  * kernel when the next segment was captured (on loopback the receiver has
  * handled a segment before the next one is seen), or when nothing came for
- * IDLE_MS, or at the end. Batch prints each row as it is settled; the step
- * view (ui_live) follows the newest.
+ * LIVE_IDLE_MS, or at the end. Settled rows go to lv->emit. Nothing here
+ * prints (but a COMMAND that cannot be started, from its child).
  */
 #include "config.h"
 
@@ -27,28 +28,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
+#include "cmd/live.h"
 #include "i18n.h"
 #include "kernel/kernel.h"
-#include "live.h"
-#include "report/report.h"
-#include "ui/ui.h"
 
 #define FRING 8192            /* frames remembered (addresses, time stamps) */
-#define IDLE_MS 300           /* a row waits at most this long for the next one */
-#define HOLD_MS 1000          /* and for its receiver's answer while others come */
-#define MAX_NOTES 10
-
-static volatile sig_atomic_t stop_signal;
-
-static void
-on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* ---- the pipeline ------------------------------------------------------------ */
+#define HOLD_MS 1000          /* a row waits this long for its receiver's answer
+                               * while others come */
 
 static struct live_frame *
 frame_of(struct live *lv, uint64_t frame)
@@ -205,15 +194,8 @@ take_rows(struct live *lv)
 	struct cap_seg seg;
 
 	while (cap_replay_row(lv->r, &seg)) {
-		if (lv->npend == lv->cappend) {
-			size_t c = lv->cappend ? lv->cappend * 2 : 64;
-			struct cap_seg *p = realloc(lv->pend, c * sizeof *p);
-
-			if (p == NULL)
-				return -1;
-			lv->pend = p;
-			lv->cappend = c;
-		}
+		if (TT_GROW(lv->pend, lv->npend, lv->cappend, 64) < 0)
+			return -1;
 		lv->pend[lv->npend++] = seg;
 	}
 	return 0;
@@ -392,8 +374,8 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 	}
 	if (lv->k != NULL && kn_fd(lv->k) < 0 && (wait_ms < 0 || wait_ms > KN_DIAG_MS))
 		wait_ms = KN_DIAG_MS;
-	if (lv->npend > 0 && (wait_ms < 0 || wait_ms > IDLE_MS))
-		wait_ms = IDLE_MS;
+	if (lv->npend > 0 && (wait_ms < 0 || wait_ms > LIVE_IDLE_MS))
+		wait_ms = LIVE_IDLE_MS;
 	if (poll(pfd, n, wait_ms) < 0 && errno != EINTR) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
@@ -410,7 +392,7 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 		if (rc < 0)
 			return -1;
 		if (rc == 2) {
-			if (lv->odd++ < MAX_NOTES && lv->note != NULL)
+			if (lv->odd++ < LIVE_MAX_NOTES && lv->note != NULL)
 				lv->note(lv, fr.number, pkt.why);
 			continue;
 		}
@@ -446,8 +428,8 @@ live_pump(struct live *lv, int wait_ms, char *err, size_t errlen)
 		return -1;
 	/* a segment whose receiver never answers (lost, or a peer gone) would
 	 * hold every later row: after HOLD_MS, or when nothing comes for
-	 * IDLE_MS, its stream settles as if no more evidence came */
-	idle = now - lv->last_wall > (int64_t)IDLE_MS * 1000000;
+	 * LIVE_IDLE_MS, its stream settles as if no more evidence came */
+	idle = now - lv->last_wall > (int64_t)LIVE_IDLE_MS * 1000000;
 	if (lv->nframes > 0) {
 		int64_t before = idle ? INT64_MAX
 		                      : lv->last_abs - lv->first_abs - (int64_t)HOLD_MS * 1000000;
@@ -517,205 +499,4 @@ live_close(struct live *lv)
 	free(lv->pend);
 	free(lv->map);
 	free(lv->filter);
-}
-
-/* ---- batch ------------------------------------------------------------------ */
-
-struct batch {
-	struct tt_report *rep;
-};
-
-static void
-batch_emit(struct live *lv, const struct cap_seg *seg, unsigned stream, const char *src,
-           const char *dst, const struct live_word *kw, const struct cap_pkt *pkt)
-{
-	struct batch *b = lv->ctx;
-	struct tt_probe_fig fig[2];
-	const struct tt_probe_fig *pf[2] = { NULL, NULL };
-
-	(void)pkt;
-	if (lv->cli->streams)
-		return;
-	if (lv->cli->stream >= 0 && (unsigned)lv->cli->stream != stream)
-		return;
-	for (int h = 0; kw != NULL && h < 2; h++) {
-		const struct kn_probe *p = kw->probe[h];
-
-		if (p == NULL)
-			continue;
-		fig[h] = (struct tt_probe_fig){ p->cwnd, p->ssthresh, p->srtt_us, p->snd_wnd };
-		pf[h] = &fig[h];
-	}
-	tt_replay_row(lv->cli, b->rep, seg, stream, src, dst, kw != NULL ? kw->state : NULL,
-	              kw != NULL ? kw->why : NULL, pf);
-	fflush(stdout);
-}
-
-static void
-batch_note(struct live *lv, uint64_t frame, const char *why)
-{
-	tt_warn(_("%s: frame %" PRIu64 ": note: %s"), lv->iface, frame, _(why));
-}
-
-/* Without packets: the kernel's transitions as they come. */
-static void
-print_records(struct live *lv, uint64_t *cursor)
-{
-	struct kn_record r;
-	char a[64], b[64];
-
-	while (kn_next_record(lv->k, cursor, &r)) {
-		int64_t t = r.t - lv->start_ns;
-
-		if (r.old < 0)
-			continue;       /* what was there before we started */
-		cap_endpoint(r.ipver, r.addr, r.port, a, sizeof a);
-		cap_endpoint(r.ipver, r.peer, r.pport, b, sizeof b);
-		if (lv->cli->format == TT_FMT_TSV)
-			printf("%" PRId64 ".%06" PRId64 "\t%s\t%s\t%s\t%s\n", t / 1000000000,
-			       (t % 1000000000) / 1000, a, b, tt_state_name((enum tt_state)r.old),
-			       tt_state_name((enum tt_state)r.now));
-		else if (lv->cli->format == TT_FMT_JSON)
-			printf("{\"time\":%" PRId64 ".%06" PRId64 ",\"local\":\"%s\",\"remote\":\"%s\","
-			       "\"from\":\"%s\",\"to\":\"%s\"}\n", t / 1000000000, (t % 1000000000) / 1000,
-			       a, b, tt_state_name((enum tt_state)r.old), tt_state_name((enum tt_state)r.now));
-		else
-			printf("%6" PRId64 ".%06" PRId64 " %-24s %-24s %s -> %s\n", t / 1000000000,
-			       (t % 1000000000) / 1000, a, b, tt_state_name((enum tt_state)r.old),
-			       tt_state_name((enum tt_state)r.now));
-		fflush(stdout);
-	}
-}
-
-static int
-live_batch(const struct tt_cli *cli, struct live *lv)
-{
-	struct batch b;
-	struct sigaction sa, old_int, old_term;
-	char err[512];
-	int status = TT_EXIT_OK;
-	int64_t deadline;
-	uint64_t cursor = 0;
-
-	memset(&b, 0, sizeof b);
-	lv->ctx = &b;
-	lv->emit = batch_emit;
-	lv->note = batch_note;
-	b.rep = tt_report_new(stdout, cli->format);
-	if (b.rep == NULL) {
-		tt_warn("%s", _("out of memory"));
-		return TT_EXIT_FAIL;
-	}
-	if (lv->k != NULL)
-		tt_report_kernel(b.rep);
-	if (lv->rd == NULL) {
-		tt_warn("%s", lv->no_capture);
-		tt_warn("%s", _("showing the kernel's TCP state changes only (sock_diag), without packets"));
-		if (cli->format == TT_FMT_TSV)
-			puts("time\tlocal\tremote\tfrom\tto");
-	} else if (!cli->streams) {
-		tt_report_header(b.rep);
-	}
-	if (lv->kernel_note[0] != '\0')
-		tt_warn("%s", lv->kernel_note);
-	if (lv->probe_note[0] != '\0' && lv->rd != NULL)
-		tt_warn("%s", lv->probe_note);
-	/* as tcpdump says "listening on": from here on nothing is missed */
-	if (lv->rd != NULL)
-		tt_warn(_("capturing on %s; the kernel's states: %s"), lv->iface,
-		        kn_source_of(lv->k) == KN_TRACE && lv->probe_note[0] == '\0' ?
-		        _("tracepoint sock:inet_sock_set_state, figures from tcp:tcp_probe") :
-		        kn_source_of(lv->k) == KN_TRACE ? _("tracepoint sock:inet_sock_set_state") :
-		        kn_source_of(lv->k) == KN_DIAG ? _("sock_diag polling") : _("none"));
-	fflush(stdout);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	lv->start_ns = kn_now();
-	deadline = cli->seconds_ms ? lv->start_ns + cli->seconds_ms * 1000000 : 0;
-	while (!stop_signal && !lv->capture_done) {
-		int64_t now = kn_now();
-		int wait = 1000;
-
-		if (deadline && now >= deadline)
-			break;
-		if (deadline && (deadline - now) / 1000000 < wait)
-			wait = (int)((deadline - now) / 1000000) + 1;
-		/* after the command: until its last segments are in */
-		if (lv->child_done) {
-			if (now - lv->last_wall > (int64_t)IDLE_MS * 1000000 * 2 &&
-			    now - lv->child_done_at > (int64_t)IDLE_MS * 1000000 * 2)
-				break;
-			if (wait > IDLE_MS)
-				wait = IDLE_MS;
-		}
-		if (live_pump(lv, wait, err, sizeof err) < 0) {
-			tt_warn("%s: %s", lv->iface, err);
-			status = TT_EXIT_FAIL;
-			break;
-		}
-		if (lv->rd == NULL)
-			print_records(lv, &cursor);
-	}
-	live_finish(lv);
-	if (lv->rd == NULL)
-		print_records(lv, &cursor);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	if (cli->streams && lv->rd != NULL) {
-		/* the streams shown, numbered as shown */
-		size_t n = cap_replay_nstreams(lv->r);
-		int *map = calloc(n ? n : 1, sizeof *map);
-
-		if (map != NULL) {
-			for (size_t i = 0; i < n; i++)
-				map[i] = i < lv->nmap && lv->map[i] != LIVE_UNDECIDED ? lv->map[i] :
-				         lv->following ? -1 : (int)i;
-			tt_replay_streams(cli, lv->r, stdout, map);
-			free(map);
-		}
-	}
-	if (lv->odd > MAX_NOTES)
-		tt_warn(_("%s: %lu more frames with notes"), lv->iface, lv->odd - MAX_NOTES);
-	if (lv->kernel_broke)
-		tt_warn("%s", lv->kernel_err);
-	if (lv->rd != NULL && cap_reader_drops(lv->rd) > 0)
-		tt_warn(_("%s: the system dropped %" PRIu64 " packets the capture did not read in "
-		          "time; the rows may miss segments"), lv->iface, cap_reader_drops(lv->rd));
-	if (fflush(stdout) != 0 || ferror(stdout))
-		status = TT_EXIT_FAIL;
-	tt_report_free(b.rep);
-	return status;
-}
-
-int
-cmd_live(const struct tt_cli *cli, int argc, char **argv)
-{
-	struct live lv;
-	char err[512];
-	int rc;
-
-	if (cli->write_path != NULL) {
-		tt_warn("%s", _("--write is for 'lesson' and 'sandbox'"));
-		return TT_EXIT_USAGE;
-	}
-	if (live_open(&lv, cli, argc, argv, err, sizeof err) < 0) {
-		tt_warn("%s", err);
-		live_close(&lv);
-		return TT_EXIT_FAIL;
-	}
-	if (cli->command != NULL &&
-	    live_start_command(&lv, cli->command, !(cli->batch || cli->streams), err, sizeof err) < 0) {
-		tt_warn("%s", err);
-		live_close(&lv);
-		return TT_EXIT_FAIL;
-	}
-	if (cli->batch || cli->streams)
-		rc = live_batch(cli, &lv);
-	else
-		rc = live_tui(cli, &lv);
-	live_close(&lv);
-	return rc;
 }

@@ -1,4 +1,4 @@
-/* paths.c: find data and catalogs whether installed or run from the build
+/* cmd/paths.c: find data and catalogs whether installed or run from the build
  * tree. TCPTUTOR_DATADIR and TCPTUTOR_LOCALEDIR override both. */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "paths.h"
+#include "cmd/paths.h"
 
 static int
 run_from_build_tree(void)

@@ -1,6 +1,6 @@
-/* cmd_scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
+/* cmd/scenario.c: plain scenario files (lessons/scenarios/NAME.scenario):
  * the engine runs the actions and the table is printed, or shown in the step
- * view; --write also writes the segments as a capture (cmd_write.c). Used by
+ * view; --write also writes the segments as a capture (cmd/write.c). Used by
  * 'lesson FILE.scenario' and by 'sandbox --batch' on stdin. */
 #include "config.h"
 
@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "base/base.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
+#include "report/cover.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "ui/ui.h"
@@ -20,48 +22,22 @@ static char *
 slurp(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *buf;
 
 	if (f == NULL) {
 		tt_warn(_("%s: cannot open: %s"), path, strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096) {
-			char *nb;
-
-			if (cap >= ((size_t)16 << 20)) {
-				tt_warn(_("%s: scenario larger than 16 MiB"), path);
-				goto fail;
-			}
-			nb = realloc(buf, cap ? cap * 2 : 8192);
-			if (nb == NULL)
-				goto fail;
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
+	buf = tt_read_stream(f, (size_t)16 << 20, len);
+	if (buf == NULL && errno == EFBIG)
+		tt_warn(_("%s: scenario larger than 16 MiB"), path);
+	else if (buf == NULL && errno == ENOMEM)
+		tt_warn("%s", _("out of memory"));
+	else if (buf == NULL)
 		tt_warn("%s: %s", path, strerror(errno));
-		goto fail;
-	}
 	if (f != stdin)
 		fclose(f);
-	buf[n] = '\0';
-	*len = n;
 	return buf;
-fail:
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return NULL;
 }
 
 /* Each step's own connection: a new connection's port, a flood's spoofed
@@ -86,7 +62,6 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	char ep[2][64];
 
 	memset(&story, 0, sizeof story);
-	memset(&opts, 0, sizeof opts);
 	story.title = title;
 	story.endpoint[0] = tt_sim_endpoint(s, TT_CLIENT, ep[0], sizeof ep[0]);
 	story.endpoint[1] = tt_sim_endpoint(s, TT_SERVER, ep[1], sizeof ep[1]);
@@ -94,10 +69,8 @@ show(const struct tt_cli *cli, const struct tt_sim *s, const char *title)
 	story.steps = tt_sim_nsteps(s) ? tt_sim_step(s, 0) : NULL;
 	story.ctx = (void *)s;
 	story.endpoint_of = stream_endpoint;
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.autoplay = cli->autoplay;
-	opts.autoplay_ms = cli->autoplay_ms;
+	tt_ui_opts(cli, &opts);
+	opts.absolute = 0;          /* as before: --absolute is for the table */
 	return tt_ui_result(ui_stepview(&story, &opts));
 }
 
@@ -152,13 +125,20 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 	}
 	/* --coverage: the transitions taken instead of the table */
 	if (cli->coverage) {
-		rc = tt_cover_report(cli, s);
+		size_t ns = tt_sim_nsteps(s);
+
+		if (tt_report_cover(stdout, cli->format, ns > 0 ? tt_sim_step(s, 0) : NULL, ns) < 0) {
+			tt_warn("%s", _("out of memory"));
+			rc = TT_EXIT_FAIL;
+		} else {
+			rc = TT_EXIT_OK;
+		}
 	} else {
 		struct tt_trace tr;
 
-		r = tt_report_new(stdout, cli->format == TT_FMT_TSV ? TT_FMT_TSV :
-		                  cli->format == TT_FMT_JSON ? TT_FMT_JSON : TT_FMT_TEXT);
+		r = tt_report_new(stdout, cli->format);
 		if (r == NULL) {
+			tt_warn("%s", _("out of memory"));
 			tt_sim_free(s);
 			return TT_EXIT_FAIL;
 		}

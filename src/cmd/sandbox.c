@@ -1,4 +1,4 @@
-/* cmd_sandbox.c: the 'sandbox' subcommand and the start menu.
+/* cmd/sandbox.c: the 'sandbox' subcommand and the start menu.
  *
  * sandbox: in a terminal, both hosts under the user's keys (ui_sandbox);
  * with --batch, scenario lines are read from FILE or stdin, run, and the
@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "paths.h"
+#include "cmd/paths.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "tutor/lesson.h"
@@ -58,12 +57,7 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 	if (cli->batch || cli->write_path != NULL || cli->coverage || argc == 1 ||
 	    !isatty(STDIN_FILENO))
 		return tt_scenario_batch(cli, argc == 1 ? argv[0] : "-");
-	memset(&o, 0, sizeof o);
-	o.zh = cli->zh;
-	o.present = cli->present;
-	o.autoplay = cli->autoplay;
-	o.autoplay_ms = cli->autoplay_ms;
-	o.absolute = cli->absolute;
+	tt_ui_opts(cli, &o);
 	return tt_ui_result(sandbox_screen(&o));
 }
 
@@ -157,17 +151,8 @@ static void
 switch_language(struct tt_cli *cli)
 {
 	cli->zh = !cli->zh;
-	setenv("LANGUAGE", cli->zh ? "zh_CN" : "en", 1);
-	/* As at start-up: Chinese needs a UTF-8 character type, and gettext
-	 * reads LANGUAGE only when the message locale is not plain "C". */
-	if (cli->zh && (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 ||
-	                strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0)) {
-		if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
-			setlocale(LC_ALL, "C.UTF-8");
+	if (tt_language(cli->zh))
 		ui_locale_changed();
-	}
-	/* A new text domain call makes gettext drop what it has cached. */
-	textdomain(PACKAGE);
 }
 
 /* The path typed into "Replay a file" as a shell would take it: blanks
@@ -271,12 +256,7 @@ cmd_menu(const struct tt_cli *cli_in)
 		char path[1024] = "", full[4096];
 		int pick;
 
-		memset(&o, 0, sizeof o);
-		o.zh = cli.zh;
-		o.present = cli.present;
-		o.autoplay = cli.autoplay;
-		o.autoplay_ms = cli.autoplay_ms;
-		o.absolute = cli.absolute;
+		tt_ui_opts(&cli, &o);
 		language_item(&cli, lang, sizeof lang);
 		items[0] = _("Lessons        learn the TCP state machine step by step");
 		items[1] = _("Sandbox        both hosts and the wire under your keys");

@@ -1,4 +1,4 @@
-/* cmd_live_tui.c: the step view of `tcptutor live`.
+/* cmd/live_tui.c: the step view of `tcptutor live`.
  *
  * Every settled row of the live pipeline (live.h) becomes a step, as
  * replay's story makes them (capture/story.c): all streams in one story,
@@ -15,9 +15,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "cli.h"
+#include "base/base.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
-#include "live.h"
+#include "cmd/live.h"
 #include "ui/ui.h"
 
 #define POLL_MS 20        /* a burst waits in the capture's ring meanwhile */
@@ -51,63 +52,39 @@ struct tui {
 	int broke;
 };
 
+/* Room for one more step in each per-step array (they grow alike). */
 static int
 grow(struct tui *t)
 {
-	size_t n = t->cap ? t->cap * 2 : 256;
-	struct tt_step *s = realloc(t->steps, n * sizeof *s);
-	struct kinfo *k;
-	struct cap_pkt *p;
-	unsigned char *h;
+	size_t c[4] = { t->cap, t->cap, t->cap, t->cap }, need = t->cap + 1;
 
-	if (s == NULL)
+	if (tt_grow(&t->steps, &c[0], need, sizeof *t->steps, 256) < 0 ||
+	    tt_grow(&t->kin, &c[1], need, sizeof *t->kin, 256) < 0 ||
+	    tt_grow(&t->pkts, &c[2], need, sizeof *t->pkts, 256) < 0 ||
+	    tt_grow(&t->haspkt, &c[3], need, 1, 256) < 0)
 		return -1;
-	t->steps = s;
-	if ((k = realloc(t->kin, n * sizeof *k)) == NULL)
-		return -1;
-	t->kin = k;
-	if ((p = realloc(t->pkts, n * sizeof *p)) == NULL)
-		return -1;
-	t->pkts = p;
-	if ((h = realloc(t->haspkt, n)) == NULL)
-		return -1;
-	t->haspkt = h;
-	t->cap = n;
+	t->cap = c[0];
 	return 0;
 }
 
+/* Room for stream `stream` in each per-stream array, the new ones empty. */
 static int
 grow_base(struct tui *t, unsigned stream)
 {
-	size_t n = t->nbase ? t->nbase : 16;
-	uint32_t (*b)[2];
-	unsigned char (*k)[2];
-	long (*lp)[2], *ls;
-	char (*ep)[2][64];
+	size_t c[5] = { t->nbase, t->nbase, t->nbase, t->nbase, t->nbase }, need = stream + 1;
 
-	while (n <= stream)
-		n *= 2;
-	if ((b = realloc(t->base, n * sizeof *b)) == NULL)
+	if (tt_grow(&t->base, &c[0], need, sizeof *t->base, 16) < 0 ||
+	    tt_grow(&t->known, &c[1], need, sizeof *t->known, 16) < 0 ||
+	    tt_grow(&t->lastp, &c[2], need, sizeof *t->lastp, 16) < 0 ||
+	    tt_grow(&t->lasts, &c[3], need, sizeof *t->lasts, 16) < 0 ||
+	    tt_grow(&t->eps, &c[4], need, sizeof *t->eps, 16) < 0)
 		return -1;
-	t->base = b;
-	if ((k = realloc(t->known, n * sizeof *k)) == NULL)
-		return -1;
-	t->known = k;
-	memset(t->known + t->nbase, 0, (n - t->nbase) * sizeof *k);
-	if ((lp = realloc(t->lastp, n * sizeof *lp)) == NULL)
-		return -1;
-	t->lastp = lp;
-	if ((ls = realloc(t->lasts, n * sizeof *ls)) == NULL)
-		return -1;
-	t->lasts = ls;
-	if ((ep = realloc(t->eps, n * sizeof *ep)) == NULL)
-		return -1;
-	t->eps = ep;
-	for (size_t i = t->nbase; i < n; i++) {
+	memset(t->known + t->nbase, 0, (c[0] - t->nbase) * sizeof *t->known);
+	for (size_t i = t->nbase; i < c[0]; i++) {
 		t->lastp[i][0] = t->lastp[i][1] = t->lasts[i] = -1;
 		t->eps[i][0][0] = t->eps[i][1][0] = '\0';
 	}
-	t->nbase = n;
+	t->nbase = c[0];
 	return 0;
 }
 
@@ -408,10 +385,9 @@ live_tui(const struct tt_cli *cli, struct live *lv)
 	t.story.detail = tui_detail;
 	if (lv->k != NULL)
 		t.story.tcb_kernel = tui_tcb_kernel;
-	memset(&opts, 0, sizeof opts);
-	opts.zh = cli->zh;
-	opts.present = cli->present;
-	opts.absolute = cli->absolute;
+	tt_ui_opts(cli, &opts);
+	opts.autoplay = 0;          /* it follows the newest step instead */
+	opts.autoplay_ms = 0;
 	memset(&ul, 0, sizeof ul);
 	ul.ctx = &t;
 	ul.poll = tui_poll;

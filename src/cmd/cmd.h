@@ -1,12 +1,13 @@
-/* cli.h: what the command line decided, handed to each subcommand.
- * main.c fills it; cmd_*.c read it. Nothing here touches curses or pcap. */
-#ifndef TT_CLI_H
-#define TT_CLI_H
+/* cmd/cmd.h: what the command line decided, handed to each subcommand,
+ * and what the commands share (cmd/cmd.c). main.c fills it; the commands
+ * (cmd/) read it. Nothing here touches curses or pcap. */
+#ifndef TT_CMD_H
+#define TT_CMD_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report/report.h"
+#include "report/report.h"    /* enum tt_format */
 
 /* Exit statuses (doc/design.md): 0 ok, 1 runtime error, 2 usage error. */
 enum { TT_EXIT_OK = 0, TT_EXIT_FAIL = 1, TT_EXIT_USAGE = 2 };
@@ -41,19 +42,58 @@ struct tt_cli {
 	const char *exe;        /* the program as it was started (argv[0]) */
 };
 
-/* Each subcommand takes the words after its name. */
+/* Each subcommand takes the words after its name (cmd/NAME.c; the menu
+ * is cmd/sandbox.c's). */
 int cmd_lesson(const struct tt_cli *cli, int argc, char **argv);
 int cmd_sandbox(const struct tt_cli *cli, int argc, char **argv);
 int cmd_replay(const struct tt_cli *cli, int argc, char **argv);
 int cmd_quiz(const struct tt_cli *cli, int argc, char **argv);
+int cmd_live(const struct tt_cli *cli, int argc, char **argv);
 int cmd_menu(const struct tt_cli *cli);
-/* Runs a plain scenario file ("-" for standard input): the table in batch
- * mode, the step view otherwise. */
+
+/* ---- cmd/cmd.c: what the commands share ---- */
+
+/* Prints "tcptutor: message" to stderr (printf-style), standard output
+ * flushed first. */
+void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The start menu runs the commands under its screen: while a capture is
+ * on, what tt_warn() would print is kept in buf instead (NULL: print again),
+ * to be shown in a box afterwards. */
+void tt_warn_capture(char *buf, size_t len);
+/* What the capture holds so far ("" when none is on). */
+const char *tt_warn_captured(void);
+/* After a screen (ui_*) returned: says why it could not be shown, when that
+ * is what happened, and returns rc. */
+int tt_ui_result(int rc);
+/* Sets the language of messages and content (0 English, 1 Simplified
+ * Chinese) from here on; returns 1 when the character type had to change
+ * for it (a screen that is up must then be told: ui_locale_changed()). */
+int tt_language(int zh);
+/* The step view's options as the command line gave them. */
+struct ui_opts;
+void tt_ui_opts(const struct tt_cli *cli, struct ui_opts *o);
+/* The words of a capture filter given after the command (replay, live)
+ * joined into one expression (malloc'd; NULL when out of memory). */
+char *tt_join_words(int argc, char **argv);
+
+/* ---- what one command lends another ---- */
+
+/* cmd/scenario.c: runs a plain scenario file ("-" for standard input):
+ * the table in batch mode, the step view otherwise (lesson FILE.scenario);
+ * tt_scenario_batch() always prints the table (sandbox --batch). */
 int tt_scenario_command(const struct tt_cli *cli, const char *path);
-/* The same, always printing the table (sandbox --batch). */
 int tt_scenario_batch(const struct tt_cli *cli, const char *path);
 
-/* --write (cmd_write.c): the segments that crossed the simulated wire as a
+/* cmd/lesson.c, for the quiz's "show me": the step view's panel (enum
+ * ui_view) for step i of a lesson, what its `view` line chose for the
+ * action that made the step; host h's address in step i's own connection
+ * (a scene may hold several: other clients, a flood's spoofed sources), or
+ * NULL: the scene's. */
+struct tt_lesson;
+int tt_lesson_view(const struct tt_lesson *l, size_t i);
+const char *tt_lesson_endpoint(const struct tt_lesson *l, size_t i, int h);
+
+/* cmd/write.c, --write: the segments that crossed the simulated wire as a
  * pcap file of raw IP packets, time order, each simulation (a lesson's
  * scene) starting 1 s after the last frame of the one before; a capture
  * lesson's frames copied from its capture. TT_EXIT_OK, or TT_EXIT_FAIL after
@@ -67,48 +107,5 @@ int tt_write_scenarios(const char *path, const struct tt_scenario *const *scs, s
 /* The frames of the segment steps (by frame number) copied from capture. */
 int tt_write_frames(const char *path, const char *capture, const struct tt_step *steps,
                     size_t n);
-
-/* --coverage (cmd_cover.c): which transitions of the challenge's list
- * (tutor/cover.h) the run took and which remain, in cli->format. */
-int tt_cover_report(const struct tt_cli *cli, const struct tt_sim *s);
-
-/* Replay's batch rows and --streams, shared with live (cmd_replay.c):
- * one row of the stream table as stream `stream` (live renumbers the
- * streams it follows), with the kernel's view when kernel is not NULL
- * (and its tcp:tcp_probe figures per endpoint, probe[h] NULL for none);
- * and the --streams table, map[i] the number to show for stream i or -1
- * to leave it out (map NULL: all, as they are). */
-struct cap_replay;
-struct cap_seg;
-struct tt_report;
-struct tt_probe_fig;
-void tt_replay_row(const struct tt_cli *cli, struct tt_report *rep, const struct cap_seg *seg,
-                   unsigned stream, const char *src, const char *dst, const char *const *kernel,
-                   const char *kernel_why, const struct tt_probe_fig *const *probe);
-void tt_replay_streams(const struct tt_cli *cli, struct cap_replay *r, FILE *out, const int *map);
-int cmd_live(const struct tt_cli *cli, int argc, char **argv);
-
-/* The words of a capture filter given after the command (replay, live)
- * joined into one expression (malloc'd; NULL when out of memory). */
-char *tt_join_words(int argc, char **argv);
-
-/* Prints "tcptutor: message" to stderr (printf-style). */
-void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* After a screen (ui_*) returned: says why it could not be shown, when that
- * is what happened, and returns rc. */
-int tt_ui_result(int rc);
-/* The start menu runs the commands under its screen: while a capture is
- * on, what tt_warn() would print is kept in buf instead (NULL: print again),
- * to be shown in a box afterwards. */
-void tt_warn_capture(char *buf, size_t len);
-/* The step view's panel (enum ui_view) for step i of a lesson: what its
- * `view` line chose for the action that made the step (cmd_lesson.c). */
-struct tt_lesson;
-int tt_lesson_view(const struct tt_lesson *l, size_t i);
-/* Host h's address in step i's own connection (a scene may hold several:
- * other clients, a flood's spoofed sources), or NULL: the scene's. */
-const char *tt_lesson_endpoint(const struct tt_lesson *l, size_t i, int h);
-/* What the capture holds so far ("" when none is on). */
-const char *tt_warn_captured(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* paths.h: where the program finds its data and translations, installed or
+/* cmd/paths.h: where the program finds its data and translations, installed or
  * run from the build tree, and where it keeps the learner's progress. */
 #ifndef TT_PATHS_H
 #define TT_PATHS_H

@@ -1,5 +1,5 @@
-/* live.h: the pipeline of `tcptutor live` (cmd_live.c), shared by its
- * batch output and its step view (cmd_live_tui.c): a live capture through
+/* cmd/live.h: the pipeline of `tcptutor live` (cmd/live_pipe.c), shared by its
+ * batch output and its step view (cmd/live_tui.c): a live capture through
  * the stream table, each row settled with the kernel's word. */
 #ifndef TT_LIVE_H
 #define TT_LIVE_H
@@ -8,10 +8,13 @@
 #include <sys/types.h>
 
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "kernel/kernel.h"
 
 enum { LIVE_UNDECIDED = -2, LIVE_NOT_SHOWN = -1 };
+/* A row waits at most LIVE_IDLE_MS for the next one; at most LIVE_MAX_NOTES
+ * frames that cannot be shown are noted one by one, the rest counted. */
+enum { LIVE_IDLE_MS = 300, LIVE_MAX_NOTES = 10 };
 
 struct live_frame {               /* a frame read lately */
 	uint64_t frame;

@@ -1,4 +1,4 @@
-/* cmd_write.c: --write FILE, a run written as a real capture.
+/* cmd/write.c: --write FILE, a run written as a real capture.
  *
  * The segments that crossed the simulated wire become a pcap file of raw IP
  * packets (LINKTYPE_RAW, so IPv4 and IPv6 hosts alike), each built by
@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
-#include "cli.h"
+#include "cmd/cmd.h"
 #include "i18n.h"
 #include "sim/sim.h"
 
