@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/sim.h"
+#include "trace/trace.h"
 
 /* Charts drawn once for a long capture are kept here, so that stepping
  * through it redraws only the cursor (one per screen; NULL: none). */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "i18n.h"
 #include "ui/challenge.h"
 #include "ui/stepview.h"
@@ -50,16 +51,8 @@ sync_steps(struct sandbox *sb)
 {
 	size_t n = tt_sim_nsteps(sb->sim);
 
-	if (n > sb->capsteps) {
-		size_t cap = sb->capsteps ? sb->capsteps * 2 : 64;
-
-		while (cap < n)
-			cap *= 2;
-		sb->steps = realloc(sb->steps, cap * sizeof *sb->steps);
-		if (sb->steps == NULL)
-			ui_fatal("%s", _("out of memory"));
-		sb->capsteps = cap;
-	}
+	if (tt_grow(&sb->steps, &sb->capsteps, n, sizeof *sb->steps, 64) != 0)
+		ui_fatal("%s", _("out of memory"));
 	for (size_t i = 0; i < n; i++)
 		sb->steps[i] = *tt_sim_step(sb->sim, i);
 	sb->story.steps = sb->steps;
@@ -69,12 +62,8 @@ sync_steps(struct sandbox *sb)
 static int
 record(struct sandbox *sb, const struct tt_action *a)
 {
-	if (sb->nlog == sb->caplog) {
-		sb->caplog = sb->caplog ? sb->caplog * 2 : 32;
-		sb->log = realloc(sb->log, sb->caplog * sizeof *sb->log);
-		if (sb->log == NULL)
-			ui_fatal("%s", _("out of memory"));
-	}
+	if (TT_GROW(sb->log, sb->nlog, sb->caplog, 32) != 0)
+		ui_fatal("%s", _("out of memory"));
 	sb->log[sb->nlog++] = *a;
 	return 0;
 }

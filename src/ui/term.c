@@ -14,8 +14,9 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "base/base.h"
 #include "i18n.h"
-#include "sim/sim.h"
+#include "trace/trace.h"
 #include "ui/term.h"
 
 /* ---- terminal ownership ------------------------------------------------ */
@@ -517,12 +518,16 @@ put_cp(WINDOW *w, unsigned cp, attr_t a)
 	}
 }
 
-int
-ui_width(const char *s)
+/* Columns bytes [s, s+n) take as drawn here: in a UTF-8 locale what
+ * base/ counts (wcwidth, a bad byte one column); outside one every
+ * character is drawn as one column. */
+static int
+span_width(const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	int cols = 0;
 
+	if (utf8_on)
+		return tt_text_nwidth(s, n);
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 
@@ -530,6 +535,12 @@ ui_width(const char *s)
 		cols += cp_width(cp);
 	}
 	return cols;
+}
+
+int
+ui_width(const char *s)
+{
+	return span_width(s, strlen(s));
 }
 
 /* Draws bytes [s, s+n) clipped to maxw columns; returns columns used. */
@@ -636,19 +647,6 @@ ui_text_center(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
  * continuation rows of an indented line hang under its text ("  key   what
  * it does" under "what", "  - point" under "point"). */
 
-static int
-span_width(const char *s, size_t n)
-{
-	int cols = 0;
-
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-
-		i += (size_t)utf8_next((const unsigned char *)s + i, n - i, &cp);
-		cols += cp_width(cp);
-	}
-	return cols;
-}
 
 static size_t
 line_end(const char *s, size_t n, size_t pos)
