@@ -346,6 +346,21 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 }
 
 int
+ui_ladder_back(const struct ui_ladder *L)
+{
+	int total = 0, back = L->back, body = L->h - 1;
+	size_t n = L->empty ? 0 : L->cur + 1;
+
+	if (L->h < 2 || L->w < 30)
+		return back;
+	for (size_t i = 0; i < n; i++)
+		total += L->steps[i].kind == TT_STEP_SEGMENT ? 2 : 1;
+	if (back > total - body)
+		back = total - body;
+	return back < 0 ? 0 : back;
+}
+
+int
 ui_ladder_draw(const struct ui_ladder *L)
 {
 	/* room beside each timeline for the longest state name, SYN-RECEIVED */
@@ -360,16 +375,15 @@ ui_ladder_draw(const struct ui_ladder *L)
 	ui_text(stdscr, L->y, L->x, L->w / 2 - 1, ui_attr(UI_R_CLIENT), L->left);
 	ui_text_right(stdscr, L->y, L->x + L->w / 2, L->w / 2, ui_attr(UI_R_SERVER), L->right);
 	start = malloc((n + 1) * sizeof *start);
-	if (start == NULL)
-		ui_fatal("%s", _("out of memory"));
+	if (start == NULL) {      /* out of memory: the names, no ladder this time */
+		ui_text(stdscr, L->y + 1, L->x + 1, L->w - 2, ui_attr(UI_R_BAD), _("out of memory"));
+		return ui_ladder_back(L);
+	}
 	for (size_t i = 0; i < n; i++) {
 		start[i] = total;
 		total += L->steps[i].kind == TT_STEP_SEGMENT ? 2 : 1;
 	}
-	if (back > total - body)
-		back = total - body;
-	if (back < 0)
-		back = 0;
+	back = ui_ladder_back(L);
 	c.y = L->y + 1;
 	c.x = L->x;
 	c.h = body;

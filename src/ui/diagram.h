@@ -34,7 +34,9 @@ struct ui_ladder {
 	const uint32_t *base;           /* 2 per step: each side's ISN, or NULL: the TCBs' ISS */
 };
 
-/* Draws the ladder; returns the scroll position actually used (back clamped). */
+/* Draws the ladder; returns the scroll position actually used (back clamped,
+ * as ui_ladder_back() says it will be). */
 int ui_ladder_draw(const struct ui_ladder *L);
+int ui_ladder_back(const struct ui_ladder *L);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "i18n.h"
 #include "ui/quizui.h"
@@ -89,13 +90,8 @@ sb_add(struct sb *b, const char *fmt, ...)
 			b->n += (size_t)n;
 			return;
 		}
-		size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
-		char *ns = realloc(b->s, cap);
-
-		if (ns == NULL)
+		if (tt_grow(&b->s, &b->cap, b->n + (size_t)n + 1, 1, 1024) != 0)
 			ui_fatal("%s", _("out of memory"));
-		b->s = ns;
-		b->cap = cap;
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "i18n.h"
 #include "ui/challenge.h"
 #include "ui/stepview.h"
@@ -62,16 +63,8 @@ sync_steps(struct sandbox *sb)
 {
 	size_t n = nsteps_now(sb);
 
-	if (n > sb->capsteps) {
-		size_t cap = sb->capsteps ? sb->capsteps * 2 : 64;
-
-		while (cap < n)
-			cap *= 2;
-		sb->steps = realloc(sb->steps, cap * sizeof *sb->steps);
-		if (sb->steps == NULL)
-			ui_fatal("%s", _("out of memory"));
-		sb->capsteps = cap;
-	}
+	if (tt_grow(&sb->steps, &sb->capsteps, n, sizeof *sb->steps, 64) != 0)
+		ui_fatal("%s", _("out of memory"));
 	for (size_t i = 0; i < n; i++)
 		sb->steps[i] = *sb->ses->ops->step(sb->ses->ctx, i);
 	sb->story.steps = sb->steps;
@@ -81,12 +74,8 @@ sync_steps(struct sandbox *sb)
 static int
 record(struct sandbox *sb, const struct tt_session_action *a)
 {
-	if (sb->nlog == sb->caplog) {
-		sb->caplog = sb->caplog ? sb->caplog * 2 : 32;
-		sb->log = realloc(sb->log, sb->caplog * sizeof *sb->log);
-		if (sb->log == NULL)
-			ui_fatal("%s", _("out of memory"));
-	}
+	if (TT_GROW(sb->log, sb->nlog, sb->caplog, 32) != 0)
+		ui_fatal("%s", _("out of memory"));
 	sb->log[sb->nlog++] = *a;
 	return 0;
 }
@@ -175,120 +164,151 @@ next_timer_in(const struct sandbox *sb)
 	return best == TT_NEVER ? -1 : (best > now ? best - now : 0);
 }
 
+/* s: asks for the bytes to send. */
+static int
+send_prompt(struct sandbox *sb, size_t *cur)
+{
+	struct tt_session_action a;
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "hello");
+	if (ui_ask(_("Send"), _("Bytes to send (text):"), buf, sizeof buf) != 0 || buf[0] == '\0')
+		return UI_REDRAW;
+	init_action(&a, TT_SA_SEND, sb->host);
+	snprintf(a.text, sizeof a.text, "%s", buf);
+	a.count = (unsigned)strlen(a.text);
+	return act(sb, &a, cur);
+}
+
+/* d, u: the next segment on the wire is dropped / duplicated. */
+static int
+fault_key(struct sandbox *sb, int key, size_t *cur)
+{
+	struct tt_session_action a;
+	enum ui_next r;
+
+	init_action(&a, key == 'd' ? TT_SA_DROP : TT_SA_DUPLICATE, -1);
+	r = act(sb, &a, cur);
+	if (sb->status[0] == '\0')
+		snprintf(sb->status, sizeof sb->status, "%s", key == 'd' ?
+		         _("The next segment on the wire will be dropped.") :
+		         _("The next segment on the wire will be duplicated."));
+	return r;
+}
+
+/* y: asks how long the next segment is held back. */
+static int
+delay_prompt(struct sandbox *sb, size_t *cur)
+{
+	struct tt_session_action a;
+	enum ui_next r;
+	char buf[64], *end;
+	double sec;
+
+	snprintf(buf, sizeof buf, "0.5");
+	if (ui_ask(_("Delay"), _("Hold the next segment back by how many seconds?"), buf,
+	           sizeof buf) != 0)
+		return UI_REDRAW;
+	sec = strtod(buf, &end);
+	if (*end != '\0' || sec < 0 || sec > 86400) {
+		snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
+		return UI_REDRAW;
+	}
+	init_action(&a, TT_SA_DELAY, -1);
+	a.amount = (tt_time)(sec * 1e6);
+	r = act(sb, &a, cur);
+	if (sb->status[0] == '\0')
+		snprintf(sb->status, sizeof sb->status, "%s", _("The next segment on the wire will be delayed."));
+	return r;
+}
+
+/* t: asks how far to advance the clock, proposing the next timer. */
+static int
+advance_prompt(struct sandbox *sb, size_t *cur)
+{
+	tt_time next = next_timer_in(sb);
+	struct tt_session_action a;
+	char buf[64], *end;
+	double sec;
+
+	buf[0] = '\0';
+	if (next >= 0)
+		snprintf(buf, sizeof buf, "%g", (double)next / 1e6);
+	if (ui_ask(_("Advance time"), _("Advance the clock by how many seconds? (proposed: the next timer)"),
+	           buf, sizeof buf) != 0 || buf[0] == '\0')
+		return UI_REDRAW;
+	sec = strtod(buf, &end);
+	if (*end != '\0' || sec < 0 || sec > 1e7) {
+		snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
+		return UI_REDRAW;
+	}
+	init_action(&a, TT_SA_ADVANCE, -1);
+	a.amount = (tt_time)(sec * 1e6 + 0.5);
+	return act(sb, &a, cur);
+}
+
+/* o, i, R: the challenge's keys; -1 when the challenge is not there. */
+static int
+challenge_key(struct sandbox *sb, int key)
+{
+	if (key == 'o') {
+		if (sb->chal.ch == NULL)
+			return -1;
+		ui_chal_toggle(&sb->chal, sb->steps, sb->story.nsteps, sb->status, sizeof sb->status);
+		return UI_REDRAW;
+	}
+	if (!sb->chal.on)
+		return -1;
+	if (key == 'i')
+		ui_chal_hint(&sb->chal);
+	else
+		ui_chal_reset(&sb->chal, sb->story.nsteps, sb->status, sizeof sb->status);
+	return UI_REDRAW;
+}
+
+/* The keys that are one user call at the host the actions go to. */
+static const struct {
+	int key;
+	enum tt_session_kind kind;
+} host_keys[] = {
+	{ 'l', TT_SA_LISTEN }, { 'c', TT_SA_CONNECT }, { 'f', TT_SA_SHUTDOWN }, { 'x', TT_SA_CLOSE },
+	{ 'r', TT_SA_ABORT }, { 'k', TT_SA_CRASH },
+	{ 'e', TT_SA_ACCEPT },   /* accept(): the application takes a connection off the queue */
+};
+
 static int
 sb_key(void *ctx, int key, size_t *cur)
 {
 	struct sandbox *sb = ctx;
 	struct tt_session_action a;
-	char buf[64];
 
+	for (size_t i = 0; i < sizeof host_keys / sizeof host_keys[0]; i++)
+		if (host_keys[i].key == key) {
+			init_action(&a, host_keys[i].kind, sb->host);
+			return act(sb, &a, cur);
+		}
 	switch (key) {
 	case 'h':
 		sb->host = !sb->host;
 		return UI_REDRAW;
-	case 'l':
-		init_action(&a, TT_SA_LISTEN, sb->host);
-		return act(sb, &a, cur);
-	case 'c':
-		init_action(&a, TT_SA_CONNECT, sb->host);
-		return act(sb, &a, cur);
 	case 's':
-		snprintf(buf, sizeof buf, "hello");
-		if (ui_ask(_("Send"), _("Bytes to send (text):"), buf, sizeof buf) != 0 || buf[0] == '\0')
-			return UI_REDRAW;
-		init_action(&a, TT_SA_SEND, sb->host);
-		snprintf(a.text, sizeof a.text, "%s", buf);
-		a.count = (unsigned)strlen(a.text);
-		return act(sb, &a, cur);
-	case 'f':
-		init_action(&a, TT_SA_SHUTDOWN, sb->host);
-		return act(sb, &a, cur);
-	case 'x':
-		init_action(&a, TT_SA_CLOSE, sb->host);
-		return act(sb, &a, cur);
-	case 'r':
-		init_action(&a, TT_SA_ABORT, sb->host);
-		return act(sb, &a, cur);
-	case 'k':
-		init_action(&a, TT_SA_CRASH, sb->host);
-		return act(sb, &a, cur);
-	case 'e':
-		/* accept(): the application takes a connection off the queue */
-		init_action(&a, TT_SA_ACCEPT, sb->host);
-		return act(sb, &a, cur);
+		return send_prompt(sb, cur);
 	case 'F':
 		/* four SYNs from spoofed sources toward the server */
 		init_action(&a, TT_SA_FLOOD, TT_SERVER);
 		a.count = 4;
 		return act(sb, &a, cur);
 	case 'd':
-	case 'u': {
-		enum ui_next r;
-
-		init_action(&a, key == 'd' ? TT_SA_DROP : TT_SA_DUPLICATE, -1);
-		r = act(sb, &a, cur);
-		if (sb->status[0] == '\0')
-			snprintf(sb->status, sizeof sb->status, "%s", key == 'd' ?
-			         _("The next segment on the wire will be dropped.") :
-			         _("The next segment on the wire will be duplicated."));
-		return r;
-	}
-	case 'y': {
-		enum ui_next r;
-		double sec;
-		char *end;
-
-		snprintf(buf, sizeof buf, "0.5");
-		if (ui_ask(_("Delay"), _("Hold the next segment back by how many seconds?"), buf,
-		           sizeof buf) != 0)
-			return UI_REDRAW;
-		sec = strtod(buf, &end);
-		if (*end != '\0' || sec < 0 || sec > 86400) {
-			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
-			return UI_REDRAW;
-		}
-		init_action(&a, TT_SA_DELAY, -1);
-		a.amount = (tt_time)(sec * 1e6);
-		r = act(sb, &a, cur);
-		if (sb->status[0] == '\0')
-			snprintf(sb->status, sizeof sb->status, "%s", _("The next segment on the wire will be delayed."));
-		return r;
-	}
-	case 't': {
-		tt_time next = next_timer_in(sb);
-		double sec;
-		char *end;
-
-		buf[0] = '\0';
-		if (next >= 0)
-			snprintf(buf, sizeof buf, "%g", (double)next / 1e6);
-		if (ui_ask(_("Advance time"), _("Advance the clock by how many seconds? (proposed: the next timer)"),
-		           buf, sizeof buf) != 0 || buf[0] == '\0')
-			return UI_REDRAW;
-		sec = strtod(buf, &end);
-		if (*end != '\0' || sec < 0 || sec > 1e7) {
-			snprintf(sb->status, sizeof sb->status, _("'%s' is not a number of seconds."), buf);
-			return UI_REDRAW;
-		}
-		init_action(&a, TT_SA_ADVANCE, -1);
-		a.amount = (tt_time)(sec * 1e6 + 0.5);
-		return act(sb, &a, cur);
-	}
+	case 'u':
+		return fault_key(sb, key, cur);
+	case 'y':
+		return delay_prompt(sb, cur);
+	case 't':
+		return advance_prompt(sb, cur);
 	case 'o':
-		if (sb->chal.ch == NULL)
-			return -1;
-		ui_chal_toggle(&sb->chal, sb->steps, sb->story.nsteps, sb->status, sizeof sb->status);
-		return UI_REDRAW;
 	case 'i':
-		if (!sb->chal.on)
-			return -1;
-		ui_chal_hint(&sb->chal);
-		return UI_REDRAW;
 	case 'R':
-		if (!sb->chal.on)
-			return -1;
-		ui_chal_reset(&sb->chal, sb->story.nsteps, sb->status, sizeof sb->status);
-		return UI_REDRAW;
+		return challenge_key(sb, key);
 	case 'w':
 		if (in_flight(sb) == 0) {
 			snprintf(sb->status, sizeof sb->status, "%s", _("Nothing is on the wire."));

@@ -130,6 +130,8 @@ int ui_text_right(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8)
 int ui_text_center(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8);
 /* Columns s takes on the screen (CJK count two). */
 int ui_width(const char *utf8);
+/* Columns the longest of s's lines takes. */
+int ui_widest_line(const char *utf8);
 /* Word-wraps s (spaces, newlines, and between CJK characters, never before
  * closing CJK punctuation) into the box at (y, x) of h rows and maxw
  * columns, starting `skip` wrapped lines down; returns the number of
