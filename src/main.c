@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "i18n.h"
 #include "cmd/paths.h"
+#include "ui/ui.h"
 
 static void
 usage(FILE *f)
@@ -371,6 +372,14 @@ run_command(const struct tt_cli *cli, int argc, char **argv)
 	return usage_error(_("unknown command '%s'"), argv[0]);
 }
 
+/* A screen that cannot go on says why here, as every other error. */
+static void
+say_fatal(const char *msg)
+{
+	tt_warn_capture(NULL, 0);       /* not kept for the menu's box: we end here */
+	tt_warn("%s", msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -384,6 +393,7 @@ main(int argc, char **argv)
 	cli.exe = argv[0];
 	cli.stream = -1;
 	setlocale(LC_ALL, "");
+	ui_on_fatal(say_fatal);
 	if ((rc = set_language(&cli, argc, argv)) >= 0)
 		return rc;
 	argc = take_command(&cli, &p, argc, argv);

@@ -256,19 +256,28 @@ ui_error(void)
 	return last_error;
 }
 
+static void (*fatal_say)(const char *msg);
+
+void
+ui_on_fatal(void (*say)(const char *msg))
+{
+	fatal_say = say;
+}
+
 void
 ui_fatal(const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512];
 
 	depth = 0;
 	restore_now();
 	release_signals();
-	fputs("tcptutor: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (fatal_say != NULL)
+		fatal_say(msg);
 	exit(1);
 }
 

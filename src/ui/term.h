@@ -104,7 +104,8 @@ enum ui_next ui_run(const struct ui_screen *s);
 /* Milliseconds on a monotonic clock, for timers (auto-play). */
 long long ui_now_ms(void);
 
-/* Restores the terminal, prints "tcptutor: message" and exits 1. */
+/* Restores the terminal, hands the message to the handler of ui_on_fatal()
+ * (the command says it) and exits 1. */
 void ui_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* A screen could not be shown: the message ui_error() returns (the ui
  * library prints nothing; its callers say it). */

@@ -126,6 +126,9 @@ int ui_message(const char *title, const char *text, const struct ui_opts *o);
 /* Why the last screen that failed could not be shown ("" when none did):
  * the entry points above return their failure and print nothing. */
 const char *ui_error(void);
+/* Who says what a screen that cannot go on (out of memory) has to say,
+ * just before the process exits 1; the ui library prints nothing. */
+void ui_on_fatal(void (*say)(const char *msg));
 
 /* The sandbox's challenge (cover every transition, tutor/cover.h): its
  * progress lives in the learner's folder, which statedir finds (and
