@@ -35,17 +35,6 @@ struct cap_story {
 	char detail[4096];
 };
 
-static char *
-dupstr(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* Copies standard input to a temporary file; returns its name or NULL. */
 static char *
 spool_stdin(char *err, size_t errlen)
@@ -261,7 +250,7 @@ rows:
 	if (rc == -1) {
 		/* damage: keep what came before, remember the message */
 		free(s->warning);
-		s->warning = dupstr(err);
+		s->warning = strdup(err);
 		return 0;
 	}
 	return rc == -2 ? -1 : 0;
@@ -284,11 +273,11 @@ cap_story_open(const char *path, const char *filter, struct cap_story **out, cha
 			free(s);
 			return -1;
 		}
-		s->path = dupstr(s->spool);
+		s->path = strdup(s->spool);
 	} else {
-		s->path = dupstr(path);
+		s->path = strdup(path);
 	}
-	s->filter = dupstr(filter != NULL ? filter : "");
+	s->filter = strdup(filter != NULL ? filter : "");
 	if (s->path == NULL || s->filter == NULL) {
 		snprintf(err, errlen, "%s", _("out of memory"));
 		cap_story_free(s);

@@ -22,17 +22,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
-}
-
 /* Appends one line of text: a blank between words when either side is
  * ASCII, nothing between two Chinese characters, "\n" for an empty line. */
 static int
@@ -368,7 +357,7 @@ set_choices(struct parser *p, char *args)
 		for (unsigned i = 0; i < c->nauthor; i++)
 			if (strcmp(c->author[i], norm) == 0)
 				return perr(p, p->line, "choice '%s' given twice", norm);
-		if ((c->author[c->nauthor] = xstrdup(norm)) == NULL)
+		if ((c->author[c->nauthor] = strdup(norm)) == NULL)
 			return oom(p);
 		c->nauthor++;
 		if (bar == NULL)
@@ -430,7 +419,7 @@ lang_text(struct parser *p, const char *kw, char *args)
 		return perr(p, p->line, "empty %s text", kw);
 	if (text_append(slot, text) < 0)
 		return oom(p);
-	if (*slot == NULL && (*slot = xstrdup("")) == NULL)
+	if (*slot == NULL && (*slot = strdup("")) == NULL)
 		return oom(p);
 	return 0;
 }
@@ -561,7 +550,7 @@ parse_line(struct parser *p, char *line)
 		for (const char *c = name; *c != '\0'; c++)
 			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
 				return perr(p, p->line, "lesson name '%s': use a-z, 0-9 and '-'", name);
-		if ((l->name = xstrdup(name)) == NULL)
+		if ((l->name = strdup(name)) == NULL)
 			return oom(p);
 		return 0;
 	}
@@ -596,7 +585,7 @@ parse_line(struct parser *p, char *line)
 			return perr(p, p->line, "scenario actions cannot be mixed with a capture");
 		if (w == NULL || next_word(&args) != NULL)
 			return perr(p, p->line, "capture needs one file name");
-		if ((l->capture = xstrdup(w)) == NULL)
+		if ((l->capture = strdup(w)) == NULL)
 			return oom(p);
 		l->capture_line = p->line;
 		return 0;
@@ -646,7 +635,7 @@ tt_lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_
 	size_t cap = 0, at = 0;
 	int rc = 0;
 
-	if (l == NULL || (l->fname = xstrdup(fname)) == NULL ||
+	if (l == NULL || (l->fname = strdup(fname)) == NULL ||
 	    (l->scs = calloc(1, sizeof *l->scs)) == NULL || (l->scs[0] = tt_scenario_new()) == NULL) {
 		tt_lesson_fail(err, errlen, fname, 0, "out of memory");
 		tt_lesson_free(l);
