@@ -143,6 +143,7 @@ cap_step_fill(struct tt_step *st, const struct cap_seg *row, uint32_t base[2],
 		st->ev[st->nev].ev = row->ev[k].ev;
 		st->nev++;
 	}
+	st->ev_lost = row->lost_events;
 	st->crossed_after = row->arrived_after;
 	st->inferred = (row->obs & TT_OBS_INFERRED) != 0;
 	st->lost = (row->obs & TT_OBS_LOST) != 0;

@@ -381,6 +381,8 @@ cap_replay_row(struct cap_replay *r, struct cap_seg *seg)
 	seg->arrived_after = row->arrived_after;
 	seg->nev = row->nev;
 	seg->lost_events = row->lost_events;
+	if (row->lost_events > 0)
+		seg->notes |= TT_NOTE(EVENTS_CUT);  /* said, never silently dropped */
 	seg->flight = row->flight;
 	for (unsigned k = 0; k < row->nev; k++) {
 		const struct held_ev *he = &row->ev[k];
