@@ -1308,6 +1308,7 @@ same_rows_without_events(const char *dir)
 				events += a.nev;
 				a.nev = 0;
 				a.lost_events = 0;
+				a.notes &= ~TT_NOTE(EVENTS_CUT);   /* only rows with events cut them */
 				memset(a.ev, 0, sizeof a.ev);
 				memset(b.ev, 0, sizeof b.ev);
 				ck_assert_msg(memcmp(&a, &b, offsetof(struct cap_seg, tcb)) == 0,

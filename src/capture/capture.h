@@ -148,8 +148,9 @@ struct cap_seg {
 		unsigned flags;   /* TT_OBS_INFERRED, TT_OBS_CROSSED */
 		struct tt_event ev;
 	} ev[TT_STEP_EVENTS];
-	unsigned lost_events;     /* events past the room above, counted (eight is
-	                           * more than any row of the test captures has) */
+	unsigned lost_events;     /* events past the room above, counted; the row is
+	                           * then noted events-cut (a burst of crossed
+	                           * segments arriving at once can have more) */
 	struct tt_tcb_view tcb[2]; /* with CAP_VIEWS: both endpoints after the row */
 	int32_t flight;           /* with CAP_VIEWS: the sender's bytes in flight after
 	                           * it as Wireshark's tcp.analysis.bytes_in_flight,
