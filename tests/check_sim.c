@@ -9,6 +9,7 @@
 #include "tt_check.h"
 #include "sim/internal.h"
 #include "sim/sim.h"
+#include "trace/session.h"
 
 static char err[512];
 
@@ -1405,6 +1406,73 @@ START_TEST(test_synq_full_drops_the_client_syn_and_it_comes_again)
 }
 END_TEST
 
+/* The sandbox's listen carries listen()'s backlog and the tcp_syncookies
+ * of the moment (B and K): hosts with no queues configured get them. */
+static long
+session_reason(const struct tt_session *ses, enum tt_reason r)
+{
+	for (size_t i = ses->ops->nsteps(ses->ctx); i-- > 0;) {
+		const struct tt_step *st = ses->ops->step(ses->ctx, i);
+
+		for (unsigned k = 0; k < st->nev; k++)
+			if (st->ev[k].ev.reason == r)
+				return (long)i;
+	}
+	return -1;
+}
+
+static void
+session_do(const struct tt_session *ses, enum tt_session_kind k, int host, unsigned count,
+           int cookies)
+{
+	struct tt_session_action a;
+	char why[256];
+
+	memset(&a, 0, sizeof a);
+	a.kind = k;
+	a.host = host;
+	a.count = count;
+	a.cookies = cookies;
+	ck_assert_msg(ses->ops->act(ses->ctx, &a, why, sizeof why) == 0, "%s", why);
+}
+
+START_TEST(test_session_listen_sets_backlog_and_cookies)
+{
+	struct tt_session ses;
+
+	/* listen(fd, 1) without cookies: the flood fills the SYN queue */
+	tt_sim_session(NULL, &ses);
+	ck_assert_int_eq(ses.ops->reset(ses.ctx), 0);   /* its first simulation */
+	session_do(&ses, TT_SA_LISTEN, TT_SERVER, 1 + 2, 0 + 1);
+	session_do(&ses, TT_SA_FLOOD, TT_SERVER, 4, 0);
+	session_do(&ses, TT_SA_DELIVER_ALL, -1, 0, 0);
+	session_do(&ses, TT_SA_CONNECT, TT_CLIENT, 0, 0);
+	session_do(&ses, TT_SA_DELIVER_ALL, -1, 0, 0);
+	ck_assert_int_ge(session_reason(&ses, TT_R_SYNQ_FULL_DROP), 0);
+	/* the same with tcp_syncookies = 2: a cookie answers, nothing is dropped */
+	ck_assert_int_eq(ses.ops->reset(ses.ctx), 0);
+	session_do(&ses, TT_SA_LISTEN, TT_SERVER, 1 + 2, 2 + 1);
+	session_do(&ses, TT_SA_FLOOD, TT_SERVER, 4, 0);
+	session_do(&ses, TT_SA_DELIVER_ALL, -1, 0, 0);
+	session_do(&ses, TT_SA_CONNECT, TT_CLIENT, 0, 0);
+	session_do(&ses, TT_SA_DELIVER_ALL, -1, 0, 0);
+	ck_assert_int_lt(session_reason(&ses, TT_R_SYNQ_FULL_DROP), 0);
+	{
+		struct tt_tcb_view v;
+
+		ses.ops->view(ses.ctx, TT_CLIENT, &v);
+		ck_assert_str_eq(tt_state_name(v.state), "ESTABLISHED");
+	}
+	/* count 0 keeps the host's setting: no queues, every SYN a child */
+	ck_assert_int_eq(ses.ops->reset(ses.ctx), 0);
+	session_do(&ses, TT_SA_LISTEN, TT_SERVER, 0, 0);
+	session_do(&ses, TT_SA_FLOOD, TT_SERVER, 4, 0);
+	session_do(&ses, TT_SA_DELIVER_ALL, -1, 0, 0);
+	ck_assert_int_lt(session_reason(&ses, TT_R_SYNQ_FULL_DROP), 0);
+	tt_sim_session_end(&ses);
+}
+END_TEST
+
 START_TEST(test_synq_reserves_a_quarter_for_proven_peers)
 {
 	/* tcp_max_syn_backlog 8: an unknown peer is dropped once 7 half-open
@@ -1848,6 +1916,7 @@ main(void)
 	tcase_add_test(tc, test_seed_derives_repeatable_iss);
 	tcase_add_test(tc, test_queue_settings_are_checked);
 	tcase_add_test(wire, test_synq_full_drops_the_client_syn_and_it_comes_again);
+	tcase_add_test(wire, test_session_listen_sets_backlog_and_cookies);
 	tcase_add_test(wire, test_synq_reserves_a_quarter_for_proven_peers);
 	tcase_add_test(wire, test_flood_sources_are_streams_of_their_own);
 	tcase_add_test(wire, test_acceptq_full_ignores_the_final_ack_then_synack_again);

@@ -4,6 +4,8 @@
 # - an action lands on the last step it made (w delivers everything and
 #   shows the end, and the next action does not rewind anything);
 # - the sandbox's help and hints say where its keys are (the bottom bar);
+# - B and K set the next listen()'s backlog and SYN cookies: a flood fills a
+#   small SYN queue without cookies, and with them the client gets through;
 # - the menu's language item in a locale that cannot show Chinese;
 # - "Replay a file" expands ~ and names an empty file as such;
 # - an explicit --format prints in that format, also on a terminal.
@@ -41,6 +43,35 @@ for size in "80 24" "160 48"; do
 	tm_keys q
 	tm_expect_exit 0 "$size: sandbox q"
 done
+
+# ---- the listen queues: B sets the backlog, K the SYN cookies ---------------
+# a backlog of 1 without cookies: a flood of spoofed SYNs fills the SYN
+# queue, and the real client's SYN meets it full (Linux tcp_conn_request)
+tm_open 100 30
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "queues: sandbox opens"
+tm_keys B
+tm_expect "listen() backlog" "B asks for the backlog"
+tm_keys C-u 1 Enter
+tm_expect "next listen() has backlog 1" "B 1: the next listen's backlog said"
+tm_keys K
+tm_expect "SYN cookies (tcp_syncookies = 0)" "K: cookies off"
+tm_keys l F w h c w
+tm_expect "SYN queue full" "backlog 1, no cookies: the client's SYN is dropped after a flood"
+tm_keys B
+tm_keys C-u x Enter
+tm_expect "'x' is not a backlog" "B x: not a number, said"
+tm_keys q
+tm_expect_exit 0 "queues: sandbox q"
+# the same flood with cookies on (K twice more: 1, then 2: always) goes through
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "cookies: sandbox opens"
+tm_keys B C-u 1 Enter K K K
+tm_expect "(tcp_syncookies = 2)" "K K K: cookies always"
+tm_keys l F w h c w
+tm_expect "ESTABLISHED ESTABLISHED" "cookies always: the client gets through the flood"
+tm_keys q
+tm_expect_exit 0 "cookies: sandbox q"
 
 # ---- where the sandbox's keys are ----------------------------------------
 tm_open 80 24

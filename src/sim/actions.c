@@ -87,6 +87,12 @@ call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err,
 			return NULL;
 		}
 	} else if (a->kind == TT_A_LISTEN) {
+		/* listen(fd, backlog) with the sysctl as it is then: the queues
+		 * of this listener (sim/host.c) */
+		if (a->count > 0)
+			hh->lq.backlog = a->count > 65537 ? 65535 : (int)a->count - 2;
+		if (a->on > 0)
+			hh->lq.syncookies = a->on - 1;
 		if (hh->listener < 0) {
 			hh->listener = sim_host_add(hh, hh->port, 0);
 			if (hh->listener < 0) {

@@ -87,6 +87,7 @@ ses_act(void *ctx, const struct tt_session_action *sa, char *err, size_t errlen)
 	a.host = sa->host;
 	a.toward = -1;
 	a.count = sa->count;
+	a.on = sa->cookies;
 	a.amount = sa->amount;
 	memcpy(a.text, sa->text, sizeof a.text);
 	a.text[sizeof a.text - 1] = '\0';

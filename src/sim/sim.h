@@ -87,10 +87,13 @@ struct tt_action {
 	int toward;              /* deliver/drop/...: -1 any direction, else the receiving host */
 	unsigned nth;            /* drop/duplicate/delay: 0 the next in-flight segment, n: the nth */
 	unsigned flags_match;    /* drop/...: nonzero: the next segment with exactly these flags */
-	unsigned count;          /* send: byte count; deliver, flood: how many */
+	unsigned count;          /* send: byte count; deliver, flood: how many;
+	                            listen: the backlog + 2 (1: no queues at all,
+	                            0: the host's setting as it is) */
 	tt_time amount;          /* advance / delay: microseconds */
 	struct tt_seg inject;    /* inject: a hand-made segment sent by `host` (e.g. an old SYN) */
-	int on;                  /* keepalive on/off; crash: silent */
+	int on;                  /* keepalive on/off; crash: silent; listen:
+	                            tcp_syncookies + 1 (0: the host's setting) */
 	int urgent;              /* send: with the URGENT flag (RFC 9293 §3.8.5) */
 	unsigned conn;           /* user calls: 0 the host's current connection; N + 1
 	                            its connection in stream N */

@@ -27,7 +27,11 @@ enum tt_session_kind {
 struct tt_session_action {
 	enum tt_session_kind kind;
 	int host;                /* the host that acts; -1 for the wire and the clock */
-	unsigned count;          /* send: bytes; flood: SYNs; deliver: segments */
+	unsigned count;          /* send: bytes; flood: SYNs; deliver: segments;
+	                            listen: the backlog + 2 (1: no queues at all),
+	                            0: the host's setting as it is */
+	int cookies;             /* listen: net.ipv4.tcp_syncookies + 1 (0, 1, 2),
+	                            0: the host's configured */
 	tt_time amount;          /* delay, advance: microseconds */
 	char text[64];           /* send: the bytes */
 };

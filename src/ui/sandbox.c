@@ -27,6 +27,9 @@ struct sandbox {
 	size_t capsteps;
 	struct ui_story story;
 	int host;                   /* the host the user acts as */
+	int backlog[2];             /* B: each host's next listen(), -1 no queues,
+	                               -2 not set (the host's) */
+	int cookies[2];             /* K: its tcp_syncookies then, -1 not set */
 	char ep[2][64];
 	char own[2][64];            /* the step's own connection (endpoint_of) */
 	char status[1024];
@@ -180,6 +183,68 @@ send_prompt(struct sandbox *sb, size_t *cur)
 	return act(sb, &a, cur);
 }
 
+/* The listen queues the acting host's next listen() will have. */
+static void
+queues_status(struct sandbox *sb)
+{
+	int h = sb->host, b = sb->backlog[h], k = sb->cookies[h];
+	char cook[128];
+
+	if (k < 0)
+		snprintf(cook, sizeof cook, "%s", _("SYN cookies as the host is set"));
+	else
+		snprintf(cook, sizeof cook, k == 0 ? _("no SYN cookies (tcp_syncookies = 0)")
+		         : k == 1 ? _("SYN cookies when the SYN queue overflows (tcp_syncookies = 1)")
+		                  : _("SYN cookies always (tcp_syncookies = 2)"));
+	if (b >= 0)
+		snprintf(sb->status, sizeof sb->status,
+		         _("The %s's next listen() has backlog %d: a SYN queue and an accept queue "
+		           "as Linux keeps them; %s. Press l to listen."), ui_host_name(h), b, cook);
+	else
+		snprintf(sb->status, sizeof sb->status,
+		         _("The %s's next listen() has no queues: every connection is accepted as "
+		           "it is made; %s. Press l to listen."), ui_host_name(h), cook);
+}
+
+/* B: the backlog of the acting host's next listen(). */
+static int
+backlog_prompt(struct sandbox *sb)
+{
+	char buf[16], *end;
+	long v;
+
+	buf[0] = '\0';
+	if (sb->backlog[sb->host] >= 0)
+		snprintf(buf, sizeof buf, "%d", sb->backlog[sb->host]);
+	if (ui_ask(_("Backlog"), _("listen() backlog (0-65535; empty: no queues):"), buf,
+	           sizeof buf) != 0)
+		return UI_REDRAW;
+	if (buf[0] == '\0') {
+		sb->backlog[sb->host] = -1;
+	} else {
+		v = strtol(buf, &end, 10);
+		if (*end != '\0' || v < 0 || v > 65535) {
+			snprintf(sb->status, sizeof sb->status, _("'%s' is not a backlog (0-65535)."),
+			         buf);
+			return UI_REDRAW;
+		}
+		sb->backlog[sb->host] = (int)v;
+	}
+	queues_status(sb);
+	return UI_REDRAW;
+}
+
+/* K: net.ipv4.tcp_syncookies for the acting host's next listen(): 0, 1, 2. */
+static int
+cookies_key(struct sandbox *sb)
+{
+	int *k = &sb->cookies[sb->host];
+
+	*k = *k < 0 ? 0 : (*k + 1) % 3;
+	queues_status(sb);
+	return UI_REDRAW;
+}
+
 /* d, u: the next segment on the wire is dropped / duplicated. */
 static int
 fault_key(struct sandbox *sb, int key, size_t *cur)
@@ -285,6 +350,10 @@ sb_key(void *ctx, int key, size_t *cur)
 	for (size_t i = 0; i < sizeof host_keys / sizeof host_keys[0]; i++)
 		if (host_keys[i].key == key) {
 			init_action(&a, host_keys[i].kind, sb->host);
+			if (a.kind == TT_SA_LISTEN) {
+				a.count = (unsigned)(sb->backlog[sb->host] + 2);
+				a.cookies = sb->cookies[sb->host] + 1;
+			}
 			return act(sb, &a, cur);
 		}
 	switch (key) {
@@ -293,6 +362,10 @@ sb_key(void *ctx, int key, size_t *cur)
 		return UI_REDRAW;
 	case 's':
 		return send_prompt(sb, cur);
+	case 'B':
+		return backlog_prompt(sb);
+	case 'K':
+		return cookies_key(sb);
 	case 'F':
 		/* four SYNs from spoofed sources toward the server */
 		init_action(&a, TT_SA_FLOOD, TT_SERVER);
@@ -394,6 +467,7 @@ sb_help(void *ctx)
 	         "  k   crash the host (its TCB is lost)\n"
 	         "  e   accept(): take a connection off the accept queue\n"
 	         "  F   flood: four SYNs to the server from spoofed addresses\n"
+	         "  B   the backlog of the next listen()  K   its SYN cookies (0, 1, 2)\n"
 	         "  d   drop the next segment           u   duplicate the next segment\n"
 	         "  y   delay the next segment          t   advance the clock (timers fire)\n"
 	         "  w   deliver everything on the wire\n"
@@ -424,6 +498,8 @@ ui_sandbox(const struct tt_session *ses, const struct ui_opts *opts,
 	int rc;
 
 	memset(&sb, 0, sizeof sb);
+	sb.backlog[0] = sb.backlog[1] = -2;
+	sb.cookies[0] = sb.cookies[1] = -1;
 	sb.ses = ses;
 	if (ses->ops->reset(ses->ctx) < 0) {
 		ui_fail("%s", _("out of memory"));
