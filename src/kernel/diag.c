@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "kernel/kn.h"
 
@@ -93,15 +94,8 @@ diag_dump(struct kn *k, int family, struct kn_sock **out, size_t *n, size_t *cap
 			if (h->nlmsg_type == NLMSG_ERROR)
 				return -1;
 			m = NLMSG_DATA(h);
-			if (*n == *cap) {
-				size_t c = *cap ? *cap * 2 : 256;
-				struct kn_sock *ns = realloc(*out, c * sizeof *ns);
-
-				if (ns == NULL)
-					return -1;
-				*out = ns;
-				*cap = c;
-			}
+			if (tt_grow(out, cap, *n + 1, sizeof **out, 256) < 0)
+				return -1;
 			s = &(*out)[(*n)++];
 			memset(s, 0, sizeof *s);
 			s->ipver = family == AF_INET6 ? 6 : 4;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "engine/tcp.h"
 #include "kernel/kn.h"
 
@@ -67,15 +68,8 @@ add_inodes(struct kn *k, pid_t p, size_t *cap)
 		target[n] = '\0';
 		if (strncmp(target, "socket:[", 8) != 0)
 			continue;
-		if (k->ninodes == *cap) {
-			size_t c = *cap ? *cap * 2 : 64;
-			uint32_t *ni = realloc(k->inodes, c * sizeof *ni);
-
-			if (ni == NULL)
-				break;
-			k->inodes = ni;
-			*cap = c;
-		}
+		if (tt_grow(&k->inodes, cap, k->ninodes + 1, sizeof *k->inodes, 64) < 0)
+			break;
 		k->inodes[k->ninodes++] = (uint32_t)strtoul(target + 8, NULL, 10);
 	}
 	closedir(d);
