@@ -255,6 +255,18 @@ START_TEST(test_width_counts_an_invalid_byte_as_one)
 }
 END_TEST
 
+START_TEST(test_fmt_secs_writes_six_decimals)
+{
+	char buf[32];
+
+	ck_assert_str_eq(tt_fmt_secs(0, buf, sizeof buf), "0.000000");
+	ck_assert_str_eq(tt_fmt_secs(1500001, buf, sizeof buf), "1.500001");
+	ck_assert_str_eq(tt_fmt_secs(-250000, buf, sizeof buf), "-0.250000");
+	ck_assert_str_eq(tt_fmt_secs(INT64_MAX, buf, sizeof buf), "9223372036854.775807");
+	ck_assert_str_eq(tt_fmt_secs(INT64_MIN, buf, sizeof buf), "-9223372036854.775808");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -274,6 +286,7 @@ main(void)
 	tcase_add_test(width, test_width_of_ascii_is_its_length);
 	tcase_add_test(width, test_width_of_cjk_is_two_a_character);
 	tcase_add_test(width, test_width_counts_an_invalid_byte_as_one);
+	tcase_add_test(width, test_fmt_secs_writes_six_decimals);
 	suite_add_tcase(s, grow);
 	suite_add_tcase(s, read);
 	suite_add_tcase(s, width);

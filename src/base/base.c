@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,15 @@ tt_read_file(const char *path, size_t max, size_t *len)
 	e = errno;
 	fclose(f);
 	errno = e;
+	return buf;
+}
+
+char *
+tt_fmt_secs(int64_t us, char *buf, size_t len)
+{
+	uint64_t u = us < 0 ? -(uint64_t)us : (uint64_t)us;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "", u / 1000000, u % 1000000);
 	return buf;
 }
 

@@ -8,6 +8,7 @@
 #define TT_BASE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Makes room for at least `need` elements of `size` bytes in the array *pp
@@ -25,6 +26,10 @@ int tt_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first);
 char *tt_read_stream(FILE *f, size_t max, size_t *len);
 /* The same for a file by name ("-" is standard input); NULL with errno set. */
 char *tt_read_file(const char *path, size_t max, size_t *len);
+
+/* Seconds with six decimals from microseconds ("[-]S.UUUUUU"), the one
+ * way every table and text writes a time; returns buf. */
+char *tt_fmt_secs(int64_t us, char *buf, size_t len);
 
 /* Columns a UTF-8 string takes on a terminal, by wcwidth(3) in the current
  * locale (an invalid byte or a character wcwidth does not know counts one:

@@ -368,14 +368,13 @@ size_t
 cap_pkt_detail(const struct cap_pkt *p, const struct tt_step *st, int linktype, char *buf,
                size_t len)
 {
-	char a[64], b[64], fl[64];
+	char a[64], b[64], fl[64], when[32];
 	size_t at = 0;
 
 	buf[0] = '\0';
 	cap_endpoint(p->ipver, p->src, p->sport, a, sizeof a);
 	cap_endpoint(p->ipver, p->dst, p->dport, b, sizeof b);
-	ADD(_("Frame %" PRIu64 ", %" PRId64 ".%06" PRId64 " s\n"), st->frame,
-	    st->time / 1000000, st->time % 1000000);
+	ADD(_("Frame %" PRIu64 ", %s s\n"), st->frame, tt_fmt_secs(st->time, when, sizeof when));
 	ADD(_("Link: %s"), cap_link_name(linktype) ? cap_link_name(linktype) : "?");
 	if (p->nvlan > 0)
 		ADD(_(", VLAN %u"), p->vlan[0]);

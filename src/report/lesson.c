@@ -135,7 +135,7 @@ print_events(FILE *f, const struct tt_step *st)
 {
 	char when[32];
 
-	snprintf(when, sizeof when, "%" PRId64 ".%06" PRId64, st->time / 1000000, st->time % 1000000);
+	tt_fmt_secs(st->time, when, sizeof when);
 	if (st->kind == TT_STEP_EVENT && st->nev == 0)
 		fprintf(f, "%18s  %s\n", when, host_name(st->dir));
 	for (unsigned i = 0; i < st->nev && i < TT_STEP_EVENTS; i++) {

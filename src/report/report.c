@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "i18n.h"
 #include "report/report.h"
 
@@ -192,10 +193,9 @@ tt_report_header(struct tt_report *r)
 static void
 format_time(char *buf, size_t len, int64_t ns)
 {
-	int neg = ns < 0;
-	uint64_t us = ((neg ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+	int64_t us = (int64_t)(((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000);
 
-	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, neg ? "-" : "", us / 1000000, us % 1000000);
+	tt_fmt_secs(ns < 0 ? -us : us, buf, len);
 }
 
 /* The hot path of a large replay prints millions of rows: the TSV line is

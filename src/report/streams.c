@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 #include "i18n.h"
 #include "report/report.h"
@@ -163,14 +164,17 @@ void
 tt_report_kernel_change(FILE *out, enum tt_format fmt, int64_t t, const char *local,
                         const char *remote, enum tt_state from, enum tt_state to)
 {
+	char when[32];
+
+	tt_fmt_secs(t / 1000, when, sizeof when);
 	if (fmt == TT_FMT_TSV)
-		fprintf(out, "%" PRId64 ".%06" PRId64 "\t%s\t%s\t%s\t%s\n", t / 1000000000,
-		        (t % 1000000000) / 1000, local, remote, tt_state_name(from), tt_state_name(to));
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\n", when, local, remote, tt_state_name(from),
+		        tt_state_name(to));
 	else if (fmt == TT_FMT_JSON)
-		fprintf(out, "{\"time\":%" PRId64 ".%06" PRId64 ",\"local\":\"%s\",\"remote\":\"%s\","
-		        "\"from\":\"%s\",\"to\":\"%s\"}\n", t / 1000000000, (t % 1000000000) / 1000,
-		        local, remote, tt_state_name(from), tt_state_name(to));
+		fprintf(out, "{\"time\":%s,\"local\":\"%s\",\"remote\":\"%s\","
+		        "\"from\":\"%s\",\"to\":\"%s\"}\n", when, local, remote,
+		        tt_state_name(from), tt_state_name(to));
 	else
-		fprintf(out, "%6" PRId64 ".%06" PRId64 " %-24s %-24s %s -> %s\n", t / 1000000000,
-		        (t % 1000000000) / 1000, local, remote, tt_state_name(from), tt_state_name(to));
+		fprintf(out, "%13s %-24s %-24s %s -> %s\n", when, local, remote, tt_state_name(from),
+		        tt_state_name(to));
 }
