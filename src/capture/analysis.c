@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "base/base.h"
-
 #include "capture/analysis.h"
 #include "engine/tcp.h"
 #include "trace/trace.h"
@@ -166,10 +165,10 @@ flight_ack(struct cap_flight *fl, uint32_t ack)
 	for (size_t i = 0; i < fl->n; i++) {
 		struct cap_span s = fl->seg[i];
 
-		if (ack != s.nextseq && TT_SEQ_GT(ack, s.seq) && TT_SEQ_LEQ(ack, s.nextseq))
-			s.seq = ack;            /* acknowledged in part */
-		else if (ack == s.nextseq || !TT_SEQ_GT(s.nextseq, ack))
+		if (!TT_SEQ_GT(s.nextseq, ack))
 			continue;               /* acknowledged (or older) */
+		if (TT_SEQ_GT(ack, s.seq))
+			s.seq = ack;            /* acknowledged in part */
 		fl->seg[k++] = s;
 	}
 	fl->n = k;
@@ -212,9 +211,7 @@ cap_flights_segment(struct cap_flights *f, int dir, uint32_t base, uint32_t seq,
 	/* this segment's SACK blocks count for the other side's next one (and
 	 * a segment without them clears them: tshark 4.0) */
 	fwd->sacked = 0;
-	{
-		for (unsigned i = 0; i < nsack && i < CAP_FLIGHT_SACK; i++)
-			fwd->sacked += sack[i][1] - sack[i][0];
-	}
+	for (unsigned i = 0; i < nsack && i < CAP_FLIGHT_SACK; i++)
+		fwd->sacked += sack[i][1] - sack[i][0];
 	return out;
 }
