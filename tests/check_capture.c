@@ -1555,6 +1555,109 @@ START_TEST(test_tsv_rows_numbers_read_as_printf_writes_them)
 }
 END_TEST
 
+/* Read-ahead hands out what reading in the caller's thread does, result
+ * by result (frames without their bytes), on every test capture, on one
+ * cut short in a frame, and on one closed long before its end. */
+static unsigned
+same_reads(const char *path)
+{
+	struct cap_reader *a, *b;
+	char ea[256] = "", eb[256] = "";
+	unsigned n = 0;
+	int ra, rb;
+
+	if (cap_reader_open(path, NULL, &a, ea, sizeof ea) < 0)
+		return 0;       /* a damaged file the reader refuses */
+	ck_assert_int_eq(cap_reader_open(path, NULL, &b, eb, sizeof eb), 0);
+	ck_assert_int_eq(cap_reader_read_ahead(b), 0);
+	do {
+		struct cap_frame fa, fb;
+		struct cap_pkt pa, pb;
+
+		memset(&pa, 0, sizeof pa);
+		memset(&pb, 0, sizeof pb);
+		ra = cap_reader_next(a, &fa, &pa, ea, sizeof ea);
+		rb = cap_reader_next(b, &fb, &pb, eb, sizeof eb);
+		ck_assert_int_eq(ra, rb);
+		if (ra < 0)
+			ck_assert_str_eq(ea, eb);
+		if (ra <= 0)
+			break;
+		ck_assert_ptr_null(fb.data);
+		ck_assert_uint_eq(fa.number, fb.number);
+		ck_assert_int_eq(fa.time_ns, fb.time_ns);
+		ck_assert_uint_eq(fa.caplen, fb.caplen);
+		ck_assert_msg(memcmp(&pa, &pb, sizeof pa) == 0, "%s: result %u differs", path, n);
+		n++;
+	} while (1);
+	/* the end stays the end */
+	{
+		const struct cap_frame *f;
+		const struct cap_pkt *p;
+
+		ck_assert_int_eq(cap_reader_take(b, &f, &p, eb, sizeof eb), rb);
+	}
+	cap_reader_close(a);
+	cap_reader_close(b);
+	return n;
+}
+
+START_TEST(test_read_ahead_reads_as_the_caller_would)
+{
+	const char *dirs[] = { TT_SRCDIR "/tests/replay/good", TT_SRCDIR "/tests/replay/lo",
+		               TT_SRCDIR "/tests/replay/bad" };
+	char cut[] = "tests/out/cutXXXXXX";
+	unsigned total = 0;
+	struct cap_reader *r;
+	struct cap_frame fr;
+	struct cap_pkt p;
+	char err[256];
+	FILE *in, *out;
+	long size;
+	int fd;
+
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *e;
+
+		ck_assert_ptr_nonnull(dir);
+		while ((e = readdir(dir)) != NULL) {
+			char path[1024];
+			size_t n = strlen(e->d_name);
+
+			if (n < 5 || (strcmp(e->d_name + n - 5, ".pcap") != 0 &&
+			              (n < 7 || strcmp(e->d_name + n - 7, ".pcapng") != 0)))
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+			total += same_reads(path);
+		}
+		closedir(dir);
+	}
+	ck_assert_uint_gt(total, 2 * 256);      /* more than a block of results */
+	/* a copy cut in the middle of a frame: the same rows, then the same damage */
+	mkdir("tests/out", 0777);
+	ck_assert_int_ge(fd = mkstemp(cut), 0);
+	ck_assert_ptr_nonnull(in = fopen(TT_SRCDIR "/tests/replay/lo/lo-normal.pcap", "rb"));
+	ck_assert_ptr_nonnull(out = fdopen(fd, "wb"));
+	fseek(in, 0, SEEK_END);
+	size = ftell(in);
+	rewind(in);
+	for (long k = 0; k < size - 10; k++)
+		fputc(fgetc(in), out);
+	fclose(in);
+	fclose(out);
+	ck_assert_uint_gt(same_reads(cut), 0);
+	unlink(cut);
+	/* closed with the thread waiting for room: it stops and is gone */
+	ck_assert_int_eq(cap_reader_open(TT_SRCDIR "/tests/replay/good/wire-random.pcap", NULL, &r,
+	                                 err, sizeof err), 0);
+	ck_assert_int_eq(cap_reader_read_ahead(r), 0);
+	ck_assert_int_eq(cap_reader_next(r, &fr, &p, err, sizeof err), 1);
+	ck_assert_uint_eq(fr.number, 1);
+	cap_reader_close(r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1602,6 +1705,7 @@ main(void)
 	tcase_add_test(tc, test_decoder_shortcut_agrees_with_general_path);
 	tcase_add_test(tc, test_rows_without_events_keep_their_states);
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
+	tcase_add_test(tc, test_read_ahead_reads_as_the_caller_would);
 	tcase_add_test(tc, test_ipv4_fragments_are_reassembled_at_the_last_one);
 	tcase_add_test(tc, test_story_steps_of_one_stream);
 	tcase_add_test(tc, test_streams_crafted_against_the_old_hash_probe_briefly);

@@ -301,9 +301,20 @@ uint64_t cap_reader_drops(const struct cap_reader *r);
  * CAP_AGAIN: live, nothing waiting. */
 int cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
                     char *err, size_t errlen);
+/* The same, without copies: *fr and *pkt point at the reader's own
+ * results, which stay until the next call. */
+int cap_reader_take(struct cap_reader *r, const struct cap_frame **fr,
+                    const struct cap_pkt **pkt, char *err, size_t errlen);
 int cap_reader_linktype(const struct cap_reader *r);
-/* Frames read from the file so far (cap_file_frames). */
+/* Frames read from the file so far (cap_file_frames); with read-ahead,
+ * once cap_reader_next has returned 0 or -1. */
 uint64_t cap_reader_frames(const struct cap_reader *r);
+/* Read-ahead (a file, not live): from now on a thread of the reader's own
+ * reads and decodes the frames ahead of the caller, which gets them from
+ * cap_reader_next in the same order with the same results, only without
+ * their bytes (fr->data is NULL). 0, or -1 when no thread could start
+ * (the reader goes on reading in the caller's thread). */
+int cap_reader_read_ahead(struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
 /* ---- a capture loaded for stepping (the TUI) ----------------------------- */

@@ -7,9 +7,16 @@
  * fragment that cannot join one (cut off by the capture, overlapping the
  * 64 KiB limit, pushed out by newer datagrams, or still incomplete at the
  * end of the file) becomes a note naming its frame.
+ *
+ * Read-ahead (cap_reader_read_ahead, doc/design.md "Performance"): a
+ * thread of the reader's own runs the same loop into a ring of blocks of
+ * results, so that libpcap's reading and the decoding of one block go on
+ * while the caller's thread takes the block before. The results are the
+ * same, in the same order; only the frames' bytes are not kept.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +41,38 @@ struct dgram {
 	uint8_t data[MAXDATA];
 };
 
+/* Read-ahead: AHEAD_BLOCKS blocks of AHEAD_SLOTS results each. Block
+ * `made % AHEAD_BLOCKS` is the reader thread's to fill while made - taken
+ * < AHEAD_BLOCKS; the caller's thread takes block `taken % AHEAD_BLOCKS`
+ * while taken < made. The counters and n[] change under mu only. */
+#define AHEAD_SLOTS 256
+#define AHEAD_BLOCKS 8
+
+struct ahead_slot {
+	int rc;
+	struct cap_frame fr;
+	struct cap_pkt pkt;
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;              /* a block made, taken, or stop */
+	uint64_t made, taken;           /* blocks */
+	int stop;                       /* the caller closes: the thread ends */
+	int waiting;                    /* a side sleeps on cv */
+	unsigned n[AHEAD_BLOCKS];       /* results in each block made */
+	unsigned pos;                   /* the caller's next in block `taken` */
+	int have;                       /* the caller holds block `taken` */
+	char err[256];                  /* the message of a last result -1 */
+	struct ahead_slot slot[AHEAD_BLOCKS][AHEAD_SLOTS];
+};
+
 struct cap_reader {
 	struct cap_file *f;
+	struct ahead *ahead;
+	struct cap_frame fr;            /* cap_reader_take's, without read-ahead */
+	struct cap_pkt pkt;
 	struct dgram *dg[NDGRAM];
 	uint64_t clock;
 	uint8_t out[60 + MAXDATA];
@@ -96,11 +133,14 @@ cap_reader_drops(const struct cap_reader *r)
 	return cap_file_drops(r->f);
 }
 
+static void ahead_end(struct cap_reader *r);
+
 void
 cap_reader_close(struct cap_reader *r)
 {
 	if (r == NULL)
 		return;
+	ahead_end(r);
 	for (int i = 0; i < NDGRAM; i++)
 		free(r->dg[i]);
 	cap_file_close(r->f);
@@ -228,9 +268,9 @@ add_fragment(struct cap_reader *r, const struct cap_frame *fr, const struct cap_
 	return (long)(d->hlen + d->total);
 }
 
-int
-cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt, char *err,
-                size_t errlen)
+static int
+reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt, char *err,
+            size_t errlen)
 {
 	for (;;) {
 		enum cap_status st;
@@ -290,4 +330,167 @@ cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
 		if (pkt->ipproto == 6 && st != CAP_NOT_TCP)
 			return 2;
 	}
+}
+
+/* ---- read-ahead ------------------------------------------------------------ */
+
+static void *
+ahead_main(void *arg)
+{
+	struct cap_reader *r = arg;
+	struct ahead *a = r->ahead;
+	int rc = 1;
+
+	while (rc > 0) {
+		struct ahead_slot *blk;
+		unsigned n = 0;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->made - a->taken == AHEAD_BLOCKS && !a->stop) {
+			a->waiting = 1;
+			pthread_cond_wait(&a->cv, &a->mu);
+		}
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			break;
+		}
+		blk = a->slot[a->made % AHEAD_BLOCKS];
+		pthread_mutex_unlock(&a->mu);
+		/* the block is this thread's alone until it is counted made */
+		while (n < AHEAD_SLOTS && rc > 0) {
+			struct ahead_slot *s = &blk[n++];
+
+			s->rc = rc = reader_next(r, &s->fr, &s->pkt, a->err, sizeof a->err);
+			s->fr.data = NULL;
+		}
+		pthread_mutex_lock(&a->mu);
+		a->n[a->made % AHEAD_BLOCKS] = n;
+		a->made++;
+		if (a->waiting) {
+			a->waiting = 0;
+			pthread_cond_signal(&a->cv);
+		}
+		pthread_mutex_unlock(&a->mu);
+	}
+	return NULL;
+}
+
+int
+cap_reader_read_ahead(struct cap_reader *r)
+{
+	struct ahead *a;
+
+	if (r->ahead != NULL)
+		return 0;
+	if (cap_reader_fd(r) >= 0)
+		return -1;              /* live: each packet as it comes */
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return -1;
+	if (pthread_mutex_init(&a->mu, NULL) != 0) {
+		free(a);
+		return -1;
+	}
+	if (pthread_cond_init(&a->cv, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		return -1;
+	}
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, ahead_main, r) != 0) {
+		r->ahead = NULL;
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* The thread stops where it is and is gone. */
+static void
+ahead_end(struct cap_reader *r)
+{
+	struct ahead *a = r->ahead;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+	r->ahead = NULL;
+}
+
+/* The next result the thread made, in its slot. */
+static int
+ahead_next(struct ahead *a, const struct cap_frame **fr, const struct cap_pkt **pkt, char *err,
+           size_t errlen)
+{
+	const struct ahead_slot *s;
+
+	if (a->have && a->pos == a->n[a->taken % AHEAD_BLOCKS]) {
+		/* the block is used up: back to the thread, woken only when half
+		 * the ring is free (a wake-up a block would cost more than the
+		 * block's reading) */
+		pthread_mutex_lock(&a->mu);
+		a->taken++;
+		a->have = 0;
+		if (a->waiting && a->made - a->taken <= AHEAD_BLOCKS / 2) {
+			a->waiting = 0;
+			pthread_cond_signal(&a->cv);
+		}
+		pthread_mutex_unlock(&a->mu);
+	}
+	if (!a->have) {
+		pthread_mutex_lock(&a->mu);
+		while (a->made == a->taken) {
+			a->waiting = 1;
+			pthread_cond_wait(&a->cv, &a->mu);
+		}
+		pthread_mutex_unlock(&a->mu);
+		a->have = 1;
+		a->pos = 0;
+	}
+	s = &a->slot[a->taken % AHEAD_BLOCKS][a->pos];
+	*fr = &s->fr;
+	*pkt = &s->pkt;
+	if (s->rc <= 0) {
+		/* the last result: it stays, as reading past the end does */
+		if (s->rc < 0)
+			snprintf(err, errlen, "%s", a->err);
+		return s->rc;
+	}
+	a->pos++;
+	return s->rc;
+}
+
+int
+cap_reader_take(struct cap_reader *r, const struct cap_frame **fr, const struct cap_pkt **pkt,
+                char *err, size_t errlen)
+{
+	if (r->ahead != NULL)
+		return ahead_next(r->ahead, fr, pkt, err, errlen);
+	*fr = &r->fr;
+	*pkt = &r->pkt;
+	return reader_next(r, &r->fr, &r->pkt, err, errlen);
+}
+
+int
+cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt, char *err,
+                size_t errlen)
+{
+	const struct cap_frame *f;
+	const struct cap_pkt *p;
+	int rc;
+
+	if (r->ahead == NULL)
+		return reader_next(r, fr, pkt, err, errlen);
+	rc = ahead_next(r->ahead, &f, &p, err, errlen);
+	*fr = *f;
+	*pkt = *p;
+	return rc;
 }

@@ -155,18 +155,18 @@ batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
              struct cap_replay *r, struct tt_report *rep, struct names *nm, unsigned long *odd,
              char *err, size_t errlen)
 {
-	struct cap_frame fr;
-	struct cap_pkt pkt;
+	const struct cap_frame *fr;
+	const struct cap_pkt *pkt;
 	int rc;
 
-	while ((rc = cap_reader_next(f, &fr, &pkt, err, errlen)) > 0) {
+	while ((rc = cap_reader_take(f, &fr, &pkt, err, errlen)) > 0) {
 		if (rc == 2) {          /* a TCP segment that cannot be shown */
 			if ((*odd)++ < MAX_NOTES)
-				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr.number, _(pkt.why));
+				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr->number, _(pkt->why));
 			continue;
 		}
-		if (cap_replay_frame(r, fr.number, fr.time_ns, &pkt) < 0) {
-			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr.number);
+		if (cap_replay_frame(r, fr->number, fr->time_ns, pkt) < 0) {
+			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr->number);
 			return -1;
 		}
 		if (rep != NULL)
@@ -212,6 +212,10 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_report_buffer(rep);  /* gathered, 64 KiB a write past stdio's buffer */
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	/* a file is read ahead in a thread of its own (or here, just slower);
+	 * a pipe's packets are taken one by one as they come */
+	if (!live_input(path))
+		(void)cap_reader_read_ahead(f);
 	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
 	cap_replay_finish(r);
 	if (rep != NULL)
