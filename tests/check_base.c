@@ -15,6 +15,7 @@
 
 #include "tt_check.h"
 #include "base/base.h"
+#include "base/pipe.h"
 
 /* ---- tt_grow / TT_GROW -------------------------------------------------- */
 
@@ -267,12 +268,113 @@ START_TEST(test_fmt_secs_writes_six_decimals)
 }
 END_TEST
 
+/* ---- pipe ---------------------------------------------------------------- */
+
+struct feed {
+	struct tt_pipe *p;
+	unsigned n;             /* numbers to send, 1..n */
+	unsigned publish_every; /* hand over a part-filled block now and then */
+	unsigned sent;          /* how many went in before a stop */
+};
+
+static void *
+producer(void *arg)
+{
+	struct feed *f = arg;
+
+	for (unsigned i = 1; i <= f->n; i++) {
+		unsigned *slot = tt_pipe_slot(f->p);
+
+		if (slot == NULL)
+			return NULL;    /* stopped */
+		*slot = i;
+		tt_pipe_push(f->p);
+		f->sent = i;
+		if (f->publish_every && i % f->publish_every == 0)
+			tt_pipe_publish(f->p);
+	}
+	tt_pipe_publish(f->p);
+	return NULL;
+}
+
+/* A thread's numbers come out in order and whole, across full blocks,
+ * blocks handed over part-filled and the ring's wrapping around. */
+START_TEST(test_pipe_hands_every_slot_over_in_order)
+{
+	const unsigned every[] = { 0, 1, 7, 64 };
+
+	for (size_t k = 0; k < sizeof every / sizeof every[0]; k++) {
+		struct feed f = { tt_pipe_new(sizeof(unsigned), 16, 4), 10000, every[k], 0 };
+		const unsigned *got;
+
+		ck_assert_ptr_nonnull(f.p);
+		ck_assert_int_eq(tt_pipe_run(f.p, producer, &f), 0);
+		for (unsigned want = 1; want <= f.n; want++) {
+			ck_assert_ptr_nonnull(got = tt_pipe_next(f.p));
+			ck_assert_uint_eq(*got, want);
+		}
+		tt_pipe_free(f.p);
+	}
+}
+END_TEST
+
+static void *
+consumer(void *arg)
+{
+	struct feed *f = arg;
+	const unsigned *got;
+
+	while ((got = tt_pipe_next(f->p)) != NULL)
+		f->sent = *got;         /* the last one taken */
+	return NULL;
+}
+
+/* The other way round (a thread takes): drain returns once everything
+ * handed over was taken, and freeing stops a thread that waits. */
+START_TEST(test_pipe_drains_and_stops_a_waiting_thread)
+{
+	struct feed f = { tt_pipe_new(sizeof(unsigned), 8, 2), 0, 0, 0 };
+
+	ck_assert_ptr_nonnull(f.p);
+	ck_assert_int_eq(tt_pipe_run(f.p, consumer, &f), 0);
+	for (unsigned i = 1; i <= 1000; i++) {
+		unsigned *slot = tt_pipe_slot(f.p);
+
+		ck_assert_ptr_nonnull(slot);
+		*slot = i;
+		tt_pipe_push(f.p);
+		if (i % 100 == 3) {
+			tt_pipe_drain(f.p);
+			ck_assert_uint_eq(f.sent, i);
+		}
+	}
+	tt_pipe_drain(f.p);
+	ck_assert_uint_eq(f.sent, 1000);
+	tt_pipe_free(f.p);      /* the thread waits in tt_pipe_next: it ends */
+}
+END_TEST
+
+/* A producer that fills the ring while nobody takes is stopped by free. */
+START_TEST(test_pipe_free_stops_a_producer_waiting_for_room)
+{
+	struct feed f = { tt_pipe_new(sizeof(unsigned), 4, 2), 1000000, 0, 0 };
+
+	ck_assert_ptr_nonnull(f.p);
+	ck_assert_int_eq(tt_pipe_run(f.p, producer, &f), 0);
+	ck_assert_ptr_nonnull(tt_pipe_next(f.p));
+	tt_pipe_free(f.p);
+	ck_assert_uint_lt(f.sent, 1000000);
+	ck_assert_ptr_null(tt_pipe_new(0, 4, 2));
+	ck_assert_ptr_null(tt_pipe_new(4, 4, 1));
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("base");
 	TCase *grow = tcase_create("grow"), *read = tcase_create("read"),
-	      *width = tcase_create("width");
+	      *width = tcase_create("width"), *pipe = tcase_create("pipe");
 
 	tcase_add_test(grow, test_grow_starts_at_first_and_doubles);
 	tcase_add_test(grow, test_grow_without_a_first_size_starts_at_sixteen);
@@ -289,6 +391,10 @@ main(void)
 	tcase_add_test(width, test_fmt_secs_writes_six_decimals);
 	suite_add_tcase(s, grow);
 	suite_add_tcase(s, read);
+	tcase_add_test(pipe, test_pipe_hands_every_slot_over_in_order);
+	tcase_add_test(pipe, test_pipe_drains_and_stops_a_waiting_thread);
+	tcase_add_test(pipe, test_pipe_free_stops_a_producer_waiting_for_room);
 	suite_add_tcase(s, width);
+	suite_add_tcase(s, pipe);
 	return tt_check_run(s);
 }

@@ -63,11 +63,24 @@ struct cap_tcpopts {
 };
 
 struct cap_pkt {
-	enum cap_status status;
-	const char *why;          /* English reason (N_ marked) unless CAP_TCP */
+	/* what the stream table reads of every segment, first: with the
+	 * options' first words, two cache lines (replay's read-ahead hands
+	 * packets from one processor to another, doc/design.md) */
+	uint32_t seq, ack;
+	uint32_t len;             /* TCP payload length as the IP header says */
+	uint32_t caplen_payload;  /* payload bytes actually in the capture */
+	uint16_t sport, dport;
+	uint16_t flags;           /* TT_FIN ... TT_CWR, TT_AE */
+	uint16_t win;             /* raw window field */
+	uint16_t urp, cksum;
 	uint8_t ipver;            /* 4 or 6 */
+	uint8_t thlen;            /* TCP header length in bytes */
 	uint8_t nvlan;            /* 802.1Q/802.1ad tags passed */
 	uint8_t ttl;              /* TTL or hop limit */
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	struct cap_tcpopts opt;
+	enum cap_status status;
+	const char *why;          /* English reason (N_ marked) unless CAP_TCP */
 	uint8_t ipproto;          /* the innermost IP's protocol (6: TCP), 0 before IP */
 	uint8_t ip_hlen;          /* IPv4 header length with options, or IPv6
 	                           * 40 plus the extension headers */
@@ -77,17 +90,7 @@ struct cap_pkt {
 	uint16_t frag_off;        /* IPv4 fragment: offset of its data, in bytes */
 	uint8_t frag_more;        /* IPv4 fragment: more fragments follow */
 	uint16_t vlan[2];         /* VLAN ids, outermost first */
-	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint16_t flags;           /* TT_FIN ... TT_CWR, TT_AE */
-	uint16_t win;             /* raw window field */
-	uint16_t urp, cksum;
-	uint8_t thlen;            /* TCP header length in bytes */
-	uint32_t len;             /* TCP payload length as the IP header says */
-	uint32_t caplen_payload;  /* payload bytes actually in the capture */
 	uint32_t payload_off;     /* offset of the payload in the frame */
-	struct cap_tcpopts opt;
 };
 
 /* The decoder's one entry point: never reads outside bytes[0..caplen). */

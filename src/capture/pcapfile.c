@@ -27,6 +27,9 @@
 #include <fcntl.h>
 #include <pcap.h>
 #include <stdio.h>
+#ifdef HAVE_STDIO_EXT_H
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +155,11 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		return -1;
 	}
 	ebuf[0] = '\0';
+#ifdef HAVE___FSETLOCKING
+	/* one thread reads it (the caller's, or read-ahead's): stdio need not
+	 * lock it for every fread, which it would once a second thread runs */
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#endif
 	/* from here on pcap_close() closes fp (never standard input) */
 	f->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (f->p == NULL) {

@@ -9,19 +9,20 @@
  * end of the file) becomes a note naming its frame.
  *
  * Read-ahead (cap_reader_read_ahead, doc/design.md "Performance"): a
- * thread of the reader's own runs the same loop into a ring of blocks of
- * results, so that libpcap's reading and the decoding of one block go on
- * while the caller's thread takes the block before. The results are the
- * same, in the same order; only the frames' bytes are not kept.
+ * thread of the reader's own runs the same loop into a pipe of blocks of
+ * results (base/pipe.h), so that libpcap's reading and the decoding of one
+ * block go on while the caller's thread takes the block before. The
+ * results are the same, in the same order; only the frames' bytes are not
+ * kept.
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pipe.h"
 #include "capture/capture.h"
 #include "i18n.h"
 
@@ -41,36 +42,24 @@ struct dgram {
 	uint8_t data[MAXDATA];
 };
 
-/* Read-ahead: AHEAD_BLOCKS blocks of AHEAD_SLOTS results each. Block
- * `made % AHEAD_BLOCKS` is the reader thread's to fill while made - taken
- * < AHEAD_BLOCKS; the caller's thread takes block `taken % AHEAD_BLOCKS`
- * while taken < made. The counters and n[] change under mu only. */
+/* Read-ahead: blocks of AHEAD_SLOTS results, AHEAD_BLOCKS of them. */
 #define AHEAD_SLOTS 256
 #define AHEAD_BLOCKS 8
 
+/* What the stream table reads (cap_pkt's first fields and options, the
+ * result, the frame's number and time) lies in three cache lines of the
+ * four: only those go from one processor to the other. */
 struct ahead_slot {
+	_Alignas(64) struct cap_pkt pkt;
 	int rc;
 	struct cap_frame fr;
-	struct cap_pkt pkt;
-};
-
-struct ahead {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;              /* a block made, taken, or stop */
-	uint64_t made, taken;           /* blocks */
-	int stop;                       /* the caller closes: the thread ends */
-	int waiting;                    /* a side sleeps on cv */
-	unsigned n[AHEAD_BLOCKS];       /* results in each block made */
-	unsigned pos;                   /* the caller's next in block `taken` */
-	int have;                       /* the caller holds block `taken` */
-	char err[256];                  /* the message of a last result -1 */
-	struct ahead_slot slot[AHEAD_BLOCKS][AHEAD_SLOTS];
 };
 
 struct cap_reader {
 	struct cap_file *f;
-	struct ahead *ahead;
+	struct tt_pipe *ahead;          /* read-ahead: results from its thread */
+	const struct ahead_slot *last;  /* ... and its last one (end or damage) */
+	char ahead_err[256];            /* the thread's message of a last result -1 */
 	struct cap_frame fr;            /* cap_reader_take's, without read-ahead */
 	struct cap_pkt pkt;
 	struct dgram *dg[NDGRAM];
@@ -338,39 +327,16 @@ static void *
 ahead_main(void *arg)
 {
 	struct cap_reader *r = arg;
-	struct ahead *a = r->ahead;
-	int rc = 1;
+	struct ahead_slot *s;
 
-	while (rc > 0) {
-		struct ahead_slot *blk;
-		unsigned n = 0;
-
-		pthread_mutex_lock(&a->mu);
-		while (a->made - a->taken == AHEAD_BLOCKS && !a->stop) {
-			a->waiting = 1;
-			pthread_cond_wait(&a->cv, &a->mu);
-		}
-		if (a->stop) {
-			pthread_mutex_unlock(&a->mu);
+	while ((s = tt_pipe_slot(r->ahead)) != NULL) {
+		s->rc = reader_next(r, &s->fr, &s->pkt, r->ahead_err, sizeof r->ahead_err);
+		s->fr.data = NULL;
+		tt_pipe_push(r->ahead);
+		if (s->rc <= 0) {
+			tt_pipe_publish(r->ahead);
 			break;
 		}
-		blk = a->slot[a->made % AHEAD_BLOCKS];
-		pthread_mutex_unlock(&a->mu);
-		/* the block is this thread's alone until it is counted made */
-		while (n < AHEAD_SLOTS && rc > 0) {
-			struct ahead_slot *s = &blk[n++];
-
-			s->rc = rc = reader_next(r, &s->fr, &s->pkt, a->err, sizeof a->err);
-			s->fr.data = NULL;
-		}
-		pthread_mutex_lock(&a->mu);
-		a->n[a->made % AHEAD_BLOCKS] = n;
-		a->made++;
-		if (a->waiting) {
-			a->waiting = 0;
-			pthread_cond_signal(&a->cv);
-		}
-		pthread_mutex_unlock(&a->mu);
 	}
 	return NULL;
 }
@@ -378,29 +344,15 @@ ahead_main(void *arg)
 int
 cap_reader_read_ahead(struct cap_reader *r)
 {
-	struct ahead *a;
-
 	if (r->ahead != NULL)
 		return 0;
 	if (cap_reader_fd(r) >= 0)
 		return -1;              /* live: each packet as it comes */
-	if ((a = calloc(1, sizeof *a)) == NULL)
+	if ((r->ahead = tt_pipe_new(sizeof(struct ahead_slot), AHEAD_SLOTS, AHEAD_BLOCKS)) == NULL)
 		return -1;
-	if (pthread_mutex_init(&a->mu, NULL) != 0) {
-		free(a);
-		return -1;
-	}
-	if (pthread_cond_init(&a->cv, NULL) != 0) {
-		pthread_mutex_destroy(&a->mu);
-		free(a);
-		return -1;
-	}
-	r->ahead = a;
-	if (pthread_create(&a->thread, NULL, ahead_main, r) != 0) {
+	if (tt_pipe_run(r->ahead, ahead_main, r) < 0) {
+		tt_pipe_free(r->ahead);
 		r->ahead = NULL;
-		pthread_cond_destroy(&a->cv);
-		pthread_mutex_destroy(&a->mu);
-		free(a);
 		return -1;
 	}
 	return 0;
@@ -410,61 +362,27 @@ cap_reader_read_ahead(struct cap_reader *r)
 static void
 ahead_end(struct cap_reader *r)
 {
-	struct ahead *a = r->ahead;
-
-	if (a == NULL)
-		return;
-	pthread_mutex_lock(&a->mu);
-	a->stop = 1;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->thread, NULL);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->mu);
-	free(a);
+	tt_pipe_free(r->ahead);
 	r->ahead = NULL;
+	r->last = NULL;
 }
 
-/* The next result the thread made, in its slot. */
+/* The next result the thread made, in its slot; the last one (end or
+ * damage) stays, as reading past the end does. */
 static int
-ahead_next(struct ahead *a, const struct cap_frame **fr, const struct cap_pkt **pkt, char *err,
-           size_t errlen)
+ahead_next(struct cap_reader *r, const struct cap_frame **fr, const struct cap_pkt **pkt,
+           char *err, size_t errlen)
 {
-	const struct ahead_slot *s;
+	const struct ahead_slot *s = r->last;
 
-	if (a->have && a->pos == a->n[a->taken % AHEAD_BLOCKS]) {
-		/* the block is used up: back to the thread, woken only when half
-		 * the ring is free (a wake-up a block would cost more than the
-		 * block's reading) */
-		pthread_mutex_lock(&a->mu);
-		a->taken++;
-		a->have = 0;
-		if (a->waiting && a->made - a->taken <= AHEAD_BLOCKS / 2) {
-			a->waiting = 0;
-			pthread_cond_signal(&a->cv);
-		}
-		pthread_mutex_unlock(&a->mu);
-	}
-	if (!a->have) {
-		pthread_mutex_lock(&a->mu);
-		while (a->made == a->taken) {
-			a->waiting = 1;
-			pthread_cond_wait(&a->cv, &a->mu);
-		}
-		pthread_mutex_unlock(&a->mu);
-		a->have = 1;
-		a->pos = 0;
-	}
-	s = &a->slot[a->taken % AHEAD_BLOCKS][a->pos];
+	if (s == NULL && (s = tt_pipe_next(r->ahead)) == NULL)
+		return 0;               /* cannot happen: the pipe stops only here */
+	if (s->rc <= 0)
+		r->last = s;
+	if (s->rc < 0)
+		snprintf(err, errlen, "%s", r->ahead_err);      /* written before s */
 	*fr = &s->fr;
 	*pkt = &s->pkt;
-	if (s->rc <= 0) {
-		/* the last result: it stays, as reading past the end does */
-		if (s->rc < 0)
-			snprintf(err, errlen, "%s", a->err);
-		return s->rc;
-	}
-	a->pos++;
 	return s->rc;
 }
 
@@ -473,7 +391,7 @@ cap_reader_take(struct cap_reader *r, const struct cap_frame **fr, const struct 
                 char *err, size_t errlen)
 {
 	if (r->ahead != NULL)
-		return ahead_next(r->ahead, fr, pkt, err, errlen);
+		return ahead_next(r, fr, pkt, err, errlen);
 	*fr = &r->fr;
 	*pkt = &r->pkt;
 	return reader_next(r, &r->fr, &r->pkt, err, errlen);
@@ -489,8 +407,9 @@ cap_reader_next(struct cap_reader *r, struct cap_frame *fr, struct cap_pkt *pkt,
 
 	if (r->ahead == NULL)
 		return reader_next(r, fr, pkt, err, errlen);
-	rc = ahead_next(r->ahead, &f, &p, err, errlen);
-	*fr = *f;
-	*pkt = *p;
+	if ((rc = ahead_next(r, &f, &p, err, errlen)) > 0) {
+		*fr = *f;
+		*pkt = *p;
+	}
 	return rc;
 }

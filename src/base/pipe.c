@@ -1,0 +1,276 @@
+/* base/pipe.c: blocks of results from one thread to another (pipe.h).
+ *
+ * Block `made % nblocks` is the producer's to fill while made - taken <
+ * nblocks; block `taken % nblocks` is the consumer's while taken < made.
+ * Only the producer moves `made` and only the consumer `taken`, each with
+ * a release store after its block is done with, each reading the other's
+ * with an acquire load: a block changes hands without a lock.
+ *
+ * A side that finds nothing to do spins a while before it sleeps: a block
+ * takes the other side some tens of microseconds, and waking a thread on
+ * an idle processor can take as long (the time the pipe saves would go to
+ * wake-ups). It sleeps on a condition variable under mu after saying so in
+ * its `waits` flag and looking once more; the other side, after its store,
+ * looks at the flag (both sequentially consistent, so one of the two sees
+ * the other) and wakes it under mu. A producer that waits for room is
+ * woken only when half the ring is free.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/pipe.h"
+
+/* Each side's own place is on a cache line of its own: written at every
+ * slot, it would otherwise move between the two processors' caches at
+ * every slot (false sharing). */
+#define LINE 64
+/* Looks before a side sleeps (some tens of microseconds). */
+#define SPINS 4096
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define relax() __builtin_ia32_pause()
+#else
+#define relax() ((void)0)
+#endif
+
+struct tt_pipe {
+	/* the producer's */
+	_Alignas(LINE) unsigned char *prod_blk; /* block made % nblocks, while it holds it */
+	unsigned fill;                  /* slots filled there */
+	uint64_t prod_made;             /* its own copy of made */
+	/* the consumer's */
+	_Alignas(LINE) const unsigned char *cons_blk; /* block taken % nblocks, while held */
+	unsigned pos, end;              /* its next slot there, and the slots in it */
+	uint64_t cons_taken;            /* its own copy of taken */
+	/* shared */
+	_Alignas(LINE) _Atomic uint64_t made, taken;   /* blocks */
+	_Atomic int stop;
+	_Atomic int prod_waits, cons_waits;
+	pthread_mutex_t mu;
+	pthread_cond_t room;            /* the producer waits: room, or drained */
+	pthread_cond_t data;            /* the consumer waits: blocks */
+	/* set once, or by one side before its store of made */
+	size_t size;
+	unsigned per_block, nblocks;
+	unsigned *n;                    /* slots in each block made */
+	pthread_t thread;               /* the one tt_pipe_run started */
+	int running;
+	unsigned char *slots;
+};
+
+static unsigned char *
+block_at(const struct tt_pipe *p, uint64_t block)
+{
+	return p->slots + (size_t)(block % p->nblocks) * p->per_block * p->size;
+}
+
+struct tt_pipe *
+tt_pipe_new(size_t size, unsigned per_block, unsigned nblocks)
+{
+	struct tt_pipe *p;
+
+	if (size == 0 || per_block == 0 || nblocks < 2 ||
+	    (size_t)per_block * nblocks > SIZE_MAX / size ||
+	    (p = aligned_alloc(LINE, sizeof *p)) == NULL)
+		return NULL;
+	memset(p, 0, sizeof *p);
+	atomic_init(&p->made, 0);
+	atomic_init(&p->taken, 0);
+	atomic_init(&p->stop, 0);
+	atomic_init(&p->prod_waits, 0);
+	atomic_init(&p->cons_waits, 0);
+	p->size = size;
+	p->per_block = per_block;
+	p->nblocks = nblocks;
+	p->n = calloc(nblocks, sizeof *p->n);
+	p->slots = malloc((size_t)per_block * nblocks * size);
+	if (p->n == NULL || p->slots == NULL)
+		goto fail;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&p->room, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	if (pthread_cond_init(&p->data, NULL) != 0) {
+		pthread_cond_destroy(&p->room);
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	return p;
+fail:
+	free(p->n);
+	free(p->slots);
+	free(p);
+	return NULL;
+}
+
+int
+tt_pipe_run(struct tt_pipe *p, void *(*fn)(void *), void *arg)
+{
+	if (p->running || pthread_create(&p->thread, NULL, fn, arg) != 0)
+		return -1;
+	p->running = 1;
+	return 0;
+}
+
+void
+tt_pipe_stop(struct tt_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	atomic_store(&p->stop, 1);
+	pthread_cond_broadcast(&p->room);
+	pthread_cond_broadcast(&p->data);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+tt_pipe_free(struct tt_pipe *p)
+{
+	if (p == NULL)
+		return;
+	tt_pipe_stop(p);
+	if (p->running)
+		pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->data);
+	pthread_cond_destroy(&p->room);
+	pthread_mutex_destroy(&p->mu);
+	free(p->n);
+	free(p->slots);
+	free(p);
+}
+
+/* The producer: is there room for one more block, `want` blocks still
+ * with the consumer at most? */
+static int
+room_for(struct tt_pipe *p, uint64_t want)
+{
+	return p->prod_made - atomic_load(&p->taken) <= want;
+}
+
+/* The producer waits until at most `want` blocks are with the consumer
+ * (or the pipe stops). */
+static void
+wait_room(struct tt_pipe *p, uint64_t want)
+{
+	for (unsigned i = 0; i < SPINS; i++) {
+		if (room_for(p, want) || atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return;
+		relax();
+		if (i % 256 == 255)
+			sched_yield();
+	}
+	pthread_mutex_lock(&p->mu);
+	atomic_store(&p->prod_waits, 1);
+	while (!room_for(p, want) && !atomic_load(&p->stop))
+		pthread_cond_wait(&p->room, &p->mu);
+	atomic_store(&p->prod_waits, 0);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void *
+tt_pipe_slot(struct tt_pipe *p)
+{
+	if (p->prod_blk == NULL) {
+		if (!room_for(p, p->nblocks - 1))
+			wait_room(p, p->nblocks / 2);
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return NULL;
+		p->prod_blk = block_at(p, p->prod_made);
+		p->fill = 0;
+	}
+	return p->prod_blk + (size_t)p->fill * p->size;
+}
+
+/* The producer's block goes over, and a sleeping consumer is woken. */
+static void
+hand_over(struct tt_pipe *p)
+{
+	if (p->prod_blk == NULL || p->fill == 0)
+		return;
+	p->n[p->prod_made % p->nblocks] = p->fill;
+	atomic_store(&p->made, ++p->prod_made);
+	p->prod_blk = NULL;
+	if (atomic_load(&p->cons_waits)) {
+		pthread_mutex_lock(&p->mu);
+		pthread_cond_signal(&p->data);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+void
+tt_pipe_push(struct tt_pipe *p)
+{
+	if (++p->fill == p->per_block)
+		hand_over(p);
+}
+
+void
+tt_pipe_publish(struct tt_pipe *p)
+{
+	hand_over(p);
+}
+
+void
+tt_pipe_drain(struct tt_pipe *p)
+{
+	hand_over(p);
+	wait_room(p, 0);
+}
+
+/* The consumer: is a block there? */
+static int
+block_ready(struct tt_pipe *p)
+{
+	return atomic_load(&p->made) != p->cons_taken;
+}
+
+const void *
+tt_pipe_next(struct tt_pipe *p)
+{
+	if (p->cons_blk != NULL && p->pos == p->end) {
+		/* the block is used up: back to the producer, woken when it
+		 * waits for half the ring, or for all of it (drained) */
+		uint64_t made;
+
+		atomic_store(&p->taken, ++p->cons_taken);
+		p->cons_blk = NULL;
+		made = atomic_load(&p->made);
+		if (atomic_load(&p->prod_waits) && made - p->cons_taken <= p->nblocks / 2) {
+			pthread_mutex_lock(&p->mu);
+			pthread_cond_signal(&p->room);
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	if (p->cons_blk == NULL) {
+		unsigned i;
+
+		for (i = 0; i < SPINS && !block_ready(p); i++) {
+			if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+				return NULL;
+			relax();
+			if (i % 256 == 255)
+				sched_yield();
+		}
+		if (i == SPINS) {
+			pthread_mutex_lock(&p->mu);
+			atomic_store(&p->cons_waits, 1);
+			while (!block_ready(p) && !atomic_load(&p->stop))
+				pthread_cond_wait(&p->data, &p->mu);
+			atomic_store(&p->cons_waits, 0);
+			pthread_mutex_unlock(&p->mu);
+		}
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return NULL;
+		p->end = p->n[p->cons_taken % p->nblocks];
+		p->cons_blk = block_at(p, p->cons_taken);
+		p->pos = 0;
+	}
+	return p->cons_blk + (size_t)p->pos++ * p->size;
+}

@@ -1,0 +1,48 @@
+/* base/pipe.h: fixed-size results handed from one thread to another in
+ * blocks (doc/design.md, "Performance").
+ *
+ * A pipe is a ring of `nblocks` blocks of `per_block` slots of `size`
+ * bytes. The producing thread fills slots one after the other and a block
+ * goes over when it is full (or when tt_pipe_publish() hands over what is
+ * in it); the consuming thread takes the slots in the same order. The two
+ * meet under one mutex once a block, and a side that waits is woken only
+ * when the other has done half the ring's worth (a wake-up a block would
+ * cost more than the block). One producer, one consumer; the thread that
+ * runs either side is the caller's to make (tt_pipe_run starts one).
+ */
+#ifndef TT_PIPE_H
+#define TT_PIPE_H
+
+#include <stddef.h>
+
+struct tt_pipe;
+
+/* NULL when out of memory or when the system has no mutex for it. */
+struct tt_pipe *tt_pipe_new(size_t size, unsigned per_block, unsigned nblocks);
+/* Runs fn(arg) in a new thread, which tt_pipe_free() waits for. 0, or -1
+ * when no thread could start. */
+int tt_pipe_run(struct tt_pipe *p, void *(*fn)(void *), void *arg);
+/* Stops the pipe (the producer's next slot is NULL, the consumer's next
+ * is NULL), waits for the thread tt_pipe_run started and frees it all. */
+void tt_pipe_free(struct tt_pipe *p);
+
+/* ---- the producing side ---- */
+/* The slot to fill next (waiting for room), or NULL once the pipe is
+ * stopped. */
+void *tt_pipe_slot(struct tt_pipe *p);
+/* The slot tt_pipe_slot gave is filled. */
+void tt_pipe_push(struct tt_pipe *p);
+/* Hands over the slots filled so far without waiting for a full block. */
+void tt_pipe_publish(struct tt_pipe *p);
+/* Publishes and waits until the consumer has taken everything and come
+ * back for more (or the pipe is stopped). */
+void tt_pipe_drain(struct tt_pipe *p);
+
+/* ---- the consuming side ---- */
+/* The next slot filled (waiting for one), valid until the next call; NULL
+ * once the pipe is stopped. */
+const void *tt_pipe_next(struct tt_pipe *p);
+/* Stops the pipe from either side (the other side's waits end). */
+void tt_pipe_stop(struct tt_pipe *p);
+
+#endif
