@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/replay.sh: replay's speed and memory against a bare libpcap loop
 # (doc/design.md: --streams within 1.5x, the TSV table within 3x, peak memory
-# under 64 MiB on 1.5 million packets in 100,000 connections).
+# under 64 MiB on 1.5 million packets in 100,000 connections). Beside each
+# time, the processor time of all the command's threads and its ratio.
 # Reports ratios; asserts nothing. Run from the build tree: `make bench`
 # (BENCH_RUNS=N rounds, 3 unless set; BENCH_INSTR=1 also counts instructions).
 set -eu
@@ -14,11 +15,19 @@ now() { date +%s.%N; }  # GNU date
 # run's wall-clock time in seconds. The runs below interleave the commands
 # (BENCH_RUNS rounds, 3 unless set) so that a busy machine slows each alike.
 median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] }'; }
+# once COMMAND...: one run's wall-clock time in seconds, then (GNU time, if
+# there is one) the processor time it took in all its threads, user and
+# system: replay reads ahead in a second thread, so the two differ.
 once() {
 	s=$(now)
-	"$@" >/dev/null
+	if [ -x /usr/bin/time ]; then
+		c=$(/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ print $1 + $2 }')
+	else
+		"$@" >/dev/null
+		c=0
+	fi
 	e=$(now)
-	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f\n", e - s }'
+	awk -v s="$s" -v e="$e" -v c="$c" 'BEGIN { printf "%.4f %.2f\n", e - s, c }'
 }
 peak() { # command... : peak resident memory in KiB (GNU time if present)
 	if [ -x /usr/bin/time ]; then
@@ -28,25 +37,33 @@ peak() { # command... : peak resident memory in KiB (GNU time if present)
 	fi
 }
 R=${BENCH_RUNS:-3}
-: >"$F.floor"; : >"$F.streams"; : >"$F.tsv"
+: >"$F.floor"; : >"$F.unlocked"; : >"$F.streams"; : >"$F.tsv"
 i=0
 while [ "$i" -lt "$R" ]; do
 	once "$B/bench/pcaploop" "$F" >>"$F.floor"
+	once "$B/bench/pcaploop" -u "$F" >>"$F.unlocked"
 	once "$T" --batch --streams --format tsv replay "$F" >>"$F.streams"
 	once "$T" --batch --format tsv replay "$F" >>"$F.tsv"
 	i=$((i + 1))
 done
-floor=$(median <"$F.floor")
-streams=$(median <"$F.streams")
-tsv=$(median <"$F.tsv")
-rm -f "$F.floor" "$F.streams" "$F.tsv"
+wall() { cut -d' ' -f1 <"$1" | median; }
+cpu() { cut -d' ' -f2 <"$1" | median; }
+floor=$(wall "$F.floor")
+unlocked=$(wall "$F.unlocked")
+streams=$(wall "$F.streams")
+tsv=$(wall "$F.tsv")
 echo "== replay: $(ls -l "$F" | awk '{ print $5 }') bytes, 1.5M packets, 100k connections (medians of $R, interleaved)"
-printf '   bare libpcap loop   %6.3f s\n' "$floor"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  peak %s KiB\n' "$streams" \
-	"$(ratio "$streams" "$floor")" "$(peak "$T" --batch --streams replay "$F")"
-printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    peak %s KiB (goal < 65536)\n' "$tsv" \
-	"$(ratio "$tsv" "$floor")" "$(peak "$T" --batch --format tsv replay "$F")"
+printf '   bare libpcap loop   %6.3f s              cpu %5.2f s\n' "$floor" "$(cpu "$F.floor")"
+printf '   ... stdio unlocked  %6.3f s  %5.2fx       cpu %5.2f s  (as replay reads)\n' "$unlocked" \
+	"$(ratio "$unlocked" "$floor")" "$(cpu "$F.unlocked")"
+printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  cpu %5.2f s %5.2fx  peak %s KiB\n' \
+	"$streams" "$(ratio "$streams" "$floor")" "$(cpu "$F.streams")" \
+	"$(ratio "$(cpu "$F.streams")" "$(cpu "$F.floor")")" "$(peak "$T" --batch --streams replay "$F")"
+printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    cpu %5.2f s %5.2fx  peak %s KiB (goal < 65536)\n' \
+	"$tsv" "$(ratio "$tsv" "$floor")" "$(cpu "$F.tsv")" \
+	"$(ratio "$(cpu "$F.tsv")" "$(cpu "$F.floor")")" "$(peak "$T" --batch --format tsv replay "$F")"
+rm -f "$F.floor" "$F.unlocked" "$F.streams" "$F.tsv"
 
 # Instructions, which a busy machine does not change (BENCH_INSTR=1, with
 # valgrind): the same kind of capture at a tenth of the size, counted by
@@ -84,8 +101,8 @@ while [ "$i" -lt "$R" ]; do
 	once "$T" --batch --streams --format tsv replay "$C" >>"$C.t"
 	i=$((i + 1))
 done
-plain=$(median <"$P.t")
-crafted=$(median <"$C.t")
+plain=$(wall "$P.t")
+crafted=$(wall "$C.t")
 rm -f "$P.t" "$C.t"
 echo "== replay: crafted collisions and a SYN flood"
 printf '   100k unrelated SYNs  %6.3f s\n' "$plain"

@@ -6,14 +6,16 @@
  * a release store after its block is done with, each reading the other's
  * with an acquire load: a block changes hands without a lock.
  *
- * A side that finds nothing to do spins a while before it sleeps: a block
- * takes the other side some tens of microseconds, and waking a thread on
- * an idle processor can take as long (the time the pipe saves would go to
- * wake-ups). It sleeps on a condition variable under mu after saying so in
- * its `waits` flag and looking once more; the other side, after its store,
- * looks at the flag (both sequentially consistent, so one of the two sees
- * the other) and wakes it under mu. A producer that waits for room is
- * woken only when half the ring is free.
+ * A consumer that finds no block spins a while before it sleeps: a block
+ * takes the producer some tens of microseconds, and waking a thread on an
+ * idle processor can take as long (the time the pipe saves would go to
+ * wake-ups). A producer that finds no room sleeps at once, to be woken
+ * when half the ring is free: that wait is long, spinning through it would
+ * only take the processor from others. A side sleeps on a condition
+ * variable under mu after saying so in its `waits` flag and looking once
+ * more; the other side, after its store, looks at the flag (both
+ * sequentially consistent, so one of the two sees the other) and wakes it
+ * under mu.
  */
 #include "config.h"
 
@@ -30,8 +32,8 @@
  * slot, it would otherwise move between the two processors' caches at
  * every slot (false sharing). */
 #define LINE 64
-/* Looks before a side sleeps (some tens of microseconds). */
-#define SPINS 4096
+/* Looks before the consumer sleeps (some tens of microseconds). */
+#define SPINS 2048
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define relax() __builtin_ia32_pause()
@@ -159,13 +161,6 @@ room_for(struct tt_pipe *p, uint64_t want)
 static void
 wait_room(struct tt_pipe *p, uint64_t want)
 {
-	for (unsigned i = 0; i < SPINS; i++) {
-		if (room_for(p, want) || atomic_load_explicit(&p->stop, memory_order_relaxed))
-			return;
-		relax();
-		if (i % 256 == 255)
-			sched_yield();
-	}
 	pthread_mutex_lock(&p->mu);
 	atomic_store(&p->prod_waits, 1);
 	while (!room_for(p, want) && !atomic_load(&p->stop))
@@ -255,7 +250,7 @@ tt_pipe_next(struct tt_pipe *p)
 			if (atomic_load_explicit(&p->stop, memory_order_relaxed))
 				return NULL;
 			relax();
-			if (i % 256 == 255)
+			if (i % 128 == 127)
 				sched_yield();
 		}
 		if (i == SPINS) {
