@@ -6,21 +6,19 @@
  * a release store after its block is done with, each reading the other's
  * with an acquire load: a block changes hands without a lock.
  *
- * A consumer that finds no block spins a while before it sleeps: a block
- * takes the producer some tens of microseconds, and waking a thread on an
- * idle processor can take as long (the time the pipe saves would go to
- * wake-ups). A producer that finds no room sleeps at once, to be woken
- * when half the ring is free: that wait is long, spinning through it would
- * only take the processor from others. A side sleeps on a condition
- * variable under mu after saying so in its `waits` flag and looking once
- * more; the other side, after its store, looks at the flag (both
- * sequentially consistent, so one of the two sees the other) and wakes it
- * under mu.
+ * A side that finds nothing to do sleeps on a condition variable under mu
+ * after saying so in its `waits` flag and looking once more; the other
+ * side, after its store, looks at the flag (both sequentially consistent,
+ * so one of the two sees the other) and wakes it under mu, but only once
+ * half the ring is ready (or free): waking a thread on an idle processor
+ * takes about as long as a block takes to make, so a wake-up a block would
+ * cost about what the pipe saves, while with half the ring at hand the
+ * woken side has work for longer than the other side needs to fill the
+ * rest. Publishing (tt_pipe_publish, tt_pipe_drain) wakes at once.
  */
 #include "config.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,14 +30,6 @@
  * slot, it would otherwise move between the two processors' caches at
  * every slot (false sharing). */
 #define LINE 64
-/* Looks before the consumer sleeps (some tens of microseconds). */
-#define SPINS 2048
-
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define relax() __builtin_ia32_pause()
-#else
-#define relax() ((void)0)
-#endif
 
 struct tt_pipe {
 	/* the producer's */
@@ -185,14 +175,14 @@ tt_pipe_slot(struct tt_pipe *p)
 
 /* The producer's block goes over, and a sleeping consumer is woken. */
 static void
-hand_over(struct tt_pipe *p)
+hand_over(struct tt_pipe *p, int now)
 {
 	if (p->prod_blk == NULL || p->fill == 0)
 		return;
 	p->n[p->prod_made % p->nblocks] = p->fill;
 	atomic_store(&p->made, ++p->prod_made);
 	p->prod_blk = NULL;
-	if (atomic_load(&p->cons_waits)) {
+	if (atomic_load(&p->cons_waits) && (now || p->prod_made - atomic_load(&p->taken) >= p->nblocks / 2)) {
 		pthread_mutex_lock(&p->mu);
 		pthread_cond_signal(&p->data);
 		pthread_mutex_unlock(&p->mu);
@@ -203,19 +193,19 @@ void
 tt_pipe_push(struct tt_pipe *p)
 {
 	if (++p->fill == p->per_block)
-		hand_over(p);
+		hand_over(p, 0);
 }
 
 void
 tt_pipe_publish(struct tt_pipe *p)
 {
-	hand_over(p);
+	hand_over(p, 1);
 }
 
 void
 tt_pipe_drain(struct tt_pipe *p)
 {
-	hand_over(p);
+	hand_over(p, 1);
 	wait_room(p, 0);
 }
 
@@ -244,16 +234,7 @@ tt_pipe_next(struct tt_pipe *p)
 		}
 	}
 	if (p->cons_blk == NULL) {
-		unsigned i;
-
-		for (i = 0; i < SPINS && !block_ready(p); i++) {
-			if (atomic_load_explicit(&p->stop, memory_order_relaxed))
-				return NULL;
-			relax();
-			if (i % 128 == 127)
-				sched_yield();
-		}
-		if (i == SPINS) {
+		if (!block_ready(p)) {
 			pthread_mutex_lock(&p->mu);
 			atomic_store(&p->cons_waits, 1);
 			while (!block_ready(p) && !atomic_load(&p->stop))

@@ -4,11 +4,11 @@
  * A pipe is a ring of `nblocks` blocks of `per_block` slots of `size`
  * bytes. The producing thread fills slots one after the other and a block
  * goes over when it is full (or when tt_pipe_publish() hands over what is
- * in it); the consuming thread takes the slots in the same order. The two
- * meet under one mutex once a block, and a side that waits is woken only
- * when the other has done half the ring's worth (a wake-up a block would
- * cost more than the block). One producer, one consumer; the thread that
- * runs either side is the caller's to make (tt_pipe_run starts one).
+ * in it); the consuming thread takes the slots in the same order. A block
+ * changes hands without a lock, and a side that waits is woken only when
+ * the other has done half the ring's worth (a wake-up a block would cost
+ * about what the block saves). One producer, one consumer; the thread
+ * that runs either side is the caller's to make (tt_pipe_run starts one).
  */
 #ifndef TT_PIPE_H
 #define TT_PIPE_H
