@@ -5,7 +5,10 @@
  * Or a SYN flood over IPv6: N unanswered SYNs, each from its own source
  * address; `collide` picks the addresses [x, x, 0, 0] that an unkeyed XOR-fold
  * of the 4-tuple would put in one bucket, `syn` addresses that nothing
- * relates. Usage: mkpcap FILE CONNECTIONS [syn|collide]
+ * relates. Or one connection of N segments of 100 bytes, each answered by
+ * an ACK: `unacked` ACKs that never cover one (the list of what is in
+ * flight stays at Wireshark's 10,000), `acked` ACKs that cover each.
+ * Usage: mkpcap FILE COUNT [syn|collide|unacked|acked]
  */
 #include "config.h"
 
@@ -106,11 +109,13 @@ main(int argc, char **argv)
 	FILE *f;
 	uint32_t nconn;
 
-	int flood = argc == 4 ? (strcmp(argv[3], "collide") == 0 ? 2 : strcmp(argv[3], "syn") == 0) : 0;
+	const char *mode = argc == 4 ? argv[3] : "";
+	int flood = strcmp(mode, "collide") == 0 ? 2 : strcmp(mode, "syn") == 0;
+	int one = strcmp(mode, "unacked") == 0 ? 1 : strcmp(mode, "acked") == 0 ? 2 : 0;
 
-	if (argc < 3 || argc > 4 || (argc == 4 && flood == 0) ||
+	if (argc < 3 || argc > 4 || (argc == 4 && flood == 0 && one == 0) ||
 	    (nconn = (uint32_t)strtoul(argv[2], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: mkpcap FILE CONNECTIONS [syn|collide]\n");
+		fprintf(stderr, "usage: mkpcap FILE COUNT [syn|collide|unacked|acked]\n");
 		return 2;
 	}
 	f = fopen(argv[1], "wb");
@@ -123,7 +128,16 @@ main(int argc, char **argv)
 	fwrite(gh, 1, sizeof gh, f);
 	for (uint32_t c = 0; flood && c < nconn; c++)
 		syn6(f, 0x01000000u + c, flood == 2);
-	for (uint32_t base = 0; !flood && base < nconn; base += 64) {
+	if (one) {
+		packet(f, 0, 0, 0x02, 1000, 0, 0);
+		packet(f, 0, 1, 0x12, 5000, 1001, 0);
+		packet(f, 0, 0, 0x10, 1001, 5001, 0);
+		for (uint32_t i = 0; i < nconn; i++) {
+			packet(f, 0, 0, 0x18, 1001 + 100 * i, 5001, 100);
+			packet(f, 0, 1, 0x10, 5001, one == 1 ? 1001 : 1101 + 100 * i, 0);
+		}
+	}
+	for (uint32_t base = 0; !flood && !one && base < nconn; base += 64) {
 		uint32_t end = base + 64 < nconn ? base + 64 : nconn;
 
 		for (int step = 0; step < 15; step++) {

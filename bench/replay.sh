@@ -109,3 +109,25 @@ printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
 printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"
 printf '   1M SYN flood --streams      peak %s KiB (goal < 196608, < 160 bytes a stream: 156250)\n' \
 	"$(peak "$T" --batch --streams replay "$M")"
+
+# What is in flight (--tcb, the step view): 200,000 segments whose ACKs
+# never cover one (Wireshark's list of them stays full, 10,000), against
+# as many acknowledged one by one (goal: within 2x).
+U=${TMPDIR:-/tmp}/tcptutor-bench-unacked.pcap
+A=${TMPDIR:-/tmp}/tcptutor-bench-acked.pcap
+[ -f "$U" ] || "$B/bench/mkpcap" "$U" 100000 unacked
+[ -f "$A" ] || "$B/bench/mkpcap" "$A" 100000 acked
+: >"$U.t"; : >"$A.t"
+i=0
+while [ "$i" -lt "$R" ]; do
+	once "$T" --batch --tcb --format tsv replay "$A" >>"$A.t"
+	once "$T" --batch --tcb --format tsv replay "$U" >>"$U.t"
+	i=$((i + 1))
+done
+acked=$(wall "$A.t")
+unacked=$(wall "$U.t")
+rm -f "$U.t" "$A.t"
+echo "== replay --tcb: bytes in flight"
+printf '   200k segments acked one by one  %6.3f s\n' "$acked"
+printf '   200k segments never acked       %6.3f s  %5.2fx  (goal 2x)\n' "$unacked" \
+	"$(ratio "$unacked" "$acked")"

@@ -1080,6 +1080,157 @@ START_TEST(test_flight_list_stops_at_wiresharks_limit)
 }
 END_TEST
 
+/* Wireshark's rule as it walks its list (the reference the ordered sets
+ * of capture/flight.c are held to): per direction the unacknowledged
+ * spans in arrival order. */
+struct ref_flight {
+	uint32_t seq[CAP_FLIGHT_MAX], next[CAP_FLIGHT_MAX];
+	size_t n;
+	uint32_t sacked;
+};
+
+static int64_t
+ref_segment(struct ref_flight *f, int dir, uint32_t base, uint32_t seq, uint32_t ack,
+            uint32_t seglen, unsigned flags, unsigned notes, const uint32_t (*sack)[2],
+            unsigned nsack)
+{
+	struct ref_flight *fwd = &f[dir], *rev = &f[!dir];
+	int64_t out = -1;
+
+	if ((seglen || (flags & (TT_SYN | TT_FIN))) && fwd->n < CAP_FLIGHT_MAX) {
+		fwd->seq[fwd->n] = seq;
+		fwd->next[fwd->n] = seq + seglen + !!(flags & (TT_SYN | TT_FIN));
+		fwd->n++;
+	}
+	if (flags & TT_ACK) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < rev->n; i++) {
+			uint32_t s = rev->seq[i], e = rev->next[i];
+
+			if (!TT_SEQ_GT(e, ack))
+				continue;
+			if (TT_SEQ_GT(ack, s))
+				s = ack;
+			rev->seq[k] = s;
+			rev->next[k++] = e;
+		}
+		rev->n = k;
+	}
+	if (seglen && fwd->n && !(notes & TT_NOTE(LOST_SEGMENT))) {
+		uint32_t lo = fwd->seq[0] - base, hi = fwd->next[0] - base, in;
+
+		for (size_t i = 1; i < fwd->n; i++) {
+			if (fwd->seq[i] - base < lo)
+				lo = fwd->seq[i] - base;
+			if (fwd->next[i] - base > hi)
+				hi = fwd->next[i] - base;
+		}
+		in = hi - lo - rev->sacked;
+		if (in > 0 && in < 2000000000)
+			out = (int64_t)in - !!(flags & (TT_SYN | TT_FIN));
+	}
+	fwd->sacked = 0;
+	for (unsigned i = 0; i < nsack && i < CAP_FLIGHT_SACK; i++)
+		fwd->sacked += sack[i][1] - sack[i][0];
+	return out;
+}
+
+static uint32_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)(*x >> 16);
+}
+
+/* Random conversations, tame and crafted (numbers around the sequence
+ * circle's far side, ACKs on the edges of the half circle, old spans sent
+ * again, runs that fill the list to its limit), give what the walk gives,
+ * segment by segment. */
+START_TEST(test_flight_sets_give_what_the_walk_gives)
+{
+	static struct ref_flight ref[2];
+	unsigned seeds = 300, checked = 0;
+	size_t most = 0, treesteps = 0;
+
+	for (unsigned seed = 1; seed <= seeds; seed++) {
+		uint64_t x = seed * 0x9e3779b97f4a7c15ull;
+		uint32_t base[2], cur[2];
+		unsigned steps = seed % 100 == 0 ? 40000 : 1500;
+		int crafted = seed % 3 == 0, sparse_acks = seed % 100 == 0;
+		int rare_acks = seed % 5 == 1;  /* lists of some tens: short and long in turn */
+
+		memset(ref, 0, sizeof ref);
+		cap_flights_init(&fl);
+		for (int d = 0; d < 2; d++)
+			base[d] = cur[d] = rnd(&x) * 65536u + rnd(&x);
+		for (unsigned i = 0; i < steps; i++) {
+			int d = rnd(&x) & 1;
+			uint32_t len = rnd(&x) % 4 == 0 && !sparse_acks ? 0 : 1 + rnd(&x) % 1460;
+			uint32_t seq = cur[d];
+			uint32_t ack = cur[!d] - rnd(&x) % 3000, sack[2][2];
+			unsigned flags = TT_ACK, notes = 0, nsack = 0, r = rnd(&x) % 100;
+			int64_t a, b;
+
+			if ((sparse_acks && (i < 30000 || r < 95)) || (rare_acks && rnd(&x) % 40 != 0))
+				ack = base[!d] - 30000; /* old: the list fills up */
+			if (r < 3)
+				flags = 0;
+			else if (r < 5)
+				flags |= TT_FIN;
+			else if (r < 6)
+				flags = TT_SYN;
+			if (rnd(&x) % 10 == 0)
+				seq -= rnd(&x) % 20000;         /* sent again */
+			if (crafted) {
+				uint32_t c = rnd(&x) % 8;
+
+				if (c == 0)
+					seq = rnd(&x) * 65536u + rnd(&x);       /* anywhere */
+				else if (c == 1)
+					ack = cur[!d] + 0x80000000u - rnd(&x) % 3;     /* the far edge */
+				else if (c == 2)
+					ack = cur[!d] - 0x80000000u + rnd(&x) % 3;
+				else if (c == 3)
+					ack = rnd(&x) * 65536u + rnd(&x);
+			}
+			if (rnd(&x) % 20 == 0)
+				notes = TT_NOTE(LOST_SEGMENT);
+			if (rnd(&x) % 8 == 0) {
+				nsack = 1 + rnd(&x) % 2;
+				for (unsigned k = 0; k < nsack; k++) {
+					sack[k][0] = ack + rnd(&x) % 5000;
+					sack[k][1] = sack[k][0] + rnd(&x) % 3000;
+				}
+			}
+			a = ref_segment(ref, d, base[d], seq, ack, len, flags, notes,
+			                (const uint32_t(*)[2])sack, nsack);
+			b = cap_flights_segment(&fl, d, base[d], seq, ack, len, flags, notes,
+			                        (const uint32_t(*)[2])sack, nsack);
+			ck_assert_msg(a == b, "seed %u step %u: walk %lld, sets %lld", seed, i,
+			              (long long)a, (long long)b);
+			ck_assert_uint_eq(ref[d].n, fl.dir[d].n);
+			if (fl.dir[d].tree && steps < 2000)
+				treesteps++;
+			if (fl.dir[d].n > most)
+				most = fl.dir[d].n;
+			ck_assert_msg(ref[!d].n == fl.dir[!d].n, "seed %u step %u: n %zu vs %zu ack %u", seed, i, ref[!d].n, fl.dir[!d].n, ack);
+			if (seq == cur[d] && rnd(&x) % 8 != 0)
+				cur[d] += len + !!(flags & (TT_SYN | TT_FIN));
+			if (crafted && rnd(&x) % 500 == 0)
+				base[d] = rnd(&x) * 65536u + rnd(&x);   /* a base learnt late */
+			checked++;
+		}
+		cap_flights_free(&fl);
+	}
+	ck_assert_uint_gt(checked, 400000);
+	ck_assert_uint_eq(most, CAP_FLIGHT_MAX);        /* the full list was tried too */
+	ck_assert_uint_gt(treesteps, 1000);      /* and long lists going short and back */
+}
+END_TEST
+
 /* ---- the file reader -------------------------------------------------------- */
 
 /* Writes frames (raw IPv4) into a pcap file in the test's scratch space. */
@@ -1700,6 +1851,7 @@ main(void)
 	tcase_add_test(tc, test_flight_counts_what_is_unacknowledged);
 	tcase_add_test(tc, test_flight_after_a_hole_and_with_sack);
 	tcase_add_test(tc, test_flight_list_stops_at_wiresharks_limit);
+	tcase_add_test(tc, test_flight_sets_give_what_the_walk_gives);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_decoder_shortcut_agrees_with_general_path);
