@@ -110,9 +110,10 @@ printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(rati
 printf '   1M SYN flood --streams      peak %s KiB (goal < 196608, < 160 bytes a stream: 156250)\n' \
 	"$(peak "$T" --batch --streams replay "$M")"
 
-# What is in flight (--tcb, the step view): 200,000 segments whose ACKs
-# never cover one (Wireshark's list of them stays full, 10,000), against
-# as many acknowledged one by one (goal: within 2x).
+# What is in flight (--tcb, the step view): 100,000 segments, each
+# answered by an ACK that covers none of them (Wireshark's list of them
+# stays full, 10,000), against as many acknowledged one by one (goal:
+# within 2x).
 U=${TMPDIR:-/tmp}/tcptutor-bench-unacked.pcap
 A=${TMPDIR:-/tmp}/tcptutor-bench-acked.pcap
 [ -f "$U" ] || "$B/bench/mkpcap" "$U" 100000 unacked
@@ -128,6 +129,6 @@ acked=$(wall "$A.t")
 unacked=$(wall "$U.t")
 rm -f "$U.t" "$A.t"
 echo "== replay --tcb: bytes in flight"
-printf '   200k segments acked one by one  %6.3f s\n' "$acked"
-printf '   200k segments never acked       %6.3f s  %5.2fx  (goal 2x)\n' "$unacked" \
+printf '   100k segments, each acked          %6.3f s\n' "$acked"
+printf '   100k segments, ACKs covering none  %6.3f s  %5.2fx  (goal 2x)\n' "$unacked" \
 	"$(ratio "$unacked" "$acked")"
