@@ -150,26 +150,3 @@ tt_reason_text(enum tt_reason r)
 {
 	return (unsigned)r < TT_NREASONS ? reasons[r].text : "";
 }
-
-void
-tt_out_clear(struct tt_out *out)
-{
-	out->nseg = 0;
-	out->nev = 0;
-	out->truncated = 0;
-}
-
-void
-tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
-             enum tt_error e)
-{
-	if (out->nev == TT_OUT_EVENTS) {
-		out->truncated++;
-		return;
-	}
-	out->ev[out->nev].reason = r;
-	out->ev[out->nev].from = from;
-	out->ev[out->nev].to = to;
-	out->ev[out->nev].error = e;
-	out->nev++;
-}

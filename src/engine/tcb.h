@@ -173,8 +173,20 @@ uint32_t tcb_sws_thresh(const struct tt_conn *c);
 uint32_t tcb_adv_wnd(struct tt_conn *c);
 
 /* Events: what happened and why (tcp.c). */
-void tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r);
-void tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r, enum tt_error e);
+/* Records a reason without a state change. */
+static inline void
+tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r)
+{
+	tt_out_event(out, r, c->state, c->state, TT_E_NONE);
+}
+
+static inline void
+tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r,
+              enum tt_error e)
+{
+	tt_out_event(out, r, c->state, to, e);
+	c->state = to;
+}
 
 /* Segments out: a segment, a RST (in reply, or from our TCB), an ACK, an ACK
  * answering an out-of-window segment (rate-limited), SYN, FIN, what the

@@ -15,21 +15,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* Records a reason without a state change. */
-void
-tcb_note(struct tt_conn *c, struct tt_out *out, enum tt_reason r)
-{
-	tt_out_event(out, r, c->state, c->state, TT_E_NONE);
-}
-
-void
-tcb_set_state(struct tt_conn *c, struct tt_out *out, enum tt_state to, enum tt_reason r,
-          enum tt_error e)
-{
-	tt_out_event(out, r, c->state, to, e);
-	c->state = to;
-}
-
 void
 tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsigned flags,
      const uint8_t *data, uint32_t len)
@@ -571,15 +556,35 @@ tcb_send_fin(struct tt_conn *c, tt_time now, struct tt_out *out)
  * has been called and the queue is drained. The usable window ends at
  * SND.UNA + SND.WND (RFC 9293 §3.8.6). A closed window arms the persist
  * timer (§3.8.6.1): the window probe goes out when it fires. */
+static void send_queued(struct tt_conn *c, tt_time now, struct tt_out *out);
+
+/* The FIN after the data; again when sending from SND.UNA after a timeout
+ * (timer.c) reached it. */
+static int
+fin_due(const struct tt_conn *c)
+{
+	return c->snd_nxt == tcb_send_end(c) &&
+	       (c->fin_sent ? c->snd_nxt == c->fin_seq && TT_SEQ_LT(c->snd_nxt, c->snd_max)
+	                    : c->close_pending);
+}
+
 void
 tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
-	uint32_t mss = tcb_eff_mss(c);
-
 	if (c->state != TT_ESTABLISHED && c->state != TT_CLOSE_WAIT &&
 	    c->state != TT_FIN_WAIT_1 && c->state != TT_LAST_ACK && c->state != TT_CLOSING) {
 		return;
 	}
+	/* mostly nothing waits (always for an observer's endpoints) */
+	if (TT_SEQ_LT(c->snd_nxt, tcb_send_end(c)) || fin_due(c))
+		send_queued(c, now, out);
+}
+
+static void
+send_queued(struct tt_conn *c, tt_time now, struct tt_out *out)
+{
+	uint32_t mss = tcb_eff_mss(c);
+
 	while (TT_SEQ_LT(c->snd_nxt, tcb_send_end(c))) {
 		uint32_t cwnd = tcb_cc_window(c);
 		uint32_t wnd_end = c->snd_una + (cwnd < c->snd_wnd ? cwnd : c->snd_wnd);
@@ -632,11 +637,7 @@ tcb_output(struct tt_conn *c, tt_time now, struct tt_out *out)
 			return;
 		}
 	}
-	/* the FIN after the data; again when sending from SND.UNA after a
-	 * timeout (timer.c) reached it */
-	if (c->snd_nxt == tcb_send_end(c) &&
-	    (c->fin_sent ? c->snd_nxt == c->fin_seq && TT_SEQ_LT(c->snd_nxt, c->snd_max)
-	                 : c->close_pending))
+	if (fin_due(c))
 		tcb_send_fin(c, now, out);
 }
 

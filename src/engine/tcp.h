@@ -252,11 +252,31 @@ struct tt_out {
 	unsigned truncated;
 };
 
-void tt_out_clear(struct tt_out *out);
+/* Empties an output (here, not in names.c: it runs at every segment). */
+static inline void
+tt_out_clear(struct tt_out *out)
+{
+	out->nseg = 0;
+	out->nev = 0;
+	out->truncated = 0;
+}
+
 /* Appends an event, or counts it in `truncated` when the list is full: for
  * the engine and for a host that reports its own (a listen queue's). */
-void tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
-                  enum tt_error e);
+static inline void
+tt_out_event(struct tt_out *out, enum tt_reason r, enum tt_state from, enum tt_state to,
+             enum tt_error e)
+{
+	if (out->nev == TT_OUT_EVENTS) {
+		out->truncated++;
+		return;
+	}
+	out->ev[out->nev].reason = r;
+	out->ev[out->nev].from = from;
+	out->ev[out->nev].to = to;
+	out->ev[out->nev].error = e;
+	out->nev++;
+}
 
 struct tt_config {
 	/* read for nearly every segment: first, in one cache line */
