@@ -85,6 +85,21 @@ if [ "${BENCH_INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 	printf '   replay --format tsv %5s a packet  %5.2fx  (goal 3x)\n' "$(per "$ti")" "$(ratio "$ti" "$fi")"
 fi
 
+# versus OPTION PLAIN CRAFTED: the median wall times of replay OPTION over
+# two captures, run in turn R times, in $plain and $crafted.
+versus() {
+	: >"$2.t"; : >"$3.t"
+	i=0
+	while [ "$i" -lt "$R" ]; do
+		once "$T" --batch "$1" --format tsv replay "$2" >>"$2.t"
+		once "$T" --batch "$1" --format tsv replay "$3" >>"$3.t"
+		i=$((i + 1))
+	done
+	plain=$(wall "$2.t")
+	crafted=$(wall "$3.t")
+	rm -f "$2.t" "$3.t"
+}
+
 # Adversarial input: 100,000 SYNs whose 4-tuples an unkeyed hash would pile
 # into one bucket, against as many unrelated ones (goal: within 2x), and the
 # peak memory of a SYN flood of a million (goal < 192 MiB).
@@ -94,16 +109,7 @@ M=${TMPDIR:-/tmp}/tcptutor-bench-flood.pcap
 [ -f "$C" ] || "$B/bench/mkpcap" "$C" 100000 collide
 [ -f "$P" ] || "$B/bench/mkpcap" "$P" 100000 syn
 [ -f "$M" ] || "$B/bench/mkpcap" "$M" 1000000 syn
-: >"$P.t"; : >"$C.t"
-i=0
-while [ "$i" -lt "$R" ]; do
-	once "$T" --batch --streams --format tsv replay "$P" >>"$P.t"
-	once "$T" --batch --streams --format tsv replay "$C" >>"$C.t"
-	i=$((i + 1))
-done
-plain=$(wall "$P.t")
-crafted=$(wall "$C.t")
-rm -f "$P.t" "$C.t"
+versus --streams "$P" "$C"
 echo "== replay: crafted collisions and a SYN flood"
 printf '   100k unrelated SYNs  %6.3f s\n' "$plain"
 printf '   100k crafted SYNs    %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" "$(ratio "$crafted" "$plain")"
@@ -118,17 +124,8 @@ U=${TMPDIR:-/tmp}/tcptutor-bench-unacked.pcap
 A=${TMPDIR:-/tmp}/tcptutor-bench-acked.pcap
 [ -f "$U" ] || "$B/bench/mkpcap" "$U" 100000 unacked
 [ -f "$A" ] || "$B/bench/mkpcap" "$A" 100000 acked
-: >"$U.t"; : >"$A.t"
-i=0
-while [ "$i" -lt "$R" ]; do
-	once "$T" --batch --tcb --format tsv replay "$A" >>"$A.t"
-	once "$T" --batch --tcb --format tsv replay "$U" >>"$U.t"
-	i=$((i + 1))
-done
-acked=$(wall "$A.t")
-unacked=$(wall "$U.t")
-rm -f "$U.t" "$A.t"
+versus --tcb "$A" "$U"
 echo "== replay --tcb: bytes in flight"
-printf '   100k segments, each acked          %6.3f s\n' "$acked"
-printf '   100k segments, ACKs covering none  %6.3f s  %5.2fx  (goal 2x)\n' "$unacked" \
-	"$(ratio "$unacked" "$acked")"
+printf '   100k segments, each acked          %6.3f s\n' "$plain"
+printf '   100k segments, ACKs covering none  %6.3f s  %5.2fx  (goal 2x)\n' "$crafted" \
+	"$(ratio "$crafted" "$plain")"
