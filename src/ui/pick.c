@@ -58,21 +58,46 @@ own_number(const char *item)
 	return q > item && *q == ' ' ? (long)v : -1;
 }
 
+static int
+cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every item has a number of its own and no two the same (sorted, not
+ * compared pairwise: a capture's list can have a million streams). */
+static int
+own_numbers(struct pick *p)
+{
+	unsigned long *sorted;
+	int unique = 1;
+
+	for (size_t i = 0; i < p->n; i++) {
+		long v = own_number(p->items[i]);
+
+		if (v < 0)
+			return 0;
+		p->num[i] = (unsigned long)v;
+	}
+	if ((sorted = malloc(p->n * sizeof *sorted)) == NULL)
+		return 0;       /* numbered by position instead: never wrong */
+	memcpy(sorted, p->num, p->n * sizeof *sorted);
+	qsort(sorted, p->n, sizeof *sorted, cmp_ulong);
+	for (size_t i = 1; i < p->n && unique; i++)
+		unique = sorted[i] != sorted[i - 1];
+	free(sorted);
+	return unique;
+}
+
 /* Numbers the items: their own when every one has a different one. */
 static void
 number_items(struct pick *p)
 {
 	unsigned long max = 0;
 
-	p->own = 1;
-	for (size_t i = 0; i < p->n && p->own; i++) {
-		long v = own_number(p->items[i]);
-
-		p->own = v >= 0;
-		for (size_t k = 0; k < i && p->own; k++)
-			p->own = p->num[k] != (unsigned long)v;
-		p->num[i] = (unsigned long)v;
-	}
+	p->own = own_numbers(p);
 	for (size_t i = 0; i < p->n; i++) {
 		if (!p->own)
 			p->num[i] = i + 1;
@@ -81,6 +106,21 @@ number_items(struct pick *p)
 	}
 	for (p->numw = 1; max >= 10; max /= 10)
 		p->numw++;
+}
+
+/* The decimal digits of v, at the end of buf[24] (by hand: a key typed
+ * looks at every item's number). */
+static const char *
+decimal(char *buf, unsigned long v)
+{
+	char *q = buf + 23;
+
+	*q = '\0';
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return q;
 }
 
 /* A digit typed: moves to the item of that number, and chooses it when no
@@ -103,11 +143,11 @@ type_digit(struct pick *p, int key)
 		for (size_t k = 0; k < p->nshown; k++) {
 			char buf[24];
 			unsigned long v = p->num[p->shown[k]];
+			const char *d = decimal(buf, v);
 
-			snprintf(buf, sizeof buf, "%lu", v);
-			if (v == want && strcmp(buf, p->typed) == 0)
+			if (v == want && strcmp(d, p->typed) == 0)
 				at = (long)k;
-			else if (strncmp(buf, p->typed, strlen(p->typed)) == 0)
+			else if (strncmp(d, p->typed, len + 1) == 0)
 				longer = 1;
 		}
 		if (at >= 0) {
