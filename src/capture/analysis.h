@@ -32,32 +32,16 @@ void cap_analysis_init(struct cap_analysis *a);
 #define CAP_FLIGHT_MAX 10000    /* Wireshark's TCP_MAX_UNACKED_SEGMENTS */
 #define CAP_FLIGHT_SACK 3       /* SACK blocks it keeps of a segment */
 
-/* A node of the ordered sets of capture/flight.c (an end, or a group of
- * equal seqs), relative to the sender's base. */
-struct cap_fl_node {
-	uint32_t value;
-	uint32_t prio;
-	int32_t l, r;
-};
-
 #define CAP_FLIGHT_SMALL 32     /* a list this short is walked, as Wireshark's */
+
+struct cap_fl_tree;             /* flight.c's ordered sets */
 
 struct cap_flight {
 	size_t n;                 /* segments in the list */
-	int tree;                 /* kept in the ordered sets (else in small[]) */
-	uint32_t small[CAP_FLIGHT_SMALL][2]; /* seq, next seq, in order of arrival */
-	/* the ends, by entry; each entry's group of seqs */
-	struct cap_fl_node *ent;
-	int32_t *group_of, *free_ent;
-	size_t nent, nfree, ent_cap, gof_cap, free_cap;
-	/* the groups of seqs, merged by ACKs (union-find) */
-	struct cap_fl_node *grp;
-	int32_t *parent;
-	uint32_t *count;          /* entries in a group (at its root) */
-	size_t ngrp, grp_cap, parent_cap, count_cap;
-	int32_t ends, seqs;       /* the two trees' roots */
-	uint32_t ref;             /* the base the values are relative to */
-	uint64_t rng;
+	uint32_t (*small)[2];     /* a short list: seq, next seq, in order of arrival */
+	size_t small_cap;
+	struct cap_fl_tree *tree; /* a long one's ordered sets (NULL while short) */
+	uint32_t ref;             /* the base the sets' values are relative to */
 	uint32_t sacked;          /* bytes in the SACK blocks of this side's last segment */
 };
 

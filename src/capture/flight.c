@@ -37,6 +37,28 @@
 #include "engine/tcp.h"
 #include "trace/trace.h"
 
+/* A node of the ordered sets (an end, or a group of equal seqs). */
+struct cap_fl_node {
+	uint32_t value;
+	uint32_t prio;
+	int32_t l, r;
+};
+
+/* A long list's ordered sets, relative to cap_flight.ref. */
+struct cap_fl_tree {
+	/* the ends, by entry; each entry's group of seqs */
+	struct cap_fl_node *ent;
+	int32_t *group_of, *free_ent;
+	size_t nent, nfree, ent_cap, gof_cap, free_cap;
+	/* the groups of seqs, merged by ACKs (union-find) */
+	struct cap_fl_node *grp;
+	int32_t *parent;
+	uint32_t *count;          /* entries in a group (at its root) */
+	size_t ngrp, grp_cap, parent_cap, count_cap;
+	int32_t ends, seqs;       /* the two trees' roots */
+	uint64_t rng;
+};
+
 #define NIL (-1)
 #define HALF 0x80000000u
 
@@ -133,10 +155,10 @@ static uint32_t
 next_prio(struct cap_flight *fl)
 {
 	/* xorshift64* */
-	fl->rng ^= fl->rng >> 12;
-	fl->rng ^= fl->rng << 25;
-	fl->rng ^= fl->rng >> 27;
-	return (uint32_t)((fl->rng * 0x2545f4914f6cdd1dull) >> 32);
+	fl->tree->rng ^= fl->tree->rng >> 12;
+	fl->tree->rng ^= fl->tree->rng << 25;
+	fl->tree->rng ^= fl->tree->rng >> 27;
+	return (uint32_t)((fl->tree->rng * 0x2545f4914f6cdd1dull) >> 32);
 }
 
 /* ---- one direction's list ----------------------------------------------------- */
@@ -145,36 +167,51 @@ next_prio(struct cap_flight *fl)
 static int32_t
 find(struct cap_flight *fl, int32_t g)
 {
-	while (fl->parent[g] != g) {
-		fl->parent[g] = fl->parent[fl->parent[g]];
-		g = fl->parent[g];
+	while (fl->tree->parent[g] != g) {
+		fl->tree->parent[g] = fl->tree->parent[fl->tree->parent[g]];
+		g = fl->tree->parent[g];
 	}
 	return g;
 }
 
+/* The sets empty, their arrays kept. */
 static void
-clear(struct cap_flight *fl)
+tree_clear(struct cap_fl_tree *t)
 {
-	fl->n = 0;
-	fl->tree = 0;
-	fl->nent = 0;
-	fl->ngrp = 0;
-	fl->nfree = 0;
-	fl->ends = fl->seqs = NIL;
+	t->nent = t->nfree = t->ngrp = 0;
+	t->ends = t->seqs = NIL;
+}
+
+/* The list short again (or empty): the sets go. */
+static void
+tree_free(struct cap_flight *fl)
+{
+	struct cap_fl_tree *t = fl->tree;
+
+	if (t == NULL)
+		return;
+	free(t->ent);
+	free(t->group_of);
+	free(t->free_ent);
+	free(t->grp);
+	free(t->parent);
+	free(t->count);
+	free(t);
+	fl->tree = NULL;
 }
 
 /* Room for one more entry and one more group; -1 when out of memory. */
 static int
 room(struct cap_flight *fl)
 {
-	if (fl->nfree == 0 &&
-	    (TT_GROW(fl->ent, fl->nent, fl->ent_cap, 16) < 0 ||
-	     TT_GROW(fl->group_of, fl->nent, fl->gof_cap, 16) < 0 ||
-	     TT_GROW(fl->free_ent, fl->nent, fl->free_cap, 16) < 0))
+	if (fl->tree->nfree == 0 &&
+	    (TT_GROW(fl->tree->ent, fl->tree->nent, fl->tree->ent_cap, 16) < 0 ||
+	     TT_GROW(fl->tree->group_of, fl->tree->nent, fl->tree->gof_cap, 16) < 0 ||
+	     TT_GROW(fl->tree->free_ent, fl->tree->nent, fl->tree->free_cap, 16) < 0))
 		return -1;
-	if (TT_GROW(fl->grp, fl->ngrp, fl->grp_cap, 16) < 0 ||
-	    TT_GROW(fl->parent, fl->ngrp, fl->parent_cap, 16) < 0 ||
-	    TT_GROW(fl->count, fl->ngrp, fl->count_cap, 16) < 0)
+	if (TT_GROW(fl->tree->grp, fl->tree->ngrp, fl->tree->grp_cap, 16) < 0 ||
+	    TT_GROW(fl->tree->parent, fl->tree->ngrp, fl->tree->parent_cap, 16) < 0 ||
+	    TT_GROW(fl->tree->count, fl->tree->ngrp, fl->tree->count_cap, 16) < 0)
 		return -1;
 	return 0;
 }
@@ -187,17 +224,17 @@ tree_add(struct cap_flight *fl, uint32_t s, uint32_t e)
 
 	if (room(fl) < 0)
 		return -1;
-	x = fl->nfree > 0 ? fl->free_ent[--fl->nfree] : (int32_t)fl->nent++;
-	g = (int32_t)fl->ngrp++;
-	fl->ent[x].value = e;
-	fl->ent[x].prio = next_prio(fl);
-	insert(fl->ent, &fl->ends, x);
-	fl->grp[g].value = s;
-	fl->grp[g].prio = next_prio(fl);
-	insert(fl->grp, &fl->seqs, g);
-	fl->parent[g] = g;
-	fl->count[g] = 1;
-	fl->group_of[x] = g;
+	x = fl->tree->nfree > 0 ? fl->tree->free_ent[--fl->tree->nfree] : (int32_t)fl->tree->nent++;
+	g = (int32_t)fl->tree->ngrp++;
+	fl->tree->ent[x].value = e;
+	fl->tree->ent[x].prio = next_prio(fl);
+	insert(fl->tree->ent, &fl->tree->ends, x);
+	fl->tree->grp[g].value = s;
+	fl->tree->grp[g].prio = next_prio(fl);
+	insert(fl->tree->grp, &fl->tree->seqs, g);
+	fl->tree->parent[g] = g;
+	fl->tree->count[g] = 1;
+	fl->tree->group_of[x] = g;
 	fl->n++;
 	return 0;
 }
@@ -224,34 +261,30 @@ rebuild(struct cap_flight *fl, uint32_t shift)
 	int32_t *ids;
 	uint32_t (*seg)[2];
 
-	if (!fl->tree) {
+	if (fl->tree == NULL) {
 		for (size_t i = 0; i < n; i++) {
 			fl->small[i][0] += shift;
 			fl->small[i][1] += shift;
 		}
 		return 0;
 	}
-	if (n == 0) {
-		clear(fl);
-		return 0;
-	}
-	ids = malloc(n * sizeof *ids);
-	seg = malloc(n * sizeof *seg);
+	ids = malloc((n ? n : 1) * sizeof *ids);
+	seg = malloc((n ? n : 1) * sizeof *seg);
 	if (ids == NULL || seg == NULL) {
 		free(ids);
 		free(seg);
 		return -1;
 	}
-	k = collect(fl->ent, fl->ends, ids, 0);
+	k = collect(fl->tree->ent, fl->tree->ends, ids, 0);
 	for (size_t i = 0; i < k; i++) {
-		seg[i][0] = fl->grp[find(fl, fl->group_of[ids[i]])].value + shift;
-		seg[i][1] = fl->ent[ids[i]].value + shift;
+		seg[i][0] = fl->tree->grp[find(fl, fl->tree->group_of[ids[i]])].value + shift;
+		seg[i][1] = fl->tree->ent[ids[i]].value + shift;
 	}
-	clear(fl);
+	tree_clear(fl->tree);
+	fl->n = 0;
 	for (size_t i = 0; i < k; i++)
 		if (tree_add(fl, seg[i][0], seg[i][1]) < 0)
 			break;  /* cannot fail: the arrays hold as many already */
-	fl->tree = 1;
 	free(ids);
 	free(seg);
 	return 0;
@@ -261,18 +294,18 @@ rebuild(struct cap_flight *fl, uint32_t shift)
 static void
 drop_ends(struct cap_flight *fl, uint32_t lo, uint32_t hi)
 {
-	int32_t m = take(fl->ent, &fl->ends, lo, hi);
+	int32_t m = take(fl->tree->ent, &fl->tree->ends, lo, hi);
 
 	/* the nodes taken, in no order: each leaves */
 	while (m != NIL) {
 		int32_t x = m, g;
 
 		/* unlink the root of the subtree, merging its children */
-		m = merge(fl->ent, fl->ent[x].l, fl->ent[x].r);
-		g = find(fl, fl->group_of[x]);
-		if (--fl->count[g] == 0)
-			erase(fl->grp, &fl->seqs, g);
-		fl->free_ent[fl->nfree++] = x;
+		m = merge(fl->tree->ent, fl->tree->ent[x].l, fl->tree->ent[x].r);
+		g = find(fl, fl->tree->group_of[x]);
+		if (--fl->tree->count[g] == 0)
+			erase(fl->tree->grp, &fl->tree->seqs, g);
+		fl->tree->free_ent[fl->tree->nfree++] = x;
 		fl->n--;
 	}
 }
@@ -281,14 +314,14 @@ drop_ends(struct cap_flight *fl, uint32_t lo, uint32_t hi)
 static void
 trim_seqs(struct cap_flight *fl, uint32_t lo, uint32_t hi, int32_t g)
 {
-	int32_t m = take(fl->grp, &fl->seqs, lo, hi);
+	int32_t m = take(fl->tree->grp, &fl->tree->seqs, lo, hi);
 
 	while (m != NIL) {
 		int32_t x = m;
 
-		m = merge(fl->grp, fl->grp[x].l, fl->grp[x].r);
-		fl->parent[x] = g;
-		fl->count[g] += fl->count[x];
+		m = merge(fl->tree->grp, fl->tree->grp[x].l, fl->tree->grp[x].r);
+		fl->tree->parent[x] = g;
+		fl->tree->count[g] += fl->tree->count[x];
 	}
 }
 
@@ -303,8 +336,6 @@ tree_ack(struct cap_flight *fl, uint32_t d)
 	uint32_t lo = d - HALF + 1;
 	int32_t g;
 
-	if (fl->n == 0)
-		return 0;
 	if (lo <= d) {
 		drop_ends(fl, lo, d);
 	} else {
@@ -312,17 +343,17 @@ tree_ack(struct cap_flight *fl, uint32_t d)
 		drop_ends(fl, 0, d);
 	}
 	if (fl->n == 0) {
-		clear(fl);
+		tree_free(fl);          /* a list again, empty */
 		return 0;
 	}
 	/* the trimmed seqs, if any, become one group of value d */
 	if (room(fl) < 0)
 		return -1;
-	g = (int32_t)fl->ngrp++;
-	fl->grp[g].value = d;
-	fl->grp[g].prio = next_prio(fl);
-	fl->parent[g] = g;
-	fl->count[g] = 0;
+	g = (int32_t)fl->tree->ngrp++;
+	fl->tree->grp[g].value = d;
+	fl->tree->grp[g].prio = next_prio(fl);
+	fl->tree->parent[g] = g;
+	fl->tree->count[g] = 0;
 	lo = d - HALF;
 	if (d != 0 && lo <= d - 1) {
 		trim_seqs(fl, lo, d - 1, g);
@@ -331,13 +362,13 @@ tree_ack(struct cap_flight *fl, uint32_t d)
 		if (d != 0)
 			trim_seqs(fl, 0, d - 1, g);
 	}
-	if (fl->count[g] > 0)
-		insert(fl->grp, &fl->seqs, g);
+	if (fl->tree->count[g] > 0)
+		insert(fl->tree->grp, &fl->tree->seqs, g);
 	else
-		fl->ngrp--;             /* nothing trimmed: the group was not needed */
+		fl->tree->ngrp--;             /* nothing trimmed: the group was not needed */
 	/* groups are made by every ACK and merged away once: a rebuild now
 	 * and then keeps them near the entries in number */
-	if (fl->ngrp > 4 * fl->n + 64)
+	if (fl->tree->ngrp > 4 * fl->n + 64)
 		return rebuild(fl, 0);
 	return 0;
 }
@@ -348,44 +379,47 @@ tree_ack(struct cap_flight *fl, uint32_t d)
 static int
 grow_to_tree(struct cap_flight *fl)
 {
-	uint32_t seg[CAP_FLIGHT_SMALL][2];
 	size_t n = fl->n;
 
-	memcpy(seg, fl->small, n * sizeof seg[0]);
-	clear(fl);
+	if ((fl->tree = calloc(1, sizeof *fl->tree)) == NULL)
+		return -1;
+	tree_clear(fl->tree);
+	/* a seed of the sets' own (their address differs from run to run):
+	 * the trees' shape does not follow the capture's numbers */
+	fl->tree->rng = ((uint64_t)(uintptr_t)fl->tree * 0x9e3779b97f4a7c15ull) | 1;
+	fl->n = 0;
 	for (size_t i = 0; i < n; i++)
-		if (tree_add(fl, seg[i][0], seg[i][1]) < 0)
+		if (tree_add(fl, fl->small[i][0], fl->small[i][1]) < 0)
 			return -1;
-	fl->tree = 1;
 	return 0;
 }
 
 /* The sets, short again, go back to a list (in the order of the ends:
- * the walk's results do not depend on the order). */
-static int
+ * the walk's results do not depend on the order). The list's array has
+ * room: it held CAP_FLIGHT_SMALL before the sets were made. */
+static void
 shrink_to_list(struct cap_flight *fl)
 {
 	int32_t ids[CAP_FLIGHT_SMALL];
-	uint32_t seg[CAP_FLIGHT_SMALL][2];
-	size_t k = collect(fl->ent, fl->ends, ids, 0);
+	size_t k = collect(fl->tree->ent, fl->tree->ends, ids, 0);
 
 	for (size_t i = 0; i < k; i++) {
-		seg[i][0] = fl->grp[find(fl, fl->group_of[ids[i]])].value;
-		seg[i][1] = fl->ent[ids[i]].value;
+		fl->small[i][0] = fl->tree->grp[find(fl, fl->tree->group_of[ids[i]])].value;
+		fl->small[i][1] = fl->tree->ent[ids[i]].value;
 	}
-	clear(fl);
-	memcpy(fl->small, seg, k * sizeof seg[0]);
+	tree_free(fl);
 	fl->n = k;
-	return 0;
 }
 
 static int
 add(struct cap_flight *fl, uint32_t s, uint32_t e)
 {
-	if (!fl->tree && fl->n == CAP_FLIGHT_SMALL && grow_to_tree(fl) < 0)
+	if (fl->tree == NULL && fl->n == CAP_FLIGHT_SMALL && grow_to_tree(fl) < 0)
 		return -1;
-	if (fl->tree)
+	if (fl->tree != NULL)
 		return tree_add(fl, s, e);
+	if (TT_GROW(fl->small, fl->n, fl->small_cap, 4) < 0)
+		return -1;
 	fl->small[fl->n][0] = s;
 	fl->small[fl->n][1] = e;
 	fl->n++;
@@ -399,10 +433,12 @@ ack(struct cap_flight *fl, uint32_t d)
 {
 	size_t k = 0;
 
-	if (fl->tree) {
+	if (fl->tree != NULL) {
 		if (tree_ack(fl, d) < 0)
 			return -1;
-		return fl->tree && fl->n <= CAP_FLIGHT_SMALL / 4 ? shrink_to_list(fl) : 0;
+		if (fl->tree != NULL && fl->n <= CAP_FLIGHT_SMALL / 4)
+			shrink_to_list(fl);
+		return 0;
 	}
 	for (size_t i = 0; i < fl->n; i++) {
 		uint32_t s = fl->small[i][0], e = fl->small[i][1];
@@ -422,9 +458,9 @@ ack(struct cap_flight *fl, uint32_t d)
 static void
 span(const struct cap_flight *fl, uint32_t *lo, uint32_t *hi)
 {
-	if (fl->tree) {
-		*lo = least(fl->grp, fl->seqs);
-		*hi = greatest(fl->ent, fl->ends);
+	if (fl->tree != NULL) {
+		*lo = least(fl->tree->grp, fl->tree->seqs);
+		*hi = greatest(fl->tree->ent, fl->tree->ends);
 		return;
 	}
 	*lo = fl->small[0][0];
@@ -443,26 +479,14 @@ void
 cap_flights_init(struct cap_flights *f)
 {
 	memset(f, 0, sizeof *f);
-	for (int d = 0; d < 2; d++) {
-		clear(&f->dir[d]);
-		/* a seed of the list's own (its address differs from run to run):
-		 * the trees' shape does not follow the capture's numbers */
-		f->dir[d].rng = ((uint64_t)(uintptr_t)&f->dir[d] * 0x9e3779b97f4a7c15ull) | 1;
-	}
 }
 
 void
 cap_flights_free(struct cap_flights *f)
 {
 	for (int d = 0; d < 2; d++) {
-		struct cap_flight *fl = &f->dir[d];
-
-		free(fl->ent);
-		free(fl->group_of);
-		free(fl->free_ent);
-		free(fl->grp);
-		free(fl->parent);
-		free(fl->count);
+		tree_free(&f->dir[d]);
+		free(f->dir[d].small);
 	}
 	memset(f, 0, sizeof *f);
 }
