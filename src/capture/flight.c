@@ -12,9 +12,9 @@
  *
  * Here a short list (CAP_FLIGHT_SMALL segments, as nearly every
  * connection's) is walked just so; a longer one is kept in ordered sets,
- * and goes back to a list when an ACK leaves it short again. Sequence
- * numbers are kept relative
- * to one reference (the sender's base), so the lowest seq and highest end
+ * made when it passes CAP_FLIGHT_SMALL and given up when an ACK leaves it
+ * a quarter of that. Sequence numbers are kept relative to one reference
+ * (the sender's base), so the lowest seq and highest end
  * are the least key of one set and the greatest of another. The ACK's
  * tests are modular (RFC 9293 §3.4): an end that is not after the ACK,
  * and a seq before it, each lie on an arc of the sequence circle, which
@@ -22,8 +22,8 @@
  * at a time; their seqs are in groups of equal value in the seq set, and
  * trimming merges every group of the arc into one whose value is the ACK
  * (union-find), so a trim costs a step per group it merges and a group is
- * merged once. The sets are treaps with priorities from a seed of the
- * list's own. Every step is a logarithm, amortized; tests/check_capture
+ * merged once. The sets are treaps with priorities from a seed of their
+ * own. Every step is a logarithm, amortized; tests/check_capture
  * holds the results equal to Wireshark's walk on random and crafted lists.
  */
 #include "config.h"
