@@ -182,7 +182,8 @@ hand_over(struct tt_pipe *p, int now)
 	p->n[p->prod_made % p->nblocks] = p->fill;
 	atomic_store(&p->made, ++p->prod_made);
 	p->prod_blk = NULL;
-	if (atomic_load(&p->cons_waits) && (now || p->prod_made - atomic_load(&p->taken) >= p->nblocks / 2)) {
+	if (atomic_load(&p->cons_waits) &&
+	    (now || p->prod_made - atomic_load(&p->taken) >= p->nblocks / 2)) {
 		pthread_mutex_lock(&p->mu);
 		pthread_cond_signal(&p->data);
 		pthread_mutex_unlock(&p->mu);
