@@ -142,7 +142,7 @@ settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_fr
 
 		if (lv->following && f != NULL)
 			mine = kn_followed(lv->k, f->pkt.ipver, f->pkt.src, f->pkt.sport, f->pkt.dst,
-			                   f->pkt.dport);
+			                   f->pkt.dport, f->abs_ns);     /* its first row */
 		lv->map[seg->stream] = mine ? (int)lv->nshown++ : LIVE_NOT_SHOWN;
 	}
 	if (lv->map[seg->stream] < 0)

@@ -15,6 +15,14 @@
 #include <dirent.h>
 #include <unistd.h>
 
+/* A connect() seen before its port was chosen is followed by its SYN at
+ * once: a stream that opened before it (beyond what the trace clock and
+ * the capture's time stamps can differ) or a second after it is not its.
+ * (Its next transition names the port, and decides by the whole 4-tuple
+ * wherever this window is too narrow.) */
+#define CONNECT_SLACK 2000000           /* ns */
+#define CONNECT_WINDOW 1000000000       /* ns */
+
 static int
 followed_pid(const struct kn *k, pid_t p)
 {
@@ -123,7 +131,7 @@ kn_follow(struct kn *k, pid_t pid)
 
 int
 kn_followed(struct kn *k, int ipver, const uint8_t *addr, uint16_t port, const uint8_t *peer,
-            uint16_t pport)
+            uint16_t pport, int64_t opened)
 {
 	int l = kn_alen(ipver);
 
@@ -140,8 +148,15 @@ kn_followed(struct kn *k, int ipver, const uint8_t *addr, uint16_t port, const u
 			const uint8_t *a = side ? peer : addr, *b = side ? addr : peer;
 			uint16_t ap = side ? pport : port, bp = side ? port : pport;
 
-			if ((r->ap == ap || r->ap == 0) && r->bp == bp && memcmp(r->b, b, l) == 0 &&
-			    (r->ap == 0 || memcmp(r->a, a, l) == 0))
+			if (r->ap == ap && r->bp == bp && memcmp(r->b, b, l) == 0 &&
+			    memcmp(r->a, a, l) == 0)
+				return 1;
+			/* Linux enters SYN-SENT before it picks the local port:
+			 * such a record is the connection whose SYN follows it, not
+			 * one to the same peer that began before it (another
+			 * process's) or long after */
+			if (r->ap == 0 && r->bp == bp && memcmp(r->b, b, l) == 0 &&
+			    opened >= r->t - CONNECT_SLACK && opened - r->t <= CONNECT_WINDOW)
 				return 1;
 			if (r->bp == 0 && r->ap == ap && r->new == TT_LISTEN)
 				return 1;
@@ -181,9 +196,10 @@ kn_follow(struct kn *k, pid_t pid)
 
 int
 kn_followed(struct kn *k, int ipver, const uint8_t *addr, uint16_t port, const uint8_t *peer,
-            uint16_t pport)
+            uint16_t pport, int64_t opened)
 {
 	(void)k;
+	(void)opened;
 	(void)ipver;
 	(void)addr;
 	(void)port;

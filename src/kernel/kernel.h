@@ -112,10 +112,11 @@ int kn_probe_take(struct kn *k, int ipver, const uint8_t *addr, uint16_t port,
 
 /* Marks process pid and everything it starts as followed. */
 void kn_follow(struct kn *k, pid_t pid);
-/* The connection addr:port <-> peer:pport (either way round) is one of the
- * followed processes' own, by what the kernel said so far. */
+/* The connection addr:port <-> peer:pport (either way round), whose first
+ * packet was at `opened` (ns since the epoch), is one of the followed
+ * processes' own, by what the kernel said so far. */
 int kn_followed(struct kn *k, int ipver, const uint8_t *addr, uint16_t port,
-                const uint8_t *peer, uint16_t pport);
+                const uint8_t *peer, uint16_t pport, int64_t opened);
 
 /* ---- privileges ------------------------------------------------------------ */
 
