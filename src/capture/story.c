@@ -180,6 +180,10 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 	if (cap_reader_open(s->path, s->filter, &f, err, errlen) < 0)
 		return -1;
 	s->linktype = cap_reader_linktype(f);
+	/* the stream list needs no payload: read ahead (a stream's pass keeps
+	 * the first bytes of each payload, which read-ahead does not) */
+	if (want == SIZE_MAX)
+		(void)cap_reader_read_ahead(f);
 	r = cap_replay_new(want == SIZE_MAX ? 0 : CAP_ROWS | CAP_VIEWS);
 	if (r == NULL) {
 		cap_reader_close(f);
