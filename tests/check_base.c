@@ -268,6 +268,16 @@ START_TEST(test_fmt_secs_writes_six_decimals)
 }
 END_TEST
 
+START_TEST(test_fmt_decimal_writes_every_digit)
+{
+	char buf[TT_DECIMAL];
+
+	ck_assert_str_eq(tt_fmt_decimal(buf, 0), "0");
+	ck_assert_str_eq(tt_fmt_decimal(buf, 19999), "19999");
+	ck_assert_str_eq(tt_fmt_decimal(buf, UINT64_MAX), "18446744073709551615");
+}
+END_TEST
+
 /* ---- pipe ---------------------------------------------------------------- */
 
 struct feed {
@@ -389,6 +399,7 @@ main(void)
 	tcase_add_test(width, test_width_of_cjk_is_two_a_character);
 	tcase_add_test(width, test_width_counts_an_invalid_byte_as_one);
 	tcase_add_test(width, test_fmt_secs_writes_six_decimals);
+	tcase_add_test(width, test_fmt_decimal_writes_every_digit);
 	suite_add_tcase(s, grow);
 	suite_add_tcase(s, read);
 	tcase_add_test(pipe, test_pipe_hands_every_slot_over_in_order);

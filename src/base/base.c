@@ -94,6 +94,19 @@ tt_read_file(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
+const char *
+tt_fmt_decimal(char *buf, uint64_t v)
+{
+	char *p = buf + TT_DECIMAL - 1;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
 char *
 tt_fmt_secs(int64_t us, char *buf, size_t len)
 {

@@ -30,6 +30,11 @@ char *tt_read_file(const char *path, size_t max, size_t *len);
 /* Seconds with six decimals from microseconds ("[-]S.UUUUUU"), the one
  * way every table and text writes a time; returns buf. */
 char *tt_fmt_secs(int64_t us, char *buf, size_t len);
+/* The decimal digits of v, written by hand (no printf: tables print a
+ * number per cell, lists look at every item's) at the end of buf, which
+ * has TT_DECIMAL bytes; returns where they start. */
+#define TT_DECIMAL 24
+const char *tt_fmt_decimal(char *buf, uint64_t v);
 
 /* Columns a UTF-8 string takes on a terminal, by wcwidth(3) in the current
  * locale (an invalid byte or a character wcwidth does not know counts one:

@@ -69,29 +69,15 @@ tt_report_seg(struct tt_report *rep, const struct cap_seg *seg, unsigned stream,
 	tt_report_row(rep, &row);
 }
 
-/* The decimal digits of v, at the end of buf[24]. */
-static const char *
-decimal(char *buf, uint64_t v)
-{
-	char *p = buf + 23;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return p;
-}
-
 /* One --streams TSV line, put together without printf: a busy capture has
  * a hundred thousand streams, and fprintf took most of their time. */
 static void
 stream_tsv(FILE *out, const struct cap_stream_info *si)
 {
-	char num[2][24], line[512];
+	char num[2][TT_DECIMAL], line[512];
 	const char *f[] = {
-		decimal(num[0], si->index), si->endpoint[0], si->endpoint[1],
-		decimal(num[1], si->packets), si->handshake ? "yes" : "no", cap_end_name(si->end),
+		tt_fmt_decimal(num[0], si->index), si->endpoint[0], si->endpoint[1],
+		tt_fmt_decimal(num[1], si->packets), si->handshake ? "yes" : "no", cap_end_name(si->end),
 		tt_state_name(si->final[0]), tt_state_name(si->final[1])
 	};
 	const size_t nf = sizeof f / sizeof f[0];

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base.h"
 #include "i18n.h"
 #include "ui/term.h"
 
@@ -108,21 +109,6 @@ number_items(struct pick *p)
 		p->numw++;
 }
 
-/* The decimal digits of v, at the end of buf[24] (by hand: a key typed
- * looks at every item's number). */
-static const char *
-decimal(char *buf, unsigned long v)
-{
-	char *q = buf + 23;
-
-	*q = '\0';
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return q;
-}
-
 /* A digit typed: moves to the item of that number, and chooses it when no
  * other number starts with the digits typed so far. */
 static enum ui_next
@@ -141,9 +127,9 @@ type_digit(struct pick *p, int key)
 		p->typed[len + 1] = '\0';
 		want = strtoul(p->typed, NULL, 10);
 		for (size_t k = 0; k < p->nshown; k++) {
-			char buf[24];
+			char buf[TT_DECIMAL];
 			unsigned long v = p->num[p->shown[k]];
-			const char *d = decimal(buf, v);
+			const char *d = tt_fmt_decimal(buf, v);
 
 			if (v == want && strcmp(d, p->typed) == 0)
 				at = (long)k;
