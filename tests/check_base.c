@@ -328,42 +328,6 @@ START_TEST(test_pipe_hands_every_slot_over_in_order)
 }
 END_TEST
 
-static void *
-consumer(void *arg)
-{
-	struct feed *f = arg;
-	const unsigned *got;
-
-	while ((got = tt_pipe_next(f->p)) != NULL)
-		f->sent = *got;         /* the last one taken */
-	return NULL;
-}
-
-/* The other way round (a thread takes): drain returns once everything
- * handed over was taken, and freeing stops a thread that waits. */
-START_TEST(test_pipe_drains_and_stops_a_waiting_thread)
-{
-	struct feed f = { tt_pipe_new(sizeof(unsigned), 8, 2), 0, 0, 0 };
-
-	ck_assert_ptr_nonnull(f.p);
-	ck_assert_int_eq(tt_pipe_run(f.p, consumer, &f), 0);
-	for (unsigned i = 1; i <= 1000; i++) {
-		unsigned *slot = tt_pipe_slot(f.p);
-
-		ck_assert_ptr_nonnull(slot);
-		*slot = i;
-		tt_pipe_push(f.p);
-		if (i % 100 == 3) {
-			tt_pipe_drain(f.p);
-			ck_assert_uint_eq(f.sent, i);
-		}
-	}
-	tt_pipe_drain(f.p);
-	ck_assert_uint_eq(f.sent, 1000);
-	tt_pipe_free(f.p);      /* the thread waits in tt_pipe_next: it ends */
-}
-END_TEST
-
 /* A producer that fills the ring while nobody takes is stopped by free. */
 START_TEST(test_pipe_free_stops_a_producer_waiting_for_room)
 {
@@ -403,7 +367,6 @@ main(void)
 	suite_add_tcase(s, grow);
 	suite_add_tcase(s, read);
 	tcase_add_test(pipe, test_pipe_hands_every_slot_over_in_order);
-	tcase_add_test(pipe, test_pipe_drains_and_stops_a_waiting_thread);
 	tcase_add_test(pipe, test_pipe_free_stops_a_producer_waiting_for_room);
 	suite_add_tcase(s, width);
 	suite_add_tcase(s, pipe);

@@ -14,7 +14,7 @@
  * takes about as long as a block takes to make, so a wake-up a block would
  * cost about what the pipe saves, while with half the ring at hand the
  * woken side has work for longer than the other side needs to fill the
- * rest. Publishing (tt_pipe_publish, tt_pipe_drain) wakes at once.
+ * rest. Publishing (tt_pipe_publish) wakes at once.
  */
 #include "config.h"
 
@@ -45,7 +45,7 @@ struct tt_pipe {
 	_Atomic int stop;
 	_Atomic int prod_waits, cons_waits;
 	pthread_mutex_t mu;
-	pthread_cond_t room;            /* the producer waits: room, or drained */
+	pthread_cond_t room;            /* the producer waits: room */
 	pthread_cond_t data;            /* the consumer waits: blocks */
 	/* set once, or by one side before its store of made */
 	size_t size;
@@ -112,8 +112,10 @@ tt_pipe_run(struct tt_pipe *p, void *(*fn)(void *), void *arg)
 	return 0;
 }
 
-void
-tt_pipe_stop(struct tt_pipe *p)
+/* The producer's next slot is NULL, the consumer's next is NULL, and
+ * whichever waits stops waiting. */
+static void
+stop(struct tt_pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
 	atomic_store(&p->stop, 1);
@@ -127,7 +129,7 @@ tt_pipe_free(struct tt_pipe *p)
 {
 	if (p == NULL)
 		return;
-	tt_pipe_stop(p);
+	stop(p);
 	if (p->running)
 		pthread_join(p->thread, NULL);
 	pthread_cond_destroy(&p->data);
@@ -203,13 +205,6 @@ tt_pipe_publish(struct tt_pipe *p)
 	hand_over(p, 1);
 }
 
-void
-tt_pipe_drain(struct tt_pipe *p)
-{
-	hand_over(p, 1);
-	wait_room(p, 0);
-}
-
 /* The consumer: is a block there? */
 static int
 block_ready(struct tt_pipe *p)
@@ -222,7 +217,7 @@ tt_pipe_next(struct tt_pipe *p)
 {
 	if (p->cons_blk != NULL && p->pos == p->end) {
 		/* the block is used up: back to the producer, woken when it
-		 * waits for half the ring, or for all of it (drained) */
+		 * waits and half the ring is free */
 		uint64_t made;
 
 		atomic_store(&p->taken, ++p->cons_taken);

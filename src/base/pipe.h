@@ -34,15 +34,10 @@ void *tt_pipe_slot(struct tt_pipe *p);
 void tt_pipe_push(struct tt_pipe *p);
 /* Hands over the slots filled so far without waiting for a full block. */
 void tt_pipe_publish(struct tt_pipe *p);
-/* Publishes and waits until the consumer has taken everything and come
- * back for more (or the pipe is stopped). */
-void tt_pipe_drain(struct tt_pipe *p);
 
 /* ---- the consuming side ---- */
 /* The next slot filled (waiting for one), valid until the next call; NULL
  * once the pipe is stopped. */
 const void *tt_pipe_next(struct tt_pipe *p);
-/* Stops the pipe from either side (the other side's waits end). */
-void tt_pipe_stop(struct tt_pipe *p);
 
 #endif
