@@ -121,7 +121,7 @@ tt_report_new(FILE *out, enum tt_format fmt)
 		const char *name = tt_state_name((enum tt_state)i);
 		size_t k = strlen(name);
 
-		if (k < sizeof r->state_pad[i]) {       /* else 0: put_state copies it as it is */
+		if (k < sizeof r->state_pad[i]) {       /* else 0: tsv_fixed copies it as it is */
 			memcpy(r->state_pad[i], name, k);  /* the rest is calloc's 0 */
 			r->state_len[i] = (uint8_t)k;
 		}
@@ -264,19 +264,16 @@ ndigits(uint64_t v)
 	return v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
 }
 
-/* The digits go straight into the line, from the last one back (two a
- * division, in 32 bits when they fit). */
-static inline void
-put_u64(struct line *l, uint64_t v)
+/* The digits of v written at p, from the last one back (two a division,
+ * in 32 bits when they fit); returns the end. The caller has the room
+ * (at most 20 bytes). */
+static inline char *
+w_u64(char *p, uint64_t v)
 {
-	size_t k = ndigits(v);
-	char *p;
+	char *end = p + ndigits(v);
 	uint32_t w;
 
-	if (k > TSV_LINE - 1 - l->n)
-		return;                 /* no room: the line is cut here */
-	l->n += k;
-	p = l->buf + l->n;
+	p = end;
 	while (v > UINT32_MAX) {
 		v = digits_back(p, v, 2);
 		p -= 2;
@@ -289,59 +286,118 @@ put_u64(struct line *l, uint64_t v)
 		memcpy(p - 2, &digit_pairs[w * 2], 2);
 	else
 		p[-1] = (char)('0' + w);
-}
-
-/* Seconds with six decimals, as format_time() writes them. */
-static void
-put_time(struct line *l, int64_t ns)
-{
-	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
-	char frac[7] = { '.' };
-
-	if (ns < 0)
-		put_ch(l, '-');
-	put_u64(l, us / 1000000);
-	digits_back(frac + sizeof frac, us % 1000000, 6);
-	put_mem(l, frac, sizeof frac);
-}
-
-/* k bytes of s, where s is an array of `size` bytes (a fixed size the
- * compiler copies with a few moves, not a call or a string instruction,
- * when the line has room for all of it). */
-static void
-put_pad(struct line *l, const char *s, size_t size, size_t k)
-{
-	if (size <= TSV_LINE - 1 - l->n) {
-		memcpy(l->buf + l->n, s, size);
-		l->n += k;
-	} else {
-		put_mem(l, s, k);
-	}
-}
-
-static void
-put_flags(struct line *l, struct flag_names *fn, unsigned flags)
-{
-	char buf[64];
-
-	if (flags >= NCOMBOS || fn == NULL) {
-		put_str(l, tt_flags_format(flags, buf, sizeof buf));
-		return;
-	}
-	if (fn->len[flags] == 0) {
-		tt_flags_format(flags, fn->s[flags], sizeof fn->s[flags]);
-		fn->len[flags] = (uint8_t)strlen(fn->s[flags]);
-	}
-	put_pad(l, fn->s[flags], sizeof fn->s[flags], fn->len[flags]);
+	return end;
 }
 
 static inline void
-put_state(struct line *l, const struct tt_report *r, enum tt_state s)
+put_u64(struct line *l, uint64_t v)
 {
-	if ((unsigned)s < TT_NSTATES && r->state_len[s] != 0)
-		put_pad(l, r->state_pad[s], sizeof r->state_pad[s], r->state_len[s]);
+	if (ndigits(v) > TSV_LINE - 1 - l->n)
+		return;                 /* no room: the line is cut here */
+	l->n = (size_t)(w_u64(l->buf + l->n, v) - l->buf);
+}
+
+/* Seconds with six decimals, as format_time() writes them, at p (room for
+ * 28 bytes); returns the end. */
+static inline char *
+w_time(char *p, int64_t ns)
+{
+	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+	uint32_t frac = (uint32_t)(us % 1000000);
+
+	if (ns < 0)
+		*p++ = '-';
+	p = w_u64(p, us / 1000000);
+	*p++ = '.';
+	for (int k = 3; k > 0; k--) {   /* three pairs, the last first */
+		memcpy(p + 2 * (k - 1), &digit_pairs[frac % 100 * 2], 2);
+		frac /= 100;
+	}
+	return p + 6;
+}
+
+static void
+put_time(struct line *l, int64_t ns)
+{
+	if (TSV_LINE - 1 - l->n < 28)
+		return;
+	l->n = (size_t)(w_time(l->buf + l->n, ns) - l->buf);
+}
+
+/* An endpoint column: at most ENDPOINT_MAX bytes of s (the endpoints
+ * callers give are formatted in buffers of 56 or 64 bytes), then a tab. */
+#define ENDPOINT_MAX 63
+
+static inline char *
+w_endpoint(char *p, const char *s)
+{
+	size_t k = strnlen(s, ENDPOINT_MAX);
+
+	memcpy(p, s, k);
+	p[k] = '\t';
+	return p + k + 1;
+}
+
+/* A fixed-size name (flags, a state) padded with NULs: `size` bytes copied
+ * in one go, `k` of them kept. */
+#define W_PAD(p, s, k) (memcpy((p), (s), sizeof(s)), (p) + (k))
+
+/* The columns from stream to server_state, each followed by a tab: at
+ * most 10+20+28+4+2*64+40+4*10+2*16+12 = 314 bytes, well inside a
+ * TSV_LINE, so nothing in here checks for room. */
+static char *
+tsv_fixed(struct tt_report *r, const struct tt_row *row, char *p)
+{
+	struct flag_names *fn = r->flags;
+	unsigned f = row->flags;
+	char buf[64];
+
+	p = w_u64(p, row->stream);
+	*p++ = '\t';
+	p = w_u64(p, row->frame);
+	*p++ = '\t';
+	p = w_time(p, row->time_ns);
+	memcpy(p, row->dir == 0 ? "\tC>S\t" : "\tS>C\t", 5);
+	p = w_endpoint(p + 5, row->src);
+	p = w_endpoint(p, row->dst);
+	if (f < NCOMBOS && fn != NULL) {
+		if (fn->len[f] == 0) {
+			tt_flags_format(f, fn->s[f], sizeof fn->s[f]);
+			fn->len[f] = (uint8_t)strlen(fn->s[f]);
+		}
+		p = W_PAD(p, fn->s[f], fn->len[f]);
+	} else {
+		size_t k = strnlen(tt_flags_format(f, buf, sizeof buf), 39);
+
+		memcpy(p, buf, k);
+		p += k;
+	}
+	*p++ = '\t';
+	p = w_u64(p, row->seq);
+	*p++ = '\t';
+	if (row->flags & TT_ACK)
+		p = w_u64(p, row->ack);
 	else
-		put_str(l, tt_state_name(s));
+		*p++ = '-';
+	*p++ = '\t';
+	p = w_u64(p, row->len);
+	*p++ = '\t';
+	p = w_u64(p, row->win);
+	*p++ = '\t';
+	for (int h = 0; h < 2; h++) {
+		enum tt_state s = h ? row->sstate : row->cstate;
+
+		if ((unsigned)s < TT_NSTATES && r->state_len[s] != 0) {
+			p = W_PAD(p, r->state_pad[s], r->state_len[s]);
+		} else {
+			size_t k = strnlen(tt_state_name(s), 15);
+
+			memcpy(p, tt_state_name(s), k);
+			p += k;
+		}
+		*p++ = '\t';
+	}
+	return p;
 }
 
 static void
@@ -354,35 +410,7 @@ tsv_row(struct tt_report *r, const struct tt_row *row)
 	if (r->obuf != NULL && OBUF - r->on < TSV_LINE)
 		tt_report_flush(r);
 	l.buf = r->obuf != NULL ? r->obuf + r->on : own;
-	l.n = 0;
-	put_u64(&l, row->stream);
-	put_ch(&l, '\t');
-	put_u64(&l, row->frame);
-	put_ch(&l, '\t');
-	put_time(&l, row->time_ns);
-	put_ch(&l, '\t');
-	put_str(&l, row->dir == 0 ? "C>S\t" : "S>C\t");
-	put_str(&l, row->src);
-	put_ch(&l, '\t');
-	put_str(&l, row->dst);
-	put_ch(&l, '\t');
-	put_flags(&l, r->flags, row->flags);
-	put_ch(&l, '\t');
-	put_u64(&l, row->seq);
-	put_ch(&l, '\t');
-	if (row->flags & TT_ACK)
-		put_u64(&l, row->ack);
-	else
-		put_ch(&l, '-');
-	put_ch(&l, '\t');
-	put_u64(&l, row->len);
-	put_ch(&l, '\t');
-	put_u64(&l, row->win);
-	put_ch(&l, '\t');
-	put_state(&l, r, row->cstate);
-	put_ch(&l, '\t');
-	put_state(&l, r, row->sstate);
-	put_ch(&l, '\t');
+	l.n = (size_t)(tsv_fixed(r, row, l.buf) - l.buf);
 	if (row->notes[0] != '\0')
 		put_str(&l, row->notes);
 	if (r->kernel) {
