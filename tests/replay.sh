@@ -170,4 +170,19 @@ rows=$(wc -l <"$TMPD/live")
 touch "$TMPD/done"
 wait
 [ "$rows" -eq 11 ] && pass || fail "piped input: $rows of 11 lines written while the pipe was open"
+# a file is read through a big buffer: a few reads for megabytes, not one
+# every 4 KiB (stdio's size when it is given none of its own)
+if command -v strace >/dev/null 2>&1; then
+	src="$R/lo/lo-normal.pcap"
+	{ head -c 24 "$src"; i=0; while [ $i -lt 4000 ]; do tail -c +25 "$src"; i=$((i + 1)); done; } \
+		>"$TMPD/big.pcap"
+	size=$(wc -c <"$TMPD/big.pcap")
+	strace -f -e trace=read -o "$TMPD/strace" "$T" --batch --streams replay "$TMPD/big.pcap" \
+		>/dev/null 2>&1
+	reads=$(grep -c 'read(' "$TMPD/strace")
+	[ "$reads" -lt $((size / 65536 + 100)) ] && pass "a big capture in few read calls ($reads)" ||
+		fail "a $size-byte capture took $reads read calls"
+else
+	skip "no strace"
+fi
 finish

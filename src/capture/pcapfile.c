@@ -46,7 +46,14 @@ struct cap_file {
 	int started;
 	int live;                /* an interface, read without blocking */
 	int64_t unit;            /* nanoseconds per tv_usec unit: 1 or 1000 */
+	char *iobuf;             /* the stream's buffer (IOBUF bytes), freed after it */
 };
+
+/* libpcap reads a file through stdio, two small reads per packet: with a
+ * buffer this big that is a few hundred system calls for a big capture,
+ * not one every 4 KiB (glibc's own size; it ignores the size passed to
+ * setvbuf without a buffer). */
+#define IOBUF (1 << 18)
 
 /* libpcap hands out (and pcap_open_dead() takes) DLT_ values; the decoder
  * speaks LINKTYPE_ numbers, which differ only where DLT_ values differ
@@ -81,21 +88,24 @@ dlt_of(int linktype)
 	return linktype;
 }
 
-/* Opens path ("-": standard input) and makes sure it holds a byte. */
+/* Opens path ("-": standard input) and makes sure it holds a byte; its
+ * buffer goes in *buf (NULL: stdio's own), for the caller to free once
+ * the stream is closed. */
 static FILE *
-open_stream(const char *path, char *err, size_t errlen)
+open_stream(const char *path, char **buf, char *err, size_t errlen)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	int c;
 
+	*buf = NULL;
 	if (fp == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
-	/* libpcap reads a file through stdio, two small reads per packet: a
-	 * big buffer makes that a few hundred system calls, not thousands */
-	if (fp != stdin)
-		setvbuf(fp, NULL, _IOFBF, 1 << 18);
+	if (fp != stdin && (*buf = malloc(IOBUF)) != NULL && setvbuf(fp, *buf, _IOFBF, IOBUF) != 0) {
+		free(*buf);     /* stdio keeps its own */
+		*buf = NULL;
+	}
 	errno = 0;
 	c = getc(fp);
 	if (c == EOF) {
@@ -105,6 +115,8 @@ open_stream(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", _("empty file"));
 		if (fp != stdin)
 			fclose(fp);
+		free(*buf);
+		*buf = NULL;
 		return NULL;
 	}
 	ungetc(c, fp);
@@ -132,6 +144,7 @@ take_handle(struct cap_file *f, const char *filter, char *err, size_t errlen)
 	return 0;
 fail:
 	pcap_close(f->p);
+	free(f->iobuf);
 	free(f);
 	return -1;
 }
@@ -149,7 +162,7 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
-	fp = open_stream(path, err, errlen);
+	fp = open_stream(path, &f->iobuf, err, errlen);
 	if (fp == NULL) {
 		free(f);
 		return -1;
@@ -166,6 +179,7 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot read the capture"));
 		if (fp != stdin)
 			fclose(fp);
+		free(f->iobuf);
 		free(f);
 		return -1;
 	}
@@ -321,6 +335,7 @@ cap_file_close(struct cap_file *f)
 	if (f->has_prog)
 		pcap_freecode(&f->prog);
 	pcap_close(f->p);
+	free(f->iobuf);         /* after the stream it buffered */
 	free(f);
 }
 
