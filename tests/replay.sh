@@ -177,9 +177,10 @@ if command -v strace >/dev/null 2>&1; then
 	{ head -c 24 "$src"; i=0; while [ $i -lt 4000 ]; do tail -c +25 "$src"; i=$((i + 1)); done; } \
 		>"$TMPD/big.pcap"
 	size=$(wc -c <"$TMPD/big.pcap")
-	strace -f -e trace=read -o "$TMPD/strace" "$T" --batch --streams replay "$TMPD/big.pcap" \
-		>/dev/null 2>&1
-	reads=$(grep -c 'read(' "$TMPD/strace")
+	strace -f -e trace=openat,read -o "$TMPD/strace" "$T" --batch --streams replay \
+		"$TMPD/big.pcap" >/dev/null 2>&1
+	fd=$(sed -n 's/.*openat(.*big\.pcap", .*) = \([0-9]*\)$/\1/p' "$TMPD/strace" | head -n 1)
+	reads=$(grep -c "read(${fd:-none}, " "$TMPD/strace")
 	[ "$reads" -lt $((size / 65536 + 100)) ] && pass "a big capture in few read calls ($reads)" ||
 		fail "a $size-byte capture took $reads read calls"
 else
