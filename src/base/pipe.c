@@ -20,6 +20,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +33,13 @@
 #define LINE 64
 
 struct tt_pipe {
+	/* the consumer's, first (pipe.h: tt_pipe_next reads it in place) */
+	_Alignas(LINE) struct tt_pipe_cursor cur; /* block taken % nblocks, while held */
+	uint64_t cons_taken;            /* its own copy of taken */
 	/* the producer's */
 	_Alignas(LINE) unsigned char *prod_blk; /* block made % nblocks, while it holds it */
 	unsigned fill;                  /* slots filled there */
 	uint64_t prod_made;             /* its own copy of made */
-	/* the consumer's */
-	_Alignas(LINE) const unsigned char *cons_blk; /* block taken % nblocks, while held */
-	unsigned pos, end;              /* its next slot there, and the slots in it */
-	uint64_t cons_taken;            /* its own copy of taken */
 	/* shared */
 	_Alignas(LINE) _Atomic uint64_t made, taken;   /* blocks */
 	_Atomic int stop;
@@ -55,6 +55,8 @@ struct tt_pipe {
 	int running;
 	unsigned char *slots;
 };
+
+_Static_assert(offsetof(struct tt_pipe, cur) == 0, "pipe.h's tt_pipe_next reads the cursor first");
 
 static unsigned char *
 block_at(const struct tt_pipe *p, uint64_t block)
@@ -78,6 +80,7 @@ tt_pipe_new(size_t size, unsigned per_block, unsigned nblocks)
 	atomic_init(&p->prod_waits, 0);
 	atomic_init(&p->cons_waits, 0);
 	p->size = size;
+	p->cur.size = size;
 	p->per_block = per_block;
 	p->nblocks = nblocks;
 	p->n = calloc(nblocks, sizeof *p->n);
@@ -213,15 +216,17 @@ block_ready(struct tt_pipe *p)
 }
 
 const void *
-tt_pipe_next(struct tt_pipe *p)
+tt_pipe_next_block(struct tt_pipe *p)
 {
-	if (p->cons_blk != NULL && p->pos == p->end) {
+	struct tt_pipe_cursor *c = &p->cur;
+
+	if (c->blk != NULL && c->pos == c->end) {
 		/* the block is used up: back to the producer, woken when it
 		 * waits and half the ring is free */
 		uint64_t made;
 
 		atomic_store(&p->taken, ++p->cons_taken);
-		p->cons_blk = NULL;
+		c->blk = NULL;
 		made = atomic_load(&p->made);
 		if (atomic_load(&p->prod_waits) && made - p->cons_taken <= p->nblocks / 2) {
 			pthread_mutex_lock(&p->mu);
@@ -229,7 +234,7 @@ tt_pipe_next(struct tt_pipe *p)
 			pthread_mutex_unlock(&p->mu);
 		}
 	}
-	if (p->cons_blk == NULL) {
+	if (c->blk == NULL) {
 		if (!block_ready(p)) {
 			pthread_mutex_lock(&p->mu);
 			atomic_store(&p->cons_waits, 1);
@@ -240,9 +245,9 @@ tt_pipe_next(struct tt_pipe *p)
 		}
 		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
 			return NULL;
-		p->end = p->n[p->cons_taken % p->nblocks];
-		p->cons_blk = block_at(p, p->cons_taken);
-		p->pos = 0;
+		c->end = p->n[p->cons_taken % p->nblocks];
+		c->blk = block_at(p, p->cons_taken);
+		c->pos = 0;
 	}
-	return p->cons_blk + (size_t)p->pos++ * p->size;
+	return c->blk + (size_t)c->pos++ * c->size;
 }

@@ -36,8 +36,28 @@ void tt_pipe_push(struct tt_pipe *p);
 void tt_pipe_publish(struct tt_pipe *p);
 
 /* ---- the consuming side ---- */
+/* The consumer's place in the block it holds. Every pipe begins with one,
+ * so that taking a slot from a block at hand is inline (tt_pipe_next); the
+ * rest is tt_pipe_next_block's. Nobody else reads or writes it. */
+struct tt_pipe_cursor {
+	const unsigned char *blk;       /* the block held, or NULL */
+	size_t size;                    /* a slot's bytes */
+	unsigned pos, end;              /* the next slot there, and how many it has */
+};
+
+/* The next slot when the block at hand is used up (or none is held). */
+const void *tt_pipe_next_block(struct tt_pipe *p);
+
 /* The next slot filled (waiting for one), valid until the next call; NULL
  * once the pipe is stopped. */
-const void *tt_pipe_next(struct tt_pipe *p);
+static inline const void *
+tt_pipe_next(struct tt_pipe *p)
+{
+	struct tt_pipe_cursor *c = (struct tt_pipe_cursor *)(void *)p;
+
+	if (c->blk != NULL && c->pos != c->end)
+		return c->blk + (size_t)c->pos++ * c->size;
+	return tt_pipe_next_block(p);
+}
 
 #endif
