@@ -385,6 +385,21 @@ START_TEST(test_ipv6_address_text_is_inet_ntops)
 }
 END_TEST
 
+/* IPv4 the same way: every octet value in every place, and every port. */
+START_TEST(test_ipv4_address_text_is_inet_ntops)
+{
+	for (unsigned port = 0; port <= 65535; port++) {
+		uint8_t ad[4] = { (uint8_t)port, (uint8_t)(port >> 8), (uint8_t)(port * 7),
+			          (uint8_t)(255 - port) };
+		char want[INET_ADDRSTRLEN], full[32], buf[64];
+
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, ad, want, sizeof want));
+		snprintf(full, sizeof full, "%s:%u", want, port);
+		ck_assert_str_eq(cap_endpoint(4, ad, (uint16_t)port, buf, sizeof buf), full);
+	}
+}
+END_TEST
+
 /* ---- stream table --------------------------------------------------------- */
 
 /* The table says a row's states only once they are final (a segment's
@@ -1824,6 +1839,7 @@ main(void)
 	tcase_add_test(tc, test_snaplen_cut_payload_keeps_ip_length);
 	tcase_add_test(tc, test_ipv6_address_text_follows_rfc5952);
 	tcase_add_test(tc, test_ipv6_address_text_is_inet_ntops);
+	tcase_add_test(tc, test_ipv4_address_text_is_inet_ntops);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("streams");
 	tcase_add_checked_fixture(tc, st_setup, st_teardown);

@@ -94,16 +94,27 @@ tt_read_file(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
+const char tt_digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 const char *
 tt_fmt_decimal(char *buf, uint64_t v)
 {
 	char *p = buf + TT_DECIMAL - 1;
 
 	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, &tt_digit_pairs[v % 100 * 2], 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, &tt_digit_pairs[v * 2], 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return p;
 }
 

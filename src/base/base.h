@@ -35,6 +35,9 @@ char *tt_fmt_secs(int64_t us, char *buf, size_t len);
  * has TT_DECIMAL bytes; returns where they start. */
 #define TT_DECIMAL 24
 const char *tt_fmt_decimal(char *buf, uint64_t v);
+/* "00" "01" ... "99": the two digits of n at tt_digit_pairs[2 * n], for
+ * writers that take a number apart a hundred at a time. */
+extern const char tt_digit_pairs[201];
 
 /* Columns a UTF-8 string takes on a terminal, by wcwidth(3) in the current
  * locale (an invalid byte or a character wcwidth does not know counts one:

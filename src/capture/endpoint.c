@@ -10,23 +10,35 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 
 /* Appends the decimal digits of v (a port or an octet: at most 65535) at
- * p; returns the end. Straight into place, most significant first. */
+ * p; returns the end. Two digits at a time, most significant first. */
 static char *
 put_dec(char *p, unsigned v)
 {
-	if (v >= 10000)
+	if (v >= 10000) {
 		*p++ = (char)('0' + v / 10000);
-	if (v >= 1000)
-		*p++ = (char)('0' + v / 1000 % 10);
-	if (v >= 100)
-		*p++ = (char)('0' + v / 100 % 10);
-	if (v >= 10)
-		*p++ = (char)('0' + v / 10 % 10);
-	*p++ = (char)('0' + v % 10);
-	return p;
+		v %= 10000;
+		memcpy(p, &tt_digit_pairs[v / 100 * 2], 2);
+		memcpy(p + 2, &tt_digit_pairs[v % 100 * 2], 2);
+		return p + 4;
+	}
+	if (v >= 1000) {
+		memcpy(p, &tt_digit_pairs[v / 100 * 2], 2);
+		memcpy(p + 2, &tt_digit_pairs[v % 100 * 2], 2);
+		return p + 4;
+	}
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+	} else if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	memcpy(p, &tt_digit_pairs[v * 2], 2);
+	return p + 2;
 }
 
 /* Appends the lower-case hex digits of a 16-bit group (no leading zeros). */

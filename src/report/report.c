@@ -228,11 +228,6 @@ put_ch(struct line *l, char c)
 		l->buf[l->n++] = c;
 }
 
-/* "00" ... "99": two digits per division. */
-static const char digit_pairs[] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
 
 /* Writes the last n digits of v (n even, leading zeros kept) ending at end;
  * returns what is left of v. */
@@ -241,7 +236,7 @@ digits_back(char *end, uint64_t v, int n)
 {
 	for (; n > 0; n -= 2) {
 		end -= 2;
-		memcpy(end, &digit_pairs[v % 100 * 2], 2);
+		memcpy(end, &tt_digit_pairs[v % 100 * 2], 2);
 		v /= 100;
 	}
 	return v;
@@ -280,10 +275,10 @@ w_u64(char *p, uint64_t v)
 	}
 	for (w = (uint32_t)v; w >= 100; w /= 100) {
 		p -= 2;
-		memcpy(p, &digit_pairs[w % 100 * 2], 2);
+		memcpy(p, &tt_digit_pairs[w % 100 * 2], 2);
 	}
 	if (w >= 10)
-		memcpy(p - 2, &digit_pairs[w * 2], 2);
+		memcpy(p - 2, &tt_digit_pairs[w * 2], 2);
 	else
 		p[-1] = (char)('0' + w);
 	return end;
@@ -310,7 +305,7 @@ w_time(char *p, int64_t ns)
 	p = w_u64(p, us / 1000000);
 	*p++ = '.';
 	for (int k = 3; k > 0; k--) {   /* three pairs, the last first */
-		memcpy(p + 2 * (k - 1), &digit_pairs[frac % 100 * 2], 2);
+		memcpy(p + 2 * (k - 1), &tt_digit_pairs[frac % 100 * 2], 2);
 		frac /= 100;
 	}
 	return p + 6;

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -69,12 +70,17 @@ tt_report_seg(struct tt_report *rep, const struct cap_seg *seg, unsigned stream,
 	tt_report_row(rep, &row);
 }
 
-/* One --streams TSV line, put together without printf: a busy capture has
- * a hundred thousand streams, and fprintf took most of their time. */
-static void
-stream_tsv(FILE *out, const struct cap_stream_info *si)
+/* One --streams TSV line, put together without printf (a busy capture has
+ * a hundred thousand streams, a flood a million, and fprintf took most of
+ * their time), at line, which has STREAM_LINE bytes; returns its length. */
+#define STREAM_LINE 512
+/* ... and gathered, to be written this many bytes at a time. */
+#define STREAMS_OUT (1 << 16)
+
+static size_t
+stream_tsv(char *line, const struct cap_stream_info *si)
 {
-	char num[2][TT_DECIMAL], line[512];
+	char num[2][TT_DECIMAL];
 	const char *f[] = {
 		tt_fmt_decimal(num[0], si->index), si->endpoint[0], si->endpoint[1],
 		tt_fmt_decimal(num[1], si->packets), si->handshake ? "yes" : "no", cap_end_name(si->end),
@@ -91,15 +97,16 @@ stream_tsv(FILE *out, const struct cap_stream_info *si)
 		n += k;
 		line[n++] = i + 1 < nf ? '\t' : '\n';
 	}
-	fwrite(line, 1, n, out);
+	return n;
 }
 
 void
 tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int only,
                   const int *map)
 {
-	size_t n = cap_replay_nstreams(r);
+	size_t n = cap_replay_nstreams(r), on = 0;
 	struct cap_stream_info si;
+	char one[STREAM_LINE], *buf = fmt == TT_FMT_TSV ? malloc(STREAMS_OUT) : NULL;
 
 	if (fmt == TT_FMT_TSV)
 		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
@@ -117,7 +124,15 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 			si.index = (unsigned)map[i];
 		switch (fmt) {
 		case TT_FMT_TSV:
-			stream_tsv(out, &si);
+			if (buf == NULL) {      /* out of memory: a write a line */
+				fwrite(one, 1, stream_tsv(one, &si), out);
+				break;
+			}
+			if (STREAMS_OUT - on < STREAM_LINE) {
+				fwrite(buf, 1, on, out);
+				on = 0;
+			}
+			on += stream_tsv(buf + on, &si);
 			break;
 		case TT_FMT_JSON:
 			fprintf(out, "{\"stream\":%u,\"client\":", si.index);
@@ -137,6 +152,9 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 			break;
 		}
 	}
+	if (buf != NULL)
+		fwrite(buf, 1, on, out);
+	free(buf);
 }
 
 void
