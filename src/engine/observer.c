@@ -290,6 +290,8 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 	int d = !h, refutes;
 	unsigned n = 0;
 
+	if (o->nq[d] == 0)
+		return;         /* nothing in flight toward h: nothing to decide */
 	/* An ACK that repeats RCV.NXT while a segment beyond it is in flight
 	 * does not say that segment had not arrived: a segment beyond a hole
 	 * is answered at once with just such an ACK (RFC 9293 §3.10.7.4, RFC
