@@ -59,14 +59,15 @@ cap_stream_hash_tuple(const unsigned char *key, int ipver, const uint8_t *a, uin
 }
 
 /* The same in both directions, unkeyed: only a hint (cap_replay_frame). */
-static uint32_t
+static inline uint32_t
 cheap_hash(const struct cap_pkt *p)
 {
-	uint32_t x = (uint32_t)(p->sport ^ p->dport), a;
+	uint32_t x = (uint32_t)(p->sport ^ p->dport), a, b;
 
-	for (int k = 0; k < (p->ipver == 4 ? 1 : 4); k++) {
-		uint32_t b;
-
+	memcpy(&a, p->src, 4);
+	memcpy(&b, p->dst, 4);
+	x ^= a ^ b;
+	for (int k = 1; p->ipver != 4 && k < 4; k++) {
 		memcpy(&a, p->src + 4 * k, 4);
 		memcpy(&b, p->dst + 4 * k, 4);
 		x ^= a ^ b;
