@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tt_check.h"
@@ -346,6 +347,48 @@ START_TEST(test_pipe_free_stops_a_producer_waiting_for_room)
 }
 END_TEST
 
+/* The producer's last slot fills its block exactly, then it publishes:
+ * the consumer, asleep on an empty pipe since before, gets the block
+ * (the block is less than half the ring, so only the publish wakes it). */
+struct last_block {
+	struct tt_pipe *p;
+	unsigned per_block;
+};
+
+static void *
+fill_one_block_late(void *arg)
+{
+	struct last_block *b = arg;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+	nanosleep(&pause, NULL);        /* mostly, the consumer is asleep by now */
+	for (unsigned i = 1; i <= b->per_block; i++) {
+		unsigned *slot = tt_pipe_slot(b->p);
+
+		if (slot == NULL)
+			return NULL;
+		*slot = i;
+		tt_pipe_push(b->p);
+	}
+	tt_pipe_publish(b->p);
+	return NULL;
+}
+
+START_TEST(test_pipe_publish_wakes_a_consumer_after_a_full_last_block)
+{
+	struct last_block b = { tt_pipe_new(sizeof(unsigned), 8, 4), 8 };
+	const unsigned *got;
+
+	ck_assert_ptr_nonnull(b.p);
+	ck_assert_int_eq(tt_pipe_run(b.p, fill_one_block_late, &b), 0);
+	for (unsigned want = 1; want <= b.per_block; want++) {
+		ck_assert_ptr_nonnull(got = tt_pipe_next(b.p));
+		ck_assert_uint_eq(*got, want);
+	}
+	tt_pipe_free(b.p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -371,6 +414,7 @@ main(void)
 	suite_add_tcase(s, read);
 	tcase_add_test(pipe, test_pipe_hands_every_slot_over_in_order);
 	tcase_add_test(pipe, test_pipe_free_stops_a_producer_waiting_for_room);
+	tcase_add_test(pipe, test_pipe_publish_wakes_a_consumer_after_a_full_last_block);
 	suite_add_tcase(s, width);
 	tcase_set_timeout(pipe, 120);  /* threads on a busy machine: a hang guard only */
 	suite_add_tcase(s, pipe);

@@ -178,15 +178,21 @@ tt_pipe_slot(struct tt_pipe *p)
 	return p->prod_blk + (size_t)p->fill * p->size;
 }
 
-/* The producer's block goes over, and a sleeping consumer is woken. */
+/* The producer's block goes over (if it holds one with slots filled), and
+ * a sleeping consumer is woken: at once when `now`, even when the last
+ * block went over full a moment before (tt_pipe_push handed it over
+ * without waking anybody: half the ring was not ready), else once half
+ * the ring is ready. */
 static void
 hand_over(struct tt_pipe *p, int now)
 {
-	if (p->prod_blk == NULL || p->fill == 0)
+	if (p->prod_blk != NULL && p->fill > 0) {
+		p->n[p->prod_made % p->nblocks] = p->fill;
+		atomic_store(&p->made, ++p->prod_made);
+		p->prod_blk = NULL;
+	} else if (!now) {
 		return;
-	p->n[p->prod_made % p->nblocks] = p->fill;
-	atomic_store(&p->made, ++p->prod_made);
-	p->prod_blk = NULL;
+	}
 	if (atomic_load(&p->cons_waits) &&
 	    (now || p->prod_made - atomic_load(&p->taken) >= p->nblocks / 2)) {
 		pthread_mutex_lock(&p->mu);
