@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/pipe.h"
 #include "capture/capture.h"
 #include "i18n.h"
 #include "report/report.h"
@@ -100,18 +101,97 @@ stream_tsv(char *line, const struct cap_stream_info *si)
 	return n;
 }
 
+/* A big table's TSV lines are made by two threads, a chunk of CHUNK
+ * streams each in turn: the caller's makes and writes the even chunks, a
+ * second makes the odd ones into the blocks of a pipe, which the caller
+ * writes in their place. The table is only read. (A chunk's lines fill a
+ * slot at most: a line is under STREAM_LINE bytes.) */
+#define CHUNK 256
+#define CHUNK_BLOCKS 4
+#define TWO_THREADS (16 * CHUNK)        /* streams, at least */
+
+struct chunk {
+	size_t len;
+	char text[CHUNK * STREAM_LINE];
+};
+
+struct halves {
+	const struct cap_replay *r;
+	size_t n;
+	struct tt_pipe *p;
+};
+
+/* The lines of streams [from, from + CHUNK), at most n, at text. */
+static size_t
+chunk_tsv(const struct cap_replay *r, size_t from, size_t n, char *text)
+{
+	struct cap_stream_info si;
+	size_t len = 0;
+
+	for (size_t i = from; i < n && i < from + CHUNK; i++) {
+		cap_replay_stream(r, i, &si);
+		len += stream_tsv(text + len, &si);
+	}
+	return len;
+}
+
+static void *
+odd_chunks(void *arg)
+{
+	struct halves *h = arg;
+	struct chunk *c;
+
+	for (size_t from = CHUNK; from < h->n; from += 2 * CHUNK) {
+		if ((c = tt_pipe_slot(h->p)) == NULL)
+			return NULL;    /* stopped */
+		c->len = chunk_tsv(h->r, from, h->n, c->text);
+		tt_pipe_push(h->p);
+		tt_pipe_publish(h->p);
+	}
+	return NULL;
+}
+
+/* Every stream's line, by two threads; -1 (nothing written) when no
+ * second thread could start. */
+static int
+streams_tsv_two(FILE *out, const struct cap_replay *r, size_t n)
+{
+	struct halves h = { r, n, tt_pipe_new(sizeof(struct chunk), 1, CHUNK_BLOCKS) };
+	struct chunk *mine = malloc(sizeof *mine);
+
+	if (h.p == NULL || mine == NULL || tt_pipe_run(h.p, odd_chunks, &h) < 0) {
+		tt_pipe_free(h.p);
+		free(mine);
+		return -1;
+	}
+	for (size_t from = 0; from < n; from += 2 * CHUNK) {
+		const struct chunk *theirs;
+
+		fwrite(mine->text, 1, chunk_tsv(r, from, n, mine->text), out);
+		if (from + CHUNK < n && (theirs = tt_pipe_next(h.p)) != NULL)
+			fwrite(theirs->text, 1, theirs->len, out);
+	}
+	tt_pipe_free(h.p);
+	free(mine);
+	return 0;
+}
+
 void
 tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int only,
                   const int *map)
 {
 	size_t n = cap_replay_nstreams(r), on = 0;
 	struct cap_stream_info si;
-	char one[STREAM_LINE], *buf = fmt == TT_FMT_TSV ? malloc(STREAMS_OUT) : NULL;
+	char one[STREAM_LINE], *buf;
 
 	if (fmt == TT_FMT_TSV)
 		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
 		      out);
-	else if (fmt == TT_FMT_TEXT)
+	if (fmt == TT_FMT_TSV && only < 0 && map == NULL && n >= TWO_THREADS &&
+	    streams_tsv_two(out, r, n) == 0)
+		return;
+	buf = fmt == TT_FMT_TSV ? malloc(STREAMS_OUT) : NULL;
+	if (fmt == TT_FMT_TEXT)
 		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
 		        "server", "packets", "handshake", "end", "client_state", "server_state");
 	for (size_t i = 0; i < n; i++) {
