@@ -4,7 +4,7 @@
 # under 64 MiB on 1.5 million packets in 100,000 connections). Beside each
 # time, the processor time of all the command's threads and its ratio.
 # Reports ratios; asserts nothing. Run from the build tree: `make bench`
-# (BENCH_RUNS=N rounds, 3 unless set; BENCH_INSTR=1 also counts instructions).
+# (BENCH_RUNS=N rounds, 5 unless set; BENCH_INSTR=1 also counts instructions).
 set -eu
 B=${top_builddir:-.}
 T=$B/src/tcptutor
@@ -13,7 +13,7 @@ F=${TMPDIR:-/tmp}/tcptutor-bench.pcap
 now() { date +%s.%N; }  # GNU date
 # median: the median of the times on standard input. once COMMAND...: one
 # run's wall-clock time in seconds. The runs below interleave the commands
-# (BENCH_RUNS rounds, 3 unless set) so that a busy machine slows each alike.
+# (BENCH_RUNS rounds, 5 unless set) so that a busy machine slows each alike.
 median() { sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] }'; }
 # once COMMAND...: one run's wall-clock time in seconds, then (GNU time, if
 # there is one) the processor time it took in all its threads, user and
@@ -36,7 +36,7 @@ peak() { # command... : peak resident memory in KiB (GNU time if present)
 		echo "?"
 	fi
 }
-R=${BENCH_RUNS:-3}
+R=${BENCH_RUNS:-5}
 : >"$F.floor"; : >"$F.unlocked"; : >"$F.streams"; : >"$F.tsv"
 i=0
 while [ "$i" -lt "$R" ]; do
