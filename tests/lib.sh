@@ -48,3 +48,17 @@ finish() {
 	echo "# $npass passed, $nfail failed, $nskip skipped"
 	[ "$nfail" -eq 0 ]
 }
+# syn_capture FILE N: a raw-IPv4 capture of N SYNs, each its own stream
+# (10.1.x.y to 10.0.0.1:80), as a scan or a flood makes
+syn_capture() {
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))  # raw IPv4
+    for i in range(int(sys.argv[2])):
+        tcp = struct.pack(">HHIIBBHHH", 1024 + i % 60000, 80, i, 0, 5 << 4, 2, 65535, 0, 0)
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0,
+                         bytes([10, 1, i >> 8 & 255, i & 255]), bytes([10, 0, 0, 1])) + tcp
+        f.write(struct.pack("<IIII", 1700000000, i, len(ip), len(ip)) + ip)
+PY
+}

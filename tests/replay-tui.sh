@@ -100,16 +100,7 @@ tm_expect "tcptutor: standard input: empty file" "empty standard input: named, a
 tm_expect_exit 1 "empty standard input: status 1"
 # a capture of 20,000 streams (a SYN each, as a scan or a flood makes): the
 # picker numbers them by their own stream numbers, and typing one opens it
-python3 - "$TMPD/many.pcap" <<'PY'
-import struct, sys
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))  # raw IPv4
-    for i in range(20000):
-        tcp = struct.pack(">HHIIBBHHH", 1024 + i % 60000, 80, i, 0, 5 << 4, 2, 65535, 0, 0)
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0,
-                         bytes([10, 1, i >> 8 & 255, i & 255]), bytes([10, 0, 0, 1])) + tcp
-        f.write(struct.pack("<IIII", 1700000000, i, len(ip), len(ip)) + ip)
-PY
+syn_capture "$TMPD/many.pcap" 20000
 tm_open 100 30
 tm_run "$T --lang en replay $TMPD/many.pcap"
 tm_expect "Pick a TCP stream" "20,000 streams: the picker"

@@ -210,16 +210,7 @@ PY
 done
 # a big --streams table is made by two threads, a chunk each in turn: the
 # same lines, in stream order, as each stream's own table gives
-python3 - "$TMPD/many.pcap" <<'PY'
-import struct, sys
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))  # raw IPv4
-    for i in range(5000):
-        tcp = struct.pack(">HHIIBBHHH", 1024 + i % 60000, 80, i, 0, 5 << 4, 2, 65535, 0, 0)
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0,
-                         bytes([10, 1, i >> 8 & 255, i & 255]), bytes([10, 0, 0, 1])) + tcp
-        f.write(struct.pack("<IIII", 1700000000, i, len(ip), len(ip)) + ip)
-PY
+syn_capture "$TMPD/many.pcap" 5000
 "$T" --batch --streams --format tsv replay "$TMPD/many.pcap" >"$TMPD/all" 2>&1
 [ "$(wc -l <"$TMPD/all")" -eq 5001 ] &&
 	[ "$(awk -F'\t' 'NR > 1 && $1 != NR - 2' "$TMPD/all" | wc -l)" -eq 0 ] &&
