@@ -220,4 +220,14 @@ for k in 0 255 256 511 4095 4999; do
 	sed -n "$((k + 2))p" "$TMPD/all" | cmp -s - "$TMPD/one" && pass "5,000 streams: line $k" ||
 		fail "5,000 streams: line $k is not stream $k's own"
 done
+# output that cannot be written (a full disk): said, and exit 1
+if [ -w /dev/full ]; then
+	for mode in "--format tsv" "--streams --format tsv" "--format json"; do
+		"$T" --batch $mode replay "$R/lo/lo-normal.pcap" >/dev/full 2>"$TMPD/err"
+		expect_status 1 $? "$mode to a full disk: exit 1"
+		expect_match "$(cat "$TMPD/err")" "^tcptutor: error writing output: " "$mode to a full disk: said"
+	done
+else
+	skip "no /dev/full"
+fi
 finish

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,16 @@ tt_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int
+tt_flush_output(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		tt_warn(_("error writing output: %s"), strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -62,6 +62,9 @@ void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tt_warn_capture(char *buf, size_t len);
 /* What the capture holds so far ("" when none is on). */
 const char *tt_warn_captured(void);
+/* Flushes standard output: 0, or -1 when it could not be written (a full
+ * disk, a closed pipe), said with tt_warn(). */
+int tt_flush_output(void);
 /* After a screen (ui_*) returned: says why it could not be shown, when that
  * is what happened, and returns rc. */
 int tt_ui_result(int rc);

@@ -192,7 +192,7 @@ live_batch(const struct tt_cli *cli, struct live *lv)
 	if (lv->rd != NULL && cap_reader_drops(lv->rd) > 0)
 		tt_warn(_("%s: the system dropped %" PRIu64 " packets the capture did not read in "
 		          "time; the rows may miss segments"), lv->iface, cap_reader_drops(lv->rd));
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (tt_flush_output() < 0)
 		status = TT_EXIT_FAIL;
 	tt_report_free(b.rep);
 	return status;

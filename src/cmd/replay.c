@@ -241,7 +241,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	free(nm);
 	cap_replay_free(r);
 	cap_reader_close(f);
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (tt_flush_output() < 0)
 		status = TT_EXIT_FAIL;
 	return status;
 }

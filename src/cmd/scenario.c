@@ -149,10 +149,8 @@ run_scenario(const struct tt_cli *cli, const char *path, int batch)
 		tt_report_trace(r, &tr, cli->absolute, 1);
 		tt_report_free(r);
 	}
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		tt_warn(_("error writing output: %s"), strerror(errno));
+	if (tt_flush_output() < 0)
 		rc = TT_EXIT_FAIL;
-	}
 	/* --write: after the table, which a file that cannot be written does
 	 * not hide */
 	if (cli->write_path != NULL &&
