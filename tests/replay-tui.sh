@@ -19,6 +19,7 @@ hcol=$(tm_screen | awk '/final states/ { print index($0, "client"); exit }')
 rcol=$(tm_screen | awk '/127\.0\.0\.1/ && !/final states/ && !/\342\226\270/ { print index($0, "127.0.0.1"); exit }')
 [ -n "$hcol" ] && [ "$hcol" = "$rcol" ] && pass || fail "picker: 'client' head over the addresses ($hcol vs $rcol)"
 tm_expect "CLOSED/TIME-WAIT" "picker: final states of each stream"
+tm_expect "closed     CLOSED/TIME-WAIT" "picker: how each stream ended, in words"
 tm_keys Down Enter
 tm_expect "stream 1" "the chosen stream opens"
 tm_expect "step 1/8" "its eight segments"
@@ -46,6 +47,7 @@ tm_expect "EXIT=0" "stdin: q leaves with status 0"
 tm_open 120 40
 tm_run "$T --lang zh_CN replay $R/lo/lo-reuse.pcap"
 tm_expect "选择一条 TCP 流" "zh: the picker's title"
+tm_expect "已关闭" "zh: how each stream ended, in Chinese"
 tm_keys q
 tm_expect "EXIT=" "zh: q leaves the picker"
 

@@ -51,6 +51,21 @@ pad_cell(char *buf, size_t len, const char *text, int width)
 	}
 }
 
+/* How a stream ended, in the picker's words (replay --streams prints the
+ * ids of cap_end_name, which stay English). */
+static const char *
+end_label(enum cap_end e)
+{
+	switch (e) {
+	case CAP_END_FIN: return _("closed");
+	case CAP_END_HALF: return _("half-closed");
+	case CAP_END_RST: return _("reset");
+	case CAP_END_REFUSED: return _("refused");
+	case CAP_END_OPEN: break;
+	}
+	return _("still open");
+}
+
 /* The rows' "addr:port" strings, formatted once per stream rather than
  * twice per row: a small table indexed by the stream number. Streams that
  * are busy at the same time were mostly opened near each other, so their
@@ -309,7 +324,7 @@ pick_stream(struct cap_story *s, const char *damage, size_t start, const struct 
 			break;
 		snprintf(line, sizeof line, "%-4u %-*s %-*s ", si->index, ew, si->endpoint[0], ew,
 		         si->endpoint[1]);
-		pad_cell(line, sizeof line, cap_end_name(si->end), 11);
+		pad_cell(line, sizeof line, end_label(si->end), 11);
 		snprintf(states, sizeof states, "%s/%s", tt_state_name(si->final[0]),
 		         tt_state_name(si->final[1]));
 		snprintf(items[i], sizeof line + 64, "%s%s", line, states);
