@@ -102,20 +102,8 @@ const char tt_digit_pairs[201] =
 const char *
 tt_fmt_decimal(char *buf, uint64_t v)
 {
-	char *p = buf + TT_DECIMAL - 1;
-
-	*p = '\0';
-	for (; v >= 100; v /= 100) {
-		p -= 2;
-		memcpy(p, &tt_digit_pairs[v % 100 * 2], 2);
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, &tt_digit_pairs[v * 2], 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	return p;
+	*tt_put_decimal(buf, v) = '\0';
+	return buf;
 }
 
 char *

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Makes room for at least `need` elements of `size` bytes in the array *pp
  * of capacity *cap (doubling, starting at `first`); returns 0, or -1 with
@@ -30,14 +31,56 @@ char *tt_read_file(const char *path, size_t max, size_t *len);
 /* Seconds with six decimals from microseconds ("[-]S.UUUUUU"), the one
  * way every table and text writes a time; returns buf. */
 char *tt_fmt_secs(int64_t us, char *buf, size_t len);
-/* The decimal digits of v, written by hand (no printf: tables print a
- * number per cell, lists look at every item's) at the end of buf, which
- * has TT_DECIMAL bytes; returns where they start. */
-#define TT_DECIMAL 24
-const char *tt_fmt_decimal(char *buf, uint64_t v);
 /* "00" "01" ... "99": the two digits of n at tt_digit_pairs[2 * n], for
  * writers that take a number apart a hundred at a time. */
 extern const char tt_digit_pairs[201];
+
+/* How many decimal digits v has. */
+static inline size_t
+tt_ndigits(uint64_t v)
+{
+	size_t k = 1;
+
+	if (v > UINT32_MAX) {           /* rare: a frame number or a time */
+		for (; v >= 100; v /= 100)
+			k += 2;
+		return k + (v >= 10);
+	}
+	/* the common case by three or four comparisons, no division */
+	if (v < 100000)
+		return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	return v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+}
+
+/* The decimal digits of v written by hand at p (no printf: tables print a
+ * number per cell, lists look at every item's), the last one first, two a
+ * division and in 32 bits once they fit; returns the end. p has room for
+ * tt_ndigits(v) bytes (at most 20); no NUL is written. */
+static inline char *
+tt_put_decimal(char *p, uint64_t v)
+{
+	char *end = p + tt_ndigits(v);
+	uint32_t w;
+
+	p = end;
+	for (; v > UINT32_MAX; v /= 100) {
+		p -= 2;
+		memcpy(p, &tt_digit_pairs[v % 100 * 2], 2);
+	}
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		p -= 2;
+		memcpy(p, &tt_digit_pairs[w % 100 * 2], 2);
+	}
+	if (w >= 10)
+		memcpy(p - 2, &tt_digit_pairs[w * 2], 2);
+	else
+		p[-1] = (char)('0' + w);
+	return end;
+}
+
+/* The same as a string in buf, which has TT_DECIMAL bytes; returns buf. */
+#define TT_DECIMAL 24
+const char *tt_fmt_decimal(char *buf, uint64_t v);
 
 /* Columns a UTF-8 string takes on a terminal, by wcwidth(3) in the current
  * locale (an invalid byte or a character wcwidth does not know counts one:

@@ -13,34 +13,6 @@
 #include "base/base.h"
 #include "capture/capture.h"
 
-/* Appends the decimal digits of v (a port or an octet: at most 65535) at
- * p; returns the end. Two digits at a time, most significant first. */
-static char *
-put_dec(char *p, unsigned v)
-{
-	if (v >= 10000) {
-		*p++ = (char)('0' + v / 10000);
-		v %= 10000;
-		memcpy(p, &tt_digit_pairs[v / 100 * 2], 2);
-		memcpy(p + 2, &tt_digit_pairs[v % 100 * 2], 2);
-		return p + 4;
-	}
-	if (v >= 1000) {
-		memcpy(p, &tt_digit_pairs[v / 100 * 2], 2);
-		memcpy(p + 2, &tt_digit_pairs[v % 100 * 2], 2);
-		return p + 4;
-	}
-	if (v >= 100) {
-		*p++ = (char)('0' + v / 100);
-		v %= 100;
-	} else if (v < 10) {
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	memcpy(p, &tt_digit_pairs[v * 2], 2);
-	return p + 2;
-}
-
 /* Appends the lower-case hex digits of a 16-bit group (no leading zeros). */
 static char *
 put_hex(char *p, unsigned v)
@@ -65,10 +37,10 @@ cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
 		char t[24], *p = t;
 
 		for (int i = 0; i < 4; i++) {
-			p = put_dec(p, a[i]);
+			p = tt_put_decimal(p, a[i]);
 			*p++ = i < 3 ? '.' : ':';
 		}
-		p = put_dec(p, port);
+		p = tt_put_decimal(p, port);
 		*p = '\0';
 		if (len > (size_t)(p - t))
 			memcpy(buf, t, (size_t)(p - t) + 1);
@@ -104,7 +76,7 @@ cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
 			memcpy(s + n, "::ffff:", 7);
 			n += 7;
 			for (i = 12; i < 16; i++) {
-				n = (int)(put_dec(s + n, a[i]) - s);
+				n = (int)(tt_put_decimal(s + n, a[i]) - s);
 				if (i < 15)
 					s[n++] = '.';
 			}
@@ -123,7 +95,7 @@ cap_endpoint(int ipver, const uint8_t *a, uint16_t port, char *buf, size_t len)
 		}
 		s[n++] = ']';
 		s[n++] = ':';
-		n = (int)(put_dec(s + n, port) - s);
+		n = (int)(tt_put_decimal(s + n, port) - s);
 		s[n] = '\0';
 		if (len > (size_t)n)
 			memcpy(buf, s, (size_t)n + 1);

@@ -228,68 +228,23 @@ put_ch(struct line *l, char c)
 		l->buf[l->n++] = c;
 }
 
-
-/* Writes the last n digits of v (n even, leading zeros kept) ending at end;
- * returns what is left of v. */
-static uint64_t
-digits_back(char *end, uint64_t v, int n)
+/* Writes the last n digits of v (n even, leading zeros kept) ending at end. */
+static void
+digits_back(char *end, uint32_t v, int n)
 {
 	for (; n > 0; n -= 2) {
 		end -= 2;
 		memcpy(end, &tt_digit_pairs[v % 100 * 2], 2);
 		v /= 100;
 	}
-	return v;
-}
-
-/* How many decimal digits v has. */
-static inline size_t
-ndigits(uint64_t v)
-{
-	size_t k = 1;
-
-	if (v > UINT32_MAX) {           /* rare: a frame number or a time */
-		for (; v >= 100; v /= 100)
-			k += 2;
-		return k + (v >= 10);
-	}
-	/* the common case by three or four comparisons, no division */
-	if (v < 100000)
-		return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
-	return v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
-}
-
-/* The digits of v written at p, from the last one back (two a division,
- * in 32 bits when they fit); returns the end. The caller has the room
- * (at most 20 bytes). */
-static inline char *
-w_u64(char *p, uint64_t v)
-{
-	char *end = p + ndigits(v);
-	uint32_t w;
-
-	p = end;
-	while (v > UINT32_MAX) {
-		v = digits_back(p, v, 2);
-		p -= 2;
-	}
-	for (w = (uint32_t)v; w >= 100; w /= 100) {
-		p -= 2;
-		memcpy(p, &tt_digit_pairs[w % 100 * 2], 2);
-	}
-	if (w >= 10)
-		memcpy(p - 2, &tt_digit_pairs[w * 2], 2);
-	else
-		p[-1] = (char)('0' + w);
-	return end;
 }
 
 static inline void
 put_u64(struct line *l, uint64_t v)
 {
-	if (ndigits(v) > TSV_LINE - 1 - l->n)
+	if (tt_ndigits(v) > TSV_LINE - 1 - l->n)
 		return;                 /* no room: the line is cut here */
-	l->n = (size_t)(w_u64(l->buf + l->n, v) - l->buf);
+	l->n = (size_t)(tt_put_decimal(l->buf + l->n, v) - l->buf);
 }
 
 /* Seconds with six decimals, as format_time() writes them, at p (room for
@@ -298,16 +253,12 @@ static inline char *
 w_time(char *p, int64_t ns)
 {
 	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
-	uint32_t frac = (uint32_t)(us % 1000000);
 
 	if (ns < 0)
 		*p++ = '-';
-	p = w_u64(p, us / 1000000);
+	p = tt_put_decimal(p, us / 1000000);
 	*p++ = '.';
-	for (int k = 3; k > 0; k--) {   /* three pairs, the last first */
-		memcpy(p + 2 * (k - 1), &tt_digit_pairs[frac % 100 * 2], 2);
-		frac /= 100;
-	}
+	digits_back(p + 6, (uint32_t)(us % 1000000), 6);
 	return p + 6;
 }
 
@@ -347,9 +298,9 @@ tsv_fixed(struct tt_report *r, const struct tt_row *row, char *p)
 	unsigned f = row->flags;
 	char buf[64];
 
-	p = w_u64(p, row->stream);
+	p = tt_put_decimal(p, row->stream);
 	*p++ = '\t';
-	p = w_u64(p, row->frame);
+	p = tt_put_decimal(p, row->frame);
 	*p++ = '\t';
 	p = w_time(p, row->time_ns);
 	memcpy(p, row->dir == 0 ? "\tC>S\t" : "\tS>C\t", 5);
@@ -368,16 +319,16 @@ tsv_fixed(struct tt_report *r, const struct tt_row *row, char *p)
 		p += k;
 	}
 	*p++ = '\t';
-	p = w_u64(p, row->seq);
+	p = tt_put_decimal(p, row->seq);
 	*p++ = '\t';
 	if (row->flags & TT_ACK)
-		p = w_u64(p, row->ack);
+		p = tt_put_decimal(p, row->ack);
 	else
 		*p++ = '-';
 	*p++ = '\t';
-	p = w_u64(p, row->len);
+	p = tt_put_decimal(p, row->len);
 	*p++ = '\t';
-	p = w_u64(p, row->win);
+	p = tt_put_decimal(p, row->win);
 	*p++ = '\t';
 	for (int h = 0; h < 2; h++) {
 		enum tt_state s = h ? row->sstate : row->cstate;
