@@ -48,7 +48,8 @@ struct tt_pipe {
 	pthread_cond_t room;            /* the producer waits: room */
 	pthread_cond_t data;            /* the consumer waits: blocks */
 	/* set once, or by one side before its store of made */
-	size_t size;
+	size_t size;                    /* the producer's copy of cur.size: the
+	                                   cursor's line is the consumer's */
 	unsigned per_block, nblocks;
 	unsigned *n;                    /* slots in each block made */
 	pthread_t thread;               /* the one tt_pipe_run started */
