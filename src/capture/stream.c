@@ -64,10 +64,7 @@ cheap_hash(const struct cap_pkt *p)
 {
 	uint32_t x = (uint32_t)(p->sport ^ p->dport), a, b;
 
-	memcpy(&a, p->src, 4);
-	memcpy(&b, p->dst, 4);
-	x ^= a ^ b;
-	for (int k = 1; p->ipver != 4 && k < 4; k++) {
+	for (int k = 0; k < (p->ipver == 4 ? 1 : 4); k++) {
 		memcpy(&a, p->src + 4 * k, 4);
 		memcpy(&b, p->dst + 4 * k, 4);
 		x ^= a ^ b;
@@ -493,8 +490,7 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 
 	if ((s = find_stream(r, p, &idx, &side)) == NULL)
 		return -1;
-	if (s->base_set != 3)       /* both known: nothing left to learn */
-		s->base_set = tt_trace_learn(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
+	s->base_set = tt_trace_learn(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
 	if (r->opts & CAP_ROWS) {
 		if ((out = add_row(r, idx, s, side, frame, time_ns, p)) == NULL)
 			return -1;

@@ -49,23 +49,6 @@ tt_trace_bases(const struct tt_step *steps, size_t n, size_t nstreams,
 	return 0;
 }
 
-unsigned
-tt_trace_learn(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-               unsigned flags)
-{
-	unsigned fwd = 1u << dir, rev = 2u >> dir;
-
-	if (!(set & fwd)) {
-		base[dir] = (flags & TT_SYN) ? seq : seq - 1;
-		set |= fwd;
-	}
-	if (!(set & rev) && (flags & TT_ACK)) {
-		base[!dir] = ack - 1;
-		set |= rev;
-	}
-	return set;
-}
-
 void
 tt_trace_rel(const struct tt_step *st, const uint32_t base[2], uint32_t *seq, uint32_t *ack)
 {

@@ -108,9 +108,24 @@ int tt_trace_bases(const struct tt_step *steps, size_t n, size_t nstreams,
  * mid-stream (Wireshark's tcp_analyze_sequence_number): the sender's base
  * is its SYN's seq, else seq - 1 (the first byte seen counts 1); the
  * receiver's, before it sent anything, ack - 1 of the first ACK. Bit d of
- * `set` says base[d] is known; returns the new bits. */
-unsigned tt_trace_learn(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
-                        unsigned flags);
+ * `set` says base[d] is known; returns the new bits. Inline: a capture's
+ * every segment asks, and after the first two the answer is "known". */
+static inline unsigned
+tt_trace_learn(uint32_t base[2], unsigned set, int dir, uint32_t seq, uint32_t ack,
+               unsigned flags)
+{
+	unsigned fwd = 1u << dir, rev = 2u >> dir;
+
+	if (!(set & fwd)) {
+		base[dir] = (flags & TT_SYN) ? seq : seq - 1;
+		set |= fwd;
+	}
+	if (!(set & rev) && (flags & TT_ACK)) {
+		base[!dir] = ack - 1;
+		set |= rev;
+	}
+	return set;
+}
 /* A segment step's seq and ack relative to its stream's bases (base[h]:
  * host h's). RFC 9293 §3.10.7.1: a RST with SEQ=0 from a host with no
  * connection answers a segment without ACK; it is in nobody's sequence
