@@ -75,8 +75,6 @@ tt_report_seg(struct tt_report *rep, const struct cap_seg *seg, unsigned stream,
  * a hundred thousand streams, a flood a million, and fprintf took most of
  * their time), at line, which has STREAM_LINE bytes; returns its length. */
 #define STREAM_LINE 512
-/* ... and gathered, to be written this many bytes at a time. */
-#define STREAMS_OUT (1 << 16)
 
 static size_t
 stream_tsv(char *line, const struct cap_stream_info *si)
@@ -180,9 +178,9 @@ void
 tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int only,
                   const int *map)
 {
-	size_t n = cap_replay_nstreams(r), on = 0;
+	size_t n = cap_replay_nstreams(r);
 	struct cap_stream_info si;
-	char one[STREAM_LINE], *buf;
+	char line[STREAM_LINE];
 
 	if (fmt == TT_FMT_TSV)
 		fputs("stream\tclient\tserver\tpackets\thandshake\tend\tclient_state\tserver_state\n",
@@ -190,7 +188,6 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 	if (fmt == TT_FMT_TSV && only < 0 && map == NULL && n >= TWO_THREADS &&
 	    streams_tsv_two(out, r, n) == 0)
 		return;
-	buf = fmt == TT_FMT_TSV ? malloc(STREAMS_OUT) : NULL;
 	if (fmt == TT_FMT_TEXT)
 		fprintf(out, "%6s  %-24s %-24s %7s %-9s %-10s  %-12s %s\n", "stream", "client",
 		        "server", "packets", "handshake", "end", "client_state", "server_state");
@@ -204,15 +201,7 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 			si.index = (unsigned)map[i];
 		switch (fmt) {
 		case TT_FMT_TSV:
-			if (buf == NULL) {      /* out of memory: a write a line */
-				fwrite(one, 1, stream_tsv(one, &si), out);
-				break;
-			}
-			if (STREAMS_OUT - on < STREAM_LINE) {
-				fwrite(buf, 1, on, out);
-				on = 0;
-			}
-			on += stream_tsv(buf + on, &si);
+			fwrite(line, 1, stream_tsv(line, &si), out);
 			break;
 		case TT_FMT_JSON:
 			fprintf(out, "{\"stream\":%u,\"client\":", si.index);
@@ -232,9 +221,6 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 			break;
 		}
 	}
-	if (buf != NULL)
-		fwrite(buf, 1, on, out);
-	free(buf);
 }
 
 void
