@@ -286,13 +286,17 @@ struct feed {
 	unsigned n;             /* numbers to send, 1..n */
 	unsigned publish_every; /* hand over a part-filled block now and then */
 	unsigned sent;          /* how many went in before a stop */
+	unsigned late_ms;       /* a pause first: mostly, the consumer is asleep by then */
 };
 
 static void *
 producer(void *arg)
 {
 	struct feed *f = arg;
+	struct timespec pause = { 0, (long)f->late_ms * 1000 * 1000 };
 
+	if (f->late_ms > 0)
+		nanosleep(&pause, NULL);
 	for (unsigned i = 1; i <= f->n; i++) {
 		unsigned *slot = tt_pipe_slot(f->p);
 
@@ -318,7 +322,7 @@ START_TEST(test_pipe_hands_every_slot_over_in_order)
 
 	for (size_t k = 0; k < sizeof every / sizeof every[0]; k++) {
 		struct feed f = { tt_pipe_new(sizeof(unsigned), 16, 4), every[k] == 1 ? 2000 : 10000,
-		                  every[k], 0 };
+		                  every[k], 0, 0 };
 		const unsigned *got;
 
 		ck_assert_ptr_nonnull(f.p);
@@ -335,7 +339,7 @@ END_TEST
 /* A producer that fills the ring while nobody takes is stopped by free. */
 START_TEST(test_pipe_free_stops_a_producer_waiting_for_room)
 {
-	struct feed f = { tt_pipe_new(sizeof(unsigned), 4, 2), 1000000, 0, 0 };
+	struct feed f = { tt_pipe_new(sizeof(unsigned), 4, 2), 1000000, 0, 0, 0 };
 
 	ck_assert_ptr_nonnull(f.p);
 	ck_assert_int_eq(tt_pipe_run(f.p, producer, &f), 0);
@@ -350,42 +354,18 @@ END_TEST
 /* The producer's last slot fills its block exactly, then it publishes:
  * the consumer, asleep on an empty pipe since before, gets the block
  * (the block is less than half the ring, so only the publish wakes it). */
-struct last_block {
-	struct tt_pipe *p;
-	unsigned per_block;
-};
-
-static void *
-fill_one_block_late(void *arg)
-{
-	struct last_block *b = arg;
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-
-	nanosleep(&pause, NULL);        /* mostly, the consumer is asleep by now */
-	for (unsigned i = 1; i <= b->per_block; i++) {
-		unsigned *slot = tt_pipe_slot(b->p);
-
-		if (slot == NULL)
-			return NULL;
-		*slot = i;
-		tt_pipe_push(b->p);
-	}
-	tt_pipe_publish(b->p);
-	return NULL;
-}
-
 START_TEST(test_pipe_publish_wakes_a_consumer_after_a_full_last_block)
 {
-	struct last_block b = { tt_pipe_new(sizeof(unsigned), 8, 4), 8 };
+	struct feed f = { tt_pipe_new(sizeof(unsigned), 8, 4), 8, 0, 0, 100 };
 	const unsigned *got;
 
-	ck_assert_ptr_nonnull(b.p);
-	ck_assert_int_eq(tt_pipe_run(b.p, fill_one_block_late, &b), 0);
-	for (unsigned want = 1; want <= b.per_block; want++) {
-		ck_assert_ptr_nonnull(got = tt_pipe_next(b.p));
+	ck_assert_ptr_nonnull(f.p);
+	ck_assert_int_eq(tt_pipe_run(f.p, producer, &f), 0);
+	for (unsigned want = 1; want <= f.n; want++) {
+		ck_assert_ptr_nonnull(got = tt_pipe_next(f.p));
 		ck_assert_uint_eq(*got, want);
 	}
-	tt_pipe_free(b.p);
+	tt_pipe_free(f.p);
 }
 END_TEST
 

@@ -3,8 +3,8 @@
  * view's options from the command line, and a filter's words joined. */
 #include "config.h"
 
-#include <langinfo.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
