@@ -60,6 +60,31 @@ done
 	fail "notes: $same of the $marked Wireshark puts on frames are ours (want 99 %)"
 [ "$false" -eq 0 ] && pass || fail "notes: $false of ours Wireshark does not put"
 
+# --stream k observes stream k alone (cap_replay_follow): its rows, states
+# and TCBs included, are the whole table's rows of stream k, on every stream
+# of every capture
+diff=0 streams=0
+for dir in good lo; do
+	for f in "$R/$dir"/*.pcap "$R/$dir"/*.pcapng; do
+		[ -f "$f" ] || continue
+		"$T" --batch --format tsv --tcb replay "$f" >"$TMPD/all" 2>/dev/null
+		n=$("$T" --batch --streams --format tsv replay "$f" 2>/dev/null | tail -n +2 | wc -l)
+		k=0
+		while [ "$k" -lt "$n" ]; do
+			awk -F'\t' -v k="$k" 'NR == 1 || $1 == k' "$TMPD/all" >"$TMPD/want"
+			"$T" --batch --format tsv --tcb --stream "$k" replay "$f" >"$TMPD/one" 2>/dev/null
+			if ! cmp -s "$TMPD/want" "$TMPD/one"; then
+				diff=$((diff + 1))
+				[ "$diff" -le 3 ] && echo "# $(basename "$f") --stream $k differs" &&
+					diff "$TMPD/want" "$TMPD/one" | head -n 6 | sed 's/^/# /'
+			fi
+			streams=$((streams + 1)) k=$((k + 1))
+		done
+	done
+done
+[ "$streams" -gt 100 ] && [ "$diff" -eq 0 ] && pass ||
+	fail "--stream k: $diff of $streams streams differ from the whole table's rows"
+
 # standard input gives the same table as the file
 "$T" --batch --format tsv replay "$R/lo/lo-normal.pcap" >"$TMPD/file"
 "$T" --batch --format tsv replay - <"$R/lo/lo-normal.pcap" >"$TMPD/stdin"

@@ -172,6 +172,13 @@ enum { CAP_ROWS = 1, CAP_VIEWS = 2, CAP_NO_EVENTS = 4 };
  * table take a new key and rebuild. */
 struct cap_replay *cap_replay_new(unsigned opts);
 void cap_replay_free(struct cap_replay *r);
+/* Before the first frame: only stream i is observed and gives rows; the
+ * others are numbered and counted as always (so i is the same stream), but
+ * their segments go to no observer and their final states read CLOSED. For
+ * one stream of a big capture (replay --stream, the TUI's chosen stream):
+ * the same rows as a whole run's, unless that run had to put the stream's
+ * observer to rest among thousands of others (doc/design.md, "Replay"). */
+void cap_replay_follow(struct cap_replay *r, size_t i);
 /* Sets the hash key (CAP_REPLAY_KEY bytes) before the first frame: for
  * tests and benchmarks that must craft or repeat collisions. */
 #define CAP_REPLAY_KEY 16

@@ -190,6 +190,8 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
+	if (want != SIZE_MAX)
+		cap_replay_follow(r, want);     /* the others are only numbered */
 	for (;;) {
 		struct tt_step *st;
 

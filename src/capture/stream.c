@@ -491,6 +491,10 @@ cap_replay_frame(struct cap_replay *r, uint64_t frame, int64_t time_ns, const st
 	if ((s = find_stream(r, p, &idx, &side)) == NULL)
 		return -1;
 	s->base_set = tt_trace_learn(s->base_seq, s->base_set, side, p->seq, p->ack, p->flags);
+	if (r->follow != SIZE_MAX && idx != r->follow) {
+		count_segment(s, side, frame, time_ns, p);      /* another stream: no row */
+		return (long)idx;
+	}
 	if (r->opts & CAP_ROWS) {
 		if ((out = add_row(r, idx, s, side, frame, time_ns, p)) == NULL)
 			return -1;

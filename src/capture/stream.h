@@ -116,10 +116,14 @@ struct held {
  * seen (a clock hand over them) settles and rests (struct tt_obs_rest): a
  * SYN flood of a million streams keeps a million small records, not a
  * million observers. */
+#ifndef LIVE_MAX               /* tests/fuzz_replay.c makes it small */
 #define LIVE_MAX 2048
+#endif
 
 struct cap_replay {
 	unsigned opts;            /* CAP_ROWS, CAP_VIEWS */
+	size_t follow;            /* the one stream observed (cap_replay_follow),
+	                           * SIZE_MAX: all */
 	struct held *ring;
 	struct tt_tcb_view (*views)[2]; /* beside ring, with CAP_VIEWS */
 	uint64_t *next_row;       /* beside ring: the stream's next row id, 0 none */

@@ -26,6 +26,7 @@ cap_replay_new(unsigned opts)
 	if (r == NULL)
 		return NULL;
 	r->opts = opts;
+	r->follow = SIZE_MAX;
 	r->oout = malloc(sizeof *r->oout);
 	if (r->oout != NULL) {
 		r->oout->views = (opts & CAP_VIEWS) != 0;
@@ -46,6 +47,12 @@ cap_replay_new(unsigned opts)
 	}
 	randombytes_buf(r->key, sizeof r->key);
 	return r;
+}
+
+void
+cap_replay_follow(struct cap_replay *r, size_t i)
+{
+	r->follow = i;
 }
 
 void
@@ -474,7 +481,8 @@ cap_replay_stream(const struct cap_replay *r, size_t i, struct cap_stream_info *
 	else
 		info->end = CAP_END_OPEN;
 	for (int h = 0; h < 2; h++)
-		info->final[h] = s->live ? tt_obs_state(obs_of(r, s), h)
+		info->final[h] = r->follow != SIZE_MAX && i != r->follow ? TT_CLOSED  /* not observed */
+		                 : s->live ? tt_obs_state(obs_of(r, s), h)
 		                 : s->packets == 1 ? (enum tt_state)(s->u.first.states >> 4 * h & 15)
 		                 : tt_obs_rest_state(&r->rests[s->u.rest], h);
 }

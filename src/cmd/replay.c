@@ -218,6 +218,9 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_warn("%s", _("out of memory"));
 		return TT_EXIT_FAIL;
 	}
+	/* one stream: the others are only numbered, not observed */
+	if (cli->stream >= 0)
+		cap_replay_follow(r, (size_t)cli->stream);
 	/* rows from a pipe or a terminal go out one by one, as the packets come
 	 * (tcpdump -U -w - | tcptutor replay --batch -); from a file they go
 	 * in big writes, unless they go to a terminal */
