@@ -37,13 +37,14 @@ peak() { # command... : peak resident memory in KiB (GNU time if present)
 	fi
 }
 R=${BENCH_RUNS:-5}
-: >"$F.floor"; : >"$F.unlocked"; : >"$F.streams"; : >"$F.tsv"
+: >"$F.floor"; : >"$F.unlocked"; : >"$F.streams"; : >"$F.tsv"; : >"$F.one"
 i=0
 while [ "$i" -lt "$R" ]; do
 	once "$B/bench/pcaploop" "$F" >>"$F.floor"
 	once "$B/bench/pcaploop" -u "$F" >>"$F.unlocked"
 	once "$T" --batch --streams --format tsv replay "$F" >>"$F.streams"
 	once "$T" --batch --format tsv replay "$F" >>"$F.tsv"
+	once "$T" --batch --format tsv --tcb --stream 5 replay "$F" >>"$F.one"
 	i=$((i + 1))
 done
 wall() { cut -d' ' -f1 <"$1" | median; }
@@ -63,7 +64,13 @@ printf '   replay --streams    %6.3f s  %5.2fx  (goal 1.5x)  cpu %5.2f s %5.2fx 
 printf '   replay --format tsv %6.3f s  %5.2fx  (goal 3x)    cpu %5.2f s %5.2fx  peak %s KiB (goal < 65536)\n' \
 	"$tsv" "$(ratio "$tsv" "$floor")" "$(cpu "$F.tsv")" \
 	"$(ratio "$(cpu "$F.tsv")" "$(cpu "$F.floor")")" "$(peak "$T" --batch --format tsv replay "$F")"
-rm -f "$F.floor" "$F.unlocked" "$F.streams" "$F.tsv"
+# one stream of them, with its TCBs, as the step view takes it (followed
+# alone: the others are only numbered)
+printf '   --tcb --stream 5    %6.3f s  %5.2fx               cpu %5.2f s %5.2fx  peak %s KiB\n' \
+	"$(wall "$F.one")" "$(ratio "$(wall "$F.one")" "$floor")" "$(cpu "$F.one")" \
+	"$(ratio "$(cpu "$F.one")" "$(cpu "$F.floor")")" \
+	"$(peak "$T" --batch --format tsv --tcb --stream 5 replay "$F")"
+rm -f "$F.floor" "$F.unlocked" "$F.streams" "$F.tsv" "$F.one"
 
 # Instructions, which a busy machine does not change (BENCH_INSTR=1, with
 # valgrind): the same kind of capture at a tenth of the size, counted by
