@@ -44,6 +44,10 @@ tm_expect "step 1/5" "Home: first step"
 tm_keys End
 tm_expect "step 5/5" "End: last step"
 tm_keys g
+tm_keys 1 Enter Enter
+tm_expect "Acknowledgment:    - (ACK not set: ignored)" "detail: a SYN's acknowledgment field is no number"
+tm_keys q
+tm_keys g
 tm_expect "Frame (# column) or step number" "g asks where to go"
 tm_keys 2 Enter
 tm_expect "#2  " "g 2: frame 2 is current"

@@ -454,7 +454,7 @@ void
 sv_detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t len)
 {
 	char fl[64], bits[64], nt[128], evs[2048], hex[3 * TT_PREVIEW + 1], asc[TT_PREVIEW + 1];
-	char opts[32];
+	char opts[32], acks[64];
 	uint32_t seq, ack;
 	size_t at, np = s->seg.len < TT_PREVIEW ? s->seg.len : TT_PREVIEW;
 	char epf[96], ept[96];
@@ -466,6 +466,12 @@ sv_detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t le
 	else
 		snprintf(opts, sizeof opts, "%s", _("none"));
 	sv_seg_numbers(v, s, &seq, &ack);
+	/* without ACK the field means nothing (RFC 9293 §3.1): no relative
+	 * number is made of it */
+	if (s->seg.flags & TT_ACK)
+		snprintf(acks, sizeof acks, "%u", ack);
+	else
+		snprintf(acks, sizeof acks, "%s", _("- (ACK not set: ignored)"));
 	tt_flags_format(s->seg.flags, fl, sizeof fl);
 	tt_flags_format_bits(s->seg.flags, bits, sizeof bits);
 	tt_notes_format(s->notes, nt, sizeof nt);
@@ -480,7 +486,7 @@ sv_detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t le
 	                        "Sent at %.6f s, arrives at %.6f s\n\n"
 	                        "Flags:             %s   (%s)\n"
 	                        "Sequence number:   %u   (absolute %u)\n"
-	                        "Acknowledgment:    %s%u   (absolute %u)\n"
+	                        "Acknowledgment:    %s   (absolute %u)\n"
 	                        "Window:            %u\n"
 	                        "Payload length:    %u   (sequence space used: %u)\n"
 	                        "Urgent pointer:    %u\n"
@@ -489,7 +495,7 @@ sv_detail_text(const struct sv *v, const struct tt_step *s, char *buf, size_t le
 	                      ui_glyph(UI_G_RIGHTWARDS), to ? to : ui_host_name(!s->dir),
 	                      ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
 	                      ui_host_name(!s->dir), sv_secs(s->time), sv_secs(s->arrival), fl, bits, seq,
-	                      s->seg.seq, (s->seg.flags & TT_ACK) ? "" : _("(ACK not set) "), ack, s->seg.ack,
+	                      s->seg.seq, acks, s->seg.ack,
 	                      s->seg.wnd, s->seg.len, tt_seg_seqlen(&s->seg), s->seg.up, opts);
 	if (at < len && np > 0)
 		at += (size_t)snprintf(buf + at, len - at, _("Payload (first %zu bytes): %s |%s|\n"), np, hex, asc);
