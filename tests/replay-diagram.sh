@@ -38,7 +38,7 @@ walk() { # name < text table: prints one line per violation
 	$1 == "*" {
 		h = $2 == "server:" ? 1 : 0
 		if ($4 != "->") next
-		from = $3; to = $5
+		from = $3; to = $5; sub(/:$/, "", to)
 		if (!((s, h) in at)) at[s, h] = from
 		if (at[s, h] != from)
 			printf "%s frame %s: %s was %s, then %s -> %s\n", file, frame,
@@ -57,8 +57,8 @@ walk() { # name < text table: prints one line per violation
 bad=$(printf '%s\n' ' frame        time dir flags               seq        ack   len   win  client       server       notes' \
 	'-- stream 0: a <-> b' \
 	'     1    0.000000 C>S SYN                   0          -     0 65495  SYN-SENT     SYN-RECEIVED' \
-	'     *             client: CLOSED -> SYN-SENT (OPEN_ACTIVE)' \
-	'     *             server: CLOSED -> SYN-RECEIVED (LISTEN_SYN)' | walk bad)
+	'     *             client: CLOSED -> SYN-SENT: OPEN (active): the application connects (RFC 9293 §3.10.1)' \
+	'     *             server: CLOSED -> SYN-RECEIVED: SYN in LISTEN (RFC 9293 §3.10.7.2)' | walk bad)
 expect_match "$bad" "server CLOSED -> SYN-RECEIVED is not in RFC 9293 Figure 5" "the walker catches a jump"
 
 n=0

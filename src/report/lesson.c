@@ -105,30 +105,6 @@ print_wrapped(FILE *f, const char *text, int indent)
 	print_wrapped_p(f, NULL, text, indent);
 }
 
-static const char *
-host_name(int h)
-{
-	return h == TT_SERVER ? _("server") : _("client");
-}
-
-/* "(RFC 9293 §3.10.7.2)", "(what-if rule)", "(simulation)". */
-static void
-rule_label(enum tt_reason r, char *buf, size_t len)
-{
-	const char *sec = tt_reason_rfc(r);
-
-	if (sec == NULL || *sec == '\0')
-		buf[0] = '\0';
-	else if (strcmp(sec, "what-if") == 0)
-		snprintf(buf, len, " (%s)", _("what-if rule"));
-	else if (strcmp(sec, "sim") == 0)
-		snprintf(buf, len, " (%s)", _("simulation"));
-	else if (sec[0] >= '0' && sec[0] <= '9')
-		snprintf(buf, len, " (RFC 9293 §%s)", sec);
-	else
-		snprintf(buf, len, " (%s)", sec);
-}
-
 /* The events of one step, one line each. */
 static void
 print_events(FILE *f, const struct tt_step *st)
@@ -137,20 +113,21 @@ print_events(FILE *f, const struct tt_step *st)
 
 	tt_fmt_secs(st->time, when, sizeof when);
 	if (st->kind == TT_STEP_EVENT && st->nev == 0)
-		fprintf(f, "%18s  %s\n", when, host_name(st->dir));
+		fprintf(f, "%18s  %s\n", when, tt_report_host(st->dir));
 	for (unsigned i = 0; i < st->nev && i < TT_STEP_EVENTS; i++) {
 		const struct tt_event *ev = &st->ev[i].ev;
-		char rule[64], states[64];
+		char src[64], rule[72], states[64];
 		const char *text = tt_reason_text(ev->reason);
 
-		rule_label(ev->reason, rule, sizeof rule);
+		tt_report_rule(ev->reason, src, sizeof src);
+		snprintf(rule, sizeof rule, src[0] ? " (%s)" : "", src);
 		if (ev->from != ev->to)
 			snprintf(states, sizeof states, "%s -> %s", tt_state_name(ev->from),
 			         tt_state_name(ev->to));
 		else
 			snprintf(states, sizeof states, "%s", tt_state_name(ev->to));
 		fprintf(f, "%18s  %s: %s: %s%s\n", st->kind == TT_STEP_EVENT && i == 0 ? when : "",
-		        host_name(st->ev[i].host), states, text && *text ? _(text) : "", rule);
+		        tt_report_host(st->ev[i].host), states, text && *text ? _(text) : "", rule);
 	}
 }
 
@@ -305,15 +282,34 @@ tt_report_lesson_table(FILE *f, const struct tt_lesson *l, enum tt_format fmt, i
 	return 0;
 }
 
+/* s in w columns of the terminal, right-aligned (w > 0) or left (w < 0). */
+static void
+pad(FILE *f, const char *s, int w)
+{
+	int n = (w < 0 ? -w : w) - tt_text_width(s);
+
+	if (w > 0)
+		fprintf(f, "%*s", n > 0 ? n : 0, "");
+	fputs(s, f);
+	if (w < 0)
+		fprintf(f, "%*s", n > 0 ? n : 0, "");
+}
+
 void
 tt_report_lessons(FILE *f, enum tt_format fmt, struct tt_lesson *const *v, size_t n, int lang,
                   const struct tt_lesson_progress *prog)
 {
 	if (fmt == TT_FMT_TSV)
 		fprintf(f, "name\ttitle\tsteps\tcheckpoints\tlanguages\n");
-	else if (fmt == TT_FMT_TEXT)
-		fprintf(f, "%-12s %5s %6s  %-10s %s\n", _("name"), _("steps"), _("checks"), _("done"),
-		       _("title"));
+	else if (fmt == TT_FMT_TEXT) {
+		/* the heads in columns, not bytes: a Chinese word takes two a character */
+		pad(f, _("name"), -12);
+		pad(f, _("steps"), 6);
+		pad(f, _("checks"), 7);
+		fputs("  ", f);
+		pad(f, _("done"), -11);
+		fprintf(f, "%s\n", _("title"));
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct tt_lesson *l = v[i];
 

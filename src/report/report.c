@@ -538,6 +538,64 @@ json_row(struct tt_report *r, const struct tt_row *row, char *t, size_t tlen, co
 	fputs("}\n", r->out);
 }
 
+void
+tt_report_rule(enum tt_reason r, char *buf, size_t len)
+{
+	const char *sec = tt_reason_rfc(r);
+
+	if (sec == NULL || *sec == '\0')
+		buf[0] = '\0';
+	else if (strcmp(sec, "what-if") == 0)
+		snprintf(buf, len, "%s", _("what-if rule"));
+	else if (strcmp(sec, "sim") == 0)
+		snprintf(buf, len, "%s", _("simulation"));
+	else if (sec[0] >= '0' && sec[0] <= '9')
+		snprintf(buf, len, "RFC 9293 §%s", sec);
+	else
+		snprintf(buf, len, "%s", sec);
+}
+
+const char *
+tt_report_host(int h)
+{
+	return h == TT_SERVER ? _("server") : _("client");
+}
+
+/* One state change under a text row: "client: SYN-SENT -> ESTABLISHED: the
+ * rule in words (RFC 9293 §3.10.7.3; what the observer made of it)". */
+static void
+text_change(FILE *out, const char *t, const char *host, enum tt_state from, enum tt_state to,
+            enum tt_reason why, uint64_t crossed, int inferred)
+{
+	const char *text = tt_reason_text(why), *sep = " (";
+	char src[64];
+
+	fprintf(out, "%6s %11s %s: ", "*", t, host);
+	if (from != to)
+		fprintf(out, "%s -> ", tt_state_name(from));
+	fputs(tt_state_name(to), out);
+	if (text != NULL && *text)
+		fprintf(out, ": %s", _(text));
+	tt_report_rule(why, src, sizeof src);
+	if (src[0]) {
+		fprintf(out, "%s%s", sep, src);
+		sep = _("; ");
+	}
+	if (crossed) {
+		fputs(sep, out);
+		fprintf(out, _("frame %" PRIu64 " arrives here: the two crossed"), crossed);
+		sep = _("; ");
+	}
+	if (inferred) {
+		fputs(sep, out);
+		fputs(_("inferred: the capture missed a segment"), out);
+		sep = _("; ");
+	}
+	if (strcmp(sep, " (") != 0)
+		fputc(')', out);
+	fputc('\n', out);
+}
+
 /* One text row, then its transitions, TCBs and the kernel's word. */
 static void
 text_row(struct tt_report *r, const struct tt_row *row, const char *t, const char *flags,
@@ -562,15 +620,8 @@ text_row(struct tt_report *r, const struct tt_row *row, const char *t, const cha
 	for (unsigned k = 0; k < row->ntrans; k++) {
 		const struct tt_transition *tr = &row->trans[k];
 
-		fprintf(r->out, "%6s %11s %s: %s -> %s (%s", "*", "",
-		        tr->host ? "server" : "client", tt_state_name(tr->from),
-		        tt_state_name(tr->to), tt_reason_id(tr->reason));
-		if (tr->crossed)
-			fprintf(r->out, _("; frame %" PRIu64 " arrives here: the two crossed"),
-			        tr->crossed);
-		if (tr->inferred)
-			fputs(_("; inferred: the capture missed a segment"), r->out);
-		fputs(")\n", r->out);
+		text_change(r->out, "", tt_report_host(tr->host ? TT_SERVER : TT_CLIENT), tr->from,
+		            tr->to, tr->reason, tr->crossed, tr->inferred);
 	}
 	for (int h = 0; r->tcb && h < 2; h++)
 		text_tcb(r->out, row, h);
@@ -630,11 +681,8 @@ tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, in
 					char t[32];
 
 					format_time(t, sizeof t, st->time * 1000);
-					fprintf(r->out, "%6s %11s %s: %s%s%s (%s)\n", "*", t,
-					        tr->name[st->ev[k].host & 1],
-					        ev->from != ev->to ? tt_state_name(ev->from) : "",
-					        ev->from != ev->to ? " -> " : "", tt_state_name(ev->to),
-					        tt_reason_id(ev->reason));
+					text_change(r->out, t, tr->name[st->ev[k].host & 1], ev->from,
+					            ev->to, ev->reason, 0, 0);
 				}
 			}
 			continue;

@@ -216,7 +216,9 @@ tt_report_streams(FILE *out, enum tt_format fmt, const struct cap_replay *r, int
 		case TT_FMT_TEXT:
 			fprintf(out, "%6u  %-24s %-24s %7" PRIu64 " %-9s %-10s  %-12s %s\n", si.index,
 			        si.endpoint[0], si.endpoint[1], si.packets,
-			        si.handshake ? _("yes") : _("no"), cap_end_name(si.end),
+			        /* the words of the TSV and JSON tables, in every
+			         * language, as the column heads and states are */
+			        si.handshake ? "yes" : "no", cap_end_name(si.end),
 			        tt_state_name(si.final[0]), tt_state_name(si.final[1]));
 			break;
 		}

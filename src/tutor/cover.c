@@ -22,7 +22,7 @@
 static const struct tt_cover_item list[] = {
 	/* RFC 9293 Figure 5 */
 	{ "passive-open", B(CLOSED), NULL, TT_LISTEN, C(CALL), 1, N_("passive OPEN (listen)"),
-	  N_("act as the server (h) and press l: listen") },
+	  N_("act as the server and press l: listen") },
 	{ "active-open", B(CLOSED), NULL, TT_SYN_SENT, C(CALL), 1, N_("active OPEN: send SYN"),
 	  N_("act as the client and press c: connect") },
 	{ "listen-rcv-syn", B(LISTEN), NULL, TT_SYN_RECEIVED, C(SEGMENT), 1,

@@ -347,9 +347,9 @@ canvas_paint(const struct canvas *c, int y, int x, int left)
 	snprintf(buf, sizeof buf, "%.0f", c->ymin);
 	ui_text_right(stdscr, y + c->rows - 1, x, left - 1, ui_attr(UI_R_DIM), buf);
 	ui_hline(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM));
-	snprintf(buf, sizeof buf, "%.3f s", (double)c->t0 / 1e6);
+	snprintf(buf, sizeof buf, _("%.3f s"), (double)c->t0 / 1e6);
 	ui_text(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM), buf);
-	snprintf(buf, sizeof buf, "%.3f s", (double)c->t1 / 1e6);
+	snprintf(buf, sizeof buf, _("%.3f s"), (double)c->t1 / 1e6);
 	ui_text_right(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM), buf);
 	if (c->cursor >= 0)
 		ui_text(stdscr, y + c->rows, x + left + c->cursor, 1, ui_attr(UI_R_CURRENT),

@@ -17,8 +17,9 @@ enum tcbrow {
 };
 
 static const char *const tcb_names[T_N] = {
-	"state", "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "cwnd",
-	"ssthresh", "SRTT/RTO", "timers"
+	/* the RFC's names as they are; the two words translated where shown */
+	N_("state"), "ISS", "IRS", "SND.UNA", "SND.NXT", "SND.WND", "RCV.NXT", "RCV.WND", "cwnd",
+	"ssthresh", "SRTT/RTO", N_("timers")
 };
 
 /* How the numbers are written: as they are, relative to ISS and IRS (so
@@ -80,7 +81,7 @@ tcb_timers(const struct tt_tcb_view *t, tt_time now, int maxw, char *buf, size_t
 
 	for (size_t i = 0; i < sizeof tm / sizeof tm[0]; i++)
 		if (tm[i].at != TT_NEVER)
-			snprintf(one[nk], sizeof one[nk], "%s %gs", tm[i].name, sv_secs(tm[i].at - now)),
+			snprintf(one[nk], sizeof one[nk], _("%s %gs"), tm[i].name, sv_secs(tm[i].at - now)),
 			        keep[nk++] = i;
 	if (nk == 0) {
 		snprintf(buf, len, "-");
@@ -193,7 +194,7 @@ struct tcbpair {
 static const char *
 tcb_name(const struct tcbpair *hp, enum tcbrow row)
 {
-	return row == T_TIMERS && hp->live ? _("kernel") : tcb_names[row];
+	return row == T_TIMERS && hp->live ? _("kernel") : _(tcb_names[row]);
 }
 
 /* The kernel's figures, as many as fit in maxw columns, an ellipsis for
@@ -228,7 +229,7 @@ tcb_fits(const struct tcbpair hp[2], enum tcbmode m, int cw, int cc)
 			if (!tcb_row_shown((enum tcbrow)row, &sh) || row == T_CWND || row == T_RTT)
 				continue;
 			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
-			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
+			if (ui_width(_(tcb_names[row])) + 1 + ui_width(a) > cw)
 				return 0;
 		}
 	return 1;
@@ -304,7 +305,7 @@ tcb_halves(const struct sv_rect *r, const struct tcbpair hp[2], const struct tcb
 		span[row] = 1;
 		for (int h = 0; h < 2 && per > 1; h++) {
 			tcb_value(hp[h].now, (enum tcbrow)row, hp[h].tnow, hp[h].known, &sh, a, sizeof a);
-			if (ui_width(tcb_names[row]) + 1 + ui_width(a) > cw)
+			if (ui_width(_(tcb_names[row])) + 1 + ui_width(a) > cw)
 				span[row] = (unsigned char)per;
 		}
 	}
@@ -337,7 +338,7 @@ tcb_halves(const struct sv_rect *r, const struct tcbpair hp[2], const struct tcb
 				continue;
 			}
 			sh.maxw = ww;
-			used = ui_text(stdscr, yy, xx, ww, ui_attr(UI_R_DIM), tcb_names[row]);
+			used = ui_text(stdscr, yy, xx, ww, ui_attr(UI_R_DIM), _(tcb_names[row]));
 			tcb_cell(&hp[h], (enum tcbrow)row, &sh, yy, xx + used + 1, ww - used - 1, 0);
 		}
 		y += 1 + (k + per - 1) / per;

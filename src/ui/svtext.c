@@ -32,7 +32,8 @@ sv_event_label(enum tt_reason r)
 	case TT_R_CLOSE_LISTEN:
 	case TT_R_CLOSE_SYN_SENT:
 	case TT_R_CLOSE_SEND_FIN:
-	case TT_R_CLOSE_QUEUED: return _("close");
+	case TT_R_CLOSE_QUEUED:
+	case TT_R_CLOSE_UNREAD_RST: return _("close");
 	case TT_R_ABORT:
 	case TT_R_ABORT_QUIET: return _("abort");
 	case TT_R_RTX_TIMEOUT:
