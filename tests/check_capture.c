@@ -1875,6 +1875,7 @@ main(void)
 	tcase_add_test(tc, test_flight_sets_give_what_the_walk_gives);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
+	tcase_set_timeout(tc, 300);     /* whole directories of captures, under ASan on a busy machine */
 	tcase_add_test(tc, test_decoder_shortcut_agrees_with_general_path);
 	tcase_add_test(tc, test_rows_without_events_keep_their_states);
 	tcase_add_test(tc, test_reader_counts_every_frame_and_filters);
