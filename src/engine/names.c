@@ -150,3 +150,19 @@ tt_reason_text(enum tt_reason r)
 {
 	return (unsigned)r < TT_NREASONS ? reasons[r].text : "";
 }
+
+const char *
+tt_reason_source(enum tt_reason r, char *buf, size_t len)
+{
+	const char *sec = tt_reason_rfc(r);
+
+	if (strcmp(sec, "what-if") == 0)
+		sec = "what-if rule";   /* a rule of this engine's, not an RFC's */
+	else if (strcmp(sec, "sim") == 0)
+		sec = "simulation";     /* the simulated host or wire, not TCP */
+	if (sec[0] >= '0' && sec[0] <= '9')
+		snprintf(buf, len, "RFC 9293 \u00a7%s", sec);
+	else
+		snprintf(buf, len, "%s", sec);
+	return buf;
+}

@@ -215,6 +215,11 @@ const char *tt_reason_id(enum tt_reason r);      /* "LISTEN_SYN" */
  * of another document ("RFC 5961 §7", "Linux tcp_fin_timeout"). */
 const char *tt_reason_rfc(enum tt_reason r);
 const char *tt_reason_text(enum tt_reason r);    /* English; translate with _() */
+/* Where the rule comes from, as a line citing it says it: "RFC 9293
+ * §3.10.7.2", "RFC 5961 §7", "simulation", "what-if rule" (English:
+ * translate with _() when not empty), or "" when none is recorded. Written
+ * into buf, which is returned. */
+const char *tt_reason_source(enum tt_reason r, char *buf, size_t len);
 
 /* What the application is told (RFC 9293 §3.10 error messages). */
 enum tt_error {

@@ -119,8 +119,10 @@ print_events(FILE *f, const struct tt_step *st)
 		char src[64], rule[72], states[64];
 		const char *text = tt_reason_text(ev->reason);
 
-		tt_report_rule(ev->reason, src, sizeof src);
-		snprintf(rule, sizeof rule, src[0] ? " (%s)" : "", src);
+		if (*tt_reason_source(ev->reason, src, sizeof src))
+			snprintf(rule, sizeof rule, _(" (%s)"), _(src));
+		else
+			rule[0] = '\0';
 		if (ev->from != ev->to)
 			snprintf(states, sizeof states, "%s -> %s", tt_state_name(ev->from),
 			         tt_state_name(ev->to));

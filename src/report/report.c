@@ -538,23 +538,6 @@ json_row(struct tt_report *r, const struct tt_row *row, char *t, size_t tlen, co
 	fputs("}\n", r->out);
 }
 
-void
-tt_report_rule(enum tt_reason r, char *buf, size_t len)
-{
-	const char *sec = tt_reason_rfc(r);
-
-	if (sec == NULL || *sec == '\0')
-		buf[0] = '\0';
-	else if (strcmp(sec, "what-if") == 0)
-		snprintf(buf, len, "%s", _("what-if rule"));
-	else if (strcmp(sec, "sim") == 0)
-		snprintf(buf, len, "%s", _("simulation"));
-	else if (sec[0] >= '0' && sec[0] <= '9')
-		snprintf(buf, len, "RFC 9293 §%s", sec);
-	else
-		snprintf(buf, len, "%s", sec);
-}
-
 const char *
 tt_report_host(int h)
 {
@@ -562,13 +545,15 @@ tt_report_host(int h)
 }
 
 /* One state change under a text row: "client: SYN-SENT -> ESTABLISHED: the
- * rule in words (RFC 9293 §3.10.7.3; what the observer made of it)". */
+ * rule in words (RFC 9293 §3.10.7.3; what the observer made of it)", its
+ * source as tt_reason_source() cites it. */
 static void
 text_change(FILE *out, const char *t, const char *host, enum tt_state from, enum tt_state to,
             enum tt_reason why, uint64_t crossed, int inferred)
 {
-	const char *text = tt_reason_text(why), *sep = " (";
-	char src[64];
+	const char *text = tt_reason_text(why);
+	char src[64], in[256];
+	size_t n = 0;
 
 	fprintf(out, "%6s %11s %s: ", "*", t, host);
 	if (from != to)
@@ -576,23 +561,20 @@ text_change(FILE *out, const char *t, const char *host, enum tt_state from, enum
 	fputs(tt_state_name(to), out);
 	if (text != NULL && *text)
 		fprintf(out, ": %s", _(text));
-	tt_report_rule(why, src, sizeof src);
-	if (src[0]) {
-		fprintf(out, "%s%s", sep, src);
-		sep = _("; ");
+	in[0] = '\0';
+	if (*tt_reason_source(why, src, sizeof src))
+		n += (size_t)snprintf(in + n, sizeof in - n, "%s", _(src));
+	if (crossed && n < sizeof in) {
+		n += (size_t)snprintf(in + n, sizeof in - n, "%s", n ? _("; ") : "");
+		if (n < sizeof in)
+			n += (size_t)snprintf(in + n, sizeof in - n,
+			                      _("frame %" PRIu64 " arrives here: the two crossed"), crossed);
 	}
-	if (crossed) {
-		fputs(sep, out);
-		fprintf(out, _("frame %" PRIu64 " arrives here: the two crossed"), crossed);
-		sep = _("; ");
-	}
-	if (inferred) {
-		fputs(sep, out);
-		fputs(_("inferred: the capture missed a segment"), out);
-		sep = _("; ");
-	}
-	if (strcmp(sep, " (") != 0)
-		fputc(')', out);
+	if (inferred && n < sizeof in)
+		snprintf(in + n, sizeof in - n, "%s%s", n ? _("; ") : "",
+		         _("inferred: the capture missed a segment"));
+	if (in[0])
+		fprintf(out, _(" (%s)"), in);
 	fputc('\n', out);
 }
 

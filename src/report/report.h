@@ -87,10 +87,6 @@ void tt_report_tcb(struct tt_report *r);
 /* The TSV header / text column heads; JSON prints none. */
 void tt_report_header(struct tt_report *r);
 void tt_report_row(struct tt_report *r, const struct tt_row *row);
-/* Where a state change's rule comes from, translated, for the lines that
- * name the rule: "RFC 9293 §3.10.7.2", "what-if rule", "simulation", or ""
- * when none is recorded. */
-void tt_report_rule(enum tt_reason r, char *buf, size_t len);
 /* "client" or "server" (TT_CLIENT, TT_SERVER), translated. */
 const char *tt_report_host(int h);
 /* Writes s as a JSON string literal (with quotes) to f. */

@@ -65,24 +65,6 @@ error_text(enum tt_error e)
 	}
 }
 
-/* "RFC 9293 §3.10.7.2", or the simulator's / a what-if rule's name. */
-static void
-rule_name(enum tt_reason r, char *buf, size_t len)
-{
-	const char *sec = tt_reason_rfc(r);
-
-	if (sec == NULL || *sec == '\0')
-		buf[0] = '\0';
-	else if (strcmp(sec, "sim") == 0)
-		snprintf(buf, len, "%s", _("the simulator"));
-	else if (strcmp(sec, "what-if") == 0)
-		snprintf(buf, len, "%s", _("a what-if rule, not RFC 9293"));
-	else if (sec[0] >= '0' && sec[0] <= '9')
-		snprintf(buf, len, "RFC 9293 \u00a7%s", sec);
-	else
-		snprintf(buf, len, "%s", sec);
-}
-
 /* One line naming the segment: "SYN,ACK seq=0 ack=1 len=0". */
 static void
 seg_label(const struct sv *v, const struct tt_step *s, int terse, char *buf, size_t len)
@@ -200,12 +182,15 @@ step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size
 	for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS && at < len; k++) {
 		const struct tt_event *e = &s->ev[k].ev;
 		const char *why = tt_reason_text(e->reason);
-		char rule[96], chg[96];
+		char src[96], rule[96], chg[96];
 
 		if (e->reason == TT_R_NONE)
 			continue;
 		said = 1;
-		rule_name(e->reason, rule, sizeof rule);
+		if (*tt_reason_source(e->reason, src, sizeof src))
+			snprintf(rule, sizeof rule, "%s", _(src));
+		else
+			rule[0] = '\0';
 		if (e->from != e->to)
 			snprintf(chg, sizeof chg, _("%s %s %s. "), tt_state_name(e->from),
 			         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(e->to));
