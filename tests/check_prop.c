@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "tt_check.h"
 #include "sim/sim.h"
 
@@ -54,7 +55,7 @@
 
 static const char *const host_name[2] = { "client", "server" };
 
-/* ---- random numbers: splitmix64 ------------------------------------------ */
+/* ---- random numbers: splitmix64 (base.h) ---------------------------------- */
 
 struct rng {
 	uint64_t s;
@@ -63,11 +64,7 @@ struct rng {
 static uint64_t
 rng_next(struct rng *r)
 {
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return tt_next64(&r->s);
 }
 
 /* 0 .. n-1 */

@@ -82,6 +82,28 @@ tt_put_decimal(char *p, uint64_t v)
 #define TT_DECIMAL 24
 const char *tt_fmt_decimal(char *buf, uint64_t v);
 
+/* splitmix64 (Steele, Lea and Flood, 2014): tt_mix64 scrambles a 64-bit
+ * word; tt_next64 is the seeded stream of numbers it makes, each call the
+ * next. Small, fast and good enough for every seeded choice here (the
+ * simulator's, the quiz's, the tests'); no secret depends on it. */
+static inline uint64_t
+tt_mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t
+tt_next64(uint64_t *state)
+{
+	uint64_t v = tt_mix64(*state);
+
+	*state += 0x9e3779b97f4a7c15ull;
+	return v;
+}
+
 /* Columns a UTF-8 string takes on a terminal, by wcwidth(3) in the current
  * locale (an invalid byte or a character wcwidth does not know counts one:
  * the screen shows a replacement for it). */

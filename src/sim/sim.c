@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "sim/internal.h"
 
 static const char *const action_names[TT_A_NACTIONS] = {
@@ -60,14 +61,10 @@ tt_sim_config_default(struct tt_sim_config *cfg)
 	cfg->delay[0] = cfg->delay[1] = TT_MS(50);
 }
 
-/* splitmix64: the seed's stream of numbers */
 uint64_t
 sim_mix64(uint64_t z)
 {
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return tt_mix64(z);
 }
 
 void

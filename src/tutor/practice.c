@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "sim/sim.h"
 #include "tutor/practice_impl.h"
 #include "tutor/quiz.h"
@@ -115,11 +116,7 @@ tt_practice_describe(size_t t, struct tt_quiz_question *q)
 static uint64_t
 next(uint64_t *st)
 {
-	uint64_t x = (*st += 0x9e3779b97f4a7c15ULL);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
+	return tt_next64(st);
 }
 
 /* An ISN: anywhere in the 32-bit space, and one time in four close to its

@@ -33,15 +33,6 @@ struct tt_quiz_session {
 	int answered_cur;
 };
 
-/* splitmix64: a small, good seeded generator. */
-static uint64_t
-mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* FNV-1a of a question's id: a sitting's order under a seed follows the
  * ids, so that adding questions elsewhere in the bank leaves it alone. */
@@ -112,7 +103,7 @@ tt_quiz_session_new(const struct tt_quiz *qz, struct tt_leitner *p, const char *
 		rk[nr].idx = i;
 		rk[nr].box = r.box;
 		rk[nr].last = tt_leitner_due(&r, tt_leitner_session(p)) ? 0 : 1;
-		rk[nr].r = mix(seed ^ id_hash(q->id));
+		rk[nr].r = tt_mix64(seed ^ id_hash(q->id));
 		ndue += rk[nr].last == 0;
 		nr++;
 	}
@@ -177,7 +168,7 @@ tt_quiz_session_next(struct tt_quiz_session *s, char *err, size_t errlen)
 	/* each seed's own sequence (seed + k would make seed + 1's sitting the
 	 * same one shifted by a question) */
 	q = tt_practice_new((size_t)-1,
-	                    (unsigned long)mix(mix(s->seed ^ 0x51ed) + s->practice_done), err,
+	                    (unsigned long)tt_mix64(tt_mix64(s->seed ^ 0x51ed) + s->practice_done), err,
 	                    errlen);
 	if (q == NULL)
 		return NULL;
