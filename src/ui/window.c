@@ -182,7 +182,9 @@ send_draw(const struct ui_graph *g, int h, int y, int x, int w)
 		uint64_t a2 = to_eff > a1 ? to_eff : a1;
 		uint64_t a3 = to_wnd > a2 ? to_wnd : a2;
 
-		p[0] = (struct part){ 1, side, una > 0 ? UI_G_BLOCK_FULL : UI_G_MIDDOT, ui_attr(UI_R_DIM) };
+		/* below SND.UNA: acknowledged, or before the ISS (nothing yet), which
+		 * is no part of the window and is left blank */
+		p[0] = (struct part){ 1, side, una > 0 ? UI_G_BLOCK_FULL : UI_G_BLANK, ui_attr(UI_R_DIM) };
 		p[1] = (struct part){ a1, 0, UI_G_BLOCK_DARK, own };
 		p[2] = (struct part){ a2 - a1, 0, UI_G_BLOCK_LIGHT, ui_attr(UI_R_OK) };
 		p[3] = (struct part){ a3 - a2, 0, UI_G_BLOCK_MEDIUM, ui_attr(UI_R_DROP) };
@@ -233,7 +235,7 @@ recv_draw(const struct ui_graph *g, int h, int y, int x, int w)
 		snprintf(title, sizeof title, _("%s receives (RFC 9293 Fig. 4): RCV.WND %u"),
 		         ui_host_name(h), wnd);
 	ui_text(stdscr, y, x, w, own, title);
-	p[0] = (struct part){ 1, side, nxt > 0 ? UI_G_BLOCK_FULL : UI_G_MIDDOT, ui_attr(UI_R_DIM) };
+	p[0] = (struct part){ 1, side, nxt > 0 ? UI_G_BLOCK_FULL : UI_G_BLANK, ui_attr(UI_R_DIM) };
 	p[1] = (struct part){ wnd, wnd > 0 ? w - 2 * side : 0, UI_G_BLOCK_LIGHT, ui_attr(UI_R_OK) };
 	p[2] = (struct part){ 1, wnd > 0 ? side : w - side, UI_G_MIDDOT, ui_attr(UI_R_DIM) };
 	m[0] = (struct mark){ side, "RCV.NXT", "NXT", nxt, ui_attr(UI_R_HEADING) };
