@@ -119,6 +119,22 @@ if tm_screen | grep -q 'RCV.NXT  *[0-9]'; then fail "ack question: RCV.NXT is on
 tm_keys q
 tm_expect_exit 0 "handshake 160x48 quit"
 
+# at the smallest size the step view takes, an open checkpoint shows all its
+# choices: the middle panel gives its rows while the question is open
+tm_open 64 16
+tm_run "$T lesson teardown"
+tm_expect "The four-way teardown" "teardown opens at 64x16"
+i=0
+while [ $i -lt 30 ] && ! tm_screen | grep -qF "calls shutdown(SHUT_WR). Which state"; do
+	if tm_screen | grep -qF "(r: reveal)"; then tm_keys r; else tm_keys n; fi
+	i=$((i + 1))
+	sleep 0.1
+done
+tm_expect "1) FIN-WAIT-1   2) FIN-WAIT-2   3) CLOSE-WAIT   4) CLOSING" "64x16: every choice of the shutdown question shows"
+tm_expect "Press the number of your answer" "64x16: and how to answer"
+tm_keys q
+tm_expect_exit 0 "teardown 64x16 quit"
+
 # ---- 3. the capture lesson never shows what is still to come ---------------
 tm_open 160 48
 tm_run "$T lesson capture"

@@ -265,6 +265,14 @@ table_detail(const struct sv *v, const struct sv_rect *r, size_t curseg)
 		         (unsigned long long)s->frame, ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
 		         ui_host_name(!s->dir), bits, seq, ackbuf, win, s->seg.len,
 		         *nt ? "  " : "", nt);
+	if (ui_width(line) > r->w - 2) {
+		/* still too wide: cut where it must be, and say so */
+		int used = ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 3, ui_attr(UI_R_HEADING), line);
+
+		ui_text(stdscr, r->y + r->h - 1, r->x + 1 + used, 1, ui_attr(UI_R_DIM),
+		        ui_glyph(UI_G_ELLIPSIS));
+		return;
+	}
 	ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING), line);
 }
 

@@ -379,6 +379,17 @@ layout_compact(struct sv *v, const struct sv_room *rm, int top, int avail)
 		th = 4;
 		mid = avail - eh - th;
 	}
+	/* an open checkpoint is what the learner must read now: the middle
+	 * panel gives its rows, down to none, so that the question and all
+	 * its choices show (it comes back once the question is answered) */
+	if (v->ask >= 0 && need > eh && mid > 0) {
+		int take = need - eh < mid ? need - eh : mid;
+
+		if (mid - take < 3)
+			take = mid;     /* a panel of a row or two shows only its title */
+		mid -= take;
+		eh += take;
+	}
 	set(&r[SV_TABLE], top, 0, th, W);
 	set(&r[v->graph ? SV_GRAPH : v->swap], top + th, 0, mid, W);
 	set(&r[SV_EXPL], top + th + mid, 0, eh, W);
