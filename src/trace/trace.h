@@ -104,6 +104,14 @@ struct tt_trace {
  * every base is the fallback). */
 int tt_trace_bases(const struct tt_step *steps, size_t n, size_t nstreams,
                    const uint32_t fallback[2], uint32_t (*base)[2]);
+/* Whether a segment step never reached its receiver: dropped on the
+ * simulated wire, or, in a capture, shown lost by what came after it. */
+static inline int
+tt_step_lost(const struct tt_step *s)
+{
+	return (s->notes & TT_NOTE(DROPPED)) != 0 || s->lost;
+}
+
 /* The same rule learnt segment by segment from a capture, which may start
  * mid-stream (Wireshark's tcp_analyze_sequence_number): the sender's base
  * is its SYN's seq, else seq - 1 (the first byte seen counts 1); the

@@ -17,12 +17,12 @@ static const char *const states_art[UI_STATES_H] = {
 	"       passive╭──────┴──────╮active                      ",
 	"           LISTEN       SYN-SENT                         ",
 	"      rcv SYN │             │rcv SYN,ACK                 ",
-	"        SYN-RECEIVED        │                            ",
+	"        SYN-RECEIVED◀rcv SYN┤                            ",
 	"      rcv ACK ╰──────────╮  │                            ",
 	"                       ESTABLISHED─rcv FIN─▶CLOSE-WAIT   ",
 	"         close╭─────────╯                        │close  ",
 	"         FIN-WAIT-1 ─rcv FIN─▶ CLOSING       LAST-ACK    ",
-	"      rcv ACK │                   │rcv ACK       │rcv ACK",
+	"      rcv ACK ├─rcv FIN,ACK──────▶│rcv ACK       │rcv ACK",
 	"         FIN-WAIT-2 ─rcv FIN─▶TIME-WAIT          ▼       ",
 	"                                  ╰──2MSL───▶ CLOSED     ",
 };
@@ -31,12 +31,12 @@ static const char *const states_mask[UI_STATES_H] = {
 	"       aaaaaaaaaaaaaaabbbbbbbbbbbbb                      ",
 	"           BBBBBB       CCCCCCCC                         ",
 	"      ccccccc c             dddddddddddd                 ",
-	"        DDDDDDDDDDDD        d                            ",
+	"        DDDDDDDDDDDDooooooood                            ",
 	"      eeeeeee eeeeeeeeeeee  d                            ",
 	"                       EEEEEEEEEEEffffffffffFFFFFFFFFF   ",
 	"         gggggggggggggggg                        hhhhhh  ",
 	"         GGGGGGGGGG iiiiiiiiii IIIIIII       HHHHHHHH    ",
-	"      jjjjjjj j                   kkkkkkkk       llllllll",
+	"      jjjjjjj jpppppppppppppppppppkkkkkkkk       llllllll",
 	"         JJJJJJJJJJ mmmmmmmmmmKKKKKKKKK          l       ",
 	"                                  nnnnnnnnnnn LLLLLL     ",
 };
@@ -57,6 +57,10 @@ static const struct {
 	{ TT_CLOSE_WAIT, TT_LAST_ACK }, { TT_FIN_WAIT_1, TT_CLOSING }, { TT_FIN_WAIT_1, TT_FIN_WAIT_2 },
 	{ TT_CLOSING, TT_TIME_WAIT }, { TT_LAST_ACK, TT_CLOSED }, { TT_FIN_WAIT_2, TT_TIME_WAIT },
 	{ TT_TIME_WAIT, TT_CLOSED },
+	/* simultaneous open (Figure 5: rcv SYN, snd SYN,ACK), and a FIN that
+	 * also acknowledges ours in FIN-WAIT-1 (§3.10.7.4, FIN-WAIT-1): the
+	 * closes Linux makes most */
+	{ TT_SYN_SENT, TT_SYN_RECEIVED }, { TT_FIN_WAIT_1, TT_TIME_WAIT },
 };
 
 static const char *
@@ -295,7 +299,7 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 {
 	int right = s->dir != TT_SERVER, dir = right ? 1 : -1;
 	int xs = right ? x0 + 1 : x1 - 1, xe = right ? x1 - 1 : x0 + 1;
-	int D = abs(xe - xs), dy = ya - ys, t[64], lw, dropped = (s->notes & TT_NOTE(DROPPED)) != 0;
+	int D = abs(xe - xs), dy = ya - ys, t[64], lw, dropped = tt_step_lost(s);
 	attr_t la = current ? ui_attr(UI_R_FOCUS) : 0, ta = current ? ui_attr(UI_R_CURRENT) : A_BOLD;
 	const char *hl = ui_glyph(UI_G_HLINE);
 	const char *up_c = ui_glyph(right ? UI_G_DOWN_R : UI_G_DOWN_L);

@@ -218,7 +218,7 @@ table_row(const struct sv *v, const struct sv_frame *f, const struct sv_rect *r,
 				a = c == SV_C_CST ? ui_attr(UI_R_CLIENT) : a;
 			if (c == SV_C_SST)
 				a = ui_attr(UI_R_SERVER);
-			if (c == SV_C_NOTES && (s->notes & TT_NOTE(DROPPED)))
+			if (c == SV_C_NOTES && tt_step_lost(s))
 				a = ui_attr(UI_R_DROP);
 			if (si > v->cur)
 				a = ui_attr(UI_R_DIM);
@@ -538,7 +538,7 @@ draw_big(const struct sv *v, const struct sv_rect *r)
 	if (s == NULL || mw < 6)
 		return;
 	if (s->kind == TT_STEP_SEGMENT) {
-		int lost = (s->notes & TT_NOTE(DROPPED)) != 0, fw;
+		int lost = tt_step_lost(s), fw;
 		attr_t a = ui_attr(s->dir == TT_SERVER ? UI_R_SERVER : UI_R_CLIENT) | A_BOLD;
 
 		tt_flags_format(s->seg.flags, fl, sizeof fl);
