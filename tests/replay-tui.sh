@@ -43,6 +43,17 @@ tm_expect "step 3/10" "stdin: keys read from the terminal"
 tm_keys q
 tm_expect "EXIT=0" "stdin: q leaves with status 0"
 
+# a segment the capture shows lost (its receiver asked for it again) is
+# drawn with the cross the help promises, not delivered
+tm_open 100 30
+tm_run "$T --lang en replay ${top_srcdir:-.}/assets/05-options.pcap"
+tm_expect "step 1/" "05-options: the step view"
+tm_keys g 3 0 Enter
+tm_expect "Lost on the way" "frame 30: the explanation says it was lost"
+tm_expect "─✕" "frame 30: the ladder's arrow ends in a cross"
+tm_keys q
+tm_expect "EXIT=0" "05-options: q leaves with status 0"
+
 # Chinese
 tm_open 120 40
 tm_run "$T --lang zh_CN replay $R/lo/lo-reuse.pcap"
