@@ -301,11 +301,16 @@ void
 tt_report_lessons(FILE *f, enum tt_format fmt, struct tt_lesson *const *v, size_t n, int lang,
                   const struct tt_lesson_progress *prog)
 {
+	int nw = 12;            /* the name column: as wide as the longest name */
+
+	for (size_t i = 0; i < n; i++)
+		if (tt_text_width(tt_lesson_name(v[i])) > nw)
+			nw = tt_text_width(tt_lesson_name(v[i]));
 	if (fmt == TT_FMT_TSV)
 		fprintf(f, "name\ttitle\tsteps\tcheckpoints\tlanguages\n");
 	else if (fmt == TT_FMT_TEXT) {
 		/* the heads in columns, not bytes: a Chinese word takes two a character */
-		pad(f, _("name"), -12);
+		pad(f, _("name"), -nw);
 		pad(f, _("steps"), 6);
 		pad(f, _("checks"), 7);
 		fputs("  ", f);
@@ -334,7 +339,8 @@ tt_report_lessons(FILE *f, enum tt_format fmt, struct tt_lesson *const *v, size_
 
 			if (prog != NULL && tt_lesson_progress_get(prog, tt_lesson_name(l), &r) && r.finished)
 				snprintf(done, sizeof done, "%u/%u", r.best, r.of);
-			fprintf(f, "%-12s %5zu %6zu  %-10s %s\n", tt_lesson_name(l), tt_lesson_nsteps(l),
+			pad(f, tt_lesson_name(l), -nw);
+			fprintf(f, " %5zu %6zu  %-10s %s\n", tt_lesson_nsteps(l),
 			       tt_lesson_nchecks(l), done, tt_lesson_title(l, lang));
 			break;
 		}

@@ -40,7 +40,7 @@ list_row(FILE *f, enum tt_format fmt, const struct tt_quiz_question *q, int lang
 		fprintf(f, "}\n");
 		break;
 	case TT_FMT_TEXT:
-		fprintf(f, "%-28s %-14s %-9s %-14s %-9s %s\n", q->id, q->topic,
+		fprintf(f, "%-28s %-14s %-9s %-19s %-9s %s\n", q->id, q->topic,
 		       tt_quiz_kind_word(q->kind), lesson, langs, title);
 		break;
 	}
@@ -56,7 +56,8 @@ tt_report_quiz_list(FILE *f, enum tt_format fmt, const struct tt_quiz *qz,
 	if (fmt == TT_FMT_TSV)
 		fprintf(f, "id\ttopic\tkind\tlesson\tlanguages\ttitle\n");
 	else if (fmt == TT_FMT_TEXT)
-		fprintf(f, "%-28s %-14s %-9s %-14s %-9s %s\n", "id", "topic", "kind", "lesson", "languages",
+		/* lesson: a lesson's name (14 at most) and a step */
+		fprintf(f, "%-28s %-14s %-9s %-19s %-9s %s\n", "id", "topic", "kind", "lesson", "languages",
 		       "title");
 	for (size_t i = 0; i < tt_quiz_count(qz) && !practice; i++) {
 		const struct tt_quiz_question *q = tt_quiz_get(qz, i);

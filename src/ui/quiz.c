@@ -497,10 +497,11 @@ draw_keys(struct qscreen *x)
 	int scrolls = x->body_lines > x->body_rows;
 
 	if (x->phase == PH_ASK) {
+		/* a letter answers at once; the arrows mark one for Enter */
 		struct ui_keyhint ck[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
+		                           { "Enter", _("answer") },
 		                           { q->kind == TT_QUIZ_STATE ? "a-k" : q->nchoices > 4 ? "a-h" : "a-d",
-		                             _("choose") }, { "Enter", _("answer") },
-		                           { "q", _("finish") } };
+		                             _("pick and answer") }, { "q", _("finish") } };
 		struct ui_keyhint mk[] = { { "\xe2\x86\x91\xe2\x86\x93", _("move") },
 		                           { "Space", _("tick") }, { "Enter", _("answer") },
 		                           { "q", _("finish") } };
