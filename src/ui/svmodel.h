@@ -28,7 +28,9 @@ struct sv_ext {
 	/* Called when the user steps forward past the last step: returns 1
 	 * when new steps were appended (the view then moves on), 0 if not. */
 	int (*more)(void *ctx);
-	/* Extra key hints (a second bar) and a status line; both optional. */
+	/* Extra key hints (a second bar) and a status line; both optional.
+	 * The status is of the whole run (the command ended, packets were
+	 * dropped): it heads the newest step's explanation, not every step's. */
 	size_t (*hints)(void *ctx, struct ui_keyhint *k, size_t max);
 	void (*status)(void *ctx, char *buf, size_t len);
 	/* Help text for the extra keys, appended to '?'. */

@@ -353,7 +353,7 @@ sv_build_expl(const struct sv *v, struct sv_frame *f)
 	int present = v->o->present;
 	attr_t big = present ? A_BOLD : 0;
 
-	if (v->ext != NULL && v->ext->status != NULL) {
+	if (v->ext != NULL && v->ext->status != NULL && v->cur + 1 >= sv_nsteps(v)) {
 		v->ext->status(v->ext->ctx, status, sizeof f->e_status);
 		if (status[0])
 			p[np++] = (struct sv_para){ status, ui_attr(UI_R_MARK) };
