@@ -54,6 +54,22 @@ tm_expect "─✕" "frame 30: the ladder's arrow ends in a cross"
 tm_keys q
 tm_expect "EXIT=0" "05-options: q leaves with status 0"
 
+# FINs that crossed on the wire: the server's is still on its way while
+# the client's is not yet sent, then the two lines cross in one cell and
+# arrive side by side, neither drawn over the other
+tm_open 100 30
+tm_run "$T --lang en replay $R/lo/lo-simultaneous-close.pcap"
+tm_expect "step 1/7" "simultaneous close: the step view"
+tm_keys n n n
+tm_expect "step 4/7" "simultaneous close: the server's FIN"
+tm_expect "…─" "step 4: its arrow stops on the wire, not yet arrived"
+tm_keys n
+tm_expect "step 5/7" "simultaneous close: the client's FIN"
+tm_expect "──┼╮" "step 5: the server's FIN goes through the client's in one cell"
+tm_expect "──╯╰──" "step 5: both arrive on the same row, apart"
+tm_keys q
+tm_expect "EXIT=0" "simultaneous close: q leaves with status 0"
+
 # Chinese
 tm_open 120 40
 tm_run "$T --lang zh_CN replay $R/lo/lo-reuse.pcap"

@@ -293,39 +293,76 @@ arrow_label(const struct ui_ladder *L, const struct tt_step *s, int full, int ma
 	return ui_width(buf);
 }
 
+/* Where an arrow of dy + 1 rows turns: row 0 runs from the sender to t[1],
+ * row k from t[k] to t[k + 1], row dy from t[dy] to the receiver. The
+ * label rides on row 0 (its width returned, its text in lab). With cx >= 0
+ * the arrow crosses another's first row, the row before its own last: it
+ * comes down at column cx and goes straight through that row, so the two
+ * lines meet in one cell, and its last row stays clear of the other's. */
+static int
+arrow_turns(const struct ui_ladder *L, const struct tt_step *s, int x0, int x1, int dy, int cx,
+            int *t, char *lab, size_t len)
+{
+	int dir = s->dir != TT_SERVER ? 1 : -1;
+	int xs = dir > 0 ? x0 + 1 : x1 - 1, xe = dir > 0 ? x1 - 1 : x0 + 1;
+	int D = abs(xe - xs), span = cx >= 0 ? abs(cx - xs) : D, lw;
+
+	if (cx >= 0 && (dy < 2 || dir * (cx - xs) < 4 || dir * (xe - cx) < 3))
+		cx = -1, span = D;      /* no room to go through: drawn as any other */
+	lw = arrow_label(L, s, cx >= 0 ? span - 2 : D / 2 + D / 4, cx >= 0 ? span - 2 : D - 6, lab,
+	                 len);
+	for (int k = 1; k <= dy; k++) {
+		if (cx >= 0) {
+			/* toward cx, reached on the row before the last */
+			t[k] = k >= dy - 1 ? cx : xs + dir * (k * span / dy);
+		} else {
+			t[k] = xs + dir * (k * D / (dy + 1));
+		}
+		if (k == 1 && abs(t[1] - xs) < lw + 2)
+			t[1] = xs + dir * (lw + 2);     /* past the label (lw < span - 1) */
+		if (k > 1 && dir * (t[k] - t[k - 1]) < 1 && !(cx >= 0 && k >= dy - 1))
+			t[k] = t[k - 1] + dir;
+		if (dir * (xe - t[k]) < 2)
+			t[k] = xe - 2 * dir;
+	}
+	return lw;
+}
+
+/* A segment's arrow from row ys to row ya; one still on the wire at the
+ * current step (`flying`: replay, it arrives after a later frame) stops
+ * half-way, as a lost one does, but without the cross. cx: see
+ * arrow_turns(). */
 static void
 draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_step *s,
-           int ys, int ya, int x0, int x1, int current, int pass)
+           int ys, int ya, int x0, int x1, int current, int pass, int flying, int cx)
 {
 	int right = s->dir != TT_SERVER, dir = right ? 1 : -1;
 	int xs = right ? x0 + 1 : x1 - 1, xe = right ? x1 - 1 : x0 + 1;
-	int D = abs(xe - xs), dy = ya - ys, t[64], lw, dropped = tt_step_lost(s);
+	int lost = tt_step_lost(s), dropped = lost || flying;
+	int dy = ya - ys, t[64], lw;
 	attr_t la = current ? ui_attr(UI_R_FOCUS) : 0, ta = current ? ui_attr(UI_R_CURRENT) : A_BOLD;
 	const char *hl = ui_glyph(UI_G_HLINE);
 	const char *up_c = ui_glyph(right ? UI_G_DOWN_R : UI_G_DOWN_L);
 	const char *lo_c = ui_glyph(right ? UI_G_UP_R : UI_G_UP_L);
 	char lab[128];
 
+	(void)dir;
 	if (dy < 1)
 		dy = 1;
 	if (dy > 63)
 		dy = 63;
-	lw = arrow_label(L, s, D / 2 + D / 4, D - 6, lab, sizeof lab);
-	for (int k = 1; k <= dy; k++) {
-		t[k] = xs + dir * (k * D / (dy + 1));
-		if (k == 1 && abs(t[1] - xs) < lw + 2)
-			t[1] = xs + dir * (lw + 2);
-		if (k > 1 && dir * (t[k] - t[k - 1]) < 1)
-			t[k] = t[k - 1] + dir;
-		if (dir * (xe - t[k]) < 2)
-			t[k] = xe - 2 * dir;
-	}
+	lw = arrow_turns(L, s, x0, x1, dy, cx, t, lab, sizeof lab);
 	for (int k = 0; k <= dy && pass == 0; k++) {
 		int row = ys + k, from = k == 0 ? xs : t[k], to = k == dy ? xe : t[k + 1];
 		int lo = from < to ? from : to, hi = from < to ? to : from;
 
 		if (k == dy && dropped)
 			to = from + dir * (abs(xe - from) / 2), lo = from < to ? from : to, hi = from < to ? to : from;
+		if (k > 0 && k < dy && t[k] == t[k + 1]) {
+			/* straight down through this row */
+			put(c, row, t[k], la, ui_glyph(UI_G_VLINE));
+			continue;
+		}
 		for (int xx = lo; xx <= hi; xx++)
 			put(c, row, xx, la, hl);
 		if (k > 0)
@@ -333,12 +370,18 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 		if (k < dy)
 			put(c, row, t[k + 1], la, up_c);
 		if (k == dy) {
-			if (dropped)
+			if (lost)
 				put(c, row, to, ui_attr(UI_R_DROP), ui_glyph(UI_G_CROSS));
+			else if (flying)
+				put(c, row, to, la, ui_glyph(UI_G_ELLIPSIS));
 			else
 				put(c, row, xe, la, ui_glyph(right ? UI_G_ARROW_R : UI_G_ARROW_L));
 		}
 	}
+	/* where it goes through another line: drawn over both */
+	for (int k = 1; k < dy && pass == 1; k++)
+		if (t[k] == t[k + 1])
+			put(c, ys + k, t[k], la, ui_glyph(UI_G_CROSSING));
 	/* The label rides on the first row, next to the sender. */
 	if (lw > 0 && pass == 1) {
 		int lx = right ? xs + 1 : xs - lw;
@@ -412,7 +455,7 @@ ui_ladder_draw(const struct ui_ladder *L)
 		if (s->kind == TT_STEP_SEGMENT) {
 			size_t j = i;
 
-			int end = start[i] + 1;
+			int end = start[i] + 1, flying = s->crossed_after != 0, cx = -1;
 
 			/* A segment the wire held back starts where it was sent. */
 			while ((s->notes & TT_NOTE(DELAYED)) && j > 0 &&
@@ -422,10 +465,23 @@ ui_ladder_draw(const struct ui_ladder *L)
 			 * lands after it, so the two arrows cross */
 			for (size_t k = i + 1; s->crossed_after != 0 && k < n; k++)
 				if (L->steps[k].frame == s->crossed_after) {
+					const struct tt_step *o = &L->steps[k];
+					int to[64];
+					char ol[128];
+
 					end = start[k] + 1;
+					flying = 0;
+					/* through the other's first row, just short of
+					 * where it turns down (its label ends before) */
+					if (o->kind == TT_STEP_SEGMENT && o->crossed_after == 0 &&
+					    o->dir != s->dir) {
+						arrow_turns(L, o, x0, x1, 1, -1, to, ol, sizeof ol);
+						cx = to[1] - (o->dir != TT_SERVER ? 1 : -1);
+					}
 					break;
 				}
-			draw_arrow(L, &c, s, start[j], end, x0, x1, cur, pass);
+			/* not yet: that frame is still to come */
+			draw_arrow(L, &c, s, start[j], end, x0, x1, cur, pass, flying, cx);
 			if (pass == 0)
 				continue;
 		} else if (pass == 0) {

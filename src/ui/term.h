@@ -61,7 +61,7 @@ enum ui_role {
 	_(BLOCK_FULL, "\u2588", "#") _(BLOCK_DARK, "\u2593", "=")                  \
 	_(BLOCK_LIGHT, "\u2591", "-") _(BLOCK_MEDIUM, "\u2592", ":") _(MIDDOT, "\u00b7", ".")                     \
 	_(TICK, "\u2502", "|") _(DASH, "\u2504", "-") _(MARK_UP, "\u25b2", "^")   \
-	_(BLANK, " ", " ")
+	_(BLANK, " ", " ") _(CROSSING, "\u253c", "+")
 
 enum ui_glyph {
 #define UI_GLYPH_ENUM(id, u, a) UI_G_##id,
