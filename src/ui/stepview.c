@@ -451,14 +451,20 @@ draw_states(const struct sv *v, const struct sv_rect *r)
 	}
 	ui_states_draw(stdscr, r->y + 1, r->x + 1, r->h - 1, r->w - 1, st, from, to,
 	               taken.edge != NULL ? &taken : NULL);
-	/* What moved, in words, on the last row if there is room under the art. */
-	line[0] = '\0';
-	for (int h = 0; h < 2; h++) {
-		if (from[h] == TT_NSTATES)
-			continue;
-		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s: %s %s %s",
-		         line[0] ? "   " : "", ui_host_name(h), tt_state_name(from[h]),
-		         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(to[h]));
+	/* What moved, in words, on the last row if there is room under the art;
+	 * both hosts' moves tighter when they do not fit so */
+	for (int tight = 0; tight < 2; tight++) {
+		line[0] = '\0';
+		for (int h = 0; h < 2; h++) {
+			if (from[h] == TT_NSTATES)
+				continue;
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			         tight ? "%s%s: %s%s%s" : "%s%s: %s %s %s",
+			         line[0] ? (tight ? "  " : "   ") : "", ui_host_name(h),
+			         tt_state_name(from[h]), ui_glyph(UI_G_RIGHTWARDS), tt_state_name(to[h]));
+		}
+		if (ui_width(line) <= r->w - 2)
+			break;
 	}
 	if (line[0] && r->h - 1 > UI_STATES_H)
 		ui_text(stdscr, r->y + 1 + UI_STATES_H, r->x + 1, r->w - 2, ui_attr(UI_R_MARK), line);
