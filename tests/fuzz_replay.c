@@ -20,9 +20,11 @@
  * events as the TSV table takes them, and --streams' stream table alone);
  * whatever they are, each way must take every frame, give every row once
  * in frame order with states in range, and all three must agree on the
- * states: those are the engine's, whatever the table shows of them. Then
- * one stream is followed alone (cap_replay_follow): with no more streams
- * than observers awake, its rows are the whole run's rows of that stream.
+ * states: those are the engine's, whatever the table shows of them; the
+ * two kinds of row also on what else a row says. Then one stream is
+ * followed alone (cap_replay_follow): with no more streams than observers
+ * awake, none is ever put to rest, and its rows, events and TCBs included,
+ * are the whole run's rows of that stream.
  * ASan and UBSan watch the rest.
  */
 #include "config.h"
@@ -41,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #endif
 #define NCONN 16
 #define REC 10
-#define MAXREC 2000
+#define MAXREC 5000
 
 static const uint16_t flag_sets[] = {
 	TT_SYN, TT_SYN | TT_ACK, TT_ACK, TT_ACK | TT_PSH, TT_FIN | TT_ACK, TT_RST,
@@ -112,12 +114,48 @@ make_pkt(const uint8_t *b, uint32_t (*nxt)[2], struct cap_pkt *p)
 
 struct run {
 	unsigned nrow;
+	uint64_t (*digest)[2];  /* per frame: the row's other fields, [0] those
+	                           every kind of row has, [1] with events and TCBs */
 	size_t follow;          /* SIZE_MAX: all */
 	long *stream;           /* per frame, its stream */
 	uint8_t (*state)[2];    /* per frame, the row's states */
 	uint8_t (*final)[2];    /* per stream */
 	size_t nstreams;
 };
+
+/* FNV-1a over the bytes of a 64-bit word */
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		h = (h ^ ((v >> (8 * k)) & 0xff)) * 0x100000001b3ull;
+	return h;
+}
+
+/* What a row says besides its states: d[0] what every kind of row has,
+ * d[1] that and its events, bytes in flight and TCBs. */
+static void
+digest(const struct cap_seg *g, uint64_t *d)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = mix(h, g->obs);
+	h = mix(h, g->notes & ~TT_NOTE(EVENTS_CUT));    /* a row without events cuts none */
+	h = mix(h, g->arrived_after);
+	h = mix(h, (uint64_t)g->rel_seq << 32 | g->rel_ack);
+	d[0] = h;
+	h = mix(h, g->notes);
+	h = mix(h, g->nev);
+	for (unsigned k = 0; k < g->nev; k++)
+		h = mix(h, (uint64_t)g->ev[k].host << 48 | (uint64_t)g->ev[k].flags << 40 |
+		           (uint64_t)g->ev[k].ev.reason << 16 | (uint64_t)g->ev[k].ev.from << 8 |
+		           (uint64_t)g->ev[k].ev.to);
+	h = mix(h, (uint64_t)(uint32_t)g->flight);
+	for (int k = 0; k < 2; k++)
+		h = mix(mix(h, (uint64_t)g->tcb[k].snd_una << 32 | g->tcb[k].snd_nxt),
+		        (uint64_t)g->tcb[k].rcv_nxt << 32 | g->tcb[k].snd_wnd);
+	d[1] = h;
+}
 
 static void
 take_rows(struct cap_replay *r, struct run *out, uint64_t *last)
@@ -132,6 +170,7 @@ take_rows(struct cap_replay *r, struct run *out, uint64_t *last)
 			abort();        /* a row of a stream not followed */
 		out->state[seg.frame - 1][0] = (uint8_t)seg.state[0];
 		out->state[seg.frame - 1][1] = (uint8_t)seg.state[1];
+		digest(&seg, out->digest[seg.frame - 1]);
 		out->nrow++;
 	}
 }
@@ -191,6 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct cap_pkt pkts[MAXREC];
 	static uint8_t st[4][MAXREC][2], fin[4][NCONN * 2][2];
+	static uint64_t dg[4][MAXREC][2];
 	static long stream[MAXREC];
 	static const unsigned opts[3] = { CAP_ROWS | CAP_VIEWS, CAP_ROWS | CAP_NO_EVENTS, 0 };
 	uint32_t nxt[NCONN][2];
@@ -212,12 +252,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rs[k].follow = SIZE_MAX;
 		rs[k].stream = stream;
 		rs[k].state = st[k];
+		rs[k].digest = dg[k];
 		rs[k].final = fin[k];
 		if (run(pkts, n, opts[k], &rs[k]) < 0)
 			return 0;
 	}
 	if (memcmp(st[0], st[1], n * 2) != 0)
 		abort();                /* TSV's rows and the TUI's disagree on a state */
+	for (size_t i = 0; i < n; i++)
+		if (dg[0][i][0] != dg[1][i][0])
+			abort();        /* ... or on what else a row says */
 	for (int k = 1; k < 3; k++)
 		if (rs[k].nstreams != rs[0].nstreams ||
 		    memcmp(fin[0], fin[k], (rs[0].nstreams < NCONN * 2 ? rs[0].nstreams : NCONN * 2) * 2))
@@ -229,12 +273,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs[3].follow = (size_t)data[size - 1] % rs[0].nstreams;
 	rs[3].stream = stream;
 	rs[3].state = st[3];
+	rs[3].digest = dg[3];
 	rs[3].final = fin[3];
 	memset(st[3], 0xff, n * 2);
 	if (run(pkts, n, CAP_ROWS | CAP_VIEWS, &rs[3]) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((size_t)stream[i] == rs[3].follow && memcmp(st[0][i], st[3][i], 2) != 0)
+		if ((size_t)stream[i] == rs[3].follow &&
+		    (memcmp(st[0][i], st[3][i], 2) != 0 || dg[0][i][1] != dg[3][i][1]))
 			abort();        /* followed alone, it went otherwise */
 	if (memcmp(fin[0][rs[3].follow], fin[3][rs[3].follow], 2) != 0)
 		abort();

@@ -176,8 +176,9 @@ void cap_replay_free(struct cap_replay *r);
  * others are numbered and counted as always (so i is the same stream), but
  * their segments go to no observer and their final states read CLOSED. For
  * one stream of a big capture (replay --stream, the TUI's chosen stream):
- * the same rows as a whole run's, unless that run had to put the stream's
- * observer to rest among thousands of others (doc/design.md, "Replay"). */
+ * the same rows as a whole run's, unless that run had to settle the stream
+ * early for want of room (every observer place held, or CAP_HELD rows
+ * waiting behind one of its rows; doc/design.md). */
 void cap_replay_follow(struct cap_replay *r, size_t i);
 /* Sets the hash key (CAP_REPLAY_KEY bytes) before the first frame: for
  * tests and benchmarks that must craft or repeat collisions. */

@@ -138,6 +138,11 @@ struct cap_replay {
 		struct tt_obs *obs;
 	} clock[LIVE_MAX];        /* the streams that hold an observer */
 	size_t nclock, hand;
+	uint32_t free_at[LIVE_MAX + 1]; /* places on the clock given back, taken first:
+	                           * a stream is put to rest only when every
+	                           * place is held (distinct places, and at
+	                           * most one the hand took back since) */
+	size_t nfree_at;
 	struct tt_obs_rest *rests; /* observers at rest, of streams past one segment */
 	uint32_t *free_rests;     /* places in rests given back by streams that woke */
 	size_t nrests, nfree, rests_cap, free_cap;

@@ -225,6 +225,7 @@ cap_table_give_back(struct cap_replay *r, struct stream *s)
 		s->u.rest = (uint32_t)k;
 	}
 	s->live = 0;
+	r->free_at[r->nfree_at++] = s->at;     /* at most LIVE_MAX are given back */
 	if (r->nspare < SPARE)
 		r->spare[r->nspare++] = *obs;
 	else
@@ -247,6 +248,17 @@ take_place(struct cap_replay *r, size_t idx)
 		at = r->nclock++;
 		r->clock[at].stream = (uint32_t)idx + 1;
 		return at;
+	}
+	/* a place given back (the hand may have handed it out since) */
+	while (r->nfree_at > 0) {
+		struct stream *o;
+
+		at = r->free_at[--r->nfree_at];
+		o = stream_at(r, r->clock[at].stream - 1);
+		if (!o->live || o->at != at) {
+			r->clock[at].stream = (uint32_t)idx + 1;
+			return at;
+		}
 	}
 	for (;;) {
 		struct stream *o = stream_at(r, r->clock[r->hand].stream - 1);
