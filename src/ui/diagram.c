@@ -71,6 +71,7 @@ ascii_of(unsigned cp)
 	case 0x2502: return "|";
 	case 0x25b6: return ">";
 	case 0x25bc: return "v";
+	case 0x25c0: return "<";
 	default: return "+";
 	}
 }
@@ -295,32 +296,49 @@ arrow_label(const struct ui_ladder *L, const struct tt_step *s, int full, int ma
 
 /* Where an arrow of dy + 1 rows turns: row 0 runs from the sender to t[1],
  * row k from t[k] to t[k + 1], row dy from t[dy] to the receiver. The
- * label rides on row 0 (its width returned, its text in lab). With cx >= 0
+ * label rides on row 0 (its width returned, its text in lab). With *cx >= 0
  * the arrow crosses another's first row, the row before its own last: it
- * comes down at column cx and goes straight through that row, so the two
- * lines meet in one cell, and its last row stays clear of the other's. */
+ * comes down at column *cx and goes straight through that row, so the two
+ * lines meet in one cell, and its last row stays clear of the other's.
+ * When that leaves no room (the label, or the turns before it, would reach
+ * *cx), *cx becomes -1 and the arrow is drawn as any other. */
 static int
-arrow_turns(const struct ui_ladder *L, const struct tt_step *s, int x0, int x1, int dy, int cx,
+arrow_turns(const struct ui_ladder *L, const struct tt_step *s, int x0, int x1, int dy, int *cx,
             int *t, char *lab, size_t len)
 {
 	int dir = s->dir != TT_SERVER ? 1 : -1;
 	int xs = dir > 0 ? x0 + 1 : x1 - 1, xe = dir > 0 ? x1 - 1 : x0 + 1;
-	int D = abs(xe - xs), span = cx >= 0 ? abs(cx - xs) : D, lw;
+	int D = abs(xe - xs), lw;
 
-	if (cx >= 0 && (dy < 2 || dir * (cx - xs) < 4 || dir * (xe - cx) < 3))
-		cx = -1, span = D;      /* no room to go through: drawn as any other */
-	lw = arrow_label(L, s, cx >= 0 ? span - 2 : D / 2 + D / 4, cx >= 0 ? span - 2 : D - 6, lab,
-	                 len);
-	for (int k = 1; k <= dy; k++) {
-		if (cx >= 0) {
+	if (*cx >= 0 && (dy < 2 || dir * (*cx - xs) < 4 || dir * (xe - *cx) < 3))
+		*cx = -1;       /* no room to go through */
+	if (*cx >= 0) {
+		int span = abs(*cx - xs), ok = 1;
+
+		lw = arrow_label(L, s, span - 2, span - 2, lab, len);
+		for (int k = 1; k <= dy; k++) {
 			/* toward cx, reached on the row before the last */
-			t[k] = k >= dy - 1 ? cx : xs + dir * (k * span / dy);
-		} else {
-			t[k] = xs + dir * (k * D / (dy + 1));
+			t[k] = k >= dy - 1 ? *cx : xs + dir * (k * span / dy);
+			if (k == 1 && k < dy - 1 && abs(t[1] - xs) < lw + 2)
+				t[1] = xs + dir * (lw + 2);     /* past the label */
+			if (k > 1 && k < dy - 1 && dir * (t[k] - t[k - 1]) < 1)
+				t[k] = t[k - 1] + dir;
+			/* the turns before the crossing row stay short of it */
+			if (k < dy - 1 && dir * (*cx - t[k]) < 1)
+				ok = 0;
 		}
+		if (dy - 1 == 1 && span < lw + 2)
+			ok = 0;
+		if (ok)
+			return lw;
+		*cx = -1;
+	}
+	lw = arrow_label(L, s, D / 2 + D / 4, D - 6, lab, len);
+	for (int k = 1; k <= dy; k++) {
+		t[k] = xs + dir * (k * D / (dy + 1));
 		if (k == 1 && abs(t[1] - xs) < lw + 2)
-			t[1] = xs + dir * (lw + 2);     /* past the label (lw < span - 1) */
-		if (k > 1 && dir * (t[k] - t[k - 1]) < 1 && !(cx >= 0 && k >= dy - 1))
+			t[1] = xs + dir * (lw + 2);
+		if (k > 1 && dir * (t[k] - t[k - 1]) < 1)
 			t[k] = t[k - 1] + dir;
 		if (dir * (xe - t[k]) < 2)
 			t[k] = xe - 2 * dir;
@@ -351,14 +369,14 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 		dy = 1;
 	if (dy > 63)
 		dy = 63;
-	lw = arrow_turns(L, s, x0, x1, dy, cx, t, lab, sizeof lab);
+	lw = arrow_turns(L, s, x0, x1, dy, &cx, t, lab, sizeof lab);
 	for (int k = 0; k <= dy && pass == 0; k++) {
 		int row = ys + k, from = k == 0 ? xs : t[k], to = k == dy ? xe : t[k + 1];
 		int lo = from < to ? from : to, hi = from < to ? to : from;
 
 		if (k == dy && dropped)
 			to = from + dir * (abs(xe - from) / 2), lo = from < to ? from : to, hi = from < to ? to : from;
-		if (k > 0 && k < dy && t[k] == t[k + 1]) {
+		if (cx >= 0 && k == dy - 1) {
 			/* straight down through this row */
 			put(c, row, t[k], la, ui_glyph(UI_G_VLINE));
 			continue;
@@ -379,9 +397,8 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 		}
 	}
 	/* where it goes through another line: drawn over both */
-	for (int k = 1; k < dy && pass == 1; k++)
-		if (t[k] == t[k + 1])
-			put(c, ys + k, t[k], la, ui_glyph(UI_G_CROSSING));
+	if (cx >= 0 && pass == 1)
+		put(c, ys + dy - 1, cx, la, ui_glyph(UI_G_CROSSING));
 	/* The label rides on the first row, next to the sender. */
 	if (lw > 0 && pass == 1) {
 		int lx = right ? xs + 1 : xs - lw;
@@ -475,7 +492,9 @@ ui_ladder_draw(const struct ui_ladder *L)
 					 * where it turns down (its label ends before) */
 					if (o->kind == TT_STEP_SEGMENT && o->crossed_after == 0 &&
 					    o->dir != s->dir) {
-						arrow_turns(L, o, x0, x1, 1, -1, to, ol, sizeof ol);
+						int none = -1;
+
+						arrow_turns(L, o, x0, x1, 1, &none, to, ol, sizeof ol);
 						cx = to[1] - (o->dir != TT_SERVER ? 1 : -1);
 					}
 					break;
