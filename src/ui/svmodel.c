@@ -381,7 +381,7 @@ layout_compact(struct sv *v, const struct sv_room *rm, int top, int avail)
 	}
 	/* an open checkpoint is what the learner must read now: the middle
 	 * panel gives its rows, down to none, so that the question and all
-	 * its choices show (it comes back once the question is answered) */
+	 * its choices show (it comes back when the learner goes on) */
 	if (v->ask >= 0 && need > eh && mid > 0) {
 		int take = need - eh < mid ? need - eh : mid;
 
@@ -410,8 +410,17 @@ sv_layout(struct sv *v, const struct sv_room *rm)
 		layout_full(v, rm, top, avail);
 	else
 		layout_compact(v, rm, top, avail);
-	if (!v->r[v->focus].on)
+	/* a panel hidden a while gets the focus back, unless the user moved it */
+	if (v->focus_back >= 0 && v->r[v->focus_back].on) {
+		if (v->focus == (v->r[SV_TABLE].on ? SV_TABLE : SV_EXPL))
+			v->focus = v->focus_back;
+		v->focus_back = -1;
+	}
+	if (!v->r[v->focus].on) {
+		if (v->focus_back < 0)
+			v->focus_back = v->focus;
 		v->focus = v->r[SV_TABLE].on ? SV_TABLE : SV_EXPL;
+	}
 	return 0;
 }
 
@@ -919,6 +928,7 @@ sv_init(struct sv *v, const struct ui_story *st, const struct ui_opts *o,
 	v->ask = -1;
 	v->swap = SV_LADDER;
 	v->focus = SV_TABLE;
+	v->focus_back = -1;
 	v->interval = o->autoplay_ms > 0 ? o->autoplay_ms : o->present ? 3000 : 1500;
 	v->auto_on = o->autoplay != 0;
 	v->due = now() + v->interval;

@@ -107,6 +107,8 @@ struct sv {
 	long long (*now)(void);     /* milliseconds on a monotonic clock */
 	size_t cur;                 /* current step (when there is one) */
 	int focus;                  /* enum sv_panel */
+	int focus_back;             /* the panel focused before the layout hid it
+	                             * (an open checkpoint), -1: none */
 	int swap;                   /* compact/presenter: the panel in the middle slot */
 	int graph;                  /* enum sv_graph: shown in the ladder's place */
 	int table_top;              /* first table row shown */
