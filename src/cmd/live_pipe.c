@@ -10,8 +10,8 @@
  * Rows come out of the stream table when final (cap_replay_row) and wait
  * here for the kernel's word: a row's kernel states are those of the
  * kernel when the next segment was captured (on loopback the receiver has
- * handled a segment before the next one is seen), or when nothing came for
- * LIVE_IDLE_MS, or at the end. Settled rows go to lv->emit. Nothing here
+ * handled a segment before the next one is seen), or, when nothing came
+ * for LIVE_IDLE_MS or the capture ended, LIVE_LAST_NS after the row's own. Settled rows go to lv->emit. Nothing here
  * prints (but a COMMAND that cannot be started, from its child).
  */
 #include "config.h"
@@ -38,6 +38,9 @@
 #define FRING 8192            /* frames remembered (addresses, time stamps) */
 #define HOLD_MS 1000          /* a row waits this long for its receiver's answer
                                * while others come */
+#define LIVE_LAST_NS 5000000  /* the kernel's word on a row no later frame bounds:
+                               * this long after it (loopback handles a segment
+                               * within microseconds) */
 
 static struct live_frame *
 frame_of(struct live *lv, uint64_t frame)
@@ -49,7 +52,7 @@ frame_of(struct live *lv, uint64_t frame)
 
 /* The kernel's word on a row, and why it differs from the inference. */
 static const char *
-differs_why(int inferred, int kernel, int prev)
+differs_why(int inferred, int kernel, int prev, int last)
 {
 	if (inferred == TT_SYN_RECEIVED && kernel == TT_LISTEN)
 		return N_("Linux keeps a half-open connection as a request socket of the listener "
@@ -60,6 +63,8 @@ differs_why(int inferred, int kernel, int prev)
 	if (inferred == TT_FIN_WAIT_2 && kernel == TT_CLOSED)
 		return N_("Linux closes an orphaned FIN-WAIT-2 socket after net.ipv4.tcp_fin_timeout "
 		          "(60 s by default) instead of waiting for the peer's FIN for ever.");
+	if (prev >= 0 && prev == inferred && last)
+		return N_("The kernel had moved on just after this segment, the last one captured.");
 	if (prev >= 0 && prev == inferred)
 		return N_("The kernel had moved on by the time the next segment was seen.");
 	return N_("The kernel's word is read when the next segment is seen: it may have moved on "
@@ -169,7 +174,7 @@ settle(struct live *lv, struct cap_seg *seg, int64_t bound, const struct live_fr
 			if (st >= 0 && st != (int)seg->state[h]) {
 				seg->notes |= TT_NOTE(KERNEL_DIFFERS);
 				if (why == NULL)
-					why = differs_why((int)seg->state[h], st, prev);
+					why = differs_why((int)seg->state[h], st, prev, next == NULL);
 			}
 		}
 	} else if (lv->k != NULL) {
@@ -234,9 +239,14 @@ settle_rows(struct live *lv, int force)
 		if (bound < 0 && seg->frame < lv->last_frame)
 			bound = lv->last_abs;
 		if (bound < 0) {
+			const struct live_frame *f = frame_of(lv, seg->frame);
+
 			if (!force)
 				break;
-			bound = now;
+			/* no later frame: the kernel just after this one, not now
+			 * (with --count the connection goes on uncaptured, and a
+			 * timer may have fired since) */
+			bound = f != NULL && f->abs_ns + LIVE_LAST_NS < now ? f->abs_ns + LIVE_LAST_NS : now;
 		}
 		settle(lv, seg, bound, next);
 	}
