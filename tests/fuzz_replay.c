@@ -24,7 +24,9 @@
  * two kinds of row also on what else a row says. Then one stream is
  * followed alone (cap_replay_follow): with no more streams than observers
  * awake, none is ever put to rest, and its rows, events and TCBs included,
- * are the whole run's rows of that stream.
+ * are the whole run's rows of that stream. Past CAP_HELD frames only the
+ * two kinds of row are compared (a table with rows may have to settle a
+ * stream early for want of room, which the others never do).
  * ASan and UBSan watch the rest.
  */
 #include "config.h"
@@ -262,6 +264,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++)
 		if (dg[0][i][0] != dg[1][i][0])
 			abort();        /* ... or on what else a row says */
+	/* Past CAP_HELD frames a table with rows may have had to settle a
+	 * stream early for want of room, which --streams and a followed stream,
+	 * holding no other rows, never do (doc/design.md): only the rows agree */
+	if (n > CAP_HELD)
+		return 0;
 	for (int k = 1; k < 3; k++)
 		if (rs[k].nstreams != rs[0].nstreams ||
 		    memcmp(fin[0], fin[k], (rs[0].nstreams < NCONN * 2 ? rs[0].nstreams : NCONN * 2) * 2))
