@@ -11,8 +11,9 @@
  * here for the kernel's word: a row's kernel states are those of the
  * kernel when the next segment was captured (on loopback the receiver has
  * handled a segment before the next one is seen), or, when nothing came
- * for LIVE_IDLE_MS or the capture ended, LIVE_LAST_NS after the row's own. Settled rows go to lv->emit. Nothing here
- * prints (but a COMMAND that cannot be started, from its child).
+ * for LIVE_IDLE_MS or the capture ended, LIVE_LAST_NS after the row's own.
+ * Settled rows go to lv->emit. Nothing here prints (but a COMMAND that
+ * cannot be started, from its child).
  */
 #include "config.h"
 
@@ -38,7 +39,7 @@
 #define FRING 8192            /* frames remembered (addresses, time stamps) */
 #define HOLD_MS 1000          /* a row waits this long for its receiver's answer
                                * while others come */
-#define LIVE_LAST_NS 5000000  /* the kernel's word on a row no later frame bounds:
+#define LIVE_LAST_NS 1000000  /* the kernel's word on a row no later frame bounds:
                                * this long after it (loopback handles a segment
                                * within microseconds) */
 

@@ -86,7 +86,7 @@ find(const struct kn *k, int ipver, const uint8_t *addr, uint16_t port, const ui
 	for (size_t i = 0; i < k->n; i++) {
 		const struct kn_rec *r = kn_rec_back(k, i);
 
-		if (r->t > t || r->ipver != ipver || r->ap != port || r->bp != pport ||
+		if (r->t > t + k->slack || r->ipver != ipver || r->ap != port || r->bp != pport ||
 		    memcmp(r->a, addr, l) != 0 || memcmp(r->b, peer, l) != 0)
 			continue;
 		return r;
@@ -108,7 +108,7 @@ kn_state(const struct kn *k, int ipver, const uint8_t *addr, uint16_t port, cons
 	for (size_t i = 0; i < k->n; i++) {
 		const struct kn_rec *x = kn_rec_back(k, i);
 
-		if (x->t > t || x->ipver != ipver)
+		if (x->t > t + k->slack || x->ipver != ipver)
 			continue;
 		/* connect() traced before the port was chosen */
 		if (!connecting && x->ap == 0 && x->new == TT_SYN_SENT && x->bp == pport &&

@@ -49,6 +49,9 @@ struct kn {
 	pid_t helper_pid;
 	int diag;                 /* NETLINK_SOCK_DIAG socket */
 	int64_t mono_off;         /* real time - trace clock (ns) */
+	int64_t slack;            /* how far a record's time may be off (ns): the
+	                           * tracepoint's are whole microseconds, and
+	                           * mono_off is measured between two calls */
 	int64_t opened;           /* kn_set_opened, 0: none */
 	char buf[65536];
 	size_t blen;

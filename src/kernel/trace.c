@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,9 +144,34 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", _("the tracefs instance has no mono trace clock"));
 		return -1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &mo);
-	clock_gettime(CLOCK_REALTIME, &rt);
-	k->mono_off = ((int64_t)rt.tv_sec - mo.tv_sec) * 1000000000 + (rt.tv_nsec - mo.tv_nsec);
+	/* real time - mono: the real clock read between two mono readings,
+	 * the closest pair of a few (on a virtual machine each reading can be
+	 * a system call of a microsecond or more, and reading one clock after
+	 * the other would put every record that much late) */
+	{
+		int64_t best = INT64_MAX;
+
+		for (int i = 0; i < 8; i++) {
+			struct timespec m2;
+			int64_t a, b, r;
+
+			clock_gettime(CLOCK_MONOTONIC, &mo);
+			clock_gettime(CLOCK_REALTIME, &rt);
+			clock_gettime(CLOCK_MONOTONIC, &m2);
+			a = (int64_t)mo.tv_sec * 1000000000 + mo.tv_nsec;
+			b = (int64_t)m2.tv_sec * 1000000000 + m2.tv_nsec;
+			r = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+			if (b - a < best) {
+				best = b - a;
+				k->mono_off = r - a - (b - a) / 2;
+			}
+		}
+		/* a record's time: rounded to the microsecond, and the offset
+		 * known to within half the pair's gap; a state change that
+		 * happened just before a packet seen a fraction of a microsecond
+		 * later (a SYN,ACK's ESTABLISHED, then its ACK) counts as before */
+		k->slack = 500 + best / 2 + 500;
+	}
 	snprintf(path, sizeof path, "%s/events/sock/inet_sock_set_state/filter", inst);
 	kn_write_file(path, "protocol == 6");
 	snprintf(path, sizeof path, "%s/trace_pipe", inst);
