@@ -1226,6 +1226,31 @@ START_TEST(test_bundled_zero_window_probes_back_off)
 }
 END_TEST
 
+/* Karn (RFC 6298 §3) through a zero window: the probe byte goes several
+ * times, and the time the window stayed shut is no round trip. Every real
+ * one here is 0.1 s: SRTT stays there to the end. */
+START_TEST(test_zero_window_probes_take_no_rtt_sample)
+{
+	struct tt_sim *s = run_file("zero-window");
+	const struct tt_step *last = tt_sim_step(s, tt_sim_nsteps(s) - 1);
+	size_t probes = 0;
+
+	for (size_t i = 0; i < tt_sim_nsteps(s); i++) {
+		const struct tt_step *st = tt_sim_step(s, i);
+
+		for (unsigned e = 0; e < st->nev; e++)
+			probes += st->ev[e].ev.reason == TT_R_ZERO_WINDOW_PROBE;
+		if (st->tcb[TT_CLIENT].rtt_valid)
+			ck_assert_msg(st->tcb[TT_CLIENT].srtt == TT_MS(100),
+			              "step %zu: client SRTT %lld us, the round trips are 100 ms", i,
+			              (long long)st->tcb[TT_CLIENT].srtt);
+	}
+	ck_assert_uint_eq(probes, 3);
+	ck_assert(last->tcb[TT_CLIENT].rtt_valid);
+	tt_sim_free(s);
+}
+END_TEST
+
 START_TEST(test_bundled_rto_backs_off)
 {
 	struct tt_sim *s = run_file("rto-backoff");
@@ -1905,6 +1930,7 @@ main(void)
 
 	tcase_add_test(tc, test_scenario_errors_name_file_and_line);
 	tcase_add_test(tc, test_scenario_run_error_names_line);
+	tcase_add_test(tc, test_zero_window_probes_take_no_rtt_sample);
 	tcase_add_test(tc, test_scenario_survives_garbage);
 	tcase_add_test(tc, test_hash_n_picks_the_nth_segment);
 	tcase_add_test(tc, test_comments_still_work);

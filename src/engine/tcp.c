@@ -319,8 +319,11 @@ tcb_arm_rtx(struct tt_conn *c, tt_time now)
 		c->user_at = now + c->cfg.user_timeout;
 	/* RFC 6298 §3: time what was just sent, unless a segment is timed
 	 * already or something was sent again (Karn: its ACK would not say
-	 * which copy it answers) */
-	if (c->rtt_at == TT_NEVER && !c->rtx_any && TT_SEQ_GT(c->snd_max, c->snd_una)) {
+	 * which copy it answers). What was just sent ends at SND.MAX only when
+	 * SND.NXT is there: the persist timer armed after a refused probe
+	 * (SND.NXT pulled back) sends nothing, and the probe byte goes again */
+	if (c->rtt_at == TT_NEVER && !c->rtx_any && TT_SEQ_GT(c->snd_max, c->snd_una) &&
+	    c->snd_nxt == c->snd_max) {
 		c->rtt_at = now;
 		c->rtt_seq = c->snd_max;
 	}
