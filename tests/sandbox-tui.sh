@@ -44,6 +44,26 @@ for size in "80 24" "160 48"; do
 	tm_expect_exit 0 "$size: sandbox q"
 done
 
+# ---- going back past a fault armed on the wire keeps what came before it ---
+# d arms a drop (no step of its own), l listens, h c connects: the SYN is
+# dropped. Back at the listen's step, c again: the rewind replays the drop
+# and the listen, so the server still listens and the new SYN is dropped
+tm_open 100 30
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "rewind: sandbox opens"
+tm_keys d
+tm_keys l
+tm_expect "LISTEN" "rewind: the server listens"
+tm_keys h c
+tm_expect "dropped" "rewind: the SYN is dropped as armed"
+tm_keys p p
+tm_expect "step 1/3" "rewind: back at the listen"
+tm_keys c
+tm_expect "Rewound to the step on screen" "rewind: said"
+tm_expect "SYN-SENT    LISTEN      dropped" "rewind: the listen stays, the drop too"
+tm_keys q
+tm_expect_exit 0 "rewind: sandbox q"
+
 # ---- the listen queues: B sets the backlog, K the SYN cookies ---------------
 # a backlog of 1 without cookies: a flood of spoofed SYNs fills the SYN
 # queue, and the real client's SYN meets it full (Linux tcp_conn_request)

@@ -426,12 +426,17 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	case TT_A_DELIVER_ALL:
 		r = sim_deliver_all(s, a->toward, err, errlen);
 		break;
+	/* a fault armed makes no step, but is an action all the same: a step's
+	 * action number counts it (the sandbox rewinds by those numbers) */
 	case TT_A_DROP:
-		return arm_fault(s, a, TT_FAULT_DROP, err, errlen);
+		r = arm_fault(s, a, TT_FAULT_DROP, err, errlen);
+		break;
 	case TT_A_DUPLICATE:
-		return arm_fault(s, a, TT_FAULT_DUPLICATE, err, errlen);
+		r = arm_fault(s, a, TT_FAULT_DUPLICATE, err, errlen);
+		break;
 	case TT_A_DELAY:
-		return arm_fault(s, a, TT_FAULT_DELAY, err, errlen);
+		r = arm_fault(s, a, TT_FAULT_DELAY, err, errlen);
+		break;
 	case TT_A_ADVANCE:
 		if (a->amount < 0) {
 			snprintf(err, errlen, "time cannot go backwards");
