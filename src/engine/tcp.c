@@ -797,12 +797,12 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 
 	*got = 0;
 	if (c->closed) {
-		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_RECEIVE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	}
 	switch (c->state) {
 	case TT_CLOSED:
-		tt_out_event(out, TT_R_SEND_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_RECEIVE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_CLOSE_WAIT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		/* the peer's FIN came: what arrived before it can still be read */
@@ -940,7 +940,7 @@ tt_conn_abort(struct tt_conn *c, tt_time now, struct tt_out *out)
 	(void)now;
 	switch (c->state) {
 	case TT_CLOSED:
-		tt_out_event(out, TT_R_CLOSE_NO_CONN, c->state, c->state, TT_E_NO_CONN);
+		tt_out_event(out, TT_R_ABORT_NO_CONN, c->state, c->state, TT_E_NO_CONN);
 		return TT_E_NO_CONN;
 	case TT_LISTEN: case TT_SYN_SENT: case TT_CLOSING: case TT_LAST_ACK: case TT_TIME_WAIT:
 		tcb_set_state(c, out, TT_CLOSED, TT_R_ABORT_QUIET, TT_E_NONE);

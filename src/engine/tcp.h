@@ -106,12 +106,14 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(SEND_LISTEN, "3.10.2", "error: foreign socket unspecified (a listening connection cannot send)") \
 	_(SEND_RESOURCES, "3.10.2", "error: insufficient resources (no room to keep the data to send)") \
 	_(RECEIVE_DATA, "3.10.3", "RECEIVE: the application reads the bytes that arrived in order") \
+	_(RECEIVE_NO_CONN, "3.10.3", "error: connection does not exist")               \
 	_(CLOSE_LISTEN, "3.10.4", "CLOSE in LISTEN: the listening connection is deleted")           \
 	_(CLOSE_SYN_SENT, "3.10.4", "CLOSE in SYN-SENT: the connection is deleted before it was established") \
 	_(CLOSE_SEND_FIN, "3.10.4", "CLOSE: a FIN is sent after any queued data; this side will send no more data") \
 	_(CLOSE_QUEUED, "3.10.4", "CLOSE: queued until the data already queued has been sent") \
 	_(CLOSE_CLOSING, "3.10.4", "error: connection closing")                        \
 	_(CLOSE_NO_CONN, "3.10.4", "error: connection does not exist")                 \
+	_(ABORT_NO_CONN, "3.10.5", "error: connection does not exist")                 \
 	_(ABORT, "3.10.5", "ABORT: a RST is sent and the connection is deleted at once") \
 	_(ABORT_QUIET, "3.10.5", "ABORT: the connection is deleted; nothing is sent in this state") \
 	_(CLOSED_RST, "3.10.7.1", "segment to a CLOSED port: answered with a RST")      \
