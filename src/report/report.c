@@ -639,6 +639,17 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 	r->last_stream = row->stream;
 }
 
+/* A host of a trace by its name, translated when it is the default one. */
+static const char *
+host_label(const struct tt_trace *tr, int h)
+{
+	const char *n = tr->name[h];
+
+	if (n == NULL || strcmp(n, h ? "server" : "client") == 0)
+		return tt_report_host(h ? TT_SERVER : TT_CLIENT);
+	return n;
+}
+
 void
 tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, int events)
 {
@@ -647,6 +658,7 @@ tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, in
 	uint32_t (*base)[2] = calloc(nstreams ? nstreams : 1, sizeof *base);
 	unsigned ep_stream = (unsigned)-1;
 	struct tt_row row;
+	struct tt_transition trans[TT_STEP_EVENTS];
 
 	/* relative bases of every stream, worked out once */
 	if (base != NULL && !absolute)
@@ -663,7 +675,7 @@ tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, in
 					char t[32];
 
 					format_time(t, sizeof t, st->time * 1000);
-					text_change(r->out, t, tr->name[st->ev[k].host & 1], ev->from,
+					text_change(r->out, t, host_label(tr, st->ev[k].host & 1), ev->from,
 					            ev->to, ev->reason, 0, 0);
 				}
 			}
@@ -698,6 +710,15 @@ tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, in
 		row.tcb[1] = &st->tcb[1];
 		row.tcb_base[0] = b[0];
 		row.tcb_base[1] = b[1];
+		/* the state changes the segment's arrival made, as replay's rows
+		 * carry them */
+		row.trans = trans;
+		for (unsigned k = 0; k < st->nev && k < TT_STEP_EVENTS; k++)
+			if (st->ev[k].ev.from != st->ev[k].ev.to)
+				trans[row.ntrans++] = (struct tt_transition){
+					.host = st->ev[k].host & 1, .from = st->ev[k].ev.from,
+					.to = st->ev[k].ev.to, .reason = st->ev[k].ev.reason,
+				};
 		tt_report_row(r, &row);
 	}
 	free(base);
