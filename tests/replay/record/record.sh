@@ -40,7 +40,8 @@ for spec in "$@"; do
 	out=$dir/lo-$(echo "$spec" | tr _@ --).pcap
 	log=$(mktemp)
 	# talk.py exits 3 when the kernel's timing did not give the scenario
-	# (SYNs or FINs that did not cross): record it again
+	# (SYNs or FINs that did not cross, a reused port's SYN that met the
+	# old TIME-WAIT): record it again
 	try=0
 	while :; do
 		try=$((try + 1))
