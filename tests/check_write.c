@@ -73,6 +73,31 @@ tcp_csum_ok(const uint8_t *f, size_t n)
 
 /* ---- the encoder ------------------------------------------------------------- */
 
+/* RFC 3168 §5: the segment's ECN codepoint in the IP header, both versions,
+ * the IPv4 header's checksum still right. */
+START_TEST(test_ecn_field_goes_into_the_ip_header)
+{
+	static const uint8_t cps[] = { TT_NOT_ECT, TT_ECT1, TT_ECT0, TT_CE };
+	uint8_t f[256];
+
+	for (size_t i = 0; i < sizeof cps; i++) {
+		struct tt_seg seg = { .seq = 1, .ack = 1, .wnd = 100, .flags = TT_ACK, .ecn = cps[i] };
+		struct cap_tcp_out o = { .ipver = 4, .src = { 192, 0, 2, 1 }, .dst = { 198, 51, 100, 2 },
+		                         .sport = 1, .dport = 2, .seg = &seg };
+		size_t n = cap_encode_tcp(&o, f, sizeof f);
+
+		ck_assert_uint_eq(n, 40);
+		ck_assert_uint_eq(f[1], cps[i]);
+		ck_assert_uint_eq(csum(f, 20, NULL, 0), 0xffff);
+		o.ipver = 6;
+		n = cap_encode_tcp(&o, f, sizeof f);
+		ck_assert_uint_eq(n, 60);
+		ck_assert_uint_eq(f[0], 0x60);
+		ck_assert_uint_eq((f[1] >> 4) & 3, cps[i]);
+	}
+}
+END_TEST
+
 START_TEST(test_ipv4_segment_decodes_with_every_field_and_good_checksums)
 {
 	static const uint8_t payload[] = "odd-sized!";  /* 10 bytes... */
@@ -427,6 +452,7 @@ main(void)
 	TCase *enc = tcase_create("encode"), *sim = tcase_create("sim"), *file = tcase_create("file");
 
 	tcase_add_test(enc, test_ipv4_segment_decodes_with_every_field_and_good_checksums);
+	tcase_add_test(enc, test_ecn_field_goes_into_the_ip_header);
 	tcase_add_test(enc, test_ipv6_segment_without_options);
 	tcase_add_test(enc, test_what_does_not_fit_is_refused);
 	suite_add_tcase(s, enc);

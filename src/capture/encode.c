@@ -72,6 +72,7 @@ cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen)
 	memset(out, 0, iplen + thlen);
 	if (t->ipver == 4) {
 		ip[0] = 0x45;                       /* version 4, IHL 5 */
+		ip[1] = seg->ecn & 3;               /* DSCP 0, the ECN field (RFC 3168 §5) */
 		put16(ip + 2, (unsigned)total);
 		put16(ip + 4, t->ip_id);
 		put16(ip + 6, 0x4000);              /* DF, no fragment offset */
@@ -81,7 +82,8 @@ cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen)
 		memcpy(ip + 16, t->dst, 4);
 		put16(ip + 10, fold(sum_bytes(0, ip, 20)));
 	} else {
-		ip[0] = 0x60;                       /* version 6, traffic class 0, no flow label */
+		ip[0] = 0x60;                       /* version 6, no flow label; the traffic */
+		ip[1] = (uint8_t)((seg->ecn & 3) << 4);     /* class's low bits: the ECN field */
 		put16(ip + 4, (unsigned)tcplen);
 		ip[6] = 6;                          /* next header: TCP */
 		ip[7] = 64;                         /* hop limit */
