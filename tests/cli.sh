@@ -15,6 +15,12 @@ out=$(LANG=zh_CN.UTF-8 LANGUAGE= LC_ALL= "$T" --help); expect_match "$out" "ç”¨æ
 "$T" --frobnicate >/dev/null 2>"$TMPD/err"; expect_status 2 $? "unknown option exits 2"
 expect_match "$(cat "$TMPD/err")" "Try 'tcptutor --help'" "unknown option hints"
 [ "$(wc -l < "$TMPD/err")" -eq 2 ] || fail "unknown option: message plus one hint line"
+# a command's own usage errors end with the same hint, once
+for args in "sandbox a b" "lesson a b" "quiz extra" "live --write x.pcap"; do
+	"$T" $args </dev/null >/dev/null 2>"$TMPD/err"; expect_status 2 $? "$args: a usage error, 2"
+	[ "$(grep -c "Try 'tcptutor --help'" "$TMPD/err")" -eq 1 ] && pass ||
+		fail "$args: one hint line: $(cat "$TMPD/err")"
+done
 "$T" frobnicate >/dev/null 2>"$TMPD/err"; expect_status 2 $? "unknown command exits 2"
 expect_match "$(cat "$TMPD/err")" "unknown command 'frobnicate'" "unknown command named"
 "$T" --format xml lesson >/dev/null 2>&1; expect_status 2 $? "bad --format exits 2"

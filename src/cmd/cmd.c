@@ -58,6 +58,14 @@ tt_flush_output(void)
 	return 0;
 }
 
+int
+tt_usage_hint(void)
+{
+	if (warn_buf == NULL)
+		fputs(_("Try 'tcptutor --help' for more information.\n"), stderr);
+	return TT_EXIT_USAGE;
+}
+
 void
 tt_warn_capture(char *buf, size_t len)
 {

@@ -56,6 +56,9 @@ int cmd_menu(const struct tt_cli *cli);
 /* Prints "tcptutor: message" to stderr (printf-style), standard output
  * flushed first. */
 void tt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After a usage error's message: "Try 'tcptutor --help' for more
+ * information." (doc/design.md), and the exit status, TT_EXIT_USAGE. */
+int tt_usage_hint(void);
 /* The start menu runs the commands under its screen: while a capture is
  * on, what tt_warn() would print is kept in buf instead (NULL: print again),
  * to be shown in a box afterwards. */

@@ -442,11 +442,11 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 
 	if (argc > 1) {
 		tt_warn(_("lesson: one lesson at a time (got '%s' and '%s')"), argv[0], argv[1]);
-		return TT_EXIT_USAGE;
+		return tt_usage_hint();
 	}
 	if (cli->write_path != NULL && (cli->list || argc == 0)) {
 		tt_warn("%s", _("lesson: --write needs a lesson NAME or FILE"));
-		return TT_EXIT_USAGE;
+		return tt_usage_hint();
 	}
 	if (cli->list)
 		return list_lessons(cli);

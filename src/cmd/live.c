@@ -207,7 +207,7 @@ cmd_live(const struct tt_cli *cli, int argc, char **argv)
 
 	if (cli->write_path != NULL) {
 		tt_warn("%s", _("--write is for 'lesson' and 'sandbox'"));
-		return TT_EXIT_USAGE;
+		return tt_usage_hint();
 	}
 	if (live_open(&lv, cli, argc, argv, err, sizeof err) < 0) {
 		tt_warn("%s", err);

@@ -252,8 +252,7 @@ cmd_quiz(const struct tt_cli *cli, int argc, char **argv)
 
 	if (argc > 0) {
 		tt_warn(_("quiz: unexpected argument '%s'"), argv[0]);
-		fprintf(stderr, _("Try 'tcptutor --help' for more information.\n"));
-		return TT_EXIT_USAGE;
+		return tt_usage_hint();
 	}
 	qz = tt_quiz_new();
 	if (qz == NULL) {

@@ -50,7 +50,7 @@ cmd_sandbox(const struct tt_cli *cli, int argc, char **argv)
 
 	if (argc > 1) {
 		tt_warn(_("sandbox: at most one FILE of actions (got '%s' and '%s')"), argv[0], argv[1]);
-		return TT_EXIT_USAGE;
+		return tt_usage_hint();
 	}
 	/* --write asks for a run to save, --coverage for a run's report:
 	 * scenario lines, as in batch */
