@@ -348,17 +348,26 @@ check_scope(const struct tt_cli *cli, int argc, char **argv)
 	return -1;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(const struct tt_cli *, int, char **);
+} commands[] = {
+	{ "lesson", cmd_lesson }, { "sandbox", cmd_sandbox }, { "replay", cmd_replay },
+	{ "quiz", cmd_quiz }, { "live", cmd_live },
+};
+
+static int
+known_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 run_command(const struct tt_cli *cli, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(const struct tt_cli *, int, char **);
-	} commands[] = {
-		{ "lesson", cmd_lesson }, { "sandbox", cmd_sandbox }, { "replay", cmd_replay },
-		{ "quiz", cmd_quiz }, { "live", cmd_live },
-	};
-
 	if (argc == 0) {
 		if (cli->batch) {
 			usage(stdout);
@@ -399,6 +408,10 @@ main(int argc, char **argv)
 	argc = take_command(&cli, &p, argc, argv);
 	if ((rc = parse_options(&cli, &p, argc, argv)) >= 0)
 		return rc;
+	/* the one help there is, also after a command; a word that is no
+	 * command is a usage error there too */
+	if (p.help && optind < argc && !known_command(argv[optind]))
+		return usage_error(_("unknown command '%s'"), argv[optind]);
 	if (p.help) {
 		usage(stdout);
 		return TT_EXIT_OK;

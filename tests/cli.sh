@@ -21,6 +21,10 @@ for args in "sandbox a b" "lesson a b" "quiz extra" "live --write x.pcap"; do
 	[ "$(grep -c "Try 'tcptutor --help'" "$TMPD/err")" -eq 1 ] && pass ||
 		fail "$args: one hint line: $(cat "$TMPD/err")"
 done
+"$T" frobnicate --help >/dev/null 2>"$TMPD/err"; expect_status 2 $? "unknown command with --help exits 2"
+expect_match "$(cat "$TMPD/err")" "unknown command 'frobnicate'" "unknown command with --help named"
+"$T" lesson "$TMPD" >/dev/null 2>"$TMPD/err"; expect_status 1 $? "lesson DIR exits 1"
+expect_match "$(cat "$TMPD/err")" "a directory, not a lesson file" "lesson DIR: said so"
 "$T" frobnicate >/dev/null 2>"$TMPD/err"; expect_status 2 $? "unknown command exits 2"
 expect_match "$(cat "$TMPD/err")" "unknown command 'frobnicate'" "unknown command named"
 "$T" --format xml lesson >/dev/null 2>&1; expect_status 2 $? "bad --format exits 2"

@@ -464,6 +464,12 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	else
 		tt_catalog_path(cli->datadir, argv[0], path, sizeof path);
 	if (!is_file(path)) {
+		struct stat st;
+
+		if (strchr(argv[0], '/') != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			tt_warn(_("%s: a directory, not a lesson file"), argv[0]);
+			return TT_EXIT_FAIL;
+		}
 		if (strchr(argv[0], '/') != NULL) {
 			tt_warn(_("%s: no such lesson file"), argv[0]);
 			return TT_EXIT_FAIL;
