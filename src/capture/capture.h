@@ -269,8 +269,9 @@ struct cap_tcp_out {
 /* The largest frame cap_encode_tcp() makes: an IP datagram. */
 #define CAP_ENCODE_MAX 65535
 /* Writes the IPv4 (version 4, IHL 5, DF, TTL 64) or IPv6 (hop limit 64)
- * header with the segment's ECN field (seg->ecn, RFC 3168 §5), the TCP header with both checksums right and the payload into
- * out, a LINKTYPE_RAW frame; returns its length, or 0 when it does not fit
+ * header with the segment's ECN field (seg->ecn, RFC 3168 §5), the TCP
+ * header with both checksums right and the payload into out, a
+ * LINKTYPE_RAW frame; returns its length, or 0 when it does not fit
  * in outlen or in one IP datagram (or ipver is neither 4 nor 6). */
 size_t cap_encode_tcp(const struct cap_tcp_out *t, uint8_t *out, size_t outlen);
 

@@ -466,12 +466,11 @@ cmd_lesson(const struct tt_cli *cli, int argc, char **argv)
 	if (!is_file(path)) {
 		struct stat st;
 
-		if (strchr(argv[0], '/') != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			tt_warn(_("%s: a directory, not a lesson file"), argv[0]);
-			return TT_EXIT_FAIL;
-		}
 		if (strchr(argv[0], '/') != NULL) {
-			tt_warn(_("%s: no such lesson file"), argv[0]);
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				tt_warn(_("%s: a directory, not a lesson file"), argv[0]);
+			else
+				tt_warn(_("%s: no such lesson file"), argv[0]);
 			return TT_EXIT_FAIL;
 		}
 		tt_warn(_("no lesson named '%s' ('tcptutor lesson --list' shows them)"), argv[0]);

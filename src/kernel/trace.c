@@ -166,11 +166,12 @@ kn_trace_open(struct kn *k, char *why, size_t whylen)
 				k->mono_off = r - a - (b - a) / 2;
 			}
 		}
-		/* a record's time: rounded to the microsecond, and the offset
-		 * known to within half the pair's gap; a state change that
-		 * happened just before a packet seen a fraction of a microsecond
-		 * later (a SYN,ACK's ESTABLISHED, then its ACK) counts as before */
-		k->slack = 500 + best / 2 + 500;
+		/* a record's time: rounded to the microsecond (500 ns), the
+		 * offset known to within half the pair's gap, and 500 ns more; a
+		 * state change that happened just before a packet seen a fraction
+		 * of a microsecond later (a SYN,ACK's ESTABLISHED, then its ACK)
+		 * counts as before */
+		k->slack = 1000 + best / 2;
 	}
 	snprintf(path, sizeof path, "%s/events/sock/inet_sock_set_state/filter", inst);
 	kn_write_file(path, "protocol == 6");

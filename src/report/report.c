@@ -602,7 +602,7 @@ text_row(struct tt_report *r, const struct tt_row *row, const char *t, const cha
 	for (unsigned k = 0; k < row->ntrans; k++) {
 		const struct tt_transition *tr = &row->trans[k];
 
-		text_change(r->out, "", tt_report_host(tr->host ? TT_SERVER : TT_CLIENT), tr->from,
+		text_change(r->out, "", tt_report_host(tr->host), tr->from,
 		            tr->to, tr->reason, tr->crossed, tr->inferred);
 	}
 	for (int h = 0; r->tcb && h < 2; h++)
@@ -639,17 +639,6 @@ tt_report_row(struct tt_report *r, const struct tt_row *row)
 	r->last_stream = row->stream;
 }
 
-/* A host of a trace by its name, translated when it is the default one. */
-static const char *
-host_label(const struct tt_trace *tr, int h)
-{
-	const char *n = tr->name[h];
-
-	if (n == NULL || strcmp(n, h ? "server" : "client") == 0)
-		return tt_report_host(h ? TT_SERVER : TT_CLIENT);
-	return n;
-}
-
 void
 tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, int events)
 {
@@ -675,7 +664,7 @@ tt_report_trace(struct tt_report *r, const struct tt_trace *tr, int absolute, in
 					char t[32];
 
 					format_time(t, sizeof t, st->time * 1000);
-					text_change(r->out, t, host_label(tr, st->ev[k].host & 1), ev->from,
+					text_change(r->out, t, tt_report_host(st->ev[k].host & 1), ev->from,
 					            ev->to, ev->reason, 0, 0);
 				}
 			}

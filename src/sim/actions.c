@@ -374,7 +374,7 @@ flood(struct tt_sim *s, int h, unsigned n, char *err, size_t errlen)
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t r = sim_mix64(cfg->host[TT_SERVER].secret.k[0][0] ^ (0xf100d000ull + s->nspoof));
+		uint64_t r = tt_mix64(cfg->host[TT_SERVER].secret.k[0][0] ^ (0xf100d000ull + s->nspoof));
 		struct tt_seg syn;
 		uint16_t port;
 		int k;

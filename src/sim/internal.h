@@ -91,11 +91,6 @@ struct tt_sim {
 
 #define NO_PAYLOAD ((size_t)-1)
 
-/* ---- sim.c ---- */
-
-/* splitmix64: a seed's stream of numbers, one step. */
-uint64_t sim_mix64(uint64_t z);
-
 /* ---- record.c: the trace ---- */
 
 /* A new stream on these ports (the client's, the server's), or -1. */

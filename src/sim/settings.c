@@ -21,7 +21,7 @@
 static uint32_t
 seeded_iss(uint64_t seed, int host)
 {
-	return (uint32_t)sim_mix64(seed + 0x9e3779b97f4a7c15ull * (uint64_t)host);
+	return (uint32_t)tt_mix64(seed + 0x9e3779b97f4a7c15ull * (uint64_t)host);
 }
 
 /* Engine settings given in seconds, with the values they accept. */

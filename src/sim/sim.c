@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/base.h"
 #include "sim/internal.h"
 
 static const char *const action_names[TT_A_NACTIONS] = {
@@ -61,20 +60,14 @@ tt_sim_config_default(struct tt_sim_config *cfg)
 	cfg->delay[0] = cfg->delay[1] = TT_MS(50);
 }
 
-uint64_t
-sim_mix64(uint64_t z)
-{
-	return tt_mix64(z);
-}
-
 void
 tt_sim_secret(uint64_t seed, int host, struct tt_cookie_secret *sec)
 {
-	uint64_t z = sim_mix64(seed ^ (0x5eed0000ull + (uint64_t)host));
+	uint64_t z = tt_mix64(seed ^ (0x5eed0000ull + (uint64_t)host));
 
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++)
-			sec->k[i][j] = z = sim_mix64(z);
+			sec->k[i][j] = z = tt_mix64(z);
 }
 
 struct tt_sim *

@@ -33,7 +33,6 @@ struct tt_quiz_session {
 	int answered_cur;
 };
 
-
 /* FNV-1a of a question's id: a sitting's order under a seed follows the
  * ids, so that adding questions elsewhere in the bank leaves it alone. */
 static uint64_t

@@ -364,7 +364,6 @@ draw_arrow(const struct ui_ladder *L, const struct canvas *c, const struct tt_st
 	const char *lo_c = ui_glyph(right ? UI_G_UP_R : UI_G_UP_L);
 	char lab[128];
 
-	(void)dir;
 	if (dy < 1)
 		dy = 1;
 	if (dy > 63)

@@ -398,7 +398,7 @@ layout_compact(struct sv *v, const struct sv_room *rm, int top, int avail)
 int
 sv_layout(struct sv *v, const struct sv_room *rm)
 {
-	int W = rm->cols, H = rm->lines, top = 1, avail = H - 1 - rm->bars;
+	int W = rm->cols, H = rm->lines, top = 1, avail = H - 1 - rm->bars, fallback;
 
 	memset(v->r, 0, sizeof v->r);
 	memset(&v->big, 0, sizeof v->big);
@@ -411,15 +411,16 @@ sv_layout(struct sv *v, const struct sv_room *rm)
 	else
 		layout_compact(v, rm, top, avail);
 	/* a panel hidden a while gets the focus back, unless the user moved it */
+	fallback = v->r[SV_TABLE].on ? SV_TABLE : SV_EXPL;
 	if (v->focus_back >= 0 && v->r[v->focus_back].on) {
-		if (v->focus == (v->r[SV_TABLE].on ? SV_TABLE : SV_EXPL))
+		if (v->focus == fallback)
 			v->focus = v->focus_back;
 		v->focus_back = -1;
 	}
 	if (!v->r[v->focus].on) {
 		if (v->focus_back < 0)
 			v->focus_back = v->focus;
-		v->focus = v->r[SV_TABLE].on ? SV_TABLE : SV_EXPL;
+		v->focus = fallback;
 	}
 	return 0;
 }

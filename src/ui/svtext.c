@@ -182,15 +182,13 @@ step_events(const struct tt_step *s, const struct tt_step *prev, char *buf, size
 	for (unsigned k = 0; k < s->nev && k < TT_STEP_EVENTS && at < len; k++) {
 		const struct tt_event *e = &s->ev[k].ev;
 		const char *why = tt_reason_text(e->reason);
-		char src[96], rule[96], chg[96];
+		char src[96], chg[96];
+		const char *rule;
 
 		if (e->reason == TT_R_NONE)
 			continue;
 		said = 1;
-		if (*tt_reason_source(e->reason, src, sizeof src))
-			snprintf(rule, sizeof rule, "%s", _(src));
-		else
-			rule[0] = '\0';
+		rule = *tt_reason_source(e->reason, src, sizeof src) ? _(src) : "";
 		if (e->from != e->to)
 			snprintf(chg, sizeof chg, _("%s %s %s. "), tt_state_name(e->from),
 			         ui_glyph(UI_G_RIGHTWARDS), tt_state_name(e->to));
