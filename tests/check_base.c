@@ -370,6 +370,110 @@ START_TEST(test_pipe_publish_wakes_a_consumer_after_a_full_last_block)
 }
 END_TEST
 
+/* The non-waiting calls: nothing before a hand-over, no slot while the
+ * ring is full, and what a hand-over gives, in order. */
+START_TEST(test_pipe_try_takes_only_what_was_handed_over)
+{
+	struct tt_pipe *p = tt_pipe_new(sizeof(unsigned), 4, 2);
+	const unsigned *got;
+	unsigned *slot;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_null(tt_pipe_try_next(p));
+	ck_assert_ptr_nonnull(slot = tt_pipe_try_slot(p));
+	*slot = 1;
+	tt_pipe_push(p);
+	ck_assert_ptr_null(tt_pipe_try_next(p));       /* still the producer's */
+	tt_pipe_publish(p);
+	ck_assert_ptr_nonnull(got = tt_pipe_try_next(p));
+	ck_assert_uint_eq(*got, 1);
+	/* the consumer holds that block; the other one fills */
+	for (unsigned i = 2; i <= 5; i++) {
+		ck_assert_ptr_nonnull(slot = tt_pipe_try_slot(p));
+		*slot = i;
+		tt_pipe_push(p);
+	}
+	ck_assert_ptr_null(tt_pipe_try_slot(p));        /* full */
+	for (unsigned want = 2; want <= 5; want++) {
+		ck_assert_ptr_nonnull(got = tt_pipe_try_next(p));
+		ck_assert_uint_eq(*got, want);
+	}
+	ck_assert_ptr_nonnull(tt_pipe_try_slot(p));     /* the first block came back */
+	ck_assert_ptr_null(tt_pipe_try_next(p));
+	tt_pipe_free(p);
+}
+END_TEST
+
+/* Two pipes in a loop, each with room for a few slots: this thread feeds
+ * numbers to an echoing thread through one and takes them back through
+ * the other. Waiting for room with tt_pipe_slot alone, the two would wait
+ * for each other for ever once both rings are full; taking the echoes
+ * meanwhile, every number comes back, in order. */
+struct echo {
+	struct tt_pipe *to, *from;
+	unsigned next;          /* the next number wanted back */
+};
+
+static void *
+echo_main(void *arg)
+{
+	struct echo *e = arg;
+	const unsigned *in;
+	unsigned *out;
+
+	while ((in = tt_pipe_next(e->to)) != NULL) {
+		unsigned v = *in;
+
+		if ((out = tt_pipe_slot(e->from)) == NULL)
+			return NULL;
+		*out = v;
+		tt_pipe_push(e->from);
+		tt_pipe_publish(e->from);
+		if (v == 0)
+			break;          /* the end */
+	}
+	return NULL;
+}
+
+static void
+take_echoes(void *arg)
+{
+	struct echo *e = arg;
+	const unsigned *got;
+
+	while ((got = tt_pipe_try_next(e->from)) != NULL) {
+		ck_assert_uint_eq(*got, e->next);
+		e->next++;
+	}
+}
+
+START_TEST(test_pipe_slot_meanwhile_takes_while_it_waits)
+{
+	struct echo e = { tt_pipe_new(sizeof(unsigned), 2, 2), tt_pipe_new(sizeof(unsigned), 2, 2), 1 };
+	const unsigned n = 20000;
+	const unsigned *got;
+	unsigned *slot;
+
+	ck_assert_ptr_nonnull(e.to);
+	ck_assert_ptr_nonnull(e.from);
+	ck_assert_int_eq(tt_pipe_run(e.to, echo_main, &e), 0);
+	for (unsigned i = 1; i <= n + 1; i++) {
+		ck_assert_ptr_nonnull(slot = tt_pipe_slot_meanwhile(e.to, take_echoes, &e));
+		*slot = i <= n ? i : 0;
+		tt_pipe_push(e.to);
+	}
+	tt_pipe_publish(e.to);
+	while ((got = tt_pipe_next(e.from)) != NULL && *got != 0) {
+		ck_assert_uint_eq(*got, e.next);
+		e.next++;
+	}
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(e.next, n + 1);
+	tt_pipe_free(e.to);
+	tt_pipe_free(e.from);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -396,6 +500,8 @@ main(void)
 	tcase_add_test(pipe, test_pipe_hands_every_slot_over_in_order);
 	tcase_add_test(pipe, test_pipe_free_stops_a_producer_waiting_for_room);
 	tcase_add_test(pipe, test_pipe_publish_wakes_a_consumer_after_a_full_last_block);
+	tcase_add_test(pipe, test_pipe_try_takes_only_what_was_handed_over);
+	tcase_add_test(pipe, test_pipe_slot_meanwhile_takes_while_it_waits);
 	suite_add_tcase(s, width);
 	tcase_set_timeout(pipe, 120);  /* threads on a busy machine: a hang guard only */
 	suite_add_tcase(s, pipe);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/pipe.h"
 
@@ -31,6 +32,11 @@
  * slot, it would otherwise move between the two processors' caches at
  * every slot (false sharing). */
 #define LINE 64
+/* Pauses a side that finds nothing to do spends looking again before it
+ * sleeps (some tens of microseconds) */
+#ifndef SPIN
+#define SPIN 20000
+#endif
 
 struct tt_pipe {
 	/* the consumer's, first (pipe.h: tt_pipe_next reads it in place) */
@@ -85,7 +91,9 @@ tt_pipe_new(size_t size, unsigned per_block, unsigned nblocks)
 	p->per_block = per_block;
 	p->nblocks = nblocks;
 	p->n = calloc(nblocks, sizeof *p->n);
-	p->slots = malloc((size_t)per_block * nblocks * size);
+	/* slots of a whole number of lines begin on lines, so that each
+	 * moves between processors in as few of them as it can */
+	p->slots = aligned_alloc(LINE, ((size_t)per_block * nblocks * size + LINE - 1) / LINE * LINE);
 	if (p->n == NULL || p->slots == NULL)
 		goto fail;
 	if (pthread_mutex_init(&p->mu, NULL) != 0)
@@ -152,11 +160,30 @@ room_for(struct tt_pipe *p, uint64_t want)
 	return p->prod_made - atomic_load(&p->taken) <= want;
 }
 
+/* A moment's pause in a loop that waits for the other processor. */
+static inline void
+relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
 /* The producer waits until at most `want` blocks are with the consumer
  * (or the pipe stops). */
 static void
 wait_room(struct tt_pipe *p, uint64_t want)
 {
+	/* first a few microseconds on its feet: the other side is mostly a
+	 * block from done, and a thread put to sleep takes much longer than
+	 * that to wake (on a virtual machine most of all) */
+	for (unsigned i = 0; i < SPIN; i++) {
+		if (room_for(p, p->nblocks - 1) || atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return;
+		relax();
+	}
 	pthread_mutex_lock(&p->mu);
 	atomic_store(&p->prod_waits, 1);
 	while (!room_for(p, want) && !atomic_load(&p->stop))
@@ -177,6 +204,31 @@ tt_pipe_slot(struct tt_pipe *p)
 		p->fill = 0;
 	}
 	return p->prod_blk + (size_t)p->fill * p->size;
+}
+
+void *
+tt_pipe_try_slot(struct tt_pipe *p)
+{
+	if (p->prod_blk == NULL && !room_for(p, p->nblocks - 1))
+		return NULL;
+	return tt_pipe_slot(p);
+}
+
+void *
+tt_pipe_slot_meanwhile(struct tt_pipe *p, void (*meanwhile)(void *), void *arg)
+{
+	const struct timespec nap = { 0, 50000 };
+	void *s;
+
+	for (unsigned i = 0;; i++) {
+		if ((s = tt_pipe_try_slot(p)) != NULL || atomic_load(&p->stop))
+			return s;
+		meanwhile(arg);
+		if (i < SPIN)
+			relax();
+		else
+			nanosleep(&nap, NULL);
+	}
 }
 
 /* The producer's block goes over (if it holds one with slots filled), and
@@ -223,7 +275,7 @@ block_ready(struct tt_pipe *p)
 }
 
 const void *
-tt_pipe_next_block(struct tt_pipe *p)
+tt_pipe_next_block(struct tt_pipe *p, int wait)
 {
 	struct tt_pipe_cursor *c = &p->cur;
 
@@ -242,6 +294,12 @@ tt_pipe_next_block(struct tt_pipe *p)
 		}
 	}
 	if (c->blk == NULL) {
+		if (!block_ready(p)) {
+			if (!wait)
+				return NULL;
+			for (unsigned i = 0; i < SPIN && !block_ready(p); i++)
+				relax();
+		}
 		if (!block_ready(p)) {
 			pthread_mutex_lock(&p->mu);
 			atomic_store(&p->cons_waits, 1);

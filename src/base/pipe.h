@@ -30,6 +30,13 @@ void tt_pipe_free(struct tt_pipe *p);
 /* The slot to fill next (waiting for room), or NULL once the pipe is
  * stopped. */
 void *tt_pipe_slot(struct tt_pipe *p);
+/* The same without waiting: NULL when the ring is full (or stopped). */
+void *tt_pipe_try_slot(struct tt_pipe *p);
+/* The same, calling meanwhile(arg) while it waits (its thread waits for
+ * no other thing then: a thread that both feeds this pipe and takes from
+ * one this pipe's consumer fills, taking what is there while it waits,
+ * cannot stand still with it). */
+void *tt_pipe_slot_meanwhile(struct tt_pipe *p, void (*meanwhile)(void *), void *arg);
 /* The slot tt_pipe_slot gave is filled. */
 void tt_pipe_push(struct tt_pipe *p);
 /* Hands over the slots filled so far without waiting for a full block. */
@@ -45,8 +52,9 @@ struct tt_pipe_cursor {
 	unsigned pos, end;              /* the next slot there, and how many it has */
 };
 
-/* The next slot when the block at hand is used up (or none is held). */
-const void *tt_pipe_next_block(struct tt_pipe *p);
+/* The next slot when the block at hand is used up (or none is held);
+ * with `wait` 0, NULL when no block is ready yet. */
+const void *tt_pipe_next_block(struct tt_pipe *p, int wait);
 
 /* The next slot filled (waiting for one), valid until the next call; NULL
  * once the pipe is stopped. */
@@ -57,7 +65,19 @@ tt_pipe_next(struct tt_pipe *p)
 
 	if (c->blk != NULL && c->pos != c->end)
 		return c->blk + (size_t)c->pos++ * c->size;
-	return tt_pipe_next_block(p);
+	return tt_pipe_next_block(p, 1);
+}
+
+/* The same without waiting: NULL when nothing was handed over yet (or the
+ * pipe is stopped). */
+static inline const void *
+tt_pipe_try_next(struct tt_pipe *p)
+{
+	struct tt_pipe_cursor *c = (struct tt_pipe_cursor *)(void *)p;
+
+	if (c->blk != NULL && c->pos != c->end)
+		return c->blk + (size_t)c->pos++ * c->size;
+	return tt_pipe_next_block(p, 0);
 }
 
 #endif

@@ -329,6 +329,27 @@ uint64_t cap_reader_frames(const struct cap_reader *r);
 int cap_reader_read_ahead(struct cap_reader *r);
 void cap_reader_close(struct cap_reader *r);
 
+/* ---- a file through the stream table in two threads (pump.c) ------------- */
+
+struct cap_pump_ops {
+	/* a frame whose IP says TCP but that cannot be shown (reader result 2) */
+	void (*note)(void *arg, uint64_t frame, const char *why);
+	/* a finished row, and its stream's endpoint strings: [0] the client's,
+	 * [1] the server's */
+	void (*row)(void *arg, const struct cap_seg *seg, const char (*ep)[56]);
+};
+/* Feeds every frame of f to r and hands every row out (only stream `only`'s
+ * unless it is -1), as cap_replay_frame, cap_replay_row and then
+ * cap_replay_finish would: the same rows in the same order. With `threads`
+ * (and a file, not a live capture) the table runs in a thread of its own
+ * while this one reads and calls ops (doc/design.md, "Performance");
+ * otherwise, or when no thread can start, all runs here and each row goes
+ * out as soon as it is final. Do not give f read-ahead. Returns 0 at the
+ * end of the file, -1 on damage or when out of memory (message in err); r
+ * is finished either way, and every row before the trouble went out. */
+int cap_replay_pump(struct cap_reader *f, struct cap_replay *r, long only, int threads,
+                    const struct cap_pump_ops *ops, void *arg, char *err, size_t errlen);
+
 /* ---- a capture loaded for stepping (the TUI) ----------------------------- */
 
 struct cap_story;

@@ -66,32 +66,6 @@ end_label(enum cap_end e)
 	return _("still open");
 }
 
-/* The rows' "addr:port" strings, formatted once per stream rather than
- * twice per row: a small table indexed by the stream number. Streams that
- * are busy at the same time were mostly opened near each other, so their
- * numbers rarely share a slot. */
-#define NAMES 512
-
-struct names {
-	unsigned stream[NAMES];   /* stream number + 1; 0: empty */
-	char ep[NAMES][2][56];    /* client, server */
-};
-
-/* The endpoint strings of stream i: [0] the client's, [1] the server's. */
-static char (*names_of(struct names *nm, const struct cap_replay *r, unsigned i))[56]
-{
-	size_t k = i % NAMES;
-
-	if (nm->stream[k] != i + 1) {
-		struct cap_stream_info si;
-
-		cap_replay_stream(r, i, &si);
-		memcpy(nm->ep[k], si.endpoint, sizeof nm->ep[k]);
-		nm->stream[k] = i + 1;
-	}
-	return nm->ep[k];
-}
-
 /* How messages name the capture: standard input is not "-". */
 static const char *
 source_name(const char *path)
@@ -126,80 +100,58 @@ warn_no_stream(const char *name, int stream, size_t n)
 	tt_warn(_("%s: no stream %d (the capture has %zu)"), name, stream, n);
 }
 
-/* The report and the endpoint names, with the table's header printed; -1
- * when out of memory. */
+/* The report, with the table's header printed; -1 when out of memory. */
 static int
-rows_open(const struct tt_cli *cli, struct tt_report **repp, struct names **nmp)
+rows_open(const struct tt_cli *cli, struct tt_report **repp)
 {
 	struct tt_report *rep = tt_report_new(stdout, cli->format);
-	struct names *nm = calloc(1, sizeof *nm);
 
-	if (rep == NULL || nm == NULL) {
-		tt_report_free(rep);
-		free(nm);
+	if (rep == NULL)
 		return -1;
-	}
 	if (cli->tcb)
 		tt_report_tcb(rep);
 	tt_report_header(rep);
 	*repp = rep;
-	*nmp = nm;
 	return 0;
 }
 
-/* Prints the rows that are finished. */
-static void
-print_rows(const struct tt_cli *cli, struct cap_replay *r, struct tt_report *rep,
-           struct names *nm)
-{
-	char (*ep)[56];
-	struct cap_seg seg;
+/* What batch mode does with the pump's rows and notes. */
+struct batch {
+	const struct tt_cli *cli;
+	const char *name;
+	struct tt_report *rep;  /* NULL: --streams, only counting */
+	unsigned long odd;      /* frames with notes */
+};
 
-	while (cap_replay_row(r, &seg)) {
-		if (cli->stream >= 0 && (unsigned)cli->stream != seg.stream)
-			continue;
-		ep = names_of(nm, r, seg.stream);
-		tt_report_seg(rep, &seg, seg.stream, ep[seg.dir], ep[!seg.dir], cli->absolute, NULL);
-	}
+static void
+batch_note(void *arg, uint64_t frame, const char *why)
+{
+	struct batch *b = arg;
+
+	if (b->odd++ < MAX_NOTES)
+		tt_warn(_("%s: frame %" PRIu64 ": note: %s"), b->name, frame, _(why));
 }
 
-/* Reads every frame, printing rows (rep NULL: --streams, only counting).
- * Returns 0 at the end of the file, -1 on damage (message in err). */
-static int
-batch_frames(const struct tt_cli *cli, const char *name, struct cap_reader *f,
-             struct cap_replay *r, struct tt_report *rep, struct names *nm, unsigned long *odd,
-             char *err, size_t errlen)
+static void
+batch_row(void *arg, const struct cap_seg *seg, const char (*ep)[56])
 {
-	const struct cap_frame *fr;
-	const struct cap_pkt *pkt;
-	int rc;
+	struct batch *b = arg;
 
-	while ((rc = cap_reader_take(f, &fr, &pkt, err, errlen)) > 0) {
-		if (rc == 2) {          /* a TCP segment that cannot be shown */
-			if ((*odd)++ < MAX_NOTES)
-				tt_warn(_("%s: frame %" PRIu64 ": note: %s"), name, fr->number, _(pkt->why));
-			continue;
-		}
-		if (cap_replay_frame(r, fr->number, fr->time_ns, pkt) < 0) {
-			snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), fr->number);
-			return -1;
-		}
-		if (rep != NULL)
-			print_rows(cli, r, rep, nm);
-	}
-	return rc < 0 ? -1 : 0;
+	if (b->rep != NULL)
+		tt_report_seg(b->rep, seg, seg->stream, ep[seg->dir], ep[!seg->dir], b->cli->absolute,
+		              NULL);
 }
 
 static int
 replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 {
 	const char *name = source_name(path);
+	static const struct cap_pump_ops ops = { batch_note, batch_row };
 	char err[512];
-	struct names *nm = NULL;
 	struct cap_reader *f;
 	struct cap_replay *r;
 	struct tt_report *rep = NULL;
-	unsigned long odd = 0;
+	struct batch b = { cli, name, NULL, 0 };
 	size_t n;
 	int rc, status = TT_EXIT_OK;
 	static char obuf[1 << 16];
@@ -212,7 +164,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	r = cap_replay_new(cli->streams ? 0
 	                   : (cli->tcb ? CAP_ROWS | CAP_VIEWS : CAP_ROWS) |
 	                             (cli->format == TT_FMT_TSV ? CAP_NO_EVENTS : 0));
-	if (r == NULL || (!cli->streams && rows_open(cli, &rep, &nm) < 0)) {
+	if (r == NULL || (!cli->streams && rows_open(cli, &rep) < 0)) {
 		cap_replay_free(r);
 		cap_reader_close(f);
 		tt_warn("%s", _("out of memory"));
@@ -230,18 +182,15 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		tt_report_buffer(rep);  /* gathered, 64 KiB a write past stdio's buffer */
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	/* a file is read ahead in a thread of its own (or here, just slower);
-	 * a pipe's packets are taken one by one as they come */
-	if (!live_input(path))
-		(void)cap_reader_read_ahead(f);
-	rc = batch_frames(cli, name, f, r, rep, nm, &odd, err, sizeof err);
-	cap_replay_finish(r);
-	if (rep != NULL)
-		print_rows(cli, r, rep, nm);
+	/* a file's table runs in a thread of its own beside the reading and
+	 * printing (or here, just slower); a pipe's packets are taken one by
+	 * one as they come */
+	b.rep = rep;
+	rc = cap_replay_pump(f, r, cli->stream, !live_input(path), &ops, &b, err, sizeof err);
 	if (cli->streams)
 		tt_report_streams(stdout, cli->format, r, cli->stream, NULL);
-	if (odd > MAX_NOTES)
-		tt_warn(_("%s: %lu more frames with notes"), name, odd - MAX_NOTES);
+	if (b.odd > MAX_NOTES)
+		tt_warn(_("%s: %lu more frames with notes"), name, b.odd - MAX_NOTES);
 	tt_report_flush(rep);
 	fflush(stdout);
 	n = cap_replay_nstreams(r);
@@ -256,7 +205,6 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 		status = TT_EXIT_FAIL;
 	}
 	tt_report_free(rep);
-	free(nm);
 	cap_replay_free(r);
 	cap_reader_close(f);
 	if (tt_flush_output() < 0)
