@@ -32,7 +32,7 @@ for size in "80 24" "160 48"; do
 	tm_expect "step 5/5" "$size: l h c w: the handshake's three segments, at its end"
 	tm_expect "ESTABLISHED ESTABLISHED" "$size: w: both hosts established"
 	tm_keys s
-	tm_expect "Bytes to send" "$size: s asks what to send"
+	tm_expect "Text to send" "$size: s asks what to send"
 	tm_keys C-u d a t a Enter w
 	at_end "$size: send, w: the last step is on screen"
 	tm_keys x w
@@ -43,6 +43,35 @@ for size in "80 24" "160 48"; do
 	tm_keys q
 	tm_expect_exit 0 "$size: sandbox q"
 done
+
+# ---- a number of bytes, receive() and keep-alive from the keyboard --------
+# s 20000 sends that many bytes, which the server's application does not
+# read (its window shrinks by as much); G makes it read, so that its close
+# is a FIN, not a RST; A turns keep-alive on and t advances the clock to
+# the first probe, which the client answers
+tm_open 100 30
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "bytes: sandbox opens"
+tm_keys l h c w s
+tm_expect "or a number of bytes" "bytes: s takes a count too"
+tm_keys C-u 0 Enter
+tm_expect "a send takes 1 to 16777216 bytes" "bytes: 0 bytes is refused, saying why"
+tm_keys s C-u 2 0 0 0 0 Enter w
+tm_expect "ack=20001" "bytes: 20000 bytes sent and acknowledged"
+tm_expect "win=45535" "bytes: the unread bytes close the server's window by as much"
+tm_keys h G
+tm_expect "server: RECEIVE: the application reads" "bytes: G reads at the server"
+tm_keys A
+tm_expect "Keep-alive on at the server" "keep-alive: A turns it on"
+tm_keys t
+tm_expect "7200" "keep-alive: t proposes the probe's time"
+tm_keys Enter w
+tm_expect "keep-alive-ack" "keep-alive: the probe goes out and the client answers it"
+tm_keys x w
+tm_expect "FIN-WAIT-2" "bytes: read, then closed: the server's FIN"
+tm_expect_gone "RST" "bytes: read, then closed: no reset"
+tm_keys q
+tm_expect_exit 0 "bytes: sandbox q"
 
 # ---- going back past a fault armed on the wire keeps what came before it ---
 # d arms a drop (no step of its own), l listens, h c connects: the SYN is

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sim/sim.h"
 
 static char *
@@ -57,7 +58,8 @@ static const enum tt_action_kind kinds[] = {
 	[TT_SA_CRASH] = TT_A_CRASH, [TT_SA_ACCEPT] = TT_A_ACCEPT, [TT_SA_FLOOD] = TT_A_FLOOD,
 	[TT_SA_DROP] = TT_A_DROP, [TT_SA_DUPLICATE] = TT_A_DUPLICATE, [TT_SA_DELAY] = TT_A_DELAY,
 	[TT_SA_DELIVER] = TT_A_DELIVER, [TT_SA_DELIVER_ALL] = TT_A_DELIVER_ALL,
-	[TT_SA_ADVANCE] = TT_A_ADVANCE,
+	[TT_SA_ADVANCE] = TT_A_ADVANCE, [TT_SA_RECEIVE] = TT_A_RECEIVE,
+	[TT_SA_KEEPALIVE] = TT_A_KEEPALIVE,
 };
 
 static int
@@ -72,6 +74,8 @@ ses_reset(void *ctx)
 	return ss->sim != NULL ? 0 : -1;
 }
 
+_Static_assert(TT_SEND_MAX == 16777216, "ses_act's message names the limit");
+
 static int
 ses_act(void *ctx, const struct tt_session_action *sa, char *err, size_t errlen)
 {
@@ -82,12 +86,16 @@ ses_act(void *ctx, const struct tt_session_action *sa, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown action");
 		return -1;
 	}
+	if (sa->kind == TT_SA_SEND && sa->text[0] == '\0' && (sa->count == 0 || sa->count > TT_SEND_MAX)) {
+		snprintf(err, errlen, "%s", N_("a send takes 1 to 16777216 bytes"));
+		return -1;
+	}
 	memset(&a, 0, sizeof a);
 	a.kind = kinds[sa->kind];
 	a.host = sa->host;
 	a.toward = -1;
 	a.count = sa->count;
-	a.on = sa->cookies;
+	a.on = sa->kind == TT_SA_KEEPALIVE ? sa->on : sa->cookies;
 	a.amount = sa->amount;
 	memcpy(a.text, sa->text, sizeof a.text);
 	a.text[sizeof a.text - 1] = '\0';

@@ -19,7 +19,7 @@
 /* What a user can do: host calls, then the wire's and the clock's. */
 enum tt_session_kind {
 	TT_SA_LISTEN, TT_SA_CONNECT, TT_SA_SEND, TT_SA_SHUTDOWN, TT_SA_CLOSE, TT_SA_ABORT,
-	TT_SA_CRASH, TT_SA_ACCEPT, TT_SA_FLOOD,
+	TT_SA_CRASH, TT_SA_ACCEPT, TT_SA_FLOOD, TT_SA_RECEIVE, TT_SA_KEEPALIVE,
 	TT_SA_DROP, TT_SA_DUPLICATE, TT_SA_DELAY, TT_SA_DELIVER, TT_SA_DELIVER_ALL,
 	TT_SA_ADVANCE
 };
@@ -27,11 +27,12 @@ enum tt_session_kind {
 struct tt_session_action {
 	enum tt_session_kind kind;
 	int host;                /* the host that acts; -1 for the wire and the clock */
-	unsigned count;          /* send: bytes; flood: SYNs; deliver: segments;
+	unsigned count;          /* send: bytes (text empty); flood: SYNs; deliver: segments;
 	                            listen: the backlog + 2 (1: no queues at all),
 	                            0: the host's setting as it is */
 	int cookies;             /* listen: net.ipv4.tcp_syncookies + 1 (0, 1, 2),
 	                            0: the host's configured */
+	int on;                  /* keepalive: SO_KEEPALIVE on (1) or off (0) */
 	tt_time amount;          /* delay, advance: microseconds */
 	char text[64];           /* send: the bytes */
 };

@@ -167,20 +167,57 @@ next_timer_in(const struct sandbox *sb)
 	return best == TT_NEVER ? -1 : (best > now ? best - now : 0);
 }
 
-/* s: asks for the bytes to send. */
+/* s: asks for the bytes to send: text, or a number of bytes (the
+ * engine's filler bytes), so that a window can fill from the keyboard. */
 static int
 send_prompt(struct sandbox *sb, size_t *cur)
 {
 	struct tt_session_action a;
-	char buf[64];
+	char buf[64], *end;
+	unsigned long n;
 
 	snprintf(buf, sizeof buf, "hello");
-	if (ui_ask(_("Send"), _("Bytes to send (text):"), buf, sizeof buf) != 0 || buf[0] == '\0')
+	if (ui_ask(_("Send"), _("Text to send, or a number of bytes (e.g. 20000):"), buf,
+	           sizeof buf) != 0 || buf[0] == '\0')
 		return UI_REDRAW;
 	init_action(&a, TT_SA_SEND, sb->host);
-	snprintf(a.text, sizeof a.text, "%s", buf);
-	a.count = (unsigned)strlen(a.text);
+	if (buf[0] >= '0' && buf[0] <= '9' && strspn(buf, "0123456789") == strlen(buf)) {
+		n = strtoul(buf, &end, 10);
+		a.count = n > 16777216 || n == 0 ? 16777217 : (unsigned)n;  /* the session refuses */
+	} else {
+		snprintf(a.text, sizeof a.text, "%s", buf);
+		a.count = (unsigned)strlen(a.text);
+	}
 	return act(sb, &a, cur);
+}
+
+/* A: SO_KEEPALIVE on or off at the acting host's connection. */
+static int
+keepalive_key(struct sandbox *sb, size_t *cur)
+{
+	const struct tt_session_ops *ops = sb->ses->ops;
+	struct tt_session_action a;
+	struct tt_tcb_view v;
+	int h = sb->host;
+
+	init_action(&a, TT_SA_KEEPALIVE, h);
+	ops->view(sb->ses->ctx, h, &v);
+	a.on = !v.keepalive;
+	act(sb, &a, cur);
+	ops->view(sb->ses->ctx, h, &v);
+	if (v.keepalive != a.on)
+		return UI_REDRAW;       /* act() said why */
+	if (!v.keepalive)
+		snprintf(sb->status, sizeof sb->status, _("Keep-alive off at the %s."), ui_host_name(h));
+	else if (v.ka_at != TT_NEVER)
+		snprintf(sb->status, sizeof sb->status,
+		         _("Keep-alive on at the %s: if the connection stays idle, it probes the peer "
+		           "at %.3f s (t advances the clock)."), ui_host_name(h), v.ka_at / 1e6);
+	else
+		snprintf(sb->status, sizeof sb->status,
+		         _("Keep-alive on at the %s: it probes the peer once an established "
+		           "connection is idle (t advances the clock)."), ui_host_name(h));
+	return UI_REDRAW;
 }
 
 /* The listen queues the acting host's next listen() will have. */
@@ -339,6 +376,7 @@ static const struct {
 	{ 'l', TT_SA_LISTEN }, { 'c', TT_SA_CONNECT }, { 'f', TT_SA_SHUTDOWN }, { 'x', TT_SA_CLOSE },
 	{ 'r', TT_SA_ABORT }, { 'k', TT_SA_CRASH },
 	{ 'e', TT_SA_ACCEPT },   /* accept(): the application takes a connection off the queue */
+	{ 'G', TT_SA_RECEIVE },  /* receive(): the application reads what arrived */
 };
 
 static int
@@ -362,6 +400,8 @@ sb_key(void *ctx, int key, size_t *cur)
 		return UI_REDRAW;
 	case 's':
 		return send_prompt(sb, cur);
+	case 'A':
+		return keepalive_key(sb, cur);
 	case 'B':
 		return backlog_prompt(sb);
 	case 'K':
@@ -420,7 +460,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 	size_t n = 0;
 	const struct ui_keyhint all[] = {
 		{ "h", hostlab }, { "l", _("listen") }, { "c", _("connect") }, { "s", _("send") },
-		{ "f", _("shutdown") }, { "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
+		{ "G", _("receive") }, { "f", _("shutdown") }, { "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
 		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "o", chal }, { "i", _("hint") },
 		{ "w", _("run") },
 	};
@@ -462,7 +502,8 @@ sb_help(void *ctx)
 	         "\n"
 	         "  h   switch the host you act as (client / server)\n"
 	         "  l   listen (passive OPEN)           c   connect (active OPEN)\n"
-	         "  s   send bytes                      f   shutdown: a FIN, still receives\n"
+	         "  s   send text, or a number of bytes G   receive(): read what arrived\n"
+	         "  f   shutdown: a FIN, still receives A   keep-alive on or off\n"
 	         "  x   close(): FIN (RST if unread)    r   abort (RST)\n"
 	         "  k   crash the host (its TCB is lost)\n"
 	         "  e   accept(): take a connection off the accept queue\n"
