@@ -144,20 +144,22 @@ struct cap_seg {
 	                           * sent, and received unless it crossed) */
 	unsigned obs;             /* TT_OBS_* bits: mid-stream, inferred, crossed */
 	uint64_t arrived_after;   /* crossed: the frame after which it arrived, else 0 */
+	int32_t flight;           /* with CAP_VIEWS: the sender's bytes in flight after
+	                           * it as Wireshark's tcp.analysis.bytes_in_flight,
+	                           * -1 where that has none */
+	unsigned lost_events;     /* events past the room below, counted; the row is
+	                           * then noted events-cut (a burst of crossed
+	                           * segments arriving at once can have more) */
 	unsigned nev;             /* what the endpoints did in this row, in order */
+	/* up to here all a row without events or TCBs fills (a TSV row): what
+	 * replay's two threads hand over of it (pump.c) */
 	struct cap_event {
 		int host;         /* 0 client, 1 server */
 		uint64_t arrived; /* a delivery: the frame whose segment arrived; 0: a send */
 		unsigned flags;   /* TT_OBS_INFERRED, TT_OBS_CROSSED */
 		struct tt_event ev;
 	} ev[TT_STEP_EVENTS];
-	unsigned lost_events;     /* events past the room above, counted; the row is
-	                           * then noted events-cut (a burst of crossed
-	                           * segments arriving at once can have more) */
 	struct tt_tcb_view tcb[2]; /* with CAP_VIEWS: both endpoints after the row */
-	int32_t flight;           /* with CAP_VIEWS: the sender's bytes in flight after
-	                           * it as Wireshark's tcp.analysis.bytes_in_flight,
-	                           * -1 where that has none */
 };
 
 struct cap_replay;

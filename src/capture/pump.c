@@ -129,8 +129,6 @@ enum { ROW, NAMES_CLIENT, NAMES_SERVER, END };
 struct row_slot {
 	unsigned kind;          /* ROW ... END */
 	unsigned stream;        /* NAMES_*: whose */
-	unsigned lost_events;   /* ROW: cap_seg's, which lie past the part sent */
-	int32_t flight;
 	union {
 		struct cap_seg seg;     /* the first row_bytes of it */
 		char ep[56];
@@ -175,21 +173,25 @@ send_names(struct pump *pm, unsigned i)
 	}
 }
 
+/* The finished rows go over, each written in its slot by cap_replay_row
+ * (which fills no more than row_bytes of it), its stream's names first. */
 static void
 send_rows(struct pump *pm)
 {
-	struct cap_seg seg;
 	struct row_slot *s;
+	struct cap_seg seg;
 
-	while (cap_replay_row(pm->r, &seg)) {
-		if (pm->only >= 0 && (unsigned long)pm->only != seg.stream)
-			continue;
-		send_names(pm, seg.stream);
-		s = row_slot(pm);
+	while (cap_replay_row(pm->r, &(s = row_slot(pm))->u.seg)) {
+		unsigned i = s->u.seg.stream;
+
+		if (pm->only >= 0 && (unsigned long)pm->only != i)
+			continue;       /* the slot is filled again */
+		if (pm->named[i % NAMES] != i + 1) {
+			memcpy(&seg, &s->u.seg, pm->row_bytes);
+			send_names(pm, i);
+			memcpy(&(s = row_slot(pm))->u.seg, &seg, pm->row_bytes);
+		}
 		s->kind = ROW;
-		s->lost_events = seg.lost_events;
-		s->flight = seg.flight;
-		memcpy(&s->u.seg, &seg, pm->row_bytes);
 		tt_pipe_push(pm->rows);
 	}
 }
@@ -276,8 +278,6 @@ take(struct pump *pm, struct taker *t, const struct row_slot *s)
 		return 1;
 	case ROW:
 		memcpy(&t->seg, &s->u.seg, pm->row_bytes);
-		t->seg.lost_events = s->lost_events;
-		t->seg.flight = s->flight;
 		t->ops->row(t->arg, &t->seg, (const char (*)[56])t->nm.ep[t->seg.stream % NAMES]);
 		return 1;
 	default:
@@ -403,7 +403,7 @@ cap_replay_pump(struct cap_reader *f, struct cap_replay *r, long only, int threa
 	atomic_init(&pm->failed, 0);
 	pm->row_bytes = (r->opts & CAP_VIEWS) ? sizeof(struct cap_seg)
 	                : (r->opts & CAP_NO_EVENTS) ? offsetof(struct cap_seg, ev)
-	                : offsetof(struct cap_seg, lost_events);
+	                : offsetof(struct cap_seg, tcb);
 	if (threads && cap_reader_fd(f) < 0 &&
 	    (pm->frames = tt_pipe_new(sizeof(struct frame_slot), FRAME_SLOTS, FRAME_BLOCKS)) != NULL &&
 	    (pm->rows = tt_pipe_new(offsetof(struct row_slot, u) +
