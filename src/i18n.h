@@ -1,6 +1,9 @@
 /* i18n.h: the gettext macros every part uses for user-visible strings.
- * Library code marks strings with N_() and never translates on its own;
- * callers that print or draw pass them through _(). */
+ * A message a library writes into its caller's buffer (an error, "frame
+ * N: ...") is translated as it is written: its format goes through _(),
+ * the words it quotes stay as they were. A string a library hands out by
+ * pointer (a reason, a note's why, a name) is marked N_() and translated
+ * by whoever prints or draws it, with _(). */
 #ifndef TT_I18N_H
 #define TT_I18N_H
 

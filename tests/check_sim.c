@@ -265,6 +265,40 @@ START_TEST(test_unusable_words_are_errors)
 }
 END_TEST
 
+/* advance and delay tell a word or a negative number from one too large
+ * (the limit is 1e9 seconds); a flag list names each flag once. */
+START_TEST(test_seconds_and_flag_lists_are_checked)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "advance -1\n", "x.scenario:1: 'advance' needs a number of seconds, 0 or more, not '-1'" },
+		{ "advance soon\n", "'advance' needs a number of seconds, 0 or more, not 'soon'" },
+		{ "advance 1e10\n", "x.scenario:1: '1e10' is too long: advance takes at most 1000000000 seconds" },
+		{ "advance 1000000000.5\n", "'1000000000.5' is too long: advance takes at most" },
+		{ "delay -0.5 SYN\n", "'delay' needs a number of seconds, 0 or more, not '-0.5'" },
+		{ "delay 1e10 SYN\n", "'1e10' is too long: delay takes at most 1000000000 seconds" },
+		{ "drop SYN,SYN\n", "x.scenario:1: 'SYN,SYN' names the flag SYN twice" },
+		{ "duplicate SYN,ACK,FIN,ack to server\n", "'SYN,ACK,FIN,ack' names the flag ack twice" },
+		{ "delay 1 FIN+FIN\n", "'FIN+FIN' names the flag FIN twice" },
+		{ "inject client RST,RST seq=1\n", "'RST,RST' names the flag RST twice" },
+	};
+	const char *good = "advance 1000000000\nadvance 0\ndelay 0.5 SYN,ACK\ndrop FIN|ACK to server\n"
+	                   "inject client RST,ACK seq=1\n";
+	struct tt_scenario *sc;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		expect_parse_error(bad[i].text, bad[i].want);
+	sc = tt_scenario_parse(good, strlen(good), "g", err, sizeof err);
+	ck_assert_msg(sc != NULL, "%s", err);
+	ck_assert_int_eq(tt_scenario_action(sc, 0)->amount, TT_SEC(1000000000));
+	ck_assert_uint_eq(tt_scenario_action(sc, 2)->flags_match, TT_SYN | TT_ACK);
+	ck_assert_uint_eq(tt_scenario_action(sc, 3)->flags_match, TT_FIN | TT_ACK);
+	ck_assert_uint_eq(tt_scenario_action(sc, 4)->inject.flags, TT_RST | TT_ACK);
+	tt_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_quoted_number_is_text)
 {
 	struct tt_sim *s = run_text("listen server\nconnect client\nrun\nsend client \"100\"\nrun\n");
@@ -1935,6 +1969,7 @@ main(void)
 	tcase_add_test(tc, test_hash_n_picks_the_nth_segment);
 	tcase_add_test(tc, test_comments_still_work);
 	tcase_add_test(tc, test_unusable_words_are_errors);
+	tcase_add_test(tc, test_seconds_and_flag_lists_are_checked);
 	tcase_add_test(tc, test_quoted_number_is_text);
 	tcase_add_test(tc, test_new_settings_reach_the_engine);
 	tcase_add_test(tc, test_shutdown_close_and_urgent_actions);

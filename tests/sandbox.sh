@@ -25,6 +25,18 @@ printf 'listen server\nfrob client\n' | "$T" sandbox >/dev/null 2>"$TMPD/err"; e
 expect_match "$(cat "$TMPD/err")" "^tcptutor: <stdin>:2: " "error names <stdin>:LINE"
 printf 'listen server\ndeliver\n' | "$T" sandbox >/dev/null 2>"$TMPD/err"; expect_status 1 $? "impossible action exits 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: <stdin>:2: .*nothing on the wire" "the action's line is named once"
+# --lang zh_CN: the scenario's errors in Chinese, the keywords as typed, the
+# same FILE:LINE and the same exit status as in English
+printf 'listen server\nadvance 1e10\n' > "$TMPD/long.scenario"
+"$T" --batch sandbox "$TMPD/long.scenario" >/dev/null 2>&1; st_en=$?
+"$T" --lang zh_CN --batch sandbox "$TMPD/long.scenario" >/dev/null 2>"$TMPD/err"; expect_status "$st_en" $? "zh_CN: a bad advance exits as in English"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*long\.scenario:2: “1e10”太长了：advance 最多 1000000000 秒$" "zh_CN: the advance error is Chinese"
+printf 'listen server\nfrob client\n' > "$TMPD/frob.scenario"
+"$T" --lang zh_CN --batch sandbox "$TMPD/frob.scenario" >/dev/null 2>"$TMPD/err"; expect_status 1 $? "zh_CN: unknown keyword exits 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*frob\.scenario:2: 未知的关键字“frob”$" "zh_CN: unknown keyword in Chinese"
+printf 'listen server\ndeliver\n' > "$TMPD/empty.scenario"
+"$T" --lang zh_CN --batch sandbox "$TMPD/empty.scenario" >/dev/null 2>"$TMPD/err"; expect_status 1 $? "zh_CN: impossible action exits 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*empty\.scenario:2: deliver: 线路上没有可投递的报文段$" "zh_CN: the simulator's error in Chinese"
 "$T" sandbox "$TMPD/nonexistent" >/dev/null 2>"$TMPD/err"; expect_status 1 $? "missing FILE exits 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*nonexistent: cannot open" "missing FILE named"
 "$T" sandbox a b >/dev/null 2>&1; expect_status 2 $? "two FILEs: usage error"

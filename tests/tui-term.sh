@@ -49,15 +49,15 @@ tm_keys Left
 tm_expect "step 4/5" "fg: the arrow keys work again (keypad mode back)"
 # Ctrl-Z in a dialog: it comes back with its cursor.
 tm_keys s
-tm_expect "Bytes to send" "a dialog before Ctrl-Z"
+tm_expect "Text to send" "a dialog before Ctrl-Z"
 tm_keys C-z
 tm_expect "Stopped" "Ctrl-Z in a dialog"
 sane "after Ctrl-Z in a dialog"
 tm_keys fg Enter
-tm_expect "Bytes to send" "fg: the dialog is repainted"
+tm_expect "Text to send" "fg: the dialog is repainted"
 [ "$(tm display-message -p -t tt '#{cursor_flag}')" = 1 ] && pass || fail "fg: the dialog lost its cursor"
 tm_keys Escape
-tm_expect_gone "Bytes to send" "the dialog still takes keys"
+tm_expect_gone "Text to send" "the dialog still takes keys"
 # Continued (SIGCONT, as after a SIGSTOP that cannot be caught): the screen
 # is repainted, so whatever else wrote to the terminal meanwhile is gone.
 child=$(tm_child)

@@ -75,7 +75,7 @@ tm_expect "auto-play" "help lists auto-play"
 tm_keys q
 # the wire under the user's keys: send, drop, deliver
 tm_keys s
-tm_expect "Bytes to send" "s asks what to send"
+tm_expect "Text to send" "s asks what to send"
 tm_keys C-u w o r l d Enter n
 tm_expect "PSH,ACK" "the data segment is sent"
 tm_keys d n

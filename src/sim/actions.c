@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sim/internal.h"
 
 /* ---- actions -------------------------------------------------------------- */
@@ -76,14 +77,15 @@ call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err,
 
 	*stream = -1;
 	if (a->conn > 0 && a->kind == TT_A_LISTEN) {
-		snprintf(err, errlen, "a host listens on its own port, not in a stream");
+		snprintf(err, errlen, "%s", _("a host listens on its own port, not in a stream"));
 		return NULL;
 	}
 	if (a->conn > 0) {
 		i = sim_host_in_stream(hh, (int)a->conn - 1);
 		if (i < 0) {
-			snprintf(err, errlen, "the %s has no connection in stream %u",
-			         s->cfg.host[a->host].name, a->conn - 1);
+			snprintf(err, errlen, a->host == TT_CLIENT ?
+			         _("the client has no connection in stream %u") :
+			         _("the server has no connection in stream %u"), a->conn - 1);
 			return NULL;
 		}
 	} else if (a->kind == TT_A_LISTEN) {
@@ -96,7 +98,7 @@ call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err,
 		if (hh->listener < 0) {
 			hh->listener = sim_host_add(hh, hh->port, 0);
 			if (hh->listener < 0) {
-				snprintf(err, errlen, "out of memory");
+				snprintf(err, errlen, "%s", _("out of memory"));
 				return NULL;
 			}
 		}
@@ -104,7 +106,7 @@ call_target(struct tt_sim *s, const struct tt_action *a, int *stream, char *err,
 	} else if (a->kind == TT_A_CONNECT) {
 		i = connect_sock(s, a->host, a->fresh);
 		if (i < 0) {
-			snprintf(err, errlen, "out of memory");
+			snprintf(err, errlen, "%s", _("out of memory"));
 			return NULL;
 		}
 		if (a->cc > 0)
@@ -170,7 +172,8 @@ user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	int stream;
 
 	if (s->down[a->host]) {
-		snprintf(err, errlen, "the %s is powered off", s->cfg.host[a->host].name);
+		snprintf(err, errlen, "%s", a->host == TT_CLIENT ? _("the client is powered off") :
+		         _("the server is powered off"));
 		return -1;
 	}
 	c = call_target(s, a, &stream, err, errlen);
@@ -186,7 +189,7 @@ user_call(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	sim_host_clock_out(hh, c);
 	st = sim_new_step(s, TT_STEP_EVENT, a->host, stream);
 	if (st == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
 	sim_collect(s, a->host, c, stream < 0 ? (unsigned)-1 : (unsigned)stream, &out, st);
@@ -241,7 +244,7 @@ arm_fault(struct tt_sim *s, const struct tt_action *a, enum tt_fault_kind kind, 
 	 * matching ones, when #N reached beyond the wire). */
 	f.skip = skip;
 	if (s->nfaults == sizeof s->faults / sizeof s->faults[0]) {
-		snprintf(err, errlen, "too many faults armed at once");
+		snprintf(err, errlen, "%s", _("too many faults armed at once"));
 		return -1;
 	}
 	s->faults[s->nfaults++] = f;
@@ -335,7 +338,8 @@ accept_call(struct tt_sim *s, int h, char *err, size_t errlen)
 	struct tt_out out;
 
 	if (s->down[h]) {
-		snprintf(err, errlen, "the %s is powered off", s->cfg.host[h].name);
+		snprintf(err, errlen, "%s", h == TT_CLIENT ? _("the client is powered off") :
+		         _("the server is powered off"));
 		return -1;
 	}
 	tt_out_clear(&out);
@@ -343,7 +347,7 @@ accept_call(struct tt_sim *s, int h, char *err, size_t errlen)
 	           tt_conn_state(c));
 	st = sim_new_step(s, TT_STEP_EVENT, h, stream);
 	if (st == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
 	sim_collect(s, h, c, stream < 0 ? (unsigned)-1 : (unsigned)stream, &out, st);
@@ -370,7 +374,7 @@ flood(struct tt_sim *s, int h, unsigned n, char *err, size_t errlen)
 	const struct tt_sim_config *cfg = &s->cfg;
 
 	if (h != TT_SERVER) {
-		snprintf(err, errlen, "a flood goes to the server (flood server N)");
+		snprintf(err, errlen, "%s", _("a flood goes to the server (flood server N)"));
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -387,7 +391,7 @@ flood(struct tt_sim *s, int h, unsigned n, char *err, size_t errlen)
 		while (client_port(s, port) && ++s->nspoof);
 		k = sim_new_stream(s, port, cfg->host[TT_SERVER].port);
 		if (k < 0) {
-			snprintf(err, errlen, "out of memory");
+			snprintf(err, errlen, "%s", _("out of memory"));
 			return -1;
 		}
 		s->streams[k].spoof = ++s->nspoof;
@@ -411,7 +415,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	if (a->host > 1 || ((a->kind <= TT_A_KEEPALIVE || a->kind == TT_A_CRASH ||
 	                     a->kind == TT_A_INJECT || a->kind == TT_A_ACCEPT ||
 	                     a->kind == TT_A_FLOOD) && a->host < 0)) {
-		snprintf(err, errlen, "no such host");
+		snprintf(err, errlen, "%s", _("no such host"));
 		return -1;
 	}
 	switch (a->kind) {
@@ -439,7 +443,7 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		break;
 	case TT_A_ADVANCE:
 		if (a->amount < 0) {
-			snprintf(err, errlen, "time cannot go backwards");
+			snprintf(err, errlen, "%s", _("time cannot go backwards"));
 			return -1;
 		}
 		r = sim_advance_to(s, a->amount > TT_NEVER - s->now ? TT_NEVER : s->now + a->amount,
@@ -457,14 +461,14 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 		break;
 	case TT_A_FLOOD:
 		if (a->count == 0 || a->count > 10000) {
-			snprintf(err, errlen, "a flood is 1 to 10000 SYNs");
+			snprintf(err, errlen, "%s", _("a flood is 1 to 10000 SYNs"));
 			return -1;
 		}
 		if (flood(s, a->host, a->count, err, errlen) == -1)
 			return -1;
 		break;
 	default:
-		snprintf(err, errlen, "unknown action");
+		snprintf(err, errlen, "%s", _("unknown action"));
 		return -1;
 	}
 	/* -1: nothing was done. -2 (the limit) leaves the steps the action
@@ -475,8 +479,8 @@ tt_sim_do(struct tt_sim *s, const struct tt_action *a, char *err, size_t errlen)
 	if (r == 0 && s->cut > 0) {
 		/* a step without all its segments or events would be explained
 		 * wrongly: the run is not to be trusted, as at the limit */
-		snprintf(err, errlen, "the engine's output did not fit: a call holds at most %d "
-		         "segments and %d events, and this action had %lu more",
+		snprintf(err, errlen, _("the engine's output did not fit: a call holds at most %d "
+		         "segments and %d events, and this action had %lu more"),
 		         TT_OUT_SEGS, TT_OUT_EVENTS, s->cut);
 		return -2;
 	}

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "i18n.h"
 #include "sim/internal.h"
 
 /* What a host's listener does with an arriving segment beyond handing it
@@ -283,13 +284,13 @@ static int
 too_much_work(const struct tt_sim *s, tt_time until, char *err, size_t errlen)
 {
 	if (until == TT_NEVER)
-		snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
-		         "action (the simulator's limit), the clock at %.6f s", SIM_MAX_WORK,
+		snprintf(err, errlen, _("the hosts did not settle: %d arrivals and timers in one "
+		         "action (the simulator's limit), the clock at %.6f s"), SIM_MAX_WORK,
 		         (double)s->now / 1e6);
 	else
-		snprintf(err, errlen, "the hosts did not settle: %d arrivals and timers in one "
+		snprintf(err, errlen, _("the hosts did not settle: %d arrivals and timers in one "
 		         "action (the simulator's limit), the clock stopped at %.6f s instead "
-		         "of %.6f s", SIM_MAX_WORK, (double)s->now / 1e6, (double)until / 1e6);
+		         "of %.6f s"), SIM_MAX_WORK, (double)s->now / 1e6, (double)until / 1e6);
 	return -2;
 }
 
@@ -364,7 +365,7 @@ sim_deliver_some(struct tt_sim *s, unsigned n, int to, char *err, size_t errlen)
 		int r = deliver_next(s, to, err, errlen);
 
 		if (r == 0) {
-			snprintf(err, errlen, "nothing on the wire to deliver");
+			snprintf(err, errlen, "%s", _("nothing on the wire to deliver"));
 			return -1;
 		}
 		if (r != 1)
@@ -381,9 +382,9 @@ sim_deliver_all(struct tt_sim *s, int to, char *err, size_t errlen)
 		int r;
 
 		if (n == SIM_MAX_DELIVERIES) {
-			snprintf(err, errlen, "the hosts did not settle: %u segments delivered and the "
-			         "wire is still not empty (the simulator's limit for one run), the clock "
-			         "at %.6f s", n, (double)s->now / 1e6);
+			snprintf(err, errlen, _("the hosts did not settle: %u segments delivered "
+			         "and the wire is still not empty (the simulator's limit for one "
+			         "run), the clock at %.6f s"), n, (double)s->now / 1e6);
 			return -2;
 		}
 		if ((r = deliver_next(s, to, err, errlen)) != 1)

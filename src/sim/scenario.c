@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-
+#include "i18n.h"
 #include "sim/scenario.h"
 
 void
@@ -99,18 +99,20 @@ split(char *line, struct words *ws, char *err, size_t errlen)
 		if (*p == '\0' || starts_comment(p, ws->n == 0))
 			return 0;
 		if (ws->n == MAXWORDS) {
-			snprintf(err, errlen, "too many words on the line (at most %d)", MAXWORDS);
+			snprintf(err, errlen, _("too many words on the line (at most %d)"),
+			         MAXWORDS);
 			return -1;
 		}
 		if (*p == '"') {
 			char *q = strchr(p + 1, '"');
 
 			if (q == NULL) {
-				snprintf(err, errlen, "unterminated quote");
+				snprintf(err, errlen, "%s", _("unterminated quote"));
 				return -1;
 			}
 			if (q[1] != '\0' && !is_blank(q[1])) {
-				snprintf(err, errlen, "a closing quote must end the word (a blank after it)");
+				snprintf(err, errlen, "%s",
+				         _("a closing quote must end the word (a blank after it)"));
 				return -1;
 			}
 			*q = '\0';
@@ -125,7 +127,8 @@ split(char *line, struct words *ws, char *err, size_t errlen)
 		if (*p != '\0')
 			*p++ = '\0';
 		if (strchr(start, '"') != NULL) {
-			snprintf(err, errlen, "stray quote in '%s' (quote a whole word: \"text\")", start);
+			snprintf(err, errlen, _("stray quote in '%s' (quote a whole word: "
+			         "\"text\")"), start);
 			return -1;
 		}
 		ws->quoted[ws->n] = 0;
@@ -143,18 +146,33 @@ sim_scn_host_index(const char *w)
 	return -1;
 }
 
-int
-sim_scn_seconds(const char *w, tt_time *t)
+/* The most seconds a scenario may give (about 31 years). */
+#define MAX_SECONDS 1000000000u
+
+/* Seconds into microseconds: 0, -1 for what is no number of seconds (a
+ * word, a negative number), -2 for more than MAX_SECONDS. */
+static int
+parse_seconds(const char *w, tt_time *t)
 {
 	char *end;
 	double d;
 
 	errno = 0;
 	d = strtod(w, &end);
-	if (end == w || *end != '\0' || errno != 0 || !(d >= 0) || d > 1e9)
+	if (end == w || *end != '\0' || !(d >= 0))
+		return -1;
+	if (d > MAX_SECONDS)     /* an overflow (ERANGE) too */
+		return -2;
+	if (errno != 0)
 		return -1;
 	*t = (tt_time)(d * 1e6 + 0.5);
 	return 0;
+}
+
+int
+sim_scn_seconds(const char *w, tt_time *t)
+{
+	return parse_seconds(w, t) == 0 ? 0 : -1;
 }
 
 int
@@ -183,6 +201,37 @@ sim_scn_onoff(const char *w)
 	return -1;
 }
 
+/* A flag list like SYN,ACK (tt_flags_parse): its flags (0 for "none"), -1
+ * when it is no flag list, -2 when it names a flag twice, with the word
+ * that named it again in dup. */
+static int
+parse_flags(const char *w, char *dup, size_t duplen)
+{
+	int all = tt_flags_parse(w), seen = 0;
+
+	if (all <= 0)
+		return all;
+	for (const char *p = w; *p != '\0';) {
+		size_t n = strcspn(p, ",|+");
+		char one[8];
+		int f;
+
+		/* every part is a flag's name, shorter than `one`, as
+		 * tt_flags_parse took it */
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		f = tt_flags_parse(one);
+		if (f > 0 && (seen & f) != 0) {
+			snprintf(dup, duplen, "%s", one);
+			return -2;
+		}
+		seen |= f > 0 ? f : 0;
+		p += n;
+		if (*p != '\0')
+			p++;
+	}
+	return all;
+}
+
 enum { M_FLAGS = 1, M_NTH = 2 };   /* what a match tail may hold beside "to HOST" */
 
 /* Reads the optional "[FLAGS] [to HOST] [#N]" tail of drop/duplicate/delay
@@ -196,43 +245,52 @@ parse_match(struct tt_action *a, char *const *w, int n, unsigned allow, const ch
 	for (int i = 0; i < n; i++) {
 		if (strcmp(w[i], "to") == 0) {
 			if (have_to++) {
-				snprintf(err, errlen, "'to' given twice (%s)", use);
+				snprintf(err, errlen, _("'to' given twice (%s)"), use);
 				return -1;
 			}
 			if (i + 1 == n) {
-				snprintf(err, errlen, "'to' needs a host (client or server)");
+				snprintf(err, errlen, "%s",
+				         _("'to' needs a host (client or server)"));
 				return -1;
 			}
 			if ((a->toward = sim_scn_host_index(w[++i])) < 0) {
-				snprintf(err, errlen, "unknown host '%s' (use client or server)", w[i]);
+				snprintf(err, errlen, _("unknown host '%s' (use client or server)"),
+				         w[i]);
 				return -1;
 			}
 		} else if (w[i][0] == '#' && (allow & M_NTH)) {
 			uint32_t v;
 
 			if (sim_scn_u32(w[i] + 1, &v) == -1 || v == 0) {
-				snprintf(err, errlen, "'%s' is not a segment count like #2", w[i]);
+				snprintf(err, errlen, _("'%s' is not a segment count like #2"),
+				         w[i]);
 				return -1;
 			}
 			if (have_nth++) {
-				snprintf(err, errlen, "'%s': #N given twice (%s)", w[i], use);
+				snprintf(err, errlen, _("'%s': #N given twice (%s)"), w[i], use);
 				return -1;
 			}
 			a->nth = v - 1;
 		} else if (allow & M_FLAGS) {
-			int f = tt_flags_parse(w[i]);
+			char dup[8];
+			int f = parse_flags(w[i], dup, sizeof dup);
 
+			if (f == -2) {
+				snprintf(err, errlen, _("'%s' names the flag %s twice"), w[i], dup);
+				return -1;
+			}
 			if (f <= 0 || f > 0xff) {
-				snprintf(err, errlen, "'%s' is not a flag list like SYN,ACK (%s)", w[i], use);
+				snprintf(err, errlen, _("'%s' is not a flag list like "
+				         "SYN,ACK (%s)"), w[i], use);
 				return -1;
 			}
 			if (have_flags++) {
-				snprintf(err, errlen, "'%s': flags given twice (%s)", w[i], use);
+				snprintf(err, errlen, _("'%s': flags given twice (%s)"), w[i], use);
 				return -1;
 			}
 			a->flags_match = (unsigned)f;
 		} else {
-			snprintf(err, errlen, "unexpected '%s' (%s)", w[i], use);
+			snprintf(err, errlen, _("unexpected '%s' (%s)"), w[i], use);
 			return -1;
 		}
 	}
@@ -243,7 +301,7 @@ static int
 need_host(struct tt_action *a, char *const *w, int n, char *err, size_t errlen)
 {
 	if (n < 2) {
-		snprintf(err, errlen, "'%s' needs a host (client or server)", w[0]);
+		snprintf(err, errlen, _("'%s' needs a host (client or server)"), w[0]);
 		return -1;
 	}
 	if ((a->host = sim_scn_host_index(w[1])) < 0) {
@@ -261,12 +319,13 @@ need_host(struct tt_action *a, char *const *w, int n, char *err, size_t errlen)
 				return 0;
 			}
 			if (a->host >= 0) {
-				snprintf(err, errlen, "'%s': after the ':' comes a stream number", w[1]);
+				snprintf(err, errlen, _("'%s': after the ':' comes a stream "
+				         "number"), w[1]);
 				return -1;
 			}
 		}
-		snprintf(err, errlen, "unknown host '%s' (use client or server, or client:N "
-		         "for its connection in stream N)", w[1]);
+		snprintf(err, errlen, _("unknown host '%s' (use client or server, or client:N "
+		         "for its connection in stream N)"), w[1]);
 		return -1;
 	}
 	return 0;
@@ -283,25 +342,27 @@ parse_send(struct tt_action *a, const struct words *ws, char *err, size_t errlen
 	if (need_host(a, ws->w, ws->n, err, errlen) == -1)
 		return -1;
 	if (ws->n < 3) {
-		snprintf(err, errlen, "'send' needs a byte count or \"text\": send %s 100", w[1]);
+		snprintf(err, errlen, _("'send' needs a byte count or \"text\": send %s 100"),
+		         w[1]);
 		return -1;
 	}
 	if (ws->n > 4 || (ws->n == 4 && strcmp(w[3], "urgent") != 0)) {
-		snprintf(err, errlen, "unexpected '%s' (send %s N|\"text\" [urgent])", w[3], w[1]);
+		snprintf(err, errlen, _("unexpected '%s' (send %s N|\"text\" [urgent])"),
+		         w[3], w[1]);
 		return -1;
 	}
 	a->urgent = ws->n == 4;
 	x = w[2];
 	if (!ws->quoted[2] && (isdigit((unsigned char)x[0]) || x[0] == '-' || x[0] == '+')) {
 		if (sim_scn_u32(x, &a->count) == -1 || a->count == 0 || a->count > TT_SEND_MAX) {
-			snprintf(err, errlen, "'%s' is not a byte count: send 1 to 16777216 bytes at a time "
-			         "(text in quotes: \"%s\")", x, x);
+			snprintf(err, errlen, _("'%s' is not a byte count: send 1 to 16777216 "
+			         "bytes at a time (text in quotes: \"%s\")"), x, x);
 			return -1;
 		}
 		return 1;
 	}
 	if (strlen(x) == 0 || strlen(x) >= sizeof a->text) {
-		snprintf(err, errlen, "text to send must be 1 to %zu bytes", sizeof a->text - 1);
+		snprintf(err, errlen, _("text to send must be 1 to %zu bytes"), sizeof a->text - 1);
 		return -1;
 	}
 	snprintf(a->text, sizeof a->text, "%s", x);
@@ -313,7 +374,7 @@ parse_send(struct tt_action *a, const struct words *ws, char *err, size_t errlen
 static int
 parse_deliver(struct tt_action *a, char *const *w, int n, char *err, size_t errlen)
 {
-	const char *use = "use: deliver [N] [to HOST]";
+	const char *use = _("use: deliver [N] [to HOST]");
 
 	a->kind = TT_A_DELIVER;
 	a->count = 1;
@@ -321,12 +382,13 @@ parse_deliver(struct tt_action *a, char *const *w, int n, char *err, size_t errl
 		int skip = strcmp(w[0], "run") == 0 ? 1 : 2;
 
 		a->kind = TT_A_DELIVER_ALL;
-		use = skip == 1 ? "use: run [to HOST]" : "use: deliver all [to HOST]";
+		use = skip == 1 ? _("use: run [to HOST]") : _("use: deliver all [to HOST]");
 		return parse_match(a, w + skip, n - skip, 0, use, err, errlen) == -1 ? -1 : 1;
 	}
 	if (n > 1 && strcmp(w[1], "to") != 0) {
 		if (sim_scn_u32(w[1], &a->count) == -1 || a->count == 0 || a->count > 10000) {
-			snprintf(err, errlen, "'%s' is not a count of segments (1 to 10000)", w[1]);
+			snprintf(err, errlen, _("'%s' is not a count of segments (1 to 10000)"),
+			         w[1]);
 			return -1;
 		}
 		w++;
@@ -342,20 +404,32 @@ parse_fault(struct tt_action *a, char *const *w, int n, char *err, size_t errlen
 	if (strcmp(w[0], "drop") == 0 || strcmp(w[0], "duplicate") == 0) {
 		a->kind = w[0][1] == 'r' ? TT_A_DROP : TT_A_DUPLICATE;
 		return parse_match(a, w + 1, n - 1, M_FLAGS | M_NTH,
-		                   a->kind == TT_A_DROP ? "use: drop [FLAGS] [to HOST] [#N]" :
-		                   "use: duplicate [FLAGS] [to HOST] [#N]", err, errlen) == -1 ? -1 : 1;
+		                   a->kind == TT_A_DROP ? _("use: drop [FLAGS] [to HOST] [#N]") :
+		                   _("use: duplicate [FLAGS] [to HOST] [#N]"),
+		                   err, errlen) == -1 ? -1 : 1;
 	}
 	a->kind = w[0][0] == 'd' ? TT_A_DELAY : TT_A_ADVANCE;
-	if (n < 2 || sim_scn_seconds(w[1], &a->amount) == -1) {
-		snprintf(err, errlen, "'%s' needs a number of seconds", w[0]);
+	if (n < 2) {
+		snprintf(err, errlen, _("'%s' needs a number of seconds"), w[0]);
+		return -1;
+	}
+	switch (parse_seconds(w[1], &a->amount)) {
+	case -1:
+		snprintf(err, errlen, _("'%s' needs a number of seconds, 0 or more, not '%s'"),
+		         w[0], w[1]);
+		return -1;
+	case -2:
+		snprintf(err, errlen, _("'%s' is too long: %s takes at most %u seconds"),
+		         w[1], w[0], MAX_SECONDS);
 		return -1;
 	}
 	if (a->kind == TT_A_ADVANCE && n > 2) {
-		snprintf(err, errlen, "unexpected '%s' (use: advance SECONDS)", w[2]);
+		snprintf(err, errlen, _("unexpected '%s' (use: advance SECONDS)"), w[2]);
 		return -1;
 	}
 	return parse_match(a, w + 2, n - 2, M_FLAGS | M_NTH,
-	                   "use: delay SECONDS [FLAGS] [to HOST] [#N]", err, errlen) == -1 ? -1 : 1;
+	                   _("use: delay SECONDS [FLAGS] [to HOST] [#N]"),
+	                   err, errlen) == -1 ? -1 : 1;
 }
 
 /* inject HOST FLAGS seq=N [ack=N] [len=N] [win=N] */
@@ -364,12 +438,18 @@ parse_inject(struct tt_action *a, char *const *w, int n, char *err, size_t errle
 {
 	static const char *const fields[] = { "seq", "ack", "len", "win" };
 	int f, have[4] = { 0, 0, 0, 0 };
+	char dup[8];
 
 	a->kind = TT_A_INJECT;
 	if (need_host(a, w, n, err, errlen) == -1)
 		return -1;
-	if (n < 3 || (f = tt_flags_parse(w[2])) < 0) {
-		snprintf(err, errlen, "use: inject %s FLAGS seq=N [ack=N] [len=N] [win=N]", w[1]);
+	if (n >= 3 && (f = parse_flags(w[2], dup, sizeof dup)) == -2) {
+		snprintf(err, errlen, _("'%s' names the flag %s twice"), w[2], dup);
+		return -1;
+	}
+	if (n < 3 || f < 0) {
+		snprintf(err, errlen, _("use: inject %s FLAGS seq=N [ack=N] [len=N] [win=N]"),
+		         w[1]);
 		return -1;
 	}
 	a->inject.flags = (uint16_t)f;
@@ -380,22 +460,22 @@ parse_inject(struct tt_action *a, char *const *w, int n, char *err, size_t errle
 		uint32_t v;
 
 		if (eq == NULL || sim_scn_u32(eq + 1, &v) == -1) {
-			snprintf(err, errlen, "'%s' is not NAME=NUMBER", w[i]);
+			snprintf(err, errlen, _("'%s' is not NAME=NUMBER"), w[i]);
 			return -1;
 		}
 		*eq = '\0';
 		for (k = 0; k < 4 && strcmp(w[i], fields[k]) != 0; k++)
 			;
 		if (k == 4) {
-			snprintf(err, errlen, "unknown field '%s' (seq, ack, len, win)", w[i]);
+			snprintf(err, errlen, _("unknown field '%s' (seq, ack, len, win)"), w[i]);
 			return -1;
 		}
 		if (have[k]++) {
-			snprintf(err, errlen, "%s= given twice", w[i]);
+			snprintf(err, errlen, _("%s= given twice"), w[i]);
 			return -1;
 		}
 		if (k >= 2 && v > 65535) {
-			snprintf(err, errlen, "%s must be 0 to 65535", w[i]);
+			snprintf(err, errlen, _("%s must be 0 to 65535"), w[i]);
 			return -1;
 		}
 		if (k == 0)
@@ -408,7 +488,7 @@ parse_inject(struct tt_action *a, char *const *w, int n, char *err, size_t errle
 			a->inject.wnd = v;
 	}
 	if (!have[0]) {
-		snprintf(err, errlen, "inject needs seq=N");
+		snprintf(err, errlen, "%s", _("inject needs seq=N"));
 		return -1;
 	}
 	return 1;
@@ -449,20 +529,20 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 				} else if (strcmp(w[k], "cc=cubic") == 0 && !a->cc) {
 					a->cc = TT_CC_CUBIC + 1;
 				} else {
-					snprintf(err, errlen, "unexpected '%s' (use: connect %s [new] "
-					         "[cc=reno|cubic])", w[k], w[1]);
+					snprintf(err, errlen, _("unexpected '%s' (use: connect %s "
+					         "[new] [cc=reno|cubic])"), w[k], w[1]);
 					return -1;
 				}
 			}
 			return 1;
 		}
 		if (a->kind == TT_A_LISTEN && a->conn > 0) {
-			snprintf(err, errlen, "'%s': a host listens on its own port, not in a stream",
-			         w[1]);
+			snprintf(err, errlen, _("'%s': a host listens on its own port, "
+			         "not in a stream"), w[1]);
 			return -1;
 		}
 		if (n > 2) {
-			snprintf(err, errlen, "unexpected '%s' (use: %s %s)", w[2], w[0], w[1]);
+			snprintf(err, errlen, _("unexpected '%s' (use: %s %s)"), w[2], w[0], w[1]);
 			return -1;
 		}
 		return 1;
@@ -474,7 +554,7 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		if (need_host(a, w, n, err, errlen) == -1)
 			return -1;
 		if (n != 3 || (a->on = sim_scn_onoff(w[2])) < 0) {
-			snprintf(err, errlen, "use: keepalive %s on|off", w[1]);
+			snprintf(err, errlen, _("use: keepalive %s on|off"), w[1]);
 			return -1;
 		}
 		return 1;
@@ -491,7 +571,8 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		if (n == 3 && strcmp(w[2], "silent") == 0)
 			a->on = 1;
 		else if (n > 2) {
-			snprintf(err, errlen, "unexpected '%s' (use: crash %s [silent])", w[2], w[1]);
+			snprintf(err, errlen, _("unexpected '%s' (use: crash %s [silent])"),
+			         w[2], w[1]);
 			return -1;
 		}
 		return 1;
@@ -503,8 +584,9 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		if (need_host(a, w, n, err, errlen) == -1)
 			return -1;
 		if (n > 2 || a->conn > 0) {
-			snprintf(err, errlen, "use: accept client|server (the oldest connection of "
-			         "its accept queue)");
+			snprintf(err, errlen, "%s", _("use: accept client|server (the oldest "
+			         "connection of "
+			         "its accept queue)"));
 			return -1;
 		}
 		return 1;
@@ -513,8 +595,9 @@ parse_action(struct tt_action *a, const struct words *ws, char *err, size_t errl
 		a->kind = TT_A_FLOOD;
 		if (n != 3 || strcmp(w[1], "server") != 0 || sim_scn_u32(w[2], &a->count) == -1 ||
 		    a->count == 0 || a->count > 10000) {
-			snprintf(err, errlen, "use: flood server N (1 to 10000 SYNs from spoofed "
-			         "addresses)");
+			snprintf(err, errlen, "%s", _("use: flood server N (1 to 10000 SYNs from "
+			         "spoofed "
+			         "addresses)"));
 			return -1;
 		}
 		a->host = TT_SERVER;
@@ -528,7 +611,7 @@ add_action(struct tt_scenario *sc, const struct tt_action *a, char *err, size_t 
 {
 	if (TT_GROW(sc->act, sc->nact, sc->cap, 32) < 0 ||
 	    TT_GROW(sc->line, sc->nact, sc->capline, 32) < 0) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
 	sc->line[sc->nact] = sc->cur_line;
@@ -545,7 +628,7 @@ tt_scenario_line(struct tt_scenario *sc, const char *line, char *err, size_t err
 	int r;
 
 	if (strlen(line) >= sizeof buf) {
-		snprintf(err, errlen, "line too long");
+		snprintf(err, errlen, "%s", _("line too long"));
 		return -1;
 	}
 	strcpy(buf, line);
@@ -555,7 +638,7 @@ tt_scenario_line(struct tt_scenario *sc, const char *line, char *err, size_t err
 		return 1;
 	if (strcmp(ws.w[0], "host") == 0 || strcmp(ws.w[0], "set") == 0) {
 		if (sc->nact > 0) {
-			snprintf(err, errlen, "'%s' must come before the first action", ws.w[0]);
+			snprintf(err, errlen, _("'%s' must come before the first action"), ws.w[0]);
 			return -1;
 		}
 		if (ws.w[0][0] == 'h')
@@ -576,18 +659,18 @@ tt_scenario_parse(const char *buf, size_t len, const char *fname, char *err, siz
 	unsigned lineno = 0;
 
 	if (sc == NULL) {
-		snprintf(err, errlen, "%s: out of memory", fname);
+		snprintf(err, errlen, _("%s: out of memory"), fname);
 		return NULL;
 	}
 	while (at < len) {
 		const char *nl = memchr(buf + at, '\n', len - at);
 		size_t n = nl != NULL ? (size_t)(nl - (buf + at)) : len - at;
-		char line[1024], msg[256];
+		char line[1024], msg[512];
 		int r;
 
 		lineno++;
 		if (n >= sizeof line) {
-			snprintf(err, errlen, "%s:%u: line too long", fname, lineno);
+			snprintf(err, errlen, "%s:%u: %s", fname, lineno, _("line too long"));
 			tt_scenario_free(sc);
 			return NULL;
 		}
@@ -595,7 +678,7 @@ tt_scenario_parse(const char *buf, size_t len, const char *fname, char *err, siz
 		line[n] = '\0';
 		at += n + 1;
 		if (memchr(line, '\0', n) != NULL) {
-			snprintf(err, errlen, "%s:%u: NUL byte in line", fname, lineno);
+			snprintf(err, errlen, "%s:%u: %s", fname, lineno, _("NUL byte in line"));
 			tt_scenario_free(sc);
 			return NULL;
 		}
@@ -605,7 +688,8 @@ tt_scenario_parse(const char *buf, size_t len, const char *fname, char *err, siz
 			char word[32];
 
 			sscanf(line, " %31s", word);
-			snprintf(err, errlen, "%s:%u: unknown keyword '%s'", fname, lineno, word);
+			snprintf(msg, sizeof msg, _("unknown keyword '%s'"), word);
+			snprintf(err, errlen, "%s:%u: %s", fname, lineno, msg);
 			tt_scenario_free(sc);
 			return NULL;
 		}
@@ -624,11 +708,11 @@ tt_scenario_run(const struct tt_scenario *sc, size_t *first_step, char *err, siz
 	struct tt_sim *s = tt_sim_new(&sc->cfg);
 
 	if (s == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return NULL;
 	}
 	for (size_t i = 0; i < sc->nact; i++) {
-		char msg[200];
+		char msg[512];
 
 		if (first_step != NULL)
 			first_step[i] = tt_sim_nsteps(s);
@@ -639,7 +723,7 @@ tt_scenario_run(const struct tt_scenario *sc, size_t *first_step, char *err, siz
 				snprintf(err, errlen, "%s:%u: %s: %s", sc->fname, sc->line[i],
 				         tt_action_name(sc->act[i].kind), msg);
 			else
-				snprintf(err, errlen, "action %zu (%s): %s", i + 1,
+				snprintf(err, errlen, _("action %zu (%s): %s"), i + 1,
 				         tt_action_name(sc->act[i].kind), msg);
 			tt_sim_free(s);
 			return NULL;

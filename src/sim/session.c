@@ -83,11 +83,11 @@ ses_act(void *ctx, const struct tt_session_action *sa, char *err, size_t errlen)
 	struct tt_action a;
 
 	if ((size_t)sa->kind >= sizeof kinds / sizeof kinds[0]) {
-		snprintf(err, errlen, "unknown action");
+		snprintf(err, errlen, "%s", _("unknown action"));
 		return -1;
 	}
 	if (sa->kind == TT_SA_SEND && sa->text[0] == '\0' && (sa->count == 0 || sa->count > TT_SEND_MAX)) {
-		snprintf(err, errlen, "%s", N_("a send takes 1 to 16777216 bytes"));
+		snprintf(err, errlen, "%s", _("a send takes 1 to 16777216 bytes"));
 		return -1;
 	}
 	memset(&a, 0, sizeof a);

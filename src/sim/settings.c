@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "i18n.h"
 #include "sim/internal.h"
 #include "sim/scenario.h"
 
@@ -39,7 +40,7 @@ static const struct {
 	{ "ka-idle", offsetof(struct tt_config, ka_idle), 1, 0, NULL },
 	{ "ka-interval", offsetof(struct tt_config, ka_interval), 1, 0, NULL },
 	{ "delack", offsetof(struct tt_config, delack), 0, TT_MS(500),
-	  "RFC 9293 §3.8.6.3: the delay of an ACK MUST be less than 0.5 s" },
+	  N_("RFC 9293 §3.8.6.3: the delay of an ACK MUST be less than 0.5 s") },
 	{ "user-timeout", offsetof(struct tt_config, user_timeout), 0, 0, NULL },
 	{ "fin-timeout", offsetof(struct tt_config, fin_timeout), 0, 0, NULL },
 	{ "oow-ratelimit", offsetof(struct tt_config, oow_ratelimit), 0, 0, NULL },
@@ -81,16 +82,16 @@ set_time_param(struct tt_config *c, size_t i, const char *val, char *err, size_t
 	tt_time t;
 
 	if (sim_scn_seconds(val, &t) == -1) {
-		snprintf(err, errlen, "'%s' is not a number of seconds", val);
+		snprintf(err, errlen, _("'%s' is not a number of seconds"), val);
 		return -1;
 	}
 	if (t < time_params[i].min) {
-		snprintf(err, errlen, "%s must be more than 0 seconds", time_params[i].name);
+		snprintf(err, errlen, _("%s must be more than 0 seconds"), time_params[i].name);
 		return -1;
 	}
 	if (time_params[i].below > 0 && t >= time_params[i].below) {
-		snprintf(err, errlen, "%s %s is too long (%s)", time_params[i].name, val,
-		         time_params[i].why);
+		snprintf(err, errlen, _("%s %s is too long (%s)"), time_params[i].name, val,
+		         _(time_params[i].why));
 		return -1;
 	}
 	*(tt_time *)(void *)((char *)c + time_params[i].off) = t;
@@ -112,8 +113,9 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		if (strcmp(name, count_params[i].name) != 0)
 			continue;
 		if (sim_scn_u32(val, &v) == -1 || v < count_params[i].min || v > count_params[i].max) {
-			snprintf(err, errlen, "%s must be a number from %u to %u, not '%s'", name,
-			         (unsigned)count_params[i].min, (unsigned)count_params[i].max, val);
+			snprintf(err, errlen, _("%s must be a number from %u to %u, not '%s'"),
+			         name, (unsigned)count_params[i].min, (unsigned)count_params[i].max,
+			         val);
 			return -1;
 		}
 		if (strcmp(name, "window") == 0)
@@ -126,7 +128,7 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		if (strcmp(name, bool_params[i].name) != 0)
 			continue;
 		if ((b = sim_scn_onoff(val)) < 0) {
-			snprintf(err, errlen, "'%s' is not on or off", val);
+			snprintf(err, errlen, _("'%s' is not on or off"), val);
 			return -1;
 		}
 		*(int *)(void *)((char *)c + bool_params[i].off) = bool_params[i].invert ? !b : b;
@@ -134,7 +136,8 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 	}
 	if (strcmp(name, "mss") == 0) {
 		if (sim_scn_u32(val, &v) == -1 || v == 0 || v > 65495) {
-			snprintf(err, errlen, "mss must be a number from 1 to 65495, not '%s'", val);
+			snprintf(err, errlen, _("mss must be a number from 1 to 65495, not '%s'"),
+			         val);
 			return -1;
 		}
 		c->mss = (uint16_t)v;
@@ -146,7 +149,7 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		else if (strcmp(val, "cubic") == 0)
 			c->cc = TT_CC_CUBIC;
 		else {
-			snprintf(err, errlen, "cc must be reno or cubic, not '%s'", val);
+			snprintf(err, errlen, _("cc must be reno or cubic, not '%s'"), val);
 			return -1;
 		}
 		return 0;
@@ -159,7 +162,7 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		else if ((b = sim_scn_onoff(val)) >= 0)
 			c->ecn = b;
 		else {
-			snprintf(err, errlen, "ecn must be on, off or accept, not '%s'", val);
+			snprintf(err, errlen, _("ecn must be on, off or accept, not '%s'"), val);
 			return -1;
 		}
 		return 0;
@@ -171,8 +174,8 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 			return 0;
 		}
 		if (sim_scn_u32(val, &v) == -1 || v > 14) {
-			snprintf(err, errlen, "wscale must be off or a shift from 0 to 14 "
-			         "(RFC 7323 §2.3), not '%s'", val);
+			snprintf(err, errlen, _("wscale must be off or a shift from 0 to 14 "
+			         "(RFC 7323 §2.3), not '%s'"), val);
 			return -1;
 		}
 		c->wscale = (int)v;
@@ -184,12 +187,12 @@ set_param(struct tt_config *c, const char *name, const char *val, char *err, siz
 		else if (strcmp(val, "rfc") == 0)
 			tt_config_default(c);
 		else {
-			snprintf(err, errlen, "unknown preset '%s' (use rfc or linux)", val);
+			snprintf(err, errlen, _("unknown preset '%s' (use rfc or linux)"), val);
 			return -1;
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "unknown setting '%s'", name);
+	snprintf(err, errlen, _("unknown setting '%s'"), name);
 	return -1;
 }
 
@@ -205,8 +208,8 @@ set_host_param(struct tt_host_config *h, const char *name, const char *val, char
 
 	if (strcmp(name, "backlog") == 0 || strcmp(name, "syn-backlog") == 0) {
 		if (sim_scn_u32(val, &v) == -1 || v > 65535 || (name[0] == 's' && v == 0)) {
-			snprintf(err, errlen, "%s must be a number from %d to 65535, not '%s'", name,
-			         name[0] == 's', val);
+			snprintf(err, errlen, _("%s must be a number from %d to 65535, not '%s'"),
+			         name, name[0] == 's', val);
 			return -1;
 		}
 		if (name[0] == 'b')
@@ -217,7 +220,7 @@ set_host_param(struct tt_host_config *h, const char *name, const char *val, char
 	}
 	if (strcmp(name, "abort-on-overflow") == 0) {
 		if ((b = sim_scn_onoff(val)) < 0) {
-			snprintf(err, errlen, "'%s' is not on or off", val);
+			snprintf(err, errlen, _("'%s' is not on or off"), val);
 			return -1;
 		}
 		h->listen.abort_on_overflow = b;
@@ -225,8 +228,8 @@ set_host_param(struct tt_host_config *h, const char *name, const char *val, char
 	}
 	if (strcmp(name, "syncookies") == 0) {
 		if (strlen(val) != 1 || val[0] < '0' || val[0] > '2') {
-			snprintf(err, errlen, "syncookies is 0 (never), 1 (when the SYN queue "
-			         "overflows) or 2 (always), not '%s'", val);
+			snprintf(err, errlen, _("syncookies is 0 (never), 1 (when the SYN queue "
+			         "overflows) or 2 (always), not '%s'"), val);
 			return -1;
 		}
 		h->listen.syncookies = val[0] - '0';
@@ -245,21 +248,21 @@ sim_scn_host(struct tt_scenario *sc, char *const *w, int n, char *err, size_t er
 	int i;
 
 	if (n < 4 || n > 5 || (i = sim_scn_host_index(w[1])) < 0) {
-		snprintf(err, errlen, "use: host client|server ADDRESS PORT [iss=N]");
+		snprintf(err, errlen, "%s", _("use: host client|server ADDRESS PORT [iss=N]"));
 		return -1;
 	}
 	h = &sc->cfg.host[i];
 	if (strlen(w[2]) >= sizeof h->addr ||
 	    (inet_pton(AF_INET, w[2], addr) != 1 && inet_pton(AF_INET6, w[2], addr) != 1)) {
-		snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address", w[2]);
+		snprintf(err, errlen, _("'%s' is not an IPv4 or IPv6 address"), w[2]);
 		return -1;
 	}
 	if (sim_scn_u32(w[3], &v) == -1 || v == 0 || v > 65535) {
-		snprintf(err, errlen, "'%s' is not a port (1-65535)", w[3]);
+		snprintf(err, errlen, _("'%s' is not a port (1-65535)"), w[3]);
 		return -1;
 	}
 	if (n == 5 && (strncmp(w[4], "iss=", 4) != 0 || sim_scn_u32(w[4] + 4, &h->iss) == -1)) {
-		snprintf(err, errlen, "'%s' is not iss=NUMBER", w[4]);
+		snprintf(err, errlen, _("'%s' is not iss=NUMBER"), w[4]);
 		return -1;
 	}
 	snprintf(h->addr, sizeof h->addr, "%s", w[2]);
@@ -313,7 +316,8 @@ set_link(struct tt_link *l, const char *name, const char *val, char *err, size_t
 			return 0;
 		}
 		if (parse_rate(val, &l->rate) == -1) {
-			snprintf(err, errlen, "'%s' is not a rate (2mbit, 500kbit, 1gbit, or off)", val);
+			snprintf(err, errlen, _("'%s' is not a rate (2mbit, 500kbit, 1gbit, "
+			         "or off)"), val);
 			return -1;
 		}
 		return 0;
@@ -326,15 +330,16 @@ set_link(struct tt_link *l, const char *name, const char *val, char *err, size_t
 		pc = strtod(val, &end);
 		if (end == val || errno != 0 || (*end != '\0' && strcmp(end, "%") != 0) ||
 		    !(pc >= 0 && pc <= 100)) {
-			snprintf(err, errlen, "loss must be a percentage from 0 to 100, not '%s'", val);
+			snprintf(err, errlen, _("loss must be a percentage from 0 to 100, "
+			         "not '%s'"), val);
 			return -1;
 		}
 		l->loss_ppm = (uint32_t)(pc * 10000 + 0.5);
 		return 0;
 	}
 	if (sim_scn_u32(val, &v) == -1 || v > 100000) {
-		snprintf(err, errlen, "%s must be a number of segments from 0 to 100000, not '%s'",
-		         name, val);
+		snprintf(err, errlen, _("%s must be a number of segments from 0 "
+		         "to 100000, not '%s'"), name, val);
 		return -1;
 	}
 	if (strcmp(name, "queue") == 0)
@@ -355,7 +360,7 @@ sim_scn_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t err
 		uint32_t seed;
 
 		if (n != 3 || sim_scn_u32(w[2], &seed) == -1) {
-			snprintf(err, errlen, "use: set seed N (a number)");
+			snprintf(err, errlen, "%s", _("use: set seed N (a number)"));
 			return -1;
 		}
 		for (i = 0; i < 2; i++) {
@@ -370,11 +375,11 @@ sim_scn_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t err
 		int from = -1;
 
 		if (n == 4 && (from = sim_scn_host_index(w[2])) < 0) {
-			snprintf(err, errlen, "unknown host '%s' (use client or server)", w[2]);
+			snprintf(err, errlen, _("unknown host '%s' (use client or server)"), w[2]);
 			return -1;
 		}
 		if (n < 3 || n > 4) {
-			snprintf(err, errlen, "use: set %s [client|server] VALUE", w[1]);
+			snprintf(err, errlen, _("use: set %s [client|server] VALUE"), w[1]);
 			return -1;
 		}
 		for (i = 0; i < 2; i++)
@@ -387,7 +392,7 @@ sim_scn_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t err
 		tt_time t;
 
 		if (n < 3 || n > 4 || sim_scn_seconds(w[n - 1], &t) == -1) {
-			snprintf(err, errlen, "use: set delay [client|server] SECONDS");
+			snprintf(err, errlen, "%s", _("use: set delay [client|server] SECONDS"));
 			return -1;
 		}
 		if (n == 3) {
@@ -395,13 +400,13 @@ sim_scn_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t err
 		} else if ((i = sim_scn_host_index(w[2])) >= 0) {
 			sc->cfg.delay[i] = t;
 		} else {
-			snprintf(err, errlen, "unknown host '%s' (use client or server)", w[2]);
+			snprintf(err, errlen, _("unknown host '%s' (use client or server)"), w[2]);
 			return -1;
 		}
 		return 1;
 	}
 	if (n != 4) {
-		snprintf(err, errlen, "use: set client|server|both SETTING VALUE");
+		snprintf(err, errlen, "%s", _("use: set client|server|both SETTING VALUE"));
 		return -1;
 	}
 	if (strcmp(w[1], "both") == 0) {
@@ -411,7 +416,7 @@ sim_scn_set(struct tt_scenario *sc, char *const *w, int n, char *err, size_t err
 		return 1;
 	}
 	if ((i = sim_scn_host_index(w[1])) < 0) {
-		snprintf(err, errlen, "unknown host '%s' (use client, server or both)", w[1]);
+		snprintf(err, errlen, _("unknown host '%s' (use client, server or both)"), w[1]);
 		return -1;
 	}
 	return set_host_param(&sc->cfg.host[i], w[2], w[3], err, errlen) == -1 ? -1 : 1;

@@ -87,7 +87,7 @@ record(struct sandbox *sb, const struct tt_session_action *a)
 static void
 rewind_to(struct sandbox *sb, size_t keep)
 {
-	char err[256];
+	char err[512];
 
 	if (sb->ses->ops->reset(sb->ses->ctx) < 0)
 		ui_fatal("%s", _("out of memory"));
@@ -104,7 +104,7 @@ static enum ui_next
 act(struct sandbox *sb, struct tt_session_action *a, size_t *cur)
 {
 	size_t n = nsteps_now(sb);
-	char err[256];
+	char err[512];
 	int r;
 
 	/* The user went back past the last action: continue from the step on
@@ -120,7 +120,7 @@ act(struct sandbox *sb, struct tt_session_action *a, size_t *cur)
 	}
 	r = sb->ses->ops->act(sb->ses->ctx, a, err, sizeof err);
 	if (r == -1) {
-		snprintf(sb->status, sizeof sb->status, "%s", _(err));
+		snprintf(sb->status, sizeof sb->status, "%s", err);      /* translated */
 		sync_steps(sb);
 		if (sb->story.nsteps > 0 && *cur >= sb->story.nsteps)
 			*cur = sb->story.nsteps - 1;
@@ -461,7 +461,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 	const struct ui_keyhint all[] = {
 		{ "h", hostlab }, { "l", _("listen") }, { "c", _("connect") }, { "s", _("send") },
 		{ "G", _("receive") }, { "f", _("shutdown") }, { "x", _("close") }, { "r", _("abort") }, { "d", _("drop") }, { "u", _("dup") },
-		{ "y", _("delay") }, { "t", _("time") }, { "k", _("crash") }, { "o", chal }, { "i", _("hint") },
+		{ "y", _("delay") }, { "t", _("time") }, { "o", chal }, { "i", _("hint") },
 		{ "w", _("run") },
 	};
 
@@ -470,7 +470,7 @@ sb_hints(void *ctx, struct ui_keyhint *k, size_t max)
 	         ui_chal_count(&sb->chal), tt_cover_nitems());
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++) {
 		/* the challenge's keys only while it is open (? and the menu's help
-		 * tell of o) */
+		 * tell of o; k, e, F, B, K and A are there only) */
 		if ((all[i].key[0] == 'o' || all[i].key[0] == 'i') && !sb->chal.on)
 			continue;
 		k[n++] = all[i];
