@@ -2591,6 +2591,36 @@ START_TEST(test_wscale_scaled_window_is_what_the_sender_fills)
 }
 END_TEST
 
+/* A scaled window is offered in whole units of 2^Rcv.Wind.Shift, rounded
+ * up (as Linux, so that a small room is not scaled away), and taken as
+ * offered; below the SWS threshold the offer is 0 and a probe into the
+ * room under one unit is refused, not taken a byte at a time. */
+START_TEST(test_wscale_window_offered_in_units_and_taken_as_offered)
+{
+	struct tt_conn *c;
+
+	cfg.wscale = 7;
+	cfg.rcv_wnd = 2000;
+	cfg.mss = 1460;
+	c = conn_syn_sent();
+	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 1000, 1);
+	SHIFTS_ARE(c, 0, 7);
+	/* 2000 free: 16 units of 128 (2048) */
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 16));
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 1460, 65535);
+	/* 540 free, under min(1000, 1460), but the edge offered (2049) does not
+	 * move back: its 588 bytes left, rounded up to 5 units */
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1461, 0, 5));
+	/* the edge offered (1461 + 640) is taken whole, past the 540 free */
+	arrive(c, TT_ACK, PEER_ISS + 1461, OUR_ISS + 1, 640, 65535);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 2101, 0, 0));
+	/* offered 0: a probe is refused */
+	arrive(c, TT_ACK, PEER_ISS + 2101, OUR_ISS + 1, 1, 65535);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 2101, 0, 0));
+	tt_conn_free(c);
+}
+END_TEST
+
 /* A SYN,ACK without the option: neither side scales (RFC 7323 §2.2). */
 START_TEST(test_wscale_off_when_the_peer_does_not_offer)
 {
@@ -3016,13 +3046,17 @@ START_TEST(test_receiver_offers_no_sliver_of_window)
 	tt_out_clear(&out);
 	ck_assert_int_eq(tt_conn_receive(c, buf, 500, &got, now, &out), TT_E_NONE);
 	EMITS_NOTHING();                /* 500 free: not worth a window update */
-	/* a probe byte is taken (the room is there), but no sliver offered */
+	/* a probe byte past the window offered (0) is refused though the
+	 * buffer has room: what is offered is what is taken (RFC 9293
+	 * §3.10.7.4, Linux's TCPZeroWindowDrop); and no sliver is offered */
 	arrive(c, TT_ACK, PEER_ISS + 4001, OUR_ISS + 1, 1, 65535);
-	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 4002, 0, 0);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 4001, 0, 0));
 	tt_out_clear(&out);
 	ck_assert_int_eq(tt_conn_receive(c, buf, 2000, &got, now, &out), TT_E_NONE);
-	/* 2499 free now: announced at once */
-	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 4002, 0, 2499));
+	/* 2500 free now: announced at once, and then taken */
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 4001, 0, 2500));
+	arrive(c, TT_ACK, PEER_ISS + 4001, OUR_ISS + 1, 1, 65535);
+	EMITS_SEG(0, TT_ACK, OUR_ISS + 1, PEER_ISS + 4002, 0, 2499);
 	tt_conn_free(c);
 }
 END_TEST
@@ -3143,6 +3177,7 @@ main(void)
 			test_nagle_lets_full_segments_go, test_nodelay_sends_each_piece_at_once,
 			test_nagle_fin_waits_behind_the_held_data } },
 		{ "wscale", { test_wscale_syn_sent_negotiates_both_shifts,
+			test_wscale_window_offered_in_units_and_taken_as_offered,
 			test_wscale_scaled_window_is_what_the_sender_fills,
 			test_wscale_off_when_the_peer_does_not_offer,
 			test_wscale_listen_answers_only_an_offer, test_wscale_not_offered_by_default } },

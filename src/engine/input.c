@@ -50,8 +50,8 @@ queue_syn_text(struct tt_conn *c, const struct tt_seg *seg)
 	uint32_t len = seg->len;
 	int fin = !!(seg->flags & TT_FIN);
 
-	if (len > tcb_rcv_wnd(c)) {
-		len = tcb_rcv_wnd(c);
+	if (len > tcb_rcv_offered(c)) {
+		len = tcb_rcv_offered(c);
 		fin = 0;
 	}
 	if (len > 0 || fin)
@@ -213,7 +213,7 @@ input_syn_sent(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct 
 static int
 acceptable(const struct tt_conn *c, const struct tt_seg *seg)
 {
-	uint32_t wnd = tcb_rcv_wnd(c);
+	uint32_t wnd = tcb_rcv_offered(c);
 	uint32_t len = tcb_seqlen(seg);
 
 	if (len == 0 && wnd == 0)
@@ -576,7 +576,7 @@ static void
 process_text_fin(struct tt_conn *c, const struct tt_seg *seg, tt_time now, struct tt_out *out)
 {
 	uint32_t seq = seg->seq + !!(seg->flags & TT_SYN);
-	uint32_t len = seg->len, right = c->rcv_nxt + tcb_rcv_wnd(c), fin_at;
+	uint32_t len = seg->len, right = c->rcv_nxt + tcb_rcv_offered(c), fin_at;
 	const uint8_t *data = seg->data;
 	int fin = !!(seg->flags & TT_FIN), refused = 0;
 

@@ -145,6 +145,32 @@ tcb_rcv_wnd(const struct tt_conn *c)
 	return c->rlen >= c->cfg.rcv_wnd ? 0 : c->cfg.rcv_wnd - (uint32_t)c->rlen;
 }
 
+/* What is left of the window last offered (tcb_adv_wnd): its right edge -
+ * RCV.NXT; -1 when none was offered in this incarnation. */
+static inline int64_t
+tcb_adv_left(const struct tt_conn *c)
+{
+	if (!c->adv_set || c->adv_irs != c->irs)
+		return -1;
+	return TT_SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
+/* RCV.WND as the acceptability test and the trimming of text take it
+ * (RFC 9293 §3.10.7.4, RFC 1122 §4.2.3.3): up to the right edge the last
+ * segment sent offered, as Linux's tcp_receive_window(): a window offered
+ * as zero takes no text even where the buffer has a little room, and what
+ * was offered is taken even where rounding to the scale's unit offered a
+ * little more than the room (the buffer grows by it, as Linux's receive
+ * memory does). Before anything was offered, the room; an observer: the
+ * window the endpoint was seen advertising. */
+static inline uint32_t
+tcb_rcv_offered(const struct tt_conn *c)
+{
+	int64_t left = tcb_adv_left(c);
+
+	return c->cfg.observer || left < 0 ? tcb_rcv_wnd(c) : (uint32_t)left;
+}
+
 /* RFC 7323 §2.2 and §2.3: the largest shift; a larger one offered is taken
  * as 14. */
 #define TT_WS_MAX 14
@@ -167,10 +193,10 @@ void tcb_cc_ecn(struct tt_conn *c, struct tt_out *out);
 void tcb_take_wscale(struct tt_conn *c, const struct tt_seg *syn, struct tt_out *out);
 
 /* RFC 9293 §3.8.6.2.2 (RFC 1122 §4.2.3.3): the least window a receiver
- * offers, min(RCV.BUFF / 2, MSS), and the window a segment advertises
- * (tcp.c). */
+ * offers, min(RCV.BUFF / 2, MSS), and the window a segment advertises, in
+ * bytes, as its window field will carry it (tcp.c). */
 uint32_t tcb_sws_thresh(const struct tt_conn *c);
-uint32_t tcb_adv_wnd(struct tt_conn *c);
+uint32_t tcb_adv_wnd(struct tt_conn *c, int syn);
 
 /* Events: what happened and why (tcp.c). */
 /* Records a reason without a state change. */

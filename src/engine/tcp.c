@@ -69,11 +69,9 @@ tcb_emit(struct tt_conn *c, struct tt_out *out, uint32_t seq, uint32_t ack, unsi
 	s->flags = (uint16_t)flags;
 	/* RFC 7323 §2.3: the window field is RCV.WND >> Rcv.Wind.Shift, except
 	 * on a SYN, where it is never scaled */
-	s->wnd = (flags & TT_RST) ? 0 : tcb_adv_wnd(c);
+	s->wnd = (flags & TT_RST) ? 0 : tcb_adv_wnd(c, (flags & TT_SYN) != 0);
 	if (!(flags & TT_SYN))
 		s->wnd >>= c->rcv_shift;
-	if (s->wnd > 65535)
-		s->wnd = 65535;
 	if (flags & TT_SYN) {
 		s->mss = c->cfg.mss;
 		/* §2.2: a SYN offers it; a SYN,ACK only answers an offer */
@@ -115,38 +113,40 @@ tcb_sws_thresh(const struct tt_conn *c)
 	return t > 0 ? t : 1;
 }
 
-/* What is left of the window last offered: its right edge - RCV.NXT; -1
- * when none was offered in this incarnation. */
-static int64_t
-adv_left(const struct tt_conn *c)
-{
-	if (!c->adv_set || c->adv_irs != c->irs)
-		return -1;
-	return TT_SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-}
-
 /* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2) as BSD and Linux keep it:
  * a window smaller than tcb_sws_thresh() is not offered, 0 instead, so a
  * slow reader never invites a sliver of a segment; and the right edge
  * offered before never moves back (§3.8.6: the window should not shrink).
- * The room is still there: data within it is taken. */
+ * What is offered is what is taken (tcb_rcv_offered): a window offered as
+ * 0 takes no text, as Linux (TCPZeroWindowDrop) and RCV.WND in the RFC.
+ * With window scaling the field carries whole units of 2^Rcv.Wind.Shift
+ * (RFC 7323 §2.3): the window is rounded up to one, as Linux's
+ * __tcp_select_window() does so that a small buffer's window is not
+ * scaled away to 0 for ever, and capped at what the field can carry (a
+ * SYN's window is never scaled, §2.2). */
 uint32_t
-tcb_adv_wnd(struct tt_conn *c)
+tcb_adv_wnd(struct tt_conn *c, int syn)
 {
-	uint32_t free = tcb_rcv_wnd(c), wnd;
+	uint32_t free = tcb_rcv_wnd(c), shift = syn ? 0 : c->rcv_shift;
+	uint64_t wnd, unit = (uint64_t)1 << shift;
 	int64_t held;
 
+	if (c->cfg.observer)
+		return free;            /* told its windows already scaled */
 	/* before the peer's ISN is known (a SYN of our own) there is no edge */
-	if (c->cfg.observer || !tcb_synchronized(c->state))
-		return free;
-	held = adv_left(c);
+	if (!tcb_synchronized(c->state))
+		return free > 65535u << shift ? 65535u << shift : free;
+	held = tcb_adv_left(c);
 	wnd = free < tcb_sws_thresh(c) ? 0 : free;
-	if (held > 0 && wnd < held)
-		wnd = (uint32_t)held;
-	c->rcv_adv = c->rcv_nxt + wnd;
+	if (held > 0 && wnd < (uint64_t)held)
+		wnd = (uint64_t)held;
+	wnd = (wnd + unit - 1) & ~(unit - 1);
+	if (wnd > (uint64_t)65535 << shift)
+		wnd = (uint64_t)65535 << shift;
+	c->rcv_adv = c->rcv_nxt + (uint32_t)wnd;
 	c->adv_irs = c->irs;    /* the edge of this incarnation only */
 	c->adv_set = 1;
-	return wnd;
+	return (uint32_t)wnd;
 }
 
 /* RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR set; a SYN,ACK
@@ -508,8 +508,8 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->snd_wl2 = c->snd_wl2;
 	v->rcv_nxt = c->rcv_nxt;
 	/* RCV.WND as the peer was told it (the free room may be more) */
-	v->rcv_wnd = c->state == TT_CLOSED ? 0 : c->cfg.observer || adv_left(c) < 0
-	             ? tcb_rcv_wnd(c) : (uint32_t)adv_left(c);
+	v->rcv_wnd = c->state == TT_CLOSED ? 0 : c->cfg.observer || tcb_adv_left(c) < 0
+	             ? tcb_rcv_wnd(c) : (uint32_t)tcb_adv_left(c);
 	v->snd_shift = c->ws_on ? c->snd_shift : -1;
 	v->rcv_shift = c->ws_on ? c->rcv_shift : -1;
 	v->snd_queued = (uint32_t)c->slen;
@@ -824,7 +824,7 @@ tt_conn_receive(struct tt_conn *c, uint8_t *buf, size_t cap, size_t *got, tt_tim
 	*got = n;
 	if (c->rcv_urg && TT_SEQ_GEQ((uint32_t)(c->rcv_nxt - c->rlen), c->rcv_up))
 		c->rcv_urg = 0;         /* the reader has passed the urgent data */
-	tcb_note(c, out, TT_R_RECEIVE_DATA);
+	tcb_note(c, out, n > 0 ? TT_R_RECEIVE_DATA : TT_R_RECEIVE_WAIT);
 	/* RFC 1122 §4.2.3.3: a window that opened by min(buffer / 2, MSS) from
 	 * (nearly) closed is announced at once. */
 	thresh = tcb_sws_thresh(c);

@@ -106,6 +106,7 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(SEND_LISTEN, "3.10.2", "error: foreign socket unspecified (a listening connection cannot send)") \
 	_(SEND_RESOURCES, "3.10.2", "error: insufficient resources (no room to keep the data to send)") \
 	_(RECEIVE_DATA, "3.10.3", "RECEIVE: the application reads the bytes that arrived in order") \
+	_(RECEIVE_WAIT, "3.10.3", "RECEIVE: nothing has arrived to read yet: the call waits for data") \
 	_(RECEIVE_NO_CONN, "3.10.3", "error: connection does not exist")               \
 	_(CLOSE_LISTEN, "3.10.4", "CLOSE in LISTEN: the listening connection is deleted")           \
 	_(CLOSE_SYN_SENT, "3.10.4", "CLOSE in SYN-SENT: the connection is deleted before it was established") \
@@ -200,6 +201,7 @@ uint32_t tt_seg_seqlen(const struct tt_seg *seg);
 	_(ACCEPTQ_FULL_COOKIE_DROP, "Linux cookie_v4_check", "a valid SYN cookie came back, but the accept queue is full: the ACK is dropped") \
 	_(ACCEPT, "Linux inet_csk_accept", "accept(): the application takes the oldest established connection off the accept queue") \
 	_(ACCEPT_EMPTY, "Linux inet_csk_accept", "accept(): the accept queue is empty; a blocking accept() would wait for a connection") \
+	_(ACCEPT_INVALID, "Linux inet_csk_accept", "accept(): error: the socket is not listening (EINVAL)") \
 	_(COOKIE_SENT, "RFC 4987 \u00a73.6", "SYN cookie: the listener keeps no state and stays in LISTEN; the SYN,ACK's sequence number is the cookie (a keyed hash of addresses and ports, a minute counter, an index of the MSS)") \
 	_(COOKIE_ACK, "RFC 4987 \u00a73.6", "SYN cookie returned: ACK - 1 is a valid cookie, so the connection is rebuilt directly in ESTABLISHED with the MSS the cookie encoded; window scale and SACK of the SYN are lost (Linux keeps them only in a timestamp, which this engine does not send)") \
 	_(COOKIE_BAD, "RFC 4987 \u00a73.6", "ACK to the listener whose ACK - 1 is no valid cookie (forged, or more than two minutes old): it is an ACK in LISTEN") \

@@ -343,8 +343,9 @@ accept_call(struct tt_sim *s, int h, char *err, size_t errlen)
 		return -1;
 	}
 	tt_out_clear(&out);
-	sim_out_event(&out, i >= 0 ? TT_R_ACCEPT : TT_R_ACCEPT_EMPTY, tt_conn_state(c),
-	           tt_conn_state(c));
+	sim_out_event(&out, i >= 0 ? TT_R_ACCEPT
+	                   : tt_conn_state(c) == TT_CLOSED ? TT_R_ACCEPT_INVALID : TT_R_ACCEPT_EMPTY,
+	              tt_conn_state(c), tt_conn_state(c));
 	st = sim_new_step(s, TT_STEP_EVENT, h, stream);
 	if (st == NULL) {
 		snprintf(err, errlen, "%s", _("out of memory"));

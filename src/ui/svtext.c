@@ -25,10 +25,10 @@ sv_event_label(enum tt_reason r)
 	case TT_R_SEND_MORE: return _("send");
 	case TT_R_SHUTDOWN_SEND_FIN: return _("shutdown");
 	case TT_R_ACCEPT:
-	case TT_R_ACCEPT_EMPTY: return _("accept");
+	case TT_R_ACCEPT_EMPTY: case TT_R_ACCEPT_INVALID: return _("accept");
 	case TT_R_FIN_WAIT_2_TIMEOUT: return _("FIN-WAIT-2 timer");
 	case TT_R_ZERO_WINDOW_GIVE_UP: return _("window probe");
-	case TT_R_RECEIVE_DATA: return _("receive");
+	case TT_R_RECEIVE_DATA: case TT_R_RECEIVE_WAIT: return _("receive");
 	case TT_R_CLOSE_LISTEN:
 	case TT_R_CLOSE_SYN_SENT:
 	case TT_R_CLOSE_SEND_FIN:
