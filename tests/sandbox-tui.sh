@@ -54,9 +54,10 @@ tm_run "$T --lang en sandbox"
 tm_expect "Nothing has happened yet" "bytes: sandbox opens"
 tm_keys l h c w s
 tm_expect "or a number of bytes" "bytes: s takes a count too"
-tm_keys C-u 0 Enter
-tm_expect "a send takes 1 to 16777216 bytes" "bytes: 0 bytes is refused, saying why"
-tm_keys s C-u 2 0 0 0 0 Enter w
+tm_expect "typing replaces it" "bytes: the proposal is marked as one"
+tm_keys - 5 Enter
+tm_expect "a send takes 1 to 16777216 bytes" "bytes: -5 is a count, refused, saying why"
+tm_keys s 2 0 0 0 0 Enter w
 tm_expect "ack=20001" "bytes: 20000 bytes sent and acknowledged"
 tm_expect "win=45535" "bytes: the unread bytes close the server's window by as much"
 tm_keys h G

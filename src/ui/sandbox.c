@@ -168,22 +168,36 @@ next_timer_in(const struct sandbox *sb)
 }
 
 /* s: asks for the bytes to send: text, or a number of bytes (the
- * engine's filler bytes), so that a window can fill from the keyboard. */
+ * engine's filler bytes), so that a window can fill from the keyboard. As
+ * in a scenario's send, a word that begins with a digit, + or - is a
+ * count, and text in double quotes is text. */
 static int
 send_prompt(struct sandbox *sb, size_t *cur)
 {
 	struct tt_session_action a;
-	char buf[64], *end;
-	unsigned long n;
+	char buf[64];
+	size_t n;
 
 	snprintf(buf, sizeof buf, "hello");
-	if (ui_ask(_("Send"), _("Text to send, or a number of bytes (e.g. 20000):"), buf,
+	if (ui_ask(_("Send"), _("Text to send, or a number of bytes (e.g. 100000):"), buf,
 	           sizeof buf) != 0 || buf[0] == '\0')
 		return UI_REDRAW;
 	init_action(&a, TT_SA_SEND, sb->host);
-	if (buf[0] >= '0' && buf[0] <= '9' && strspn(buf, "0123456789") == strlen(buf)) {
-		n = strtoul(buf, &end, 10);
-		a.count = n > 16777216 || n == 0 ? 16777217 : (unsigned)n;  /* the session refuses */
+	n = strlen(buf);
+	if (n >= 2 && buf[0] == '"' && buf[n - 1] == '"') {
+		snprintf(a.text, sizeof a.text, "%.*s", (int)(n - 2), buf + 1);
+		a.count = (unsigned)strlen(a.text);
+		if (a.count == 0)
+			return UI_REDRAW;
+	} else if ((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '+' || buf[0] == '-') {
+		const char *d = buf + (buf[0] == '+');
+		unsigned long v = 0;
+
+		/* not a count of 1 to 16 MiB: the session refuses it, saying why */
+		a.count = 16777217;
+		if (*d != '\0' && strspn(d, "0123456789") == strlen(d) && strlen(d) <= 9 &&
+		    (v = strtoul(d, NULL, 10)) >= 1 && v <= 16777216)
+			a.count = (unsigned)v;
 	} else {
 		snprintf(a.text, sizeof a.text, "%s", buf);
 		a.count = (unsigned)strlen(a.text);
@@ -503,6 +517,7 @@ sb_help(void *ctx)
 	         "  h   switch the host you act as (client / server)\n"
 	         "  l   listen (passive OPEN)           c   connect (active OPEN)\n"
 	         "  s   send text, or a number of bytes G   receive(): read what arrived\n"
+	         "      (\"12\" in quotes is text)\n"
 	         "  f   shutdown: a FIN, still receives A   keep-alive on or off\n"
 	         "  x   close(): FIN (RST if unread)    r   abort (RST)\n"
 	         "  k   crash the host (its TCB is lost)\n"

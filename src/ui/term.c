@@ -623,6 +623,8 @@ struct ask {
 	const char *title, *prompt;
 	wchar_t buf[256];
 	size_t len;
+	int proposed;           /* buf is the caller's proposal, still untouched:
+	                           the first key typed replaces it */
 };
 
 static void
@@ -652,8 +654,12 @@ ask_draw(void *ctx)
 			show++;
 	}
 	ui_text_pad(stdscr, y + 1 + pl, x + 2, wd - 4, ui_attr(UI_R_CURRENT), "");
-	cx = x + 2 + ui_text(stdscr, y + 1 + pl, x + 2, room, ui_attr(UI_R_CURRENT), show);
-	ui_text(stdscr, y + 2 + pl, x + 2, wd - 4, ui_attr(UI_R_DIM), _("Enter: OK   Esc: cancel"));
+	/* a proposal is shown marked, as text a key will replace */
+	cx = x + 2 + ui_text(stdscr, y + 1 + pl, x + 2, room,
+	                     k->proposed ? ui_attr(UI_R_MARK) : ui_attr(UI_R_CURRENT), show);
+	ui_text(stdscr, y + 2 + pl, x + 2, wd - 4, ui_attr(UI_R_DIM),
+	        k->proposed ? _("Enter: OK   typing replaces it   Right: edit   Esc: cancel")
+	                    : _("Enter: OK   Esc: cancel"));
 	move(y + 1 + pl, cx);
 }
 
@@ -673,16 +679,30 @@ ask_key(void *ctx, int key)
 	case UI_FN(KEY_BACKSPACE):
 	case 127:
 	case UI_CTRL('h'):
-		if (k->len > 0)
-			k->buf[--k->len] = 0;
+		if (k->proposed)
+			k->len = 0;     /* the proposal goes whole */
+		else if (k->len > 0)
+			k->len--;
+		k->buf[k->len] = 0;
+		k->proposed = 0;
 		return UI_REDRAW;
 	case UI_CTRL('u'):
 		k->len = 0;
 		k->buf[0] = 0;
+		k->proposed = 0;
+		return UI_REDRAW;
+	case UI_FN(KEY_RIGHT):
+	case UI_FN(KEY_END):
+	case UI_CTRL('e'):
+		k->proposed = 0;        /* keep the proposal, to edit it */
 		return UI_REDRAW;
 	default:
 		if (UI_IS_FN(key) || key < 0x20)
 			return UI_STAY;
+		if (k->proposed) {
+			k->len = 0;
+			k->proposed = 0;
+		}
 		if (k->len + 1 < sizeof k->buf / sizeof k->buf[0]) {
 			k->buf[k->len++] = (wchar_t)key;
 			k->buf[k->len] = 0;
@@ -705,6 +725,7 @@ ui_ask(const char *title, const char *prompt, char *buf, size_t len)
 	got = mbstowcs(k.buf, buf, sizeof k.buf / sizeof k.buf[0] - 1);
 	k.len = got == (size_t)-1 ? 0 : got;
 	k.buf[k.len] = 0;
+	k.proposed = k.len > 0;
 	curs_set(1);
 	r = ui_run(&s);
 	curs_set(0);
