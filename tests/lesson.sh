@@ -179,6 +179,19 @@ while IFS= read -r want; do
 	[ -z "$out" ] && pass || fail "broken $f printed to stdout"
 done < "$T/broken/expect.txt"
 
+# The same under --lang zh_CN: the message in Chinese after the FILE:LINE:
+# prefix (the keywords as the author types them), the exit status as in
+# English.
+while IFS= read -r want; do
+	f=${want%%:*}
+	"$TCPTUTOR" lesson "$T/broken/$f" --batch > /dev/null 2>&1
+	st_en=$?
+	out=$("$TCPTUTOR" --lang zh_CN lesson "$T/broken/$f" --batch 2> "$TMPD/err")
+	expect_status "$st_en" $? "zh_CN: broken $f exits as in English"
+	expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/broken/$(echo "$want" | sed 's/[][().*^$]/\\&/g')$" "zh_CN: broken $f message in Chinese"
+	[ -z "$out" ] && pass || fail "zh_CN: broken $f printed to stdout"
+done < "$T/broken/expect.zh_CN.txt"
+
 # Usage errors.
 "$TCPTUTOR" lesson no-such-lesson --batch > /dev/null 2> "$TMPD/err"
 expect_status 2 $? "unknown lesson name"

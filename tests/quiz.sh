@@ -49,6 +49,19 @@ TCPTUTOR_DATADIR="$TMPD/bad" "$T" quiz --list --batch >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "bad bank exits 1"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/x\.quiz:3: unknown kind 'sideways'" "bad bank: file:line"
 [ "$(wc -l <"$TMPD/err")" -eq 1 ] && pass || fail "bad bank: one line on stderr"
+# --lang zh_CN: the same status, the message in Chinese after file:line, the
+# keywords (kind single ...) as the author types them
+TCPTUTOR_DATADIR="$TMPD/bad" "$T" quiz --list --batch >/dev/null 2>&1; st_en=$?
+TCPTUTOR_DATADIR="$TMPD/bad" "$T" --lang zh_CN quiz --list --batch >/dev/null 2>"$TMPD/err"
+expect_status "$st_en" $? "zh_CN: bad bank exits as in English"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/x\.quiz:3: 未知的题型“sideways”（可用 single、multiple、number、order、state、open）$" \
+	"zh_CN: bad bank: the message in Chinese"
+printf 'question a\ntopic t\nkind single\ntitle.en A\nprompt.en P\nexplain.en E\n' >"$TMPD/bad/quiz/x.quiz"
+TCPTUTOR_DATADIR="$TMPD/bad" "$T" quiz --list --batch >/dev/null 2>&1; st_en=$?
+TCPTUTOR_DATADIR="$TMPD/bad" "$T" --lang zh_CN quiz --list --batch >/dev/null 2>"$TMPD/err"
+expect_status "$st_en" $? "zh_CN: a question without title.zh exits as in English"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*/x\.quiz:1: 题目 a：没有 title\.zh$" \
+	"zh_CN: a question without title.zh: the message in Chinese"
 
 # ---- scripted sittings with known answers: golden output ----
 # basic (seed 11 asks b-multiple, b-single, b-number): right, unreadable, wrong.

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "i18n.h"
 #include "tutor/lesson.h"
 #include "tutor/lesson_impl.h"
 
@@ -296,7 +297,7 @@ make_choices(struct tt_lesson *l, struct check *c, char *err, size_t errlen)
 			if (strcmp(c->author[i], pc->answer) == 0)
 				return 0;
 		return tt_lesson_fail(err, errlen, l->fname, c->choices_line,
-		            "choices do not include the engine's answer '%s'", pc->answer);
+		            _("choices do not include the engine's answer '%s'"), pc->answer);
 	}
 	if (pc->kind == TT_LESSON_CHECK_STATE) {
 		int right = tt_state_from_name(pc->answer);
@@ -359,7 +360,7 @@ answer_checks(struct tt_lesson *l, char *err, size_t errlen)
 		pc->step = first;
 		if (first >= end)
 			return tt_lesson_fail(err, errlen, l->fname, pc->line,
-			            "check %s: the action on line %u produces no step",
+			            _("check %s: the action on line %u produces no step"),
 			            tt_lesson_check_kind_name(pc->kind), pt->pub.line);
 		if (pc->kind == TT_LESSON_CHECK_STATE) {
 			pc->answer_step = end - 1;
@@ -373,7 +374,7 @@ answer_checks(struct tt_lesson *l, char *err, size_t errlen)
 				;
 			if (k == end)
 				return tt_lesson_fail(err, errlen, l->fname, pc->line,
-				            "check %s: the action on line %u produces no segment",
+				            _("check %s: the action on line %u produces no segment"),
 				            tt_lesson_check_kind_name(pc->kind), pt->pub.line);
 			st = &l->steps[k];
 			pc->answer_step = k;
@@ -389,7 +390,7 @@ answer_checks(struct tt_lesson *l, char *err, size_t errlen)
 			case TT_LESSON_CHECK_ACK:
 				if (!(st->seg.flags & TT_ACK))
 					return tt_lesson_fail(err, errlen, l->fname, pc->line,
-					            "check ack: the segment of line %u has no ACK flag",
+					            _("check ack: the segment of line %u has no ACK flag"),
 					            pt->pub.line);
 				snprintf(pc->answer, sizeof pc->answer, "%" PRIu32, ack);
 				break;
@@ -402,7 +403,7 @@ answer_checks(struct tt_lesson *l, char *err, size_t errlen)
 			return -1;
 		if (l->step_check[first] != NULL)
 			return tt_lesson_fail(err, errlen, l->fname, pc->line,
-			            "two checkpoints before the same step");
+			            _("two checkpoints before the same step"));
 		l->step_check[first] = c;
 	}
 	return 0;
@@ -428,26 +429,33 @@ run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t err
 		if (l->steps[i].kind == TT_STEP_SEGMENT && l->steps[i].frame > frame0)
 			frame0 = l->steps[i].frame;
 	if (*pi + na > l->nparts)
-		return tt_lesson_fail(err, errlen, l->fname, 0, "internal error: more actions than parts");
+		return tt_lesson_fail(err, errlen, l->fname, 0,
+		                      _("internal error: more actions than parts"));
 	if ((fs = calloc(na + 1, sizeof *fs)) == NULL)
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	serr[0] = '\0';
 	sim = tt_scenario_run(sc, fs, serr, sizeof serr);
 	if (sim == NULL) {
-		unsigned long k = 0;
 		unsigned line = 0;
 		const char *msg = serr;
 
-		/* "action N: message", N counted from 1 */
-		if (sscanf(serr, "action %lu", &k) == 1 && strchr(serr, ':') != NULL) {
-			if (k >= 1 && k <= na)
+		/* "action N (NAME): message", N counted from 1, as
+		 * tt_scenario_run() wrote it: in the user's language */
+		for (size_t k = 1; k <= na && line == 0; k++) {
+			char head[128];
+			int hn = snprintf(head, sizeof head, _("action %zu (%s): %s"), k,
+			                  tt_action_name(tt_scenario_action(sc, k - 1)->kind), "");
+
+			if (hn > 0 && (size_t)hn < sizeof head && strncmp(serr, head, (size_t)hn) == 0) {
 				line = l->parts[*pi + k - 1].pub.line;
-			msg = strchr(serr, ':') + 1;
-			while (*msg == ' ')
-				msg++;
+				msg = serr + hn;
+				while (*msg == ' ')
+					msg++;
+			}
 		}
 		free(fs);
-		return tt_lesson_fail(err, errlen, l->fname, line, "%s", *msg ? msg : "the scenario failed");
+		return tt_lesson_fail(err, errlen, l->fname, line, "%s",
+		                      *msg ? msg : _("the scenario failed"));
 	}
 	n = tt_sim_nsteps(sim);
 	ns = realloc(l->steps, (base + n + 1) * sizeof *ns);
@@ -459,7 +467,7 @@ run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t err
 	if (ns == NULL || nsc == NULL) {
 		free(fs);
 		tt_sim_free(sim);
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	}
 	/* streams are numbered through the lesson too: each scene's after the
 	 * ones before it */
@@ -487,7 +495,7 @@ run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t err
 	if (add_streams(l, sim, stream0) < 0) {
 		free(fs);
 		tt_sim_free(sim);
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	}
 	free(fs);
 	tt_sim_free(sim);
@@ -549,12 +557,13 @@ run_scenario(struct tt_lesson *l, char *err, size_t errlen)
 	l->endpoint = calloc(l->nscs, sizeof *l->endpoint);
 	l->iss = calloc(l->nscs, sizeof *l->iss);
 	if (l->endpoint == NULL || l->iss == NULL)
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	for (unsigned sc = 0; sc < l->nscs; sc++)
 		if (run_scene(l, sc, &pi, err, errlen) < 0)
 			return -1;
 	if (pi != l->nparts)
-		return tt_lesson_fail(err, errlen, l->fname, 0, "internal error: %zu actions, %zu parts", pi,
+		return tt_lesson_fail(err, errlen, l->fname, 0,
+		                      _("internal error: %zu actions, %zu parts"), pi,
 		            l->nparts);
 	return 0;
 }
@@ -577,7 +586,8 @@ run_capture(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 		return tt_lesson_fail(err, errlen, l->fname, l->capture_line, "%s: %s", l->capture, cerr);
 	if (l->stream >= cap_story_nstreams(cs)) {
 		cap_story_free(cs);
-		return tt_lesson_fail(err, errlen, l->fname, l->capture_line, "%s has no stream %u", l->capture,
+		return tt_lesson_fail(err, errlen, l->fname, l->capture_line,
+		                      _("%s has no stream %u"), l->capture,
 		            l->stream);
 	}
 	if (cap_story_select(cs, l->stream, cerr, sizeof cerr) < 0) {
@@ -589,7 +599,7 @@ run_capture(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 	l->iss = calloc(1, sizeof *l->iss);
 	if (l->endpoint == NULL || l->iss == NULL) {
 		cap_story_free(cs);
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	}
 	snprintf(l->endpoint[0][0], sizeof l->endpoint[0][0], "%s", info->endpoint[0]);
 	snprintf(l->endpoint[0][1], sizeof l->endpoint[0][1], "%s", info->endpoint[1]);
@@ -599,7 +609,7 @@ run_capture(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 	l->step_scene = calloc(n ? n : 1, sizeof *l->step_scene);
 	if (l->steps == NULL || l->step_scene == NULL) {
 		cap_story_free(cs);
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	}
 	memcpy(l->steps, st, n * sizeof *st);
 	l->nsteps = n;
@@ -616,7 +626,7 @@ run_capture(struct tt_lesson *l, const char *datadir, char *err, size_t errlen)
 		pt->pub.end = k;
 		if (pt->pub.first == pt->pub.end)
 			return tt_lesson_fail(err, errlen, l->fname, pt->pub.line,
-			            "stream %u of %s has no frame in %" PRIu64 "-%" PRIu64, l->stream,
+			            _("stream %u of %s has no frame in %" PRIu64 "-%" PRIu64), l->stream,
 			            l->capture, pt->flo, pt->fhi);
 	}
 	return 0;
@@ -636,7 +646,7 @@ tt_lesson_run(struct tt_lesson *l, const char *datadir, char *err, size_t errlen
 	l->step_check = calloc(l->nsteps ? l->nsteps : 1, sizeof *l->step_check);
 	l->step_base = malloc((l->nsteps ? l->nsteps : 1) * 2 * sizeof *l->step_base);
 	if (l->step_part == NULL || l->step_check == NULL || l->step_base == NULL)
-		return tt_lesson_fail(err, errlen, l->fname, 0, "out of memory");
+		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	for (size_t i = 0; i < l->nsteps; i++)
 		step_bases(l, &l->steps[i], &l->step_base[2 * i]);
 	/* A fault armed on a segment already in flight loses it at once: that

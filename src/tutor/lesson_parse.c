@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "tutor/lesson.h"
 #include "tutor/lesson_impl.h"
 
@@ -151,7 +152,7 @@ perr(struct parser *p, unsigned line, const char *fmt, ...)
 static int
 oom(struct parser *p)
 {
-	return perr(p, p->line, "out of memory");
+	return perr(p, p->line, _("out of memory"));
 }
 
 /* Splits off the next word of *s (blanks separate); returns it or NULL. */
@@ -192,9 +193,9 @@ static int
 need_both(struct parser *p, char *const v[TT_NLANG], unsigned line, const char *what)
 {
 	if (v[TT_EN] == NULL)
-		return perr(p, line, "%s has no English text (%s en)", what, what);
+		return perr(p, line, _("%s has no English text (%s en)"), what, what);
 	if (v[TT_ZH] == NULL)
-		return perr(p, line, "%s has no Chinese text (%s zh)", what, what);
+		return perr(p, line, _("%s has no Chinese text (%s zh)"), what, what);
 	return 0;
 }
 
@@ -207,15 +208,15 @@ check_complete(struct parser *p)
 		return 0;
 	c = &p->l->checks[p->check];
 	if (c->ask[TT_EN] == NULL && c->ask[TT_ZH] == NULL)
-		return perr(p, c->pub.line, "checkpoint has no question (ask en, ask zh)");
+		return perr(p, c->pub.line, _("checkpoint has no question (ask en, ask zh)"));
 	if (need_both(p, c->ask, c->ask_line, "ask") < 0)
 		return -1;
 	if (c->why[TT_EN] == NULL && c->why[TT_ZH] == NULL)
-		return perr(p, c->pub.line, "checkpoint has no reason (why en, why zh)");
+		return perr(p, c->pub.line, _("checkpoint has no reason (why en, why zh)"));
 	if (need_both(p, c->why, c->why_line, "why") < 0)
 		return -1;
 	if (c->nauthor > 0 && c->pub.kind != TT_LESSON_CHECK_STATE && c->pub.kind != TT_LESSON_CHECK_FLAGS)
-		return perr(p, c->choices_line, "choices are only for state and flags checkpoints");
+		return perr(p, c->choices_line, _("choices are only for state and flags checkpoints"));
 	return 0;
 }
 
@@ -282,29 +283,31 @@ new_check(struct parser *p, char *args)
 	int k = -1, h = -1;
 
 	if (p->check >= 0)
-		return perr(p, p->line, "only one checkpoint per action (the one on line %u has no action yet)",
+		return perr(p, p->line,
+		            _("only one checkpoint per action (the one on line %u has no action yet)"),
 		            l->checks[p->check].pub.line);
 	if (kind == NULL)
-		return perr(p, p->line, "check needs a kind: state HOST, flags, seq, ack or len");
+		return perr(p, p->line, _("check needs a kind: state HOST, flags, seq, ack or len"));
 	for (int i = 0; i < TT_LESSON_NCHECK_KINDS; i++)
 		if (strcmp(kind, tt_lesson_check_kind_name((enum tt_lesson_check_kind)i)) == 0)
 			k = i;
 	if (k < 0)
-		return perr(p, p->line, "unknown checkpoint '%s' (state HOST, flags, seq, ack or len)", kind);
+		return perr(p, p->line,
+		            _("unknown checkpoint '%s' (state HOST, flags, seq, ack or len)"), kind);
 	if (k == TT_LESSON_CHECK_STATE) {
 		if (host == NULL)
-			return perr(p, p->line, "check state needs a host: client or server");
+			return perr(p, p->line, _("check state needs a host: client or server"));
 		if (strcmp(host, "client") == 0)
 			h = TT_CLIENT;
 		else if (strcmp(host, "server") == 0)
 			h = TT_SERVER;
 		else
-			return perr(p, p->line, "unknown host '%s' (client or server)", host);
+			return perr(p, p->line, _("unknown host '%s' (client or server)"), host);
 	} else if (host != NULL) {
-		return perr(p, p->line, "check %s takes no argument", kind);
+		return perr(p, p->line, _("check %s takes no argument"), kind);
 	}
 	if (next_word(&args) != NULL)
-		return perr(p, p->line, "too many words after check");
+		return perr(p, p->line, _("too many words after check"));
 	if (TT_GROW(l->checks, l->nchecks, l->capchecks, 8) < 0)
 		return oom(p);
 	c = &l->checks[l->nchecks];
@@ -323,10 +326,10 @@ set_choices(struct parser *p, char *args)
 	char *s = args;
 
 	if (p->check < 0)
-		return perr(p, p->line, "choices without a checkpoint (check ...) before it");
+		return perr(p, p->line, _("choices without a checkpoint (check ...) before it"));
 	c = &p->l->checks[p->check];
 	if (c->nauthor > 0)
-		return perr(p, p->line, "choices given twice");
+		return perr(p, p->line, _("choices given twice"));
 	c->choices_line = p->line;
 	for (;;) {
 		char *bar = strchr(s, '|'), *w;
@@ -336,27 +339,27 @@ set_choices(struct parser *p, char *args)
 			*bar = '\0';
 		w = rest_text(s);
 		if (*w == '\0')
-			return perr(p, p->line, "empty choice");
+			return perr(p, p->line, _("empty choice"));
 		if (c->nauthor == TT_LESSON_MAX_CHOICES)
-			return perr(p, p->line, "at most %d choices", TT_LESSON_MAX_CHOICES);
+			return perr(p, p->line, _("at most %d choices"), TT_LESSON_MAX_CHOICES);
 		if (c->pub.kind == TT_LESSON_CHECK_STATE) {
 			int st = tt_state_from_name(w);
 
 			if (st < 0)
-				return perr(p, p->line, "'%s' is not an RFC 9293 state", w);
+				return perr(p, p->line, _("'%s' is not an RFC 9293 state"), w);
 			snprintf(norm, sizeof norm, "%s", tt_state_name((enum tt_state)st));
 		} else if (c->pub.kind == TT_LESSON_CHECK_FLAGS) {
 			int f = tt_flags_parse(w);
 
 			if (f < 0)
-				return perr(p, p->line, "'%s' is not a set of TCP flags", w);
+				return perr(p, p->line, _("'%s' is not a set of TCP flags"), w);
 			tt_flags_format((unsigned)f, norm, sizeof norm);
 		} else {
-			return perr(p, p->line, "choices are only for state and flags checkpoints");
+			return perr(p, p->line, _("choices are only for state and flags checkpoints"));
 		}
 		for (unsigned i = 0; i < c->nauthor; i++)
 			if (strcmp(c->author[i], norm) == 0)
-				return perr(p, p->line, "choice '%s' given twice", norm);
+				return perr(p, p->line, _("choice '%s' given twice"), norm);
 		if ((c->author[c->nauthor] = strdup(norm)) == NULL)
 			return oom(p);
 		c->nauthor++;
@@ -365,7 +368,7 @@ set_choices(struct parser *p, char *args)
 		s = bar + 1;
 	}
 	if (c->nauthor < 2)
-		return perr(p, p->line, "choices need at least two entries separated by '|'");
+		return perr(p, p->line, _("choices need at least two entries separated by '|'"));
 	return 0;
 }
 
@@ -379,7 +382,8 @@ lang_text(struct parser *p, const char *kw, char *args)
 	char **slot;
 
 	if (lw == NULL || (g = lang_index(lw)) < 0)
-		return perr(p, p->line, "%s needs a language first: '%s en TEXT' or '%s zh TEXT'", kw, kw, kw);
+		return perr(p, p->line,
+		            _("%s needs a language first: '%s en TEXT' or '%s zh TEXT'"), kw, kw, kw);
 	text = rest_text(args);
 	if (strcmp(kw, "say") == 0) {
 		if (p->say[TT_EN] == NULL && p->say[TT_ZH] == NULL)
@@ -391,11 +395,11 @@ lang_text(struct parser *p, const char *kw, char *args)
 		slot = &l->summary[g];
 	} else if (strcmp(kw, "title") == 0) {
 		if (p->actions)
-			return perr(p, p->line, "title belongs before the first action");
+			return perr(p, p->line, _("title belongs before the first action"));
 		if (l->title[g] != NULL)
-			return perr(p, p->line, "title %s given twice", lw);
+			return perr(p, p->line, _("title %s given twice"), lw);
 		if (*text == '\0')
-			return perr(p, p->line, "empty title");
+			return perr(p, p->line, _("empty title"));
 		if (l->title_line == 0)
 			l->title_line = p->line;
 		slot = &l->title[g];
@@ -403,7 +407,7 @@ lang_text(struct parser *p, const char *kw, char *args)
 		struct check *c;
 
 		if (p->check < 0)
-			return perr(p, p->line, "%s without a checkpoint (check ...) before it", kw);
+			return perr(p, p->line, _("%s without a checkpoint (check ...) before it"), kw);
 		c = &l->checks[p->check];
 		if (strcmp(kw, "ask") == 0) {
 			if (c->ask_line == 0)
@@ -416,7 +420,7 @@ lang_text(struct parser *p, const char *kw, char *args)
 		}
 	}
 	if (*text == '\0' && *slot == NULL && strcmp(kw, "say") != 0 && strcmp(kw, "summary") != 0)
-		return perr(p, p->line, "empty %s text", kw);
+		return perr(p, p->line, _("empty %s text"), kw);
 	if (text_append(slot, text) < 0)
 		return oom(p);
 	if (*slot == NULL && (*slot = strdup("")) == NULL)
@@ -433,9 +437,9 @@ parse_frames(struct parser *p, const char *kw, char *args)
 	struct part *pt;
 
 	if (l->capture == NULL)
-		return perr(p, p->line, "%s belongs to a capture lesson (capture FILE first)", kw);
+		return perr(p, p->line, _("%s belongs to a capture lesson (capture FILE first)"), kw);
 	if (w == NULL)
-		return perr(p, p->line, "%s needs a frame number or a range A-B", kw);
+		return perr(p, p->line, _("%s needs a frame number or a range A-B"), kw);
 	errno = 0;
 	lo = strtoull(w, &end, 10);
 	hi = lo;
@@ -446,11 +450,11 @@ parse_frames(struct parser *p, const char *kw, char *args)
 		end = e2;
 	}
 	if (errno != 0 || *end != '\0' || w[0] < '0' || w[0] > '9' || lo == 0 || hi < lo)
-		return perr(p, p->line, "'%s' is not a frame number or a range A-B", w);
+		return perr(p, p->line, _("'%s' is not a frame number or a range A-B"), w);
 	if (next_word(&args) != NULL)
-		return perr(p, p->line, "too many words after %s", kw);
+		return perr(p, p->line, _("too many words after %s"), kw);
 	if (lo <= p->last_frame)
-		return perr(p, p->line, "frames must move forward (frame %llu was already shown)",
+		return perr(p, p->line, _("frames must move forward (frame %llu was already shown)"),
 		            (unsigned long long)p->last_frame);
 	if (new_part(p, &pt) < 0)
 		return -1;
@@ -469,11 +473,11 @@ parse_view(struct parser *p, char *args)
 	int k;
 
 	if (p->view != TT_LESSON_VIEW_KEEP)
-		return perr(p, p->line, "two views before one action");
+		return perr(p, p->line, _("two views before one action"));
 	for (k = 1; k < 5 && w != NULL && strcmp(w, names[k]) != 0; k++)
 		;
 	if (w == NULL || k == 5 || next_word(&args) != NULL)
-		return perr(p, p->line, "use: view ladder|windows|cwnd|sequence");
+		return perr(p, p->line, _("use: view ladder|windows|cwnd|sequence"));
 	p->view = (enum tt_lesson_view)k;
 	p->view_line = p->line;
 	return 0;
@@ -499,20 +503,20 @@ scenario_line(struct parser *p, char *line, char *kw, char *args)
 	serr[0] = '\0';
 	r = tt_scenario_line(sc, line, serr, sizeof serr);
 	if (r < 0)
-		return perr(p, p->line, "%s", serr[0] ? serr : "bad scenario line");
+		return perr(p, p->line, "%s", serr[0] ? serr : _("bad scenario line"));
 	if (r == 0) {
 		char *w = line;
 
 		w = next_word(&w);
-		return perr(p, p->line, "unknown keyword '%s'", w ? w : "");
+		return perr(p, p->line, _("unknown keyword '%s'"), w ? w : "");
 	}
 	if (tt_scenario_nactions(sc) > before) {
 		struct part *pt;
 
 		if (l->capture != NULL)
-			return perr(p, p->line, "scenario actions cannot be mixed with a capture");
+			return perr(p, p->line, _("scenario actions cannot be mixed with a capture"));
 		if (tt_scenario_nactions(sc) != before + 1)
-			return perr(p, p->line, "one line made several actions");
+			return perr(p, p->line, _("one line made several actions"));
 		kind = tt_scenario_action(sc, before)->kind;
 		if (kind == TT_A_DROP || kind == TT_A_DUPLICATE || kind == TT_A_DELAY) {
 			/* Arming a fault makes no step: the narration and checkpoint
@@ -537,19 +541,20 @@ parse_line(struct parser *p, char *line)
 	if (kw == NULL || kw[0] == '#')
 		return 0;
 	if (l->name == NULL && strcmp(kw, "lesson") != 0)
-		return perr(p, p->line, "a lesson starts with 'lesson NAME'");
+		return perr(p, p->line, _("a lesson starts with 'lesson NAME'"));
 	if (strcmp(kw, "lesson") == 0) {
 		char *name = next_word(&args);
 
 		if (l->name != NULL)
-			return perr(p, p->line, "'lesson' given twice");
+			return perr(p, p->line, _("'lesson' given twice"));
 		if (name == NULL)
-			return perr(p, p->line, "lesson needs a name");
+			return perr(p, p->line, _("lesson needs a name"));
 		if (next_word(&args) != NULL)
-			return perr(p, p->line, "too many words after lesson");
+			return perr(p, p->line, _("too many words after lesson"));
 		for (const char *c = name; *c != '\0'; c++)
 			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
-				return perr(p, p->line, "lesson name '%s': use a-z, 0-9 and '-'", name);
+				return perr(p, p->line,
+				            _("lesson name '%s': use a-z, 0-9 and '-'"), name);
 		if ((l->name = strdup(name)) == NULL)
 			return oom(p);
 		return 0;
@@ -559,11 +564,11 @@ parse_line(struct parser *p, char *line)
 		long v;
 
 		if (w == NULL)
-			return perr(p, p->line, "order needs a number");
+			return perr(p, p->line, _("order needs a number"));
 		errno = 0;
 		v = strtol(w, &end, 10);
 		if (errno != 0 || *end != '\0' || v < 0 || v > 1000000 || next_word(&args) != NULL)
-			return perr(p, p->line, "'%s' is not an order number (0-1000000)", w);
+			return perr(p, p->line, _("'%s' is not an order number (0-1000000)"), w);
 		l->order = (int)v;
 		return 0;
 	}
@@ -580,11 +585,11 @@ parse_line(struct parser *p, char *line)
 		char *w = next_word(&args);
 
 		if (l->capture != NULL)
-			return perr(p, p->line, "capture given twice");
+			return perr(p, p->line, _("capture given twice"));
 		if (p->actions)
-			return perr(p, p->line, "scenario actions cannot be mixed with a capture");
+			return perr(p, p->line, _("scenario actions cannot be mixed with a capture"));
 		if (w == NULL || next_word(&args) != NULL)
-			return perr(p, p->line, "capture needs one file name");
+			return perr(p, p->line, _("capture needs one file name"));
 		if ((l->capture = strdup(w)) == NULL)
 			return oom(p);
 		l->capture_line = p->line;
@@ -595,14 +600,15 @@ parse_line(struct parser *p, char *line)
 		unsigned long v;
 
 		if (l->capture == NULL)
-			return perr(p, p->line, "stream belongs to a capture lesson (capture FILE first)");
+			return perr(p, p->line,
+			            _("stream belongs to a capture lesson (capture FILE first)"));
 		if (w == NULL)
-			return perr(p, p->line, "stream needs a number");
+			return perr(p, p->line, _("stream needs a number"));
 		errno = 0;
 		v = strtoul(w, &end, 10);
 		if (errno != 0 || *end != '\0' || w[0] < '0' || w[0] > '9' || v > 1000000 ||
 		    next_word(&args) != NULL)
-			return perr(p, p->line, "'%s' is not a stream number", w);
+			return perr(p, p->line, _("'%s' is not a stream number"), w);
 		l->stream = (unsigned)v;
 		return 0;
 	}
@@ -610,11 +616,12 @@ parse_line(struct parser *p, char *line)
 		return parse_frames(p, kw, args);
 	if (strcmp(kw, "scene") == 0) {
 		if (next_word(&args) != NULL)
-			return perr(p, p->line, "scene takes no argument");
+			return perr(p, p->line, _("scene takes no argument"));
 		if (l->capture != NULL)
-			return perr(p, p->line, "scene belongs to scenario lessons, not to a capture");
+			return perr(p, p->line,
+			            _("scene belongs to scenario lessons, not to a capture"));
 		if (tt_scenario_nactions(l->scs[l->nscs - 1]) == 0)
-			return perr(p, p->line, "the scene before this one has no action");
+			return perr(p, p->line, _("the scene before this one has no action"));
 		if (TT_GROW(l->scs, l->nscs, l->capscs, 4) < 0)
 			return oom(p);
 		if ((l->scs[l->nscs] = tt_scenario_new()) == NULL)
@@ -637,7 +644,7 @@ tt_lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_
 
 	if (l == NULL || (l->fname = strdup(fname)) == NULL ||
 	    (l->scs = calloc(1, sizeof *l->scs)) == NULL || (l->scs[0] = tt_scenario_new()) == NULL) {
-		tt_lesson_fail(err, errlen, fname, 0, "out of memory");
+		tt_lesson_fail(err, errlen, fname, 0, _("out of memory"));
 		tt_lesson_free(l);
 		return NULL;
 	}
@@ -666,7 +673,7 @@ tt_lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_
 		if (p.line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
 			memmove(line, line + 3, (n -= 3) + 1);
 		if (!line_ok((const unsigned char *)line, n)) {
-			rc = perr(&p, p.line, "not UTF-8 text (or a control character)");
+			rc = perr(&p, p.line, _("not UTF-8 text (or a control character)"));
 			break;
 		}
 		rc = parse_line(&p, line);
@@ -676,23 +683,24 @@ tt_lesson_parse(const char *buf, size_t len, const char *fname, char *err, size_
 		unsigned last = p.line ? p.line : 1;
 
 		if (l->name == NULL)
-			rc = perr(&p, 1, "a lesson starts with 'lesson NAME'");
+			rc = perr(&p, 1, _("a lesson starts with 'lesson NAME'"));
 		else if (p.check >= 0)
-			rc = perr(&p, l->checks[p.check].pub.line, "checkpoint is not followed by an action");
+			rc = perr(&p, l->checks[p.check].pub.line,
+			          _("checkpoint is not followed by an action"));
 		else if (p.say[TT_EN] != NULL || p.say[TT_ZH] != NULL)
-			rc = perr(&p, p.say_line, "narration is not followed by an action");
+			rc = perr(&p, p.say_line, _("narration is not followed by an action"));
 		else if (p.view != TT_LESSON_VIEW_KEEP)
-			rc = perr(&p, p.view_line, "view is not followed by an action");
+			rc = perr(&p, p.view_line, _("view is not followed by an action"));
 		else if (l->title[TT_EN] == NULL && l->title[TT_ZH] == NULL)
-			rc = perr(&p, last, "the lesson has no title (title en, title zh)");
+			rc = perr(&p, last, _("the lesson has no title (title en, title zh)"));
 		else if (need_both(&p, l->title, l->title_line, "title") < 0)
 			rc = -1;
 		else if (l->summary[TT_EN] == NULL && l->summary[TT_ZH] == NULL)
-			rc = perr(&p, last, "the lesson has no summary (summary en, summary zh)");
+			rc = perr(&p, last, _("the lesson has no summary (summary en, summary zh)"));
 		else if (need_both(&p, l->summary, l->summary_line, "summary") < 0)
 			rc = -1;
 		else if (l->nparts == 0)
-			rc = perr(&p, last, "the lesson has no action");
+			rc = perr(&p, last, _("the lesson has no action"));
 	}
 	for (int g = 0; g < TT_NLANG; g++)
 		free(p.say[g]);
@@ -723,9 +731,9 @@ tt_lesson_load(const char *path, char *err, size_t errlen)
 	buf = tt_read_file(strcmp(path, "-") == 0 ? "./-" : path, TT_LESSON_MAX_BYTES, &len);
 	if (buf == NULL) {
 		if (errno == EFBIG)
-			tt_lesson_fail(err, errlen, path, 0, "file too large for a lesson");
+			tt_lesson_fail(err, errlen, path, 0, _("file too large for a lesson"));
 		else if (errno == ENOMEM)
-			tt_lesson_fail(err, errlen, path, 0, "out of memory");
+			tt_lesson_fail(err, errlen, path, 0, _("out of memory"));
 		else
 			tt_lesson_fail(err, errlen, path, 0, "%s", strerror(errno));
 		return NULL;

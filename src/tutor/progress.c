@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "tutor/progress.h"
 #include "tutor/store.h"
 
@@ -293,15 +294,15 @@ save_merge(void *ctx, const char *buf, size_t len, char **out, size_t *outlen, c
 	int rc = buf != NULL ? parse(sv->d, buf, len, &first) : 0;
 
 	if (rc == -1) {
-		snprintf(err, errlen, "%s: not a progress file any more; left as it is", sv->p->path);
+		snprintf(err, errlen, _("%s: not a progress file any more; left as it is"), sv->p->path);
 		return -1;
 	}
 	if (rc == -2) {
-		snprintf(err, errlen, "%s: out of memory", sv->p->path);
+		snprintf(err, errlen, _("%s: out of memory"), sv->p->path);
 		return -1;
 	}
 	if (merge_into(sv->d, sv->p) == -1 || (*out = format(sv->d, outlen)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -315,7 +316,7 @@ tt_lesson_progress_save(struct tt_lesson_progress *p, char *err, size_t errlen)
 	int rc;
 
 	if (d == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", _("out of memory"));
 		return -1;
 	}
 	rc = tt_store_update(p->path, 0, save_merge, &sv, err, errlen);

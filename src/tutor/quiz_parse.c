@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "tutor/quiz.h"
 #include "tutor/quiz_bank.h"
 #include "tutor/store.h"
@@ -92,45 +93,52 @@ finish_question(struct parser *ps)
 		return 0;
 	ps->line = q->line;
 	if (q->topic[0] == '\0')
-		return perr(ps, "question %s: no topic", q->id);
+		return perr(ps, _("question %s: no topic"), q->id);
 	if (!ps->kind_set)
-		return perr(ps, "question %s: no kind", q->id);
+		return perr(ps, _("question %s: no kind"), q->id);
 	for (int l = 0; l < TT_NLANG; l++) {
 		if (q->title.s[l] == NULL)
-			return perr(ps, "question %s: no title.%s", q->id, lang[l]);
+			return perr(ps, _("question %s: no title.%s"), q->id, lang[l]);
 		if (q->prompt.s[l] == NULL)
-			return perr(ps, "question %s: no prompt.%s", q->id, lang[l]);
+			return perr(ps, _("question %s: no prompt.%s"), q->id, lang[l]);
 		if (q->explain.s[l] == NULL)
-			return perr(ps, "question %s: no explain.%s", q->id, lang[l]);
+			return perr(ps, _("question %s: no explain.%s"), q->id, lang[l]);
 	}
 	if (ps->nchoice[0] != ps->nchoice[1])
-		return perr(ps, "question %s: %zu choice.en but %zu choice.zh", q->id, ps->nchoice[0],
+		return perr(ps,
+		            _("question %s: %zu choice.en but %zu choice.zh"), q->id, ps->nchoice[0],
 		            ps->nchoice[1]);
 	if (ps->nkey[0] != ps->nkey[1])
-		return perr(ps, "question %s: %zu key.en but %zu key.zh", q->id, ps->nkey[0], ps->nkey[1]);
+		return perr(ps,
+		            _("question %s: %zu key.en but %zu key.zh"),
+		            q->id, ps->nkey[0], ps->nkey[1]);
 	if (ps->nwrong[0] != ps->nwrong[1])
-		return perr(ps, "question %s: %zu wrong.en but %zu wrong.zh", q->id, ps->nwrong[0],
+		return perr(ps, _("question %s: %zu wrong.en but %zu wrong.zh"), q->id, ps->nwrong[0],
 		            ps->nwrong[1]);
 	q->nchoices = ps->nchoice[0];
 	q->nkeys = ps->nkey[0];
 	q->nwrong = ps->nwrong[0];
 	if (!ps->show_set)
-		return perr(ps, "question %s: no show (the lesson step that demonstrates it)", q->id);
+		return perr(ps,
+		            _("question %s: no show (the lesson step that demonstrates it)"), q->id);
 	switch (q->kind) {
 	case TT_QUIZ_SINGLE:
 	case TT_QUIZ_MULTIPLE:
 	case TT_QUIZ_ORDER:
 		if (q->nchoices < 2)
-			return perr(ps, "question %s: a %s question needs at least two choices", q->id,
+			return perr(ps,
+			            _("question %s: a %s question needs at least two choices"), q->id,
 			            tt_quiz_kind_word(q->kind));
 		break;
 	case TT_QUIZ_OPEN:
 		if (q->nkeys == 0)
-			return perr(ps, "question %s: an open question needs key points (key.en/key.zh)",
+			return perr(ps,
+			            _("question %s: an open question needs key points (key.en/key.zh)"),
 			            q->id);
 		if (ps->answer[0] != '\0') {
 			ps->line = ps->answer_line;
-			return perr(ps, "question %s: an open question has key points, not an answer",
+			return perr(ps,
+			            _("question %s: an open question has key points, not an answer"),
 			            q->id);
 		}
 		break;
@@ -139,11 +147,11 @@ finish_question(struct parser *ps)
 	}
 	if (q->kind != TT_QUIZ_OPEN) {
 		if (ps->answer[0] == '\0')
-			return perr(ps, "question %s: no answer", q->id);
+			return perr(ps, _("question %s: no answer"), q->id);
 		ps->line = ps->answer_line;
 		if (tt_quiz_normalize(q, ps->answer, norm, sizeof norm, &mask, &num, order, &state, e,
 		              sizeof e) == -1)
-			return perr(ps, "answer: %s", e);
+			return perr(ps, _("answer: %s"), _(e));
 		q->answer_mask = mask;
 		q->answer_num = num;
 		q->state = state;
@@ -163,18 +171,19 @@ finish_question(struct parser *ps)
 			      tt_quiz_normalize(q, m, norm, sizeof norm, &mask, &num, order, &state, e,
 			                sizeof e) == -1 ||
 			      strcmp(zn, norm) != 0)))
-				return perr(ps, "question %s: wrong.zh [%s] differs from wrong.en's [%s]",
+				return perr(ps,
+				            _("question %s: wrong.zh [%s] differs from wrong.en's [%s]"),
 				            q->id, ps->zhmatch[i], m);
 		}
 		if (m[0] == '\0')
 			continue;
 		if (q->kind == TT_QUIZ_OPEN)
-			return perr(ps, "question %s: wrong [%s]: open questions take general wrong "
-			            "answers only", q->id, m);
+			return perr(ps, _("question %s: wrong [%s]: open questions take general wrong "
+			            "answers only"), q->id, m);
 		if (tt_quiz_normalize(q, m, norm, sizeof norm, &mask, &num, order, &state, e, sizeof e) == -1)
-			return perr(ps, "question %s: wrong [%s]: %s", q->id, m, e);
+			return perr(ps, _("question %s: wrong [%s]: %s"), q->id, m, _(e));
 		if (strlen(norm) >= sizeof q->wrong[i].match)
-			return perr(ps, "question %s: wrong [%s]: too long", q->id, m);
+			return perr(ps, _("question %s: wrong [%s]: too long"), q->id, m);
 		memcpy(m, norm, strlen(norm) + 1);
 	}
 	ps->q = NULL;
@@ -191,14 +200,14 @@ start_question(struct parser *ps, const char *id)
 		return -1;
 	ps->line = line;
 	if (!valid_id(id))
-		return perr(ps, "question id '%s': use 1-31 of a-z 0-9 - _", id);
+		return perr(ps, _("question id '%s': use 1-31 of a-z 0-9 - _"), id);
 	if (tt_quiz_find(ps->qz, id) != NULL) {
 		const struct tt_quiz_question *o = tt_quiz_find(ps->qz, id);
 
-		return perr(ps, "question %s already defined at %s:%u", id, o->file, o->line);
+		return perr(ps, _("question %s already defined at %s:%u"), id, o->file, o->line);
 	}
 	if (TT_GROW(ps->qz->q, ps->qz->n, ps->qz->cap, 64) < 0)
-		return perr(ps, "out of memory");
+		return perr(ps, _("out of memory"));
 	q = &ps->qz->q[ps->qz->n++];
 	memset(q, 0, sizeof *q);
 	snprintf(q->id, sizeof q->id, "%s", id);
@@ -212,7 +221,7 @@ start_question(struct parser *ps, const char *id)
 	memset(ps->zhmatch, 0, sizeof ps->zhmatch);
 	ps->answer[0] = '\0';
 	ps->kind_set = ps->show_set = 0;
-	return q->file == NULL ? perr(ps, "out of memory") : 0;
+	return q->file == NULL ? perr(ps, _("out of memory")) : 0;
 }
 
 /* Splits "key.en" into key and language; -1 when no known suffix. */
@@ -242,21 +251,21 @@ parse_topic_name(struct parser *ps, int lang, const char *rest)
 	struct tt_quiz_topic *t;
 
 	if (il == 0 || il >= sizeof id)
-		return perr(ps, "topic-name: expected TOPIC NAME");
+		return perr(ps, _("topic-name: expected TOPIC NAME"));
 	memcpy(id, rest, il);
 	id[il] = '\0';
 	if (!valid_id(id))
-		return perr(ps, "topic '%s': use 1-31 of a-z 0-9 - _", id);
+		return perr(ps, _("topic '%s': use 1-31 of a-z 0-9 - _"), id);
 	rest += il;
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
 	if (*rest == '\0')
-		return perr(ps, "topic-name: expected TOPIC NAME");
+		return perr(ps, _("topic-name: expected TOPIC NAME"));
 	if ((t = tt_quiz_topic_add(ps->qz, id)) == NULL)
-		return perr(ps, "out of memory");
+		return perr(ps, _("out of memory"));
 	free(t->name[lang]);
 	t->name[lang] = strdup(rest);
-	return t->name[lang] == NULL ? perr(ps, "out of memory") : 0;
+	return t->name[lang] == NULL ? perr(ps, _("out of memory")) : 0;
 }
 
 /* The keywords with a language: title, prompt, explain, choice, key, wrong. */
@@ -266,14 +275,14 @@ parse_text(struct parser *ps, struct tt_quiz_question *q, const char *word, cons
 {
 	if (strcmp(key, "title") == 0) {
 		if (q->title.s[lang] != NULL)
-			return perr(ps, "question %s: a second %s", q->id, word);
+			return perr(ps, _("question %s: a second %s"), q->id, word);
 		q->title.s[lang] = strdup(rest);
-		return q->title.s[lang] == NULL ? perr(ps, "out of memory") : 0;
+		return q->title.s[lang] == NULL ? perr(ps, _("out of memory")) : 0;
 	}
 	if (strcmp(key, "prompt") == 0)
-		return text_append(&q->prompt.s[lang], rest) == -1 ? perr(ps, "out of memory") : 0;
+		return text_append(&q->prompt.s[lang], rest) == -1 ? perr(ps, _("out of memory")) : 0;
 	if (strcmp(key, "explain") == 0)
-		return text_append(&q->explain.s[lang], rest) == -1 ? perr(ps, "out of memory") : 0;
+		return text_append(&q->explain.s[lang], rest) == -1 ? perr(ps, _("out of memory")) : 0;
 	if (strcmp(key, "choice") == 0 || strcmp(key, "key") == 0) {
 		int choice = key[0] == 'c';
 		size_t *n = choice ? &ps->nchoice[lang] : &ps->nkey[lang];
@@ -281,12 +290,12 @@ parse_text(struct parser *ps, struct tt_quiz_question *q, const char *word, cons
 		struct tt_quiz_text *t = choice ? q->choice : q->key;
 
 		if (*rest == '\0')
-			return perr(ps, "%s: empty", word);
+			return perr(ps, _("%s: empty"), word);
 		if (*n >= max)
-			return perr(ps, "question %s: more than %zu %s lines", q->id, max, word);
+			return perr(ps, _("question %s: more than %zu %s lines"), q->id, max, word);
 		t[*n].s[lang] = strdup(rest);
 		(*n)++;
-		return t[*n - 1].s[lang] == NULL ? perr(ps, "out of memory") : 0;
+		return t[*n - 1].s[lang] == NULL ? perr(ps, _("out of memory")) : 0;
 	}
 	if (strcmp(key, "wrong") == 0) {
 		size_t i = ps->nwrong[lang];
@@ -294,13 +303,14 @@ parse_text(struct parser *ps, struct tt_quiz_question *q, const char *word, cons
 		struct tt_quiz_wrong *w = &q->wrong[i];
 
 		if (i >= TT_QUIZ_MAXITEMS)
-			return perr(ps, "question %s: more than %d %s lines", q->id, TT_QUIZ_MAXITEMS,
+			return perr(ps,
+			            _("question %s: more than %d %s lines"), q->id, TT_QUIZ_MAXITEMS,
 			            word);
 		if (*rest == '[') {
 			size_t ml = strcspn(rest + 1, "]");
 
 			if (rest[1 + ml] != ']' || ml == 0 || ml >= sizeof match)
-				return perr(ps, "%s: expected [ANSWER] TEXT", word);
+				return perr(ps, _("%s: expected [ANSWER] TEXT"), word);
 			memcpy(match, rest + 1, ml);
 			match[ml] = '\0';
 			rest += ml + 2;
@@ -308,16 +318,16 @@ parse_text(struct parser *ps, struct tt_quiz_question *q, const char *word, cons
 				rest++;
 		}
 		if (*rest == '\0')
-			return perr(ps, "%s: empty", word);
+			return perr(ps, _("%s: empty"), word);
 		if (lang == TT_EN)
 			memcpy(w->match, match, sizeof match);
 		else
 			memcpy(ps->zhmatch[i], match, sizeof match);
 		w->text.s[lang] = strdup(rest);
 		ps->nwrong[lang]++;
-		return w->text.s[lang] == NULL ? perr(ps, "out of memory") : 0;
+		return w->text.s[lang] == NULL ? perr(ps, _("out of memory")) : 0;
 	}
-	return perr(ps, "unknown keyword '%s'", word);
+	return perr(ps, _("unknown keyword '%s'"), word);
 }
 
 static int
@@ -339,7 +349,7 @@ parse_line(struct parser *ps, char *line)
 		return 0;
 	wl = strcspn(line, " \t");
 	if (wl >= sizeof word)
-		return perr(ps, "unknown keyword '%.*s'", 40, line);
+		return perr(ps, _("unknown keyword '%.*s'"), 40, line);
 	memcpy(word, line, wl);
 	word[wl] = '\0';
 	rest = line + wl;
@@ -352,15 +362,15 @@ parse_line(struct parser *ps, char *line)
 	if (lang >= 0 && strcmp(key, "topic-name") == 0)
 		return parse_topic_name(ps, lang, rest);
 	if (q == NULL)
-		return perr(ps, "'%s' outside a question (start one with: question ID)", word);
+		return perr(ps, _("'%s' outside a question (start one with: question ID)"), word);
 
 	if (strcmp(word, "topic") == 0) {
 		if (!valid_id(rest))
-			return perr(ps, "topic '%s': use 1-31 of a-z 0-9 - _", rest);
+			return perr(ps, _("topic '%s': use 1-31 of a-z 0-9 - _"), rest);
 		if (strcmp(rest, TT_PRACTICE_TOPIC) == 0 || strcmp(rest, "all") == 0)
-			return perr(ps, "topic '%s' is reserved", rest);
+			return perr(ps, _("topic '%s' is reserved"), rest);
 		snprintf(q->topic, sizeof q->topic, "%s", rest);
-		return tt_quiz_topic_add(ps->qz, rest) == NULL ? perr(ps, "out of memory") : 0;
+		return tt_quiz_topic_add(ps->qz, rest) == NULL ? perr(ps, _("out of memory")) : 0;
 	}
 	if (strcmp(word, "kind") == 0) {
 		for (int k = 0; k < TT_QUIZ_NKINDS; k++)
@@ -369,14 +379,14 @@ parse_line(struct parser *ps, char *line)
 				ps->kind_set = 1;
 				return 0;
 			}
-		return perr(ps, "unknown kind '%s' (single, multiple, number, order, state, open)",
+		return perr(ps, _("unknown kind '%s' (single, multiple, number, order, state, open)"),
 		            rest);
 	}
 	if (strcmp(word, "answer") == 0) {
 		if (*rest == '\0')
-			return perr(ps, "answer: nothing given");
+			return perr(ps, _("answer: nothing given"));
 		if (ps->answer[0] != '\0')
-			return perr(ps, "question %s: a second answer", q->id);
+			return perr(ps, _("question %s: a second answer"), q->id);
 		snprintf(ps->answer, sizeof ps->answer, "%s", rest);
 		ps->answer_line = ps->line;
 		return 0;
@@ -388,14 +398,15 @@ parse_line(struct parser *ps, char *line)
 
 		if (sscanf(rest, "%31s %u %n", name, &step, &used) != 2 || rest[used] != '\0' ||
 		    step == 0 || !valid_id(name))
-			return perr(ps, "show: expected LESSON STEP (a lesson name and a step from 1)");
+			return perr(ps,
+			            _("show: expected LESSON STEP (a lesson name and a step from 1)"));
 		snprintf(q->show_lesson, sizeof q->show_lesson, "%s", name);
 		q->show_step = step;
 		ps->show_set = 1;
 		return 0;
 	}
 	if (lang < 0)
-		return perr(ps, "unknown keyword '%s'", word);
+		return perr(ps, _("unknown keyword '%s'"), word);
 	return parse_text(ps, q, word, key, lang, rest);
 }
 
@@ -420,14 +431,14 @@ tt_quiz_parse(struct tt_quiz *qz, const char *buf, size_t len, const char *fname
 
 		ps.line++;
 		if (tt_grow(&line, &cap, ll + 1, 1, 128) < 0) {
-			rc = perr(&ps, "out of memory");
+			rc = perr(&ps, _("out of memory"));
 			break;
 		}
 		memcpy(line, buf + at, ll);
 		line[ll] = '\0';
 		at += ll + (nl != NULL);
 		if (memchr(line, '\0', ll) != NULL) {
-			rc = perr(&ps, "NUL byte in a text file");
+			rc = perr(&ps, _("NUL byte in a text file"));
 			break;
 		}
 		rc = parse_line(&ps, line);
@@ -475,12 +486,12 @@ tt_quiz_load_dir(struct tt_quiz *qz, const char *dir, char *err, size_t errlen)
 			continue;
 		if (TT_GROW(names, n, cap, 16) < 0) {
 			rc = -1;
-			snprintf(err, errlen, "%s: out of memory", dir);
+			snprintf(err, errlen, _("%s: out of memory"), dir);
 			break;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
 			rc = -1;
-			snprintf(err, errlen, "%s: out of memory", dir);
+			snprintf(err, errlen, _("%s: out of memory"), dir);
 			break;
 		}
 		n++;

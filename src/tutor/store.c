@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "tutor/store.h"
 
 #define STALE_SECONDS (10 * 60)
@@ -39,9 +40,9 @@ not_a_file(const char *path, char *err, size_t errlen)
 	if (stat(path, &st) == -1 || S_ISREG(st.st_mode))
 		return 0;
 	if (S_ISDIR(st.st_mode))
-		snprintf(err, errlen, "%s is a directory, not a file", path);
+		snprintf(err, errlen, _("%s is a directory, not a file"), path);
 	else
-		snprintf(err, errlen, "%s is not a regular file", path);
+		snprintf(err, errlen, _("%s is not a regular file"), path);
 	return -1;
 }
 
@@ -59,7 +60,8 @@ cannot_write(const char *path, int e, char *err, size_t errlen)
 {
 	char dir[4096];
 
-	snprintf(err, errlen, "cannot write in %s: %s", folder_of(path, dir, sizeof dir), strerror(e));
+	snprintf(err, errlen,
+	         _("cannot write in %s: %s"), folder_of(path, dir, sizeof dir), strerror(e));
 }
 
 /* Removes BASE.tmp.PID files of writers that are gone (kill(PID, 0) says
@@ -110,7 +112,7 @@ tt_store_write(const char *path, const void *data, size_t len, char *err, size_t
 	int fd, dfd;
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp) {
-		snprintf(err, errlen, "%s: path too long", path);
+		snprintf(err, errlen, _("%s: path too long"), path);
 		return -1;
 	}
 	if (not_a_file(path, err, errlen) == -1)
@@ -185,7 +187,7 @@ tt_store_read(const char *path, size_t *len, int *missing, char *err, size_t err
 	}
 	buf = tt_read_stream(f, SIZE_MAX, len);
 	if (buf == NULL && errno == ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, _("%s: out of memory"), path);
 	else if (buf == NULL)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	fclose(f);
@@ -199,7 +201,7 @@ tt_store_lock(const char *path, char *err, size_t errlen)
 	int fd;
 
 	if ((size_t)snprintf(lock, sizeof lock, "%s.lock", path) >= sizeof lock) {
-		snprintf(err, errlen, "%s: path too long", path);
+		snprintf(err, errlen, _("%s: path too long"), path);
 		return -1;
 	}
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -226,7 +228,8 @@ tt_store_lock(const char *path, char *err, size_t errlen)
 			return -1;
 		}
 		if (waited >= LOCK_WAIT_MS) {
-			snprintf(err, errlen, "%s: another tcptutor has held its lock for %d seconds",
+			snprintf(err, errlen,
+			         _("%s: another tcptutor has held its lock for %d seconds"),
 			         path, LOCK_WAIT_MS / 1000);
 			close(fd);
 			return -1;
@@ -258,7 +261,7 @@ tt_store_quarantine(const char *path, char *moved_to, size_t len, char *err, siz
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "%s: too many corrupt copies already", path);
+	snprintf(err, errlen, _("%s: too many corrupt copies already"), path);
 	return -1;
 }
 
@@ -284,14 +287,23 @@ tt_store_load(const char *path, int (*parse)(void *ctx, const char *buf, size_t 
 	bad = parse(ctx, buf, len, &first);
 	free(buf);
 	if (bad > 0) {
-		snprintf(warn, warnlen, "%s:%u: %d damaged line%s skipped; every other record kept",
-		         path, first, bad, bad == 1 ? "" : "s");
+		char what[256];
+
+		/* FILE:LINE: as it is, the message in the user's language */
+		if (bad == 1)
+			snprintf(what, sizeof what, "%s",
+			         _("1 damaged line skipped; every other record kept"));
+		else
+			snprintf(what, sizeof what,
+			         _("%d damaged lines skipped; every other record kept"), bad);
+		snprintf(warn, warnlen, "%s:%u: %s", path, first, what);
 	} else if (bad == -1) {
 		if (tt_store_quarantine(path, moved, sizeof moved, err, sizeof err) == 0)
-			snprintf(warn, warnlen, "%s: corrupt progress file moved to %s; starting afresh",
+			snprintf(warn, warnlen,
+			         _("%s: corrupt progress file moved to %s; starting afresh"),
 			         path, moved);
 		else
-			snprintf(warn, warnlen, "%s: corrupt progress file ignored (%s)", path, err);
+			snprintf(warn, warnlen, _("%s: corrupt progress file ignored (%s)"), path, err);
 	}
 	return bad;
 }
