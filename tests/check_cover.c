@@ -225,6 +225,9 @@ START_TEST(test_coverage_of_steps)
 	ck_assert(!tt_cover_edge(s, TT_LISTEN, TT_SYN_SENT));
 	ck_assert(!tt_cover_edge(tt_cover_all(), TT_LISTEN, TT_SYN_SENT));
 	ck_assert(tt_cover_edge(tt_cover_all(), TT_TIME_WAIT, TT_CLOSED));
+	/* the two edges the screen's diagram draws beside the RFC figure's */
+	ck_assert(tt_cover_edge(tt_cover_all(), TT_SYN_SENT, TT_SYN_RECEIVED));
+	ck_assert(tt_cover_edge(tt_cover_all(), TT_FIN_WAIT_1, TT_TIME_WAIT));
 	ck_assert_int_eq(tt_cover_next(s), index_of("listen-rcv-syn"));
 	ck_assert_int_eq(tt_cover_next(tt_cover_all()), -1);
 	/* a reset from a synchronized state and an abort from LISTEN */

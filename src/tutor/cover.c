@@ -32,7 +32,7 @@ static const struct tt_cover_item list[] = {
 	  N_("press c on a host that only listens: its listener sends a SYN") },
 	{ "listen-close", B(LISTEN), NULL, TT_CLOSED, C(CALL), 0, N_("CLOSE a listener"),
 	  N_("press x on a host that only listens: the listener is deleted") },
-	{ "syn-sent-rcv-syn", B(SYN_SENT), NULL, TT_SYN_RECEIVED, C(SEGMENT), 0,
+	{ "syn-sent-rcv-syn", B(SYN_SENT), NULL, TT_SYN_RECEIVED, C(SEGMENT), 1,
 	  N_("rcv SYN: simultaneous open"),
 	  N_("both hosts connect (c, h, c) before either SYN arrives, then n") },
 	{ "syn-sent-rcv-syn-ack", B(SYN_SENT), NULL, TT_ESTABLISHED, C(SEGMENT), 1,
@@ -65,8 +65,9 @@ static const struct tt_cover_item list[] = {
 	{ "time-wait-timeout", B(TIME_WAIT), NULL, TT_CLOSED, C(TIMEOUT), 1,
 	  N_("timeout = 2MSL: delete the TCB"),
 	  N_("in TIME-WAIT advance the clock (t) by 2MSL, 240 s") },
-	/* beside the figure: RFC 9293 §3.10.7.4, §3.10.5, §3.8.3 and §3.10.8 */
-	{ "fin-wait-1-rcv-fin-ack", B(FIN_WAIT_1), NULL, TT_TIME_WAIT, C(SEGMENT), 0,
+	/* beside the figure: RFC 9293 §3.10.7.4, §3.10.5, §3.8.3 and §3.10.8
+	 * (the first of them drawn in the screen's diagram too) */
+	{ "fin-wait-1-rcv-fin-ack", B(FIN_WAIT_1), NULL, TT_TIME_WAIT, C(SEGMENT), 1,
 	  N_("rcv FIN that acknowledges our FIN"),
 	  N_("after f and n, drop the peer's ACK (d), then h, f: its FIN,ACK acknowledges yours") },
 	{ "syn-received-reset-listen", B(SYN_RECEIVED), NULL, TT_LISTEN, C(RST) | C(SEGMENT), 0,
