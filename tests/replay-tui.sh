@@ -43,6 +43,17 @@ tm_expect "step 3/10" "stdin: keys read from the terminal"
 tm_keys q
 tm_expect "EXIT=0" "stdin: q leaves with status 0"
 
+# a capture with nanosecond times: the step view rounds each to the
+# microsecond as the tables and tshark do (frame 2 is 15.6 us, frame 8
+# 50344.8 us: the golden tshark TSV says 0.000016 and 0.050345)
+tm_open 120 40
+tm_run "$T --lang en replay $R/lo/lo-normal-nano.pcap"
+tm_expect " 2 0.000016 S>C" "nanoseconds: rounded to the microsecond, as tshark"
+tm_expect " 8 0.050345 C>S" "nanoseconds: a later frame too"
+grep -q "	0.000016	" "$R/lo/lo-normal-nano.tsv" && pass || fail "nanoseconds: tshark's golden says 0.000016"
+tm_keys q
+tm_expect "EXIT=0" "nanoseconds: q"
+
 # a segment the capture shows lost (its receiver asked for it again) is
 # drawn with the cross the help promises, not delivered
 tm_open 100 30

@@ -82,6 +82,17 @@ tt_put_decimal(char *p, uint64_t v)
 #define TT_DECIMAL 24
 const char *tt_fmt_decimal(char *buf, uint64_t v);
 
+/* Nanoseconds to whole microseconds, to the nearest (halves away from
+ * zero): how every time of a capture is shown and stepped through, so that
+ * the step view, the tables and tshark's six decimals agree. */
+static inline int64_t
+tt_ns_to_us(int64_t ns)
+{
+	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+
+	return ns < 0 ? -(int64_t)us : (int64_t)us;
+}
+
 /* splitmix64 (Steele, Lea and Flood, 2014): tt_mix64 scrambles a 64-bit
  * word; tt_next64 is the seeded stream of numbers it makes, each call the
  * next. Small, fast and good enough for every seeded choice here (the

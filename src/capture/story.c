@@ -219,7 +219,7 @@ story_pass(struct cap_story *s, size_t want, char *err, size_t errlen)
 		memset(st, 0, sizeof *st);
 		st->kind = TT_STEP_SEGMENT;
 		st->frame = fr.number;
-		st->time = fr.time_ns / 1000;
+		st->time = tt_ns_to_us(fr.time_ns);
 		st->arrival = st->time;
 		st->seg.seq = pkt.seq;
 		st->seg.ack = pkt.ack;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "capture/capture.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
@@ -296,7 +297,7 @@ tt_write_frames(const char *path, const char *capture, const struct tt_step *ste
 		while (k < nw && want[k] < fr.number)
 			k++;
 		if (k < nw && want[k] == fr.number &&
-		    cap_dump_write(w.d, (fr.time_ns + 500) / 1000, fr.data, fr.caplen) < 0)
+		    cap_dump_write(w.d, tt_ns_to_us(fr.time_ns), fr.data, fr.caplen) < 0)
 			break;
 	}
 	cap_file_close(f);

@@ -193,9 +193,7 @@ tt_report_header(struct tt_report *r)
 static void
 format_time(char *buf, size_t len, int64_t ns)
 {
-	int64_t us = (int64_t)(((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000);
-
-	tt_fmt_secs(ns < 0 ? -us : us, buf, len);
+	tt_fmt_secs(tt_ns_to_us(ns), buf, len);
 }
 
 /* The hot path of a large replay prints millions of rows: the TSV line is
@@ -252,7 +250,8 @@ put_u64(struct line *l, uint64_t v)
 static inline char *
 w_time(char *p, int64_t ns)
 {
-	uint64_t us = ((ns < 0 ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+	int64_t t = tt_ns_to_us(ns);
+	uint64_t us = t < 0 ? -(uint64_t)t : (uint64_t)t;
 
 	if (ns < 0)
 		*p++ = '-';
