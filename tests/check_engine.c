@@ -949,10 +949,16 @@ START_TEST(test_zero_window_is_probed_after_the_rto)
 {
 	struct tt_conn *c = conn_established();
 
+	struct tt_tcb_view v;
+
+	view(c, &v);
+	ck_assert(!v.persist);
 	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 0, 0);
 	tt_out_clear(&out);
 	tt_conn_send(c, (const uint8_t *)"abc", 3, now, &out);
 	EMITS_NOTHING();
+	view(c, &v);
+	ck_assert(v.persist);           /* the timer running is the persist timer */
 	now = tt_conn_next_timer(c);
 	ck_assert_int_eq(now, TT_SEC(1));
 	tt_out_clear(&out);
@@ -960,6 +966,13 @@ START_TEST(test_zero_window_is_probed_after_the_rto)
 	REASON_IS(TT_R_ZERO_WINDOW_PROBE);
 	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 1, 65535));
 	ck_assert_uint_eq(out.seg[0].len, 1);
+	view(c, &v);
+	ck_assert(v.persist);
+	/* the window opens: the probe byte is taken, the rest goes, and the
+	 * timer is the retransmission timer again */
+	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 2, 0, 1000);
+	view(c, &v);
+	ck_assert(!v.persist);
 	tt_conn_free(c);
 }
 END_TEST

@@ -230,6 +230,9 @@ void tcb_send_fin(struct tt_conn *c, tt_time now, struct tt_out *out);
 /* The TCB's life and measures (tcp.c). */
 void tcb_delete(struct tt_conn *c);
 uint32_t tcb_send_end(const struct tt_conn *c);
+/* The retransmission timer is the persist timer now (timer.c): the peer's
+ * window is zero while there is data to send or a probe out. */
+int tcb_persisting(const struct tt_conn *c);
 uint32_t tcb_eff_mss(const struct tt_conn *c);
 void tcb_choose_iss(struct tt_conn *c, tt_time now);
 void tcb_reset_and_delete(struct tt_conn *c, struct tt_out *out, enum tt_reason r);

@@ -518,6 +518,7 @@ tt_conn_view(const struct tt_conn *c, struct tt_tcb_view *v)
 	v->fin_sent = c->fin_sent;
 	v->fin_rcvd = c->fin_rcvd;
 	v->keepalive = c->keepalive;
+	v->persist = c->rtx_at != TT_NEVER && tcb_persisting(c);
 	v->closed = c->closed;
 	v->snd_up = c->snd_up;
 	v->rcv_up = c->rcv_up;

@@ -360,6 +360,8 @@ struct tt_tcb_view {
 	uint32_t rcv_queued;    /* bytes received in order, not yet read */
 	uint64_t delivered;     /* bytes the application has received so far */
 	int fin_sent, fin_rcvd, keepalive;
+	int persist;            /* rtx_at is the persist timer (RFC 9293 §3.8.6.1):
+	                           the peer's window is zero */
 	int closed;             /* the application called close(): it reads no more */
 	uint32_t snd_up, rcv_up; /* urgent pointers (RFC 9293 §3.8.5); valid when urg_* */
 	int snd_urg, rcv_urg;   /* urgent data is being sent / lies ahead of the reader */

@@ -112,6 +112,15 @@ persist_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 	backoff(c, now);
 }
 
+int
+tcb_persisting(const struct tt_conn *c)
+{
+	int handshake = c->state == TT_SYN_SENT || c->snd_una == c->iss;
+
+	return !handshake && c->snd_wnd == 0 &&
+	       (c->snd_una != c->snd_nxt || TT_SEQ_LT(c->snd_nxt, tcb_send_end(c)));
+}
+
 static void
 rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
@@ -119,8 +128,7 @@ rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 	unsigned limit = c->state == TT_SYN_SENT ? c->cfg.syn_retries
 	               : handshake ? c->cfg.synack_retries : c->cfg.data_retries;
 
-	if (!handshake && c->snd_wnd == 0 &&
-	    (c->snd_una != c->snd_nxt || TT_SEQ_LT(c->snd_nxt, tcb_send_end(c)))) {
+	if (tcb_persisting(c)) {
 		persist_fire(c, now, out);
 		return;
 	}

@@ -67,13 +67,14 @@ tcb_known(const struct sv *v, size_t i, int h)
 	       (heard ? 1u << T_SWND | 1u << T_RNXT : 0);
 }
 
-/* The running timers, "RTX 1s 2MSL 240s", in at most maxw columns: those
+/* The running timers, "RTX 1s 2MSL 240s" (the retransmission timer called
+ * PERSIST while the peer's window is zero), in at most maxw columns: those
  * that do not fit are left out, and an ellipsis says so. */
 static void
 tcb_timers(const struct tt_tcb_view *t, tt_time now, int maxw, char *buf, size_t len)
 {
 	const struct { tt_time at; const char *name; } tm[] = {
-		{ t->rtx_at, "RTX" }, { t->tw_at, "2MSL" }, { t->ka_at, "KA" },
+		{ t->rtx_at, t->persist ? "PERSIST" : "RTX" }, { t->tw_at, "2MSL" }, { t->ka_at, "KA" },
 		{ t->delack_at, "DACK" }, { t->user_at, "UTO" },
 	};
 	size_t at = 0, keep[sizeof tm / sizeof tm[0]], nk = 0;
