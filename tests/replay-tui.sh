@@ -132,7 +132,7 @@ tm_run "$T --lang en replay $R/lo/lo-normal.pcap udp"
 tm_expect "lo-normal.pcap: no TCP stream passes the filter 'udp'" "filter leaves no TCP: the message"
 tm_expect_exit 1 "filter leaves no TCP: status 1"
 tm_run "$T --lang en --stream 7 replay $R/lo/lo-reuse.pcap"
-tm_expect "lo-reuse.pcap: no stream 7 (the capture has 2)" "--stream 7: the message"
+tm_expect "lo-reuse.pcap: no stream 7 (the capture's streams are 0 to 1)" "--stream 7: the message"
 tm_expect_exit 1 "--stream 7: status 1"
 # an empty capture on standard input
 tm_run "$T --lang en replay - </dev/null"

@@ -184,13 +184,12 @@ expect_match "$(cat "$TMPD/err")" "^tcptutor: standard input: frame 6: truncated
 	"cut standard input: named 'standard input'"
 
 # nothing to show is an error, the same in batch as on screen (replay-tui.sh):
-# the table's header, then one message, exit 1
+# one message, exit 1, and nothing on standard output (no table's header
+# without its table)
 for fmt in tsv text json; do
-	"$T" --batch --format $fmt replay "$R/lo/lo-normal.pcap" 2>/dev/null | head -1 >"$TMPD/head"
-	[ $fmt = json ] && : >"$TMPD/head"
 	"$T" --batch --format $fmt replay "$R/bad/arp-oobr.pcap" >"$TMPD/out" 2>"$TMPD/err"
 	expect_status 1 $? "$fmt: no TCP at all: exit 1"
-	expect_same "$TMPD/head" "$TMPD/out" "$fmt: no TCP at all: only the header"
+	[ ! -s "$TMPD/out" ] && pass || fail "$fmt: no TCP at all: nothing on standard output"
 	[ "$(cat "$TMPD/err")" = "tcptutor: $R/bad/arp-oobr.pcap: no TCP stream in the capture" ] &&
 		pass || fail "$fmt: no TCP at all: $(cat "$TMPD/err")"
 done
@@ -200,12 +199,14 @@ expect_status 1 $? "a filter that leaves no TCP: exit 1"
 	pass || fail "a filter that leaves no TCP: $(cat "$TMPD/err")"
 "$T" --batch --format tsv --stream 7 replay "$R/lo/lo-reuse.pcap" >"$TMPD/out" 2>"$TMPD/err"
 expect_status 1 $? "--stream 7 of 2: exit 1"
-[ "$(wc -l <"$TMPD/out")" -eq 1 ] && pass || fail "--stream 7 of 2: only the header"
-[ "$(cat "$TMPD/err")" = "tcptutor: $R/lo/lo-reuse.pcap: no stream 7 (the capture has 2)" ] &&
+[ ! -s "$TMPD/out" ] && pass || fail "--stream 7 of 2: nothing on standard output"
+[ "$(cat "$TMPD/err")" = "tcptutor: $R/lo/lo-reuse.pcap: no stream 7 (the capture's streams are 0 to 1)" ] &&
 	pass || fail "--stream 7 of 2: $(cat "$TMPD/err")"
 "$T" --batch --streams --stream 7 replay "$R/lo/lo-reuse.pcap" >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "--streams --stream 7 of 2: exit 1"
-expect_match "$(cat "$TMPD/err")" "no stream 7 \(the capture has 2\)$" "--streams --stream 7: the message"
+expect_match "$(cat "$TMPD/err")" "no stream 7 \(the capture's streams are 0 to 1\)$" "--streams --stream 7: the message"
+"$T" --batch --stream 3 replay "$R/lo/lo-normal.pcap" >/dev/null 2>"$TMPD/err"
+expect_match "$(cat "$TMPD/err")" "no stream 3 \(the capture has one stream, 0\)$" "--stream 3 of 1: the message"
 "$T" --batch --streams replay "$R/bad/arp-oobr.pcap" >/dev/null 2>"$TMPD/err"
 expect_status 1 $? "--streams, no TCP: exit 1"
 expect_match "$(cat "$TMPD/err")" "no TCP stream in the capture$" "--streams, no TCP: the message"

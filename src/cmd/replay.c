@@ -97,10 +97,14 @@ warn_no_tcp(const char *name, const char *filter)
 static void
 warn_no_stream(const char *name, int stream, size_t n)
 {
-	tt_warn(_("%s: no stream %d (the capture has %zu)"), name, stream, n);
+	if (n == 1)
+		tt_warn(_("%s: no stream %d (the capture has one stream, 0)"), name, stream);
+	else
+		tt_warn(_("%s: no stream %d (the capture's streams are 0 to %zu)"), name, stream, n - 1);
 }
 
-/* The report, with the table's header printed; -1 when out of memory. */
+/* The report (its header goes out with the first row); -1 when out of
+ * memory. */
 static int
 rows_open(const struct tt_cli *cli, struct tt_report **repp)
 {
@@ -110,7 +114,6 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp)
 		return -1;
 	if (cli->tcb)
 		tt_report_tcb(rep);
-	tt_report_header(rep);
 	*repp = rep;
 	return 0;
 }
@@ -121,6 +124,8 @@ struct batch {
 	const char *name;
 	struct tt_report *rep;  /* NULL: --streams, only counting */
 	unsigned long odd;      /* frames with notes */
+	int headed;             /* the table's header is out: a run that ends in
+	                           an error before any row prints none */
 };
 
 static void
@@ -137,9 +142,12 @@ batch_row(void *arg, const struct cap_seg *seg, const char (*ep)[56])
 {
 	struct batch *b = arg;
 
-	if (b->rep != NULL)
-		tt_report_seg(b->rep, seg, seg->stream, ep[seg->dir], ep[!seg->dir], b->cli->absolute,
-		              NULL);
+	if (b->rep == NULL)
+		return;
+	if (!b->headed)
+		tt_report_header(b->rep);
+	b->headed = 1;
+	tt_report_seg(b->rep, seg, seg->stream, ep[seg->dir], ep[!seg->dir], b->cli->absolute, NULL);
 }
 
 static int
@@ -151,7 +159,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	struct cap_reader *f;
 	struct cap_replay *r;
 	struct tt_report *rep = NULL;
-	struct batch b = { cli, name, NULL, 0 };
+	struct batch b = { cli, name, NULL, 0, 0 };
 	size_t n;
 	int rc, status = TT_EXIT_OK;
 	static char obuf[1 << 16];
@@ -187,22 +195,25 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	 * one as they come */
 	b.rep = rep;
 	rc = cap_replay_pump(f, r, cli->stream, !live_input(path), &ops, &b, err, sizeof err);
-	if (cli->streams)
+	n = cap_replay_nstreams(r);
+	/* nothing to show: the message alone, no empty table before it */
+	if (rc >= 0 && (n == 0 || (cli->stream >= 0 && (size_t)cli->stream >= n)))
+		status = TT_EXIT_FAIL;
+	else if (cli->streams)
 		tt_report_streams(stdout, cli->format, r, cli->stream, NULL);
+	else if (!b.headed && rc >= 0)
+		tt_report_header(rep);
 	if (b.odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, b.odd - MAX_NOTES);
 	tt_report_flush(rep);
 	fflush(stdout);
-	n = cap_replay_nstreams(r);
 	if (rc < 0) {
 		tt_warn("%s: %s", name, err);
 		status = TT_EXIT_FAIL;
 	} else if (n == 0) {
 		warn_no_tcp(name, filter);
-		status = TT_EXIT_FAIL;
 	} else if (cli->stream >= 0 && (size_t)cli->stream >= n) {
 		warn_no_stream(name, cli->stream, n);
-		status = TT_EXIT_FAIL;
 	}
 	tt_report_free(rep);
 	cap_replay_free(r);
