@@ -43,6 +43,13 @@ tm_expect "step 3/10" "stdin: keys read from the terminal"
 tm_keys q
 tm_expect "EXIT=0" "stdin: q leaves with status 0"
 
+# replay - with the terminal as standard input would wait for bytes nobody
+# types: a usage error at once
+tm_open 100 30
+tm_run "$T --lang en replay -"
+tm_expect "standard input is a terminal" "replay - on a terminal: said at once"
+tm_expect "EXIT=2" "replay - on a terminal: a usage error"
+
 # a capture with nanosecond times: the step view rounds each to the
 # microsecond as the tables and tshark do (frame 2 is 15.6 us, frame 8
 # 50344.8 us: the golden tshark TSV says 0.000016 and 0.050345)

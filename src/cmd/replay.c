@@ -429,6 +429,14 @@ cmd_replay(const struct tt_cli *cli, int argc, char **argv)
 		snprintf(sample, sizeof sample, "%s/%s", cli->datadir, SAMPLE);
 		path = sample;
 	}
+	/* a capture on standard input comes from a pipe or a file: from the
+	 * terminal, replay would only wait for bytes nobody types */
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
+		tt_warn("%s", _("standard input is a terminal: give a capture file, or pipe one in "
+		                "(tcpdump -U -w - | tcptutor replay -)"));
+		tt_usage_hint();
+		return TT_EXIT_USAGE;
+	}
 	filter = tt_join_words(argc > 1 ? argc - 1 : 0, argv + 1);
 	if (filter == NULL) {
 		tt_warn("%s", _("out of memory"));
