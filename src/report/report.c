@@ -164,6 +164,35 @@ static const char *tsv_columns[] = {
 	"win", "client_state", "server_state", "notes"
 };
 
+/* The text table's column names, in the user's language (the screen's
+ * table's words), over text_row()'s columns: each where its column is
+ * (numbers' names at its right end), padded by the columns a name takes on
+ * a terminal; a name wider than its column pushes the next one on, a
+ * blank always between them. */
+static void
+text_header(FILE *out)
+{
+	static const struct { const char *name; int width, right, gap; } col[] = {
+		{ N_("frame"), 6, 1, 1 }, { N_("time"), 11, 1, 1 }, { N_("dir"), 3, 1, 1 },
+		{ N_("flags"), 12, 0, 1 }, { N_("seq"), 10, 1, 1 }, { N_("ack"), 10, 1, 1 },
+		{ N_("len"), 5, 1, 1 }, { N_("win"), 5, 1, 2 }, { N_("client"), 12, 0, 1 },
+		{ N_("server"), 12, 0, 1 }, { N_("notes"), 0, 0, 0 },
+	};
+	int start = 0, at = 0;  /* where the column begins in a row; where we are */
+
+	for (size_t i = 0; i < sizeof col / sizeof col[0]; i++) {
+		const char *name = _(col[i].name);
+		int w = tt_text_width(name);
+		int want = col[i].right ? start + col[i].width - w : start;
+		int from = i > 0 && want < at + 1 ? at + 1 : want;
+
+		fprintf(out, "%*s%s", from - at, "", name);
+		at = from + w;
+		start += col[i].width + col[i].gap;
+	}
+	fputc('\n', out);
+}
+
 void
 tt_report_header(struct tt_report *r)
 {
@@ -179,10 +208,7 @@ tt_report_header(struct tt_report *r)
 		fputc('\n', r->out);
 		break;
 	case TT_FMT_TEXT:
-		/* the column names of the TSV header, aligned over the columns */
-		fprintf(r->out, "%6s %11s %3s %-12s %10s %10s %5s %5s  %-12s %-12s %s\n",
-		        "frame", "time", "dir", "flags", "seq", "ack", "len", "win",
-		        "client", "server", "notes");
+		text_header(r->out);
 		break;
 	case TT_FMT_JSON:
 		break;

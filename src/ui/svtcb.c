@@ -152,9 +152,9 @@ tcb_value(const struct tt_tcb_view *t, enum tcbrow row, tt_time now, unsigned kn
 		}
 		/* RFC 6298: SRTT once a round trip was measured */
 		if (t->rtt_valid)
-			snprintf(buf, len, "%gs / %gs", sv_secs(t->srtt), sv_secs(t->rto));
+			snprintf(buf, len, _("%gs / %gs"), sv_secs(t->srtt), sv_secs(t->rto));
 		else
-			snprintf(buf, len, "- / %gs", sv_secs(t->rto));
+			snprintf(buf, len, _("- / %gs"), sv_secs(t->rto));
 		return;
 	default: on = 0;
 	}
