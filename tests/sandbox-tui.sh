@@ -44,6 +44,18 @@ for size in "80 24" "160 48"; do
 	tm_expect_exit 0 "$size: sandbox q"
 done
 
+# ---- the state diagram whole at 80x24 ---------------------------------------
+# v puts the diagram in the middle; its last row (TIME-WAIT's 2MSL edge to
+# CLOSED) shows too, the table keeping one row
+tm_open 80 24
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "80x24 diagram: sandbox opens"
+tm_keys v l h c n
+tm_expect "2MSL" "80x24 diagram: its last row, TIME-WAIT to CLOSED, shows"
+tm_expect "SYN-RECEIVED" "80x24 diagram: and its states"
+tm_keys q
+tm_expect_exit 0 "80x24 diagram: sandbox q"
+
 # ---- a number of bytes, receive() and keep-alive from the keyboard --------
 # s 20000 sends that many bytes, which the server's application does not
 # read (its window shrinks by as much); G makes it read, so that its close

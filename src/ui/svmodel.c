@@ -347,7 +347,7 @@ static void
 layout_compact(struct sv *v, const struct sv_room *rm, int top, int avail)
 {
 	struct sv_rect *r = v->r;
-	int W = rm->cols, th, eh, mid;
+	int W = rm->cols, th, eh, mid, tmin;
 	int need = 1 + rm->expl_need, rows = (int)sv_table_nrows(v);
 
 	eh = avail / 4 > 4 ? avail / 4 : 4;
@@ -369,14 +369,18 @@ layout_compact(struct sv *v, const struct sv_room *rm, int top, int avail)
 		th -= spare;
 		eh += spare;
 	}
-	if (th < 4 && eh > 4) {   /* the explanation gives a little first */
-		int give = 4 - th < eh - 4 ? 4 - th : eh - 4;
+	/* the table keeps its heading and two rows; with the state diagram in
+	 * the middle, one row (the current one), so that the diagram shows
+	 * whole at 80x24 */
+	tmin = !v->graph && v->swap == SV_STATES ? 3 : 4;
+	if (th < tmin && eh > 4) {   /* the explanation gives a little first */
+		int give = tmin - th < eh - 4 ? tmin - th : eh - 4;
 
 		eh -= give;
 		th += give;
 	}
-	if (th < 4) {
-		th = 4;
+	if (th < tmin) {
+		th = tmin;
 		mid = avail - eh - th;
 	}
 	/* an open checkpoint is what the learner must read now: the middle
