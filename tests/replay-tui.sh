@@ -50,6 +50,20 @@ tm_run "$T --lang en replay -"
 tm_expect "standard input is a terminal" "replay - on a terminal: said at once"
 tm_expect "EXIT=2" "replay - on a terminal: a usage error"
 
+# at 80 columns a long note gives room before the len column goes, and a
+# cut note ends in an ellipsis (05-options: frame 37 is a 65483-byte
+# retransmission of a segment the capture cut)
+tm_open 80 24
+tm_run "$T --lang en replay ${top_srcdir:-.}/assets/05-options.pcap"
+tm_expect "step 1/" "80 columns: the capture opens"
+tm_keys g 3 7 Enter
+tm_expect "step 37/" "80 columns: frame 37"
+tm_expect_re "# dir flags .* len client" "80 columns: the len column stays"
+tm_expect_re "65483 ESTABLISHED ESTABLISHED  retransmiss" "80 columns: frame 37's length"
+tm_expect "retransmiss…" "80 columns: the cut note ends in an ellipsis"
+tm_keys q
+tm_expect "EXIT=0" "80 columns: q"
+
 # a capture with nanosecond times: the step view rounds each to the
 # microsecond as the tables and tshark do (frame 2 is 15.6 us, frame 8
 # 50344.8 us: the golden tshark TSV says 0.000016 and 0.050345)

@@ -116,7 +116,12 @@ table_last(const struct sv *v)
 static void
 table_widths(const struct sv *v, struct sv_frame *f, int w)
 {
-	static const enum sv_col drop_order[] = { SV_C_TIME, SV_C_WIN, SV_C_LEN, SV_C_NOTES };
+	/* narrow: the notes give room down to NOTES_KEEP columns first (each
+	 * cut one ends in an ellipsis; the detail line has them whole), then
+	 * time, win and len go, then the notes give the rest down to 6 */
+	static const enum sv_col drop_order[] = { SV_C_NOTES, SV_C_TIME, SV_C_WIN, SV_C_LEN,
+	                                          SV_C_NOTES };
+	enum { NOTES_KEEP = 12 };
 	int *width = f->width, *on = f->on;
 	char buf[128];
 	int total;
@@ -168,9 +173,20 @@ table_widths(const struct sv *v, struct sv_frame *f, int w)
 				total += width[c] + 1;
 		if (total <= w || d >= sizeof drop_order / sizeof drop_order[0])
 			break;
-		if (drop_order[d] == SV_C_NOTES && total - width[SV_C_NOTES] + 6 <= w) {
-			width[SV_C_NOTES] -= total - w;
-			break;
+		if (drop_order[d] == SV_C_NOTES) {
+			int keep = d == 0 ? NOTES_KEEP : 6;
+
+			if (width[SV_C_NOTES] <= keep)
+				continue;
+			if (total - width[SV_C_NOTES] + keep <= w) {
+				width[SV_C_NOTES] -= total - w;
+				break;
+			}
+			if (d == 0) {
+				total -= width[SV_C_NOTES] - keep;
+				width[SV_C_NOTES] = keep;
+				continue;
+			}
 		}
 		on[drop_order[d]] = 0;
 	}
@@ -223,10 +239,16 @@ table_row(const struct sv *v, const struct sv_frame *f, const struct sv_rect *r,
 			if (si > v->cur)
 				a = ui_attr(UI_R_DIM);
 		}
-		if (col_right((enum sv_col)c))
+		if (col_right((enum sv_col)c)) {
 			ui_text_right(stdscr, y, x, f->width[c], a, buf);
-		else
+		} else if (ui_width(buf) > f->width[c] && f->width[c] > 1) {
+			/* cut: say so */
+			int used = ui_text(stdscr, y, x, f->width[c] - 1, a, buf);
+
+			ui_text(stdscr, y, x + used, 1, a, ui_glyph(UI_G_ELLIPSIS));
+		} else {
 			ui_text(stdscr, y, x, f->width[c], a, buf);
+		}
 		x += f->width[c] + 1;
 	}
 }
