@@ -347,10 +347,24 @@ canvas_paint(const struct canvas *c, int y, int x, int left)
 	snprintf(buf, sizeof buf, "%.0f", c->ymin);
 	ui_text_right(stdscr, y + c->rows - 1, x, left - 1, ui_attr(UI_R_DIM), buf);
 	ui_hline(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM));
-	snprintf(buf, sizeof buf, _("%.3f s"), (double)c->t0 / 1e6);
-	ui_text(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM), buf);
-	snprintf(buf, sizeof buf, _("%.3f s"), (double)c->t1 / 1e6);
-	ui_text_right(stdscr, y + c->rows, x + left, c->cols, ui_attr(UI_R_DIM), buf);
+	/* the two times at the ends of the axis, moved off the cursor's mark
+	 * (the right one left out when they would meet) */
+	{
+		char end[64];
+		int lw, rw, from = 0, to = c->cols;
+
+		snprintf(buf, sizeof buf, _("%.3f s"), (double)c->t0 / 1e6);
+		snprintf(end, sizeof end, _("%.3f s"), (double)c->t1 / 1e6);
+		lw = ui_width(buf);
+		rw = ui_width(end);
+		if (c->cursor >= 0 && c->cursor < lw)
+			from = c->cursor + 1;
+		if (c->cursor >= c->cols - rw && c->cursor < c->cols)
+			to = c->cursor;
+		ui_text(stdscr, y + c->rows, x + left + from, c->cols - from, ui_attr(UI_R_DIM), buf);
+		if (to - rw > from + lw)
+			ui_text(stdscr, y + c->rows, x + left + to - rw, rw, ui_attr(UI_R_DIM), end);
+	}
 	if (c->cursor >= 0)
 		ui_text(stdscr, y + c->rows, x + left + c->cursor, 1, ui_attr(UI_R_CURRENT),
 		        ui_glyph(UI_G_MARK_UP));
