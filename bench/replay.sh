@@ -71,6 +71,19 @@ printf '   --tcb --stream 5    %6.3f s  %5.2fx               cpu %5.2f s %5.2fx 
 	"$(ratio "$(cpu "$F.one")" "$(cpu "$F.floor")")" \
 	"$(peak "$T" --batch --format tsv --tcb --stream 5 replay "$F")"
 rm -f "$F.floor" "$F.unlocked" "$F.streams" "$F.tsv" "$F.one"
+# both threads on one processor, as on a busy machine (for information: the
+# threads must hand the processor over, not spin, while they wait)
+if command -v taskset >/dev/null 2>&1; then
+	: >"$F.pin"
+	i=0
+	while [ "$i" -lt "$R" ]; do
+		once taskset -c 0 "$T" --batch --format tsv replay "$F" >>"$F.pin"
+		i=$((i + 1))
+	done
+	printf '   tsv, one processor  %6.3f s  %5.2fx               (taskset -c 0)\n' \
+		"$(wall "$F.pin")" "$(ratio "$(wall "$F.pin")" "$floor")"
+	rm -f "$F.pin"
+fi
 
 # Instructions, which a busy machine does not change (BENCH_INSTR=1, with
 # valgrind): the same kind of capture at a tenth of the size, counted by
