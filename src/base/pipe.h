@@ -56,28 +56,29 @@ struct tt_pipe_cursor {
  * with `wait` 0, NULL when no block is ready yet. */
 const void *tt_pipe_next_block(struct tt_pipe *p, int wait);
 
-/* The next slot filled (waiting for one), valid until the next call; NULL
- * once the pipe is stopped. */
+/* The next slot filled, valid until the next call: with `wait`, waiting
+ * for one (NULL once the pipe is stopped); without, NULL when nothing was
+ * handed over yet. */
+static inline const void *
+tt_pipe_take(struct tt_pipe *p, int wait)
+{
+	struct tt_pipe_cursor *c = (struct tt_pipe_cursor *)(void *)p;
+
+	if (c->blk != NULL && c->pos != c->end)
+		return c->blk + (size_t)c->pos++ * c->size;
+	return tt_pipe_next_block(p, wait);
+}
+
 static inline const void *
 tt_pipe_next(struct tt_pipe *p)
 {
-	struct tt_pipe_cursor *c = (struct tt_pipe_cursor *)(void *)p;
-
-	if (c->blk != NULL && c->pos != c->end)
-		return c->blk + (size_t)c->pos++ * c->size;
-	return tt_pipe_next_block(p, 1);
+	return tt_pipe_take(p, 1);
 }
 
-/* The same without waiting: NULL when nothing was handed over yet (or the
- * pipe is stopped). */
 static inline const void *
 tt_pipe_try_next(struct tt_pipe *p)
 {
-	struct tt_pipe_cursor *c = (struct tt_pipe_cursor *)(void *)p;
-
-	if (c->blk != NULL && c->pos != c->end)
-		return c->blk + (size_t)c->pos++ * c->size;
-	return tt_pipe_next_block(p, 0);
+	return tt_pipe_take(p, 0);
 }
 
 #endif

@@ -62,26 +62,22 @@ struct frame_slot {
 	uint32_t sack[CAP_MAX_SACK][2];
 };
 
+/* The fields copied one by one, each as (slot's name, cap_pkt's): the one
+ * list of what goes over beside the addresses and the SACK blocks. */
+#define FRAME_FIELDS(X)                                                        \
+	X(seq, seq) X(ack, ack) X(len, len) X(caplen_payload, caplen_payload)   \
+	X(sport, sport) X(dport, dport) X(flags, flags) X(win, win) X(urp, urp) \
+	X(mss, opt.mss) X(wscale, opt.wscale) X(ipver, ipver)                   \
+	X(nsack, opt.nsack) X(sack_ok, opt.sack_ok) X(bad, opt.bad)
+
 static void
 pack(struct frame_slot *s, uint64_t number, int64_t time_ns, const struct cap_pkt *p)
 {
+#define PACK(slot, pkt) s->slot = p->pkt;
+	FRAME_FIELDS(PACK)
+#undef PACK
 	s->number = number;
 	s->time_ns = time_ns;
-	s->seq = p->seq;
-	s->ack = p->ack;
-	s->len = p->len;
-	s->caplen_payload = p->caplen_payload;
-	s->sport = p->sport;
-	s->dport = p->dport;
-	s->flags = p->flags;
-	s->win = p->win;
-	s->urp = p->urp;
-	s->mss = p->opt.mss;
-	s->wscale = p->opt.wscale;
-	s->ipver = p->ipver;
-	s->nsack = p->opt.nsack;
-	s->sack_ok = p->opt.sack_ok;
-	s->bad = p->opt.bad;
 	s->end = 0;
 	if (p->ipver == 4) {
 		memcpy(s->src4, p->src, 4);
@@ -98,21 +94,9 @@ pack(struct frame_slot *s, uint64_t number, int64_t time_ns, const struct cap_pk
 static void
 unpack(struct cap_pkt *p, const struct frame_slot *s)
 {
-	p->seq = s->seq;
-	p->ack = s->ack;
-	p->len = s->len;
-	p->caplen_payload = s->caplen_payload;
-	p->sport = s->sport;
-	p->dport = s->dport;
-	p->flags = s->flags;
-	p->win = s->win;
-	p->urp = s->urp;
-	p->opt.mss = s->mss;
-	p->opt.wscale = s->wscale;
-	p->ipver = s->ipver;
-	p->opt.nsack = s->nsack;
-	p->opt.sack_ok = s->sack_ok;
-	p->opt.bad = s->bad;
+#define UNPACK(slot, pkt) p->pkt = s->slot;
+	FRAME_FIELDS(UNPACK)
+#undef UNPACK
 	if (s->ipver == 4) {
 		memcpy(p->src, s->src4, 4);
 		memcpy(p->dst, s->dst4, 4);
