@@ -2604,13 +2604,15 @@ START_TEST(test_wscale_scaled_window_is_what_the_sender_fills)
 }
 END_TEST
 
-/* A scaled window is offered in whole units of 2^Rcv.Wind.Shift, rounded
- * up (as Linux, so that a small room is not scaled away), and taken as
- * offered; below the SWS threshold the offer is 0 and a probe into the
- * room under one unit is refused, not taken a byte at a time. */
+/* A scaled window is offered in whole units of 2^Rcv.Wind.Shift: the room
+ * rounded up (as Linux, so that a small room is not scaled away), an edge
+ * held rounded down (RFC 7323 §2.4), so that the edge never creeps on; and
+ * a window offered as zero takes no probe into the room under one unit. */
 START_TEST(test_wscale_window_offered_in_units_and_taken_as_offered)
 {
 	struct tt_conn *c;
+	struct tt_tcb_view v;
+	uint32_t seq = PEER_ISS + 1;
 
 	cfg.wscale = 7;
 	cfg.rcv_wnd = 2000;
@@ -2618,18 +2620,34 @@ START_TEST(test_wscale_window_offered_in_units_and_taken_as_offered)
 	c = conn_syn_sent();
 	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 1000, 1);
 	SHIFTS_ARE(c, 0, 7);
-	/* 2000 free: 16 units of 128 (2048) */
+	/* 2000 free: 16 units of 128 (2048), the edge at 2049 */
 	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 16));
 	arrive(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 1460, 65535);
-	/* 540 free, under min(1000, 1460), but the edge offered (2049) does not
-	 * move back: its 588 bytes left, rounded up to 5 units */
-	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1461, 0, 5));
-	/* the edge offered (1461 + 640) is taken whole, past the 540 free */
-	arrive(c, TT_ACK, PEER_ISS + 1461, OUR_ISS + 1, 640, 65535);
-	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 2101, 0, 0));
+	/* 540 free, under min(1000, 1460): the edge held, its 588 bytes left
+	 * offered as 4 whole units (512) */
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1461, 0, 4));
+	arrive(c, TT_ACK, PEER_ISS + 1461, OUR_ISS + 1, 512, 65535);
+	/* 76 bytes of the edge left, under a unit: offered as 0 */
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1973, 0, 0));
 	/* offered 0: a probe is refused */
-	arrive(c, TT_ACK, PEER_ISS + 2101, OUR_ISS + 1, 1, 65535);
-	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 2101, 0, 0));
+	arrive(c, TT_ACK, PEER_ISS + 1973, OUR_ISS + 1, 1, 65535);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1973, 0, 0));
+	tt_conn_free(c);
+
+	/* a reader that never reads, sent segments short of a unit for as
+	 * long as it takes them: it takes no more than its room and one unit */
+	cfg.rcv_wnd = 1000;
+	cfg.mss = 100;
+	c = conn_syn_sent();
+	arrive_ws(c, TT_SYN | TT_ACK, PEER_ISS, OUR_ISS + 1, 1000, 1);
+	for (int i = 0; i < 1000; i++) {
+		arrive(c, TT_ACK, seq, OUR_ISS + 1, 100, 65535);
+		view(c, &v);
+		if (v.rcv_nxt == seq)
+			break;          /* refused */
+		seq = v.rcv_nxt;
+	}
+	ck_assert_uint_le(seq - (PEER_ISS + 1), 1000 + 127);
 	tt_conn_free(c);
 }
 END_TEST

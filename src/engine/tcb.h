@@ -62,6 +62,7 @@ struct tt_conn {
 	uint32_t rcv_adv;       /* RCV.NXT + RCV.WND as last advertised (adv_set), */
 	uint32_t adv_irs;       /* ... in the incarnation of this IRS */
 	uint8_t adv_set;
+	uint8_t adv_zero;       /* the last segment sent offered a zero window */
 	/* RFC 9438 CUBIC (cc.c): the window before the last reduction, the
 	 * Reno-friendly estimate, the current epoch's start and K (TT_NEVER:
 	 * no epoch yet), all windows in bytes */
@@ -135,7 +136,8 @@ tcb_synchronized(enum tt_state s)
 	return s >= TT_ESTABLISHED || s == TT_SYN_RECEIVED;
 }
 
-/* RCV.WND: the free room of the receive buffer, or (an observer) the
+/* The free room of the receive buffer (what tcb_adv_wnd offers from; the
+ * RCV.WND segments are taken against is tcb_rcv_offered), or (an observer) the
  * window the endpoint was seen advertising. */
 static inline uint32_t
 tcb_rcv_wnd(const struct tt_conn *c)
@@ -156,19 +158,22 @@ tcb_adv_left(const struct tt_conn *c)
 }
 
 /* RCV.WND as the acceptability test and the trimming of text take it
- * (RFC 9293 §3.10.7.4, RFC 1122 §4.2.3.3): up to the right edge the last
- * segment sent offered, as Linux's tcp_receive_window(): a window offered
- * as zero takes no text even where the buffer has a little room, and what
- * was offered is taken even where rounding to the scale's unit offered a
- * little more than the room (the buffer grows by it, as Linux's receive
- * memory does). Before anything was offered, the room; an observer: the
- * window the endpoint was seen advertising. */
+ * (RFC 9293 §3.10.7.4, RFC 1122 §4.2.3.3): up to the right edge offered
+ * (tcb_adv_wnd), as Linux's tcp_receive_window(), so that what was offered
+ * is taken even where rounding to the scale's unit offered a little more
+ * than the room (the buffer grows by it, as Linux's receive memory does);
+ * none while the last segment sent offered a zero window ("If the RCV.WND
+ * is zero, no segments will be acceptable"), even where the buffer or an
+ * edge held has a little room. Before anything was offered, the room; an
+ * observer: the window the endpoint was seen advertising. */
 static inline uint32_t
 tcb_rcv_offered(const struct tt_conn *c)
 {
 	int64_t left = tcb_adv_left(c);
 
-	return c->cfg.observer || left < 0 ? tcb_rcv_wnd(c) : (uint32_t)left;
+	if (c->cfg.observer || left < 0)
+		return tcb_rcv_wnd(c);
+	return c->adv_zero ? 0 : (uint32_t)left;
 }
 
 /* RFC 7323 §2.2 and §2.3: the largest shift; a larger one offered is taken

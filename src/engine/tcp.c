@@ -120,10 +120,11 @@ tcb_sws_thresh(const struct tt_conn *c)
  * What is offered is what is taken (tcb_rcv_offered): a window offered as
  * 0 takes no text, as Linux (TCPZeroWindowDrop) and RCV.WND in the RFC.
  * With window scaling the field carries whole units of 2^Rcv.Wind.Shift
- * (RFC 7323 §2.3): the window is rounded up to one, as Linux's
+ * (RFC 7323 §2.3): the room offered is rounded up to one, as Linux's
  * __tcp_select_window() does so that a small buffer's window is not
- * scaled away to 0 for ever, and capped at what the field can carry (a
- * SYN's window is never scaled, §2.2). */
+ * scaled away to 0 for ever (so a reader may be sent less than a unit
+ * past its room, once), and capped at what the field can carry (a SYN's
+ * window is never scaled, §2.2); an edge held is offered rounded down. */
 uint32_t
 tcb_adv_wnd(struct tt_conn *c, int syn)
 {
@@ -137,15 +138,25 @@ tcb_adv_wnd(struct tt_conn *c, int syn)
 	if (!tcb_synchronized(c->state))
 		return free > 65535u << shift ? 65535u << shift : free;
 	held = tcb_adv_left(c);
-	wnd = free < tcb_sws_thresh(c) ? 0 : free;
-	if (held > 0 && wnd < (uint64_t)held)
-		wnd = (uint64_t)held;
-	wnd = (wnd + unit - 1) & ~(unit - 1);
+	wnd = free < tcb_sws_thresh(c) ? 0 : (free + unit - 1) & ~(unit - 1);
 	if (wnd > (uint64_t)65535 << shift)
 		wnd = (uint64_t)65535 << shift;
+	if (held > 0 && wnd < (uint64_t)held) {
+		/* the edge offered before stays (the window does not shrink)
+		 * and is what is taken; the field says it in whole units
+		 * rounded down (RFC 7323 §2.4: the peer may see it retract by
+		 * less than a unit). Rounded up, as Linux does, each segment
+		 * short of a unit would move the edge on and a reader that
+		 * never reads would be sent without end (Linux stops that by
+		 * dropping what its memory cannot hold). */
+		wnd = (uint32_t)held & ~(uint32_t)(unit - 1);
+		c->adv_zero = wnd == 0;
+		return (uint32_t)wnd;
+	}
 	c->rcv_adv = c->rcv_nxt + (uint32_t)wnd;
 	c->adv_irs = c->irs;    /* the edge of this incarnation only */
 	c->adv_set = 1;
+	c->adv_zero = wnd == 0;
 	return (uint32_t)wnd;
 }
 
