@@ -86,6 +86,22 @@ tm_expect_gone "RST" "bytes: read, then closed: no reset"
 tm_keys q
 tm_expect_exit 0 "bytes: sandbox q"
 
+# A after going back toggles keep-alive as it was at the step on screen:
+# on, then data, then back before the A, then A again is on, not off
+tm_open 100 30
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "keep-alive rewind: sandbox opens"
+tm_keys l h c w A
+tm_expect "Keep-alive on at the client" "keep-alive rewind: on"
+tm_keys s d a t a Enter w
+at_end "keep-alive rewind: data sent"
+tm_keys p p p p
+tm_keys A
+tm_expect "Rewound to the step on screen" "keep-alive rewind: said"
+tm_expect "Keep-alive on at the client" "keep-alive rewind: on as at the step on screen, not off"
+tm_keys q
+tm_expect_exit 0 "keep-alive rewind: sandbox q"
+
 # ---- going back past a fault armed on the wire keeps what came before it ---
 # d arms a drop (no step of its own), l listens, h c connects: the SYN is
 # dropped. Back at the listen's step, c again: the rewind replays the drop

@@ -96,6 +96,23 @@ rewind_to(struct sandbox *sb, size_t keep)
 	sb->nlog = keep < sb->nlog ? keep : sb->nlog;
 }
 
+/* The user went back past the last action: the session is rebuilt up to
+ * the step on screen (what the next action continues from), and said so.
+ * 1 when it was. */
+static int
+rewind_to_screen(struct sandbox *sb, size_t cur)
+{
+	size_t n = nsteps_now(sb);
+
+	/* (a step of the last action itself continues after it) */
+	if (n == 0 || cur + 1 >= n || sb->steps[cur].action + 1 >= sb->nlog)
+		return 0;
+	rewind_to(sb, sb->steps[cur].action + 1);
+	snprintf(sb->status, sizeof sb->status, "%s",
+	         _("Rewound to the step on screen; later steps were discarded."));
+	return 1;
+}
+
 /* Applies an action at the step on screen. *cur moves to the last step the
  * action made: that is where the hosts are now, and the step the next
  * action continues from (stopping on an earlier one would make the next
@@ -103,21 +120,11 @@ rewind_to(struct sandbox *sb, size_t keep)
 static enum ui_next
 act(struct sandbox *sb, struct tt_session_action *a, size_t *cur)
 {
-	size_t n = nsteps_now(sb);
 	char err[512];
 	int r;
 
-	/* The user went back past the last action: continue from the step on
-	 * screen. (A step of the last action itself continues after it.) */
-	if (n > 0 && *cur + 1 < n && sb->steps[*cur].action + 1 < sb->nlog) {
-		size_t keep = sb->steps[*cur].action + 1;
-
-		rewind_to(sb, keep);
-		snprintf(sb->status, sizeof sb->status, "%s",
-		         _("Rewound to the step on screen; later steps were discarded."));
-	} else {
+	if (!rewind_to_screen(sb, *cur))
 		sb->status[0] = '\0';
-	}
 	r = sb->ses->ops->act(sb->ses->ctx, a, err, sizeof err);
 	if (r == -1) {
 		snprintf(sb->status, sizeof sb->status, "%s", err);      /* translated */
@@ -214,6 +221,12 @@ keepalive_key(struct sandbox *sb, size_t *cur)
 	struct tt_tcb_view v;
 	int h = sb->host;
 
+	char said[512];
+	int rewound, n;
+
+	/* the toggle is of the state the action starts from: the step on
+	 * screen's, once the session is back there */
+	rewound = rewind_to_screen(sb, *cur);
 	init_action(&a, TT_SA_KEEPALIVE, h);
 	ops->view(sb->ses->ctx, h, &v);
 	a.on = !v.keepalive;
@@ -221,16 +234,22 @@ keepalive_key(struct sandbox *sb, size_t *cur)
 	ops->view(sb->ses->ctx, h, &v);
 	if (v.keepalive != a.on)
 		return UI_REDRAW;       /* act() said why */
+	n = snprintf(said, sizeof said, "%s", rewound ?
+	             _("Rewound to the step on screen; later steps were discarded. ") : "");
+	if (n < 0 || (size_t)n >= sizeof said)
+		n = 0;
 	if (!v.keepalive)
-		snprintf(sb->status, sizeof sb->status, _("Keep-alive off at the %s."), ui_host_name(h));
+		snprintf(said + n, sizeof said - (size_t)n, _("Keep-alive off at the %s."),
+		         ui_host_name(h));
 	else if (v.ka_at != TT_NEVER)
-		snprintf(sb->status, sizeof sb->status,
+		snprintf(said + n, sizeof said - (size_t)n,
 		         _("Keep-alive on at the %s: if the connection stays idle, it probes the peer "
 		           "at %.3f s (t advances the clock)."), ui_host_name(h), v.ka_at / 1e6);
 	else
-		snprintf(sb->status, sizeof sb->status,
+		snprintf(said + n, sizeof said - (size_t)n,
 		         _("Keep-alive on at the %s: it probes the peer once an established "
 		           "connection is idle (t advances the clock)."), ui_host_name(h));
+	snprintf(sb->status, sizeof sb->status, "%s", said);
 	return UI_REDRAW;
 }
 
