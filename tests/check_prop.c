@@ -13,7 +13,9 @@
  *   4. ACKs that answer unacceptable segments without payload or FIN are
  *      rate-limited: at most 1 + 1 s / oow_ratelimit of them in any second;
  *   5. every action ends (tt_sim_do never returns -2);
- *   6. TCB views are sane: SND.UNA =< SND.NXT, states and reasons in range;
+ *   6. TCB views are sane: SND.UNA =< SND.NXT, states and reasons in range,
+ *      no more bytes waiting unread than the buffer holds (and less than
+ *      one unit of the window scale more: an offer rounded up);
  *   7. replay's observer, given the run's segments as a capture on the wire
  *      shows them (each where it arrived, a lost one where it was sent),
  *      goes through invariant 1's edges only, each from where the endpoint
@@ -1054,6 +1056,18 @@ check_step(struct checker *ck, const struct tt_step *st, size_t idx, struct viol
 			return violated(v, INV_TCB, idx, "una>nxt",
 			            "host %s in %s: SND.UNA %u > SND.NXT %u", host_name[h],
 			            tt_state_name(w->state), w->snd_una, w->snd_nxt);
+		/* a receiver holds no more unread bytes than its buffer, and less
+		 * than one unit of its window scale more (an offer rounded up) */
+		if (has_tcb(w)) {
+			uint64_t unit = w->rcv_shift > 0 ? (uint64_t)1 << w->rcv_shift : 1;
+			uint64_t room = ck->cfg->host[h].tcp.rcv_wnd;
+
+			if ((uint64_t)w->rcv_queued > room + unit - 1)
+				return violated(v, INV_TCB, idx, "buffer",
+				            "host %s in %s: %u unread bytes in a buffer of %llu (scale unit %llu)",
+				            host_name[h], tt_state_name(w->state), w->rcv_queued,
+				            (unsigned long long)room, (unsigned long long)unit);
+		}
 	}
 	for (unsigned k = 0; k < st->nev; k++) {
 		const struct tt_step_event *e = &st->ev[k];
