@@ -90,13 +90,16 @@ tt_flags_format_bits(unsigned flags, char *buf, size_t len)
 }
 
 int
-tt_flags_parse(const char *s)
+tt_flags_parse_twice(const char *s, char *twice, size_t len)
 {
 	int flags = 0;
 
+	if (twice != NULL && len > 0)
+		twice[0] = '\0';
 	if (strcmp(s, "none") == 0 || strcmp(s, "-") == 0)
 		return 0;
 	while (*s != '\0') {
+		const char *start = s;
 		char word[8];
 		size_t n = 0;
 		size_t i;
@@ -114,9 +117,17 @@ tt_flags_parse(const char *s)
 				break;
 		if (i == NFLAGS)
 			return -1;
+		if ((flags & 1 << i) && twice != NULL && len > 0 && twice[0] == '\0')
+			snprintf(twice, len, "%.*s", (int)n, start);
 		flags |= 1 << i;
 	}
 	return flags;
+}
+
+int
+tt_flags_parse(const char *s)
+{
+	return tt_flags_parse_twice(s, NULL, 0);
 }
 
 uint32_t

@@ -61,6 +61,9 @@ char *tt_flags_format(unsigned flags, char *buf, size_t len);
 char *tt_flags_format_bits(unsigned flags, char *buf, size_t len);
 /* Parses "SYN,ACK" / "syn|ack" / "none"; returns -1 on an unknown name. */
 int tt_flags_parse(const char *s);
+/* The same, with the first flag the list names again, as written, in
+ * twice ("" when none). */
+int tt_flags_parse_twice(const char *s, char *twice, size_t len);
 
 /* Wraparound-safe sequence space comparisons (RFC 9293 §3.4). */
 #define TT_SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)

@@ -207,29 +207,9 @@ sim_scn_onoff(const char *w)
 static int
 parse_flags(const char *w, char *dup, size_t duplen)
 {
-	int all = tt_flags_parse(w), seen = 0;
+	int all = tt_flags_parse_twice(w, dup, duplen);
 
-	if (all <= 0)
-		return all;
-	for (const char *p = w; *p != '\0';) {
-		size_t n = strcspn(p, ",|+");
-		char one[8];
-		int f;
-
-		/* every part is a flag's name, shorter than `one`, as
-		 * tt_flags_parse took it */
-		snprintf(one, sizeof one, "%.*s", (int)n, p);
-		f = tt_flags_parse(one);
-		if (f > 0 && (seen & f) != 0) {
-			snprintf(dup, duplen, "%s", one);
-			return -2;
-		}
-		seen |= f > 0 ? f : 0;
-		p += n;
-		if (*p != '\0')
-			p++;
-	}
-	return all;
+	return all > 0 && dup[0] != '\0' ? -2 : all;
 }
 
 enum { M_FLAGS = 1, M_NTH = 2 };   /* what a match tail may hold beside "to HOST" */
