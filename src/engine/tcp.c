@@ -129,18 +129,17 @@ uint32_t
 tcb_adv_wnd(struct tt_conn *c, int syn)
 {
 	uint32_t free = tcb_rcv_wnd(c), shift = syn ? 0 : c->rcv_shift;
-	uint64_t wnd, unit = (uint64_t)1 << shift;
+	uint64_t wnd, unit = (uint64_t)1 << shift, cap = (uint64_t)65535 << shift;
 	int64_t held;
 
-	if (c->cfg.observer)
-		return free;            /* told its windows already scaled */
-	/* before the peer's ISN is known (a SYN of our own) there is no edge */
-	if (!tcb_synchronized(c->state))
-		return free > 65535u << shift ? 65535u << shift : free;
+	/* an observer is told its windows already scaled (its shift is 0);
+	 * before the peer's ISN is known (a SYN of our own) there is no edge */
+	if (c->cfg.observer || !tcb_synchronized(c->state))
+		return free > cap ? (uint32_t)cap : free;
 	held = tcb_adv_left(c);
 	wnd = free < tcb_sws_thresh(c) ? 0 : (free + unit - 1) & ~(unit - 1);
-	if (wnd > (uint64_t)65535 << shift)
-		wnd = (uint64_t)65535 << shift;
+	if (wnd > cap)
+		wnd = cap;
 	if (held > 0 && wnd < (uint64_t)held) {
 		/* the edge offered before stays (the window does not shrink)
 		 * and is what is taken; the field says it in whole units

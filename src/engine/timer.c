@@ -112,19 +112,24 @@ persist_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 	backoff(c, now);
 }
 
+/* Our SYN is not acknowledged yet: what the timer sends again is it. */
+static int
+in_handshake(const struct tt_conn *c)
+{
+	return c->state == TT_SYN_SENT || c->snd_una == c->iss;
+}
+
 int
 tcb_persisting(const struct tt_conn *c)
 {
-	int handshake = c->state == TT_SYN_SENT || c->snd_una == c->iss;
-
-	return !handshake && c->snd_wnd == 0 &&
+	return !in_handshake(c) && c->snd_wnd == 0 &&
 	       (c->snd_una != c->snd_nxt || TT_SEQ_LT(c->snd_nxt, tcb_send_end(c)));
 }
 
 static void
 rtx_fire(struct tt_conn *c, tt_time now, struct tt_out *out)
 {
-	int handshake = c->state == TT_SYN_SENT || c->snd_una == c->iss;
+	int handshake = in_handshake(c);
 	unsigned limit = c->state == TT_SYN_SENT ? c->cfg.syn_retries
 	               : handshake ? c->cfg.synack_retries : c->cfg.data_retries;
 
