@@ -6,8 +6,9 @@
  * a release store after its block is done with, each reading the other's
  * with an acquire load: a block changes hands without a lock.
  *
- * A side that finds nothing to do sleeps on a condition variable under mu
- * after saying so in its `waits` flag and looking once more; the other
+ * A side that finds nothing to do looks again for a while (SPIN: pauses of
+ * the processor, then yields of it), then sleeps on a condition variable
+ * under mu after saying so in its `waits` flag and looking once more; the other
  * side, after its store, looks at the flag (both sequentially consistent,
  * so one of the two sees the other) and wakes it under mu, but only once
  * half the ring is ready (or free): waking a thread on an idle processor
@@ -188,9 +189,9 @@ relax(unsigned i)
 static void
 wait_room(struct tt_pipe *p, uint64_t want)
 {
-	/* first a few microseconds on its feet: the other side is mostly a
-	 * block from done, and a thread put to sleep takes much longer than
-	 * that to wake (on a virtual machine most of all) */
+	/* first a while on its feet (SPIN): the other side is mostly a block
+	 * from done, and a thread put to sleep takes much longer than that to
+	 * wake (on a virtual machine most of all) */
 	for (unsigned i = 0; i < SPIN; i++) {
 		if (room_for(p, p->nblocks - 1) || atomic_load_explicit(&p->stop, memory_order_relaxed))
 			return;

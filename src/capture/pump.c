@@ -250,7 +250,7 @@ static const char (*names_of(struct names *nm, const struct cap_replay *r, unsig
 
 /* Hands out one slot of rows; 0 at the end. */
 static int
-take(struct pump *pm, struct taker *t, const struct row_slot *s)
+take(struct taker *t, const struct row_slot *s)
 {
 	size_t k = s->stream % NAMES;
 
@@ -261,7 +261,7 @@ take(struct pump *pm, struct taker *t, const struct row_slot *s)
 		t->nm.stream[k] = s->stream + 1;
 		return 1;
 	case ROW:
-		memcpy(&t->seg, &s->u.seg, pm->row_bytes);
+		memcpy(&t->seg, &s->u.seg, t->pm->row_bytes);
 		t->ops->row(t->arg, &t->seg, (const char (*)[56])t->nm.ep[t->seg.stream % NAMES]);
 		return 1;
 	default:
@@ -271,20 +271,13 @@ take(struct pump *pm, struct taker *t, const struct row_slot *s)
 
 /* Every row that is ready goes out. */
 static void
-take_ready(struct pump *pm, struct taker *t)
-{
-	const struct row_slot *s;
-
-	while ((s = tt_pipe_try_next(pm->rows)) != NULL)
-		(void)take(pm, t, s);   /* END comes only after the last frame */
-}
-
-static void
-take_ready_cb(void *arg)
+take_ready(void *arg)
 {
 	struct taker *t = arg;
+	const struct row_slot *s;
 
-	take_ready(t->pm, t);
+	while ((s = tt_pipe_try_next(t->pm->rows)) != NULL)
+		(void)take(t, s);       /* END comes only after the last frame */
 }
 
 /* The rows of what is finished, in the caller's thread alone. */
@@ -340,22 +333,21 @@ pump_threads(struct pump *pm, struct cap_reader *f, struct taker *t, char *err, 
 			t->ops->note(t->arg, fr->number, pkt->why);
 			continue;
 		}
-		/* the table is behind: its rows go out meanwhile, so that the
-		 * two never wait for each other */
-		if ((s = tt_pipe_try_slot(pm->frames)) == NULL &&
-		    (s = tt_pipe_slot_meanwhile(pm->frames, take_ready_cb, t)) == NULL)
+		/* the table behind: its rows go out meanwhile, so that the two
+		 * never wait for each other */
+		if ((s = tt_pipe_slot_meanwhile(pm->frames, take_ready, t)) == NULL)
 			return -1;      /* cannot happen: only tt_pipe_free stops it */
 		pack(s, fr->number, fr->time_ns, pkt);
 		tt_pipe_push(pm->frames);
 		if (++n % FRAME_SLOTS == 0)
-			take_ready(pm, t);
+			take_ready(t);
 	}
-	if ((s = tt_pipe_slot_meanwhile(pm->frames, take_ready_cb, t)) == NULL)
+	if ((s = tt_pipe_slot_meanwhile(pm->frames, take_ready, t)) == NULL)
 		return -1;
 	s->end = 1;
 	tt_pipe_push(pm->frames);
 	tt_pipe_publish(pm->frames);
-	while ((rs = tt_pipe_next(pm->rows)) != NULL && take(pm, t, rs))
+	while ((rs = tt_pipe_next(pm->rows)) != NULL && take(t, rs))
 		;
 	if (atomic_load(&pm->failed)) {
 		snprintf(err, errlen, _("frame %" PRIu64 ": out of memory"), pm->failed_frame);
@@ -381,7 +373,6 @@ cap_replay_pump(struct cap_reader *f, struct cap_replay *r, long only, int threa
 	t->pm = pm;
 	t->ops = ops;
 	t->arg = arg;
-	t->seg.flight = -1;
 	pm->r = r;
 	pm->only = only;
 	atomic_init(&pm->failed, 0);
