@@ -198,13 +198,12 @@ send_prompt(struct sandbox *sb, size_t *cur)
 			return UI_REDRAW;
 	} else if ((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '+' || buf[0] == '-') {
 		const char *d = buf + (buf[0] == '+');
-		unsigned long v = 0;
 
-		/* not a count of 1 to 16 MiB: the session refuses it, saying why */
-		a.count = 16777217;
-		if (*d != '\0' && strspn(d, "0123456789") == strlen(d) && strlen(d) <= 9 &&
-		    (v = strtoul(d, NULL, 10)) >= 1 && v <= 16777216)
-			a.count = (unsigned)v;
+		/* anything but digits counts 0: the session refuses it (and a
+		 * count past its limit), saying why */
+		a.count = 0;
+		if (*d != '\0' && strspn(d, "0123456789") == strlen(d) && strlen(d) <= 9)
+			a.count = (unsigned)strtoul(d, NULL, 10);
 	} else {
 		snprintf(a.text, sizeof a.text, "%s", buf);
 		a.count = (unsigned)strlen(a.text);
@@ -219,10 +218,8 @@ keepalive_key(struct sandbox *sb, size_t *cur)
 	const struct tt_session_ops *ops = sb->ses->ops;
 	struct tt_session_action a;
 	struct tt_tcb_view v;
-	int h = sb->host;
-
-	char said[512];
-	int rewound, n;
+	int h = sb->host, rewound;
+	char said[400];
 
 	/* the toggle is of the state the action starts from: the step on
 	 * screen's, once the session is back there */
@@ -234,22 +231,18 @@ keepalive_key(struct sandbox *sb, size_t *cur)
 	ops->view(sb->ses->ctx, h, &v);
 	if (v.keepalive != a.on)
 		return UI_REDRAW;       /* act() said why */
-	n = snprintf(said, sizeof said, "%s", rewound ?
-	             _("Rewound to the step on screen; later steps were discarded. ") : "");
-	if (n < 0 || (size_t)n >= sizeof said)
-		n = 0;
 	if (!v.keepalive)
-		snprintf(said + n, sizeof said - (size_t)n, _("Keep-alive off at the %s."),
-		         ui_host_name(h));
+		snprintf(said, sizeof said, _("Keep-alive off at the %s."), ui_host_name(h));
 	else if (v.ka_at != TT_NEVER)
-		snprintf(said + n, sizeof said - (size_t)n,
+		snprintf(said, sizeof said,
 		         _("Keep-alive on at the %s: if the connection stays idle, it probes the peer "
 		           "at %.3f s (t advances the clock)."), ui_host_name(h), v.ka_at / 1e6);
 	else
-		snprintf(said + n, sizeof said - (size_t)n,
+		snprintf(said, sizeof said,
 		         _("Keep-alive on at the %s: it probes the peer once an established "
 		           "connection is idle (t advances the clock)."), ui_host_name(h));
-	snprintf(sb->status, sizeof sb->status, "%s", said);
+	snprintf(sb->status, sizeof sb->status, "%s%s",
+	         rewound ? _("Rewound to the step on screen; later steps were discarded. ") : "", said);
 	return UI_REDRAW;
 }
 
