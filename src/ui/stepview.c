@@ -239,16 +239,10 @@ table_row(const struct sv *v, const struct sv_frame *f, const struct sv_rect *r,
 			if (si > v->cur)
 				a = ui_attr(UI_R_DIM);
 		}
-		if (col_right((enum sv_col)c)) {
+		if (col_right((enum sv_col)c))
 			ui_text_right(stdscr, y, x, f->width[c], a, buf);
-		} else if (ui_width(buf) > f->width[c] && f->width[c] > 1) {
-			/* cut: say so */
-			int used = ui_text(stdscr, y, x, f->width[c] - 1, a, buf);
-
-			ui_text(stdscr, y, x + used, 1, a, ui_glyph(UI_G_ELLIPSIS));
-		} else {
-			ui_text(stdscr, y, x, f->width[c], a, buf);
-		}
+		else
+			ui_text_cut(stdscr, y, x, f->width[c], a, a, buf);
 		x += f->width[c] + 1;
 	}
 }
@@ -287,15 +281,9 @@ table_detail(const struct sv *v, const struct sv_rect *r, size_t curseg)
 		         (unsigned long long)s->frame, ui_host_name(s->dir), ui_glyph(UI_G_RIGHTWARDS),
 		         ui_host_name(!s->dir), bits, seq, ackbuf, win, s->seg.len,
 		         *nt ? "  " : "", nt);
-	if (ui_width(line) > r->w - 2) {
-		/* still too wide: cut where it must be, and say so */
-		int used = ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 3, ui_attr(UI_R_HEADING), line);
-
-		ui_text(stdscr, r->y + r->h - 1, r->x + 1 + used, 1, ui_attr(UI_R_DIM),
-		        ui_glyph(UI_G_ELLIPSIS));
-		return;
-	}
-	ui_text(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING), line);
+	/* still too wide: cut where it must be, and said so */
+	ui_text_cut(stdscr, r->y + r->h - 1, r->x + 1, r->w - 2, ui_attr(UI_R_HEADING),
+	            ui_attr(UI_R_DIM), line);
 }
 
 static void

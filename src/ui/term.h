@@ -125,6 +125,9 @@ int ui_unicode(void);           /* the locale is UTF-8 */
 int ui_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8);
 int ui_textf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Like ui_text, but a text wider than maxw (2 or more) is cut one column
+ * short and ends in an ellipsis drawn with attribute more: it says so. */
+int ui_text_cut(WINDOW *w, int y, int x, int maxw, attr_t a, attr_t more, const char *utf8);
 /* Like ui_text, but pads with spaces to exactly maxw columns. */
 int ui_text_pad(WINDOW *w, int y, int x, int maxw, attr_t a, const char *utf8);
 /* Right-aligned / centred in maxw columns. */

@@ -149,6 +149,17 @@ ui_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 }
 
 int
+ui_text_cut(WINDOW *w, int y, int x, int maxw, attr_t a, attr_t more, const char *s)
+{
+	int used;
+
+	if (maxw < 2 || ui_width(s) <= maxw)
+		return ui_text(w, y, x, maxw, a, s);
+	used = ui_text(w, y, x, maxw - 1, a, s);
+	return used + ui_text(w, y, x + used, 1, more, ui_glyph(UI_G_ELLIPSIS));
+}
+
+int
 ui_textf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 {
 	char buf[1024];
