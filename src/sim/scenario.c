@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -685,8 +686,17 @@ tt_scenario_parse(const char *buf, size_t len, const char *fname, char *err, siz
 struct tt_sim *
 tt_scenario_run(const struct tt_scenario *sc, size_t *first_step, char *err, size_t errlen)
 {
+	return tt_scenario_run_each(sc, first_step, NULL, err, errlen);
+}
+
+struct tt_sim *
+tt_scenario_run_each(const struct tt_scenario *sc, size_t *first_step, size_t *failed,
+                     char *err, size_t errlen)
+{
 	struct tt_sim *s = tt_sim_new(&sc->cfg);
 
+	if (failed != NULL)
+		*failed = SIZE_MAX;
 	if (s == NULL) {
 		snprintf(err, errlen, "%s", _("out of memory"));
 		return NULL;
@@ -699,7 +709,10 @@ tt_scenario_run(const struct tt_scenario *sc, size_t *first_step, char *err, siz
 		/* -1: the action cannot be done; -2: it hit the simulator's
 		 * limit (the hosts did not settle). Either way the run fails. */
 		if (tt_sim_do(s, &sc->act[i], msg, sizeof msg) != 0) {
-			if (sc->fname[0] != '\0' && sc->line[i] > 0)
+			if (failed != NULL) {
+				*failed = i;
+				snprintf(err, errlen, "%s", msg);
+			} else if (sc->fname[0] != '\0' && sc->line[i] > 0)
 				snprintf(err, errlen, "%s:%u: %s: %s", sc->fname, sc->line[i],
 				         tt_action_name(sc->act[i].kind), msg);
 			else

@@ -183,5 +183,10 @@ const struct tt_sim_config *tt_scenario_config(const struct tt_scenario *sc);
  * receives the index of the first step each action produced. */
 struct tt_sim *tt_scenario_run(const struct tt_scenario *sc, size_t *first_step,
                                char *err, size_t errlen);
+/* The same; with failed not NULL, the failing action's index goes there
+ * (SIZE_MAX when none failed, or memory ran out) and err holds only the
+ * simulator's message, for a caller that names the place itself. */
+struct tt_sim *tt_scenario_run_each(const struct tt_scenario *sc, size_t *first_step,
+                                    size_t *failed, char *err, size_t errlen);
 
 #endif

@@ -416,7 +416,7 @@ static int
 run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t errlen)
 {
 	const struct tt_scenario *sc = l->scs[scene];
-	size_t na = tt_scenario_nactions(sc), *fs, base = l->nsteps, n;
+	size_t na = tt_scenario_nactions(sc), *fs, base = l->nsteps, n, failed;
 	const struct tt_sim_config *cfg = tt_scenario_config(sc);
 	uint64_t frame0 = 0;
 	unsigned stream0 = 0;
@@ -434,28 +434,14 @@ run_scene(struct tt_lesson *l, unsigned scene, size_t *pi, char *err, size_t err
 	if ((fs = calloc(na + 1, sizeof *fs)) == NULL)
 		return tt_lesson_fail(err, errlen, l->fname, 0, _("out of memory"));
 	serr[0] = '\0';
-	sim = tt_scenario_run(sc, fs, serr, sizeof serr);
+	sim = tt_scenario_run_each(sc, fs, &failed, serr, sizeof serr);
 	if (sim == NULL) {
-		unsigned line = 0;
-		const char *msg = serr;
+		/* the action's own line of the lesson */
+		unsigned line = failed < na ? l->parts[*pi + failed].pub.line : 0;
 
-		/* "action N (NAME): message", N counted from 1, as
-		 * tt_scenario_run() wrote it: in the user's language */
-		for (size_t k = 1; k <= na && line == 0; k++) {
-			char head[128];
-			int hn = snprintf(head, sizeof head, _("action %zu (%s): %s"), k,
-			                  tt_action_name(tt_scenario_action(sc, k - 1)->kind), "");
-
-			if (hn > 0 && (size_t)hn < sizeof head && strncmp(serr, head, (size_t)hn) == 0) {
-				line = l->parts[*pi + k - 1].pub.line;
-				msg = serr + hn;
-				while (*msg == ' ')
-					msg++;
-			}
-		}
 		free(fs);
 		return tt_lesson_fail(err, errlen, l->fname, line, "%s",
-		                      *msg ? msg : _("the scenario failed"));
+		                      *serr ? serr : _("the scenario failed"));
 	}
 	n = tt_sim_nsteps(sim);
 	ns = realloc(l->steps, (base + n + 1) * sizeof *ns);
