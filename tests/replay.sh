@@ -156,6 +156,15 @@ head -c 500 "$R/lo/lo-normal.pcap" >"$TMPD/cut.pcap"
 expect_status 1 $? "cut file: exit 1"
 [ "$(tail -n +2 "$TMPD/out" | cut -f2 | tr '\n' ' ')" = "1 2 3 4 5 " ] && pass || fail "cut file: frames 1-5 shown"
 expect_match "$(cat "$TMPD/err")" "^tcptutor: .*cut\.pcap: frame 6: truncated dump file" "cut file: message names frame 6"
+# libpcap's sentence stays English: in Chinese ours leads, libpcap's is quoted
+"$T" --lang zh_CN --batch replay "$TMPD/cut.pcap" >/dev/null 2>"$TMPD/err"
+expect_match "$(cat "$TMPD/err")" "cut\.pcap: 第 6 帧：无法读取（libpcap：truncated dump file" "cut file in Chinese: our sentence first"
+printf 'not a capture\n' >"$TMPD/text.pcap"
+"$T" --batch replay "$TMPD/text.pcap" >/dev/null 2>"$TMPD/err"
+expect_status 1 $? "not a capture: exit 1"
+expect_match "$(cat "$TMPD/err")" "^tcptutor: .*text\.pcap: cannot read the capture: unknown file format$" "not a capture: one line"
+"$T" --lang zh_CN --batch replay "$TMPD/text.pcap" >/dev/null 2>"$TMPD/err"
+expect_match "$(cat "$TMPD/err")" "text\.pcap: 无法读取抓包文件（libpcap：unknown file format）$" "not a capture, in Chinese"
 
 # an unsupported link type: one line, exit 1
 "$T" --batch replay "$R/bad/kday6.pcap" >/dev/null 2>"$TMPD/err"

@@ -176,7 +176,10 @@ cap_file_open(const char *path, const char *filter, struct cap_file **out, char 
 	/* from here on pcap_close() closes fp (never standard input) */
 	f->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (f->p == NULL) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot read the capture"));
+		if (ebuf[0])
+			snprintf(err, errlen, _("cannot read the capture: %s"), ebuf);
+		else
+			snprintf(err, errlen, "%s", _("cannot read the capture"));
 		if (fp != stdin)
 			fclose(fp);
 		free(f->iobuf);
@@ -251,7 +254,10 @@ cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
 	ebuf[0] = '\0';
 	f->p = pcap_create(iface, ebuf);
 	if (f->p == NULL) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : _("cannot open the interface"));
+		if (ebuf[0])
+			snprintf(err, errlen, _("cannot capture on %s: %s"), iface, ebuf);
+		else
+			snprintf(err, errlen, "%s", _("cannot open the interface"));
 		free(f);
 		return -1;
 	}
@@ -276,7 +282,7 @@ cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
 		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
 			snprintf(err, errlen, _("no such interface '%s'"), iface);
 		else
-			snprintf(err, errlen, "%s", pcap_geterr(f->p));
+			snprintf(err, errlen, _("cannot capture on %s: %s"), iface, pcap_geterr(f->p));
 		pcap_close(f->p);
 		free(f);
 		return perm ? -2 : -1;
@@ -298,7 +304,7 @@ cap_file_open_live(const char *iface, const char *filter, struct cap_file **out,
 		f->has_prog = 0;
 	}
 	if (pcap_setnonblock(f->p, 1, ebuf) < 0) {
-		snprintf(err, errlen, "%s", ebuf);
+		snprintf(err, errlen, _("cannot capture on %s: %s"), iface, ebuf);
 		pcap_close(f->p);
 		free(f);
 		return -1;
