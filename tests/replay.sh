@@ -269,6 +269,32 @@ PY
 	[ $rc -eq 0 ] && [ $rows -eq "$n" ] && pass "$n segments: all $n rows, exit 0" ||
 		fail "$n segments: exit $rc, $rows rows"
 done
+# a frame that cannot be shown is noted in its place among the rows (with
+# standard error and output together), not as soon as it is read, before
+# the rows ahead of it are out: frame 5's TCP data offset made 1
+python3 - "$R/lo/lo-normal.pcap" "$TMPD/note5.pcap" <<'PY'
+import struct, sys
+d, off = bytearray(open(sys.argv[1], "rb").read()), 24
+for i in range(1, 6):
+    incl = struct.unpack_from("<I", d, off + 8)[0]
+    if i == 5:
+        d[off + 16 + 14 + 20 + 12] = 0x10
+    off += 16 + incl
+open(sys.argv[2], "wb").write(d)
+PY
+for how in file pipe; do
+	if [ $how = file ]; then
+		"$T" --batch --format tsv replay "$TMPD/note5.pcap" >"$TMPD/both" 2>&1
+	else
+		"$T" --batch --format tsv replay - <"$TMPD/note5.pcap" >"$TMPD/both" 2>&1
+	fi
+	order=$(awk -F'\t' '/frame 5: note/ { print "note"; next } NR > 1 { print $2 }' "$TMPD/both" |
+		head -n 6 | tr '\n' ' ')
+	[ "$order" = "1 2 3 4 note 6 " ] && pass "$how: the note between rows 4 and 6" ||
+		fail "$how: the note's place: $order"
+done
+"$T" --batch --streams replay "$TMPD/note5.pcap" >"$TMPD/both" 2>&1
+expect_match "$(head -n 1 "$TMPD/both")" "frame 5: note: TCP data offset below 5$" "--streams: the note before the table"
 # a big --streams table is made by two threads, a chunk each in turn: the
 # same lines, in stream order, as each stream's own table gives
 syn_capture "$TMPD/many.pcap" 5000

@@ -118,7 +118,11 @@ rows_open(const struct tt_cli *cli, struct tt_report **repp)
 	return 0;
 }
 
-/* What batch mode does with the pump's rows and notes. */
+/* What batch mode does with the pump's rows and notes. A note comes as
+ * its frame is read, before the rows of the frames ahead of it are out
+ * (they wait for the table, or for their ACKs): it waits too, and goes out
+ * between the rows of the frames before and after it, as the order of
+ * the file has it. */
 struct batch {
 	const struct tt_cli *cli;
 	const char *name;
@@ -126,15 +130,31 @@ struct batch {
 	unsigned long odd;      /* frames with notes */
 	int headed;             /* the table's header is out: a run that ends in
 	                           an error before any row prints none */
+	unsigned nheld, said;   /* notes held; of them, out */
+	struct {
+		uint64_t frame;
+		const char *why;        /* static, untranslated */
+	} held[MAX_NOTES];
 };
+
+/* The notes held of frames before `frame` go out (all: UINT64_MAX). */
+static void
+notes_before(struct batch *b, uint64_t frame)
+{
+	for (; b->said < b->nheld && b->held[b->said].frame < frame; b->said++)
+		tt_warn(_("%s: frame %" PRIu64 ": note: %s"), b->name, b->held[b->said].frame,
+		        _(b->held[b->said].why));
+}
 
 static void
 batch_note(void *arg, uint64_t frame, const char *why)
 {
 	struct batch *b = arg;
 
-	if (b->odd++ < MAX_NOTES)
-		tt_warn(_("%s: frame %" PRIu64 ": note: %s"), b->name, frame, _(why));
+	if (b->odd++ < MAX_NOTES) {
+		b->held[b->nheld].frame = frame;
+		b->held[b->nheld++].why = why;
+	}
 }
 
 static void
@@ -144,6 +164,10 @@ batch_row(void *arg, const struct cap_seg *seg, const char (*ep)[56])
 
 	if (b->rep == NULL)
 		return;
+	if (b->said < b->nheld && b->held[b->said].frame < seg->frame) {
+		tt_report_flush(b->rep);
+		notes_before(b, seg->frame);
+	}
 	if (!b->headed)
 		tt_report_header(b->rep);
 	b->headed = 1;
@@ -159,7 +183,7 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	struct cap_reader *f;
 	struct cap_replay *r;
 	struct tt_report *rep = NULL;
-	struct batch b = { cli, name, NULL, 0, 0 };
+	struct batch b = { .cli = cli, .name = name };
 	size_t n;
 	int rc, status = TT_EXIT_OK;
 	static char obuf[1 << 16];
@@ -199,13 +223,15 @@ replay_batch(const struct tt_cli *cli, const char *path, const char *filter)
 	/* nothing to show: the message alone, no empty table before it */
 	if (rc >= 0 && (n == 0 || (cli->stream >= 0 && (size_t)cli->stream >= n)))
 		status = TT_EXIT_FAIL;
-	else if (cli->streams)
+	tt_report_flush(rep);
+	notes_before(&b, UINT64_MAX);   /* the frames' notes before the streams' table */
+	if (status == TT_EXIT_OK && cli->streams)
 		tt_report_streams(stdout, cli->format, r, cli->stream, NULL);
-	else if (!b.headed && rc >= 0)
+	else if (status == TT_EXIT_OK && !b.headed && rc >= 0)
 		tt_report_header(rep);
+	tt_report_flush(rep);
 	if (b.odd > MAX_NOTES)
 		tt_warn(_("%s: %lu more frames with notes"), name, b.odd - MAX_NOTES);
-	tt_report_flush(rep);
 	fflush(stdout);
 	if (rc < 0) {
 		tt_warn("%s: %s", name, err);
