@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -252,29 +253,49 @@ mask_word(char *buf, const char *word, const char *mark)
 	}
 }
 
+/* Whether the flag named `flag` is one of `flags`'. */
+static int
+has_flag(unsigned flags, const char *flag)
+{
+	char fl[64];
+	size_t n = strlen(flag);
+
+	tt_flags_format(flags, fl, sizeof fl);
+	for (const char *p = fl; *p != '\0'; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strncmp(p, flag, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 /* The engine's reasons say what a host sends ("SYN,ACK sent"): while the
  * checkpoint after the step on screen is still to be asked, its answer is
- * left out of them (an ellipsis stands in), unless it is a state that is on
- * screen anyway. */
-static void
+ * left out of them ("[?]" stands in, and a line under them says so),
+ * unless it is a state that is on screen anyway. 1 when anything was. */
+static int
 hide_next_answer(const struct sv *v, char *buf)
 {
 	const struct ui_checkpoint *cp;
 	const struct tt_step *s = sv_step(v, v->cur);
-	const char *mark = ui_glyph(UI_G_ELLIPSIS);
+	const char *mark = "[?]";
 	size_t i = v->cur + 1, al, ml = strlen(mark);
+	char *was;
+	int hid;
 
 	if (v->st->checkpoint == NULL || i >= sv_nsteps(v) || (i < v->nasked && v->asked[i]))
-		return;
+		return 0;
 	cp = v->st->checkpoint(v->st->ctx, i);
 	if (cp == NULL || cp->nchoices == 0 || cp->answer == NULL || (al = strlen(cp->answer)) < ml)
-		return;
+		return 0;
 	if (strcmp(cp->answer, tt_state_name(s->tcb[0].state)) == 0 ||
 	    strcmp(cp->answer, tt_state_name(s->tcb[1].state)) == 0)
-		return;
+		return 0;
+	if ((was = strdup(buf)) == NULL)
+		return 0;
 	mask_word(buf, cp->answer, mark);
 	/* a flags answer ("RST,ACK"): each of its flags is part of the answer
-	 * ("answered with a RST" would give half of it away) */
+	 * ("answered with a RST" would give half of it away), but not one the
+	 * segment on screen carries itself ("SYN in LISTEN": its row says so) */
 	if (strchr(cp->answer, ',') != NULL) {
 		char flag[16];
 		const char *a = cp->answer;
@@ -285,11 +306,15 @@ hide_next_answer(const struct sv *v, char *buf)
 			if (n > 0 && n < sizeof flag) {
 				memcpy(flag, a, n);
 				flag[n] = '\0';
-				mask_word(buf, flag, mark);
+				if (s->kind != TT_STEP_SEGMENT || !has_flag(s->seg.flags, flag))
+					mask_word(buf, flag, mark);
 			}
 			a += n + (a[n] == ',');
 		}
 	}
+	hid = strcmp(was, buf) != 0;
+	free(was);
+	return hid;
 }
 
 /* Replay: where a segment crossed another on the wire (its receiver sent
@@ -394,6 +419,7 @@ sv_build_expl(const struct sv *v, struct sv_frame *f)
 	} else {
 		const struct tt_step *s = sv_step(v, v->cur);
 		const char *nar = v->st->narration != NULL ? v->st->narration(v->st->ctx, v->cur) : NULL;
+		int hid;
 
 		/* past the last step: the summary first, the step just read under it */
 		if (v->at_end && (v->ext == NULL || v->ext->more == NULL)) {
@@ -412,9 +438,12 @@ sv_build_expl(const struct sv *v, struct sv_frame *f)
 		step_headline(v, s, v->cur, head, sizeof f->e_head);
 		p[np++] = (struct sv_para){ head, ui_attr(UI_R_HEADING) };
 		step_events(s, v->cur > 0 ? sv_step(v, v->cur - 1) : NULL, evs, sizeof f->e_evs);
-		hide_next_answer(v, evs);
+		hid = hide_next_answer(v, evs);
 		if (evs[0])
 			p[np++] = (struct sv_para){ evs, big };
+		if (hid)
+			p[np++] = (struct sv_para){ _("[?]: left out until the next question is answered."),
+			                         ui_attr(UI_R_DIM) };
 		if (crossing(v, v->cur, f->e_cross, sizeof f->e_cross))
 			p[np++] = (struct sv_para){ f->e_cross, ui_attr(UI_R_MARK) };
 	}
