@@ -61,6 +61,16 @@ tm_expect "step 37/" "80 columns: frame 37"
 tm_expect_re "# dir flags .* len client" "80 columns: the len column stays"
 tm_expect_re "65483 ESTABLISHED ESTABLISHED  retransmiss" "80 columns: frame 37's length"
 tm_expect "retransmiss…" "80 columns: the cut note ends in an ellipsis"
+# what a search or go-to did not find is said where it is seen, at the
+# explanation's top however long it is, and goes with the next that does
+tm_keys / R S T Enter
+tm_expect "No segment matches 'RST'." "80 columns: a search that finds nothing says so"
+tm_keys g 9 9 9 Enter
+tm_expect "There is no frame or step 999." "80 columns: a go-to past the end says so"
+if tm_screen | grep -q "No segment matches"; then fail "80 columns: the search's message stays"; else pass; fi
+tm_keys / F I N Enter
+tm_expect "step 46/51" "80 columns: a search that finds (the FIN, frame 46)"
+if tm_screen | grep -q "There is no frame"; then fail "80 columns: a message outlives the search that found"; else pass; fi
 tm_keys q
 tm_expect "EXIT=0" "80 columns: q"
 

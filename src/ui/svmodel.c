@@ -650,6 +650,7 @@ sv_search(struct sv *v, const char *text)
 {
 	size_t n = sv_nsteps(v);
 
+	v->msg[0] = '\0';      /* the last search's, if it found nothing */
 	snprintf(v->search, sizeof v->search, "%s", text);
 	for (size_t k = 1; k <= n; k++) {
 		size_t i = (v->cur + k) % n;
@@ -676,6 +677,7 @@ sv_goto(struct sv *v, const char *text)
 	unsigned long k;
 	size_t n = sv_nsteps(v);
 
+	v->msg[0] = '\0';
 	k = strtoul(text, &end, 10);
 	if (*text == '\0' || *end != '\0') {
 		snprintf(v->msg, sizeof v->msg, _("'%s' is not a number."), text);

@@ -381,6 +381,10 @@ sv_build_expl(const struct sv *v, struct sv_frame *f)
 		if (status[0])
 			p[np++] = (struct sv_para){ status, ui_attr(UI_R_MARK) };
 	}
+	/* what the last key did not do ("No segment matches"): first, where
+	 * it is seen however long the text under it */
+	if (v->msg[0])
+		p[np++] = (struct sv_para){ v->msg, ui_attr(UI_R_BAD) };
 	if (v->ask >= 0) {
 		const struct ui_checkpoint *cp = v->st->checkpoint(v->st->ctx, (size_t)v->ask);
 		char *q = f->e_q;
@@ -447,8 +451,6 @@ sv_build_expl(const struct sv *v, struct sv_frame *f)
 		if (crossing(v, v->cur, f->e_cross, sizeof f->e_cross))
 			p[np++] = (struct sv_para){ f->e_cross, ui_attr(UI_R_MARK) };
 	}
-	if (v->msg[0])
-		p[np++] = (struct sv_para){ v->msg, ui_attr(UI_R_BAD) };
 	f->e_np = np;
 }
 
