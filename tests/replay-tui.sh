@@ -61,6 +61,12 @@ tm_expect "step 37/" "80 columns: frame 37"
 tm_expect_re "# dir flags .* len client" "80 columns: the len column stays"
 tm_expect_re "65483 ESTABLISHED ESTABLISHED  retransmiss" "80 columns: frame 37's length"
 tm_expect "retransmiss…" "80 columns: the cut note ends in an ellipsis"
+# the state diagram in the middle at 80x24 leaves the table three lines:
+# the current row shows there, not the detail line in its place
+tm_keys g 7 Enter v
+tm_expect "RFC 9293 states" "80 columns: v, the state diagram"
+tm_expect_re "^▸ *7 S>C ACK" "80 columns: with the diagram, frame 7's row shows"
+tm_keys v v
 # what a search or go-to did not find is said where it is seen, at the
 # explanation's top however long it is, and goes with the next that does
 tm_keys / R S T Enter
@@ -73,6 +79,18 @@ tm_expect "step 46/51" "80 columns: a search that finds (the FIN, frame 46)"
 if tm_screen | grep -q "There is no frame"; then fail "80 columns: a message outlives the search that found"; else pass; fi
 tm_keys q
 tm_expect "EXIT=0" "80 columns: q"
+
+# the same with the table in three lines (01-normal's last step): the
+# row, not the detail line
+tm_open 80 24
+tm_run "$T --lang en replay ${top_srcdir:-.}/assets/01-normal.pcap"
+tm_expect "step 1/10" "80 columns, 01-normal: opens"
+tm_keys End v
+tm_expect "RFC 9293 states" "80 columns, 01-normal: the state diagram"
+tm_expect_re "^▸10 0.050720 C>S ACK" "80 columns, 01-normal: the last row shows beside the diagram"
+tm_expect "LISTEN       SYN-SENT" "80 columns, 01-normal: the diagram whole"
+tm_keys q
+tm_expect "EXIT=0" "80 columns, 01-normal: q"
 
 # a capture with nanosecond times: the step view rounds each to the
 # microsecond as the tables and tshark do (frame 2 is 15.6 us, frame 8

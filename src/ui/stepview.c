@@ -306,7 +306,9 @@ draw_table(const struct sv *v, const struct sv_frame *f, const struct sv_rect *r
 		table_row(v, f, r, y + 1 + (int)(row - v->table_top), i, row == v->table_cur);
 		row++;
 	}
-	if (curseg >= 0)
+	/* the detail line only under a row: in three lines (the state diagram
+	 * beside at 80x24) the current row is what shows */
+	if (curseg >= 0 && r->h >= 4)
 		table_detail(v, r, (size_t)curseg);
 }
 
