@@ -56,6 +56,25 @@ tm_expect "SYN-RECEIVED" "80x24 diagram: and its states"
 tm_keys q
 tm_expect_exit 0 "80x24 diagram: sandbox q"
 
+# ---- the table's columns stay as the rows pass 9 (80x24) -----------------
+tm_open 80 24
+tm_run "$T --lang en sandbox"
+tm_expect "Nothing has happened yet" "80x24 columns: sandbox opens"
+tm_keys l h c w
+tm_expect "step 5/5" "80x24 columns: the handshake"
+head3=$(tm_screen | sed -n 3p)
+for i in 1 2 3; do
+	tm_keys s C-u d a t a Enter w
+	sleep 0.2
+done
+tm_keys x w
+tm_expect_re "^▸ *1[0-9] " "80x24 columns: past row 9"
+[ "$(tm_screen | sed -n 3p)" = "$head3" ] && pass "80x24 columns: the same header at row 10 as at row 3" ||
+	fail "80x24 columns: the header changed: '$head3' then '$(tm_screen | sed -n 3p)'"
+expect_match "$head3" " time dir " "80x24 columns: with the time column"
+tm_keys q
+tm_expect_exit 0 "80x24 columns: sandbox q"
+
 # ---- a number of bytes, receive() and keep-alive from the keyboard --------
 # s 20000 sends that many bytes, which the server's application does not
 # read (its window shrinks by as much); G makes it read, so that its close

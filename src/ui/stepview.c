@@ -139,7 +139,9 @@ table_widths(const struct sv *v, struct sv_frame *f, int w)
 	if (sv_shows_future(v) && f->colw_ok) {
 		memcpy(width, f->colw, sizeof f->colw);
 	} else {
-		for (size_t i = 0, last = table_last(v); i < last; i++) {
+		/* over every step, those still to come too (a lesson's), so that
+		 * no column comes or goes as the rows do */
+		for (size_t i = 0, last = sv_nsteps(v); i < last; i++) {
 			const struct tt_step *s = sv_step(v, i);
 
 			if (s->kind != TT_STEP_SEGMENT)
@@ -158,6 +160,10 @@ table_widths(const struct sv *v, struct sv_frame *f, int w)
 			f->colw_ok = 1;
 		}
 	}
+	/* a story that grows under the user's keys (the sandbox, live) gets
+	 * room for rows 10 to 999 from the start, for the same reason */
+	if (v->ext != NULL && width[SV_C_FRAME] < 3)
+		width[SV_C_FRAME] = 3;
 	if (width[SV_C_FLAGS] < 7)
 		width[SV_C_FLAGS] = 7;
 	if (width[SV_C_CST] < 11)
