@@ -1087,6 +1087,24 @@ START_TEST(test_delayed_ack_timer_sends_the_ack)
 }
 END_TEST
 
+/* RFC 5681 §4.2: "an immediate ACK SHOULD be sent when a segment fills in
+ * all or part of a gap in the sequence space", delayed ACKs or not. */
+START_TEST(test_delayed_ack_not_for_a_segment_that_fills_a_hole)
+{
+	struct tt_conn *c;
+
+	cfg.delack = TT_MS(200);
+	c = conn_established();
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 101, OUR_ISS + 1, 100);
+	REASON_IS(TT_R_DATA_OUT_OF_ORDER);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 1, 0, 65535));     /* duplicate ACK */
+	ARRIVES_DATA(c, TT_ACK, PEER_ISS + 1, OUR_ISS + 1, 100);
+	EMITS_EXACTLY(SEG(TT_ACK, OUR_ISS + 1, PEER_ISS + 201, 0, 65535 - 200));
+	ck_assert_int_eq(tt_conn_next_timer(c), TT_NEVER);  /* nothing left to delay */
+	tt_conn_free(c);
+}
+END_TEST
+
 /* ---- Tests for the FIN-WAIT-1 state ---------------------------------- */
 
 START_TEST(test_fin_wait_1_ack_of_fin_enters_fin_wait_2)
@@ -3140,6 +3158,7 @@ main(void)
 		{ "established", { test_established_send_segments_by_mss_and_window,
 			test_established_data_advances_rcv_nxt_and_is_acked,
 			test_established_out_of_order_data_waits_for_the_hole,
+			test_delayed_ack_not_for_a_segment_that_fills_a_hole,
 			test_established_ack_of_unsent_data_is_acked_and_dropped,
 			test_established_duplicate_ack_is_ignored, test_established_window_update_follows_wl1_wl2,
 			test_zero_window_is_probed_after_the_rto, test_established_data_is_retransmitted_on_timeout,

@@ -538,6 +538,9 @@ take_text(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, in
           uint32_t *fin_at, tt_time now, struct tt_out *out)
 {
 	int fin_ooo = 0;
+	/* RFC 5681 §4.2: a segment that fills all or part of a hole (text
+	 * waits beyond it) is acknowledged at once, never delayed */
+	int fills_hole = c->nooo > 0;
 
 	if (seq != c->rcv_nxt) {
 		tcb_note(c, out, TT_R_DATA_OUT_OF_ORDER);
@@ -564,7 +567,11 @@ take_text(struct tt_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, in
 	if (fin_ooo)
 		*fin_at = c->rcv_nxt;
 	*fin |= fin_ooo;
-	if (!*fin)
+	if (*fin)
+		return 0;
+	if (fills_hole)
+		tcb_emit_ack(c, out);
+	else
 		tcb_ack_now_or_later(c, now, out);
 	return 0;
 }
