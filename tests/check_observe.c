@@ -245,6 +245,78 @@ START_TEST(test_crossed_syns_are_a_simultaneous_open)
 }
 END_TEST
 
+/* RFC 5961 §5.2: an ACK of data the server never sent (its next segment
+ * starts below it: a challenge ACK) invents no bytes, and the server's RST
+ * later is in the client's window */
+START_TEST(test_ack_of_unsent_data_invents_nothing)
+{
+	seen(0, TT_SYN, 100, 0, 0);
+	seen(1, TT_SYN | TT_ACK, 300, 101, 0);
+	seen(0, TT_ACK, 101, 301, 0);
+	seen(0, TT_ACK, 101, 1300, 0);          /* 999 bytes never sent */
+	seen(1, TT_ACK, 301, 101, 0);           /* the challenge ACK */
+	seen(1, TT_RST | TT_ACK, 301, 101, 0);
+	flush();
+	ROW(4, TT_ESTABLISHED, TT_ESTABLISHED);
+	ROW(5, TT_ESTABLISHED, TT_ESTABLISHED);
+	ROW(6, TT_CLOSED, TT_CLOSED);
+	check_diagram();
+}
+END_TEST
+
+/* the same ACK when the capture missed the bytes: the server's next
+ * segment starts past them, and the bytes are inferred */
+START_TEST(test_ack_past_missed_bytes_is_believed_at_the_next_word)
+{
+	seen(0, TT_SYN, 100, 0, 0);
+	seen(1, TT_SYN | TT_ACK, 300, 101, 0);
+	seen(0, TT_ACK, 101, 301, 0);
+	seen(0, TT_ACK, 101, 1300, 0);          /* bytes 301-1299 not captured */
+	seen(1, TT_FIN | TT_ACK, 1300, 101, 0);
+	seen(0, TT_ACK, 101, 1301, 0);
+	flush();
+	ROW(5, TT_CLOSE_WAIT, TT_FIN_WAIT_1);  /* the FIN reached it there: the ACK after covers it */
+	ROW(6, TT_CLOSE_WAIT, TT_FIN_WAIT_2);
+	check_diagram();
+}
+END_TEST
+
+/* §3.10.7.4, fifth: an unacceptable ACK in SYN-RECEIVED is answered with
+ * <SEQ=SEG.ACK><CTL=RST> and the TCB stays */
+START_TEST(test_bad_ack_in_syn_received_is_answered_not_taken)
+{
+	seen(0, TT_SYN, 100, 0, 0);
+	seen(1, TT_SYN | TT_ACK, 300, 101, 0);
+	seen(0, TT_ACK, 101, 90000, 0);
+	seen(1, TT_RST, 90000, 0, 0);
+	seen(1, TT_SYN | TT_ACK, 300, 101, 0);  /* sent again */
+	flush();
+	ROW(3, TT_ESTABLISHED, TT_SYN_RECEIVED);
+	ROW(4, TT_ESTABLISHED, TT_SYN_RECEIVED);
+	ROW(5, TT_ESTABLISHED, TT_SYN_RECEIVED);
+	check_diagram();
+}
+END_TEST
+
+/* a FIN beyond a hole (the server's duplicate ACK shows it waiting) is
+ * taken when the bytes before it come */
+START_TEST(test_fin_beyond_a_hole_waits_for_it)
+{
+	seen(0, TT_SYN, 100, 0, 0);
+	seen(1, TT_SYN | TT_ACK, 300, 101, 0);
+	seen(0, TT_ACK, 101, 301, 0);
+	seen(0, TT_FIN | TT_ACK, 106, 301, 0);
+	seen(1, TT_ACK, 301, 101, 0);           /* duplicate ACK */
+	seen(0, TT_ACK, 101, 301, 5);           /* the hole */
+	seen(1, TT_ACK, 301, 107, 0);
+	flush();
+	ROW(5, TT_FIN_WAIT_1, TT_ESTABLISHED);
+	ROW(6, TT_FIN_WAIT_1, TT_CLOSE_WAIT);
+	ROW(7, TT_FIN_WAIT_2, TT_CLOSE_WAIT);
+	check_diagram();
+}
+END_TEST
+
 START_TEST(test_lost_syn_ack_sent_again_never_arrived)
 {
 	seen(0, TT_SYN, 100, 0, 0);
@@ -550,6 +622,10 @@ observe_suite(void)
 	tcase_add_test(t, test_unanswered_syn_is_presumed_to_reach_a_listener);
 	tcase_add_test(t, test_crossed_syns_are_a_simultaneous_open);
 	tcase_add_test(t, test_lost_syn_ack_sent_again_never_arrived);
+	tcase_add_test(t, test_ack_of_unsent_data_invents_nothing);
+	tcase_add_test(t, test_ack_past_missed_bytes_is_believed_at_the_next_word);
+	tcase_add_test(t, test_bad_ack_in_syn_received_is_answered_not_taken);
+	tcase_add_test(t, test_fin_beyond_a_hole_waits_for_it);
 	tcase_add_test(t, test_missed_syn_ack_is_inferred);
 	tcase_add_test(t, test_capture_starting_at_syn_ack_infers_the_syn);
 	suite_add_tcase(s, t);

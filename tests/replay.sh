@@ -269,6 +269,16 @@ PY
 	[ $rc -eq 0 ] && [ $rows -eq "$n" ] && pass "$n segments: all $n rows, exit 0" ||
 		fail "$n segments: exit $rc, $rows rows"
 done
+# Linux answering a scripted peer (tests/replay/peer/SOURCES): the states
+# each row shows, client then server, are those the kernel went through
+P=${top_srcdir:-.}/tests/replay/peer
+for c in "ack-unsent:SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/ESTABLISHED ESTABLISHED/ESTABLISHED ESTABLISHED/ESTABLISHED ESTABLISHED/ESTABLISHED ESTABLISHED/ESTABLISHED ESTABLISHED/ESTABLISHED CLOSED/CLOSED:an ACK of data never sent invents none" \
+	"synrcvd-bad-ack:SYN-SENT/SYN-RECEIVED SYN-SENT/SYN-RECEIVED SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED:a bad ACK in SYN-RECEIVED is answered, not taken" \
+	"fin-beyond-hole:SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/ESTABLISHED FIN-WAIT-1/ESTABLISHED FIN-WAIT-1/ESTABLISHED FIN-WAIT-1/CLOSE-WAIT FIN-WAIT-2/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED:a FIN beyond a hole waits for it"; do
+	name=${c%%:*}; rest=${c#*:}; want=${rest%%:*}; what=${rest#*:}
+	got=$("$T" --batch --format tsv replay "$P/$name.pcap" | awk -F'\t' 'NR > 1 { printf "%s%s/%s", (NR > 2 ? " " : ""), $12, $13 }')
+	[ "$got" = "$want" ] && pass "peer/$name: $what" || fail "peer/$name: $what: $got"
+done
 # a frame that cannot be shown is noted in its place among the rows (with
 # standard error and output together), not as soon as it is read, before
 # the rows ahead of it are out: frame 5's TCP data offset made 1

@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,12 @@ struct tt_obs {
 	int presumed[2];        /* it was sent a SYN before it spoke: it listens,
 	                           unless its first word says it never did */
 	int unknown[2];         /* mid-stream: its sequence numbers are not known */
+	/* h's ACK went past all !h was seen sending (missed): held until !h's
+	 * next segment tells whether !h sent that much (settle_claim) */
+	int claim[2];
+	uint32_t claim_ack[2];
+	uint64_t claim_row[2];  /* the first such ACK's row */
+	uint64_t last_row;      /* of the last segment seen */
 	/* from here on tt_obs_reset clears nothing wholesale */
 	struct tt_conn conn[2];   /* one block: the two TCBs beside each other */
 	struct pend q[2][TT_OBS_PENDING]; /* q[d]: sent by d, not yet at !d */
@@ -280,7 +287,25 @@ arrive(struct tt_obs *o, int h, unsigned n, tt_time now, struct tt_obs_out *out)
  * by seg's ACK arrived before; the rest arrives after this row at the
  * earliest. */
 static void infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack,
-                  uint32_t len, int sent, uint64_t row, tt_time now, struct tt_obs_out *out);
+                  uint32_t len, int sent, unsigned ahead, uint64_t row, tt_time now,
+                  struct tt_obs_out *out);
+
+/* infer's `ahead`: all that is on its way to the sender arrives first */
+#define ALL_AHEAD UINT_MAX
+
+/* Whether one of the first n segments of q starts at or before rcv_nxt
+ * and reaches past it. */
+static int
+fills(const struct pend *q, unsigned n, uint32_t rcv_nxt)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t at = q[i].seg.seq + !!(q[i].seg.flags & TT_SYN);
+
+		if (TT_SEQ_LEQ(at, rcv_nxt) && TT_SEQ_GT(q[i].seg.seq + tcb_seqlen(&q[i].seg), rcv_nxt))
+			return 1;
+	}
+	return 0;
+}
 
 static void
 evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time now,
@@ -302,7 +327,7 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 		for (unsigned i = 0; i < o->nq[d]; i++) {
 			struct pend *q = &o->q[d][i];
 
-			if (q->seg.len == 0 || (q->seg.flags & (TT_SYN | TT_RST)) ||
+			if (tcb_seqlen(&q->seg) == 0 || (q->seg.flags & (TT_SYN | TT_RST)) ||
 			    !TT_SEQ_GT(q->seg.seq, c->rcv_nxt))
 				continue;
 			deliver(o, h, q, q->point, now, out);
@@ -333,14 +358,15 @@ evidence(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_tim
 	while (n < o->nq[d] && tcb_seqlen(&o->q[d][n].seg) == 0)
 		n++;
 	/* a covered segment beyond a hole: the hole's bytes, never captured,
-	 * came before it */
+	 * came before it, unless a covered one sent later fills it (the
+	 * hole's segment sent again after those beyond it) */
 	if (n > 0 && tcb_synchronized(c->state) && c->state != TT_TIME_WAIT &&
-	    tcb_synchronized(o->tcb[d]->state)) {
+	    tcb_synchronized(o->tcb[d]->state) && !fills(o->q[d], n, c->rcv_nxt)) {
 		const struct pend *first = &o->q[d][0];
 		uint32_t at = first->seg.seq + !!(first->seg.flags & TT_SYN);
 
 		if (TT_SEQ_GT(at, c->rcv_nxt) && TT_SEQ_GEQ(seg->ack, at))
-			infer(o, d, TT_ACK, c->rcv_nxt, o->tcb[d]->rcv_nxt, at - c->rcv_nxt, 0,
+			infer(o, d, TT_ACK, c->rcv_nxt, o->tcb[d]->rcv_nxt, at - c->rcv_nxt, 0, 0,
 			      first->point, now, out);
 	}
 	arrive(o, h, n, now, out);
@@ -370,11 +396,11 @@ first_word(struct tt_obs *o, int h, const struct tt_seg *seg)
 }
 
 /* A synthesized segment from d, inferred from the ACKs (the capture missed
- * it): d sends it (when `sent`), and it arrives at the other endpoint at
- * `row`. */
+ * it): d sends it (when `sent`, after the first `ahead` segments on their
+ * way to d arrived), and it arrives at the other endpoint at `row`. */
 static void
 infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack, uint32_t len,
-      int sent, uint64_t row, tt_time now, struct tt_obs_out *out)
+      int sent, unsigned ahead, uint64_t row, tt_time now, struct tt_obs_out *out)
 {
 	struct pend p;
 	struct tt_out tout;
@@ -390,7 +416,7 @@ infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack, uint3
 	p.flags = TT_OBS_INFERRED;
 	if (sent) {
 		/* what was on its way to d arrived before d sent this */
-		arrive(o, d, o->nq[!d], now, out);
+		arrive(o, d, ahead < o->nq[!d] ? ahead : o->nq[!d], now, out);
 		if (flags & TT_ACK)
 			p.seg.ack = o->tcb[d]->rcv_nxt;
 		tt_out_clear(&tout);
@@ -402,10 +428,11 @@ infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_t ack, uint3
 
 /* What h's ACK says it received that the capture did not show arriving:
  * a SYN,ACK or a FIN it missed (RFC 9293 §3.4: each takes one number), or
- * bytes. Returns TT_OBS_INFERRED when something was inferred. */
+ * bytes. Returns TT_OBS_INFERRED when something was inferred; *held is
+ * set when the ACK waits for the other end's next segment (a claim). */
 static unsigned
 missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time now,
-       struct tt_obs_out *out)
+       struct tt_obs_out *out, int *held)
 {
 	struct tt_conn *a = o->tcb[h], *b = o->tcb[!h];
 	uint32_t ack = seg->ack;
@@ -418,7 +445,7 @@ missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time 
 		arrive(o, !h, o->nq[h], now, out);
 		if (b->state != TT_SYN_RECEIVED)
 			return 0;
-		infer(o, !h, TT_SYN | TT_ACK, ack - 1, a->snd_nxt, 0, 1, row, now, out);
+		infer(o, !h, TT_SYN | TT_ACK, ack - 1, a->snd_nxt, 0, 1, ALL_AHEAD, row, now, out);
 		return TT_OBS_INFERRED;
 	}
 	if (!tcb_synchronized(a->state) || !tcb_synchronized(b->state) || a->state == TT_TIME_WAIT)
@@ -434,20 +461,80 @@ missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time 
 	if (!b->fin_sent && !a->fin_rcvd && ack == b->snd_max + 1 && a->rcv_nxt == b->snd_max &&
 	    (b->state == TT_ESTABLISHED || b->state == TT_CLOSE_WAIT) &&
 	    (a->fin_sent || (seg->flags & TT_FIN))) {
-		infer(o, !h, TT_FIN | TT_ACK, b->snd_max, b->rcv_nxt, 0, 1, row, now, out);
+		infer(o, !h, TT_FIN | TT_ACK, b->snd_max, b->rcv_nxt, 0, 1, ALL_AHEAD, row, now, out);
 		return TT_OBS_INFERRED;
 	}
 	if (b->fin_sent && ack == b->fin_seq + 1) {
 		/* b's FIN was seen sent; what came before it arrived too */
 		uint32_t len = b->fin_seq - a->rcv_nxt;
 
-		infer(o, !h, TT_FIN | TT_ACK, a->rcv_nxt, b->rcv_nxt, len, 0, row, now, out);
+		infer(o, !h, TT_FIN | TT_ACK, a->rcv_nxt, b->rcv_nxt, len, 0, 0, row, now, out);
 		return TT_OBS_INFERRED;
 	}
-	/* bytes: sent unseen when past what b was seen sending */
-	infer(o, !h, TT_ACK, a->rcv_nxt, b->rcv_nxt, ack - a->rcv_nxt,
-	      TT_SEQ_GT(ack, b->snd_max), row, now, out);
-	return TT_OBS_INFERRED;
+	/* bytes b was seen sending, that reached a unseen */
+	if (!TT_SEQ_GT(ack, b->snd_max)) {
+		infer(o, !h, TT_ACK, a->rcv_nxt, b->rcv_nxt, ack - a->rcv_nxt, 0, 0, row, now, out);
+		return TT_OBS_INFERRED;
+	}
+	/* past all b was seen sending: bytes the capture missed, or an ACK of
+	 * data never sent (RFC 5961 §5.2), which b answers with an ACK and
+	 * drops (RFC 9293 §3.10.7.4, fifth). b's next segment tells which:
+	 * the ACK waits in flight until then (settle_claim). Only an endpoint
+	 * that sends text can have sent bytes, or one in SYN-RECEIVED whose
+	 * handshake's last ACK the capture missed too. */
+	if (b->state != TT_ESTABLISHED && b->state != TT_CLOSE_WAIT && b->state != TT_SYN_RECEIVED)
+		return 0;
+	/* b never seen speaking: the capture shows one direction only, and
+	 * the ACKs are all there is to go by */
+	if (!o->spoke[!h]) {
+		infer(o, !h, TT_ACK, a->rcv_nxt, b->rcv_nxt, ack - a->rcv_nxt, 1, ALL_AHEAD, row, now,
+		      out);
+		return TT_OBS_INFERRED;
+	}
+	if (!o->claim[h]) {
+		o->claim[h] = 1;
+		o->claim_row[h] = row;
+		o->claim_ack[h] = ack;
+	} else if (TT_SEQ_GT(ack, o->claim_ack[h])) {
+		o->claim_ack[h] = ack;
+	}
+	*held = 1;
+	return 0;
+}
+
+/* The ACK h's claim rests on went past all !h was seen sending (missed);
+ * seg is !h's next segment (NULL: none is to come, or h's ACKs can wait
+ * no longer, and the capture is taken to have missed the bytes). A
+ * segment that starts below the ACK says !h never sent that much, as
+ * does a RST from SYN-RECEIVED: the ACK was of data never sent (or, in
+ * SYN-RECEIVED, not acceptable), and arrives as it is. Else the capture missed
+ * the bytes: !h sent them after what h had sent before that ACK arrived,
+ * and they reached h before it. Known only now, they are said at `row`
+ * (the TCBs' states at the rows between are those already said). */
+static void
+settle_claim(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time now,
+             struct tt_obs_out *out)
+{
+	struct tt_conn *a = o->tcb[h], *b = o->tcb[!h];
+	uint32_t ack = o->claim_ack[h], wnd = a->obs_wnd;
+	unsigned ahead = 0;
+
+	if (!o->claim[h])
+		return;
+	o->claim[h] = 0;
+	/* below the ACK, or (in SYN-RECEIVED) the RST that answers an
+	 * unacceptable ACK, <SEQ=SEG.ACK><CTL=RST> (§3.10.7.4, fifth) */
+	if ((seg != NULL && (TT_SEQ_LT(seg->seq, ack) ||
+	                     (b->state == TT_SYN_RECEIVED && (seg->flags & TT_RST)))) ||
+	    !TT_SEQ_GT(ack, a->rcv_nxt) ||
+	    (b->state != TT_ESTABLISHED && b->state != TT_CLOSE_WAIT && b->state != TT_SYN_RECEIVED))
+		return;
+	while (ahead < o->nq[h] && o->q[h][ahead].row < o->claim_row[h])
+		ahead++;
+	/* the window a offered reaches past the ACK: what it took fits in it */
+	a->obs_wnd = (ack - a->rcv_nxt) + wnd;
+	infer(o, !h, TT_ACK, a->rcv_nxt, b->rcv_nxt, ack - a->rcv_nxt, 1, ahead, row, now, out);
+	a->obs_wnd = wnd;
 }
 
 /* Mid-stream: what this endpoint sends starts after iss; what it receives
@@ -496,7 +583,7 @@ start(struct tt_obs *o, int from, const struct tt_seg *seg, uint64_t row, tt_tim
 	if (ctl == (TT_SYN | TT_ACK)) {
 		/* the SYN was not captured: the other end sent it, from CLOSED */
 		o->presumed[from] = 1;
-		infer(o, !from, TT_SYN, seg->ack - 1, 0, 0, 1, row, now, out);
+		infer(o, !from, TT_SYN, seg->ack - 1, 0, 0, 1, ALL_AHEAD, row, now, out);
 		return TT_OBS_MIDSTREAM | TT_OBS_INFERRED;
 	}
 	/* the capture starts after the handshake */
@@ -546,7 +633,9 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 	struct tt_out tout;
 	struct pend *p;
 	unsigned r = 0;
+	int held = 0;
 
+	o->last_row = row;
 	if (!o->started)
 		r |= start(o, x, seg, row, now, out);
 	if (o->unknown[x] && !(seg->flags & TT_SYN)) {
@@ -558,8 +647,10 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 	first_word(o, x, seg);
 	/* still presumed listening: since before the first SYN it was sent */
 	materialize(o, x, o->nq[y] > 0 ? o->q[y][0].point : row, now, out);
+	/* y's ACK of more than x was seen sending: this segment tells */
+	settle_claim(o, y, seg, row, now, out);
 	evidence(o, x, seg, row, now, out);
-	r |= missed(o, x, seg, row, now, out);
+	r |= missed(o, x, seg, row, now, out, &held);
 	tt_out_clear(&tout);
 	tt_conn_sent(o->tcb[x], seg, now, &tout);
 	effect(o, out, x, row, 0, r, &tout);
@@ -568,12 +659,16 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 	 * that copy was lost on the way (RFC 9293 §3.8.1) */
 	lost_copies(o, x, seg, out);
 	/* on its way to y */
-	if (o->nq[x] == 0 && tcb_seqlen(seg) == 0) {
+	if (o->nq[x] == 0 && tcb_seqlen(seg) == 0 && !held) {
 		deliver_seg(o, y, seg, row, 0, row, now, out);
 		return r;
 	}
+	/* no room to wait longer: for y's word on x's claim, then for the
+	 * oldest segment's ACK */
 	if (o->nq[x] == TT_OBS_PENDING)
-		arrive(o, y, 1, now, out);      /* no room to wait longer */
+		settle_claim(o, x, NULL, row, now, out);
+	if (o->nq[x] == TT_OBS_PENDING)
+		arrive(o, y, 1, now, out);
 	p = &o->q[x][o->nq[x]++];
 	p->seg = *seg;
 	p->seg.data = NULL;
@@ -587,6 +682,8 @@ tt_obs_segment(struct tt_obs *o, int from, const struct tt_seg *in, uint64_t row
 void
 tt_obs_flush(struct tt_obs *o, tt_time now, struct tt_obs_out *out)
 {
+	for (int h = 0; h < 2; h++)
+		settle_claim(o, h, NULL, o->last_row, now, out);
 	for (int h = 0; h < 2; h++)
 		arrive(o, h, o->nq[!h], now, out);
 }
