@@ -293,6 +293,15 @@ static void infer(struct tt_obs *o, int d, unsigned flags, uint32_t seq, uint32_
 /* infer's `ahead`: all that is on its way to the sender arrives first */
 #define ALL_AHEAD UINT_MAX
 
+/* Whether an endpoint in this state can have sent bytes the capture did
+ * not show: one that sends text, or one in SYN-RECEIVED whose handshake's
+ * last ACK the capture missed too. */
+static inline int
+may_send_unseen(enum tt_state s)
+{
+	return s == TT_ESTABLISHED || s == TT_CLOSE_WAIT || s == TT_SYN_RECEIVED;
+}
+
 /* Whether one of the first n segments of q starts at or before rcv_nxt
  * and reaches past it. */
 static int
@@ -479,10 +488,8 @@ missed(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt_time 
 	/* past all b was seen sending: bytes the capture missed, or an ACK of
 	 * data never sent (RFC 5961 §5.2), which b answers with an ACK and
 	 * drops (RFC 9293 §3.10.7.4, fifth). b's next segment tells which:
-	 * the ACK waits in flight until then (settle_claim). Only an endpoint
-	 * that sends text can have sent bytes, or one in SYN-RECEIVED whose
-	 * handshake's last ACK the capture missed too. */
-	if (b->state != TT_ESTABLISHED && b->state != TT_CLOSE_WAIT && b->state != TT_SYN_RECEIVED)
+	 * the ACK waits in flight until then (settle_claim). */
+	if (!may_send_unseen(b->state))
 		return 0;
 	/* b never seen speaking: the capture shows one direction only, and
 	 * the ACKs are all there is to go by */
@@ -526,8 +533,7 @@ settle_claim(struct tt_obs *o, int h, const struct tt_seg *seg, uint64_t row, tt
 	 * unacceptable ACK, <SEQ=SEG.ACK><CTL=RST> (§3.10.7.4, fifth) */
 	if ((seg != NULL && (TT_SEQ_LT(seg->seq, ack) ||
 	                     (b->state == TT_SYN_RECEIVED && (seg->flags & TT_RST)))) ||
-	    !TT_SEQ_GT(ack, a->rcv_nxt) ||
-	    (b->state != TT_ESTABLISHED && b->state != TT_CLOSE_WAIT && b->state != TT_SYN_RECEIVED))
+	    !TT_SEQ_GT(ack, a->rcv_nxt) || !may_send_unseen(b->state))
 		return;
 	while (ahead < o->nq[h] && o->q[h][ahead].row < o->claim_row[h])
 		ahead++;

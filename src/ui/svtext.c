@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -234,14 +233,15 @@ word_char(int c)
 }
 
 /* Puts mark in place of every whole-word `word` in buf (in place: mark is
- * never longer than the words it stands for here). */
-static void
+ * never longer than the words it stands for here); 1 when there was one. */
+static int
 mask_word(char *buf, const char *word, const char *mark)
 {
 	size_t al = strlen(word), ml = strlen(mark);
+	int any = 0;
 
 	if (al < ml)
-		return;
+		return 0;
 	for (char *p = buf; (p = strstr(p, word)) != NULL;) {
 		if ((p > buf && word_char((unsigned char)p[-1])) || word_char((unsigned char)p[al])) {
 			p += al;
@@ -250,22 +250,9 @@ mask_word(char *buf, const char *word, const char *mark)
 		memcpy(p, mark, ml);
 		memmove(p + ml, p + al, strlen(p + al) + 1);
 		p += ml;
+		any = 1;
 	}
-}
-
-/* Whether the flag named `flag` is one of `flags`'. */
-static int
-has_flag(unsigned flags, const char *flag)
-{
-	char fl[64];
-	size_t n = strlen(flag);
-
-	tt_flags_format(flags, fl, sizeof fl);
-	for (const char *p = fl; *p != '\0'; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-		if (strncmp(p, flag, n) == 0 && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	}
-	return 0;
+	return any;
 }
 
 /* The engine's reasons say what a host sends ("SYN,ACK sent"): while the
@@ -279,7 +266,6 @@ hide_next_answer(const struct sv *v, char *buf)
 	const struct tt_step *s = sv_step(v, v->cur);
 	const char *mark = "[?]";
 	size_t i = v->cur + 1, al, ml = strlen(mark);
-	char *was;
 	int hid;
 
 	if (v->st->checkpoint == NULL || i >= sv_nsteps(v) || (i < v->nasked && v->asked[i]))
@@ -290,15 +276,14 @@ hide_next_answer(const struct sv *v, char *buf)
 	if (strcmp(cp->answer, tt_state_name(s->tcb[0].state)) == 0 ||
 	    strcmp(cp->answer, tt_state_name(s->tcb[1].state)) == 0)
 		return 0;
-	if ((was = strdup(buf)) == NULL)
-		return 0;
-	mask_word(buf, cp->answer, mark);
+	hid = mask_word(buf, cp->answer, mark);
 	/* a flags answer ("RST,ACK"): each of its flags is part of the answer
 	 * ("answered with a RST" would give half of it away), but not one the
 	 * segment on screen carries itself ("SYN in LISTEN": its row says so) */
 	if (strchr(cp->answer, ',') != NULL) {
 		char flag[16];
 		const char *a = cp->answer;
+		int f;
 
 		while (*a != '\0') {
 			size_t n = strcspn(a, ",");
@@ -306,14 +291,13 @@ hide_next_answer(const struct sv *v, char *buf)
 			if (n > 0 && n < sizeof flag) {
 				memcpy(flag, a, n);
 				flag[n] = '\0';
-				if (s->kind != TT_STEP_SEGMENT || !has_flag(s->seg.flags, flag))
-					mask_word(buf, flag, mark);
+				f = tt_flags_parse(flag);
+				if (s->kind != TT_STEP_SEGMENT || f <= 0 || (s->seg.flags & f) == 0)
+					hid |= mask_word(buf, flag, mark);
 			}
 			a += n + (a[n] == ',');
 		}
 	}
-	hid = strcmp(was, buf) != 0;
-	free(was);
 	return hid;
 }
 
